@@ -1,0 +1,224 @@
+"""Certificate and programme records: kinds, levels, stages and the review life cycle.
+
+One record model serves every kind the pilot counts:
+green-building labels (GB/T 50378-2019), energy levels (GB/T 51350-2019) and
+retrofit / renovation programme records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+GREEN_LABEL = "green_label"
+ENERGY = "energy"
+RETROFIT = "retrofit"
+KINDS = (GREEN_LABEL, ENERGY, RETROFIT)
+
+KIND_NAMES = {
+    GREEN_LABEL: ("绿色建筑标识", "Green building label"),
+    ENERGY: ("超低/近零/零能耗建筑", "Low-energy building level"),
+    RETROFIT: ("改造项目", "Retrofit programme"),
+}
+
+# level code -> (zh, en); order matters for "upgrade" comparisons within a kind.
+LEVELS: dict[str, dict[str, tuple[str, str]]] = {
+    GREEN_LABEL: {
+        "basic": ("基本级", "Basic"),
+        "1": ("一星级", "One star"),
+        "2": ("二星级", "Two star"),
+        "3": ("三星级", "Three star"),
+    },
+    ENERGY: {
+        "ultra_low": ("超低能耗", "Ultra-low energy"),
+        "nearly_zero": ("近零能耗", "Nearly zero energy"),
+        "zero": ("零能耗", "Zero energy"),
+    },
+    RETROFIT: {
+        "residential_green": ("既有居住建筑绿色改造", "Residential green retrofit"),
+        "public_efficiency": ("公共建筑能效提升", "Public-building efficiency upgrade"),
+        "old_community": ("老旧小区改造", "Old-community renovation"),
+    },
+}
+
+STAGES = {
+    "pre_evaluation": ("预评价", "Pre-evaluation (design stage)"),
+    "evaluation": ("评价", "Evaluation (after completion)"),
+}
+
+STATUSES = {
+    "draft": ("草稿", "Draft"),
+    "submitted": ("已提交", "Submitted"),
+    "approved": ("已批准", "Approved"),
+    "rejected": ("已驳回", "Rejected"),
+    "revoked": ("已撤销", "Revoked"),
+}
+
+# Which status may follow which, and which role family performs it.
+TRANSITIONS = {
+    "submit": ({"draft", "rejected"}, "submitted"),
+    "approve": ({"submitted"}, "approved"),
+    "reject": ({"submitted"}, "rejected"),
+    "revoke": ({"approved"}, "revoked"),
+}
+
+_LEVEL_ALIASES = {
+    GREEN_LABEL: {
+        "basic": "basic", "基本级": "basic", "基本": "basic", "0": "basic",
+        "1": "1", "一星级": "1", "一星": "1", "★": "1", "1星": "1", "one": "1",
+        "2": "2", "二星级": "2", "二星": "2", "★★": "2", "2星": "2", "two": "2",
+        "3": "3", "三星级": "3", "三星": "3", "★★★": "3", "3星": "3", "three": "3",
+    },
+    ENERGY: {
+        "ultra_low": "ultra_low", "超低能耗": "ultra_low", "超低": "ultra_low",
+        "nearly_zero": "nearly_zero", "近零能耗": "nearly_zero", "近零": "nearly_zero",
+        "zero": "zero", "零能耗": "zero",
+    },
+    RETROFIT: {
+        "residential_green": "residential_green", "既有居住建筑绿色改造": "residential_green",
+        "public_efficiency": "public_efficiency", "公共建筑能效提升": "public_efficiency",
+        "old_community": "old_community", "老旧小区改造": "old_community",
+    },
+}
+_STAGE_ALIASES = {
+    "pre_evaluation": "pre_evaluation", "预评价": "pre_evaluation", "pre": "pre_evaluation",
+    "evaluation": "evaluation", "评价": "evaluation",
+}
+
+
+def parse_level(kind: str, value: str) -> str | None:
+    """The level code for a code or Chinese name within a kind, or None if unknown."""
+    return _LEVEL_ALIASES.get(kind, {}).get(str(value).strip().lower()) or _LEVEL_ALIASES.get(
+        kind, {}
+    ).get(str(value).strip())
+
+
+def parse_stage(value: str) -> str | None:
+    return _STAGE_ALIASES.get(str(value).strip().lower()) or _STAGE_ALIASES.get(str(value).strip())
+
+
+def level_name(kind: str, level: str, locale: str = "zh") -> str:
+    zh, en = LEVELS.get(kind, {}).get(level, (level, level))
+    return zh if locale.startswith("zh") else en
+
+
+@dataclass(frozen=True)
+class RecordInput:
+    """A record as entered, already parsed into codes; checked by `record_problems`."""
+
+    kind: str
+    level: str | None
+    stage: str | None = None
+    label_number: str | None = None
+    issued_on: date | None = None
+    started_on: date | None = None
+    completed_on: date | None = None
+    counted_area_m2: float | None = None
+
+
+def record_problems(
+    record: RecordInput, *, building_floor_area_m2: float, today: date
+) -> dict[str, tuple[str, dict]]:
+    """Every problem with a record, by field: {field: (message code, params)}.
+
+    Pure so the form, the API, the CLI and the importer all apply the same rules.
+    """
+    problems: dict[str, tuple[str, dict]] = {}
+    if record.kind not in KINDS:
+        problems["kind"] = ("record.kind_unknown", {"value": record.kind})
+        return problems
+    if record.level not in LEVELS[record.kind]:
+        problems["level"] = ("record.level_unknown", {"value": record.level or ""})
+    if record.kind == GREEN_LABEL:
+        if record.stage not in STAGES:
+            problems["stage"] = ("record.stage_required", {})
+    elif record.stage:
+        problems["stage"] = ("record.stage_only_for_labels", {})
+    if record.kind in (GREEN_LABEL, ENERGY):
+        if not record.issued_on:
+            problems["issued_on"] = ("record.issued_on_required", {})
+        if record.label_number is not None:
+            label = record.label_number.strip()
+            if not label:
+                problems["label_number"] = ("record.label_number_required", {})
+            elif len(label) > 64 or any(ord(ch) < 32 for ch in label):
+                problems["label_number"] = ("record.label_number_malformed", {})
+        else:
+            problems["label_number"] = ("record.label_number_required", {})
+    if record.kind == RETROFIT:
+        if not record.started_on:
+            problems["started_on"] = ("record.started_on_required", {})
+        if record.completed_on and record.started_on and record.completed_on < record.started_on:
+            problems["completed_on"] = ("record.completed_before_started", {})
+    for field in ("issued_on", "started_on", "completed_on"):
+        value = getattr(record, field)
+        if value and value > today:
+            problems.setdefault(field, ("record.date_in_future", {"date": value.isoformat()}))
+    if record.counted_area_m2 is not None:
+        if record.counted_area_m2 <= 0:
+            problems["counted_area_m2"] = ("area.not_positive", {})
+        elif record.counted_area_m2 > building_floor_area_m2 * (1 + 1e-9):
+            problems["counted_area_m2"] = (
+                "record.counted_area_exceeds_building",
+                {"area": record.counted_area_m2, "building_area": building_floor_area_m2},
+            )
+    return problems
+
+
+def transition(status: str, action: str) -> str:
+    """The status after `action`, or raise ValueError naming the current status."""
+    allowed_from, new_status = TRANSITIONS[action]
+    if status not in allowed_from:
+        raise ValueError(status)
+    return new_status
+
+
+
+def parse_date(value) -> date | None:
+    """A date from a date or an ISO string; None for blank; ValueError otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value).strip())
+
+
+def parse_record_input(raw: dict) -> tuple[RecordInput | None, dict[str, tuple[str, dict]]]:
+    """Codes and dates from raw values (codes or Chinese names accepted)."""
+    problems: dict[str, tuple[str, dict]] = {}
+    kind = str(raw.get("kind") or "").strip()
+    if kind not in KINDS:
+        return None, {"kind": ("record.kind_unknown", {"value": kind})}
+    level_raw = raw.get("level")
+    level = parse_level(kind, level_raw) if level_raw not in (None, "") else None
+    if level is None:
+        problems["level"] = ("record.level_unknown", {"value": str(level_raw or "")})
+    stage_raw = raw.get("stage")
+    stage = parse_stage(stage_raw) if stage_raw not in (None, "") else None
+    if stage_raw not in (None, "") and stage is None:
+        problems["stage"] = ("field.choice_unknown", {"value": str(stage_raw)})
+    dates = {}
+    for field in ("issued_on", "started_on", "completed_on"):
+        try:
+            dates[field] = parse_date(raw.get(field))
+        except ValueError:
+            problems[field] = ("field.not_a_date", {"value": str(raw.get(field))})
+            dates[field] = None
+    area = raw.get("counted_area_m2")
+    counted = None
+    if area not in (None, ""):
+        try:
+            counted = float(str(area).replace(",", "")) if not isinstance(area, float) else area
+        except ValueError:
+            problems["counted_area_m2"] = ("area.not_a_number", {"value": str(area)})
+    label = raw.get("label_number")
+    label = str(label).strip() if label not in (None, "") else None
+    if kind == RETROFIT and label is None:
+        label_value = None
+    else:
+        label_value = label if label is not None else None
+    record = RecordInput(
+        kind=kind, level=level, stage=stage, label_number=label_value, counted_area_m2=counted,
+        **dates,
+    )
+    return record, problems
