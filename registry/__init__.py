@@ -1,0 +1,56 @@
+"""The Qingdao green-building registry."""
+
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask
+
+from registry.config import PROJECT_ROOT, Config
+
+
+def create_app(config: Config | dict | None = None) -> Flask:
+    """Build the app: config, database engine, login, CSRF, Babel, blueprints, CLI, jobs."""
+    from registry import extensions
+    from registry.db import make_engine
+
+    if config is None:
+        config = Config()
+    elif isinstance(config, dict):
+        config = Config(**config)
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "registry" / "static"),
+        instance_path=str(config.INSTANCE_DIR),
+    )
+    app.config.from_mapping(config.as_flask_mapping())
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PROJECT_ROOT / "registry" / "translations")
+    app.extensions["registry.config"] = config
+    app.extensions["registry.engine"] = make_engine(config.DATABASE_URL)
+
+    extensions.login_manager.init_app(app)
+    extensions.login_manager.login_view = "auth.login"
+    extensions.csrf.init_app(app)
+    extensions.babel.init_app(app, locale_selector=extensions.select_locale)
+    app.teardown_appcontext(extensions.close_session)
+
+    import registry.auth  # noqa: F401  (registers the login loaders)
+
+    for package in ("registry.web", "registry.api"):
+        try:
+            module = importlib.import_module(package)
+        except ModuleNotFoundError as exc:
+            if exc.name != package:
+                raise
+            continue
+        module.register(app)
+
+    try:
+        from registry import jobs
+    except ModuleNotFoundError as exc:
+        if exc.name != "registry.jobs":
+            raise
+    else:
+        jobs.init_app(app)
+    return app

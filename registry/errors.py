@@ -1,0 +1,35 @@
+"""Errors services raise; each carries message codes that interfaces render in the user's language."""
+
+from __future__ import annotations
+
+
+class RegistryError(Exception):
+    """Base: a message code, its params, and the HTTP status an API should answer with."""
+
+    status = 400
+
+    def __init__(self, code: str, params: dict | None = None, *, field_errors=None):
+        super().__init__(code)
+        self.code = code
+        self.params = dict(params or {})
+        # {field: (message code, params)}
+        self.field_errors: dict[str, tuple[str, dict]] = dict(field_errors or {})
+
+
+class ValidationFailed(RegistryError):
+    status = 422
+
+    def __init__(self, field_errors: dict[str, tuple[str, dict]]):
+        super().__init__("validation.failed", {}, field_errors=field_errors)
+
+
+class NotFound(RegistryError):
+    status = 404
+
+
+class PermissionDenied(RegistryError):
+    status = 403
+
+
+class Conflict(RegistryError):
+    status = 409

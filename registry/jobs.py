@@ -1,0 +1,134 @@
+"""Celery app and tasks. Tasks take ids, open their own session, and record state on the row.
+
+The check row, not the broker, is the source of truth: the embedded SQLite broker never
+redelivers a message whose worker was killed, and Redis only does so after its visibility
+timeout, so workers sweep for checks whose heartbeat went silent and re-enqueue them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from celery import Celery
+from celery.signals import worker_ready, worker_shutdown
+
+from registry.config import Config
+
+log = logging.getLogger(__name__)
+
+SWEEP_INTERVAL_S = 15
+
+celery_app = Celery("registry")
+_engine = None
+_config: Config | None = None
+
+
+def configure(config: Config) -> None:
+    """Point Celery at the configured broker with one EnergyPlus run per worker slot."""
+    global _config, _engine
+    _config = config
+    _engine = None
+    celery_app.conf.update(
+        broker_url=config.CELERY_BROKER_URL,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_soft_time_limit=config.CHECK_TIMEOUT_S + 60,
+        task_time_limit=config.CHECK_TIMEOUT_S + 120,
+        task_always_eager=config.CELERY_TASK_ALWAYS_EAGER,
+        broker_connection_retry_on_startup=True,
+        # Fail fast when the broker is down at upload time: the check stays queued in the
+        # database and the sweeper enqueues it when the broker is back.
+        broker_connection_timeout=3,
+        broker_transport_options={"max_retries": 1, "interval_start": 0, "interval_step": 0.5,
+                                  "visibility_timeout": 3600},
+        worker_hijack_root_logger=False,
+        task_default_queue="checks",
+    )
+
+
+def init_app(app) -> None:
+    configure(app.extensions["registry.config"])
+
+
+def engine():
+    """The worker process's database engine (created lazily, after fork)."""
+    global _engine
+    if _engine is None:
+        from registry.db import make_engine
+
+        _engine = make_engine(current_config().DATABASE_URL)
+    return _engine
+
+
+def current_config() -> Config:
+    global _config
+    if _config is None:
+        configure(Config())
+    return _config
+
+
+if os.environ.get("REGISTRY_SKIP_CELERY_CONFIG") != "1":
+    configure(Config())
+
+
+@celery_app.task(name="registry.run_check", bind=True, acks_late=True,
+                 reject_on_worker_lost=True)
+def run_check(self, check_id: int) -> str:
+    """Run one check by id; safe to deliver twice (the row decides who runs it)."""
+    from registry.services.check_runner import execute_check
+
+    return execute_check(engine=engine(), config=current_config(), check_id=check_id,
+                         worker=f"{self.request.hostname or 'worker'}:{os.getpid()}")
+
+
+@celery_app.task(name="registry.sweep_checks")
+def sweep_checks() -> int:
+    from registry.services.check_runner import recover_stale_checks
+
+    return recover_stale_checks(engine=engine(), config=current_config())
+
+
+def enqueue_check(check_id: int) -> str | None:
+    """Send a check to the broker; returns an error text instead of raising if it is down."""
+    try:
+        run_check.apply_async(args=[check_id], retry=False)
+    except Exception as exc:  # kombu raises many connection error types; all mean "not now"
+        log.warning("could not enqueue check %s: %s", check_id, exc)
+        return f"{exc.__class__.__name__}: {exc}"[:500]
+    return None
+
+
+_stop = threading.Event()
+
+
+def _sweep_loop() -> None:
+    from registry.services.check_runner import recover_stale_checks
+
+    while not _stop.wait(SWEEP_INTERVAL_S if os.environ.get("REGISTRY_SWEEP_INTERVAL_S") is None
+                         else float(os.environ["REGISTRY_SWEEP_INTERVAL_S"])):
+        try:
+            recover_stale_checks(engine=engine(), config=current_config())
+        except Exception:  # keep sweeping; a failed sweep is logged and retried next tick
+            log.exception("sweep failed")
+
+
+@worker_ready.connect
+def _on_worker_ready(**_kwargs) -> None:
+    """On start-up, re-enqueue what a dead worker left, then keep sweeping in the background."""
+    from registry.services.check_runner import recover_stale_checks
+
+    try:
+        recover_stale_checks(engine=engine(), config=current_config(), on_startup=True)
+    except Exception:
+        log.exception("start-up sweep failed")
+    _stop.clear()
+    threading.Thread(target=_sweep_loop, name="registry-sweeper", daemon=True).start()
+
+
+@worker_shutdown.connect
+def _on_worker_shutdown(**_kwargs) -> None:
+    _stop.set()

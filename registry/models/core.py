@@ -1,0 +1,159 @@
+"""Tables of the registry core: users, buildings, certificate records and the audit log.
+
+SQLModel's split: `XBase` holds the fields users give; `X(table=True)` adds what the
+system owns; `XPublic` is what the API returns.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    # SQLModel stores datetimes as timezone-aware UTC and refuses naive ones.
+    return datetime.now(UTC)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(default="", max_length=100)
+    password_hash: str = Field(max_length=256)
+    role: str = Field(max_length=16)  # admin | officer | designer | viewer
+    # Comma-separated GB/T 2260 codes an officer may act in; empty for other roles.
+    districts: str = Field(default="", max_length=200)
+    locale: str = Field(default="zh_Hans_CN", max_length=16)
+    active: bool = Field(default=True)
+    api_token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def district_codes(self) -> set[str]:
+        return {code for code in self.districts.split(",") if code}
+
+
+class BuildingBase(SQLModel):
+    name: str = Field(max_length=200, index=True)
+    address: str = Field(default="", max_length=300)
+    district_code: str = Field(max_length=6, index=True)
+    building_type: str = Field(max_length=32, index=True)
+    sub_type: str | None = Field(default=None, max_length=32)
+    hvac_class: str | None = Field(default=None, max_length=1)
+    heating_type: str | None = Field(default=None, max_length=32)
+    floor_area_m2: float = Field(gt=0)
+    storeys: int | None = None
+    is_new_build: bool = True
+    completion_year: int | None = Field(default=None, index=True)
+    prefabricated: bool = False
+    assembly_rate_pct: float | None = None
+    owner_name: str = Field(default="", max_length=200)
+    owner_credit_code: str | None = Field(default=None, max_length=18, index=True)
+    design_unit: str = Field(default="", max_length=200)
+    land_parcel_id: str | None = Field(default=None, max_length=64)
+    latitude: float | None = None
+    longitude: float | None = None
+    # Inputs of the GB/T 51161 office correction; used only when registered.
+    annual_use_hours: float | None = None
+    area_per_person_m2: float | None = None
+
+
+class Building(BuildingBase, table=True):
+    __tablename__ = "buildings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    import_id: int | None = Field(default=None, index=True)
+
+
+class BuildingPublic(BuildingBase):
+    id: int
+    created_by_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CertificateBase(SQLModel):
+    kind: str = Field(max_length=16, index=True)  # green_label | energy | retrofit
+    level: str = Field(max_length=32, index=True)
+    stage: str | None = Field(default=None, max_length=16)
+    # Unique across the registry; NULL for retrofit records, which carry no label.
+    label_number: str | None = Field(default=None, max_length=64)
+    issued_on: date | None = None
+    started_on: date | None = None
+    completed_on: date | None = None
+    counted_area_m2: float = Field(gt=0)
+    notes: str = Field(default="", max_length=1000)
+
+
+class Certificate(CertificateBase, table=True):
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("label_number", name="uq_certificates_label_number"),
+        Index("ix_certificates_status_kind", "status", "kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    building_id: int = Field(foreign_key="buildings.id", index=True)
+    status: str = Field(default="draft", max_length=16, index=True)
+    submitted_at: datetime | None = None
+    approved_on: date | None = Field(default=None, index=True)
+    approved_by_id: int | None = Field(default=None, foreign_key="users.id")
+    rejected_reason: str | None = Field(default=None, max_length=1000)
+    revoked_on: date | None = None
+    revoke_reason: str | None = Field(default=None, max_length=1000)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    import_id: int | None = Field(default=None, index=True)
+
+
+class CertificatePublic(CertificateBase):
+    id: int
+    building_id: int
+    status: str
+    approved_on: date | None
+    rejected_reason: str | None
+    revoked_on: date | None
+    revoke_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AuditEvent(SQLModel, table=True):
+    """One change to one row, written by the services; never updated or deleted."""
+
+    __tablename__ = "audit_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    actor_name: str = Field(default="", max_length=64)
+    entity: str = Field(max_length=32, index=True)
+    entity_id: int | None = Field(default=None, index=True)
+    building_id: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=32)
+    before: dict | None = Field(default=None, sa_column=Column(JSON))
+    after: dict | None = Field(default=None, sa_column=Column(JSON))
+    reason: str | None = Field(default=None, max_length=1000)
+    import_id: int | None = Field(default=None, index=True)
+
+
+class AuditEventPublic(SQLModel):
+    id: int
+    at: datetime
+    actor_name: str
+    entity: str
+    entity_id: int | None
+    action: str
+    before: dict | None
+    after: dict | None
+    reason: str | None

@@ -1,0 +1,1 @@
+"""Services: keyword-only functions taking `session=` and `actor=`; each owns its commit."""

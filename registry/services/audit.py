@@ -1,0 +1,70 @@
+"""The audit log: written here, by services, in the same transaction as the change."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from registry.models import AuditEvent, User
+
+
+def snapshot(row: Any, fields: tuple[str, ...] | None = None) -> dict:
+    """A JSON-ready copy of a row's fields (dates as ISO strings)."""
+    data = row.model_dump() if fields is None else {f: getattr(row, f) for f in fields}
+    clean = {}
+    for key, value in data.items():
+        if key in {"password_hash", "api_token_hash"}:
+            continue
+        if isinstance(value, datetime | date):
+            value = value.isoformat()
+        clean[key] = value
+    return clean
+
+
+def changed(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the keys whose values differ, for a readable history."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def record_event(
+    *,
+    session: Session,
+    actor: User | None,
+    entity: str,
+    entity_id: int | None,
+    action: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    building_id: int | None = None,
+    reason: str | None = None,
+    import_id: int | None = None,
+) -> AuditEvent:
+    """Add an audit event to the session; the calling service commits it with its change."""
+    event = AuditEvent(
+        actor_id=actor.id if actor else None,
+        actor_name=actor.username if actor else "system",
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        before=before,
+        after=after,
+        building_id=building_id,
+        reason=reason,
+        import_id=import_id,
+    )
+    session.add(event)
+    return event
+
+
+def building_history(*, session: Session, building_id: int) -> list[AuditEvent]:
+    """Every event about a building and its records, oldest first."""
+    return list(
+        session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.building_id == building_id)
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
+    )

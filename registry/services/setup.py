@@ -1,0 +1,62 @@
+"""Installation: migrate, load reference data, create the first admin."""
+
+from __future__ import annotations
+
+import importlib
+import secrets
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from registry.migrate import upgrade
+from registry.models import User
+from registry.services.users import create_user
+
+# Reference-data loaders, each `seed(session) -> str` (a line for the log); idempotent.
+SEEDERS = (
+    "registry.services.targets_seed",
+    "registry.services.quota_seed",
+    "registry.services.weather_seed",
+)
+
+
+def initialise(engine: Engine, database_url: str) -> list[str]:
+    """Bring the database to the newest schema and load reference data; safe to rerun."""
+    upgrade(database_url)
+    lines = ["schema: up to date"]
+    with Session(engine, expire_on_commit=False) as session:
+        for name in SEEDERS:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            lines.append(module.seed(session))
+    return lines
+
+
+def ensure_first_admin(engine: Engine, instance_dir: Path) -> tuple[str, str | None]:
+    """Create `admin` with a random password if no admin exists.
+
+    The password is kept in instance/first_login.txt (mode 600) so `make run` can show it
+    again until the admin changes it; returns (username, password or None if unknown).
+    """
+    path = instance_dir / "first_login.txt"
+    with Session(engine, expire_on_commit=False) as session:
+        admin = session.exec(select(User).where(User.role == "admin")).first()
+        if admin is None:
+            password = secrets.token_urlsafe(12)
+            admin = create_user(
+                session=session, actor=None, username="admin", password=password,
+                role="admin", display_name="管理员",
+            )
+            instance_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"{admin.username}\n{password}\n")
+            path.chmod(0o600)
+            return admin.username, password
+    if path.exists():
+        username, password = (path.read_text().splitlines() + ["", ""])[:2]
+        return username, password or None
+    return admin.username, None
