@@ -51,6 +51,10 @@ def select_locale() -> str:
 def message_locale() -> str:
     """'zh' or 'en' for registry.messages.render."""
     try:
+        if request.path.startswith("/api/"):
+            # API clients have no session: ?lang=, then Accept-Language, then zh.
+            wanted = request.args.get("lang") or request.accept_languages.best_match(["zh", "en"])
+            return "en" if (wanted or "").lower().startswith("en") else "zh"
         return "en" if select_locale() == "en" else "zh"
     except RuntimeError:
         return "zh"

@@ -1,0 +1,181 @@
+"""What every API module shares: the token check, JSON bodies, paging, and the OpenAPI notes.
+
+Each view carries its own OpenAPI description (`documented`), and the document is built
+from `app.url_map` at request time, so a route cannot exist without appearing in it.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from typing import Any
+
+from flask import g, jsonify, request
+from pydantic import BaseModel
+
+from registry.errors import RegistryError, ValidationFailed
+from registry.extensions import get_session
+from registry.models import User
+from registry.services.buildings import MAX_PAGE_SIZE
+from registry.services.users import user_for_token
+
+# Component schemas of the OpenAPI document, by name; API modules add theirs on import.
+SCHEMAS: dict[str, dict] = {}
+
+
+class AuthRequired(RegistryError):
+    status = 401
+
+
+def register_schema(name: str, source: type[BaseModel] | dict, **changes: Any) -> str:
+    """Add a component schema (from a data model or a dict) and return its name.
+
+    `changes` override top-level keys, e.g. `required=[...]` for a partial update body.
+    """
+    if isinstance(source, dict):
+        schema = dict(source)
+    else:
+        schema = source.model_json_schema(ref_template="#/components/schemas/{model}")
+        for nested_name, nested in schema.pop("$defs", {}).items():
+            SCHEMAS.setdefault(nested_name, nested)
+    schema["title"] = name
+    for key, value in changes.items():
+        if value is None:
+            schema.pop(key, None)
+        else:
+            schema[key] = value
+    SCHEMAS[name] = schema
+    return name
+
+
+def documented(
+    *,
+    response: str | list[str] | dict | None = None,
+    request_body: str | None = None,
+    status: int = 200,
+    query: tuple[tuple[str, dict, str], ...] = (),
+    errors: tuple[int, ...] = (),
+    paginated: bool = False,
+):
+    """Describe a view for the OpenAPI document.
+
+    `response` names a component schema (a one-item list means an array of it; a dict
+    gives an inline {"schema", "media_type"} for non-JSON answers such as a page);
+    `query` holds (name, JSON schema, description) triples; `errors` lists the HTTP
+    statuses the view answers with an Error body besides 401 for a missing token.
+    """
+
+    def decorate(view):
+        view.openapi = {
+            "response": response,
+            "request_body": request_body,
+            "status": status,
+            "query": query,
+            "errors": errors,
+            "paginated": paginated,
+        }
+        return view
+
+    return decorate
+
+
+def token_required(view):
+    """Answer 401 unless the request carries a valid bearer token; the user is `actor()`.
+
+    Only the token counts, never a login cookie: the API is exempt from CSRF, so a
+    cookie-authenticated request from another site must not be able to act.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthRequired("auth.required")
+        user = user_for_token(session=get_session(), token=token.strip())
+        if user is None:
+            raise AuthRequired("auth.token_invalid")
+        g.api_actor = user
+        return view(*args, **kwargs)
+
+    wrapper.requires_token = True
+    return wrapper
+
+
+def actor() -> User:
+    return g.api_actor
+
+
+def json_body(*, optional: bool = False) -> dict[str, Any]:
+    """The request's JSON object; an empty body is {} when `optional`."""
+    if optional and not request.get_data(cache=True).strip():
+        return {}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise RegistryError("request.not_json")
+    return body
+
+
+def int_arg(name: str, problems: dict, *, low: int | None = None, high: int | None = None):
+    """An integer query parameter (None if absent); problems gathered by name."""
+    raw = request.args.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        problems[name] = ("field.not_an_integer", {"value": raw})
+        return None
+    if (low is not None and value < low) or (high is not None and value > high):
+        problems[name] = ("field.out_of_range", {"low": low, "high": high})
+        return None
+    return value
+
+
+def page_args(problems: dict) -> tuple[int, int]:
+    page = int_arg("page", problems, low=1, high=10**9) or 1
+    page_size = int_arg("page_size", problems, low=1, high=MAX_PAGE_SIZE) or 20
+    return page, page_size
+
+
+def date_value(body: dict, name: str) -> date | None:
+    """An ISO date from the body (None when absent); a clear 422 when malformed."""
+    value = body.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationFailed({name: ("field.not_a_date", {"value": str(value)})}) from None
+
+
+def dump(model: type[BaseModel], row) -> dict:
+    """A row as its public data model, JSON-ready."""
+    return model.model_validate(row).model_dump(mode="json")
+
+
+def page_body(model: type[BaseModel], page) -> dict:
+    return {
+        "items": [dump(model, row) for row in page.items],
+        "total": page.total,
+        "page": page.page,
+        "page_size": page.page_size,
+        "pages": page.pages,
+    }
+
+
+def created(body: dict, location: str):
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = location
+    return response
+
+
+PAGE_QUERY = (
+    ("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number, from 1."),
+    (
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 20},
+        "Items per page.",
+    ),
+)

@@ -1,0 +1,190 @@
+"""Certificate and programme records over JSON: add, edit drafts, and move them through review."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, url_for
+
+from registry.api.common import (
+    actor,
+    created,
+    date_value,
+    documented,
+    dump,
+    json_body,
+    register_schema,
+    token_required,
+)
+from registry.extensions import get_session
+from registry.models import CertificateBase, CertificatePublic
+from registry.services import certificates as record_service
+from registry.services.buildings import get_building
+
+bp = Blueprint("api_records", __name__, url_prefix="/api/v1")
+
+register_schema(
+    "RecordCreate",
+    CertificateBase,
+    required=["kind", "level"],
+    description="Levels and stages may be codes or Chinese names. counted_area_m2 defaults "
+    "to the building's floor area. label_number is unique across the registry (409 if taken).",
+)
+register_schema(
+    "RecordUpdate",
+    CertificateBase,
+    required=None,
+    description="Only the fields present change; the record is checked as a whole.",
+)
+_REASON = {"type": "string", "minLength": 1, "maxLength": 1000}
+_DATE = {"type": "string", "format": "date"}
+register_schema(
+    "ApproveRequest",
+    {
+        "type": "object",
+        "properties": {"date": _DATE},
+        "description": "Approval date; today when absent. The body may be empty.",
+    },
+)
+register_schema(
+    "ReasonRequest",
+    {
+        "type": "object",
+        "required": ["reason"],
+        "properties": {"reason": _REASON},
+    },
+)
+register_schema(
+    "RevokeRequest",
+    {
+        "type": "object",
+        "required": ["reason", "date"],
+        "properties": {"reason": _REASON, "date": _DATE},
+        "description": "The record leaves every tally from `date` (not before its issue date).",
+    },
+)
+register_schema(
+    "CorrectionRequest",
+    {
+        "type": "object",
+        "required": ["reason"],
+        "allOf": [{"$ref": "#/components/schemas/RecordUpdate"}],
+        "properties": {"reason": _REASON},
+        "description": "Corrects an approved record: the fields to change, and why.",
+    },
+)
+
+_ACTION_ERRORS = (400, 403, 404, 422)
+
+
+def _record_response(record):
+    return jsonify(dump(CertificatePublic, record))
+
+
+@bp.post("/buildings/<int:building_id>/records")
+@documented(
+    request_body="RecordCreate",
+    response="CertificatePublic",
+    status=201,
+    errors=(400, 403, 404, 409, 422),
+)
+@token_required
+def add_record(building_id: int):
+    """Add a draft record to a building."""
+    session = get_session()
+    # The building is in the path, so a missing one is a 404 rather than a field error.
+    get_building(session=session, building_id=building_id)
+    record = record_service.add_record(
+        session=session, actor=actor(), building_id=building_id, data=json_body()
+    )
+    return created(dump(CertificatePublic, record), url_for(".show_record", record_id=record.id))
+
+
+@bp.get("/records/<int:record_id>")
+@documented(response="CertificatePublic", errors=(404,))
+@token_required
+def show_record(record_id: int):
+    """Show one record."""
+    return _record_response(record_service.get_record(session=get_session(), record_id=record_id))
+
+
+@bp.patch("/records/<int:record_id>")
+@documented(
+    request_body="RecordUpdate", response="CertificatePublic", errors=(400, 403, 404, 409, 422)
+)
+@token_required
+def update_record(record_id: int):
+    """Edit a record that is not yet approved."""
+    record = record_service.update_draft(
+        session=get_session(), actor=actor(), record_id=record_id, data=json_body()
+    )
+    return _record_response(record)
+
+
+@bp.post("/records/<int:record_id>/submit")
+@documented(response="CertificatePublic", errors=_ACTION_ERRORS)
+@token_required
+def submit(record_id: int):
+    """Submit a draft or rejected record for review."""
+    record = record_service.submit_record(session=get_session(), actor=actor(), record_id=record_id)
+    return _record_response(record)
+
+
+@bp.post("/records/<int:record_id>/approve")
+@documented(request_body="ApproveRequest", response="CertificatePublic", errors=_ACTION_ERRORS)
+@token_required
+def approve(record_id: int):
+    """Approve a submitted record (officers of its district, admins)."""
+    body = json_body(optional=True)
+    record = record_service.approve_record(
+        session=get_session(), actor=actor(), record_id=record_id, on=date_value(body, "date")
+    )
+    return _record_response(record)
+
+
+@bp.post("/records/<int:record_id>/reject")
+@documented(request_body="ReasonRequest", response="CertificatePublic", errors=_ACTION_ERRORS)
+@token_required
+def reject(record_id: int):
+    """Send a submitted record back with a reason."""
+    body = json_body()
+    record = record_service.reject_record(
+        session=get_session(),
+        actor=actor(),
+        record_id=record_id,
+        reason=str(body.get("reason") or ""),
+    )
+    return _record_response(record)
+
+
+@bp.post("/records/<int:record_id>/revoke")
+@documented(request_body="RevokeRequest", response="CertificatePublic", errors=_ACTION_ERRORS)
+@token_required
+def revoke(record_id: int):
+    """Revoke an approved record from a date, with a reason."""
+    body = json_body()
+    record = record_service.revoke_record(
+        session=get_session(),
+        actor=actor(),
+        record_id=record_id,
+        reason=str(body.get("reason") or ""),
+        on=date_value(body, "date"),
+    )
+    return _record_response(record)
+
+
+@bp.post("/records/<int:record_id>/correct")
+@documented(
+    request_body="CorrectionRequest", response="CertificatePublic", errors=(*_ACTION_ERRORS, 409)
+)
+@token_required
+def correct(record_id: int):
+    """Correct an approved record; the reason is kept in its history."""
+    body = json_body()
+    changes = {key: value for key, value in body.items() if key != "reason"}
+    record = record_service.correct_record(
+        session=get_session(),
+        actor=actor(),
+        record_id=record_id,
+        data=changes,
+        reason=str(body.get("reason") or ""),
+    )
+    return _record_response(record)

@@ -1,0 +1,253 @@
+"""`registry building ...` and `registry record ...`: the registry core from the command line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from registry.cli.common import (
+    actor_option,
+    emit,
+    handles_errors,
+    json_option,
+    locale_option,
+    open_session,
+    resolve_actor,
+)
+from registry.domain import districts
+from registry.domain.records import STATUSES, level_name
+from registry.errors import ValidationFailed
+from registry.models import BuildingPublic, CertificatePublic
+from registry.services import buildings as building_service
+from registry.services import certificates as record_service
+
+
+def register(main: click.Group) -> None:
+    main.add_command(building)
+    main.add_command(record)
+
+
+def _date(value: str | None, field: str = "date"):
+    """An ISO date from an option, as a field error the user can read (not click's English)."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed({field: ("field.not_a_date", {"value": value})}) from None
+
+
+def _building_payload(row) -> dict:
+    return BuildingPublic.model_validate(row).model_dump(mode="json")
+
+
+def _record_payload(row) -> dict:
+    return CertificatePublic.model_validate(row).model_dump(mode="json")
+
+
+def _building_line(payload: dict) -> str:
+    return (
+        f"{payload['id']:>5}  {payload['district_code']}  {payload['building_type']:<18} "
+        f"{payload['floor_area_m2']:>12,.1f} m²  {payload['name']}"
+    )
+
+
+def _record_text(payload: dict, lang: str) -> str:
+    status = STATUSES.get(payload["status"], (payload["status"],) * 2)[lang == "en"]
+    level = level_name(payload["kind"], payload["level"], lang)
+    label = payload["label_number"] or "—"
+    return (
+        f"#{payload['id']} building {payload['building_id']}  {payload['kind']} {level}  "
+        f"{label}  {payload['counted_area_m2']:,.1f} m²  [{status}]"
+    )
+
+
+@click.group()
+def building() -> None:
+    """Register, list and show buildings."""
+
+
+@building.command("add")
+@click.option("--name", required=True)
+@click.option("--district", required=True, help="District code or name, e.g. 370202 or 市南区.")
+@click.option("--type", "building_type", required=True, help="Building type code.")
+@click.option("--sub-type", default=None)
+@click.option("--area", "floor_area_m2", required=True, help="Floor area in m².")
+@click.option("--address", default=None)
+@click.option("--owner", "owner_name", default=None)
+@click.option("--credit-code", "owner_credit_code", default=None, help="Owner's credit code.")
+@click.option("--design-unit", default=None)
+@click.option("--storeys", default=None)
+@click.option("--completion-year", default=None)
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def building_add(actor_name, as_json, lang, **fields):
+    """Register a building; prints its id."""
+    data = {key: value for key, value in fields.items() if value is not None}
+    data["district_code"] = data.pop("district")
+    with open_session() as session:
+        row = building_service.register_building(
+            session=session, actor=resolve_actor(session, actor_name), data=data
+        )
+        payload = _building_payload(row)
+    emit(payload, as_json, str(payload["id"]))
+
+
+@building.command("list")
+@click.option("--district", default=None, help="District code or name.")
+@click.option("--type", "building_type", default=None)
+@click.option("--q", default=None, help="Words in the name, address, owner or a label number.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--page-size",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, building_service.MAX_PAGE_SIZE),
+)
+@json_option
+@locale_option
+@handles_errors
+def building_list(district, building_type, q, page, page_size, as_json, lang):
+    """List buildings, newest first."""
+    if district:
+        try:
+            district = districts.normalise_district(district).code
+        except districts.UnknownDistrict:
+            raise ValidationFailed(
+                {"district": ("district.unknown", {"value": district})}
+            ) from None
+    filters = building_service.BuildingFilters(
+        q=q, district_code=district, building_type=building_type
+    )
+    with open_session() as session:
+        result = building_service.list_buildings(
+            session=session, filters=filters, page=page, page_size=page_size
+        )
+        items = [_building_payload(row) for row in result.items]
+    payload = {
+        "items": items,
+        "total": result.total,
+        "page": result.page,
+        "page_size": result.page_size,
+        "pages": result.pages,
+    }
+    footer = f"{result.total} ({result.page}/{result.pages})"
+    emit(payload, as_json, "\n".join([*map(_building_line, items), footer]))
+
+
+@building.command("show")
+@click.argument("building_id", type=int)
+@json_option
+@locale_option
+@handles_errors
+def building_show(building_id, as_json, lang):
+    """Show a building and its records."""
+    with open_session() as session:
+        row = building_service.get_building(session=session, building_id=building_id)
+        payload = _building_payload(row)
+        payload["records"] = [
+            _record_payload(r)
+            for r in building_service.records_of(session=session, building_id=building_id)
+        ]
+    lines = [_building_line(payload)]
+    if payload["address"]:
+        lines.append(f"       {payload['address']}")
+    lines += [f"  {_record_text(r, lang)}" for r in payload["records"]]
+    emit(payload, as_json, "\n".join(lines))
+
+
+@click.group()
+def record() -> None:
+    """Add certificate and programme records and move them through review."""
+
+
+@record.command("add")
+@click.argument("building_id", type=int)
+@click.option("--kind", required=True, help="green_label | energy | retrofit")
+@click.option("--level", required=True, help="Level code or name, e.g. 2 or 二星级.")
+@click.option("--stage", default=None, help="pre_evaluation | evaluation (green labels).")
+@click.option("--label", "label_number", default=None, help="Label number (unique).")
+@click.option("--issued", "issued_on", default=None, help="Issue date, YYYY-MM-DD.")
+@click.option("--started", "started_on", default=None, help="Retrofit start, YYYY-MM-DD.")
+@click.option("--completed", "completed_on", default=None, help="Retrofit end, YYYY-MM-DD.")
+@click.option(
+    "--area",
+    "counted_area_m2",
+    default=None,
+    help="Counted area in m² (default: the building's floor area).",
+)
+@click.option("--notes", default=None)
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def record_add(building_id, actor_name, as_json, lang, **fields):
+    """Add a draft record to a building; prints its id."""
+    data = {key: value for key, value in fields.items() if value is not None}
+    with open_session() as session:
+        # The building is the argument, so a missing one is "not found", not a field error.
+        building_service.get_building(session=session, building_id=building_id)
+        row = record_service.add_record(
+            session=session,
+            actor=resolve_actor(session, actor_name),
+            building_id=building_id,
+            data=data,
+        )
+        payload = _record_payload(row)
+    emit(payload, as_json, str(payload["id"]))
+
+
+def _action(name: str, *, needs_reason: bool = False, takes_date: bool = False):
+    """One review command (`record submit|approve|reject|revoke ID`) over its service."""
+
+    @click.argument("record_id", type=int)
+    @actor_option
+    @json_option
+    @locale_option
+    @handles_errors
+    def command(record_id, actor_name, as_json, lang, reason=None, on=None):
+        with open_session() as session:
+            actor = resolve_actor(session, actor_name)
+            if name == "submit":
+                row = record_service.submit_record(
+                    session=session, actor=actor, record_id=record_id
+                )
+            elif name == "approve":
+                row = record_service.approve_record(
+                    session=session, actor=actor, record_id=record_id, on=_date(on)
+                )
+            elif name == "reject":
+                row = record_service.reject_record(
+                    session=session, actor=actor, record_id=record_id, reason=reason or ""
+                )
+            else:
+                row = record_service.revoke_record(
+                    session=session,
+                    actor=actor,
+                    record_id=record_id,
+                    reason=reason or "",
+                    on=_date(on),
+                )
+            payload = _record_payload(row)
+        emit(payload, as_json, _record_text(payload, lang))
+
+    if needs_reason:
+        command = click.option("--reason", default=None, help="Why (kept in the history).")(command)
+    if takes_date:
+        command = click.option("--date", "on", default=None, help="YYYY-MM-DD.")(command)
+    return command
+
+
+record.command("submit", help="Submit a draft or rejected record for review.")(_action("submit"))
+record.command("approve", help="Approve a submitted record (default date: today).")(
+    _action("approve", takes_date=True)
+)
+record.command("reject", help="Send a submitted record back, with --reason.")(
+    _action("reject", needs_reason=True)
+)
+record.command("revoke", help="Revoke an approved record from --date, with --reason.")(
+    _action("revoke", needs_reason=True, takes_date=True)
+)

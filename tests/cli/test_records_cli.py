@@ -1,0 +1,290 @@
+"""`registry building ...`, `registry record ...` and `registry create-user` through click."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import registry.cli.common
+from registry.cli import main
+from registry.messages import render
+from registry.services import certificates as record_service
+
+
+@pytest.fixture
+def cli(app, runner, monkeypatch):
+    """Run `registry ARGS...` against the test app; returns click's Result."""
+    monkeypatch.setattr(registry.cli.common, "_app", app)
+
+    def invoke(*args: str):
+        result = runner.invoke(main, [str(arg) for arg in args])
+        assert "Traceback" not in result.output
+        if result.exception is not None:
+            assert isinstance(result.exception, SystemExit), result.exception
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def people(cli):
+    """An admin, an officer of 崂山区 (370212) and a designer, made by the CLI itself."""
+    for args in (
+        ["--username", "boss", "--role", "admin"],
+        ["--username", "laoshan", "--role", "officer", "--district", "370212"],
+        ["--username", "drafter", "--role", "designer"],
+    ):
+        result = cli("create-user", "--password", "long-enough-pw", *args)
+        assert result.exit_code == 0, result.output
+
+
+def test_create_user_officer_with_district(cli):
+    result = cli(
+        "create-user",
+        "--username",
+        "ls-officer",
+        "--password",
+        "long-enough-pw",
+        "--role",
+        "officer",
+        "--district",
+        "370212",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["districts"] == ["370212"]
+    missing = cli(
+        "create-user",
+        "--username",
+        "nodistrict",
+        "--password",
+        "long-enough-pw",
+        "--role",
+        "officer",
+        "--lang",
+        "en",
+    )
+    assert missing.exit_code == 1
+    assert render("user.officer_needs_district", {}, "en") in missing.stderr
+
+
+def test_building_and_record_lifecycle(cli, people, app_session):
+    added = cli(
+        "building",
+        "add",
+        "--as",
+        "drafter",
+        "--name",
+        "崂山科创中心",
+        "--district",
+        "崂山区",
+        "--type",
+        "office_commercial",
+        "--area",
+        "18,500",
+        "--json",
+    )
+    assert added.exit_code == 0, added.output
+    building = json.loads(added.stdout)
+    assert (building["district_code"], building["floor_area_m2"]) == ("370212", 18500.0)
+
+    plain = cli(
+        "building",
+        "add",
+        "--as",
+        "boss",
+        "--name",
+        "市南某楼",
+        "--district",
+        "370202",
+        "--type",
+        "hotel",
+        "--area",
+        "900",
+    )
+    assert plain.exit_code == 0 and plain.stdout.strip().isdigit()
+
+    listed = cli("building", "list", "--district", "370212", "--json")
+    assert [item["name"] for item in json.loads(listed.stdout)["items"]] == ["崂山科创中心"]
+    assert "崂山科创中心" in cli("building", "list").stdout
+
+    record = cli(
+        "record",
+        "add",
+        building["id"],
+        "--as",
+        "drafter",
+        "--kind",
+        "green_label",
+        "--level",
+        "二星级",
+        "--stage",
+        "evaluation",
+        "--label",
+        "QD-CLI-1",
+        "--issued",
+        "2021-06-01",
+        "--area",
+        "12000",
+    )
+    assert record.exit_code == 0, record.output
+    record_id = int(record.stdout)
+
+    assert cli("record", "submit", record_id, "--as", "drafter").exit_code == 0
+    approved = cli(
+        "record", "approve", record_id, "--as", "laoshan", "--date", "2022-01-05", "--json"
+    )
+    assert approved.exit_code == 0, approved.output
+    assert json.loads(approved.stdout)["approved_on"] == "2022-01-05"
+    revoked = cli(
+        "record",
+        "revoke",
+        record_id,
+        "--as",
+        "laoshan",
+        "--reason",
+        "证书撤销",
+        "--date",
+        "2023-01-01",
+        "--lang",
+        "en",
+    )
+    assert revoked.exit_code == 0, revoked.output
+    assert "[Revoked]" in revoked.stdout and "Two star" in revoked.stdout
+
+    shown = cli("building", "show", building["id"])
+    assert "崂山科创中心" in shown.stdout and "QD-CLI-1" in shown.stdout
+    stored = record_service.get_record(session=app_session, record_id=record_id)
+    assert (stored.status, stored.revoke_reason, stored.counted_area_m2) == (
+        "revoked",
+        "证书撤销",
+        12000.0,
+    )
+
+
+def test_reject_needs_a_reason(cli, people):
+    building = cli(
+        "building",
+        "add",
+        "--as",
+        "laoshan",
+        "--name",
+        "崂山小学",
+        "--district",
+        "370212",
+        "--type",
+        "school",
+        "--area",
+        "6000",
+    )
+    record_id = cli(
+        "record",
+        "add",
+        building.stdout.strip(),
+        "--as",
+        "laoshan",
+        "--kind",
+        "energy",
+        "--level",
+        "ultra_low",
+        "--label",
+        "E-CLI",
+        "--issued",
+        "2022-03-03",
+    ).stdout.strip()
+    cli("record", "submit", record_id, "--as", "laoshan")
+    blank = cli("record", "reject", record_id, "--as", "laoshan")
+    assert blank.exit_code == 1
+    assert f"reason: {render('record.reason_required', {}, 'zh')}" in blank.stderr
+    rejected = cli("record", "reject", record_id, "--as", "laoshan", "--reason", "资料不全")
+    assert rejected.exit_code == 0 and "[已驳回]" in rejected.stdout
+
+
+def test_errors_are_messages_in_the_chosen_language_with_nonzero_exit(cli, people):
+    invalid = cli(
+        "building",
+        "add",
+        "--name",
+        "x",
+        "--district",
+        "北京",
+        "--type",
+        "castle",
+        "--area",
+        "5万",
+        "--lang",
+        "en",
+    )
+    assert invalid.exit_code == 1
+    assert invalid.stdout == ""
+    assert render("validation.failed", {}, "en") in invalid.stderr
+    assert render("district.unknown", {"value": "北京"}, "en") in invalid.stderr
+    assert render("area.not_a_number", {"value": "5万"}, "en") in invalid.stderr
+
+    missing = cli("record", "approve", "4242", "--as", "laoshan")
+    assert missing.exit_code == 1
+    assert render("record.not_found", {"id": 4242}, "zh") in missing.stderr
+
+    as_json = cli("building", "show", "4242", "--json", "--lang", "en")
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.stdout)["error"]["code"] == "building.not_found"
+
+    building = cli(
+        "building",
+        "add",
+        "--as",
+        "drafter",
+        "--name",
+        "设计院自建楼",
+        "--district",
+        "370212",
+        "--type",
+        "hotel",
+        "--area",
+        "3000",
+    ).stdout.strip()
+    record_id = cli(
+        "record",
+        "add",
+        building,
+        "--as",
+        "drafter",
+        "--kind",
+        "energy",
+        "--level",
+        "zero",
+        "--label",
+        "Z-CLI",
+        "--issued",
+        "2022-01-01",
+    ).stdout.strip()
+    cli("record", "submit", record_id, "--as", "drafter")
+    designer = cli("record", "approve", record_id, "--as", "drafter", "--lang", "en")
+    assert designer.exit_code == 1
+    assert render("permission.designer_cannot_review", {}, "en") in designer.stderr
+    bad_date = cli("record", "approve", record_id, "--as", "laoshan", "--date", "2022-02-30")
+    assert bad_date.exit_code == 1
+    assert render("field.not_a_date", {"value": "2022-02-30"}, "zh") in bad_date.stderr
+
+    taken = cli(
+        "record",
+        "add",
+        building,
+        "--as",
+        "drafter",
+        "--kind",
+        "energy",
+        "--level",
+        "zero",
+        "--label",
+        "Z-CLI",
+        "--issued",
+        "2022-01-01",
+    )
+    assert taken.exit_code == 1
+    assert "Z-CLI" in taken.stderr and "已被记录" in taken.stderr
+
+    nobody = cli("building", "list", "--district", "火星")
+    assert nobody.exit_code == 1
+    assert render("district.unknown", {"value": "火星"}, "zh") in nobody.stderr
