@@ -43,7 +43,7 @@ sysdeps:
 	fi
 
 translations: $(STAMP)
-	@$(VENV)/bin/pybabel compile -q -d registry/translations 2>/dev/null || true
+	@$(VENV)/bin/pybabel -q compile -d registry/translations
 
 migrate: $(STAMP) translations
 	$(VENV)/bin/registry init

@@ -1,0 +1,108 @@
+"""Log in and out, and keep every other page behind the login."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
+
+from registry.auth import LoginUser
+from registry.errors import RegistryError
+from registry.extensions import get_session, login_manager
+from registry.services.users import authenticate
+from registry.web import display, wants_json
+
+bp = Blueprint("auth", __name__)
+
+# Pages anyone may open: the login itself, public certificate verification, static files.
+# The JSON API answers for itself (bearer tokens, 401 as JSON), so it is left alone here.
+_PUBLIC_ENDPOINTS = {"auth.login", "static"}
+_PUBLIC_BLUEPRINTS = {"verify"}
+_PUBLIC_PREFIXES = ("/verify", "/api/", "/static/")
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict:
+    return display.template_globals()
+
+
+@bp.before_app_request
+def _require_login():
+    try:
+        authenticated = current_user.is_authenticated
+    except SQLAlchemyError:
+        # The database is down. Remember "nobody" for the rest of this request, so the page
+        # saying so (and its locale choice) does not ask the database again and fail again.
+        g._login_user = login_manager.anonymous_user()
+        raise
+    if authenticated or request.endpoint is None:
+        # An unknown URL falls through to the 404 page.
+        return None
+    if request.endpoint in _PUBLIC_ENDPOINTS or request.blueprint in _PUBLIC_BLUEPRINTS:
+        return None
+    if request.path.startswith(_PUBLIC_PREFIXES):
+        return None
+    wanted = request.full_path if request.query_string else request.path
+    return redirect(url_for("auth.login", next=wanted))
+
+
+@bp.app_errorhandler(CSRFError)
+def _csrf_failed(exc: CSRFError):
+    body = {
+        "code": "request.csrf_failed",
+        "message": display.message("request.csrf_failed"),
+        "errors": {},
+    }
+    if wants_json():
+        return jsonify(body), 400
+    return render_template("error.html", status=400, error=body), 400
+
+
+def _safe_next(target: str | None) -> str:
+    """Only paths on this site, so the login cannot be used to bounce users elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("buildings.index")
+
+
+@bp.route("/")
+def index():
+    """Send visitors to the building list."""
+    return redirect(url_for("buildings.index"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with username and password."""
+    next_url = request.values.get("next", "")
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(_safe_next(next_url))
+    error = None
+    status = 200
+    username = ""
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        try:
+            user = authenticate(
+                session=get_session(),
+                username=username,
+                password=request.form.get("password", ""),
+            )
+        except RegistryError as exc:
+            error, status = display.message(exc.code, exc.params), exc.status
+        else:
+            if user is not None:
+                login_user(LoginUser(user))
+                return redirect(_safe_next(next_url))
+            error, status = display.message("auth.invalid"), 401
+    return render_template(
+        "auth/login.html", error=error, username=username, next_url=next_url
+    ), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Log out."""
+    logout_user()
+    return redirect(url_for("auth.login"))

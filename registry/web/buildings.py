@@ -1,0 +1,207 @@
+"""Building pages: the searchable list, register and edit forms, and the detail page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry.auth import actor_of
+from registry.errors import PermissionDenied, RegistryError, ValidationFailed
+from registry.extensions import get_session
+from registry.services import audit, permissions
+from registry.services import buildings as building_service
+from registry.services.buildings import PAGE_SIZES, BuildingFilters
+from registry.web import display, forms
+
+bp = Blueprint("buildings", __name__, url_prefix="/buildings")
+
+DEFAULT_PAGE_SIZE = 20
+FILTER_ARGS = ("q", "district", "type", "kind", "level", "status", "year")
+
+
+def _int_arg(name: str, default: int) -> int:
+    try:
+        return int(request.args.get(name, default))
+    except ValueError:
+        return default
+
+
+def _filters() -> tuple[BuildingFilters, dict[str, str]]:
+    """The list's filters from the query string, and any problems with them by argument."""
+    args = {name: request.args.get(name, "").strip() for name in FILTER_ARGS}
+    problems: dict[str, str] = {}
+    year = None
+    if args["year"]:
+        try:
+            year = int(args["year"])
+        except ValueError:
+            problems["year"] = display.message("field.not_an_integer", {"value": args["year"]})
+    filters = BuildingFilters(
+        q=args["q"] or None,
+        district_code=args["district"] or None,
+        building_type=args["type"] or None,
+        kind=args["kind"] or None,
+        level=args["level"] or None,
+        status=args["status"] or None,
+        year=year,
+    )
+    return filters, problems
+
+
+@bp.route("")
+def index():
+    """List buildings, searched and filtered, one page at a time."""
+    filters, problems = _filters()
+    page_size = _int_arg("page_size", DEFAULT_PAGE_SIZE)
+    if page_size not in PAGE_SIZES:
+        page_size = DEFAULT_PAGE_SIZE
+    session = get_session()
+    page = building_service.list_buildings(
+        session=session, filters=filters, page=_int_arg("page", 1), page_size=page_size
+    )
+    records = {
+        building.id: building_service.records_of(session=session, building_id=building.id)
+        for building in page.items
+    }
+    actor = actor_of(current_user)
+    kept = {name: request.args.get(name, "") for name in FILTER_ARGS if request.args.get(name)}
+    return render_template(
+        "buildings/list.html",
+        page=page,
+        records=records,
+        args=kept,
+        problems=problems,
+        page_size=page_size,
+        page_sizes=PAGE_SIZES,
+        can_register=actor.role != "viewer",
+        district_choices=forms.district_choices(),
+        type_choices=forms.type_choices(),
+        kind_choices=forms.kind_choices(),
+        level_groups=forms.level_groups(),
+        status_choices=forms.status_choices(),
+    )
+
+
+def _form_page(template_args: dict, status: int = 200):
+    return render_template(
+        "buildings/form.html",
+        district_choices=forms.district_choices(),
+        type_choices=forms.type_choices(),
+        sub_type_groups=forms.sub_type_groups(),
+        hvac_choices=forms.hvac_choices(),
+        heating_choices=forms.heating_choices(),
+        **template_args,
+    ), status
+
+
+def _errors_of(exc: RegistryError) -> tuple[dict[str, str], str]:
+    """Field errors for the form; a district refusal belongs next to the district select."""
+    if isinstance(exc, ValidationFailed):
+        return forms.field_errors(exc), display.message(exc.code, exc.params)
+    message = display.message(exc.code, exc.params)
+    if exc.code == "permission.district":
+        return {"district_code": message}, message
+    return forms.field_errors(exc), message
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    """Register a building."""
+    actor = actor_of(current_user)
+    if actor.role == "viewer":
+        raise PermissionDenied("permission.denied")
+    values = {"is_new_build": "true", "prefabricated": "false"}
+    if actor.role == "officer" and len(actor.district_codes) == 1:
+        values["district_code"] = next(iter(actor.district_codes))
+    if request.method == "POST":
+        values = forms.building_form_data(request.form)
+        try:
+            building = building_service.register_building(
+                session=get_session(), actor=actor, data=values
+            )
+        except (ValidationFailed, PermissionDenied) as exc:
+            errors, summary = _errors_of(exc)
+            return _form_page(
+                {"values": values, "errors": errors, "summary": summary, "building": None},
+                exc.status,
+            )
+        flash(_("Building registered."), "success")
+        return redirect(url_for("buildings.detail", building_id=building.id))
+    return _form_page({"values": values, "errors": {}, "summary": None, "building": None})
+
+
+@bp.route("/<int:building_id>/edit", methods=["GET", "POST"])
+def edit(building_id: int):
+    """Edit a building's fields; the history keeps the old values."""
+    session = get_session()
+    actor = actor_of(current_user)
+    building = building_service.get_building(session=session, building_id=building_id)
+    permissions.require_edit_building(actor, building)
+    if request.method == "POST":
+        values = forms.building_form_data(request.form)
+        try:
+            building_service.update_building(
+                session=session, actor=actor, building_id=building_id, data=values
+            )
+        except (ValidationFailed, PermissionDenied) as exc:
+            errors, summary = _errors_of(exc)
+            return _form_page(
+                {"values": values, "errors": errors, "summary": summary, "building": building},
+                exc.status,
+            )
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("buildings.detail", building_id=building_id))
+    return _form_page(
+        {
+            "values": forms.building_values(building),
+            "errors": {},
+            "summary": None,
+            "building": building,
+        }
+    )
+
+
+def _allowed(check, actor, building) -> bool:
+    """Whether a permission check passes, to decide which buttons to show (the service
+    checks again when the button is used)."""
+    try:
+        check(actor, building)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def record_actions(actor, building, record) -> set[str]:
+    """The actions on `record` this actor may take now."""
+    can_edit = permissions.can_edit_building(actor, building)
+    can_review = _allowed(permissions.require_review, actor, building)
+    status = record.status
+    actions = set()
+    if can_edit and status in {"draft", "submitted", "rejected"}:
+        actions.add("edit")
+    if can_edit and status in {"draft", "rejected"}:
+        actions.add("submit")
+    if can_review and status == "submitted":
+        actions.update({"approve", "reject"})
+    if can_review and status == "approved":
+        actions.update({"correct", "revoke"})
+    return actions
+
+
+@bp.route("/<int:building_id>")
+def detail(building_id: int):
+    """Show a building, its records with the actions allowed, and its full history."""
+    session = get_session()
+    actor = actor_of(current_user)
+    building = building_service.get_building(session=session, building_id=building_id)
+    records = building_service.records_of(session=session, building_id=building_id)
+    history = audit.building_history(session=session, building_id=building_id)
+    return render_template(
+        "buildings/detail.html",
+        building=building,
+        records=[(record, record_actions(actor, building, record)) for record in records],
+        history=display.history_rows(reversed(history)),
+        can_edit=permissions.can_edit_building(actor, building),
+        building_fields=forms.BUILDING_TEXT_FIELDS,
+    )

@@ -1,0 +1,143 @@
+"""An officer's day in a real browser: log in, register, add a ★★ label, submit, approve,
+find it in the filtered list, read the history.
+
+Drives Debian's chromium through Playwright against a real server on a free port, with
+CSRF on, so forms, cookies, the stylesheet and the form script all take part.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from sqlmodel import Session, SQLModel
+from werkzeug.serving import make_server
+
+from registry import create_app
+from registry.db import make_engine
+from registry.domain.credit_code import make_credit_code
+from registry.services.users import create_user
+from tests.conftest import make_config
+
+pytestmark = pytest.mark.requires_chromium
+
+PASSWORD = "officer-password-1"
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The app served over HTTP from a thread; yields its base URL."""
+    url = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
+    engine = make_engine(url)
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    app = create_app(make_config(tmp_path, url, WTF_CSRF_ENABLED=True))
+    with Session(app.extensions["registry.engine"], expire_on_commit=False) as session:
+        create_user(
+            session=session,
+            actor=None,
+            username="shinan-officer",
+            password=PASSWORD,
+            role="officer",
+            districts=["370202"],
+            display_name="市南审核员",
+        )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    app.extensions["registry.engine"].dispose()
+
+
+@pytest.fixture
+def page(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(locale="zh-CN")
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        yield tab
+        context.close()
+        browser.close()
+
+
+def test_officer_registers_labels_and_approves_a_building(live_server, page):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server}/buildings")
+    expect(page).to_have_url(f"{live_server}/login?next=/buildings")
+    page.fill("#username", "shinan-officer")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("h1")).to_have_text("建筑")
+
+    page.get_by_role("link", name="登记建筑").click()
+    page.fill("#name", "青岛海天中心办公楼")
+    page.fill("#address", "青岛市市南区香港西路 48 号")
+    expect(page.locator("#district_code")).to_have_value("370202")
+    page.select_option("#building_type", "office_commercial")
+    # Commercial offices have no sub-types: the form script hides the sub-type field.
+    expect(page.locator("#sub_type")).to_be_hidden()
+    page.fill("#floor_area_m2", "52,000")
+    page.fill("#storeys", "30")
+    page.fill("#completion_year", "2021")
+    expect(page.locator("#assembly_rate_pct")).to_be_disabled()
+    page.fill("#owner_name", "青岛海天置业有限公司")
+    page.fill("#owner_credit_code", make_credit_code("91370200MA3C5678X"))
+    page.get_by_role("button", name="登记").click()
+    expect(page.locator(".flash-success")).to_have_text("建筑已登记。")
+    expect(page.locator("h1")).to_have_text("青岛海天中心办公楼")
+    building_url = page.url
+
+    page.get_by_role("link", name="新增认证记录").click()
+    expect(page.locator("#counted_area_m2")).to_have_value("52000")
+    page.select_option("#kind", "green_label")
+    page.select_option("#level", "2")
+    page.select_option("#stage", "evaluation")
+    page.fill("#label_number", "QD-GB-2024-0815")
+    page.fill("#issued_on", "2024-08-15")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".flash-success")).to_have_text("记录已保存为草稿。")
+    record_row = page.locator("#records tbody tr").first
+    expect(record_row).to_contain_text("二星级")
+    expect(record_row.locator(".badge")).to_have_text("草稿")
+
+    record_row.get_by_role("button", name="提交").click()
+    expect(page.locator("#records tbody tr").first.locator(".badge")).to_have_text("已提交")
+    page.locator("#records tbody tr").first.get_by_role("button", name="批准").click()
+    expect(page.locator(".flash-success")).to_have_text("记录已批准。")
+    record_row = page.locator("#records tbody tr").first
+    expect(record_row.locator(".badge")).to_have_text("已批准")
+    expect(record_row).to_contain_text(date.today().isoformat())
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="建筑").click()
+    page.select_option("#level", "2")
+    page.get_by_role("button", name="筛选").click()
+    expect(page.locator("#total")).to_have_text("共 1 栋建筑")
+    expect(page.locator("table.data tbody")).to_contain_text("青岛海天中心办公楼")
+    expect(page.locator("table.data tbody")).to_contain_text("二星级 已批准")
+    page.select_option("#level", "3")
+    page.get_by_role("button", name="筛选").click()
+    expect(page.locator("#total")).to_have_text("共 0 栋建筑")
+
+    page.goto(building_url)
+    history = page.locator("#history tbody")
+    expect(history.locator("tr")).to_have_count(4)  # newest first
+    expect(history.locator("tr").nth(0)).to_contain_text("批准")
+    expect(history.locator("tr").nth(0)).to_contain_text("已提交 → 已批准")
+    expect(history.locator("tr").nth(1)).to_contain_text("草稿 → 已提交")
+    expect(history.locator("tr").nth(3)).to_contain_text("shinan-officer")
+
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#history")).to_contain_text("Submitted → Approved")
