@@ -1,0 +1,80 @@
+"""`registry tally`: the annual targets tally as text, JSON, CSV, XLSX or the Chinese PDF."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+
+from registry import reports
+from registry.cli.common import handles_errors, locale_option, open_session
+from registry.errors import ValidationFailed
+from registry.services import tally as tally_service
+
+
+def register(main: click.Group) -> None:
+    main.add_command(tally_command)
+
+
+def _write(data: bytes, out: str | None) -> None:
+    if out:
+        Path(out).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def _summary(context: dict) -> str:
+    lines = [f"{context['start']} – {context['end']}  (as of {context['as_of']})"]
+    for t in context["targets"]:
+        if t["unit"] == "m2":
+            lines.append(f"{t['name']}: {t['cumulative']:,.0f} / {t['value']:,.0f} m² "
+                         f"({t['percent']:.1f}%), +{t['period']:,.0f}")
+        elif t["unit"] == "percent":
+            lines.append(f"{t['name']}: {t['period']:.1f}% (≥ {t['value']:.0f}%)")
+        else:
+            lines.append(f"{t['name']}: {t['cumulative']:.0f} / {t['value']:.0f}")
+    lines.append(f"sha256 {context['digest']}")
+    return "\n".join(lines)
+
+
+@click.command("tally")
+@click.option("--year", default=None, help="Calendar year (default: this year).")
+@click.option("--district", default=None, help="District code or name.")
+@click.option("--building-type", default=None, help="Building type code.")
+@click.option("--as-of", "as_of", default=None, help="Data date, YYYY-MM-DD (default: today).")
+@click.option("--pdf", "pdf_path", default=None, type=click.Path(dir_okay=False),
+              help="Write the Chinese PDF report to this file.")
+@click.option("--format", "fmt", default=None, type=click.Choice(["json", "csv", "xlsx"]),
+              help="Print (or with --out write) the tally in this format.")
+@click.option("--table", default="summary", type=click.Choice(tally_service.TABLE_NAMES),
+              show_default=True, help="For CSV: which table.")
+@click.option("--out", default=None, type=click.Path(dir_okay=False), help="Output file.")
+@locale_option
+@handles_errors
+def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, out, lang):
+    """Tally the pilot's targets for a year (count-once rules of TARGETS.md)."""
+    filters = tally_service.parse_filters(year=year, district=district,
+                                          building_type=building_type)
+    try:
+        data_date = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise ValidationFailed({"as_of": ("field.not_a_date", {"value": as_of})}) from None
+    if fmt == "xlsx" and not out:
+        raise click.UsageError("--format xlsx needs --out FILE")
+    with open_session() as session:
+        result = tally_service.compute(
+            session=session, year=filters["year"] or date.today().year,
+            district=filters["district"], building_type=filters["building_type"],
+            as_of=data_date,
+        )
+    context = tally_service.context(result, generated_at=datetime.now(UTC), locale=lang)
+    if pdf_path:
+        Path(pdf_path).write_bytes(reports.tally_pdf(context))
+        click.echo(f"{pdf_path}  sha256 {context['digest']}", err=bool(fmt and not out))
+    if fmt:
+        _write(reports.tally_export(context, fmt, table), out)
+    elif not pdf_path:
+        click.echo(_summary(context))

@@ -1,0 +1,515 @@
+"""The pilot's targets and the one set of rules that decides what counts toward them.
+
+Counting rules (青政字〔2021〕11号, see TARGETS.md), applied here and nowhere else:
+
+- A record counts only once it was approved (status approved or, later, revoked) on or
+  before `as_of`; drafts, submitted and rejected records never count.
+- Which records feed which target is `TARGET_RULES`: ★ labels and above at the
+  evaluation stage (预评价 and 基本级 never), 超低/近零/零能耗 for ultra-low energy,
+  近零/零能耗 for the nearly-zero pilots, and the three retrofit programmes.
+- The counting date is the date the qualification was *granted*, not the registry's
+  approval date: the label's `issued_on`, a retrofit's `completed_on`, an old-community
+  renovation's `started_on` (the policy counts renovations started). A late approval can
+  therefore still add to an earlier year; `as_of` freezes a tally at a data date.
+- A building counts once per target: its qualifying records are merged into holding
+  episodes (from each record's counting date to its revocation date). An episode counts
+  the counted area (m²) of the record that opened it, in the year it opened; later records
+  inside the episode (upgrades ★→★★★, 超低→近零, re-issues) add nothing.
+- A revocation ends the holding from its date on: the area leaves cumulative tallies from
+  that date, an earlier period's tally is unchanged and lists the revocation as a note.
+- Only episodes opened on or after the baseline (2021-01-01) count toward the pilot; a
+  building certified earlier and upgraded during the pilot adds nothing.
+- A building may count toward several targets, never twice toward one.
+- 装配式 share: floor area (m²) of new buildings completed in a year that are
+  prefabricated ÷ floor area of all new buildings completed that year, among registered
+  buildings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+from registry.domain.building_types import BUILDING_TYPES
+from registry.domain.districts import DISTRICTS, PILOT_NZEB_DISTRICTS
+from registry.domain.records import ENERGY, GREEN_LABEL, RETROFIT
+
+COUNTED_STATUSES = ("approved", "revoked")
+
+AREA_TARGETS = (
+    "star_rated", "ultra_low_energy", "residential_retrofit", "public_efficiency",
+    "old_community",
+)
+PREFAB_SHARE = "prefab_share"
+NZEB_PILOTS = "nzeb_pilots"
+TARGET_KEYS = (*AREA_TARGETS, PREFAB_SHARE, NZEB_PILOTS)
+# Targets counted from records, episode by episode (the pilots count buildings too).
+RECORD_TARGETS = (*AREA_TARGETS, NZEB_PILOTS)
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """Which records qualify for a target and which of their dates is the counting date."""
+
+    kind: str
+    levels: frozenset[str]
+    date_field: str
+    stage: str | None = None  # when set, the record's stage must equal it
+    districts: frozenset[str] | None = None  # when set, only buildings in these count
+
+
+TARGET_RULES: dict[str, TargetRule] = {
+    "star_rated": TargetRule(GREEN_LABEL, frozenset({"1", "2", "3"}), "issued_on", "evaluation"),
+    "ultra_low_energy": TargetRule(ENERGY, frozenset({"ultra_low", "nearly_zero", "zero"}),
+                                   "issued_on"),
+    "residential_retrofit": TargetRule(RETROFIT, frozenset({"residential_green"}),
+                                       "completed_on"),
+    "public_efficiency": TargetRule(RETROFIT, frozenset({"public_efficiency"}), "completed_on"),
+    "old_community": TargetRule(RETROFIT, frozenset({"old_community"}), "started_on"),
+    NZEB_PILOTS: TargetRule(ENERGY, frozenset({"nearly_zero", "zero"}), "issued_on",
+                            districts=frozenset(PILOT_NZEB_DISTRICTS)),
+}
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """One target as data (admins may change value and dates)."""
+
+    key: str
+    name_zh: str
+    name_en: str
+    unit: str  # m2 | percent | districts
+    value: float
+    baseline: date = date(2021, 1, 1)
+    midterm: date = date(2021, 12, 31)
+    deadline: date = date(2022, 12, 31)
+    policy_item: str = ""
+
+
+DEFAULT_TARGETS: tuple[TargetSpec, ...] = (
+    TargetSpec("star_rated", "完成星级认证绿色建筑", "Star-rated green buildings", "m2",
+               5_000_000, policy_item="二(三)15"),
+    TargetSpec("ultra_low_energy", "完成超低能耗建筑", "Ultra-low-energy buildings", "m2",
+               300_000, policy_item="二(三)15"),
+    TargetSpec("residential_retrofit", "完成既有居住建筑绿色改造",
+               "Green retrofit of existing housing", "m2", 10_000_000, policy_item="二(三)16"),
+    TargetSpec("public_efficiency", "实施公共建筑能效提升工程",
+               "Public-building efficiency upgrades", "m2", 3_000_000, policy_item="二(三)16"),
+    TargetSpec("old_community", "启动老旧小区改造", "Old-community renovation started", "m2",
+               6_000_000, policy_item="二(四)23"),
+    TargetSpec(PREFAB_SHARE, "装配式建筑占新建建筑比例", "Prefabricated share of new building",
+               "percent", 50, policy_item="一(二)3, 二(三)17"),
+    TargetSpec(NZEB_PILOTS, "近零能耗建筑试点示范（四区）", "Nearly-zero pilots in four districts",
+               "districts", len(PILOT_NZEB_DISTRICTS), policy_item="二(三)15"),
+)
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "target.not_found": ("找不到目标“{key}”。", "No target “{key}”."),
+    "target.value_not_positive": ("目标值必须大于 0。", "A target value must be greater than 0."),
+    "target.dates_out_of_order": (
+        "日期须满足：基准日 < 中期考核日 ≤ 截止日。",
+        "Dates must satisfy baseline < mid-term ≤ deadline.",
+    ),
+    "tally.year_invalid": ("年份“{value}”无效。", "“{value}” is not a valid year."),
+    "tally.format_unknown": ("不支持的格式“{value}”。", "Unsupported format “{value}”."),
+}
+
+
+@dataclass(frozen=True)
+class BuildingFact:
+    building_id: int
+    name: str
+    district_code: str
+    building_type: str
+    floor_area_m2: float
+    is_new_build: bool = True
+    completion_year: int | None = None
+    prefabricated: bool = False
+
+
+@dataclass(frozen=True)
+class RecordFact:
+    record_id: int
+    building_id: int
+    kind: str
+    level: str
+    status: str
+    counted_area_m2: float
+    stage: str | None = None
+    label_number: str | None = None
+    approved_on: date | None = None
+    issued_on: date | None = None
+    started_on: date | None = None
+    completed_on: date | None = None
+    revoked_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A building holding a target without interruption, opened by `record`."""
+
+    target: str
+    building_id: int
+    district_code: str
+    record: RecordFact
+    start: date
+    end: date | None  # first day no longer held (a revocation); None while held
+    area_m2: float
+
+
+def counting_date(record: RecordFact, target: str, district_code: str,
+                  as_of: date) -> date | None:
+    """The date `record` starts counting toward `target`, or None if it never does."""
+    rule = TARGET_RULES[target]
+    if record.status not in COUNTED_STATUSES or record.approved_on is None:
+        return None
+    if record.approved_on > as_of or record.kind != rule.kind or record.level not in rule.levels:
+        return None
+    if rule.stage is not None and record.stage != rule.stage:
+        return None
+    if rule.districts is not None and district_code not in rule.districts:
+        return None
+    counted_on = getattr(record, rule.date_field)
+    if counted_on is None or counted_on > as_of:
+        return None
+    return counted_on
+
+
+def revocation_date(record: RecordFact, as_of: date) -> date | None:
+    """The revocation date as known at `as_of` (a later one is not yet in force)."""
+    if record.revoked_on is not None and record.revoked_on <= as_of:
+        return record.revoked_on
+    return None
+
+
+def episodes(records: list[RecordFact], target: str, district_code: str,
+             as_of: date) -> list[Episode]:
+    """One building's holding episodes for `target`, oldest first."""
+    spans = []
+    for record in records:
+        start = counting_date(record, target, district_code, as_of)
+        if start is None:
+            continue
+        end = revocation_date(record, as_of)
+        if end is not None and end <= start:
+            continue  # revoked the day it would have started counting: never held
+        spans.append((start, record.record_id, end, record))
+    spans.sort(key=lambda span: (span[0], span[1]))
+    found: list[Episode] = []
+    for start, _id, end, record in spans:
+        last = found[-1] if found else None
+        if last is not None and (last.end is None or start <= last.end):
+            # Inside (or touching) the current episode: an upgrade or re-issue, no new area.
+            merged_end = None if last.end is None or end is None else max(last.end, end)
+            found[-1] = Episode(target, last.building_id, district_code, last.record,
+                                last.start, merged_end, last.area_m2)
+        else:
+            found.append(Episode(target, record.building_id, district_code, record, start, end,
+                                 record.counted_area_m2))
+    return found
+
+
+@dataclass(frozen=True)
+class CountedRow:
+    """One building's contribution to one target, traceable to the record behind it."""
+
+    target: str
+    building_id: int
+    building_name: str
+    district_code: str
+    building_type: str
+    record_id: int
+    kind: str
+    level: str
+    label_number: str | None
+    counted_on: date
+    area_m2: float
+    removed_on: date | None  # revoked within the period
+    in_period: bool  # counted on a date within the period (else carried from before)
+
+
+@dataclass(frozen=True)
+class Projection:
+    path_value: float  # where a straight line from baseline to deadline stands at the end
+    pace_per_day: float
+    projected_at_deadline: float
+    met: bool  # already met, or met by the deadline at the current pace
+    met_on: date | None  # when it was (or, at this pace, will be) met
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    key: str
+    name_zh: str
+    name_en: str
+    unit: str
+    value: float
+    added: float  # counted in the period
+    removed: float  # revoked in the period
+    period: float  # added - removed (for percent: the share in the period)
+    cumulative: float  # from the baseline to the period's end
+    percent: float | None  # cumulative / value, in %
+    projection: Projection | None
+
+
+@dataclass(frozen=True)
+class PrefabYear:
+    year: int
+    new_area_m2: float
+    prefab_area_m2: float
+    share_pct: float | None
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class NzebDistrict:
+    code: str
+    name_zh: str
+    name_en: str
+    pilots: tuple[tuple[int, str], ...]  # (building id, name)
+    met: bool
+
+
+@dataclass
+class Tally:
+    start: date
+    end: date
+    as_of: date
+    district: str | None
+    building_type: str | None
+    targets: list[TargetProgress]
+    by_year: dict[int, dict[str, dict[str, float]]]  # year -> target -> added/removed/cumulative
+    by_district: dict[str, dict[str, dict[str, float]]]  # code -> target -> period/cumulative
+    by_building_type: dict[str, dict[str, dict[str, float]]]
+    prefab: list[PrefabYear]
+    nzeb: list[NzebDistrict]
+    rows: list[CountedRow]
+    later_revocations: list[CountedRow] = field(default_factory=list)
+    digest: str = ""
+
+
+# Beyond a century at the current pace, "when" is not a meaningful date.
+MAX_PROJECTION_DAYS = 36_525
+
+
+def _days(first: date, last: date) -> int:
+    """Days from `first` to `last`, both included."""
+    return (last - first).days + 1
+
+
+def project(spec: TargetSpec, cumulative: float, timeline: list[tuple[date, float]],
+            at: date) -> Projection:
+    """Straight-line path and the projection at the pace since the baseline, seen at `at`."""
+    total_days = _days(spec.baseline, spec.deadline)
+    elapsed = min(max(_days(spec.baseline, at), 0), total_days)
+    path_value = spec.value * elapsed / total_days
+    pace = cumulative / elapsed if elapsed > 0 else 0.0
+    projected = pace * total_days
+    met_on = None
+    running = 0.0
+    for when, delta in sorted(timeline):
+        running += delta
+        if running >= spec.value - 1e-9 and when <= at:
+            met_on = when
+            break
+    if met_on is not None and cumulative >= spec.value - 1e-9:
+        met = True
+    else:
+        met_on = None
+        days_needed = math.ceil(spec.value / pace) if pace > 0 else None
+        if days_needed is not None and days_needed <= MAX_PROJECTION_DAYS:
+            met_on = spec.baseline + timedelta(days=days_needed - 1)
+        met = met_on is not None and met_on <= spec.deadline
+    return Projection(path_value, pace, projected, met, met_on)
+
+
+def _held_at(episode: Episode, day: date) -> bool:
+    return episode.start <= day and (episode.end is None or episode.end > day)
+
+
+def compute_tally(
+    buildings: list[BuildingFact],
+    records: list[RecordFact],
+    *,
+    start: date,
+    end: date,
+    as_of: date,
+    targets: list[TargetSpec] | tuple[TargetSpec, ...] = DEFAULT_TARGETS,
+    district: str | None = None,
+    building_type: str | None = None,
+) -> Tally:
+    """The tally of every target for the period [start, end] with data as of `as_of`."""
+    specs = {spec.key: spec for spec in targets}
+    for spec in DEFAULT_TARGETS:
+        specs.setdefault(spec.key, spec)
+    baseline = min(specs[key].baseline for key in RECORD_TARGETS)
+    chosen = {
+        b.building_id: b for b in buildings
+        if (district is None or b.district_code == district)
+        and (building_type is None or b.building_type == building_type)
+    }
+    by_building: dict[int, list[RecordFact]] = defaultdict(list)
+    for record in records:
+        if record.building_id in chosen:
+            by_building[record.building_id].append(record)
+
+    counted: list[Episode] = []
+    for building_id, own in by_building.items():
+        building = chosen[building_id]
+        for target in RECORD_TARGETS:
+            counted.extend(
+                ep for ep in episodes(own, target, building.district_code, as_of)
+                if ep.start >= specs[target].baseline
+            )
+
+    first_year, last_year = min(baseline.year, start.year), end.year
+    years = range(first_year, last_year + 1)
+    by_year = {y: {t: {"added": 0.0, "removed": 0.0, "cumulative": 0.0} for t in AREA_TARGETS}
+               for y in years}
+    zero = {t: {"period": 0.0, "cumulative": 0.0} for t in AREA_TARGETS}
+    by_district = {d.code: {t: dict(v) for t, v in zero.items()} for d in DISTRICTS}
+    by_type = {code: {t: dict(v) for t, v in zero.items()} for code in BUILDING_TYPES}
+    totals = {t: {"added": 0.0, "removed": 0.0, "cumulative": 0.0} for t in RECORD_TARGETS}
+    timelines: dict[str, list[tuple[date, float]]] = defaultdict(list)
+    rows: list[CountedRow] = []
+    later: list[CountedRow] = []
+    day_before = start - timedelta(days=1)
+    for ep in counted:
+        building = chosen[ep.building_id]
+        area = ep.area_m2
+        held_end = _held_at(ep, end)
+        added = start <= ep.start <= end
+        removed = ep.end is not None and start <= ep.end <= end
+        total = totals[ep.target]
+        total["added"] += area if added else 0.0
+        total["removed"] += area if removed else 0.0
+        total["cumulative"] += area if held_end else 0.0
+        timelines[ep.target].append((ep.start, area))
+        if ep.end is not None:
+            timelines[ep.target].append((ep.end, -area))
+        if ep.target in AREA_TARGETS:
+            for year in years:
+                cell, year_end = by_year[year][ep.target], min(date(year, 12, 31), end)
+                cell["added"] += area if ep.start.year == year and ep.start <= end else 0.0
+                if ep.end is not None and ep.end.year == year and ep.end <= end:
+                    cell["removed"] += area
+                cell["cumulative"] += area if _held_at(ep, year_end) else 0.0
+            net = (area if held_end else 0.0) - (area if _held_at(ep, day_before) else 0.0)
+            for table, key in ((by_district, building.district_code),
+                               (by_type, building.building_type)):
+                if key in table:
+                    table[key][ep.target]["period"] += net
+                    table[key][ep.target]["cumulative"] += area if held_end else 0.0
+        if ep.start > end or not (held_end or removed):
+            continue
+        row = CountedRow(
+            target=ep.target, building_id=building.building_id, building_name=building.name,
+            district_code=building.district_code, building_type=building.building_type,
+            record_id=ep.record.record_id, kind=ep.record.kind, level=ep.record.level,
+            label_number=ep.record.label_number, counted_on=ep.start, area_m2=area,
+            removed_on=ep.end if removed else None, in_period=added,
+        )
+        rows.append(row)
+        if held_end and ep.end is not None:
+            later.append(CountedRow(**{**asdict(row), "removed_on": ep.end}))
+    rows.sort(key=_row_key)
+    later.sort(key=_row_key)
+
+    new_buildings = [b for b in chosen.values() if b.is_new_build and b.completion_year]
+    prefab = [_prefab_year(y, new_buildings, specs[PREFAB_SHARE].value) for y in years]
+    nzeb = _nzeb_status(rows)
+    progress = []
+    at = min(end, as_of)
+    for key in AREA_TARGETS:
+        spec, total = specs[key], totals[key]
+        progress.append(TargetProgress(
+            key, spec.name_zh, spec.name_en, spec.unit, spec.value, total["added"],
+            total["removed"], total["added"] - total["removed"], total["cumulative"],
+            100 * total["cumulative"] / spec.value if spec.value else None,
+            project(spec, total["cumulative"], timelines[key], at),
+        ))
+    progress.append(_prefab_progress(specs[PREFAB_SHARE], prefab, start, end))
+    progress.append(_nzeb_progress(specs[NZEB_PILOTS], nzeb, counted, day_before))
+    tally = Tally(start, end, as_of, district, building_type, progress, by_year, by_district,
+                  by_type, prefab, nzeb, rows, later)
+    tally.digest = digest(rows, new_buildings)
+    return tally
+
+
+def _row_key(row: CountedRow):
+    return (TARGET_KEYS.index(row.target), row.counted_on, row.building_id, row.record_id)
+
+
+def _prefab_year(year: int, new_buildings: list[BuildingFact], goal: float) -> PrefabYear:
+    built = [b for b in new_buildings if b.completion_year == year]
+    total = sum(b.floor_area_m2 for b in built)
+    prefab = sum(b.floor_area_m2 for b in built if b.prefabricated)
+    share = 100 * prefab / total if total else None
+    return PrefabYear(year, total, prefab, share, None if share is None else share >= goal)
+
+
+def _prefab_progress(spec: TargetSpec, prefab: list[PrefabYear], start: date,
+                     end: date) -> TargetProgress:
+    def share(items):
+        total = sum(p.new_area_m2 for p in items)
+        return 100 * sum(p.prefab_area_m2 for p in items) / total if total else 0.0
+
+    in_period = [p for p in prefab if start.year <= p.year <= end.year]
+    since = [p for p in prefab if p.year >= spec.baseline.year]
+    period_share, cumulative_share = share(in_period), share(since)
+    return TargetProgress(
+        spec.key, spec.name_zh, spec.name_en, spec.unit, spec.value,
+        sum(p.prefab_area_m2 for p in in_period), 0.0, period_share, cumulative_share,
+        100 * period_share / spec.value if spec.value else None, None,
+    )
+
+
+def _nzeb_status(rows: list[CountedRow]) -> list[NzebDistrict]:
+    status = []
+    for code in PILOT_NZEB_DISTRICTS:
+        district = next(d for d in DISTRICTS if d.code == code)
+        pilots = tuple(sorted({(r.building_id, r.building_name) for r in rows
+                               if r.target == NZEB_PILOTS and r.district_code == code
+                               and r.removed_on is None}))
+        status.append(NzebDistrict(code, district.name_zh, district.name_en, pilots,
+                                   bool(pilots)))
+    return status
+
+
+def _nzeb_progress(spec: TargetSpec, nzeb: list[NzebDistrict], counted: list[Episode],
+                   day_before: date) -> TargetProgress:
+    """Districts with a pilot at the period's end; `period` is the change over the period."""
+    met_now = sum(1 for d in nzeb if d.met)
+    met_before = len({ep.district_code for ep in counted
+                      if ep.target == NZEB_PILOTS and _held_at(ep, day_before)})
+    return TargetProgress(
+        spec.key, spec.name_zh, spec.name_en, spec.unit, spec.value,
+        float(max(met_now - met_before, 0)), float(max(met_before - met_now, 0)),
+        float(met_now - met_before), float(met_now),
+        100 * met_now / spec.value if spec.value else None, None,
+    )
+
+
+def _row_payload(row: CountedRow) -> dict:
+    data = asdict(row)
+    for key, value in data.items():
+        if isinstance(value, date):
+            data[key] = value.isoformat()
+    data["area_m2"] = round(row.area_m2, 3)
+    return data
+
+
+def digest(rows: list[CountedRow], new_buildings: list[BuildingFact] = ()) -> str:
+    """sha256 of the sorted counted rows and new-building facts behind every printed number."""
+    lines = sorted(json.dumps(_row_payload(r), ensure_ascii=False, sort_keys=True)
+                   for r in rows)
+    lines += sorted(
+        json.dumps({"prefab": [b.building_id, b.completion_year, round(b.floor_area_m2, 3),
+                               b.prefabricated]})
+        for b in new_buildings
+    )
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()

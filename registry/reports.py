@@ -1,0 +1,172 @@
+"""Reports as bytes from plain context dicts: PDF (WeasyPrint), CSV and XLSX.
+
+Templates live in `reports/`. WeasyPrint fetches only local files under that folder and
+`data:` URIs, so a value in the data can never make the renderer reach the network.
+Chinese text needs a CJK font on the machine (Debian `fonts-noto-cjk`); the stylesheet
+names "Noto Sans CJK SC" and WeasyPrint embeds a subset of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from registry.config import PROJECT_ROOT
+
+REPORTS_DIR = PROJECT_ROOT / "reports"
+
+
+class RefusedFetch(ValueError):
+    """A report asked for something other than a local report file or a data: URI."""
+
+
+def _local_fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        """WeasyPrint's fetcher, limited to `data:` URIs and files inside `reports/`."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if not (path.is_relative_to(REPORTS_DIR.resolve()) and path.is_file()):
+                    raise RefusedFetch(f"reports may only load files in reports/, not {url!r}")
+            elif parsed.scheme != "data":
+                raise RefusedFetch(f"reports may only load local files, not {url!r}")
+            return super().fetch(url, headers)
+
+    return LocalFetcher
+
+
+def local_url_fetcher():
+    """A fresh fetcher that refuses the network and files outside `reports/`."""
+    return _local_fetcher_class()()
+
+
+def _area(value) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def _number(value, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+_env = Environment(
+    loader=FileSystemLoader(str(REPORTS_DIR)),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.filters["area"] = _area
+_env.filters["number"] = _number
+
+
+def svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def render_html(template: str, context: dict) -> str:
+    return _env.get_template(template).render(**context)
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    """A PDF from a template in `reports/` and a plain context dict."""
+    from weasyprint import HTML
+
+    html = render_html(template, context)
+    document = HTML(string=html, base_url=str(REPORTS_DIR) + "/",
+                    url_fetcher=local_url_fetcher())
+    return document.write_pdf()
+
+
+def tally_pdf(context: dict, charts: dict[str, str] | None = None) -> bytes:
+    """The annual tally in Chinese (or English): cover, tables, charts, appendix of records."""
+    if charts is None:
+        from registry.charts import tally_charts
+
+        charts = tally_charts(context)
+    images = {name: svg_data_uri(svg) for name, svg in charts.items()}
+    return render_pdf("tally.html", {**context, "charts": images})
+
+
+def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(tables: dict[str, tuple[list[str], list[list]]],
+               meta: list[tuple[str, str]] = ()) -> bytes:
+    """One sheet per table (and an `about` sheet of metadata such as the digest)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    if meta:
+        about = book.create_sheet("about")
+        for key, value in meta:
+            about.append([key, value])
+        about.column_dimensions["A"].width = 18
+        about.column_dimensions["B"].width = 70
+    for name, (headers, rows) in tables.items():
+        sheet = book.create_sheet(name[:31])
+        sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "json": "application/json",
+}
+
+
+def tally_filename(context: dict, fmt: str) -> str:
+    """tally-2022.pdf, tally-2022-370212-school.csv, tally-2021-07-01_2022-06-30.xlsx."""
+    parts = [str(context["year"]) if context["year"] else f"{context['start']}_{context['end']}"]
+    parts += [p for p in (context.get("district"), context.get("building_type")) if p]
+    return "tally-" + "-".join(parts) + "." + fmt
+
+
+def tally_export(context: dict, fmt: str, table: str = "summary") -> bytes:
+    """The tally as csv (one table), xlsx (every table), pdf or json bytes."""
+    import json
+
+    from registry.services.tally import tables
+
+    if fmt == "pdf":
+        return tally_pdf(context)
+    if fmt == "json":
+        return json.dumps(context, ensure_ascii=False, indent=2).encode()
+    named = tables(context)
+    if fmt == "csv":
+        return csv_bytes(*named[table])
+    if fmt == "xlsx":
+        meta = [("period", f"{context['start']} – {context['end']}"),
+                ("data as of", context["as_of"]), ("generated at", context["generated_at"]),
+                ("district", context.get("district") or ""),
+                ("building type", context.get("building_type") or ""),
+                ("sha256", context["digest"])]
+        return xlsx_bytes(named, meta)
+    raise ValueError(fmt)

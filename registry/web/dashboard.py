@@ -1,0 +1,72 @@
+"""The targets dashboard: progress, charts and downloads of the annual tally."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import login_required
+
+from registry import reports
+from registry.charts import tally_charts
+from registry.domain.building_types import BUILDING_TYPES, type_name
+from registry.domain.districts import DISTRICTS
+from registry.errors import ValidationFailed
+from registry.extensions import get_session, message_locale
+from registry.messages import render
+from registry.services import tally as tally_service
+
+bp = Blueprint("dashboard", __name__)
+
+
+def _tally_context(year: int | None, errors: dict[str, str]) -> dict:
+    locale = message_locale()
+    try:
+        filters = tally_service.parse_filters(
+            year=year, district=request.args.get("district"),
+            building_type=request.args.get("building_type"),
+        )
+    except ValidationFailed as exc:
+        errors.update({f: render(c, p, locale) for f, (c, p) in exc.field_errors.items()})
+        filters = {"year": None, "district": None, "building_type": None}
+    tally = tally_service.compute(
+        session=get_session(), year=filters["year"] or date.today().year,
+        district=filters["district"], building_type=filters["building_type"],
+    )
+    return tally_service.context(tally, generated_at=datetime.now(UTC), locale=locale)
+
+
+@bp.get("/dashboard")
+@login_required
+def index():
+    """Show progress against the pilot's targets for a year, district and building type."""
+    errors: dict[str, str] = {}
+    context = _tally_context(request.args.get("year"), errors)
+    locale = message_locale()
+    return render_template(
+        "dashboard/index.html", tally=context, charts=tally_charts(context), errors=errors,
+        districts=[(d.code, d.name(locale)) for d in DISTRICTS],
+        building_types=[(code, type_name(code, locale)) for code in BUILDING_TYPES],
+        years=list(range(2021, date.today().year + 1)),
+        query={k: v for k, v in request.args.items() if k in ("district", "building_type")},
+    ), 422 if errors else 200
+
+
+@bp.get("/dashboard/tally-<int:year>.<fmt>")
+@login_required
+def download(year: int, fmt: str):
+    """Download the year's tally as PDF, XLSX or CSV (?table= picks the CSV table)."""
+    if fmt not in ("pdf", "xlsx", "csv"):
+        abort(404)
+    table = request.args.get("table", "summary")
+    if table not in tally_service.TABLE_NAMES:
+        abort(404)
+    errors: dict[str, str] = {}
+    context = _tally_context(year, errors)
+    if errors:
+        abort(404)
+    body = reports.tally_export(context, fmt, table)
+    filename = reports.tally_filename(context, fmt)
+    return Response(body, mimetype=reports.EXPORT_FORMATS[fmt].split(";")[0], headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    })

@@ -1,0 +1,69 @@
+"""`registry tally`: text, JSON, CSV, XLSX and the PDF from the command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+import registry.cli.common
+from registry.cli import main
+
+
+@pytest.fixture
+def cli(app, runner, monkeypatch):
+    monkeypatch.setattr(registry.cli.common, "_app", app)
+
+    def invoke(*args: str):
+        result = runner.invoke(main, [str(arg) for arg in args])
+        assert "Traceback" not in result.output
+        if result.exception is not None:
+            assert isinstance(result.exception, SystemExit), result.exception
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def counted(app_session, make_user, make_building, make_record):
+    admin = make_user(app_session, role="admin")
+    building = make_building(app_session, admin, district_code="370214", name="城阳近零办公楼",
+                             floor_area_m2="9000")
+    make_record(app_session, admin, building, kind="energy", level="zero", stage=None,
+                issued_on=date(2022, 4, 1), label_number="Z-1", status="approved")
+    return building
+
+
+def test_text_summary_and_json(cli, counted):
+    result = cli("tally", "--year", "2022")
+    assert result.exit_code == 0, result.output
+    assert "完成超低能耗建筑: 9,000 / 300,000 m² (3.0%)" in result.output
+    result = cli("tally", "--year", "2022", "--format", "json")
+    body = json.loads(result.output)
+    pilots = next(t for t in body["targets"] if t["key"] == "nzeb_pilots")
+    assert pilots["cumulative"] == 1 and body["nzeb"][2]["met"] is True  # 城阳区
+
+
+def test_csv_and_xlsx_files(cli, counted, tmp_path):
+    result = cli("tally", "--year", "2022", "--format", "csv", "--table", "records")
+    assert result.exit_code == 0 and "城阳近零办公楼" in result.output
+    out = tmp_path / "t.xlsx"
+    assert cli("tally", "--year", "2022", "--format", "xlsx", "--out", out).exit_code == 0
+    assert out.read_bytes()[:2] == b"PK"
+    assert cli("tally", "--year", "2022", "--format", "xlsx").exit_code == 2
+
+
+def test_pdf(cli, counted, tmp_path):
+    out = tmp_path / "tally-2022.pdf"
+    result = cli("tally", "--year", "2022", "--pdf", out)
+    assert result.exit_code == 0 and "sha256" in result.output
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_bad_filters_are_messages_not_tracebacks(cli):
+    result = cli("tally", "--year", "20x2", "--district", "高新区")
+    assert result.exit_code == 1
+    assert "年份“20x2”无效" in result.output and "功能区" in result.output
+    result = cli("tally", "--year", "2022", "--as-of", "yesterday", "--lang", "en")
+    assert result.exit_code == 1 and "not a valid date" in result.output
