@@ -49,12 +49,25 @@ SUB_TYPES: dict[str, dict[str, tuple[str, str]]] = {
         "grade_2": ("二级医院", "Grade II hospital"),
         "grade_1": ("一级医院", "Grade I hospital"),
     },
+    # DB37/T 3780 sets values per venue kind and per administrative level (市 / 区、县);
+    # other cultural venues (文化馆, 美术馆) take the library rows (its note 4).
     "venue": {
-        "library": ("图书馆", "Library"),
-        "museum": ("博物馆", "Museum"),
-        "theatre": ("剧院", "Theatre"),
-        "stadium": ("体育馆", "Stadium"),
-        "science_museum": ("科技馆", "Science museum"),
+        "library_city": ("图书馆（市级）", "Library (city level)"),
+        "library_county": ("图书馆（区、县级）", "Library (district or county level)"),
+        "museum_city": ("博物馆（市级）", "Museum (city level)"),
+        "museum_county": ("博物馆（区、县级）", "Museum (district or county level)"),
+        "theatre_city": ("剧院（市级）", "Theatre (city level)"),
+        "theatre_county": ("剧院（区、县级）", "Theatre (district or county level)"),
+        "stadium_city": ("体育馆（市级）", "Stadium (city level)"),
+        "stadium_county": ("体育馆（区、县级）", "Stadium (district or county level)"),
+        "science_museum_city": ("科技馆（市级）", "Science museum (city level)"),
+        "science_museum_county": (
+            "科技馆（区、县级）", "Science museum (district or county level)"
+        ),
+        "other_culture_city": ("其他文化场馆（市级）", "Other cultural venue (city level)"),
+        "other_culture_county": (
+            "其他文化场馆（区、县级）", "Other cultural venue (district or county level)"
+        ),
     },
 }
 
