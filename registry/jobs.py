@@ -43,11 +43,18 @@ def configure(config: Config) -> None:
         # Fail fast when the broker is down at upload time: the check stays queued in the
         # database and the sweeper enqueues it when the broker is back.
         broker_connection_timeout=3,
-        broker_transport_options={"max_retries": 1, "interval_start": 0, "interval_step": 0.5,
-                                  "visibility_timeout": 3600},
+        task_publish_retry=False,
+        broker_transport_options=_transport_options(config.CELERY_BROKER_URL),
         worker_hijack_root_logger=False,
         task_default_queue="checks",
     )
+
+
+def _transport_options(broker_url: str) -> dict:
+    # The SQLAlchemy transport hands its options to create_engine, which rejects Redis's.
+    if broker_url.startswith("sqla+"):
+        return {}
+    return {"visibility_timeout": 3600, "socket_connect_timeout": 3, "socket_timeout": 10}
 
 
 def init_app(app) -> None:
@@ -95,7 +102,12 @@ def sweep_checks() -> int:
 def enqueue_check(check_id: int) -> str | None:
     """Send a check to the broker; returns an error text instead of raising if it is down."""
     try:
-        run_check.apply_async(args=[check_id], retry=False)
+        # Our own connection, tried once: an upload must not hang on kombu's default retries
+        # (about 6 s on a refused Redis) when the sweeper will enqueue the check later anyway.
+        with celery_app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2,
+                                         timeout=3)
+            run_check.apply_async(args=[check_id], retry=False, connection=connection)
     except Exception as exc:  # kombu raises many connection error types; all mean "not now"
         log.warning("could not enqueue check %s: %s", check_id, exc)
         return f"{exc.__class__.__name__}: {exc}"[:500]

@@ -133,6 +133,16 @@ CORE_MESSAGES: dict[str, tuple[str, str]] = {
         "Server error; nothing was saved. Try again or contact the administrator.",
     ),
     "request.not_json": ("请求正文必须是 JSON 对象。", "The request body must be a JSON object."),
+    "request.csrf_failed": (
+        "表单已过期或来源无效，请刷新页面后重试。未保存任何数据。",
+        "The form expired or did not come from this site; reload the page and try again. "
+        "Nothing was saved.",
+    ),
+    "http.400": ("请求无效。", "The request was not valid."),
+    "http.403": ("您没有权限访问此页面。", "You are not allowed to see this page."),
+    "http.404": ("找不到该页面。", "Page not found."),
+    "http.405": ("不支持此操作方式。", "This action is not allowed here."),
+    "http.413": ("上传的文件太大。", "The uploaded file is too large."),
 }
 
 # Domain modules that carry their own (zh, en) message tables.
@@ -141,9 +151,14 @@ _DOMAIN_MESSAGE_MODULES = (
     "registry.domain.districts",
     "registry.domain.normalise",
     "registry.domain.import_rows",
+    "registry.services.imports",
     "registry.domain.idf",
+    "registry.domain.errfile",
+    "registry.domain.results",
     "registry.domain.quotas",
     "registry.domain.weather",
+    "registry.domain.targets",
+    "registry.services.check_messages",
 )
 
 _catalogue: dict[str, tuple[str, str]] | None = None

@@ -114,6 +114,10 @@ def weather_path(config: Config, weather: WeatherFile) -> Path:
         from registry.domain.energyplus import weather_data_dir
 
         return weather_data_dir() / Path(weather.path[len("wheel:"):]).name
+    if weather.path.startswith("generated:"):
+        from registry.services.weather_seed import ensure_generated
+
+        return ensure_generated(Path(config.WEATHER_DIR), weather)
     return Path(config.WEATHER_DIR) / Path(weather.path).name
 
 
@@ -138,7 +142,10 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
         model = idf.validate_idf(data, max_bytes=config.MAX_UPLOAD_BYTES)
     except idf.IdfRejected as exc:
         return _fail(engine, check_id, worker, exc.code, exc.params)
-    prepared = idf.prepare_for_check(model)
+    try:
+        prepared = idf.prepare_for_check(model)
+    except idf.IdfRejected as exc:
+        return _fail(engine, check_id, worker, exc.code, exc.params)
     facts = model.facts if isinstance(model.facts, dict) else dict(model.facts.__dict__)
     warnings = (check.warnings or []) + [
         {"code": code, "params": params} for code, params in model.warnings
@@ -182,7 +189,10 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
                          {"returncode": outcome.returncode}, err_summary=err)
         _guarded(engine, check_id, worker, status="reading", heartbeat_at=utcnow(),
                  err_summary=err, engine_pid=None)
-        annual = results.read_results(outcome.sql_path)
+        try:
+            annual = results.read_results(outcome.sql_path)
+        except results.ResultsUnavailable as exc:
+            return _fail(engine, check_id, worker, exc.code, getattr(exc, "params", {}))
         _store_results(engine, check, building, annual, worker,
                        run_seconds=time.monotonic() - started)
         return "done"

@@ -1,0 +1,104 @@
+"""Energy checks over JSON: upload a model, poll its state, read results and the verdict."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from registry.api.common import actor, created, documented, register_schema, token_required
+from registry.extensions import get_session, message_locale
+from registry.services import checks as check_service
+from registry.services.check_payload import check_payload
+from registry.services.weather import list_weather
+from registry.web.check_view import read_upload
+
+bp = Blueprint("api_checks", __name__, url_prefix="/api/v1")
+
+register_schema("Check", {
+    "type": "object",
+    "required": ["id", "building_id", "status"],
+    "properties": {
+        "id": {"type": "integer"}, "building_id": {"type": "integer"},
+        "status": {"enum": ["queued", "validating", "running", "reading", "done", "failed",
+                            "cancelled"]},
+        "status_name": {"type": "string"}, "attempts": {"type": "integer"},
+        "idf_sha256": {"type": "string"}, "engine_version": {"type": "string"},
+        "run_seconds": {"type": ["number", "null"]},
+        "cached_from_id": {"type": ["integer", "null"]},
+        "weather": {"type": ["object", "null"]}, "warnings": {"type": "array"},
+        "error": {"type": ["object", "null"]},
+        "energyplus_messages": {"type": ["object", "null"]},
+        "result": {"type": ["object", "null"], "description": "Annual energy (kWh), EUI "
+                   "(kWh/(m²·a)), end uses, and the hashes the numbers came from."},
+        "verdict": {"type": ["object", "null"]},
+    },
+})
+register_schema("CheckUpload", {
+    "type": "object",
+    "required": ["idf"],
+    "properties": {"idf": {"type": "string", "format": "binary"},
+                   "weather": {"type": "string", "description": "Weather name or id."}},
+})
+
+
+@bp.post("/buildings/<int:building_id>/checks")
+@documented(request_body="CheckUpload", response="Check", status=202,
+            errors=(403, 404, 413, 422))
+@token_required
+def create(building_id: int):
+    """Upload an IDF (multipart field `idf`) for an energy check of a building."""
+    session = get_session()
+    config = current_app.extensions["registry.config"]
+    data, filename = read_upload(request.files.get("idf"), config.MAX_UPLOAD_BYTES)
+    check = check_service.create_check(
+        session=session, actor=actor(), config=config, building_id=building_id,
+        idf_bytes=data, filename=filename, weather=request.form.get("weather") or None,
+    )
+    body = check_payload(session, check, message_locale())
+    response = created(body, url_for(".show", check_id=check.id))
+    # 202: accepted and queued; 200 when answered at once from an identical earlier run.
+    response.status_code = 200 if check.status == "done" else 202
+    return response
+
+
+@bp.get("/checks")
+@documented(response=["Check"])
+@token_required
+def index():
+    """List the checks the caller may see (officers: their districts; designers: their own)."""
+    session = get_session()
+    building_id = request.args.get("building_id", type=int)
+    rows = check_service.list_checks(session=session, actor=actor(), building_id=building_id)
+    return jsonify([check_payload(session, c, message_locale()) for c in rows])
+
+
+@bp.get("/checks/<int:check_id>")
+@documented(response="Check", errors=(403, 404))
+@token_required
+def show(check_id: int):
+    """A check's state, results, and verdict."""
+    session = get_session()
+    check = check_service.get_check(session=session, actor=actor(), check_id=check_id)
+    return jsonify(check_payload(session, check, message_locale()))
+
+
+@bp.post("/checks/<int:check_id>/cancel")
+@documented(response="Check", errors=(403, 404, 409))
+@token_required
+def cancel(check_id: int):
+    """Cancel a queued or running check."""
+    session = get_session()
+    check = check_service.cancel_check(session=session, actor=actor(), check_id=check_id)
+    return jsonify(check_payload(session, check, message_locale()))
+
+
+@bp.get("/weather")
+@documented(response={"schema": {"type": "array"}, "media_type": "application/json"})
+@token_required
+def weather():
+    """The weather library (synthetic files are flagged)."""
+    return jsonify([
+        {"id": w.id, "name": w.name, "location": w.location, "synthetic": w.synthetic,
+         "default": w.is_default, "sha256": w.sha256, "source": w.source}
+        for w in list_weather(session=get_session())
+    ])
+

@@ -1,0 +1,61 @@
+"""Plain data for the check pages (shared by the HTML view and, later, the PDF report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session
+
+from registry.errors import ValidationFailed
+from registry.messages import render
+from registry.models import ACTIVE_STATES, Building, User, WeatherFile, utcnow
+from registry.services import checks as check_service
+
+STEPS = ("queued", "validating", "running", "reading", "done")
+
+
+def read_upload(storage, max_bytes: int) -> tuple[bytes, str]:
+    """The uploaded file's bytes and its (display-only) name, or a field error."""
+    if storage is None or not storage.filename:
+        raise ValidationFailed({"idf": ("check.file_required", {})})
+    name = Path(storage.filename).name
+    if not name.lower().endswith(".idf"):
+        raise ValidationFailed({"idf": ("check.wrong_extension", {"name": name[:80]})})
+    data = storage.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValidationFailed({"idf": ("check.too_large", {
+            "size_mb": f">{max_bytes / 1048576:.0f}", "max_mb": f"{max_bytes / 1048576:.0f}"})})
+    return data, name
+
+
+def _elapsed_s(check) -> float | None:
+    start = check.started_at or check.queued_at
+    end = check.finished_at or (utcnow() if check.status != "cancelled" else None)
+    if start is None or end is None:
+        return None
+    return max(0.0, (end - start).total_seconds())
+
+
+def check_context(session: Session, actor: User, check_id: int, locale: str) -> dict:
+    check = check_service.get_check(session=session, actor=actor, check_id=check_id)
+    building = session.get(Building, check.building_id)
+    weather = session.get(WeatherFile, check.weather_id) if check.weather_id else None
+    result, end_uses = check_service.result_of(session=session, check_id=check.id)
+    error = None
+    if check.error_code:
+        error = render(check.error_code, check.error_params or {}, locale)
+    warnings = [render(w["code"], w.get("params") or {}, locale) for w in check.warnings or []]
+    verdict = None
+    if check.status == "done":
+        from registry.services.quotas import verdict_for_check
+
+        verdict = verdict_for_check(session=session, check_id=check.id, locale=locale)
+    step = STEPS.index(check.status) if check.status in STEPS else None
+    return {
+        "check": check, "building": building, "weather": weather, "result": result,
+        "end_uses": end_uses, "verdict": verdict, "error": error, "warnings": warnings, "steps": STEPS,
+        "step_index": step, "active": check.status in ACTIVE_STATES or check.status == "queued",
+        "elapsed_s": _elapsed_s(check), "err": check.err_summary or {},
+        "can_cancel": check.status not in ("done", "failed", "cancelled")
+        and (actor.role == "admin" or check.created_by_id == actor.id),
+    }

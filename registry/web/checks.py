@@ -1,0 +1,97 @@
+"""Energy checks in the browser: upload a model, watch its progress, read its results."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlmodel import select
+
+from registry.auth import actor_of
+from registry.errors import RegistryError, ValidationFailed
+from registry.extensions import get_session, message_locale
+from registry.messages import render
+from registry.models import ACTIVE_STATES, WeatherFile
+from registry.services import checks as check_service
+from registry.services.buildings import get_building
+from registry.services.check_messages import STATE_NAMES
+from registry.web.check_view import check_context, read_upload
+
+bp = Blueprint("checks", __name__)
+
+
+def _state_name(state: str) -> str:
+    zh, en = STATE_NAMES.get(state, (state, state))
+    return en if message_locale() == "en" else zh
+
+
+@bp.app_context_processor
+def _check_helpers():
+    return {"check_state_name": _state_name, "ACTIVE_CHECK_STATES": ACTIVE_STATES}
+
+
+@bp.get("/checks")
+@login_required
+def index():
+    """List the energy checks this user may see."""
+    session = get_session()
+    building_id = request.args.get("building_id", type=int)
+    items = check_service.list_checks(
+        session=session, actor=actor_of(current_user), building_id=building_id
+    )
+    return render_template("checks/index.html", checks=items, building_id=building_id)
+
+
+@bp.route("/buildings/<int:building_id>/checks/new", methods=["GET", "POST"])
+@login_required
+def new(building_id: int):
+    """Upload an EnergyPlus model of a building for an energy check."""
+    session = get_session()
+    building = get_building(session=session, building_id=building_id)
+    weathers = list(session.exec(select(WeatherFile).order_by(
+        WeatherFile.is_default.desc(), WeatherFile.name)))
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        config = current_app.extensions["registry.config"]
+        try:
+            data, filename = read_upload(request.files.get("idf"), config.MAX_UPLOAD_BYTES)
+            check = check_service.create_check(
+                session=session, actor=actor_of(current_user), config=config,
+                building_id=building.id, idf_bytes=data, filename=filename,
+                weather=request.form.get("weather") or None,
+            )
+        except ValidationFailed as exc:
+            locale = message_locale()
+            errors = {f: render(c, p, locale) for f, (c, p) in exc.field_errors.items()}
+        else:
+            if check.enqueue_error:
+                flash(render("check.broker_unavailable", {}, message_locale()), "warning")
+            return redirect(url_for("checks.show", check_id=check.id))
+    status = 422 if errors else 200
+    return render_template("checks/new.html", building=building, weathers=weathers,
+                           errors=errors), status
+
+
+@bp.get("/checks/<int:check_id>")
+@login_required
+def show(check_id: int):
+    """Show a check's progress, then its results, with everything needed to trace them."""
+    session = get_session()
+    context = check_context(session, actor_of(current_user), check_id, message_locale())
+    return render_template("checks/show.html", **context)
+
+
+@bp.post("/checks/<int:check_id>/cancel")
+@login_required
+def cancel(check_id: int):
+    """Cancel a queued or running check."""
+    try:
+        check_service.cancel_check(session=get_session(), actor=actor_of(current_user),
+                                   check_id=check_id)
+    except RegistryError as exc:
+        if exc.status in (403, 404):
+            raise
+        flash(render(exc.code, exc.params, message_locale()), "error")
+    else:
+        flash(_("Cancellation requested."), "info")
+    return redirect(url_for("checks.show", check_id=check_id))
