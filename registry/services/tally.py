@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, datetime
 
-from sqlalchemy import and_
+from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
 from registry.domain import targets as rules
@@ -17,7 +17,7 @@ from registry.domain.building_types import BUILDING_TYPES, type_name
 from registry.domain.districts import DISTRICTS, UnknownDistrict, district_name, normalise_district
 from registry.domain.records import KIND_NAMES, level_name
 from registry.errors import ValidationFailed
-from registry.models import Building, Certificate
+from registry.models import Building, Certificate, Target
 from registry.services.targets import target_specs
 
 
@@ -247,3 +247,11 @@ def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
 
 TABLE_NAMES = ("summary", "by_year", "by_district", "by_building_type", "prefab", "nzeb",
                "records", "later_revocations")
+
+
+def default_year(*, session: Session) -> int:
+    """This year while the pilot runs; once its last deadline has passed, the deadline's year
+    (the year officers report on), not an empty year after the pilot."""
+    last_deadline = session.exec(select(func.max(Target.deadline))).one()
+    today = date.today()
+    return min(today.year, last_deadline.year) if last_deadline else today.year

@@ -8,10 +8,11 @@ from flask_login import current_user
 
 from registry.auth import actor_of
 from registry.errors import PermissionDenied, RegistryError, ValidationFailed
-from registry.extensions import get_session
+from registry.extensions import get_session, message_locale
 from registry.services import audit, permissions
 from registry.services import buildings as building_service
 from registry.services.buildings import PAGE_SIZES, BuildingFilters
+from registry.services.quotas import latest_verdict_for_building
 from registry.web import display, forms
 
 bp = Blueprint("buildings", __name__, url_prefix="/buildings")
@@ -197,8 +198,13 @@ def detail(building_id: int):
     building = building_service.get_building(session=session, building_id=building_id)
     records = building_service.records_of(session=session, building_id=building_id)
     history = audit.building_history(session=session, building_id=building_id)
+    verdict = latest_verdict_for_building(
+        session=session, building_id=building_id, locale=message_locale()
+    )
     return render_template(
         "buildings/detail.html",
+        verdict=verdict,
+        can_upload=actor.role != "viewer" and permissions.can_edit_building(actor, building),
         building=building,
         records=[(record, record_actions(actor, building, record)) for record in records],
         history=display.history_rows(reversed(history)),

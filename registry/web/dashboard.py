@@ -29,8 +29,9 @@ def _tally_context(year: int | None, errors: dict[str, str]) -> dict:
     except ValidationFailed as exc:
         errors.update({f: render(c, p, locale) for f, (c, p) in exc.field_errors.items()})
         filters = {"year": None, "district": None, "building_type": None}
+    session = get_session()
     tally = tally_service.compute(
-        session=get_session(), year=filters["year"] or date.today().year,
+        session=session, year=filters["year"] or tally_service.default_year(session=session),
         district=filters["district"], building_type=filters["building_type"],
     )
     return tally_service.context(tally, generated_at=datetime.now(UTC), locale=locale)
