@@ -138,6 +138,19 @@ CORE_MESSAGES: dict[str, tuple[str, str]] = {
         "The form expired or did not come from this site; reload the page and try again. "
         "Nothing was saved.",
     ),
+    "request.nul_character": (
+        "提交的内容含有空字符（\\0），无法保存。未保存任何数据。",
+        "The request contains a NUL character (\\0), which cannot be stored. Nothing was saved.",
+    ),
+    "request.invalid_value": (
+        "提交的某个值无法保存（文本过长或数字超出范围）。未保存任何数据。",
+        "A value in the request cannot be stored (text too long or a number out of range). "
+        "Nothing was saved.",
+    ),
+    "field.control_characters": (
+        "不能含有控制字符或改变文字方向的字符。",
+        "Must not contain control characters or text-direction overrides.",
+    ),
     "http.400": ("请求无效。", "The request was not valid."),
     "http.403": ("您没有权限访问此页面。", "You are not allowed to see this page."),
     "http.404": ("找不到该页面。", "Page not found."),
@@ -152,6 +165,7 @@ _DOMAIN_MESSAGE_MODULES = (
     "registry.domain.normalise",
     "registry.domain.import_rows",
     "registry.services.imports",
+    "registry.services.verify",
     "registry.domain.idf",
     "registry.domain.errfile",
     "registry.domain.results",

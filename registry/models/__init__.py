@@ -21,3 +21,10 @@ from registry.models.checks import (  # noqa: F401, E402
     WeatherFile,
 )
 from registry.models.targets import Target  # noqa: F401, E402
+from registry.models.quotas import (  # noqa: F401, E402
+    CheckVerdict,
+    QuotaRow,
+    QuotaRowPublic,
+    QuotaRowUpdate,
+)
+from registry.models.imports import ImportBatch, ImportBatchPublic, ImportMapping  # noqa: F401, E402

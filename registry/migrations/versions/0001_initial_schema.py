@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 13:54:55.874611
+Create Date: 2026-11-25 14:26:02.400605
 """
 
 from alembic import op
@@ -113,6 +113,72 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_buildings_import_id'), ['import_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_buildings_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_buildings_owner_credit_code'), ['owner_credit_code'], unique=False)
+
+    op.create_table('import_batches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('rows_total', sa.Integer(), nullable=False),
+    sa.Column('new_buildings', sa.Integer(), nullable=False),
+    sa.Column('new_records', sa.Integer(), nullable=False),
+    sa.Column('duplicates', sa.Integer(), nullable=False),
+    sa.Column('rejected', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('import_batches', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_batches_created_by_id'), ['created_by_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_import_batches_sha256'), ['sha256'], unique=False)
+
+    op.create_table('import_mappings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('header', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('field', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('user_id', 'header', name='uq_import_mappings_user_header')
+    )
+    with op.batch_alter_table('import_mappings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_mappings_user_id'), ['user_id'], unique=False)
+
+    op.create_table('quota_rows',
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('standard', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('table_ref', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('climate_zone', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('building_type', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('sub_types', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('hvac_class', sqlmodel.sql.sqltypes.AutoString(length=1), nullable=True),
+    sa.Column('heating_type', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('basis', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('guide_value', sa.Float(), nullable=True),
+    sa.Column('baseline_value', sa.Float(), nullable=True),
+    sa.Column('constraint_value', sa.Float(), nullable=True),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('source_status', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+    sa.Column('notes', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('change_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
+    sa.Column('superseded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('superseded_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['superseded_by_id'], ['quota_rows.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('key', 'version', name='uq_quota_rows_key_version')
+    )
+    with op.batch_alter_table('quota_rows', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quota_rows_building_type'), ['building_type'], unique=False)
+        batch_op.create_index(batch_op.f('ix_quota_rows_key'), ['key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_quota_rows_superseded_at'), ['superseded_at'], unique=False)
 
     op.create_table('weather_files',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -256,11 +322,39 @@ def upgrade() -> None:
     with op.batch_alter_table('check_results', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_check_results_check_id'), ['check_id'], unique=False)
 
+    op.create_table('check_verdicts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('check_id', sa.Integer(), nullable=False),
+    sa.Column('basis', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('quota_row_id', sa.Integer(), nullable=True),
+    sa.Column('quota_key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
+    sa.Column('quota_version', sa.Integer(), nullable=True),
+    sa.Column('indicator_value', sa.Float(), nullable=True),
+    sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+    sa.Column('band', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+    sa.Column('no_quota_reason', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('no_quota_params', sa.JSON(), nullable=True),
+    sa.Column('electricity_kgce_per_kwh', sa.Float(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['check_id'], ['checks.id'], ),
+    sa.ForeignKeyConstraint(['quota_row_id'], ['quota_rows.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('check_id', 'basis', name='uq_check_verdicts_check_basis')
+    )
+    with op.batch_alter_table('check_verdicts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_check_verdicts_check_id'), ['check_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_check_verdicts_quota_row_id'), ['quota_row_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('check_verdicts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_check_verdicts_quota_row_id'))
+        batch_op.drop_index(batch_op.f('ix_check_verdicts_check_id'))
+
+    op.drop_table('check_verdicts')
     with op.batch_alter_table('check_results', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_check_results_check_id'))
 
@@ -292,6 +386,21 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_weather_files_sha256'))
 
     op.drop_table('weather_files')
+    with op.batch_alter_table('quota_rows', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quota_rows_superseded_at'))
+        batch_op.drop_index(batch_op.f('ix_quota_rows_key'))
+        batch_op.drop_index(batch_op.f('ix_quota_rows_building_type'))
+
+    op.drop_table('quota_rows')
+    with op.batch_alter_table('import_mappings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_mappings_user_id'))
+
+    op.drop_table('import_mappings')
+    with op.batch_alter_table('import_batches', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_batches_sha256'))
+        batch_op.drop_index(batch_op.f('ix_import_batches_created_by_id'))
+
+    op.drop_table('import_batches')
     with op.batch_alter_table('buildings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_buildings_owner_credit_code'))
         batch_op.drop_index(batch_op.f('ix_buildings_name'))

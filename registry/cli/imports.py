@@ -1,0 +1,110 @@
+"""`registry import FILE` and `registry export buildings`: bulk data from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from registry.cli.common import (
+    actor_option,
+    emit,
+    handles_errors,
+    json_option,
+    locale_option,
+    open_session,
+    resolve_actor,
+)
+from registry.messages import render
+from registry.models import ImportBatchPublic
+from registry.services import exports
+from registry.services.import_commit import commit_import
+from registry.services.imports import preview_import
+
+
+def register(main: click.Group) -> None:
+    main.add_command(import_file)
+    main.add_command(export)
+
+
+def _report_text(report: dict, lang: str) -> str:
+    lines = [f"{key}: {value}" for key, value in report["counts"].items()]
+    for row in report["rows"]:
+        if row["outcome"] in ("rejected", "duplicate"):
+            details = [row["note"]] if row["note"] else []
+            details += [f"{p['field']}: {p['message']}" for p in row["problems"]]
+            lines.append(f"  row {row['row']} {row['outcome']}: " + "; ".join(details))
+    if report.get("message"):
+        lines.append(report["message"])
+    return "\n".join(lines)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only report what each row would become.")
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def import_file(file: Path, dry_run: bool, actor_name, as_json: bool, lang: str) -> None:
+    """Import buildings and records from an XLSX or CSV file (all rows or none)."""
+    data = file.read_bytes()
+    with open_session() as session:
+        actor = resolve_actor(session, actor_name)
+        if dry_run:
+            preview = preview_import(
+                session=session, actor=actor, data=data, filename=file.name, locale=lang
+            )
+            report = {**preview.as_dict(), "dry_run": True, "batch": None, "message": ""}
+        else:
+            result = commit_import(
+                session=session, actor=actor, data=data, filename=file.name, locale=lang
+            )
+            report = {**result.preview.as_dict(), "dry_run": False, "batch": None}
+            if result.batch is None:
+                report["message"] = render("import.nothing_new", {}, lang)
+            else:
+                batch = ImportBatchPublic.model_validate(result.batch).model_dump(mode="json")
+                report["batch"] = batch
+                report["message"] = render(
+                    "import.committed",
+                    {
+                        "batch_id": batch["id"],
+                        "new_buildings": batch["new_buildings"],
+                        "new_records": batch["new_records"],
+                        "duplicates": batch["duplicates"],
+                        "rejected": batch["rejected"],
+                    },
+                    lang,
+                )
+    emit(report, as_json, _report_text(report, lang))
+
+
+@click.group()
+def export() -> None:
+    """Export registry data."""
+
+
+@export.command("buildings")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the headers and names.",
+)
+@handles_errors
+def export_buildings(fmt: str, out: Path, lang: str) -> None:
+    """Write every building and its records to a CSV or XLSX file."""
+    with open_session() as session:
+        if fmt == "xlsx":
+            out.write_bytes(exports.export_xlsx(session=session, lang=lang))
+        else:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                for chunk in exports.export_csv(session=session, lang=lang):
+                    handle.write(chunk)
+    click.echo(str(out))

@@ -1,0 +1,105 @@
+"""Import and export over the API, and the anonymous verify endpoint."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from registry.domain.credit_code import make_credit_code
+
+CODE = make_credit_code("91370200MA3C0001X")
+
+
+def _csv(rows) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+SHEET = _csv(
+    [
+        [
+            "项目名称",
+            "所在区（市）",
+            "统一社会信用代码",
+            "建筑类型",
+            "建筑面积",
+            "星级",
+            "评价阶段",
+            "标识编号",
+            "发证日期",
+        ],
+        ["甲楼", "市南区", CODE, "办公", "12000", "二星级", "评价", "API-1", "2021-06-01"],
+        ["乙楼", "崂山区", CODE, "办公", "12000", "二星级", "评价", "API-2", "2021-06-01"],
+        ["丙楼", "市南区", "123", "办公", "12000", "二星级", "评价", "API-3", "2021-06-01"],
+    ]
+)
+
+
+def _post(api, token, query="", data=SHEET, name="sheet.csv", lang="en"):
+    return api.call(
+        "POST",
+        f"/api/v1/imports{query}",
+        token,
+        lang=lang,
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_dry_run_then_commit_then_idempotent(api_both):
+    token = api_both.token(role="officer", districts=("370202",))
+    dry = _post(api_both, token, "?dry_run=1")
+    assert dry.status_code == 200
+    body = dry.get_json()
+    assert body["dry_run"] and body["batch"] is None
+    assert [r["outcome"] for r in body["rows"]] == ["new_building", "rejected", "rejected"]
+    assert body["rows"][1]["problems"][0]["code"] == "permission.district"
+    assert body["rows"][2]["problems"][0]["field"] == "owner_credit_code"
+    done = _post(api_both, token)
+    assert done.status_code == 201
+    assert done.get_json()["batch"]["new_buildings"] == 1
+    again = _post(api_both, token)
+    assert again.status_code == 200 and again.get_json()["batch"] is None
+    assert again.get_json()["counts"]["duplicate"] == 1
+
+
+def test_imports_need_an_officer_and_a_file(api):
+    assert _post(api, None).status_code == 401
+    assert _post(api, api.token(role="designer")).status_code == 403
+    response = api.call("POST", "/api/v1/imports", api.token(role="admin"), data={})
+    assert response.status_code == 422 and "file" in response.get_json()["errors"]
+
+
+def test_export_csv_and_xlsx(api):
+    token = api.token(role="admin")
+    assert _post(api, token).status_code == 201
+    response = api.get("/api/v1/buildings/export?format=csv&lang=en", token)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][0] == "Project name" and {r[0] for r in rows[1:]} == {"甲楼", "乙楼"}
+    filtered = api.get("/api/v1/buildings/export?district_code=崂山区", token)
+    assert [r[0] for r in csv.reader(io.StringIO(filtered.get_data(as_text=True)))][1:] == ["乙楼"]
+    xlsx = api.get("/api/v1/buildings/export?format=xlsx", token)
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    assert api.get("/api/v1/buildings/export?format=pdf", token).status_code == 422
+
+
+def test_verify_is_anonymous_and_says_nothing_about_owners(api):
+    token = api.token(role="admin")
+    _post(api, token)
+    response = api.get("/api/v1/verify/API-1")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "valid" and body["building_name"] == "甲楼"
+    assert body["url"].endswith("/verify/API-1")
+    assert not {"owner_name", "owner_credit_code", "address"} & set(body)
+    assert CODE not in response.get_data(as_text=True)
+    missing = api.get("/api/v1/verify/NOPE", lang="en")
+    assert missing.status_code == 404 and missing.get_json()["code"] == "verify.not_found"
+
+
+def test_the_openapi_document_lists_the_new_routes(api):
+    paths = api.get("/api/openapi.json").get_json()["paths"]
+    assert {"/api/v1/imports", "/api/v1/buildings/export", "/api/v1/verify/{label}"} <= set(paths)
+    assert paths["/api/v1/verify/{label}"]["get"]["security"] == []

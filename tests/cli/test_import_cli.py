@@ -1,0 +1,101 @@
+"""`registry import FILE` and `registry export buildings` through click."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+import registry.cli.common
+from registry.cli import main
+from registry.domain.credit_code import make_credit_code
+
+CODE = make_credit_code("91370200MA3C0001X")
+
+
+@pytest.fixture
+def cli(app, runner, monkeypatch):
+    monkeypatch.setattr(registry.cli.common, "_app", app)
+
+    def invoke(*args):
+        result = runner.invoke(main, [str(arg) for arg in args])
+        assert "Traceback" not in result.output
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def sheet(tmp_path, cli):
+    result = cli(
+        "create-user", "--password", "long-enough-pw", "--username", "boss", "--role", "admin"
+    )
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "labels.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(
+            [
+                [
+                    "项目名称",
+                    "所在区（市）",
+                    "统一社会信用代码",
+                    "建筑类型",
+                    "建筑面积",
+                    "星级",
+                    "评价阶段",
+                    "标识编号",
+                    "发证日期",
+                ],
+                [
+                    "甲楼",
+                    "胶南市",
+                    CODE,
+                    "办公",
+                    "1.2万平方米",
+                    "二星级",
+                    "评价",
+                    "CLI-1",
+                    "2021-06-01",
+                ],
+                ["乙楼", "市南区", CODE, "办公", "12000", "二星级", "评价", "CLI-2", "2021-13-01"],
+            ]
+        )
+    return path
+
+
+def test_dry_run_then_import_then_again(cli, sheet):
+    dry = cli("import", sheet, "--dry-run", "--json", "--lang", "en")
+    assert dry.exit_code == 0, dry.output
+    report = json.loads(dry.output)
+    assert report["counts"] == {"new_building": 1, "new_record": 0, "duplicate": 0, "rejected": 1}
+    assert report["rows"][1]["problems"][0]["field"] == "issued_on"
+    done = json.loads(cli("import", sheet, "--as", "boss", "--json").output)
+    assert done["batch"]["new_buildings"] == 1 and done["batch"]["rejected"] == 1
+    again = cli("import", sheet, "--lang", "en")
+    assert again.exit_code == 0 and "Nothing new" in again.output
+
+
+def test_unknown_user_and_bad_file(cli, sheet, tmp_path):
+    assert cli("import", sheet, "--as", "ghost").exit_code == 1
+    bad = tmp_path / "old.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0")
+    result = cli("import", bad, "--json", "--lang", "en")
+    assert result.exit_code == 1 and json.loads(result.output)["error"]["code"] == (
+        "import.file_type_unknown"
+    )
+
+
+def test_export_buildings(cli, sheet, tmp_path):
+    cli("import", sheet)
+    out = tmp_path / "out.csv"
+    result = cli("export", "buildings", "--format", "csv", "--out", out, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert (
+        rows[0][0] == "Project name" and rows[1][0] == "甲楼" and rows[1][2].startswith("Huangdao")
+    )
+    xlsx = tmp_path / "out.xlsx"
+    assert cli("export", "buildings", "--format", "xlsx", "--out", xlsx).exit_code == 0
+    assert xlsx.read_bytes()[:2] == b"PK"

@@ -1,0 +1,146 @@
+"""Import pages: upload → preview with reasons → map a column → confirm; exports download."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from sqlmodel import func, select
+
+from registry.domain.credit_code import make_credit_code
+from registry.models import Building, ImportMapping
+from tests.web.conftest import text_of
+
+CODE = make_credit_code("91370200MA3C0001X")
+
+
+def _csv(rows) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+SHEET = _csv(
+    [
+        [
+            "项目名称",
+            "楼址",
+            "所在区（市）",
+            "统一社会信用代码",
+            "建筑类型",
+            "建筑面积",
+            "星级",
+            "评价阶段",
+            "标识编号",
+            "发证日期",
+        ],
+        [
+            "甲楼",
+            "香港中路1号",
+            "市南区",
+            CODE,
+            "办公",
+            "12000",
+            "二星级",
+            "评价",
+            "W-1",
+            "2021-06-01",
+        ],
+        [
+            "乙楼",
+            "香港中路2号",
+            "市南区",
+            CODE,
+            "办公",
+            "12000",
+            "二星级",
+            "评价",
+            "W-2",
+            "2021-02-30",
+        ],
+    ]
+)
+
+
+@pytest.fixture
+def officer(app_session, make_user):
+    return make_user(app_session, role="officer", districts=("370202",))
+
+
+@pytest.fixture
+def officer_client(client, officer, login):
+    login(client, officer)
+    return client
+
+
+def _upload(client, data=SHEET, name="sheet.csv"):
+    return client.post(
+        "/imports?lang=en",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_preview_lists_each_row_with_its_reason(officer_client):
+    response = _upload(officer_client)
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "New building" in text and "Refused row" in text
+    assert "2021-02-30" in text and "楼址" in text  # the bad date and the unknown column
+
+
+def test_map_a_column_save_it_and_commit(officer_client, app_session, officer):
+    page = _upload(officer_client).get_data(as_text=True)
+    sha = re.search(r'name="sha256" value="([0-9a-f]{64})"', page).group(1)
+    index = re.search(r'name="header:(\d+)" value="楼址"', page).group(1)
+    form = {
+        "sha256": sha,
+        "filename": "sheet.csv",
+        f"header:{index}": "楼址",
+        f"map:{index}": "address",
+        "save_mapping": "1",
+    }
+    again = officer_client.post("/imports/preview", data=form)
+    assert again.status_code == 200 and "楼址" in again.get_data(as_text=True)
+    saved = app_session.exec(select(ImportMapping)).all()
+    assert [(m.user_id, m.header, m.field) for m in saved] == [(officer.id, "楼址", "address")]
+    done = officer_client.post("/imports/commit", data=form)
+    assert done.status_code == 201
+    building = app_session.exec(select(Building)).one()
+    assert (building.name, building.address) == ("甲楼", "香港中路1号")
+    repeat = officer_client.post("/imports/commit", data=form)
+    assert repeat.status_code == 410  # the stored upload is used once
+
+
+def test_designers_and_viewers_cannot_import(client, app_session, make_user, login):
+    login(client, make_user(app_session, role="designer"))
+    assert client.get("/imports").status_code == 403
+    assert _upload(client).status_code == 403
+
+
+def test_a_file_that_is_not_a_spreadsheet(officer_client):
+    response = _upload(officer_client, b"\xd0\xcf\x11\xe0", "old.xls")
+    assert response.status_code == 400 and ".xlsx" in text_of(response)
+
+
+def test_export_downloads_honour_the_list_filters(
+    officer_client, app_session, officer, make_building
+):
+    make_building(app_session, officer, name="市南甲")
+    response = officer_client.get("/buildings/export.csv?q=市南甲")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][0] == "项目名称" and [r[0] for r in rows[1:]] == ["市南甲"]
+    assert (
+        officer_client.get("/buildings/export.csv?q=nothing").get_data(as_text=True).count("\n")
+        == 1
+    )
+    english = officer_client.get("/buildings/export.xlsx?headers=en")
+    assert english.status_code == 200 and english.data[:2] == b"PK"
+
+
+def test_export_needs_a_login(client, app_session):
+    assert client.get("/buildings/export.csv").status_code == 302
+    assert app_session.exec(select(func.count()).select_from(Building)).one() == 0
