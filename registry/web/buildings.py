@@ -204,7 +204,6 @@ def detail(building_id: int):
     return render_template(
         "buildings/detail.html",
         verdict=verdict,
-        can_upload=actor.role != "viewer" and permissions.can_edit_building(actor, building),
         building=building,
         records=[(record, record_actions(actor, building, record)) for record in records],
         history=display.history_rows(reversed(history)),

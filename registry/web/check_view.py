@@ -24,7 +24,7 @@ def read_upload(storage, max_bytes: int) -> tuple[bytes, str]:
     data = storage.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise ValidationFailed({"idf": ("check.too_large", {
-            "size_mb": f">{max_bytes / 1048576:.0f}", "max_mb": f"{max_bytes / 1048576:.0f}"})})
+            "size_mb": f">{max_bytes / 1048576:.2g}", "max_mb": f"{max_bytes / 1048576:.2g}"})})
     return data, name
 
 

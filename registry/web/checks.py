@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
+from registry import check_report
 from registry.auth import actor_of
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.messages import render
 from registry.models import ACTIVE_STATES, WeatherFile
 from registry.services import checks as check_service
+from registry.services import permissions
 from registry.services.buildings import get_building
 from registry.services.check_messages import STATE_NAMES
 from registry.web.check_view import check_context, read_upload
@@ -48,6 +59,8 @@ def new(building_id: int):
     """Upload an EnergyPlus model of a building for an energy check."""
     session = get_session()
     building = get_building(session=session, building_id=building_id)
+    # Refuse the form itself, not only the upload, to those who may not upload for it.
+    permissions.require_edit_building(actor_of(current_user), building)
     weathers = list(session.exec(select(WeatherFile).order_by(
         WeatherFile.is_default.desc(), WeatherFile.name)))
     errors: dict[str, str] = {}
@@ -79,6 +92,19 @@ def show(check_id: int):
     session = get_session()
     context = check_context(session, actor_of(current_user), check_id, message_locale())
     return render_template("checks/show.html", **context)
+
+
+@bp.get("/checks/<int:check_id>/report.pdf")
+@login_required
+def report(check_id: int):
+    """Download a check's report as PDF (Chinese; English with ?lang=en)."""
+    context = check_report.report_context(
+        session=get_session(), actor=actor_of(current_user), check_id=check_id,
+        locale=message_locale(), base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
+    )
+    filename = check_report.report_filename(context)
+    return Response(check_report.check_pdf(context), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.post("/checks/<int:check_id>/cancel")
