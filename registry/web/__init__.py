@@ -5,13 +5,14 @@ from __future__ import annotations
 import importlib
 import logging
 
-from flask import Flask, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, OperationalError
+from flask import Flask, g, jsonify, render_template, request
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from registry.errors import RegistryError
-from registry.extensions import close_session, message_locale
-from registry.messages import render
+from registry.extensions import close_session, login_manager, message_locale
+from registry.messages import catalogue, render
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,7 @@ BLUEPRINTS = (
     "registry.web.buildings",
     "registry.web.records",
     "registry.web.admin",
+    "registry.web.reference",
     "registry.web.checks",
     "registry.web.dashboard",
     "registry.web.imports",
@@ -43,7 +45,46 @@ def error_body(exc: RegistryError) -> dict:
     }
 
 
+def _forget_request_rows() -> None:
+    """Close the request's session and render the error page for "nobody".
+
+    The rollback expired every row the request loaded, the logged-in user's included;
+    reading one again (for the page's locale or menu) would ask the database that just
+    failed, and raise inside the error handler (a bare English 500 instead of this page).
+    """
+    close_session()
+    g._login_user = login_manager.anonymous_user()
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` up to the database's INTEGER: a longer id is a 404, not an overflow."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def _has_nul() -> bool:
+    """A NUL anywhere a user can type: path, query, form fields and upload names."""
+    if "\x00" in request.path:
+        return True
+    values = [*request.args.keys(), *request.args.values()]
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        values += [*request.form.keys(), *request.form.values()]
+        values += [f.filename or "" for f in request.files.values()]
+    return any("\x00" in value for value in values)
+
+
 def register(app: Flask) -> None:
+    # Before any blueprint adds its rules, so every <int:…> in them is bounded.
+    app.url_map.converters["int"] = IdConverter
+
+    @app.before_request
+    def _refuse_nul():
+        # PostgreSQL cannot store NUL and SQLite would keep it invisibly: refuse it up front.
+        if _has_nul():
+            raise RegistryError("request.nul_character")
+
     for name in BLUEPRINTS:
         try:
             module = importlib.import_module(name)
@@ -60,13 +101,26 @@ def register(app: Flask) -> None:
             return jsonify(body), exc.status
         return render_template("error.html", status=exc.status, error=body), exc.status
 
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def _unstorable_value(exc):
+        # A value the database refuses (too long, out of range; SQLite's driver raises a bare
+        # OverflowError for an integer beyond 64 bits): the input's fault, not an outage.
+        log.warning("database refused a value: %s", getattr(exc, "orig", exc).__class__.__name__)
+        close_session()
+        body = {"code": "request.invalid_value",
+                "message": render("request.invalid_value", {}, message_locale()), "errors": {}}
+        if wants_json():
+            return jsonify(body), 422
+        return render_template("error.html", status=422, error=body), 422
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
     def _database_down(exc):
         # A dropped connection: nothing was committed; say so, and let the next request
         # start with a fresh session and a re-checked pool connection.
         log.warning("database error: %s", exc.__class__.__name__)
-        close_session()
+        _forget_request_rows()
         body = {"code": "server.database_unavailable",
                 "message": render("server.database_unavailable", {}, message_locale()),
                 "errors": {}}
@@ -77,8 +131,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         if wants_json():
-            return jsonify({"code": f"http.{exc.code}", "message": exc.description,
-                            "errors": {}}), exc.code
+            # In the caller's language when the catalogue has the status; werkzeug's is English.
+            code = f"http.{exc.code}"
+            message = render(code, {}, message_locale()) if code in catalogue() else exc.description
+            return jsonify({"code": code, "message": message, "errors": {}}), exc.code
         return render_template(
             "error.html", status=exc.code,
             error={"code": f"http.{exc.code}", "message": exc.description, "errors": {}},
@@ -87,7 +143,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         log.exception("unhandled error")
-        close_session()
+        _forget_request_rows()
         body = {"code": "server.error", "message": render("server.error", {}, message_locale()),
                 "errors": {}}
         if wants_json():

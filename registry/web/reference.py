@@ -1,0 +1,137 @@
+"""Reference data for administrators: pilot targets, quota rows and the weather library."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry.auth import actor_of
+from registry.errors import PermissionDenied, RegistryError, ValidationFailed
+from registry.extensions import get_session, message_locale
+from registry.messages import render
+from registry.services import permissions
+from registry.services import quotas as quota_service
+from registry.services import targets as target_service
+from registry.services.weather import add_weather, list_weather
+
+bp = Blueprint("reference", __name__, url_prefix="/admin")
+
+TARGET_FIELDS = ("value", "baseline", "midterm", "deadline")
+QUOTA_FIELDS = ("guide_value", "baseline_value", "constraint_value", "source", "source_status",
+                "notes")
+
+
+@bp.before_request
+def _admins_only():
+    actor = actor_of(current_user)
+    if actor is None:
+        raise PermissionDenied("auth.required")
+    permissions.require_admin(actor)
+
+
+def _errors(exc: ValidationFailed) -> dict[str, str]:
+    locale = message_locale()
+    return {f: render(c, p, locale) for f, (c, p) in exc.field_errors.items()}
+
+
+@bp.get("/targets")
+def targets():
+    """List the pilot's targets with a form to change each."""
+    return render_template("admin/targets.html",
+                           targets=target_service.list_targets(session=get_session()),
+                           errors={}, failed_key=None, values={})
+
+
+@bp.post("/targets/<key>")
+def update_target(key: str):
+    """Change one target's value or dates; the audit log keeps the old ones and the reason."""
+    session = get_session()
+    data = {name: request.form[name] for name in TARGET_FIELDS if name in request.form}
+    try:
+        target_service.update_target(session=session, actor=actor_of(current_user), key=key,
+                                     data=data, reason=request.form.get("reason") or None)
+    except ValidationFailed as exc:
+        session.rollback()
+        return render_template(
+            "admin/targets.html", targets=target_service.list_targets(session=session),
+            errors=_errors(exc), failed_key=key, values=request.form,
+        ), 422
+    flash(_("Target saved."), "success")
+    return redirect(url_for(".targets"))
+
+
+@bp.get("/quotas")
+def quotas():
+    """List the current quota rows, with their source and whether it was verified."""
+    building_type = request.args.get("building_type") or None
+    rows = quota_service.list_rows(session=get_session(), building_type=building_type)
+    return render_template("admin/quotas.html", rows=rows, building_type=building_type)
+
+
+@bp.route("/quotas/<int:row_id>", methods=["GET", "POST"])
+def edit_quota(row_id: int):
+    """Change a quota row's levels or source: a new version; checks keep the one they used."""
+    session = get_session()
+    row = quota_service.get_row(session=session, row_id=row_id)
+    errors: dict[str, str] = {}
+    values = {name: getattr(row, name) for name in QUOTA_FIELDS}
+    if request.method == "POST":
+        data = {}
+        for name in QUOTA_FIELDS:
+            raw = request.form.get(name, "").strip()
+            if name.endswith("_value"):
+                try:
+                    data[name] = float(raw) if raw else None
+                except ValueError:
+                    errors[name] = render("field.not_a_number", {"value": raw[:40]},
+                                          message_locale())
+            else:
+                data[name] = raw
+        values = dict(request.form)
+        if not errors:
+            try:
+                new = quota_service.edit_row(session=session, actor=actor_of(current_user),
+                                             row_id=row_id, data=data,
+                                             reason=request.form.get("reason", ""))
+            except ValidationFailed as exc:
+                session.rollback()
+                errors = _errors(exc)
+            except RegistryError as exc:
+                session.rollback()
+                if exc.status in (403, 404):
+                    raise
+                errors = {"reason": render(exc.code, exc.params, message_locale())}
+            else:
+                flash(_("Quota row saved as version %(v)s.", v=new.version), "success")
+                return redirect(url_for(".edit_quota", row_id=new.id))
+    return render_template(
+        "admin/quota_edit.html", row=row, values=values, errors=errors,
+        history=quota_service.row_history(session=session, key=row.key),
+        statuses=("verified-primary", "verified-secondary", "derived", "unverified"),
+    ), 422 if errors else 200
+
+
+@bp.route("/weather", methods=["GET", "POST"])
+def weather():
+    """The weather library; add an EPW (validated; stored under a generated name)."""
+    session = get_session()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        upload = request.files.get("epw")
+        config = current_app.extensions["registry.config"]
+        if upload is None or not upload.filename:
+            errors["epw"] = render("field.required", {}, message_locale())
+        else:
+            try:
+                row = add_weather(session=session, actor=actor_of(current_user), config=config,
+                                  data=upload.stream.read(config.MAX_UPLOAD_BYTES + 1),
+                                  name=upload.filename, source=request.form.get("source", ""))
+            except ValidationFailed as exc:
+                session.rollback()
+                errors = _errors(exc)
+            else:
+                flash(_("Weather file %(name)s added.", name=row.name), "success")
+                return redirect(url_for(".weather"))
+    return render_template("admin/weather.html", rows=list_weather(session=session),
+                           errors=errors), 422 if errors else 200

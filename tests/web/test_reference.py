@@ -1,0 +1,102 @@
+"""Reference data pages: targets, quota rows and weather, for administrators only."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from registry.models import AuditEvent, QuotaRow, Target, WeatherFile
+from registry.services import quota_seed, targets_seed
+from tests.web.conftest import field_error, text_of
+
+
+@pytest.fixture
+def seeded(app):
+    with Session(app.extensions["registry.engine"]) as session:
+        targets_seed.seed(session)
+        quota_seed.seed(session)
+
+
+@pytest.fixture
+def admin_client(client, app_session, make_user, login, seeded):
+    login(client, make_user(app_session, role="admin", username="root"))
+    return client
+
+
+@pytest.mark.parametrize("path", ["/admin/targets", "/admin/quotas", "/admin/weather"])
+def test_only_admins_see_reference_pages(client, app_session, make_user, login, seeded, path):
+    assert client.get(path).status_code in (302, 401, 403)
+    login(client, make_user(app_session, role="officer"))
+    response = client.get(path)
+    assert response.status_code == 403
+    assert "您没有权限执行此操作。" in text_of(response)
+
+
+def test_change_a_target_is_audited_with_its_reason(admin_client, app_session):
+    response = admin_client.post("/admin/targets/star_rated", data={
+        "value": "5,500,000", "baseline": "2021-01-01", "midterm": "2021-12-31",
+        "deadline": "2022-12-31", "reason": "市政府调整目标"})
+    assert response.status_code == 302
+    app_session.expire_all()
+    target = app_session.exec(select(Target).where(Target.key == "star_rated")).one()
+    assert target.value == 5_500_000
+    event = app_session.exec(select(AuditEvent).where(AuditEvent.entity == "target")).one()
+    assert event.before["value"] == 5_000_000 and event.after["value"] == 5_500_000
+    assert event.reason == "市政府调整目标"
+
+
+def test_target_dates_out_of_order_are_refused_in_chinese(admin_client, app_session):
+    response = admin_client.post("/admin/targets/star_rated", data={
+        "value": "5000000", "baseline": "2023-01-01", "midterm": "2021-12-31",
+        "deadline": "2022-12-31"})
+    assert response.status_code == 422
+    assert field_error(response, "deadline") or "日期" in text_of(response)
+    app_session.expire_all()
+    target = app_session.exec(select(Target).where(Target.key == "star_rated")).one()
+    assert target.baseline.isoformat() == "2021-01-01"
+
+
+def test_quota_edit_adds_a_version_and_keeps_the_old(admin_client, app_session):
+    row = app_session.exec(select(QuotaRow).where(QuotaRow.source_status == "unverified")).first()
+    page = admin_client.get("/admin/quotas")
+    assert "未核实" in text_of(page)
+    response = admin_client.post(f"/admin/quotas/{row.id}", data={
+        "guide_value": row.guide_value, "baseline_value": "",
+        "constraint_value": (row.constraint_value or 0) + 5, "source": row.source,
+        "source_status": "verified-primary", "notes": "", "reason": "已与标准原文核对"})
+    assert response.status_code == 302
+    app_session.expire_all()
+    versions = app_session.exec(select(QuotaRow).where(QuotaRow.key == row.key)
+                                .order_by(QuotaRow.version)).all()
+    assert [v.version for v in versions] == [1, 2]
+    assert versions[0].superseded_at is not None and versions[0].source_status == "unverified"
+    assert versions[1].source_status == "verified-primary"
+
+
+def test_quota_edit_without_reason_is_refused(admin_client, app_session):
+    row = app_session.exec(select(QuotaRow)).first()
+    response = admin_client.post(f"/admin/quotas/{row.id}", data={
+        "guide_value": "abc", "source": row.source, "source_status": row.source_status})
+    assert response.status_code == 422
+    assert "不是数字" in text_of(response)
+
+
+def test_weather_upload_validates_the_file(admin_client, app_session, tmp_path):
+    bad = admin_client.post("/admin/weather", data={
+        "epw": (io.BytesIO(Path(__file__).read_bytes()), "model.epw")},
+        content_type="multipart/form-data")
+    assert bad.status_code == 422
+    assert "LOCATION" in text_of(bad)
+
+    from registry.services.weather_seed import qingdao_epw_bytes
+
+    good = admin_client.post("/admin/weather", data={
+        "epw": (io.BytesIO(qingdao_epw_bytes()), "qd.epw"), "source": "test"},
+        content_type="multipart/form-data")
+    assert good.status_code == 302
+    row = app_session.exec(select(WeatherFile)).one()
+    assert row.latitude == pytest.approx(36.07) and row.path.endswith(".epw")
+    assert row.path != "qd.epw"
