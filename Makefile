@@ -30,16 +30,16 @@ venv: $(STAMP)
 # browser tests, libX11 for the EnergyPlus binary. Installed with apt when we are root.
 SYSPKGS_CHECK = fc-list 2>/dev/null | grep -q "Noto Sans CJK" && command -v pdftotext >/dev/null \
 	&& command -v pdffonts >/dev/null && test -x /usr/bin/chromium \
-	&& (ldconfig -p | grep -q libX11.so.6)
+	&& (ldconfig -p | grep -q libX11.so.6) && command -v ip >/dev/null && command -v wrk >/dev/null
 sysdeps:
 	@if $(SYSPKGS_CHECK); then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		echo "Installing system packages (fonts-noto-cjk poppler-utils chromium libx11-6)..."; \
+		echo "Installing system packages (fonts-noto-cjk poppler-utils chromium libx11-6 iproute2 wrk)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			fonts-noto-cjk poppler-utils chromium libx11-6 iproute2 >/dev/null; \
+			fonts-noto-cjk poppler-utils chromium libx11-6 iproute2 wrk >/dev/null; \
 	else \
 		echo "Missing system packages. As root run:"; \
-		echo "  apt-get install fonts-noto-cjk poppler-utils chromium libx11-6"; \
+		echo "  apt-get install fonts-noto-cjk poppler-utils chromium libx11-6 iproute2 wrk"; \
 	fi
 
 translations: $(STAMP)

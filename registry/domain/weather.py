@@ -38,17 +38,28 @@ QINGDAO_GROUND_C = {
 }
 QINGDAO_LOCATION = ("Qingdao-synthetic (morphed from Dulles TMY3)", "SD", "CHN",
                     "SYNTHETIC", "548570", 36.07, 120.33, 8.0, 76.0)
+# ASHRAE 2021 HoF ch. 14 design conditions for Qingdao (548570), as carried in the TMYx
+# header (verified secondary), laid out in the 2009-format field order EnergyPlus files use.
+# Fields the source does not give are left empty rather than borrowed from Dulles.
+QINGDAO_DESIGN_CONDITIONS = (
+    "DESIGN CONDITIONS,1,2021 ASHRAE Handbook -- Fundamentals Ch.14 (Qingdao 548570; via TMYx "
+    "header; verified secondary),,Heating,1,-8.8,-6.9,-18.9,0.7,-1.4,-16.9,0.9,-0.9,11.4,-2.6,"
+    "10.4,-2.2,2.7,340,Cooling,8,7.3,33.1,24.3,31.8,23.8,30.2,23.5,27.1,30.0,26.5,29.1,25.9,"
+    "28.2,4.4,180,26.3,21.9,28.7,25.9,21.4,28.4,25.1,20.4,27.6,87.0,30.0,83.9,29.2,80.9,28.7,,"
+    "Extremes,10.2,9.0,7.9,,-11.8,35.9,1.9,1.8,-13.1,37.2,-14.2,38.3,-15.2,39.3,-16.6,40.6"
+)
 QINGDAO_BASE_FILE = "USA_VA_Sterling-Washington.Dulles.Intl.AP.724030_TMY3.epw"
 QINGDAO_MORPH_VERSION = "qingdao-morph-v1"
 QINGDAO_MORPH_NOTES = (
     "Dry-bulb: shifted and stretched per month so the monthly mean and mean daily range "
     "equal Qingdao's (daily max/min then fall within 0.8 K of Qingdao's normals).",
-    "Dew point: recomputed to keep the base file's relative humidity (Qingdao's monthly "
-    "humidity normals were not found; its summer is likely more humid than modelled).",
     "Wind speed: scaled per month to Qingdao's seasonal means (GB 50736).",
+    "Humidity: relative humidity kept hour by hour, dew point recomputed for the new "
+    "temperature (Belcher's shift for RH is zero without Qingdao monthly RH normals).",
     "Solar radiation, cloud, pressure: Dulles values, unchanged (latitude 2.9° further "
     "north; Dulles annual GHI 1481 kWh/m² lies within Shandong's 1336–1500 kWh/m²).",
-    "Location, time zone (UTC+8), elevation and ground temperatures: Qingdao's.",
+    "Location, time zone (UTC+8), elevation, ground temperatures and the ASHRAE 2021 design "
+    "conditions in the header: Qingdao's (TMYx 548570 header, verified secondary).",
 )
 
 MESSAGES = {
@@ -211,7 +222,9 @@ def morph_to_qingdao(base: bytes) -> bytes:
         row[WIND] = f"{float(row[WIND]) * target_wind / base_wind:.1f}"
     city, state, country, source, wmo, lat, lon, tz, elev = QINGDAO_LOCATION
     epw.header[0] = f"LOCATION,{city},{state},{country},{source},{wmo},{lat},{lon},{tz},{elev}"
-    epw.header[1] = "DESIGN CONDITIONS,0"
+    epw.header[1] = QINGDAO_DESIGN_CONDITIONS
+    # The base file's typical/extreme weeks describe Dulles's year, not this one.
+    epw.header[2] = "TYPICAL/EXTREME PERIODS,0"
     ground = ",".join(
         f"{depth},,,," + ",".join(f"{t:.2f}" for t in temps)
         for depth, temps in QINGDAO_GROUND_C.items()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, extract, func, or_
+from sqlalchemy import and_, exists, extract, func, or_, union
 from sqlmodel import Session, select
 
 from registry.domain.buildings import parse_building
@@ -109,12 +109,14 @@ def _filtered(filters: BuildingFilters):
     query = select(Building)
     if filters.q:
         like = f"%{filters.q.strip()}%"
-        query = query.where(
-            or_(Building.name.ilike(like), Building.address.ilike(like),
-                Building.owner_name.ilike(like),
-                exists().where(and_(Certificate.building_id == Building.id,
-                                    Certificate.label_number.ilike(like))))
-        )
+        # One id list from two index lookups (trigram indexes on PostgreSQL); an OR that
+        # spans both tables makes the planner scan every building instead.
+        query = query.where(Building.id.in_(union(
+            select(Building.id).where(or_(Building.name.ilike(like),
+                                          Building.address.ilike(like),
+                                          Building.owner_name.ilike(like))),
+            select(Certificate.building_id).where(Certificate.label_number.ilike(like)),
+        )))
     if filters.district_code:
         query = query.where(Building.district_code == filters.district_code)
     if filters.building_type:
@@ -155,6 +157,19 @@ def list_buildings(
         )
     )
     return Page(items=items, total=total, page=page, page_size=page_size)
+
+
+def records_of_many(*, session: Session, building_ids: list[int]) -> dict[int, list[Certificate]]:
+    """The records of several buildings in one query (a list page's rows), oldest first."""
+    found: dict[int, list[Certificate]] = {building_id: [] for building_id in building_ids}
+    if building_ids:
+        for record in session.exec(
+            select(Certificate)
+            .where(Certificate.building_id.in_(building_ids))
+            .order_by(Certificate.id)
+        ):
+            found[record.building_id].append(record)
+    return found
 
 
 def records_of(*, session: Session, building_id: int) -> list[Certificate]:

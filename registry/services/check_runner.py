@@ -6,6 +6,7 @@ worker killed mid-run, or two workers sweeping at once never run or store a chec
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -153,8 +154,12 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
     _guarded(engine, check_id, worker, status="running", model_facts=facts,
              warnings=warnings or None, heartbeat_at=utcnow())
 
-    epw = weather_path(config, weather)
-    workdir = Path(tempfile.mkdtemp(prefix=f"check-{check_id}-"))
+    try:
+        epw = weather_path(config, weather)
+        workdir = Path(tempfile.mkdtemp(prefix=f"check-{check_id}-"))
+    except OSError as exc:
+        # An unwritable or full temp dir fails this check with the reason, not the worker.
+        return _fail(engine, check_id, worker, "check.workdir_error", {"error": str(exc)})
     heartbeat = _Heartbeat(engine, check_id, worker)
 
     def on_start(pid: int) -> None:
@@ -184,6 +189,10 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
         if outcome.timed_out:
             return _fail(engine, check_id, worker, "energyplus.timeout",
                          {"seconds": config.CHECK_TIMEOUT_S}, err_summary=err)
+        if not outcome.succeeded and _disk_full(workdir):
+            # The engine says nothing useful (exit 0, an empty .err) when its writes fail.
+            return _fail(engine, check_id, worker, "check.workdir_error",
+                         {"error": f"{os.strerror(errno.ENOSPC)}: {workdir}"})
         if not outcome.succeeded:
             return _fail(engine, check_id, worker, "energyplus.failed",
                          {"returncode": outcome.returncode}, err_summary=err)
@@ -202,6 +211,13 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
                      {"error": exc.__class__.__name__})
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return os.statvfs(path).f_bavail == 0
+    except OSError:
+        return False
 
 
 def _store_results(engine, check, building, annual, worker, *, run_seconds) -> None:
@@ -225,6 +241,7 @@ def _store_results(engine, check, building, annual, worker, *, run_seconds) -> N
             unmet_heating_hours=annual.unmet_heating_hours,
             unmet_cooling_hours=annual.unmet_cooling_hours,
             by_fuel_kwh=dict(annual.by_fuel_kwh), monthly_kwh=dict(annual.monthly_kwh),
+            monthly_by_fuel_kwh=dict(annual.monthly_by_fuel_kwh),
         ))
         for (end_use, fuel), kwh in annual.by_end_use_kwh.items():
             if kwh:

@@ -14,6 +14,11 @@ from registry.models import User, WeatherFile
 from registry.services.audit import record_event
 
 
+def is_qingdao(latitude: float, longitude: float) -> bool:
+    """Within about 50 km of Qingdao's station 54857 (36.07 N, 120.33 E)."""
+    return abs(latitude - 36.07) <= 0.5 and abs(longitude - 120.33) <= 0.5
+
+
 def list_weather(*, session: Session) -> list[WeatherFile]:
     return list(session.exec(
         select(WeatherFile).order_by(WeatherFile.is_default.desc(), WeatherFile.name)))
@@ -44,7 +49,15 @@ def add_weather(
         unique = f"{base}-{info.sha256[:8]}"
         if unique == base:
             break
+    # A measured Qingdao year (e.g. the CSWD file) replaces the synthetic default.
+    measured_qingdao = is_qingdao(info.latitude, info.longitude) and "SYNTHETIC" not in (
+        data[:2000].decode("latin-1").upper())
+    if measured_qingdao:
+        for other in session.exec(select(WeatherFile).where(WeatherFile.is_default)):
+            other.is_default = False
+            session.add(other)
     row = WeatherFile(
+        is_default=measured_qingdao,
         name=unique, location=f"{info.city}, {info.country}".strip(", "),
         source=source or "uploaded", sha256=info.sha256, path=stored.name,
         latitude=info.latitude, longitude=info.longitude, time_zone=info.time_zone,
@@ -53,6 +66,7 @@ def add_weather(
     session.add(row)
     session.flush()
     record_event(session=session, actor=actor, entity="weather", entity_id=row.id,
-                 action="create", after={"name": row.name, "sha256": row.sha256})
+                 action="create", after={"name": row.name, "sha256": row.sha256,
+                                         "default": row.is_default})
     session.commit()
     return row

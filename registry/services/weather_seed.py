@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -12,8 +13,12 @@ from registry.models import WeatherFile
 
 QINGDAO_NAME = "qingdao-synthetic"
 WHEEL_FILES = {
+    # The five TMY3 files shipped with the EnergyPlus 25.2 wheel, for comparison runs.
     "USA_VA_Sterling-Washington.Dulles.Intl.AP.724030_TMY3.epw": "Sterling VA (Washington Dulles)",
     "USA_IL_Chicago-OHare.Intl.AP.725300_TMY3.epw": "Chicago O'Hare",
+    "USA_CO_Golden-NREL.724666_TMY3.epw": "Golden CO (NREL)",
+    "USA_CA_San.Francisco.Intl.AP.724940_TMY3.epw": "San Francisco",
+    "USA_FL_Tampa.Intl.AP.722110_TMY3.epw": "Tampa",
 }
 
 
@@ -36,7 +41,8 @@ def ensure_generated(weather_dir: Path, weather: WeatherFile) -> Path:
         if hashlib.sha256(data).hexdigest() != weather.sha256:
             raise RuntimeError("synthetic weather rebuilt with a different hash")
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        # A name of our own: two workers on a fresh instance may build the file at once.
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
     return path

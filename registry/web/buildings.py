@@ -61,10 +61,9 @@ def index():
     page = building_service.list_buildings(
         session=session, filters=filters, page=_int_arg("page", 1), page_size=page_size
     )
-    records = {
-        building.id: building_service.records_of(session=session, building_id=building.id)
-        for building in page.items
-    }
+    records = building_service.records_of_many(
+        session=session, building_ids=[building.id for building in page.items]
+    )
     actor = actor_of(current_user)
     kept = {name: request.args.get(name, "") for name in FILTER_ARGS if request.args.get(name)}
     return render_template(

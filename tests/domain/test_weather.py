@@ -35,7 +35,13 @@ def test_morph_sets_qingdao_location_and_is_deterministic(dulles_bytes, qingdao_
     assert (info.latitude, info.longitude, info.time_zone, info.elevation_m) == (
         36.07, 120.33, 8.0, 76.0)
     assert info.hours == 8760
-    assert "SYNTHETIC" in qingdao_bytes.decode().splitlines()[5]
+    header = qingdao_bytes.decode().splitlines()
+    assert "SYNTHETIC" in header[5]
+    design = header[1].split(",")
+    assert design[0] == "DESIGN CONDITIONS" and "Qingdao" in design[2]
+    heating = design.index("Heating")
+    assert design[heating + 2:heating + 4] == ["-8.8", "-6.9"]  # 99.6 % / 99 % dry-bulb
+    assert header[2] == "TYPICAL/EXTREME PERIODS,0"
     assert wx.morph_to_qingdao(dulles_bytes) == qingdao_bytes
 
 

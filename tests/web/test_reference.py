@@ -13,6 +13,19 @@ from registry.services import quota_seed, targets_seed
 from tests.web.conftest import field_error, text_of
 
 
+def _upload(client, data: bytes, filename: str, source: str):
+    """POST an EPW as a prebuilt multipart body: werkzeug's test client would spool a file
+    this big to a temporary file it never closes (a ResourceWarning, an error here)."""
+    boundary = "----registry-test-boundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="source"\r\n\r\n{source}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="epw"; filename="{filename}"'
+        "\r\nContent-Type: application/octet-stream\r\n\r\n"
+    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return client.post("/admin/weather", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
+
+
 @pytest.fixture
 def seeded(app):
     with Session(app.extensions["registry.engine"]) as session:
@@ -93,10 +106,23 @@ def test_weather_upload_validates_the_file(admin_client, app_session, tmp_path):
 
     from registry.services.weather_seed import qingdao_epw_bytes
 
-    good = admin_client.post("/admin/weather", data={
-        "epw": (io.BytesIO(qingdao_epw_bytes()), "qd.epw"), "source": "test"},
-        content_type="multipart/form-data")
+    good = _upload(admin_client, qingdao_epw_bytes(), "qd.epw", "test")
     assert good.status_code == 302
     row = app_session.exec(select(WeatherFile)).one()
     assert row.latitude == pytest.approx(36.07) and row.path.endswith(".epw")
     assert row.path != "qd.epw"
+
+
+def test_a_measured_qingdao_file_becomes_the_default(admin_client, app_session, app):
+    from registry.services.weather_seed import qingdao_epw_bytes, seed
+
+    with Session(app.extensions["registry.engine"]) as session:
+        seed(session)
+    measured = qingdao_epw_bytes().replace(b"SYNTHETIC", b"CSWD").replace(
+        b"Qingdao-synthetic (morphed from Dulles TMY3)", b"Qingdao")
+    response = _upload(admin_client, measured, "CHN_Qingdao_CSWD.epw", "CSWD")
+    assert response.status_code == 302
+    app_session.expire_all()
+    defaults = app_session.exec(select(WeatherFile).where(WeatherFile.is_default)).all()
+    assert [w.name for w in defaults] == ["CHN_Qingdao_CSWD"]
+    assert len(app_session.exec(select(WeatherFile)).all()) == 7  # synthetic + 5 TMY3 + CSWD
