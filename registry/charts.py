@@ -77,6 +77,15 @@ def progress_svg(ctx: dict) -> str:
         return _svg(figure, "chart-progress")
 
 
+def _zero_based(axes, axis: str, values: list[float]) -> None:
+    """Start the value axis at 0 (below only for net losses), and give an empty chart 0–1
+    instead of matplotlib's ±0.04 around nothing."""
+    low = min([0.0, *values])
+    high = max([0.0, *values])
+    limits = (low if low < 0 else 0, None if high > 0 else 1)
+    (axes.set_ylim if axis == "y" else axes.set_xlim)(*limits)
+
+
 def by_year_svg(ctx: dict) -> str:
     """Grouped bars: area added in each year, per area target (10,000 m²)."""
     labels = _labels(ctx)
@@ -91,6 +100,8 @@ def by_year_svg(ctx: dict) -> str:
             axes.bar([i + index * width - 0.4 + width / 2 for i in range(len(years))], values,
                      width, label=target["name"], color=COLOURS[index % len(COLOURS)])
         axes.set_xticks(range(len(years)), [str(y) for y in years])
+        _zero_based(axes, "y", [row["cells"][i]["added"] for row in ctx["by_year"]
+                                for i in range(count)])
         axes.set_title(labels["year_title"])
         axes.legend(fontsize=7, frameon=False, ncol=3, loc="upper center",
                     bbox_to_anchor=(0.5, -0.1))
@@ -111,6 +122,7 @@ def by_district_svg(ctx: dict) -> str:
             axes.barh([row["name"] for row in rows], values, left=left, label=target["name"],
                       color=COLOURS[index % len(COLOURS)])
             left = [a + b for a, b in zip(left, values, strict=True)]
+        _zero_based(axes, "x", left)
         axes.set_title(labels["district_title"])
         axes.legend(fontsize=7, frameon=False, ncol=3, loc="upper center",
                     bbox_to_anchor=(0.5, -0.1))
