@@ -96,6 +96,7 @@ class AnnualResults:
     unmet_cooling_hours: float | None
     by_fuel_kwh: dict[str, float] = field(default_factory=dict)
     monthly_kwh: dict[int, float] = field(default_factory=dict)
+    monthly_by_fuel_kwh: dict[str, dict[int, float]] = field(default_factory=dict)
     by_end_use_kwh: dict[tuple[str, str], float] = field(default_factory=dict)
     engine_version: str = ""
 
@@ -136,6 +137,7 @@ def read_results(sql_path: str | Path) -> AnnualResults:
         unmet_cooling_hours=_hours(not_met, "Time Setpoint Not Met During Occupied Cooling"),
         by_fuel_kwh=by_fuel,
         monthly_kwh=_monthly(tables),
+        monthly_by_fuel_kwh=_monthly_by_fuel(tables),
         by_end_use_kwh=by_end_use,
         engine_version=engine_version_from(version_row[0] if version_row else ""),
     )
@@ -230,3 +232,26 @@ def _monthly(tables) -> dict[int, float]:
                     month = MONTHS.index(row) + 1
                     months[month] = months.get(month, 0.0) + kwh
     return dict(sorted(months.items()))
+
+
+def fuel_of_meter(meter: str) -> str:
+    """'DISTRICTHEATINGWATER:FACILITY' -> 'District Heating Water', the End Uses table's name."""
+    for name in MONTHLY_METERS:
+        if name.upper() == meter.upper():
+            return re.sub(r"(?<=[a-z])(?=[A-Z0-9])", " ", name.split(":")[0])
+    return meter
+
+
+def _monthly_by_fuel(tables) -> dict[str, dict[int, float]]:
+    """Energy per fuel and month (1–12) from the registry's table; unused fuels left out."""
+    fuels: dict[str, dict[int, float]] = {}
+    for (report, _table), rows in tables.items():
+        if report != MONTHLY_REPORT_NAME.upper():
+            continue
+        for row, column, units, value in rows:
+            kwh = to_kwh(value, units) if row in MONTHS else None
+            if kwh is not None:
+                months = fuels.setdefault(fuel_of_meter(column), {})
+                months[MONTHS.index(row) + 1] = kwh
+    return {fuel: dict(sorted(months.items())) for fuel, months in sorted(fuels.items())
+            if any(months.values())}

@@ -95,6 +95,8 @@ class CheckResult(SQLModel, table=True):
     unmet_cooling_hours: float | None = None
     by_fuel_kwh: dict | None = Field(default=None, sa_column=Column(JSON))
     monthly_kwh: dict | None = Field(default=None, sa_column=Column(JSON))
+    # {fuel: {month: kWh}} from the same monthly table, for the check page's chart.
+    monthly_by_fuel_kwh: dict | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow)
 
 

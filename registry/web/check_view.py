@@ -51,9 +51,12 @@ def check_context(session: Session, actor: User, check_id: int, locale: str) -> 
 
         verdict = verdict_for_check(session=session, check_id=check.id, locale=locale)
     step = STEPS.index(check.status) if check.status in STEPS else None
+    from registry.check_charts import check_charts  # matplotlib: loaded on first use only
+
     return {
         "check": check, "building": building, "weather": weather, "result": result,
-        "end_uses": end_uses, "verdict": verdict, "error": error, "warnings": warnings, "steps": STEPS,
+        "end_uses": end_uses, "charts": check_charts(result, end_uses, locale),
+        "verdict": verdict, "error": error, "warnings": warnings, "steps": STEPS,
         "step_index": step, "active": check.status in ACTIVE_STATES or check.status == "queued",
         "elapsed_s": _elapsed_s(check), "err": check.err_summary or {},
         "can_cancel": check.status not in ("done", "failed", "cancelled")

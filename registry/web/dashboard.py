@@ -8,7 +8,6 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import login_required
 
 from registry import reports
-from registry.charts import tally_charts
 from registry.domain.building_types import BUILDING_TYPES, type_name
 from registry.domain.districts import DISTRICTS
 from registry.errors import ValidationFailed
@@ -44,6 +43,10 @@ def index():
     errors: dict[str, str] = {}
     context = _tally_context(request.args.get("year"), errors)
     locale = message_locale()
+    # matplotlib is loaded on the first chart, not by every process that builds the app
+    # (each `registry` command and worker paid ~0.7 s for it).
+    from registry.charts import tally_charts
+
     return render_template(
         "dashboard/index.html", tally=context, charts=tally_charts(context), errors=errors,
         districts=[(d.code, d.name(locale)) for d in DISTRICTS],

@@ -1,0 +1,339 @@
+"""Energy checks end to end against the bare engine, side by side, on the small Qingdao office.
+
+(a) `registry check office_small.idf --building ID --wait` (a subprocess, with a real worker
+    on the SQLite broker, and on Redis when it is reachable) ÷ the `energyplus` CLI on the
+    same IDF and EPW. Goal ≤ 1.05. Where the extra time goes is printed from the check row.
+(b) a second identical `create_check`, answered from the cache. Goal ≤ 0.2 s.
+(c) 8 checks on one worker with concurrency 2 against eppy's `runIDFs` with 2 processes on
+    the same 8 prepared models. Goal: eppy time ÷ registry time ≥ 1.0.
+
+The 8 models (and every end-to-end model) are copies of `office_small.idf` that differ by a
+comment line, so the cache never answers them. eppy's stock `IDF.saveas` takes ~11 s per
+copy of this model (see registry.domain.idf), so `runIDFs` is given IDF objects that save with
+the registry's `model_text`: the comparison is of the runners, not of eppy's writer.
+
+Environment: BENCH_REPEATS (2), BENCH_REDIS_URL (redis://127.0.0.1:6379/13).
+Prints MET/MISSED per goal and exits 0 either way.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "energyplus_models" / "office_small.idf"
+AREA_M2 = "1296"
+REPEATS = int(os.environ.get("BENCH_REPEATS", "2"))
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+BATCH = 8
+GOAL_RATIO, GOAL_CACHE_S, GOAL_BATCH = 1.05, 0.2, 1.0
+
+RUNIDFS_SCRIPT = """
+import sys, time
+from pathlib import Path
+from eppy.modeleditor import IDF
+from eppy.runner.run_functions import runIDFs
+from registry.domain.idf import idd_path, model_text
+
+class FastSaveIDF(IDF):
+    def saveas(self, filename, *args, **kwargs):
+        Path(filename).write_text(model_text(self), encoding="utf-8")
+
+IDF.setiddname(str(idd_path()))
+epw, *models = sys.argv[1:]
+jobs = [(FastSaveIDF(m, epw), {"ep_version": "25-2-0", "idd": str(idd_path()),
+         "output_directory": str(Path(m).parent / ("out-" + Path(m).stem)), "verbose": "q"})
+        for m in models]
+started = time.monotonic()
+runIDFs(jobs, processors=2)
+print(time.monotonic() - started)
+"""
+
+
+def copy_of(index: int, folder: Path, tag: str) -> Path:
+    """office_small.idf with one comment line added: same model, different bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "office_small.idf"
+    path.write_bytes(f"! bench copy {tag}-{index}\n".encode() + MODEL.read_bytes())
+    return path
+
+
+class Registry:
+    """A throwaway registry: migrated SQLite database, weather, an admin and a building."""
+
+    def __init__(self, tmp: Path, broker_url: str):
+        from registry.config import Config
+
+        self.tmp = tmp
+        self.database_url = f"sqlite:///{tmp / 'registry.sqlite3'}"
+        self.env = {**os.environ, "DATABASE_URL": self.database_url,
+                    "CELERY_BROKER_URL": broker_url, "REGISTRY_INSTANCE_DIR": str(tmp / "inst"),
+                    "SECRET_KEY": "bench", "PYTHONDONTWRITEBYTECODE": "1"}
+        self.config = Config(env=self.env)
+        from registry import jobs
+        from registry.db import make_engine
+        from registry.migrate import upgrade
+
+        upgrade(self.database_url)
+        jobs.configure(self.config)
+        self.engine = make_engine(self.database_url)
+        self._seed()
+
+    def _seed(self) -> None:
+        from sqlmodel import Session
+
+        from registry.domain.credit_code import make_credit_code
+        from registry.models import WeatherFile
+        from registry.services import buildings, users, weather_seed
+        from registry.services.check_runner import weather_path
+
+        with Session(self.engine, expire_on_commit=False) as session:
+            weather_seed.seed(session)
+            self.admin = users.create_user(session=session, actor=None, username="bench",
+                                           password="bench-password-123", role="admin",
+                                           districts=[])
+            building = buildings.register_building(session=session, actor=self.admin, data={
+                "name": "青岛小型办公楼（基准）", "address": "青岛市市南区香港中路 1 号",
+                "district_code": "370202", "building_type": "office_government",
+                "sub_type": "city", "floor_area_m2": AREA_M2, "storeys": "2",
+                "is_new_build": "true", "completion_year": "2024", "prefabricated": "false",
+                "owner_name": "青岛市某建设单位",
+                "owner_credit_code": make_credit_code("91370200MA3C1234X"),
+                "design_unit": "青岛市建筑设计研究院"})
+            self.building_id = building.id
+            from registry.services.checks import default_weather
+
+            weather: WeatherFile = default_weather(session)
+            self.epw = weather_path(self.config, weather)
+
+    def start_worker(self, name: str, concurrency: int) -> subprocess.Popen:
+        log = self.tmp / f"{name}.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "registry.jobs:celery_app", "worker",
+                 "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", "checks",
+                 "-n", f"{name}@%h", "--without-gossip", "--without-mingle",
+                 "--without-heartbeat"],
+                env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True)
+        started = time.monotonic()
+        while b"ready." not in log.read_bytes():
+            if proc.poll() is not None or time.monotonic() - started > 120:
+                raise RuntimeError(f"worker did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.1)
+        proc.ready_s = time.monotonic() - started
+        return proc
+
+    def check_row(self, check_id: int):
+        from sqlmodel import Session
+
+        from registry.models import Check
+
+        with Session(self.engine) as session:
+            return session.get(Check, check_id)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def raw_run(model: Path, epw: Path, out: Path) -> float:
+    from registry.domain.energyplus import binary_path
+
+    started = time.monotonic()
+    subprocess.run([str(binary_path()), "-w", str(epw), "-d", str(out), str(model)],
+                   cwd=model.parent, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.monotonic() - started
+
+
+def cli_check(reg: Registry, model: Path) -> tuple[float, dict]:
+    """Wall time of `registry check MODEL --building ID --wait --json`, and its breakdown."""
+    import json
+
+    cli = Path(sys.executable).with_name("registry")
+    command = [str(cli)] if cli.exists() else [sys.executable, "-m", "registry.cli"]
+    began = datetime.now(UTC)
+    started = time.monotonic()
+    done = subprocess.run([*command, "check", str(model), "--building", str(reg.building_id),
+                           "--wait", "--json"], env=reg.env, cwd=reg.tmp, capture_output=True,
+                          text=True, check=False)
+    wall = time.monotonic() - started
+    ended = datetime.now(UTC)
+    if done.returncode != 0:
+        raise RuntimeError(f"registry check failed: {done.stdout[-2000:]}{done.stderr[-2000:]}")
+    row = reg.check_row(json.loads(done.stdout)["id"])
+    if row.status != "done":
+        raise RuntimeError(f"check {row.id} ended {row.status}: {row.error_code}")
+
+    def at(value):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+    queued, start, finish = at(row.queued_at), at(row.started_at), at(row.finished_at)
+    return wall, {
+        "cli start + upload": (queued - began).total_seconds(),
+        "broker → worker": (start - queued).total_seconds(),
+        "validate + prepare": (finish - start).total_seconds() - row.run_seconds,
+        "engine + read + store": row.run_seconds,
+        "CLI notices + exits": (ended - finish).total_seconds(),
+    }
+
+
+def end_to_end(label: str, broker_url: str, tmp: Path) -> dict:
+    reg = Registry(tmp, broker_url)
+    worker = reg.start_worker(f"e2e-{label}", 1)
+    try:
+        raws, walls, parts = [], [], []
+        for index in range(REPEATS + 1):
+            model = copy_of(index, tmp / f"run-{index}", label)
+            if index == 0:  # warm-up: page cache, worker's first task, CLI's bytecode
+                cli_check(reg, model)
+                continue
+            raws.append(raw_run(model, reg.epw, model.parent / "raw"))
+            wall, breakdown = cli_check(reg, copy_of(index, tmp / f"e2e-{index}", label))
+            walls.append(wall)
+            parts.append(breakdown)
+        return {"label": label, "raw": statistics.median(raws), "e2e": statistics.median(walls),
+                "parts": {k: statistics.median(p[k] for p in parts) for k in parts[0]},
+                "worker_ready_s": worker.ready_s, "reg": reg}
+    finally:
+        stop(worker)
+
+
+def cache_hit(reg: Registry) -> float:
+    from sqlmodel import Session
+
+    from registry import jobs
+    from registry.services.checks import create_check
+
+    jobs.configure(reg.config)
+    data = (reg.tmp / "e2e-1" / "office_small.idf").read_bytes()  # a check that ran
+    times = []
+    for _ in range(3):
+        with Session(reg.engine, expire_on_commit=False) as session:
+            started = time.monotonic()
+            check = create_check(session=session, actor=reg.admin, config=reg.config,
+                                 building_id=reg.building_id, idf_bytes=data,
+                                 filename="office_small.idf")
+            times.append(time.monotonic() - started)
+        assert check.status == "done" and check.cached_from_id, check.status
+    return statistics.median(times)
+
+
+def batch(tmp: Path) -> dict:
+    from sqlmodel import Session
+
+    from registry.domain import idf
+    from registry.services.checks import create_check
+
+    reg = Registry(tmp, f"sqla+sqlite:///{tmp / 'broker.sqlite3'}")
+    models = [copy_of(i, tmp / f"batch-{i}", "batch") for i in range(BATCH)]
+    prepared = []
+    for model in models:
+        text = idf.prepare_for_check(idf.validate_idf(model.read_bytes(), 50_000_000))
+        path = model.with_name("prepared.idf")
+        path.write_text(text, encoding="utf-8")
+        prepared.append(path)
+    worker = reg.start_worker("batch", 2)
+    try:
+        started = time.monotonic()
+        ids = []
+        with Session(reg.engine, expire_on_commit=False) as session:
+            for model in models:
+                ids.append(create_check(session=session, actor=reg.admin, config=reg.config,
+                                        building_id=reg.building_id,
+                                        idf_bytes=model.read_bytes(),
+                                        filename=model.name).id)
+        while not all(reg.check_row(i).status in ("done", "failed") for i in ids):
+            time.sleep(0.2)
+        registry_s = time.monotonic() - started
+        failed = [i for i in ids if reg.check_row(i).status != "done"]
+    finally:
+        stop(worker)
+        reg.close()
+    done = subprocess.run([sys.executable, "-c", RUNIDFS_SCRIPT, str(reg.epw),
+                           *map(str, prepared)], cwd=tmp, env={**os.environ},
+                          capture_output=True, text=True, check=True)
+    eppy_s = float(done.stdout.strip().splitlines()[-1])
+    return {"registry": registry_s, "eppy": eppy_s, "failed": failed}
+
+
+def _redis_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _verdict(met: bool) -> str:
+    return "MET" if met else "MISSED"
+
+
+def main() -> int:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-check-") as folder:
+        tmp = Path(folder)
+        sqlite = end_to_end("sqlite", f"sqla+sqlite:///{tmp / 'sqlite' / 'broker.sqlite3'}",
+                            _mkdir(tmp / "sqlite"))
+        results = [sqlite]
+        if _redis_reachable():
+            results.append(end_to_end("redis", REDIS_URL, _mkdir(tmp / "redis")))
+        cache_s = cache_hit(sqlite["reg"])
+        for result in results:
+            result["reg"].close()
+        batch_result = batch(_mkdir(tmp / "batch"))
+
+    print(f"model: {MODEL.name} (1296 m², 10 zones), weather: synthetic Qingdao; "
+          f"median of {REPEATS} after a warm-up")
+    print(f"{'measure':<52}{'registry':>10}{'baseline':>10}{'ratio':>8}  goal")
+    for result in results:
+        ratio = result["e2e"] / result["raw"]
+        rows.append((f"(a) check --wait, {result['label']} broker / energyplus CLI",
+                     result["e2e"], result["raw"], ratio, f"≤ {GOAL_RATIO}",
+                     ratio <= GOAL_RATIO))
+    rows.append(("(b) identical create_check (cache hit), s", cache_s, None, None,
+                 f"≤ {GOAL_CACHE_S} s", cache_s <= GOAL_CACHE_S))
+    speed = batch_result["eppy"] / batch_result["registry"]
+    rows.append((f"(c) {BATCH} checks, worker ×2 / eppy runIDFs ×2 (eppy÷ours)",
+                 batch_result["registry"], batch_result["eppy"], speed, f"≥ {GOAL_BATCH}",
+                 speed >= GOAL_BATCH and not batch_result["failed"]))
+    for name, ours, base, ratio, goal, met in rows:
+        base_text = f"{base:>9.2f}s" if base is not None else f"{'':>10}"
+        ratio_text = f"{ratio:>8.3f}" if ratio is not None else f"{'':>8}"
+        print(f"{name:<52}{ours:>9.2f}s{base_text}{ratio_text}  {goal:<8} {_verdict(met)}")
+    for result in results:
+        print(f"  where (a) {result['label']} goes (median s; worker start-up "
+              f"{result['worker_ready_s']:.1f} s, not counted):")
+        for part, seconds in result["parts"].items():
+            print(f"    {part:<24}{seconds:>7.2f}")
+    if batch_result["failed"]:
+        print(f"  (c) failed checks: {batch_result['failed']}")
+    return 0
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+if __name__ == "__main__":
+    sys.exit(main())
