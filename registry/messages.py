@@ -118,6 +118,9 @@ CORE_MESSAGES: dict[str, tuple[str, str]] = {
         "密码至少需要 {min} 个字符。", "The password needs at least {min} characters."
     ),
     "auth.invalid": ("用户名或密码错误。", "Wrong username or password."),
+    "auth.invalid_current_password": ("当前密码不正确。", "The current password is wrong."),
+    "user.password_unchanged": ("新密码不能与当前密码相同。", "Choose a new password."),
+    "user.passwords_differ": ("两次输入的新密码不一致。", "The two new passwords differ."),
     "auth.locked": (
         "登录失败次数过多，请 {minutes} 分钟后再试。",
         "Too many failed logins; try again in {minutes} minutes.",

@@ -69,7 +69,7 @@ def first_login() -> None:
         application.extensions["registry.engine"], config.INSTANCE_DIR
     )
     if password:
-        click.echo(f"  First login: {username} / {password}   (change it after logging in)")
+        click.echo(f"  First login: {username} / {password}   (change it on the account page, /account)")
     else:
         click.echo(f"  Log in as {username} (password set earlier)")
 

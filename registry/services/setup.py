@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from werkzeug.security import check_password_hash
 
 from registry.migrate import upgrade
 from registry.models import User
@@ -58,5 +59,10 @@ def ensure_first_admin(engine: Engine, instance_dir: Path) -> tuple[str, str | N
             return admin.username, password
     if path.exists():
         username, password = (path.read_text().splitlines() + ["", ""])[:2]
-        return username, password or None
+        if username == admin.username and password and check_password_hash(
+            admin.password_hash, password
+        ):
+            return username, password
+        # The admin changed the password: the note is stale, so it goes.
+        path.unlink()
     return admin.username, None

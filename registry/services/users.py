@@ -40,6 +40,8 @@ def create_user(
         problems["username"] = ("field.required", {})
     elif len(username) > 64:
         problems["username"] = ("field.too_long", {"max": 64})
+    if len(display_name or "") > 100:
+        problems["display_name"] = ("field.too_long", {"max": 100})
     if role not in ROLES:
         problems["role"] = ("user.role_unknown", {"role": role})
     if len(password or "") < MIN_PASSWORD_LENGTH:
@@ -136,3 +138,26 @@ def list_users(*, session: Session, actor: User) -> list[User]:
     if actor.role != "admin":
         raise PermissionDenied("permission.denied")
     return list(session.exec(select(User).order_by(User.username)))
+
+
+def change_password(
+    *, session: Session, actor: User, current_password: str, new_password: str,
+) -> User:
+    """Change one's own password after proving the current one; the log records that it
+    happened, never the values."""
+    problems: dict[str, tuple[str, dict]] = {}
+    if not check_password_hash(actor.password_hash, current_password or ""):
+        problems["current_password"] = ("auth.invalid_current_password", {})
+    if len(new_password or "") < MIN_PASSWORD_LENGTH:
+        problems["new_password"] = ("user.password_too_short", {"min": MIN_PASSWORD_LENGTH})
+    elif new_password == current_password:
+        problems["new_password"] = ("user.password_unchanged", {})
+    if problems:
+        raise ValidationFailed(problems)
+    user = session.get(User, actor.id)
+    user.password_hash = generate_password_hash(new_password)
+    session.add(user)
+    record_event(session=session, actor=actor, entity="user", entity_id=user.id,
+                 action="password_change")
+    session.commit()
+    return user

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 
-from registry.auth import LoginUser
-from registry.errors import RegistryError
-from registry.extensions import get_session, login_manager
+from registry.auth import LoginUser, actor_of
+from registry.errors import RegistryError, ValidationFailed
+from registry.extensions import get_session, login_manager, message_locale
+from registry.messages import render
+from registry.services import users as user_service
 from registry.services.users import authenticate
 from registry.web import display, wants_json
 
@@ -106,3 +109,26 @@ def logout():
     """Log out."""
     logout_user()
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account():
+    """Change one's own password."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        new_password = request.form.get("new_password", "")
+        try:
+            if new_password != request.form.get("confirm_password", ""):
+                raise ValidationFailed({"confirm_password": ("user.passwords_differ", {})})
+            user_service.change_password(
+                session=get_session(), actor=actor_of(current_user),
+                current_password=request.form.get("current_password", ""),
+                new_password=new_password,
+            )
+        except ValidationFailed as exc:
+            locale = message_locale()
+            errors = {f: render(c, p, locale) for f, (c, p) in exc.field_errors.items()}
+        else:
+            flash(_("Password changed."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", errors=errors), 422 if errors else 200
