@@ -12,6 +12,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from registry.charts import COLOURS, STYLE, _svg
+from registry.domain.energy_names import end_use_name, fuel_name
 
 TEXT_STYLE = {**STYLE, "svg.fonttype": "none", "svg.hashsalt": "registry-check"}
 
@@ -19,20 +20,6 @@ MONTHS_ZH = tuple(f"{month}月" for month in range(1, 13))
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
              "Dec")
 
-# EnergyPlus's End Uses names -> Chinese; unknown names are shown as EnergyPlus writes them.
-FUELS_ZH = {
-    "Electricity": "电", "Natural Gas": "天然气", "District Heating Water": "市政热水",
-    "District Heating Steam": "市政蒸汽", "District Cooling": "区域供冷", "Propane": "液化石油气",
-    "Fuel Oil No 1": "1 号燃料油", "Fuel Oil No 2": "2 号燃料油", "Diesel": "柴油",
-    "Gasoline": "汽油", "Coal": "煤", "Other Fuel 1": "其他燃料 1", "Other Fuel 2": "其他燃料 2",
-}
-END_USES_ZH = {
-    "Heating": "供暖", "Cooling": "供冷", "Interior Lighting": "室内照明",
-    "Exterior Lighting": "室外照明", "Interior Equipment": "室内设备",
-    "Exterior Equipment": "室外设备", "Fans": "风机", "Pumps": "水泵", "Heat Rejection": "排热",
-    "Humidification": "加湿", "Heat Recovery": "热回收", "Water Systems": "生活热水",
-    "Refrigeration": "冷藏", "Generators": "发电机",
-}
 # Electricity green, natural gas blue, district heat orange (COLOURS' order).
 FUEL_ORDER = ("Electricity", "Natural Gas", "District Heating Water", "District Cooling",
               "District Heating Steam")
@@ -51,10 +38,6 @@ def _labels(locale: str) -> dict[str, str]:
         TOTAL: ("合计", "Total"),
     }
     return {key: en_text if en else zh for key, (zh, en_text) in pairs.items()}
-
-
-def _fuel_name(fuel: str, locale: str) -> str:
-    return fuel if locale == "en" else FUELS_ZH.get(fuel, fuel)
 
 
 def _colour(fuel: str, fuels: list[str]) -> str:
@@ -94,7 +77,7 @@ def monthly_svg(result, locale: str) -> str:
         bottom = [0.0] * 12
         fuels = list(series)
         for fuel, values in series.items():
-            name = labels[TOTAL] if fuel == TOTAL else _fuel_name(fuel, locale)
+            name = labels[TOTAL] if fuel == TOTAL else fuel_name(fuel, locale)
             axes.bar(months, values, bottom=bottom, label=name, color=_colour(fuel, fuels),
                      width=0.7)
             bottom = [a + b for a, b in zip(bottom, values, strict=True)]
@@ -117,14 +100,14 @@ def end_use_svg(end_uses, locale: str) -> str:
         by_fuel[fuel] = by_fuel.get(fuel, 0.0) + float(_get(row, "energy_kwh") or 0.0)
     uses = sorted(totals, key=lambda use: sum(totals[use].values()))
     fuels = _sorted_fuels({fuel for by_fuel in totals.values() for fuel in by_fuel})
-    names = [use if locale == "en" else END_USES_ZH.get(use, use) for use in uses]
+    names = [end_use_name(use, locale) for use in uses]
     with matplotlib.rc_context(TEXT_STYLE):
         figure = Figure(figsize=(7, 0.9 + 0.35 * max(len(uses), 2)))
         axes = figure.add_subplot()
         left = [0.0] * len(uses)
         for fuel in fuels:
             values = [totals[use].get(fuel, 0.0) for use in uses]
-            axes.barh(names, values, left=left, label=_fuel_name(fuel, locale),
+            axes.barh(names, values, left=left, label=fuel_name(fuel, locale),
                       color=_colour(fuel, fuels))
             left = [a + b for a, b in zip(left, values, strict=True)]
         for y, value in enumerate(left):

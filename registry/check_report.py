@@ -15,30 +15,13 @@ from sqlmodel import Session
 
 from registry.domain.building_types import HEATING_TYPES, HVAC_CLASSES, sub_type_name, type_name
 from registry.domain.districts import district_name
+from registry.domain.energy_names import END_USE_ZH, FUEL_ZH
 from registry.models import Building, User, WeatherFile
 from registry.reports import render_pdf, svg_data_uri
 from registry.services import checks as check_service
 from registry.services.check_payload import check_payload
 from registry.services.quotas import AREA_MISMATCH_WARN_PCT
 
-# EnergyPlus's end-use and fuel names (as read from eplusout.sql) in Chinese.
-END_USE_ZH = {
-    "Heating": "供暖", "Cooling": "供冷", "Interior Lighting": "室内照明",
-    "Exterior Lighting": "室外照明", "Interior Equipment": "室内设备",
-    "Exterior Equipment": "室外设备", "Fans": "风机", "Pumps": "水泵",
-    "Heat Rejection": "排热", "Humidification": "加湿", "Heat Recovery": "热回收",
-    "Water Systems": "生活热水", "Refrigeration": "制冷设备", "Generators": "发电设备",
-}
-FUEL_ZH = {
-    "Electricity": "电力", "Natural Gas": "天然气", "Gasoline": "汽油", "Diesel": "柴油",
-    "Coal": "煤", "Fuel Oil No 1": "1号燃料油", "Fuel Oil No 2": "2号燃料油",
-    "Propane": "丙烷", "Other Fuel 1": "其他燃料1", "Other Fuel 2": "其他燃料2",
-    "District Cooling": "区域供冷", "District Heating Water": "市政热水",
-    "District Heating Steam": "市政蒸汽", "District Heating": "市政供热", "Water": "水",
-    # the accounting's own fuel keys
-    "electricity": "电力", "natural_gas": "天然气", "natural_gas_heating_value": "天然气热值",
-    "heat": "热量", "standard_coal": "标准煤",
-}
 SOURCE_STATUS_NAMES = {
     "verified-primary": ("已核实（标准原文）", "verified (primary source)"),
     "verified-secondary": ("已核实（转引来源）", "verified (secondary source)"),

@@ -42,7 +42,7 @@ def test_both_charts_name_the_cjk_font_and_label_the_months_in_chinese():
     monthly = charts["monthly"]
     assert all(f">{label}<" in monthly for label in MONTHS_ZH)
     assert "逐月能耗（kWh）" in monthly
-    assert ">电<" in monthly and ">市政热水<" in monthly  # one legend entry per fuel
+    assert ">电力<" in monthly and ">市政热水<" in monthly  # one legend entry per fuel
     end_uses = charts["end_uses"]
     for name in ("室内设备", "室内照明", "供暖", "供冷"):
         assert f">{name}<" in end_uses

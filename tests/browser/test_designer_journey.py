@@ -33,7 +33,8 @@ from tests.jobs.conftest import start_worker, stop_worker
 pytestmark = [pytest.mark.requires_chromium, pytest.mark.energyplus, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "energyplus_models" / "office_box.idf"
+# The project's small office (2 storeys, 1,296 m²), as a designer would upload it.
+MODEL = ROOT / "energyplus_models" / "office_small.idf"
 PASSWORD = "designer-password-1"
 
 
@@ -90,7 +91,8 @@ def page(chromium_path):
         browser.close()
 
 
-def test_designer_uploads_a_model_and_reads_the_verdict_and_report(stack, page, tmp_path):
+def test_designer_uploads_a_model_and_reads_the_verdict_and_report(stack, page, tmp_path,
+                                                                   shot):
     from playwright.sync_api import expect
 
     page.goto(f"{stack.url}/login")
@@ -107,7 +109,7 @@ def test_designer_uploads_a_model_and_reads_the_verdict_and_report(stack, page, 
     page.select_option("#sub_type", "city")
     page.select_option("#hvac_class", "A")
     page.select_option("#heating_type", "district")
-    page.fill("#floor_area_m2", "100")
+    page.fill("#floor_area_m2", "1296")
     page.fill("#storeys", "1")
     page.fill("#completion_year", "2024")
     page.fill("#owner_name", "青岛市机关事务服务中心")
@@ -120,12 +122,14 @@ def test_designer_uploads_a_model_and_reads_the_verdict_and_report(stack, page, 
     expect(page.locator("h1")).to_have_text("上传 EnergyPlus 模型")
     expect(page.locator("#weather option:checked")).to_contain_text("合成")
     page.set_input_files("#idf", str(MODEL))
+    shot(page, "upload")
     page.get_by_role("button", name="上传并校核").click()
 
     expect(page).to_have_url(re.compile(r"/checks/\d+$"))
     check_id = int(page.url.rsplit("/", 1)[1])
     expect(page.locator("h1")).to_have_text(f"能耗校核 #{check_id}")
     badge = page.locator("#check-status .badge")
+    shot(page, "progress")
     first_state = badge.inner_text()
     assert first_state in {"排队中", "校验模型", "计算中", "读取结果", "完成"}
     if first_state != "完成":
@@ -152,6 +156,7 @@ def test_designer_uploads_a_model_and_reads_the_verdict_and_report(stack, page, 
     expect(page.locator("#verdict-band .badge")).to_have_text(re.compile(r"[≤>] .+值"))
     expect(page.locator("#verdict-indicators")).to_contain_text("DB37/T 2672")
     expect(page.locator("#verdict-notes")).to_contain_text("模拟")
+    shot(page, "verdict")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="下载校核报告（PDF）").click()

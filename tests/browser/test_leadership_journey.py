@@ -84,7 +84,7 @@ def new_page(browser):
 
 
 def test_leader_reads_progress_downloads_the_tally_and_the_public_verifies_labels(
-        live_server, browser, tmp_path):
+        live_server, browser, tmp_path, shot):
     from playwright.sync_api import expect
 
     page = new_page(browser)
@@ -106,6 +106,8 @@ def test_leader_reads_progress_downloads_the_tally_and_the_public_verifies_label
     expect(page.locator("#later-revocations")).to_contain_text(REVOKED_LABEL)
     expect(page.locator("#later-revocations")).to_contain_text("2023-03-01")
     expect(page.locator("section.charts svg")).to_have_count(3)
+    shot(page, "dashboard-2022")
+    dashboard_total = star.locator("td").nth(3).inner_text().strip()  # cumulative column
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="PDF", exact=True).click()
@@ -118,6 +120,8 @@ def test_leader_reads_progress_downloads_the_tally_and_the_public_verifies_label
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
         assert "建筑领域目标统计" in text and "崂山科创中心" in text
+        # The PDF shows the totals the dashboard shows.
+        assert dashboard_total and dashboard_total in text, dashboard_total
 
     # A member of the public, no login: type a number, then follow a QR code's URL.
     visitor = new_page(browser)
@@ -126,6 +130,7 @@ def test_leader_reads_progress_downloads_the_tally_and_the_public_verifies_label
     visitor.fill("#label", VALID_LABEL)
     visitor.press("#label", "Enter")
     expect(visitor.locator("#verify-status")).to_have_text("有效")
+    shot(visitor, "verify-valid")
     result = visitor.locator("#verify-result")
     expect(result).to_contain_text("崂山科创中心")
     expect(result).to_contain_text("崂山区")

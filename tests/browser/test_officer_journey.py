@@ -71,7 +71,7 @@ def page(chromium_path):
         browser.close()
 
 
-def test_officer_registers_labels_and_approves_a_building(live_server, page):
+def test_officer_registers_labels_and_approves_a_building(live_server, page, shot):
     from playwright.sync_api import expect
 
     page.goto(f"{live_server}/buildings")
@@ -80,6 +80,7 @@ def test_officer_registers_labels_and_approves_a_building(live_server, page):
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page.locator("h1")).to_have_text("建筑")
+    shot(page, "building-list")
 
     page.get_by_role("link", name="登记建筑").click()
     page.fill("#name", "青岛海天中心办公楼")
@@ -94,6 +95,7 @@ def test_officer_registers_labels_and_approves_a_building(live_server, page):
     expect(page.locator("#assembly_rate_pct")).to_be_disabled()
     page.fill("#owner_name", "青岛海天置业有限公司")
     page.fill("#owner_credit_code", make_credit_code("91370200MA3C5678X"))
+    shot(page, "register-form")
     page.get_by_role("button", name="登记").click()
     expect(page.locator(".flash-success")).to_have_text("建筑已登记。")
     expect(page.locator("h1")).to_have_text("青岛海天中心办公楼")
@@ -102,14 +104,15 @@ def test_officer_registers_labels_and_approves_a_building(live_server, page):
     page.get_by_role("link", name="新增认证记录").click()
     expect(page.locator("#counted_area_m2")).to_have_value("52000")
     page.select_option("#kind", "green_label")
-    page.select_option("#level", "2")
+    page.select_option("#level", "3")
     page.select_option("#stage", "evaluation")
-    page.fill("#label_number", "QD-GB-2024-0815")
-    page.fill("#issued_on", "2024-08-15")
+    page.fill("#label_number", "QD-GB-2022-0815")
+    page.fill("#issued_on", "2022-08-15")
+    shot(page, "three-star-label")
     page.get_by_role("button", name="保存").click()
     expect(page.locator(".flash-success")).to_have_text("记录已保存为草稿。")
     record_row = page.locator("#records tbody tr").first
-    expect(record_row).to_contain_text("二星级")
+    expect(record_row).to_contain_text("三星级")
     expect(record_row.locator(".badge")).to_have_text("草稿")
 
     record_row.get_by_role("button", name="提交").click()
@@ -119,16 +122,24 @@ def test_officer_registers_labels_and_approves_a_building(live_server, page):
     record_row = page.locator("#records tbody tr").first
     expect(record_row.locator(".badge")).to_have_text("已批准")
     expect(record_row).to_contain_text(date.today().isoformat())
+    shot(page, "approved")
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="建筑").click()
-    page.select_option("#level", "2")
+    page.select_option("#level", "3")
     page.get_by_role("button", name="筛选").click()
     expect(page.locator("#total")).to_have_text("共 1 栋建筑")
     expect(page.locator("table.data tbody")).to_contain_text("青岛海天中心办公楼")
-    expect(page.locator("table.data tbody")).to_contain_text("二星级 已批准")
-    page.select_option("#level", "3")
+    expect(page.locator("table.data tbody")).to_contain_text("三星级 已批准")
+    shot(page, "filtered-list")
+    page.select_option("#level", "2")
     page.get_by_role("button", name="筛选").click()
     expect(page.locator("#total")).to_have_text("共 0 栋建筑")
+
+    # The dashboard moves: the label counts toward the star-rated target in 2022.
+    page.goto(f"{live_server}/dashboard?year=2022")
+    star = page.locator('#targets tr[data-target="star_rated"]')
+    expect(star).to_contain_text("52,000")
+    shot(page, "dashboard")
 
     page.goto(building_url)
     history = page.locator("#history tbody")
