@@ -102,6 +102,13 @@ def _verdict(verdict: dict | None, en: bool) -> dict | None:
     }
 
 
+def _who(user: User | None) -> str:
+    if user is None:
+        return "—"
+    return f"{user.display_name} ({user.username})" if user.display_name != user.username \
+        else user.username
+
+
 def report_context(
     *, session: Session, actor: User, check_id: int, locale: str, base_url: str,
     generated_at: datetime | None = None,
@@ -136,6 +143,7 @@ def report_context(
             "queued_at": _iso(check.queued_at), "started_at": _iso(check.started_at),
             "finished_at": _iso(check.finished_at), "run_seconds": check.run_seconds,
             "attempts": check.attempts, "cached_from_id": check.cached_from_id,
+            "submitted_by": _who(session.get(User, check.created_by_id)),
             "warnings": payload["warnings"],
             "error": payload["error"]["message"] if payload["error"] else None,
             "energyplus_messages": {k: (check.err_summary or {}).get(k, 0)

@@ -55,6 +55,7 @@ def check_context(session: Session, actor: User, check_id: int, locale: str) -> 
 
     return {
         "check": check, "building": building, "weather": weather, "result": result,
+        "submitted_by": session.get(User, check.created_by_id) if check.created_by_id else None,
         "end_uses": end_uses, "charts": check_charts(result, end_uses, locale),
         "verdict": verdict, "error": error, "warnings": warnings, "steps": STEPS,
         "step_index": step, "active": check.status in ACTIVE_STATES or check.status == "queued",
