@@ -1,0 +1,379 @@
+"""The annual tally over 1,000,000 approved records on SQLite and PostgreSQL, and the tally PDF.
+
+A city's worth of history is generated here (default 1,000,000 approved or revoked records
+on ~600,000 buildings, 2021–2025, all ten districts; upgrades ★→★★★ and 超低→近零,
+re-issues, retrofits, ~3 % revoked) and bulk-loaded into a SQLite file in a temp dir
+(executemany) and a throwaway PostgreSQL database (COPY), indexes built after the load as
+a restore would. Then, side by side:
+
+- `tally_service.compute` for one year, whole city: median of 3 after a warm-up, goal ≤ 1 s;
+- the tally PDF for a year whose appendix lists 10,000 counted records: the summary pages
+  alone (goal ≤ 3 s) and the whole document, so the appendix's cost shows.
+
+Environment: BENCH_TALLY_RECORDS (1000000), BENCH_TALLY_APPENDIX_ROWS (10000),
+BENCH_DATABASE_URL (an admin URL; default the tests' PostgreSQL), BENCH_TALLY_POSTGRES=0 to
+skip PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.schema import CreateTable
+from sqlmodel import Session, SQLModel
+
+import registry.models  # noqa: F401
+from registry.db import make_engine
+from registry.domain.building_types import BUILDING_TYPES
+from registry.domain.districts import DISTRICTS
+from registry.domain.targets import BuildingFact, RecordFact
+from registry.models import Building, Certificate
+
+RECORDS = int(os.environ.get("BENCH_TALLY_RECORDS", "1000000"))
+ADMIN_URL = os.environ.get(
+    "BENCH_DATABASE_URL",
+    os.environ.get("DATABASE_URL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+)
+WITH_POSTGRES = os.environ.get("BENCH_TALLY_POSTGRES", "1") != "0"
+YEAR = 2025  # the pilot's latest year: its appendix carries every record still held
+AS_OF = date(2026, 6, 30)
+TALLY_GOAL_S = 1.0
+PDF_GOAL_S = 3.0
+APPENDIX_ROWS = int(os.environ.get("BENCH_TALLY_APPENDIX_ROWS", "10000"))
+RUNS = 3
+
+FIRST_DAY, LAST_DAY = date(2021, 1, 1), date(2025, 12, 31)
+SPAN_DAYS = (LAST_DAY - FIRST_DAY).days
+CREATED_AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+GREEN_LEVELS = ("basic", "1", "1", "1", "2", "2", "2", "3", "3")
+ENERGY_LEVELS = ("ultra_low", "ultra_low", "ultra_low", "nearly_zero", "nearly_zero", "zero")
+RETROFIT_LEVELS = ("residential_green", "residential_green", "public_efficiency",
+                   "old_community", "old_community")
+
+BUILDING_COLUMNS = ("id", "name", "address", "district_code", "building_type", "floor_area_m2",
+                    "is_new_build", "completion_year", "prefabricated", "owner_name",
+                    "design_unit", "created_at", "updated_at")
+RECORD_COLUMNS = ("id", "building_id", "kind", "level", "stage", "label_number", "issued_on",
+                  "started_on", "completed_on", "counted_area_m2", "notes", "status",
+                  "approved_on", "revoked_on", "revoke_reason", "created_at", "updated_at")
+
+
+def _record(rng: random.Random, kind: str, previous: tuple | None) -> tuple:
+    """(kind, level, stage, day offset) for one record; after `previous` of the same kind, an
+    upgrade or re-issue 60–900 days later (★→★★/★★★, 超低→近零/零能耗, a retrofit again)."""
+    if previous is not None:
+        _, level, stage, offset = previous
+        if kind == "green_label":
+            level, stage = rng.choice(("2", "3", "3")), "evaluation"
+        elif kind == "energy":
+            level = rng.choice(("nearly_zero", "nearly_zero", "zero"))
+        return kind, level, stage, min(offset + rng.randint(60, 900), SPAN_DAYS)
+    offset = rng.randint(0, SPAN_DAYS)
+    if kind == "green_label":
+        stage = "pre_evaluation" if rng.random() < 0.12 else "evaluation"
+        return kind, rng.choice(GREEN_LEVELS), stage, offset
+    if kind == "energy":
+        return kind, rng.choice(ENERGY_LEVELS), None, offset
+    return kind, rng.choice(RETROFIT_LEVELS), None, offset
+
+
+def generate(records: int, seed: int = 2021) -> tuple[list[tuple], list[tuple]]:
+    """Building and certificate rows (columns as BUILDING_COLUMNS / RECORD_COLUMNS).
+
+    Every record is approved (or later revoked); dates are `date` objects.
+    """
+    rng = random.Random(seed)
+    building_count = max(1, records * 3 // 5)
+    per_building = [1] * building_count
+    for _ in range(records - building_count):
+        per_building[rng.randrange(building_count)] += 1
+    days = [FIRST_DAY + timedelta(days=n) for n in range(SPAN_DAYS + 800)]
+    districts = [d.code for d in DISTRICTS]
+    district_names = {d.code: d.name_zh for d in DISTRICTS}
+    types = list(BUILDING_TYPES)
+    buildings: list[tuple] = []
+    certificates: list[tuple] = []
+    record_id = 0
+    for building_id in range(1, building_count + 1):
+        district = districts[building_id % len(districts)]
+        building_type = types[rng.randrange(len(types))]
+        area = float(rng.randint(20, 800) * 100)
+        is_new = rng.random() < 0.7
+        buildings.append((
+            building_id, f"{district_names[district]}测试项目{building_id}号楼",
+            f"青岛市{district_names[district]}测试路{building_id % 900}号", district,
+            building_type, area, is_new, rng.randint(2015, 2025) if is_new else None,
+            is_new and rng.random() < 0.5, "青岛某建设有限公司", "某设计研究院",
+            CREATED_AT, CREATED_AT,
+        ))
+        previous = None
+        for n in range(per_building[building_id - 1]):
+            if previous is not None and rng.random() < 0.6:
+                kind = previous[0]  # an upgrade or re-issue of the same kind
+            else:
+                roll = rng.random()
+                kind = ("green_label" if roll < 0.55 else "energy" if roll < 0.65
+                        else "retrofit")
+            same = previous if previous is not None and previous[0] == kind else None
+            previous = _record(rng, kind, same)
+            _, level, stage, offset = previous
+            record_id += 1
+            issued = started = completed = label = None
+            if kind == "retrofit":
+                started = days[offset]
+                if level != "old_community" or rng.random() < 0.6:
+                    completed = days[min(offset + rng.randint(90, 400), SPAN_DAYS)]
+                # Counted when completed (old communities: started); approved after that.
+                counted_on = started if level == "old_community" else completed or started
+            else:
+                issued = counted_on = days[offset]
+                label = f"QD-{kind[0].upper()}{record_id:08d}-{n}"
+            approved = counted_on + timedelta(days=rng.randint(0, 45))
+            revoked = None
+            if rng.random() < 0.03:
+                revoked = counted_on + timedelta(days=rng.randint(30, 700))
+            certificates.append((
+                record_id, building_id, kind, level, stage, label, issued, started, completed,
+                area if kind != "retrofit" else float(rng.randint(10, int(area) // 100) * 100),
+                "", "revoked" if revoked else "approved", approved, revoked,
+                "抽查不合格" if revoked else None, CREATED_AT, CREATED_AT,
+            ))
+    return buildings, certificates
+
+
+def facts(buildings: list[tuple], certificates: list[tuple]
+          ) -> tuple[list[BuildingFact], list[RecordFact]]:
+    """The generated rows as the domain's facts (for the PDF, computed without a database)."""
+    return (
+        [BuildingFact(b[0], b[1], b[3], b[4], b[5], b[6], b[7], b[8]) for b in buildings],
+        [RecordFact(c[0], c[1], c[2], c[3], c[11], c[9], stage=c[4], label_number=c[5],
+                    approved_on=c[12], issued_on=c[6], started_on=c[7], completed_on=c[8],
+                    revoked_on=c[13]) for c in certificates],
+    )
+
+
+def _create_tables(engine) -> None:
+    """Every table; buildings and certificates without their indexes (built after the load)."""
+    bulk = (Building.__table__, Certificate.__table__)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        for table in SQLModel.metadata.sorted_tables:  # in foreign-key order
+            if table in bulk:
+                conn.execute(CreateTable(table))
+            else:
+                table.create(conn)
+
+
+def _create_indexes(engine) -> float:
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        for table in (Building.__table__, Certificate.__table__):
+            for index in sorted(table.indexes, key=lambda i: i.name):
+                index.create(conn)
+    return time.perf_counter() - started
+
+
+def load_sqlite(url: str, buildings: list[tuple], certificates: list[tuple]) -> tuple[float, float]:
+    """executemany in one transaction, then the indexes; (load s, index s)."""
+    import sqlite3
+
+    # Dates as SQLAlchemy stores them on SQLite; the two timestamps are the last columns.
+    sqlite3.register_adapter(date, date.isoformat)
+    created = CREATED_AT.strftime("%Y-%m-%d %H:%M:%S.%f")
+    engine = create_engine(url)
+    _create_tables(engine)
+    started = time.perf_counter()
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        for table, columns, rows in (("buildings", BUILDING_COLUMNS, buildings),
+                                     ("certificates", RECORD_COLUMNS, certificates)):
+            sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
+                   f"VALUES ({', '.join('?' * len(columns))})")
+            cursor.executemany(sql, (row[:-2] + (created, created) for row in rows))
+        raw.commit()
+    finally:
+        raw.close()
+    load_s = time.perf_counter() - started
+    index_s = _create_indexes(engine)
+    engine.dispose()
+    return load_s, index_s
+
+
+def load_postgres(url: str, buildings: list[tuple], certificates: list[tuple]
+                  ) -> tuple[float, float]:
+    """COPY with triggers off (as pg_restore --disable-triggers), then indexes and ANALYZE."""
+    engine = create_engine(url)
+    _create_tables(engine)
+    started = time.perf_counter()
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("SET session_replication_role = replica")
+        for table, columns, rows in (("buildings", BUILDING_COLUMNS, buildings),
+                                     ("certificates", RECORD_COLUMNS, certificates)):
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                           f"(SELECT max(id) FROM {table}))")
+        raw.commit()
+    finally:
+        raw.close()
+    load_s = time.perf_counter() - started
+    index_s = _create_indexes(engine)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE buildings"))
+        conn.execute(text("VACUUM ANALYZE certificates"))
+    engine.dispose()
+    return load_s, index_s
+
+
+def time_tally(url: str) -> tuple[float, list[float], int]:
+    """Median seconds of `compute` (one year, whole city) after a warm-up; runs; row count."""
+    from registry.services import tally as tally_service
+
+    engine = make_engine(url)
+    times = []
+    try:
+        for run in range(RUNS + 1):
+            with Session(engine) as session:
+                started = time.perf_counter()
+                tally = tally_service.compute(session=session, year=YEAR, as_of=AS_OF)
+                elapsed = time.perf_counter() - started
+            if run:
+                times.append(elapsed)
+            rows = len(tally.rows)
+            del tally
+    finally:
+        engine.dispose()
+    return statistics.median(times), times, rows
+
+
+def pdf_context(rows_wanted: int = APPENDIX_ROWS) -> dict:
+    """A year's tally context whose appendix lists `rows_wanted` counted records.
+
+    The generator's history is scaled until the year counts a few more records than wanted,
+    then the appendix is cut to exactly that many (the summary is that history's).
+    """
+    from registry.domain.targets import compute_tally
+    from registry.services.tally import context
+
+    records = rows_wanted
+    for _ in range(3):
+        buildings, records_facts = facts(*generate(records))
+        tally = compute_tally(buildings, records_facts, start=date(YEAR, 1, 1),
+                              end=date(YEAR, 12, 31), as_of=AS_OF)
+        if len(tally.rows) >= rows_wanted:
+            break
+        records = int(records * rows_wanted / max(len(tally.rows), 1) * 1.02) + 1
+    ctx = context(tally, generated_at=datetime(2026, 1, 10, 8, 0, tzinfo=UTC))
+    ctx["rows"] = ctx["rows"][:rows_wanted]
+    return ctx
+
+
+def _pages(pdf: bytes) -> str:
+    """The page count from poppler's pdfinfo, or "?" without it."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdfinfo") is None:
+        return "?"
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=False).stdout
+    pages = [line.split()[-1] for line in info.decode().splitlines() if line.startswith("Pages:")]
+    return pages[0] if pages else "?"
+
+
+def time_pdf() -> dict:
+    """Seconds for the summary pages alone (median of 3 after a warm-up) and the whole PDF."""
+    from registry import reports
+    from registry.charts import tally_charts
+
+    ctx = pdf_context()
+    summary_ctx = {**ctx, "rows": [], "later_revocations": []}
+    reports.tally_pdf(summary_ctx)  # warm-up: fonts, templates, matplotlib
+    started = time.perf_counter()
+    tally_charts(ctx)
+    charts_s = time.perf_counter() - started
+    summary = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        summary_pdf = reports.tally_pdf(summary_ctx)
+        summary.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    full_pdf = reports.tally_pdf(ctx)
+    full_s = time.perf_counter() - started
+    return {"rows": len(ctx["rows"]), "later": len(ctx["later_revocations"]),
+            "charts_s": charts_s, "summary_s": statistics.median(summary),
+            "summary_pages": _pages(summary_pdf), "full_s": full_s,
+            "full_pages": _pages(full_pdf), "full_mb": len(full_pdf) / 1e6}
+
+
+def _verdict(seconds: float | None, goal: float) -> str:
+    if seconds is None:
+        return "—"
+    return "MET" if seconds <= goal else "MISSED"
+
+
+def main() -> None:
+    bench_started = time.perf_counter()
+    started = time.perf_counter()
+    buildings, certificates = generate(RECORDS)
+    revoked = sum(1 for c in certificates if c[11] == "revoked")
+    print(f"generated {len(certificates):,} approved records ({revoked:,} revoked) on "
+          f"{len(buildings):,} buildings in {time.perf_counter() - started:.1f} s")
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'tally.sqlite3'}"
+        load_s, index_s = load_sqlite(url, buildings, certificates)
+        print(f"SQLite:     loaded in {load_s:.1f} s (executemany), indexes {index_s:.1f} s")
+        median, times, rows = time_tally(url)
+        results["SQLite"] = {"median": median, "times": times, "rows": rows}
+    if WITH_POSTGRES:
+        name = f"bench_tally_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = admin.url.set(database=name).render_as_string(hide_password=False)
+        try:
+            load_s, index_s = load_postgres(url, buildings, certificates)
+            print(f"PostgreSQL: loaded in {load_s:.1f} s (COPY), indexes + analyze "
+                  f"{index_s:.1f} s")
+            median, times, rows = time_tally(url)
+            results["PostgreSQL"] = {"median": median, "times": times, "rows": rows}
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    del buildings, certificates
+    pdf = time_pdf()
+
+    print(f"\nannual tally {YEAR}, whole city, {RECORDS:,} records (median of {RUNS} after a "
+          f"warm-up; goal ≤ {TALLY_GOAL_S:.0f} s)")
+    print(f"{'':12}{'median':>9}  {'runs':<24}{'rows':>9}  verdict")
+    for db, r in results.items():
+        runs = " ".join(f"{t:.2f}" for t in r["times"])
+        print(f"{db:12}{r['median']:8.2f}s  {runs:<24}{r['rows']:>9,}  "
+              f"{_verdict(r['median'], TALLY_GOAL_S)}")
+    print(f"\ntally PDF, {pdf['rows']:,} counted records in the appendix "
+          f"(+{pdf['later']:,} later revocations); charts alone {pdf['charts_s']:.2f} s")
+    print(f"summary pages alone: {pdf['summary_s']:6.2f} s  ({pdf['summary_pages']} pages)  "
+          f"goal ≤ {PDF_GOAL_S:.0f} s  {_verdict(pdf['summary_s'], PDF_GOAL_S)}")
+    print(f"whole PDF:           {pdf['full_s']:6.2f} s  ({pdf['full_pages']} pages, "
+          f"{pdf['full_mb']:.1f} MB); the appendix costs "
+          f"{pdf['full_s'] - pdf['summary_s']:.2f} s")
+    print(f"bench total {time.perf_counter() - bench_started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
