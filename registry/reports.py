@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlparse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from registry.config import PROJECT_ROOT
+from registry.domain.normalise import formula_safe
 
 REPORTS_DIR = PROJECT_ROOT / "reports"
 
@@ -103,7 +104,7 @@ def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerows(["" if v is None else formula_safe(v) for v in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -128,6 +129,9 @@ def xlsx_bytes(tables: dict[str, tuple[list[str], list[list]]],
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if cell.data_type == "f":  # text that starts with "=": keep it text
+                    cell.data_type = "s"
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

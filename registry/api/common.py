@@ -110,10 +110,25 @@ def json_body(*, optional: bool = False) -> dict[str, Any]:
     """The request's JSON object; an empty body is {} when `optional`."""
     if optional and not request.get_data(cache=True).strip():
         return {}
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nesting deeper than the parser's recursion limit
+        body = None
     if not isinstance(body, dict):
         raise RegistryError("request.not_json")
+    if _has_nul(body):
+        raise RegistryError("request.nul_character")
     return body
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def int_arg(name: str, problems: dict, *, low: int | None = None, high: int | None = None):

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from registry.domain import credit_code, districts
 from registry.domain.building_types import BUILDING_TYPES, HEATING_TYPES, HVAC_CLASSES, SUB_TYPES
+from registry.domain.normalise import clean_text
+
+# Control characters (NUL cannot even be stored in PostgreSQL) and the bidirectional
+# overrides that make a name display as something else ("大厦\u202eexe.txt").
+UNSAFE_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 # The largest single building we accept: anything bigger is almost surely a unit slip
 # (an area given in 万平方米 typed as m², or an extra zero).
@@ -33,11 +39,14 @@ def parse_number(value: Any) -> float:
     """A float from a number or a string with thousands separators; ValueError otherwise."""
     if isinstance(value, bool):
         raise ValueError(value)
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = str(value).strip().replace(",", "").replace("，", "").replace(" ", "")
-        number = float(text)
+    try:
+        if isinstance(value, int | float):
+            number = float(value)
+        else:
+            text = str(value).strip().replace(",", "").replace("，", "").replace(" ", "")
+            number = float(text)
+    except OverflowError:  # an int beyond float's range, e.g. 10**400 from JSON
+        raise ValueError(value) from None
     if math.isnan(number) or math.isinf(number):
         raise ValueError(value)
     return number
@@ -77,7 +86,10 @@ def parse_building(
             else:
                 fields[key] = None if key == "land_parcel_id" else ""
             return
-        value = " ".join(str(value).split())
+        value = clean_text(value)
+        if UNSAFE_CHARACTERS.search(value):
+            problems[key] = ("field.control_characters", {})
+            return
         if len(value) > TEXT_LIMITS[key]:
             problems[key] = ("field.too_long", {"max": TEXT_LIMITS[key]})
             return

@@ -93,6 +93,11 @@ MESSAGES = {
         "模型中没有建筑表面（BuildingSurface:Detailed 等）。",
         "The model has no building surfaces (BuildingSurface:Detailed or similar).",
     ),
+    "idf.absurd_size": (
+        "模型的楼面面积为 {area} m²，超过 {max} m²，几何尺寸不合理（坐标是否误用了毫米？）。",
+        "The model's floor area is {area} m², over {max} m²: its geometry is implausible "
+        "(coordinates in millimetres?).",
+    ),
     "idf.no_run_period": (
         "模型中没有 RunPeriod，无法计算全年能耗。请添加 1 月 1 日至 12 月 31 日的 RunPeriod。",
         "The model has no RunPeriod, so there is no annual run. Add a RunPeriod from "
@@ -173,6 +178,10 @@ _DROPPED_OBJECTS = (
     "OUTPUTCONTROL:FILES",
 )
 _COUNTED_DROPS = _DROPPED_OBJECTS[:-1]
+
+# The registry's largest building (domain.buildings.MAX_FLOOR_AREA_M2): a model's floors
+# beyond it mean broken geometry, not a real building, and would only waste a run.
+MAX_MODEL_FLOOR_AREA_M2 = 10_000_000
 
 _lock = threading.Lock()
 _known_objects: frozenset[str] | None = None
@@ -256,6 +265,10 @@ def validate_idf(data: bytes, max_bytes: int) -> Model:
         raise IdfRejected("idf.no_zones")
     if not facts["surfaces"]:
         raise IdfRejected("idf.no_surfaces")
+    area = facts["floor_area_m2"]
+    if area is not None and not area <= MAX_MODEL_FLOOR_AREA_M2:  # `not <=` catches NaN
+        raise IdfRejected("idf.absurd_size", {"area": f"{area:.3g}",
+                                              "max": f"{MAX_MODEL_FLOOR_AREA_M2:,}"})
     _check_run_period(idf, warnings)
     control = idf.idfobjects["SIMULATIONCONTROL"]
     if (

@@ -22,6 +22,10 @@ _FORBIDDEN = re.compile(
 )
 
 
+# zip (also .epJSON packs and xlsx), gzip, 7z, rar, PDF, OLE (old Office): never a model.
+_ARCHIVE_MAGIC = (b"PK\x03\x04", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!", b"%PDF", b"\xd0\xcf\x11\xe0")
+
+
 class PrecheckRejected(Exception):
     def __init__(self, code: str, params: dict | None = None):
         super().__init__(code)
@@ -44,9 +48,11 @@ def precheck_idf(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Precheck
         raise PrecheckRejected(
             "idf.too_large", {"size_mb": round(len(data) / 1e6, 1), "max_mb": max_bytes // 10**6}
         )
+    if data.startswith(_ARCHIVE_MAGIC):
+        raise PrecheckRejected("idf.binary")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
         # UTF-16 has NUL bytes between ASCII letters; tell that apart from real binaries.
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[1:4096:2].count(b"\x00") > 100:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_like_utf16(data[:4096]):
             raise PrecheckRejected("idf.encoding", {"encoding": "UTF-16"})
         raise PrecheckRejected("idf.binary")
     if b"\x00" in data:
@@ -66,6 +72,14 @@ def precheck_idf(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Precheck
     if forbidden:
         raise PrecheckRejected("idf.forbidden_object", {"object": forbidden.group(1).decode()})
     return Precheck(version=version, text=text, warnings=warnings)
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """NULs on every other byte, and printable ASCII on the rest (a zip of zeros is not)."""
+    odd, even = head[1::2], head[0::2]
+    zeros, letters = (odd, even) if odd.count(0) >= even.count(0) else (even, odd)
+    printable = sum(32 <= byte < 127 or byte in (9, 10, 13) for byte in letters)
+    return zeros.count(0) > 100 and printable > 0.9 * len(letters)
 
 
 def _decode(data: bytes) -> str:

@@ -155,6 +155,19 @@ def clean_text(value: Any) -> str:
     return " ".join(str(value).translate(_INVISIBLE).split())
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: Any) -> Any:
+    """Text a spreadsheet will show rather than run: "'" before = + - @ (OWASP CSV injection).
+
+    Only text is touched; numbers (a negative one included) pass unchanged.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def half_width(value: Any) -> str:
     """Full-width letters, digits, punctuation and spaces as half-width; − as -; stripped."""
     text = unicodedata.normalize("NFKC", str(value).translate(_INVISIBLE))
@@ -193,7 +206,10 @@ def parse_number(value: Any, *, code: str = "number.unreadable") -> float:
     if isinstance(value, bool):
         raise NormaliseError(code, {"value": str(value)})
     if isinstance(value, numbers.Real | Decimal):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond float's range
+            raise NormaliseError(code, {"value": _raw(value)}) from None
     else:
         number = _number_from_text(_compact(value), _raw(value), code)
     if not math.isfinite(number):
@@ -404,7 +420,12 @@ def parse_date(value: Any) -> date:
     if isinstance(value, bool):
         raise NormaliseError("date.unreadable", {"value": raw})
     if isinstance(value, numbers.Real | Decimal):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond float's range: no date
+            raise NormaliseError("date.unreadable", {"value": raw}) from None
+        if not math.isfinite(number):
+            raise NormaliseError("date.unreadable", {"value": raw})
         text = str(int(number)) if number.is_integer() else ""
     else:
         text = " ".join(half_width(value).split()).lower().removesuffix(".0")

@@ -5,9 +5,35 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import Delete, Update, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from registry.models import AuditEvent, User
+
+
+class AuditImmutable(RuntimeError):
+    """Raised when anything tries to change or remove a written audit event."""
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _refuse_changed_events(session, _flush_context, _instances) -> None:
+    for row in session.deleted:
+        if isinstance(row, AuditEvent):
+            raise AuditImmutable("audit events are never deleted")
+    for row in session.dirty:
+        if isinstance(row, AuditEvent) and session.is_modified(row):
+            raise AuditImmutable("audit events are never updated")
+
+
+@event.listens_for(Engine, "before_execute")
+def _refuse_update_or_delete(_connection, statement, *_args) -> None:
+    # Covers ORM bulk statements and Core statements on the table alike;
+    # inserts (including import_commit's multi-row INSERT) pass.
+    table = getattr(statement, "table", None)
+    if isinstance(statement, Update | Delete) and getattr(table, "name", "") == "audit_events":
+        raise AuditImmutable("audit events are never updated or deleted")
 
 
 def snapshot(row: Any, fields: tuple[str, ...] | None = None) -> dict:

@@ -15,6 +15,7 @@ from registry.models import Building, Certificate, User, utcnow
 from registry.services import permissions
 from registry.services.audit import changed, record_event, snapshot
 
+MAX_REASON_CHARS = 1000  # the reason columns' length, on the record and its audit event
 EDITABLE_FIELDS = (
     "kind", "level", "stage", "label_number", "issued_on", "started_on", "completed_on",
     "counted_area_m2", "notes",
@@ -137,6 +138,8 @@ def correct_record(
     permissions.require_review(actor, building)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": ("record.reason_required", {})})
+    if len(reason.strip()) > MAX_REASON_CHARS:
+        raise ValidationFailed({"reason": ("field.too_long", {"max": MAX_REASON_CHARS})})
     if record.status != "approved":
         raise RegistryError(
             "record.bad_transition", {"status": record.status, "action": "correct"}
@@ -172,6 +175,8 @@ def _apply_changes(session, actor, record, building, data, today, *, action, rea
 
 
 def _transition(session, actor, record, action, *, reason=None, extra=None):
+    if reason and len(reason) > MAX_REASON_CHARS:
+        raise ValidationFailed({"reason": ("field.too_long", {"max": MAX_REASON_CHARS})})
     try:
         new_status = rules.transition(record.status, action)
     except ValueError:

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from registry.domain import building_types, districts
 from registry.domain import records as rules
+from registry.domain.normalise import formula_safe
 from registry.models import Building, Certificate
 from registry.services.buildings import BuildingFilters, _filtered
 
@@ -197,12 +198,23 @@ def export_csv(
     for number, row in enumerate(
         export_rows(session=session, filters=filters, building_id=building_id, lang=lang), start=1
     ):
-        writer.writerow([_text(cell) for cell in row])
+        writer.writerow([formula_safe(_text(cell)) for cell in row])
         if number % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def text_cell(sheet, value):
+    """A write-only cell whose text stays text: openpyxl stores "=…" as a formula Excel runs."""
+    if not isinstance(value, str) or not value.startswith("="):
+        return value
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def export_xlsx(
@@ -219,7 +231,7 @@ def export_xlsx(
     sheet = book.create_sheet("建筑" if lang == "zh" else "Buildings")
     sheet.append(headers(lang))
     for row in export_rows(session=session, filters=filters, building_id=building_id, lang=lang):
-        sheet.append(row)
+        sheet.append([text_cell(sheet, cell) for cell in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

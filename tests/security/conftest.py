@@ -1,0 +1,157 @@
+"""A registry with one user of every role and real rows, made through the services.
+
+The world is built once per module: every request in the role matrix gets its own fresh
+target row (a new draft, a new submitted record, a new check), so the order the cases run
+in never changes what they see.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, SQLModel
+
+from registry import create_app
+from registry.db import make_engine
+from registry.models import User
+from registry.services import buildings as building_service
+from registry.services import certificates as record_service
+from registry.services import checks as check_service
+from registry.services import quota_seed, targets_seed, weather_seed
+from registry.services import users as user_service
+from tests.conftest import building_data, make_config
+from tests.web.conftest import compiled_translations  # noqa: F401  (autouse fixture)
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "energyplus_models" / "office_box.idf"
+PASSWORD = "correct-horse-battery"
+DISTRICT = "370202"  # 市南区: the building's district
+OTHER_DISTRICT = "370203"  # 市北区
+
+# Who asks. "designer_own" registered the building every target sits on; "designer_other"
+# did not. "officer" works in the building's district, "officer_other" in another one.
+ROLES = (
+    "anonymous", "viewer", "designer_own", "designer_other", "officer_other", "officer", "admin",
+)
+_counter = itertools.count(1)
+
+
+@dataclass
+class World:
+    app: object
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    building_id: int = 0
+    approved_label: str = ""
+
+    def session(self) -> Session:
+        return Session(self.app.extensions["registry.engine"], expire_on_commit=False)
+
+    def record(self, status: str = "draft") -> int:
+        """A new record on the building, brought to `status` by its designer and officer."""
+        with self.session() as session:
+            record = record_service.add_record(
+                session=session, actor=self.users["designer_own"],
+                building_id=self.building_id, data=record_data(),
+            )
+            if status in {"submitted", "approved"}:
+                record_service.submit_record(
+                    session=session, actor=self.users["designer_own"], record_id=record.id
+                )
+            if status == "approved":
+                record_service.approve_record(
+                    session=session, actor=self.users["officer"], record_id=record.id
+                )
+            return record.id
+
+    def check(self) -> int:
+        """A new queued energy check of the building, uploaded by its designer."""
+        with self.session() as session:
+            check = check_service.create_check(
+                session=session, actor=self.users["designer_own"],
+                config=self.app.extensions["registry.config"], building_id=self.building_id,
+                idf_bytes=MODEL.read_bytes() + f"\n! {uuid.uuid4().hex}\n".encode(),
+                filename="office_box.idf", enqueue=False,
+            )
+            return check.id
+
+    def client(self, role: str, lang: str | None = None):
+        """A test client logged in as `role` (anonymous: not logged in)."""
+        client = self.app.test_client()
+        if role != "anonymous":
+            with client.session_transaction() as cookie_session:
+                cookie_session["_user_id"] = str(self.users[role].id)
+                cookie_session["_fresh"] = True
+                if lang:
+                    cookie_session["lang"] = lang
+        return client
+
+    def headers(self, role: str, lang: str | None = None) -> dict[str, str]:
+        headers = {}
+        if role != "anonymous":
+            headers["Authorization"] = f"Bearer {self.tokens[role]}"
+        if lang:
+            headers["Accept-Language"] = lang
+        return headers
+
+
+def record_data(**overrides) -> dict:
+    data = {
+        "kind": "green_label", "level": "2", "stage": "evaluation",
+        "label_number": f"QD-SEC-{uuid.uuid4().hex[:10]}", "issued_on": date(2021, 6, 1),
+    }
+    data.update(overrides)
+    return data
+
+
+def build_world(app) -> World:
+    world = World(app=app)
+    engine = app.extensions["registry.engine"]
+    with Session(engine, expire_on_commit=False) as session:
+        weather_seed.seed(session)
+        quota_seed.seed(session)
+        targets_seed.seed(session)
+        for role in ROLES[1:]:
+            base = role.split("_")[0]
+            districts = {"officer": [DISTRICT], "officer_other": [OTHER_DISTRICT]}.get(role, [])
+            user = user_service.create_user(
+                session=session, actor=None, username=f"{role}-{next(_counter)}",
+                password=PASSWORD, role=base, districts=districts,
+            )
+            world.users[role] = user
+            world.tokens[role] = user_service.issue_api_token(
+                session=session, actor=user, user=user
+            )
+        building = building_service.register_building(
+            session=session, actor=world.users["designer_own"],
+            data=building_data(district_code=DISTRICT),
+        )
+        world.building_id = building.id
+    approved = world.record("approved")
+    with world.session() as session:
+        world.approved_label = record_service.get_record(
+            session=session, record_id=approved
+        ).label_number
+    return world
+
+
+def new_app(tmp_path: Path, **overrides):
+    database_url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    engine = make_engine(database_url)
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    overrides.setdefault("WTF_CSRF_ENABLED", False)
+    overrides.setdefault("VERIFY_RATE_LIMIT", 100_000)
+    return create_app(make_config(tmp_path, database_url, **overrides))
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    app = new_app(tmp_path_factory.mktemp("security"))
+    yield build_world(app)
+    app.extensions["registry.engine"].dispose()

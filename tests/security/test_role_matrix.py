@@ -1,0 +1,415 @@
+"""Every route × every role: the status each one gets, and a readable refusal, never a 500.
+
+`EXPECTED` names every (rule, method) the app serves; a route added without a line here
+fails `test_every_route_is_in_the_matrix`, so nothing new slips in untested.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from html import unescape
+
+import pytest
+
+from registry.messages import catalogue, render
+from registry.services import users as user_service
+from tests.conftest import building_data
+from tests.security.conftest import DISTRICT, PASSWORD, ROLES
+
+LOGIN = "login"  # anonymous page visitors: 302 to /login?next=…
+UNAUTHORIZED = 401  # anonymous API callers
+
+EVERYONE = frozenset(ROLES[1:])
+EDITORS = frozenset({"designer_own", "officer", "admin"})  # may edit the building
+REGISTRARS = frozenset({"designer_own", "designer_other", "officer", "admin"})  # in 370202
+REVIEWERS = frozenset({"officer", "admin"})
+ADMINS = frozenset({"admin"})
+IMPORTERS = frozenset({"officer", "officer_other", "admin"})
+CHECK_READERS = frozenset({"viewer", "designer_own", "officer", "admin"})
+CHECK_OWNERS = frozenset({"designer_own", "admin"})
+
+
+def allowed(roles: frozenset, status: int, anonymous=LOGIN, refused: int = 403) -> dict:
+    return {
+        role: anonymous if role == "anonymous" else (status if role in roles else refused)
+        for role in ROLES
+    }
+
+
+def same(status: int) -> dict:
+    return dict.fromkeys(ROLES, status)
+
+
+def api(roles: frozenset, status: int) -> dict:
+    return allowed(roles, status, anonymous=UNAUTHORIZED)
+
+
+# -- what each request points at, and what it sends --------------------------------------
+
+
+def building(world):
+    return {"building_id": world.building_id}
+
+
+def draft(world):
+    return {"record_id": world.record("draft")}
+
+
+def submitted(world):
+    return {"record_id": world.record("submitted")}
+
+
+def approved(world):
+    return {"record_id": world.record("approved")}
+
+
+def check(world):
+    return {"check_id": world.check()}
+
+
+def other_user(world):
+    with world.session() as session:
+        user = user_service.create_user(
+            session=session, actor=None, username=f"target-{uuid.uuid4().hex[:8]}",
+            password=PASSWORD, role="viewer",
+        )
+    return {"user_id": user.id}
+
+
+def quota_row(world):
+    from sqlmodel import select
+
+    from registry.models import QuotaRow
+
+    with world.session() as session:
+        return {"row_id": session.exec(select(QuotaRow.id).order_by(QuotaRow.id)).first()}
+
+
+def target_key(world):
+    from sqlmodel import select
+
+    from registry.models import Target
+
+    with world.session() as session:
+        return {"key": session.exec(select(Target.key).order_by(Target.key)).first()}
+
+
+def bad_epw(world):
+    return {"data": {"epw": (io.BytesIO(b"<html>not a weather file</html>"), "x.epw")},
+            "content_type": "multipart/form-data"}
+
+
+def label(world):
+    return {"label": world.approved_label}
+
+
+def nothing(world):
+    return {}
+
+
+def building_form(world):
+    return {"data": building_data(district_code=DISTRICT)}
+
+
+def record_form(world):
+    return {"data": {"kind": "green_label", "level": "3", "stage": "evaluation",
+                     "label_number": f"QD-F-{uuid.uuid4().hex[:8]}", "issued_on": "2022-03-01",
+                     "counted_area_m2": "1000", "notes": "matrix"}}
+
+
+def correction_form(world):
+    return {"data": {**record_form(world)["data"], "reason": "typo in the label"}}
+
+
+def reason_form(world):
+    return {"data": {"reason": "missing drawings", "date": date.today().isoformat()}}
+
+
+def user_form(world):
+    return {"data": {"username": f"new-{uuid.uuid4().hex[:8]}", "password": PASSWORD,
+                     "role": "viewer", "locale": "zh_Hans_CN"}}
+
+
+def login_form(world):
+    return {"data": {"username": "nobody-at-all", "password": "wrong-password"}}
+
+
+def old_model(field: str):
+    def body(world):
+        return {"data": {field: (io.BytesIO(b"Version,9.4;\nZone,Z1;\n"), "model.idf")},
+                "content_type": "multipart/form-data"}
+
+    return body
+
+
+def import_file(world):
+    return {"data": {"file": (io.BytesIO(import_csv()), "buildings.csv")},
+            "content_type": "multipart/form-data", "query_string": {"dry_run": "1"}}
+
+
+def json_body(payload):
+    def body(world):
+        return {"json": payload() if callable(payload) else payload}
+
+    return body
+
+
+def new_building_json():
+    return building_data(district_code=DISTRICT)
+
+
+def new_record_json():
+    return {"kind": "green_label", "level": "1", "stage": "evaluation",
+            "label_number": f"QD-J-{uuid.uuid4().hex[:8]}", "issued_on": "2022-01-05"}
+
+
+def new_user_json():
+    return {"username": f"api-{uuid.uuid4().hex[:8]}", "password": PASSWORD, "role": "viewer"}
+
+
+def import_csv() -> bytes:
+    name = f"矩阵测试大厦{uuid.uuid4().hex[:8]}"
+    return f"项目名称,所在区（市）,建筑类型,建筑面积\n{name},市南区,办公建筑,1200\n".encode()
+
+
+def uploaded_import(world, client) -> dict:
+    """Upload a sheet first (as the same user), then name it by its hash, as the page does."""
+    data = import_csv()
+    client.post("/imports", data={"file": (io.BytesIO(data), "buildings.csv")},
+                content_type="multipart/form-data").close()
+    return {"data": {"sha256": hashlib.sha256(data).hexdigest(), "filename": "buildings.csv"}}
+
+
+@dataclass(frozen=True)
+class Case:
+    expect: dict
+    target: object = nothing
+    body: object = nothing
+    query: dict | None = None
+    # Run with the request's own client before it; returns the request's body instead.
+    prepare: object = None
+
+
+EXPECTED: dict[tuple[str, str], Case] = {
+    # -- pages -----------------------------------------------------------------------------
+    ("/", "GET"): Case(allowed(EVERYONE, 302)),
+    ("/login", "GET"): Case({**same(302), "anonymous": 200}),
+    ("/login", "POST"): Case(same(401), body=login_form),
+    ("/logout", "POST"): Case(allowed(EVERYONE, 302)),
+    ("/account", "GET"): Case(allowed(EVERYONE, 200)),
+    # A wrong current password: refused (422) for everyone signed in, and nobody's changes.
+    ("/account", "POST"): Case(allowed(EVERYONE, 422), body=lambda w: {"data": {
+        "current_password": "not-my-password", "new_password": "brand-new-password-1",
+        "confirm_password": "brand-new-password-1"}}),
+    ("/static/<path:filename>", "GET"): Case(same(200), lambda w: {"filename": "css/registry.css"}),
+    ("/verify", "GET"): Case(
+        same(200), body=lambda w: {"query_string": {"label": w.approved_label}}),
+    ("/verify/<path:label>", "GET"): Case(same(200), label),
+    ("/verify/<path:label>/qr.svg", "GET"): Case(same(200), label),
+    ("/api/docs", "GET"): Case(same(200)),
+    ("/api/openapi.json", "GET"): Case(same(200)),
+    ("/admin/users", "GET"): Case(allowed(ADMINS, 200)),
+    ("/admin/users", "POST"): Case(allowed(ADMINS, 302), body=user_form),
+    ("/admin/users/<int:user_id>/token", "POST"): Case(allowed(ADMINS, 200), other_user),
+    # Reference data: admins only; a refused change (422) proves the admin got through.
+    ("/admin/targets", "GET"): Case(allowed(ADMINS, 200)),
+    ("/admin/targets/<key>", "POST"): Case(
+        allowed(ADMINS, 422), target_key, lambda w: {"data": {"value": "lots"}}),
+    ("/admin/quotas", "GET"): Case(allowed(ADMINS, 200)),
+    ("/admin/quotas/<int:row_id>", "GET"): Case(allowed(ADMINS, 200), quota_row),
+    ("/admin/quotas/<int:row_id>", "POST"): Case(
+        allowed(ADMINS, 422), quota_row, lambda w: {"data": {"guide_value": "lots"}}),
+    ("/admin/weather", "GET"): Case(allowed(ADMINS, 200)),
+    ("/admin/weather", "POST"): Case(allowed(ADMINS, 422), body=bad_epw),
+    ("/buildings", "GET"): Case(allowed(EVERYONE, 200)),
+    ("/buildings/new", "GET"): Case(allowed(REGISTRARS | {"officer_other"}, 200)),
+    ("/buildings/new", "POST"): Case(allowed(REGISTRARS, 302), body=building_form),
+    ("/buildings/<int:building_id>", "GET"): Case(allowed(EVERYONE, 200), building),
+    ("/buildings/<int:building_id>/edit", "GET"): Case(allowed(EDITORS, 200), building),
+    ("/buildings/<int:building_id>/edit", "POST"): Case(
+        allowed(EDITORS, 302), building, building_form),
+    ("/buildings/<int:building_id>/records/new", "GET"): Case(allowed(EDITORS, 200), building),
+    ("/buildings/<int:building_id>/records/new", "POST"): Case(
+        allowed(EDITORS, 302), building, record_form),
+    ("/buildings/<int:building_id>/checks/new", "GET"): Case(allowed(EDITORS, 200), building),
+    # An EnergyPlus 9.4 model: whoever may upload gets past the permission to the 422.
+    ("/buildings/<int:building_id>/checks/new", "POST"): Case(
+        allowed(EDITORS, 422), building, old_model("idf")),
+    ("/records/<int:record_id>/edit", "GET"): Case(allowed(EDITORS, 200), draft),
+    ("/records/<int:record_id>/edit", "POST"): Case(allowed(EDITORS, 302), draft, record_form),
+    ("/records/<int:record_id>/submit", "POST"): Case(allowed(EDITORS, 302), draft),
+    ("/records/<int:record_id>/approve", "POST"): Case(allowed(REVIEWERS, 302), submitted),
+    ("/records/<int:record_id>/reject", "GET"): Case(allowed(REVIEWERS, 200), submitted),
+    ("/records/<int:record_id>/reject", "POST"): Case(
+        allowed(REVIEWERS, 302), submitted, reason_form),
+    ("/records/<int:record_id>/revoke", "GET"): Case(allowed(REVIEWERS, 200), approved),
+    ("/records/<int:record_id>/revoke", "POST"): Case(
+        allowed(REVIEWERS, 302), approved, reason_form),
+    ("/records/<int:record_id>/correct", "GET"): Case(allowed(REVIEWERS, 200), approved),
+    ("/records/<int:record_id>/correct", "POST"): Case(
+        allowed(REVIEWERS, 302), approved, correction_form),
+    ("/checks", "GET"): Case(allowed(EVERYONE, 200)),
+    ("/checks/<int:check_id>", "GET"): Case(allowed(CHECK_READERS, 200), check),
+    ("/checks/<int:check_id>/cancel", "POST"): Case(allowed(CHECK_OWNERS, 302), check),
+    ("/checks/<int:check_id>/report.pdf", "GET"): Case(allowed(CHECK_READERS, 200), check),
+    ("/dashboard", "GET"): Case(allowed(EVERYONE, 200)),
+    ("/dashboard/tally-<int:year>.<fmt>", "GET"): Case(
+        allowed(EVERYONE, 200), lambda w: {"year": 2024, "fmt": "csv"}),
+    ("/buildings/export.csv", "GET"): Case(allowed(EVERYONE, 200)),
+    ("/buildings/export.xlsx", "GET"): Case(allowed(EVERYONE, 200)),
+    ("/imports", "GET"): Case(allowed(IMPORTERS, 200)),
+    ("/imports", "POST"): Case(allowed(IMPORTERS, 200), body=lambda w: {
+        "data": {"file": (io.BytesIO(import_csv()), "buildings.csv")},
+        "content_type": "multipart/form-data"}),
+    ("/imports/preview", "POST"): Case(allowed(IMPORTERS, 200), prepare=uploaded_import),
+    # Stored for the district's officer and the admin; the other district's rows are refused.
+    ("/imports/commit", "POST"): Case(
+        {**allowed(IMPORTERS, 201), "officer_other": 200}, prepare=uploaded_import),
+    # -- JSON API --------------------------------------------------------------------------
+    ("/api/v1/buildings", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/buildings", "POST"): Case(api(REGISTRARS, 201), body=json_body(new_building_json)),
+    ("/api/v1/buildings/export", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/buildings/<int:building_id>", "GET"): Case(api(EVERYONE, 200), building),
+    ("/api/v1/buildings/<int:building_id>", "PATCH"): Case(
+        api(EDITORS, 200), building, json_body({"design_unit": "青岛某设计院"})),
+    ("/api/v1/buildings/<int:building_id>/history", "GET"): Case(api(EVERYONE, 200), building),
+    ("/api/v1/buildings/<int:building_id>/records", "GET"): Case(api(EVERYONE, 200), building),
+    ("/api/v1/buildings/<int:building_id>/records", "POST"): Case(
+        api(EDITORS, 201), building, json_body(new_record_json)),
+    ("/api/v1/buildings/<int:building_id>/checks", "POST"): Case(
+        api(EDITORS, 422), building, old_model("idf")),
+    ("/api/v1/records/<int:record_id>", "GET"): Case(api(EVERYONE, 200), draft),
+    ("/api/v1/records/<int:record_id>", "PATCH"): Case(
+        api(EDITORS, 200), draft, json_body({"notes": "changed"})),
+    ("/api/v1/records/<int:record_id>/submit", "POST"): Case(api(EDITORS, 200), draft),
+    ("/api/v1/records/<int:record_id>/approve", "POST"): Case(api(REVIEWERS, 200), submitted),
+    ("/api/v1/records/<int:record_id>/reject", "POST"): Case(
+        api(REVIEWERS, 200), submitted, json_body({"reason": "missing drawings"})),
+    ("/api/v1/records/<int:record_id>/revoke", "POST"): Case(
+        api(REVIEWERS, 200), approved,
+        json_body(lambda: {"reason": "fraud", "date": date.today().isoformat()})),
+    ("/api/v1/records/<int:record_id>/correct", "POST"): Case(
+        api(REVIEWERS, 200), approved, json_body({"reason": "typo", "notes": "corrected"})),
+    ("/api/v1/checks", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/checks/<int:check_id>", "GET"): Case(api(CHECK_READERS, 200), check),
+    ("/api/v1/checks/<int:check_id>/cancel", "POST"): Case(api(CHECK_OWNERS, 200), check),
+    ("/api/v1/imports", "POST"): Case(api(IMPORTERS, 200), body=import_file),
+    ("/api/v1/tally", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/users", "GET"): Case(api(ADMINS, 200)),
+    ("/api/v1/users", "POST"): Case(api(ADMINS, 201), body=json_body(new_user_json)),
+    ("/api/v1/users/me", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/verify/<path:label>", "GET"): Case(same(200), label),
+    ("/api/v1/weather", "GET"): Case(api(EVERYONE, 200)),
+}
+
+_VARIABLE = re.compile(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>")
+# The start of every refusal a page or API can give, before its first placeholder.
+REFUSALS = {
+    code: (zh, en)
+    for code, (zh, en) in catalogue().items()
+    if code.startswith(("permission.", "auth.")) or code in {"http.403", "import.officers_only"}
+}
+
+
+def url_for_rule(rule: str, values: dict) -> str:
+    return _VARIABLE.sub(lambda m: str(values[m.group(1)]), rule)
+
+
+def served_routes(app) -> set[tuple[str, str]]:
+    return {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        for method in (rule.methods or ()) - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_is_in_the_matrix(world):
+    served = served_routes(world.app)
+    missing = sorted(served - EXPECTED.keys())
+    assert not missing, f"routes without an expectation in the role matrix: {missing}"
+    assert not sorted(EXPECTED.keys() - served), "matrix lines for routes that are gone"
+
+
+def page_text(response) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def assert_readable_refusal(response, *, is_api: bool, lang: str = "zh") -> None:
+    which = 0 if lang == "zh" else 1
+    if is_api:
+        body = response.get_json()
+        assert body["code"] in REFUSALS, body
+        assert body["message"] and body["message"] != body["code"]
+        template = REFUSALS[body["code"]][which]
+        assert body["message"].startswith(template.split("{")[0]), body
+    else:
+        assert response.mimetype == "text/html"
+        text = page_text(response)
+        starts = [pair[which].split("{")[0] for pair in REFUSALS.values()]
+        assert any(start in text for start in starts), text[:500]
+        assert "Traceback" not in text
+
+
+def call(world, rule: str, method: str, role: str, lang: str | None = None):
+    case = EXPECTED[(rule, method)]
+    path = url_for_rule(rule, case.target(world))
+    options = dict(case.body(world))
+    query = {**(case.query or {}), **options.pop("query_string", {})}
+    is_api = rule.startswith("/api/v1/")
+    if is_api:
+        client = world.app.test_client()
+        options["headers"] = world.headers(role, lang)
+    else:
+        client = world.client(role, lang)
+    if case.prepare is not None:
+        options = case.prepare(world, client)
+    response = client.open(path, method=method, query_string=query, **options)
+    response.get_data()
+    response.close()
+    return response
+
+
+CASES = [(rule, method, role) for (rule, method) in EXPECTED for role in ROLES]
+
+
+@pytest.mark.parametrize(("rule", "method", "role"), CASES,
+                         ids=[f"{m} {r} as {who}" for r, m, who in CASES])
+def test_route_answers_each_role_as_expected(world, rule, method, role):
+    expected = EXPECTED[(rule, method)].expect[role]
+    response = call(world, rule, method, role)
+    is_api = rule.startswith("/api/v1/")
+    if expected == LOGIN:
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+        assert response.headers["Location"].startswith("/login?next=")
+        return
+    assert response.status_code == expected, response.get_data(as_text=True)[:600]
+    if expected == UNAUTHORIZED and is_api:
+        assert response.get_json() == {
+            "code": "auth.required", "message": render("auth.required", {}, "zh"), "errors": {}}
+    if expected == 403:
+        assert_readable_refusal(response, is_api=is_api)
+
+
+@pytest.mark.parametrize(("rule", "method", "role"), [
+    ("/admin/users", "GET", "officer"),
+    ("/buildings/<int:building_id>/edit", "POST", "designer_other"),
+    ("/records/<int:record_id>/approve", "POST", "designer_own"),
+    ("/api/v1/users", "GET", "viewer"),
+    ("/api/v1/records/<int:record_id>/approve", "POST", "officer_other"),
+    ("/api/v1/checks/<int:check_id>", "GET", "designer_other"),
+])
+def test_refusals_read_in_english_too(world, rule, method, role):
+    response = call(world, rule, method, role, lang="en")
+    assert response.status_code == 403
+    assert_readable_refusal(response, is_api=rule.startswith("/api/"), lang="en")
+
+
+def test_matrix_size(world):
+    """The report quotes this: routes × roles actually exercised."""
+    assert len(CASES) == len(EXPECTED) * len(ROLES) >= 60 * 7
