@@ -266,7 +266,7 @@ def pdf_context(rows_wanted: int = APPENDIX_ROWS) -> dict:
     The generator's history is scaled until the year counts a few more records than wanted,
     then the appendix is cut to exactly that many (the summary is that history's).
     """
-    from registry.domain.targets import compute_tally
+    from registry.domain.tally import compute_tally
     from registry.services.tally import context
 
     records = rows_wanted

@@ -1,4 +1,4 @@
-"""Errors services raise; each carries message codes that interfaces render in the user's language."""
+"""Errors services raise; each carries message codes rendered in the user's language."""
 
 from __future__ import annotations
 

@@ -55,7 +55,9 @@ CORE_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "record.not_found": ("找不到编号为 {id} 的记录。", "No record with id {id}."),
     "record.kind_unknown": ("未知的记录类别“{value}”。", "Unknown record kind “{value}”."),
-    "record.level_unknown": ("“{value}”不是该类别的等级。", "“{value}” is not a level of this kind."),
+    "record.level_unknown": (
+        "“{value}”不是该类别的等级。", "“{value}” is not a level of this kind."
+    ),
     "record.stage_required": (
         "绿色建筑标识需选择评价阶段（预评价或评价）。",
         "A green label needs a stage (pre-evaluation or evaluation).",

@@ -40,7 +40,8 @@ def init(as_json: bool) -> None:
 @click.command("create-user")
 @click.option("--username", required=True)
 @click.option("--password", required=True, prompt=True, hide_input=True)
-@click.option("--role", required=True, type=click.Choice(["admin", "officer", "designer", "viewer"]))
+@click.option("--role", required=True,
+              type=click.Choice(["admin", "officer", "designer", "viewer"]))
 @click.option("--district", "districts", multiple=True, help="GB/T 2260 code; repeat for more.")
 @click.option("--name", "display_name", default="")
 @json_option
@@ -69,7 +70,7 @@ def first_login() -> None:
         application.extensions["registry.engine"], config.INSTANCE_DIR
     )
     if password:
-        click.echo(f"  First login: {username} / {password}   (change it on the account page, /account)")
+        click.echo(f"  First login: {username} / {password}   (change it at /account)")
     else:
         click.echo(f"  Log in as {username} (password set earlier)")
 

@@ -1,5 +1,13 @@
 """Every table, imported here so SQLModel.metadata knows them all (Alembic, create_all)."""
 
+from registry.models.checks import (  # noqa: F401, E402
+    ACTIVE_STATES,
+    CHECK_STATES,
+    Check,
+    CheckEndUse,
+    CheckResult,
+    WeatherFile,
+)
 from registry.models.core import (  # noqa: F401
     AuditEvent,
     AuditEventPublic,
@@ -12,19 +20,11 @@ from registry.models.core import (  # noqa: F401
     User,
     utcnow,
 )
-from registry.models.checks import (  # noqa: F401, E402
-    ACTIVE_STATES,
-    CHECK_STATES,
-    Check,
-    CheckEndUse,
-    CheckResult,
-    WeatherFile,
-)
-from registry.models.targets import Target  # noqa: F401, E402
+from registry.models.imports import ImportBatch, ImportBatchPublic, ImportMapping  # noqa: F401, E402
 from registry.models.quotas import (  # noqa: F401, E402
     CheckVerdict,
     QuotaRow,
     QuotaRowPublic,
     QuotaRowUpdate,
 )
-from registry.models.imports import ImportBatch, ImportBatchPublic, ImportMapping  # noqa: F401, E402
+from registry.models.targets import Target  # noqa: F401, E402

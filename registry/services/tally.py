@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
+from registry.domain import tally as aggregate
 from registry.domain import targets as rules
 from registry.domain.building_types import BUILDING_TYPES, type_name
 from registry.domain.districts import DISTRICTS, UnknownDistrict, district_name, normalise_district
@@ -89,7 +90,7 @@ def compute(
     *, session: Session, year: int | None = None, start: date | None = None,
     end: date | None = None, district: str | None = None, building_type: str | None = None,
     as_of: date | None = None,
-) -> rules.Tally:
+) -> aggregate.Tally:
     """The tally for a calendar year (or any date range), optionally one district or type."""
     as_of = as_of or date.today()
     if year is not None:
@@ -97,7 +98,7 @@ def compute(
     start = start or date(as_of.year, 1, 1)
     end = end or date(start.year, 12, 31)
     buildings, records = load_facts(session=session)
-    return rules.compute_tally(
+    return aggregate.compute_tally(
         buildings, records, start=start, end=end, as_of=as_of,
         targets=target_specs(session=session), district=district, building_type=building_type,
     )
@@ -113,7 +114,7 @@ def _plain(value):
     return value
 
 
-def as_dict(tally: rules.Tally) -> dict:
+def as_dict(tally: aggregate.Tally) -> dict:
     """The whole tally as JSON-ready plain values (numbers unrounded, dates ISO)."""
     return _plain(asdict(tally))
 
@@ -122,7 +123,7 @@ def _name(zh: str, en: str, locale: str) -> str:
     return en if locale == "en" else zh
 
 
-def _record_row(row: rules.CountedRow, names: dict[str, str], locale: str) -> dict:
+def _record_row(row: aggregate.CountedRow, names: dict[str, str], locale: str) -> dict:
     return {
         "target": row.target, "target_name": names[row.target],
         "building_id": row.building_id, "building_name": row.building_name,
@@ -139,7 +140,7 @@ def _record_row(row: rules.CountedRow, names: dict[str, str], locale: str) -> di
     }
 
 
-def context(tally: rules.Tally, *, generated_at: datetime, locale: str = "zh") -> dict:
+def context(tally: aggregate.Tally, *, generated_at: datetime, locale: str = "zh") -> dict:
     """Plain values with names, for the dashboard, the PDF and the spreadsheet tables."""
     names = {t.key: _name(t.name_zh, t.name_en, locale) for t in tally.targets}
     area_keys = list(rules.AREA_TARGETS)

@@ -1,11 +1,11 @@
 """Browser tests read the Chinese pages, so they need the compiled catalogue too."""
 
-from tests.web.conftest import compiled_translations  # noqa: F401  (autouse fixture)
-
 import re
 from pathlib import Path
 
 import pytest
+
+from tests.web.conftest import compiled_translations  # noqa: F401  (autouse fixture)
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "journeys"
 

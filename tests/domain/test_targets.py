@@ -7,8 +7,10 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from registry.domain import tally as aggregate
 from registry.domain import targets as rules
-from registry.domain.targets import BuildingFact, RecordFact, compute_tally
+from registry.domain.tally import compute_tally
+from registry.domain.targets import BuildingFact, RecordFact
 
 BASELINE = date(2021, 1, 1)
 FIRST_DAY, LAST_DAY = date(2020, 10, 1), date(2023, 3, 31)
@@ -331,14 +333,14 @@ def test_prefab_share_per_year():
 def test_straight_line_path_and_projection():
     spec = rules.DEFAULT_TARGETS[1]  # ultra-low energy, 300,000 m² by 2022-12-31
     half_way = date(2021, 12, 31)
-    projection = rules.project(spec, 150_000, [(date(2021, 6, 1), 150_000)], half_way)
+    projection = aggregate.project(spec, 150_000, [(date(2021, 6, 1), 150_000)], half_way)
     assert round(projection.path_value) == round(300_000 * 365 / 730)
     assert projection.met and projection.met_on == date(2022, 12, 31)
-    slow = rules.project(spec, 100_000, [(date(2021, 6, 1), 100_000)], half_way)
+    slow = aggregate.project(spec, 100_000, [(date(2021, 6, 1), 100_000)], half_way)
     assert not slow.met and slow.met_on == date(2023, 12, 31)
-    done = rules.project(spec, 300_000, [(date(2021, 6, 1), 300_000)], half_way)
+    done = aggregate.project(spec, 300_000, [(date(2021, 6, 1), 300_000)], half_way)
     assert done.met and done.met_on == date(2021, 6, 1)
-    nothing = rules.project(spec, 0, [], half_way)
+    nothing = aggregate.project(spec, 0, [], half_way)
     assert not nothing.met and nothing.met_on is None
 
 

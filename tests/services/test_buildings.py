@@ -59,7 +59,8 @@ def test_bad_credit_code_checksum_is_rejected(session, make_user):
     bad_check = "0" if good[-1] != "0" else "1"
     with pytest.raises(ValidationFailed) as info:
         register_building(
-            session=session, actor=admin, data=building_data(owner_credit_code=good[:-1] + bad_check)
+            session=session, actor=admin,
+            data=building_data(owner_credit_code=good[:-1] + bad_check),
         )
     assert info.value.field_errors["owner_credit_code"][0].startswith("credit_code.")
 
@@ -77,7 +78,8 @@ def test_every_problem_is_reported_at_once(session, make_user):
 def test_officer_cannot_register_outside_their_districts(session, make_user):
     officer = make_user(session, role="officer", districts=["370202"])
     with pytest.raises(PermissionDenied):
-        register_building(session=session, actor=officer, data=building_data(district_code="370212"))
+        register_building(session=session, actor=officer,
+                          data=building_data(district_code="370212"))
 
 
 def test_viewer_cannot_register(session, make_user):

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from registry.domain import targets as rules
+from registry.domain import tally as aggregate
 from registry.domain.targets import BuildingFact, RecordFact
 from registry.errors import PermissionDenied, ValidationFailed
 from registry.models import AuditEvent, Target
@@ -102,7 +102,7 @@ def test_service_matches_the_reference(session, admin, make_building, seed_value
                 want["added"], want["removed"], want["cumulative"]), (progress.key, start)
         assert {d.code for d in tally.nzeb if d.met} == pilots
         # The service adds nothing to the domain's verdict.
-        direct = rules.compute_tally(buildings, facts, start=start, end=end, as_of=as_of)
+        direct = aggregate.compute_tally(buildings, facts, start=start, end=end, as_of=as_of)
         assert direct.digest == tally.digest
 
 
