@@ -18,6 +18,15 @@ def _code(base_url: str, label_number: str):
     return segno.make(verify_url(base_url, label_number), error="m", micro=False)
 
 
+def url_qr_svg(url: str, *, scale: int = 4) -> str:
+    """An SVG document (text) of any URL's QR code (e.g. the verification page itself)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        buffer, kind="svg", scale=scale, xmldecl=False, svgns=True, border=2
+    )
+    return buffer.getvalue().decode("utf-8")
+
+
 def qr_svg(base_url: str, label_number: str, *, scale: int = 4) -> str:
     """An SVG document (text) of the verification URL's QR code."""
     buffer = io.BytesIO()

@@ -96,7 +96,12 @@ def tally_pdf(context: dict, charts: dict[str, str] | None = None) -> bytes:
 
         charts = tally_charts(context)
     images = {name: svg_data_uri(svg) for name, svg in charts.items()}
-    return render_pdf("tally.html", {**context, "charts": images})
+    qr = None
+    if context.get("verify_url"):
+        from registry.qr import url_qr_svg
+
+        qr = svg_data_uri(url_qr_svg(context["verify_url"]))
+    return render_pdf("tally.html", {**context, "charts": images, "verify_qr": qr})
 
 
 def csv_bytes(headers: list[str], rows: list[list]) -> bytes:

@@ -126,3 +126,26 @@ def test_english_pdf_renders(tmp_path):
     pdf = reports.tally_pdf(make_context("en"), charts={"progress": "", "by_year": "",
                                                         "by_district": ""})
     assert pdf.startswith(b"%PDF")
+
+
+def test_pdf_cover_carries_a_qr_code_of_the_verification_page(tmp_path):
+    context = tally_context(
+        compute_tally(BUILDINGS, RECORDS, start=date(2021, 1, 1), end=date(2021, 12, 31),
+                      as_of=date(2023, 1, 10)),
+        generated_at=datetime(2023, 1, 10, 8, 0, tzinfo=UTC), locale="zh",
+        public_base_url="https://registry.example.gov.cn/",
+    )
+    assert context["verify_url"] == "https://registry.example.gov.cn/verify"
+    pdf = tmp_path / "tally.pdf"
+    pdf.write_bytes(reports.tally_pdf(context, charts={"progress": "", "by_year": "",
+                                                       "by_district": ""}))
+    text = subprocess.run([poppler("pdftotext"), str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "扫码查验本报告所列任一标识编号" in text
+    assert "https://registry.example.gov.cn/verify" in text
+    # WeasyPrint draws the SVG as vectors (no raster image to list), so check the page source.
+    from registry.qr import url_qr_svg
+
+    html = reports.render_html("tally.html", {**context, "charts": {}, "verify_qr":
+                                              reports.svg_data_uri(url_qr_svg(context["verify_url"]))})
+    assert 'class="verify-qr"' in html and "data:image/svg+xml" in html

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from registry import reports
 from registry.api.common import documented, register_schema, token_required
@@ -57,11 +57,14 @@ def tally():
     if problems:
         raise ValidationFailed(problems)
     result = tally_service.compute(
-        session=get_session(), year=filters["year"] or date.today().year,
+        session=get_session(),
+        year=filters["year"] or tally_service.default_year(session=get_session()),
         district=filters["district"], building_type=filters["building_type"],
     )
-    context = tally_service.context(result, generated_at=datetime.now(UTC),
-                                    locale=message_locale())
+    context = tally_service.context(
+        result, generated_at=datetime.now(UTC), locale=message_locale(),
+        public_base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
+    )
     if fmt == "json":
         return jsonify(context)
     filename = reports.tally_filename(context, fmt)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from registry import reports
-from registry.cli.common import handles_errors, locale_option, open_session
+from registry.cli.common import app, handles_errors, locale_option, open_session
 from registry.errors import ValidationFailed
 from registry.services import tally as tally_service
 
@@ -66,11 +66,14 @@ def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, ou
         raise click.UsageError("--format xlsx needs --out FILE")
     with open_session() as session:
         result = tally_service.compute(
-            session=session, year=filters["year"] or date.today().year,
+            session=session, year=filters["year"] or tally_service.default_year(session=session),
             district=filters["district"], building_type=filters["building_type"],
             as_of=data_date,
         )
-    context = tally_service.context(result, generated_at=datetime.now(UTC), locale=lang)
+    context = tally_service.context(
+        result, generated_at=datetime.now(UTC), locale=lang,
+        public_base_url=app().extensions["registry.config"].PUBLIC_BASE_URL,
+    )
     if pdf_path:
         Path(pdf_path).write_bytes(reports.tally_pdf(context))
         click.echo(f"{pdf_path}  sha256 {context['digest']}", err=bool(fmt and not out))

@@ -140,8 +140,14 @@ def _record_row(row: aggregate.CountedRow, names: dict[str, str], locale: str) -
     }
 
 
-def context(tally: aggregate.Tally, *, generated_at: datetime, locale: str = "zh") -> dict:
-    """Plain values with names, for the dashboard, the PDF and the spreadsheet tables."""
+def context(
+    tally: aggregate.Tally, *, generated_at: datetime, locale: str = "zh",
+    public_base_url: str | None = None,
+) -> dict:
+    """Plain values with names, for the dashboard, the PDF and the spreadsheet tables.
+
+    With `public_base_url`, the PDF carries a QR code of the public label-verification page.
+    """
     names = {t.key: _name(t.name_zh, t.name_en, locale) for t in tally.targets}
     area_keys = list(rules.AREA_TARGETS)
     targets = []
@@ -177,6 +183,7 @@ def context(tally: aggregate.Tally, *, generated_at: datetime, locale: str = "zh
         "rows": [_record_row(r, names, locale) for r in tally.rows],
         "later_revocations": [_record_row(r, names, locale) for r in tally.later_revocations],
         "digest": tally.digest,
+        "verify_url": f"{public_base_url.rstrip('/')}/verify" if public_base_url else None,
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import login_required
 
 from registry import reports
@@ -33,7 +33,10 @@ def _tally_context(year: int | None, errors: dict[str, str]) -> dict:
         session=session, year=filters["year"] or tally_service.default_year(session=session),
         district=filters["district"], building_type=filters["building_type"],
     )
-    return tally_service.context(tally, generated_at=datetime.now(UTC), locale=locale)
+    return tally_service.context(
+        tally, generated_at=datetime.now(UTC), locale=locale,
+        public_base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
+    )
 
 
 @bp.get("/dashboard")
