@@ -33,6 +33,7 @@ from registry.domain.idf_precheck import (
     PrecheckRejected,
     precheck_idf,
 )
+from registry.domain.idf_writer import write_model
 from registry.domain.results import MONTHLY_METERS, MONTHLY_REPORT_NAME
 
 # Objects whose data live in files beside the IDF: not uploaded, and a path could point at
@@ -386,58 +387,4 @@ def _add(idf, key: str, fields: list) -> None:
 
 def model_text(idf) -> str:
     """The IDF text eppy's `idfstr()` writes, without its quadratic per-field units lookup."""
-    units_by_fields: dict[int, tuple[list, dict, list]] = {}
-    parts = []
-    for key in idf.model.dtls:
-        for obj in idf.idfobjects[key]:
-            parts.append(_object_text(obj, units_by_fields))
-    return "".join(parts)
-
-
-def _object_text(obj, units_by_fields: dict) -> str:
-    """One object as `EpBunch.__repr__` writes it, reading units by field position."""
-    values = obj.obj
-    comments = _comments(obj, len(values), units_by_fields)
-    lines = []
-    for val in values:
-        try:  # eppy's rule: a whole float prints as an int, everything else as it is
-            number = int(val)
-            lines.append(val if number != val else number)
-        except ValueError:
-            lines.append(val)
-    first = f"{lines[0]},"
-    body = [f"    {scientificnotation(line, width=18)}," for line in lines[1:-1]]
-    body.append(f"    {lines[-1]};")
-    body = [line.ljust(26) for line in body]
-    if len(lines) == 1:
-        # eppy's last-line rule lands on line 0 too: "    Key,;"
-        return f"\n    {lines[0]},;\n"
-    # Not strict: like eppy, a value beyond the object's IDD fields is left out.
-    commented = [
-        f"{line}    !- {comment}" for line, comment in zip(body, comments[1:], strict=False)
-    ]
-    text = "\n".join([first, *commented])
-    return f"\n{text}\n"
-
-
-def _comments(obj, count: int, cache: dict) -> list[str]:
-    """The `!- Field Name {units}` comments of the first `count` fields of `obj`."""
-    names = obj.objls
-    entry = cache.get(id(names))
-    if entry is None:
-        first_index: dict[str, int] = {}
-        for index, name in enumerate(names):
-            first_index.setdefault(name, index)
-        # `names` is kept in the entry so its id cannot be reused while the cache lives.
-        entry = cache[id(names)] = (names, first_index, [])
-    _, first_index, comments = entry
-    iddinfo = obj.objidd
-    while len(comments) < min(count, len(names)):
-        name = names[len(comments)]
-        # eppy reads units at the *first* field of that name, hence first_index
-        units = (
-            iddinfo[first_index[name]].get("units") if first_index[name] < len(iddinfo) else None
-        )
-        label = name.replace("_", " ")
-        comments.append(f"{label} {{{units[0]}}}" if units else label)
-    return comments[:count]
+    return write_model(idf, scientificnotation)
