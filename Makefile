@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench worker web lint migrate sysdeps venv translations clean help
+.PHONY: run test bench worker web lint migrate migration sysdeps venv translations clean help
 
 help:
 	@echo "make run    - install what is missing, migrate, start web + worker, print URL and login"
@@ -47,6 +47,10 @@ translations: $(STAMP)
 
 migrate: $(STAMP) translations
 	$(VENV)/bin/registry init
+
+# A new Alembic revision from the models (make migration MSG="add x"); review it before committing.
+migration: $(STAMP)
+	$(PY) -c 'import sys; from registry.migrate import new_revision; new_revision(sys.argv[1])' "$(MSG)"
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A registry.jobs:celery_app worker --loglevel=INFO
