@@ -1,9 +1,15 @@
-"""Browser tests read the Chinese pages, so they need the compiled catalogue too."""
+"""What every journey shares: the app served from a thread, Chromium, screenshots.
+
+Browser tests read the Chinese pages, so they need the compiled catalogue too.
+"""
 
 import re
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from werkzeug.serving import make_server
 
 from tests.web.conftest import compiled_translations  # noqa: F401  (autouse fixture)
 
@@ -25,3 +31,45 @@ def shot(request):
         return path
 
     return take
+
+
+@contextmanager
+def serve(app):
+    """Serve `app` over HTTP from a thread on a free port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        app.extensions["registry.engine"].dispose()
+
+
+@pytest.fixture
+def browser(chromium_path):
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser):
+    """A fresh zh-CN browsing context (its own cookies) and a tab in it."""
+    context = browser.new_context(locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    return new_page(browser)

@@ -1,7 +1,7 @@
 """A designer's check in a real browser, on a real server, with a real worker and EnergyPlus.
 
 The designer logs in, registers a city government office (a type the quotas cover),
-uploads `energyplus_models/office_box.idf`, watches the progress page refresh itself until
+uploads `energyplus_models/office_small.idf`, watches the progress page refresh itself until
 the run is done, reads the EUI and the verdict, and downloads the check report.
 
 The server (a thread here) and the Celery worker (a subprocess) share one SQLite database,
@@ -14,12 +14,10 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, SQLModel, select
-from werkzeug.serving import make_server
 
 from registry import create_app
 from registry.db import make_engine
@@ -27,6 +25,7 @@ from registry.domain.credit_code import make_credit_code
 from registry.models import Check, CheckResult
 from registry.services import quota_seed, weather_seed
 from registry.services.users import create_user
+from tests.browser.conftest import serve
 from tests.conftest import make_config
 from tests.jobs.conftest import start_worker, stop_worker
 
@@ -51,9 +50,6 @@ def stack(tmp_path):
                     role="designer", districts=[], display_name="青岛设计院 张工")
     config = make_config(tmp_path, database_url, WTF_CSRF_ENABLED=True)
     app = create_app(config)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     env = {
         **os.environ,
         "DATABASE_URL": database_url, "CELERY_BROKER_URL": config.CELERY_BROKER_URL,
@@ -63,32 +59,14 @@ def stack(tmp_path):
     }
     worker = start_worker(env, tmp_path / "worker.log", "journey", 1)
     try:
-        yield type("Stack", (), {"url": f"http://127.0.0.1:{server.server_port}",
-                                 "engine": engine, "log": tmp_path / "worker.log"})
+        with serve(app) as url:
+            yield type("Stack", (), {"url": url, "engine": engine,
+                                     "log": tmp_path / "worker.log"})
     finally:
         stop_worker(worker)
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        app.extensions["registry.engine"].dispose()
         engine.dispose()
 
 
-@pytest.fixture
-def page(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="zh-CN", accept_downloads=True)
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        yield tab
-        context.close()
-        browser.close()
 
 
 def test_designer_uploads_a_model_and_reads_the_verdict_and_report(stack, page, tmp_path,

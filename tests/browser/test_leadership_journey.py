@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 from datetime import date
 from urllib.parse import quote
 
 import pytest
 from sqlmodel import Session, SQLModel
-from werkzeug.serving import make_server
 
 from registry import create_app
 from registry.db import make_engine
 from registry.services import certificates as record_service
 from registry.services.users import create_user
+from tests.browser.conftest import new_page, serve
 from tests.conftest import make_config
 
 pytestmark = pytest.mark.requires_chromium
@@ -53,34 +52,11 @@ def live_server(tmp_path, make_building, make_record):
                               label_number=REVOKED_LABEL, status="approved")
         record_service.revoke_record(session=session, actor=officer, record_id=revoked.id,
                                      reason="复核不达标", on=date(2023, 3, 1))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    app.extensions["registry.engine"].dispose()
+    with serve(app) as url:
+        yield url
 
 
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
-
-
-def new_page(browser):
-    context = browser.new_context(locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def test_leader_reads_progress_downloads_the_tally_and_the_public_verifies_labels(

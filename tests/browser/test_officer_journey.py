@@ -1,5 +1,5 @@
-"""An officer's day in a real browser: log in, register, add a ★★ label, submit, approve,
-find it in the filtered list, read the history.
+"""An officer's day in a real browser: log in, register, add a 三星级 label, submit, approve,
+find it in the filtered list, see the dashboard move, read the history.
 
 Drives Debian's chromium through Playwright against a real server on a free port, with
 CSRF on, so forms, cookies, the stylesheet and the form script all take part.
@@ -7,17 +7,16 @@ CSRF on, so forms, cookies, the stylesheet and the form script all take part.
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pytest
 from sqlmodel import Session, SQLModel
-from werkzeug.serving import make_server
 
 from registry import create_app
 from registry.db import make_engine
 from registry.domain.credit_code import make_credit_code
 from registry.services.users import create_user
+from tests.browser.conftest import serve
 from tests.conftest import make_config
 
 pytestmark = pytest.mark.requires_chromium
@@ -43,32 +42,10 @@ def live_server(tmp_path):
             districts=["370202"],
             display_name="市南审核员",
         )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    app.extensions["registry.engine"].dispose()
+    with serve(app) as url:
+        yield url
 
 
-@pytest.fixture
-def page(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="zh-CN")
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        yield tab
-        context.close()
-        browser.close()
 
 
 def test_officer_registers_labels_and_approves_a_building(live_server, page, shot):
