@@ -10,11 +10,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from registry.auth import LoginUser, actor_of
 from registry.errors import RegistryError, ValidationFailed
-from registry.extensions import get_session, login_manager, message_locale
-from registry.messages import render
+from registry.extensions import get_session, login_manager
 from registry.services import users as user_service
 from registry.services.users import authenticate
 from registry.web import display, wants_json
+from registry.web.forms import field_errors
 
 bp = Blueprint("auth", __name__)
 
@@ -126,8 +126,7 @@ def account():
                 new_password=new_password,
             )
         except ValidationFailed as exc:
-            locale = message_locale()
-            errors = {f: render(c, p, locale) for f, (c, p) in exc.field_errors.items()}
+            errors = field_errors(exc)
         else:
             flash(_("Password changed."), "success")
             return redirect(url_for("auth.account"))

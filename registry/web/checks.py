@@ -28,6 +28,7 @@ from registry.services import permissions
 from registry.services.buildings import get_building
 from registry.services.check_messages import STATE_NAMES
 from registry.web.check_view import check_context, read_upload
+from registry.web.forms import field_errors
 
 bp = Blueprint("checks", __name__)
 
@@ -77,8 +78,7 @@ def new(building_id: int):
                 weather=request.form.get("weather") or None,
             )
         except ValidationFailed as exc:
-            locale = message_locale()
-            errors = {f: render(c, p, locale) for f, (c, p) in exc.field_errors.items()}
+            errors = field_errors(exc)
         else:
             if check.enqueue_error:
                 flash(render("check.broker_unavailable", {}, message_locale()), "warning")

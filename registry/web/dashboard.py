@@ -12,8 +12,8 @@ from registry.domain.building_types import BUILDING_TYPES, type_name
 from registry.domain.districts import DISTRICTS
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, message_locale
-from registry.messages import render
 from registry.services import tally as tally_service
+from registry.web.forms import field_errors
 
 bp = Blueprint("dashboard", __name__)
 
@@ -26,7 +26,7 @@ def _tally_context(year: int | None, errors: dict[str, str]) -> dict:
             building_type=request.args.get("building_type"),
         )
     except ValidationFailed as exc:
-        errors.update({f: render(c, p, locale) for f, (c, p) in exc.field_errors.items()})
+        errors.update(field_errors(exc))
         filters = {"year": None, "district": None, "building_type": None}
     session = get_session()
     tally = tally_service.compute(

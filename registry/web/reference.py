@@ -14,6 +14,7 @@ from registry.services import permissions
 from registry.services import quotas as quota_service
 from registry.services import targets as target_service
 from registry.services.weather import add_weather, list_weather
+from registry.web.forms import field_errors
 
 bp = Blueprint("reference", __name__, url_prefix="/admin")
 
@@ -28,11 +29,6 @@ def _admins_only():
     if actor is None:
         raise PermissionDenied("auth.required")
     permissions.require_admin(actor)
-
-
-def _errors(exc: ValidationFailed) -> dict[str, str]:
-    locale = message_locale()
-    return {f: render(c, p, locale) for f, (c, p) in exc.field_errors.items()}
 
 
 @bp.get("/targets")
@@ -55,7 +51,7 @@ def update_target(key: str):
         session.rollback()
         return render_template(
             "admin/targets.html", targets=target_service.list_targets(session=session),
-            errors=_errors(exc), failed_key=key, values=request.form,
+            errors=field_errors(exc), failed_key=key, values=request.form,
         ), 422
     flash(_("Target saved."), "success")
     return redirect(url_for(".targets"))
@@ -96,7 +92,7 @@ def edit_quota(row_id: int):
                                              reason=request.form.get("reason", ""))
             except ValidationFailed as exc:
                 session.rollback()
-                errors = _errors(exc)
+                errors = field_errors(exc)
             except RegistryError as exc:
                 session.rollback()
                 if exc.status in (403, 404):
@@ -129,7 +125,7 @@ def weather():
                                   name=upload.filename, source=request.form.get("source", ""))
             except ValidationFailed as exc:
                 session.rollback()
-                errors = _errors(exc)
+                errors = field_errors(exc)
             else:
                 flash(_("Weather file %(name)s added.", name=row.name), "success")
                 return redirect(url_for(".weather"))
