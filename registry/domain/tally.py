@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 from registry.domain.building_types import BUILDING_TYPES
 from registry.domain.districts import DISTRICTS, PILOT_NZEB_DISTRICTS
+from registry.domain.projection import Projection, project
+from registry.domain.tally_cells import (
+    E_ALL,
+    E_BY_END,
+    S_ALL,
+    S_BY_END,
+    Sums,
+    clean,
+    held_at,
+    sum_episodes,
+)
 from registry.domain.targets import (
     AREA_TARGETS,
     DEFAULT_TARGETS,
@@ -23,12 +33,11 @@ from registry.domain.targets import (
     PREFAB_SHARE,
     RECORD_TARGETS,
     TARGET_KEYS,
-    TARGET_RULES,
     BuildingFact,
     Episode,
     RecordFact,
     TargetSpec,
-    episodes,
+    building_episodes,
 )
 
 
@@ -49,15 +58,6 @@ class CountedRow:
     area_m2: float
     removed_on: date | None  # revoked within the period
     in_period: bool  # counted on a date within the period (else carried from before)
-
-
-@dataclass(frozen=True)
-class Projection:
-    path_value: float  # where a straight line from baseline to deadline stands at the end
-    pace_per_day: float
-    projected_at_deadline: float
-    met: bool  # already met, or met by the deadline at the current pace
-    met_on: date | None  # when it was (or, at this pace, will be) met
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,9 @@ class NzebDistrict:
     code: str
     name_zh: str
     name_en: str
-    pilots: tuple[tuple[int, str], ...]  # (building id, name)
+    pilots: tuple[tuple[int, str], ...]  # (building id, name), the PILOTS_NAMED earliest
     met: bool
+    pilot_count: int = 0
 
 
 @dataclass
@@ -108,46 +109,46 @@ class Tally:
     nzeb: list[NzebDistrict]
     rows: list[CountedRow]
     later_revocations: list[CountedRow] = field(default_factory=list)
-    digest: str = ""
+    digest: str = ""  # of every counted row; empty when only the first rows were read
+    row_count: int = 0  # counted rows in all, even when `rows` holds only the first ones
 
 
-# Beyond a century at the current pace, "when" is not a meaningful date.
-MAX_PROJECTION_DAYS = 36_525
+def counted_rows(counted: list[Episode], chosen: dict[int, BuildingFact], start: date,
+                 end: date) -> list[CountedRow]:
+    """The rows behind a period's figures: episodes counted by its end or removed within it."""
+    rows = []
+    for ep in counted:
+        held_end = held_at(ep, end)
+        removed = ep.end is not None and start <= ep.end <= end
+        if ep.start > end or not (held_end or removed):
+            continue
+        building = chosen[ep.building_id]
+        rows.append(CountedRow(
+            target=ep.target, building_id=building.building_id, building_name=building.name,
+            district_code=building.district_code, building_type=building.building_type,
+            record_id=ep.record.record_id, kind=ep.record.kind, level=ep.record.level,
+            label_number=ep.record.label_number, counted_on=ep.start, area_m2=ep.area_m2,
+            removed_on=ep.end if removed else None, in_period=start <= ep.start <= end,
+        ))
+    rows.sort(key=row_key)
+    return rows
 
 
-def _days(first: date, last: date) -> int:
-    """Days from `first` to `last`, both included."""
-    return (last - first).days + 1
+def later_revocations(rows: list[CountedRow], ends: dict[tuple[str, int, int], date]
+                      ) -> list[CountedRow]:
+    """Rows still held at the period's end whose holding a later revocation ended."""
+    later = [replace(row, removed_on=ends[(row.target, row.building_id, row.record_id)])
+             for row in rows if row.removed_on is None
+             and (row.target, row.building_id, row.record_id) in ends]
+    later.sort(key=row_key)
+    return later
 
 
-def project(spec: TargetSpec, cumulative: float, timeline: list[tuple[date, float]],
-            at: date) -> Projection:
-    """Straight-line path and the projection at the pace since the baseline, seen at `at`."""
-    total_days = _days(spec.baseline, spec.deadline)
-    elapsed = min(max(_days(spec.baseline, at), 0), total_days)
-    path_value = spec.value * elapsed / total_days
-    pace = cumulative / elapsed if elapsed > 0 else 0.0
-    projected = pace * total_days
-    met_on = None
-    running = 0.0
-    for when, delta in sorted(timeline):
-        running += delta
-        if running >= spec.value - 1e-9 and when <= at:
-            met_on = when
-            break
-    if met_on is not None and cumulative >= spec.value - 1e-9:
-        met = True
-    else:
-        met_on = None
-        days_needed = math.ceil(spec.value / pace) if pace > 0 else None
-        if days_needed is not None and days_needed <= MAX_PROJECTION_DAYS:
-            met_on = spec.baseline + timedelta(days=days_needed - 1)
-        met = met_on is not None and met_on <= spec.deadline
-    return Projection(path_value, pace, projected, met, met_on)
-
-
-def _held_at(episode: Episode, day: date) -> bool:
-    return episode.start <= day and (episode.end is None or episode.end > day)
+def full_specs(targets) -> dict[str, TargetSpec]:
+    specs = {spec.key: spec for spec in targets}
+    for spec in DEFAULT_TARGETS:
+        specs.setdefault(spec.key, spec)
+    return specs
 
 
 def compute_tally(
@@ -162,32 +163,73 @@ def compute_tally(
     building_type: str | None = None,
 ) -> Tally:
     """The tally of every target for the period [start, end] with data as of `as_of`."""
-    specs = {spec.key: spec for spec in targets}
-    for spec in DEFAULT_TARGETS:
-        specs.setdefault(spec.key, spec)
-    baseline = min(specs[key].baseline for key in RECORD_TARGETS)
+    specs = full_specs(targets)
     chosen = {
         b.building_id: b for b in buildings
         if (district is None or b.district_code == district)
         and (building_type is None or b.building_type == building_type)
     }
+    counted = counted_episodes(chosen, records, specs, as_of)
+    at = min(end, as_of)
+    sums = sum_episodes(counted, {i: b.building_type for i, b in chosen.items()}, start, end,
+                        at)
+    rows = counted_rows(counted, chosen, start, end)
+    ends = {(ep.target, ep.building_id, ep.record.record_id): ep.end for ep in counted
+            if ep.end is not None and ep.end > end and ep.start <= end}
+    new_buildings = [b for b in chosen.values() if b.is_new_build and b.completion_year]
+    return assemble(
+        specs, sums, start=start, end=end, as_of=as_of, district=district,
+        building_type=building_type, prefab_areas=prefab_areas(new_buildings),
+        pilots=pilots_held(rows), rows=rows, row_count=len(rows),
+        later=later_revocations(rows, ends), digest_text=digest(rows, new_buildings),
+    )
+
+
+def counted_episodes(chosen: dict[int, BuildingFact], records: list[RecordFact],
+                     specs: dict[str, TargetSpec], as_of: date) -> list[Episode]:
+    """The chosen buildings' episodes on or after each target's baseline."""
     by_building: dict[int, list[RecordFact]] = defaultdict(list)
     for record in records:
         if record.building_id in chosen:
             by_building[record.building_id].append(record)
+    return [ep for building_id, own in by_building.items()
+            for ep in building_episodes(chosen[building_id], own, as_of)
+            if ep.start >= specs[ep.target].baseline]
 
-    counted: list[Episode] = []
-    for building_id, own in by_building.items():
-        building = chosen[building_id]
-        kinds = {record.kind for record in own}
-        for target in RECORD_TARGETS:
-            if TARGET_RULES[target].kind not in kinds:
-                continue  # no record of the rule's kind: no episode (saves a call per record)
-            counted.extend(
-                ep for ep in episodes(own, target, building.district_code, as_of)
-                if ep.start >= specs[target].baseline
-            )
 
+def prefab_areas(new_buildings: list[BuildingFact]) -> dict[int, tuple[float, float]]:
+    """Completion year -> (new-building area, of which prefabricated), m²."""
+    areas: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for b in new_buildings:
+        areas[b.completion_year][0] += b.floor_area_m2
+        if b.prefabricated:
+            areas[b.completion_year][1] += b.floor_area_m2
+    return {year: (total, prefab) for year, (total, prefab) in areas.items()}
+
+
+# Pilot buildings named per district; the count is always complete.
+PILOTS_NAMED = 10
+
+
+def pilots_held(rows: list[CountedRow]) -> dict[str, list[tuple[date, int, str]]]:
+    """District -> its first pilots held at the period's end: (counted on, id, name), earliest
+    first (the first pilots are the ones a report names)."""
+    found: dict[str, list[tuple[date, int, str]]] = defaultdict(list)
+    for r in rows:
+        if r.target == NZEB_PILOTS and r.removed_on is None:
+            found[r.district_code].append((r.counted_on, r.building_id, r.building_name))
+    return {code: sorted(items)[:PILOTS_NAMED] for code, items in found.items()}
+
+
+def assemble(
+    specs: dict[str, TargetSpec], sums: Sums, *, start: date, end: date, as_of: date,
+    district: str | None, building_type: str | None,
+    prefab_areas: dict[int, tuple[float, float]],
+    pilots: dict[str, list[tuple[date, int, str]]],
+    rows: list[CountedRow], row_count: int, later: list[CountedRow], digest_text: str,
+) -> Tally:
+    """The tally from its sums; `rows` may be all `row_count` rows or only the first ones."""
+    baseline = min(specs[key].baseline for key in RECORD_TARGETS)
     first_year, last_year = min(baseline.year, start.year), end.year
     years = range(first_year, last_year + 1)
     by_year = {y: {t: {"added": 0.0, "removed": 0.0, "cumulative": 0.0} for t in AREA_TARGETS}
@@ -196,62 +238,55 @@ def compute_tally(
     by_district = {d.code: {t: dict(v) for t, v in zero.items()} for d in DISTRICTS}
     by_type = {code: {t: dict(v) for t, v in zero.items()} for code in BUILDING_TYPES}
     totals = {t: {"added": 0.0, "removed": 0.0, "cumulative": 0.0} for t in RECORD_TARGETS}
-    timelines: dict[str, list[tuple[date, float]]] = defaultdict(list)
-    rows: list[CountedRow] = []
-    later: list[CountedRow] = []
-    day_before = start - timedelta(days=1)
-    year_ends = [(year, min(date(year, 12, 31), end)) for year in years]
-    # Sums below skip `+= 0.0` (which leaves a float unchanged) but keep the order in which
-    # episodes add to each cell, so every total is the same float as adding them all.
-    for ep in counted:
-        building = chosen[ep.building_id]
-        area = ep.area_m2
-        held_end = _held_at(ep, end)
-        added = start <= ep.start <= end
-        removed = ep.end is not None and start <= ep.end <= end
-        total = totals[ep.target]
-        if added:
-            total["added"] += area
-        if removed:
-            total["removed"] += area
-        if held_end:
-            total["cumulative"] += area
-        timeline = timelines[ep.target]
-        timeline.append((ep.start, area))
-        if ep.end is not None:
-            timeline.append((ep.end, -area))
-        if ep.target in AREA_TARGETS:
-            if ep.start <= end:
-                by_year[ep.start.year][ep.target]["added"] += area
-            if ep.end is not None and ep.end <= end:
-                by_year[ep.end.year][ep.target]["removed"] += area
-            for year, year_end in year_ends:
-                if _held_at(ep, year_end):
-                    by_year[year][ep.target]["cumulative"] += area
-            net = (area if held_end else 0.0) - (area if _held_at(ep, day_before) else 0.0)
-            for table, key in ((by_district, building.district_code),
-                               (by_type, building.building_type)):
-                if key in table:
-                    table[key][ep.target]["period"] += net
-                    table[key][ep.target]["cumulative"] += area if held_end else 0.0
-        if ep.start > end or not (held_end or removed):
+    held_before: set[str] = set()
+    pilot_counts: dict[str, int] = defaultdict(int)
+    for (target, district_code, type_code), group in sums.groups().items():
+        total = totals[target]
+        total["added"] += group.added
+        total["removed"] += group.removed
+        total["cumulative"] += group.held_end
+        if target == NZEB_PILOTS:
+            if group.held_before:
+                held_before.add(district_code)
+            pilot_counts[district_code] += group.held_end_n
             continue
-        row = CountedRow(
-            target=ep.target, building_id=building.building_id, building_name=building.name,
-            district_code=building.district_code, building_type=building.building_type,
-            record_id=ep.record.record_id, kind=ep.record.kind, level=ep.record.level,
-            label_number=ep.record.label_number, counted_on=ep.start, area_m2=area,
-            removed_on=ep.end if removed else None, in_period=added,
-        )
-        rows.append(row)
-        if held_end and ep.end is not None:
-            later.append(replace(row, removed_on=ep.end))
-    rows.sort(key=_row_key)
-    later.sort(key=_row_key)
+        net = group.held_end - group.held_before
+        for table, key in ((by_district, district_code), (by_type, type_code)):
+            if key in table:
+                table[key][target]["period"] += net
+                table[key][target]["cumulative"] += group.held_end
+    # By year: added by start year, removed by end year; held on 31 December of each earlier
+    # year is what started by then less what ended by then; the last year is held at `end`.
+    for (target, _d, _t, start_year), cell in sums.starts.items():
+        if target == NZEB_PILOTS:
+            continue
+        if start_year in by_year:
+            by_year[start_year][target]["added"] += cell[S_BY_END]
+        for year in years:
+            if start_year <= year < last_year:
+                by_year[year][target]["cumulative"] += cell[S_ALL]
+    for (target, _d, _t, end_year), cell in sums.ends.items():
+        if target == NZEB_PILOTS:
+            continue
+        if end_year in by_year:
+            by_year[end_year][target]["removed"] += cell[E_BY_END]
+        for year in years:
+            if end_year <= year < last_year:
+                by_year[year][target]["cumulative"] -= cell[E_ALL]
+    for target in AREA_TARGETS:
+        by_year[last_year][target]["cumulative"] = totals[target]["cumulative"]
+        for year in years:
+            by_year[year][target]["cumulative"] = clean(by_year[year][target]["cumulative"])
+    timelines: dict[str, list[tuple[date, float]]] = defaultdict(list)
+    for (target, day), (started, ended) in sums.timeline.items():
+        if ended:
+            timelines[target].append((day, -ended))
+        if started:
+            timelines[target].append((day, started))
 
-    new_buildings = [b for b in chosen.values() if b.is_new_build and b.completion_year]
-    prefab = [_prefab_year(y, new_buildings, specs[PREFAB_SHARE].value) for y in years]
-    nzeb = _nzeb_status(rows)
+    prefab = [_prefab_year(y, prefab_areas.get(y, (0.0, 0.0)), specs[PREFAB_SHARE].value)
+              for y in years]
+    nzeb = _nzeb_status(pilots, pilot_counts)
     progress = []
     at = min(end, as_of)
     for key in AREA_TARGETS:
@@ -263,24 +298,20 @@ def compute_tally(
             project(spec, total["cumulative"], timelines[key], at),
         ))
     progress.append(_prefab_progress(specs[PREFAB_SHARE], prefab, start, end))
-    progress.append(_nzeb_progress(specs[NZEB_PILOTS], nzeb, counted, day_before))
-    tally = Tally(start, end, as_of, district, building_type, progress, by_year, by_district,
-                  by_type, prefab, nzeb, rows, later)
-    tally.digest = digest(rows, new_buildings)
-    return tally
+    progress.append(_nzeb_progress(specs[NZEB_PILOTS], nzeb, held_before))
+    return Tally(start, end, as_of, district, building_type, progress, by_year, by_district,
+                 by_type, prefab, nzeb, rows, later, digest_text, row_count)
 
 
 _TARGET_ORDER = {key: n for n, key in enumerate(TARGET_KEYS)}
 
 
-def _row_key(row: CountedRow):
+def row_key(row: CountedRow):
     return (_TARGET_ORDER[row.target], row.counted_on, row.building_id, row.record_id)
 
 
-def _prefab_year(year: int, new_buildings: list[BuildingFact], goal: float) -> PrefabYear:
-    built = [b for b in new_buildings if b.completion_year == year]
-    total = sum(b.floor_area_m2 for b in built)
-    prefab = sum(b.floor_area_m2 for b in built if b.prefabricated)
+def _prefab_year(year: int, areas: tuple[float, float], goal: float) -> PrefabYear:
+    total, prefab = areas
     share = 100 * prefab / total if total else None
     return PrefabYear(year, total, prefab, share, None if share is None else share >= goal)
 
@@ -301,24 +332,23 @@ def _prefab_progress(spec: TargetSpec, prefab: list[PrefabYear], start: date,
     )
 
 
-def _nzeb_status(rows: list[CountedRow]) -> list[NzebDistrict]:
+def _nzeb_status(pilots: dict[str, list[tuple[date, int, str]]],
+                 counts: dict[str, int]) -> list[NzebDistrict]:
     status = []
-    pilot_rows = [r for r in rows if r.target == NZEB_PILOTS and r.removed_on is None]
     for code in PILOT_NZEB_DISTRICTS:
         district = next(d for d in DISTRICTS if d.code == code)
-        pilots = tuple(sorted({(r.building_id, r.building_name) for r in pilot_rows
-                               if r.district_code == code}))
-        status.append(NzebDistrict(code, district.name_zh, district.name_en, pilots,
-                                   bool(pilots)))
+        count = counts.get(code, 0)
+        status.append(NzebDistrict(code, district.name_zh, district.name_en,
+                                   tuple((i, name) for _on, i, name in pilots.get(code, ())),
+                                   count > 0, count))
     return status
 
 
-def _nzeb_progress(spec: TargetSpec, nzeb: list[NzebDistrict], counted: list[Episode],
-                   day_before: date) -> TargetProgress:
+def _nzeb_progress(spec: TargetSpec, nzeb: list[NzebDistrict],
+                   held_before: set[str]) -> TargetProgress:
     """Districts with a pilot at the period's end; `period` is the change over the period."""
     met_now = sum(1 for d in nzeb if d.met)
-    met_before = len({ep.district_code for ep in counted
-                      if ep.target == NZEB_PILOTS and _held_at(ep, day_before)})
+    met_before = len(held_before)
     return TargetProgress(
         spec.key, spec.name_zh, spec.name_en, spec.unit, spec.value,
         float(max(met_now - met_before, 0)), float(max(met_before - met_now, 0)),

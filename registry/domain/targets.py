@@ -206,3 +206,24 @@ def episodes(records: list[RecordFact], target: str, district_code: str,
             found.append(Episode(target, record.building_id, district_code, record, start, end,
                                  record.counted_area_m2))
     return found
+
+
+def building_episodes(building: BuildingFact, records: list[RecordFact],
+                      as_of: date) -> list[Episode]:
+    """Every target's holding episodes for one building's records, baseline not applied
+    (it is data an admin may change; the tally applies it)."""
+    kinds = {record.kind for record in records}
+    found: list[Episode] = []
+    for target in RECORD_TARGETS:
+        if TARGET_RULES[target].kind in kinds:  # no record of the rule's kind: no episode
+            found.extend(episodes(records, target, building.district_code, as_of))
+    return found
+
+
+def horizon(records: list[RecordFact]) -> date | None:
+    """The latest date any of these records' counting depends on: on or after it, the
+    episodes are the same whatever the data date (see `counting_date`, `revocation_date`)."""
+    days = [day for record in records if record.status in COUNTED_STATUSES
+            for day in (record.approved_on, record.issued_on, record.started_on,
+                        record.completed_on, record.revoked_on) if day is not None]
+    return max(days, default=None)

@@ -27,4 +27,4 @@ from registry.models.quotas import (  # noqa: F401, E402
     QuotaRowPublic,
     QuotaRowUpdate,
 )
-from registry.models.targets import Target  # noqa: F401, E402
+from registry.models.targets import TallyEpisode, TallyHorizon, Target  # noqa: F401, E402

@@ -87,6 +87,9 @@ class Building(BuildingBase, table=True):
         _trigram_index("buildings", "name"),
         _trigram_index("buildings", "address"),
         _trigram_index("buildings", "owner_name"),
+        # The prefab share's sums by completion year, read from the index alone.
+        Index("ix_buildings_prefab_share", "completion_year", "is_new_build", "prefabricated",
+              "floor_area_m2", "district_code", "building_type"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

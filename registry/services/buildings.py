@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from registry.domain.buildings import parse_building
 from registry.errors import NotFound, ValidationFailed
 from registry.models import Building, Certificate, User, utcnow
-from registry.services import permissions
+from registry.services import permissions, tally_index
 from registry.services.audit import changed, record_event, snapshot
 
 PAGE_SIZES = (10, 20, 50, 100)
@@ -75,6 +75,7 @@ def update_building(
             session=session, actor=actor, entity="building", entity_id=building.id,
             building_id=building.id, action="update", before=old, after=new,
         )
+        tally_index.refresh(session, [building.id])  # district or type may have changed
         session.commit()
     else:
         session.rollback()

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from registry.domain import records as rules
 from registry.errors import Conflict, NotFound, PermissionDenied, RegistryError, ValidationFailed
 from registry.models import Building, Certificate, User, utcnow
-from registry.services import permissions
+from registry.services import permissions, tally_index
 from registry.services.audit import changed, record_event, snapshot
 
 MAX_REASON_CHARS = 1000  # the reason columns' length, on the record and its audit event
@@ -170,6 +170,7 @@ def _apply_changes(session, actor, record, building, data, today, *, action, rea
         session=session, actor=actor, entity="certificate", entity_id=record.id,
         building_id=building.id, action=action, before=old, after=new, reason=reason,
     )
+    tally_index.refresh(session, [building.id])
     session.commit()
     return record
 
@@ -196,6 +197,7 @@ def _transition(session, actor, record, action, *, reason=None, extra=None):
         building_id=record.building_id, action=action, before=before, after=after,
         reason=reason,
     )
+    tally_index.refresh(session, [record.building_id])
     session.commit()
     return record
 

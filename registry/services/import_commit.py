@@ -24,6 +24,7 @@ from sqlmodel import Session
 from registry.domain import records as rules
 from registry.errors import Conflict
 from registry.models import AuditEvent, Building, Certificate, ImportBatch, User, utcnow
+from registry.services import tally_index
 from registry.services.import_plan import (
     BUILDING_EXTRAS,
     STATUS_PATHS,
@@ -233,6 +234,7 @@ def _store(session: Session, actor: User, plan: list[PlannedRow], import_id: int
     connection = session.connection()
     for chunk in _chunks(events):
         connection.execute(insert(AuditEvent.__table__), chunk)
+    tally_index.refresh(session, {row["building_id"] for row in record_rows})
 
 
 def _building_key(row: dict) -> tuple:

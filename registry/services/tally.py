@@ -6,6 +6,7 @@ dashboard, the API, the CLI and the PDF alike.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import asdict
 from datetime import date, datetime
 
@@ -13,17 +14,22 @@ from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
 from registry.domain import tally as aggregate
+from registry.domain import tally_cells
 from registry.domain import targets as rules
 from registry.domain.building_types import BUILDING_TYPES, type_name
 from registry.domain.districts import DISTRICTS, UnknownDistrict, district_name, normalise_district
 from registry.domain.records import KIND_NAMES, level_name
 from registry.errors import ValidationFailed
 from registry.models import Building, Certificate, Target
+from registry.services import tally_index
 from registry.services.targets import target_specs
 
 
-def load_facts(*, session: Session) -> tuple[list[rules.BuildingFact], list[rules.RecordFact]]:
-    """Every building and its approved or revoked records, in one outer-joined query."""
+def load_facts(
+    *, session: Session, building_ids=None,
+) -> tuple[list[rules.BuildingFact], list[rules.RecordFact]]:
+    """Every building (or these: ids or a query of ids) and its approved or revoked records,
+    in one outer join."""
     query = (
         select(
             Building.id, Building.name, Building.district_code, Building.building_type,
@@ -39,6 +45,8 @@ def load_facts(*, session: Session) -> tuple[list[rules.BuildingFact], list[rule
                                      Certificate.status.in_(rules.COUNTED_STATUSES)))
         .order_by(Building.id, Certificate.id)
     )
+    if building_ids is not None:
+        query = query.where(Building.id.in_(building_ids))
     buildings: list[rules.BuildingFact] = []
     records: list[rules.RecordFact] = []
     building = rules.BuildingFact
@@ -86,21 +94,84 @@ def parse_filters(*, year=None, district=None, building_type=None) -> dict:
     return parsed
 
 
+# Beyond this many buildings with records dated after the data date, replaying every record
+# is cheaper than recounting them one by one beside the index.
+REPLAY_ABOVE = 20_000
+
+
 def compute(
     *, session: Session, year: int | None = None, start: date | None = None,
     end: date | None = None, district: str | None = None, building_type: str | None = None,
-    as_of: date | None = None,
+    as_of: date | None = None, rows: int | None = None,
 ) -> aggregate.Tally:
-    """The tally for a calendar year (or any date range), optionally one district or type."""
+    """The tally for a calendar year (or any date range), optionally one district or type.
+
+    Figures come from the tally index (`registry.services.tally_index`): sums in the database,
+    plus, for a data date earlier than some records' dates, those buildings recounted from
+    their records. `rows` limits the counted rows read (the dashboard's first page); without
+    it every row is read and the digest covers them all.
+    """
     as_of = as_of or date.today()
     if year is not None:
         start, end = date(year, 1, 1), date(year, 12, 31)
     start = start or date(as_of.year, 1, 1)
     end = end or date(start.year, 12, 31)
-    buildings, records = load_facts(session=session)
-    return aggregate.compute_tally(
-        buildings, records, start=start, end=end, as_of=as_of,
-        targets=target_specs(session=session), district=district, building_type=building_type,
+    specs = aggregate.full_specs(target_specs(session=session))
+    at = min(end, as_of)
+    later_ids = tally_index.later_than(session, as_of)
+    if len(later_ids) > REPLAY_ABOVE:
+        buildings, records = load_facts(session=session)
+        return aggregate.compute_tally(buildings, records, start=start, end=end, as_of=as_of,
+                                       targets=list(specs.values()), district=district,
+                                       building_type=building_type)
+    filters = {"as_of": as_of, "specs": specs, "district": district,
+               "building_type": building_type}
+    sums = tally_index.sums(session, start=start, end=end, **filters)
+    counted_rows = tally_index.rows(session, start=start, end=end, limit=rows, **filters)
+    later = tally_index.later(session, start=start, end=end, **filters)
+    pilots = tally_index.pilots(session, end=end, **filters)
+    if later_ids:  # recounted as of the data date, added to what the index says
+        buildings, records = load_facts(  # a subquery: faster than thousands of ids
+            session=session, building_ids=tally_index.later_than_query(as_of))
+        chosen = {b.building_id: b for b in buildings
+                  if (district is None or b.district_code == district)
+                  and (building_type is None or b.building_type == building_type)}
+        counted = aggregate.counted_episodes(chosen, records, specs, as_of)
+        sums.merge(tally_cells.sum_episodes(
+            counted, {i: b.building_type for i, b in chosen.items()}, start, end, at))
+        extra = aggregate.counted_rows(counted, chosen, start, end)  # sorted
+        counted_rows = (list(heapq.merge(counted_rows, extra, key=aggregate.row_key))
+                        [:rows])
+        ends = {(ep.target, ep.building_id, ep.record.record_id): ep.end for ep in counted
+                if ep.end is not None and ep.end > end and ep.start <= end}
+        later = sorted(later + aggregate.later_revocations(extra, ends), key=aggregate.row_key)
+        for code, named in aggregate.pilots_held(extra).items():
+            pilots[code] = sorted([*pilots.get(code, []), *named])[:aggregate.PILOTS_NAMED]
+    # Per-day totals, for the projections, only around the days each target was first met.
+    windows = tally_cells.timeline_windows(
+        sums, {key: specs[key].value for key in rules.AREA_TARGETS}, at)
+    days = tally_index.timeline(session, {t: w[:2] for t, w in windows.items()}, **filters)
+    for (target, day), (started, ended) in sums.timeline.items():  # the recounted buildings'
+        if target in windows and windows[target][0] <= day <= windows[target][1]:
+            slot = days.setdefault((target, day), [0.0, 0.0])
+            slot[0] += started
+            slot[1] += ended
+    for target, (first, _last, held) in windows.items():
+        if held:
+            days[(target, date.fromordinal(first.toordinal() - 1))] = [held, 0.0]
+    sums.timeline = days
+    row_count = sum(group.rows for group in sums.groups().values())
+    complete = rows is None or len(counted_rows) == row_count
+    digest = ""
+    if complete:
+        digest = aggregate.digest(counted_rows, tally_index.new_buildings(
+            session, district=district, building_type=building_type))
+    return aggregate.assemble(
+        specs, sums, start=start, end=end, as_of=as_of, district=district,
+        building_type=building_type,
+        prefab_areas=tally_index.prefab_areas(session, district=district,
+                                              building_type=building_type),
+        pilots=pilots, rows=counted_rows, row_count=row_count, later=later, digest_text=digest,
     )
 
 
@@ -178,9 +249,11 @@ def context(
                              for code in BUILDING_TYPES],
         "prefab": [_plain(asdict(p)) for p in tally.prefab],
         "nzeb": [{"code": d.code, "name": _name(d.name_zh, d.name_en, locale),
-                  "pilots": [{"id": i, "name": n} for i, n in d.pilots], "met": d.met}
+                  "pilots": [{"id": i, "name": n} for i, n in d.pilots], "met": d.met,
+                  "pilot_count": d.pilot_count}
                  for d in tally.nzeb],
         "rows": [_record_row(r, names, locale) for r in tally.rows],
+        "row_count": tally.row_count,
         "later_revocations": [_record_row(r, names, locale) for r in tally.later_revocations],
         "digest": tally.digest,
         "verify_url": f"{public_base_url.rstrip('/')}/verify" if public_base_url else None,
