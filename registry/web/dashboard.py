@@ -18,7 +18,12 @@ from registry.web.forms import field_errors
 bp = Blueprint("dashboard", __name__)
 
 
-def _tally_context(year: int | None, errors: dict[str, str]) -> dict:
+# The dashboard lists the first counted rows; the CSV, XLSX and PDF carry them all (a city's
+# year is hundreds of thousands of rows, more than a page can usefully show).
+DASHBOARD_ROWS = 200
+
+
+def _tally_context(year: int | None, errors: dict[str, str], rows: int | None = None) -> dict:
     locale = message_locale()
     try:
         filters = tally_service.parse_filters(
@@ -31,7 +36,7 @@ def _tally_context(year: int | None, errors: dict[str, str]) -> dict:
     session = get_session()
     tally = tally_service.compute(
         session=session, year=filters["year"] or tally_service.default_year(session=session),
-        district=filters["district"], building_type=filters["building_type"],
+        district=filters["district"], building_type=filters["building_type"], rows=rows,
     )
     return tally_service.context(
         tally, generated_at=datetime.now(UTC), locale=locale,
@@ -44,7 +49,7 @@ def _tally_context(year: int | None, errors: dict[str, str]) -> dict:
 def index():
     """Show progress against the pilot's targets for a year, district and building type."""
     errors: dict[str, str] = {}
-    context = _tally_context(request.args.get("year"), errors)
+    context = _tally_context(request.args.get("year"), errors, rows=DASHBOARD_ROWS)
     locale = message_locale()
     # matplotlib is loaded on the first chart, not by every process that builds the app
     # (each `registry` command and worker paid ~0.7 s for it).

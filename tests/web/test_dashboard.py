@@ -54,6 +54,20 @@ def test_the_dashboard_shows_progress_charts_and_downloads(client, login, office
     assert "期后撤销" in text and "2022-02-01" in text  # later revocation noted
 
 
+def test_a_long_year_lists_its_first_rows_and_links_them_all(client, login, officer, counted,
+                                                            monkeypatch):
+    from registry.web import dashboard
+
+    monkeypatch.setattr(dashboard, "DASHBOARD_ROWS", 1)
+    login(client, officer)
+    text = text_of(client.get("/dashboard?year=2021"))
+    # 2021 counts the ★★★ label, the 近零 label toward ultra-low energy and toward the pilots.
+    assert "计入记录 (3)" in text and "按 PDF 附录顺序显示前 1 条，共 3 条" in text
+    assert "数据摘要（覆盖全部计入记录）见 PDF" in text
+    records = client.get("/dashboard/tally-2021.csv?table=records").get_data(as_text=True)
+    assert len(list(csv.reader(io.StringIO(records.lstrip("\ufeff"))))) == 1 + 3
+
+
 def test_filters_and_their_errors(client, login, officer, counted):
     login(client, officer)
     response = client.get("/dashboard?year=2021&district=370202")
