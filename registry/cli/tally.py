@@ -16,6 +16,26 @@ from registry.services import tally as tally_service
 
 def register(main: click.Group) -> None:
     main.add_command(tally_command)
+    main.add_command(tally_index_command)
+
+
+@click.command("tally-index")
+@click.option("--check", "check_only", is_flag=True,
+              help="Only compare the index with a recount; exit 1 if they differ.")
+@handles_errors
+def tally_index_command(check_only: bool) -> None:
+    """Check or rebuild the tally index (after rows were loaded around the registry)."""
+    from registry.services import tally_index
+
+    with open_session() as session:
+        if check_only:
+            differ = tally_index.differences(session)
+            click.echo(f"tally index: {len(differ)} building(s) differ from a recount"
+                       + (f", e.g. {differ[:10]}" if differ else ""))
+            sys.exit(1 if differ else 0)
+        stored = tally_index.rebuild(session.connection())
+        session.commit()
+    click.echo(f"tally index rebuilt: {stored} episode(s)")
 
 
 def _write(data: bytes, out: str | None) -> None:

@@ -67,3 +67,17 @@ def test_bad_filters_are_messages_not_tracebacks(cli):
     assert "年份“20x2”无效" in result.output and "功能区" in result.output
     result = cli("tally", "--year", "2022", "--as-of", "yesterday", "--lang", "en")
     assert result.exit_code == 1 and "not a valid date" in result.output
+
+
+def test_tally_index_check_and_rebuild(cli, app_session, counted):
+    from sqlalchemy import text
+
+    assert cli("tally-index", "--check").exit_code == 0
+    app_session.execute(text("DELETE FROM tally_episodes"))  # as a raw load would leave it
+    app_session.commit()
+    result = cli("tally-index", "--check")
+    assert result.exit_code == 1 and "1 building(s) differ" in result.output
+    result = cli("tally-index")
+    # A zero-energy label counts toward ultra-low energy and toward the 城阳区 pilot.
+    assert result.exit_code == 0 and "rebuilt: 2 episode(s)" in result.output
+    assert cli("tally-index", "--check").exit_code == 0
