@@ -149,3 +149,24 @@ def test_pdf_cover_carries_a_qr_code_of_the_verification_page(tmp_path):
     html = reports.render_html("tally.html", {**context, "charts": {}, "verify_qr":
                                               reports.svg_data_uri(url_qr_svg(context["verify_url"]))})
     assert 'class="verify-qr"' in html and "data:image/svg+xml" in html
+
+
+def test_a_long_appendix_prints_its_first_rows_and_attaches_them_all(tmp_path):
+    context = make_context()
+    rows = context["rows"]
+    assert len(rows) == 3  # the ★★★ label, and the 近零 label toward two targets
+    pdf = tmp_path / "tally-2021.pdf"
+    pdf.write_bytes(reports.tally_pdf(context, charts={"progress": "", "by_year": "",
+                                                       "by_district": ""},
+                                      appendix_max_rows=1))
+    text = subprocess.run([poppler("pdftotext"), str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "本附录列出前 1 条" in text and "共 3 条" in text
+    assert "tally-2021-records.csv" in text
+    listed = subprocess.run([poppler("pdfdetach"), "-list", str(pdf)], capture_output=True,
+                            text=True, check=True).stdout
+    assert "tally-2021-records.csv" in listed
+    subprocess.run([poppler("pdfdetach"), "-save", "1", "-o", str(tmp_path / "r.csv"),
+                    str(pdf)], check=True)
+    attached = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(attached) == 1 + 3 and "NO.2021-3701" in attached[1] + attached[2] + attached[3]
