@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import importlib
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from registry.config import PROJECT_ROOT, Config
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: Config | dict | None = None) -> Flask:
     """Build the app: config, database engine, login, CSRF, Babel, blueprints, CLI, jobs."""
+    # Flask is imported here, not with the package: the `registry` command and the Celery
+    # worker import `registry.*` modules without serving a page.
+    from flask import Flask
+
     from registry import extensions
     from registry.db import make_engine
 
