@@ -163,7 +163,9 @@ CORE_MESSAGES: dict[str, tuple[str, str]] = {
     "http.413": ("上传的文件太大。", "The uploaded file is too large."),
 }
 
-# Domain modules that carry their own (zh, en) message tables.
+# Domain modules that carry their own (zh, en) message tables. The IDF messages are read
+# from idf_messages, not idf: that one imports eppy and numpy (~0.2 s), which a process
+# that only shows a message (the CLI, a web page) never needs.
 _DOMAIN_MESSAGE_MODULES = (
     "registry.domain.credit_code",
     "registry.domain.districts",
@@ -171,7 +173,7 @@ _DOMAIN_MESSAGE_MODULES = (
     "registry.domain.import_rows",
     "registry.services.imports",
     "registry.services.verify",
-    "registry.domain.idf",
+    "registry.domain.idf_messages",
     "registry.domain.errfile",
     "registry.domain.results",
     "registry.domain.quotas",

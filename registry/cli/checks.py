@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
+from registry.cli import common
 from registry.cli.common import (
     actor_option,
-    app,
     emit,
     handles_errors,
     json_option,
@@ -20,10 +20,14 @@ from registry.cli.common import (
 )
 from registry.messages import render
 from registry.services import checks as check_service
-from registry.services.check_payload import check_payload
+from registry.services.check_payload import check_payload, preload_payload
 from registry.services.weather import add_weather, list_weather
 
 FINAL = {"done", "failed", "cancelled"}
+# How often --wait asks for the check's state: a read of one row's status by primary key
+# (0.4 ms of CPU on SQLite), so 20 a second cost next to nothing beside the engine, and the
+# user hears of the result 0.025 s after it is stored on average (0.1 s at the old 0.2 s).
+POLL_S = 0.05
 
 
 def register(main: click.Group) -> None:
@@ -59,30 +63,42 @@ def _text(payload: dict) -> str:
 @handles_errors
 def check(model, building_id, weather, epw, wait, timeout, actor_name, as_json, lang):
     """Upload MODEL.idf for a building's energy check (runs on a worker)."""
-    config = app().extensions["registry.config"]
-    with open_session() as session:
-        actor = resolve_actor(session, actor_name)
-        if epw is not None:
-            weather = add_weather(session=session, actor=actor, config=config,
-                                  data=epw.read_bytes(), name=epw.name).id
-        created = check_service.create_check(
-            session=session, actor=actor, config=config, building_id=building_id,
-            idf_bytes=model.read_bytes(), filename=model.name, weather=weather,
-        )
-        check_id = created.id
-        if created.enqueue_error and not as_json:
-            click.echo(render("check.broker_unavailable", {}, lang), err=True)
-    deadline = time.monotonic() + timeout
-    while True:
+    config = common.config()
+    try:
+        with open_session() as session:
+            actor = resolve_actor(session, actor_name)
+            if epw is not None:
+                weather = add_weather(session=session, actor=actor, config=config,
+                                      data=epw.read_bytes(), name=epw.name).id
+            created = check_service.create_check(
+                session=session, actor=actor, config=config, building_id=building_id,
+                idf_bytes=model.read_bytes(), filename=model.name, weather=weather,
+            )
+            check_id = created.id
+            if created.enqueue_error and not as_json:
+                click.echo(render("check.broker_unavailable", {}, lang), err=True)
+        if wait and created.status not in FINAL:
+            preload_payload()  # the verdict's code, loaded while the engine runs, not after
+            _wait_for_end(actor, check_id, timeout)
         with open_session() as session:
             row = check_service.get_check(session=session, actor=actor, check_id=check_id)
             payload = check_payload(session, row, lang)
-        if not wait or row.status in FINAL or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)  # a cheap query; 1 s polls added ~0.5 s to every --wait
+    finally:
+        common.close()
     emit(payload, as_json, _text(payload))
     if payload["status"] == "failed":
         sys.exit(2)
+
+
+def _wait_for_end(actor, check_id: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open_session() as session:
+            status = check_service.check_status(session=session, actor=actor,
+                                                check_id=check_id)
+        if status in FINAL:
+            return
+        time.sleep(POLL_S)
 
 
 @click.command("weather")

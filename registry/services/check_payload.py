@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import importlib
 
-from registry.messages import render
+from registry.messages import catalogue, render
 from registry.models import WeatherFile
 from registry.services import checks as check_service
 from registry.services.check_messages import STATE_NAMES
 
 
-def _verdict(session, check_id: int, lang: str):
+def _quotas():
     try:
-        quotas = importlib.import_module("registry.services.quotas")
+        return importlib.import_module("registry.services.quotas")
     except ModuleNotFoundError:
+        return None
+
+
+def preload_payload() -> None:
+    """Import what a finished check's payload needs, for callers that wait for the end."""
+    _quotas()
+    catalogue()
+
+
+def _verdict(session, check_id: int, lang: str):
+    quotas = _quotas()
+    if quotas is None:
         return None
     return quotas.verdict_for_check(session=session, check_id=check_id, locale=lang)
 

@@ -50,11 +50,15 @@ def cache_key(idf_sha256: str, epw_sha256: str, engine: str, options: dict) -> s
 
 
 def can_see_check(actor: User, check: Check, building: Building) -> bool:
+    return _may_see(actor, check.created_by_id, building.district_code)
+
+
+def _may_see(actor: User, created_by_id: int, district_code: str) -> bool:
     if actor.role in {"admin", "viewer"}:
         return True
     if actor.role == "officer":
-        return building.district_code in actor.district_codes
-    return check.created_by_id == actor.id
+        return district_code in actor.district_codes
+    return created_by_id == actor.id
 
 
 def default_weather(session: Session) -> WeatherFile | None:
@@ -178,6 +182,21 @@ def get_check(*, session: Session, actor: User, check_id: int) -> Check:
     if not can_see_check(actor, check, building):
         raise PermissionDenied("permission.denied")
     return check
+
+
+def check_status(*, session: Session, actor: User, check_id: int) -> str:
+    """A check's state alone, for clients that wait on it: one small read, no rows loaded."""
+    found = session.exec(
+        select(Check.status, Check.created_by_id, Building.district_code)
+        .join(Building, Building.id == Check.building_id)
+        .where(Check.id == check_id)
+    ).first()
+    if found is None:
+        raise NotFound("check.not_found", {"id": check_id})
+    status, created_by_id, district_code = found
+    if not _may_see(actor, created_by_id, district_code):
+        raise PermissionDenied("permission.denied")
+    return status
 
 
 def list_checks(*, session: Session, actor: User, building_id: int | None = None,

@@ -1,0 +1,134 @@
+"""`registry check` through click: upload, refusals as messages, waiting, and a light start."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import Session
+
+import registry.cli.common
+from registry.cli import main
+from registry.messages import render
+from registry.models import Check
+from registry.services import weather_seed
+
+MODELS = Path(__file__).resolve().parents[2] / "energyplus_models"
+
+
+@pytest.fixture
+def cli(app, runner, monkeypatch):
+    """Run `registry ARGS...` against the test app; returns click's Result."""
+    monkeypatch.setattr(registry.cli.common, "_app", app)
+
+    def invoke(*args):
+        result = runner.invoke(main, [str(arg) for arg in args])
+        assert "Traceback" not in result.output
+        if result.exception is not None:
+            assert isinstance(result.exception, SystemExit), result.exception
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def building(app, make_user, make_building):
+    with Session(app.extensions["registry.engine"], expire_on_commit=False) as session:
+        weather_seed.seed(session)
+        admin = make_user(session, role="admin", districts=())
+        return make_building(session, admin)
+
+
+def _model(tmp_path: Path, data: bytes) -> Path:
+    path = tmp_path / "model.idf"
+    path.write_bytes(data)
+    return path
+
+
+def test_check_is_queued_and_printed_as_json(cli, building, tmp_path):
+    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    result = cli("check", model, "--building", building.id, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["status"] == "queued" and payload["building_id"] == building.id
+    assert payload["error"] is None and payload["result"] is None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_refused_model_is_a_message_not_a_traceback(cli, building, tmp_path, lang):
+    model = _model(tmp_path, b"   \n")
+    result = cli("check", model, "--building", building.id, "--lang", lang)
+    assert result.exit_code == 1
+    assert render("idf.empty", {}, lang) in result.stderr
+    as_json = cli("check", model, "--building", building.id, "--json", "--lang", lang)
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.stdout)["error"]["errors"]["idf"] == render("idf.empty", {}, lang)
+
+
+def test_wait_follows_the_check_to_its_end(cli, app, building, tmp_path):
+    """No worker here: another thread ends the check, as a worker would, while the CLI waits."""
+    engine = app.extensions["registry.engine"]
+    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    stop = threading.Event()
+
+    def fail_the_check():
+        while not stop.wait(0.05):
+            with engine.begin() as conn:
+                moved = conn.execute(update(Check).where(Check.status == "queued").values(
+                    status="failed", error_code="energyplus.failed",
+                    error_params={"returncode": 1}))
+            if moved.rowcount:
+                return
+
+    ender = threading.Thread(target=fail_the_check)
+    ender.start()
+    started = time.monotonic()
+    try:
+        result = cli("check", model, "--building", building.id, "--wait", "--timeout", "60",
+                     "--json", "--lang", "en")
+    finally:
+        stop.set()
+        ender.join()
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 2, result.output
+    payload = json.loads(result.stdout)
+    assert payload["status"] == "failed"
+    assert payload["error"]["message"] == render("energyplus.failed", {"returncode": 1}, "en")
+
+
+def test_wait_gives_up_at_the_timeout_with_the_state_so_far(cli, building, tmp_path):
+    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    result = cli("check", model, "--building", building.id, "--wait", "--timeout", "0",
+                 "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["status"] == "queued"
+
+
+def test_help_still_lists_every_command(cli):
+    result = cli("--help")
+    assert result.exit_code == 0
+    for name in ("init", "create-user", "building", "record", "check", "weather", "tally",
+                 "import", "export"):
+        assert f"  {name} " in result.stdout or f"  {name}\n" in result.stdout, name
+
+
+def test_check_command_loads_neither_the_web_app_nor_eppy():
+    # What `registry check` imports before it uploads: each of these cost 0.1–0.5 s per run.
+    code = (
+        "import sys\n"
+        "from registry.cli import main\n"
+        "main.get_command(None, 'check')\n"
+        "from registry.services.check_payload import preload_payload\n"
+        "preload_payload()\n"
+        "print(sorted(m for m in ('flask', 'eppy', 'numpy', 'alembic', 'registry.cli.admin',"
+        " 'registry.cli.imports', 'registry.cli.tally') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
