@@ -7,6 +7,7 @@ timeout, so workers sweep for checks whose heartbeat went silent and re-enqueue 
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -139,10 +140,26 @@ def _sweep_loop() -> None:
 
 @worker_init.connect
 def _on_worker_init(**_kwargs) -> None:
-    """Load eppy's IDD before the pool forks, so no check pays ~2 s for it on its first run."""
-    from registry.domain.idf import parse_text
+    """Load eppy's IDD before the pool forks, so no check pays ~2 s for it on its first run.
 
+    The check code (models, services, results) is imported and SQLAlchemy's mappers are
+    configured here too, for the same reason: each pool process would otherwise do it
+    (~0.2 s, ~0.02 s) when its first check arrives. No engine or connection is made here;
+    those are opened after the fork.
+    """
+    from sqlalchemy.orm import configure_mappers
+
+    from registry.domain import energyplus, results  # noqa: F401
+    from registry.domain.idf import parse_text
+    from registry.services import check_runner, checks  # noqa: F401
+
+    configure_mappers()
     parse_text("Version,25.2;")
+    # What is loaded so far lives as long as the worker. Out of the collector's sight, a
+    # pool process's collections no longer walk (and copy, page by page) the objects it
+    # inherits: eppy's parse of office_small.idf in a pool process took 0.08–0.21 s before
+    # this, 0.07–0.08 s after.
+    gc.freeze()
 
 
 @worker_ready.connect
