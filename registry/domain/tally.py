@@ -134,9 +134,11 @@ def counted_rows(counted: list[Episode], chosen: dict[int, BuildingFact], start:
     return rows
 
 
-def later_revocations(rows: list[CountedRow], ends: dict[tuple[str, int, int], date]
+def later_revocations(rows: list[CountedRow], counted: list[Episode], end: date
                       ) -> list[CountedRow]:
     """Rows still held at the period's end whose holding a later revocation ended."""
+    ends = {(ep.target, ep.building_id, ep.record.record_id): ep.end for ep in counted
+            if ep.end is not None and ep.end > end and ep.start <= end}
     later = [replace(row, removed_on=ends[(row.target, row.building_id, row.record_id)])
              for row in rows if row.removed_on is None
              and (row.target, row.building_id, row.record_id) in ends]
@@ -174,14 +176,12 @@ def compute_tally(
     sums = sum_episodes(counted, {i: b.building_type for i, b in chosen.items()}, start, end,
                         at)
     rows = counted_rows(counted, chosen, start, end)
-    ends = {(ep.target, ep.building_id, ep.record.record_id): ep.end for ep in counted
-            if ep.end is not None and ep.end > end and ep.start <= end}
     new_buildings = [b for b in chosen.values() if b.is_new_build and b.completion_year]
     return assemble(
         specs, sums, start=start, end=end, as_of=as_of, district=district,
         building_type=building_type, prefab_areas=prefab_areas(new_buildings),
         pilots=pilots_held(rows), rows=rows, row_count=len(rows),
-        later=later_revocations(rows, ends), digest_text=digest(rows, new_buildings),
+        later=later_revocations(rows, counted, end), digest_text=digest(rows, new_buildings),
     )
 
 

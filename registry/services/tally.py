@@ -142,9 +142,8 @@ def compute(
         extra = aggregate.counted_rows(counted, chosen, start, end)  # sorted
         counted_rows = (list(heapq.merge(counted_rows, extra, key=aggregate.row_key))
                         [:rows])
-        ends = {(ep.target, ep.building_id, ep.record.record_id): ep.end for ep in counted
-                if ep.end is not None and ep.end > end and ep.start <= end}
-        later = sorted(later + aggregate.later_revocations(extra, ends), key=aggregate.row_key)
+        later = sorted(later + aggregate.later_revocations(extra, counted, end),
+                       key=aggregate.row_key)
         for code, named in aggregate.pilots_held(extra).items():
             pilots[code] = sorted([*pilots.get(code, []), *named])[:aggregate.PILOTS_NAMED]
     # Per-day totals, for the projections, only around the days each target was first met.

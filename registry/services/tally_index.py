@@ -236,6 +236,15 @@ def _row_query(where, *extra, ordered_by_target: bool = True):
     )
 
 
+def _counted_row(row, start: date, removed_on: date | None) -> aggregate.CountedRow:
+    """A `_row_query` row as the domain's CountedRow."""
+    (target, building_id, name, district_code, type_code, record_id, kind, level, label,
+     start_on, area, _end_on) = row
+    return aggregate.CountedRow(target, building_id, name, district_code, type_code, record_id,
+                                kind, level, label, start_on, float(area), removed_on,
+                                start_on >= start)
+
+
 def rows(session: Session, *, start: date, end: date, as_of: date, specs: dict,
          district: str | None, building_type: str | None, limit: int | None = None
          ) -> list[aggregate.CountedRow]:
@@ -256,13 +265,10 @@ def rows(session: Session, *, start: date, end: date, as_of: date, specs: dict,
             if len(found) >= limit:
                 break
             query = query.limit(limit - len(found))
-        for (target_key, building_id, name, district_code, type_code, record_id, kind, level,
-             label, start_on, area, end_on) in connection.execute(query):
-            removed = end_on is not None and end_on <= end
-            found.append(aggregate.CountedRow(
-                target_key, building_id, name, district_code, type_code, record_id, kind,
-                level, label, start_on, float(area), end_on if removed else None,
-                start_on >= start))
+        for row in connection.execute(query):
+            end_on = row.end_on
+            found.append(_counted_row(row, start, end_on if end_on is not None
+                                      and end_on <= end else None))
     return found
 
 
@@ -271,11 +277,8 @@ def later(session: Session, *, start: date, end: date, as_of: date, specs: dict,
     """Rows held at the period's end whose holding a later revocation (known at as_of) ended."""
     query = _row_query(_where(specs, as_of, district, building_type), E.start_on <= end,
                        E.end_on > end)
-    return [aggregate.CountedRow(target, building_id, name, district_code, type_code,
-                                 record_id, kind, level, label, start_on, float(area), end_on,
-                                 start_on >= start)
-            for (target, building_id, name, district_code, type_code, record_id, kind, level,
-                 label, start_on, area, end_on) in session.connection().execute(query)]
+    return [_counted_row(row, start, row.end_on)
+            for row in session.connection().execute(query)]
 
 
 def pilots(session: Session, *, end: date, as_of: date, specs: dict, district: str | None,
