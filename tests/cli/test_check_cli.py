@@ -13,28 +13,11 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session
 
-import registry.cli.common
-from registry.cli import main
 from registry.messages import render
 from registry.models import Check
 from registry.services import weather_seed
 
 MODELS = Path(__file__).resolve().parents[2] / "energyplus_models"
-
-
-@pytest.fixture
-def cli(app, runner, monkeypatch):
-    """Run `registry ARGS...` against the test app; returns click's Result."""
-    monkeypatch.setattr(registry.cli.common, "_app", app)
-
-    def invoke(*args):
-        result = runner.invoke(main, [str(arg) for arg in args])
-        assert "Traceback" not in result.output
-        if result.exception is not None:
-            assert isinstance(result.exception, SystemExit), result.exception
-        return result
-
-    return invoke
 
 
 @pytest.fixture

@@ -8,23 +8,9 @@ import json
 
 import pytest
 
-import registry.cli.common
-from registry.cli import main
 from registry.domain.credit_code import make_credit_code
 
 CODE = make_credit_code("91370200MA3C0001X")
-
-
-@pytest.fixture
-def cli(app, runner, monkeypatch):
-    monkeypatch.setattr(registry.cli.common, "_app", app)
-
-    def invoke(*args):
-        result = runner.invoke(main, [str(arg) for arg in args])
-        assert "Traceback" not in result.output
-        return result
-
-    return invoke
 
 
 @pytest.fixture

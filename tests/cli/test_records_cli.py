@@ -6,25 +6,8 @@ import json
 
 import pytest
 
-import registry.cli.common
-from registry.cli import main
 from registry.messages import render
 from registry.services import certificates as record_service
-
-
-@pytest.fixture
-def cli(app, runner, monkeypatch):
-    """Run `registry ARGS...` against the test app; returns click's Result."""
-    monkeypatch.setattr(registry.cli.common, "_app", app)
-
-    def invoke(*args: str):
-        result = runner.invoke(main, [str(arg) for arg in args])
-        assert "Traceback" not in result.output
-        if result.exception is not None:
-            assert isinstance(result.exception, SystemExit), result.exception
-        return result
-
-    return invoke
 
 
 @pytest.fixture

@@ -7,23 +7,6 @@ from datetime import date
 
 import pytest
 
-import registry.cli.common
-from registry.cli import main
-
-
-@pytest.fixture
-def cli(app, runner, monkeypatch):
-    monkeypatch.setattr(registry.cli.common, "_app", app)
-
-    def invoke(*args: str):
-        result = runner.invoke(main, [str(arg) for arg in args])
-        assert "Traceback" not in result.output
-        if result.exception is not None:
-            assert isinstance(result.exception, SystemExit), result.exception
-        return result
-
-    return invoke
-
 
 @pytest.fixture
 def counted(app_session, make_user, make_building, make_record):
