@@ -25,7 +25,7 @@ COMMAND_HOMES = {
     "worker-stop": "registry.cli.admin",
     "building": "registry.cli.records", "record": "registry.cli.records",
     "check": "registry.cli.checks", "weather": "registry.cli.checks",
-    "tally": "registry.cli.tally",
+    "tally": "registry.cli.tally", "tally-index": "registry.cli.tally",
     "import": "registry.cli.imports", "export": "registry.cli.imports",
 }
 

@@ -101,6 +101,20 @@ def test_help_still_lists_every_command(cli):
         assert f"  {name} " in result.stdout or f"  {name}\n" in result.stdout, name
 
 
+def test_every_command_is_found_in_its_own_module():
+    # A command missing from COMMAND_HOMES still works, by loading every module: slower, and
+    # silently so. Each module's commands must be listed against that module.
+    import click
+
+    from registry.cli import COMMAND_HOMES, COMMAND_MODULES
+
+    for module in COMMAND_MODULES:
+        group = click.Group()
+        __import__(module, fromlist=["register"]).register(group)
+        assert {name: COMMAND_HOMES.get(name) for name in group.commands} == dict.fromkeys(
+            group.commands, module)
+
+
 def test_check_command_loads_neither_the_web_app_nor_eppy():
     # What `registry check` imports before it uploads: each of these cost 0.1–0.5 s per run.
     code = (
