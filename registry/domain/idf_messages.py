@@ -91,8 +91,9 @@ MESSAGES = {
         "the check switches it on.",
     ),
     "idf.outputs_dropped": (
-        "模型中 {count} 个逐时输出请求（Output:Variable / Output:Meter）不参与校核，已忽略。",
-        "{count} time-series output requests (Output:Variable / Output:Meter) are not "
+        "模型中 {count} 个输出请求（Output:Variable / Output:Meter / Output:Table）"
+        "不参与校核，已忽略。",
+        "{count} output requests (Output:Variable / Output:Meter / Output:Table) are not "
         "needed for the check and were left out.",
     ),
 }

@@ -13,7 +13,7 @@ def write_model(idf, scientificnotation: Callable) -> str:
     same bytes reading units by field position. eppy's number formatter is passed in so that
     `registry.domain.idf` stays the only module importing eppy.
     """
-    units_by_fields: dict[int, tuple[list, dict, list]] = {}
+    units_by_fields: dict[tuple[int, int], tuple] = {}
     parts = []
     for key in idf.model.dtls:
         for obj in idf.idfobjects[key]:
@@ -48,17 +48,21 @@ def _object_text(obj, units_by_fields: dict, scientificnotation: Callable) -> st
 
 
 def _comments(obj, count: int, cache: dict) -> list[str]:
-    """The `!- Field Name {units}` comments of the first `count` fields of `obj`."""
+    """The `!- Field Name {units}` comments of the first `count` fields of `obj`.
+
+    Kept per object type (its IDD entry, shared by every object of the type) and field-name
+    list length, which changes only where eppy lengthened the IDD entry for a long object.
+    """
     names = obj.objls
-    entry = cache.get(id(names))
+    iddinfo = obj.objidd
+    entry = cache.get((id(iddinfo), len(names)))
     if entry is None:
         first_index: dict[str, int] = {}
         for index, name in enumerate(names):
             first_index.setdefault(name, index)
-        # `names` is kept in the entry so its id cannot be reused while the cache lives.
-        entry = cache[id(names)] = (names, first_index, [])
-    _, first_index, comments = entry
-    iddinfo = obj.objidd
+        # `iddinfo` is kept in the entry so its id cannot be reused while the cache lives.
+        entry = cache[(id(iddinfo), len(names))] = (iddinfo, names, first_index, [])
+    _, names, first_index, comments = entry
     while len(comments) < min(count, len(names)):
         name = names[len(comments)]
         # eppy reads units at the *first* field of that name, hence first_index

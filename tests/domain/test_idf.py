@@ -155,13 +155,34 @@ def test_prepare_for_check_sets_outputs_and_drops_time_series():
     prepared = idf.prepare_for_check(model)
     assert "Output:Variable," not in prepared and "Output:Meter," not in prepared
     assert re.search(r"\nOutput:SQLite,\n    SimpleAndTabular, +!- Option Type\n", prepared)
-    assert "    AllSummary;" in prepared
+    assert re.search(r"\nOutput:Table:SummaryReports,\n +AnnualBuildingUtilityPerformanceSummary;",
+                     prepared)
+    assert "AllSummary" not in prepared
     assert "Registry Monthly Energy" in prepared and "DistrictHeatingSteam:Facility" in prepared
     reread = idf.parse_text(prepared)
     control = reread.idfobjects["SIMULATIONCONTROL"][0]
     assert control.Run_Simulation_for_Weather_File_Run_Periods == "Yes"
     assert len(reread.idfobjects["OUTPUT:SQLITE"]) == 1
     assert len(reread.idfobjects["OUTPUT:TABLE:MONTHLY"]) == 1
+
+
+def test_prepare_keeps_only_the_tables_the_check_reads():
+    """The model's own report tables go (they cost run time, not results); the registry's
+    monthly table, already in a model uploaded again after a check, is not counted as one."""
+    prepared_once = idf.prepare_for_check(validate(OFFICE))
+    text = prepared_once + (
+        "\nOutput:Table:Monthly, Zone temperatures, 2, Zone Mean Air Temperature, Maximum;\n"
+        "Output:Table:Annual, Lights, Filter, , Lights Electricity Energy, SumOrAverage;\n"
+        "Output:Table:SummaryReports, AllSummary, ZoneComponentLoadSummary;\n"
+    )
+    model = validate(text)
+    assert ("idf.outputs_dropped", {"count": 2}) in model.warnings
+    reread = idf.parse_text(idf.prepare_for_check(model))
+    monthly = reread.idfobjects["OUTPUT:TABLE:MONTHLY"]
+    assert [table.obj[1] for table in monthly] == [idf.MONTHLY_REPORT_NAME]
+    assert not reread.idfobjects["OUTPUT:TABLE:ANNUAL"]
+    assert [r.obj[1:] for r in reread.idfobjects["OUTPUT:TABLE:SUMMARYREPORTS"]] == [
+        [idf.SUMMARY_REPORT]]
 
 
 def test_model_text_is_what_stock_eppy_writes():
@@ -189,6 +210,27 @@ def test_every_object_type_is_written_as_eppy_writes_it():
             assert _object_text(obj, cache, scientificnotation) == repr(obj), key
             compared += 1
     assert compared > 800
+
+
+def test_field_names_kept_per_type_are_what_stock_eppy_builds():
+    """The parse reuses each type's field names; every object still gets its own list, and
+    an object longer than its IDD entry goes through stock eppy, which lengthens the entry."""
+    from eppy.bunchhelpers import makefieldname
+
+    model = validate(OFFICE).idf
+    seen = set()
+    for key in model.model.dtls:
+        for obj in model.idfobjects[key]:
+            fields = [comm.get("field") for comm in obj.objidd]
+            fields[0] = ["key"]
+            assert obj.objls == [makefieldname(field[0]) for field in fields], key
+            assert id(obj.objls) not in seen
+            seen.add(id(obj.objls))
+    assert len(model.idfobjects["SCHEDULE:COMPACT"]) > 2
+    pairs = ",".join(f"Meter {i}:Facility,SumOrAverage" for i in range(400))
+    long = idf.parse_text(f"Version,25.2;\nOutput:Table:Monthly,T,2,{pairs};\n")
+    table = long.idfobjects["OUTPUT:TABLE:MONTHLY"][0]
+    assert table.obj[-2] == "Meter 399:Facility" and len(table.objls) == len(table.obj) == 803
 
 
 def test_eppy_rereads_our_text_to_identical_objects():
