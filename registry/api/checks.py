@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from registry.api.common import actor, created, documented, register_schema, token_required
+from registry.api.common import (
+    actor,
+    created,
+    documented,
+    int_arg,
+    register_schema,
+    token_required,
+)
+from registry.errors import ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.services import checks as check_service
 from registry.services.check_payload import check_payload
-from registry.services.weather import list_weather
+from registry.services.weather import add_weather, list_weather
 from registry.web.check_view import read_upload
 
 bp = Blueprint("api_checks", __name__, url_prefix="/api/v1")
@@ -71,12 +79,29 @@ def index():
     return jsonify([check_payload(session, c, message_locale()) for c in rows])
 
 
+# The longest a request may wait for a check to end: a client waiting longer asks again, so
+# no proxy or server timeout cuts a wait short and a waiting request ties up a server
+# thread for at most this long.
+MAX_WAIT_S = 60
+
+
 @bp.get("/checks/<int:check_id>")
-@documented(response="Check", errors=(403, 404))
+@documented(response="Check", errors=(403, 404, 422), query=(
+    ("wait", {"type": "integer", "minimum": 0, "maximum": MAX_WAIT_S},
+     "Seconds to wait for the check to end before answering (long poll); "
+     "the answer comes as soon as it ends."),
+))
 @token_required
 def show(check_id: int):
-    """A check's state, results, and verdict."""
+    """A check's state, results, and verdict; with `wait`, once it ends (or the wait is up)."""
     session = get_session()
+    problems: dict = {}
+    wait_s = int_arg("wait", problems, low=0, high=MAX_WAIT_S)
+    if problems:
+        raise ValidationFailed(problems)
+    if wait_s:
+        check_service.wait_until_ended(session=session, actor=actor(), check_id=check_id,
+                                       timeout_s=wait_s)
     check = check_service.get_check(session=session, actor=actor(), check_id=check_id)
     return jsonify(check_payload(session, check, message_locale()))
 
@@ -91,14 +116,39 @@ def cancel(check_id: int):
     return jsonify(check_payload(session, check, message_locale()))
 
 
+def _weather_body(w) -> dict:
+    return {"id": w.id, "name": w.name, "location": w.location, "synthetic": w.synthetic,
+            "default": w.is_default, "sha256": w.sha256, "source": w.source}
+
+
 @bp.get("/weather")
 @documented(response={"schema": {"type": "array"}, "media_type": "application/json"})
 @token_required
 def weather():
     """The weather library (synthetic files are flagged)."""
-    return jsonify([
-        {"id": w.id, "name": w.name, "location": w.location, "synthetic": w.synthetic,
-         "default": w.is_default, "sha256": w.sha256, "source": w.source}
-        for w in list_weather(session=get_session())
-    ])
+    return jsonify([_weather_body(w) for w in list_weather(session=get_session())])
 
+
+register_schema("WeatherUpload", {
+    "type": "object",
+    "required": ["epw"],
+    "properties": {"epw": {"type": "string", "format": "binary"},
+                   "source": {"type": "string", "description": "Where the file comes from."}},
+})
+
+
+@bp.post("/weather")
+@documented(request_body="WeatherUpload",
+            response={"schema": {"type": "object"}, "media_type": "application/json"},
+            status=201, errors=(403, 413, 422))
+@token_required
+def add_weather_file():
+    """Add an EPW to the weather library (an identical file already there is returned)."""
+    config = current_app.extensions["registry.config"]
+    upload = request.files.get("epw")
+    if upload is None or not upload.filename:
+        raise ValidationFailed({"epw": ("field.required", {})})
+    row = add_weather(session=get_session(), actor=actor(), config=config,
+                      data=upload.stream.read(config.MAX_UPLOAD_BYTES + 1),
+                      name=upload.filename, source=request.form.get("source", ""))
+    return jsonify(_weather_body(row)), 201

@@ -3,6 +3,7 @@
 from registry.models.checks import (  # noqa: F401, E402
     ACTIVE_STATES,
     CHECK_STATES,
+    FINAL_STATES,
     Check,
     CheckEndUse,
     CheckResult,

@@ -7,10 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from registry.domain.check_states import ACTIVE_STATES, CHECK_STATES, FINAL_STATES  # noqa: F401
 from registry.models.core import utcnow
-
-CHECK_STATES = ("queued", "validating", "running", "reading", "done", "failed", "cancelled")
-ACTIVE_STATES = ("validating", "running", "reading")
 
 
 class WeatherFile(SQLModel, table=True):

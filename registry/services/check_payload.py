@@ -42,7 +42,10 @@ def check_payload(session, check, lang: str) -> dict:
         "engine_version": check.engine_version, "run_seconds": check.run_seconds,
         "cached_from_id": check.cached_from_id,
         "warnings": [render(w["code"], w.get("params") or {}, lang)
-                     for w in check.warnings or []],
+                     for w in check.warnings or []] + (
+            # Queued, but the broker was down: it runs once the sweeper reaches the broker.
+            [render("check.broker_unavailable", {}, lang)]
+            if check.status == "queued" and check.enqueue_error else []),
         "error": {"code": check.error_code,
                   "message": render(check.error_code, check.error_params or {}, lang)}
         if check.error_code else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from registry.config import Config
 from registry.domain.idf_precheck import PrecheckRejected, precheck_idf
 from registry.errors import NotFound, PermissionDenied, RegistryError, ValidationFailed
 from registry.models import (
+    FINAL_STATES,
     Building,
     Check,
     CheckEndUse,
@@ -197,6 +199,29 @@ def check_status(*, session: Session, actor: User, check_id: int) -> str:
     if not _may_see(actor, created_by_id, district_code):
         raise PermissionDenied("permission.denied")
     return status
+
+
+# How often a waiting client looks at the check: a read of one row's status by primary key
+# (0.4 ms of CPU on SQLite), so 20 a second cost next to nothing beside the engine, and the
+# client hears of the result 0.025 s after it is stored on average.
+WAIT_POLL_S = 0.05
+
+
+def wait_until_ended(*, session: Session, actor: User, check_id: int, timeout_s: float,
+                     poll_s: float = WAIT_POLL_S) -> str:
+    """Wait up to `timeout_s` for a check to end; its last status.
+
+    Each look ends its transaction (rollback of a read), so a wait of minutes holds no
+    snapshot, lock or idle transaction, and each look sees what the worker committed.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        status = check_status(session=session, actor=actor, check_id=check_id)
+        session.rollback()
+        remaining = deadline - time.monotonic()
+        if status in FINAL_STATES or remaining <= 0:
+            return status
+        time.sleep(min(poll_s, remaining))
 
 
 def list_checks(*, session: Session, actor: User, building_id: int | None = None,

@@ -305,6 +305,8 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/api/v1/users/me", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/verify/<path:label>", "GET"): Case(same(200), label),
     ("/api/v1/weather", "GET"): Case(api(EVERYONE, 200)),
+    # Designers add the weather their checks run with (`registry check --epw`); not viewers.
+    ("/api/v1/weather", "POST"): Case(api(EVERYONE - {"viewer"}, 422), body=bad_epw),
 }
 
 _VARIABLE = re.compile(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>")
