@@ -180,6 +180,7 @@ _DOMAIN_MESSAGE_MODULES = (
     "registry.domain.weather",
     "registry.domain.targets",
     "registry.services.check_messages",
+    "registry.cli.remote",
 )
 
 _catalogue: dict[str, tuple[str, str]] | None = None

@@ -10,7 +10,9 @@ import itertools
 import os
 import shutil
 import socket
+import threading
 import uuid
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import pytest
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
+from werkzeug.serving import make_server
 
 import registry.models  # noqa: F401
 from registry import create_app
@@ -249,3 +252,18 @@ def chromium_path():
     path = shutil.which("chromium") or "/usr/bin/chromium"
     require_service("Chromium", Path(path).exists(), "install Debian's chromium package")
     return path
+
+
+@contextmanager
+def serve(app):
+    """Serve `app` over HTTP from a thread on a free port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        app.extensions["registry.engine"].dispose()

@@ -1,15 +1,12 @@
-"""What every journey shares: the app served from a thread, Chromium, screenshots.
+"""What every journey shares: Chromium, screenshots (the app is served by tests.conftest.serve).
 
 Browser tests read the Chinese pages, so they need the compiled catalogue too.
 """
 
 import re
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.web.conftest import compiled_translations  # noqa: F401  (autouse fixture)
 
@@ -31,21 +28,6 @@ def shot(request):
         return path
 
     return take
-
-
-@contextmanager
-def serve(app):
-    """Serve `app` over HTTP from a thread on a free port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        app.extensions["registry.engine"].dispose()
 
 
 @pytest.fixture

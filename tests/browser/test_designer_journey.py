@@ -25,8 +25,7 @@ from registry.domain.credit_code import make_credit_code
 from registry.models import Check, CheckResult
 from registry.services import quota_seed, weather_seed
 from registry.services.users import create_user
-from tests.browser.conftest import serve
-from tests.conftest import make_config
+from tests.conftest import make_config, serve
 from tests.jobs.conftest import start_worker, stop_worker
 
 pytestmark = [pytest.mark.requires_chromium, pytest.mark.energyplus, pytest.mark.slow]

@@ -20,8 +20,8 @@ from registry import create_app
 from registry.db import make_engine
 from registry.services import certificates as record_service
 from registry.services.users import create_user
-from tests.browser.conftest import new_page, serve
-from tests.conftest import make_config
+from tests.browser.conftest import new_page
+from tests.conftest import make_config, serve
 
 pytestmark = pytest.mark.requires_chromium
 

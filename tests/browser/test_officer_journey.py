@@ -16,8 +16,7 @@ from registry import create_app
 from registry.db import make_engine
 from registry.domain.credit_code import make_credit_code
 from registry.services.users import create_user
-from tests.browser.conftest import serve
-from tests.conftest import make_config
+from tests.conftest import make_config, serve
 
 pytestmark = pytest.mark.requires_chromium
 

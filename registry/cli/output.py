@@ -1,0 +1,87 @@
+"""What every command prints with: options for language and JSON, output, errors as messages.
+
+No database or ORM import here: `registry check --server` is built from this module alone
+and starts in ~0.1 s.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from datetime import date, datetime
+
+import click
+
+from registry.errors import RegistryError
+
+
+class ErrorReply(Exception):
+    """An error already rendered (by the server, or by a client-side message table)."""
+
+    def __init__(self, payload: dict):
+        super().__init__(payload.get("code", ""))
+        self.payload = payload
+
+
+def locale_option(func):
+    return click.option(
+        "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+        help="Language of messages.",
+    )(func)
+
+
+def json_option(func):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def actor_option(func):
+    return click.option(
+        "--as", "actor_name", default=None, metavar="USERNAME",
+        help="Act as this user (default: the first admin).",
+    )(func)
+
+
+def _default(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+def emit(data, as_json: bool, text: str | None = None) -> None:
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_default))
+    else:
+        click.echo(text if text is not None else data)
+
+
+def error_payload(exc: RegistryError, lang: str) -> dict:
+    from registry.messages import render
+
+    return {
+        "code": exc.code,
+        "message": render(exc.code, exc.params, lang),
+        "errors": {f: render(c, p, lang) for f, (c, p) in exc.field_errors.items()},
+    }
+
+
+def handles_errors(func):
+    """Turn service errors into a message (or JSON) and exit status 1, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        lang = kwargs.get("lang", "zh")
+        as_json = kwargs.get("as_json", False)
+        try:
+            return func(*args, **kwargs)
+        except (RegistryError, ErrorReply) as exc:
+            payload = exc.payload if isinstance(exc, ErrorReply) else error_payload(exc, lang)
+            if as_json:
+                click.echo(json.dumps({"error": payload}, ensure_ascii=False, indent=2))
+            else:
+                click.echo(payload["message"], err=True)
+                for field, message in (payload.get("errors") or {}).items():
+                    click.echo(f"  {field}: {message}", err=True)
+            sys.exit(1)
+
+    return wrapper

@@ -1,0 +1,220 @@
+"""`registry check --server URL --token T`: the API from the command line, over real HTTP.
+
+The app is served from a thread (tests.conftest.serve); no worker runs here, so a check stays
+queued unless a test ends it itself, as a worker would.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import Session
+
+from registry.cli.remote import MESSAGES
+from registry.messages import render
+from registry.models import Check
+from registry.services import weather_seed
+from registry.services.users import issue_api_token
+from tests.conftest import serve
+
+MODELS = Path(__file__).resolve().parents[2] / "energyplus_models"
+
+
+@pytest.fixture
+def remote(app, make_user, make_building):
+    """The served app, a designer's token and a building the designer registered."""
+    with Session(app.extensions["registry.engine"], expire_on_commit=False) as session:
+        weather_seed.seed(session)
+        designer = make_user(session, role="designer", districts=())
+        building = make_building(session, designer)
+        token = issue_api_token(session=session, actor=designer, user=designer)
+    with serve(app) as url:
+        yield type("Remote", (), {"url": url, "token": token, "building": building,
+                                  "username": designer.username})
+
+
+def _model(tmp_path: Path, data: bytes, name: str = "model.idf") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def _check(cli, remote, model, *args):
+    return cli("check", model, "--building", remote.building.id, "--server", remote.url,
+               "--token", remote.token, *args)
+
+
+def test_upload_over_the_api_prints_the_same_payload(cli, app, remote, tmp_path):
+    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes(), "办公楼 \"A\".idf")
+    result = _check(cli, remote, model, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["status"] == "queued" and payload["building_id"] == remote.building.id
+    with Session(app.extensions["registry.engine"]) as session:
+        row = session.get(Check, payload["id"])
+        assert row.idf_size_bytes == model.stat().st_size
+        assert row.idf_original_name == "办公楼 _A_.idf"  # quotes would break the header
+    direct = cli("check", model, "--building", remote.building.id, "--as", remote.username,
+                 "--json")
+    assert direct.exit_code == 0, direct.output
+    assert set(json.loads(direct.stdout)) == set(payload)
+
+
+def test_environment_names_the_server_and_token(cli, remote, tmp_path, monkeypatch):
+    monkeypatch.setenv("REGISTRY_URL", remote.url + "/")
+    monkeypatch.setenv("REGISTRY_TOKEN", remote.token)
+    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    result = cli("check", model, "--building", remote.building.id, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["status"] == "queued"
+
+
+def test_wait_follows_the_check_to_its_end_over_http(cli, app, remote, tmp_path):
+    engine = app.extensions["registry.engine"]
+    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    stop = threading.Event()
+
+    def fail_the_check():
+        while not stop.wait(0.3):
+            with engine.begin() as conn:
+                moved = conn.execute(update(Check).where(Check.status == "queued").values(
+                    status="failed", error_code="energyplus.failed",
+                    error_params={"returncode": 1}))
+            if moved.rowcount:
+                return
+
+    ender = threading.Thread(target=fail_the_check)
+    ender.start()
+    started = time.monotonic()
+    try:
+        result = _check(cli, remote, model, "--wait", "--timeout", "60", "--json",
+                        "--lang", "en")
+    finally:
+        stop.set()
+        ender.join()
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 2, result.output
+    payload = json.loads(result.stdout)
+    assert payload["status"] == "failed"
+    assert payload["error"]["message"] == render("energyplus.failed", {"returncode": 1}, "en")
+
+
+def test_wait_gives_up_at_the_timeout_with_the_state_so_far(cli, remote, tmp_path):
+    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    started = time.monotonic()
+    result = _check(cli, remote, model, "--wait", "--timeout", "1", "--json")
+    assert 0.9 < time.monotonic() - started < 10
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["status"] == "queued"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_refusal_is_the_servers_message_in_the_users_language(cli, remote, tmp_path, lang):
+    model = _model(tmp_path, b"   \n")
+    result = _check(cli, remote, model, "--lang", lang)
+    assert result.exit_code == 1
+    assert render("idf.empty", {}, lang) in result.stderr
+    as_json = _check(cli, remote, model, "--json", "--lang", lang)
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.stdout)["error"]["errors"]["idf"] == render("idf.empty", {}, lang)
+
+
+def test_a_wrong_token_is_refused_with_the_servers_words(cli, remote, tmp_path):
+    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    result = cli("check", model, "--building", remote.building.id, "--server", remote.url,
+                 "--token", "rgy_not-a-token", "--lang", "en", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["error"]["message"] == render(
+        "auth.token_invalid", {}, "en")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_client_side_refusals_are_messages(cli, remote, tmp_path, lang):
+    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    words = {code: pair[lang == "en"] for code, pair in MESSAGES.items()}
+
+    no_token = cli("check", model, "--building", 1, "--server", remote.url, "--lang", lang)
+    assert no_token.exit_code == 1 and words["cli.token_required"] in no_token.stderr
+
+    bad_url = cli("check", model, "--building", 1, "--server", "registry.example",
+                  "--token", "t", "--lang", lang)
+    assert bad_url.exit_code == 1
+    assert words["cli.server_url_invalid"].format(url="registry.example") in bad_url.stderr
+
+    acting = cli("check", model, "--building", 1, "--server", remote.url, "--token", "t",
+                 "--as", "wang", "--lang", lang)
+    assert acting.exit_code == 1 and words["cli.as_needs_database"] in acting.stderr
+
+
+def test_a_server_that_does_not_answer_is_named(cli, tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    result = cli("check", model, "--building", 1, "--server", f"http://127.0.0.1:{port}",
+                 "--token", "t", "--lang", "en", "--json")
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "cli.server_unreachable"
+    assert error["message"].startswith(f"Cannot reach the registry at http://127.0.0.1:{port}:")
+
+
+def test_an_answer_that_is_not_the_registrys_is_said_so(cli, tmp_path):
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's name)
+            self.send_response(502)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html>Bad Gateway</html>")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Proxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+        result = cli("check", model, "--building", 1, "--server",
+                     f"http://127.0.0.1:{server.server_port}", "--token", "t", "--lang", "zh")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 1
+    assert MESSAGES["cli.server_error"][0].format(status=502) in result.stderr
+
+
+def test_epw_is_added_over_the_api_and_used(cli, app, remote, tmp_path):
+    from registry.services.weather_seed import qingdao_epw_bytes
+
+    epw = _model(tmp_path, qingdao_epw_bytes(), "qingdao.epw")
+    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    result = _check(cli, remote, model, "--epw", epw, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["weather"]["name"] == weather_seed.QINGDAO_NAME  # identical file: reused
+
+
+def test_check_over_the_api_imports_no_database_code():
+    # The reason for the API path: what the direct path imports costs ~0.5 s per run.
+    code = (
+        "import sys\n"
+        "from registry.cli import main\n"
+        "main.get_command(None, 'check')\n"
+        "import registry.cli.remote\n"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'flask', 'eppy',"
+        " 'registry.models', 'registry.services') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
