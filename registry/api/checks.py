@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from registry.api.common import (
@@ -14,6 +16,7 @@ from registry.api.common import (
 )
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, message_locale
+from registry.models import FINAL_STATES
 from registry.services import checks as check_service
 from registry.services.check_payload import check_payload
 from registry.services.weather import add_weather, list_weather
@@ -83,6 +86,11 @@ def index():
 # no proxy or server timeout cuts a wait short and a waiting request ties up a server
 # thread for at most this long.
 MAX_WAIT_S = 60
+# Waiting requests per server process. `make run` gives each process 4 threads; two are
+# always left for pages and other calls. A request over the limit is answered at once with
+# the check's state and `Retry-After`, and the client asks again a second later.
+MAX_WAITING = 2
+_waiting = threading.BoundedSemaphore(MAX_WAITING)
 
 
 @bp.get("/checks/<int:check_id>")
@@ -99,11 +107,21 @@ def show(check_id: int):
     wait_s = int_arg("wait", problems, low=0, high=MAX_WAIT_S)
     if problems:
         raise ValidationFailed(problems)
+    busy = False
     if wait_s:
-        check_service.wait_until_ended(session=session, actor=actor(), check_id=check_id,
-                                       timeout_s=wait_s)
+        if _waiting.acquire(blocking=False):
+            try:
+                check_service.wait_until_ended(session=session, actor=actor(),
+                                               check_id=check_id, timeout_s=wait_s)
+            finally:
+                _waiting.release()
+        else:
+            busy = True
     check = check_service.get_check(session=session, actor=actor(), check_id=check_id)
-    return jsonify(check_payload(session, check, message_locale()))
+    response = jsonify(check_payload(session, check, message_locale()))
+    if busy and check.status not in FINAL_STATES:
+        response.headers["Retry-After"] = "1"
+    return response
 
 
 @bp.post("/checks/<int:check_id>/cancel")

@@ -72,6 +72,7 @@ class Client:
         self.base = server.strip().rstrip("/")
         self.token = token.strip()
         self.lang = lang
+        self.retry_after_s = 0  # the last answer's Retry-After
 
     def _call(self, method: str, path: str, *, query: dict | None = None,
               body: bytes | None = None, content_type: str | None = None,
@@ -83,9 +84,11 @@ class Client:
         if content_type:
             headers["Content-Type"] = content_type
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        retry_after = None
         try:
             with urllib.request.urlopen(request, timeout=timeout_s) as response:
                 status, data = response.status, response.read()
+                retry_after = response.headers.get("Retry-After")
         except urllib.error.HTTPError as exc:
             status, data = exc.code, exc.read()
         except (urllib.error.URLError, OSError) as exc:
@@ -102,6 +105,8 @@ class Client:
             raise _refusal("cli.server_error", self.lang, status=status)
         if not isinstance(answer, dict | list):
             raise _refusal("cli.server_error", self.lang, status=status)
+        self.retry_after_s = min(int(retry_after), MAX_WAIT_S) if (
+            retry_after and retry_after.isdigit()) else 0
         return answer
 
     def _upload(self, path: str, field: str, file: Path, form: dict) -> dict:
@@ -134,6 +139,11 @@ class Client:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
+            if self.retry_after_s:
+                # The server had no thread to spare for a waiting request: ask again later.
+                time.sleep(min(self.retry_after_s, remaining))
+                self.retry_after_s = 0
+                continue
             wait_s = min(MAX_WAIT_S, math.ceil(remaining))
             payload = self._call("GET", f"/checks/{payload['id']}", query={"wait": wait_s},
                                  timeout_s=wait_s + SOCKET_SLACK_S)

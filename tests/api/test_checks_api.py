@@ -81,6 +81,31 @@ def test_a_bad_wait_is_a_field_message(designer_check, value, code, params):
     assert response.get_json()["errors"]["wait"] == render(code, params, "en")
 
 
+@pytest.fixture
+def no_thread_to_wait():
+    """Every waiting slot of this process taken, as by other clients' long requests."""
+    from registry.api import checks as api_checks
+
+    taken = [api_checks._waiting.acquire(blocking=False)
+             for _ in range(api_checks.MAX_WAITING)]
+    assert all(taken)
+    yield
+    for _ in taken:
+        api_checks._waiting.release()
+
+
+def test_with_every_waiting_slot_taken_the_answer_comes_at_once(designer_check,
+                                                                 no_thread_to_wait):
+    api, token, check_id = designer_check
+    started = time.monotonic()
+    response = api.get(f"/api/v1/checks/{check_id}?wait=30", token)
+    assert time.monotonic() - started < 2
+    assert response.get_json()["status"] == "queued"
+    assert response.headers["Retry-After"] == "1"
+    plain = api.get(f"/api/v1/checks/{check_id}", token)
+    assert "Retry-After" not in plain.headers
+
+
 def test_someone_who_may_not_see_the_check_is_refused_at_once(designer_check):
     api, _token, check_id = designer_check
     stranger = api.token(role="designer", districts=())

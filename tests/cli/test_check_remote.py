@@ -77,7 +77,23 @@ def test_environment_names_the_server_and_token(cli, remote, tmp_path, monkeypat
     assert json.loads(result.stdout)["status"] == "queued"
 
 
-def test_wait_follows_the_check_to_its_end_over_http(cli, app, remote, tmp_path):
+@pytest.fixture(params=["waiting", "server busy"])
+def server_threads(request):
+    """As served, or with every waiting slot taken (the client then asks once a second)."""
+    from registry.api import checks as api_checks
+
+    taken = []
+    if request.param == "server busy":
+        taken = [api_checks._waiting.acquire(blocking=False)
+                 for _ in range(api_checks.MAX_WAITING)]
+    yield request.param
+    for _ in taken:
+        api_checks._waiting.release()
+
+
+def test_wait_follows_the_check_to_its_end_over_http(cli, app, remote, tmp_path,
+                                                      server_threads, caplog):
+    caplog.set_level("INFO", logger="werkzeug")
     engine = app.extensions["registry.engine"]
     model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
     stop = threading.Event()
@@ -105,6 +121,9 @@ def test_wait_follows_the_check_to_its_end_over_http(cli, app, remote, tmp_path)
     payload = json.loads(result.stdout)
     assert payload["status"] == "failed"
     assert payload["error"]["message"] == render("energyplus.failed", {"returncode": 1}, "en")
+    # One long request, or (server busy) one a second: never a client spinning on the server.
+    asked = sum(f"GET /api/v1/checks/{payload['id']}" in r.getMessage() for r in caplog.records)
+    assert 1 <= asked <= (1 if server_threads == "waiting" else 10), asked
 
 
 def test_wait_gives_up_at_the_timeout_with_the_state_so_far(cli, remote, tmp_path):
