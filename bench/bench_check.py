@@ -10,16 +10,16 @@
     prepared model is timed as well, so that part of the ratio is shown on its own.
 (b) a second identical `create_check`, answered from the cache. Goal ≤ 0.2 s.
 (c) 8 checks on one worker with concurrency 2 against eppy's `runIDFs` with 2 processes on
-    the same 8 prepared models, in rounds that alternate which goes first. The registry's
-    time runs from the first upload to the last result stored. Goal: eppy time ÷ registry
-    time ≥ 1.0.
+    the same 8 models, in rounds that rotate which goes first: as uploaded (what a designer
+    would run), and as the checks run them (the runners alone). The registry's time runs
+    from the first upload to the last result stored. Goal: eppy time ÷ registry ≥ 1.0.
 
 The 8 models (and every end-to-end model) are copies of `office_small.idf` that differ by a
 comment line, so the cache never answers them. eppy's stock `IDF.saveas` takes ~11 s per
 copy of this model (see registry.domain.idf), so `runIDFs` is given IDF objects that save with
-the registry's `model_text`: the comparison is of the runners, not of eppy's writer.
+the registry's `model_text`: the comparison is of the runs, not of eppy's writer.
 
-Environment: BENCH_REPEATS (3), BENCH_BATCH_ROUNDS (2), BENCH_REDIS_URL
+Environment: BENCH_REPEATS (3), BENCH_BATCH_ROUNDS (3), BENCH_REDIS_URL
 (redis://127.0.0.1:6379/13).
 Prints MET/MISSED per goal and exits 0 either way.
 """
@@ -43,7 +43,7 @@ AREA_M2 = "1296"
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 BATCH = 8
-BATCH_ROUNDS = int(os.environ.get("BENCH_BATCH_ROUNDS", "2"))
+BATCH_ROUNDS = int(os.environ.get("BENCH_BATCH_ROUNDS", "3"))
 GOAL_RATIO, GOAL_CACHE_S, GOAL_BATCH = 1.05, 0.2, 1.0
 
 RUNIDFS_SCRIPT = """
@@ -330,12 +330,12 @@ def _registry_batch(reg: Registry, models: list[Path]) -> tuple[float, list[int]
                                     building_id=reg.building_id, idf_bytes=model.read_bytes(),
                                     filename=model.name).id)
     query = select(Check.status, Check.finished_at).where(Check.id.in_(ids))
-    while True:  # one small read every 0.2 s: the engines have the CPU to themselves
+    while True:  # one small read every 0.5 s: the engines have the CPU to themselves
         with reg.engine.connect() as conn:
             rows = conn.execute(query).all()
         if all(status in ("done", "failed") for status, _ in rows):
             break
-        time.sleep(0.2)
+        time.sleep(0.5)
     last = max(finished.replace(tzinfo=UTC) if finished.tzinfo is None else finished
                for _, finished in rows)
     with reg.engine.connect() as conn:
@@ -352,28 +352,37 @@ def _eppy_batch(reg: Registry, prepared: list[Path], tmp: Path) -> float:
 
 
 def batch(tmp: Path) -> dict:
-    """BATCH_ROUNDS rounds, each: 8 checks on the worker, and runIDFs on the same 8 models,
-    which of the two goes first alternating from round to round."""
+    """BATCH_ROUNDS rounds of three, in an order that rotates from round to round: 8 checks on
+    a worker with 2 slots; runIDFs on the same 8 models as uploaded; runIDFs on the 8 models
+    as the checks run them (the runners alone, on identical engine work).
+
+    The worker runs only during its own part: an idle worker polls the SQLite broker (about
+    2.5 % of a core), which would otherwise slow eppy's runs.
+    """
     reg = Registry(tmp, f"sqla+sqlite:///{tmp / 'broker.sqlite3'}")
-    worker = reg.start_worker("batch", 2)
-    ours, theirs, failed = [], [], []
+    times: dict[str, list[float]] = {"registry": [], "eppy": [], "eppy_prepared": []}
+    failed: list[int] = []
     try:
         for round_ in range(BATCH_ROUNDS):
             models = [copy_of(i, tmp / f"batch-{round_}-{i}", f"batch-{round_}")
                       for i in range(BATCH)]
             prepared = [prepared_copy(model) for model in models]
-            for side in ("registry", "eppy") if round_ % 2 == 0 else ("eppy", "registry"):
+            sides = list(times)
+            for side in sides[round_ % 3:] + sides[:round_ % 3]:
                 if side == "registry":
-                    seconds, bad = _registry_batch(reg, models)
-                    ours.append(seconds)
+                    worker = reg.start_worker(f"batch-{round_}", 2)
+                    try:
+                        seconds, bad = _registry_batch(reg, models)
+                    finally:
+                        stop(worker)
                     failed += bad
                 else:
-                    theirs.append(_eppy_batch(reg, prepared, tmp))
+                    seconds = _eppy_batch(reg, models if side == "eppy" else prepared, tmp)
+                times[side].append(seconds)
     finally:
-        stop(worker)
         reg.close()
-    return {"registry": statistics.median(ours), "eppy": statistics.median(theirs),
-            "rounds": list(zip(ours, theirs, strict=True)), "failed": failed}
+    return {side: statistics.median(values) for side, values in times.items()} | {
+        "rounds": list(zip(*times.values(), strict=True)), "failed": failed}
 
 
 def _redis_reachable() -> bool:
@@ -412,10 +421,11 @@ def main() -> int:
                          wall, result["raw"], ratio, f"≤ {GOAL_RATIO}", ratio <= GOAL_RATIO))
     rows.append(("(b) identical create_check (cache hit), s", cache_s, None, None,
                  f"≤ {GOAL_CACHE_S} s", cache_s <= GOAL_CACHE_S))
-    speed = batch_result["eppy"] / batch_result["registry"]
-    rows.append((f"(c) {BATCH} checks, worker ×2 / eppy runIDFs ×2 (eppy÷ours)",
-                 batch_result["registry"], batch_result["eppy"], speed, f"≥ {GOAL_BATCH}",
-                 speed >= GOAL_BATCH and not batch_result["failed"]))
+    for side, label in (("eppy", "models as uploaded"), ("eppy_prepared", "as checks run them")):
+        speed = batch_result[side] / batch_result["registry"]
+        rows.append((f"(c) {BATCH} checks ×2 slots / runIDFs ×2, {label} (eppy÷ours)",
+                     batch_result["registry"], batch_result[side], speed, f"≥ {GOAL_BATCH}",
+                     speed >= GOAL_BATCH and not batch_result["failed"]))
     for name, ours, base, ratio, goal, met in rows:
         base_text = f"{base:>9.2f}s" if base is not None else f"{'':>10}"
         ratio_text = f"{ratio:>8.3f}" if ratio is not None else f"{'':>8}"
@@ -434,8 +444,8 @@ def main() -> int:
         for part in result["parts"][ways[0]]:
             print(f"    {part:<24}" + "".join(f"{result['parts'][way][part]:>10.2f}"
                                               for way in ways))
-    print("  (c) rounds, registry / eppy s: " + ", ".join(
-        f"{a:.2f} / {b:.2f}" for a, b in batch_result["rounds"]))
+    print("  (c) rounds, registry / eppy as uploaded / eppy as the checks run them, s: "
+          + ", ".join(" / ".join(f"{v:.2f}" for v in r) for r in batch_result["rounds"]))
     if batch_result["failed"]:
         print(f"  (c) failed checks: {batch_result['failed']}")
     return 0
