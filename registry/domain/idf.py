@@ -29,6 +29,7 @@ from eppy import bunchhelpers, idfreader
 from eppy.bunch_subclass import EpBunch
 from eppy.modeleditor import IDF
 
+from registry.domain.idf_facts import model_facts, run_period, value
 from registry.domain.idf_messages import MESSAGES  # noqa: E402,F401  (merged by registry.messages)
 from registry.domain.idf_precheck import (
     SUPPORTED_VERSION,
@@ -49,31 +50,6 @@ _FILE_OBJECTS = (
 )
 _TABLE_FILE_OBJECTS = ("TABLE:INDEPENDENTVARIABLE", "TABLE:LOOKUP")
 _FORBIDDEN_PREFIXES = ("PYTHONPLUGIN:", "EXTERNALINTERFACE")
-_SURFACE_OBJECTS = (
-    "BUILDINGSURFACE:DETAILED",
-    "WALL:DETAILED",
-    "ROOFCEILING:DETAILED",
-    "FLOOR:DETAILED",
-    "WALL:EXTERIOR",
-    "WALL:ADIABATIC",
-    "WALL:UNDERGROUND",
-    "WALL:INTERZONE",
-    "ROOF",
-    "CEILING:ADIABATIC",
-    "CEILING:INTERZONE",
-    "FLOOR:GROUNDCONTACT",
-    "FLOOR:ADIABATIC",
-    "FLOOR:INTERZONE",
-)
-_SUBSURFACE_OBJECTS = (
-    "FENESTRATIONSURFACE:DETAILED",
-    "WINDOW",
-    "DOOR",
-    "GLAZEDDOOR",
-    "WINDOW:INTERZONE",
-    "DOOR:INTERZONE",
-    "GLAZEDDOOR:INTERZONE",
-)
 # Output requests the check never reads: they add time and output (time series up to
 # hundreds of MB), never change totals. The model's own report tables go too, so its run
 # builds only the two tables the check reads (ABUPS and the registry's monthly table).
@@ -208,7 +184,9 @@ def validate_idf(data: bytes, max_bytes: int) -> Model:
         raise IdfRejected("idf.parse_error", {"error": error}) from None
     warnings = list(pre.warnings)
     _check_safety(idf, warnings)
-    facts = _facts(idf, pre.version, len(keys))
+    facts = model_facts(idf, version=pre.version, object_count=len(keys),
+                        engine_idd=".".join(str(part) for part in IDF.idd_version),
+                        dropped=_COUNTED_DROPS)
     if not facts["zones"]:
         raise IdfRejected("idf.no_zones")
     if not facts["surfaces"]:
@@ -221,7 +199,7 @@ def validate_idf(data: bytes, max_bytes: int) -> Model:
     control = idf.idfobjects["SIMULATIONCONTROL"]
     if (
         control
-        and _value(control[0], "Run_Simulation_for_Weather_File_Run_Periods").lower() == "no"
+        and value(control[0], "Run_Simulation_for_Weather_File_Run_Periods").lower() == "no"
     ):
         warnings.append(("idf.weather_run_enabled", {}))
     if facts["output_requests_dropped"]:
@@ -257,13 +235,13 @@ def _check_safety(idf, warnings: list) -> None:
     for key in _FILE_OBJECTS:
         for obj in idf.idfobjects[key]:
             raise IdfRejected(
-                "idf.external_file", {"object": obj.obj[0], "name": _value(obj, "Name")}
+                "idf.external_file", {"object": obj.obj[0], "name": value(obj, "Name")}
             )
     for key in _TABLE_FILE_OBJECTS:
         for obj in idf.idfobjects[key]:
-            if _value(obj, "External_File_Name"):
+            if value(obj, "External_File_Name"):
                 raise IdfRejected(
-                    "idf.external_file", {"object": obj.obj[0], "name": _value(obj, "Name")}
+                    "idf.external_file", {"object": obj.obj[0], "name": value(obj, "Name")}
                 )
     # EnergyManagementSystem:* is accepted. Erl is interpreted inside the engine and can only
     # read sensors and set actuators of this simulation: no files, processes or network. DOE
@@ -284,114 +262,11 @@ def _check_run_period(idf, warnings: list) -> None:
         raise IdfRejected("idf.no_run_period")
     if len(periods) > 1:
         raise IdfRejected("idf.multiple_run_periods", {"count": len(periods)})
-    period = _run_period(periods[0])
+    period = run_period(periods[0])
     years = (period["begin_year"], period["end_year"])
     full = period["begin"] == "1/1" and period["end"] == "12/31" and years[0] == years[1]
     if not full:
         warnings.append(("idf.not_full_year", {"begin": period["begin"], "end": period["end"]}))
-
-
-def _run_period(obj) -> dict:
-    def number(name):
-        return _whole(_value(obj, name))
-
-    return {
-        "name": _value(obj, "Name"),
-        "begin": f"{number('Begin_Month')}/{number('Begin_Day_of_Month')}",
-        "end": f"{number('End_Month')}/{number('End_Day_of_Month')}",
-        "begin_year": number("Begin_Year"),
-        "end_year": number("End_Year"),
-    }
-
-
-def _facts(idf, version: str, object_count: int) -> dict:
-    objects = idf.idfobjects
-    timestep = objects["TIMESTEP"]
-    periods = objects["RUNPERIOD"]
-    return {
-        "version": version,
-        "engine_idd": ".".join(str(part) for part in IDF.idd_version),
-        "objects": object_count,
-        "zones": len(objects["ZONE"]),
-        "surfaces": sum(len(objects[key]) for key in _SURFACE_OBJECTS),
-        "subsurfaces": sum(len(objects[key]) for key in _SUBSURFACE_OBJECTS),
-        "floor_area_m2": _floor_area_m2(idf),
-        "run_period": _run_period(periods[0]) if periods else None,
-        "timesteps_per_hour": _whole(_value(timestep[0], "Number_of_Timesteps_per_Hour"))
-        if timestep
-        else None,
-        "schedule_compact": len(objects["SCHEDULE:COMPACT"]),
-        "output_requests_dropped": sum(
-            1 for key in _COUNTED_DROPS for obj in objects[key]
-            if not (key == "OUTPUT:TABLE:MONTHLY" and obj.obj[1:2] == [MONTHLY_REPORT_NAME])
-        ),
-    }
-
-
-def _floor_area_m2(idf) -> float | None:
-    """Floor surfaces' area times zone multipliers, for zones counted in the total floor area.
-
-    EnergyPlus's own `Building Area` (read after the run) is the figure to trust; this one is
-    shown before the run and is None when floors are not given as detailed or simple surfaces.
-    """
-    zones = {}
-    for zone in idf.idfobjects["ZONE"]:
-        multiplier = _value(zone, "Multiplier")
-        counted = _value(zone, "Part_of_Total_Floor_Area").lower() != "no"
-        zones[_value(zone, "Name").upper()] = (_whole(multiplier) or 1) if counted else 0
-    total, found = 0.0, False
-    for key in ("BUILDINGSURFACE:DETAILED", "FLOOR:DETAILED"):
-        for surface in idf.idfobjects[key]:
-            if (
-                key == "BUILDINGSURFACE:DETAILED"
-                and _value(surface, "Surface_Type").lower() != "floor"
-            ):
-                continue
-            start = surface.objls.index("Number_of_Vertices") + 1
-            try:
-                coords = [float(v) for v in surface.obj[start:] if v != ""]
-            except (TypeError, ValueError):
-                return None
-            zone = _value(surface, "Zone_Name").upper()
-            total += _polygon_area(coords) * zones.get(zone, 1.0)
-            found = True
-    for key in ("FLOOR:GROUNDCONTACT", "FLOOR:ADIABATIC", "FLOOR:INTERZONE"):
-        for surface in idf.idfobjects[key]:
-            try:
-                area = float(_value(surface, "Length")) * float(_value(surface, "Width"))
-            except (TypeError, ValueError):
-                return None
-            total += area * zones.get(_value(surface, "Zone_Name").upper(), 1.0)
-            found = True
-    return round(total, 2) if found else None
-
-
-def _polygon_area(coords: list[float]) -> float:
-    """Area of a planar 3-D polygon from flat x, y, z triples (Newell's method)."""
-    points = [coords[i : i + 3] for i in range(0, len(coords) - 2, 3)]
-    nx = ny = nz = 0.0
-    for (x1, y1, z1), (x2, y2, z2) in zip(points, points[1:] + points[:1], strict=True):
-        nx += (y1 - y2) * (z1 + z2)
-        ny += (z1 - z2) * (x1 + x2)
-        nz += (x1 - x2) * (y1 + y2)
-    return 0.5 * (nx * nx + ny * ny + nz * nz) ** 0.5
-
-
-def _whole(text: str) -> int | None:
-    """A field's text as a whole number, None when blank or not a number."""
-    try:
-        return int(float(text))
-    except ValueError:
-        return None
-
-
-def _value(obj, name: str) -> str:
-    """A field's value as stripped text ('' when absent), without eppy's per-call lookups."""
-    try:
-        value = obj.obj[obj.objls.index(name)]
-    except (ValueError, IndexError):
-        return ""
-    return str(value).strip()
 
 
 def prepare_for_check(model: Model) -> str:
