@@ -49,9 +49,14 @@ def add_weather(
         unique = f"{base}-{info.sha256[:8]}"
         if unique == base:
             break
-    # A measured Qingdao year (e.g. the CSWD file) replaces the synthetic default.
-    measured_qingdao = is_qingdao(info.latitude, info.longitude) and "SYNTHETIC" not in (
-        data[:2000].decode("latin-1").upper())
+    # A measured Qingdao year (e.g. the CSWD file) replaces the synthetic default, when an
+    # administrator adds it: the default decides every check's weather, so a designer's file
+    # (`registry check --epw`) is used for that designer's checks only.
+    measured_qingdao = (
+        actor.role == "admin"
+        and is_qingdao(info.latitude, info.longitude)
+        and "SYNTHETIC" not in data[:2000].decode("latin-1").upper()
+    )
     if measured_qingdao:
         for other in session.exec(select(WeatherFile).where(WeatherFile.is_default)):
             other.is_default = False

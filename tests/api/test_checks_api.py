@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
 import time
 
@@ -153,3 +154,22 @@ def test_a_bad_weather_file_is_a_message_and_a_viewer_may_not_add_one(api):
     assert missing.get_json()["errors"]["epw"] == render("field.required", {}, "en")
     viewer = api.token(role="viewer", districts=())
     assert _post_epw(api, viewer, weather_seed.qingdao_epw_bytes()).status_code == 403
+
+
+def test_only_an_administrators_measured_qingdao_year_becomes_the_default(api):
+    """The default weather decides every check's run: a designer's file must not move it."""
+    with api.session() as session:
+        weather_seed.seed(session)
+    measured = re.sub(rb"(?i)synthetic", b"measured", weather_seed.qingdao_epw_bytes())
+
+    def default_names(token):
+        return [w["name"] for w in api.get("/api/v1/weather", token).get_json() if w["default"]]
+
+    designer = api.token(role="designer", districts=())
+    added = _post_epw(api, designer, measured, name="qingdao-cswd.epw").get_json()
+    assert added["default"] is False
+    assert default_names(designer) == [weather_seed.QINGDAO_NAME]
+    admin = api.token(role="admin", districts=())
+    again = _post_epw(api, admin, measured.replace(b"measured", b"measured 2", 1),
+                      name="qingdao-cswd-2.epw").get_json()
+    assert again["default"] is True and default_names(admin) == [again["name"]]
