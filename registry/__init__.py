@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 from registry.config import PROJECT_ROOT, Config
@@ -42,21 +41,14 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.teardown_appcontext(extensions.close_session)
 
     import registry.auth  # noqa: F401  (registers the login loaders)
+    from registry.features import optional_module
 
     for package in ("registry.web", "registry.api"):
-        try:
-            module = importlib.import_module(package)
-        except ModuleNotFoundError as exc:
-            if exc.name != package:
-                raise
-            continue
-        module.register(app)
+        module = optional_module(package)
+        if module is not None:
+            module.register(app)
 
-    try:
-        from registry import jobs
-    except ModuleNotFoundError as exc:
-        if exc.name != "registry.jobs":
-            raise
-    else:
+    jobs = optional_module("registry.jobs")
+    if jobs is not None:
         jobs.init_app(app)
     return app

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-
 from flask import Flask
+
+from registry.features import optional_module
 
 # Feature modules, each exposing a Blueprint named `bp`. Add a line to add a feature.
 BLUEPRINTS = (
@@ -23,11 +23,8 @@ def register(app: Flask) -> None:
     from registry.extensions import csrf
 
     for name in BLUEPRINTS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+        module = optional_module(name)
+        if module is None:
             continue
         # The API authenticates with bearer tokens, not cookies, so CSRF does not apply.
         csrf.exempt(module.bp)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import atexit
 import gc
-import importlib
 
 import click
+
+from registry.features import optional_module
 
 # Feature modules, each exposing `register(main)`; a module not yet present is skipped.
 COMMAND_MODULES = (
@@ -47,15 +48,12 @@ class LazyGroup(click.Group):
         enabled = gc.isenabled()
         gc.disable()
         try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            return
+            module = optional_module(name)
         finally:
             if enabled:
                 gc.enable()
-        module.register(self)
+        if module is not None:
+            module.register(self)
 
     def get_command(self, ctx, cmd_name):
         home = COMMAND_HOMES.get(cmd_name)

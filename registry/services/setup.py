@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import secrets
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash
 
+from registry.features import optional_module
 from registry.migrate import upgrade
 from registry.models import User
 from registry.services.users import create_user
@@ -28,13 +28,9 @@ def initialise(engine: Engine, database_url: str) -> list[str]:
     lines = ["schema: up to date"]
     with Session(engine, expire_on_commit=False) as session:
         for name in SEEDERS:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
-                continue
-            lines.append(module.seed(session))
+            module = optional_module(name)
+            if module is not None:
+                lines.append(module.seed(session))
     return lines
 
 

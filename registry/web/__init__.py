@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from flask import Flask, g, jsonify, render_template, request
@@ -12,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from registry.errors import RegistryError
 from registry.extensions import close_session, login_manager, message_locale
+from registry.features import optional_module
 from registry.messages import catalogue, render
 
 log = logging.getLogger(__name__)
@@ -86,13 +86,9 @@ def register(app: Flask) -> None:
             raise RegistryError("request.nul_character")
 
     for name in BLUEPRINTS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        app.register_blueprint(module.bp)
+        module = optional_module(name)
+        if module is not None:
+            app.register_blueprint(module.bp)
 
     @app.errorhandler(RegistryError)
     def _registry_error(exc: RegistryError):
