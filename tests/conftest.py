@@ -267,3 +267,19 @@ def serve(app):
         thread.join(timeout=10)
         server.server_close()
         app.extensions["registry.engine"].dispose()
+
+
+@contextmanager
+def waiting_slots_taken():
+    """Every long-poll slot of this server process taken, as by other clients' waits."""
+    from registry.api import checks as api_checks
+
+    taken = [api_checks._waiting.acquire(blocking=False)
+             for _ in range(api_checks.MAX_WAITING)]
+    try:
+        assert all(taken)
+        yield
+    finally:
+        for got in taken:
+            if got:
+                api_checks._waiting.release()

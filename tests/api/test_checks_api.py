@@ -15,6 +15,7 @@ from werkzeug.test import encode_multipart
 from registry.messages import render
 from registry.models import Check
 from registry.services import weather_seed
+from tests.conftest import waiting_slots_taken
 from tests.test_check_report import IDF_SHA
 
 
@@ -84,15 +85,8 @@ def test_a_bad_wait_is_a_field_message(designer_check, value, code, params):
 
 @pytest.fixture
 def no_thread_to_wait():
-    """Every waiting slot of this process taken, as by other clients' long requests."""
-    from registry.api import checks as api_checks
-
-    taken = [api_checks._waiting.acquire(blocking=False)
-             for _ in range(api_checks.MAX_WAITING)]
-    assert all(taken)
-    yield
-    for _ in taken:
-        api_checks._waiting.release()
+    with waiting_slots_taken():
+        yield
 
 
 def test_with_every_waiting_slot_taken_the_answer_comes_at_once(designer_check,

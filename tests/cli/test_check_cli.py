@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 from sqlmodel import Session
 
 from registry.messages import render
-from registry.models import Check
 from registry.services import weather_seed
+from tests.cli.conftest import failed_by_a_worker, model_file
 
 MODELS = Path(__file__).resolve().parents[2] / "energyplus_models"
 
@@ -28,14 +26,8 @@ def building(app, make_user, make_building):
         return make_building(session, admin)
 
 
-def _model(tmp_path: Path, data: bytes) -> Path:
-    path = tmp_path / "model.idf"
-    path.write_bytes(data)
-    return path
-
-
 def test_check_is_queued_and_printed_as_json(cli, building, tmp_path):
-    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
     result = cli("check", model, "--building", building.id, "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
@@ -45,7 +37,7 @@ def test_check_is_queued_and_printed_as_json(cli, building, tmp_path):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_refused_model_is_a_message_not_a_traceback(cli, building, tmp_path, lang):
-    model = _model(tmp_path, b"   \n")
+    model = model_file(tmp_path, b"   \n")
     result = cli("check", model, "--building", building.id, "--lang", lang)
     assert result.exit_code == 1
     assert render("idf.empty", {}, lang) in result.stderr
@@ -55,29 +47,11 @@ def test_refused_model_is_a_message_not_a_traceback(cli, building, tmp_path, lan
 
 
 def test_wait_follows_the_check_to_its_end(cli, app, building, tmp_path):
-    """No worker here: another thread ends the check, as a worker would, while the CLI waits."""
-    engine = app.extensions["registry.engine"]
-    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
-    stop = threading.Event()
-
-    def fail_the_check():
-        while not stop.wait(0.05):
-            with engine.begin() as conn:
-                moved = conn.execute(update(Check).where(Check.status == "queued").values(
-                    status="failed", error_code="energyplus.failed",
-                    error_params={"returncode": 1}))
-            if moved.rowcount:
-                return
-
-    ender = threading.Thread(target=fail_the_check)
-    ender.start()
+    model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
     started = time.monotonic()
-    try:
+    with failed_by_a_worker(app.extensions["registry.engine"], 0.05):
         result = cli("check", model, "--building", building.id, "--wait", "--timeout", "60",
                      "--json", "--lang", "en")
-    finally:
-        stop.set()
-        ender.join()
     assert time.monotonic() - started < 30
     assert result.exit_code == 2, result.output
     payload = json.loads(result.stdout)
@@ -86,7 +60,7 @@ def test_wait_follows_the_check_to_its_end(cli, app, building, tmp_path):
 
 
 def test_wait_gives_up_at_the_timeout_with_the_state_so_far(cli, building, tmp_path):
-    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
     result = cli("check", model, "--building", building.id, "--wait", "--timeout", "0",
                  "--json")
     assert result.exit_code == 0, result.output

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 from sqlmodel import Session
 
 from registry.cli.remote import MESSAGES
@@ -23,7 +22,8 @@ from registry.messages import render
 from registry.models import Check
 from registry.services import weather_seed
 from registry.services.users import issue_api_token
-from tests.conftest import serve
+from tests.cli.conftest import failed_by_a_worker, model_file
+from tests.conftest import serve, waiting_slots_taken
 
 MODELS = Path(__file__).resolve().parents[2] / "energyplus_models"
 
@@ -41,19 +41,13 @@ def remote(app, make_user, make_building):
                                   "username": designer.username})
 
 
-def _model(tmp_path: Path, data: bytes, name: str = "model.idf") -> Path:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return path
-
-
 def _check(cli, remote, model, *args):
     return cli("check", model, "--building", remote.building.id, "--server", remote.url,
                "--token", remote.token, *args)
 
 
 def test_upload_over_the_api_prints_the_same_payload(cli, app, remote, tmp_path):
-    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes(), "办公楼 \"A\".idf")
+    model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes(), "办公楼 \"A\".idf")
     result = _check(cli, remote, model, "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
@@ -71,7 +65,7 @@ def test_upload_over_the_api_prints_the_same_payload(cli, app, remote, tmp_path)
 def test_environment_names_the_server_and_token(cli, remote, tmp_path, monkeypatch):
     monkeypatch.setenv("REGISTRY_URL", remote.url + "/")
     monkeypatch.setenv("REGISTRY_TOKEN", remote.token)
-    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
     result = cli("check", model, "--building", remote.building.id, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["status"] == "queued"
@@ -80,42 +74,21 @@ def test_environment_names_the_server_and_token(cli, remote, tmp_path, monkeypat
 @pytest.fixture(params=["waiting", "server busy"])
 def server_threads(request):
     """As served, or with every waiting slot taken (the client then asks once a second)."""
-    from registry.api import checks as api_checks
-
-    taken = []
     if request.param == "server busy":
-        taken = [api_checks._waiting.acquire(blocking=False)
-                 for _ in range(api_checks.MAX_WAITING)]
-    yield request.param
-    for _ in taken:
-        api_checks._waiting.release()
+        with waiting_slots_taken():
+            yield request.param
+    else:
+        yield request.param
 
 
 def test_wait_follows_the_check_to_its_end_over_http(cli, app, remote, tmp_path,
                                                       server_threads, caplog):
     caplog.set_level("INFO", logger="werkzeug")
-    engine = app.extensions["registry.engine"]
-    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
-    stop = threading.Event()
-
-    def fail_the_check():
-        while not stop.wait(0.3):
-            with engine.begin() as conn:
-                moved = conn.execute(update(Check).where(Check.status == "queued").values(
-                    status="failed", error_code="energyplus.failed",
-                    error_params={"returncode": 1}))
-            if moved.rowcount:
-                return
-
-    ender = threading.Thread(target=fail_the_check)
-    ender.start()
+    model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
     started = time.monotonic()
-    try:
+    with failed_by_a_worker(app.extensions["registry.engine"], 0.3):
         result = _check(cli, remote, model, "--wait", "--timeout", "60", "--json",
                         "--lang", "en")
-    finally:
-        stop.set()
-        ender.join()
     assert time.monotonic() - started < 30
     assert result.exit_code == 2, result.output
     payload = json.loads(result.stdout)
@@ -127,7 +100,7 @@ def test_wait_follows_the_check_to_its_end_over_http(cli, app, remote, tmp_path,
 
 
 def test_wait_gives_up_at_the_timeout_with_the_state_so_far(cli, remote, tmp_path):
-    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
     started = time.monotonic()
     result = _check(cli, remote, model, "--wait", "--timeout", "1", "--json")
     assert 0.9 < time.monotonic() - started < 10
@@ -137,7 +110,7 @@ def test_wait_gives_up_at_the_timeout_with_the_state_so_far(cli, remote, tmp_pat
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_refusal_is_the_servers_message_in_the_users_language(cli, remote, tmp_path, lang):
-    model = _model(tmp_path, b"   \n")
+    model = model_file(tmp_path, b"   \n")
     result = _check(cli, remote, model, "--lang", lang)
     assert result.exit_code == 1
     assert render("idf.empty", {}, lang) in result.stderr
@@ -147,7 +120,7 @@ def test_a_refusal_is_the_servers_message_in_the_users_language(cli, remote, tmp
 
 
 def test_a_wrong_token_is_refused_with_the_servers_words(cli, remote, tmp_path):
-    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
     result = cli("check", model, "--building", remote.building.id, "--server", remote.url,
                  "--token", "rgy_not-a-token", "--lang", "en", "--json")
     assert result.exit_code == 1
@@ -157,7 +130,7 @@ def test_a_wrong_token_is_refused_with_the_servers_words(cli, remote, tmp_path):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_client_side_refusals_are_messages(cli, remote, tmp_path, lang):
-    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
     words = {code: pair[lang == "en"] for code, pair in MESSAGES.items()}
 
     no_token = cli("check", model, "--building", 1, "--server", remote.url, "--lang", lang)
@@ -179,7 +152,7 @@ def test_a_server_that_does_not_answer_is_named(cli, tmp_path):
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
     result = cli("check", model, "--building", 1, "--server", f"http://127.0.0.1:{port}",
                  "--token", "t", "--lang", "en", "--json")
     assert result.exit_code == 1
@@ -203,7 +176,7 @@ def test_an_answer_that_is_not_the_registrys_is_said_so(cli, tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+        model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
         result = cli("check", model, "--building", 1, "--server",
                      f"http://127.0.0.1:{server.server_port}", "--token", "t", "--lang", "zh")
     finally:
@@ -216,8 +189,8 @@ def test_an_answer_that_is_not_the_registrys_is_said_so(cli, tmp_path):
 def test_epw_is_added_over_the_api_and_used(cli, app, remote, tmp_path):
     from registry.services.weather_seed import qingdao_epw_bytes
 
-    epw = _model(tmp_path, qingdao_epw_bytes(), "qingdao.epw")
-    model = _model(tmp_path, (MODELS / "office_box.idf").read_bytes())
+    epw = model_file(tmp_path, qingdao_epw_bytes(), "qingdao.epw")
+    model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
     result = _check(cli, remote, model, "--epw", epw, "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
