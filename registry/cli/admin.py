@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from registry.cli.common import app, emit, handles_errors, json_option, locale_option, open_session
+from registry.cli.common import app, open_session
+from registry.cli.output import emit, handles_errors, json_option, locale_option
 from registry.services.setup import ensure_first_admin, initialise
 from registry.services.users import create_user
 

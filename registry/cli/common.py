@@ -1,20 +1,13 @@
-"""What every command shares: the app context, the acting user, errors as messages."""
+"""What the database commands share: settings, the engine, sessions, the acting user.
+
+Printing, options and errors are in `registry.cli.output`, which imports no ORM.
+"""
 
 from __future__ import annotations
 
 import click
 from sqlmodel import Session, select
 
-# The printing helpers live in output (no ORM import); commands import them from here too.
-from registry.cli.output import (  # noqa: F401
-    ErrorReply,
-    actor_option,
-    emit,
-    error_payload,
-    handles_errors,
-    json_option,
-    locale_option,
-)
 from registry.config import Config
 from registry.models import User
 

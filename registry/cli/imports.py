@@ -6,15 +6,8 @@ from pathlib import Path
 
 import click
 
-from registry.cli.common import (
-    actor_option,
-    emit,
-    handles_errors,
-    json_option,
-    locale_option,
-    open_session,
-    resolve_actor,
-)
+from registry.cli.common import open_session, resolve_actor
+from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
 from registry.messages import render
 from registry.models import ImportBatchPublic
 from registry.services import exports

@@ -6,15 +6,8 @@ from datetime import date
 
 import click
 
-from registry.cli.common import (
-    actor_option,
-    emit,
-    handles_errors,
-    json_option,
-    locale_option,
-    open_session,
-    resolve_actor,
-)
+from registry.cli.common import open_session, resolve_actor
+from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
 from registry.domain import districts
 from registry.domain.records import STATUSES, level_name
 from registry.errors import ValidationFailed

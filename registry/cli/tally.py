@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from registry import reports
-from registry.cli.common import app, handles_errors, locale_option, open_session
+from registry.cli.common import app, open_session
+from registry.cli.output import handles_errors, locale_option
 from registry.errors import ValidationFailed
 from registry.services import tally as tally_service
 
