@@ -90,6 +90,13 @@ MESSAGES = {
         "The model's SimulationControl had the weather-file (annual) run switched off; "
         "the check switches it on.",
     ),
+    "idf.sizing_period_runs_skipped": (
+        "模型的 SimulationControl 要求模拟设计日（Sizing Period）；校核只读取全年（气象文件）"
+        "模拟的结果，故不做这些模拟（设计日的负荷计算照常进行），全年结果不受影响。",
+        "The model's SimulationControl asks for its sizing periods to be simulated; the check "
+        "reads only the weather-file (annual) run, so it leaves those simulations out (sizing "
+        "calculations still run). Annual results are unaffected.",
+    ),
     "idf.outputs_dropped": (
         "模型中 {count} 个输出请求（Output:Variable / Output:Meter / Output:Table）"
         "不参与校核，已忽略。",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,12 @@ def run(text: str, tmp_path: Path, **limits) -> energyplus.RunOutcome:
     return energyplus.run_energyplus(
         text, energyplus.weather_data_dir() / CHICAGO, workdir=tmp_path / "run", **limits
     )
+
+
+def environments(outcome: energyplus.RunOutcome) -> list[str]:
+    with closing(sqlite3.connect(outcome.sql_path)) as db:
+        return [name for (name,) in db.execute(
+            "SELECT EnvironmentName FROM EnvironmentPeriods ORDER BY EnvironmentPeriodIndex")]
 
 
 def gone(pid: int) -> bool:
@@ -73,6 +82,30 @@ def test_eppy_round_trip_gives_identical_results(tmp_path):
         b.unmet_heating_hours,
         b.unmet_cooling_hours,
     )
+
+
+def test_leaving_out_the_sizing_period_simulations_changes_no_result(tmp_path):
+    """The check switches a model's design-day simulations off: the annual results read from
+    its run equal those of the run that simulates them."""
+    small = (MODELS / "office_small.idf").read_text(encoding="utf-8")
+    design_days = re.findall(r"^SizingPeriod:DesignDay,.*?;[^\n]*\n", small, re.M | re.S)
+    assert len(design_days) == 2
+    text = OFFICE.replace("    No,                      !- Run Simulation for Sizing Periods",
+                          "    Yes,                     !- Run Simulation for Sizing Periods")
+    check_run = prepared(text + "\n" + "\n".join(design_days))
+    flag = re.compile(r"No,( +!- Run Simulation for Sizing Periods)")
+    assert flag.search(check_run)
+    with_design_days = run(flag.sub(r"Yes,\1", check_run), tmp_path / "with")
+    without = run(check_run, tmp_path / "without")
+    assert with_design_days.succeeded and without.succeeded
+    # The design days were simulated in one run only: its SQLite lists their environments.
+    assert environments(with_design_days) == [
+        "QINGDAO SUMMER AC GB 50736", "QINGDAO WINTER AC GB 50736", "ANNUAL"]
+    assert environments(without) == ["ANNUAL"]
+    a = results.read_results(without.sql_path)
+    b = results.read_results(with_design_days.sql_path)
+    assert a.total_site_kwh == b.total_site_kwh
+    assert a.by_end_use_kwh == b.by_end_use_kwh and a.monthly_kwh == b.monthly_kwh
 
 
 def test_fatal_model_fails_with_its_messages(tmp_path):

@@ -149,9 +149,11 @@ def test_prepare_for_check_sets_outputs_and_drops_time_series():
     text = OFFICE.replace(
         "    Yes;                     !- Run Simulation for Weather",
         "    No;  !- Run Simulation for Weather",
-    )
+    ).replace("    No,                      !- Run Simulation for Sizing Periods",
+              "    Yes,  !- Run Simulation for Sizing Periods")
     model = validate(text)
-    assert "idf.weather_run_enabled" in codes(model)
+    assert {"idf.weather_run_enabled", "idf.sizing_period_runs_skipped"} <= set(codes(model))
+    assert "idf.sizing_period_runs_skipped" not in codes(validate(OFFICE))
     prepared = idf.prepare_for_check(model)
     assert "Output:Variable," not in prepared and "Output:Meter," not in prepared
     assert re.search(r"\nOutput:SQLite,\n    SimpleAndTabular, +!- Option Type\n", prepared)
@@ -162,6 +164,7 @@ def test_prepare_for_check_sets_outputs_and_drops_time_series():
     reread = idf.parse_text(prepared)
     control = reread.idfobjects["SIMULATIONCONTROL"][0]
     assert control.Run_Simulation_for_Weather_File_Run_Periods == "Yes"
+    assert control.Run_Simulation_for_Sizing_Periods == "No"
     assert len(reread.idfobjects["OUTPUT:SQLITE"]) == 1
     assert len(reread.idfobjects["OUTPUT:TABLE:MONTHLY"]) == 1
 
