@@ -261,8 +261,14 @@ def test_a_done_check_shows_eui_traceability_verdict_and_report_link(
     assert 'id="verdict"' in html and "DB37/T 2672" in text
     assert f'href="/checks/{check.id}/report.pdf"' in html
     assert "下载校核报告（PDF）" in text
+    # The accounting table names fuels as the rest of the page does, not as EnergyPlus does.
+    accounting = re.search(r'<table[^>]*id="verdict-accounting".*?</table>', html, re.S)[0]
+    assert "天然气" in accounting and "电力" in accounting
+    assert "Natural Gas" not in accounting and "Electricity" not in accounting
     english = as_user(people.designer).get(f"/checks/{check.id}?lang=en")
     assert "Download the check report (PDF)" in text_of(english)
+    assert "Natural Gas" in re.search(r'id="verdict-accounting".*?</table>',
+                                      english.get_data(as_text=True), re.S)[0]
 
 
 def test_the_report_download(app_session, as_user, people, building, weather):
