@@ -16,18 +16,12 @@ from sqlmodel import Session
 from registry.domain.building_types import HEATING_TYPES, HVAC_CLASSES, sub_type_name, type_name
 from registry.domain.districts import district_name
 from registry.domain.energy_names import END_USE_ZH, FUEL_ZH
+from registry.domain.source_status import source_status_name
 from registry.models import Building, User, WeatherFile
 from registry.reports import render_pdf, svg_data_uri
 from registry.services import checks as check_service
 from registry.services.check_payload import check_payload
 from registry.services.quotas import AREA_MISMATCH_WARN_PCT
-
-SOURCE_STATUS_NAMES = {
-    "verified-primary": ("已核实（标准原文）", "verified (primary source)"),
-    "verified-secondary": ("已核实（转引来源）", "verified (secondary source)"),
-    "derived": ("推算值", "derived"),
-    "unverified": ("未核实", "UNVERIFIED"),
-}
 
 
 def _label(names: dict[str, str], value: str, en: bool) -> str:
@@ -79,8 +73,8 @@ def _verdict(verdict: dict | None, en: bool) -> dict | None:
     for item in verdict["indicators"]:
         row = item["row"]
         if row is not None:
-            status = SOURCE_STATUS_NAMES.get(row["source_status"], (row["source_status"],) * 2)
-            row = {**row, "source_status_name": status[en],
+            row = {**row, "source_status_name": source_status_name(row["source_status"],
+                                                                   "en" if en else "zh"),
                    "unverified": row["source_status"] == "unverified"}
         indicators.append({**item, "row": row})
     accounting = verdict["accounting"]
@@ -96,7 +90,8 @@ def _verdict(verdict: dict | None, en: bool) -> dict | None:
             "excluded": [{**e, "end_use": _label(END_USE_ZH, e["end_use"], en),
                           "fuel": _label(FUEL_ZH, e["fuel"], en)}
                          for e in accounting["excluded"]],
-            "factors": [{**f, "name": _label(FUEL_ZH, f["key"], en)}
+            "factors": [{**f, "name": _label(FUEL_ZH, f["key"], en),
+                         "status": source_status_name(f["status"], "en" if en else "zh")}
                         for f in accounting["factors"]],
         },
     }

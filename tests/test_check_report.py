@@ -127,6 +127,10 @@ def test_chinese_report_shows_eui_traceability_verdict_and_unverified_warning(
     assert "【未核实】" in flat and "来源状态：未核实" in flat
     assert "≤ 约束值" in flat or "> 约束值" in flat or "引导值" in flat
     assert "所用折算系数" in flat and "kgce/kWh" in flat
+    # Each factor's source status in words (the factors' sources are DB37/T 2671 and
+    # assumptions); no stored code reaches the page.
+    assert "已核实（标准原文）" in flat and "假定值" in flat
+    assert not re.search(r"verified-|assumption", flat)
     assert "设计阶段" in flat  # simulated, not measured operation
     assert re.search(r"第\s*1\s*页\s*共\s*\d+\s*页", flat)
 

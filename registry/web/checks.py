@@ -19,6 +19,7 @@ from sqlmodel import select
 from registry import check_report
 from registry.auth import actor_of
 from registry.domain.energy_names import end_use_name, fuel_name
+from registry.domain.source_status import source_status_name
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.messages import render
@@ -42,7 +43,8 @@ def _state_name(state: str) -> str:
 def _check_helpers():
     return {"check_state_name": _state_name, "ACTIVE_CHECK_STATES": ACTIVE_STATES,
             "end_use_name": lambda name: end_use_name(name, message_locale()),
-            "fuel_name": lambda name: fuel_name(name, message_locale())}
+            "fuel_name": lambda name: fuel_name(name, message_locale()),
+            "source_status_name": lambda status: source_status_name(status, message_locale())}
 
 
 @bp.get("/checks")

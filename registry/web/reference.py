@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.auth import actor_of
+from registry.domain.quotas import STATUSES
 from registry.errors import PermissionDenied, RegistryError, ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.messages import render
@@ -104,7 +105,7 @@ def edit_quota(row_id: int):
     return render_template(
         "admin/quota_edit.html", row=row, values=values, errors=errors,
         history=quota_service.row_history(session=session, key=row.key),
-        statuses=("verified-primary", "verified-secondary", "derived", "unverified"),
+        statuses=STATUSES,
     ), 422 if errors else 200
 
 

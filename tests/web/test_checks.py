@@ -261,6 +261,9 @@ def test_a_done_check_shows_eui_traceability_verdict_and_report_link(
     assert 'id="verdict"' in html and "DB37/T 2672" in text
     assert f'href="/checks/{check.id}/report.pdf"' in html
     assert "下载校核报告（PDF）" in text
+    # Sources say how sure they are in words, not as stored codes.
+    assert "已核实（转引来源）" in text and "已核实（标准原文）" in text
+    assert not re.search(r"verified-|assumption", text)
     # The accounting table names fuels as the rest of the page does, not as EnergyPlus does.
     accounting = re.search(r'<table[^>]*id="verdict-accounting".*?</table>', html, re.S)[0]
     assert "天然气" in accounting and "电力" in accounting
