@@ -167,8 +167,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "so does this verdict.",
     ),
     "quota.note.also_applicable": (
-        "{standard} 的 {key} 行也适用（来源：{status}），未采用。",
-        "Row {key} of {standard} also applies (source: {status}) and was not used.",
+        "{standard} {table}（行 {key}）也适用（来源：{status}），未采用。",
+        "{standard} {table} (row {key}) also applies (source: {status}) and was not used.",
     ),
     "quota.note.appendix_a": (
         "处置建议依据 DB37/T 2671 附录 A；同系列其他标准附录未核对。",

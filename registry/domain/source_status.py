@@ -13,6 +13,7 @@ SOURCE_STATUS_NAMES = {
 
 
 def source_status_name(status: str, locale: str = "zh") -> str:
-    """The status's name; a status not in the table is shown as stored."""
+    """The status's name ('zh…' locales in Chinese, others in English, as messages.render
+    does); a status not in the table is shown as stored."""
     zh, en = SOURCE_STATUS_NAMES.get(status, (status, status))
-    return en if locale == "en" else zh
+    return zh if str(locale).lower().startswith("zh") else en

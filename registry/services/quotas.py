@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from registry.domain import energy_accounting as accounting
 from registry.domain import quotas as q
+from registry.domain.source_status import source_status_name
 from registry.errors import Conflict, NotFound, RegistryError, ValidationFailed
 from registry.messages import render
 from registry.models import (
@@ -308,7 +309,8 @@ def _indicator(session, basis, pin, building, account, area_m2, current, t, loca
     if now.row is not None and now.row.key == row.key:
         for other in now.also_applicable:
             item["notes"].append(t("quota.note.also_applicable", {
-                "standard": other.standard, "key": other.key, "status": other.source_status}))
+                "standard": other.standard, "table": other.table, "key": other.key,
+                "status": source_status_name(other.source_status, locale)}))
     if not row.has_levels:
         item["no_quota_code"] = "quota.table_dash"
         item["no_quota_reason"] = t("quota.table_dash", {"standard": row.standard,

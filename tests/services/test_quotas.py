@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -90,7 +91,9 @@ def test_verdict_of_a_city_government_office(seeded, admin, make_building):
     assert not any("not been checked" in w for w in verdict["warnings"])
     assert any("design-stage EnergyPlus" in n for n in verdict["notes"])
     assert any("0.31 kgce/kWh" in n for n in verdict["notes"])
-    assert any("gbt51161.office_government.all.A" in n for n in verdict["notes"])
+    assert any(re.fullmatch(r"GB/T 51161-2016 \S.* \(row gbt51161\.office_government\.all\.A\)"
+                            r" also applies \(source: UNVERIFIED\) and was not used\.", n)
+               for n in verdict["notes"]), verdict["notes"]
 
     by_basis = {i["basis"]: i for i in verdict["indicators"]}
     heating = by_basis["heating"]
@@ -122,6 +125,8 @@ def test_verdict_is_in_chinese_by_default(seeded, admin, make_building):
     verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id)
     assert verdict["band_label"] == "≤ 基准值"
     assert "设计阶段" in verdict["notes"][0]
+    assert any("gbt51161.office_government.all.A" in n and "（来源：未核实）" in n
+               for n in verdict["notes"]), verdict["notes"]
 
 
 def test_no_quota_defined_says_why_and_never_guesses(seeded, admin, make_building):
