@@ -23,7 +23,7 @@ from registry.domain.source_status import source_status_name
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.messages import render
-from registry.models import ACTIVE_STATES, WeatherFile
+from registry.models import ACTIVE_STATES, Building, CheckResult, WeatherFile
 from registry.services import checks as check_service
 from registry.services import permissions
 from registry.services.buildings import get_building
@@ -56,7 +56,13 @@ def index():
     items = check_service.list_checks(
         session=session, actor=actor_of(current_user), building_id=building_id
     )
-    return render_template("checks/index.html", checks=items, building_id=building_id)
+    # The buildings' names and the results' EUIs in two reads, not one per row.
+    names = dict(session.exec(select(Building.id, Building.name).where(
+        Building.id.in_({c.building_id for c in items}))).all()) if items else {}
+    euis = dict(session.exec(select(CheckResult.check_id, CheckResult.eui_kwh_per_m2).where(
+        CheckResult.check_id.in_([c.id for c in items]))).all()) if items else {}
+    return render_template("checks/index.html", checks=items, building_id=building_id,
+                           building_names=names, euis=euis)
 
 
 @bp.route("/buildings/<int:building_id>/checks/new", methods=["GET", "POST"])

@@ -188,6 +188,26 @@ def test_designers_see_their_own_checks_only(app_session, as_user, people, build
     assert f"/checks/{mine.id}" in as_user(people.designer).get("/checks").get_data(as_text=True)
 
 
+def test_the_check_list_names_the_building_and_shows_beijing_time_and_eui(
+        app, app_session, as_user, people, building, weather):
+    from registry.web.display import when
+
+    done = add_done_check(app_session, building, people.designer, weather)
+    waiting = queued_check(app_session, building, people.designer)
+    response = as_user(people.designer).get("/checks")
+    rows = {int(m[1]): m[0] for m in re.finditer(
+        r'<tr>\s*<td><a href="/checks/(\d+)">.*?</tr>', response.get_data(as_text=True), re.S)}
+    assert set(rows) == {done.id, waiting.id}
+    for row in rows.values():
+        assert f">{building.name}</a>" in row and "UTC" not in row
+    app_session.refresh(done)
+    with app.test_request_context("/"):
+        beijing = when(done.queued_at)  # UTC+8, as on the check's own page
+    assert f"<td>{beijing}</td>" in rows[done.id]
+    assert ">80.0</td>" in rows[done.id]  # 800 000 kWh on 10 000 m²
+    assert rows[waiting.id].rstrip().endswith('<td class="num"></td>\n    </tr>')
+
+
 def test_officers_see_checks_in_their_districts_only(app_session, as_user, people, building,
                                                      weather):
     check = queued_check(app_session, building, people.designer)
