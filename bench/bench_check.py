@@ -194,8 +194,14 @@ class Registry:
 
 
 def stop(proc: subprocess.Popen) -> None:
+    """gunicorn on SIGTERM to its group; a worker as `registry worker-stop` stops it."""
+    from registry.jobs import stop_worker_process
+
     if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
+        if "celery" in proc.args:
+            stop_worker_process(proc.pid)
+        else:
+            os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:

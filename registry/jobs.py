@@ -10,7 +10,10 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
 import threading
+import time
+from pathlib import Path
 
 from celery import Celery
 from celery.signals import worker_init, worker_ready, worker_shutdown
@@ -215,3 +218,47 @@ def _on_worker_ready(**_kwargs) -> None:
 @worker_shutdown.connect
 def _on_worker_shutdown(**_kwargs) -> None:
     _stop.set()
+
+
+# Warm shutdown first (the worker stops taking checks and lets a running one finish), then
+# a cold one (running checks are stopped; unacknowledged, they go back to the queue), then
+# SIGKILL. Each signal but the last goes to the worker's main process only: sent to the
+# whole group, SIGTERM also killed the pool processes under it, which could leave billiard's
+# queue lock held and the main process hanging at exit for good (seen with an idle worker).
+STOP_STEPS = ((signal.SIGTERM, 10.0), (signal.SIGQUIT, 5.0), (signal.SIGKILL, 5.0))
+
+
+def stop_worker_process(pid: int, steps=STOP_STEPS) -> bool:
+    """Stop the worker whose main process is `pid` (a process group leader); True once gone."""
+    for sig, wait_s in steps:
+        try:
+            if sig == signal.SIGKILL:
+                os.killpg(pid, sig)  # the pool processes too; their engines follow them
+            else:
+                os.kill(pid, sig)
+        except OSError:  # gone already
+            return True
+        if _gone(pid, wait_s):
+            return True
+    return False
+
+
+def _gone(pid: int, wait_s: float) -> bool:
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return True
+        if _is_zombie(pid):  # exited; its parent has not reaped it yet
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False

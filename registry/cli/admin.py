@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -108,16 +107,17 @@ def worker_start(log_path: str) -> None:
 
 @click.command("worker-stop")
 def worker_stop() -> None:
-    """Stop the background worker gracefully (unacknowledged tasks go back to the queue)."""
+    """Stop the background worker: warm, then cold, then killed (unacknowledged checks go
+    back to the queue)."""
     pid_file = _pid_file()
     if not pid_file.exists():
         return
     try:
         pid = int(pid_file.read_text())
-        os.killpg(pid, signal.SIGTERM)
-        for _ in range(100):
-            os.killpg(pid, 0)
-            time.sleep(0.1)
-    except (OSError, ValueError):
-        pass
+    except ValueError:
+        pid_file.unlink(missing_ok=True)
+        return
+    from registry.jobs import stop_worker_process
+
+    stop_worker_process(pid)
     pid_file.unlink(missing_ok=True)

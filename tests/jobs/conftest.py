@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -86,13 +85,12 @@ def start_worker(env: dict, log: Path, name: str, concurrency: int) -> subproces
 
 
 def stop_worker(proc: subprocess.Popen) -> None:
+    """As `registry worker-stop` does (registry.jobs.stop_worker_process), then reaped."""
+    from registry.jobs import stop_worker_process
+
     if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_worker_process(proc.pid)
+    proc.wait()
 
 
 def wait_for(engine, check_id: int, states: set[str], timeout_s: float = 120) -> Check:
