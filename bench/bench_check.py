@@ -223,8 +223,7 @@ def cli_check(reg: Registry, model: Path, server: tuple[str, str] | None) -> tup
     """Wall time of `registry check MODEL --building ID --wait --json`, and its breakdown."""
     import json
 
-    cli = Path(sys.executable).with_name("registry")
-    command = [str(cli)] if cli.exists() else [sys.executable, "-m", "registry.cli"]
+    command = [str(Path(sys.executable).with_name("registry"))]  # the venv's entry point
     env = dict(reg.env)
     if server:
         env.update({"REGISTRY_URL": server[0], "REGISTRY_TOKEN": server[1]})

@@ -70,11 +70,11 @@ def _verdict(verdict: dict | None, en: bool) -> dict | None:
     if verdict is None:
         return None
     indicators = []
+    locale = "en" if en else "zh"
     for item in verdict["indicators"]:
         row = item["row"]
         if row is not None:
-            row = {**row, "source_status_name": source_status_name(row["source_status"],
-                                                                   "en" if en else "zh"),
+            row = {**row, "source_status_name": source_status_name(row["source_status"], locale),
                    "unverified": row["source_status"] == "unverified"}
         indicators.append({**item, "row": row})
     accounting = verdict["accounting"]
@@ -91,7 +91,7 @@ def _verdict(verdict: dict | None, en: bool) -> dict | None:
                           "fuel": _label(FUEL_ZH, e["fuel"], en)}
                          for e in accounting["excluded"]],
             "factors": [{**f, "name": _label(FUEL_ZH, f["key"], en),
-                         "status": source_status_name(f["status"], "en" if en else "zh")}
+                         "status": source_status_name(f["status"], locale)}
                         for f in accounting["factors"]],
         },
     }

@@ -14,6 +14,7 @@ from registry.api.common import (
     register_schema,
     token_required,
 )
+from registry.domain.check_states import MAX_WAIT_S
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.models import FINAL_STATES
@@ -82,10 +83,6 @@ def index():
     return jsonify([check_payload(session, c, message_locale()) for c in rows])
 
 
-# The longest a request may wait for a check to end: a client waiting longer asks again, so
-# no proxy or server timeout cuts a wait short and a waiting request ties up a server
-# thread for at most this long.
-MAX_WAIT_S = 60
 # Waiting requests per server process. `make run` gives each process 4 threads; two are
 # always left for pages and other calls. A request over the limit is answered at once with
 # the check's state and `Retry-After`, and the client asks again a second later.

@@ -19,10 +19,8 @@ import uuid
 from pathlib import Path
 
 from registry.cli.output import ErrorReply
-from registry.domain.check_states import FINAL_STATES
+from registry.domain.check_states import FINAL_STATES, MAX_WAIT_S
 
-# The server answers a waiting request after at most this long (api.checks.MAX_WAIT_S).
-MAX_WAIT_S = 60
 # Beyond the wait itself: upload time, a slow proxy. A server silent this long is down.
 SOCKET_SLACK_S = 60
 
