@@ -16,9 +16,9 @@
     when it is reachable. Goal: eppy time ÷ registry ≥ 1.0.
 
 The 8 models (and every end-to-end model) are copies of `office_small.idf` that differ by a
-comment line, so the cache never answers them. eppy's stock `IDF.saveas` takes ~11 s per
-copy of this model (see registry.domain.idf), so `runIDFs` is given IDF objects that save with
-the registry's `model_text`: the comparison is of the runs, not of eppy's writer.
+comment line, so the cache never answers them. eppy's stock `IDF.saveas` is slow on this
+model (see registry.domain.checks.idf), so `runIDFs` is given IDF objects that save with the
+registry's `model_text`: the comparison is of the runs, not of eppy's writer.
 
 Environment: BENCH_REPEATS (3), BENCH_BATCH_ROUNDS (3), BENCH_REDIS_URL
 (redis://127.0.0.1:6379/13), BENCH_ONLY=batch for (c) alone.
@@ -53,7 +53,7 @@ import sys, time
 from pathlib import Path
 from eppy.modeleditor import IDF
 from eppy.runner.run_functions import runIDFs
-from registry.domain.idf import idd_path, model_text
+from registry.domain.checks.idf import idd_path, model_text
 
 class FastSaveIDF(IDF):
     def saveas(self, filename, *args, **kwargs):
@@ -102,10 +102,12 @@ class Registry:
     def _seed(self) -> None:
         from sqlmodel import Session
 
-        from registry.domain.credit_code import make_credit_code
+        from registry.domain.buildings.credit_code import make_credit_code
         from registry.models import WeatherFile
-        from registry.services import buildings, users, weather_seed
-        from registry.services.check_runner import weather_path
+        from registry.services import users
+        from registry.services.buildings import registration as buildings
+        from registry.services.checks import weather_seed
+        from registry.services.checks.runner import weather_path
 
         with Session(self.engine, expire_on_commit=False) as session:
             weather_seed.seed(session)
@@ -121,7 +123,7 @@ class Registry:
                 "owner_credit_code": make_credit_code("91370200MA3C1234X"),
                 "design_unit": "青岛市建筑设计研究院"})
             self.building_id = building.id
-            from registry.services.checks import default_weather
+            from registry.services.checks.uploads import default_weather
 
             weather: WeatherFile = default_weather(session)
             self.epw = weather_path(self.config, weather)
@@ -210,7 +212,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def raw_run(model: Path, epw: Path, out: Path) -> float:
-    from registry.domain.energyplus import binary_path
+    from registry.domain.checks.energyplus import binary_path
 
     started = time.monotonic()
     subprocess.run([str(binary_path()), "-w", str(epw), "-d", str(out), str(model)],
@@ -254,8 +256,8 @@ def cli_check(reg: Registry, model: Path, server: tuple[str, str] | None) -> tup
 
 
 def prepared_copy(model: Path) -> Path:
-    """The model as the check runs it (registry.domain.idf.prepare_for_check)."""
-    from registry.domain import idf
+    """The model as the check runs it (registry.domain.checks.idf.prepare_for_check)."""
+    from registry.domain.checks import idf
 
     path = model.with_name("prepared.idf")
     path.write_text(idf.prepare_for_check(idf.validate_idf(model.read_bytes(), 50_000_000)),
@@ -309,7 +311,7 @@ def cache_hit(reg: Registry) -> float:
     from sqlmodel import Session
 
     from registry import jobs
-    from registry.services.checks import create_check
+    from registry.services.checks.uploads import create_check
 
     jobs.configure(reg.config)
     data = (reg.tmp / "e2e-database-1" / "office_small.idf").read_bytes()  # a check that ran
@@ -331,7 +333,7 @@ def _registry_batch(reg: Registry, models: list[Path]) -> tuple[float, list[int]
     from sqlmodel import Session
 
     from registry.models import Check
-    from registry.services.checks import create_check
+    from registry.services.checks.uploads import create_check
 
     began = datetime.now(UTC)
     ids = []

@@ -1,4 +1,4 @@
-"""eppy 0.6.7's `IDF.save()` against `registry.domain.idf.model_text`, on the same model.
+"""eppy 0.6.7's `IDF.save()` against `registry.domain.checks.idf.model_text`, on the same model.
 
 The model is generated here: the registry's office box plus `SCHEDULES` year-long
 `Schedule:Compact` objects (one `Through:` per day, as exported by design tools), the
@@ -13,7 +13,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from registry.domain import idf
+from registry.domain.checks import idf
 
 SCHEDULES = 20
 OUR_REPEATS = 5

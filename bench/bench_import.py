@@ -18,10 +18,10 @@ from sqlmodel import Session, SQLModel
 
 import registry.models  # noqa: F401
 from registry.db import make_engine
-from registry.domain.credit_code import make_credit_code
+from registry.domain.buildings.credit_code import make_credit_code
 from registry.services import users as user_service
-from registry.services.import_commit import commit_import
-from registry.services.imports import preview_import
+from registry.services.imports.commit import commit_import
+from registry.services.imports.preview import preview_import
 
 ROWS = 100_000
 GOAL_S = 30.0

@@ -84,8 +84,8 @@ def _seed(url: str) -> str:
     from sqlmodel import Session
 
     from registry.db import make_engine
-    from registry.domain.building_types import BUILDING_TYPES
-    from registry.domain.districts import DISTRICTS
+    from registry.domain.buildings.districts import DISTRICTS
+    from registry.domain.buildings.types import BUILDING_TYPES
     from registry.migrate import upgrade
     from registry.services import users as user_service
 

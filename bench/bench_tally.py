@@ -32,9 +32,9 @@ from sqlmodel import Session, SQLModel
 
 import registry.models  # noqa: F401
 from registry.db import make_engine
-from registry.domain.building_types import BUILDING_TYPES
-from registry.domain.districts import DISTRICTS
-from registry.domain.targets import BuildingFact, RecordFact
+from registry.domain.buildings.districts import DISTRICTS
+from registry.domain.buildings.types import BUILDING_TYPES
+from registry.domain.tally.targets import BuildingFact, RecordFact
 from registry.models import Building, Certificate
 
 RECORDS = int(os.environ.get("BENCH_TALLY_RECORDS", "1000000"))
@@ -241,7 +241,7 @@ def load_postgres(url: str, buildings: list[tuple], certificates: list[tuple]
 
 def build_index(url: str) -> float:
     """Seconds to count every building into the tally index (what migration 0002 does)."""
-    from registry.services import tally_index
+    from registry.services.tally import index as tally_index
 
     engine = make_engine(url)
     started = time.perf_counter()
@@ -271,10 +271,10 @@ def _median_of(engine, run) -> tuple[float, list[float], object]:
 def time_tally(url: str) -> dict:
     """The dashboard's tally (figures + first 200 rows), the full one (every row, digest),
     the replay of every record it replaced, and one building's refresh after a change."""
-    from registry.domain.tally import compute_tally
-    from registry.services import tally as tally_service
-    from registry.services import tally_index
-    from registry.services.targets import target_specs
+    from registry.domain.tally.period import compute_tally
+    from registry.services.tally import index as tally_index
+    from registry.services.tally import tallies as tally_service
+    from registry.services.tally.targets import target_specs
 
     engine = make_engine(url)
     try:
@@ -312,8 +312,8 @@ def pdf_context(rows_wanted: int = APPENDIX_ROWS) -> dict:
     The generator's history is scaled until the year counts a few more records than wanted,
     then the appendix is cut to exactly that many (the summary is that history's).
     """
-    from registry.domain.tally import compute_tally
-    from registry.services.tally import context
+    from registry.domain.tally.period import compute_tally
+    from registry.services.tally.tallies import context
 
     records = rows_wanted
     for _ in range(3):

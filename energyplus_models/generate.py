@@ -3,7 +3,7 @@
 Run `python energyplus_models/generate.py` from the repository root (or anywhere).
 
 A development script, not app code. It builds the model with eppy through the registry's own
-helpers (`registry.domain.idf.parse_text` for an IDF bound to the engine's IDD,
+helpers (`registry.domain.checks.idf.parse_text` for an IDF bound to the engine's IDD,
 `model_text` to write it), so the output is the same bytes on every run: objects in IDD
 order, numbers rounded, no dates.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from registry.domain.idf import model_text, parse_text  # noqa: E402
+from registry.domain.checks.idf import model_text, parse_text  # noqa: E402
 
 DESCRIPTION = HERE / "office_small.md"
 OUTPUT = HERE / "office_small.idf"

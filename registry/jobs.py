@@ -136,7 +136,7 @@ if os.environ.get("REGISTRY_SKIP_CELERY_CONFIG") != "1":
                  reject_on_worker_lost=True)
 def run_check(self, check_id: int) -> str:
     """Run one check by id; safe to deliver twice (the row decides who runs it)."""
-    from registry.services.check_runner import execute_check
+    from registry.services.checks.runner import execute_check
 
     return execute_check(engine=engine(), config=current_config(), check_id=check_id,
                          worker=f"{self.request.hostname or 'worker'}:{os.getpid()}")
@@ -144,7 +144,7 @@ def run_check(self, check_id: int) -> str:
 
 @celery_app.task(name="registry.sweep_checks")
 def sweep_checks() -> int:
-    from registry.services.check_runner import recover_stale_checks
+    from registry.services.checks.runner import recover_stale_checks
 
     return recover_stale_checks(engine=engine(), config=current_config())
 
@@ -168,7 +168,7 @@ _stop = threading.Event()
 
 
 def _sweep_loop() -> None:
-    from registry.services.check_runner import recover_stale_checks
+    from registry.services.checks.runner import recover_stale_checks
 
     while not _stop.wait(SWEEP_INTERVAL_S if os.environ.get("REGISTRY_SWEEP_INTERVAL_S") is None
                          else float(os.environ["REGISTRY_SWEEP_INTERVAL_S"])):
@@ -189,9 +189,9 @@ def _on_worker_init(**_kwargs) -> None:
     """
     from sqlalchemy.orm import configure_mappers
 
-    from registry.domain import energyplus, results  # noqa: F401
-    from registry.domain.idf import parse_text
-    from registry.services import check_runner, checks  # noqa: F401
+    from registry.domain.checks import energyplus, results  # noqa: F401
+    from registry.domain.checks.idf import parse_text
+    from registry.services.checks import runner, uploads  # noqa: F401
 
     configure_mappers()
     parse_text("Version,25.2;")
@@ -205,7 +205,7 @@ def _on_worker_init(**_kwargs) -> None:
 @worker_ready.connect
 def _on_worker_ready(**_kwargs) -> None:
     """On start-up, re-enqueue what a dead worker left, then keep sweeping in the background."""
-    from registry.services.check_runner import recover_stale_checks
+    from registry.services.checks.runner import recover_stale_checks
 
     try:
         recover_stale_checks(engine=engine(), config=current_config(), on_startup=True)

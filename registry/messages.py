@@ -167,20 +167,20 @@ CORE_MESSAGES: dict[str, tuple[str, str]] = {
 # from idf_messages, not idf: that one imports eppy and numpy (~0.2 s), which a process
 # that only shows a message (the CLI, a web page) never needs.
 _DOMAIN_MESSAGE_MODULES = (
-    "registry.domain.credit_code",
-    "registry.domain.districts",
-    "registry.domain.normalise",
-    "registry.domain.import_rows",
-    "registry.services.imports",
-    "registry.services.verify",
-    "registry.domain.idf_messages",
-    "registry.domain.errfile",
-    "registry.domain.results",
-    "registry.domain.quotas",
-    "registry.domain.weather",
-    "registry.domain.targets",
-    "registry.services.check_messages",
-    "registry.cli.remote",
+    "registry.domain.buildings.credit_code",
+    "registry.domain.buildings.districts",
+    "registry.domain.imports.normalise",
+    "registry.domain.imports.rows",
+    "registry.services.imports.preview",
+    "registry.services.buildings.verify",
+    "registry.domain.checks.messages",
+    "registry.domain.checks.errfile",
+    "registry.domain.checks.results",
+    "registry.domain.quotas.verdict",
+    "registry.domain.checks.weather",
+    "registry.domain.tally.targets",
+    "registry.services.checks.messages",
+    "registry.cli.checks.remote",
 )
 
 _catalogue: dict[str, tuple[str, str]] | None = None

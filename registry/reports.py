@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from registry.config import PROJECT_ROOT
-from registry.domain.normalise import formula_safe
+from registry.domain.imports.normalise import formula_safe
 
 REPORTS_DIR = PROJECT_ROOT / "reports"
 
@@ -103,7 +103,7 @@ def tally_pdf(context: dict, charts: dict[str, str] | None = None,
               appendix_max_rows: int | None = APPENDIX_MAX_ROWS) -> bytes:
     """The annual tally in Chinese (or English): cover, tables, charts, appendix of records
     (the first `appendix_max_rows`), and every counted record as an attached CSV."""
-    from registry.services.tally import tables
+    from registry.services.tally.tallies import tables
 
     rows = context["rows"]
     printed = rows if appendix_max_rows is None else rows[:appendix_max_rows]
@@ -184,7 +184,7 @@ def tally_export(context: dict, fmt: str, table: str = "summary") -> bytes:
     """The tally as csv (one table), xlsx (every table), pdf or json bytes."""
     import json
 
-    from registry.services.tally import tables
+    from registry.services.tally.tallies import tables
 
     if fmt == "pdf":
         return tally_pdf(context)

@@ -26,11 +26,14 @@ import registry.models  # noqa: F401
 from registry import create_app
 from registry.config import Config
 from registry.db import make_engine
-from registry.domain.credit_code import make_credit_code
-from registry.services import buildings as building_service
-from registry.services import certificates as record_service
+from registry.domain.buildings.credit_code import make_credit_code
 from registry.services import users as user_service
+from registry.services.buildings import records as record_service
+from registry.services.buildings import registration as building_service
 
+ROOT = Path(__file__).resolve().parents[1]
+MODELS_DIR = ROOT / "energyplus_models"
+DATA_DIR = ROOT / "tests" / "data"
 ON_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get(
     "DATABASE_URL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from registry import charts, reports
-from registry.domain.tally import compute_tally
-from registry.domain.targets import BuildingFact, RecordFact
-from registry.services.tally import context as tally_context
-from registry.services.tally import tables
+from registry.domain.tally.period import compute_tally
+from registry.domain.tally.targets import BuildingFact, RecordFact
+from registry.services.tally.tallies import context as tally_context
+from registry.services.tally.tallies import tables
 from tests.conftest import require_service
 
 BUILDINGS = [

@@ -17,12 +17,12 @@ from registry.api.common import (
     register_schema,
     token_required,
 )
-from registry.domain import districts
+from registry.domain.buildings import districts
 from registry.errors import ValidationFailed
 from registry.extensions import get_session
 from registry.models import AuditEventPublic, BuildingBase, BuildingPublic, CertificatePublic
-from registry.services import buildings as building_service
 from registry.services.audit import building_history
+from registry.services.buildings import registration as building_service
 
 bp = Blueprint("api_buildings", __name__, url_prefix="/api/v1")
 

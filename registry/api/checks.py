@@ -14,13 +14,13 @@ from registry.api.common import (
     register_schema,
     token_required,
 )
-from registry.domain.check_states import MAX_WAIT_S
+from registry.domain.checks.states import MAX_WAIT_S
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.models import FINAL_STATES
-from registry.services import checks as check_service
-from registry.services.check_payload import check_payload
-from registry.services.weather import add_weather, list_weather
+from registry.services.checks import uploads as check_service
+from registry.services.checks.payload import check_payload
+from registry.services.checks.weather import add_weather, list_weather
 from registry.web.check_view import read_upload
 
 bp = Blueprint("api_checks", __name__, url_prefix="/api/v1")

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session
 from registry.models import User
-from registry.services.buildings import MAX_PAGE_SIZE
+from registry.services.buildings.registration import MAX_PAGE_SIZE
 from registry.services.users import user_for_token
 
 # Component schemas of the OpenAPI document, by name; API modules add theirs on import.

@@ -13,9 +13,9 @@ from registry.errors import ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.messages import render
 from registry.models import ImportBatchPublic
-from registry.services import exports
-from registry.services.import_commit import commit_import
-from registry.services.imports import preview_import, require_importer
+from registry.services.imports import exports
+from registry.services.imports.commit import commit_import
+from registry.services.imports.preview import preview_import, require_importer
 
 bp = Blueprint("api_imports", __name__, url_prefix="/api/v1")
 

@@ -16,8 +16,8 @@ from registry.api.common import (
 )
 from registry.extensions import get_session
 from registry.models import CertificateBase, CertificatePublic
-from registry.services import certificates as record_service
-from registry.services.buildings import get_building
+from registry.services.buildings import records as record_service
+from registry.services.buildings.registration import get_building
 
 bp = Blueprint("api_records", __name__, url_prefix="/api/v1")
 

@@ -10,7 +10,7 @@ from registry import reports
 from registry.api.common import documented, register_schema, token_required
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, message_locale
-from registry.services import tally as tally_service
+from registry.services.tally import tallies as tally_service
 
 bp = Blueprint("api_tally", __name__, url_prefix="/api/v1")
 

@@ -8,7 +8,7 @@ from registry.api.common import documented, register_schema
 from registry.extensions import get_session, message_locale
 from registry.messages import render
 from registry.qr import verify_url
-from registry.services.verify import verify_label
+from registry.services.buildings.verify import verify_label
 from registry.web.verify import RateLimited, check_rate
 
 bp = Blueprint("api_verify", __name__, url_prefix="/api/v1")

@@ -10,9 +10,9 @@ from registry.cli.common import open_session, resolve_actor
 from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
 from registry.messages import render
 from registry.models import ImportBatchPublic
-from registry.services import exports
-from registry.services.import_commit import commit_import
-from registry.services.imports import preview_import
+from registry.services.imports import exports
+from registry.services.imports.commit import commit_import
+from registry.services.imports.preview import preview_import
 
 
 def register(main: click.Group) -> None:

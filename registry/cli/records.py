@@ -8,12 +8,12 @@ import click
 
 from registry.cli.common import open_session, resolve_actor
 from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
-from registry.domain import districts
-from registry.domain.records import STATUSES, level_name
+from registry.domain.buildings import districts
+from registry.domain.buildings.records import STATUSES, level_name
 from registry.errors import ValidationFailed
 from registry.models import BuildingPublic, CertificatePublic
-from registry.services import buildings as building_service
-from registry.services import certificates as record_service
+from registry.services.buildings import records as record_service
+from registry.services.buildings import registration as building_service
 
 
 def register(main: click.Group) -> None:

@@ -12,7 +12,7 @@ from registry import reports
 from registry.cli.common import app, open_session
 from registry.cli.output import handles_errors, locale_option
 from registry.errors import ValidationFailed
-from registry.services import tally as tally_service
+from registry.services.tally import tallies as tally_service
 
 
 def register(main: click.Group) -> None:
@@ -26,7 +26,7 @@ def register(main: click.Group) -> None:
 @handles_errors
 def tally_index_command(check_only: bool) -> None:
     """Check or rebuild the tally index (after rows were loaded around the registry)."""
-    from registry.services import tally_index
+    from registry.services.tally import index as tally_index
 
     with open_session() as session:
         if check_only:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from registry.domain.check_states import ACTIVE_STATES, CHECK_STATES, FINAL_STATES  # noqa: F401
+from registry.domain.checks.states import ACTIVE_STATES, CHECK_STATES, FINAL_STATES  # noqa: F401
 from registry.models.core import utcnow
 
 

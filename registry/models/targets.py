@@ -28,9 +28,9 @@ class Target(SQLModel, table=True):
 
 class TallyEpisode(SQLModel, table=True):
     """A building holding a target without interruption: what the counting rules
-    (`registry.domain.targets.building_episodes`) give for its records at the latest data.
+    (`registry.domain.tally.targets.building_episodes`) give for its records at the latest data.
 
-    Kept in step with buildings and records by `registry.services.tally_index` in the same
+    Kept in step with buildings and records by `registry.services.tally.index` in the same
     transaction as every change, so a tally is a GROUP BY over these rows instead of a replay
     of a city's records. Nothing here decides what counts; it stores what the rules decided.
     """
@@ -52,7 +52,7 @@ class TallyEpisode(SQLModel, table=True):
     # date can leave this building's rows out with a plain column test, no join.
     horizon_on: date
 
-    # Covering indexes, in the order the tally reads them (registry.services.tally_index.sums):
+    # Covering indexes, in the order the tally reads them (registry.services.tally.index.sums):
     # groups stream out in index order with no sort, and no table row is visited.
     __table_args__ = (
         Index("ix_tally_episodes_groups", "target", "district_code", "building_type",

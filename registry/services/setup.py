@@ -16,9 +16,9 @@ from registry.services.users import create_user
 
 # Reference-data loaders, each `seed(session) -> str` (a line for the log); idempotent.
 SEEDERS = (
-    "registry.services.targets_seed",
-    "registry.services.quota_seed",
-    "registry.services.weather_seed",
+    "registry.services.tally.targets_seed",
+    "registry.services.quotas.seed",
+    "registry.services.checks.weather_seed",
 )
 
 

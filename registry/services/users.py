@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from registry.domain import districts as district_domain
+from registry.domain.buildings import districts as district_domain
 from registry.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.models import User, utcnow
 from registry.services.audit import record_event, snapshot

@@ -10,9 +10,9 @@ from registry.auth import actor_of
 from registry.errors import PermissionDenied, RegistryError, ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.services import audit, permissions
-from registry.services import buildings as building_service
-from registry.services.buildings import PAGE_SIZES, BuildingFilters
-from registry.services.quotas import latest_verdict_for_building
+from registry.services.buildings import registration as building_service
+from registry.services.buildings.registration import PAGE_SIZES, BuildingFilters
+from registry.services.quotas.verdicts import latest_verdict_for_building
 from registry.web import display, forms
 
 bp = Blueprint("buildings", __name__, url_prefix="/buildings")

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from registry.errors import ValidationFailed
 from registry.messages import render
 from registry.models import ACTIVE_STATES, Building, User, WeatherFile, utcnow
-from registry.services import checks as check_service
+from registry.services.checks import uploads as check_service
 
 STEPS = ("queued", "validating", "running", "reading", "done")
 
@@ -47,11 +47,11 @@ def check_context(session: Session, actor: User, check_id: int, locale: str) -> 
     warnings = [render(w["code"], w.get("params") or {}, locale) for w in check.warnings or []]
     verdict = None
     if check.status == "done":
-        from registry.services.quotas import verdict_for_check
+        from registry.services.quotas.verdicts import verdict_for_check
 
         verdict = verdict_for_check(session=session, check_id=check.id, locale=locale)
     step = STEPS.index(check.status) if check.status in STEPS else None
-    from registry.check_charts import check_charts  # matplotlib: loaded on first use only
+    from registry.services.checks.charts import check_charts  # matplotlib: loaded on first use only
 
     return {
         "check": check, "building": building, "weather": weather, "result": result,

@@ -16,18 +16,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from registry import check_report
 from registry.auth import actor_of
-from registry.domain.energy_names import end_use_name, fuel_name
+from registry.domain.checks.names import end_use_name, fuel_name
 from registry.domain.source_status import source_status_name
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.messages import render
 from registry.models import ACTIVE_STATES, Building, CheckResult, WeatherFile
-from registry.services import checks as check_service
 from registry.services import permissions
-from registry.services.buildings import get_building
-from registry.services.check_messages import STATE_NAMES
+from registry.services.buildings.registration import get_building
+from registry.services.checks import report as check_report
+from registry.services.checks import uploads as check_service
+from registry.services.checks.messages import STATE_NAMES
 from registry.web.check_view import check_context, read_upload
 from registry.web.forms import field_errors
 

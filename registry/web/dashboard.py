@@ -8,11 +8,11 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import login_required
 
 from registry import reports
-from registry.domain.building_types import BUILDING_TYPES, type_name
-from registry.domain.districts import DISTRICTS
+from registry.domain.buildings.districts import DISTRICTS
+from registry.domain.buildings.types import BUILDING_TYPES, type_name
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, message_locale
-from registry.services import tally as tally_service
+from registry.services.tally import tallies as tally_service
 from registry.web.forms import field_errors
 
 bp = Blueprint("dashboard", __name__)

@@ -15,8 +15,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from registry.domain import building_types, districts
-from registry.domain import records as record_rules
+from registry.domain.buildings import districts
+from registry.domain.buildings import records as record_rules
+from registry.domain.buildings import types as building_types
 from registry.extensions import message_locale
 from registry.messages import catalogue, render
 

@@ -11,8 +11,9 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from registry.domain import building_types, districts
-from registry.domain import records as record_rules
+from registry.domain.buildings import districts
+from registry.domain.buildings import records as record_rules
+from registry.domain.buildings import types as building_types
 from registry.errors import RegistryError
 from registry.services.permissions import ROLE_NAMES, ROLES
 from registry.web import display

@@ -23,12 +23,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from registry.auth import actor_of
-from registry.domain.import_headers import EXTRA_FIELDS, FIELDS, IGNORE
+from registry.domain.imports.headers import EXTRA_FIELDS, FIELDS, IGNORE
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session
-from registry.services import exports
-from registry.services.import_commit import commit_import
-from registry.services.imports import preview_import, require_importer, save_mapping
+from registry.services.imports import exports
+from registry.services.imports.commit import commit_import
+from registry.services.imports.preview import preview_import, require_importer, save_mapping
 from registry.web import display
 from registry.web.buildings import _filters as list_filters
 

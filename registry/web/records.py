@@ -15,9 +15,9 @@ from flask_login import current_user
 from registry.auth import actor_of
 from registry.errors import Conflict, PermissionDenied, RegistryError, ValidationFailed
 from registry.extensions import get_session
-from registry.services import buildings as building_service
-from registry.services import certificates as record_service
 from registry.services import permissions
+from registry.services.buildings import records as record_service
+from registry.services.buildings import registration as building_service
 from registry.web import display, forms
 
 bp = Blueprint("records", __name__)

@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.auth import actor_of
-from registry.domain.quotas import STATUSES
+from registry.domain.quotas.verdict import STATUSES
 from registry.errors import PermissionDenied, RegistryError, ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.messages import render
 from registry.services import permissions
-from registry.services import quotas as quota_service
-from registry.services import targets as target_service
-from registry.services.weather import add_weather, list_weather
+from registry.services.checks.weather import add_weather, list_weather
+from registry.services.quotas import verdicts as quota_service
+from registry.services.tally import targets as target_service
 from registry.web.forms import field_errors
 
 bp = Blueprint("reference", __name__, url_prefix="/admin")

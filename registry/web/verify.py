@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, render_template, request
 from registry.errors import NotFound, RegistryError
 from registry.extensions import get_session
 from registry.qr import qr_svg
-from registry.services.verify import RateLimiter, clean_label, verify_label
+from registry.services.buildings.verify import RateLimiter, clean_label, verify_label
 from registry.web import display
 
 # The name "verify" is on the login guard's list of public blueprints.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from registry.messages import render
-from registry.services import buildings as building_service
+from registry.services.buildings import registration as building_service
 from tests.conftest import building_data
 
 

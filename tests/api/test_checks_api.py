@@ -14,9 +14,9 @@ from werkzeug.test import encode_multipart
 
 from registry.messages import render
 from registry.models import Check
-from registry.services import weather_seed
+from registry.services.checks import weather_seed
 from tests.conftest import waiting_slots_taken
-from tests.test_check_report import IDF_SHA
+from tests.services.checks.test_report import IDF_SHA
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from registry.domain.credit_code import make_credit_code
+from registry.domain.buildings.credit_code import make_credit_code
 
 CODE = make_credit_code("91370200MA3C0001X")
 

@@ -9,7 +9,7 @@ import pytest
 from registry.errors import Conflict
 from registry.messages import render
 from registry.models import User
-from registry.services import certificates as record_service
+from registry.services.buildings import records as record_service
 from tests.conftest import building_data
 
 LABEL = {"kind": "green_label", "level": "2", "stage": "evaluation", "issued_on": "2021-06-01"}

@@ -26,11 +26,12 @@ from registry.models import (
     ImportBatch,
     WeatherFile,
 )
-from registry.services import weather as weather_service
-from registry.services.check_runner import execute_check
+from registry.services.checks import weather as weather_service
+from registry.services.checks.runner import execute_check
+from tests.conftest import DATA_DIR
 from tests.security.conftest import build_world, new_app
 
-BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
+BAD = DATA_DIR / "bad"
 LANGS = ("zh", "en")
 
 

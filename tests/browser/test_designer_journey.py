@@ -21,9 +21,10 @@ from sqlmodel import Session, SQLModel, select
 
 from registry import create_app
 from registry.db import make_engine
-from registry.domain.credit_code import make_credit_code
+from registry.domain.buildings.credit_code import make_credit_code
 from registry.models import Check, CheckResult
-from registry.services import quota_seed, weather_seed
+from registry.services.checks import weather_seed
+from registry.services.quotas import seed as quota_seed
 from registry.services.users import create_user
 from tests.conftest import make_config, serve
 from tests.jobs.conftest import start_worker, stop_worker

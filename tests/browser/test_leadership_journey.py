@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel
 
 from registry import create_app
 from registry.db import make_engine
-from registry.services import certificates as record_service
+from registry.services.buildings import records as record_service
 from registry.services.users import create_user
 from tests.browser.conftest import new_page
 from tests.conftest import make_config, serve

@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel
 
 from registry import create_app
 from registry.db import make_engine
-from registry.domain.credit_code import make_credit_code
+from registry.domain.buildings.credit_code import make_credit_code
 from registry.services.users import create_user
 from tests.conftest import make_config, serve
 

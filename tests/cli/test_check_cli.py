@@ -6,16 +6,16 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session
 
 from registry.messages import render
-from registry.services import weather_seed
+from registry.services.checks import weather_seed
 from tests.cli.conftest import failed_by_a_worker, model_file
+from tests.conftest import MODELS_DIR
 
-MODELS = Path(__file__).resolve().parents[2] / "energyplus_models"
+MODELS = MODELS_DIR
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_check_command_loads_neither_the_web_app_nor_eppy():
         "import sys\n"
         "from registry.cli import main\n"
         "main.get_command(None, 'check')\n"
-        "from registry.services.check_payload import preload_payload\n"
+        "from registry.services.checks.payload import preload_payload\n"
         "preload_payload()\n"
         "print(sorted(m for m in ('flask', 'eppy', 'numpy', 'alembic', 'registry.cli.admin',"
         " 'registry.cli.imports', 'registry.cli.tally') if m in sys.modules))\n"

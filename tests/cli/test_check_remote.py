@@ -12,20 +12,19 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session
 
-from registry.cli.remote import MESSAGES
+from registry.cli.checks.remote import MESSAGES
 from registry.messages import render
 from registry.models import Check
-from registry.services import weather_seed
+from registry.services.checks import weather_seed
 from registry.services.users import issue_api_token
 from tests.cli.conftest import failed_by_a_worker, model_file
-from tests.conftest import serve, waiting_slots_taken
+from tests.conftest import MODELS_DIR, serve, waiting_slots_taken
 
-MODELS = Path(__file__).resolve().parents[2] / "energyplus_models"
+MODELS = MODELS_DIR
 
 
 @pytest.fixture
@@ -187,7 +186,7 @@ def test_an_answer_that_is_not_the_registrys_is_said_so(cli, tmp_path):
 
 
 def test_epw_is_added_over_the_api_and_used(cli, app, remote, tmp_path):
-    from registry.services.weather_seed import qingdao_epw_bytes
+    from registry.services.checks.weather_seed import qingdao_epw_bytes
 
     epw = model_file(tmp_path, qingdao_epw_bytes(), "qingdao.epw")
     model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
@@ -203,7 +202,7 @@ def test_check_over_the_api_imports_no_database_code():
         "import sys\n"
         "from registry.cli import main\n"
         "main.get_command(None, 'check')\n"
-        "import registry.cli.remote\n"
+        "import registry.cli.checks.remote\n"
         "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'flask', 'eppy',"
         " 'registry.models', 'registry.services') if m in sys.modules))\n"
     )

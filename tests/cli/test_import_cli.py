@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from registry.domain.credit_code import make_credit_code
+from registry.domain.buildings.credit_code import make_credit_code
 
 CODE = make_credit_code("91370200MA3C0001X")
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from registry.messages import render
-from registry.services import certificates as record_service
+from registry.services.buildings import records as record_service
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-from registry.domain.quotas import STATUSES as QUOTA_STATUSES
+from registry.domain.quotas.verdict import STATUSES as QUOTA_STATUSES
 from registry.domain.source_status import SOURCE_STATUS_NAMES, source_status_name
 
 

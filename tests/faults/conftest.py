@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 from registry.db import make_engine
 from registry.migrate import upgrade
 from registry.models import Check
-from registry.services import checks as check_service
-from registry.services import weather_seed
+from registry.services.checks import uploads as check_service
+from registry.services.checks import weather_seed
 from tests.conftest import ON_CI, PG_ADMIN_URL, make_config, postgres_available, require_service
 
 ROOT = Path(__file__).resolve().parents[2]

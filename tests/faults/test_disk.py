@@ -7,7 +7,7 @@ import tempfile
 import pytest
 
 from registry.messages import render
-from registry.services.check_runner import execute_check
+from registry.services.checks.runner import execute_check
 from tests.faults.conftest import office_variant
 
 pytestmark = [pytest.mark.energyplus, pytest.mark.slow]

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from registry.messages import render
-from registry.services.check_runner import execute_check
+from registry.services.checks.runner import execute_check
 from tests.faults.conftest import OFFICE, Registry, office_variant, process_gone
 
 pytestmark = [pytest.mark.energyplus, pytest.mark.slow]

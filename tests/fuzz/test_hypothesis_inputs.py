@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry.domain import idf, import_files, weather
-from registry.domain.idf_precheck import Precheck, PrecheckRejected, precheck_idf
-from registry.domain.import_headers import HEADER_ALIASES, IGNORE
-from registry.domain.import_rows import RowResult, validate_row
+from registry.domain.checks import idf, weather
+from registry.domain.checks.precheck import Precheck, PrecheckRejected, precheck_idf
+from registry.domain.imports import files as import_files
+from registry.domain.imports.headers import HEADER_ALIASES, IGNORE
+from registry.domain.imports.rows import RowResult, validate_row
 from registry.messages import catalogue
+from tests.conftest import MODELS_DIR
 
-MODEL = Path(__file__).resolve().parents[2] / "energyplus_models" / "office_box.idf"
+MODEL = MODELS_DIR / "office_box.idf"
 FAST = settings(max_examples=200, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 SLOW = settings(max_examples=40, deadline=None, database=None,

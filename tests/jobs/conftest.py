@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from registry.db import make_engine
 from registry.migrate import upgrade
 from registry.models import Check
-from registry.services import weather_seed
+from registry.services.checks import weather_seed
 from tests.conftest import REDIS_URL, make_config, redis_available, require_service
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from registry.models import CheckEndUse, CheckResult
-from registry.services import checks as check_service
+from registry.services.checks import uploads as check_service
 from tests.jobs.conftest import sample_model, wait_for
 
 pytestmark = [pytest.mark.energyplus, pytest.mark.slow]

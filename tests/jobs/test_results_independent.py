@@ -3,7 +3,7 @@
 The check runs through `execute_check` (validate, prepare, run, read, store) on a SQLite
 registry. The test records the prepared model and weather file the worker passed to the
 engine, runs the `energyplus` CLI on them itself in a folder of its own, and reads that
-run's `eplusout.sql` with its own SQL, never with `registry.domain.results`.
+run's `eplusout.sql` with its own SQL, never with `registry.domain.checks.results`.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import pytest
 from sqlmodel import Session, select
 
 from registry.db import make_engine
-from registry.domain import energyplus
+from registry.domain.checks import energyplus
 from registry.models import Check, CheckEndUse, CheckResult
-from registry.services import checks as check_service
-from registry.services import weather_seed
-from registry.services.check_runner import execute_check
+from registry.services.checks import uploads as check_service
+from registry.services.checks import weather_seed
+from registry.services.checks.runner import execute_check
 from tests.conftest import make_config
 from tests.jobs.conftest import sample_model
 

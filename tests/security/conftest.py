@@ -19,11 +19,13 @@ from sqlmodel import Session, SQLModel
 from registry import create_app
 from registry.db import make_engine
 from registry.models import User
-from registry.services import buildings as building_service
-from registry.services import certificates as record_service
-from registry.services import checks as check_service
-from registry.services import quota_seed, targets_seed, weather_seed
 from registry.services import users as user_service
+from registry.services.buildings import records as record_service
+from registry.services.buildings import registration as building_service
+from registry.services.checks import uploads as check_service
+from registry.services.checks import weather_seed
+from registry.services.quotas import seed as quota_seed
+from registry.services.tally import targets_seed
 from tests.conftest import building_data, make_config
 from tests.web.conftest import compiled_translations  # noqa: F401  (autouse fixture)
 

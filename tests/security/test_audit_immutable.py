@@ -20,7 +20,7 @@ REGISTRY = Path(__file__).resolve().parents[2] / "registry"
 SOURCES = sorted(p for p in REGISTRY.rglob("*.py") if "migrations" not in p.parts)
 # The modules that may create audit events: the service every other one calls, and the bulk
 # import's multi-row INSERT of the same rows.
-WRITERS = {"services/audit.py", "services/import_commit.py"}
+WRITERS = {"services/audit.py", "services/imports/commit.py"}
 
 
 def _relative(path: Path) -> str:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from registry.domain.credit_code import make_credit_code
+from registry.domain.buildings.credit_code import make_credit_code
 from tests.conftest import building_data
 from tests.web.conftest import field_error, input_value, text_of
 

@@ -15,10 +15,11 @@ import pytest
 from sqlmodel import select
 
 from registry.models import Check
-from tests.test_check_report import IDF_SHA, add_done_check, add_weather
+from tests.conftest import MODELS_DIR
+from tests.services.checks.test_report import IDF_SHA, add_done_check, add_weather
 from tests.web.conftest import text_of
 
-MODELS = Path(__file__).resolve().parents[2] / "energyplus_models"
+MODELS = MODELS_DIR
 OFFICE_BOX = (MODELS / "office_box.idf").read_bytes()
 
 
@@ -266,7 +267,7 @@ def test_a_failed_check_shows_why_and_stops_refreshing(app_session, as_user, peo
 
 def test_a_done_check_shows_eui_traceability_verdict_and_report_link(
         app_session, as_user, people, building, weather):
-    from registry.services import quota_seed
+    from registry.services.quotas import seed as quota_seed
 
     quota_seed.seed(app_session)
     check = add_done_check(app_session, building, people.designer, weather)
@@ -295,7 +296,7 @@ def test_a_done_check_shows_eui_traceability_verdict_and_report_link(
 
 
 def test_the_report_download(app_session, as_user, people, building, weather):
-    from registry.services import quota_seed
+    from registry.services.quotas import seed as quota_seed
 
     quota_seed.seed(app_session)
     check = add_done_check(app_session, building, people.designer, weather)

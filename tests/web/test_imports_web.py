@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlmodel import func, select
 
-from registry.domain.credit_code import make_credit_code
+from registry.domain.buildings.credit_code import make_credit_code
 from registry.models import Building, ImportMapping
 from tests.web.conftest import text_of
 

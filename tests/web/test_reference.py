@@ -9,7 +9,8 @@ import pytest
 from sqlmodel import Session, select
 
 from registry.models import AuditEvent, QuotaRow, Target, WeatherFile
-from registry.services import quota_seed, targets_seed
+from registry.services.quotas import seed as quota_seed
+from registry.services.tally import targets_seed
 from tests.web.conftest import field_error, text_of
 
 
@@ -104,7 +105,7 @@ def test_weather_upload_validates_the_file(admin_client, app_session, tmp_path):
     assert bad.status_code == 422
     assert "LOCATION" in text_of(bad)
 
-    from registry.services.weather_seed import qingdao_epw_bytes
+    from registry.services.checks.weather_seed import qingdao_epw_bytes
 
     good = _upload(admin_client, qingdao_epw_bytes(), "qd.epw", "test")
     assert good.status_code == 302
@@ -114,7 +115,7 @@ def test_weather_upload_validates_the_file(admin_client, app_session, tmp_path):
 
 
 def test_a_measured_qingdao_file_becomes_the_default(admin_client, app_session, app):
-    from registry.services.weather_seed import qingdao_epw_bytes, seed
+    from registry.services.checks.weather_seed import qingdao_epw_bytes, seed
 
     with Session(app.extensions["registry.engine"]) as session:
         seed(session)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from registry.services import certificates as record_service
+from registry.services.buildings import records as record_service
 from tests.web.conftest import text_of
 
 

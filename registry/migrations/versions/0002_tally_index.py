@@ -57,7 +57,7 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
     # Count what is already stored, so the index agrees with the records from the start.
-    from registry.services.tally_index import rebuild
+    from registry.services.tally.index import rebuild
 
     rebuild(op.get_bind())
 

@@ -1,0 +1,216 @@
+"""Parse and check a building's fields from any interface (form, API, CLI, import)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from registry.domain.buildings import credit_code, districts
+from registry.domain.buildings.types import BUILDING_TYPES, HEATING_TYPES, HVAC_CLASSES, SUB_TYPES
+from registry.domain.imports.normalise import clean_text
+
+# Control characters (NUL cannot even be stored in PostgreSQL) and the bidirectional
+# overrides that make a name display as something else ("大厦\u202eexe.txt").
+UNSAFE_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+# The largest single building we accept: anything bigger is almost surely a unit slip
+# (an area given in 万平方米 typed as m², or an extra zero).
+MAX_FLOOR_AREA_M2 = 10_000_000
+
+Problems = dict[str, tuple[str, dict]]
+
+TEXT_LIMITS = {
+    "name": 200,
+    "address": 300,
+    "owner_name": 200,
+    "design_unit": 200,
+    "land_parcel_id": 64,
+}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def parse_number(value: Any) -> float:
+    """A float from a number or a string with thousands separators; ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    try:
+        if isinstance(value, int | float):
+            number = float(value)
+        else:
+            text = str(value).strip().replace(",", "").replace("，", "").replace(" ", "")
+            number = float(text)
+    except OverflowError:  # an int beyond float's range, e.g. 10**400 from JSON
+        raise ValueError(value) from None
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError(value)
+    return number
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "y", "on", "是", "√"}:
+        return True
+    if text in {"0", "false", "no", "n", "off", "否", "×", ""}:
+        return False
+    raise ValueError(value)
+
+
+def parse_building(
+    raw: Mapping[str, Any], *, today: date, partial: bool = False
+) -> tuple[dict[str, Any], Problems]:
+    """Typed building fields and every problem found, by field.
+
+    With ``partial=True`` (an update) only the fields present are checked.
+    """
+    fields: dict[str, Any] = {}
+    problems: Problems = {}
+
+    def present(key: str) -> bool:
+        return key in raw if partial else True
+
+    def text(key: str, *, required: bool) -> None:
+        if not present(key):
+            return
+        value = raw.get(key)
+        if _blank(value):
+            if required:
+                problems[key] = ("field.required", {})
+            else:
+                fields[key] = None if key == "land_parcel_id" else ""
+            return
+        value = clean_text(value)
+        if UNSAFE_CHARACTERS.search(value):
+            problems[key] = ("field.control_characters", {})
+            return
+        if len(value) > TEXT_LIMITS[key]:
+            problems[key] = ("field.too_long", {"max": TEXT_LIMITS[key]})
+            return
+        fields[key] = value
+
+    text("name", required=True)
+    text("address", required=False)
+    text("owner_name", required=False)
+    text("design_unit", required=False)
+    text("land_parcel_id", required=False)
+
+    if present("district_code"):
+        value = raw.get("district_code")
+        if _blank(value):
+            problems["district_code"] = ("field.required", {})
+        else:
+            try:
+                fields["district_code"] = districts.normalise_district(str(value)).code
+            except districts.UnknownDistrict:
+                problems["district_code"] = ("district.unknown", {"value": str(value)})
+
+    building_type = raw.get("building_type")
+    if present("building_type"):
+        if _blank(building_type):
+            problems["building_type"] = ("field.required", {})
+        elif building_type not in BUILDING_TYPES:
+            problems["building_type"] = ("building.type_unknown", {"value": str(building_type)})
+        else:
+            fields["building_type"] = building_type
+
+    if present("sub_type"):
+        sub_type = raw.get("sub_type")
+        if _blank(sub_type):
+            fields["sub_type"] = None
+        elif building_type in BUILDING_TYPES and sub_type not in SUB_TYPES.get(building_type, {}):
+            problems["sub_type"] = ("building.sub_type_unknown", {"value": str(sub_type)})
+        else:
+            fields["sub_type"] = sub_type
+
+    for key, choices in (("hvac_class", HVAC_CLASSES), ("heating_type", HEATING_TYPES)):
+        if present(key):
+            value = raw.get(key)
+            if _blank(value):
+                fields[key] = None
+            elif value not in choices:
+                problems[key] = ("field.choice_unknown", {"value": str(value)})
+            else:
+                fields[key] = value
+
+    if present("floor_area_m2"):
+        value = raw.get("floor_area_m2")
+        if _blank(value):
+            problems["floor_area_m2"] = ("field.required", {})
+        else:
+            try:
+                area = parse_number(value)
+            except ValueError:
+                problems["floor_area_m2"] = ("area.not_a_number", {"value": str(value)})
+            else:
+                if area <= 0:
+                    problems["floor_area_m2"] = ("area.not_positive", {})
+                elif area > MAX_FLOOR_AREA_M2:
+                    problems["floor_area_m2"] = ("area.too_large", {"max": MAX_FLOOR_AREA_M2})
+                else:
+                    fields["floor_area_m2"] = round(area, 2)
+
+    _optional_number(raw, fields, problems, "storeys", present, integer=True, low=1, high=300)
+    _optional_number(
+        raw, fields, problems, "completion_year", present, integer=True, low=1900,
+        high=today.year + 10,
+    )
+    _optional_number(raw, fields, problems, "assembly_rate_pct", present, low=0, high=100)
+    _optional_number(raw, fields, problems, "latitude", present, low=35.0, high=37.5)
+    _optional_number(raw, fields, problems, "longitude", present, low=119.0, high=121.5)
+    _optional_number(raw, fields, problems, "annual_use_hours", present, low=1, high=8760)
+    _optional_number(raw, fields, problems, "area_per_person_m2", present, low=0.1, high=10000)
+
+    for key, default in (("is_new_build", True), ("prefabricated", False)):
+        if present(key):
+            value = raw.get(key)
+            if _blank(value):
+                fields[key] = default if not partial else False
+                continue
+            try:
+                fields[key] = parse_bool(value)
+            except ValueError:
+                problems[key] = ("field.not_boolean", {"value": str(value)})
+
+    if present("owner_credit_code"):
+        value = raw.get("owner_credit_code")
+        if _blank(value):
+            fields["owner_credit_code"] = None
+        else:
+            try:
+                fields["owner_credit_code"] = credit_code.validate_credit_code(str(value))
+            except credit_code.InvalidCreditCode as exc:
+                problems["owner_credit_code"] = (f"credit_code.{exc.code}", dict(exc.params))
+
+    if fields.get("prefabricated") is False and fields.get("assembly_rate_pct"):
+        problems.setdefault("assembly_rate_pct", ("building.assembly_rate_without_prefab", {}))
+    if (fields.get("latitude") is None) != (fields.get("longitude") is None) and not partial:
+        problems.setdefault("longitude", ("building.coordinates_pair", {}))
+    return fields, problems
+
+
+def _optional_number(raw, fields, problems, key, present, *, low, high, integer=False):
+    if not present(key):
+        return
+    value = raw.get(key)
+    if _blank(value):
+        fields[key] = None
+        return
+    try:
+        number = parse_number(value)
+    except ValueError:
+        problems[key] = ("field.not_a_number", {"value": str(value)})
+        return
+    if integer and number != int(number):
+        problems[key] = ("field.not_an_integer", {"value": str(value)})
+        return
+    if not low <= number <= high:
+        problems[key] = ("field.out_of_range", {"low": low, "high": high})
+        return
+    fields[key] = int(number) if integer else number

@@ -1,0 +1,388 @@
+"""Bulk import: each row checked into an `ImportRow` (headers are `import_headers`' job).
+
+Rows are dicts of raw cells keyed by header; nothing here reads files. Rows are read
+with the `normalise` parsers and checked by the forms' own rules (`parse_building`,
+`record_problems`); every problem in a row is reported at once. Decisions:
+
+- One row is one building and at most one record, whose kind follows from the filled
+  column: star level -> green label, energy level -> energy, retrofit type -> retrofit.
+  A row filling two of them is refused (split it into two rows).
+- 竣工日期 on a retrofit row is the retrofit's completion; on any other row it is the
+  building's, and only its year is kept. 开工日期 starts a retrofit; elsewhere ignored.
+- A 是/否 cell under an energy-level header naming a level (超低能耗) takes that level.
+- Where two columns map to one field, the first non-blank cell in header order wins.
+- 合计/总计/小计 rows are skipped as ``total``, blank rows as ``empty``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from registry.domain.buildings import credit_code, districts
+from registry.domain.buildings.fields import MAX_FLOOR_AREA_M2, parse_building
+from registry.domain.buildings.records import (
+    ENERGY,
+    GREEN_LABEL,
+    KIND_NAMES,
+    RETROFIT,
+    RecordInput,
+    record_problems,
+)
+from registry.domain.imports import normalise
+from registry.domain.imports.headers import (  # noqa: F401  (re-exported for callers)
+    FIELDS,
+    HEADER_ALIASES,
+    IGNORE,
+    combine_header_rows,
+    map_headers,
+    normalise_header,
+    parse_building_type,
+)
+from registry.domain.imports.messages import MESSAGES  # noqa: E402,F401  (merged by registry.messages)
+from registry.domain.imports.normalise import NormaliseError, clean_text, is_blank
+
+# -- cell values -----------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    """Cell text; a whole number Excel stored as 20210001.0 reads as '20210001'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean_text(value)
+
+
+def _year(value: Any) -> int:
+    text = re.sub(r"\s+", "", normalise.half_width(_text(value))).removesuffix("年")
+    if isinstance(value, date) or not re.fullmatch(r"\d{4}", text):
+        try:
+            return normalise.parse_date(value).year
+        except NormaliseError:
+            raise NormaliseError("import.year_unreadable", {"value": _text(value)}) from None
+    return int(text)
+
+
+def _flag(words: tuple[set[str], set[str]], code: str | None = None):
+    """A yes/no reader that also knows the column's own words (新建/既有, 装配式/现浇)."""
+
+    def read(value: Any) -> bool:
+        key = re.sub(r"\s+", "", normalise.half_width(value)).lower()
+        if key in words[0] or key in words[1]:
+            return key in words[0]
+        try:
+            return normalise.parse_yes_no(value)
+        except NormaliseError as error:
+            raise NormaliseError(code or error.code, {"value": _text(value)}) from None
+
+    return read
+
+
+_new_or_existing = _flag(
+    ({"新建", "新建建筑", "新建项目", "new", "newbuild"}, {"既有", "既有建筑", "已有", "existing"}),
+    "import.new_or_existing_unknown",
+)
+_prefabricated = _flag(({"装配式", "装配式建筑"}, {"非装配式", "非装配式建筑", "现浇"}))
+_LEVEL_IN_HEADER = {"近零": "nearly_zero", "超低": "ultra_low", "零能耗": "zero"}
+
+
+def _energy_level(value: Any, header: Any) -> str | None:
+    """The level; a 是/否 cell under a header naming a level (超低能耗: 是) takes the header's."""
+    try:
+        return normalise.parse_energy_level(value)
+    except NormaliseError as error:
+        key = normalise_header(header)
+        named = next((lvl for word, lvl in _LEVEL_IN_HEADER.items() if word in key), None)
+        try:
+            yes = normalise.parse_yes_no(value)
+        except NormaliseError:
+            raise error from None
+        if named is None:
+            raise error from None
+        return named if yes else None
+
+
+def _credit_code(value: Any) -> str:
+    if isinstance(value, float):  # 18 digits do not survive a double: the tail is gone
+        raise NormaliseError("import.credit_code_as_number", {"value": _text(value)})
+    try:
+        return credit_code.validate_credit_code(_text(value))
+    except credit_code.InvalidCreditCode as error:
+        raise NormaliseError(error.message_code, error.params) from None
+
+
+def _district(value: Any) -> str:
+    try:
+        return districts.normalise_district(_text(value)).code
+    except districts.UnknownDistrict as error:
+        raise NormaliseError(error.hint, error.params) from None
+
+
+def _area_10k(value: Any) -> float:
+    return normalise.parse_area_m2(value, unit="10k_m2")
+
+
+_PARSERS = {
+    # A label number is a code: ＱＤ-２０２１ is QD-2021, or duplicates would slip through.
+    "label_number": lambda value: normalise.half_width(_text(value)).strip(),
+    "district_code": _district,
+    "building_type": parse_building_type,
+    "owner_credit_code": _credit_code,
+    "storeys": lambda value: normalise.parse_number(re.sub(r"层$", "", _text(value))),
+    "is_new_build": _new_or_existing,
+    "completion_year": _year,
+    "prefabricated": _prefabricated,
+    "assembly_rate_pct": normalise.parse_percent,
+    "star_level": normalise.parse_star_level,
+    "stage": normalise.parse_stage,
+    "retrofit_kind": normalise.parse_retrofit_kind,
+    **dict.fromkeys(("floor_area_m2", "counted_area_m2"), normalise.parse_area_m2),
+    **dict.fromkeys(("floor_area_10k_m2", "counted_area_10k_m2"), _area_10k),
+    **dict.fromkeys(("latitude", "longitude"), normalise.parse_number),
+    **dict.fromkeys(
+        ("issued_on", "started_on", "completed_on", "start_date", "completion_date"),
+        normalise.parse_date,
+    ),
+}
+
+
+def _remembered(parse):
+    """`parse` with its results remembered: a sheet repeats its districts, types, levels,
+    dates and credit codes thousands of times. Refusals are not remembered (they raise)."""
+    remembered = functools.lru_cache(maxsize=4096, typed=True)(parse)
+
+    def read(value):
+        try:
+            return remembered(value)
+        except TypeError:  # an unhashable cell
+            return parse(value)
+
+    return read
+
+
+_PARSERS = {name: _remembered(parse) for name, parse in _PARSERS.items()}
+_LEVEL_FIELDS = {"star_level": GREEN_LABEL, "energy_level": ENERGY, "retrofit_kind": RETROFIT}
+_TARGET = {
+    "floor_area_10k_m2": "floor_area_m2",
+    "counted_area_10k_m2": "counted_area_m2",
+    "start_date": "started_on",
+    **dict.fromkeys(_LEVEL_FIELDS, "level"),
+}
+_RECORD_ONLY = tuple(
+    "stage label_number issued_on started_on completed_on counted_area_m2 "
+    "counted_area_10k_m2".split()
+)
+_TOTAL_WORDS = {"合计", "总计", "小计", "total", "sum"}
+# Green labels began in 2008; a record dated before 2000 is a misread cell, not history.
+EARLIEST_RECORD_DATE = date(2000, 1, 1)
+
+
+# -- rows ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem: the row, the field (an `ImportRow` field), a message code and params."""
+
+    row_number: int
+    field: str
+    code: str
+    params: dict = field(default_factory=dict)
+    column: Any = None  # the header the value came from, when there was one
+
+
+BUILDING_FIELDS = tuple(
+    "name district_code building_type floor_area_m2 address owner_name owner_credit_code "
+    "design_unit land_parcel_id storeys is_new_build completion_year prefabricated "
+    "assembly_rate_pct latitude longitude".split()
+)
+RECORD_FIELDS = tuple(f.name for f in fields(RecordInput))
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """A row that passed every check: the building's fields and, optionally, one record."""
+
+    row_number: int
+    name: str
+    district_code: str
+    building_type: str
+    floor_area_m2: float
+    address: str = ""
+    owner_name: str = ""
+    owner_credit_code: str | None = None
+    design_unit: str = ""
+    land_parcel_id: str | None = None
+    storeys: int | None = None
+    is_new_build: bool = True
+    completion_year: int | None = None
+    prefabricated: bool = False
+    assembly_rate_pct: float | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    kind: str | None = None  # green_label | energy | retrofit | None (building only)
+    level: str | None = None
+    stage: str | None = None
+    label_number: str | None = None
+    issued_on: date | None = None
+    started_on: date | None = None
+    completed_on: date | None = None
+    counted_area_m2: float | None = None  # None: the service counts the floor area
+
+    def building_data(self) -> dict[str, Any]:
+        """The building's fields, as `register_building(data=…)` takes them."""
+        return {name: getattr(self, name) for name in BUILDING_FIELDS}
+
+    def record_data(self) -> dict[str, Any] | None:
+        """The record's fields, as `add_record(data=…)` takes them; None without a record."""
+        return {name: getattr(self, name) for name in RECORD_FIELDS} if self.kind else None
+
+
+@dataclass(frozen=True)
+class RowResult:
+    row_number: int
+    outcome: str  # ok | invalid | empty | total
+    row: ImportRow | None = None
+    problems: tuple[RowProblem, ...] = ()
+
+
+def validate_row(
+    raw: Mapping[Any, Any],
+    mapping: Mapping[Any, str],
+    row_number: int,
+    *,
+    today: date,
+    defaults: Mapping[str, Any] | None = None,
+) -> RowResult:
+    """Read and check one row: the normalised `ImportRow`, or every problem in it.
+
+    `defaults` ({field: raw value}) fills blank or absent cells, e.g. one stage for a
+    whole sheet. Dates are checked against `today`.
+    """
+    cells = {h: v for h, v in raw.items() if mapping.get(h) != IGNORE and not is_blank(v)}
+    if not cells:
+        return RowResult(row_number, "empty")
+    values: dict[str, Any] = {}
+    columns: dict[str, Any] = {}
+    for header, name in mapping.items():
+        if header in cells and name not in values:
+            values[name], columns[name] = cells[header], header
+    first_cell = next(v for v in raw.values() if not is_blank(v))  # 合计 is often under 序号
+    if {_text(values.get("name", "")), _text(first_cell)} & _TOTAL_WORDS:
+        return RowResult(row_number, "total")
+    for name, value in (defaults or {}).items():
+        if not is_blank(value):
+            values.setdefault(name, value)
+
+    problems: dict[str, RowProblem] = {}
+
+    def report(target: str, code: str, params: dict, column: Any = None) -> None:
+        if target not in problems:
+            problems[target] = RowProblem(row_number, target, code, dict(params), column)
+
+    retrofit_row = "retrofit_kind" in values
+    parsed: dict[str, Any] = {}
+    for name, value in values.items():
+        try:
+            if name == "energy_level":
+                parsed[name] = _energy_level(value, columns.get(name, ""))
+            else:
+                parsed[name] = _PARSERS.get(name, _text)(value)
+        except NormaliseError as error:
+            target = _TARGET.get(name, name)
+            if name == "completion_date":
+                target = "completed_on" if retrofit_row else "completion_year"
+            report(target, error.code, error.params, columns.get(name))
+    for area in ("floor_area", "counted_area"):
+        _check_area(area, parsed, values, columns, report)
+
+    kinds = [kind for name, kind in _LEVEL_FIELDS.items() if name in values]
+    if "energy_level" in parsed and parsed["energy_level"] is None:  # 超低能耗: 否
+        kinds.remove(ENERGY)
+    if isinstance(parsed.get("completion_date"), date) and not retrofit_row:
+        parsed.setdefault("completion_year", parsed["completion_date"].year)
+
+    building_raw = {key: parsed[key] for key in BUILDING_FIELDS if key in parsed}
+    building, building_problems = parse_building(building_raw, today=today)
+    for target, (code, params) in building_problems.items():
+        report(target, code, params, columns.get(target))
+
+    record: dict[str, Any] = {}
+    if len(kinds) > 1:
+        names = [KIND_NAMES[kind] for kind in kinds]
+        params = {
+            "kinds_zh": "、".join(n[0] for n in names),
+            "kinds_en": ", ".join(n[1] for n in names),
+        }
+        report("level", "import.several_record_kinds", params)
+    elif not kinds and any(name in values for name in _RECORD_ONLY):
+        report("level", "import.record_without_level", {})
+    elif kinds:
+        record = _record(kinds[0], parsed, building.get("floor_area_m2"), today, report, columns)
+
+    if problems:
+        return RowResult(row_number, "invalid", problems=tuple(problems.values()))
+    building_fields = {name: building.get(name) for name in BUILDING_FIELDS}
+    return RowResult(row_number, "ok", ImportRow(row_number, **building_fields, **record))
+
+
+def _check_area(area: str, parsed: dict, values: dict, columns: dict, report) -> None:
+    """One area in m², from the m² column or else the 万平方米 one, within (0, 10⁷] m²."""
+    sources = [name for name in (f"{area}_m2", f"{area}_10k_m2") if name in parsed]
+    values_m2 = [parsed.pop(name) for name in sources]
+    if not sources:
+        return
+    source, value = sources[0], values_m2[0]
+    if value <= 0:
+        report(f"{area}_m2", "area.not_positive", {}, columns.get(source))
+    elif value > MAX_FLOOR_AREA_M2:  # surely a unit slip, not a building
+        code = "import.area_too_large_10k_column" if "10k" in source else "area.too_large"
+        params = {"value": _text(values[source]), "area": round(value), "max": MAX_FLOOR_AREA_M2}
+        report(f"{area}_m2", code, params, columns.get(source))
+    parsed[f"{area}_m2"] = value
+
+
+def _record(kind, parsed, floor_area_m2, today, report, columns) -> dict[str, Any]:
+    level_field = next(name for name, k in _LEVEL_FIELDS.items() if k == kind)
+    started, completed = parsed.get("started_on"), parsed.get("completed_on")
+    if kind == RETROFIT:
+        started = started or parsed.get("start_date")
+        completed = completed or parsed.get("completion_date")
+    record = RecordInput(
+        kind=kind,
+        level=parsed.get(level_field),
+        stage=parsed.get("stage"),
+        label_number=parsed.get("label_number"),
+        issued_on=parsed.get("issued_on"),
+        started_on=started,
+        completed_on=completed,
+        counted_area_m2=parsed.get("counted_area_m2"),
+    )
+    building_area = floor_area_m2 or math.inf  # a bad floor area is reported already
+    checks = record_problems(record, building_floor_area_m2=building_area, today=today)
+    for target, (code, params) in checks.items():
+        report(target, code, params, columns.get(target))
+    for target in ("issued_on", "started_on", "completed_on"):
+        value = getattr(record, target)
+        if value is not None and value < EARLIEST_RECORD_DATE:
+            report(target, "import.date_too_early", {"date": value.isoformat()})
+    return {name: getattr(record, name) for name in RECORD_FIELDS}
+
+
+def repeated_label_numbers(results: Iterable[RowResult]) -> list[RowProblem]:
+    """A problem for each row whose label number an earlier row of the file already used."""
+    first_seen: dict[str, int] = {}
+    problems = []
+    for result in results:
+        label = result.row.label_number if result.row else None
+        if label is not None and label in first_seen:
+            params = {"label_number": label, "first_row": first_seen[label]}
+            code = "import.label_number_repeated"
+            problems.append(RowProblem(result.row_number, "label_number", code, params))
+        elif label is not None:
+            first_seen[label] = result.row_number
+    return problems

@@ -1,0 +1,184 @@
+"""Register, update, find and list buildings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, exists, extract, func, or_, union
+from sqlmodel import Session, select
+
+from registry.domain.buildings.fields import parse_building
+from registry.errors import NotFound, ValidationFailed
+from registry.models import Building, Certificate, User, utcnow
+from registry.services import permissions
+from registry.services.audit import changed, record_event, snapshot
+from registry.services.tally import index as tally_index
+
+PAGE_SIZES = (10, 20, 50, 100)
+MAX_PAGE_SIZE = 200
+
+
+def register_building(
+    *, session: Session, actor: User, data: dict[str, Any], today: date | None = None,
+    import_id: int | None = None, commit: bool = True,
+) -> Building:
+    """Register a building from raw field values; every problem is reported at once."""
+    if actor.role == "viewer":
+        raise permissions.PermissionDenied("permission.denied")
+    fields, problems = parse_building(data, today=today or date.today())
+    if problems:
+        raise ValidationFailed(problems)
+    permissions.require_register_in(actor, fields["district_code"])
+    building = Building(**fields, created_by_id=actor.id, import_id=import_id)
+    session.add(building)
+    session.flush()
+    record_event(
+        session=session, actor=actor, entity="building", entity_id=building.id,
+        building_id=building.id, action="create", after=snapshot(building),
+        import_id=import_id,
+    )
+    if commit:
+        session.commit()
+    return building
+
+
+def get_building(*, session: Session, building_id: int) -> Building:
+    building = session.get(Building, building_id)
+    if building is None:
+        raise NotFound("building.not_found", {"id": building_id})
+    return building
+
+
+def update_building(
+    *, session: Session, actor: User, building_id: int, data: dict[str, Any],
+    today: date | None = None,
+) -> Building:
+    """Change some fields of a building; the audit log keeps before and after."""
+    building = get_building(session=session, building_id=building_id)
+    permissions.require_edit_building(actor, building)
+    fields, problems = parse_building(data, today=today or date.today(), partial=True)
+    if problems:
+        raise ValidationFailed(problems)
+    if "district_code" in fields:
+        permissions.require_register_in(actor, fields["district_code"])
+    before = snapshot(building)
+    for key, value in fields.items():
+        setattr(building, key, value)
+    building.updated_at = utcnow()
+    old, new = changed(before, snapshot(building))
+    old.pop("updated_at", None)
+    new.pop("updated_at", None)
+    if new:
+        session.add(building)
+        record_event(
+            session=session, actor=actor, entity="building", entity_id=building.id,
+            building_id=building.id, action="update", before=old, after=new,
+        )
+        tally_index.refresh(session, [building.id])  # district or type may have changed
+        session.commit()
+    else:
+        session.rollback()
+    return building
+
+
+@dataclass(frozen=True)
+class BuildingFilters:
+    q: str | None = None
+    district_code: str | None = None
+    building_type: str | None = None
+    kind: str | None = None
+    level: str | None = None
+    status: str | None = None
+    year: int | None = None
+    created_by_id: int | None = None
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _filtered(filters: BuildingFilters):
+    query = select(Building)
+    if filters.q:
+        like = f"%{filters.q.strip()}%"
+        # One id list from two index lookups (trigram indexes on PostgreSQL); an OR that
+        # spans both tables makes the planner scan every building instead.
+        query = query.where(Building.id.in_(union(
+            select(Building.id).where(or_(Building.name.ilike(like),
+                                          Building.address.ilike(like),
+                                          Building.owner_name.ilike(like))),
+            select(Certificate.building_id).where(Certificate.label_number.ilike(like)),
+        )))
+    if filters.district_code:
+        query = query.where(Building.district_code == filters.district_code)
+    if filters.building_type:
+        query = query.where(Building.building_type == filters.building_type)
+    if filters.created_by_id:
+        query = query.where(Building.created_by_id == filters.created_by_id)
+    record_conditions = []
+    if filters.kind:
+        record_conditions.append(Certificate.kind == filters.kind)
+    if filters.level:
+        record_conditions.append(Certificate.level == filters.level)
+    if filters.status:
+        record_conditions.append(Certificate.status == filters.status)
+    if filters.year:
+        record_conditions.append(
+            or_(extract("year", Certificate.issued_on) == filters.year,
+                extract("year", Certificate.completed_on) == filters.year,
+                extract("year", Certificate.started_on) == filters.year)
+        )
+    if record_conditions:
+        query = query.where(
+            exists().where(and_(Certificate.building_id == Building.id, *record_conditions))
+        )
+    return query
+
+
+def list_buildings(
+    *, session: Session, filters: BuildingFilters, page: int = 1, page_size: int = 20
+) -> Page:
+    """One page of buildings matching the filters, newest first."""
+    page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+    page = max(1, int(page))
+    query = _filtered(filters)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    items = list(
+        session.exec(
+            query.order_by(Building.id.desc()).offset((page - 1) * page_size).limit(page_size)
+        )
+    )
+    return Page(items=items, total=total, page=page, page_size=page_size)
+
+
+def records_of_many(*, session: Session, building_ids: list[int]) -> dict[int, list[Certificate]]:
+    """The records of several buildings in one query (a list page's rows), oldest first."""
+    found: dict[int, list[Certificate]] = {building_id: [] for building_id in building_ids}
+    if building_ids:
+        for record in session.exec(
+            select(Certificate)
+            .where(Certificate.building_id.in_(building_ids))
+            .order_by(Certificate.id)
+        ):
+            found[record.building_id].append(record)
+    return found
+
+
+def records_of(*, session: Session, building_id: int) -> list[Certificate]:
+    return list(
+        session.exec(
+            select(Certificate)
+            .where(Certificate.building_id == building_id)
+            .order_by(Certificate.id)
+        )
+    )

@@ -1,0 +1,117 @@
+"""Public verification of a label number: what the certificate says, nothing about people.
+
+Anyone holding a plaque or a PDF may check it. The answer names the building, its
+district, the record's kind and level, the issue date and whether it is valid or revoked
+(with the date); owners, credit codes, addresses and reviewers are never part of it.
+Only approved or revoked records are public: a draft's number is "not found".
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from registry.domain.buildings import districts
+from registry.domain.buildings import records as rules
+from registry.errors import NotFound
+from registry.models import Building, Certificate
+
+MAX_LABEL_LENGTH = 64
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "verify.not_found": (
+        "没有找到标识编号为“{label}”的有效或已撤销标识。",
+        "No issued label has the number “{label}”.",
+    ),
+    "verify.rate_limited": (
+        "查询过于频繁，请 {seconds} 秒后再试。",
+        "Too many lookups; try again in {seconds} seconds.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Verification:
+    label_number: str
+    building_name: str
+    district_code: str
+    district_zh: str
+    district_en: str
+    kind: str
+    level: str
+    level_zh: str
+    level_en: str
+    stage: str | None
+    issued_on: date | None
+    status: str  # valid | revoked
+    revoked_on: date | None
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        for key in ("issued_on", "revoked_on"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+def clean_label(label: str | None) -> str:
+    return " ".join(str(label or "").split())[:MAX_LABEL_LENGTH]
+
+
+def verify_label(*, session: Session, label: str) -> Verification:
+    """The public facts of the issued label numbered `label`; NotFound otherwise."""
+    label = clean_label(label)
+    row = None
+    if label:
+        query = (
+            select(Certificate, Building)
+            .join(Building, Building.id == Certificate.building_id)
+            .where(
+                Certificate.label_number == label, Certificate.status.in_(("approved", "revoked"))
+            )
+        )
+        row = session.exec(query).first()
+    if row is None:
+        raise NotFound("verify.not_found", {"label": label})
+    record, building = row
+    return Verification(
+        label_number=record.label_number,
+        building_name=building.name,
+        district_code=building.district_code,
+        district_zh=districts.district_name(building.district_code, "zh"),
+        district_en=districts.district_name(building.district_code, "en"),
+        kind=record.kind,
+        level=record.level,
+        level_zh=rules.level_name(record.kind, record.level, "zh"),
+        level_en=rules.level_name(record.kind, record.level, "en"),
+        stage=record.stage,
+        issued_on=record.issued_on or record.started_on,
+        status="revoked" if record.status == "revoked" else "valid",
+        revoked_on=record.revoked_on if record.status == "revoked" else None,
+    )
+
+
+class RateLimiter:
+    """At most `limit` lookups per `window_s` seconds per key (an IP), in this process.
+
+    A fixed window per key: simple, and enough to stop a script walking label numbers;
+    several web processes each count on their own.
+    """
+
+    def __init__(self, limit: int = 30, window_s: float = 60.0):
+        self.limit = limit
+        self.window_s = window_s
+        self._windows: dict[str, tuple[float, int]] = {}
+
+    def hit(self, key: str, now: float) -> int | None:
+        """Count a lookup; None if allowed, else the seconds until the next is."""
+        start, count = self._windows.get(key, (now, 0))
+        if now - start >= self.window_s:
+            start, count = now, 0
+        if count >= self.limit:
+            return max(1, int(start + self.window_s - now + 0.999))
+        self._windows[key] = (start, count + 1)
+        if len(self._windows) > 10_000:  # forget finished windows, so memory stays bounded
+            self._windows = {k: v for k, v in self._windows.items() if now - v[0] < self.window_s}
+        return None

@@ -1,0 +1,163 @@
+"""The energy check report: one check as a plain dict, then that dict as PDF bytes.
+
+The same pattern as the annual tally (`registry.reports`): the context holds only plain
+values (no ORM objects), the template is `reports/check.html`, WeasyPrint loads nothing but
+files in `reports/` and `data:` URIs, and the text is Chinese unless the reader chose English.
+The QR code points at the check's page in the registry, so a printed copy leads back to it.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+from sqlmodel import Session
+
+from registry.domain.buildings.districts import district_name
+from registry.domain.buildings.types import HEATING_TYPES, HVAC_CLASSES, sub_type_name, type_name
+from registry.domain.checks.names import END_USE_ZH, FUEL_ZH
+from registry.domain.source_status import source_status_name
+from registry.models import Building, User, WeatherFile
+from registry.reports import render_pdf, svg_data_uri
+from registry.services.checks import uploads as check_service
+from registry.services.checks.payload import check_payload
+from registry.services.quotas.verdicts import AREA_MISMATCH_WARN_PCT
+
+
+def _label(names: dict[str, str], value: str, en: bool) -> str:
+    """`室内照明 Interior Lighting` in Chinese, the EnergyPlus name alone in English."""
+    zh = names.get(value)
+    return value if en or not zh else f"{zh} {value}"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") + " UTC" if moment else None
+
+
+def check_url(base_url: str, check_id: int) -> str:
+    return f"{base_url.rstrip('/')}/checks/{check_id}"
+
+
+def qr_data_uri(url: str) -> str:
+    """An SVG QR code of `url` as a data: URI (the report's fetcher accepts those)."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="svg", scale=4, border=2,
+                                                 xmldecl=False, svgns=True)
+    return svg_data_uri(buffer.getvalue().decode("utf-8"))
+
+
+def _building(building: Building, en: bool) -> dict:
+    locale = "en" if en else "zh"
+    hvac = HVAC_CLASSES.get(building.hvac_class or "")
+    heating = HEATING_TYPES.get(building.heating_type or "")
+    return {
+        "id": building.id, "name": building.name, "address": building.address,
+        "district": district_name(building.district_code, locale),
+        "building_type": type_name(building.building_type, locale),
+        "sub_type": sub_type_name(building.building_type, building.sub_type, locale),
+        "hvac_class": hvac[en] if hvac else None,
+        "heating_type": heating[en] if heating else None,
+        "floor_area_m2": building.floor_area_m2,
+        "annual_use_hours": building.annual_use_hours,
+        "area_per_person_m2": building.area_per_person_m2,
+    }
+
+
+def _verdict(verdict: dict | None, en: bool) -> dict | None:
+    """The verdict dict with readable source statuses and fuel names added."""
+    if verdict is None:
+        return None
+    indicators = []
+    locale = "en" if en else "zh"
+    for item in verdict["indicators"]:
+        row = item["row"]
+        if row is not None:
+            row = {**row, "source_status_name": source_status_name(row["source_status"], locale),
+                   "unverified": row["source_status"] == "unverified"}
+        indicators.append({**item, "row": row})
+    accounting = verdict["accounting"]
+    return {
+        **verdict, "indicators": indicators,
+        "unverified": any(i["row"] and i["row"]["unverified"] for i in indicators),
+        "accounting": {
+            **accounting,
+            "heating": [(_label(FUEL_ZH, f, en), kwh)
+                        for f, kwh in sorted(accounting["heating_kwh_by_fuel"].items())],
+            "non_heating": [(_label(FUEL_ZH, f, en), kwh)
+                            for f, kwh in sorted(accounting["non_heating_kwh_by_fuel"].items())],
+            "excluded": [{**e, "end_use": _label(END_USE_ZH, e["end_use"], en),
+                          "fuel": _label(FUEL_ZH, e["fuel"], en)}
+                         for e in accounting["excluded"]],
+            "factors": [{**f, "name": _label(FUEL_ZH, f["key"], en),
+                         "status": source_status_name(f["status"], locale)}
+                        for f in accounting["factors"]],
+        },
+    }
+
+
+def _who(user: User | None) -> str:
+    if user is None:
+        return "—"
+    return f"{user.display_name} ({user.username})" if user.display_name != user.username \
+        else user.username
+
+
+def report_context(
+    *, session: Session, actor: User, check_id: int, locale: str, base_url: str,
+    generated_at: datetime | None = None,
+) -> dict:
+    """Everything the check report shows, as plain values; raises if `actor` may not see it."""
+    check = check_service.get_check(session=session, actor=actor, check_id=check_id)
+    en = locale == "en"
+    payload = check_payload(session, check, "en" if en else "zh")
+    building = session.get(Building, check.building_id)
+    weather = session.get(WeatherFile, check.weather_id) if check.weather_id else None
+    result = payload["result"]
+    if result is not None:
+        mismatch = result["area_mismatch_pct"]
+        result = {
+            **result,
+            "area_mismatch": mismatch is not None and abs(mismatch) > AREA_MISMATCH_WARN_PCT,
+            "fuels": [(_label(FUEL_ZH, f, en), kwh)
+                      for f, kwh in sorted((result["by_fuel_kwh"] or {}).items())],
+            "end_uses": [{**e, "end_use": _label(END_USE_ZH, e["end_use"], en),
+                          "fuel": _label(FUEL_ZH, e["fuel"], en)} for e in result["end_uses"]],
+        }
+    url = check_url(base_url, check.id)
+    return {
+        "locale": "en" if en else "zh",
+        "generated_at": _iso(generated_at or datetime.now(UTC)),
+        "url": url, "qr": qr_data_uri(url),
+        "check": {
+            "id": check.id, "status": check.status, "status_name": payload["status_name"],
+            "model_name": check.idf_original_name, "model_size_bytes": check.idf_size_bytes,
+            "model_sha256": check.idf_sha256,
+            "engine_version": result["engine_version"] if result else check.engine_version,
+            "queued_at": _iso(check.queued_at), "started_at": _iso(check.started_at),
+            "finished_at": _iso(check.finished_at), "run_seconds": check.run_seconds,
+            "attempts": check.attempts, "cached_from_id": check.cached_from_id,
+            "submitted_by": _who(session.get(User, check.created_by_id)),
+            "warnings": payload["warnings"],
+            "error": payload["error"]["message"] if payload["error"] else None,
+            "energyplus_messages": {k: (check.err_summary or {}).get(k, 0)
+                                    for k in ("warnings", "severes", "fatals")},
+        },
+        "weather": {
+            "name": weather.name, "location": weather.location, "synthetic": weather.synthetic,
+            "source": weather.source, "sha256": weather.sha256,
+        } if weather else None,
+        "building": _building(building, en),
+        "result": result,
+        "verdict": _verdict(payload.get("verdict"), en),
+    }
+
+
+def report_filename(context: dict) -> str:
+    return f"check-{context['check']['id']}-{context['locale']}.pdf"
+
+
+def check_pdf(context: dict) -> bytes:
+    """The check report as PDF bytes, from `report_context`'s dict."""
+    return render_pdf("check.html", context)

@@ -1,0 +1,309 @@
+"""Energy checks, the worker side: claim a check, validate, run EnergyPlus, store results once.
+
+Every state change is a guarded UPDATE on the check row, so a message delivered twice, a
+worker killed mid-run, or two workers sweeping at once never run or store a check twice.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from registry.config import Config
+from registry.models import (
+    ACTIVE_STATES,
+    Building,
+    Check,
+    CheckEndUse,
+    CheckResult,
+    WeatherFile,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_S = 5.0
+MAX_ATTEMPTS = 3
+
+
+def stale_after_s() -> float:
+    return float(os.environ.get("REGISTRY_STALE_AFTER_S", "60"))
+
+
+def requeue_queued_after_s() -> float:
+    return float(os.environ.get("REGISTRY_REQUEUE_AFTER_S", "600"))
+
+
+def _guarded(engine: Engine, check_id: int, worker: str, **values) -> bool:
+    """Update the row only while this worker still owns it."""
+    with engine.begin() as conn:
+        result = conn.execute(
+            update(Check).where(Check.id == check_id, Check.worker == worker).values(**values)
+        )
+    return result.rowcount == 1
+
+
+def _claim(engine: Engine, check_id: int, worker: str) -> bool:
+    now = utcnow()
+    with engine.begin() as conn:
+        result = conn.execute(
+            update(Check)
+            .where(Check.id == check_id, Check.status == "queued",
+                   Check.cancel_requested.is_(False))
+            .values(status="validating", worker=worker, attempts=Check.attempts + 1,
+                    started_at=now, heartbeat_at=now, enqueue_error=None,
+                    error_code=None, error_params=None)
+        )
+    return result.rowcount == 1
+
+
+def _fail(engine, check_id, worker, code, params=None, **extra) -> str:
+    _guarded(engine, check_id, worker, status="failed", error_code=code,
+             error_params=params or {}, finished_at=utcnow(), engine_pid=None, **extra)
+    return "failed"
+
+
+class _Heartbeat(threading.Thread):
+    """Beats on the row while the engine runs; kills the engine if the user cancels."""
+
+    def __init__(self, engine: Engine, check_id: int, worker: str):
+        super().__init__(name=f"heartbeat-{check_id}", daemon=True)
+        self.engine, self.check_id, self.worker = engine, check_id, worker
+        self.stop = threading.Event()
+        self.pid: int | None = None
+        self.cancelled = False
+
+    def run(self) -> None:
+        while not self.stop.wait(HEARTBEAT_S):
+            try:
+                with Session(self.engine) as session:
+                    row = session.get(Check, self.check_id)
+                    if row is None or row.worker != self.worker:
+                        self._kill()
+                        return
+                    if row.cancel_requested:
+                        self.cancelled = True
+                        self._kill()
+                        return
+                _guarded(self.engine, self.check_id, self.worker, heartbeat_at=utcnow())
+            except Exception:  # a missed beat is retried; the sweeper tolerates several
+                log.exception("heartbeat failed for check %s", self.check_id)
+
+    def _kill(self) -> None:
+        if self.pid:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def weather_path(config: Config, weather: WeatherFile) -> Path:
+    if weather.path.startswith("wheel:"):
+        from registry.domain.checks.energyplus import weather_data_dir
+
+        return weather_data_dir() / Path(weather.path[len("wheel:"):]).name
+    if weather.path.startswith("generated:"):
+        from registry.services.checks.weather_seed import ensure_generated
+
+        return ensure_generated(Path(config.WEATHER_DIR), weather)
+    return Path(config.WEATHER_DIR) / Path(weather.path).name
+
+
+def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str) -> str:
+    """Run one check if it is still queued; return what happened ('done', 'failed', …)."""
+    from registry.domain.checks import energyplus, idf, results
+
+    if not _claim(engine, check_id, worker):
+        return "skipped"
+    with Session(engine, expire_on_commit=False) as session:
+        check = session.get(Check, check_id)
+        building = session.get(Building, check.building_id)
+        weather = session.get(WeatherFile, check.weather_id)
+    from registry.services.checks.uploads import stored_model_path
+
+    model_path = stored_model_path(config, check)
+    try:
+        data = model_path.read_bytes()
+    except OSError as exc:
+        return _fail(engine, check_id, worker, "check.model_missing", {"error": str(exc)})
+    try:
+        model = idf.validate_idf(data, max_bytes=config.MAX_UPLOAD_BYTES)
+    except idf.IdfRejected as exc:
+        return _fail(engine, check_id, worker, exc.code, exc.params)
+    try:
+        prepared = idf.prepare_for_check(model)
+    except idf.IdfRejected as exc:
+        return _fail(engine, check_id, worker, exc.code, exc.params)
+    facts = model.facts if isinstance(model.facts, dict) else dict(model.facts.__dict__)
+    warnings = (check.warnings or []) + [
+        {"code": code, "params": params} for code, params in model.warnings
+    ]
+    _guarded(engine, check_id, worker, status="running", model_facts=facts,
+             warnings=warnings or None, heartbeat_at=utcnow())
+
+    try:
+        epw = weather_path(config, weather)
+        workdir = Path(tempfile.mkdtemp(prefix=f"check-{check_id}-"))
+    except OSError as exc:
+        # An unwritable or full temp dir fails this check with the reason, not the worker.
+        return _fail(engine, check_id, worker, "check.workdir_error", {"error": str(exc)})
+    heartbeat = _Heartbeat(engine, check_id, worker)
+
+    def on_start(pid: int) -> None:
+        heartbeat.pid = pid
+        _guarded(engine, check_id, worker, engine_pid=pid)
+
+    heartbeat.start()
+    started = time.monotonic()
+    try:
+        try:
+            outcome = energyplus.run_energyplus(
+                prepared, epw, workdir=workdir, timeout_s=config.CHECK_TIMEOUT_S,
+                cpu_limit_s=config.CHECK_TIMEOUT_S,
+                memory_limit_bytes=config.CHECK_MEMORY_LIMIT_MB * 1024 * 1024,
+                on_start=on_start,
+            )
+        except OSError as exc:
+            # Disk full or an unwritable temp dir: the check fails with the reason.
+            return _fail(engine, check_id, worker, "check.workdir_error", {"error": str(exc)})
+        finally:
+            heartbeat.stop.set()
+        if heartbeat.cancelled:
+            _guarded(engine, check_id, worker, status="cancelled", finished_at=utcnow(),
+                     engine_pid=None)
+            return "cancelled"
+        err = outcome.err.as_dict() if hasattr(outcome.err, "as_dict") else outcome.err
+        if outcome.timed_out:
+            return _fail(engine, check_id, worker, "energyplus.timeout",
+                         {"seconds": config.CHECK_TIMEOUT_S}, err_summary=err)
+        if not outcome.succeeded and _disk_full(workdir):
+            # The engine says nothing useful (exit 0, an empty .err) when its writes fail.
+            return _fail(engine, check_id, worker, "check.workdir_error",
+                         {"error": f"{os.strerror(errno.ENOSPC)}: {workdir}"})
+        if not outcome.succeeded:
+            return _fail(engine, check_id, worker, "energyplus.failed",
+                         {"returncode": outcome.returncode}, err_summary=err)
+        _guarded(engine, check_id, worker, status="reading", heartbeat_at=utcnow(),
+                 err_summary=err, engine_pid=None)
+        try:
+            annual = results.read_results(outcome.sql_path)
+        except results.ResultsUnavailable as exc:
+            return _fail(engine, check_id, worker, exc.code, getattr(exc, "params", {}))
+        _store_results(engine, check, building, annual, worker,
+                       run_seconds=time.monotonic() - started)
+        return "done"
+    except Exception as exc:
+        log.exception("check %s failed unexpectedly", check_id)
+        return _fail(engine, check_id, worker, "check.internal_error",
+                     {"error": exc.__class__.__name__})
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return os.statvfs(path).f_bavail == 0
+    except OSError:
+        return False
+
+
+def _store_results(engine, check, building, annual, worker, *, run_seconds) -> None:
+    """Results and the 'done' state in one transaction; a second store is a no-op."""
+    area = building.floor_area_m2
+    mismatch = None
+    if annual.total_building_area_m2:
+        mismatch = (annual.total_building_area_m2 - area) / area * 100
+    with Session(engine) as session:
+        row = session.get(Check, check.id)
+        if row.worker != worker:
+            return
+        session.add(CheckResult(
+            check_id=check.id, engine_version=annual.engine_version or check.engine_version,
+            idf_sha256=check.idf_sha256, epw_sha256=check.epw_sha256,
+            total_site_kwh=annual.total_site_kwh, total_source_kwh=annual.total_source_kwh,
+            model_total_area_m2=annual.total_building_area_m2,
+            model_conditioned_area_m2=annual.conditioned_area_m2,
+            registered_area_m2=area, eui_kwh_per_m2=annual.total_site_kwh / area,
+            area_mismatch_pct=mismatch,
+            unmet_heating_hours=annual.unmet_heating_hours,
+            unmet_cooling_hours=annual.unmet_cooling_hours,
+            by_fuel_kwh=dict(annual.by_fuel_kwh), monthly_kwh=dict(annual.monthly_kwh),
+            monthly_by_fuel_kwh=dict(annual.monthly_by_fuel_kwh),
+        ))
+        for (end_use, fuel), kwh in annual.by_end_use_kwh.items():
+            if kwh:
+                session.add(CheckEndUse(check_id=check.id, end_use=end_use, fuel=fuel,
+                                        energy_kwh=kwh))
+        row.status = "done"
+        row.finished_at = utcnow()
+        row.run_seconds = run_seconds
+        row.engine_pid = None
+        session.add(row)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()  # another attempt stored this check's result first
+
+
+def recover_stale_checks(*, engine: Engine, config: Config, on_startup: bool = False) -> int:
+    """Re-queue checks whose worker went silent and queued checks the broker never took.
+
+    Returns how many checks were sent again. Safe to run on every worker at once.
+    """
+    from registry.jobs import enqueue_check
+
+    now = utcnow()
+    stale_before = now - timedelta(seconds=stale_after_s())
+    requeue_before = now - timedelta(seconds=requeue_queued_after_s())
+    to_send: list[int] = []
+    with Session(engine) as session:
+        stale = session.exec(
+            select(Check).where(Check.status.in_(ACTIVE_STATES),
+                                Check.heartbeat_at < stale_before)
+        ).all()
+        for check in stale:
+            with engine.begin() as conn:
+                if check.attempts >= MAX_ATTEMPTS:
+                    conn.execute(update(Check).where(
+                        Check.id == check.id, Check.worker == check.worker,
+                        Check.status == check.status,
+                    ).values(status="failed", error_code="check.too_many_attempts",
+                             error_params={"attempts": check.attempts}, finished_at=now))
+                    continue
+                moved = conn.execute(update(Check).where(
+                    Check.id == check.id, Check.worker == check.worker,
+                    Check.status == check.status,
+                ).values(status="queued", worker="", engine_pid=None, queued_at=now))
+            if moved.rowcount == 1:
+                to_send.append(check.id)
+        waiting = session.exec(
+            select(Check).where(Check.status == "queued", Check.cancel_requested.is_(False))
+        ).all()
+        for check in waiting:
+            if check.id in to_send:
+                continue
+            if check.enqueue_error or check.queued_at < requeue_before:
+                to_send.append(check.id)
+    sent = 0
+    for check_id in to_send:
+        error = enqueue_check(check_id)
+        with engine.begin() as conn:
+            conn.execute(update(Check).where(Check.id == check_id).values(
+                enqueue_error=error, queued_at=now if error is None else Check.queued_at))
+        sent += error is None
+    if to_send:
+        log.info("re-enqueued %s of %s checks", sent, len(to_send))
+    return sent

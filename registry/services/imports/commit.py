@@ -1,0 +1,278 @@
+"""Store what an import's preview accepts: all of it in one transaction, or nothing.
+
+The preview is run again inside the transaction, so rows someone registered since the
+user's dry run are duplicates now, not second copies. Records pass the same checks as
+`certificates.add_record` (`_checked_fields`: counted area defaults to the floor area,
+retrofits carry no label) and reach their status through the same transitions
+(`records.transition`), so an imported approved record counts toward the targets exactly
+like one entered by hand. Each new building and record gets one "create" audit event
+carrying the batch's `import_id`, whose snapshot is the row as stored (status approved,
+approved by the importer), not one event per transition. Rows are written with multi-row
+INSERTs (`BULK_ROWS` at a time) rather than one flush per object: the difference between
+minutes and seconds at 100,000 rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from registry.domain.buildings import records as rules
+from registry.errors import Conflict
+from registry.models import AuditEvent, Building, Certificate, ImportBatch, User, utcnow
+from registry.services.imports.plan import BUILDING_EXTRAS, STATUS_PATHS, PlannedRow, building_key
+from registry.services.imports.preview import Preview, preview_import, previous_batch
+from registry.services.tally import index as tally_index
+
+BULK_ROWS = 2000
+_BUILDING_COLUMNS = tuple(Building.model_fields)
+_RECORD_COLUMNS = tuple(Certificate.model_fields)
+_KEY_COLUMNS = {
+    Building: ("name", "address", "owner_credit_code"),
+    Certificate: (
+        "building_id",
+        "label_number",
+        "kind",
+        "level",
+        "stage",
+        "issued_on",
+        "started_on",
+        "completed_on",
+    ),
+}
+_RECORD_DATES = (
+    "issued_on",
+    "started_on",
+    "completed_on",
+    "submitted_at",
+    "approved_on",
+    "revoked_on",
+)
+
+
+@dataclass
+class CommitResult:
+    preview: Preview
+    batch: ImportBatch | None  # None when nothing was new
+    previous_batch_id: int | None = None  # an earlier batch of the same file
+
+
+def commit_import(
+    *,
+    session: Session,
+    actor: User,
+    data: bytes,
+    filename: str,
+    mapping: dict[str, str] | None = None,
+    today: date | None = None,
+    locale: str = "zh",
+) -> CommitResult:
+    """Store every accepted row of the file, with a batch row and audit events, or nothing."""
+    today = today or date.today()
+    try:
+        preview = preview_import(
+            session=session,
+            actor=actor,
+            data=data,
+            filename=filename,
+            mapping=mapping,
+            today=today,
+            locale=locale,
+        )
+        earlier = previous_batch(session=session, sha256=preview.sha256)
+        if not preview.plan:
+            session.rollback()
+            return CommitResult(preview, None, earlier.id if earlier else None)
+        batch = ImportBatch(
+            created_by_id=actor.id,
+            filename=(filename or "")[:255],
+            sha256=preview.sha256,
+            rows_total=preview.rows_total,
+            new_buildings=preview.counts["new_building"],
+            new_records=sum(1 for planned in preview.plan if planned.row.kind),
+            duplicates=preview.counts["duplicate"],
+            rejected=preview.counts["rejected"],
+        )
+        session.add(batch)
+        session.flush()
+        _store(session, actor, preview.plan, batch.id)
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        # Someone else stored one of the labels between the check and the insert.
+        raise Conflict("import.label_conflict") from error
+    except BaseException:
+        session.rollback()
+        raise
+    return CommitResult(preview, batch, earlier.id if earlier else None)
+
+
+def _chunks(items: list, size: int = BULK_ROWS):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _insert_returning_ids(session: Session, model, rows: list[dict], key) -> list[int]:
+    """Insert `rows` with multi-row INSERTs; their new ids, in the order of `rows`.
+
+    Core, not the ORM's bulk insert: the rows are complete dicts already. RETURNING gives
+    the ids in no promised order (asking for order makes SQLite insert row by row), so
+    each returned row is matched back by `key`, which the plan made unique per row.
+    """
+    table = model.__table__
+    columns = _KEY_COLUMNS[model]
+    statement = insert(table).returning(table.c.id, *(table.c[name] for name in columns))
+    connection = session.connection()
+    found: dict = {}
+    for chunk in _chunks(rows):
+        for returned in connection.execute(statement, chunk):
+            found[key(dict(zip(columns, returned[1:], strict=True)))] = returned[0]
+    return [found[key(row)] for row in rows]
+
+
+def _json(row: dict, dated: tuple[str, ...]) -> dict:
+    """A JSON-ready copy, like `audit.snapshot`; `dated` names the keys that may hold dates."""
+    copy = dict(row)
+    for key in dated:
+        value = copy.get(key)
+        if isinstance(value, date | datetime):
+            copy[key] = value.isoformat()
+    return copy
+
+
+def _event(
+    actor: User,
+    now,
+    entity: str,
+    entity_id: int,
+    building_id: int,
+    action: str,
+    import_id: int,
+    *,
+    before=None,
+    after=None,
+    reason=None,
+) -> dict:
+    return {
+        "at": now,
+        "actor_id": actor.id,
+        "actor_name": actor.username,
+        "entity": entity,
+        "entity_id": entity_id,
+        "building_id": building_id,
+        "action": action,
+        "before": before,
+        "after": after,
+        "reason": reason,
+        "import_id": import_id,
+    }
+
+
+def _store(session: Session, actor: User, plan: list[PlannedRow], import_id: int) -> None:
+    now = utcnow()
+    new_buildings = [planned for planned in plan if planned.target is None]
+    building_rows = []
+    for planned in new_buildings:
+        row = dict.fromkeys(_BUILDING_COLUMNS)
+        row.update(planned.row.building_data())
+        row.update({k: planned.extras[k] for k in BUILDING_EXTRAS if k in planned.extras})
+        row.update(created_by_id=actor.id, created_at=now, updated_at=now, import_id=import_id)
+        del row["id"]
+        building_rows.append(row)
+    ids = _insert_returning_ids(session, Building, building_rows, _building_key)
+    building_of_row = {p.row.row_number: i for p, i in zip(new_buildings, ids, strict=True)}
+    stamp = {"created_at": now.isoformat(), "updated_at": now.isoformat()}
+    events = [
+        _event(
+            actor,
+            now,
+            "building",
+            building_id,
+            building_id,
+            "create",
+            import_id,
+            after={**row, "id": building_id, **stamp},
+        )
+        for row, building_id in zip(building_rows, ids, strict=True)
+    ]
+
+    record_rows, reasons = [], []
+    for planned in plan:
+        if not planned.row.kind:
+            continue
+        where, ref = planned.target or ("file", planned.row.row_number)
+        building_id = ref if where == "db" else building_of_row[ref]
+        record_rows.append(
+            _record_row(planned.record_fields, planned.extras, actor, now, building_id, import_id)
+        )
+        reasons.append(planned.extras.get("reason") or None)
+    record_ids = _insert_returning_ids(session, Certificate, record_rows, _record_key)
+    for row, record_id, reason in zip(record_rows, record_ids, reasons, strict=True):
+        after = _json({**row, "id": record_id, **stamp}, _RECORD_DATES)
+        events.append(
+            _event(
+                actor,
+                now,
+                "certificate",
+                record_id,
+                row["building_id"],
+                "create",
+                import_id,
+                after=after,
+                reason=reason,
+            )
+        )
+    connection = session.connection()
+    for chunk in _chunks(events):
+        connection.execute(insert(AuditEvent.__table__), chunk)
+    tally_index.refresh(session, {row["building_id"] for row in record_rows})
+
+
+def _building_key(row: dict) -> tuple:
+    return building_key(row["name"], row["address"], row["owner_credit_code"])
+
+
+def _record_key(row: dict) -> tuple:
+    if row["label_number"]:
+        return (row["label_number"],)
+    return (
+        row["building_id"],
+        row["kind"],
+        row["level"],
+        row["stage"],
+        row["issued_on"],
+        row["started_on"],
+        row["completed_on"],
+    )
+
+
+def _record_row(
+    fields: dict, extras: dict, actor: User, now, building_id: int, import_id: int
+) -> dict:
+    """The record's columns at its status, reached by the review transitions from draft."""
+    row = dict.fromkeys(_RECORD_COLUMNS)
+    row.update(fields)
+    row.update(
+        building_id=building_id,
+        created_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+        import_id=import_id,
+        status="draft",
+    )
+    del row["id"]
+    reason = extras.get("reason") or None
+    changes = {
+        "submit": {"submitted_at": now},
+        "approve": {"approved_on": extras.get("approved_on"), "approved_by_id": actor.id},
+        "reject": {"rejected_reason": reason},
+        "revoke": {"revoked_on": extras.get("revoked_on"), "revoke_reason": reason},
+    }
+    for action in STATUS_PATHS[extras.get("status", "approved")]:
+        row["status"] = rules.transition(row["status"], action)
+        row.update(changes[action])
+    return row

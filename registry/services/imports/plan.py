@@ -1,0 +1,336 @@
+"""What each checked import row becomes: the export's extra columns, duplicates, permissions.
+
+Used by `imports.preview_import` chunk by chunk; the `PlannedRow`s it keeps are what
+`import_commit` stores.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from registry.domain.buildings import records as rules
+from registry.domain.buildings.fields import parse_building
+from registry.domain.buildings.types import HEATING_TYPES, HVAC_CLASSES, SUB_TYPES
+from registry.domain.imports import normalise
+from registry.domain.imports.rows import ImportRow, RowProblem, RowResult
+from registry.errors import PermissionDenied, ValidationFailed
+from registry.models import Building, Certificate, User
+from registry.services import permissions
+from registry.services.buildings.records import _checked_fields  # the rules add_record applies
+
+BUILDING_EXTRAS = (
+    "sub_type",
+    "hvac_class",
+    "heating_type",
+    "annual_use_hours",
+    "area_per_person_m2",
+)
+# Statuses a record passes through to reach each status, from draft.
+STATUS_PATHS = {
+    "draft": (),
+    "submitted": ("submit",),
+    "approved": ("submit", "approve"),
+    "rejected": ("submit", "reject"),
+    "revoked": ("submit", "approve", "revoke"),
+}
+
+
+def _compact(value: Any) -> str:
+    return re.sub(r"\s+", "", normalise.half_width(value)).casefold()
+
+
+def building_key(name: str, address: str | None, credit_code: str | None) -> tuple:
+    """Credit code + address + name, without spaces, case or full-width forms."""
+    return (credit_code or "", _compact(address or ""), _compact(name))
+
+
+def _code_of(value: Any, table: dict) -> str | None:
+    """A code from a table of code -> (zh, en[, ...]), by code or either name."""
+    key = _compact(value)
+    for code, names in table.items():
+        if key in {_compact(code), _compact(names[0]), _compact(names[1])}:
+            return code
+    return None
+
+
+def check_extras(raw: dict, extra: dict[str, str], row: ImportRow, today: date):
+    """The export's extra columns of a valid row, and their problems by field."""
+    cells: dict[str, tuple[Any, str]] = {}
+    for header, name in extra.items():
+        value = raw.get(header)
+        if name not in cells and not normalise.is_blank(value):
+            cells[name] = (value, header)
+    problems: dict[str, tuple[str, dict, str | None]] = {}
+    values: dict[str, Any] = {}
+    building_raw: dict[str, Any] = {}
+    for name in BUILDING_EXTRAS:
+        if name not in cells:
+            continue
+        value, header = cells[name]
+        text = normalise.clean_text(value)
+        if name == "sub_type":
+            text = _code_of(text, SUB_TYPES.get(row.building_type, {})) or text
+        elif name in ("hvac_class", "heating_type"):
+            table = HVAC_CLASSES if name == "hvac_class" else HEATING_TYPES
+            text = _code_of(text, table) or text
+        building_raw[name] = text
+    if building_raw:
+        fields_, found = parse_building(
+            {**building_raw, "building_type": row.building_type}, today=today, partial=True
+        )
+        fields_.pop("building_type", None)
+        values.update(fields_)
+        for name, (code, params) in found.items():
+            problems[name] = (code, params, cells.get(name, (None, None))[1])
+    if row.kind:
+        _record_extras(cells, row, today, values, problems)
+    return values, problems
+
+
+def _record_extras(cells, row, today, values, problems) -> None:
+    def date_of(name):
+        if name not in cells:
+            return None
+        try:
+            return normalise.parse_date(cells[name][0])
+        except normalise.NormaliseError as error:
+            problems[name] = (error.code, error.params, cells[name][1])
+            return None
+
+    status = "approved"
+    if "status" in cells:
+        status = _code_of(cells["status"][0], rules.STATUSES)
+        if status is None:
+            value = normalise.clean_text(cells["status"][0])
+            problems["status"] = ("import.status_unknown", {"value": value}, cells["status"][1])
+            return
+    reason = normalise.clean_text(cells["reason"][0])[:1000] if "reason" in cells else ""
+    values.update(status=status, notes=normalise.clean_text(cells.get("notes", ("",))[0])[:1000])
+    approved_on = date_of("approved_on")
+    revoked_on = date_of("revoked_on")
+    if status in ("approved", "revoked"):
+        approved_on = approved_on or today
+        if approved_on > today:
+            problems["approved_on"] = (
+                "record.date_in_future",
+                {"date": approved_on.isoformat()},
+                None,
+            )
+        values["approved_on"] = approved_on
+    if status in ("rejected", "revoked") and not reason:
+        problems["reason"] = ("record.reason_required", {}, None)
+    values["reason"] = reason
+    if status == "revoked":
+        effective = row.issued_on or row.started_on or approved_on
+        if revoked_on is None and "revoked_on" not in problems:
+            problems["revoked_on"] = ("import.revoked_on_required", {}, None)
+        elif revoked_on is not None and effective and revoked_on < effective:
+            problems["revoked_on"] = (
+                "record.revoked_before_issue",
+                {"date": revoked_on.isoformat(), "issued": effective.isoformat()},
+                None,
+            )
+        elif revoked_on is not None and revoked_on > today:
+            problems["revoked_on"] = (
+                "record.date_in_future",
+                {"date": revoked_on.isoformat()},
+                None,
+            )
+        values["revoked_on"] = revoked_on
+
+
+@dataclass
+class PlannedRow:
+    """An accepted row: its building (new, or ("db", id), or ("file", first row)) and data."""
+
+    row: ImportRow
+    extras: dict
+    target: tuple[str, int] | None
+    record_fields: dict | None = None  # as `certificates.add_record` would store them
+
+
+@dataclass
+class Classified:
+    row_number: int
+    outcome: str
+    name: str = ""
+    label_number: str | None = None
+    problems: list[RowProblem] = field(default_factory=list)
+    note: tuple[str, dict] | None = None
+    building_id: int | None = None
+
+
+@dataclass
+class ImportState:
+    """What earlier rows and chunks established: labels, buildings and records seen."""
+
+    file_labels: dict[str, int] = field(default_factory=dict)
+    file_buildings: dict[tuple, int] = field(default_factory=dict)
+    file_floor_areas: dict[int, float] = field(default_factory=dict)  # by first row
+    db_buildings: dict[tuple, Building] = field(default_factory=dict)
+    signatures: dict[tuple[str, int], set] = field(default_factory=dict)
+
+
+def _signature(record: Any) -> tuple:
+    return (
+        record.kind,
+        record.level,
+        record.stage,
+        record.issued_on,
+        record.started_on,
+        record.completed_on,
+    )
+
+
+def _load(session: Session, rows: list[ImportRow], state: ImportState) -> dict[str, str]:
+    """Look the chunk's label numbers and buildings up; {label: building name} in use."""
+    labels = {row.label_number for row in rows if row.label_number}
+    taken: dict[str, str] = {}
+    if labels:
+        query = (
+            select(Certificate.label_number, Building.name)
+            .join(Building, Building.id == Certificate.building_id)
+            .where(Certificate.label_number.in_(labels))
+        )
+        taken = dict(session.exec(query).all())
+    names = {row.name for row in rows}
+    codes = {row.owner_credit_code for row in rows if row.owner_credit_code}
+    condition = Building.name.in_(names)
+    if codes:
+        condition = or_(condition, Building.owner_credit_code.in_(codes))
+    new_ids = []
+    for building in session.exec(select(Building).where(condition)):
+        key = building_key(building.name, building.address, building.owner_credit_code)
+        if key not in state.db_buildings:
+            state.db_buildings[key] = building
+            new_ids.append(building.id)
+    if new_ids:
+        for building_id in new_ids:
+            state.signatures[("db", building_id)] = set()
+        query = select(Certificate).where(
+            Certificate.building_id.in_(new_ids), Certificate.label_number.is_(None)
+        )
+        for record in session.exec(query):
+            state.signatures[("db", record.building_id)].add(_signature(record))
+    return taken
+
+
+def _permission_problem(actor: User, row: ImportRow, extras: dict, building) -> RowProblem | None:
+    """Whether `actor` may add this row; a record past draft also needs a reviewer."""
+    try:
+        if building is None:
+            permissions.require_register_in(actor, row.district_code)
+        else:
+            permissions.require_edit_building(actor, building)
+        if row.kind and extras.get("status", "approved") != "draft":
+            permissions.require_review(
+                actor, building or SimpleNamespace(district_code=row.district_code)
+            )
+    except PermissionDenied as error:
+        return RowProblem(row.row_number, "district_code", error.code, error.params)
+    return None
+
+
+def classify_chunk(
+    *,
+    session: Session,
+    actor: User,
+    chunk: list[tuple[RowResult, dict]],
+    state: ImportState,
+    today: date,
+):
+    """Yield (Classified, PlannedRow or None) for each checked row of a chunk, in order."""
+    taken = _load(session, [result.row for result, _ in chunk if result.row], state)
+    for result, extras in chunk:
+        if result.row is None:
+            yield Classified(result.row_number, "rejected", problems=list(result.problems)), None
+            continue
+        row = result.row
+        done = Classified(row.row_number, "duplicate", row.name, row.label_number)
+        label = row.label_number
+        if label and label in state.file_labels:
+            done.note = (
+                "import.label_number_repeated",
+                {"label_number": label, "first_row": state.file_labels[label]},
+            )
+            yield done, None
+            continue
+        if label and label in taken:
+            done.note = (
+                "import.duplicate_label_in_db",
+                {"label_number": label, "building": taken[label]},
+            )
+            yield done, None
+            continue
+        key = building_key(row.name, row.address, row.owner_credit_code)
+        building = state.db_buildings.get(key)
+        first_row = state.file_buildings.get(key)
+        target = ("db", building.id) if building else ("file", first_row) if first_row else None
+        if target and not row.kind:
+            done.note = (
+                (
+                    "import.duplicate_building_in_db",
+                    {"building": building.name, "building_id": building.id},
+                )
+                if building
+                else ("import.duplicate_building_in_file", {"first_row": first_row})
+            )
+            yield done, None
+            continue
+        signature = _signature(row)
+        if target and not label and signature in state.signatures.get(target, ()):
+            names = rules.KIND_NAMES[row.kind]
+            done.note = ("import.duplicate_record", {"kind_zh": names[0], "kind_en": names[1]})
+            yield done, None
+            continue
+        problem = _permission_problem(actor, row, extras, building)
+        if problem is not None:
+            yield Classified(row.row_number, "rejected", row.name, label, [problem]), None
+            continue
+        record_fields = None
+        if row.kind:
+            floor_area = (
+                building.floor_area_m2
+                if building
+                else state.file_floor_areas.get(first_row, row.floor_area_m2)
+            )
+            try:
+                record_fields = _checked_fields(
+                    {**row.record_data(), "notes": extras.get("notes", "")},
+                    SimpleNamespace(floor_area_m2=floor_area),
+                    today,
+                )
+            except ValidationFailed as error:
+                found = [
+                    RowProblem(row.row_number, name, code, params)
+                    for name, (code, params) in error.field_errors.items()
+                ]
+                yield Classified(row.row_number, "rejected", row.name, label, found), None
+                continue
+        if label:
+            state.file_labels[label] = row.row_number
+        if target is None:
+            state.file_buildings[key] = row.row_number
+            state.file_floor_areas[row.row_number] = row.floor_area_m2
+            done.outcome = "new_building"
+        else:
+            done.outcome = "new_record"
+            done.building_id = building.id if building else None
+            done.note = (
+                (
+                    "import.record_on_db_building",
+                    {"building": building.name, "building_id": building.id},
+                )
+                if building
+                else ("import.record_on_file_building", {"first_row": first_row})
+            )
+        if row.kind and not label:
+            state.signatures.setdefault(target or ("file", row.row_number), set()).add(signature)
+        yield done, PlannedRow(row, extras, target, record_fields)

@@ -1,0 +1,343 @@
+"""The tally: load the facts with one query, let the domain count, shape the result for readers.
+
+Nothing here decides what counts: `registry.domain.tally.targets.compute_tally` does, for the
+dashboard, the API, the CLI and the PDF alike.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import asdict
+from datetime import date, datetime
+
+from sqlalchemy import and_, func
+from sqlmodel import Session, select
+
+from registry.domain.buildings.districts import (
+    DISTRICTS,
+    UnknownDistrict,
+    district_name,
+    normalise_district,
+)
+from registry.domain.buildings.records import KIND_NAMES, level_name
+from registry.domain.buildings.types import BUILDING_TYPES, type_name
+from registry.domain.tally import cells as tally_cells
+from registry.domain.tally import period as aggregate
+from registry.domain.tally import targets as rules
+from registry.errors import ValidationFailed
+from registry.models import Building, Certificate, Target
+from registry.services.tally import index as tally_index
+from registry.services.tally.targets import target_specs
+
+
+def load_facts(
+    *, session: Session, building_ids=None,
+) -> tuple[list[rules.BuildingFact], list[rules.RecordFact]]:
+    """Every building (or these: ids or a query of ids) and its approved or revoked records,
+    in one outer join."""
+    query = (
+        select(
+            Building.id, Building.name, Building.district_code, Building.building_type,
+            Building.floor_area_m2, Building.is_new_build, Building.completion_year,
+            Building.prefabricated,
+            Certificate.id, Certificate.kind, Certificate.level, Certificate.stage,
+            Certificate.status, Certificate.label_number, Certificate.counted_area_m2,
+            Certificate.approved_on, Certificate.issued_on, Certificate.started_on,
+            Certificate.completed_on, Certificate.revoked_on,
+        )
+        .select_from(Building)
+        .outerjoin(Certificate, and_(Certificate.building_id == Building.id,
+                                     Certificate.status.in_(rules.COUNTED_STATUSES)))
+        .order_by(Building.id, Certificate.id)
+    )
+    if building_ids is not None:
+        query = query.where(Building.id.in_(building_ids))
+    buildings: list[rules.BuildingFact] = []
+    records: list[rules.RecordFact] = []
+    building = rules.BuildingFact
+    record = rules.RecordFact
+    last_building_id = None
+    # Core rows, not the ORM's: a city's million rows spent as long in ORM row handling as
+    # in the database. Rows come ordered by building, so each building starts a new run.
+    for (building_id, name, district_code, building_type, floor_area, is_new, completion_year,
+         prefabricated, record_id, kind, level, stage, status, label, area, approved_on,
+         issued_on, started_on, completed_on, revoked_on) in session.connection().execute(query):
+        if building_id != last_building_id:
+            last_building_id = building_id
+            buildings.append(building(building_id, name, district_code, building_type,
+                                      float(floor_area), bool(is_new), completion_year,
+                                      bool(prefabricated)))
+        if record_id is not None:
+            records.append(record(record_id, building_id, kind, level, status, float(area),
+                                  stage, label, approved_on, issued_on, started_on,
+                                  completed_on, revoked_on))
+    return buildings, records
+
+
+def parse_filters(*, year=None, district=None, building_type=None) -> dict:
+    """Year, district code and building type from user input; ValidationFailed naming each."""
+    problems: dict[str, tuple[str, dict]] = {}
+    parsed: dict = {"year": None, "district": None, "building_type": None}
+    if year not in (None, ""):
+        try:
+            parsed["year"] = int(str(year).strip())
+        except ValueError:
+            parsed["year"] = -1
+        if not 2000 <= parsed["year"] <= 2100:
+            problems["year"] = ("tally.year_invalid", {"value": str(year)})
+    if district not in (None, ""):
+        try:
+            parsed["district"] = normalise_district(district).code
+        except UnknownDistrict as exc:
+            problems["district"] = (exc.hint, exc.params)
+    if building_type not in (None, ""):
+        if building_type not in BUILDING_TYPES:
+            problems["building_type"] = ("building.type_unknown", {"value": building_type})
+        parsed["building_type"] = building_type
+    if problems:
+        raise ValidationFailed(problems)
+    return parsed
+
+
+# Beyond this many buildings with records dated after the data date, replaying every record
+# is cheaper than recounting them one by one beside the index.
+REPLAY_ABOVE = 20_000
+
+
+def compute(
+    *, session: Session, year: int | None = None, start: date | None = None,
+    end: date | None = None, district: str | None = None, building_type: str | None = None,
+    as_of: date | None = None, rows: int | None = None,
+) -> aggregate.Tally:
+    """The tally for a calendar year (or any date range), optionally one district or type.
+
+    Figures come from the tally index (`registry.services.tally.index`): sums in the database,
+    plus, for a data date earlier than some records' dates, those buildings recounted from
+    their records. `rows` limits the counted rows read (the dashboard's first page); without
+    it every row is read and the digest covers them all.
+    """
+    as_of = as_of or date.today()
+    if year is not None:
+        start, end = date(year, 1, 1), date(year, 12, 31)
+    start = start or date(as_of.year, 1, 1)
+    end = end or date(start.year, 12, 31)
+    specs = aggregate.full_specs(target_specs(session=session))
+    at = min(end, as_of)
+    later_ids = tally_index.later_than(session, as_of)
+    if len(later_ids) > REPLAY_ABOVE:
+        buildings, records = load_facts(session=session)
+        return aggregate.compute_tally(buildings, records, start=start, end=end, as_of=as_of,
+                                       targets=list(specs.values()), district=district,
+                                       building_type=building_type)
+    filters = {"as_of": as_of, "specs": specs, "district": district,
+               "building_type": building_type}
+    sums = tally_index.sums(session, start=start, end=end, **filters)
+    counted_rows = tally_index.rows(session, start=start, end=end, limit=rows, **filters)
+    later = tally_index.later(session, start=start, end=end, **filters)
+    pilots = tally_index.pilots(session, end=end, **filters)
+    if later_ids:  # recounted as of the data date, added to what the index says
+        buildings, records = load_facts(  # a subquery: faster than thousands of ids
+            session=session, building_ids=tally_index.later_than_query(as_of))
+        chosen = {b.building_id: b for b in buildings
+                  if (district is None or b.district_code == district)
+                  and (building_type is None or b.building_type == building_type)}
+        counted = aggregate.counted_episodes(chosen, records, specs, as_of)
+        sums.merge(tally_cells.sum_episodes(
+            counted, {i: b.building_type for i, b in chosen.items()}, start, end, at))
+        extra = aggregate.counted_rows(counted, chosen, start, end)  # sorted
+        counted_rows = (list(heapq.merge(counted_rows, extra, key=aggregate.row_key))
+                        [:rows])
+        later = sorted(later + aggregate.later_revocations(extra, counted, end),
+                       key=aggregate.row_key)
+        for code, named in aggregate.pilots_held(extra).items():
+            pilots[code] = sorted([*pilots.get(code, []), *named])[:aggregate.PILOTS_NAMED]
+    # Per-day totals, for the projections, only around the days each target was first met.
+    windows = tally_cells.timeline_windows(
+        sums, {key: specs[key].value for key in rules.AREA_TARGETS}, at)
+    days = tally_index.timeline(session, {t: w[:2] for t, w in windows.items()}, **filters)
+    for (target, day), (started, ended) in sums.timeline.items():  # the recounted buildings'
+        if target in windows and windows[target][0] <= day <= windows[target][1]:
+            slot = days.setdefault((target, day), [0.0, 0.0])
+            slot[0] += started
+            slot[1] += ended
+    for target, (first, _last, held) in windows.items():
+        if held:
+            days[(target, date.fromordinal(first.toordinal() - 1))] = [held, 0.0]
+    sums.timeline = days
+    row_count = sum(group.rows for group in sums.groups().values())
+    complete = rows is None or len(counted_rows) == row_count
+    digest = ""
+    if complete:
+        digest = aggregate.digest(counted_rows, tally_index.new_buildings(
+            session, district=district, building_type=building_type))
+    return aggregate.assemble(
+        specs, sums, start=start, end=end, as_of=as_of, district=district,
+        building_type=building_type,
+        prefab_areas=tally_index.prefab_areas(session, district=district,
+                                              building_type=building_type),
+        pilots=pilots, rows=counted_rows, row_count=row_count, later=later, digest_text=digest,
+    )
+
+
+def _plain(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def as_dict(tally: aggregate.Tally) -> dict:
+    """The whole tally as JSON-ready plain values (numbers unrounded, dates ISO)."""
+    return _plain(asdict(tally))
+
+
+def _name(zh: str, en: str, locale: str) -> str:
+    return en if locale == "en" else zh
+
+
+def _record_row(row: aggregate.CountedRow, names: dict[str, str], locale: str) -> dict:
+    return {
+        "target": row.target, "target_name": names[row.target],
+        "building_id": row.building_id, "building_name": row.building_name,
+        "district_code": row.district_code,
+        "district_name": district_name(row.district_code, locale),
+        "building_type": type_name(row.building_type, locale),
+        "record_id": row.record_id,
+        "kind": _name(*KIND_NAMES.get(row.kind, (row.kind, row.kind)), locale),
+        "level": level_name(row.kind, row.level, locale),
+        "label_number": row.label_number or "",
+        "counted_on": row.counted_on.isoformat(), "area_m2": row.area_m2,
+        "removed_on": row.removed_on.isoformat() if row.removed_on else "",
+        "in_period": row.in_period,
+    }
+
+
+def context(
+    tally: aggregate.Tally, *, generated_at: datetime, locale: str = "zh",
+    public_base_url: str | None = None,
+) -> dict:
+    """Plain values with names, for the dashboard, the PDF and the spreadsheet tables.
+
+    With `public_base_url`, the PDF carries a QR code of the public label-verification page.
+    """
+    names = {t.key: _name(t.name_zh, t.name_en, locale) for t in tally.targets}
+    area_keys = list(rules.AREA_TARGETS)
+    targets = []
+    for t in tally.targets:
+        item = {**_plain(asdict(t)), "name": names[t.key]}
+        targets.append(item)
+    return {
+        "locale": locale,
+        "year": tally.start.year if (tally.start.month, tally.start.day, tally.end.month,
+                                     tally.end.day) == (1, 1, 12, 31) else None,
+        "start": tally.start.isoformat(), "end": tally.end.isoformat(),
+        "as_of": tally.as_of.isoformat(),
+        "generated_at": generated_at.strftime("%Y-%m-%d %H:%M"),
+        "district": tally.district,
+        "district_name": district_name(tally.district, locale) if tally.district else "",
+        "building_type": tally.building_type,
+        "building_type_name": type_name(tally.building_type, locale) if tally.building_type
+        else "",
+        "area_targets": [{"key": k, "name": names[k]} for k in area_keys],
+        "targets": targets,
+        "by_year": [{"year": y, "cells": [tally.by_year[y][k] for k in area_keys]}
+                    for y in sorted(tally.by_year)],
+        "by_district": [{"code": d.code, "name": d.name(locale),
+                         "cells": [tally.by_district[d.code][k] for k in area_keys]}
+                        for d in DISTRICTS],
+        "by_building_type": [{"code": code, "name": type_name(code, locale),
+                              "cells": [tally.by_building_type[code][k] for k in area_keys]}
+                             for code in BUILDING_TYPES],
+        "prefab": [_plain(asdict(p)) for p in tally.prefab],
+        "nzeb": [{"code": d.code, "name": _name(d.name_zh, d.name_en, locale),
+                  "pilots": [{"id": i, "name": n} for i, n in d.pilots], "met": d.met,
+                  "pilot_count": d.pilot_count}
+                 for d in tally.nzeb],
+        "rows": [_record_row(r, names, locale) for r in tally.rows],
+        "row_count": tally.row_count,
+        "later_revocations": [_record_row(r, names, locale) for r in tally.later_revocations],
+        "digest": tally.digest,
+        "verify_url": f"{public_base_url.rstrip('/')}/verify" if public_base_url else None,
+    }
+
+
+def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
+    """The context as named tables (headers, rows) for CSV and XLSX."""
+    en = ctx["locale"] == "en"
+    area_names = [t["name"] for t in ctx["area_targets"]]
+
+    def h(zh: str, english: str) -> str:
+        return english if en else zh
+
+    summary = [
+        [t["key"], t["name"], t["unit"], t["value"], t["added"], t["removed"], t["period"],
+         t["cumulative"], t["percent"],
+         (t["projection"] or {}).get("path_value"),
+         (t["projection"] or {}).get("projected_at_deadline"),
+         (t["projection"] or {}).get("met"), (t["projection"] or {}).get("met_on")]
+        for t in ctx["targets"]
+    ]
+    by_year = [[y["year"], *[c[k] for c in y["cells"] for k in ("added", "removed",
+                                                                 "cumulative")]]
+               for y in ctx["by_year"]]
+    year_heads = [f"{n} {h(s, e)}" for n in area_names
+                  for s, e in (("新增", "added"), ("撤销", "removed"), ("累计", "cumulative"))]
+
+    def grouped(items):
+        return [[g["code"], g["name"], *[c[k] for c in g["cells"] for k in ("period",
+                                                                            "cumulative")]]
+                for g in items]
+
+    group_heads = [f"{n} {h(s, e)}" for n in area_names
+                   for s, e in (("本期", "period"), ("累计", "cumulative"))]
+    record_heads = [h("目标", "target"), h("建筑编号", "building id"), h("建筑名称", "building"),
+                    h("区（市）", "district"), h("建筑类型", "building type"),
+                    h("记录编号", "record id"), h("类别", "kind"), h("等级", "level"),
+                    h("标识编号", "label number"), h("计入日期", "counted on"),
+                    h("计入面积（m²）", "area (m²)"), h("撤销日期", "revoked on")]
+
+    def record_rows(items):
+        return [[r["target_name"], r["building_id"], r["building_name"], r["district_name"],
+                 r["building_type"], r["record_id"], r["kind"], r["level"], r["label_number"],
+                 r["counted_on"], r["area_m2"], r["removed_on"]] for r in items]
+
+    return {
+        "summary": ([h("键", "key"), h("目标", "target"), h("单位", "unit"),
+                     h("目标值", "target value"), h("本期新增", "added"),
+                     h("本期撤销", "removed"), h("本期净增", "period"),
+                     h("累计", "cumulative"), h("完成率（%）", "percent"),
+                     h("进度线", "straight-line path"),
+                     h("按当前速度至截止日", "projected at deadline"),
+                     h("可否完成", "met"), h("完成日期", "met on")], summary),
+        "by_year": ([h("年份", "year"), *year_heads], by_year),
+        "by_district": ([h("代码", "code"), h("区（市）", "district"), *group_heads],
+                        grouped(ctx["by_district"])),
+        "by_building_type": ([h("代码", "code"), h("建筑类型", "building type"), *group_heads],
+                             grouped(ctx["by_building_type"])),
+        "prefab": ([h("年份", "year"), h("新建建筑面积（m²）", "new area (m²)"),
+                    h("装配式面积（m²）", "prefabricated (m²)"), h("比例（%）", "share (%)"),
+                    h("达标", "met")],
+                   [[p["year"], p["new_area_m2"], p["prefab_area_m2"], p["share_pct"], p["met"]]
+                    for p in ctx["prefab"]]),
+        "nzeb": ([h("代码", "code"), h("区", "district"), h("试点项目", "pilots"),
+                  h("达标", "met")],
+                 [[d["code"], d["name"], "; ".join(p["name"] for p in d["pilots"]), d["met"]]
+                  for d in ctx["nzeb"]]),
+        "records": (record_heads, record_rows(ctx["rows"])),
+        "later_revocations": (record_heads, record_rows(ctx["later_revocations"])),
+    }
+
+
+TABLE_NAMES = ("summary", "by_year", "by_district", "by_building_type", "prefab", "nzeb",
+               "records", "later_revocations")
+
+
+def default_year(*, session: Session) -> int:
+    """This year while the pilot runs; once its last deadline has passed, the deadline's year
+    (the year officers report on), not an empty year after the pilot."""
+    last_deadline = session.exec(select(func.max(Target.deadline))).one()
+    today = date.today()
+    return min(today.year, last_deadline.year) if last_deadline else today.year

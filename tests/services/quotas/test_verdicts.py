@@ -1,0 +1,279 @@
+"""Quota rows in the database, versioned edits, and verdicts of stored check results."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+import pytest
+from flask import render_template
+from sqlmodel import select
+
+from registry.errors import Conflict, PermissionDenied, RegistryError, ValidationFailed
+from registry.models import AuditEvent, Check, CheckEndUse, CheckResult, CheckVerdict, QuotaRow
+from registry.services.quotas import seed as quota_seed
+from registry.services.quotas import verdicts as quota_service
+
+GOVERNMENT_END_USES = [
+    ("Heating", "District Heating Water", 300_000.0),
+    ("Interior Lighting", "Electricity", 150_000.0),
+    ("Interior Equipment", "Electricity", 150_000.0),
+    ("Cooling", "Electricity", 60_000.0),
+    ("Fans", "Electricity", 30_000.0),
+    ("Pumps", "Electricity", 10_000.0),
+]
+
+
+@pytest.fixture
+def seeded(session):
+    quota_seed.seed(session)
+    return session
+
+
+@pytest.fixture
+def admin(seeded, make_user):
+    return make_user(seeded, role="admin")
+
+
+def add_check(session, building, end_uses, *, area_mismatch_pct=None, status="done"):
+    """A finished check with its result and end uses, written straight to the tables."""
+    check = Check(building_id=building.id, status=status, idf_path=f"{uuid.uuid4().hex}.idf",
+                  idf_sha256="0" * 64)
+    session.add(check)
+    session.flush()
+    total = sum(kwh for _use, _fuel, kwh in end_uses)
+    session.add(CheckResult(
+        check_id=check.id, engine_version="25.2.0", idf_sha256="0" * 64, epw_sha256="1" * 64,
+        total_site_kwh=total, registered_area_m2=building.floor_area_m2,
+        eui_kwh_per_m2=total / building.floor_area_m2, area_mismatch_pct=area_mismatch_pct,
+        by_fuel_kwh={},
+    ))
+    for end_use, fuel, kwh in end_uses:
+        session.add(CheckEndUse(check_id=check.id, end_use=end_use, fuel=fuel, energy_kwh=kwh))
+    session.commit()
+    return check
+
+
+def government_building(session, actor, make_building, **overrides):
+    data = {"building_type": "office_government", "sub_type": "city", "hvac_class": "A",
+            "heating_type": "district", "floor_area_m2": "10000"}
+    return make_building(session, actor, **(data | overrides))
+
+
+def test_seed_is_idempotent_and_counts_by_status(session):
+    assert quota_seed.seed(session) == (
+        "quotas: 101 added (derived 1, unverified 18, verified-primary 31, "
+        "verified-secondary 51)")
+    assert quota_seed.seed(session) == "quotas: 0 added"
+    rows = quota_service.list_rows(session=session)
+    assert len(rows) == 101
+    assert {r.version for r in rows} == {1}
+    assert len(quota_service.list_rows(session=session, building_type="hotel")) == 6
+
+
+def test_verdict_of_a_city_government_office(seeded, admin, make_building):
+    building = government_building(seeded, admin, make_building)
+    check = add_check(seeded, building, GOVERNMENT_END_USES)
+
+    verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
+
+    assert verdict["eui_kwh_per_m2"] == pytest.approx(70.0)
+    assert verdict["indicator_value"] == pytest.approx(400_000 * 0.31 / 10_000)
+    assert verdict["unit"] == "kgce/(m2·a)"
+    assert verdict["band"] == "le_baseline"
+    assert "encouraged to reach the guide value" in verdict["action"]
+    row = verdict["row"]
+    assert (row["standard"], row["table"], row["version"]) == ("DB37/T 2672-2019", "表1", 1)
+    assert row["sub_types"] == ["city"] and row["source_status"] == "verified-secondary"
+    assert row["levels"] == {"guide": 7.2, "baseline": 14.9, "constraint": 21.9}
+    assert verdict["margins"]["baseline"]["margin"] == pytest.approx(14.9 - 12.4)
+    assert not any("not been checked" in w for w in verdict["warnings"])
+    assert any("design-stage EnergyPlus" in n for n in verdict["notes"])
+    assert any("0.31 kgce/kWh" in n for n in verdict["notes"])
+    assert any(re.fullmatch(r"GB/T 51161-2016 \S.* \(row gbt51161\.office_government\.all\.A\)"
+                            r" also applies \(source: UNVERIFIED\) and was not used\.", n)
+               for n in verdict["notes"]), verdict["notes"]
+
+    by_basis = {i["basis"]: i for i in verdict["indicators"]}
+    heating = by_basis["heating"]
+    assert heating["value"] == pytest.approx(300_000 * 3.6 * 0.03412 / 10_000)
+    assert heating["band"] == "le_guide"
+    assert heating["row"]["heating_type"] == "district"
+    assert any("heated area" in w for w in heating["warnings"])
+    electricity = by_basis["conventional_electricity"]
+    assert electricity["value"] == pytest.approx(40.0)
+    assert electricity["band"] == "le_baseline"
+    assert "defines no use-time or density correction" in verdict["correction"]
+
+    accounting = verdict["accounting"]
+    assert accounting["heating_kwh_by_fuel"] == {"District Heating Water": 300_000.0}
+    assert [f["key"] for f in accounting["factors"]][0] == "electricity"
+    assert accounting["factors"][0]["value"] == 0.31
+
+    assert json.loads(json.dumps(verdict, ensure_ascii=False)) == verdict  # plain data for the API
+    pins = seeded.exec(select(CheckVerdict).where(CheckVerdict.check_id == check.id)).all()
+    assert {p.basis: p.quota_key for p in pins} == {
+        "non_heating": "db37t2672.t1.city.A", "heating": "db37t2672.t2.district",
+        "conventional_electricity": "db37t2672.t4.city.A"}
+    assert {p.band for p in pins} == {"le_baseline", "le_guide"}
+
+
+def test_verdict_is_in_chinese_by_default(seeded, admin, make_building):
+    building = government_building(seeded, admin, make_building)
+    check = add_check(seeded, building, GOVERNMENT_END_USES)
+    verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id)
+    assert verdict["band_label"] == "≤ 基准值"
+    assert "设计阶段" in verdict["notes"][0]
+    assert any("gbt51161.office_government.all.A" in n and "（来源：未核实）" in n
+               for n in verdict["notes"]), verdict["notes"]
+
+
+def test_no_quota_defined_says_why_and_never_guesses(seeded, admin, make_building):
+    building = make_building(seeded, admin, building_type="residential", sub_type="",
+                             floor_area_m2="10000")
+    check = add_check(seeded, building, GOVERNMENT_END_USES)
+    verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
+    assert verdict["has_quota"] is False
+    assert verdict["band"] is None and verdict["row"] is None
+    assert verdict["no_quota_reason"].startswith("No quota defined")
+    assert verdict["eui_kwh_per_m2"] == pytest.approx(70.0)
+
+
+def test_unverified_row_warns_and_office_correction_is_applied(seeded, admin, make_building):
+    building = make_building(
+        seeded, admin, building_type="office_commercial", sub_type="", hvac_class="B",
+        floor_area_m2="10000", annual_use_hours="3000", area_per_person_m2="12")
+    check = add_check(seeded, building, [("Interior Equipment", "Electricity", 700_000.0)],
+                      area_mismatch_pct=12.0)
+    verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
+    factor = (0.3 + 0.7 * 2500 / 3000) * (0.7 + 0.3 * 12 / 10)
+    assert verdict["row"]["standard"] == "GB/T 51161-2016"
+    assert verdict["row"]["source_status"] == "unverified"
+    assert verdict["indicator_value"] == pytest.approx(70.0 * factor)
+    assert verdict["indicators"][0]["value_uncorrected"] == pytest.approx(70.0)
+    assert verdict["band"] == "le_constraint"
+    assert set(verdict["margins"]) == {"guide", "constraint"}
+    assert "correction applied" in verdict["correction"]
+    assert any("not been checked against the printed standard" in w
+               for w in verdict["warnings"])
+    assert any("+12 %" in w for w in verdict["warnings"])
+
+
+def test_office_correction_not_applied_without_inputs(seeded, admin, make_building):
+    building = make_building(seeded, admin, building_type="office_commercial", sub_type="",
+                             hvac_class="A", floor_area_m2="10000")
+    check = add_check(seeded, building, [("Interior Lighting", "Electricity", 500_000.0)])
+    verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
+    assert verdict["indicator_value"] == pytest.approx(50.0)
+    assert "needs both annual use hours" in verdict["correction"]
+
+
+def test_edit_creates_a_version_and_pinned_verdicts_keep_theirs(seeded, admin, make_building):
+    building = government_building(seeded, admin, make_building)
+    check = add_check(seeded, building, GOVERNMENT_END_USES)
+    quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
+    old = seeded.exec(select(QuotaRow).where(QuotaRow.key == "db37t2672.t1.city.A")).one()
+
+    new = quota_service.edit_row(session=seeded, actor=admin, row_id=old.id,
+                                 data={"baseline_value": 12.0, "source_status": "verified-primary"},
+                                 reason="Checked against the printed standard")
+
+    seeded.refresh(old)
+    assert (new.version, new.baseline_value, new.constraint_value) == (2, 12.0, 21.9)
+    assert old.superseded_by_id == new.id and old.superseded_at is not None
+    history = quota_service.row_history(session=seeded, key=old.key)
+    assert [r.version for r in history] == [1, 2]
+    event = seeded.exec(select(AuditEvent).where(AuditEvent.entity == "quota_row")).one()
+    assert (event.entity_id, event.action) == (new.id, "new_version")
+    assert event.before == {
+        "version": 1, "baseline_value": 14.9, "source_status": "verified-secondary"}
+    assert event.after == {
+        "version": 2, "baseline_value": 12.0, "source_status": "verified-primary"}
+    assert event.reason == "Checked against the printed standard"
+
+    pinned = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
+    assert pinned["row"]["version"] == 1 and pinned["band"] == "le_baseline"
+    assert any("version 2 is now current" in w for w in pinned["warnings"])
+
+    fresh = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en",
+                                            refresh=True)
+    assert fresh["row"]["version"] == 2 and fresh["band"] == "le_constraint"
+    assert fresh["row"]["source_status"] == "verified-primary"
+
+
+def test_edit_is_checked(seeded, admin, make_user):
+    row = seeded.exec(select(QuotaRow).where(QuotaRow.key == "db37t2673.t1.grade_2.A")).one()
+    officer = make_user(seeded, role="officer")
+    with pytest.raises(PermissionDenied):
+        quota_service.edit_row(session=seeded, actor=officer, row_id=row.id,
+                               data={"guide_value": 9.0}, reason="x")
+    with pytest.raises(ValidationFailed) as info:
+        quota_service.edit_row(session=seeded, actor=admin, row_id=row.id,
+                               data={"guide_value": 30.0, "source_status": "guessed"}, reason="")
+    assert set(info.value.field_errors) == {"reason", "source_status", "baseline_value"}
+    with pytest.raises(RegistryError):
+        quota_service.edit_row(session=seeded, actor=admin, row_id=row.id,
+                               data={"guide_value": 9.4}, reason="same value")
+    quota_service.edit_row(session=seeded, actor=admin, row_id=row.id,
+                           data={"guide_value": 9.0}, reason="typo")
+    with pytest.raises(Conflict):
+        quota_service.edit_row(session=seeded, actor=admin, row_id=row.id,
+                               data={"guide_value": 8.0}, reason="edit an old version")
+
+
+def test_changed_registration_is_flagged_on_a_pinned_verdict(seeded, admin, make_building):
+    building = government_building(seeded, admin, make_building)
+    check = add_check(seeded, building, GOVERNMENT_END_USES)
+    quota_service.verdict_for_check(session=seeded, check_id=check.id)
+    building.sub_type = "below_city"
+    seeded.add(building)
+    seeded.commit()
+    verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
+    assert verdict["row"]["key"] == "db37t2672.t1.city.A"
+    assert any("db37t2672.t1.below_city.A" in w for w in verdict["warnings"])
+
+
+def test_no_result_no_verdict_and_latest_for_building(seeded, admin, make_building):
+    building = government_building(seeded, admin, make_building)
+    assert quota_service.latest_verdict_for_building(session=seeded,
+                                                     building_id=building.id) is None
+    queued = Check(building_id=building.id, idf_path="a.idf", idf_sha256="0" * 64)
+    seeded.add(queued)
+    seeded.commit()
+    assert quota_service.verdict_for_check(session=seeded, check_id=queued.id) is None
+    assert quota_service.verdict_for_check(session=seeded, check_id=999_999) is None
+    add_check(seeded, building, GOVERNMENT_END_USES)
+    newer = add_check(seeded, building, [("Interior Lighting", "Electricity", 100_000.0)])
+    latest = quota_service.latest_verdict_for_building(session=seeded, building_id=building.id,
+                                                       locale="en")
+    assert latest["check_id"] == newer.id
+    assert latest["band"] == "le_guide"
+
+
+def test_dash_cell_gives_no_quota_for_heating(seeded, admin, make_building):
+    building = make_building(seeded, admin, building_type="school", sub_type="preschool",
+                             heating_type="gas_oil", floor_area_m2="4000")
+    check = add_check(seeded, building, [("Heating", "Natural Gas", 50_000.0),
+                                         ("Interior Lighting", "Electricity", 40_000.0)])
+    verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
+    heating = next(i for i in verdict["indicators"] if i["basis"] == "heating")
+    assert heating["band"] is None and "too little data" in heating["no_quota_reason"]
+    assert verdict["row"]["source_status"] == "verified-primary"
+    assert verdict["band"] == "le_guide"  # 40 MWh × 0.31 / 4000 m² = 3.1 ≤ 4.3
+
+
+def test_verdict_partial_renders(app, app_session, make_user, make_building):
+    quota_seed.seed(app_session)
+    admin = make_user(app_session, role="admin")
+    building = government_building(app_session, admin, make_building)
+    check = add_check(app_session, building, GOVERNMENT_END_USES)
+    verdict = quota_service.verdict_for_check(session=app_session, check_id=check.id,
+                                              locale="en")
+    with app.test_request_context():
+        html = render_template("checks/_verdict.html", verdict=verdict)
+        empty = render_template("checks/_verdict.html", verdict=None)
+    assert 'id="verdict-band"' in html and "12.40 kgce/(m2·a)" in html
+    assert "DB37/T 2672-2019" in html and "verified-secondary" in html
+    assert "0.31 kgce/kWh" in html
+    assert empty.strip() == ""
