@@ -19,6 +19,7 @@ from registry.domain.tally import cells as tally_cells
 from registry.domain.tally import period as aggregate
 from registry.domain.tally import targets as rules
 from registry.models import Building, Certificate, TallyEpisode, TallyHorizon
+from registry.services.tally.facts import load_facts
 
 # Episodes are final once every date they depend on is known: count at the end of time.
 LATEST = date.max
@@ -33,8 +34,6 @@ def _chunks(ids: list[int], size: int = CHUNK):
 
 def refresh(session: Session, building_ids: Iterable[int]) -> None:
     """Recount these buildings into the index, inside the caller's transaction."""
-    from registry.services.tally.tallies import load_facts  # the tally service imports this module
-
     ids = sorted({int(i) for i in building_ids if i is not None})
     if not ids:
         return
@@ -49,8 +48,6 @@ def refresh(session: Session, building_ids: Iterable[int]) -> None:
 
 def rebuild(connection) -> int:
     """Recount every building (after a bulk load or a change to the rules); episodes stored."""
-    from registry.services.tally.tallies import load_facts
-
     connection.execute(delete(TallyEpisode))
     connection.execute(delete(TallyHorizon))
     ids = [row[0] for row in connection.execute(
@@ -67,8 +64,6 @@ def rebuild(connection) -> int:
 def differences(session: Session) -> list[int]:
     """Buildings whose stored episodes or horizon differ from a recount now (none, unless
     rows were written around the services): what `registry tally-index --check` reports."""
-    from registry.services.tally.tallies import load_facts
-
     connection = session.connection()
     ids = sorted(set(connection.execute(
         select(Certificate.building_id).where(Certificate.status.in_(rules.COUNTED_STATUSES))

@@ -18,7 +18,7 @@ from registry.services.imports import commit as import_commit
 from registry.services.imports import preview as imports
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import, save_mapping
-from registry.services.tally import tallies as tally
+from registry.services.tally.facts import load_facts
 
 TODAY = date(2024, 6, 1)
 CODE_A = make_credit_code("91370200MA3C0001X")
@@ -275,7 +275,7 @@ def test_commit_stores_accepted_rows_as_approved_records_that_count(session, adm
         ("certificate", "create"),
     }
     # The tally counts them like hand-entered approved records.
-    buildings_facts, record_facts = tally.load_facts(session=session)
+    buildings_facts, record_facts = load_facts(session=session)
     assert {r.label_number for r in record_facts} == {"QD-2021-001", "QD-2021-002", "QD-2022-009"}
 
 

@@ -15,6 +15,7 @@ from registry.models import AuditEvent, Target
 from registry.services.buildings import records as record_service
 from registry.services.tally import tallies as tally_service
 from registry.services.tally import targets as target_service
+from registry.services.tally.facts import load_facts
 from registry.services.tally.targets_seed import seed
 from tests.domain.tally.test_targets import reference_tally
 
@@ -119,7 +120,7 @@ def test_drafts_and_rejected_records_are_not_loaded(session, admin, make_buildin
     record_service.submit_record(session=session, actor=admin, record_id=rejected.id)
     record_service.reject_record(session=session, actor=admin, record_id=rejected.id,
                                  reason="资料不全")
-    buildings, records = tally_service.load_facts(session=session)
+    buildings, records = load_facts(session=session)
     assert [fact.building_id for fact in buildings] == [b.id] and records == []
     assert draft.id  # stored, just not counted
 
