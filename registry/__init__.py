@@ -16,7 +16,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     # worker import `registry.*` modules without serving a page.
     from flask import Flask
 
-    from registry import extensions
+    from registry import extensions, queue
     from registry.db import make_engine
 
     if config is None:
@@ -41,14 +41,10 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.teardown_appcontext(extensions.close_session)
 
     import registry.auth  # noqa: F401  (registers the login loaders)
-    from registry.features import optional_module
+    from registry import api, web
 
-    for package in ("registry.web", "registry.api"):
-        module = optional_module(package)
-        if module is not None:
-            module.register(app)
+    web.register(app)
+    api.register(app)
 
-    jobs = optional_module("registry.jobs")
-    if jobs is not None:
-        jobs.init_app(app)
+    queue.init_app(app)
     return app

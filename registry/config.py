@@ -21,6 +21,13 @@ def _int(value: str | None, default: int) -> int:
         raise ValueError(f"expected an integer, got {value!r}") from exc
 
 
+def _float(value: str | None, default: float) -> float:
+    try:
+        return float(value) if value not in (None, "") else default
+    except ValueError as exc:
+        raise ValueError(f"expected a number, got {value!r}") from exc
+
+
 def normalise_database_url(url: str) -> str:
     """Rewrite the URL forms hosting providers hand out into SQLAlchemy's psycopg 3 dialect."""
     if url.startswith("postgres://"):
@@ -45,13 +52,18 @@ class Config:
         self.CELERY_BROKER_URL = env.get("CELERY_BROKER_URL") or (
             f"sqla+sqlite:///{instance / 'celery-broker.sqlite3'}"
         )
-        self.CELERY_TASK_ALWAYS_EAGER = _bool(env.get("CELERY_TASK_ALWAYS_EAGER"), False)
         self.UPLOAD_DIR = Path(env.get("REGISTRY_UPLOAD_DIR") or instance / "uploads")
         self.WEATHER_DIR = Path(env.get("REGISTRY_WEATHER_DIR") or instance / "weather")
         self.MAX_UPLOAD_BYTES = _int(env.get("REGISTRY_MAX_UPLOAD_BYTES"), 20 * 1024 * 1024)
         self.ENERGYPLUS_BINARY = env.get("ENERGYPLUS_BINARY") or None
         self.CHECK_TIMEOUT_S = _int(env.get("REGISTRY_CHECK_TIMEOUT_S"), 1800)
         self.CHECK_MEMORY_LIMIT_MB = _int(env.get("REGISTRY_CHECK_MEMORY_LIMIT_MB"), 2048)
+        # The worker's sweeper: how often it looks, when a running check whose heartbeat is
+        # this old is taken for dead, and when a queued check the broker never delivered is
+        # sent again.
+        self.SWEEP_INTERVAL_S = _float(env.get("REGISTRY_SWEEP_INTERVAL_S"), 15.0)
+        self.STALE_AFTER_S = _float(env.get("REGISTRY_STALE_AFTER_S"), 60.0)
+        self.REQUEUE_AFTER_S = _float(env.get("REGISTRY_REQUEUE_AFTER_S"), 600.0)
         self.PUBLIC_BASE_URL = env.get("REGISTRY_PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
         self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

@@ -1,4 +1,5 @@
-"""Celery app and tasks. Tasks take ids, open their own session, and record state on the row.
+"""The worker: Celery tasks and the worker's start-up and shutdown. Tasks take ids, open their
+own session, and record state on the row; services send work through `registry.queue`.
 
 The check row, not the broker, is the source of truth: the embedded SQLite broker never
 redelivers a message whose worker was killed, and Redis only does so after its visibility
@@ -15,125 +16,29 @@ import threading
 import time
 from pathlib import Path
 
-from celery import Celery
 from celery.signals import worker_init, worker_ready, worker_shutdown
 
-from registry.config import Config
+from registry.queue import RUN_CHECK, SWEEP_CHECKS, celery_app, current_config, enqueue_check
 
 log = logging.getLogger(__name__)
 
-SWEEP_INTERVAL_S = 15
-
-celery_app = Celery("registry")
 _engine = None
-_config: Config | None = None
-
-
-def configure(config: Config) -> None:
-    """Point Celery at the configured broker with one EnergyPlus run per worker slot."""
-    global _config, _engine
-    _config = config
-    _engine = None
-    celery_app.conf.update(
-        broker_url=config.CELERY_BROKER_URL,
-        task_ignore_result=True,
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=1,
-        task_soft_time_limit=config.CHECK_TIMEOUT_S + 60,
-        task_time_limit=config.CHECK_TIMEOUT_S + 120,
-        task_always_eager=config.CELERY_TASK_ALWAYS_EAGER,
-        broker_connection_retry_on_startup=True,
-        # Fail fast when the broker is down at upload time: the check stays queued in the
-        # database and the sweeper enqueues it when the broker is back.
-        broker_connection_timeout=3,
-        task_publish_retry=False,
-        broker_transport_options=_transport_options(config.CELERY_BROKER_URL),
-        worker_hijack_root_logger=False,
-        task_default_queue="checks",
-    )
-
-
-# How often an idle worker asks the SQLite broker for a message (kombu's default is 1 s, which
-# adds 0.5 s on average to every check). With the look before locking below, 20 polls a
-# second cost an idle worker 2.3 % of a core (0.46 s of CPU in 20 s), less than kombu's own
-# 10 (2.75 %). Not a transport option: the SQLAlchemy transport passes all of those to
-# create_engine, which refuses `polling_interval`.
-SQLA_POLLING_INTERVAL_S = 0.05
-
-
-def _transport_options(broker_url: str) -> dict:
-    # The SQLAlchemy transport hands its options to create_engine, which rejects Redis's.
-    if broker_url.startswith("sqla+"):
-        from kombu.transport.sqlalchemy import Transport
-
-        Transport.polling_interval = SQLA_POLLING_INTERVAL_S
-        _look_before_locking(Transport.Channel)
-        return {}
-    return {"visibility_timeout": 3600, "socket_connect_timeout": 3, "socket_timeout": 10}
-
-
-def _look_before_locking(channel_class) -> None:
-    """Answer an empty queue with one indexed read instead of kombu's write-locked query.
-
-    kombu's SQLAlchemy `_get` looks the queue up through the ORM, takes SQLite's write lock
-    (BEGIN IMMEDIATE) and commits, about 2.4 ms of CPU per poll: an idle worker spent 2.5 %
-    of a core polling every 0.1 s. Nearly every poll finds nothing; this asks that first,
-    without a lock, and only then runs kombu's own `_get`, which still decides who takes a
-    message. A message that arrives between the two reads waits for the next poll.
-    """
-    stock = channel_class._get
-    if getattr(stock, "looks_first", False):
-        return
-    from queue import Empty
-
-    from sqlalchemy import select
-
-    def _get(self, queue):
-        messages, queues = self.message_cls.__table__, self.queue_cls.__table__
-        waiting = (
-            select(messages.c.id)
-            .join(queues, messages.c.queue_id == queues.c.id)
-            # kombu's own test (`visible != False`): a NULL is not visible either
-            .where(queues.c.name == queue, messages.c.visible != False)  # noqa: E712
-            .limit(1)
-        )
-        with self.session.bind.connect() as conn:
-            if conn.execute(waiting).first() is None:
-                raise Empty()
-        return stock(self, queue)
-
-    _get.looks_first = True
-    channel_class._get = _get
-
-
-def init_app(app) -> None:
-    configure(app.extensions["registry.config"])
+_engine_url: str | None = None
 
 
 def engine():
-    """The worker process's database engine (created lazily, after fork)."""
-    global _engine
-    if _engine is None:
+    """The worker process's database engine (created lazily, after fork; anew when the
+    configuration names another database)."""
+    global _engine, _engine_url
+    url = current_config().DATABASE_URL
+    if _engine is None or _engine_url != url:
         from registry.db import make_engine
 
-        _engine = make_engine(current_config().DATABASE_URL)
+        _engine, _engine_url = make_engine(url), url
     return _engine
 
 
-def current_config() -> Config:
-    global _config
-    if _config is None:
-        configure(Config())
-    return _config
-
-
-if os.environ.get("REGISTRY_SKIP_CELERY_CONFIG") != "1":
-    configure(Config())
-
-
-@celery_app.task(name="registry.run_check", bind=True, acks_late=True,
-                 reject_on_worker_lost=True)
+@celery_app.task(name=RUN_CHECK, bind=True, acks_late=True, reject_on_worker_lost=True)
 def run_check(self, check_id: int) -> str:
     """Run one check by id; safe to deliver twice (the row decides who runs it)."""
     from registry.services.checks.runner import execute_check
@@ -142,26 +47,11 @@ def run_check(self, check_id: int) -> str:
                          worker=f"{self.request.hostname or 'worker'}:{os.getpid()}")
 
 
-@celery_app.task(name="registry.sweep_checks")
+@celery_app.task(name=SWEEP_CHECKS)
 def sweep_checks() -> int:
     from registry.services.checks.runner import recover_stale_checks
 
-    return recover_stale_checks(engine=engine(), config=current_config())
-
-
-def enqueue_check(check_id: int) -> str | None:
-    """Send a check to the broker; returns an error text instead of raising if it is down."""
-    try:
-        # Our own connection, tried once: an upload must not hang on kombu's default retries
-        # (about 6 s on a refused Redis) when the sweeper will enqueue the check later anyway.
-        with celery_app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2,
-                                         timeout=3)
-            run_check.apply_async(args=[check_id], retry=False, connection=connection)
-    except Exception as exc:  # kombu raises many connection error types; all mean "not now"
-        log.warning("could not enqueue check %s: %s", check_id, exc)
-        return f"{exc.__class__.__name__}: {exc}"[:500]
-    return None
+    return recover_stale_checks(engine=engine(), config=current_config(), enqueue=enqueue_check)
 
 
 _stop = threading.Event()
@@ -170,10 +60,9 @@ _stop = threading.Event()
 def _sweep_loop() -> None:
     from registry.services.checks.runner import recover_stale_checks
 
-    while not _stop.wait(SWEEP_INTERVAL_S if os.environ.get("REGISTRY_SWEEP_INTERVAL_S") is None
-                         else float(os.environ["REGISTRY_SWEEP_INTERVAL_S"])):
+    while not _stop.wait(current_config().SWEEP_INTERVAL_S):
         try:
-            recover_stale_checks(engine=engine(), config=current_config())
+            recover_stale_checks(engine=engine(), config=current_config(), enqueue=enqueue_check)
         except Exception:  # keep sweeping; a failed sweep is logged and retried next tick
             log.exception("sweep failed")
 
@@ -208,7 +97,7 @@ def _on_worker_ready(**_kwargs) -> None:
     from registry.services.checks.runner import recover_stale_checks
 
     try:
-        recover_stale_checks(engine=engine(), config=current_config(), on_startup=True)
+        recover_stale_checks(engine=engine(), config=current_config(), enqueue=enqueue_check, on_startup=True)
     except Exception:
         log.exception("start-up sweep failed")
     _stop.clear()

@@ -191,10 +191,7 @@ def catalogue() -> dict[str, tuple[str, str]]:
     if _catalogue is None:
         merged = dict(CORE_MESSAGES)
         for name in _DOMAIN_MESSAGE_MODULES:
-            try:
-                module = importlib.import_module(name)
-            except ImportError:
-                continue
+            module = importlib.import_module(name)
             for code, pair in getattr(module, "MESSAGES", {}).items():
                 merged.setdefault(code, tuple(pair))
         _catalogue = merged

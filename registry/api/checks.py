@@ -18,6 +18,7 @@ from registry.domain.checks.states import MAX_WAIT_S
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.models import FINAL_STATES
+from registry.queue import enqueue_check
 from registry.services.checks import uploads as check_service
 from registry.services.checks.payload import check_payload
 from registry.services.checks.weather import add_weather, list_weather
@@ -64,6 +65,7 @@ def create(building_id: int):
     check = check_service.create_check(
         session=session, actor=actor(), config=config, building_id=building_id,
         idf_bytes=data, filename=filename, weather=request.form.get("weather") or None,
+        enqueue=enqueue_check,
     )
     body = check_payload(session, check, message_locale())
     response = created(body, url_for(".show", check_id=check.id))

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import atexit
 import gc
+import importlib
 
 import click
 
-from registry.features import optional_module
-
-# Feature modules, each exposing `register(main)`; a module not yet present is skipped.
+# Feature modules, each exposing `register(main)`.
 COMMAND_MODULES = (
     "registry.cli.admin",
     "registry.cli.records",
@@ -48,12 +47,11 @@ class LazyGroup(click.Group):
         enabled = gc.isenabled()
         gc.disable()
         try:
-            module = optional_module(name)
+            module = importlib.import_module(name)
         finally:
             if enabled:
                 gc.enable()
-        if module is not None:
-            module.register(self)
+        module.register(self)
 
     def get_command(self, ctx, cmd_name):
         home = COMMAND_HOMES.get(cmd_name)

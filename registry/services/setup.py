@@ -9,17 +9,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash
 
-from registry.features import optional_module
 from registry.migrate import upgrade
 from registry.models import User
+from registry.services.checks import weather_seed
+from registry.services.quotas import seed as quota_seed
+from registry.services.tally import targets_seed
 from registry.services.users import create_user
 
 # Reference-data loaders, each `seed(session) -> str` (a line for the log); idempotent.
-SEEDERS = (
-    "registry.services.tally.targets_seed",
-    "registry.services.quotas.seed",
-    "registry.services.checks.weather_seed",
-)
+SEEDERS = (targets_seed, quota_seed, weather_seed)
 
 
 def initialise(engine: Engine, database_url: str) -> list[str]:
@@ -27,10 +25,8 @@ def initialise(engine: Engine, database_url: str) -> list[str]:
     upgrade(database_url)
     lines = ["schema: up to date"]
     with Session(engine, expire_on_commit=False) as session:
-        for name in SEEDERS:
-            module = optional_module(name)
-            if module is not None:
-                lines.append(module.seed(session))
+        for seeder in SEEDERS:
+            lines.append(seeder.seed(session))
     return lines
 
 

@@ -11,23 +11,10 @@ from werkzeug.routing import IntegerConverter
 
 from registry.errors import RegistryError
 from registry.extensions import close_session, login_manager, message_locale
-from registry.features import optional_module
 from registry.messages import catalogue, render
 
 log = logging.getLogger(__name__)
 
-# Feature modules, each exposing a Blueprint named `bp`. Add a line to add a feature.
-BLUEPRINTS = (
-    "registry.web.auth",
-    "registry.web.buildings",
-    "registry.web.records",
-    "registry.web.admin",
-    "registry.web.reference",
-    "registry.web.checks",
-    "registry.web.dashboard",
-    "registry.web.imports",
-    "registry.web.verify",
-)
 
 
 def wants_json() -> bool:
@@ -85,10 +72,23 @@ def register(app: Flask) -> None:
         if _has_nul():
             raise RegistryError("request.nul_character")
 
-    for name in BLUEPRINTS:
-        module = optional_module(name)
-        if module is not None:
-            app.register_blueprint(module.bp)
+    # Feature modules, each exposing a Blueprint named `bp`; imported here because they
+    # import this package's helpers.
+    from registry.web import (
+        admin,
+        auth,
+        buildings,
+        checks,
+        dashboard,
+        imports,
+        records,
+        reference,
+        verify,
+    )
+
+    for module in (auth, buildings, records, admin, reference, checks, dashboard, imports,
+                   verify):
+        app.register_blueprint(module.bp)
 
     @app.errorhandler(RegistryError)
     def _registry_error(exc: RegistryError):

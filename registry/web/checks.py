@@ -23,6 +23,7 @@ from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.messages import render
 from registry.models import ACTIVE_STATES, Building, CheckResult, WeatherFile
+from registry.queue import enqueue_check
 from registry.services import permissions
 from registry.services.buildings.registration import get_building
 from registry.services.checks import report as check_report
@@ -84,6 +85,7 @@ def new(building_id: int):
                 session=session, actor=actor_of(current_user), config=config,
                 building_id=building.id, idf_bytes=data, filename=filename,
                 weather=request.form.get("weather") or None,
+                enqueue=enqueue_check,
             )
         except ValidationFailed as exc:
             errors = field_errors(exc)

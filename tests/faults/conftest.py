@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from registry.db import make_engine
 from registry.migrate import upgrade
 from registry.models import Check
+from registry.queue import enqueue_check
 from registry.services.checks import uploads as check_service
 from registry.services.checks import weather_seed
 from tests.conftest import ON_CI, PG_ADMIN_URL, make_config, postgres_available, require_service
@@ -84,7 +85,7 @@ class Registry:
                 building_id=building.id,
                 idf_bytes=idf_bytes,
                 filename="office.idf",
-                enqueue=enqueue,
+                enqueue=enqueue_check if enqueue else None,
             )
 
     def check(self, check_id: int) -> Check:

@@ -23,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, func, select
 
-from registry import jobs
+from registry import queue as job_queue
 from registry.models import Check, CheckResult
 from tests.conftest import REDIS_URL, redis_available, require_service
 from tests.faults.conftest import (
@@ -186,15 +186,15 @@ def cluster(tmp_path, fresh_pg_url, request):
         )
     admin.dispose()
     registry = Registry(tmp_path, fresh_pg_url, CELERY_BROKER_URL=_redis_url())
-    previous = jobs.current_config()
-    jobs.configure(registry.config)
+    previous = job_queue.current_config()
+    job_queue.configure(registry.config)
     nodes = Cluster(tmp_path, fresh_pg_url)
     try:
         nodes.start(2, registry)
         yield registry, nodes
     finally:
         nodes.close()
-        jobs.configure(previous)
+        job_queue.configure(previous)
         registry.engine.dispose()
 
 

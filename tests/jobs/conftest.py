@@ -46,9 +46,9 @@ def pipeline(tmp_path, broker_url):
     engine = make_engine(database_url)
     with Session(engine) as session:
         weather_seed.seed(session)
-    from registry import jobs
+    from registry import queue as job_queue
 
-    jobs.configure(config)
+    job_queue.configure(config)
     env = dict(os.environ)
     env.update({
         "DATABASE_URL": database_url, "CELERY_BROKER_URL": broker_url,

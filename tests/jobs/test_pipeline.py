@@ -9,6 +9,7 @@ import time
 import pytest
 from sqlmodel import Session, select
 
+from registry import queue as job_queue
 from registry.models import CheckEndUse, CheckResult
 from registry.services.checks import uploads as check_service
 from tests.jobs.conftest import sample_model, wait_for
@@ -38,6 +39,7 @@ def test_check_runs_on_a_worker_and_stores_one_result(pipeline, make_user, make_
         check = check_service.create_check(
             session=session, actor=designer, config=pipeline.config, building_id=building.id,
             idf_bytes=sample_model(SMALL_OFFICE), filename="office.idf",
+            enqueue=job_queue.enqueue_check,
         )
         assert check.status == "queued" and check.enqueue_error is None
     with pipeline.worker():
@@ -60,6 +62,7 @@ def test_check_runs_on_a_worker_and_stores_one_result(pipeline, make_user, make_
         again = check_service.create_check(
             session=session, actor=designer, config=pipeline.config, building_id=building.id,
             idf_bytes=sample_model(SMALL_OFFICE), filename="office.idf",
+            enqueue=job_queue.enqueue_check,
         )
         assert again.status == "done" and again.cached_from_id == check.id
 
@@ -73,6 +76,7 @@ def test_killed_worker_mid_run_is_recovered_and_stores_exactly_one_result(
         check = check_service.create_check(
             session=session, actor=designer, config=pipeline.config, building_id=building.id,
             idf_bytes=sample_model(SMALL_OFFICE), filename="office.idf",
+            enqueue=job_queue.enqueue_check,
         )
     with pipeline.worker("doomed") as doomed:
         running = wait_for(pipeline.engine, check.id, {"running", "done", "failed"}, 120)
@@ -100,21 +104,20 @@ def test_upload_while_broker_is_down_is_kept_and_runs_later(
     tmp_path, make_user, make_building, pipeline
 ):
     """The file and the row are stored; the check waits queued, and runs once a worker sweeps."""
-    from registry import jobs
-
     good_broker = pipeline.config.CELERY_BROKER_URL
     bad = pipeline.config.__class__(env={**pipeline.env, "CELERY_BROKER_URL":
                                          "redis://127.0.0.1:1/0"})
-    jobs.configure(bad)
+    job_queue.configure(bad)
     try:
         with Session(pipeline.engine, expire_on_commit=False) as session:
             designer, building = _building(session, make_user, make_building)
             check = check_service.create_check(
                 session=session, actor=designer, config=bad, building_id=building.id,
                 idf_bytes=sample_model(SMALL_OFFICE), filename="office.idf",
+                enqueue=job_queue.enqueue_check,
             )
     finally:
-        jobs.configure(pipeline.config)
+        job_queue.configure(pipeline.config)
     assert check.status == "queued" and check.enqueue_error
     assert check_service.stored_model_path(pipeline.config, check).exists()
     assert good_broker == pipeline.config.CELERY_BROKER_URL

@@ -81,7 +81,7 @@ def test_stored_eui_and_fuels_match_an_independent_run(tmp_path, sqlite_url, mak
         building = make_building(session, designer, floor_area_m2=str(MODEL_AREA_M2))
         check = check_service.create_check(
             session=session, actor=designer, config=config, building_id=building.id,
-            idf_bytes=sample_model(MODEL), filename=MODEL, enqueue=False)
+            idf_bytes=sample_model(MODEL), filename=MODEL, enqueue=None)
 
     passed = {}
     real_run = energyplus.run_energyplus

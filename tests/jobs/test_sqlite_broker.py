@@ -9,14 +9,14 @@ from queue import Empty
 import pytest
 from kombu import Connection
 
-from registry import jobs
+from registry import queue as job_queue
 from registry.config import Config
 
 
 @pytest.fixture
 def channel(tmp_path):
     url = f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
-    jobs._transport_options(url)  # what configure() does for a SQLite broker
+    job_queue._transport_options(url)  # what configure() does for a SQLite broker
     with Connection(url, transport_options={"connect_args": {"timeout": 2}}) as connection:
         channel = connection.default_channel
         channel._new_queue("checks")
@@ -49,12 +49,12 @@ def test_a_waiting_message_is_still_taken_once(channel):
 def test_the_look_is_installed_once(tmp_path):
     from kombu.transport.sqlalchemy import Channel
 
-    before = jobs._config
+    before = job_queue._config
     try:
-        jobs.configure(Config(CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'b.sqlite3'}"))
+        job_queue.configure(Config(CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'b.sqlite3'}"))
         first = Channel._get
-        jobs.configure(Config(CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'b.sqlite3'}"))
+        job_queue.configure(Config(CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'b.sqlite3'}"))
         assert Channel._get is first and first.looks_first
     finally:
         if before is not None:
-            jobs.configure(before)
+            job_queue.configure(before)

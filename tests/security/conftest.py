@@ -78,7 +78,7 @@ class World:
                 session=session, actor=self.users["designer_own"],
                 config=self.app.extensions["registry.config"], building_id=self.building_id,
                 idf_bytes=MODEL.read_bytes() + f"\n! {uuid.uuid4().hex}\n".encode(),
-                filename="office_box.idf", enqueue=False,
+                filename="office_box.idf", enqueue=None,
             )
             return check.id
 

@@ -72,6 +72,7 @@ def _check_in_database(model, building_id, weather, epw, wait, timeout, actor_na
                        lang) -> dict:
     from registry.cli import common
     from registry.models import FINAL_STATES
+    from registry.queue import enqueue_check
     from registry.services.checks import uploads as check_service
     from registry.services.checks.payload import check_payload, preload_payload
     from registry.services.checks.weather import add_weather
@@ -86,6 +87,7 @@ def _check_in_database(model, building_id, weather, epw, wait, timeout, actor_na
             created = check_service.create_check(
                 session=session, actor=actor, config=config, building_id=building_id,
                 idf_bytes=model.read_bytes(), filename=model.name, weather=weather,
+                enqueue=enqueue_check,
             )
             check_id = created.id
         if wait and created.status not in FINAL_STATES:

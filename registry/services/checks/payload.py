@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
-
 from registry.messages import catalogue, render
 from registry.models import WeatherFile
 from registry.services.checks import uploads as check_service
 from registry.services.checks.messages import STATE_NAMES
-
-
-def _quotas():
-    try:
-        return importlib.import_module("registry.services.quotas.verdicts")
-    except ModuleNotFoundError:
-        return None
+from registry.services.quotas import verdicts as quotas
 
 
 def preload_payload() -> None:
-    """Import what a finished check's payload needs, for callers that wait for the end."""
-    _quotas()
+    """Load what a finished check's payload needs, for callers that wait for the end."""
     catalogue()
 
 
 def _verdict(session, check_id: int, lang: str):
-    quotas = _quotas()
-    if quotas is None:
-        return None
     return quotas.verdict_for_check(session=session, check_id=check_id, locale=lang)
 
 

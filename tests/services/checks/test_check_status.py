@@ -20,7 +20,7 @@ def test_status_follows_the_rules_of_get_check(session, tmp_path, database_url, 
     building = make_building(session, owner, district_code="370202")
     check = check_service.create_check(session=session, actor=owner, config=config,
                                        building_id=building.id, idf_bytes=MODEL,
-                                       filename="office_box.idf", enqueue=False)
+                                       filename="office_box.idf", enqueue=None)
     readers = [owner, make_user(session, role="admin", districts=()),
                make_user(session, role="viewer", districts=()),
                make_user(session, role="officer", districts=("370202",))]

@@ -1,0 +1,156 @@
+"""The Celery app and sending work to it by task name.
+
+Services send checks from here and never import the worker module (`registry.jobs`), which
+holds the tasks. Importing this module has no side effects: the app is configured by
+`create_app` (or `configure`), or, in a worker started with no app, from `Config()` the
+first time Celery reads its settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+
+from celery import Celery
+
+from registry.config import Config
+
+log = logging.getLogger(__name__)
+
+RUN_CHECK = "registry.run_check"
+SWEEP_CHECKS = "registry.sweep_checks"
+
+# How often an idle worker asks the SQLite broker for a message (kombu's default is 1 s, which
+# adds 0.5 s on average to every check); with the look before locking below, an idle worker
+# spends less CPU at this rate than kombu's own polling did at 0.1 s. Not a transport option:
+# the SQLAlchemy transport passes all of those to create_engine, which refuses
+# `polling_interval`.
+SQLA_POLLING_INTERVAL_S = 0.05
+
+_config: Config | None = None
+
+
+def settings(config: Config) -> dict:
+    """Celery's settings for this installation: one EnergyPlus run per worker slot."""
+    return dict(
+        broker_url=config.CELERY_BROKER_URL,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_soft_time_limit=config.CHECK_TIMEOUT_S + 60,
+        task_time_limit=config.CHECK_TIMEOUT_S + 120,
+        broker_connection_retry_on_startup=True,
+        # Fail fast when the broker is down at upload time: the check stays queued in the
+        # database and the sweeper enqueues it when the broker is back.
+        broker_connection_timeout=3,
+        task_publish_retry=False,
+        broker_transport_options=_transport_options(config.CELERY_BROKER_URL),
+        worker_hijack_root_logger=False,
+        task_default_queue="checks",
+    )
+
+
+class _SettingsFromEnvironment(Mapping):
+    """Celery's settings read from `Config()` only when Celery first asks for them."""
+
+    def __init__(self):
+        self._settings: dict | None = None
+
+    def _load(self) -> dict:
+        if self._settings is None:
+            self._settings = settings(current_config())
+        return self._settings
+
+    def __getitem__(self, key):
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+celery_app = Celery("registry")
+celery_app.config_from_object(_SettingsFromEnvironment())
+
+
+def configure(config: Config) -> None:
+    """Point Celery at this configuration's broker and limits."""
+    global _config
+    _config = config
+    celery_app.conf.update(settings(config))
+
+
+def current_config() -> Config:
+    """The configuration the app or worker was given, or the environment's."""
+    global _config
+    if _config is None:
+        _config = Config()
+    return _config
+
+
+def init_app(app) -> None:
+    configure(app.extensions["registry.config"])
+
+
+def _transport_options(broker_url: str) -> dict:
+    # The SQLAlchemy transport hands its options to create_engine, which rejects Redis's.
+    if broker_url.startswith("sqla+"):
+        from kombu.transport.sqlalchemy import Transport
+
+        Transport.polling_interval = SQLA_POLLING_INTERVAL_S
+        _look_before_locking(Transport.Channel)
+        return {}
+    return {"visibility_timeout": 3600, "socket_connect_timeout": 3, "socket_timeout": 10}
+
+
+def _look_before_locking(channel_class) -> None:
+    """Answer an empty queue with one indexed read instead of kombu's write-locked query.
+
+    kombu's SQLAlchemy `_get` looks the queue up through the ORM, takes SQLite's write lock
+    (BEGIN IMMEDIATE) and commits on every poll, though nearly every poll finds nothing.
+    This asks that first, without a lock, and only then runs kombu's own `_get`, which still
+    decides who takes a message. A message that arrives between the two reads waits for the
+    next poll.
+    """
+    stock = channel_class._get
+    if getattr(stock, "looks_first", False):
+        return
+    from queue import Empty
+
+    from sqlalchemy import select
+
+    def _get(self, queue):
+        messages, queues = self.message_cls.__table__, self.queue_cls.__table__
+        waiting = (
+            select(messages.c.id)
+            .join(queues, messages.c.queue_id == queues.c.id)
+            # kombu's own test (`visible != False`): a NULL is not visible either
+            .where(queues.c.name == queue, messages.c.visible != False)  # noqa: E712
+            .limit(1)
+        )
+        with self.session.bind.connect() as conn:
+            if conn.execute(waiting).first() is None:
+                raise Empty()
+        return stock(self, queue)
+
+    _get.looks_first = True
+    channel_class._get = _get
+
+
+def enqueue_check(check_id: int) -> str | None:
+    """Send a check to the broker; returns an error text instead of raising if it is down."""
+    try:
+        # Our own connection, tried once: an upload must not hang on kombu's default retries
+        # (about 6 s on a refused Redis) when the sweeper will enqueue the check later anyway.
+        with celery_app.connection_for_write() as connection:
+            connection.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0.2, timeout=3
+            )
+            celery_app.send_task(RUN_CHECK, args=[check_id], retry=False, connection=connection)
+    except Exception as exc:  # kombu raises many connection error types; all mean "not now"
+        log.warning("could not enqueue check %s: %s", check_id, exc)
+        return f"{exc.__class__.__name__}: {exc}"[:500]
+    return None
