@@ -35,7 +35,7 @@ from registry.db import make_engine
 from registry.domain.buildings.districts import DISTRICTS
 from registry.domain.buildings.types import BUILDING_TYPES
 from registry.domain.tally.targets import BuildingFact, RecordFact
-from registry.models import Building, Certificate
+from registry.models import Building, Record
 
 RECORDS = int(os.environ.get("BENCH_TALLY_RECORDS", "1000000"))
 ADMIN_URL = os.environ.get(
@@ -100,7 +100,7 @@ def generate(records: int, seed: int = 2021) -> tuple[list[tuple], list[tuple]]:
     district_names = {d.code: d.name_zh for d in DISTRICTS}
     types = list(BUILDING_TYPES)
     buildings: list[tuple] = []
-    certificates: list[tuple] = []
+    record_rows: list[tuple] = []
     record_id = 0
     for building_id in range(1, building_count + 1):
         district = districts[building_id % len(districts)]
@@ -140,29 +140,29 @@ def generate(records: int, seed: int = 2021) -> tuple[list[tuple], list[tuple]]:
             revoked = None
             if rng.random() < 0.03:
                 revoked = counted_on + timedelta(days=rng.randint(30, 700))
-            certificates.append((
+            record_rows.append((
                 record_id, building_id, kind, level, stage, label, issued, started, completed,
                 area if kind != "retrofit" else float(rng.randint(10, int(area) // 100) * 100),
                 "", "revoked" if revoked else "approved", approved, revoked,
                 "抽查不合格" if revoked else None, CREATED_AT, CREATED_AT,
             ))
-    return buildings, certificates
+    return buildings, record_rows
 
 
-def facts(buildings: list[tuple], certificates: list[tuple]
+def facts(buildings: list[tuple], record_rows: list[tuple]
           ) -> tuple[list[BuildingFact], list[RecordFact]]:
     """The generated rows as the domain's facts (for the PDF, computed without a database)."""
     return (
         [BuildingFact(b[0], b[1], b[3], b[4], b[5], b[6], b[7], b[8]) for b in buildings],
         [RecordFact(c[0], c[1], c[2], c[3], c[11], c[9], stage=c[4], label_number=c[5],
                     approved_on=c[12], issued_on=c[6], started_on=c[7], completed_on=c[8],
-                    revoked_on=c[13]) for c in certificates],
+                    revoked_on=c[13]) for c in record_rows],
     )
 
 
 def _create_tables(engine) -> None:
-    """Every table; buildings and certificates without their indexes (built after the load)."""
-    bulk = (Building.__table__, Certificate.__table__)
+    """Every table; buildings and records without their indexes (built after the load)."""
+    bulk = (Building.__table__, Record.__table__)
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
@@ -176,13 +176,13 @@ def _create_tables(engine) -> None:
 def _create_indexes(engine) -> float:
     started = time.perf_counter()
     with engine.begin() as conn:
-        for table in (Building.__table__, Certificate.__table__):
+        for table in (Building.__table__, Record.__table__):
             for index in sorted(table.indexes, key=lambda i: i.name):
                 index.create(conn)
     return time.perf_counter() - started
 
 
-def load_sqlite(url: str, buildings: list[tuple], certificates: list[tuple]) -> tuple[float, float]:
+def load_sqlite(url: str, buildings: list[tuple], record_rows: list[tuple]) -> tuple[float, float]:
     """executemany in one transaction, then the indexes; (load s, index s)."""
     import sqlite3
 
@@ -197,7 +197,7 @@ def load_sqlite(url: str, buildings: list[tuple], certificates: list[tuple]) -> 
         cursor = raw.cursor()
         cursor.execute("PRAGMA synchronous=OFF")
         for table, columns, rows in (("buildings", BUILDING_COLUMNS, buildings),
-                                     ("certificates", RECORD_COLUMNS, certificates)):
+                                     ("certificates", RECORD_COLUMNS, record_rows)):
             sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
                    f"VALUES ({', '.join('?' * len(columns))})")
             cursor.executemany(sql, (row[:-2] + (created, created) for row in rows))
@@ -210,7 +210,7 @@ def load_sqlite(url: str, buildings: list[tuple], certificates: list[tuple]) -> 
     return load_s, index_s
 
 
-def load_postgres(url: str, buildings: list[tuple], certificates: list[tuple]
+def load_postgres(url: str, buildings: list[tuple], record_rows: list[tuple]
                   ) -> tuple[float, float]:
     """COPY with triggers off (as pg_restore --disable-triggers), then indexes and ANALYZE."""
     engine = create_engine(url)
@@ -221,7 +221,7 @@ def load_postgres(url: str, buildings: list[tuple], certificates: list[tuple]
         cursor = raw.cursor()
         cursor.execute("SET session_replication_role = replica")
         for table, columns, rows in (("buildings", BUILDING_COLUMNS, buildings),
-                                     ("certificates", RECORD_COLUMNS, certificates)):
+                                     ("certificates", RECORD_COLUMNS, record_rows)):
             with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -386,14 +386,14 @@ def _verdict(seconds: float | None, goal: float) -> str:
 def main() -> None:
     bench_started = time.perf_counter()
     started = time.perf_counter()
-    buildings, certificates = generate(RECORDS)
-    revoked = sum(1 for c in certificates if c[11] == "revoked")
-    print(f"generated {len(certificates):,} approved records ({revoked:,} revoked) on "
+    buildings, record_rows = generate(RECORDS)
+    revoked = sum(1 for c in record_rows if c[11] == "revoked")
+    print(f"generated {len(record_rows):,} approved records ({revoked:,} revoked) on "
           f"{len(buildings):,} buildings in {time.perf_counter() - started:.1f} s")
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'tally.sqlite3'}"
-        load_s, index_s = load_sqlite(url, buildings, certificates)
+        load_s, index_s = load_sqlite(url, buildings, record_rows)
         print(f"SQLite:     loaded in {load_s:.1f} s (executemany), indexes {index_s:.1f} s, "
               f"tally index {build_index(url):.1f} s")
         results["SQLite"] = time_tally(url)
@@ -404,7 +404,7 @@ def main() -> None:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         url = admin.url.set(database=name).render_as_string(hide_password=False)
         try:
-            load_s, index_s = load_postgres(url, buildings, certificates)
+            load_s, index_s = load_postgres(url, buildings, record_rows)
             print(f"PostgreSQL: loaded in {load_s:.1f} s (COPY), indexes + analyze "
                   f"{index_s:.1f} s, tally index {build_index(url):.1f} s")
             results["PostgreSQL"] = time_tally(url)
@@ -412,7 +412,7 @@ def main() -> None:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
-    del buildings, certificates
+    del buildings, record_rows
     pdf = time_pdf()
 
     print(f"\nannual tally {YEAR}, whole city, {RECORDS:,} records (median of {RUNS} after a "

@@ -20,14 +20,14 @@ from registry.api.common import (
 from registry.domain.buildings import districts
 from registry.errors import ValidationFailed
 from registry.extensions import get_session
-from registry.models import AuditEventPublic, BuildingBase, BuildingPublic, CertificatePublic
+from registry.models import AuditEventPublic, BuildingBase, BuildingPublic, RecordPublic
 from registry.services.audit import building_history
 from registry.services.buildings import registration as building_service
 
 bp = Blueprint("api_buildings", __name__, url_prefix="/api/v1")
 
 register_schema("BuildingPublic", BuildingPublic)
-register_schema("CertificatePublic", CertificatePublic)
+register_schema("RecordPublic", RecordPublic)
 register_schema("AuditEventPublic", AuditEventPublic)
 register_schema(
     "BuildingCreate",
@@ -124,14 +124,14 @@ def update_building(building_id: int):
 
 
 @bp.get("/buildings/<int:building_id>/records")
-@documented(response=["CertificatePublic"], errors=(404,))
+@documented(response=["RecordPublic"], errors=(404,))
 @token_required
 def building_records(building_id: int):
     """List a building's records, oldest first."""
     session = get_session()
     building_service.get_building(session=session, building_id=building_id)
     rows = building_service.records_of(session=session, building_id=building_id)
-    return jsonify([dump(CertificatePublic, row) for row in rows])
+    return jsonify([dump(RecordPublic, row) for row in rows])
 
 
 @bp.get("/buildings/<int:building_id>/history")

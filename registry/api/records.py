@@ -1,4 +1,4 @@
-"""Certificate and programme records over JSON: add, edit drafts, and move them through review."""
+"""Record and programme records over JSON: add, edit drafts, and move them through review."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from registry.api.common import (
     token_required,
 )
 from registry.extensions import get_session
-from registry.models import CertificateBase, CertificatePublic
+from registry.models import RecordBase, RecordPublic
 from registry.services.buildings import records as record_service
 from registry.services.buildings.registration import get_building
 
@@ -23,14 +23,14 @@ bp = Blueprint("api_records", __name__, url_prefix="/api/v1")
 
 register_schema(
     "RecordCreate",
-    CertificateBase,
+    RecordBase,
     required=["kind", "level"],
     description="Levels and stages may be codes or Chinese names. counted_area_m2 defaults "
     "to the building's floor area. label_number is unique across the registry (409 if taken).",
 )
 register_schema(
     "RecordUpdate",
-    CertificateBase,
+    RecordBase,
     required=None,
     description="Only the fields present change; the record is checked as a whole.",
 )
@@ -76,13 +76,13 @@ _ACTION_ERRORS = (400, 403, 404, 422)
 
 
 def _record_response(record):
-    return jsonify(dump(CertificatePublic, record))
+    return jsonify(dump(RecordPublic, record))
 
 
 @bp.post("/buildings/<int:building_id>/records")
 @documented(
     request_body="RecordCreate",
-    response="CertificatePublic",
+    response="RecordPublic",
     status=201,
     errors=(400, 403, 404, 409, 422),
 )
@@ -95,11 +95,11 @@ def add_record(building_id: int):
     record = record_service.add_record(
         session=session, actor=actor(), building_id=building_id, data=json_body()
     )
-    return created(dump(CertificatePublic, record), url_for(".show_record", record_id=record.id))
+    return created(dump(RecordPublic, record), url_for(".show_record", record_id=record.id))
 
 
 @bp.get("/records/<int:record_id>")
-@documented(response="CertificatePublic", errors=(404,))
+@documented(response="RecordPublic", errors=(404,))
 @token_required
 def show_record(record_id: int):
     """Show one record."""
@@ -108,7 +108,7 @@ def show_record(record_id: int):
 
 @bp.patch("/records/<int:record_id>")
 @documented(
-    request_body="RecordUpdate", response="CertificatePublic", errors=(400, 403, 404, 409, 422)
+    request_body="RecordUpdate", response="RecordPublic", errors=(400, 403, 404, 409, 422)
 )
 @token_required
 def update_record(record_id: int):
@@ -120,7 +120,7 @@ def update_record(record_id: int):
 
 
 @bp.post("/records/<int:record_id>/submit")
-@documented(response="CertificatePublic", errors=_ACTION_ERRORS)
+@documented(response="RecordPublic", errors=_ACTION_ERRORS)
 @token_required
 def submit(record_id: int):
     """Submit a draft or rejected record for review."""
@@ -129,7 +129,7 @@ def submit(record_id: int):
 
 
 @bp.post("/records/<int:record_id>/approve")
-@documented(request_body="ApproveRequest", response="CertificatePublic", errors=_ACTION_ERRORS)
+@documented(request_body="ApproveRequest", response="RecordPublic", errors=_ACTION_ERRORS)
 @token_required
 def approve(record_id: int):
     """Approve a submitted record (officers of its district, admins)."""
@@ -141,7 +141,7 @@ def approve(record_id: int):
 
 
 @bp.post("/records/<int:record_id>/reject")
-@documented(request_body="ReasonRequest", response="CertificatePublic", errors=_ACTION_ERRORS)
+@documented(request_body="ReasonRequest", response="RecordPublic", errors=_ACTION_ERRORS)
 @token_required
 def reject(record_id: int):
     """Send a submitted record back with a reason."""
@@ -156,7 +156,7 @@ def reject(record_id: int):
 
 
 @bp.post("/records/<int:record_id>/revoke")
-@documented(request_body="RevokeRequest", response="CertificatePublic", errors=_ACTION_ERRORS)
+@documented(request_body="RevokeRequest", response="RecordPublic", errors=_ACTION_ERRORS)
 @token_required
 def revoke(record_id: int):
     """Revoke an approved record from a date, with a reason."""
@@ -173,7 +173,7 @@ def revoke(record_id: int):
 
 @bp.post("/records/<int:record_id>/correct")
 @documented(
-    request_body="CorrectionRequest", response="CertificatePublic", errors=(*_ACTION_ERRORS, 409)
+    request_body="CorrectionRequest", response="RecordPublic", errors=(*_ACTION_ERRORS, 409)
 )
 @token_required
 def correct(record_id: int):

@@ -11,7 +11,7 @@ from registry.cli.output import actor_option, emit, handles_errors, json_option,
 from registry.domain.buildings import districts
 from registry.domain.buildings.records import STATUSES, level_name
 from registry.errors import ValidationFailed
-from registry.models import BuildingPublic, CertificatePublic
+from registry.models import BuildingPublic, RecordPublic
 from registry.services.buildings import records as record_service
 from registry.services.buildings import registration as building_service
 
@@ -36,7 +36,7 @@ def _building_payload(row) -> dict:
 
 
 def _record_payload(row) -> dict:
-    return CertificatePublic.model_validate(row).model_dump(mode="json")
+    return RecordPublic.model_validate(row).model_dump(mode="json")
 
 
 def _building_line(payload: dict) -> str:

@@ -15,9 +15,9 @@ from registry.models.core import (  # noqa: F401
     Building,
     BuildingBase,
     BuildingPublic,
-    Certificate,
-    CertificateBase,
-    CertificatePublic,
+    Record,
+    RecordBase,
+    RecordPublic,
     User,
     utcnow,
 )

@@ -1,4 +1,4 @@
-"""Tables of the registry core: users, buildings, certificate records and the audit log.
+"""Tables of the registry core: users, buildings, their records and the audit log.
 
 SQLModel's split: `XBase` holds the fields users give; `X(table=True)` adds what the
 system owns; `XPublic` is what the API returns.
@@ -106,7 +106,7 @@ class BuildingPublic(BuildingBase):
     updated_at: datetime
 
 
-class CertificateBase(SQLModel):
+class RecordBase(SQLModel):
     kind: str = Field(max_length=16, index=True)  # green_label | energy | retrofit
     level: str = Field(max_length=32, index=True)
     stage: str | None = Field(default=None, max_length=16)
@@ -119,7 +119,9 @@ class CertificateBase(SQLModel):
     notes: str = Field(default="", max_length=1000)
 
 
-class Certificate(CertificateBase, table=True):
+class Record(RecordBase, table=True):
+    # The table keeps its first name: renaming it would rewrite every index and foreign key
+    # on both databases for no change a user can see.
     __tablename__ = "certificates"
     __table_args__ = (
         UniqueConstraint("label_number", name="uq_certificates_label_number"),
@@ -142,7 +144,7 @@ class Certificate(CertificateBase, table=True):
     import_id: int | None = Field(default=None, index=True)
 
 
-class CertificatePublic(CertificateBase):
+class RecordPublic(RecordBase):
     id: int
     building_id: int
     status: str

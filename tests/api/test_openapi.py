@@ -134,7 +134,7 @@ def test_responses_match_their_schemas(api, spec):
         token,
         json={"kind": "energy", "level": "zero", "label_number": "Z-1", "issued_on": "2022-02-02"},
     )
-    check(record.json, "CertificatePublic")
+    check(record.json, "RecordPublic")
     check(api.get("/api/v1/buildings", token).json, "BuildingPublicPage")
     for event in api.get(f"/api/v1/buildings/{building.json['id']}/history", token).json:
         check(event, "AuditEventPublic")

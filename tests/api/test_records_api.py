@@ -93,12 +93,12 @@ def test_record_lifecycle_over_api(api_both):
     actions = [(e["entity"], e["action"]) for e in history.json]
     assert actions == [
         ("building", "create"),
-        ("certificate", "create"),
-        ("certificate", "update"),
-        ("certificate", "submit"),
-        ("certificate", "approve"),
-        ("certificate", "correct"),
-        ("certificate", "revoke"),
+        ("record", "create"),
+        ("record", "update"),
+        ("record", "submit"),
+        ("record", "approve"),
+        ("record", "correct"),
+        ("record", "revoke"),
     ]
     correction = history.json[5]
     assert correction["reason"] == "证书复印件核对"

@@ -20,10 +20,10 @@ from registry.errors import ValidationFailed
 from registry.messages import catalogue, render
 from registry.models import (
     Building,
-    Certificate,
     Check,
     CheckResult,
     ImportBatch,
+    Record,
     WeatherFile,
 )
 from registry.services.checks import weather as weather_service
@@ -56,7 +56,7 @@ def counts(world) -> dict[str, int]:
     with world.session() as session:
         return {
             model.__name__: session.exec(select(func.count()).select_from(model)).one()
-            for model in (Building, Certificate, Check, CheckResult, ImportBatch, WeatherFile)
+            for model in (Building, Record, Check, CheckResult, ImportBatch, WeatherFile)
         }
 
 
@@ -608,4 +608,4 @@ def test_overlong_reasons_are_refused_before_the_database_sees_them(app_both_wor
     assert response.status_code == 422
     assert response.json["errors"] == {"reason": render("field.too_long", {"max": 1000}, "en")}
     with world.session() as session:
-        assert session.get(Certificate, record_id).status == "submitted"
+        assert session.get(Record, record_id).status == "submitted"

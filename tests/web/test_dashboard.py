@@ -29,9 +29,9 @@ def counted(app_session, officer, make_building, make_record):
     record = make_record(app_session, officer, nzeb, kind="energy", level="nearly_zero",
                          stage=None, issued_on=date(2021, 8, 1), label_number="NZ-1",
                          status="approved")
-    from registry.services.buildings import records as certificates
+    from registry.services.buildings import records as record_service
 
-    certificates.revoke_record(session=app_session, actor=officer, record_id=record.id,
+    record_service.revoke_record(session=app_session, actor=officer, record_id=record.id,
                                reason="复核不达标", on=date(2022, 2, 1))
     return star
 

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import func, select
 
 from bench.bench_import import build_csv
-from registry.models import Building, Certificate
+from registry.models import Building, Record
 
 pytestmark = pytest.mark.slow
 ROWS = 3_000
@@ -36,7 +36,7 @@ def test_a_few_thousand_rows_preview_commit_export_and_verify(
     commit_s = time.perf_counter() - started
     assert done.status_code == 201
     buildings = app_session.exec(select(func.count()).select_from(Building)).one()
-    records = app_session.exec(select(func.count()).select_from(Certificate)).one()
+    records = app_session.exec(select(func.count()).select_from(Record)).one()
     duplicates, bad_dates = ROWS // 500, ROWS // 997
     assert records == ROWS - duplicates - bad_dates
     assert buildings == records
@@ -48,7 +48,7 @@ def test_a_few_thousand_rows_preview_commit_export_and_verify(
     assert len(rows) - 1 == records  # one line per building with its one record
 
     client.post("/logout")
-    label = app_session.exec(select(Certificate.label_number).limit(1)).one()
+    label = app_session.exec(select(Record.label_number).limit(1)).one()
     verified = client.get(f"/verify/{label}")
     assert verified.status_code == 200
     assert "有效" in verified.get_data(as_text=True)

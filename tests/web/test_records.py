@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from registry.models import Certificate
+from registry.models import Record
 from tests.conftest import building_data
 from tests.web.conftest import field_error, input_value, text_of
 
@@ -45,13 +45,13 @@ def label_form(**overrides) -> dict:
 
 def status_of(app_session, record_id: int) -> str:
     app_session.expire_all()
-    return app_session.get(Certificate, record_id).status
+    return app_session.get(Record, record_id).status
 
 
 def only_record_id(app_session, building) -> int:
     app_session.expire_all()
     return app_session.exec(
-        select(Certificate.id).where(Certificate.building_id == building.id)
+        select(Record.id).where(Record.building_id == building.id)
     ).one()
 
 

@@ -1,4 +1,4 @@
-"""Certificate and programme records: kinds, levels, stages and the review life cycle.
+"""Record and programme records: kinds, levels, stages and the review life cycle.
 
 One record model serves every kind the pilot counts:
 green-building labels (GB/T 50378-2019), energy levels (GB/T 51350-2019) and

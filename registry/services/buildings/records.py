@@ -1,4 +1,4 @@
-"""Certificate and programme records through their life: draft → submitted → approved /
+"""Record and programme records through their life: draft → submitted → approved /
 rejected → revoked, with corrections as audited events."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from registry.domain.buildings import records as rules
 from registry.errors import Conflict, NotFound, PermissionDenied, RegistryError, ValidationFailed
-from registry.models import Building, Certificate, User, utcnow
+from registry.models import Building, Record, User, utcnow
 from registry.services import permissions
 from registry.services.audit import changed, record_event, snapshot
 from registry.services.tally import index as tally_index
@@ -23,8 +23,8 @@ EDITABLE_FIELDS = (
 )
 
 
-def get_record(*, session: Session, record_id: int) -> Certificate:
-    record = session.get(Certificate, record_id)
+def get_record(*, session: Session, record_id: int) -> Record:
+    record = session.get(Record, record_id)
     if record is None:
         raise NotFound("record.not_found", {"id": record_id})
     return record
@@ -58,9 +58,9 @@ def _checked_fields(raw: dict, building: Building, today: date) -> dict[str, Any
 def _label_taken(session: Session, label: str | None, exclude_id: int | None) -> None:
     if not label:
         return
-    query = select(Certificate.id).where(Certificate.label_number == label)
+    query = select(Record.id).where(Record.label_number == label)
     if exclude_id:
-        query = query.where(Certificate.id != exclude_id)
+        query = query.where(Record.id != exclude_id)
     other = session.exec(query).first()
     if other is not None:
         raise Conflict(
@@ -81,7 +81,7 @@ def _flush_unique(session: Session, label: str | None) -> None:
         session.rollback()
         if label:
             other = session.exec(
-                select(Certificate.id).where(Certificate.label_number == label)
+                select(Record.id).where(Record.label_number == label)
             ).first()
             if other is not None:
                 raise Conflict(
@@ -95,7 +95,7 @@ def _flush_unique(session: Session, label: str | None) -> None:
 def add_record(
     *, session: Session, actor: User, building_id: int, data: dict[str, Any],
     today: date | None = None, import_id: int | None = None, commit: bool = True,
-) -> Certificate:
+) -> Record:
     """Attach a draft record to a building."""
     building = _building(session, building_id)
     if actor.role == "viewer":
@@ -103,12 +103,12 @@ def add_record(
     permissions.require_edit_building(actor, building)
     fields = _checked_fields(data, building, today or date.today())
     _label_taken(session, fields["label_number"], None)
-    record = Certificate(**fields, building_id=building.id, created_by_id=actor.id,
+    record = Record(**fields, building_id=building.id, created_by_id=actor.id,
                          import_id=import_id)
     session.add(record)
     _flush_unique(session, fields["label_number"])
     record_event(
-        session=session, actor=actor, entity="certificate", entity_id=record.id,
+        session=session, actor=actor, entity="record", entity_id=record.id,
         building_id=building.id, action="create", after=snapshot(record), import_id=import_id,
     )
     if commit:
@@ -119,7 +119,7 @@ def add_record(
 def update_draft(
     *, session: Session, actor: User, record_id: int, data: dict[str, Any],
     today: date | None = None,
-) -> Certificate:
+) -> Record:
     """Edit a record that is not yet approved (draft, submitted or rejected)."""
     record = get_record(session=session, record_id=record_id)
     building = _building(session, record.building_id)
@@ -132,7 +132,7 @@ def update_draft(
 def correct_record(
     *, session: Session, actor: User, record_id: int, data: dict[str, Any], reason: str,
     today: date | None = None,
-) -> Certificate:
+) -> Record:
     """Correct an approved record: a reviewer's audited event with a reason, never a silent edit."""
     record = get_record(session=session, record_id=record_id)
     building = _building(session, record.building_id)
@@ -168,7 +168,7 @@ def _apply_changes(session, actor, record, building, data, today, *, action, rea
     session.add(record)
     _flush_unique(session, fields["label_number"])
     record_event(
-        session=session, actor=actor, entity="certificate", entity_id=record.id,
+        session=session, actor=actor, entity="record", entity_id=record.id,
         building_id=building.id, action=action, before=old, after=new, reason=reason,
     )
     tally_index.refresh(session, [building.id])
@@ -194,7 +194,7 @@ def _transition(session, actor, record, action, *, reason=None, extra=None):
     session.add(record)
     after = snapshot(record, tuple(before))
     record_event(
-        session=session, actor=actor, entity="certificate", entity_id=record.id,
+        session=session, actor=actor, entity="record", entity_id=record.id,
         building_id=record.building_id, action=action, before=before, after=after,
         reason=reason,
     )
@@ -203,7 +203,7 @@ def _transition(session, actor, record, action, *, reason=None, extra=None):
     return record
 
 
-def submit_record(*, session: Session, actor: User, record_id: int) -> Certificate:
+def submit_record(*, session: Session, actor: User, record_id: int) -> Record:
     record = get_record(session=session, record_id=record_id)
     permissions.require_edit_building(actor, _building(session, record.building_id))
     return _transition(session, actor, record, "submit", extra={"submitted_at": utcnow()})
@@ -211,7 +211,7 @@ def submit_record(*, session: Session, actor: User, record_id: int) -> Certifica
 
 def approve_record(
     *, session: Session, actor: User, record_id: int, on: date | None = None
-) -> Certificate:
+) -> Record:
     record = get_record(session=session, record_id=record_id)
     permissions.require_review(actor, _building(session, record.building_id))
     approved_on = on or date.today()
@@ -224,7 +224,7 @@ def approve_record(
     )
 
 
-def reject_record(*, session: Session, actor: User, record_id: int, reason: str) -> Certificate:
+def reject_record(*, session: Session, actor: User, record_id: int, reason: str) -> Record:
     record = get_record(session=session, record_id=record_id)
     permissions.require_review(actor, _building(session, record.building_id))
     if not (reason or "").strip():
@@ -237,7 +237,7 @@ def reject_record(*, session: Session, actor: User, record_id: int, reason: str)
 
 def revoke_record(
     *, session: Session, actor: User, record_id: int, reason: str, on: date
-) -> Certificate:
+) -> Record:
     """Revoke an approved record from `on`; its area leaves every tally from that date."""
     record = get_record(session=session, record_id=record_id)
     permissions.require_review(actor, _building(session, record.building_id))

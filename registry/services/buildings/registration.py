@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from registry.domain.buildings.fields import parse_building
 from registry.errors import NotFound, ValidationFailed
-from registry.models import Building, Certificate, User, utcnow
+from registry.models import Building, Record, User, utcnow
 from registry.services import permissions
 from registry.services.audit import changed, record_event, snapshot
 from registry.services.tally import index as tally_index
@@ -117,7 +117,7 @@ def _filtered(filters: BuildingFilters):
             select(Building.id).where(or_(Building.name.ilike(like),
                                           Building.address.ilike(like),
                                           Building.owner_name.ilike(like))),
-            select(Certificate.building_id).where(Certificate.label_number.ilike(like)),
+            select(Record.building_id).where(Record.label_number.ilike(like)),
         )))
     if filters.district_code:
         query = query.where(Building.district_code == filters.district_code)
@@ -127,20 +127,20 @@ def _filtered(filters: BuildingFilters):
         query = query.where(Building.created_by_id == filters.created_by_id)
     record_conditions = []
     if filters.kind:
-        record_conditions.append(Certificate.kind == filters.kind)
+        record_conditions.append(Record.kind == filters.kind)
     if filters.level:
-        record_conditions.append(Certificate.level == filters.level)
+        record_conditions.append(Record.level == filters.level)
     if filters.status:
-        record_conditions.append(Certificate.status == filters.status)
+        record_conditions.append(Record.status == filters.status)
     if filters.year:
         record_conditions.append(
-            or_(extract("year", Certificate.issued_on) == filters.year,
-                extract("year", Certificate.completed_on) == filters.year,
-                extract("year", Certificate.started_on) == filters.year)
+            or_(extract("year", Record.issued_on) == filters.year,
+                extract("year", Record.completed_on) == filters.year,
+                extract("year", Record.started_on) == filters.year)
         )
     if record_conditions:
         query = query.where(
-            exists().where(and_(Certificate.building_id == Building.id, *record_conditions))
+            exists().where(and_(Record.building_id == Building.id, *record_conditions))
         )
     return query
 
@@ -161,24 +161,24 @@ def list_buildings(
     return Page(items=items, total=total, page=page, page_size=page_size)
 
 
-def records_of_many(*, session: Session, building_ids: list[int]) -> dict[int, list[Certificate]]:
+def records_of_many(*, session: Session, building_ids: list[int]) -> dict[int, list[Record]]:
     """The records of several buildings in one query (a list page's rows), oldest first."""
-    found: dict[int, list[Certificate]] = {building_id: [] for building_id in building_ids}
+    found: dict[int, list[Record]] = {building_id: [] for building_id in building_ids}
     if building_ids:
         for record in session.exec(
-            select(Certificate)
-            .where(Certificate.building_id.in_(building_ids))
-            .order_by(Certificate.id)
+            select(Record)
+            .where(Record.building_id.in_(building_ids))
+            .order_by(Record.id)
         ):
             found[record.building_id].append(record)
     return found
 
 
-def records_of(*, session: Session, building_id: int) -> list[Certificate]:
+def records_of(*, session: Session, building_id: int) -> list[Record]:
     return list(
         session.exec(
-            select(Certificate)
-            .where(Certificate.building_id == building_id)
-            .order_by(Certificate.id)
+            select(Record)
+            .where(Record.building_id == building_id)
+            .order_by(Record.id)
         )
     )

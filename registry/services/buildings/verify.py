@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from registry.domain.buildings import districts
 from registry.domain.buildings import records as rules
 from registry.errors import NotFound
-from registry.models import Building, Certificate
+from registry.models import Building, Record
 
 MAX_LABEL_LENGTH = 64
 
@@ -65,10 +65,10 @@ def verify_label(*, session: Session, label: str) -> Verification:
     row = None
     if label:
         query = (
-            select(Certificate, Building)
-            .join(Building, Building.id == Certificate.building_id)
+            select(Record, Building)
+            .join(Building, Building.id == Record.building_id)
             .where(
-                Certificate.label_number == label, Certificate.status.in_(("approved", "revoked"))
+                Record.label_number == label, Record.status.in_(("approved", "revoked"))
             )
         )
         row = session.exec(query).first()

@@ -2,7 +2,7 @@
 
 The preview is run again inside the transaction, so rows someone registered since the
 user's dry run are duplicates now, not second copies. Records pass the same checks as
-`certificates.add_record` (`_checked_fields`: counted area defaults to the floor area,
+`records.add_record` (`_checked_fields`: counted area defaults to the floor area,
 retrofits carry no label) and reach their status through the same transitions
 (`records.transition`), so an imported approved record counts toward the targets exactly
 like one entered by hand. Each new building and record gets one "create" audit event
@@ -23,17 +23,17 @@ from sqlmodel import Session
 
 from registry.domain.buildings import records as rules
 from registry.errors import Conflict
-from registry.models import AuditEvent, Building, Certificate, ImportBatch, User, utcnow
+from registry.models import AuditEvent, Building, ImportBatch, Record, User, utcnow
 from registry.services.imports.plan import BUILDING_EXTRAS, STATUS_PATHS, PlannedRow, building_key
 from registry.services.imports.preview import Preview, preview_import, previous_batch
 from registry.services.tally import index as tally_index
 
 BULK_ROWS = 2000
 _BUILDING_COLUMNS = tuple(Building.model_fields)
-_RECORD_COLUMNS = tuple(Certificate.model_fields)
+_RECORD_COLUMNS = tuple(Record.model_fields)
 _KEY_COLUMNS = {
     Building: ("name", "address", "owner_credit_code"),
-    Certificate: (
+    Record: (
         "building_id",
         "label_number",
         "kind",
@@ -210,14 +210,14 @@ def _store(session: Session, actor: User, plan: list[PlannedRow], import_id: int
             _record_row(planned.record_fields, planned.extras, actor, now, building_id, import_id)
         )
         reasons.append(planned.extras.get("reason") or None)
-    record_ids = _insert_returning_ids(session, Certificate, record_rows, _record_key)
+    record_ids = _insert_returning_ids(session, Record, record_rows, _record_key)
     for row, record_id, reason in zip(record_rows, record_ids, reasons, strict=True):
         after = _json({**row, "id": record_id, **stamp}, _RECORD_DATES)
         events.append(
             _event(
                 actor,
                 now,
-                "certificate",
+                "record",
                 record_id,
                 row["building_id"],
                 "create",

@@ -20,7 +20,7 @@ from registry.domain.buildings import districts
 from registry.domain.buildings import records as rules
 from registry.domain.buildings import types as building_types
 from registry.domain.imports.normalise import formula_safe
-from registry.models import Building, Certificate
+from registry.models import Building, Record
 from registry.services.buildings.registration import BuildingFilters, _filtered
 
 BATCH = 1000
@@ -125,7 +125,7 @@ def _building_cells(building: Building, lang: str) -> dict:
     }
 
 
-def _record_cells(record: Certificate, lang: str) -> dict:
+def _record_cells(record: Record, lang: str) -> dict:
     return {
         _LEVEL_COLUMNS[record.kind]: rules.level_name(record.kind, record.level, lang),
         "stage": _pair(rules.STAGES[record.stage], lang) if record.stage else None,
@@ -162,11 +162,11 @@ def export_rows(
         if not page:
             return
         last_id = page[-1].id
-        records: dict[int, list[Certificate]] = {}
+        records: dict[int, list[Record]] = {}
         for record in session.exec(
-            select(Certificate)
-            .where(Certificate.building_id.in_([b.id for b in page]))
-            .order_by(Certificate.id)
+            select(Record)
+            .where(Record.building_id.in_([b.id for b in page]))
+            .order_by(Record.id)
         ):
             records.setdefault(record.building_id, []).append(record)
         for building in page:

@@ -21,7 +21,7 @@ from registry.domain.buildings.types import HEATING_TYPES, HVAC_CLASSES, SUB_TYP
 from registry.domain.imports import normalise
 from registry.domain.imports.rows import ImportRow, RowProblem, RowResult
 from registry.errors import PermissionDenied, ValidationFailed
-from registry.models import Building, Certificate, User
+from registry.models import Building, Record, User
 from registry.services import permissions
 from registry.services.buildings.records import _checked_fields  # the rules add_record applies
 
@@ -153,7 +153,7 @@ class PlannedRow:
     row: ImportRow
     extras: dict
     target: tuple[str, int] | None
-    record_fields: dict | None = None  # as `certificates.add_record` would store them
+    record_fields: dict | None = None  # as `records.add_record` would store them
 
 
 @dataclass
@@ -195,9 +195,9 @@ def _load(session: Session, rows: list[ImportRow], state: ImportState) -> dict[s
     taken: dict[str, str] = {}
     if labels:
         query = (
-            select(Certificate.label_number, Building.name)
-            .join(Building, Building.id == Certificate.building_id)
-            .where(Certificate.label_number.in_(labels))
+            select(Record.label_number, Building.name)
+            .join(Building, Building.id == Record.building_id)
+            .where(Record.label_number.in_(labels))
         )
         taken = dict(session.exec(query).all())
     names = {row.name for row in rows}
@@ -214,8 +214,8 @@ def _load(session: Session, rows: list[ImportRow], state: ImportState) -> dict[s
     if new_ids:
         for building_id in new_ids:
             state.signatures[("db", building_id)] = set()
-        query = select(Certificate).where(
-            Certificate.building_id.in_(new_ids), Certificate.label_number.is_(None)
+        query = select(Record).where(
+            Record.building_id.in_(new_ids), Record.label_number.is_(None)
         )
         for record in session.exec(query):
             state.signatures[("db", record.building_id)].add(_signature(record))

@@ -10,7 +10,7 @@ from sqlalchemy import and_
 from sqlmodel import Session, select
 
 from registry.domain.tally import targets as rules
-from registry.models import Building, Certificate
+from registry.models import Building, Record
 
 
 def load_facts(
@@ -23,15 +23,15 @@ def load_facts(
             Building.id, Building.name, Building.district_code, Building.building_type,
             Building.floor_area_m2, Building.is_new_build, Building.completion_year,
             Building.prefabricated,
-            Certificate.id, Certificate.kind, Certificate.level, Certificate.stage,
-            Certificate.status, Certificate.label_number, Certificate.counted_area_m2,
-            Certificate.approved_on, Certificate.issued_on, Certificate.started_on,
-            Certificate.completed_on, Certificate.revoked_on,
+            Record.id, Record.kind, Record.level, Record.stage,
+            Record.status, Record.label_number, Record.counted_area_m2,
+            Record.approved_on, Record.issued_on, Record.started_on,
+            Record.completed_on, Record.revoked_on,
         )
         .select_from(Building)
-        .outerjoin(Certificate, and_(Certificate.building_id == Building.id,
-                                     Certificate.status.in_(rules.COUNTED_STATUSES)))
-        .order_by(Building.id, Certificate.id)
+        .outerjoin(Record, and_(Record.building_id == Building.id,
+                                     Record.status.in_(rules.COUNTED_STATUSES)))
+        .order_by(Building.id, Record.id)
     )
     if building_ids is not None:
         query = query.where(Building.id.in_(building_ids))

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from registry.domain.tally import cells as tally_cells
 from registry.domain.tally import period as aggregate
 from registry.domain.tally import targets as rules
-from registry.models import Building, Certificate, TallyEpisode, TallyHorizon
+from registry.models import Building, Record, TallyEpisode, TallyHorizon
 from registry.services.tally.facts import load_facts
 
 # Episodes are final once every date they depend on is known: count at the end of time.
@@ -51,8 +51,8 @@ def rebuild(connection) -> int:
     connection.execute(delete(TallyEpisode))
     connection.execute(delete(TallyHorizon))
     ids = [row[0] for row in connection.execute(
-        select(Certificate.building_id).where(Certificate.status.in_(rules.COUNTED_STATUSES))
-        .distinct().order_by(Certificate.building_id))]
+        select(Record.building_id).where(Record.status.in_(rules.COUNTED_STATUSES))
+        .distinct().order_by(Record.building_id))]
     stored = 0
     with Session(bind=connection) as session:
         for chunk in _chunks(ids, 20_000):
@@ -66,7 +66,7 @@ def differences(session: Session) -> list[int]:
     rows were written around the services): what `registry tally-index --check` reports."""
     connection = session.connection()
     ids = sorted(set(connection.execute(
-        select(Certificate.building_id).where(Certificate.status.in_(rules.COUNTED_STATUSES))
+        select(Record.building_id).where(Record.status.in_(rules.COUNTED_STATUSES))
     ).scalars()) | set(connection.execute(select(TallyHorizon.building_id)).scalars()))
     columns = [c for c in TallyEpisode.__table__.c if c.name != "id"]
     differ = []
@@ -220,10 +220,10 @@ _ORDER = case({key: n for n, key in enumerate(rules.TARGET_KEYS)}, value=E.targe
 def _row_query(where, *extra, ordered_by_target: bool = True):
     return (
         select(E.target, E.building_id, Building.name, E.district_code, E.building_type,
-               E.record_id, Certificate.kind, Certificate.level, Certificate.label_number,
+               E.record_id, Record.kind, Record.level, Record.label_number,
                E.start_on, E.area_m2, E.end_on)
         .join(Building, Building.id == E.building_id)
-        .join(Certificate, Certificate.id == E.record_id)
+        .join(Record, Record.id == E.record_id)
         .where(where, *extra)
         # aggregate.row_key; within one target, the index gives the order without a sort.
         .order_by(*((_ORDER,) if ordered_by_target else ()), E.start_on, E.building_id,

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from registry.errors import Conflict, PermissionDenied, RegistryError, ValidationFailed
-from registry.models import AuditEvent, Certificate
+from registry.models import AuditEvent, Record
 from registry.services.audit import building_history
 from registry.services.buildings import records
 
@@ -36,7 +36,7 @@ def test_full_life_cycle_is_audited(session, officer, building):
                            on=date(2021, 5, 10))
     records.revoke_record(session=session, actor=officer, record_id=record.id,
                           reason="抽查不合格", on=date(2022, 3, 1))
-    stored = session.get(Certificate, record.id)
+    stored = session.get(Record, record.id)
     assert stored.status == "revoked" and stored.revoked_on == date(2022, 3, 1)
     actions = [e.action for e in building_history(session=session, building_id=building.id)]
     assert actions == ["create", "create", "submit", "approve", "revoke"]
@@ -52,7 +52,7 @@ def test_label_numbers_are_unique(session, officer, building):
     with pytest.raises(Conflict) as info:
         records.add_record(session=session, actor=officer, building_id=building.id, data=data)
     assert info.value.params == {"label_number": "DUP-1", "other_id": first.id}
-    assert len(session.exec(select(Certificate)).all()) == 1
+    assert len(session.exec(select(Record)).all()) == 1
 
 
 def test_database_enforces_label_uniqueness(session, officer, building):
@@ -60,7 +60,7 @@ def test_database_enforces_label_uniqueness(session, officer, building):
     from sqlalchemy.exc import IntegrityError
 
     for _ in range(2):
-        session.add(Certificate(building_id=building.id, kind="green_label", level="1",
+        session.add(Record(building_id=building.id, kind="green_label", level="1",
                                 stage="evaluation", label_number="RAW-1",
                                 counted_area_m2=10, issued_on=date(2021, 1, 1)))
     with pytest.raises(IntegrityError):
@@ -103,7 +103,7 @@ def test_bad_records_are_refused(session, officer, building, data, field, code):
     with pytest.raises(ValidationFailed) as info:
         records.add_record(session=session, actor=officer, building_id=building.id, data=raw)
     assert info.value.field_errors[field][0] == code
-    assert session.exec(select(Certificate)).all() == []
+    assert session.exec(select(Record)).all() == []
 
 
 def test_record_on_missing_building(session, officer):
@@ -124,7 +124,7 @@ def test_revocation_rules(session, officer, building, make_record):
     with pytest.raises(ValidationFailed):
         records.revoke_record(session=session, actor=officer, record_id=record.id,
                               reason="", on=date(2021, 7, 1))
-    assert session.get(Certificate, record.id).status == "approved"
+    assert session.get(Record, record.id).status == "approved"
 
 
 def test_reject_needs_reason_and_allows_resubmission(session, officer, building, make_record):
@@ -135,7 +135,7 @@ def test_reject_needs_reason_and_allows_resubmission(session, officer, building,
     records.update_draft(session=session, actor=officer, record_id=record.id,
                          data={"notes": "补充材料"})
     records.submit_record(session=session, actor=officer, record_id=record.id)
-    assert session.get(Certificate, record.id).status == "submitted"
+    assert session.get(Record, record.id).status == "submitted"
 
 
 def test_bad_transitions(session, officer, building, make_record):

@@ -10,7 +10,7 @@ from datetime import date
 import openpyxl
 from sqlmodel import select
 
-from registry.models import Building, Certificate
+from registry.models import Building, Record
 from registry.services.buildings import records as record_service
 from registry.services.buildings.registration import BuildingFilters
 from registry.services.imports import exports
@@ -92,9 +92,9 @@ def _dump(session) -> list[dict]:
     for building in session.exec(select(Building).order_by(Building.name)):
         data = {k: v for k, v in building.model_dump().items() if k not in SKIP}
         records = session.exec(
-            select(Certificate)
-            .where(Certificate.building_id == building.id)
-            .order_by(Certificate.id)
+            select(Record)
+            .where(Record.building_id == building.id)
+            .order_by(Record.id)
         )
         data["records"] = [
             {k: v for k, v in r.model_dump().items() if k not in SKIP} for r in records

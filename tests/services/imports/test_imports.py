@@ -13,7 +13,7 @@ from sqlmodel import func, select
 
 from registry.domain.buildings.credit_code import make_credit_code
 from registry.errors import PermissionDenied, RegistryError
-from registry.models import AuditEvent, Building, Certificate, ImportBatch
+from registry.models import AuditEvent, Building, ImportBatch, Record
 from registry.services.imports import commit as import_commit
 from registry.services.imports import preview as imports
 from registry.services.imports.commit import commit_import
@@ -260,7 +260,7 @@ def test_commit_stores_accepted_rows_as_approved_records_that_count(session, adm
     buildings = session.exec(select(Building).order_by(Building.id)).all()
     assert [b.name for b in buildings] == ["海尔大厦", "即墨商城"]
     assert all(b.import_id == batch.id for b in buildings)
-    records = session.exec(select(Certificate).order_by(Certificate.id)).all()
+    records = session.exec(select(Record).order_by(Record.id)).all()
     assert [(r.label_number, r.status, r.building_id) for r in records] == [
         ("QD-2021-001", "approved", buildings[0].id),
         ("QD-2021-002", "approved", buildings[1].id),
@@ -272,7 +272,7 @@ def test_commit_stores_accepted_rows_as_approved_records_that_count(session, adm
     assert len(events) == 5 and {e.import_id for e in events} == {batch.id}
     assert {(e.entity, e.action) for e in events} == {
         ("building", "create"),
-        ("certificate", "create"),
+        ("record", "create"),
     }
     # The tally counts them like hand-entered approved records.
     buildings_facts, record_facts = load_facts(session=session)
@@ -284,7 +284,7 @@ def test_reimporting_the_same_file_changes_nothing(session, admin):
     first = _commit(session, admin, data)
     counts = (
         _count(session, Building),
-        _count(session, Certificate),
+        _count(session, Record),
         _count(session, AuditEvent),
         _count(session, ImportBatch),
     )
@@ -294,7 +294,7 @@ def test_reimporting_the_same_file_changes_nothing(session, admin):
     assert again.preview.counts["duplicate"] == 4
     assert (
         _count(session, Building),
-        _count(session, Certificate),
+        _count(session, Record),
         _count(session, AuditEvent),
         _count(session, ImportBatch),
     ) == counts
@@ -352,17 +352,17 @@ def test_full_width_digits_gbk_csv_and_10k_units(session, admin):
 
 def test_commit_is_all_or_nothing(session, admin, monkeypatch):
     def fail_after_buildings(session, model, rows, key):
-        if model is Certificate:
+        if model is Record:
             raise RuntimeError("disk full")
         return real(session, model, rows, key)
 
     real = import_commit._insert_returning_ids
     monkeypatch.setattr(import_commit, "_insert_returning_ids", fail_after_buildings)
-    before = [_count(session, m) for m in (Building, Certificate, AuditEvent, ImportBatch)]
+    before = [_count(session, m) for m in (Building, Record, AuditEvent, ImportBatch)]
     with pytest.raises(RuntimeError):
         _commit(session, admin, messy_workbook())
     assert (
-        [_count(session, m) for m in (Building, Certificate, AuditEvent, ImportBatch)]
+        [_count(session, m) for m in (Building, Record, AuditEvent, ImportBatch)]
         == (before)
         == [0, 0, before[2], 0]
     )
@@ -401,7 +401,7 @@ def test_a_status_column_and_the_record_rules(session, admin):
     assert preview.rows[2].problems[0].field == "revoked_on"
     assert preview.rows[3].problems[0].code == "record.counted_area_exceeds_building"
     _commit(session, admin, data, filename="a.csv")
-    revoked, draft = session.exec(select(Certificate).order_by(Certificate.id)).all()
+    revoked, draft = session.exec(select(Record).order_by(Record.id)).all()
     assert (revoked.status, revoked.revoked_on, revoked.revoke_reason) == (
         "revoked",
         date(2023, 1, 1),

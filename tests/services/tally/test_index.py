@@ -25,7 +25,7 @@ from registry.domain.tally.targets import (
     building_episodes,
 )
 from registry.errors import ValidationFailed
-from registry.models import Building, Certificate, TallyEpisode, TallyHorizon, Target
+from registry.models import Building, Record, TallyEpisode, TallyHorizon, Target
 from registry.services.buildings import registration as building_service
 from registry.services.tally import index as tally_index
 from registry.services.tally import tallies as tally_service
@@ -45,7 +45,7 @@ def _store_history(session: Session, buildings, records, targets=()) -> None:
                            midterm=spec.midterm, deadline=spec.deadline))
     connection.execute(delete(TallyEpisode))
     connection.execute(delete(TallyHorizon))
-    connection.execute(delete(Certificate))
+    connection.execute(delete(Record))
     connection.execute(delete(Building))
     for b in buildings:
         session.add(Building(
@@ -55,7 +55,7 @@ def _store_history(session: Session, buildings, records, targets=()) -> None:
             prefabricated=b.prefabricated, owner_name="业主", created_at=NOW, updated_at=NOW))
     session.flush()
     for r in records:
-        session.add(Certificate(
+        session.add(Record(
             id=r.record_id, building_id=r.building_id, kind=r.kind, level=r.level,
             stage=r.stage, label_number=r.label_number, issued_on=r.issued_on,
             started_on=r.started_on, completed_on=r.completed_on,
