@@ -86,9 +86,14 @@ class Registry:
 
         self.tmp = tmp
         self.database_url = f"sqlite:///{tmp / 'registry.sqlite3'}"
-        self.env = {**os.environ, "DATABASE_URL": self.database_url,
-                    "CELERY_BROKER_URL": broker_url, "REGISTRY_INSTANCE_DIR": str(tmp / "inst"),
-                    "SECRET_KEY": "bench", "PYTHONDONTWRITEBYTECODE": "1"}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "CELERY_BROKER_URL": broker_url,
+            "REGISTRY_INSTANCE_DIR": str(tmp / "inst"),
+            "SECRET_KEY": "bench",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
         self.config = Config(env=self.env)
         from registry import queue as job_queue
         from registry.db import make_engine
@@ -111,17 +116,33 @@ class Registry:
 
         with Session(self.engine, expire_on_commit=False) as session:
             weather_seed.seed(session)
-            self.admin = users.create_user(session=session, actor=None, username="bench",
-                                           password="bench-password-123", role="admin",
-                                           districts=[])
-            building = buildings.register_building(session=session, actor=self.admin, data={
-                "name": "青岛小型办公楼（基准）", "address": "青岛市市南区香港中路 1 号",
-                "district_code": "370202", "building_type": "office_government",
-                "sub_type": "city", "floor_area_m2": AREA_M2, "storeys": "2",
-                "is_new_build": "true", "completion_year": "2024", "prefabricated": "false",
-                "owner_name": "青岛市某建设单位",
-                "owner_credit_code": make_credit_code("91370200MA3C1234X"),
-                "design_unit": "青岛市建筑设计研究院"})
+            self.admin = users.create_user(
+                session=session,
+                actor=None,
+                username="bench",
+                password="bench-password-123",
+                role="admin",
+                districts=[],
+            )
+            building = buildings.register_building(
+                session=session,
+                actor=self.admin,
+                data={
+                    "name": "青岛小型办公楼（基准）",
+                    "address": "青岛市市南区香港中路 1 号",
+                    "district_code": "370202",
+                    "building_type": "office_government",
+                    "sub_type": "city",
+                    "floor_area_m2": AREA_M2,
+                    "storeys": "2",
+                    "is_new_build": "true",
+                    "completion_year": "2024",
+                    "prefabricated": "false",
+                    "owner_name": "青岛市某建设单位",
+                    "owner_credit_code": make_credit_code("91370200MA3C1234X"),
+                    "design_unit": "青岛市建筑设计研究院",
+                },
+            )
             self.building_id = building.id
             from registry.services.checks.uploads import default_weather
 
@@ -145,10 +166,22 @@ class Registry:
         log = self.tmp / "web.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(
-                [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
-                 "--workers", "2", "--threads", "4", "registry.wsgi:app"],
-                env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                [
+                    str(Path(sys.executable).with_name("gunicorn")),
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "2",
+                    "--threads",
+                    "4",
+                    "registry.wsgi:app",
+                ],
+                env=self.env,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         url = f"http://127.0.0.1:{port}"
         started = time.monotonic()
         while True:
@@ -169,12 +202,29 @@ class Registry:
         log = self.tmp / f"{name}.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "registry.jobs:celery_app", "worker",
-                 "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", "checks",
-                 "-n", f"{name}@%h", "--without-gossip", "--without-mingle",
-                 "--without-heartbeat"],
-                env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "registry.jobs:celery_app",
+                    "worker",
+                    "--loglevel=INFO",
+                    f"--concurrency={concurrency}",
+                    "-Q",
+                    "checks",
+                    "-n",
+                    f"{name}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],
+                env=self.env,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         started = time.monotonic()
         while b"ready." not in log.read_bytes():
             if proc.poll() is not None or time.monotonic() - started > 120:
@@ -215,9 +265,13 @@ def raw_run(model: Path, epw: Path, out: Path) -> float:
     from registry.domain.checks.energyplus import binary_path
 
     started = time.monotonic()
-    subprocess.run([str(binary_path()), "-w", str(epw), "-d", str(out), str(model)],
-                   cwd=model.parent, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(binary_path()), "-w", str(epw), "-d", str(out), str(model)],
+        cwd=model.parent,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.monotonic() - started
 
 
@@ -231,9 +285,14 @@ def cli_check(reg: Registry, model: Path, server: tuple[str, str] | None) -> tup
         env.update({"REGISTRY_URL": server[0], "REGISTRY_TOKEN": server[1]})
     began = datetime.now(UTC)
     started = time.monotonic()
-    done = subprocess.run([*command, "check", str(model), "--building", str(reg.building_id),
-                           "--wait", "--json"], env=env, cwd=reg.tmp, capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [*command, "check", str(model), "--building", str(reg.building_id), "--wait", "--json"],
+        env=env,
+        cwd=reg.tmp,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     wall = time.monotonic() - started
     ended = datetime.now(UTC)
     if done.returncode != 0:
@@ -260,8 +319,9 @@ def prepared_copy(model: Path) -> Path:
     from registry.domain.checks import idf
 
     path = model.with_name("prepared.idf")
-    path.write_text(idf.prepare_for_check(idf.validate_idf(model.read_bytes(), 50_000_000)),
-                    encoding="utf-8")
+    path.write_text(
+        idf.prepare_for_check(idf.validate_idf(model.read_bytes(), 50_000_000)), encoding="utf-8"
+    )
     return path
 
 
@@ -280,8 +340,7 @@ def end_to_end(label: str, broker_url: str, tmp: Path) -> dict:
         for index in range(REPEATS + 1):
             if index == 0:  # warm-up: page cache, worker's first task, CLI's bytecode
                 for way, target in ways.items():
-                    cli_check(reg, copy_of(index, tmp / f"warm-{way}", f"{label}-{way}"),
-                              target)
+                    cli_check(reg, copy_of(index, tmp / f"warm-{way}", f"{label}-{way}"), target)
                 continue
             model = copy_of(index, tmp / f"run-{index}", label)
             raws.append(raw_run(model, reg.epw, model.parent / "raw"))
@@ -289,19 +348,28 @@ def end_to_end(label: str, broker_url: str, tmp: Path) -> dict:
             prepared_raws.append(raw_run(prepared, reg.epw, model.parent / "raw-prepared"))
             for way, target in ways.items():
                 wall, breakdown = cli_check(
-                    reg, copy_of(index, tmp / f"e2e-{way}-{index}", f"{label}-{way}"), target)
+                    reg, copy_of(index, tmp / f"e2e-{way}-{index}", f"{label}-{way}"), target
+                )
                 walls[way].append(wall)
                 parts[way].append(breakdown)
-        return {"label": label, "raw": statistics.median(raws),
-                "raw_prepared": statistics.median(prepared_raws),
-                "e2e": {way: statistics.median(w) for way, w in walls.items()},
-                # Each repeat's check over the bare run just before it: this machine's speed
-                # drifts by up to 10 % between runs minutes apart, less between neighbours.
-                "paired": {way: statistics.median(e / r for e, r in zip(w, raws, strict=True))
-                           for way, w in walls.items()},
-                "parts": {way: {k: statistics.median(p[k] for p in rows) for k in rows[0]}
-                          for way, rows in parts.items()},
-                "worker_ready_s": worker.ready_s, "reg": reg}
+        return {
+            "label": label,
+            "raw": statistics.median(raws),
+            "raw_prepared": statistics.median(prepared_raws),
+            "e2e": {way: statistics.median(w) for way, w in walls.items()},
+            # Each repeat's check over the bare run just before it: this machine's speed
+            # drifts by up to 10 % between runs minutes apart, less between neighbours.
+            "paired": {
+                way: statistics.median(e / r for e, r in zip(w, raws, strict=True))
+                for way, w in walls.items()
+            },
+            "parts": {
+                way: {k: statistics.median(p[k] for p in rows) for k in rows[0]}
+                for way, rows in parts.items()
+            },
+            "worker_ready_s": worker.ready_s,
+            "reg": reg,
+        }
     finally:
         stop(web)
         stop(worker)
@@ -320,9 +388,15 @@ def cache_hit(reg: Registry) -> float:
     for _ in range(3):
         with Session(reg.engine, expire_on_commit=False) as session:
             started = time.monotonic()
-            check = create_check(session=session, actor=reg.admin, config=reg.config,
-                                 building_id=reg.building_id, idf_bytes=data,
-                                 filename="office_small.idf", enqueue=enqueue_check)
+            check = create_check(
+                session=session,
+                actor=reg.admin,
+                config=reg.config,
+                building_id=reg.building_id,
+                idf_bytes=data,
+                filename="office_small.idf",
+                enqueue=enqueue_check,
+            )
             times.append(time.monotonic() - started)
         assert check.status == "done" and check.cached_from_id, check.status
     return statistics.median(times)
@@ -341,9 +415,17 @@ def _registry_batch(reg: Registry, models: list[Path]) -> tuple[float, list[int]
     ids = []
     with Session(reg.engine, expire_on_commit=False) as session:
         for model in models:
-            ids.append(create_check(session=session, actor=reg.admin, config=reg.config,
-                                    building_id=reg.building_id, idf_bytes=model.read_bytes(),
-                                    filename=model.name, enqueue=enqueue_check).id)
+            ids.append(
+                create_check(
+                    session=session,
+                    actor=reg.admin,
+                    config=reg.config,
+                    building_id=reg.building_id,
+                    idf_bytes=model.read_bytes(),
+                    filename=model.name,
+                    enqueue=enqueue_check,
+                ).id
+            )
     query = select(Check.status, Check.finished_at).where(Check.id.in_(ids))
     while True:  # one small read every 0.5 s: the engines have the CPU to themselves
         with reg.engine.connect() as conn:
@@ -351,18 +433,28 @@ def _registry_batch(reg: Registry, models: list[Path]) -> tuple[float, list[int]
         if all(status in ("done", "failed") for status, _ in rows):
             break
         time.sleep(0.5)
-    last = max(finished.replace(tzinfo=UTC) if finished.tzinfo is None else finished
-               for _, finished in rows)
+    last = max(
+        finished.replace(tzinfo=UTC) if finished.tzinfo is None else finished
+        for _, finished in rows
+    )
     with reg.engine.connect() as conn:
-        failed = [i for i, status in conn.execute(
-            select(Check.id, Check.status).where(Check.id.in_(ids))) if status != "done"]
+        failed = [
+            i
+            for i, status in conn.execute(select(Check.id, Check.status).where(Check.id.in_(ids)))
+            if status != "done"
+        ]
     return (last - began).total_seconds(), failed
 
 
 def _eppy_batch(reg: Registry, prepared: list[Path], tmp: Path) -> float:
-    done = subprocess.run([sys.executable, "-c", RUNIDFS_SCRIPT, str(reg.epw),
-                           *map(str, prepared)], cwd=tmp, env={**os.environ},
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", RUNIDFS_SCRIPT, str(reg.epw), *map(str, prepared)],
+        cwd=tmp,
+        env={**os.environ},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -382,18 +474,21 @@ def batch(label: str, broker_url: str, tmp: Path) -> dict:
     failed: list[int] = []
     try:
         for round_ in range(BATCH_ROUNDS):
-            models = [copy_of(i, tmp / f"batch-{round_}-{i}", f"batch-{round_}")
-                      for i in range(BATCH)]
+            models = [
+                copy_of(i, tmp / f"batch-{round_}-{i}", f"batch-{round_}") for i in range(BATCH)
+            ]
             prepared = [prepared_copy(model) for model in models]
             sides = list(times)
-            for side in sides[round_ % 3:] + sides[:round_ % 3]:
+            for side in sides[round_ % 3 :] + sides[: round_ % 3]:
                 if side == "registry":
                     worker = reg.start_worker(f"batch-{round_}", 2)
                     try:
                         # A worker runs for days: each pool process's first check (its first
                         # connection, statement compiles) is paid once, not per batch.
-                        warm = [copy_of(i, tmp / f"warm-{round_}-{i}", f"warm-{round_}",
-                                        WARM_UP_MODEL) for i in range(2)]
+                        warm = [
+                            copy_of(i, tmp / f"warm-{round_}-{i}", f"warm-{round_}", WARM_UP_MODEL)
+                            for i in range(2)
+                        ]
                         _registry_batch(reg, warm)
                         seconds, bad = _registry_batch(reg, models)
                     finally:
@@ -405,7 +500,10 @@ def batch(label: str, broker_url: str, tmp: Path) -> dict:
     finally:
         reg.close()
     return {side: statistics.median(values) for side, values in times.items()} | {
-        "rounds": list(zip(*times.values(), strict=True)), "failed": failed, "label": label}
+        "rounds": list(zip(*times.values(), strict=True)),
+        "failed": failed,
+        "label": label,
+    }
 
 
 def _redis_reachable() -> bool:
@@ -427,68 +525,111 @@ def main() -> int:
         tmp = Path(folder)
         results, cache_s = [], None
         if not batch_only:
-            sqlite = end_to_end("sqlite", f"sqla+sqlite:///{tmp / 'sqlite' / 'broker.sqlite3'}",
-                                _mkdir(tmp / "sqlite"))
+            sqlite = end_to_end(
+                "sqlite",
+                f"sqla+sqlite:///{tmp / 'sqlite' / 'broker.sqlite3'}",
+                _mkdir(tmp / "sqlite"),
+            )
             results = [sqlite]
             if _redis_reachable():
                 results.append(end_to_end("redis", REDIS_URL, _mkdir(tmp / "redis")))
             cache_s = cache_hit(sqlite["reg"])
             for result in results:
                 result["reg"].close()
-        batches = [batch("sqlite", f"sqla+sqlite:///{tmp / 'batch' / 'broker.sqlite3'}",
-                         _mkdir(tmp / "batch"))]
+        batches = [
+            batch(
+                "sqlite",
+                f"sqla+sqlite:///{tmp / 'batch' / 'broker.sqlite3'}",
+                _mkdir(tmp / "batch"),
+            )
+        ]
         if _redis_reachable():
             batches.append(batch("redis", REDIS_URL, _mkdir(tmp / "batch-redis")))
 
-    print(f"model: {MODEL.name} (1296 m², 10 zones), weather: synthetic Qingdao; "
-          f"median of {REPEATS} after a warm-up")
+    print(
+        f"model: {MODEL.name} (1296 m², 10 zones), weather: synthetic Qingdao; "
+        f"median of {REPEATS} after a warm-up"
+    )
     print("times are medians; a ratio is the median of each repeat's (or round's) own ratio")
     print(f"{'measure':<52}{'registry':>10}{'baseline':>10}{'ratio':>8}  goal")
     for result in results:
         for way, wall in result["e2e"].items():
             ratio = result["paired"][way]
-            rows.append((f"(a) check --wait via {way}, {result['label']} broker / energyplus",
-                         wall, result["raw"], ratio, f"≤ {GOAL_RATIO}", ratio <= GOAL_RATIO))
+            rows.append(
+                (
+                    f"(a) check --wait via {way}, {result['label']} broker / energyplus",
+                    wall,
+                    result["raw"],
+                    ratio,
+                    f"≤ {GOAL_RATIO}",
+                    ratio <= GOAL_RATIO,
+                )
+            )
     if cache_s is not None:
-        rows.append(("(b) identical create_check (cache hit), s", cache_s, None, None,
-                     f"≤ {GOAL_CACHE_S} s", cache_s <= GOAL_CACHE_S))
+        rows.append(
+            (
+                "(b) identical create_check (cache hit), s",
+                cache_s,
+                None,
+                None,
+                f"≤ {GOAL_CACHE_S} s",
+                cache_s <= GOAL_CACHE_S,
+            )
+        )
     for batch_result in batches:
-        for index, (side, label) in enumerate((("eppy", "as uploaded"),
-                                                ("eppy_prepared", "as checks run them")),
-                                               start=1):
+        for index, (side, label) in enumerate(
+            (("eppy", "as uploaded"), ("eppy_prepared", "as checks run them")), start=1
+        ):
             # Median over rounds of each round's own ratio (the three sides run back to back).
             speed = statistics.median(r[index] / r[0] for r in batch_result["rounds"])
-            rows.append((f"(c) {BATCH} checks ×2 slots, {batch_result['label']} / runIDFs ×2, "
-                         f"{label} (eppy÷ours)", batch_result["registry"], batch_result[side],
-                         speed, f"≥ {GOAL_BATCH}",
-                         speed >= GOAL_BATCH and not batch_result["failed"]))
+            rows.append(
+                (
+                    f"(c) {BATCH} checks ×2 slots, {batch_result['label']} / runIDFs ×2, "
+                    f"{label} (eppy÷ours)",
+                    batch_result["registry"],
+                    batch_result[side],
+                    speed,
+                    f"≥ {GOAL_BATCH}",
+                    speed >= GOAL_BATCH and not batch_result["failed"],
+                )
+            )
     for name, ours, base, ratio, goal, met in rows:
         base_text = f"{base:>9.2f}s" if base is not None else f"{'':>10}"
         ratio_text = f"{ratio:>8.3f}" if ratio is not None else f"{'':>8}"
         print(f"{name:<52}{ours:>9.2f}s{base_text}{ratio_text}  {goal:<8} {_verdict(met)}")
     for result in results:
-        print(f"  (a) {result['label']}: bare engine on the model {result['raw']:.2f} s, on the "
-              f"model as the check runs it {result['raw_prepared']:.2f} s "
-              f"(ratio {result['raw_prepared'] / result['raw']:.3f}); checks over the same "
-              f"prepared run: " + ", ".join(
-                  f"{way} {wall / result['raw_prepared']:.3f}"
-                  for way, wall in result["e2e"].items()))
+        print(
+            f"  (a) {result['label']}: bare engine on the model {result['raw']:.2f} s, on the "
+            f"model as the check runs it {result['raw_prepared']:.2f} s "
+            f"(ratio {result['raw_prepared'] / result['raw']:.3f}); checks over the same "
+            f"prepared run: "
+            + ", ".join(
+                f"{way} {wall / result['raw_prepared']:.3f}" for way, wall in result["e2e"].items()
+            )
+        )
         for way in result["parts"]:
             outside = result["e2e"][way] - result["parts"][way]["engine + read + store"]
-            print(f"  (a) {result['label']} via {way}: {outside:.2f} s outside the engine run, "
-                  f"its read and store = {outside / result['raw_prepared'] * 100:.1f} % of "
-                  f"the bare run")
-        print(f"  where (a) {result['label']} goes (median s; worker start-up "
-              f"{result['worker_ready_s']:.1f} s, not counted):")
+            print(
+                f"  (a) {result['label']} via {way}: {outside:.2f} s outside the engine run, "
+                f"its read and store = {outside / result['raw_prepared'] * 100:.1f} % of "
+                f"the bare run"
+            )
+        print(
+            f"  where (a) {result['label']} goes (median s; worker start-up "
+            f"{result['worker_ready_s']:.1f} s, not counted):"
+        )
         ways = list(result["parts"])
         print(f"    {'':<24}" + "".join(f"{way:>10}" for way in ways))
         for part in result["parts"][ways[0]]:
-            print(f"    {part:<24}" + "".join(f"{result['parts'][way][part]:>10.2f}"
-                                              for way in ways))
+            print(
+                f"    {part:<24}" + "".join(f"{result['parts'][way][part]:>10.2f}" for way in ways)
+            )
     for batch_result in batches:
-        print(f"  (c) {batch_result['label']} rounds, registry / eppy as uploaded / eppy as the "
-              "checks run them, s: " + ", ".join(" / ".join(f"{v:.2f}" for v in r)
-                                                for r in batch_result["rounds"]))
+        print(
+            f"  (c) {batch_result['label']} rounds, registry / eppy as uploaded / eppy as the "
+            "checks run them, s: "
+            + ", ".join(" / ".join(f"{v:.2f}" for v in r) for r in batch_result["rounds"])
+        )
         if batch_result["failed"]:
             print(f"  (c) {batch_result['label']} failed checks: {batch_result['failed']}")
     return 0

@@ -55,15 +55,48 @@ SPAN_DAYS = (LAST_DAY - FIRST_DAY).days
 CREATED_AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 GREEN_LEVELS = ("basic", "1", "1", "1", "2", "2", "2", "3", "3")
 ENERGY_LEVELS = ("ultra_low", "ultra_low", "ultra_low", "nearly_zero", "nearly_zero", "zero")
-RETROFIT_LEVELS = ("residential_green", "residential_green", "public_efficiency",
-                   "old_community", "old_community")
+RETROFIT_LEVELS = (
+    "residential_green",
+    "residential_green",
+    "public_efficiency",
+    "old_community",
+    "old_community",
+)
 
-BUILDING_COLUMNS = ("id", "name", "address", "district_code", "building_type", "floor_area_m2",
-                    "is_new_build", "completion_year", "prefabricated", "owner_name",
-                    "design_unit", "created_at", "updated_at")
-RECORD_COLUMNS = ("id", "building_id", "kind", "level", "stage", "label_number", "issued_on",
-                  "started_on", "completed_on", "counted_area_m2", "notes", "status",
-                  "approved_on", "revoked_on", "revoke_reason", "created_at", "updated_at")
+BUILDING_COLUMNS = (
+    "id",
+    "name",
+    "address",
+    "district_code",
+    "building_type",
+    "floor_area_m2",
+    "is_new_build",
+    "completion_year",
+    "prefabricated",
+    "owner_name",
+    "design_unit",
+    "created_at",
+    "updated_at",
+)
+RECORD_COLUMNS = (
+    "id",
+    "building_id",
+    "kind",
+    "level",
+    "stage",
+    "label_number",
+    "issued_on",
+    "started_on",
+    "completed_on",
+    "counted_area_m2",
+    "notes",
+    "status",
+    "approved_on",
+    "revoked_on",
+    "revoke_reason",
+    "created_at",
+    "updated_at",
+)
 
 
 def _record(rng: random.Random, kind: str, previous: tuple | None) -> tuple:
@@ -107,21 +140,30 @@ def generate(records: int, seed: int = 2021) -> tuple[list[tuple], list[tuple]]:
         building_type = types[rng.randrange(len(types))]
         area = float(rng.randint(20, 800) * 100)
         is_new = rng.random() < 0.7
-        buildings.append((
-            building_id, f"{district_names[district]}测试项目{building_id}号楼",
-            f"青岛市{district_names[district]}测试路{building_id % 900}号", district,
-            building_type, area, is_new, rng.randint(2015, 2025) if is_new else None,
-            is_new and rng.random() < 0.5, "青岛某建设有限公司", "某设计研究院",
-            CREATED_AT, CREATED_AT,
-        ))
+        buildings.append(
+            (
+                building_id,
+                f"{district_names[district]}测试项目{building_id}号楼",
+                f"青岛市{district_names[district]}测试路{building_id % 900}号",
+                district,
+                building_type,
+                area,
+                is_new,
+                rng.randint(2015, 2025) if is_new else None,
+                is_new and rng.random() < 0.5,
+                "青岛某建设有限公司",
+                "某设计研究院",
+                CREATED_AT,
+                CREATED_AT,
+            )
+        )
         previous = None
         for n in range(per_building[building_id - 1]):
             if previous is not None and rng.random() < 0.6:
                 kind = previous[0]  # an upgrade or re-issue of the same kind
             else:
                 roll = rng.random()
-                kind = ("green_label" if roll < 0.55 else "energy" if roll < 0.65
-                        else "retrofit")
+                kind = "green_label" if roll < 0.55 else "energy" if roll < 0.65 else "retrofit"
             same = previous if previous is not None and previous[0] == kind else None
             previous = _record(rng, kind, same)
             _, level, stage, offset = previous
@@ -140,23 +182,54 @@ def generate(records: int, seed: int = 2021) -> tuple[list[tuple], list[tuple]]:
             revoked = None
             if rng.random() < 0.03:
                 revoked = counted_on + timedelta(days=rng.randint(30, 700))
-            record_rows.append((
-                record_id, building_id, kind, level, stage, label, issued, started, completed,
-                area if kind != "retrofit" else float(rng.randint(10, int(area) // 100) * 100),
-                "", "revoked" if revoked else "approved", approved, revoked,
-                "抽查不合格" if revoked else None, CREATED_AT, CREATED_AT,
-            ))
+            record_rows.append(
+                (
+                    record_id,
+                    building_id,
+                    kind,
+                    level,
+                    stage,
+                    label,
+                    issued,
+                    started,
+                    completed,
+                    area if kind != "retrofit" else float(rng.randint(10, int(area) // 100) * 100),
+                    "",
+                    "revoked" if revoked else "approved",
+                    approved,
+                    revoked,
+                    "抽查不合格" if revoked else None,
+                    CREATED_AT,
+                    CREATED_AT,
+                )
+            )
     return buildings, record_rows
 
 
-def facts(buildings: list[tuple], record_rows: list[tuple]
-          ) -> tuple[list[BuildingFact], list[RecordFact]]:
+def facts(
+    buildings: list[tuple], record_rows: list[tuple]
+) -> tuple[list[BuildingFact], list[RecordFact]]:
     """The generated rows as the domain's facts (for the PDF, computed without a database)."""
     return (
         [BuildingFact(b[0], b[1], b[3], b[4], b[5], b[6], b[7], b[8]) for b in buildings],
-        [RecordFact(c[0], c[1], c[2], c[3], c[11], c[9], stage=c[4], label_number=c[5],
-                    approved_on=c[12], issued_on=c[6], started_on=c[7], completed_on=c[8],
-                    revoked_on=c[13]) for c in record_rows],
+        [
+            RecordFact(
+                c[0],
+                c[1],
+                c[2],
+                c[3],
+                c[11],
+                c[9],
+                stage=c[4],
+                label_number=c[5],
+                approved_on=c[12],
+                issued_on=c[6],
+                started_on=c[7],
+                completed_on=c[8],
+                revoked_on=c[13],
+            )
+            for c in record_rows
+        ],
     )
 
 
@@ -196,10 +269,14 @@ def load_sqlite(url: str, buildings: list[tuple], record_rows: list[tuple]) -> t
     try:
         cursor = raw.cursor()
         cursor.execute("PRAGMA synchronous=OFF")
-        for table, columns, rows in (("buildings", BUILDING_COLUMNS, buildings),
-                                     ("certificates", RECORD_COLUMNS, record_rows)):
-            sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
-                   f"VALUES ({', '.join('?' * len(columns))})")
+        for table, columns, rows in (
+            ("buildings", BUILDING_COLUMNS, buildings),
+            ("certificates", RECORD_COLUMNS, record_rows),
+        ):
+            sql = (
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})"
+            )
             cursor.executemany(sql, (row[:-2] + (created, created) for row in rows))
         raw.commit()
     finally:
@@ -210,8 +287,9 @@ def load_sqlite(url: str, buildings: list[tuple], record_rows: list[tuple]) -> t
     return load_s, index_s
 
 
-def load_postgres(url: str, buildings: list[tuple], record_rows: list[tuple]
-                  ) -> tuple[float, float]:
+def load_postgres(
+    url: str, buildings: list[tuple], record_rows: list[tuple]
+) -> tuple[float, float]:
     """COPY with triggers off (as pg_restore --disable-triggers), then indexes and ANALYZE."""
     engine = create_engine(url)
     _create_tables(engine)
@@ -220,13 +298,17 @@ def load_postgres(url: str, buildings: list[tuple], record_rows: list[tuple]
     try:
         cursor = raw.cursor()
         cursor.execute("SET session_replication_role = replica")
-        for table, columns, rows in (("buildings", BUILDING_COLUMNS, buildings),
-                                     ("certificates", RECORD_COLUMNS, record_rows)):
+        for table, columns, rows in (
+            ("buildings", BUILDING_COLUMNS, buildings),
+            ("certificates", RECORD_COLUMNS, record_rows),
+        ):
             with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                           f"(SELECT max(id) FROM {table}))")
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
         raw.commit()
     finally:
         raw.close()
@@ -278,18 +360,28 @@ def time_tally(url: str) -> dict:
 
     engine = make_engine(url)
     try:
-        summary_s, summary_runs, summary = _median_of(engine, lambda s: tally_service.compute(
-            session=s, year=YEAR, as_of=AS_OF, rows=200))
-        full_s, full_runs, full = _median_of(engine, lambda s: tally_service.compute(
-            session=s, year=YEAR, as_of=AS_OF))
+        summary_s, summary_runs, summary = _median_of(
+            engine, lambda s: tally_service.compute(session=s, year=YEAR, as_of=AS_OF, rows=200)
+        )
+        full_s, full_runs, full = _median_of(
+            engine, lambda s: tally_service.compute(session=s, year=YEAR, as_of=AS_OF)
+        )
         with Session(engine) as session:
             started = time.perf_counter()
-            replay = compute_tally(*tally_service.load_facts(session=session),
-                                   start=date(YEAR, 1, 1), end=date(YEAR, 12, 31), as_of=AS_OF,
-                                   targets=target_specs(session=session))
+            replay = compute_tally(
+                *tally_service.load_facts(session=session),
+                start=date(YEAR, 1, 1),
+                end=date(YEAR, 12, 31),
+                as_of=AS_OF,
+                targets=target_specs(session=session),
+            )
             replay_s = time.perf_counter() - started
-        same = (replay.targets == full.targets and replay.digest == full.digest
-                and replay.by_district == full.by_district and replay.by_year == full.by_year)
+        same = (
+            replay.targets == full.targets
+            and replay.digest == full.digest
+            and replay.by_district == full.by_district
+            and replay.by_year == full.by_year
+        )
         rng = random.Random(5)
         refresh = []
         with Session(engine) as session:
@@ -301,9 +393,16 @@ def time_tally(url: str) -> dict:
                 refresh.append(time.perf_counter() - started)
     finally:
         engine.dispose()
-    return {"summary": summary_s, "summary_runs": summary_runs, "full": full_s,
-            "full_runs": full_runs, "replay": replay_s, "rows": full.row_count, "same": same,
-            "refresh_ms": 1000 * statistics.median(refresh)}
+    return {
+        "summary": summary_s,
+        "summary_runs": summary_runs,
+        "full": full_s,
+        "full_runs": full_runs,
+        "replay": replay_s,
+        "rows": full.row_count,
+        "same": same,
+        "refresh_ms": 1000 * statistics.median(refresh),
+    }
 
 
 def pdf_context(rows_wanted: int = APPENDIX_ROWS) -> dict:
@@ -318,8 +417,9 @@ def pdf_context(rows_wanted: int = APPENDIX_ROWS) -> dict:
     records = rows_wanted
     for _ in range(3):
         buildings, records_facts = facts(*generate(records))
-        tally = compute_tally(buildings, records_facts, start=date(YEAR, 1, 1),
-                              end=date(YEAR, 12, 31), as_of=AS_OF)
+        tally = compute_tally(
+            buildings, records_facts, start=date(YEAR, 1, 1), end=date(YEAR, 12, 31), as_of=AS_OF
+        )
         if len(tally.rows) >= rows_wanted:
             break
         records = int(records * rows_wanted / max(len(tally.rows), 1) * 1.02) + 1
@@ -364,11 +464,19 @@ def time_pdf() -> dict:
     started = time.perf_counter()
     full_pdf = reports.tally_pdf(ctx, appendix_max_rows=None)
     full_s = time.perf_counter() - started
-    return {"rows": len(ctx["rows"]), "later": len(ctx["later_revocations"]),
-            "charts_s": charts_s, "summary_s": statistics.median(summary),
-            "summary_pages": _pages(summary_pdf), "default_s": default_s,
-            "default_pages": _pages(default_pdf), "default_mb": len(default_pdf) / 1e6,
-            "full_s": full_s, "full_pages": _pages(full_pdf), "full_mb": len(full_pdf) / 1e6}
+    return {
+        "rows": len(ctx["rows"]),
+        "later": len(ctx["later_revocations"]),
+        "charts_s": charts_s,
+        "summary_s": statistics.median(summary),
+        "summary_pages": _pages(summary_pdf),
+        "default_s": default_s,
+        "default_pages": _pages(default_pdf),
+        "default_mb": len(default_pdf) / 1e6,
+        "full_s": full_s,
+        "full_pages": _pages(full_pdf),
+        "full_mb": len(full_pdf) / 1e6,
+    }
 
 
 def reports_limit() -> int:
@@ -388,14 +496,18 @@ def main() -> None:
     started = time.perf_counter()
     buildings, record_rows = generate(RECORDS)
     revoked = sum(1 for c in record_rows if c[11] == "revoked")
-    print(f"generated {len(record_rows):,} approved records ({revoked:,} revoked) on "
-          f"{len(buildings):,} buildings in {time.perf_counter() - started:.1f} s")
+    print(
+        f"generated {len(record_rows):,} approved records ({revoked:,} revoked) on "
+        f"{len(buildings):,} buildings in {time.perf_counter() - started:.1f} s"
+    )
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'tally.sqlite3'}"
         load_s, index_s = load_sqlite(url, buildings, record_rows)
-        print(f"SQLite:     loaded in {load_s:.1f} s (executemany), indexes {index_s:.1f} s, "
-              f"tally index {build_index(url):.1f} s")
+        print(
+            f"SQLite:     loaded in {load_s:.1f} s (executemany), indexes {index_s:.1f} s, "
+            f"tally index {build_index(url):.1f} s"
+        )
         results["SQLite"] = time_tally(url)
     if WITH_POSTGRES:
         name = f"bench_tally_{uuid.uuid4().hex[:8]}"
@@ -405,8 +517,10 @@ def main() -> None:
         url = admin.url.set(database=name).render_as_string(hide_password=False)
         try:
             load_s, index_s = load_postgres(url, buildings, record_rows)
-            print(f"PostgreSQL: loaded in {load_s:.1f} s (COPY), indexes + analyze "
-                  f"{index_s:.1f} s, tally index {build_index(url):.1f} s")
+            print(
+                f"PostgreSQL: loaded in {load_s:.1f} s (COPY), indexes + analyze "
+                f"{index_s:.1f} s, tally index {build_index(url):.1f} s"
+            )
             results["PostgreSQL"] = time_tally(url)
         finally:
             with admin.connect() as conn:
@@ -415,30 +529,48 @@ def main() -> None:
     del buildings, record_rows
     pdf = time_pdf()
 
-    print(f"\nannual tally {YEAR}, whole city, {RECORDS:,} records (median of {RUNS} after a "
-          f"warm-up; goal ≤ {TALLY_GOAL_S:.0f} s). dashboard = every figure + the first 200 "
-          f"rows; full = + every counted row and the digest (PDF, CSV); replay = every record "
-          f"through the rules, as before the index (one run)")
-    print(f"{'':12}{'dashboard':>10}{'full':>8}{'replay':>8}{'replay÷dash':>12}{'rows':>9}"
-          f"{'refresh':>9}  same  verdict")
+    print(
+        f"\nannual tally {YEAR}, whole city, {RECORDS:,} records (median of {RUNS} after a "
+        f"warm-up; goal ≤ {TALLY_GOAL_S:.0f} s). dashboard = every figure + the first 200 "
+        f"rows; full = + every counted row and the digest (PDF, CSV); replay = every record "
+        f"through the rules, as before the index (one run)"
+    )
+    print(
+        f"{'':12}{'dashboard':>10}{'full':>8}{'replay':>8}{'replay÷dash':>12}{'rows':>9}"
+        f"{'refresh':>9}  same  verdict"
+    )
     for db, r in results.items():
-        print(f"{db:12}{r['summary']:9.2f}s{r['full']:7.2f}s{r['replay']:7.2f}s"
-              f"{r['replay'] / r['summary']:11.1f}×{r['rows']:>9,}{r['refresh_ms']:7.1f}ms"
-              f"  {'yes' if r['same'] else 'NO'}   {_verdict(r['summary'], TALLY_GOAL_S)}")
-        print(f"{'':12}runs: dashboard {' '.join(f'{t:.2f}' for t in r['summary_runs'])}; "
-              f"full {' '.join(f'{t:.2f}' for t in r['full_runs'])}")
-    print("  refresh = recounting one building into the index and committing (median of 20), "
-          "the cost each approval, revocation, correction or edit now pays")
-    print(f"\ntally PDF, {pdf['rows']:,} counted records in the appendix "
-          f"(+{pdf['later']:,} later revocations); charts alone {pdf['charts_s']:.2f} s")
-    print(f"summary pages alone: {pdf['summary_s']:6.2f} s  ({pdf['summary_pages']} pages)  "
-          f"goal ≤ {PDF_GOAL_S:.0f} s  {_verdict(pdf['summary_s'], PDF_GOAL_S)}")
-    print(f"as printed:          {pdf['default_s']:6.2f} s  ({pdf['default_pages']} pages, "
-          f"{pdf['default_mb']:.1f} MB): the first {min(reports_limit(), pdf['rows']):,} "
-          f"rows printed, all {pdf['rows']:,} attached as CSV")
-    print(f"whole appendix:      {pdf['full_s']:6.2f} s  ({pdf['full_pages']} pages, "
-          f"{pdf['full_mb']:.1f} MB); printing all {pdf['rows']:,} rows costs "
-          f"{pdf['full_s'] - pdf['summary_s']:.2f} s")
+        print(
+            f"{db:12}{r['summary']:9.2f}s{r['full']:7.2f}s{r['replay']:7.2f}s"
+            f"{r['replay'] / r['summary']:11.1f}×{r['rows']:>9,}{r['refresh_ms']:7.1f}ms"
+            f"  {'yes' if r['same'] else 'NO'}   {_verdict(r['summary'], TALLY_GOAL_S)}"
+        )
+        print(
+            f"{'':12}runs: dashboard {' '.join(f'{t:.2f}' for t in r['summary_runs'])}; "
+            f"full {' '.join(f'{t:.2f}' for t in r['full_runs'])}"
+        )
+    print(
+        "  refresh = recounting one building into the index and committing (median of 20), "
+        "the cost each approval, revocation, correction or edit now pays"
+    )
+    print(
+        f"\ntally PDF, {pdf['rows']:,} counted records in the appendix "
+        f"(+{pdf['later']:,} later revocations); charts alone {pdf['charts_s']:.2f} s"
+    )
+    print(
+        f"summary pages alone: {pdf['summary_s']:6.2f} s  ({pdf['summary_pages']} pages)  "
+        f"goal ≤ {PDF_GOAL_S:.0f} s  {_verdict(pdf['summary_s'], PDF_GOAL_S)}"
+    )
+    print(
+        f"as printed:          {pdf['default_s']:6.2f} s  ({pdf['default_pages']} pages, "
+        f"{pdf['default_mb']:.1f} MB): the first {min(reports_limit(), pdf['rows']):,} "
+        f"rows printed, all {pdf['rows']:,} attached as CSV"
+    )
+    print(
+        f"whole appendix:      {pdf['full_s']:6.2f} s  ({pdf['full_pages']} pages, "
+        f"{pdf['full_mb']:.1f} MB); printing all {pdf['rows']:,} rows costs "
+        f"{pdf['full_s'] - pdf['summary_s']:.2f} s"
+    )
     print(f"bench total {time.perf_counter() - bench_started:.0f} s")
 
 

@@ -34,8 +34,10 @@ def _labels(ctx: dict) -> dict[str, str]:
         "progress_title": ("各目标累计完成率（%）", "Cumulative progress (%)"),
         "path": ("直线进度线", "Straight-line path"),
         "year_title": ("各年新增面积（万 m²）", "Area added per year (10,000 m²)"),
-        "district_title": ("各区（市）累计面积（万 m²）",
-                           "Cumulative area by district (10,000 m²)"),
+        "district_title": (
+            "各区（市）累计面积（万 m²）",
+            "Cumulative area by district (10,000 m²)",
+        ),
     }
     return {key: en_text if en else zh for key, (zh, en_text) in pairs.items()}
 
@@ -66,8 +68,9 @@ def progress_svg(ctx: dict) -> str:
         done = [min(t["percent"] or 0, 150) for t in items][::-1]
         path = [100 * t["projection"]["path_value"] / t["value"] for t in items][::-1]
         axes.barh(names, done, color=COLOURS[0])
-        axes.scatter(path, names, marker="|", s=300, color=PATH_COLOUR, label=labels["path"],
-                     zorder=3)
+        axes.scatter(
+            path, names, marker="|", s=300, color=PATH_COLOUR, label=labels["path"], zorder=3
+        )
         for y, value in enumerate(done):
             axes.text(value + 1, y, f"{value:.1f}%", va="center", fontsize=8)
         axes.set_xlim(0, max(110, max(done + path, default=0) + 15))
@@ -97,14 +100,21 @@ def by_year_svg(ctx: dict) -> str:
         width = 0.8 / count
         for index, target in enumerate(ctx["area_targets"]):
             values = [row["cells"][index]["added"] / 10_000 for row in ctx["by_year"]]
-            axes.bar([i + index * width - 0.4 + width / 2 for i in range(len(years))], values,
-                     width, label=target["name"], color=COLOURS[index % len(COLOURS)])
+            axes.bar(
+                [i + index * width - 0.4 + width / 2 for i in range(len(years))],
+                values,
+                width,
+                label=target["name"],
+                color=COLOURS[index % len(COLOURS)],
+            )
         axes.set_xticks(range(len(years)), [str(y) for y in years])
-        _zero_based(axes, "y", [row["cells"][i]["added"] for row in ctx["by_year"]
-                                for i in range(count)])
+        _zero_based(
+            axes, "y", [row["cells"][i]["added"] for row in ctx["by_year"] for i in range(count)]
+        )
         axes.set_title(labels["year_title"])
-        axes.legend(fontsize=7, frameon=False, ncol=3, loc="upper center",
-                    bbox_to_anchor=(0.5, -0.1))
+        axes.legend(
+            fontsize=7, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.1)
+        )
         figure.tight_layout()
         return _svg(figure, "chart-by-year")
 
@@ -119,18 +129,27 @@ def by_district_svg(ctx: dict) -> str:
         left = [0.0] * len(rows)
         for index, target in enumerate(ctx["area_targets"]):
             values = [row["cells"][index]["cumulative"] / 10_000 for row in rows]
-            axes.barh([row["name"] for row in rows], values, left=left, label=target["name"],
-                      color=COLOURS[index % len(COLOURS)])
+            axes.barh(
+                [row["name"] for row in rows],
+                values,
+                left=left,
+                label=target["name"],
+                color=COLOURS[index % len(COLOURS)],
+            )
             left = [a + b for a, b in zip(left, values, strict=True)]
         _zero_based(axes, "x", left)
         axes.set_title(labels["district_title"])
-        axes.legend(fontsize=7, frameon=False, ncol=3, loc="upper center",
-                    bbox_to_anchor=(0.5, -0.1))
+        axes.legend(
+            fontsize=7, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.1)
+        )
         figure.tight_layout()
         return _svg(figure, "chart-by-district")
 
 
 def tally_charts(ctx: dict) -> dict[str, str]:
     """Every chart of the tally, by name, as inline SVG text."""
-    return {"progress": progress_svg(ctx), "by_year": by_year_svg(ctx),
-            "by_district": by_district_svg(ctx)}
+    return {
+        "progress": progress_svg(ctx),
+        "by_year": by_year_svg(ctx),
+        "by_district": by_district_svg(ctx),
+    }

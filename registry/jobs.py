@@ -43,8 +43,12 @@ def run_check(self, check_id: int) -> str:
     """Run one check by id; safe to deliver twice (the row decides who runs it)."""
     from registry.services.checks.runner import execute_check
 
-    return execute_check(engine=engine(), config=current_config(), check_id=check_id,
-                         worker=f"{self.request.hostname or 'worker'}:{os.getpid()}")
+    return execute_check(
+        engine=engine(),
+        config=current_config(),
+        check_id=check_id,
+        worker=f"{self.request.hostname or 'worker'}:{os.getpid()}",
+    )
 
 
 @celery_app.task(name=SWEEP_CHECKS)
@@ -97,7 +101,9 @@ def _on_worker_ready(**_kwargs) -> None:
     from registry.services.checks.runner import recover_stale_checks
 
     try:
-        recover_stale_checks(engine=engine(), config=current_config(), enqueue=enqueue_check, on_startup=True)
+        recover_stale_checks(
+            engine=engine(), config=current_config(), enqueue=enqueue_check, on_startup=True
+        )
     except Exception:
         log.exception("start-up sweep failed")
     _stop.clear()

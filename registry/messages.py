@@ -47,23 +47,27 @@ CORE_MESSAGES: dict[str, tuple[str, str]] = {
         "An assembly rate is only for prefabricated buildings.",
     ),
     "building.coordinates_pair": (
-        "经度和纬度需同时填写。", "Give both latitude and longitude, or neither."
+        "经度和纬度需同时填写。",
+        "Give both latitude and longitude, or neither.",
     ),
     "building.not_found": ("找不到编号为 {id} 的建筑。", "No building with id {id}."),
     "building.has_records": (
-        "该建筑已有认证记录，不能删除。", "The building has records and cannot be deleted."
+        "该建筑已有认证记录，不能删除。",
+        "The building has records and cannot be deleted.",
     ),
     "record.not_found": ("找不到编号为 {id} 的记录。", "No record with id {id}."),
     "record.kind_unknown": ("未知的记录类别“{value}”。", "Unknown record kind “{value}”."),
     "record.level_unknown": (
-        "“{value}”不是该类别的等级。", "“{value}” is not a level of this kind."
+        "“{value}”不是该类别的等级。",
+        "“{value}” is not a level of this kind.",
     ),
     "record.stage_required": (
         "绿色建筑标识需选择评价阶段（预评价或评价）。",
         "A green label needs a stage (pre-evaluation or evaluation).",
     ),
     "record.stage_only_for_labels": (
-        "只有绿色建筑标识有评价阶段。", "Only green labels have a stage."
+        "只有绿色建筑标识有评价阶段。",
+        "Only green labels have a stage.",
     ),
     "record.issued_on_required": ("请填写发证日期。", "Enter the issue date."),
     "record.label_number_required": ("请填写标识编号。", "Enter the label number."),
@@ -77,11 +81,10 @@ CORE_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "record.started_on_required": ("请填写改造开始日期。", "Enter the start date."),
     "record.completed_before_started": (
-        "完成日期早于开始日期。", "The completion date is before the start date."
+        "完成日期早于开始日期。",
+        "The completion date is before the start date.",
     ),
-    "record.date_in_future": (
-        "日期 {date} 晚于今天。", "The date {date} is in the future."
-    ),
+    "record.date_in_future": ("日期 {date} 晚于今天。", "The date {date} is in the future."),
     "record.counted_area_exceeds_building": (
         "计入面积 {area} m² 大于建筑面积 {building_area} m²。",
         "Counted area {area} m² exceeds the building's floor area {building_area} m².",
@@ -105,7 +108,8 @@ CORE_MESSAGES: dict[str, tuple[str, str]] = {
         "You can only act on buildings in your districts ({districts}).",
     ),
     "permission.designer_cannot_review": (
-        "设计人员不能审批记录。", "Designers cannot approve or reject records."
+        "设计人员不能审批记录。",
+        "Designers cannot approve or reject records.",
     ),
     "permission.own_buildings_only": (
         "设计人员只能为自己登记的建筑提交记录。",
@@ -114,10 +118,12 @@ CORE_MESSAGES: dict[str, tuple[str, str]] = {
     "user.username_taken": ("用户名“{username}”已存在。", "Username “{username}” is taken."),
     "user.role_unknown": ("未知角色“{role}”。", "Unknown role “{role}”."),
     "user.officer_needs_district": (
-        "审核人员至少需要一个所辖区（市）。", "An officer needs at least one district."
+        "审核人员至少需要一个所辖区（市）。",
+        "An officer needs at least one district.",
     ),
     "user.password_too_short": (
-        "密码至少需要 {min} 个字符。", "The password needs at least {min} characters."
+        "密码至少需要 {min} 个字符。",
+        "The password needs at least {min} characters.",
     ),
     "auth.invalid": ("用户名或密码错误。", "Wrong username or password."),
     "auth.invalid_current_password": ("当前密码不正确。", "The current password is wrong."),

@@ -79,18 +79,21 @@ def render_html(template: str, context: dict) -> str:
     return _env.get_template(template).render(**context)
 
 
-def render_pdf(template: str, context: dict,
-               attachments: list[tuple[str, bytes, str]] = ()) -> bytes:
+def render_pdf(
+    template: str, context: dict, attachments: list[tuple[str, bytes, str]] = ()
+) -> bytes:
     """A PDF from a template in `reports/` and a plain context dict; `attachments` are
     (file name, bytes, description) embedded as PDF file attachments."""
     from weasyprint import HTML, Attachment
 
     html = render_html(template, context)
-    document = HTML(string=html, base_url=str(REPORTS_DIR) + "/",
-                    url_fetcher=local_url_fetcher())
-    return document.write_pdf(attachments=[
-        Attachment(file_obj=io.BytesIO(data), name=name, description=description)
-        for name, data, description in attachments])
+    document = HTML(string=html, base_url=str(REPORTS_DIR) + "/", url_fetcher=local_url_fetcher())
+    return document.write_pdf(
+        attachments=[
+            Attachment(file_obj=io.BytesIO(data), name=name, description=description)
+            for name, data, description in attachments
+        ]
+    )
 
 
 # Printed, each appendix row costs WeasyPrint ~10 ms of layout (10,000 rows took 88–115 s, 445
@@ -99,8 +102,11 @@ def render_pdf(template: str, context: dict,
 APPENDIX_MAX_ROWS = 3_000
 
 
-def tally_pdf(context: dict, charts: dict[str, str] | None = None,
-              appendix_max_rows: int | None = APPENDIX_MAX_ROWS) -> bytes:
+def tally_pdf(
+    context: dict,
+    charts: dict[str, str] | None = None,
+    appendix_max_rows: int | None = APPENDIX_MAX_ROWS,
+) -> bytes:
     """The annual tally in Chinese (or English): cover, tables, charts, appendix of records
     (the first `appendix_max_rows`), and every counted record as an attached CSV."""
     from registry.services.tally.tallies import tables
@@ -109,8 +115,11 @@ def tally_pdf(context: dict, charts: dict[str, str] | None = None,
     printed = rows if appendix_max_rows is None else rows[:appendix_max_rows]
     en = context.get("locale") == "en"
     csv_name = tally_filename(context, "csv").replace(".csv", "-records.csv")
-    attachment = (csv_name, csv_bytes(*tables(context)["records"]),
-                  "Every counted record" if en else "全部计入记录明细")
+    attachment = (
+        csv_name,
+        csv_bytes(*tables(context)["records"]),
+        "Every counted record" if en else "全部计入记录明细",
+    )
     if charts is None:
         from registry.charts import tally_charts
 
@@ -121,9 +130,18 @@ def tally_pdf(context: dict, charts: dict[str, str] | None = None,
         from registry.qr import url_qr_svg
 
         qr = svg_data_uri(url_qr_svg(context["verify_url"]))
-    return render_pdf("tally.html", {**context, "rows": printed, "rows_total": len(rows),
-                                     "records_csv": csv_name, "charts": images,
-                                     "verify_qr": qr}, [attachment])
+    return render_pdf(
+        "tally.html",
+        {
+            **context,
+            "rows": printed,
+            "rows_total": len(rows),
+            "records_csv": csv_name,
+            "charts": images,
+            "verify_qr": qr,
+        },
+        [attachment],
+    )
 
 
 def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
@@ -135,8 +153,9 @@ def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(tables: dict[str, tuple[list[str], list[list]]],
-               meta: list[tuple[str, str]] = ()) -> bytes:
+def xlsx_bytes(
+    tables: dict[str, tuple[list[str], list[list]]], meta: list[tuple[str, str]] = ()
+) -> bytes:
     """One sheet per table (and an `about` sheet of metadata such as the digest)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -194,10 +213,13 @@ def tally_export(context: dict, fmt: str, table: str = "summary") -> bytes:
     if fmt == "csv":
         return csv_bytes(*named[table])
     if fmt == "xlsx":
-        meta = [("period", f"{context['start']} – {context['end']}"),
-                ("data as of", context["as_of"]), ("generated at", context["generated_at"]),
-                ("district", context.get("district") or ""),
-                ("building type", context.get("building_type") or ""),
-                ("sha256", context["digest"])]
+        meta = [
+            ("period", f"{context['start']} – {context['end']}"),
+            ("data as of", context["as_of"]),
+            ("generated at", context["generated_at"]),
+            ("district", context.get("district") or ""),
+            ("building type", context.get("building_type") or ""),
+            ("sha256", context["digest"]),
+        ]
         return xlsx_bytes(named, meta)
     raise ValueError(fmt)

@@ -187,12 +187,22 @@ _counter = itertools.count(1)
 
 @pytest.fixture
 def make_user():
-    def factory(session, role="officer", districts=("370202",), username=None,
-                password="correct-horse-battery", **kwargs):
+    def factory(
+        session,
+        role="officer",
+        districts=("370202",),
+        username=None,
+        password="correct-horse-battery",
+        **kwargs,
+    ):
         return user_service.create_user(
-            session=session, actor=None, username=username or f"{role}{next(_counter)}",
-            password=password, role=role,
-            districts=list(districts) if role == "officer" else [], **kwargs,
+            session=session,
+            actor=None,
+            username=username or f"{role}{next(_counter)}",
+            password=password,
+            role=role,
+            districts=list(districts) if role == "officer" else [],
+            **kwargs,
         )
 
     return factory
@@ -232,8 +242,11 @@ def make_building():
 def make_record():
     def factory(session, actor, building, *, status="draft", approver=None, **overrides):
         data = {
-            "kind": "green_label", "level": "2", "stage": "evaluation",
-            "label_number": f"NO.{uuid.uuid4().hex[:8]}", "issued_on": date(2021, 6, 1),
+            "kind": "green_label",
+            "level": "2",
+            "stage": "evaluation",
+            "label_number": f"NO.{uuid.uuid4().hex[:8]}",
+            "issued_on": date(2021, 6, 1),
         }
         data.update(overrides)
         record = record_service.add_record(
@@ -277,8 +290,7 @@ def waiting_slots_taken():
     """Every long-poll slot of this server process taken, as by other clients' waits."""
     from registry.api import checks as api_checks
 
-    taken = [api_checks._waiting.acquire(blocking=False)
-             for _ in range(api_checks.MAX_WAITING)]
+    taken = [api_checks._waiting.acquire(blocking=False) for _ in range(api_checks.MAX_WAITING)]
     try:
         assert all(taken)
         yield

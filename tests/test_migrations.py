@@ -52,21 +52,30 @@ def test_the_tally_index_migration_counts_what_is_already_stored(tmp_path):
     engine = create_engine(url)
     stamp = "2022-01-05 09:00:00.000000"
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO buildings (id, name, address, district_code, building_type, "
-            "floor_area_m2, is_new_build, prefabricated, owner_name, design_unit, created_at, "
-            "updated_at) VALUES (1, '崂山科创中心', '青岛市', '370212', 'office_government', "
-            f"12000, 1, 0, '业主', '', '{stamp}', '{stamp}')"))
-        conn.execute(text(
-            "INSERT INTO certificates (id, building_id, kind, level, stage, label_number, "
-            "issued_on, counted_area_m2, notes, status, approved_on, created_at, updated_at) "
-            "VALUES (1, 1, 'green_label', '3', 'evaluation', 'NO.1', '2021-06-01', 12000, '', "
-            f"'approved', '2021-06-03', '{stamp}', '{stamp}')"))
+        conn.execute(
+            text(
+                "INSERT INTO buildings (id, name, address, district_code, building_type, "
+                "floor_area_m2, is_new_build, prefabricated, owner_name, design_unit, created_at, "
+                "updated_at) VALUES (1, '崂山科创中心', '青岛市', '370212', 'office_government', "
+                f"12000, 1, 0, '业主', '', '{stamp}', '{stamp}')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO certificates (id, building_id, kind, level, stage, label_number, "
+                "issued_on, counted_area_m2, notes, status, approved_on, created_at, updated_at) "
+                "VALUES (1, 1, 'green_label', '3', 'evaluation', 'NO.1', '2021-06-01', 12000, '', "
+                f"'approved', '2021-06-03', '{stamp}', '{stamp}')"
+            )
+        )
     upgrade(url)
     with engine.connect() as conn:
-        episodes = conn.execute(text(
-            "SELECT target, building_id, record_id, start_on, area_m2 FROM tally_episodes "
-            "ORDER BY target")).all()
+        episodes = conn.execute(
+            text(
+                "SELECT target, building_id, record_id, start_on, area_m2 FROM tally_episodes "
+                "ORDER BY target"
+            )
+        ).all()
         horizon = conn.execute(text("SELECT horizon_on FROM tally_horizons")).scalar_one()
     engine.dispose()
     assert [tuple(e) for e in episodes] == [("star_rated", 1, 1, "2021-06-01", 12000.0)]

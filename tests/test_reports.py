@@ -22,20 +22,38 @@ BUILDINGS = [
     BuildingFact(2, "西海岸实验学校", "370211", "school", 8_000, True, 2021, False),
 ]
 RECORDS = [
-    RecordFact(1, 1, "green_label", "3", "approved", 12_000, stage="evaluation",
-               label_number="NO.2021-3701", approved_on=date(2021, 5, 1),
-               issued_on=date(2021, 4, 1)),
-    RecordFact(2, 2, "energy", "nearly_zero", "revoked", 8_000, label_number="NZ-2021-02",
-               approved_on=date(2021, 5, 1), issued_on=date(2021, 4, 1),
-               revoked_on=date(2022, 3, 1)),
+    RecordFact(
+        1,
+        1,
+        "green_label",
+        "3",
+        "approved",
+        12_000,
+        stage="evaluation",
+        label_number="NO.2021-3701",
+        approved_on=date(2021, 5, 1),
+        issued_on=date(2021, 4, 1),
+    ),
+    RecordFact(
+        2,
+        2,
+        "energy",
+        "nearly_zero",
+        "revoked",
+        8_000,
+        label_number="NZ-2021-02",
+        approved_on=date(2021, 5, 1),
+        issued_on=date(2021, 4, 1),
+        revoked_on=date(2022, 3, 1),
+    ),
 ]
 
 
 def make_context(locale="zh"):
-    tally = compute_tally(BUILDINGS, RECORDS, start=date(2021, 1, 1), end=date(2021, 12, 31),
-                          as_of=date(2023, 1, 10))
-    return tally_context(tally, generated_at=datetime(2023, 1, 10, 8, 0, tzinfo=UTC),
-                         locale=locale)
+    tally = compute_tally(
+        BUILDINGS, RECORDS, start=date(2021, 1, 1), end=date(2021, 12, 31), as_of=date(2023, 1, 10)
+    )
+    return tally_context(tally, generated_at=datetime(2023, 1, 10, 8, 0, tzinfo=UTC), locale=locale)
 
 
 def poppler(tool: str) -> str:
@@ -52,12 +70,27 @@ def pdf_file(tmp_path_factory):
 
 
 def test_pdf_has_the_chinese_text_page_numbers_and_digest(pdf_file):
-    text = subprocess.run([poppler("pdftotext"), "-layout", str(pdf_file), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    for phrase in ("青岛市绿色城市建设发展试点", "年度建筑领域目标统计", "生成时间", "数据截至",
-                   "一、目标完成情况", "二、分区（市）统计", "三、分建筑类型统计",
-                   "附录一", "青岛市民健身中心", "NO.2021-3701", "期后撤销说明", "NZ-2021-02",
-                   "莱西市"):
+    text = subprocess.run(
+        [poppler("pdftotext"), "-layout", str(pdf_file), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for phrase in (
+        "青岛市绿色城市建设发展试点",
+        "年度建筑领域目标统计",
+        "生成时间",
+        "数据截至",
+        "一、目标完成情况",
+        "二、分区（市）统计",
+        "三、分建筑类型统计",
+        "附录一",
+        "青岛市民健身中心",
+        "NO.2021-3701",
+        "期后撤销说明",
+        "NZ-2021-02",
+        "莱西市",
+    ):
         assert phrase in text, phrase
     numbers = re.findall(r"第\s*(\d+)\s*页\s*共\s*(\d+)\s*页", text)
     total = int(numbers[0][1])
@@ -68,8 +101,9 @@ def test_pdf_has_the_chinese_text_page_numbers_and_digest(pdf_file):
 
 
 def test_pdf_embeds_a_cjk_font(pdf_file):
-    fonts = subprocess.run([poppler("pdffonts"), str(pdf_file)], capture_output=True,
-                           text=True, check=True).stdout
+    fonts = subprocess.run(
+        [poppler("pdffonts"), str(pdf_file)], capture_output=True, text=True, check=True
+    ).stdout
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
     assert cjk and all(line.split()[-5] == "yes" for line in cjk), fonts  # emb column
 
@@ -80,8 +114,11 @@ def test_the_fetcher_loads_only_report_files_and_data_uris(tmp_path):
     assert fetcher("data:text/plain;base64,aGk=").read() == b"hi"
     secret = tmp_path / "secret.txt"
     secret.write_text("no")
-    for url in ("http://example.com/x.css", secret.as_uri(),
-                (reports.REPORTS_DIR / ".." / "pyproject.toml").as_uri()):
+    for url in (
+        "http://example.com/x.css",
+        secret.as_uri(),
+        (reports.REPORTS_DIR / ".." / "pyproject.toml").as_uri(),
+    ):
         with pytest.raises(ValueError):
             fetcher(url)
 
@@ -93,9 +130,13 @@ def test_a_remote_image_in_the_data_is_never_fetched(monkeypatch):
         raise AssertionError("network used")
 
     monkeypatch.setattr(urllib.request.OpenerDirector, "open", no_network)
-    pdf = reports.render_pdf("tally.html", {
-        **make_context(), "charts": {"progress": "http://example.com/a.svg",
-                                     "by_year": "", "by_district": ""}})
+    pdf = reports.render_pdf(
+        "tally.html",
+        {
+            **make_context(),
+            "charts": {"progress": "http://example.com/a.svg", "by_year": "", "by_district": ""},
+        },
+    )
     assert pdf.startswith(b"%PDF")
 
 
@@ -123,31 +164,46 @@ def test_csv_has_a_bom_and_xlsx_every_table():
 
 
 def test_english_pdf_renders(tmp_path):
-    pdf = reports.tally_pdf(make_context("en"), charts={"progress": "", "by_year": "",
-                                                        "by_district": ""})
+    pdf = reports.tally_pdf(
+        make_context("en"), charts={"progress": "", "by_year": "", "by_district": ""}
+    )
     assert pdf.startswith(b"%PDF")
 
 
 def test_pdf_cover_carries_a_qr_code_of_the_verification_page(tmp_path):
     context = tally_context(
-        compute_tally(BUILDINGS, RECORDS, start=date(2021, 1, 1), end=date(2021, 12, 31),
-                      as_of=date(2023, 1, 10)),
-        generated_at=datetime(2023, 1, 10, 8, 0, tzinfo=UTC), locale="zh",
+        compute_tally(
+            BUILDINGS,
+            RECORDS,
+            start=date(2021, 1, 1),
+            end=date(2021, 12, 31),
+            as_of=date(2023, 1, 10),
+        ),
+        generated_at=datetime(2023, 1, 10, 8, 0, tzinfo=UTC),
+        locale="zh",
         public_base_url="https://registry.example.gov.cn/",
     )
     assert context["verify_url"] == "https://registry.example.gov.cn/verify"
     pdf = tmp_path / "tally.pdf"
-    pdf.write_bytes(reports.tally_pdf(context, charts={"progress": "", "by_year": "",
-                                                       "by_district": ""}))
-    text = subprocess.run([poppler("pdftotext"), str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    pdf.write_bytes(
+        reports.tally_pdf(context, charts={"progress": "", "by_year": "", "by_district": ""})
+    )
+    text = subprocess.run(
+        [poppler("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "扫码查验本报告所列任一标识编号" in text
     assert "https://registry.example.gov.cn/verify" in text
     # WeasyPrint draws the SVG as vectors (no raster image to list), so check the page source.
     from registry.qr import url_qr_svg
 
-    html = reports.render_html("tally.html", {**context, "charts": {}, "verify_qr":
-                                              reports.svg_data_uri(url_qr_svg(context["verify_url"]))})
+    html = reports.render_html(
+        "tally.html",
+        {
+            **context,
+            "charts": {},
+            "verify_qr": reports.svg_data_uri(url_qr_svg(context["verify_url"])),
+        },
+    )
     assert 'class="verify-qr"' in html and "data:image/svg+xml" in html
 
 
@@ -156,17 +212,22 @@ def test_a_long_appendix_prints_its_first_rows_and_attaches_them_all(tmp_path):
     rows = context["rows"]
     assert len(rows) == 3  # the ★★★ label, and the 近零 label toward two targets
     pdf = tmp_path / "tally-2021.pdf"
-    pdf.write_bytes(reports.tally_pdf(context, charts={"progress": "", "by_year": "",
-                                                       "by_district": ""},
-                                      appendix_max_rows=1))
-    text = subprocess.run([poppler("pdftotext"), str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    pdf.write_bytes(
+        reports.tally_pdf(
+            context, charts={"progress": "", "by_year": "", "by_district": ""}, appendix_max_rows=1
+        )
+    )
+    text = subprocess.run(
+        [poppler("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "本附录列出前 1 条" in text and "共 3 条" in text
     assert "tally-2021-records.csv" in text
-    listed = subprocess.run([poppler("pdfdetach"), "-list", str(pdf)], capture_output=True,
-                            text=True, check=True).stdout
+    listed = subprocess.run(
+        [poppler("pdfdetach"), "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
     assert "tally-2021-records.csv" in listed
-    subprocess.run([poppler("pdfdetach"), "-save", "1", "-o", str(tmp_path / "r.csv"),
-                    str(pdf)], check=True)
+    subprocess.run(
+        [poppler("pdfdetach"), "-save", "1", "-o", str(tmp_path / "r.csv"), str(pdf)], check=True
+    )
     attached = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(attached) == 1 + 3 and "NO.2021-3701" in attached[1] + attached[2] + attached[3]

@@ -26,36 +26,59 @@ from registry.web.check_view import read_upload
 
 bp = Blueprint("api_checks", __name__, url_prefix="/api/v1")
 
-register_schema("Check", {
-    "type": "object",
-    "required": ["id", "building_id", "status"],
-    "properties": {
-        "id": {"type": "integer"}, "building_id": {"type": "integer"},
-        "status": {"enum": ["queued", "validating", "running", "reading", "done", "failed",
-                            "cancelled"]},
-        "status_name": {"type": "string"}, "attempts": {"type": "integer"},
-        "idf_sha256": {"type": "string"}, "engine_version": {"type": "string"},
-        "run_seconds": {"type": ["number", "null"]},
-        "cached_from_id": {"type": ["integer", "null"]},
-        "weather": {"type": ["object", "null"]}, "warnings": {"type": "array"},
-        "error": {"type": ["object", "null"]},
-        "energyplus_messages": {"type": ["object", "null"]},
-        "result": {"type": ["object", "null"], "description": "Annual energy (kWh), EUI "
-                   "(kWh/(m²·a)), end uses, and the hashes the numbers came from."},
-        "verdict": {"type": ["object", "null"]},
+register_schema(
+    "Check",
+    {
+        "type": "object",
+        "required": ["id", "building_id", "status"],
+        "properties": {
+            "id": {"type": "integer"},
+            "building_id": {"type": "integer"},
+            "status": {
+                "enum": [
+                    "queued",
+                    "validating",
+                    "running",
+                    "reading",
+                    "done",
+                    "failed",
+                    "cancelled",
+                ]
+            },
+            "status_name": {"type": "string"},
+            "attempts": {"type": "integer"},
+            "idf_sha256": {"type": "string"},
+            "engine_version": {"type": "string"},
+            "run_seconds": {"type": ["number", "null"]},
+            "cached_from_id": {"type": ["integer", "null"]},
+            "weather": {"type": ["object", "null"]},
+            "warnings": {"type": "array"},
+            "error": {"type": ["object", "null"]},
+            "energyplus_messages": {"type": ["object", "null"]},
+            "result": {
+                "type": ["object", "null"],
+                "description": "Annual energy (kWh), EUI "
+                "(kWh/(m²·a)), end uses, and the hashes the numbers came from.",
+            },
+            "verdict": {"type": ["object", "null"]},
+        },
     },
-})
-register_schema("CheckUpload", {
-    "type": "object",
-    "required": ["idf"],
-    "properties": {"idf": {"type": "string", "format": "binary"},
-                   "weather": {"type": "string", "description": "Weather name or id."}},
-})
+)
+register_schema(
+    "CheckUpload",
+    {
+        "type": "object",
+        "required": ["idf"],
+        "properties": {
+            "idf": {"type": "string", "format": "binary"},
+            "weather": {"type": "string", "description": "Weather name or id."},
+        },
+    },
+)
 
 
 @bp.post("/buildings/<int:building_id>/checks")
-@documented(request_body="CheckUpload", response="Check", status=202,
-            errors=(403, 404, 413, 422))
+@documented(request_body="CheckUpload", response="Check", status=202, errors=(403, 404, 413, 422))
 @token_required
 def create(building_id: int):
     """Upload an IDF (multipart field `idf`) for an energy check of a building."""
@@ -63,8 +86,13 @@ def create(building_id: int):
     config = current_app.extensions["registry.config"]
     data, filename = read_upload(request.files.get("idf"), config.MAX_UPLOAD_BYTES)
     check = check_service.create_check(
-        session=session, actor=actor(), config=config, building_id=building_id,
-        idf_bytes=data, filename=filename, weather=request.form.get("weather") or None,
+        session=session,
+        actor=actor(),
+        config=config,
+        building_id=building_id,
+        idf_bytes=data,
+        filename=filename,
+        weather=request.form.get("weather") or None,
         enqueue=enqueue_check,
     )
     body = check_payload(session, check, message_locale())
@@ -93,11 +121,18 @@ _waiting = threading.BoundedSemaphore(MAX_WAITING)
 
 
 @bp.get("/checks/<int:check_id>")
-@documented(response="Check", errors=(403, 404, 422), query=(
-    ("wait", {"type": "integer", "minimum": 0, "maximum": MAX_WAIT_S},
-     "Seconds to wait for the check to end before answering (long poll); "
-     "the answer comes as soon as it ends."),
-))
+@documented(
+    response="Check",
+    errors=(403, 404, 422),
+    query=(
+        (
+            "wait",
+            {"type": "integer", "minimum": 0, "maximum": MAX_WAIT_S},
+            "Seconds to wait for the check to end before answering (long poll); "
+            "the answer comes as soon as it ends.",
+        ),
+    ),
+)
 @token_required
 def show(check_id: int):
     """A check's state, results, and verdict; with `wait`, once it ends (or the wait is up)."""
@@ -110,8 +145,9 @@ def show(check_id: int):
     if wait_s:
         if _waiting.acquire(blocking=False):
             try:
-                check_service.wait_until_ended(session=session, actor=actor(),
-                                               check_id=check_id, timeout_s=wait_s)
+                check_service.wait_until_ended(
+                    session=session, actor=actor(), check_id=check_id, timeout_s=wait_s
+                )
             finally:
                 _waiting.release()
         else:
@@ -134,8 +170,15 @@ def cancel(check_id: int):
 
 
 def _weather_body(w) -> dict:
-    return {"id": w.id, "name": w.name, "location": w.location, "synthetic": w.synthetic,
-            "default": w.is_default, "sha256": w.sha256, "source": w.source}
+    return {
+        "id": w.id,
+        "name": w.name,
+        "location": w.location,
+        "synthetic": w.synthetic,
+        "default": w.is_default,
+        "sha256": w.sha256,
+        "source": w.source,
+    }
 
 
 @bp.get("/weather")
@@ -146,18 +189,26 @@ def weather():
     return jsonify([_weather_body(w) for w in list_weather(session=get_session())])
 
 
-register_schema("WeatherUpload", {
-    "type": "object",
-    "required": ["epw"],
-    "properties": {"epw": {"type": "string", "format": "binary"},
-                   "source": {"type": "string", "description": "Where the file comes from."}},
-})
+register_schema(
+    "WeatherUpload",
+    {
+        "type": "object",
+        "required": ["epw"],
+        "properties": {
+            "epw": {"type": "string", "format": "binary"},
+            "source": {"type": "string", "description": "Where the file comes from."},
+        },
+    },
+)
 
 
 @bp.post("/weather")
-@documented(request_body="WeatherUpload",
-            response={"schema": {"type": "object"}, "media_type": "application/json"},
-            status=201, errors=(403, 413, 422))
+@documented(
+    request_body="WeatherUpload",
+    response={"schema": {"type": "object"}, "media_type": "application/json"},
+    status=201,
+    errors=(403, 413, 422),
+)
 @token_required
 def add_weather_file():
     """Add an EPW to the weather library (an identical file already there is returned)."""
@@ -165,7 +216,12 @@ def add_weather_file():
     upload = request.files.get("epw")
     if upload is None or not upload.filename:
         raise ValidationFailed({"epw": ("field.required", {})})
-    row = add_weather(session=get_session(), actor=actor(), config=config,
-                      data=upload.stream.read(config.MAX_UPLOAD_BYTES + 1),
-                      name=upload.filename, source=request.form.get("source", ""))
+    row = add_weather(
+        session=get_session(),
+        actor=actor(),
+        config=config,
+        data=upload.stream.read(config.MAX_UPLOAD_BYTES + 1),
+        name=upload.filename,
+        source=request.form.get("source", ""),
+    )
     return jsonify(_weather_body(row)), 201

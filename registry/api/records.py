@@ -107,9 +107,7 @@ def show_record(record_id: int):
 
 
 @bp.patch("/records/<int:record_id>")
-@documented(
-    request_body="RecordUpdate", response="RecordPublic", errors=(400, 403, 404, 409, 422)
-)
+@documented(request_body="RecordUpdate", response="RecordPublic", errors=(400, 403, 404, 409, 422))
 @token_required
 def update_record(record_id: int):
     """Edit a record that is not yet approved."""

@@ -14,23 +14,35 @@ from registry.services.tally import tallies as tally_service
 
 bp = Blueprint("api_tally", __name__, url_prefix="/api/v1")
 
-register_schema("Tally", {
-    "type": "object",
-    "description": "Per target: added, removed, period (net), cumulative, value, percent and "
-    "projection (straight-line path, pace, met, met_on); by_year, by_district (all ten), "
-    "by_building_type, prefab, nzeb, rows (every counted record), later_revocations and "
-    "digest (sha256 of the counted rows).",
-})
+register_schema(
+    "Tally",
+    {
+        "type": "object",
+        "description": "Per target: added, removed, period (net), cumulative, value, percent and "
+        "projection (straight-line path, pace, met, met_on); by_year, by_district (all ten), "
+        "by_building_type, prefab, nzeb, rows (every counted record), later_revocations and "
+        "digest (sha256 of the counted rows).",
+    },
+)
 
 _QUERY = (
-    ("year", {"type": "integer", "minimum": 2000, "maximum": 2100},
-     "Calendar year; the current year when absent."),
+    (
+        "year",
+        {"type": "integer", "minimum": 2000, "maximum": 2100},
+        "Calendar year; the current year when absent.",
+    ),
     ("district", {"type": "string"}, "District code or name (legacy names accepted)."),
     ("building_type", {"type": "string"}, "Building type code."),
-    ("format", {"type": "string", "enum": ["json", "csv", "xlsx", "pdf"], "default": "json"},
-     "Answer format."),
-    ("table", {"type": "string", "enum": list(tally_service.TABLE_NAMES),
-               "default": "summary"}, "For CSV: which table."),
+    (
+        "format",
+        {"type": "string", "enum": ["json", "csv", "xlsx", "pdf"], "default": "json"},
+        "Answer format.",
+    ),
+    (
+        "table",
+        {"type": "string", "enum": list(tally_service.TABLE_NAMES), "default": "summary"},
+        "For CSV: which table.",
+    ),
 )
 
 
@@ -49,7 +61,8 @@ def tally():
         problems["table"] = ("field.choice_unknown", {"value": table})
     try:
         filters = tally_service.parse_filters(
-            year=args.get("year"), district=args.get("district"),
+            year=args.get("year"),
+            district=args.get("district"),
             building_type=args.get("building_type"),
         )
     except ValidationFailed as exc:
@@ -59,15 +72,20 @@ def tally():
     result = tally_service.compute(
         session=get_session(),
         year=filters["year"] or tally_service.default_year(session=get_session()),
-        district=filters["district"], building_type=filters["building_type"],
+        district=filters["district"],
+        building_type=filters["building_type"],
     )
     context = tally_service.context(
-        result, generated_at=datetime.now(UTC), locale=message_locale(),
+        result,
+        generated_at=datetime.now(UTC),
+        locale=message_locale(),
         public_base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
     )
     if fmt == "json":
         return jsonify(context)
     filename = reports.tally_filename(context, fmt)
-    return Response(reports.tally_export(context, fmt, table),
-                    mimetype=reports.EXPORT_FORMATS[fmt].split(";")[0],
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        reports.tally_export(context, fmt, table),
+        mimetype=reports.EXPORT_FORMATS[fmt].split(";")[0],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

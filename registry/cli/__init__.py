@@ -20,13 +20,19 @@ COMMAND_MODULES = (
 # the password hasher's warm-up, the import and tally code), so a command loads only its
 # own; a command missing here is still found by loading all of them (help, new commands).
 COMMAND_HOMES = {
-    "init": "registry.cli.admin", "create-user": "registry.cli.admin",
-    "first-login": "registry.cli.admin", "worker-start": "registry.cli.admin",
+    "init": "registry.cli.admin",
+    "create-user": "registry.cli.admin",
+    "first-login": "registry.cli.admin",
+    "worker-start": "registry.cli.admin",
     "worker-stop": "registry.cli.admin",
-    "building": "registry.cli.records", "record": "registry.cli.records",
-    "check": "registry.cli.checks", "weather": "registry.cli.checks",
-    "tally": "registry.cli.tally", "tally-index": "registry.cli.tally",
-    "import": "registry.cli.imports", "export": "registry.cli.imports",
+    "building": "registry.cli.records",
+    "record": "registry.cli.records",
+    "check": "registry.cli.checks",
+    "weather": "registry.cli.checks",
+    "tally": "registry.cli.tally",
+    "tally-index": "registry.cli.tally",
+    "import": "registry.cli.imports",
+    "export": "registry.cli.imports",
 }
 
 

@@ -40,8 +40,9 @@ def init(as_json: bool) -> None:
 @click.command("create-user")
 @click.option("--username", required=True)
 @click.option("--password", required=True, prompt=True, hide_input=True)
-@click.option("--role", required=True,
-              type=click.Choice(["admin", "officer", "designer", "viewer"]))
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "officer", "designer", "viewer"])
+)
 @click.option("--district", "districts", multiple=True, help="GB/T 2260 code; repeat for more.")
 @click.option("--name", "display_name", default="")
 @json_option
@@ -51,13 +52,23 @@ def create_user_command(username, password, role, districts, display_name, as_js
     """Create a user (officers need one or more --district)."""
     with open_session() as session:
         user = create_user(
-            session=session, actor=None, username=username, password=password, role=role,
-            districts=list(districts), display_name=display_name,
+            session=session,
+            actor=None,
+            username=username,
+            password=password,
+            role=role,
+            districts=list(districts),
+            display_name=display_name,
         )
         emit(
-            {"id": user.id, "username": user.username, "role": user.role,
-             "districts": sorted(user.district_codes)},
-            as_json, str(user.id),
+            {
+                "id": user.id,
+                "username": user.username,
+                "role": user.role,
+                "districts": sorted(user.district_codes),
+            },
+            as_json,
+            str(user.id),
         )
 
 
@@ -94,9 +105,19 @@ def worker_start(log_path: str) -> None:
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "registry.jobs:celery_app", "worker",
-             "--loglevel=INFO", f"--concurrency={os.cpu_count() or 1}"],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "registry.jobs:celery_app",
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={os.cpu_count() or 1}",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     pid_file.write_text(str(process.pid))
     time.sleep(0.5)

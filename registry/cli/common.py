@@ -60,8 +60,10 @@ def close() -> None:
 
 
 def resolve_actor(session: Session, username: str | None) -> User:
-    query = select(User).where(User.username == username) if username else (
-        select(User).where(User.role == "admin", User.active).order_by(User.id)
+    query = (
+        select(User).where(User.username == username)
+        if username
+        else (select(User).where(User.role == "admin", User.active).order_by(User.id))
     )
     user = session.exec(query).first()
     if user is None:

@@ -26,7 +26,10 @@ class ErrorReply(Exception):
 
 def locale_option(func):
     return click.option(
-        "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default="zh",
+        show_default=True,
         help="Language of messages.",
     )(func)
 
@@ -37,7 +40,10 @@ def json_option(func):
 
 def actor_option(func):
     return click.option(
-        "--as", "actor_name", default=None, metavar="USERNAME",
+        "--as",
+        "actor_name",
+        default=None,
+        metavar="USERNAME",
         help="Act as this user (default: the first admin).",
     )(func)
 

@@ -21,8 +21,12 @@ def register(main: click.Group) -> None:
 
 
 @click.command("tally-index")
-@click.option("--check", "check_only", is_flag=True,
-              help="Only compare the index with a recount; exit 1 if they differ.")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Only compare the index with a recount; exit 1 if they differ.",
+)
 @handles_errors
 def tally_index_command(check_only: bool) -> None:
     """Check or rebuild the tally index (after rows were loaded around the registry)."""
@@ -31,8 +35,10 @@ def tally_index_command(check_only: bool) -> None:
     with open_session() as session:
         if check_only:
             differ = tally_index.differences(session)
-            click.echo(f"tally index: {len(differ)} building(s) differ from a recount"
-                       + (f", e.g. {differ[:10]}" if differ else ""))
+            click.echo(
+                f"tally index: {len(differ)} building(s) differ from a recount"
+                + (f", e.g. {differ[:10]}" if differ else "")
+            )
             sys.exit(1 if differ else 0)
         stored = tally_index.rebuild(session.connection())
         session.commit()
@@ -51,8 +57,10 @@ def _summary(context: dict) -> str:
     lines = [f"{context['start']} – {context['end']}  (as of {context['as_of']})"]
     for t in context["targets"]:
         if t["unit"] == "m2":
-            lines.append(f"{t['name']}: {t['cumulative']:,.0f} / {t['value']:,.0f} m² "
-                         f"({t['percent']:.1f}%), +{t['period']:,.0f}")
+            lines.append(
+                f"{t['name']}: {t['cumulative']:,.0f} / {t['value']:,.0f} m² "
+                f"({t['percent']:.1f}%), +{t['period']:,.0f}"
+            )
         elif t["unit"] == "percent":
             lines.append(f"{t['name']}: {t['period']:.1f}% (≥ {t['value']:.0f}%)")
         else:
@@ -66,19 +74,33 @@ def _summary(context: dict) -> str:
 @click.option("--district", default=None, help="District code or name.")
 @click.option("--building-type", default=None, help="Building type code.")
 @click.option("--as-of", "as_of", default=None, help="Data date, YYYY-MM-DD (default: today).")
-@click.option("--pdf", "pdf_path", default=None, type=click.Path(dir_okay=False),
-              help="Write the Chinese PDF report to this file.")
-@click.option("--format", "fmt", default=None, type=click.Choice(["json", "csv", "xlsx"]),
-              help="Print (or with --out write) the tally in this format.")
-@click.option("--table", default="summary", type=click.Choice(tally_service.TABLE_NAMES),
-              show_default=True, help="For CSV: which table.")
+@click.option(
+    "--pdf",
+    "pdf_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Write the Chinese PDF report to this file.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    type=click.Choice(["json", "csv", "xlsx"]),
+    help="Print (or with --out write) the tally in this format.",
+)
+@click.option(
+    "--table",
+    default="summary",
+    type=click.Choice(tally_service.TABLE_NAMES),
+    show_default=True,
+    help="For CSV: which table.",
+)
 @click.option("--out", default=None, type=click.Path(dir_okay=False), help="Output file.")
 @locale_option
 @handles_errors
 def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, out, lang):
     """Tally the pilot's targets for a year (count-once rules of TARGETS.md)."""
-    filters = tally_service.parse_filters(year=year, district=district,
-                                          building_type=building_type)
+    filters = tally_service.parse_filters(year=year, district=district, building_type=building_type)
     try:
         data_date = date.fromisoformat(as_of) if as_of else None
     except ValueError:
@@ -87,12 +109,16 @@ def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, ou
         raise click.UsageError("--format xlsx needs --out FILE")
     with open_session() as session:
         result = tally_service.compute(
-            session=session, year=filters["year"] or tally_service.default_year(session=session),
-            district=filters["district"], building_type=filters["building_type"],
+            session=session,
+            year=filters["year"] or tally_service.default_year(session=session),
+            district=filters["district"],
+            building_type=filters["building_type"],
             as_of=data_date,
         )
     context = tally_service.context(
-        result, generated_at=datetime.now(UTC), locale=lang,
+        result,
+        generated_at=datetime.now(UTC),
+        locale=lang,
         public_base_url=app().extensions["registry.config"].PUBLIC_BASE_URL,
     )
     if pdf_path:

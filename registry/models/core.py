@@ -15,7 +15,8 @@ from sqlmodel import Field, SQLModel
 # trigram (pg_trgm) GIN indexes answer it (100,000 buildings: ~1 s -> ~1 ms per search, see
 # bench/bench_list.py). SQLite has no such index and scans, which is fine at its sizes.
 event.listen(
-    SQLModel.metadata, "before_create",
+    SQLModel.metadata,
+    "before_create",
     DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
 )
 
@@ -24,8 +25,10 @@ def _trigram_index(table: str, column: str) -> Index:
     # On SQLite the dialect options are ignored and this is a plain index, kept so that one
     # migration builds the same schema on both databases.
     return Index(
-        f"ix_{table}_{column}_trgm", column,
-        postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"},
+        f"ix_{table}_{column}_trgm",
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
     )
 
 
@@ -88,8 +91,15 @@ class Building(BuildingBase, table=True):
         _trigram_index("buildings", "address"),
         _trigram_index("buildings", "owner_name"),
         # The prefab share's sums by completion year, read from the index alone.
-        Index("ix_buildings_prefab_share", "completion_year", "is_new_build", "prefabricated",
-              "floor_area_m2", "district_code", "building_type"),
+        Index(
+            "ix_buildings_prefab_share",
+            "completion_year",
+            "is_new_build",
+            "prefabricated",
+            "floor_area_m2",
+            "district_code",
+            "building_type",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

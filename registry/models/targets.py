@@ -55,16 +55,41 @@ class TallyEpisode(SQLModel, table=True):
     # Covering indexes, in the order the tally reads them (registry.services.tally.index.sums):
     # groups stream out in index order with no sort, and no table row is visited.
     __table_args__ = (
-        Index("ix_tally_episodes_groups", "target", "district_code", "building_type",
-              "start_year", "start_on", "area_m2", "horizon_on"),
+        Index(
+            "ix_tally_episodes_groups",
+            "target",
+            "district_code",
+            "building_type",
+            "start_year",
+            "start_on",
+            "area_m2",
+            "horizon_on",
+        ),
         Index("ix_tally_episodes_days", "target", "start_on", "area_m2", "horizon_on"),
         # Ended holdings (a few per cent) get their own, so the end side reads only those.
-        Index("ix_tally_episodes_ended_groups", "target", "district_code", "building_type",
-              "end_year", "end_on", "area_m2", "start_on", "horizon_on",
-              sqlite_where=text("end_on IS NOT NULL"), postgresql_where=text("end_on IS NOT NULL")),
-        Index("ix_tally_episodes_ended_days", "target", "end_on", "area_m2", "start_on",
-              "horizon_on", sqlite_where=text("end_on IS NOT NULL"),
-              postgresql_where=text("end_on IS NOT NULL")),
+        Index(
+            "ix_tally_episodes_ended_groups",
+            "target",
+            "district_code",
+            "building_type",
+            "end_year",
+            "end_on",
+            "area_m2",
+            "start_on",
+            "horizon_on",
+            sqlite_where=text("end_on IS NOT NULL"),
+            postgresql_where=text("end_on IS NOT NULL"),
+        ),
+        Index(
+            "ix_tally_episodes_ended_days",
+            "target",
+            "end_on",
+            "area_m2",
+            "start_on",
+            "horizon_on",
+            sqlite_where=text("end_on IS NOT NULL"),
+            postgresql_where=text("end_on IS NOT NULL"),
+        ),
     )
 
 

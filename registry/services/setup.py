@@ -42,8 +42,12 @@ def ensure_first_admin(engine: Engine, instance_dir: Path) -> tuple[str, str | N
         if admin is None:
             password = secrets.token_urlsafe(12)
             admin = create_user(
-                session=session, actor=None, username="admin", password=password,
-                role="admin", display_name="管理员",
+                session=session,
+                actor=None,
+                username="admin",
+                password=password,
+                role="admin",
+                display_name="管理员",
             )
             instance_dir.mkdir(parents=True, exist_ok=True)
             path.write_text(f"{admin.username}\n{password}\n")
@@ -51,8 +55,10 @@ def ensure_first_admin(engine: Engine, instance_dir: Path) -> tuple[str, str | N
             return admin.username, password
     if path.exists():
         username, password = (path.read_text().splitlines() + ["", ""])[:2]
-        if username == admin.username and password and check_password_hash(
-            admin.password_hash, password
+        if (
+            username == admin.username
+            and password
+            and check_password_hash(admin.password_hash, password)
         ):
             return username, password
         # The admin changed the password: the note is stale, so it goes.

@@ -69,7 +69,11 @@ def create_user(
     session.add(user)
     session.flush()
     record_event(
-        session=session, actor=actor, entity="user", entity_id=user.id, action="create",
+        session=session,
+        actor=actor,
+        entity="user",
+        entity_id=user.id,
+        action="create",
         after=snapshot(user),
     )
     session.commit()
@@ -141,7 +145,11 @@ def list_users(*, session: Session, actor: User) -> list[User]:
 
 
 def change_password(
-    *, session: Session, actor: User, current_password: str, new_password: str,
+    *,
+    session: Session,
+    actor: User,
+    current_password: str,
+    new_password: str,
 ) -> User:
     """Change one's own password after proving the current one; the log records that it
     happened, never the values."""
@@ -157,7 +165,8 @@ def change_password(
     user = session.get(User, actor.id)
     user.password_hash = generate_password_hash(new_password)
     session.add(user)
-    record_event(session=session, actor=actor, entity="user", entity_id=user.id,
-                 action="password_change")
+    record_event(
+        session=session, actor=actor, entity="user", entity_id=user.id, action="password_change"
+    )
     session.commit()
     return user

@@ -16,11 +16,8 @@ from registry.messages import catalogue, render
 log = logging.getLogger(__name__)
 
 
-
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def error_body(exc: RegistryError) -> dict:
@@ -86,8 +83,7 @@ def register(app: Flask) -> None:
         verify,
     )
 
-    for module in (auth, buildings, records, admin, reference, checks, dashboard, imports,
-                   verify):
+    for module in (auth, buildings, records, admin, reference, checks, dashboard, imports, verify):
         app.register_blueprint(module.bp)
 
     @app.errorhandler(RegistryError)
@@ -104,8 +100,11 @@ def register(app: Flask) -> None:
         # OverflowError for an integer beyond 64 bits): the input's fault, not an outage.
         log.warning("database refused a value: %s", getattr(exc, "orig", exc).__class__.__name__)
         close_session()
-        body = {"code": "request.invalid_value",
-                "message": render("request.invalid_value", {}, message_locale()), "errors": {}}
+        body = {
+            "code": "request.invalid_value",
+            "message": render("request.invalid_value", {}, message_locale()),
+            "errors": {},
+        }
         if wants_json():
             return jsonify(body), 422
         return render_template("error.html", status=422, error=body), 422
@@ -117,9 +116,11 @@ def register(app: Flask) -> None:
         # start with a fresh session and a re-checked pool connection.
         log.warning("database error: %s", exc.__class__.__name__)
         _forget_request_rows()
-        body = {"code": "server.database_unavailable",
-                "message": render("server.database_unavailable", {}, message_locale()),
-                "errors": {}}
+        body = {
+            "code": "server.database_unavailable",
+            "message": render("server.database_unavailable", {}, message_locale()),
+            "errors": {},
+        }
         if wants_json():
             return jsonify(body), 503
         return render_template("error.html", status=503, error=body), 503
@@ -132,7 +133,8 @@ def register(app: Flask) -> None:
             message = render(code, {}, message_locale()) if code in catalogue() else exc.description
             return jsonify({"code": code, "message": message, "errors": {}}), exc.code
         return render_template(
-            "error.html", status=exc.code,
+            "error.html",
+            status=exc.code,
             error={"code": f"http.{exc.code}", "message": exc.description, "errors": {}},
         ), exc.code
 
@@ -140,8 +142,11 @@ def register(app: Flask) -> None:
     def _unexpected(exc: Exception):
         log.exception("unhandled error")
         _forget_request_rows()
-        body = {"code": "server.error", "message": render("server.error", {}, message_locale()),
-                "errors": {}}
+        body = {
+            "code": "server.error",
+            "message": render("server.error", {}, message_locale()),
+            "errors": {},
+        }
         if wants_json():
             return jsonify(body), 500
         return render_template("error.html", status=500, error=body), 500

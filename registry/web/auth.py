@@ -121,7 +121,8 @@ def account():
             if new_password != request.form.get("confirm_password", ""):
                 raise ValidationFailed({"confirm_password": ("user.passwords_differ", {})})
             user_service.change_password(
-                session=get_session(), actor=actor_of(current_user),
+                session=get_session(),
+                actor=actor_of(current_user),
                 current_password=request.form.get("current_password", ""),
                 new_password=new_password,
             )

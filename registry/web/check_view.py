@@ -23,8 +23,17 @@ def read_upload(storage, max_bytes: int) -> tuple[bytes, str]:
         raise ValidationFailed({"idf": ("check.wrong_extension", {"name": name[:80]})})
     data = storage.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ValidationFailed({"idf": ("check.too_large", {
-            "size_mb": f">{max_bytes / 1048576:.2g}", "max_mb": f"{max_bytes / 1048576:.2g}"})})
+        raise ValidationFailed(
+            {
+                "idf": (
+                    "check.too_large",
+                    {
+                        "size_mb": f">{max_bytes / 1048576:.2g}",
+                        "max_mb": f"{max_bytes / 1048576:.2g}",
+                    },
+                )
+            }
+        )
     return data, name
 
 
@@ -54,12 +63,21 @@ def check_context(session: Session, actor: User, check_id: int, locale: str) -> 
     from registry.services.checks.charts import check_charts  # matplotlib: loaded on first use only
 
     return {
-        "check": check, "building": building, "weather": weather, "result": result,
+        "check": check,
+        "building": building,
+        "weather": weather,
+        "result": result,
         "submitted_by": session.get(User, check.created_by_id) if check.created_by_id else None,
-        "end_uses": end_uses, "charts": check_charts(result, end_uses, locale),
-        "verdict": verdict, "error": error, "warnings": warnings, "steps": STEPS,
-        "step_index": step, "active": check.status in ACTIVE_STATES or check.status == "queued",
-        "elapsed_s": _elapsed_s(check), "err": check.err_summary or {},
+        "end_uses": end_uses,
+        "charts": check_charts(result, end_uses, locale),
+        "verdict": verdict,
+        "error": error,
+        "warnings": warnings,
+        "steps": STEPS,
+        "step_index": step,
+        "active": check.status in ACTIVE_STATES or check.status == "queued",
+        "elapsed_s": _elapsed_s(check),
+        "err": check.err_summary or {},
         "can_cancel": check.status not in ("done", "failed", "cancelled")
         and (actor.role == "admin" or check.created_by_id == actor.id),
     }

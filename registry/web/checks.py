@@ -42,10 +42,13 @@ def _state_name(state: str) -> str:
 
 @bp.app_context_processor
 def _check_helpers():
-    return {"check_state_name": _state_name, "ACTIVE_CHECK_STATES": ACTIVE_STATES,
-            "end_use_name": lambda name: end_use_name(name, message_locale()),
-            "fuel_name": lambda name: fuel_name(name, message_locale()),
-            "source_status_name": lambda status: source_status_name(status, message_locale())}
+    return {
+        "check_state_name": _state_name,
+        "ACTIVE_CHECK_STATES": ACTIVE_STATES,
+        "end_use_name": lambda name: end_use_name(name, message_locale()),
+        "fuel_name": lambda name: fuel_name(name, message_locale()),
+        "source_status_name": lambda status: source_status_name(status, message_locale()),
+    }
 
 
 @bp.get("/checks")
@@ -58,12 +61,31 @@ def index():
         session=session, actor=actor_of(current_user), building_id=building_id
     )
     # The buildings' names and the results' EUIs in two reads, not one per row.
-    names = dict(session.exec(select(Building.id, Building.name).where(
-        Building.id.in_({c.building_id for c in items}))).all()) if items else {}
-    euis = dict(session.exec(select(CheckResult.check_id, CheckResult.eui_kwh_per_m2).where(
-        CheckResult.check_id.in_([c.id for c in items]))).all()) if items else {}
-    return render_template("checks/index.html", checks=items, building_id=building_id,
-                           building_names=names, euis=euis)
+    names = (
+        dict(
+            session.exec(
+                select(Building.id, Building.name).where(
+                    Building.id.in_({c.building_id for c in items})
+                )
+            ).all()
+        )
+        if items
+        else {}
+    )
+    euis = (
+        dict(
+            session.exec(
+                select(CheckResult.check_id, CheckResult.eui_kwh_per_m2).where(
+                    CheckResult.check_id.in_([c.id for c in items])
+                )
+            ).all()
+        )
+        if items
+        else {}
+    )
+    return render_template(
+        "checks/index.html", checks=items, building_id=building_id, building_names=names, euis=euis
+    )
 
 
 @bp.route("/buildings/<int:building_id>/checks/new", methods=["GET", "POST"])
@@ -74,16 +96,21 @@ def new(building_id: int):
     building = get_building(session=session, building_id=building_id)
     # Refuse the form itself, not only the upload, to those who may not upload for it.
     permissions.require_edit_building(actor_of(current_user), building)
-    weathers = list(session.exec(select(WeatherFile).order_by(
-        WeatherFile.is_default.desc(), WeatherFile.name)))
+    weathers = list(
+        session.exec(select(WeatherFile).order_by(WeatherFile.is_default.desc(), WeatherFile.name))
+    )
     errors: dict[str, str] = {}
     if request.method == "POST":
         config = current_app.extensions["registry.config"]
         try:
             data, filename = read_upload(request.files.get("idf"), config.MAX_UPLOAD_BYTES)
             check = check_service.create_check(
-                session=session, actor=actor_of(current_user), config=config,
-                building_id=building.id, idf_bytes=data, filename=filename,
+                session=session,
+                actor=actor_of(current_user),
+                config=config,
+                building_id=building.id,
+                idf_bytes=data,
+                filename=filename,
                 weather=request.form.get("weather") or None,
                 enqueue=enqueue_check,
             )
@@ -94,8 +121,9 @@ def new(building_id: int):
                 flash(render("check.broker_unavailable", {}, message_locale()), "warning")
             return redirect(url_for("checks.show", check_id=check.id))
     status = 422 if errors else 200
-    return render_template("checks/new.html", building=building, weathers=weathers,
-                           errors=errors), status
+    return render_template(
+        "checks/new.html", building=building, weathers=weathers, errors=errors
+    ), status
 
 
 @bp.get("/checks/<int:check_id>")
@@ -112,12 +140,18 @@ def show(check_id: int):
 def report(check_id: int):
     """Download a check's report as PDF (Chinese; English with ?lang=en)."""
     context = check_report.report_context(
-        session=get_session(), actor=actor_of(current_user), check_id=check_id,
-        locale=message_locale(), base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
+        session=get_session(),
+        actor=actor_of(current_user),
+        check_id=check_id,
+        locale=message_locale(),
+        base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
     )
     filename = check_report.report_filename(context)
-    return Response(check_report.check_pdf(context), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        check_report.check_pdf(context),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.post("/checks/<int:check_id>/cancel")
@@ -125,8 +159,9 @@ def report(check_id: int):
 def cancel(check_id: int):
     """Cancel a queued or running check."""
     try:
-        check_service.cancel_check(session=get_session(), actor=actor_of(current_user),
-                                   check_id=check_id)
+        check_service.cancel_check(
+            session=get_session(), actor=actor_of(current_user), check_id=check_id
+        )
     except RegistryError as exc:
         if exc.status in (403, 404):
             raise

@@ -27,7 +27,8 @@ def _tally_context(year: int | None, errors: dict[str, str], rows: int | None = 
     locale = message_locale()
     try:
         filters = tally_service.parse_filters(
-            year=year, district=request.args.get("district"),
+            year=year,
+            district=request.args.get("district"),
             building_type=request.args.get("building_type"),
         )
     except ValidationFailed as exc:
@@ -35,11 +36,16 @@ def _tally_context(year: int | None, errors: dict[str, str], rows: int | None = 
         filters = {"year": None, "district": None, "building_type": None}
     session = get_session()
     tally = tally_service.compute(
-        session=session, year=filters["year"] or tally_service.default_year(session=session),
-        district=filters["district"], building_type=filters["building_type"], rows=rows,
+        session=session,
+        year=filters["year"] or tally_service.default_year(session=session),
+        district=filters["district"],
+        building_type=filters["building_type"],
+        rows=rows,
     )
     return tally_service.context(
-        tally, generated_at=datetime.now(UTC), locale=locale,
+        tally,
+        generated_at=datetime.now(UTC),
+        locale=locale,
         public_base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
     )
 
@@ -56,7 +62,10 @@ def index():
     from registry.charts import tally_charts
 
     return render_template(
-        "dashboard/index.html", tally=context, charts=tally_charts(context), errors=errors,
+        "dashboard/index.html",
+        tally=context,
+        charts=tally_charts(context),
+        errors=errors,
         districts=[(d.code, d.name(locale)) for d in DISTRICTS],
         building_types=[(code, type_name(code, locale)) for code in BUILDING_TYPES],
         years=list(range(2021, date.today().year + 1)),
@@ -79,6 +88,10 @@ def download(year: int, fmt: str):
         abort(404)
     body = reports.tally_export(context, fmt, table)
     filename = reports.tally_filename(context, fmt)
-    return Response(body, mimetype=reports.EXPORT_FORMATS[fmt].split(";")[0], headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-    })
+    return Response(
+        body,
+        mimetype=reports.EXPORT_FORMATS[fmt].split(";")[0],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )

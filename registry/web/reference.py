@@ -20,8 +20,14 @@ from registry.web.forms import field_errors
 bp = Blueprint("reference", __name__, url_prefix="/admin")
 
 TARGET_FIELDS = ("value", "baseline", "midterm", "deadline")
-QUOTA_FIELDS = ("guide_value", "baseline_value", "constraint_value", "source", "source_status",
-                "notes")
+QUOTA_FIELDS = (
+    "guide_value",
+    "baseline_value",
+    "constraint_value",
+    "source",
+    "source_status",
+    "notes",
+)
 
 
 @bp.before_request
@@ -35,9 +41,13 @@ def _admins_only():
 @bp.get("/targets")
 def targets():
     """List the pilot's targets with a form to change each."""
-    return render_template("admin/targets.html",
-                           targets=target_service.list_targets(session=get_session()),
-                           errors={}, failed_key=None, values={})
+    return render_template(
+        "admin/targets.html",
+        targets=target_service.list_targets(session=get_session()),
+        errors={},
+        failed_key=None,
+        values={},
+    )
 
 
 @bp.post("/targets/<key>")
@@ -46,13 +56,21 @@ def update_target(key: str):
     session = get_session()
     data = {name: request.form[name] for name in TARGET_FIELDS if name in request.form}
     try:
-        target_service.update_target(session=session, actor=actor_of(current_user), key=key,
-                                     data=data, reason=request.form.get("reason") or None)
+        target_service.update_target(
+            session=session,
+            actor=actor_of(current_user),
+            key=key,
+            data=data,
+            reason=request.form.get("reason") or None,
+        )
     except ValidationFailed as exc:
         session.rollback()
         return render_template(
-            "admin/targets.html", targets=target_service.list_targets(session=session),
-            errors=field_errors(exc), failed_key=key, values=request.form,
+            "admin/targets.html",
+            targets=target_service.list_targets(session=session),
+            errors=field_errors(exc),
+            failed_key=key,
+            values=request.form,
         ), 422
     flash(_("Target saved."), "success")
     return redirect(url_for(".targets"))
@@ -81,16 +99,21 @@ def edit_quota(row_id: int):
                 try:
                     data[name] = float(raw) if raw else None
                 except ValueError:
-                    errors[name] = render("field.not_a_number", {"value": raw[:40]},
-                                          message_locale())
+                    errors[name] = render(
+                        "field.not_a_number", {"value": raw[:40]}, message_locale()
+                    )
             else:
                 data[name] = raw
         values = dict(request.form)
         if not errors:
             try:
-                new = quota_service.edit_row(session=session, actor=actor_of(current_user),
-                                             row_id=row_id, data=data,
-                                             reason=request.form.get("reason", ""))
+                new = quota_service.edit_row(
+                    session=session,
+                    actor=actor_of(current_user),
+                    row_id=row_id,
+                    data=data,
+                    reason=request.form.get("reason", ""),
+                )
             except ValidationFailed as exc:
                 session.rollback()
                 errors = field_errors(exc)
@@ -103,7 +126,10 @@ def edit_quota(row_id: int):
                 flash(_("Quota row saved as version %(v)s.", v=new.version), "success")
                 return redirect(url_for(".edit_quota", row_id=new.id))
     return render_template(
-        "admin/quota_edit.html", row=row, values=values, errors=errors,
+        "admin/quota_edit.html",
+        row=row,
+        values=values,
+        errors=errors,
         history=quota_service.row_history(session=session, key=row.key),
         statuses=STATUSES,
     ), 422 if errors else 200
@@ -121,14 +147,20 @@ def weather():
             errors["epw"] = render("field.required", {}, message_locale())
         else:
             try:
-                row = add_weather(session=session, actor=actor_of(current_user), config=config,
-                                  data=upload.stream.read(config.MAX_UPLOAD_BYTES + 1),
-                                  name=upload.filename, source=request.form.get("source", ""))
+                row = add_weather(
+                    session=session,
+                    actor=actor_of(current_user),
+                    config=config,
+                    data=upload.stream.read(config.MAX_UPLOAD_BYTES + 1),
+                    name=upload.filename,
+                    source=request.form.get("source", ""),
+                )
             except ValidationFailed as exc:
                 session.rollback()
                 errors = field_errors(exc)
             else:
                 flash(_("Weather file %(name)s added.", name=row.name), "success")
                 return redirect(url_for(".weather"))
-    return render_template("admin/weather.html", rows=list_weather(session=session),
-                           errors=errors), 422 if errors else 200
+    return render_template(
+        "admin/weather.html", rows=list_weather(session=session), errors=errors
+    ), 422 if errors else 200

@@ -28,9 +28,13 @@ def designer_check(api_both, make_building):
         weather_seed.seed(session)
         designer = api.user_of(token)
         building = make_building(session, designer)
-        check = Check(building_id=building.id, created_by_id=designer.id,
-                      idf_path="0" * 32 + ".idf", idf_original_name="office.idf",
-                      idf_sha256=IDF_SHA)
+        check = Check(
+            building_id=building.id,
+            created_by_id=designer.id,
+            idf_path="0" * 32 + ".idf",
+            idf_original_name="office.idf",
+            idf_sha256=IDF_SHA,
+        )
         session.add(check)
         session.commit()
     return api, token, check.id
@@ -40,9 +44,13 @@ def _end_later(api, check_id: int, after_s: float) -> threading.Thread:
     def end():
         time.sleep(after_s)
         with api.app.extensions["registry.engine"].begin() as conn:
-            conn.execute(update(Check).where(Check.id == check_id).values(
-                status="failed", error_code="energyplus.failed",
-                error_params={"returncode": 1}))
+            conn.execute(
+                update(Check)
+                .where(Check.id == check_id)
+                .values(
+                    status="failed", error_code="energyplus.failed", error_params={"returncode": 1}
+                )
+            )
 
     thread = threading.Thread(target=end)
     thread.start()
@@ -71,11 +79,14 @@ def test_wait_ends_at_its_limit_with_the_state_so_far(designer_check):
     assert response.status_code == 200 and response.get_json()["status"] == "queued"
 
 
-@pytest.mark.parametrize(("value", "code", "params"), [
-    ("soon", "field.not_an_integer", {"value": "soon"}),
-    ("61", "field.out_of_range", {"low": 0, "high": 60}),
-    ("-1", "field.out_of_range", {"low": 0, "high": 60}),
-])
+@pytest.mark.parametrize(
+    ("value", "code", "params"),
+    [
+        ("soon", "field.not_an_integer", {"value": "soon"}),
+        ("61", "field.out_of_range", {"low": 0, "high": 60}),
+        ("-1", "field.out_of_range", {"low": 0, "high": 60}),
+    ],
+)
 def test_a_bad_wait_is_a_field_message(designer_check, value, code, params):
     api, token, check_id = designer_check
     response = api.get(f"/api/v1/checks/{check_id}?wait={value}", token, lang="en")
@@ -89,8 +100,7 @@ def no_thread_to_wait():
         yield
 
 
-def test_with_every_waiting_slot_taken_the_answer_comes_at_once(designer_check,
-                                                                 no_thread_to_wait):
+def test_with_every_waiting_slot_taken_the_answer_comes_at_once(designer_check, no_thread_to_wait):
     api, token, check_id = designer_check
     started = time.monotonic()
     response = api.get(f"/api/v1/checks/{check_id}?wait=30", token)
@@ -112,8 +122,11 @@ def test_someone_who_may_not_see_the_check_is_refused_at_once(designer_check):
 def test_a_check_queued_while_the_broker_was_down_says_so(designer_check):
     api, token, check_id = designer_check
     with api.app.extensions["registry.engine"].begin() as conn:
-        conn.execute(update(Check).where(Check.id == check_id).values(
-            enqueue_error="OperationalError: connection refused"))
+        conn.execute(
+            update(Check)
+            .where(Check.id == check_id)
+            .values(enqueue_error="OperationalError: connection refused")
+        )
     body = api.get(f"/api/v1/checks/{check_id}", token, lang="en").get_json()
     assert render("check.broker_unavailable", {}, "en") in body["warnings"]
 
@@ -122,8 +135,13 @@ def _post_epw(api, token, data: bytes, name="qingdao.epw"):
     # Encoded here, in memory: given the file, the test client spools a body this size
     # (1.6 MB) to a temporary file that it never closes.
     boundary, body = encode_multipart({"epw": FileStorage(io.BytesIO(data), name)})
-    return api.post("/api/v1/weather", token, lang="en", data=body,
-                    content_type=f"multipart/form-data; boundary={boundary}")
+    return api.post(
+        "/api/v1/weather",
+        token,
+        lang="en",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
 
 
 def test_a_weather_file_is_added_once(api, tmp_path):
@@ -142,8 +160,9 @@ def test_a_bad_weather_file_is_a_message_and_a_viewer_may_not_add_one(api):
     designer = api.token(role="designer", districts=())
     bad = _post_epw(api, designer, b"not an epw at all")
     assert bad.status_code == 422 and bad.get_json()["errors"]["epw"]
-    missing = api.post("/api/v1/weather", designer, lang="en", data={},
-                       content_type="multipart/form-data")
+    missing = api.post(
+        "/api/v1/weather", designer, lang="en", data={}, content_type="multipart/form-data"
+    )
     assert missing.status_code == 422
     assert missing.get_json()["errors"]["epw"] == render("field.required", {}, "en")
     viewer = api.token(role="viewer", districts=())
@@ -164,6 +183,7 @@ def test_only_an_administrators_measured_qingdao_year_becomes_the_default(api):
     assert added["default"] is False
     assert default_names(designer) == [weather_seed.QINGDAO_NAME]
     admin = api.token(role="admin", districts=())
-    again = _post_epw(api, admin, measured.replace(b"measured", b"measured 2", 1),
-                      name="qingdao-cswd-2.epw").get_json()
+    again = _post_epw(
+        api, admin, measured.replace(b"measured", b"measured 2", 1), name="qingdao-cswd-2.epw"
+    ).get_json()
     assert again["default"] is True and default_names(admin) == [again["name"]]

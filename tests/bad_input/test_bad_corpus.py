@@ -63,8 +63,13 @@ def counts(world) -> dict[str, int]:
 def stored_files(world) -> set[Path]:
     upload = Path(world.app.extensions["registry.config"].UPLOAD_DIR)
     weather = Path(world.app.extensions["registry.config"].WEATHER_DIR)
-    return {p for folder in (upload, weather) if folder.exists() for p in folder.rglob("*")
-            if p.is_file()}
+    return {
+        p
+        for folder in (upload, weather)
+        if folder.exists()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
 class Unchanged:
@@ -98,10 +103,14 @@ UPLOAD_REFUSED = {
     "idf_invalid_encoding.idf": ("idf.encoding", {"encoding": "unknown"}),
     "idf_python_plugin.idf": ("idf.forbidden_object", {"object": "PythonPlugin:Instance"}),
     "idf_external_interface.idf": ("idf.forbidden_object", {"object": "ExternalInterface"}),
-    "idf_fmu.idf": ("idf.forbidden_object", {
-        "object": "ExternalInterface:FunctionalMockupUnitExport:From:Variable"}),
-    "idf_fmu_import.idf": ("idf.forbidden_object", {
-        "object": "ExternalInterface:FunctionalMockupUnitImport"}),
+    "idf_fmu.idf": (
+        "idf.forbidden_object",
+        {"object": "ExternalInterface:FunctionalMockupUnitExport:From:Variable"},
+    ),
+    "idf_fmu_import.idf": (
+        "idf.forbidden_object",
+        {"object": "ExternalInterface:FunctionalMockupUnitImport"},
+    ),
     "idf_empty.idf": ("idf.empty", {}),
     "idf_only_comments.idf": ("idf.no_version", {}),
     "model_wrong_extension.txt": ("check.wrong_extension", {"name": "model_wrong_extension.txt"}),
@@ -112,8 +121,10 @@ def multipart(field: str, filename: str, data: bytes) -> dict:
     """A one-file form body, built here: the test client would spool a big one to a temp
     file it never closes."""
     boundary = "corpus-boundary-7f3a"
-    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
-            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n')
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+        f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+    )
     body = head.encode() + data + f"\r\n--{boundary}--\r\n".encode()
     return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
 
@@ -122,10 +133,13 @@ def upload(world, data: bytes, filename: str, lang: str, *, where: str = "api"):
     form = multipart("idf", filename, data)
     if where == "web":
         return world.client("designer_own", lang=None if lang == "zh" else "en").post(
-            f"/buildings/{world.building_id}/checks/new", **form)
+            f"/buildings/{world.building_id}/checks/new", **form
+        )
     return world.app.test_client().post(
-        f"/api/v1/buildings/{world.building_id}/checks", **form,
-        headers=world.headers("designer_own", lang))
+        f"/api/v1/buildings/{world.building_id}/checks",
+        **form,
+        headers=world.headers("designer_own", lang),
+    )
 
 
 @pytest.mark.parametrize("name", sorted(UPLOAD_REFUSED))
@@ -196,13 +210,16 @@ class _Zeros(io.RawIOBase):
 def test_200_mb_upload_is_cut_off_before_it_is_read(world, lang):
     size = 200 * 1024 * 1024
     boundary = "bound"
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"idf\"; "
-            f"filename=\"huge.idf\"\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="idf"; filename="huge.idf"\r\n\r\n'
+    ).encode()
     body = io.BufferedReader(_Zeros(size))
     environ = EnvironBuilder(
-        path=f"/api/v1/buildings/{world.building_id}/checks", method="POST",
+        path=f"/api/v1/buildings/{world.building_id}/checks",
+        method="POST",
         content_type=f"multipart/form-data; boundary={boundary}",
-        headers=world.headers("designer_own", lang)).get_environ()
+        headers=world.headers("designer_own", lang),
+    ).get_environ()
     # Straight to the WSGI app: the test client would buffer the body to seek in it.
     environ["wsgi.input"] = io.BufferedReader(_Chain(head, body))
     environ["CONTENT_LENGTH"] = str(len(head) + size)
@@ -235,8 +252,10 @@ WORKER_REFUSED = {
     "idf_no_zones.idf": ("idf.no_zones", {}),
     "idf_no_surfaces.idf": ("idf.no_surfaces", {}),
     "idf_unknown_object.idf": ("idf.unknown_object", {"objects": "Zonee"}),
-    "idf_schedule_file_passwd.idf": ("idf.external_file", {"object": "Schedule:File",
-                                                           "name": "Leak"}),
+    "idf_schedule_file_passwd.idf": (
+        "idf.external_file",
+        {"object": "Schedule:File", "name": "Leak"},
+    ),
     "idf_absurd_size.idf": ("idf.absurd_size", {"area": "1e+60", "max": "10,000,000"}),
 }
 
@@ -247,12 +266,12 @@ def run_in_worker(world, name: str) -> dict:
     check_id = response.json["id"]
     config = world.app.extensions["registry.config"]
     engine = world.app.extensions["registry.engine"]
-    assert execute_check(engine=engine, config=config, check_id=check_id,
-                         worker="test") == "failed"
+    assert execute_check(engine=engine, config=config, check_id=check_id, worker="test") == "failed"
     bodies = {}
     for lang in LANGS:
-        shown = world.app.test_client().get(f"/api/v1/checks/{check_id}",
-                                            headers=world.headers("designer_own", lang))
+        shown = world.app.test_client().get(
+            f"/api/v1/checks/{check_id}", headers=world.headers("designer_own", lang)
+        )
         assert shown.status_code == 200
         bodies[lang] = shown.json
     with Session(engine) as session:
@@ -279,8 +298,10 @@ def test_model_energyplus_stops_on_reports_its_fatal(world):
     for lang in LANGS:
         error = bodies[lang]["error"]
         assert error["code"] == "energyplus.failed"
-        assert error["message"] == assert_bilingual("energyplus.failed", {"returncode": 1})[
-            LANGS.index(lang)]
+        assert (
+            error["message"]
+            == assert_bilingual("energyplus.failed", {"returncode": 1})[LANGS.index(lang)]
+        )
         messages = json.dumps(bodies[lang]["energyplus_messages"], ensure_ascii=False)
         assert "CONCRETE 300MM" in messages.upper()
 
@@ -290,8 +311,10 @@ def test_model_energyplus_stops_on_reports_its_fatal(world):
 WEATHER_REFUSED = {
     "epw_truncated.epw": ("weather.wrong_hours", {"found": 100}),
     "epw_not_epw.epw": ("weather.no_location", {}),
-    "epw_bad_location.epw": ("weather.bad_location", {
-        "detail": "LOCATION,Nowhere,XX,XXX,TEST,000000,123.0,520.0,30,99999"}),
+    "epw_bad_location.epw": (
+        "weather.bad_location",
+        {"detail": "LOCATION,Nowhere,XX,XXX,TEST,000000,123.0,520.0,30,99999"},
+    ),
     "epw_binary.epw": ("weather.not_text", {}),
     "epw_empty.epw": ("weather.empty", {}),
 }
@@ -316,8 +339,12 @@ def test_weather_files_refused_with_the_reason(world, name):
     with Unchanged(world), world.session() as session:
         with pytest.raises(ValidationFailed) as refused:
             weather_service.add_weather(
-                session=session, actor=world.users["designer_own"],
-                config=world.app.extensions["registry.config"], data=data, name=name)
+                session=session,
+                actor=world.users["designer_own"],
+                config=world.app.extensions["registry.config"],
+                data=data,
+                name=name,
+            )
         session.rollback()
     assert refused.value.field_errors == {"epw": (code, params)}
 
@@ -325,27 +352,36 @@ def test_weather_files_refused_with_the_reason(world, name):
 # -- spreadsheets ---------------------------------------------------------------------------
 
 
-def import_file(world, data: bytes, filename: str, lang: str, *, dry_run: bool = False,
-                role: str = "officer"):
+def import_file(
+    world, data: bytes, filename: str, lang: str, *, dry_run: bool = False, role: str = "officer"
+):
     return world.app.test_client().post(
-        "/api/v1/imports", **multipart("file", filename, data),
-        query_string={"dry_run": "1"} if dry_run else {}, headers=world.headers(role, lang))
+        "/api/v1/imports",
+        **multipart("file", filename, data),
+        query_string={"dry_run": "1"} if dry_run else {},
+        headers=world.headers(role, lang),
+    )
 
 
 SHEET_REFUSED = {
     "sheet_no_header.csv": ("import.no_header", {"rows": 20}),
-    "sheet_not_a_spreadsheet.xlsx": ("import.file_unreadable",
-                                     {"filename": "sheet_not_a_spreadsheet.xlsx"}),
-    "sheet_zip_without_workbook.xlsx": ("import.file_unreadable",
-                                        {"filename": "sheet_zip_without_workbook.xlsx"}),
-    "sheet_unknown_type.pdf": ("import.file_type_unknown",
-                               {"filename": "sheet_unknown_type.pdf"}),
+    "sheet_not_a_spreadsheet.xlsx": (
+        "import.file_unreadable",
+        {"filename": "sheet_not_a_spreadsheet.xlsx"},
+    ),
+    "sheet_zip_without_workbook.xlsx": (
+        "import.file_unreadable",
+        {"filename": "sheet_zip_without_workbook.xlsx"},
+    ),
+    "sheet_unknown_type.pdf": ("import.file_type_unknown", {"filename": "sheet_unknown_type.pdf"}),
 }
 
 
 def _million_columns() -> bytes:
-    header = ",".join(["项目名称", "所在区（市）", "建筑类型", "建筑面积"]
-                      + [f"c{i}" for i in range(1_000_000 - 4)])
+    header = ",".join(
+        ["项目名称", "所在区（市）", "建筑类型", "建筑面积"]
+        + [f"c{i}" for i in range(1_000_000 - 4)]
+    )
     return (header + "\n" + "x,市南区,办公建筑,1000" + ",0" * (1_000_000 - 4) + "\n").encode()
 
 
@@ -367,13 +403,18 @@ def test_sheets_that_cannot_be_read_are_refused(world, name):
 
 SHEET_ROWS_REFUSED = {
     "sheet_wrong_types.csv": [
-        {"district_code": "district.unknown", "building_type": "building.type_unknown",
-         "floor_area_m2": "area.unreadable", "completion_year": "import.year_unreadable",
-         "storeys": "field.out_of_range"},
+        {
+            "district_code": "district.unknown",
+            "building_type": "building.type_unknown",
+            "floor_area_m2": "area.unreadable",
+            "completion_year": "import.year_unreadable",
+            "storeys": "field.out_of_range",
+        },
         {"storeys": "number.unreadable", "floor_area_m2": "area.not_positive"},
     ],
     "sheet_control_characters.csv": [
-        {"name": "field.control_characters"}, {"name": "field.control_characters"},
+        {"name": "field.control_characters"},
+        {"name": "field.control_characters"},
     ],
 }
 
@@ -387,8 +428,7 @@ def test_sheet_rows_refused_field_by_field_and_nothing_imported(world, name):
             assert response.status_code == 200  # the file was read; no row was new
             body = response.json
             assert body["batch"] is None
-            assert body["message"] == assert_bilingual("import.nothing_new", {})[
-                LANGS.index(lang)]
+            assert body["message"] == assert_bilingual("import.nothing_new", {})[LANGS.index(lang)]
             rows = body["rows"]
             assert [r["outcome"] for r in rows] == ["rejected"] * len(SHEET_ROWS_REFUSED[name])
             for row, wanted in zip(rows, SHEET_ROWS_REFUSED[name], strict=True):
@@ -400,16 +440,19 @@ def test_sheet_rows_refused_field_by_field_and_nothing_imported(world, name):
                     assert "{" not in template or problem["message"] != template
 
 
-@pytest.mark.parametrize(("name", "expected_name"), [
-    ("sheet_bom_utf8.csv", "BOM测试大厦"),
-    ("sheet_gbk.csv", "GBK编码测试大厦"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected_name"),
+    [
+        ("sheet_bom_utf8.csv", "BOM测试大厦"),
+        ("sheet_gbk.csv", "GBK编码测试大厦"),
+    ],
+)
 def test_bom_and_gbk_sheets_read_their_chinese_correctly(world, name, expected_name):
-    response = import_file(world, (BAD / name).read_bytes(), name, "zh", dry_run=True,
-                           role="admin")
+    response = import_file(world, (BAD / name).read_bytes(), name, "zh", dry_run=True, role="admin")
     assert response.status_code == 200
     assert [(r["outcome"], r["name"]) for r in response.json["rows"]] == [
-        ("new_building", expected_name)]
+        ("new_building", expected_name)
+    ]
 
 
 def test_xlsm_macros_never_run_and_formulas_are_not_evaluated(world):
@@ -419,9 +462,13 @@ def test_xlsm_macros_never_run_and_formulas_are_not_evaluated(world):
     assert response.status_code == 200
     rows = response.json["rows"]
     assert [(r["outcome"], r["name"]) for r in rows] == [
-        ("new_building", "宏测试大厦"), ("rejected", "")]
+        ("new_building", "宏测试大厦"),
+        ("rejected", ""),
+    ]
     assert {p["field"]: p["code"] for p in rows[1]["problems"]} == {
-        "name": "field.required", "floor_area_m2": "field.required"}
+        "name": "field.required",
+        "floor_area_m2": "field.required",
+    }
 
 
 def test_formula_text_is_kept_as_text_and_neutralised_on_export(world):
@@ -433,18 +480,22 @@ def test_formula_text_is_kept_as_text_and_neutralised_on_export(world):
     rows = response.json["rows"]
     assert [r["outcome"] for r in rows] == ["new_building", "rejected"]
     assert {p["field"]: p["code"] for p in rows[1]["problems"]} == {
-        "district_code": "district.unknown", "building_type": "building.type_unknown",
-        "floor_area_m2": "area.unreadable"}
+        "district_code": "district.unknown",
+        "building_type": "building.type_unknown",
+        "floor_area_m2": "area.unreadable",
+    }
     headers = world.headers("viewer")
     client = world.app.test_client()
-    csv_text = client.get("/api/v1/buildings/export", query_string={"q": "cmd"},
-                          headers=headers).get_data(as_text=True)
+    csv_text = client.get(
+        "/api/v1/buildings/export", query_string={"q": "cmd"}, headers=headers
+    ).get_data(as_text=True)
     assert "\n'=cmd|' /C calc'!A0," in csv_text.replace('"', "")
     assert "\n=cmd" not in csv_text
     import openpyxl
 
-    xlsx = client.get("/api/v1/buildings/export", query_string={"q": "cmd", "format": "xlsx"},
-                      headers=headers).data
+    xlsx = client.get(
+        "/api/v1/buildings/export", query_string={"q": "cmd", "format": "xlsx"}, headers=headers
+    ).data
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
     cell = sheet["A2"]
     assert cell.value == "=cmd|' /C calc'!A0" and cell.data_type == "s"
@@ -456,23 +507,38 @@ def test_formula_text_is_kept_as_text_and_neutralised_on_export(world):
 
 API_CASES = {
     # file: (status, top-level code, {field: (code, params)})
-    "api_wrong_types.json": (422, "validation.failed", {
-        "district_code": ("district.unknown", {"value": "['370202']"}),
-        "building_type": ("field.required", {}),
-        "floor_area_m2": ("area.not_a_number", {"value": "[1]"}),
-        "storeys": ("field.not_a_number", {"value": "{'a': 1}"}),
-        "is_new_build": ("field.not_boolean", {"value": "maybe"}),
-    }),
-    "api_huge_float.json": (422, "validation.failed", {
-        "floor_area_m2": ("area.not_a_number", {"value": "inf"})}),
-    "api_nan.json": (422, "validation.failed", {
-        "floor_area_m2": ("area.not_a_number", {"value": "nan"})}),
-    "api_huge_int.json": (422, "validation.failed", {
-        "storeys": ("field.not_a_number", {"value": "1" * 400})}),
-    "api_negative_area.json": (422, "validation.failed", {
-        "floor_area_m2": ("area.not_positive", {})}),
-    "api_rtl_override.json": (422, "validation.failed", {
-        "name": ("field.control_characters", {})}),
+    "api_wrong_types.json": (
+        422,
+        "validation.failed",
+        {
+            "district_code": ("district.unknown", {"value": "['370202']"}),
+            "building_type": ("field.required", {}),
+            "floor_area_m2": ("area.not_a_number", {"value": "[1]"}),
+            "storeys": ("field.not_a_number", {"value": "{'a': 1}"}),
+            "is_new_build": ("field.not_boolean", {"value": "maybe"}),
+        },
+    ),
+    "api_huge_float.json": (
+        422,
+        "validation.failed",
+        {"floor_area_m2": ("area.not_a_number", {"value": "inf"})},
+    ),
+    "api_nan.json": (
+        422,
+        "validation.failed",
+        {"floor_area_m2": ("area.not_a_number", {"value": "nan"})},
+    ),
+    "api_huge_int.json": (
+        422,
+        "validation.failed",
+        {"storeys": ("field.not_a_number", {"value": "1" * 400})},
+    ),
+    "api_negative_area.json": (
+        422,
+        "validation.failed",
+        {"floor_area_m2": ("area.not_positive", {})},
+    ),
+    "api_rtl_override.json": (422, "validation.failed", {"name": ("field.control_characters", {})}),
     "api_long_name.json": (422, "validation.failed", {"name": ("field.too_long", {"max": 200})}),
     "api_nul_byte.json": (400, "request.nul_character", {}),
     "api_not_json.txt": (400, "request.not_json", {}),
@@ -482,8 +548,8 @@ API_CASES = {
 
 def post_building(world, body: bytes, lang: str, path: str = "/api/v1/buildings"):
     return world.app.test_client().post(
-        path, data=body, content_type="application/json",
-        headers=world.headers("officer", lang))
+        path, data=body, content_type="application/json", headers=world.headers("officer", lang)
+    )
 
 
 @pytest.mark.parametrize("name", sorted(API_CASES))
@@ -499,8 +565,8 @@ def test_bad_api_bodies_are_refused_with_field_messages(app_both_world, name):
             assert response.json["code"] == code
             assert response.json["message"] == render(code, {}, lang)
             assert response.json["errors"] == {
-                field: assert_bilingual(c, p)[LANGS.index(lang)]
-                for field, (c, p) in fields.items()}
+                field: assert_bilingual(c, p)[LANGS.index(lang)] for field, (c, p) in fields.items()
+            }
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.requires_postgres)])
@@ -514,18 +580,22 @@ def app_both_world(request, tmp_path):
         from tests.conftest import _truncate_pg
 
         _truncate_pg(url)
-        app = create_app(make_config(tmp_path, url, WTF_CSRF_ENABLED=False,
-                                     VERIFY_RATE_LIMIT=100_000))
+        app = create_app(
+            make_config(tmp_path, url, WTF_CSRF_ENABLED=False, VERIFY_RATE_LIMIT=100_000)
+        )
     else:
         app = new_app(tmp_path)
     yield build_world(app)
     app.extensions["registry.engine"].dispose()
 
 
-@pytest.mark.parametrize(("name", "stored_name"), [
-    ("api_emoji.json", "🏢 绿色大厦 🌿"),
-    ("api_zero_width.json", "零宽字符大厦"),
-])
+@pytest.mark.parametrize(
+    ("name", "stored_name"),
+    [
+        ("api_emoji.json", "🏢 绿色大厦 🌿"),
+        ("api_zero_width.json", "零宽字符大厦"),
+    ],
+)
 def test_emoji_are_kept_and_zero_width_characters_dropped(app_both_world, name, stored_name):
     response = post_building(app_both_world, (BAD / name).read_bytes(), "zh")
     assert response.status_code == 201
@@ -536,11 +606,18 @@ def _deep(depth: int) -> bytes:
     return b"[" * depth + b"]" * depth
 
 
-@pytest.mark.parametrize(("what", "body", "status", "code"), [
-    ("nested 100,000 deep", _deep(100_000), 400, "request.not_json"),
-    ("integer of 400 digits as area", b'{"floor_area_m2": ' + b"9" * 400 + b"}", 422,
-     "validation.failed"),
-])
+@pytest.mark.parametrize(
+    ("what", "body", "status", "code"),
+    [
+        ("nested 100,000 deep", _deep(100_000), 400, "request.not_json"),
+        (
+            "integer of 400 digits as area",
+            b'{"floor_area_m2": ' + b"9" * 400 + b"}",
+            422,
+            "validation.failed",
+        ),
+    ],
+)
 def test_pathological_json_is_a_4xx(app_both_world, what, body, status, code):
     with Unchanged(app_both_world):
         for lang in LANGS:
@@ -550,41 +627,80 @@ def test_pathological_json_is_a_4xx(app_both_world, what, body, status, code):
             assert response.json["message"] == assert_bilingual(code, {})[LANGS.index(lang)]
 
 
-@pytest.mark.parametrize(("method", "path", "body"), [
-    ("GET", "/api/v1/buildings?q=%00", None),
-    ("GET", "/api/v1/buildings/export?q=a%00b", None),
-    ("GET", "/api/v1/verify/QD%00X", None),
-    ("POST", "/api/v1/users", {"username": "nul\u0000user", "password": "x" * 12,
-                               "role": "viewer"}),
-    ("POST", "/api/v1/buildings/{building}/records", {
-        "kind": "green_label", "level": "1", "stage": "evaluation", "label_number": "QD-NUL",
-        "issued_on": "2022-01-01", "notes": "a\u0000b"}),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/api/v1/buildings?q=%00", None),
+        ("GET", "/api/v1/buildings/export?q=a%00b", None),
+        ("GET", "/api/v1/verify/QD%00X", None),
+        (
+            "POST",
+            "/api/v1/users",
+            {"username": "nul\u0000user", "password": "x" * 12, "role": "viewer"},
+        ),
+        (
+            "POST",
+            "/api/v1/buildings/{building}/records",
+            {
+                "kind": "green_label",
+                "level": "1",
+                "stage": "evaluation",
+                "label_number": "QD-NUL",
+                "issued_on": "2022-01-01",
+                "notes": "a\u0000b",
+            },
+        ),
+    ],
+)
 def test_nul_bytes_anywhere_are_refused_on_both_databases(app_both_world, method, path, body):
     world = app_both_world
     path = path.format(building=world.building_id)
     with Unchanged(world):
         for lang in LANGS:
             response = world.app.test_client().open(
-                path, method=method, json=body, headers=world.headers("admin", lang))
+                path, method=method, json=body, headers=world.headers("admin", lang)
+            )
             response.get_data()
             assert response.status_code == 400
             assert response.json == {
                 "code": "request.nul_character",
                 "message": assert_bilingual("request.nul_character", {})[LANGS.index(lang)],
-                "errors": {}}
+                "errors": {},
+            }
 
 
-@pytest.mark.parametrize(("method", "path", "body", "status", "code"), [
-    ("GET", "/api/v1/buildings/99999999999999999999", None, 404, "http.404"),
-    ("GET", "/api/v1/checks?building_id=99999999999999999999", None, 422,
-     "request.invalid_value"),
-    ("GET", "/api/v1/buildings?created_by_id=99999999999999999999", None, 422,
-     "request.invalid_value"),
-    ("POST", "/api/v1/users", {"username": "long-display", "password": "x" * 12,
-                               "role": "viewer", "display_name": "名" * 5000}, 422,
-     "validation.failed"),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "code"),
+    [
+        ("GET", "/api/v1/buildings/99999999999999999999", None, 404, "http.404"),
+        (
+            "GET",
+            "/api/v1/checks?building_id=99999999999999999999",
+            None,
+            422,
+            "request.invalid_value",
+        ),
+        (
+            "GET",
+            "/api/v1/buildings?created_by_id=99999999999999999999",
+            None,
+            422,
+            "request.invalid_value",
+        ),
+        (
+            "POST",
+            "/api/v1/users",
+            {
+                "username": "long-display",
+                "password": "x" * 12,
+                "role": "viewer",
+                "display_name": "名" * 5000,
+            },
+            422,
+            "validation.failed",
+        ),
+    ],
+)
 def test_out_of_range_values_are_a_4xx_on_both_databases(
     app_both_world, method, path, body, status, code
 ):
@@ -592,7 +708,8 @@ def test_out_of_range_values_are_a_4xx_on_both_databases(
     with Unchanged(world):
         for lang in LANGS:
             response = world.app.test_client().open(
-                path, method=method, json=body, headers=world.headers("admin", lang))
+                path, method=method, json=body, headers=world.headers("admin", lang)
+            )
             assert response.status_code == status, response.json
             assert response.json["code"] == code
             assert response.json["message"] == assert_bilingual(code, {})[LANGS.index(lang)]
@@ -603,8 +720,10 @@ def test_overlong_reasons_are_refused_before_the_database_sees_them(app_both_wor
     record_id = world.record("submitted")
     with Unchanged(world):
         response = world.app.test_client().post(
-            f"/api/v1/records/{record_id}/reject", json={"reason": "理由" * 600},
-            headers=world.headers("officer", "en"))
+            f"/api/v1/records/{record_id}/reject",
+            json={"reason": "理由" * 600},
+            headers=world.headers("officer", "en"),
+        )
     assert response.status_code == 422
     assert response.json["errors"] == {"reason": render("field.too_long", {"max": 1000}, "en")}
     with world.session() as session:

@@ -37,7 +37,8 @@ def browser(chromium_path):
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True,
+            executable_path=chromium_path,
+            headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         yield chromium

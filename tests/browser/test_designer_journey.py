@@ -46,31 +46,36 @@ def stack(tmp_path):
     with Session(engine, expire_on_commit=False) as session:
         weather_seed.seed(session)
         quota_seed.seed(session)
-        create_user(session=session, actor=None, username="qd-designer", password=PASSWORD,
-                    role="designer", districts=[], display_name="青岛设计院 张工")
+        create_user(
+            session=session,
+            actor=None,
+            username="qd-designer",
+            password=PASSWORD,
+            role="designer",
+            districts=[],
+            display_name="青岛设计院 张工",
+        )
     config = make_config(tmp_path, database_url, WTF_CSRF_ENABLED=True)
     app = create_app(config)
     env = {
         **os.environ,
-        "DATABASE_URL": database_url, "CELERY_BROKER_URL": config.CELERY_BROKER_URL,
-        "REGISTRY_INSTANCE_DIR": str(config.INSTANCE_DIR), "SECRET_KEY": "test-secret",
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": config.CELERY_BROKER_URL,
+        "REGISTRY_INSTANCE_DIR": str(config.INSTANCE_DIR),
+        "SECRET_KEY": "test-secret",
         "REGISTRY_UPLOAD_DIR": str(config.UPLOAD_DIR),
         "REGISTRY_WEATHER_DIR": str(config.WEATHER_DIR),
     }
     worker = start_worker(env, tmp_path / "worker.log", "journey", 1)
     try:
         with serve(app) as url:
-            yield type("Stack", (), {"url": url, "engine": engine,
-                                     "log": tmp_path / "worker.log"})
+            yield type("Stack", (), {"url": url, "engine": engine, "log": tmp_path / "worker.log"})
     finally:
         stop_worker(worker)
         engine.dispose()
 
 
-
-
-def test_designer_uploads_a_model_and_reads_the_verdict_and_report(stack, page, tmp_path,
-                                                                   shot):
+def test_designer_uploads_a_model_and_reads_the_verdict_and_report(stack, page, tmp_path, shot):
     from playwright.sync_api import expect
 
     page.goto(f"{stack.url}/login")
@@ -144,6 +149,7 @@ def test_designer_uploads_a_model_and_reads_the_verdict_and_report(stack, page, 
     download.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF-")
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert "建筑能耗模拟校核报告" in text and eui in text

@@ -39,28 +39,53 @@ def live_server(tmp_path, make_building, make_record):
     engine.dispose()
     app = create_app(make_config(tmp_path, url, WTF_CSRF_ENABLED=True))
     with Session(app.extensions["registry.engine"], expire_on_commit=False) as session:
-        officer = create_user(session=session, actor=None, username="laoshan-officer",
-                              password=PASSWORD, role="officer", districts=["370212"],
-                              display_name="崂山区审核员")
-        tower = make_building(session, officer, district_code="370212", name="崂山科创中心",
-                              floor_area_m2="12000")
-        make_record(session, officer, tower, level="3", issued_on=date(2022, 6, 1),
-                    label_number=VALID_LABEL, status="approved")
-        annex = make_building(session, officer, district_code="370212", name="崂山会展配楼",
-                              floor_area_m2="3000")
-        revoked = make_record(session, officer, annex, level="1", issued_on=date(2022, 7, 15),
-                              label_number=REVOKED_LABEL, status="approved")
-        record_service.revoke_record(session=session, actor=officer, record_id=revoked.id,
-                                     reason="复核不达标", on=date(2023, 3, 1))
+        officer = create_user(
+            session=session,
+            actor=None,
+            username="laoshan-officer",
+            password=PASSWORD,
+            role="officer",
+            districts=["370212"],
+            display_name="崂山区审核员",
+        )
+        tower = make_building(
+            session, officer, district_code="370212", name="崂山科创中心", floor_area_m2="12000"
+        )
+        make_record(
+            session,
+            officer,
+            tower,
+            level="3",
+            issued_on=date(2022, 6, 1),
+            label_number=VALID_LABEL,
+            status="approved",
+        )
+        annex = make_building(
+            session, officer, district_code="370212", name="崂山会展配楼", floor_area_m2="3000"
+        )
+        revoked = make_record(
+            session,
+            officer,
+            annex,
+            level="1",
+            issued_on=date(2022, 7, 15),
+            label_number=REVOKED_LABEL,
+            status="approved",
+        )
+        record_service.revoke_record(
+            session=session,
+            actor=officer,
+            record_id=revoked.id,
+            reason="复核不达标",
+            on=date(2023, 3, 1),
+        )
     with serve(app) as url:
         yield url
 
 
-
-
-
 def test_leader_reads_progress_downloads_the_tally_and_the_public_verifies_labels(
-        live_server, browser, tmp_path, shot):
+    live_server, browser, tmp_path, shot
+):
     from playwright.sync_api import expect
 
     page = new_page(browser)
@@ -93,8 +118,9 @@ def test_leader_reads_progress_downloads_the_tally_and_the_public_verifies_label
     download.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF-")
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert "建筑领域目标统计" in text and "崂山科创中心" in text
         # The PDF shows the totals the dashboard shows.
         assert dashboard_total and dashboard_total in text, dashboard_total

@@ -45,8 +45,6 @@ def live_server(tmp_path):
         yield url
 
 
-
-
 def test_officer_registers_labels_and_approves_a_building(live_server, page, shot):
     from playwright.sync_api import expect
 

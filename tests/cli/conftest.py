@@ -45,9 +45,15 @@ def failed_by_a_worker(engine, tick_s: float):
     def fail_the_check():
         while not stop.wait(tick_s):
             with engine.begin() as conn:
-                moved = conn.execute(update(Check).where(Check.status == "queued").values(
-                    status="failed", error_code="energyplus.failed",
-                    error_params={"returncode": 1}))
+                moved = conn.execute(
+                    update(Check)
+                    .where(Check.status == "queued")
+                    .values(
+                        status="failed",
+                        error_code="energyplus.failed",
+                        error_params={"returncode": 1},
+                    )
+                )
             if moved.rowcount:
                 return
 

@@ -50,8 +50,18 @@ def test_wait_follows_the_check_to_its_end(cli, app, building, tmp_path):
     model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
     started = time.monotonic()
     with failed_by_a_worker(app.extensions["registry.engine"], 0.05):
-        result = cli("check", model, "--building", building.id, "--wait", "--timeout", "60",
-                     "--json", "--lang", "en")
+        result = cli(
+            "check",
+            model,
+            "--building",
+            building.id,
+            "--wait",
+            "--timeout",
+            "60",
+            "--json",
+            "--lang",
+            "en",
+        )
     assert time.monotonic() - started < 30
     assert result.exit_code == 2, result.output
     payload = json.loads(result.stdout)
@@ -61,8 +71,7 @@ def test_wait_follows_the_check_to_its_end(cli, app, building, tmp_path):
 
 def test_wait_gives_up_at_the_timeout_with_the_state_so_far(cli, building, tmp_path):
     model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
-    result = cli("check", model, "--building", building.id, "--wait", "--timeout", "0",
-                 "--json")
+    result = cli("check", model, "--building", building.id, "--wait", "--timeout", "0", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["status"] == "queued"
 
@@ -70,8 +79,17 @@ def test_wait_gives_up_at_the_timeout_with_the_state_so_far(cli, building, tmp_p
 def test_help_still_lists_every_command(cli):
     result = cli("--help")
     assert result.exit_code == 0
-    for name in ("init", "create-user", "building", "record", "check", "weather", "tally",
-                 "import", "export"):
+    for name in (
+        "init",
+        "create-user",
+        "building",
+        "record",
+        "check",
+        "weather",
+        "tally",
+        "import",
+        "export",
+    ):
         assert f"  {name} " in result.stdout or f"  {name}\n" in result.stdout, name
 
 
@@ -86,7 +104,8 @@ def test_every_command_is_found_in_its_own_module():
         group = click.Group()
         __import__(module, fromlist=["register"]).register(group)
         assert {name: COMMAND_HOMES.get(name) for name in group.commands} == dict.fromkeys(
-            group.commands, module)
+            group.commands, module
+        )
 
 
 def test_check_command_loads_neither_the_web_app_nor_eppy():
@@ -100,6 +119,5 @@ def test_check_command_loads_neither_the_web_app_nor_eppy():
         "print(sorted(m for m in ('flask', 'eppy', 'numpy', 'alembic', 'registry.cli.admin',"
         " 'registry.cli.imports', 'registry.cli.tally') if m in sys.modules))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -36,17 +36,29 @@ def remote(app, make_user, make_building):
         building = make_building(session, designer)
         token = issue_api_token(session=session, actor=designer, user=designer)
     with serve(app) as url:
-        yield type("Remote", (), {"url": url, "token": token, "building": building,
-                                  "username": designer.username})
+        yield type(
+            "Remote",
+            (),
+            {"url": url, "token": token, "building": building, "username": designer.username},
+        )
 
 
 def _check(cli, remote, model, *args):
-    return cli("check", model, "--building", remote.building.id, "--server", remote.url,
-               "--token", remote.token, *args)
+    return cli(
+        "check",
+        model,
+        "--building",
+        remote.building.id,
+        "--server",
+        remote.url,
+        "--token",
+        remote.token,
+        *args,
+    )
 
 
 def test_upload_over_the_api_prints_the_same_payload(cli, app, remote, tmp_path):
-    model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes(), "办公楼 \"A\".idf")
+    model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes(), '办公楼 "A".idf')
     result = _check(cli, remote, model, "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
@@ -55,8 +67,9 @@ def test_upload_over_the_api_prints_the_same_payload(cli, app, remote, tmp_path)
         row = session.get(Check, payload["id"])
         assert row.idf_size_bytes == model.stat().st_size
         assert row.idf_original_name == "办公楼 _A_.idf"  # quotes would break the header
-    direct = cli("check", model, "--building", remote.building.id, "--as", remote.username,
-                 "--json")
+    direct = cli(
+        "check", model, "--building", remote.building.id, "--as", remote.username, "--json"
+    )
     assert direct.exit_code == 0, direct.output
     assert set(json.loads(direct.stdout)) == set(payload)
 
@@ -80,14 +93,14 @@ def server_threads(request):
         yield request.param
 
 
-def test_wait_follows_the_check_to_its_end_over_http(cli, app, remote, tmp_path,
-                                                      server_threads, caplog):
+def test_wait_follows_the_check_to_its_end_over_http(
+    cli, app, remote, tmp_path, server_threads, caplog
+):
     caplog.set_level("INFO", logger="werkzeug")
     model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
     started = time.monotonic()
     with failed_by_a_worker(app.extensions["registry.engine"], 0.3):
-        result = _check(cli, remote, model, "--wait", "--timeout", "60", "--json",
-                        "--lang", "en")
+        result = _check(cli, remote, model, "--wait", "--timeout", "60", "--json", "--lang", "en")
     assert time.monotonic() - started < 30
     assert result.exit_code == 2, result.output
     payload = json.loads(result.stdout)
@@ -120,11 +133,21 @@ def test_a_refusal_is_the_servers_message_in_the_users_language(cli, remote, tmp
 
 def test_a_wrong_token_is_refused_with_the_servers_words(cli, remote, tmp_path):
     model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
-    result = cli("check", model, "--building", remote.building.id, "--server", remote.url,
-                 "--token", "rgy_not-a-token", "--lang", "en", "--json")
+    result = cli(
+        "check",
+        model,
+        "--building",
+        remote.building.id,
+        "--server",
+        remote.url,
+        "--token",
+        "rgy_not-a-token",
+        "--lang",
+        "en",
+        "--json",
+    )
     assert result.exit_code == 1
-    assert json.loads(result.stdout)["error"]["message"] == render(
-        "auth.token_invalid", {}, "en")
+    assert json.loads(result.stdout)["error"]["message"] == render("auth.token_invalid", {}, "en")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -135,13 +158,35 @@ def test_client_side_refusals_are_messages(cli, remote, tmp_path, lang):
     no_token = cli("check", model, "--building", 1, "--server", remote.url, "--lang", lang)
     assert no_token.exit_code == 1 and words["cli.token_required"] in no_token.stderr
 
-    bad_url = cli("check", model, "--building", 1, "--server", "registry.example",
-                  "--token", "t", "--lang", lang)
+    bad_url = cli(
+        "check",
+        model,
+        "--building",
+        1,
+        "--server",
+        "registry.example",
+        "--token",
+        "t",
+        "--lang",
+        lang,
+    )
     assert bad_url.exit_code == 1
     assert words["cli.server_url_invalid"].format(url="registry.example") in bad_url.stderr
 
-    acting = cli("check", model, "--building", 1, "--server", remote.url, "--token", "t",
-                 "--as", "wang", "--lang", lang)
+    acting = cli(
+        "check",
+        model,
+        "--building",
+        1,
+        "--server",
+        remote.url,
+        "--token",
+        "t",
+        "--as",
+        "wang",
+        "--lang",
+        lang,
+    )
     assert acting.exit_code == 1 and words["cli.as_needs_database"] in acting.stderr
 
 
@@ -152,8 +197,19 @@ def test_a_server_that_does_not_answer_is_named(cli, tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
-    result = cli("check", model, "--building", 1, "--server", f"http://127.0.0.1:{port}",
-                 "--token", "t", "--lang", "en", "--json")
+    result = cli(
+        "check",
+        model,
+        "--building",
+        1,
+        "--server",
+        f"http://127.0.0.1:{port}",
+        "--token",
+        "t",
+        "--lang",
+        "en",
+        "--json",
+    )
     assert result.exit_code == 1
     error = json.loads(result.stdout)["error"]
     assert error["code"] == "cli.server_unreachable"
@@ -176,8 +232,18 @@ def test_an_answer_that_is_not_the_registrys_is_said_so(cli, tmp_path):
     thread.start()
     try:
         model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
-        result = cli("check", model, "--building", 1, "--server",
-                     f"http://127.0.0.1:{server.server_port}", "--token", "t", "--lang", "zh")
+        result = cli(
+            "check",
+            model,
+            "--building",
+            1,
+            "--server",
+            f"http://127.0.0.1:{server.server_port}",
+            "--token",
+            "t",
+            "--lang",
+            "zh",
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -206,6 +272,5 @@ def test_check_over_the_api_imports_no_database_code():
         "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'flask', 'eppy',"
         " 'registry.models', 'registry.services') if m in sys.modules))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -11,10 +11,20 @@ import pytest
 @pytest.fixture
 def counted(app_session, make_user, make_building, make_record):
     admin = make_user(app_session, role="admin")
-    building = make_building(app_session, admin, district_code="370214", name="城阳近零办公楼",
-                             floor_area_m2="9000")
-    make_record(app_session, admin, building, kind="energy", level="zero", stage=None,
-                issued_on=date(2022, 4, 1), label_number="Z-1", status="approved")
+    building = make_building(
+        app_session, admin, district_code="370214", name="城阳近零办公楼", floor_area_m2="9000"
+    )
+    make_record(
+        app_session,
+        admin,
+        building,
+        kind="energy",
+        level="zero",
+        stage=None,
+        issued_on=date(2022, 4, 1),
+        label_number="Z-1",
+        status="approved",
+    )
     return building
 
 

@@ -14,8 +14,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def registry(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).with_name("registry")), *args], env=env,
-                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("registry")), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def alive(pid: int) -> bool:
@@ -33,9 +40,13 @@ def test_worker_stop_ends_an_idle_worker_and_its_pool_with_a_warm_shutdown(tmp_p
     main process then hung at exit on billiard's queue lock, for good, and `worker-stop` gave
     up after 10 s with the worker still there."""
     instance = tmp_path / "instance"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}",
-           "CELERY_BROKER_URL": f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}",
-           "REGISTRY_INSTANCE_DIR": str(instance), "SECRET_KEY": "test-secret"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}",
+        "CELERY_BROKER_URL": f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}",
+        "REGISTRY_INSTANCE_DIR": str(instance),
+        "SECRET_KEY": "test-secret",
+    }
     assert registry(env, "init").returncode == 0
     log = tmp_path / "worker.log"
     started = registry(env, "worker-start", "--log", str(log))
@@ -45,8 +56,12 @@ def test_worker_stop_ends_an_idle_worker_and_its_pool_with_a_warm_shutdown(tmp_p
     while b"ready." not in log.read_bytes():
         assert time.monotonic() < deadline and alive(pid), log.read_text()[-3000:]
         time.sleep(0.2)
-    pool = [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
-                                           text=True).stdout.split()]
+    pool = [
+        int(p)
+        for p in subprocess.run(
+            ["pgrep", "-P", str(pid)], capture_output=True, text=True
+        ).stdout.split()
+    ]
     assert pool  # the prefork pool's processes
 
     try:

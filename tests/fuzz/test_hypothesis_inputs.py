@@ -18,10 +18,18 @@ from registry.messages import catalogue
 from tests.conftest import MODELS_DIR
 
 MODEL = MODELS_DIR / "office_box.idf"
-FAST = settings(max_examples=200, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-SLOW = settings(max_examples=40, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=200,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+SLOW = settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def readable(code: str, params: dict) -> None:
@@ -34,16 +42,48 @@ def readable(code: str, params: dict) -> None:
 
 # -- IDF ------------------------------------------------------------------------------------
 
-OBJECT_NAMES = st.sampled_from([
-    "Version", "Zone", "Building", "RunPeriod", "Timestep", "Material", "Construction",
-    "BuildingSurface:Detailed", "Schedule:Compact", "Schedule:File", "PythonPlugin:Instance",
-    "ExternalInterface", "EnergyManagementSystem:Program", "Output:Variable", "SimulationControl",
-    "Zonee", "FenestrationSurface:Detailed", "Table:Lookup",
-])
+OBJECT_NAMES = st.sampled_from(
+    [
+        "Version",
+        "Zone",
+        "Building",
+        "RunPeriod",
+        "Timestep",
+        "Material",
+        "Construction",
+        "BuildingSurface:Detailed",
+        "Schedule:Compact",
+        "Schedule:File",
+        "PythonPlugin:Instance",
+        "ExternalInterface",
+        "EnergyManagementSystem:Program",
+        "Output:Variable",
+        "SimulationControl",
+        "Zonee",
+        "FenestrationSurface:Detailed",
+        "Table:Lookup",
+    ]
+)
 FIELD = st.one_of(
     st.text(alphabet=st.characters(blacklist_characters=",;!\n"), max_size=12),
-    st.sampled_from(["25.2", "9.4", "24.1", "1e30", "-1e30", "nan", "autocalculate", "",
-                     "/etc/passwd", "Yes", "No", "Floor", "0", "10"]),
+    st.sampled_from(
+        [
+            "25.2",
+            "9.4",
+            "24.1",
+            "1e30",
+            "-1e30",
+            "nan",
+            "autocalculate",
+            "",
+            "/etc/passwd",
+            "Yes",
+            "No",
+            "Floor",
+            "0",
+            "10",
+        ]
+    ),
 )
 
 
@@ -68,8 +108,7 @@ def idf_like(draw) -> bytes:
     return data + draw(st.binary(max_size=8))
 
 
-IDF_INPUT = st.one_of(st.binary(max_size=2048), st.text(max_size=400).map(str.encode),
-                      idf_like())
+IDF_INPUT = st.one_of(st.binary(max_size=2048), st.text(max_size=400).map(str.encode), idf_like())
 
 
 @FAST
@@ -145,19 +184,41 @@ def test_validate_epw_only_ever_refuses_with_a_code(data):
 # -- import rows and files ------------------------------------------------------------------
 
 CELL = st.one_of(
-    st.none(), st.booleans(), st.text(max_size=30),
-    st.integers(min_value=-(10**30), max_value=10**30), st.integers().map(lambda n: n * 10**300),
+    st.none(),
+    st.booleans(),
+    st.text(max_size=30),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.integers().map(lambda n: n * 10**300),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.dates(), st.datetimes(min_value=datetime(1899, 12, 30)),
-    st.sampled_from(["市南区", "370202", "办公建筑", "1.2万平方米", "二星级", "超低能耗",
-                     "2021年3月", "是", "否", "=1+1", "\u202e", "\x00", "合计", "45000"]),
+    st.dates(),
+    st.datetimes(min_value=datetime(1899, 12, 30)),
+    st.sampled_from(
+        [
+            "市南区",
+            "370202",
+            "办公建筑",
+            "1.2万平方米",
+            "二星级",
+            "超低能耗",
+            "2021年3月",
+            "是",
+            "否",
+            "=1+1",
+            "\u202e",
+            "\x00",
+            "合计",
+            "45000",
+        ]
+    ),
 )
 FIELDS = [name for name in HEADER_ALIASES if name != IGNORE]
 
 
 @FAST
-@given(st.dictionaries(st.sampled_from(FIELDS), CELL, max_size=len(FIELDS)),
-       st.integers(min_value=1, max_value=10**6))
+@given(
+    st.dictionaries(st.sampled_from(FIELDS), CELL, max_size=len(FIELDS)),
+    st.integers(min_value=1, max_value=10**6),
+)
 def test_validate_row_never_raises_and_names_every_problem(cells, row_number):
     raw = {f"col-{name}": value for name, value in cells.items()}
     mapping = {f"col-{name}": name for name in cells}
@@ -175,8 +236,10 @@ def test_validate_row_never_raises_and_names_every_problem(cells, row_number):
 
 
 @FAST
-@given(st.binary(max_size=4096), st.sampled_from(["a.csv", "a.xlsx", "a.xlsm", "a.txt",
-                                                   "a.pdf", "a", "a.xls"]))
+@given(
+    st.binary(max_size=4096),
+    st.sampled_from(["a.csv", "a.xlsx", "a.xlsm", "a.txt", "a.pdf", "a", "a.xls"]),
+)
 def test_reading_any_file_as_a_sheet_only_ever_refuses_with_a_code(data, filename):
     try:
         table = import_files.read_table(data, filename)

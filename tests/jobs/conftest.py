@@ -50,12 +50,17 @@ def pipeline(tmp_path, broker_url):
 
     job_queue.configure(config)
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": database_url, "CELERY_BROKER_URL": broker_url,
-        "REGISTRY_INSTANCE_DIR": str(config.INSTANCE_DIR), "SECRET_KEY": "test",
-        "REGISTRY_SWEEP_INTERVAL_S": "1", "REGISTRY_STALE_AFTER_S": "4",
-        "REGISTRY_REQUEUE_AFTER_S": "5",
-    })
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": broker_url,
+            "REGISTRY_INSTANCE_DIR": str(config.INSTANCE_DIR),
+            "SECRET_KEY": "test",
+            "REGISTRY_SWEEP_INTERVAL_S": "1",
+            "REGISTRY_STALE_AFTER_S": "4",
+            "REGISTRY_REQUEUE_AFTER_S": "5",
+        }
+    )
     workers: list[subprocess.Popen] = []
 
     @contextmanager
@@ -67,8 +72,11 @@ def pipeline(tmp_path, broker_url):
         finally:
             stop_worker(proc)
 
-    yield type("Pipeline", (), {"config": config, "engine": engine, "worker": worker,
-                                "env": env, "tmp_path": tmp_path})
+    yield type(
+        "Pipeline",
+        (),
+        {"config": config, "engine": engine, "worker": worker, "env": env, "tmp_path": tmp_path},
+    )
     for proc in workers:
         stop_worker(proc)
     engine.dispose()
@@ -77,10 +85,27 @@ def pipeline(tmp_path, broker_url):
 def start_worker(env: dict, log: Path, name: str, concurrency: int) -> subprocess.Popen:
     with log.open("wb") as out:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "registry.jobs:celery_app", "worker",
-             "--loglevel=INFO", f"--concurrency={concurrency}", "-Q", "checks",
-             "-n", f"{name}@%h", "--without-gossip", "--without-mingle"],
-            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "registry.jobs:celery_app",
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={concurrency}",
+                "-Q",
+                "checks",
+                "-n",
+                f"{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
 

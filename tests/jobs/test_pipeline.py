@@ -37,8 +37,12 @@ def test_check_runs_on_a_worker_and_stores_one_result(pipeline, make_user, make_
     with Session(pipeline.engine, expire_on_commit=False) as session:
         designer, building = _building(session, make_user, make_building)
         check = check_service.create_check(
-            session=session, actor=designer, config=pipeline.config, building_id=building.id,
-            idf_bytes=sample_model(SMALL_OFFICE), filename="office.idf",
+            session=session,
+            actor=designer,
+            config=pipeline.config,
+            building_id=building.id,
+            idf_bytes=sample_model(SMALL_OFFICE),
+            filename="office.idf",
             enqueue=job_queue.enqueue_check,
         )
         assert check.status == "queued" and check.enqueue_error is None
@@ -60,8 +64,12 @@ def test_check_runs_on_a_worker_and_stores_one_result(pipeline, make_user, make_
     # The same model and weather again: answered from the cache, without a run.
     with Session(pipeline.engine, expire_on_commit=False) as session:
         again = check_service.create_check(
-            session=session, actor=designer, config=pipeline.config, building_id=building.id,
-            idf_bytes=sample_model(SMALL_OFFICE), filename="office.idf",
+            session=session,
+            actor=designer,
+            config=pipeline.config,
+            building_id=building.id,
+            idf_bytes=sample_model(SMALL_OFFICE),
+            filename="office.idf",
             enqueue=job_queue.enqueue_check,
         )
         assert again.status == "done" and again.cached_from_id == check.id
@@ -74,8 +82,12 @@ def test_killed_worker_mid_run_is_recovered_and_stores_exactly_one_result(
     with Session(pipeline.engine, expire_on_commit=False) as session:
         designer, building = _building(session, make_user, make_building)
         check = check_service.create_check(
-            session=session, actor=designer, config=pipeline.config, building_id=building.id,
-            idf_bytes=sample_model(SMALL_OFFICE), filename="office.idf",
+            session=session,
+            actor=designer,
+            config=pipeline.config,
+            building_id=building.id,
+            idf_bytes=sample_model(SMALL_OFFICE),
+            filename="office.idf",
             enqueue=job_queue.enqueue_check,
         )
     with pipeline.worker("doomed") as doomed:
@@ -96,8 +108,10 @@ def test_killed_worker_mid_run_is_recovered_and_stores_exactly_one_result(
     assert done.status == "done", (done.error_code, done.error_params)
     assert done.attempts >= 2
     with Session(pipeline.engine) as session:
-        assert len(session.exec(
-            select(CheckResult).where(CheckResult.check_id == check.id)).all()) == 1
+        assert (
+            len(session.exec(select(CheckResult).where(CheckResult.check_id == check.id)).all())
+            == 1
+        )
 
 
 def test_upload_while_broker_is_down_is_kept_and_runs_later(
@@ -105,15 +119,20 @@ def test_upload_while_broker_is_down_is_kept_and_runs_later(
 ):
     """The file and the row are stored; the check waits queued, and runs once a worker sweeps."""
     good_broker = pipeline.config.CELERY_BROKER_URL
-    bad = pipeline.config.__class__(env={**pipeline.env, "CELERY_BROKER_URL":
-                                         "redis://127.0.0.1:1/0"})
+    bad = pipeline.config.__class__(
+        env={**pipeline.env, "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"}
+    )
     job_queue.configure(bad)
     try:
         with Session(pipeline.engine, expire_on_commit=False) as session:
             designer, building = _building(session, make_user, make_building)
             check = check_service.create_check(
-                session=session, actor=designer, config=bad, building_id=building.id,
-                idf_bytes=sample_model(SMALL_OFFICE), filename="office.idf",
+                session=session,
+                actor=designer,
+                config=bad,
+                building_id=building.id,
+                idf_bytes=sample_model(SMALL_OFFICE),
+                filename="office.idf",
                 enqueue=job_queue.enqueue_check,
             )
     finally:

@@ -38,7 +38,13 @@ OTHER_DISTRICT = "370203"  # 市北区
 # Who asks. "designer_own" registered the building every target sits on; "designer_other"
 # did not. "officer" works in the building's district, "officer_other" in another one.
 ROLES = (
-    "anonymous", "viewer", "designer_own", "designer_other", "officer_other", "officer", "admin",
+    "anonymous",
+    "viewer",
+    "designer_own",
+    "designer_other",
+    "officer_other",
+    "officer",
+    "admin",
 )
 _counter = itertools.count(1)
 
@@ -58,8 +64,10 @@ class World:
         """A new record on the building, brought to `status` by its designer and officer."""
         with self.session() as session:
             record = record_service.add_record(
-                session=session, actor=self.users["designer_own"],
-                building_id=self.building_id, data=record_data(),
+                session=session,
+                actor=self.users["designer_own"],
+                building_id=self.building_id,
+                data=record_data(),
             )
             if status in {"submitted", "approved"}:
                 record_service.submit_record(
@@ -75,10 +83,13 @@ class World:
         """A new queued energy check of the building, uploaded by its designer."""
         with self.session() as session:
             check = check_service.create_check(
-                session=session, actor=self.users["designer_own"],
-                config=self.app.extensions["registry.config"], building_id=self.building_id,
+                session=session,
+                actor=self.users["designer_own"],
+                config=self.app.extensions["registry.config"],
+                building_id=self.building_id,
                 idf_bytes=MODEL.read_bytes() + f"\n! {uuid.uuid4().hex}\n".encode(),
-                filename="office_box.idf", enqueue=None,
+                filename="office_box.idf",
+                enqueue=None,
             )
             return check.id
 
@@ -104,8 +115,11 @@ class World:
 
 def record_data(**overrides) -> dict:
     data = {
-        "kind": "green_label", "level": "2", "stage": "evaluation",
-        "label_number": f"QD-SEC-{uuid.uuid4().hex[:10]}", "issued_on": date(2021, 6, 1),
+        "kind": "green_label",
+        "level": "2",
+        "stage": "evaluation",
+        "label_number": f"QD-SEC-{uuid.uuid4().hex[:10]}",
+        "issued_on": date(2021, 6, 1),
     }
     data.update(overrides)
     return data
@@ -122,15 +136,20 @@ def build_world(app) -> World:
             base = role.split("_")[0]
             districts = {"officer": [DISTRICT], "officer_other": [OTHER_DISTRICT]}.get(role, [])
             user = user_service.create_user(
-                session=session, actor=None, username=f"{role}-{next(_counter)}",
-                password=PASSWORD, role=base, districts=districts,
+                session=session,
+                actor=None,
+                username=f"{role}-{next(_counter)}",
+                password=PASSWORD,
+                role=base,
+                districts=districts,
             )
             world.users[role] = user
             world.tokens[role] = user_service.issue_api_token(
                 session=session, actor=user, user=user
             )
         building = building_service.register_building(
-            session=session, actor=world.users["designer_own"],
+            session=session,
+            actor=world.users["designer_own"],
             data=building_data(district_code=DISTRICT),
         )
         world.building_id = building.id

@@ -62,8 +62,15 @@ def test_no_source_updates_or_deletes_audit_events(path):
 
 
 def _event(session: Session) -> AuditEvent:
-    event = audit.record_event(session=session, actor=None, entity="building", entity_id=1,
-                               action="create", after={"name": "原始"}, building_id=1)
+    event = audit.record_event(
+        session=session,
+        actor=None,
+        entity="building",
+        entity_id=1,
+        action="create",
+        after={"name": "原始"},
+        building_id=1,
+    )
     session.commit()
     return event
 
@@ -91,12 +98,16 @@ def test_deleting_an_event_in_a_session_is_refused(session):
     _unchanged(session, event.id)
 
 
-@pytest.mark.parametrize("statement", [
-    lambda: update(AuditEvent).values(action="hidden"),
-    lambda: delete(AuditEvent),
-    lambda: AuditEvent.__table__.update().values(reason="x"),
-    lambda: AuditEvent.__table__.delete().where(AuditEvent.__table__.c.id > 0),
-], ids=["orm-update", "orm-delete", "core-update", "core-delete"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        lambda: update(AuditEvent).values(action="hidden"),
+        lambda: delete(AuditEvent),
+        lambda: AuditEvent.__table__.update().values(reason="x"),
+        lambda: AuditEvent.__table__.delete().where(AuditEvent.__table__.c.id > 0),
+    ],
+    ids=["orm-update", "orm-delete", "core-update", "core-delete"],
+)
 def test_bulk_update_and_delete_statements_are_refused(session, statement):
     event = _event(session)
     with pytest.raises(audit.AuditImmutable):
@@ -108,9 +119,19 @@ def test_bulk_update_and_delete_statements_are_refused(session, statement):
 
 def test_inserts_still_work_one_by_one_and_in_bulk(session):
     _event(session)
-    session.connection().execute(insert(AuditEvent.__table__), [
-        {"at": utcnow(), "actor_name": "system", "entity": "building",
-         "action": "create", "entity_id": n} for n in range(3)])
+    session.connection().execute(
+        insert(AuditEvent.__table__),
+        [
+            {
+                "at": utcnow(),
+                "actor_name": "system",
+                "entity": "building",
+                "action": "create",
+                "entity_id": n,
+            }
+            for n in range(3)
+        ],
+    )
     session.commit()
     assert len(session.exec(select(AuditEvent)).all()) == 4
     # Plain reads and other tables' updates pass the guard.
@@ -129,20 +150,42 @@ def test_a_building_lifecycle_through_the_api_only_appends(app_both, make_user):
 
     def events() -> dict[int, tuple]:
         with Session(engine) as session:
-            return {e.id: (e.at, e.actor_name, e.entity, e.entity_id, e.action, e.before,
-                           e.after, e.reason) for e in session.exec(select(AuditEvent))}
+            return {
+                e.id: (
+                    e.at,
+                    e.actor_name,
+                    e.entity,
+                    e.entity_id,
+                    e.action,
+                    e.before,
+                    e.after,
+                    e.reason,
+                )
+                for e in session.exec(select(AuditEvent))
+            }
 
     building = client.post("/api/v1/buildings", json=building_data(), headers=headers).json
-    record = client.post(f"/api/v1/buildings/{building['id']}/records", headers=headers, json={
-        "kind": "green_label", "level": "1", "stage": "evaluation", "label_number": "QD-AUD-1",
-        "issued_on": "2022-01-05"}).json
+    record = client.post(
+        f"/api/v1/buildings/{building['id']}/records",
+        headers=headers,
+        json={
+            "kind": "green_label",
+            "level": "1",
+            "stage": "evaluation",
+            "label_number": "QD-AUD-1",
+            "issued_on": "2022-01-05",
+        },
+    ).json
     steps = [
         ("PATCH", f"/api/v1/buildings/{building['id']}", {"design_unit": "另一设计院"}),
         ("POST", f"/api/v1/records/{record['id']}/submit", None),
         ("POST", f"/api/v1/records/{record['id']}/approve", None),
         ("POST", f"/api/v1/records/{record['id']}/correct", {"reason": "笔误", "notes": "更正"}),
-        ("POST", f"/api/v1/records/{record['id']}/revoke",
-         {"reason": "撤销", "date": date.today().isoformat()}),
+        (
+            "POST",
+            f"/api/v1/records/{record['id']}/revoke",
+            {"reason": "撤销", "date": date.today().isoformat()},
+        ),
     ]
     before = events()
     for method, path, body in steps:

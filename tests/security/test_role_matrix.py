@@ -75,8 +75,11 @@ def check(world):
 def other_user(world):
     with world.session() as session:
         user = user_service.create_user(
-            session=session, actor=None, username=f"target-{uuid.uuid4().hex[:8]}",
-            password=PASSWORD, role="viewer",
+            session=session,
+            actor=None,
+            username=f"target-{uuid.uuid4().hex[:8]}",
+            password=PASSWORD,
+            role="viewer",
         )
     return {"user_id": user.id}
 
@@ -100,8 +103,10 @@ def target_key(world):
 
 
 def bad_epw(world):
-    return {"data": {"epw": (io.BytesIO(b"<html>not a weather file</html>"), "x.epw")},
-            "content_type": "multipart/form-data"}
+    return {
+        "data": {"epw": (io.BytesIO(b"<html>not a weather file</html>"), "x.epw")},
+        "content_type": "multipart/form-data",
+    }
 
 
 def label(world):
@@ -117,9 +122,17 @@ def building_form(world):
 
 
 def record_form(world):
-    return {"data": {"kind": "green_label", "level": "3", "stage": "evaluation",
-                     "label_number": f"QD-F-{uuid.uuid4().hex[:8]}", "issued_on": "2022-03-01",
-                     "counted_area_m2": "1000", "notes": "matrix"}}
+    return {
+        "data": {
+            "kind": "green_label",
+            "level": "3",
+            "stage": "evaluation",
+            "label_number": f"QD-F-{uuid.uuid4().hex[:8]}",
+            "issued_on": "2022-03-01",
+            "counted_area_m2": "1000",
+            "notes": "matrix",
+        }
+    }
 
 
 def correction_form(world):
@@ -131,8 +144,14 @@ def reason_form(world):
 
 
 def user_form(world):
-    return {"data": {"username": f"new-{uuid.uuid4().hex[:8]}", "password": PASSWORD,
-                     "role": "viewer", "locale": "zh_Hans_CN"}}
+    return {
+        "data": {
+            "username": f"new-{uuid.uuid4().hex[:8]}",
+            "password": PASSWORD,
+            "role": "viewer",
+            "locale": "zh_Hans_CN",
+        }
+    }
 
 
 def login_form(world):
@@ -141,15 +160,20 @@ def login_form(world):
 
 def old_model(field: str):
     def body(world):
-        return {"data": {field: (io.BytesIO(b"Version,9.4;\nZone,Z1;\n"), "model.idf")},
-                "content_type": "multipart/form-data"}
+        return {
+            "data": {field: (io.BytesIO(b"Version,9.4;\nZone,Z1;\n"), "model.idf")},
+            "content_type": "multipart/form-data",
+        }
 
     return body
 
 
 def import_file(world):
-    return {"data": {"file": (io.BytesIO(import_csv()), "buildings.csv")},
-            "content_type": "multipart/form-data", "query_string": {"dry_run": "1"}}
+    return {
+        "data": {"file": (io.BytesIO(import_csv()), "buildings.csv")},
+        "content_type": "multipart/form-data",
+        "query_string": {"dry_run": "1"},
+    }
 
 
 def json_body(payload):
@@ -164,8 +188,13 @@ def new_building_json():
 
 
 def new_record_json():
-    return {"kind": "green_label", "level": "1", "stage": "evaluation",
-            "label_number": f"QD-J-{uuid.uuid4().hex[:8]}", "issued_on": "2022-01-05"}
+    return {
+        "kind": "green_label",
+        "level": "1",
+        "stage": "evaluation",
+        "label_number": f"QD-J-{uuid.uuid4().hex[:8]}",
+        "issued_on": "2022-01-05",
+    }
 
 
 def new_user_json():
@@ -180,8 +209,11 @@ def import_csv() -> bytes:
 def uploaded_import(world, client) -> dict:
     """Upload a sheet first (as the same user), then name it by its hash, as the page does."""
     data = import_csv()
-    client.post("/imports", data={"file": (io.BytesIO(data), "buildings.csv")},
-                content_type="multipart/form-data").close()
+    client.post(
+        "/imports",
+        data={"file": (io.BytesIO(data), "buildings.csv")},
+        content_type="multipart/form-data",
+    ).close()
     return {"data": {"sha256": hashlib.sha256(data).hexdigest(), "filename": "buildings.csv"}}
 
 
@@ -203,12 +235,20 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/logout", "POST"): Case(allowed(EVERYONE, 302)),
     ("/account", "GET"): Case(allowed(EVERYONE, 200)),
     # A wrong current password: refused (422) for everyone signed in, and nobody's changes.
-    ("/account", "POST"): Case(allowed(EVERYONE, 422), body=lambda w: {"data": {
-        "current_password": "not-my-password", "new_password": "brand-new-password-1",
-        "confirm_password": "brand-new-password-1"}}),
+    ("/account", "POST"): Case(
+        allowed(EVERYONE, 422),
+        body=lambda w: {
+            "data": {
+                "current_password": "not-my-password",
+                "new_password": "brand-new-password-1",
+                "confirm_password": "brand-new-password-1",
+            }
+        },
+    ),
     ("/static/<path:filename>", "GET"): Case(same(200), lambda w: {"filename": "css/registry.css"}),
     ("/verify", "GET"): Case(
-        same(200), body=lambda w: {"query_string": {"label": w.approved_label}}),
+        same(200), body=lambda w: {"query_string": {"label": w.approved_label}}
+    ),
     ("/verify/<path:label>", "GET"): Case(same(200), label),
     ("/verify/<path:label>/qr.svg", "GET"): Case(same(200), label),
     ("/api/docs", "GET"): Case(same(200)),
@@ -219,11 +259,13 @@ EXPECTED: dict[tuple[str, str], Case] = {
     # Reference data: admins only; a refused change (422) proves the admin got through.
     ("/admin/targets", "GET"): Case(allowed(ADMINS, 200)),
     ("/admin/targets/<key>", "POST"): Case(
-        allowed(ADMINS, 422), target_key, lambda w: {"data": {"value": "lots"}}),
+        allowed(ADMINS, 422), target_key, lambda w: {"data": {"value": "lots"}}
+    ),
     ("/admin/quotas", "GET"): Case(allowed(ADMINS, 200)),
     ("/admin/quotas/<int:row_id>", "GET"): Case(allowed(ADMINS, 200), quota_row),
     ("/admin/quotas/<int:row_id>", "POST"): Case(
-        allowed(ADMINS, 422), quota_row, lambda w: {"data": {"guide_value": "lots"}}),
+        allowed(ADMINS, 422), quota_row, lambda w: {"data": {"guide_value": "lots"}}
+    ),
     ("/admin/weather", "GET"): Case(allowed(ADMINS, 200)),
     ("/admin/weather", "POST"): Case(allowed(ADMINS, 422), body=bad_epw),
     ("/buildings", "GET"): Case(allowed(EVERYONE, 200)),
@@ -232,69 +274,89 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/buildings/<int:building_id>", "GET"): Case(allowed(EVERYONE, 200), building),
     ("/buildings/<int:building_id>/edit", "GET"): Case(allowed(EDITORS, 200), building),
     ("/buildings/<int:building_id>/edit", "POST"): Case(
-        allowed(EDITORS, 302), building, building_form),
+        allowed(EDITORS, 302), building, building_form
+    ),
     ("/buildings/<int:building_id>/records/new", "GET"): Case(allowed(EDITORS, 200), building),
     ("/buildings/<int:building_id>/records/new", "POST"): Case(
-        allowed(EDITORS, 302), building, record_form),
+        allowed(EDITORS, 302), building, record_form
+    ),
     ("/buildings/<int:building_id>/checks/new", "GET"): Case(allowed(EDITORS, 200), building),
     # An EnergyPlus 9.4 model: whoever may upload gets past the permission to the 422.
     ("/buildings/<int:building_id>/checks/new", "POST"): Case(
-        allowed(EDITORS, 422), building, old_model("idf")),
+        allowed(EDITORS, 422), building, old_model("idf")
+    ),
     ("/records/<int:record_id>/edit", "GET"): Case(allowed(EDITORS, 200), draft),
     ("/records/<int:record_id>/edit", "POST"): Case(allowed(EDITORS, 302), draft, record_form),
     ("/records/<int:record_id>/submit", "POST"): Case(allowed(EDITORS, 302), draft),
     ("/records/<int:record_id>/approve", "POST"): Case(allowed(REVIEWERS, 302), submitted),
     ("/records/<int:record_id>/reject", "GET"): Case(allowed(REVIEWERS, 200), submitted),
     ("/records/<int:record_id>/reject", "POST"): Case(
-        allowed(REVIEWERS, 302), submitted, reason_form),
+        allowed(REVIEWERS, 302), submitted, reason_form
+    ),
     ("/records/<int:record_id>/revoke", "GET"): Case(allowed(REVIEWERS, 200), approved),
     ("/records/<int:record_id>/revoke", "POST"): Case(
-        allowed(REVIEWERS, 302), approved, reason_form),
+        allowed(REVIEWERS, 302), approved, reason_form
+    ),
     ("/records/<int:record_id>/correct", "GET"): Case(allowed(REVIEWERS, 200), approved),
     ("/records/<int:record_id>/correct", "POST"): Case(
-        allowed(REVIEWERS, 302), approved, correction_form),
+        allowed(REVIEWERS, 302), approved, correction_form
+    ),
     ("/checks", "GET"): Case(allowed(EVERYONE, 200)),
     ("/checks/<int:check_id>", "GET"): Case(allowed(CHECK_READERS, 200), check),
     ("/checks/<int:check_id>/cancel", "POST"): Case(allowed(CHECK_OWNERS, 302), check),
     ("/checks/<int:check_id>/report.pdf", "GET"): Case(allowed(CHECK_READERS, 200), check),
     ("/dashboard", "GET"): Case(allowed(EVERYONE, 200)),
     ("/dashboard/tally-<int:year>.<fmt>", "GET"): Case(
-        allowed(EVERYONE, 200), lambda w: {"year": 2024, "fmt": "csv"}),
+        allowed(EVERYONE, 200), lambda w: {"year": 2024, "fmt": "csv"}
+    ),
     ("/buildings/export.csv", "GET"): Case(allowed(EVERYONE, 200)),
     ("/buildings/export.xlsx", "GET"): Case(allowed(EVERYONE, 200)),
     ("/imports", "GET"): Case(allowed(IMPORTERS, 200)),
-    ("/imports", "POST"): Case(allowed(IMPORTERS, 200), body=lambda w: {
-        "data": {"file": (io.BytesIO(import_csv()), "buildings.csv")},
-        "content_type": "multipart/form-data"}),
+    ("/imports", "POST"): Case(
+        allowed(IMPORTERS, 200),
+        body=lambda w: {
+            "data": {"file": (io.BytesIO(import_csv()), "buildings.csv")},
+            "content_type": "multipart/form-data",
+        },
+    ),
     ("/imports/preview", "POST"): Case(allowed(IMPORTERS, 200), prepare=uploaded_import),
     # Stored for the district's officer and the admin; the other district's rows are refused.
     ("/imports/commit", "POST"): Case(
-        {**allowed(IMPORTERS, 201), "officer_other": 200}, prepare=uploaded_import),
+        {**allowed(IMPORTERS, 201), "officer_other": 200}, prepare=uploaded_import
+    ),
     # -- JSON API --------------------------------------------------------------------------
     ("/api/v1/buildings", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/buildings", "POST"): Case(api(REGISTRARS, 201), body=json_body(new_building_json)),
     ("/api/v1/buildings/export", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/buildings/<int:building_id>", "GET"): Case(api(EVERYONE, 200), building),
     ("/api/v1/buildings/<int:building_id>", "PATCH"): Case(
-        api(EDITORS, 200), building, json_body({"design_unit": "青岛某设计院"})),
+        api(EDITORS, 200), building, json_body({"design_unit": "青岛某设计院"})
+    ),
     ("/api/v1/buildings/<int:building_id>/history", "GET"): Case(api(EVERYONE, 200), building),
     ("/api/v1/buildings/<int:building_id>/records", "GET"): Case(api(EVERYONE, 200), building),
     ("/api/v1/buildings/<int:building_id>/records", "POST"): Case(
-        api(EDITORS, 201), building, json_body(new_record_json)),
+        api(EDITORS, 201), building, json_body(new_record_json)
+    ),
     ("/api/v1/buildings/<int:building_id>/checks", "POST"): Case(
-        api(EDITORS, 422), building, old_model("idf")),
+        api(EDITORS, 422), building, old_model("idf")
+    ),
     ("/api/v1/records/<int:record_id>", "GET"): Case(api(EVERYONE, 200), draft),
     ("/api/v1/records/<int:record_id>", "PATCH"): Case(
-        api(EDITORS, 200), draft, json_body({"notes": "changed"})),
+        api(EDITORS, 200), draft, json_body({"notes": "changed"})
+    ),
     ("/api/v1/records/<int:record_id>/submit", "POST"): Case(api(EDITORS, 200), draft),
     ("/api/v1/records/<int:record_id>/approve", "POST"): Case(api(REVIEWERS, 200), submitted),
     ("/api/v1/records/<int:record_id>/reject", "POST"): Case(
-        api(REVIEWERS, 200), submitted, json_body({"reason": "missing drawings"})),
+        api(REVIEWERS, 200), submitted, json_body({"reason": "missing drawings"})
+    ),
     ("/api/v1/records/<int:record_id>/revoke", "POST"): Case(
-        api(REVIEWERS, 200), approved,
-        json_body(lambda: {"reason": "fraud", "date": date.today().isoformat()})),
+        api(REVIEWERS, 200),
+        approved,
+        json_body(lambda: {"reason": "fraud", "date": date.today().isoformat()}),
+    ),
     ("/api/v1/records/<int:record_id>/correct", "POST"): Case(
-        api(REVIEWERS, 200), approved, json_body({"reason": "typo", "notes": "corrected"})),
+        api(REVIEWERS, 200), approved, json_body({"reason": "typo", "notes": "corrected"})
+    ),
     ("/api/v1/checks", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/checks/<int:check_id>", "GET"): Case(api(CHECK_READERS, 200), check),
     ("/api/v1/checks/<int:check_id>/cancel", "POST"): Case(api(CHECK_OWNERS, 200), check),
@@ -380,8 +442,9 @@ def call(world, rule: str, method: str, role: str, lang: str | None = None):
 CASES = [(rule, method, role) for (rule, method) in EXPECTED for role in ROLES]
 
 
-@pytest.mark.parametrize(("rule", "method", "role"), CASES,
-                         ids=[f"{m} {r} as {who}" for r, m, who in CASES])
+@pytest.mark.parametrize(
+    ("rule", "method", "role"), CASES, ids=[f"{m} {r} as {who}" for r, m, who in CASES]
+)
 def test_route_answers_each_role_as_expected(world, rule, method, role):
     expected = EXPECTED[(rule, method)].expect[role]
     response = call(world, rule, method, role)
@@ -393,19 +456,25 @@ def test_route_answers_each_role_as_expected(world, rule, method, role):
     assert response.status_code == expected, response.get_data(as_text=True)[:600]
     if expected == UNAUTHORIZED and is_api:
         assert response.get_json() == {
-            "code": "auth.required", "message": render("auth.required", {}, "zh"), "errors": {}}
+            "code": "auth.required",
+            "message": render("auth.required", {}, "zh"),
+            "errors": {},
+        }
     if expected == 403:
         assert_readable_refusal(response, is_api=is_api)
 
 
-@pytest.mark.parametrize(("rule", "method", "role"), [
-    ("/admin/users", "GET", "officer"),
-    ("/buildings/<int:building_id>/edit", "POST", "designer_other"),
-    ("/records/<int:record_id>/approve", "POST", "designer_own"),
-    ("/api/v1/users", "GET", "viewer"),
-    ("/api/v1/records/<int:record_id>/approve", "POST", "officer_other"),
-    ("/api/v1/checks/<int:check_id>", "GET", "designer_other"),
-])
+@pytest.mark.parametrize(
+    ("rule", "method", "role"),
+    [
+        ("/admin/users", "GET", "officer"),
+        ("/buildings/<int:building_id>/edit", "POST", "designer_other"),
+        ("/records/<int:record_id>/approve", "POST", "designer_own"),
+        ("/api/v1/users", "GET", "viewer"),
+        ("/api/v1/records/<int:record_id>/approve", "POST", "officer_other"),
+        ("/api/v1/checks/<int:check_id>", "GET", "designer_other"),
+    ],
+)
 def test_refusals_read_in_english_too(world, rule, method, role):
     response = call(world, rule, method, role, lang="en")
     assert response.status_code == 403

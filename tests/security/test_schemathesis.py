@@ -31,9 +31,12 @@ def test_every_operation_is_exercised_without_a_server_error(api_schema, world):
     headers = {"Authorization": f"Bearer {world.tokens['admin']}"}
     failures: dict[str, str] = {}
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    served = {(method, rule.rule) for rule in world.app.url_map.iter_rules()
-              if rule.rule.startswith("/api/")
-              for method in (rule.methods or ()) - {"HEAD", "OPTIONS"}}
+    served = {
+        (method, rule.rule)
+        for rule in world.app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in (rule.methods or ()) - {"HEAD", "OPTIONS"}
+    }
     labels = {operation.label for operation in operations}
     expected = {f"{method} {openapi_path(rule)[0]}" for method, rule in served}
     # schemathesis leaves out the document's own path; every other API route is fuzzed.
@@ -42,8 +45,13 @@ def test_every_operation_is_exercised_without_a_server_error(api_schema, world):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-                  derandomize=True, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
         def exercise(case):
             response = case.call(headers=headers)
             case.validate_response(response, checks=[not_a_server_error])

@@ -39,22 +39,26 @@ def _row_counts(world) -> dict[str, int]:
 
 
 def _csrf_token(response) -> str:
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
-                      response.get_data(as_text=True))
+    match = re.search(
+        r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', response.get_data(as_text=True)
+    )
     assert match, "no CSRF field on the page"
     return match.group(1)
 
 
 WEB_FORMS = sorted(
-    (rule, method) for rule, method in EXPECTED
+    (rule, method)
+    for rule, method in EXPECTED
     if method in STATE_CHANGING and not rule.startswith("/api/")
 )
 
 
 def test_every_state_changing_page_route_is_checked_here(csrf_world):
     served = {
-        (rule.rule, method) for rule in csrf_world.app.url_map.iter_rules()
-        for method in (rule.methods or ()) & STATE_CHANGING if not rule.rule.startswith("/api/")
+        (rule.rule, method)
+        for rule in csrf_world.app.url_map.iter_rules()
+        for method in (rule.methods or ()) & STATE_CHANGING
+        if not rule.rule.startswith("/api/")
     }
     assert served == set(WEB_FORMS)
 
@@ -81,14 +85,16 @@ def test_the_same_form_with_its_token_goes_through(csrf_world):
     client = csrf_world.app.test_client()
     user = csrf_world.users["officer"]
     token = _csrf_token(client.get("/login"))
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
     form = client.get("/buildings/new")
     from tests.conftest import building_data
 
-    response = client.post("/buildings/new", data={**building_data(),
-                                                   "csrf_token": _csrf_token(form)})
+    response = client.post(
+        "/buildings/new", data={**building_data(), "csrf_token": _csrf_token(form)}
+    )
     assert response.status_code == 302 and "/buildings/" in response.headers["Location"]
 
 
@@ -101,8 +107,9 @@ def test_the_api_needs_its_token_not_a_login_cookie(csrf_world):
     assert response.status_code == 401
     assert response.json["code"] == "auth.required"
     with_token = csrf_world.app.test_client()
-    response = with_token.post("/api/v1/buildings", json=building_data(),
-                               headers=csrf_world.headers("admin"))
+    response = with_token.post(
+        "/api/v1/buildings", json=building_data(), headers=csrf_world.headers("admin")
+    )
     assert response.status_code == 201
 
 
@@ -116,15 +123,14 @@ def _session_cookie(response) -> str:
 
 
 @pytest.mark.parametrize("secure", [False, True])
-def test_session_cookie_is_http_only_same_site_lax_and_secure_when_configured(
-    tmp_path, secure
-):
+def test_session_cookie_is_http_only_same_site_lax_and_secure_when_configured(tmp_path, secure):
     app = new_app(tmp_path, SESSION_COOKIE_SECURE=secure)
     try:
         world = build_world(app)
         user = world.users["viewer"]
         response = app.test_client().post(
-            "/login", data={"username": user.username, "password": PASSWORD})
+            "/login", data={"username": user.username, "password": PASSWORD}
+        )
         assert response.status_code == 302
         cookie = _session_cookie(response)
         attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
@@ -148,10 +154,12 @@ def test_secure_cookie_is_switched_on_from_the_environment():
 def test_passwords_and_tokens_are_stored_only_as_hashes(world):
     engine = world.app.extensions["registry.engine"]
     with engine.connect() as connection:
-        rows = connection.execute(text("SELECT username, password_hash, api_token_hash "
-                                       "FROM users")).all()
+        rows = connection.execute(
+            text("SELECT username, password_hash, api_token_hash FROM users")
+        ).all()
         everything = "\n".join(
-            str(row) for table in inspect(engine).get_table_names()
+            str(row)
+            for table in inspect(engine).get_table_names()
             for row in connection.execute(text(f'SELECT * FROM "{table}"'))
         )
     assert rows
@@ -174,8 +182,9 @@ def test_five_failed_logins_lock_the_account_with_a_message(tmp_path, lang):
         client.get(f"/login?lang={'en' if lang == 'en' else 'zh_Hans_CN'}")
         user = world.users["designer_own"]
         for attempt in range(5):
-            response = client.post("/login", data={"username": user.username,
-                                                   "password": f"guess-{attempt}"})
+            response = client.post(
+                "/login", data={"username": user.username, "password": f"guess-{attempt}"}
+            )
             assert response.status_code == 401
         response = client.post("/login", data={"username": user.username, "password": PASSWORD})
         assert response.status_code == 403
@@ -190,25 +199,29 @@ def test_five_failed_logins_lock_the_account_with_a_message(tmp_path, lang):
 # -- headers -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("method", "path", "role", "status"), [
-    ("GET", "/login", "anonymous", 200),
-    ("GET", "/buildings", "viewer", 200),
-    ("GET", "/buildings", "anonymous", 302),
-    ("GET", "/no-such-page", "viewer", 404),
-    ("GET", "/admin/users", "viewer", 403),
-    ("GET", "/static/css/registry.css", "anonymous", 200),
-    ("GET", "/buildings/export.csv", "viewer", 200),
-    ("GET", "/verify?label=nothing", "anonymous", 404),
-    ("GET", "/api/v1/users/me", "viewer", 200),
-    ("GET", "/api/v1/users/me", "anonymous", 401),
-    ("GET", "/api/v1/users", "viewer", 403),
-    ("POST", "/api/v1/buildings", "admin", 400),
-    ("GET", "/api/openapi.json", "anonymous", 200),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "role", "status"),
+    [
+        ("GET", "/login", "anonymous", 200),
+        ("GET", "/buildings", "viewer", 200),
+        ("GET", "/buildings", "anonymous", 302),
+        ("GET", "/no-such-page", "viewer", 404),
+        ("GET", "/admin/users", "viewer", 403),
+        ("GET", "/static/css/registry.css", "anonymous", 200),
+        ("GET", "/buildings/export.csv", "viewer", 200),
+        ("GET", "/verify?label=nothing", "anonymous", 404),
+        ("GET", "/api/v1/users/me", "viewer", 200),
+        ("GET", "/api/v1/users/me", "anonymous", 401),
+        ("GET", "/api/v1/users", "viewer", 403),
+        ("POST", "/api/v1/buildings", "admin", 400),
+        ("GET", "/api/openapi.json", "anonymous", 200),
+    ],
+)
 def test_security_headers_on_pages_files_and_api(world, method, path, role, status):
     if path.startswith("/api/"):
-        response = world.app.test_client().open(path, method=method, data="x",
-                                                headers=world.headers(role))
+        response = world.app.test_client().open(
+            path, method=method, data="x", headers=world.headers(role)
+        )
     else:
         response = world.client(role).open(path, method=method)
     response.get_data()
@@ -240,28 +253,36 @@ def _files_under(folder: Path) -> set[Path]:
     return {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
 
 
-@pytest.mark.parametrize("filename", [
-    "../../etc/passwd.idf", "..\\..\\windows\\win.idf", "/tmp/absolute.idf",
-    "名字 with spaces;rm -rf ~.idf",
-])
+@pytest.mark.parametrize(
+    "filename",
+    [
+        "../../etc/passwd.idf",
+        "..\\..\\windows\\win.idf",
+        "/tmp/absolute.idf",
+        "名字 with spaces;rm -rf ~.idf",
+    ],
+)
 @pytest.mark.parametrize("where", ["web", "api"])
-def test_uploaded_models_land_in_the_upload_folder_under_generated_names(
-    world, filename, where
-):
+def test_uploaded_models_land_in_the_upload_folder_under_generated_names(world, filename, where):
     config = world.app.extensions["registry.config"]
     instance = Path(config.INSTANCE_DIR)
     before = _files_under(instance)
     data = {"idf": (io.BytesIO(MODEL.read_bytes() + filename.encode()), filename)}
     if where == "web":
         response = world.client("designer_own").post(
-            f"/buildings/{world.building_id}/checks/new", data=data,
-            content_type="multipart/form-data")
+            f"/buildings/{world.building_id}/checks/new",
+            data=data,
+            content_type="multipart/form-data",
+        )
         assert response.status_code == 302, page_text(response)[:400]
         check_id = int(response.headers["Location"].rsplit("/", 1)[1])
     else:
         response = world.app.test_client().post(
-            f"/api/v1/buildings/{world.building_id}/checks", data=data,
-            content_type="multipart/form-data", headers=world.headers("designer_own"))
+            f"/api/v1/buildings/{world.building_id}/checks",
+            data=data,
+            content_type="multipart/form-data",
+            headers=world.headers("designer_own"),
+        )
         assert response.status_code in (200, 202), response.json
         check_id = response.json["id"]
     with world.session() as session:
@@ -275,8 +296,11 @@ def test_uploaded_models_land_in_the_upload_folder_under_generated_names(
     assert stored.stat().st_mode & 0o077 == 0
     for web_root in (Path(world.app.static_folder), PROJECT_ROOT / "templates"):
         assert not stored.resolve().is_relative_to(web_root.resolve())
-    for path in (f"/static/../{stored.relative_to(instance)}", f"/static/{stored.name}",
-                 f"/static/%2e%2e/%2e%2e/instance/uploads/models/{stored.name}"):
+    for path in (
+        f"/static/../{stored.relative_to(instance)}",
+        f"/static/{stored.name}",
+        f"/static/%2e%2e/%2e%2e/instance/uploads/models/{stored.name}",
+    ):
         assert world.client("admin").get(path).status_code == 404
 
 
@@ -286,8 +310,10 @@ def test_imported_sheets_wait_under_generated_names(world):
     before = _files_under(instance)
     csv = "项目名称,所在区（市）,建筑类型,建筑面积\n上传测试,市南区,办公建筑,1000\n".encode()
     response = world.client("officer").post(
-        "/imports", data={"file": (io.BytesIO(csv), "../../../outside.csv")},
-        content_type="multipart/form-data")
+        "/imports",
+        data={"file": (io.BytesIO(csv), "../../../outside.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     new_files = _files_under(instance) - before
     assert len(new_files) == 1
@@ -307,8 +333,11 @@ def test_default_upload_folder_is_outside_the_served_folders():
 # -- no shell ------------------------------------------------------------------------------
 
 _SHELL_FUNCTIONS = {
-    ("os", "system"), ("os", "popen"), ("subprocess", "getoutput"),
-    ("subprocess", "getstatusoutput"), ("pty", "spawn"),
+    ("os", "system"),
+    ("os", "popen"),
+    ("subprocess", "getoutput"),
+    ("subprocess", "getstatusoutput"),
+    ("pty", "spawn"),
 }
 _PROCESS_FUNCTIONS = {"run", "Popen", "call", "check_call", "check_output"}
 
@@ -328,8 +357,9 @@ def _shell_problems(path: Path, root: Path = REGISTRY) -> list[str]:
         func = node.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             pair = (func.value.id, func.attr)
-            if pair in _SHELL_FUNCTIONS or (func.value.id == "os" and func.attr.startswith(
-                    ("exec", "spawn"))):
+            if pair in _SHELL_FUNCTIONS or (
+                func.value.id == "os" and func.attr.startswith(("exec", "spawn"))
+            ):
                 problems.append(f"{where} {pair[0]}.{pair[1]}")
             if func.value.id == "subprocess" and func.attr in _PROCESS_FUNCTIONS and node.args:
                 # A command line as one string would need a shell to split it.
@@ -349,8 +379,10 @@ def test_no_user_input_can_reach_a_shell():
 
 def test_the_shell_scan_would_notice(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text("import os, subprocess\nos.system('x')\nsubprocess.run('ls', shell=True)\n"
-                      "subprocess.Popen(f'rm {name}')\nsubprocess.run(['ls', name])\n")
+    sample.write_text(
+        "import os, subprocess\nos.system('x')\nsubprocess.run('ls', shell=True)\n"
+        "subprocess.Popen(f'rm {name}')\nsubprocess.run(['ls', name])\n"
+    )
     assert len(_shell_problems(sample, tmp_path)) == 4
 
 

@@ -27,8 +27,14 @@ def test_lockout_after_repeated_failures(session, make_user):
 
 def test_officer_needs_a_district_and_usernames_are_unique(session, make_user):
     with pytest.raises(ValidationFailed) as info:
-        users.create_user(session=session, actor=None, username="o", password="long-enough",
-                          role="officer", districts=[])
+        users.create_user(
+            session=session,
+            actor=None,
+            username="o",
+            password="long-enough",
+            role="officer",
+            districts=[],
+        )
     assert info.value.field_errors["districts"][0] == "user.officer_needs_district"
     make_user(session, role="viewer", username="same")
     with pytest.raises(Conflict):

@@ -25,8 +25,9 @@ OFFICE_BOX = (MODELS / "office_box.idf").read_bytes()
 
 def upload(client, building_id, data: bytes | None, name="office.idf"):
     form = {"idf": (io.BytesIO(data), name)} if data is not None else {}
-    return client.post(f"/buildings/{building_id}/checks/new", data=form,
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/buildings/{building_id}/checks/new", data=form, content_type="multipart/form-data"
+    )
 
 
 def upload_error(response) -> str | None:
@@ -37,13 +38,17 @@ def upload_error(response) -> str | None:
 @pytest.fixture
 def people(app_session, make_user):
     make = make_user
-    return type("People", (), {
-        "designer": make(app_session, role="designer", districts=()),
-        "other_designer": make(app_session, role="designer", districts=()),
-        "officer": make(app_session, role="officer", districts=("370202",)),
-        "far_officer": make(app_session, role="officer", districts=("370212",)),
-        "viewer": make(app_session, role="viewer", districts=()),
-    })
+    return type(
+        "People",
+        (),
+        {
+            "designer": make(app_session, role="designer", districts=()),
+            "other_designer": make(app_session, role="designer", districts=()),
+            "officer": make(app_session, role="officer", districts=("370202",)),
+            "far_officer": make(app_session, role="officer", districts=("370212",)),
+            "viewer": make(app_session, role="viewer", districts=()),
+        },
+    )
 
 
 @pytest.fixture
@@ -54,9 +59,16 @@ def weather(app_session):
 @pytest.fixture
 def building(app_session, people, make_building):
     """A city government office in 市南区 registered by the designer."""
-    return make_building(app_session, people.designer, building_type="office_government",
-                         sub_type="city", hvac_class="A", heating_type="district",
-                         floor_area_m2="10000", name="市南区政务服务中心")
+    return make_building(
+        app_session,
+        people.designer,
+        building_type="office_government",
+        sub_type="city",
+        hvac_class="A",
+        heating_type="district",
+        floor_area_m2="10000",
+        name="市南区政务服务中心",
+    )
 
 
 @pytest.fixture
@@ -70,15 +82,22 @@ def as_user(app, login):
 
 
 def queued_check(session, building, user, status="queued", **fields) -> Check:
-    check = Check(building_id=building.id, created_by_id=user.id, status=status,
-                  idf_path="0" * 32 + ".idf", idf_original_name="office.idf",
-                  idf_sha256=IDF_SHA, **fields)
+    check = Check(
+        building_id=building.id,
+        created_by_id=user.id,
+        status=status,
+        idf_path="0" * 32 + ".idf",
+        idf_original_name="office.idf",
+        idf_sha256=IDF_SHA,
+        **fields,
+    )
     session.add(check)
     session.commit()
     return check
 
 
 # --- the upload form ----------------------------------------------------------------------
+
 
 def test_the_upload_form(as_user, people, building, weather):
     response = as_user(people.designer).get(f"/buildings/{building.id}/checks/new")
@@ -108,8 +127,7 @@ def test_upload_too_large(app, as_user, people, building, weather):
     assert not list((Path(app.extensions["registry.config"].UPLOAD_DIR) / "models").glob("*"))
 
 
-def test_a_request_far_over_the_limit_gets_a_readable_413(app, as_user, people, building,
-                                                          weather):
+def test_a_request_far_over_the_limit_gets_a_readable_413(app, as_user, people, building, weather):
     # Werkzeug refuses the body before the view reads it (MAX_CONTENT_LENGTH).
     app.config["MAX_CONTENT_LENGTH"] = 2000
     response = upload(as_user(people.designer), building.id, OFFICE_BOX)
@@ -118,8 +136,12 @@ def test_a_request_far_over_the_limit_gets_a_readable_413(app, as_user, people, 
 
 
 def test_an_old_version_model_is_refused_naming_its_version(as_user, people, building, weather):
-    response = upload(as_user(people.designer), building.id,
-                      (MODELS / "office_box_v9_4.idf").read_bytes(), "office_v9_4.idf")
+    response = upload(
+        as_user(people.designer),
+        building.id,
+        (MODELS / "office_box_v9_4.idf").read_bytes(),
+        "office_v9_4.idf",
+    )
     assert response.status_code == 422
     error = upload_error(response)
     assert "EnergyPlus 9.4" in error and "25.2" in error and "IDFVersionUpdater" in error
@@ -127,10 +149,11 @@ def test_an_old_version_model_is_refused_naming_its_version(as_user, people, bui
 
 def test_an_english_reader_gets_the_refusal_in_english(as_user, people, building, weather):
     client = as_user(people.designer)
-    response = client.post(f"/buildings/{building.id}/checks/new?lang=en",
-                           data={"idf": (io.BytesIO((MODELS / "office_box_v9_4.idf")
-                                                    .read_bytes()), "old.idf")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/buildings/{building.id}/checks/new?lang=en",
+        data={"idf": (io.BytesIO((MODELS / "office_box_v9_4.idf").read_bytes()), "old.idf")},
+        content_type="multipart/form-data",
+    )
     assert "The model is for EnergyPlus 9.4" in upload_error(response)
 
 
@@ -141,8 +164,9 @@ def test_a_python_plugin_model_is_refused_naming_the_object(as_user, people, bui
     assert "PythonPlugin:Instance" in upload_error(response)
 
 
-def test_a_good_upload_queues_a_check_and_shows_its_progress(app_session, as_user, people,
-                                                             building, weather):
+def test_a_good_upload_queues_a_check_and_shows_its_progress(
+    app_session, as_user, people, building, weather
+):
     client = as_user(people.designer)
     response = upload(client, building.id, OFFICE_BOX, "市南政务中心.idf")
     assert response.status_code == 302
@@ -158,16 +182,16 @@ def test_a_good_upload_queues_a_check_and_shows_its_progress(app_session, as_use
     assert 'class="current">排队中' in html
 
 
-def test_the_building_page_links_to_the_upload_for_those_who_may_upload(
-        as_user, people, building):
+def test_the_building_page_links_to_the_upload_for_those_who_may_upload(as_user, people, building):
     link = f'href="/buildings/{building.id}/checks/new"'
-    assert link in as_user(people.designer).get(f"/buildings/{building.id}").get_data(
-        as_text=True)
+    assert link in as_user(people.designer).get(f"/buildings/{building.id}").get_data(as_text=True)
     assert link not in as_user(people.viewer).get(f"/buildings/{building.id}").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 # --- who may do what ----------------------------------------------------------------------
+
 
 def test_a_viewer_cannot_upload(as_user, people, building, weather):
     client = as_user(people.viewer)
@@ -175,8 +199,7 @@ def test_a_viewer_cannot_upload(as_user, people, building, weather):
     assert upload(client, building.id, OFFICE_BOX).status_code == 403
 
 
-def test_a_designer_cannot_upload_for_someone_elses_building(as_user, people, building,
-                                                             weather):
+def test_a_designer_cannot_upload_for_someone_elses_building(as_user, people, building, weather):
     assert upload(as_user(people.other_designer), building.id, OFFICE_BOX).status_code == 403
 
 
@@ -190,14 +213,19 @@ def test_designers_see_their_own_checks_only(app_session, as_user, people, build
 
 
 def test_the_check_list_names_the_building_and_shows_beijing_time_and_eui(
-        app, app_session, as_user, people, building, weather):
+    app, app_session, as_user, people, building, weather
+):
     from registry.web.display import when
 
     done = add_done_check(app_session, building, people.designer, weather)
     waiting = queued_check(app_session, building, people.designer)
     response = as_user(people.designer).get("/checks")
-    rows = {int(m[1]): m[0] for m in re.finditer(
-        r'<tr>\s*<td><a href="/checks/(\d+)">.*?</tr>', response.get_data(as_text=True), re.S)}
+    rows = {
+        int(m[1]): m[0]
+        for m in re.finditer(
+            r'<tr>\s*<td><a href="/checks/(\d+)">.*?</tr>', response.get_data(as_text=True), re.S
+        )
+    }
     assert set(rows) == {done.id, waiting.id}
     for row in rows.values():
         assert f">{building.name}</a>" in row and "UTC" not in row
@@ -209,8 +237,9 @@ def test_the_check_list_names_the_building_and_shows_beijing_time_and_eui(
     assert rows[waiting.id].rstrip().endswith('<td class="num"></td>\n    </tr>')
 
 
-def test_officers_see_checks_in_their_districts_only(app_session, as_user, people, building,
-                                                     weather):
+def test_officers_see_checks_in_their_districts_only(
+    app_session, as_user, people, building, weather
+):
     check = queued_check(app_session, building, people.designer)
     near = as_user(people.officer)
     assert near.get(f"/checks/{check.id}").status_code == 200
@@ -235,28 +264,43 @@ def test_check_pages_need_a_login(client, app_session, people, building):
 
 # --- progress, results, cancel ------------------------------------------------------------
 
-@pytest.mark.parametrize(("status", "current"), [("validating", "校验模型"),
-                                                 ("running", "计算中"),
-                                                 ("reading", "读取结果")])
-def test_progress_states_refresh_the_page(app_session, as_user, people, building, weather,
-                                          status, current):
+
+@pytest.mark.parametrize(
+    ("status", "current"),
+    [("validating", "校验模型"), ("running", "计算中"), ("reading", "读取结果")],
+)
+def test_progress_states_refresh_the_page(
+    app_session, as_user, people, building, weather, status, current
+):
     check = queued_check(app_session, building, people.designer, status=status, attempts=2)
     response = as_user(people.designer).get(f"/checks/{check.id}")
     html = response.get_data(as_text=True)
     assert f'class="current">{current}' in html
-    assert html.count('class="done"') == ("queued", "validating", "running",
-                                          "reading").index(status)
+    assert html.count('class="done"') == ("queued", "validating", "running", "reading").index(
+        status
+    )
     assert '<meta http-equiv="refresh" content="3">' in html
     assert "尝试次数 2" in text_of(response)  # a retried run says so
     assert "下载校核报告" not in text_of(response)
 
 
-def test_a_failed_check_shows_why_and_stops_refreshing(app_session, as_user, people, building,
-                                                       weather):
-    check = queued_check(app_session, building, people.designer, status="failed",
-                         error_code="energyplus.failed", error_params={"returncode": 1},
-                         err_summary={"warnings": 0, "severes": 1, "fatals": 1, "messages": [
-                             {"severity": "Severe", "text": "GetConstructData: item not found"}]})
+def test_a_failed_check_shows_why_and_stops_refreshing(
+    app_session, as_user, people, building, weather
+):
+    check = queued_check(
+        app_session,
+        building,
+        people.designer,
+        status="failed",
+        error_code="energyplus.failed",
+        error_params={"returncode": 1},
+        err_summary={
+            "warnings": 0,
+            "severes": 1,
+            "fatals": 1,
+            "messages": [{"severity": "Severe", "text": "GetConstructData: item not found"}],
+        },
+    )
     response = as_user(people.designer).get(f"/checks/{check.id}")
     html = response.get_data(as_text=True)
     assert "EnergyPlus 计算失败（退出码 1）" in text_of(response)
@@ -266,7 +310,8 @@ def test_a_failed_check_shows_why_and_stops_refreshing(app_session, as_user, peo
 
 
 def test_a_done_check_shows_eui_traceability_verdict_and_report_link(
-        app_session, as_user, people, building, weather):
+    app_session, as_user, people, building, weather
+):
     from registry.services.quotas import seed as quota_seed
 
     quota_seed.seed(app_session)
@@ -291,8 +336,10 @@ def test_a_done_check_shows_eui_traceability_verdict_and_report_link(
     assert "Natural Gas" not in accounting and "Electricity" not in accounting
     english = as_user(people.designer).get(f"/checks/{check.id}?lang=en")
     assert "Download the check report (PDF)" in text_of(english)
-    assert "Natural Gas" in re.search(r'id="verdict-accounting".*?</table>',
-                                      english.get_data(as_text=True), re.S)[0]
+    assert (
+        "Natural Gas"
+        in re.search(r'id="verdict-accounting".*?</table>', english.get_data(as_text=True), re.S)[0]
+    )
 
 
 def test_the_report_download(app_session, as_user, people, building, weather):
@@ -306,7 +353,8 @@ def test_the_report_download(app_session, as_user, people, building, weather):
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF-")
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="check-{check.id}-zh.pdf"')
+        f'attachment; filename="check-{check.id}-zh.pdf"'
+    )
     english = client.get(f"/checks/{check.id}/report.pdf?lang=en")
     assert english.headers["Content-Disposition"].endswith(f'check-{check.id}-en.pdf"')
     assert as_user(people.far_officer).get(f"/checks/{check.id}/report.pdf").status_code == 403
@@ -334,8 +382,7 @@ def test_a_running_check_is_asked_to_stop(app_session, as_user, people, building
     assert check.status == "running" and check.cancel_requested
 
 
-def test_only_the_uploader_or_an_admin_may_cancel(app_session, as_user, people, building,
-                                                  weather):
+def test_only_the_uploader_or_an_admin_may_cancel(app_session, as_user, people, building, weather):
     check = queued_check(app_session, building, people.designer)
     officer = as_user(people.officer)
     assert "取消</button>" not in officer.get(f"/checks/{check.id}").get_data(as_text=True)

@@ -20,19 +20,41 @@ def officer(app_session, make_user):
 @pytest.fixture
 def counted(app_session, officer, make_building, make_record):
     """A ★★★ building in 崂山区 issued in 2021 and a 近零 one revoked in 2022."""
-    star = make_building(app_session, officer, district_code="370212", name="崂山科创中心",
-                         floor_area_m2="12000")
-    make_record(app_session, officer, star, level="3", issued_on=date(2021, 6, 1),
-                label_number="NO.LS-2021-3", status="approved")
-    nzeb = make_building(app_session, officer, district_code="370212", name="近零示范楼",
-                         floor_area_m2="5000")
-    record = make_record(app_session, officer, nzeb, kind="energy", level="nearly_zero",
-                         stage=None, issued_on=date(2021, 8, 1), label_number="NZ-1",
-                         status="approved")
+    star = make_building(
+        app_session, officer, district_code="370212", name="崂山科创中心", floor_area_m2="12000"
+    )
+    make_record(
+        app_session,
+        officer,
+        star,
+        level="3",
+        issued_on=date(2021, 6, 1),
+        label_number="NO.LS-2021-3",
+        status="approved",
+    )
+    nzeb = make_building(
+        app_session, officer, district_code="370212", name="近零示范楼", floor_area_m2="5000"
+    )
+    record = make_record(
+        app_session,
+        officer,
+        nzeb,
+        kind="energy",
+        level="nearly_zero",
+        stage=None,
+        issued_on=date(2021, 8, 1),
+        label_number="NZ-1",
+        status="approved",
+    )
     from registry.services.buildings import records as record_service
 
-    record_service.revoke_record(session=app_session, actor=officer, record_id=record.id,
-                               reason="复核不达标", on=date(2022, 2, 1))
+    record_service.revoke_record(
+        session=app_session,
+        actor=officer,
+        record_id=record.id,
+        reason="复核不达标",
+        on=date(2022, 2, 1),
+    )
     return star
 
 
@@ -54,8 +76,9 @@ def test_the_dashboard_shows_progress_charts_and_downloads(client, login, office
     assert "期后撤销" in text and "2022-02-01" in text  # later revocation noted
 
 
-def test_a_long_year_lists_its_first_rows_and_links_them_all(client, login, officer, counted,
-                                                            monkeypatch):
+def test_a_long_year_lists_its_first_rows_and_links_them_all(
+    client, login, officer, counted, monkeypatch
+):
     from registry.web import dashboard
 
     monkeypatch.setattr(dashboard, "DASHBOARD_ROWS", 1)
@@ -84,8 +107,9 @@ def test_downloads(client, login, officer, counted):
     assert pdf.data.startswith(b"%PDF")
     assert 'filename="tally-2021.pdf"' in pdf.headers["Content-Disposition"]
     xlsx = client.get("/dashboard/tally-2021.xlsx?district=370212")
-    assert xlsx.data[:2] == b"PK" and "tally-2021-370212.xlsx" in xlsx.headers[
-        "Content-Disposition"]
+    assert (
+        xlsx.data[:2] == b"PK" and "tally-2021-370212.xlsx" in xlsx.headers["Content-Disposition"]
+    )
     records = client.get("/dashboard/tally-2021.csv?table=records")
     rows = list(csv.reader(io.StringIO(records.data.decode("utf-8-sig"))))
     assert rows[0][0] == "目标" and {r[2] for r in rows[1:]} == {"崂山科创中心", "近零示范楼"}

@@ -23,8 +23,11 @@ def test_a_few_thousand_rows_preview_commit_export_and_verify(
     login(client, make_user(app_session, role="admin", username="city-admin"))
     sheet = build_csv(ROWS)
     started = time.perf_counter()
-    preview = client.post("/imports", data={"file": (io.BytesIO(sheet), "2023汇总表.csv")},
-                          content_type="multipart/form-data")
+    preview = client.post(
+        "/imports",
+        data={"file": (io.BytesIO(sheet), "2023汇总表.csv")},
+        content_type="multipart/form-data",
+    )
     preview_s = time.perf_counter() - started
     assert preview.status_code == 200
     page = preview.get_data(as_text=True)

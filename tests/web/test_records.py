@@ -50,9 +50,7 @@ def status_of(app_session, record_id: int) -> str:
 
 def only_record_id(app_session, building) -> int:
     app_session.expire_all()
-    return app_session.exec(
-        select(Record.id).where(Record.building_id == building.id)
-    ).one()
+    return app_session.exec(select(Record.id).where(Record.building_id == building.id)).one()
 
 
 def test_new_record_form_defaults_counted_area_to_the_floor_area(officer_client, building):

@@ -19,12 +19,17 @@ def _upload(client, data: bytes, filename: str, source: str):
     this big to a temporary file it never closes (a ResourceWarning, an error here)."""
     boundary = "----registry-test-boundary"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="source"\r\n\r\n{source}\r\n'
-        f'--{boundary}\r\nContent-Disposition: form-data; name="epw"; filename="{filename}"'
-        "\r\nContent-Type: application/octet-stream\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
-    return client.post("/admin/weather", data=body,
-                       content_type=f"multipart/form-data; boundary={boundary}")
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="source"\r\n\r\n{source}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="epw"; filename="{filename}"'
+            "\r\nContent-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return client.post(
+        "/admin/weather", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
 
 
 @pytest.fixture
@@ -50,9 +55,16 @@ def test_only_admins_see_reference_pages(client, app_session, make_user, login, 
 
 
 def test_change_a_target_is_audited_with_its_reason(admin_client, app_session):
-    response = admin_client.post("/admin/targets/star_rated", data={
-        "value": "5,500,000", "baseline": "2021-01-01", "midterm": "2021-12-31",
-        "deadline": "2022-12-31", "reason": "市政府调整目标"})
+    response = admin_client.post(
+        "/admin/targets/star_rated",
+        data={
+            "value": "5,500,000",
+            "baseline": "2021-01-01",
+            "midterm": "2021-12-31",
+            "deadline": "2022-12-31",
+            "reason": "市政府调整目标",
+        },
+    )
     assert response.status_code == 302
     app_session.expire_all()
     target = app_session.exec(select(Target).where(Target.key == "star_rated")).one()
@@ -63,9 +75,15 @@ def test_change_a_target_is_audited_with_its_reason(admin_client, app_session):
 
 
 def test_target_dates_out_of_order_are_refused_in_chinese(admin_client, app_session):
-    response = admin_client.post("/admin/targets/star_rated", data={
-        "value": "5000000", "baseline": "2023-01-01", "midterm": "2021-12-31",
-        "deadline": "2022-12-31"})
+    response = admin_client.post(
+        "/admin/targets/star_rated",
+        data={
+            "value": "5000000",
+            "baseline": "2023-01-01",
+            "midterm": "2021-12-31",
+            "deadline": "2022-12-31",
+        },
+    )
     assert response.status_code == 422
     assert field_error(response, "deadline") or "日期" in text_of(response)
     app_session.expire_all()
@@ -77,14 +95,23 @@ def test_quota_edit_adds_a_version_and_keeps_the_old(admin_client, app_session):
     row = app_session.exec(select(QuotaRow).where(QuotaRow.source_status == "unverified")).first()
     page = admin_client.get("/admin/quotas")
     assert "未核实" in text_of(page)
-    response = admin_client.post(f"/admin/quotas/{row.id}", data={
-        "guide_value": row.guide_value, "baseline_value": "",
-        "constraint_value": (row.constraint_value or 0) + 5, "source": row.source,
-        "source_status": "verified-primary", "notes": "", "reason": "已与标准原文核对"})
+    response = admin_client.post(
+        f"/admin/quotas/{row.id}",
+        data={
+            "guide_value": row.guide_value,
+            "baseline_value": "",
+            "constraint_value": (row.constraint_value or 0) + 5,
+            "source": row.source,
+            "source_status": "verified-primary",
+            "notes": "",
+            "reason": "已与标准原文核对",
+        },
+    )
     assert response.status_code == 302
     app_session.expire_all()
-    versions = app_session.exec(select(QuotaRow).where(QuotaRow.key == row.key)
-                                .order_by(QuotaRow.version)).all()
+    versions = app_session.exec(
+        select(QuotaRow).where(QuotaRow.key == row.key).order_by(QuotaRow.version)
+    ).all()
     assert [v.version for v in versions] == [1, 2]
     assert versions[0].superseded_at is not None and versions[0].source_status == "unverified"
     assert versions[1].source_status == "verified-primary"
@@ -92,16 +119,20 @@ def test_quota_edit_adds_a_version_and_keeps_the_old(admin_client, app_session):
 
 def test_quota_edit_without_reason_is_refused(admin_client, app_session):
     row = app_session.exec(select(QuotaRow)).first()
-    response = admin_client.post(f"/admin/quotas/{row.id}", data={
-        "guide_value": "abc", "source": row.source, "source_status": row.source_status})
+    response = admin_client.post(
+        f"/admin/quotas/{row.id}",
+        data={"guide_value": "abc", "source": row.source, "source_status": row.source_status},
+    )
     assert response.status_code == 422
     assert "不是数字" in text_of(response)
 
 
 def test_weather_upload_validates_the_file(admin_client, app_session, tmp_path):
-    bad = admin_client.post("/admin/weather", data={
-        "epw": (io.BytesIO(Path(__file__).read_bytes()), "model.epw")},
-        content_type="multipart/form-data")
+    bad = admin_client.post(
+        "/admin/weather",
+        data={"epw": (io.BytesIO(Path(__file__).read_bytes()), "model.epw")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 422
     assert "LOCATION" in text_of(bad)
 
@@ -119,8 +150,11 @@ def test_a_measured_qingdao_file_becomes_the_default(admin_client, app_session, 
 
     with Session(app.extensions["registry.engine"]) as session:
         seed(session)
-    measured = qingdao_epw_bytes().replace(b"SYNTHETIC", b"CSWD").replace(
-        b"Qingdao-synthetic (morphed from Dulles TMY3)", b"Qingdao")
+    measured = (
+        qingdao_epw_bytes()
+        .replace(b"SYNTHETIC", b"CSWD")
+        .replace(b"Qingdao-synthetic (morphed from Dulles TMY3)", b"Qingdao")
+    )
     response = _upload(admin_client, measured, "CHN_Qingdao_CSWD.epw", "CSWD")
     assert response.status_code == 302
     app_session.expire_all()

@@ -38,38 +38,61 @@ def _text(payload: dict) -> str:
 @click.argument("model", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--building", "building_id", type=int, required=True, help="Building id.")
 @click.option("--weather", default=None, help="Weather file name or id (default: Qingdao).")
-@click.option("--epw", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="Use this EPW file (added to the weather library).")
+@click.option(
+    "--epw",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Use this EPW file (added to the weather library).",
+)
 @click.option("--wait/--no-wait", default=False, help="Wait until the check ends.")
 @click.option("--timeout", default=3600, show_default=True, help="Seconds to wait.")
-@click.option("--server", envvar="REGISTRY_URL", default=None, metavar="URL",
-              help="The registry's address: upload over its API instead of to the local "
-                   "database [env REGISTRY_URL].")
-@click.option("--token", envvar="REGISTRY_TOKEN", default=None,
-              help="API token, with --server [env REGISTRY_TOKEN].")
+@click.option(
+    "--server",
+    envvar="REGISTRY_URL",
+    default=None,
+    metavar="URL",
+    help="The registry's address: upload over its API instead of to the local "
+    "database [env REGISTRY_URL].",
+)
+@click.option(
+    "--token",
+    envvar="REGISTRY_TOKEN",
+    default=None,
+    help="API token, with --server [env REGISTRY_TOKEN].",
+)
 @actor_option
 @json_option
 @locale_option
 @handles_errors
-def check(model, building_id, weather, epw, wait, timeout, server, token, actor_name, as_json,
-          lang):
+def check(
+    model, building_id, weather, epw, wait, timeout, server, token, actor_name, as_json, lang
+):
     """Upload MODEL.idf for a building's energy check (runs on a worker)."""
     if server:
         from registry.cli.checks import remote
 
-        payload = remote.run_check(server=server, token=token, lang=lang, model=model,
-                                   building_id=building_id, weather=weather, epw=epw,
-                                   wait=wait, timeout_s=timeout, actor_name=actor_name)
+        payload = remote.run_check(
+            server=server,
+            token=token,
+            lang=lang,
+            model=model,
+            building_id=building_id,
+            weather=weather,
+            epw=epw,
+            wait=wait,
+            timeout_s=timeout,
+            actor_name=actor_name,
+        )
     else:
-        payload = _check_in_database(model, building_id, weather, epw, wait, timeout,
-                                     actor_name, lang)
+        payload = _check_in_database(
+            model, building_id, weather, epw, wait, timeout, actor_name, lang
+        )
     emit(payload, as_json, _text(payload))
     if payload["status"] == "failed":
         sys.exit(2)
 
 
-def _check_in_database(model, building_id, weather, epw, wait, timeout, actor_name,
-                       lang) -> dict:
+def _check_in_database(model, building_id, weather, epw, wait, timeout, actor_name, lang) -> dict:
     from registry.cli import common
     from registry.models import FINAL_STATES
     from registry.queue import enqueue_check
@@ -82,19 +105,30 @@ def _check_in_database(model, building_id, weather, epw, wait, timeout, actor_na
         with common.open_session() as session:
             actor = common.resolve_actor(session, actor_name)
             if epw is not None:
-                weather = add_weather(session=session, actor=actor, config=config,
-                                      data=epw.read_bytes(), name=epw.name).id
+                weather = add_weather(
+                    session=session,
+                    actor=actor,
+                    config=config,
+                    data=epw.read_bytes(),
+                    name=epw.name,
+                ).id
             created = check_service.create_check(
-                session=session, actor=actor, config=config, building_id=building_id,
-                idf_bytes=model.read_bytes(), filename=model.name, weather=weather,
+                session=session,
+                actor=actor,
+                config=config,
+                building_id=building_id,
+                idf_bytes=model.read_bytes(),
+                filename=model.name,
+                weather=weather,
                 enqueue=enqueue_check,
             )
             check_id = created.id
         if wait and created.status not in FINAL_STATES:
             preload_payload()  # the verdict's code, loaded while the engine runs, not after
             with common.open_session() as session:
-                check_service.wait_until_ended(session=session, actor=actor,
-                                               check_id=check_id, timeout_s=timeout)
+                check_service.wait_until_ended(
+                    session=session, actor=actor, check_id=check_id, timeout_s=timeout
+                )
         with common.open_session() as session:
             row = check_service.get_check(session=session, actor=actor, check_id=check_id)
             return check_payload(session, row, lang)
@@ -111,7 +145,22 @@ def weather_list(as_json: bool) -> None:
 
     with open_session() as session:
         rows = list_weather(session=session)
-    emit([{"id": w.id, "name": w.name, "location": w.location, "synthetic": w.synthetic,
-           "default": w.is_default, "sha256": w.sha256} for w in rows], as_json,
-         "\n".join(f"{w.id:>3} {'*' if w.is_default else ' '} {w.name}"
-                   f"{' (synthetic)' if w.synthetic else ''}" for w in rows))
+    emit(
+        [
+            {
+                "id": w.id,
+                "name": w.name,
+                "location": w.location,
+                "synthetic": w.synthetic,
+                "default": w.is_default,
+                "sha256": w.sha256,
+            }
+            for w in rows
+        ],
+        as_json,
+        "\n".join(
+            f"{w.id:>3} {'*' if w.is_default else ' '} {w.name}"
+            f"{' (synthetic)' if w.synthetic else ''}"
+            for w in rows
+        ),
+    )

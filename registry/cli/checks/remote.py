@@ -46,16 +46,16 @@ MESSAGES = {
     ),
     "cli.as_needs_database": (
         "--as 只用于直连数据库；连接服务器时由令牌确定用户。",
-        "--as works only with direct database access; with a server, the token decides "
-        "who acts.",
+        "--as works only with direct database access; with a server, the token decides who acts.",
     ),
 }
 
 
 def _refusal(code: str, lang: str, **params) -> ErrorReply:
     zh, en = MESSAGES[code]
-    return ErrorReply({"code": code, "message": (en if lang == "en" else zh).format(**params),
-                       "errors": {}})
+    return ErrorReply(
+        {"code": code, "message": (en if lang == "en" else zh).format(**params), "errors": {}}
+    )
 
 
 class Client:
@@ -72,13 +72,24 @@ class Client:
         self.lang = lang
         self.retry_after_s = 0  # the last answer's Retry-After
 
-    def _call(self, method: str, path: str, *, query: dict | None = None,
-              body: bytes | None = None, content_type: str | None = None,
-              timeout_s: float = SOCKET_SLACK_S):
-        url = f"{self.base}/api/v1{path}?" + urllib.parse.urlencode({**(query or {}),
-                                                                      "lang": self.lang})
-        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json",
-                   "Accept-Language": self.lang}
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: dict | None = None,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        timeout_s: float = SOCKET_SLACK_S,
+    ):
+        url = f"{self.base}/api/v1{path}?" + urllib.parse.urlencode(
+            {**(query or {}), "lang": self.lang}
+        )
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Accept": "application/json",
+            "Accept-Language": self.lang,
+        }
         if content_type:
             headers["Content-Type"] = content_type
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
@@ -91,8 +102,9 @@ class Client:
             status, data = exc.code, exc.read()
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
-            raise _refusal("cli.server_unreachable", self.lang, url=self.base,
-                           reason=str(reason)) from None
+            raise _refusal(
+                "cli.server_unreachable", self.lang, url=self.base, reason=str(reason)
+            ) from None
         try:
             answer = json.loads(data)
         except ValueError:
@@ -103,25 +115,35 @@ class Client:
             raise _refusal("cli.server_error", self.lang, status=status)
         if not isinstance(answer, dict | list):
             raise _refusal("cli.server_error", self.lang, status=status)
-        self.retry_after_s = min(int(retry_after), MAX_WAIT_S) if (
-            retry_after and retry_after.isdigit()) else 0
+        self.retry_after_s = (
+            min(int(retry_after), MAX_WAIT_S) if (retry_after and retry_after.isdigit()) else 0
+        )
         return answer
 
     def _upload(self, path: str, field: str, file: Path, form: dict) -> dict:
         boundary = uuid.uuid4().hex
         parts = []
         for name, value in form.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
-                         f"\r\n\r\n{value}\r\n".encode())
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+                f"\r\n\r\n{value}\r\n".encode()
+            )
         # The name is for display only (the server stores the file under its own name);
         # quotes and line breaks in it would break the header, so they are replaced.
         safe = "".join(c if c.isprintable() and c not in '"\\' else "_" for c in file.name)
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
-                     f'filename="{safe}"\r\nContent-Type: application/octet-stream\r\n\r\n'
-                     .encode() + file.read_bytes() + b"\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+            f'filename="{safe}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            + file.read_bytes()
+            + b"\r\n"
+        )
         parts.append(f"--{boundary}--\r\n".encode())
-        return self._call("POST", path, body=b"".join(parts),
-                          content_type=f"multipart/form-data; boundary={boundary}")
+        return self._call(
+            "POST",
+            path,
+            body=b"".join(parts),
+            content_type=f"multipart/form-data; boundary={boundary}",
+        )
 
     def add_weather(self, epw: Path) -> dict:
         return self._upload("/weather", "epw", epw, {})
@@ -143,14 +165,28 @@ class Client:
                 self.retry_after_s = 0
                 continue
             wait_s = min(MAX_WAIT_S, math.ceil(remaining))
-            payload = self._call("GET", f"/checks/{payload['id']}", query={"wait": wait_s},
-                                 timeout_s=wait_s + SOCKET_SLACK_S)
+            payload = self._call(
+                "GET",
+                f"/checks/{payload['id']}",
+                query={"wait": wait_s},
+                timeout_s=wait_s + SOCKET_SLACK_S,
+            )
         return payload
 
 
-def run_check(*, server: str, token: str | None, lang: str, model: Path, building_id: int,
-              weather: str | None, epw: Path | None, wait: bool, timeout_s: float,
-              actor_name: str | None) -> dict:
+def run_check(
+    *,
+    server: str,
+    token: str | None,
+    lang: str,
+    model: Path,
+    building_id: int,
+    weather: str | None,
+    epw: Path | None,
+    wait: bool,
+    timeout_s: float,
+    actor_name: str | None,
+) -> dict:
     """`registry check` over the API: the same payload the direct path prints."""
     if actor_name:
         raise _refusal("cli.as_needs_database", lang)

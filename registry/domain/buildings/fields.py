@@ -158,7 +158,13 @@ def parse_building(
 
     _optional_number(raw, fields, problems, "storeys", present, integer=True, low=1, high=300)
     _optional_number(
-        raw, fields, problems, "completion_year", present, integer=True, low=1900,
+        raw,
+        fields,
+        problems,
+        "completion_year",
+        present,
+        integer=True,
+        low=1900,
         high=today.year + 10,
     )
     _optional_number(raw, fields, problems, "assembly_rate_pct", present, low=0, high=100)

@@ -64,25 +64,54 @@ TRANSITIONS = {
 
 _LEVEL_ALIASES = {
     GREEN_LABEL: {
-        "basic": "basic", "基本级": "basic", "基本": "basic", "0": "basic",
-        "1": "1", "一星级": "1", "一星": "1", "★": "1", "1星": "1", "one": "1",
-        "2": "2", "二星级": "2", "二星": "2", "★★": "2", "2星": "2", "two": "2",
-        "3": "3", "三星级": "3", "三星": "3", "★★★": "3", "3星": "3", "three": "3",
+        "basic": "basic",
+        "基本级": "basic",
+        "基本": "basic",
+        "0": "basic",
+        "1": "1",
+        "一星级": "1",
+        "一星": "1",
+        "★": "1",
+        "1星": "1",
+        "one": "1",
+        "2": "2",
+        "二星级": "2",
+        "二星": "2",
+        "★★": "2",
+        "2星": "2",
+        "two": "2",
+        "3": "3",
+        "三星级": "3",
+        "三星": "3",
+        "★★★": "3",
+        "3星": "3",
+        "three": "3",
     },
     ENERGY: {
-        "ultra_low": "ultra_low", "超低能耗": "ultra_low", "超低": "ultra_low",
-        "nearly_zero": "nearly_zero", "近零能耗": "nearly_zero", "近零": "nearly_zero",
-        "zero": "zero", "零能耗": "zero",
+        "ultra_low": "ultra_low",
+        "超低能耗": "ultra_low",
+        "超低": "ultra_low",
+        "nearly_zero": "nearly_zero",
+        "近零能耗": "nearly_zero",
+        "近零": "nearly_zero",
+        "zero": "zero",
+        "零能耗": "zero",
     },
     RETROFIT: {
-        "residential_green": "residential_green", "既有居住建筑绿色改造": "residential_green",
-        "public_efficiency": "public_efficiency", "公共建筑能效提升": "public_efficiency",
-        "old_community": "old_community", "老旧小区改造": "old_community",
+        "residential_green": "residential_green",
+        "既有居住建筑绿色改造": "residential_green",
+        "public_efficiency": "public_efficiency",
+        "公共建筑能效提升": "public_efficiency",
+        "old_community": "old_community",
+        "老旧小区改造": "old_community",
     },
 }
 _STAGE_ALIASES = {
-    "pre_evaluation": "pre_evaluation", "预评价": "pre_evaluation", "pre": "pre_evaluation",
-    "evaluation": "evaluation", "评价": "evaluation",
+    "pre_evaluation": "pre_evaluation",
+    "预评价": "pre_evaluation",
+    "pre": "pre_evaluation",
+    "evaluation": "evaluation",
+    "评价": "evaluation",
 }
 
 
@@ -173,7 +202,6 @@ def transition(status: str, action: str) -> str:
     return new_status
 
 
-
 def parse_date(value) -> date | None:
     """A date from a date or an ISO string; None for blank; ValueError otherwise."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -218,7 +246,11 @@ def parse_record_input(raw: dict) -> tuple[RecordInput | None, dict[str, tuple[s
     else:
         label_value = label if label is not None else None
     record = RecordInput(
-        kind=kind, level=level, stage=stage, label_number=label_value, counted_area_m2=counted,
+        kind=kind,
+        level=level,
+        stage=stage,
+        label_number=label_value,
+        counted_area_m2=counted,
         **dates,
     )
     return record, problems

@@ -62,11 +62,13 @@ SUB_TYPES: dict[str, dict[str, tuple[str, str]]] = {
         "stadium_county": ("体育馆（区、县级）", "Stadium (district or county level)"),
         "science_museum_city": ("科技馆（市级）", "Science museum (city level)"),
         "science_museum_county": (
-            "科技馆（区、县级）", "Science museum (district or county level)"
+            "科技馆（区、县级）",
+            "Science museum (district or county level)",
         ),
         "other_culture_city": ("其他文化场馆（市级）", "Other cultural venue (city level)"),
         "other_culture_county": (
-            "其他文化场馆（区、县级）", "Other cultural venue (district or county level)"
+            "其他文化场馆（区、县级）",
+            "Other cultural venue (district or county level)",
         ),
     },
 }

@@ -66,10 +66,18 @@ NATURAL_GAS = "Natural Gas"
 HEAT_FUELS = frozenset({"District Heating Water", "District Heating Steam", "District Heating"})
 # Fuels whose energy converts through the definition of standard coal (their Table B.1
 # mass factors come from the same definition and a reference heating value).
-HEAT_CONTENT_FUELS = frozenset({
-    "Fuel Oil No 1", "Fuel Oil No 2", "FuelOilNo1", "FuelOilNo2", "Diesel", "Gasoline",
-    "Propane", "Coal",
-})
+HEAT_CONTENT_FUELS = frozenset(
+    {
+        "Fuel Oil No 1",
+        "Fuel Oil No 2",
+        "FuelOilNo1",
+        "FuelOilNo2",
+        "Diesel",
+        "Gasoline",
+        "Propane",
+        "Coal",
+    }
+)
 
 # Which heating types burn or buy which fuels, to check the model against the registration.
 HEATING_TYPE_FUELS = {
@@ -198,23 +206,43 @@ class EnergyAccount:
 
 def electricity_factor(value: float = ELECTRICITY_EQUIVALENT_KGCE_PER_KWH) -> Factor:
     if value == ELECTRICITY_EQUIVALENT_KGCE_PER_KWH:
-        return Factor("electricity", value, "kgce/kWh",
-                      "等价值 (供电煤耗), DB37/T 2671-2019 Table B.1", "verified-primary")
+        return Factor(
+            "electricity",
+            value,
+            "kgce/kWh",
+            "等价值 (供电煤耗), DB37/T 2671-2019 Table B.1",
+            "verified-primary",
+        )
     if value == ELECTRICITY_CALORIFIC_KGCE_PER_KWH:
-        return Factor("electricity", value, "kgce/kWh", "当量值, GB/T 2589",
-                      "verified-secondary")
+        return Factor("electricity", value, "kgce/kWh", "当量值, GB/T 2589", "verified-secondary")
     return Factor("electricity", value, "kgce/kWh", "given by the caller", "assumption")
 
 
 BASE_FACTORS = (
-    Factor("natural_gas", NATURAL_GAS_KGCE_PER_M3, "kgce/m3",
-           "DB37/T 2671-2019 Table B.1", "verified-primary"),
-    Factor("natural_gas_heating_value", NATURAL_GAS_MJ_PER_M3, "MJ/m3",
-           "implied by 1.2143 kgce/m3 x 29.3076 MJ/kgce", "assumption"),
-    Factor("heat", HEAT_KGCE_PER_MJ, "kgce/MJ", "DB37/T 2671-2019 Table B.1 (当量)",
-           "verified-primary"),
-    Factor("standard_coal", MJ_PER_KGCE, "MJ/kgce", "definition, GB/T 2589 (7000 kcal/kgce)",
-           "verified-secondary"),
+    Factor(
+        "natural_gas",
+        NATURAL_GAS_KGCE_PER_M3,
+        "kgce/m3",
+        "DB37/T 2671-2019 Table B.1",
+        "verified-primary",
+    ),
+    Factor(
+        "natural_gas_heating_value",
+        NATURAL_GAS_MJ_PER_M3,
+        "MJ/m3",
+        "implied by 1.2143 kgce/m3 x 29.3076 MJ/kgce",
+        "assumption",
+    ),
+    Factor(
+        "heat", HEAT_KGCE_PER_MJ, "kgce/MJ", "DB37/T 2671-2019 Table B.1 (当量)", "verified-primary"
+    ),
+    Factor(
+        "standard_coal",
+        MJ_PER_KGCE,
+        "MJ/kgce",
+        "definition, GB/T 2589 (7000 kcal/kgce)",
+        "verified-secondary",
+    ),
 )
 
 
@@ -259,25 +287,32 @@ def account(
     onsite_generation_kwh : float or None
         Annual on-site renewable electricity (PV, wind), kWh; None when not known.
     """
-    result = EnergyAccount(factors=[electricity_factor(electricity_kgce_per_kwh),
-                                    *BASE_FACTORS])
+    result = EnergyAccount(factors=[electricity_factor(electricity_kgce_per_kwh), *BASE_FACTORS])
     result.notes.append(("accounting.where_counted", {}))
     for end_use, fuel, kwh in end_uses:
         if not kwh:
             continue
         if fuel in NOT_ENERGY_FUELS:
-            result.excluded.append({"end_use": end_use, "fuel": fuel, "kwh": kwh,
-                                    "reason": "accounting.water_excluded"})
+            result.excluded.append(
+                {
+                    "end_use": end_use,
+                    "fuel": fuel,
+                    "kwh": kwh,
+                    "reason": "accounting.water_excluded",
+                }
+            )
             continue
         if end_use in EXCLUDED_END_USES:
             result.counted_where[end_use] = "excluded"
-            result.excluded.append({"end_use": end_use, "fuel": fuel, "kwh": kwh,
-                                    "reason": EXCLUDED_END_USES[end_use]})
+            result.excluded.append(
+                {"end_use": end_use, "fuel": fuel, "kwh": kwh, "reason": EXCLUDED_END_USES[end_use]}
+            )
             continue
         part = "heating" if end_use in HEATING_END_USES else "non_heating"
         result.counted_where[end_use] = part
-        bucket = result.heating_kwh_by_fuel if part == "heating" else (
-            result.non_heating_kwh_by_fuel)
+        bucket = (
+            result.heating_kwh_by_fuel if part == "heating" else (result.non_heating_kwh_by_fuel)
+        )
         bucket[fuel] = bucket.get(fuel, 0.0) + kwh
     for reason in sorted({e["reason"] for e in result.excluded}):
         result.notes.append((reason, {}))
@@ -295,8 +330,9 @@ def account(
             non_heating_electricity -= credited * non_heating_electricity / total
         result.notes.append(("accounting.onsite_subtracted", {"kwh": f"{credited:,.0f}"}))
         if onsite_generation_kwh > total:
-            result.notes.append(("accounting.onsite_exceeds_use",
-                                 {"kwh": f"{onsite_generation_kwh - total:,.0f}"}))
+            result.notes.append(
+                ("accounting.onsite_exceeds_use", {"kwh": f"{onsite_generation_kwh - total:,.0f}"})
+            )
     result.conventional_electricity_kwh = non_heating_electricity
 
     for part, bucket, electricity in (
@@ -309,7 +345,8 @@ def account(
             kgce = kgce_of(fuel, amount, electricity_kgce_per_kwh)
             if kgce is None:
                 result.unconverted_kwh_by_fuel[fuel] = (
-                    result.unconverted_kwh_by_fuel.get(fuel, 0.0) + kwh)
+                    result.unconverted_kwh_by_fuel.get(fuel, 0.0) + kwh
+                )
                 continue
             total_kgce += kgce
         if part == "heating":
@@ -318,15 +355,17 @@ def account(
             result.non_heating_kgce = total_kgce
 
     uses_gas = NATURAL_GAS in result.heating_kwh_by_fuel or (
-        NATURAL_GAS in result.non_heating_kwh_by_fuel)
+        NATURAL_GAS in result.non_heating_kwh_by_fuel
+    )
     if uses_gas:
         result.notes.append(("accounting.gas_heating_value", {}))
     for fuel, kwh in sorted(result.unconverted_kwh_by_fuel.items()):
         result.notes.append(("accounting.unconverted", {"fuel": fuel, "kwh": f"{kwh:,.0f}"}))
     result.notes.append(("accounting.special_systems_included", {}))
     factor = result.factors[0]
-    result.notes.append(("accounting.electricity_factor",
-                         {"factor": factor.value, "basis": factor.source}))
+    result.notes.append(
+        ("accounting.electricity_factor", {"factor": factor.value, "basis": factor.source})
+    )
     return result
 
 

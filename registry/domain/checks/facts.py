@@ -37,6 +37,7 @@ SUBSURFACE_OBJECTS = (
 
 def run_period(obj) -> dict:
     """A RunPeriod's name and dates, as shown on the check page."""
+
     def number(name):
         return whole(value(obj, name))
 
@@ -49,8 +50,9 @@ def run_period(obj) -> dict:
     }
 
 
-def model_facts(idf, *, version: str, object_count: int, engine_idd: str,
-                dropped: tuple[str, ...]) -> dict:
+def model_facts(
+    idf, *, version: str, object_count: int, engine_idd: str, dropped: tuple[str, ...]
+) -> dict:
     """What the check page shows of a model before its run."""
     objects = idf.idfobjects
     timestep = objects["TIMESTEP"]
@@ -69,7 +71,9 @@ def model_facts(idf, *, version: str, object_count: int, engine_idd: str,
         else None,
         "schedule_compact": len(objects["SCHEDULE:COMPACT"]),
         "output_requests_dropped": sum(
-            1 for key in dropped for obj in objects[key]
+            1
+            for key in dropped
+            for obj in objects[key]
             if not (key == "OUTPUT:TABLE:MONTHLY" and obj.obj[1:2] == [MONTHLY_REPORT_NAME])
         ),
     }

@@ -133,7 +133,9 @@ def _makeabunch_cached(stock):
             fields[0] = ["key"]
             # objidd is kept in the entry so its id cannot be reused while the cache lives.
             entry = names_by_entry[key] = (
-                objidd, [bunchhelpers.makefieldname(field[0]) for field in fields])
+                objidd,
+                [bunchhelpers.makefieldname(field[0]) for field in fields],
+            )
         return EpBunch(obj, list(entry[1]), objidd)
 
     return makeabunch
@@ -181,23 +183,25 @@ def validate_idf(data: bytes, max_bytes: int) -> Model:
         raise IdfRejected("idf.parse_error", {"error": error}) from None
     warnings = list(pre.warnings)
     _check_safety(idf, warnings)
-    facts = model_facts(idf, version=pre.version, object_count=len(keys),
-                        engine_idd=".".join(str(part) for part in IDF.idd_version),
-                        dropped=_COUNTED_DROPS)
+    facts = model_facts(
+        idf,
+        version=pre.version,
+        object_count=len(keys),
+        engine_idd=".".join(str(part) for part in IDF.idd_version),
+        dropped=_COUNTED_DROPS,
+    )
     if not facts["zones"]:
         raise IdfRejected("idf.no_zones")
     if not facts["surfaces"]:
         raise IdfRejected("idf.no_surfaces")
     area = facts["floor_area_m2"]
     if area is not None and not area <= MAX_MODEL_FLOOR_AREA_M2:  # `not <=` catches NaN
-        raise IdfRejected("idf.absurd_size", {"area": f"{area:.3g}",
-                                              "max": f"{MAX_MODEL_FLOOR_AREA_M2:,}"})
+        raise IdfRejected(
+            "idf.absurd_size", {"area": f"{area:.3g}", "max": f"{MAX_MODEL_FLOOR_AREA_M2:,}"}
+        )
     _check_run_period(idf, warnings)
     control = idf.idfobjects["SIMULATIONCONTROL"]
-    if (
-        control
-        and value(control[0], "Run_Simulation_for_Weather_File_Run_Periods").lower() == "no"
-    ):
+    if control and value(control[0], "Run_Simulation_for_Weather_File_Run_Periods").lower() == "no":
         warnings.append(("idf.weather_run_enabled", {}))
     if control and value(control[0], "Run_Simulation_for_Sizing_Periods").lower() == "yes":
         warnings.append(("idf.sizing_period_runs_skipped", {}))

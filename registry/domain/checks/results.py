@@ -253,5 +253,8 @@ def _monthly_by_fuel(tables) -> dict[str, dict[int, float]]:
             if kwh is not None:
                 months = fuels.setdefault(fuel_of_meter(column), {})
                 months[MONTHS.index(row) + 1] = kwh
-    return {fuel: dict(sorted(months.items())) for fuel, months in sorted(fuels.items())
-            if any(months.values())}
+    return {
+        fuel: dict(sorted(months.items()))
+        for fuel, months in sorted(fuels.items())
+        if any(months.values())
+    }

@@ -17,10 +17,18 @@ from dataclasses import dataclass, field
 # Hong Kong Observatory normals for Qingdao (mean daily max, mean, mean daily min, °C),
 # as reproduced in the Turkish Wikipedia climate box; averaging period not stated.
 QINGDAO_MONTHLY_C: dict[int, tuple[float, float, float]] = {
-    1: (3.1, -0.2, -2.9), 2: (5.3, 1.6, -1.2), 3: (9.4, 5.6, 2.8), 4: (15.3, 11.3, 8.3),
-    5: (20.7, 16.7, 13.7), 6: (24.0, 20.5, 18.2), 7: (27.3, 24.4, 22.4),
-    8: (28.4, 25.4, 23.1), 9: (25.5, 22.0, 19.3), 10: (20.1, 16.5, 13.5),
-    11: (12.6, 9.2, 6.2), 12: (5.8, 2.5, -0.2),
+    1: (3.1, -0.2, -2.9),
+    2: (5.3, 1.6, -1.2),
+    3: (9.4, 5.6, 2.8),
+    4: (15.3, 11.3, 8.3),
+    5: (20.7, 16.7, 13.7),
+    6: (24.0, 20.5, 18.2),
+    7: (27.3, 24.4, 22.4),
+    8: (28.4, 25.4, 23.1),
+    9: (25.5, 22.0, 19.3),
+    10: (20.1, 16.5, 13.5),
+    11: (12.6, 9.2, 6.2),
+    12: (5.8, 2.5, -0.2),
 }
 QINGDAO_SOURCE = (
     "Hong Kong Observatory Qingdao normals (via tr.wikipedia, verified secondary); "
@@ -36,8 +44,17 @@ QINGDAO_GROUND_C = {
     "2": (6.92, 5.00, 5.39, 6.98, 12.21, 16.94, 20.73, 22.76, 22.33, 19.67, 15.36, 10.78),
     "4": (10.20, 8.23, 7.80, 8.40, 11.36, 14.55, 17.47, 19.50, 19.98, 18.83, 16.29, 13.20),
 }
-QINGDAO_LOCATION = ("Qingdao-synthetic (morphed from Dulles TMY3)", "SD", "CHN",
-                    "SYNTHETIC", "548570", 36.07, 120.33, 8.0, 76.0)
+QINGDAO_LOCATION = (
+    "Qingdao-synthetic (morphed from Dulles TMY3)",
+    "SD",
+    "CHN",
+    "SYNTHETIC",
+    "548570",
+    36.07,
+    120.33,
+    8.0,
+    76.0,
+)
 # ASHRAE 2021 HoF ch. 14 design conditions for Qingdao (548570), as carried in the TMYx
 # header (verified secondary), laid out in the 2009-format field order EnergyPlus files use.
 # Fields the source does not give are left empty rather than borrowed from Dulles.
@@ -66,7 +83,8 @@ MESSAGES = {
     "weather.not_found": ("找不到气象文件“{value}”。", "Weather file “{value}” not found."),
     "weather.empty": ("气象文件为空。", "The weather file is empty."),
     "weather.not_text": (
-        "气象文件不是文本格式的 EPW 文件。", "The weather file is not a text EPW file."
+        "气象文件不是文本格式的 EPW 文件。",
+        "The weather file is not a text EPW file.",
     ),
     "weather.no_location": (
         "不是 EPW 文件：第一行应以 LOCATION 开头。",
@@ -81,7 +99,8 @@ MESSAGES = {
         "An EPW needs 8760 or 8784 hourly records; found {found} (truncated?).",
     ),
     "weather.bad_row": (
-        "第 {line} 行：{detail}", "Line {line}: {detail}",
+        "第 {line} 行：{detail}",
+        "Line {line}: {detail}",
     ),
 }
 
@@ -158,22 +177,32 @@ def validate_epw(data: bytes) -> EpwInfo:
     total = 0.0
     for number, row in enumerate(epw.rows, start=9):
         if len(row) < 29:
-            raise EpwRejected("weather.bad_row", {
-                "line": number, "detail": f"{len(row)} columns, 35 expected"})
+            raise EpwRejected(
+                "weather.bad_row", {"line": number, "detail": f"{len(row)} columns, 35 expected"}
+            )
         try:
             dry_bulb = float(row[DB])
             int(row[1]), int(row[2]), int(row[3])
         except ValueError:
-            raise EpwRejected("weather.bad_row", {
-                "line": number, "detail": "month/day/hour/dry-bulb not numeric"}) from None
+            raise EpwRejected(
+                "weather.bad_row", {"line": number, "detail": "month/day/hour/dry-bulb not numeric"}
+            ) from None
         if not -70 <= dry_bulb <= 70:
-            raise EpwRejected("weather.bad_row", {
-                "line": number, "detail": f"dry-bulb {dry_bulb} °C out of range"})
+            raise EpwRejected(
+                "weather.bad_row",
+                {"line": number, "detail": f"dry-bulb {dry_bulb} °C out of range"},
+            )
         total += dry_bulb
     return EpwInfo(
-        city=location[1], country=location[3] if len(location) > 3 else "",
-        latitude=lat, longitude=lon, time_zone=tz, elevation_m=elev, hours=len(epw.rows),
-        sha256=hashlib.sha256(data).hexdigest(), annual_mean_c=round(total / len(epw.rows), 2),
+        city=location[1],
+        country=location[3] if len(location) > 3 else "",
+        latitude=lat,
+        longitude=lon,
+        time_zone=tz,
+        elevation_m=elev,
+        hours=len(epw.rows),
+        sha256=hashlib.sha256(data).hexdigest(),
+        annual_mean_c=round(total / len(epw.rows), 2),
     )
 
 
@@ -194,7 +223,8 @@ def monthly_stats(epw: Epw) -> dict[int, tuple[float, float, float]]:
         temps = [values for (m, _), values in days.items() if m == month]
         hours = [t for values in temps for t in values]
         stats[month] = (
-            sum(max(v) for v in temps) / len(temps), sum(hours) / len(hours),
+            sum(max(v) for v in temps) / len(temps),
+            sum(hours) / len(hours),
             sum(min(v) for v in temps) / len(temps),
         )
     return stats

@@ -35,9 +35,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Within the constraint value but above the guide value, the target reachable with "
         "advanced technology and management.",
     ),
-    "quota.action.gb51161.le_guide": (
-        "不高于引导值。", "At or below the guide value."
-    ),
+    "quota.action.gb51161.le_guide": ("不高于引导值。", "At or below the guide value."),
     "quota.action.generic.above": ("高于该定额的最高档。", "Above the row's highest level."),
     "quota.action.generic.within": ("在该定额范围内。", "Within the row's levels."),
     "quota.band.le_guide": ("≤ 引导值", "≤ guide value"),
@@ -49,13 +47,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quota.basis.non_heating": ("单位建筑面积非供暖能耗", "Non-heating energy per m²"),
     "quota.basis.heating": ("单位供暖面积供暖能耗", "Heating energy per heated m²"),
     "quota.basis.conventional_electricity": (
-        "常规用能系统单位建筑面积电耗", "Electricity of conventional systems per m²"),
+        "常规用能系统单位建筑面积电耗",
+        "Electricity of conventional systems per m²",
+    ),
     "quota.type_not_covered": (
         "未定义定额：该建筑类型（{building_type}）没有适用的能耗定额表。",
         "No quota defined: no quota table covers this building type ({building_type}).",
     ),
     "quota.basis_not_covered": (
-        "该建筑类型没有此项指标的定额。", "No quota of this indicator for this building type."
+        "该建筑类型没有此项指标的定额。",
+        "No quota of this indicator for this building type.",
     ),
     "quota.sub_type_missing": (
         "未定义定额：{standard} 按细分类别取值，请先登记建筑的细分类别。",
@@ -96,8 +97,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "quota.warning.derived": (
         "注意：该定额值由表格合并单元格推断（{notes}），未直接读取。",
-        "Warning: this value was inferred from a merged table cell ({notes}), not read "
-        "directly.",
+        "Warning: this value was inferred from a merged table cell ({notes}), not read directly.",
     ),
     "quota.warning.area_mismatch": (
         "模型面积与登记面积相差 {pct}%，指标按登记面积计算。",
@@ -180,13 +180,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Conventional-system electricity is the non-heating electricity (lighting, plug "
         "loads, cooling, fans, pumps and so on), without heating electricity.",
     ),
-    "quota.no_result": (
-        "该检查尚无模拟结果。", "This check has no simulation result yet."
-    ),
+    "quota.no_result": ("该检查尚无模拟结果。", "This check has no simulation result yet."),
     "quota.level_not_positive": ("定额值必须大于 0。", "A quota level must be above 0."),
-    "quota.levels_out_of_order": (
-        "{low}不应大于{high}。", "The {low} must not exceed the {high}."
-    ),
+    "quota.levels_out_of_order": ("{low}不应大于{high}。", "The {low} must not exceed the {high}."),
     "quota.status_unknown": ("未知的来源状态“{value}”。", "Unknown source status “{value}”."),
     "quota.row_not_found": ("找不到编号为 {id} 的定额行。", "No quota row with id {id}."),
     "quota.row_superseded": (

@@ -128,19 +128,25 @@ def _why_not(building: BuildingFacts, rows: list[QuotaRowData]) -> tuple[str, di
         rows = [r for r in rows if not r.sub_types or building.sub_type in r.sub_types]
         if not rows:
             return "quota.sub_type_not_covered", {
-                "standard": standard, "sub_type": building.sub_type}
+                "standard": standard,
+                "sub_type": building.sub_type,
+            }
     if any(r.hvac_class for r in rows):
         if not building.hvac_class:
             return "quota.hvac_class_missing", {"standard": standard}
         rows = [r for r in rows if r.hvac_class in (None, building.hvac_class)]
         if not rows:
             return "quota.hvac_class_not_covered", {
-                "standard": standard, "hvac_class": building.hvac_class}
+                "standard": standard,
+                "hvac_class": building.hvac_class,
+            }
     if any(r.heating_type for r in rows):
         if not building.heating_type:
             return "quota.heating_type_missing", {"standard": standard}
         return "quota.heating_type_not_covered", {
-            "standard": standard, "heating_type": building.heating_type}
+            "standard": standard,
+            "heating_type": building.heating_type,
+        }
     return "quota.no_row", {"standard": standard}
 
 
@@ -148,8 +154,10 @@ def choose(building: BuildingFacts, rows: list[QuotaRowData], basis: str) -> Cho
     """The best-sourced row of `basis` that covers `building`, or the reason there is none."""
     choice = Choice(basis=basis)
     candidates = [
-        r for r in rows
-        if r.basis == basis and r.building_type == building.building_type
+        r
+        for r in rows
+        if r.basis == basis
+        and r.building_type == building.building_type
         and r.climate_zone in QINGDAO_ZONES
     ]
     if not candidates:
@@ -222,8 +230,13 @@ def validate_levels(levels: dict[str, float | None]) -> list[tuple[str, str, dic
     present = [(n, levels[n]) for n in LEVELS if levels.get(n) is not None]
     for (low_name, low), (high_name, high) in zip(present, present[1:], strict=False):
         if low > high:
-            errors.append((high_name, "quota.levels_out_of_order", {
-                "low": LEVEL_NAMES[low_name][1], "high": LEVEL_NAMES[high_name][1]}))
+            errors.append(
+                (
+                    high_name,
+                    "quota.levels_out_of_order",
+                    {"low": LEVEL_NAMES[low_name][1], "high": LEVEL_NAMES[high_name][1]},
+                )
+            )
     return errors
 
 
@@ -274,15 +287,21 @@ def office_correction(
         return OfficeCorrection(applied=False, reason="quota.correction_inputs_missing")
     gamma1 = 0.3 + 0.7 * t0_hours / annual_use_hours
     gamma2 = 0.7 + 0.3 * area_per_person_m2 / s0_m2_per_person
-    return OfficeCorrection(applied=True, factor=gamma1 * gamma2, gamma1=gamma1,
-                            gamma2=gamma2, reason="quota.correction_applied")
+    return OfficeCorrection(
+        applied=True,
+        factor=gamma1 * gamma2,
+        gamma1=gamma1,
+        gamma2=gamma2,
+        reason="quota.correction_applied",
+    )
 
 
 def correction_applies(row: QuotaRowData) -> bool:
     """Only GB/T 51161 office rows define the use-time and density correction."""
     return row.standard == GB51161 and row.building_type in (
-        "office_government", "office_commercial")
-
+        "office_government",
+        "office_commercial",
+    )
 
 
 from registry.domain.quotas.messages import MESSAGES  # noqa: E402,F401  (merged by registry.messages)

@@ -127,8 +127,9 @@ class Group:
         return self.n_started_by_end - self.n_ended_by_before
 
 
-def sum_episodes(counted: list[Episode], types: dict[int, str], start: date, end: date,
-                 at: date) -> Sums:
+def sum_episodes(
+    counted: list[Episode], types: dict[int, str], start: date, end: date, at: date
+) -> Sums:
     """Add up episodes (baseline already applied); `types` maps building id to its type."""
     before = start - timedelta(days=1)
     sums = Sums()
@@ -136,13 +137,22 @@ def sum_episodes(counted: list[Episode], types: dict[int, str], start: date, end
         group = (ep.target, ep.district_code, types[ep.building_id])
         area = ep.area_m2
         by_end, by_before = ep.start <= end, ep.start <= before
-        sums.add_start((*group, ep.start.year), [
-            area, area if by_end else 0.0, area if by_before else 0.0, 1.0 if by_end else 0.0])
+        sums.add_start(
+            (*group, ep.start.year),
+            [area, area if by_end else 0.0, area if by_before else 0.0, 1.0 if by_end else 0.0],
+        )
         if ep.end is not None:
             by_end, by_before = ep.end <= end, ep.end <= before
-            sums.add_end((*group, ep.end.year), [
-                area, area if by_end else 0.0, area if by_before else 0.0,
-                1.0 if by_end else 0.0, 1.0 if by_before else 0.0])
+            sums.add_end(
+                (*group, ep.end.year),
+                [
+                    area,
+                    area if by_end else 0.0,
+                    area if by_before else 0.0,
+                    1.0 if by_end else 0.0,
+                    1.0 if by_before else 0.0,
+                ],
+            )
         if ep.target in AREA_TARGETS:
             if ep.start <= at:
                 sums.add_day(ep.target, ep.start, area, 0.0)
@@ -151,8 +161,9 @@ def sum_episodes(counted: list[Episode], types: dict[int, str], start: date, end
     return sums
 
 
-def timeline_windows(sums: Sums, values: dict[str, float], at: date
-                     ) -> dict[str, tuple[date, date, float]]:
+def timeline_windows(
+    sums: Sums, values: dict[str, float], at: date
+) -> dict[str, tuple[date, date, float]]:
     """For each area target met by `at`: the days within which it was first met, and the
     total held the day before them. A projection needs the per-day totals only there, so a
     database reads one or two years of days, not the whole pilot's."""
@@ -163,11 +174,13 @@ def timeline_windows(sums: Sums, values: dict[str, float], at: date
         for (key, _d, _t, year), cell in sums.starts.items():
             if key == target and year <= at.year:
                 started[year] = started.get(year, 0.0) + (
-                    cell[S_ALL] if year < at.year else cell[S_BY_END])
+                    cell[S_ALL] if year < at.year else cell[S_BY_END]
+                )
         for (key, _d, _t, year), cell in sums.ends.items():
             if key == target and year <= at.year:
                 ended[year] = ended.get(year, 0.0) + (
-                    cell[E_ALL] if year < at.year else cell[E_BY_END])
+                    cell[E_ALL] if year < at.year else cell[E_BY_END]
+                )
         if not started:
             continue
         held, first = 0.0, None
@@ -176,7 +189,6 @@ def timeline_windows(sums: Sums, values: dict[str, float], at: date
                 first = (year, held)  # the most it could hold within the year reaches it
             held += started.get(year, 0.0) - ended.get(year, 0.0)
             if first is not None and held >= value - 1e-9:
-                windows[target] = (date(first[0], 1, 1), min(date(year, 12, 31), at),
-                                   first[1])
+                windows[target] = (date(first[0], 1, 1), min(date(year, 12, 31), at), first[1])
                 break
     return windows

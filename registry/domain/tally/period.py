@@ -113,8 +113,9 @@ class Tally:
     row_count: int = 0  # counted rows in all, even when `rows` holds only the first ones
 
 
-def counted_rows(counted: list[Episode], chosen: dict[int, BuildingFact], start: date,
-                 end: date) -> list[CountedRow]:
+def counted_rows(
+    counted: list[Episode], chosen: dict[int, BuildingFact], start: date, end: date
+) -> list[CountedRow]:
     """The rows behind a period's figures: episodes counted by its end or removed within it."""
     rows = []
     for ep in counted:
@@ -123,25 +124,41 @@ def counted_rows(counted: list[Episode], chosen: dict[int, BuildingFact], start:
         if ep.start > end or not (held_end or removed):
             continue
         building = chosen[ep.building_id]
-        rows.append(CountedRow(
-            target=ep.target, building_id=building.building_id, building_name=building.name,
-            district_code=building.district_code, building_type=building.building_type,
-            record_id=ep.record.record_id, kind=ep.record.kind, level=ep.record.level,
-            label_number=ep.record.label_number, counted_on=ep.start, area_m2=ep.area_m2,
-            removed_on=ep.end if removed else None, in_period=start <= ep.start <= end,
-        ))
+        rows.append(
+            CountedRow(
+                target=ep.target,
+                building_id=building.building_id,
+                building_name=building.name,
+                district_code=building.district_code,
+                building_type=building.building_type,
+                record_id=ep.record.record_id,
+                kind=ep.record.kind,
+                level=ep.record.level,
+                label_number=ep.record.label_number,
+                counted_on=ep.start,
+                area_m2=ep.area_m2,
+                removed_on=ep.end if removed else None,
+                in_period=start <= ep.start <= end,
+            )
+        )
     rows.sort(key=row_key)
     return rows
 
 
-def later_revocations(rows: list[CountedRow], counted: list[Episode], end: date
-                      ) -> list[CountedRow]:
+def later_revocations(
+    rows: list[CountedRow], counted: list[Episode], end: date
+) -> list[CountedRow]:
     """Rows still held at the period's end whose holding a later revocation ended."""
-    ends = {(ep.target, ep.building_id, ep.record.record_id): ep.end for ep in counted
-            if ep.end is not None and ep.end > end and ep.start <= end}
-    later = [replace(row, removed_on=ends[(row.target, row.building_id, row.record_id)])
-             for row in rows if row.removed_on is None
-             and (row.target, row.building_id, row.record_id) in ends]
+    ends = {
+        (ep.target, ep.building_id, ep.record.record_id): ep.end
+        for ep in counted
+        if ep.end is not None and ep.end > end and ep.start <= end
+    }
+    later = [
+        replace(row, removed_on=ends[(row.target, row.building_id, row.record_id)])
+        for row in rows
+        if row.removed_on is None and (row.target, row.building_id, row.record_id) in ends
+    ]
     later.sort(key=row_key)
     return later
 
@@ -167,34 +184,50 @@ def compute_tally(
     """The tally of every target for the period [start, end] with data as of `as_of`."""
     specs = full_specs(targets)
     chosen = {
-        b.building_id: b for b in buildings
+        b.building_id: b
+        for b in buildings
         if (district is None or b.district_code == district)
         and (building_type is None or b.building_type == building_type)
     }
     counted = counted_episodes(chosen, records, specs, as_of)
     at = min(end, as_of)
-    sums = sum_episodes(counted, {i: b.building_type for i, b in chosen.items()}, start, end,
-                        at)
+    sums = sum_episodes(counted, {i: b.building_type for i, b in chosen.items()}, start, end, at)
     rows = counted_rows(counted, chosen, start, end)
     new_buildings = [b for b in chosen.values() if b.is_new_build and b.completion_year]
     return assemble(
-        specs, sums, start=start, end=end, as_of=as_of, district=district,
-        building_type=building_type, prefab_areas=prefab_areas(new_buildings),
-        pilots=pilots_held(rows), rows=rows, row_count=len(rows),
-        later=later_revocations(rows, counted, end), digest_text=digest(rows, new_buildings),
+        specs,
+        sums,
+        start=start,
+        end=end,
+        as_of=as_of,
+        district=district,
+        building_type=building_type,
+        prefab_areas=prefab_areas(new_buildings),
+        pilots=pilots_held(rows),
+        rows=rows,
+        row_count=len(rows),
+        later=later_revocations(rows, counted, end),
+        digest_text=digest(rows, new_buildings),
     )
 
 
-def counted_episodes(chosen: dict[int, BuildingFact], records: list[RecordFact],
-                     specs: dict[str, TargetSpec], as_of: date) -> list[Episode]:
+def counted_episodes(
+    chosen: dict[int, BuildingFact],
+    records: list[RecordFact],
+    specs: dict[str, TargetSpec],
+    as_of: date,
+) -> list[Episode]:
     """The chosen buildings' episodes on or after each target's baseline."""
     by_building: dict[int, list[RecordFact]] = defaultdict(list)
     for record in records:
         if record.building_id in chosen:
             by_building[record.building_id].append(record)
-    return [ep for building_id, own in by_building.items()
-            for ep in building_episodes(chosen[building_id], own, as_of)
-            if ep.start >= specs[ep.target].baseline]
+    return [
+        ep
+        for building_id, own in by_building.items()
+        for ep in building_episodes(chosen[building_id], own, as_of)
+        if ep.start >= specs[ep.target].baseline
+    ]
 
 
 def prefab_areas(new_buildings: list[BuildingFact]) -> dict[int, tuple[float, float]]:
@@ -222,18 +255,29 @@ def pilots_held(rows: list[CountedRow]) -> dict[str, list[tuple[date, int, str]]
 
 
 def assemble(
-    specs: dict[str, TargetSpec], sums: Sums, *, start: date, end: date, as_of: date,
-    district: str | None, building_type: str | None,
+    specs: dict[str, TargetSpec],
+    sums: Sums,
+    *,
+    start: date,
+    end: date,
+    as_of: date,
+    district: str | None,
+    building_type: str | None,
     prefab_areas: dict[int, tuple[float, float]],
     pilots: dict[str, list[tuple[date, int, str]]],
-    rows: list[CountedRow], row_count: int, later: list[CountedRow], digest_text: str,
+    rows: list[CountedRow],
+    row_count: int,
+    later: list[CountedRow],
+    digest_text: str,
 ) -> Tally:
     """The tally from its sums; `rows` may be all `row_count` rows or only the first ones."""
     baseline = min(specs[key].baseline for key in RECORD_TARGETS)
     first_year, last_year = min(baseline.year, start.year), end.year
     years = range(first_year, last_year + 1)
-    by_year = {y: {t: {"added": 0.0, "removed": 0.0, "cumulative": 0.0} for t in AREA_TARGETS}
-               for y in years}
+    by_year = {
+        y: {t: {"added": 0.0, "removed": 0.0, "cumulative": 0.0} for t in AREA_TARGETS}
+        for y in years
+    }
     zero = {t: {"period": 0.0, "cumulative": 0.0} for t in AREA_TARGETS}
     by_district = {d.code: {t: dict(v) for t, v in zero.items()} for d in DISTRICTS}
     by_type = {code: {t: dict(v) for t, v in zero.items()} for code in BUILDING_TYPES}
@@ -284,23 +328,48 @@ def assemble(
         if started:
             timelines[target].append((day, started))
 
-    prefab = [_prefab_year(y, prefab_areas.get(y, (0.0, 0.0)), specs[PREFAB_SHARE].value)
-              for y in years]
+    prefab = [
+        _prefab_year(y, prefab_areas.get(y, (0.0, 0.0)), specs[PREFAB_SHARE].value) for y in years
+    ]
     nzeb = _nzeb_status(pilots, pilot_counts)
     progress = []
     at = min(end, as_of)
     for key in AREA_TARGETS:
         spec, total = specs[key], totals[key]
-        progress.append(TargetProgress(
-            key, spec.name_zh, spec.name_en, spec.unit, spec.value, total["added"],
-            total["removed"], total["added"] - total["removed"], total["cumulative"],
-            100 * total["cumulative"] / spec.value if spec.value else None,
-            project(spec, total["cumulative"], timelines[key], at),
-        ))
+        progress.append(
+            TargetProgress(
+                key,
+                spec.name_zh,
+                spec.name_en,
+                spec.unit,
+                spec.value,
+                total["added"],
+                total["removed"],
+                total["added"] - total["removed"],
+                total["cumulative"],
+                100 * total["cumulative"] / spec.value if spec.value else None,
+                project(spec, total["cumulative"], timelines[key], at),
+            )
+        )
     progress.append(_prefab_progress(specs[PREFAB_SHARE], prefab, start, end))
     progress.append(_nzeb_progress(specs[NZEB_PILOTS], nzeb, held_before))
-    return Tally(start, end, as_of, district, building_type, progress, by_year, by_district,
-                 by_type, prefab, nzeb, rows, later, digest_text, row_count)
+    return Tally(
+        start,
+        end,
+        as_of,
+        district,
+        building_type,
+        progress,
+        by_year,
+        by_district,
+        by_type,
+        prefab,
+        nzeb,
+        rows,
+        later,
+        digest_text,
+        row_count,
+    )
 
 
 _TARGET_ORDER = {key: n for n, key in enumerate(TARGET_KEYS)}
@@ -316,8 +385,9 @@ def _prefab_year(year: int, areas: tuple[float, float], goal: float) -> PrefabYe
     return PrefabYear(year, total, prefab, share, None if share is None else share >= goal)
 
 
-def _prefab_progress(spec: TargetSpec, prefab: list[PrefabYear], start: date,
-                     end: date) -> TargetProgress:
+def _prefab_progress(
+    spec: TargetSpec, prefab: list[PrefabYear], start: date, end: date
+) -> TargetProgress:
     def share(items):
         total = sum(p.new_area_m2 for p in items)
         return 100 * sum(p.prefab_area_m2 for p in items) / total if total else 0.0
@@ -326,34 +396,58 @@ def _prefab_progress(spec: TargetSpec, prefab: list[PrefabYear], start: date,
     since = [p for p in prefab if p.year >= spec.baseline.year]
     period_share, cumulative_share = share(in_period), share(since)
     return TargetProgress(
-        spec.key, spec.name_zh, spec.name_en, spec.unit, spec.value,
-        sum(p.prefab_area_m2 for p in in_period), 0.0, period_share, cumulative_share,
-        100 * period_share / spec.value if spec.value else None, None,
+        spec.key,
+        spec.name_zh,
+        spec.name_en,
+        spec.unit,
+        spec.value,
+        sum(p.prefab_area_m2 for p in in_period),
+        0.0,
+        period_share,
+        cumulative_share,
+        100 * period_share / spec.value if spec.value else None,
+        None,
     )
 
 
-def _nzeb_status(pilots: dict[str, list[tuple[date, int, str]]],
-                 counts: dict[str, int]) -> list[NzebDistrict]:
+def _nzeb_status(
+    pilots: dict[str, list[tuple[date, int, str]]], counts: dict[str, int]
+) -> list[NzebDistrict]:
     status = []
     for code in PILOT_NZEB_DISTRICTS:
         district = next(d for d in DISTRICTS if d.code == code)
         count = counts.get(code, 0)
-        status.append(NzebDistrict(code, district.name_zh, district.name_en,
-                                   tuple((i, name) for _on, i, name in pilots.get(code, ())),
-                                   count > 0, count))
+        status.append(
+            NzebDistrict(
+                code,
+                district.name_zh,
+                district.name_en,
+                tuple((i, name) for _on, i, name in pilots.get(code, ())),
+                count > 0,
+                count,
+            )
+        )
     return status
 
 
-def _nzeb_progress(spec: TargetSpec, nzeb: list[NzebDistrict],
-                   held_before: set[str]) -> TargetProgress:
+def _nzeb_progress(
+    spec: TargetSpec, nzeb: list[NzebDistrict], held_before: set[str]
+) -> TargetProgress:
     """Districts with a pilot at the period's end; `period` is the change over the period."""
     met_now = sum(1 for d in nzeb if d.met)
     met_before = len(held_before)
     return TargetProgress(
-        spec.key, spec.name_zh, spec.name_en, spec.unit, spec.value,
-        float(max(met_now - met_before, 0)), float(max(met_before - met_now, 0)),
-        float(met_now - met_before), float(met_now),
-        100 * met_now / spec.value if spec.value else None, None,
+        spec.key,
+        spec.name_zh,
+        spec.name_en,
+        spec.unit,
+        spec.value,
+        float(max(met_now - met_before, 0)),
+        float(max(met_before - met_now, 0)),
+        float(met_now - met_before),
+        float(met_now),
+        100 * met_now / spec.value if spec.value else None,
+        None,
     )
 
 
@@ -361,11 +455,17 @@ def _row_payload(row: CountedRow) -> dict:
     # What `asdict` gives with dates as ISO strings, built directly: asdict deep-copies every
     # value, which for a city's 600,000 rows took longer than counting them.
     return {
-        "target": row.target, "building_id": row.building_id,
-        "building_name": row.building_name, "district_code": row.district_code,
-        "building_type": row.building_type, "record_id": row.record_id, "kind": row.kind,
-        "level": row.level, "label_number": row.label_number,
-        "counted_on": row.counted_on.isoformat(), "area_m2": round(row.area_m2, 3),
+        "target": row.target,
+        "building_id": row.building_id,
+        "building_name": row.building_name,
+        "district_code": row.district_code,
+        "building_type": row.building_type,
+        "record_id": row.record_id,
+        "kind": row.kind,
+        "level": row.level,
+        "label_number": row.label_number,
+        "counted_on": row.counted_on.isoformat(),
+        "area_m2": round(row.area_m2, 3),
         "removed_on": row.removed_on.isoformat() if row.removed_on is not None else None,
         "in_period": row.in_period,
     }
@@ -379,8 +479,16 @@ def digest(rows: list[CountedRow], new_buildings: list[BuildingFact] = ()) -> st
     """sha256 of the sorted counted rows and new-building facts behind every printed number."""
     lines = sorted(_encode_row(_row_payload(r)) for r in rows)
     lines += sorted(
-        json.dumps({"prefab": [b.building_id, b.completion_year, round(b.floor_area_m2, 3),
-                               b.prefabricated]})
+        json.dumps(
+            {
+                "prefab": [
+                    b.building_id,
+                    b.completion_year,
+                    round(b.floor_area_m2, 3),
+                    b.prefabricated,
+                ]
+            }
+        )
         for b in new_buildings
     )
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()

@@ -28,8 +28,9 @@ def _days(first: date, last: date) -> int:
     return (last - first).days + 1
 
 
-def project(spec: TargetSpec, cumulative: float, timeline: list[tuple[date, float]],
-            at: date) -> Projection:
+def project(
+    spec: TargetSpec, cumulative: float, timeline: list[tuple[date, float]], at: date
+) -> Projection:
     """Straight-line path and the projection at the pace since the baseline, seen at `at`."""
     total_days = _days(spec.baseline, spec.deadline)
     elapsed = min(max(_days(spec.baseline, at), 0), total_days)

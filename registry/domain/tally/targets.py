@@ -36,7 +36,10 @@ from registry.domain.buildings.records import ENERGY, GREEN_LABEL, RETROFIT
 COUNTED_STATUSES = ("approved", "revoked")
 
 AREA_TARGETS = (
-    "star_rated", "ultra_low_energy", "residential_retrofit", "public_efficiency",
+    "star_rated",
+    "ultra_low_energy",
+    "residential_retrofit",
+    "public_efficiency",
     "old_community",
 )
 PREFAB_SHARE = "prefab_share"
@@ -59,14 +62,18 @@ class TargetRule:
 
 TARGET_RULES: dict[str, TargetRule] = {
     "star_rated": TargetRule(GREEN_LABEL, frozenset({"1", "2", "3"}), "issued_on", "evaluation"),
-    "ultra_low_energy": TargetRule(ENERGY, frozenset({"ultra_low", "nearly_zero", "zero"}),
-                                   "issued_on"),
-    "residential_retrofit": TargetRule(RETROFIT, frozenset({"residential_green"}),
-                                       "completed_on"),
+    "ultra_low_energy": TargetRule(
+        ENERGY, frozenset({"ultra_low", "nearly_zero", "zero"}), "issued_on"
+    ),
+    "residential_retrofit": TargetRule(RETROFIT, frozenset({"residential_green"}), "completed_on"),
     "public_efficiency": TargetRule(RETROFIT, frozenset({"public_efficiency"}), "completed_on"),
     "old_community": TargetRule(RETROFIT, frozenset({"old_community"}), "started_on"),
-    NZEB_PILOTS: TargetRule(ENERGY, frozenset({"nearly_zero", "zero"}), "issued_on",
-                            districts=frozenset(PILOT_NZEB_DISTRICTS)),
+    NZEB_PILOTS: TargetRule(
+        ENERGY,
+        frozenset({"nearly_zero", "zero"}),
+        "issued_on",
+        districts=frozenset(PILOT_NZEB_DISTRICTS),
+    ),
 }
 
 
@@ -86,20 +93,62 @@ class TargetSpec:
 
 
 DEFAULT_TARGETS: tuple[TargetSpec, ...] = (
-    TargetSpec("star_rated", "完成星级认证绿色建筑", "Star-rated green buildings", "m2",
-               5_000_000, policy_item="二(三)15"),
-    TargetSpec("ultra_low_energy", "完成超低能耗建筑", "Ultra-low-energy buildings", "m2",
-               300_000, policy_item="二(三)15"),
-    TargetSpec("residential_retrofit", "完成既有居住建筑绿色改造",
-               "Green retrofit of existing housing", "m2", 10_000_000, policy_item="二(三)16"),
-    TargetSpec("public_efficiency", "实施公共建筑能效提升工程",
-               "Public-building efficiency upgrades", "m2", 3_000_000, policy_item="二(三)16"),
-    TargetSpec("old_community", "启动老旧小区改造", "Old-community renovation started", "m2",
-               6_000_000, policy_item="二(四)23"),
-    TargetSpec(PREFAB_SHARE, "装配式建筑占新建建筑比例", "Prefabricated share of new building",
-               "percent", 50, policy_item="一(二)3, 二(三)17"),
-    TargetSpec(NZEB_PILOTS, "近零能耗建筑试点示范（四区）", "Nearly-zero pilots in four districts",
-               "districts", len(PILOT_NZEB_DISTRICTS), policy_item="二(三)15"),
+    TargetSpec(
+        "star_rated",
+        "完成星级认证绿色建筑",
+        "Star-rated green buildings",
+        "m2",
+        5_000_000,
+        policy_item="二(三)15",
+    ),
+    TargetSpec(
+        "ultra_low_energy",
+        "完成超低能耗建筑",
+        "Ultra-low-energy buildings",
+        "m2",
+        300_000,
+        policy_item="二(三)15",
+    ),
+    TargetSpec(
+        "residential_retrofit",
+        "完成既有居住建筑绿色改造",
+        "Green retrofit of existing housing",
+        "m2",
+        10_000_000,
+        policy_item="二(三)16",
+    ),
+    TargetSpec(
+        "public_efficiency",
+        "实施公共建筑能效提升工程",
+        "Public-building efficiency upgrades",
+        "m2",
+        3_000_000,
+        policy_item="二(三)16",
+    ),
+    TargetSpec(
+        "old_community",
+        "启动老旧小区改造",
+        "Old-community renovation started",
+        "m2",
+        6_000_000,
+        policy_item="二(四)23",
+    ),
+    TargetSpec(
+        PREFAB_SHARE,
+        "装配式建筑占新建建筑比例",
+        "Prefabricated share of new building",
+        "percent",
+        50,
+        policy_item="一(二)3, 二(三)17",
+    ),
+    TargetSpec(
+        NZEB_PILOTS,
+        "近零能耗建筑试点示范（四区）",
+        "Nearly-zero pilots in four districts",
+        "districts",
+        len(PILOT_NZEB_DISTRICTS),
+        policy_item="二(三)15",
+    ),
 )
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -156,8 +205,7 @@ class Episode:
     area_m2: float
 
 
-def counting_date(record: RecordFact, target: str, district_code: str,
-                  as_of: date) -> date | None:
+def counting_date(record: RecordFact, target: str, district_code: str, as_of: date) -> date | None:
     """The date `record` starts counting toward `target`, or None if it never does."""
     rule = TARGET_RULES[target]
     if record.status not in COUNTED_STATUSES or record.approved_on is None:
@@ -181,8 +229,9 @@ def revocation_date(record: RecordFact, as_of: date) -> date | None:
     return None
 
 
-def episodes(records: list[RecordFact], target: str, district_code: str,
-             as_of: date) -> list[Episode]:
+def episodes(
+    records: list[RecordFact], target: str, district_code: str, as_of: date
+) -> list[Episode]:
     """One building's holding episodes for `target`, oldest first."""
     spans = []
     for record in records:
@@ -200,16 +249,33 @@ def episodes(records: list[RecordFact], target: str, district_code: str,
         if last is not None and (last.end is None or start <= last.end):
             # Inside (or touching) the current episode: an upgrade or re-issue, no new area.
             merged_end = None if last.end is None or end is None else max(last.end, end)
-            found[-1] = Episode(target, last.building_id, district_code, last.record,
-                                last.start, merged_end, last.area_m2)
+            found[-1] = Episode(
+                target,
+                last.building_id,
+                district_code,
+                last.record,
+                last.start,
+                merged_end,
+                last.area_m2,
+            )
         else:
-            found.append(Episode(target, record.building_id, district_code, record, start, end,
-                                 record.counted_area_m2))
+            found.append(
+                Episode(
+                    target,
+                    record.building_id,
+                    district_code,
+                    record,
+                    start,
+                    end,
+                    record.counted_area_m2,
+                )
+            )
     return found
 
 
-def building_episodes(building: BuildingFact, records: list[RecordFact],
-                      as_of: date) -> list[Episode]:
+def building_episodes(
+    building: BuildingFact, records: list[RecordFact], as_of: date
+) -> list[Episode]:
     """Every target's holding episodes for one building's records, baseline not applied
     (it is data an admin may change; the tally applies it)."""
     kinds = {record.kind for record in records}
@@ -223,7 +289,17 @@ def building_episodes(building: BuildingFact, records: list[RecordFact],
 def horizon(records: list[RecordFact]) -> date | None:
     """The latest date any of these records' counting depends on: on or after it, the
     episodes are the same whatever the data date (see `counting_date`, `revocation_date`)."""
-    days = [day for record in records if record.status in COUNTED_STATUSES
-            for day in (record.approved_on, record.issued_on, record.started_on,
-                        record.completed_on, record.revoked_on) if day is not None]
+    days = [
+        day
+        for record in records
+        if record.status in COUNTED_STATUSES
+        for day in (
+            record.approved_on,
+            record.issued_on,
+            record.started_on,
+            record.completed_on,
+            record.revoked_on,
+        )
+        if day is not None
+    ]
     return max(days, default=None)

@@ -18,8 +18,15 @@ from registry.services.tally import index as tally_index
 
 MAX_REASON_CHARS = 1000  # the reason columns' length, on the record and its audit event
 EDITABLE_FIELDS = (
-    "kind", "level", "stage", "label_number", "issued_on", "started_on", "completed_on",
-    "counted_area_m2", "notes",
+    "kind",
+    "level",
+    "stage",
+    "label_number",
+    "issued_on",
+    "started_on",
+    "completed_on",
+    "counted_area_m2",
+    "notes",
 )
 
 
@@ -67,8 +74,10 @@ def _label_taken(session: Session, label: str | None, exclude_id: int | None) ->
             "record.label_number_taken",
             {"label_number": label, "other_id": other},
             field_errors={
-                "label_number": ("record.label_number_taken",
-                                 {"label_number": label, "other_id": other})
+                "label_number": (
+                    "record.label_number_taken",
+                    {"label_number": label, "other_id": other},
+                )
             },
         )
 
@@ -80,21 +89,30 @@ def _flush_unique(session: Session, label: str | None) -> None:
     except IntegrityError as exc:
         session.rollback()
         if label:
-            other = session.exec(
-                select(Record.id).where(Record.label_number == label)
-            ).first()
+            other = session.exec(select(Record.id).where(Record.label_number == label)).first()
             if other is not None:
                 raise Conflict(
-                    "record.label_number_taken", {"label_number": label, "other_id": other},
-                    field_errors={"label_number": ("record.label_number_taken",
-                                                   {"label_number": label, "other_id": other})},
+                    "record.label_number_taken",
+                    {"label_number": label, "other_id": other},
+                    field_errors={
+                        "label_number": (
+                            "record.label_number_taken",
+                            {"label_number": label, "other_id": other},
+                        )
+                    },
                 ) from exc
         raise
 
 
 def add_record(
-    *, session: Session, actor: User, building_id: int, data: dict[str, Any],
-    today: date | None = None, import_id: int | None = None, commit: bool = True,
+    *,
+    session: Session,
+    actor: User,
+    building_id: int,
+    data: dict[str, Any],
+    today: date | None = None,
+    import_id: int | None = None,
+    commit: bool = True,
 ) -> Record:
     """Attach a draft record to a building."""
     building = _building(session, building_id)
@@ -103,13 +121,18 @@ def add_record(
     permissions.require_edit_building(actor, building)
     fields = _checked_fields(data, building, today or date.today())
     _label_taken(session, fields["label_number"], None)
-    record = Record(**fields, building_id=building.id, created_by_id=actor.id,
-                         import_id=import_id)
+    record = Record(**fields, building_id=building.id, created_by_id=actor.id, import_id=import_id)
     session.add(record)
     _flush_unique(session, fields["label_number"])
     record_event(
-        session=session, actor=actor, entity="record", entity_id=record.id,
-        building_id=building.id, action="create", after=snapshot(record), import_id=import_id,
+        session=session,
+        actor=actor,
+        entity="record",
+        entity_id=record.id,
+        building_id=building.id,
+        action="create",
+        after=snapshot(record),
+        import_id=import_id,
     )
     if commit:
         session.commit()
@@ -117,7 +140,11 @@ def add_record(
 
 
 def update_draft(
-    *, session: Session, actor: User, record_id: int, data: dict[str, Any],
+    *,
+    session: Session,
+    actor: User,
+    record_id: int,
+    data: dict[str, Any],
     today: date | None = None,
 ) -> Record:
     """Edit a record that is not yet approved (draft, submitted or rejected)."""
@@ -130,7 +157,12 @@ def update_draft(
 
 
 def correct_record(
-    *, session: Session, actor: User, record_id: int, data: dict[str, Any], reason: str,
+    *,
+    session: Session,
+    actor: User,
+    record_id: int,
+    data: dict[str, Any],
+    reason: str,
     today: date | None = None,
 ) -> Record:
     """Correct an approved record: a reviewer's audited event with a reason, never a silent edit."""
@@ -142,9 +174,7 @@ def correct_record(
     if len(reason.strip()) > MAX_REASON_CHARS:
         raise ValidationFailed({"reason": ("field.too_long", {"max": MAX_REASON_CHARS})})
     if record.status != "approved":
-        raise RegistryError(
-            "record.bad_transition", {"status": record.status, "action": "correct"}
-        )
+        raise RegistryError("record.bad_transition", {"status": record.status, "action": "correct"})
     return _apply_changes(
         session, actor, record, building, data, today, action="correct", reason=reason.strip()
     )
@@ -168,8 +198,15 @@ def _apply_changes(session, actor, record, building, data, today, *, action, rea
     session.add(record)
     _flush_unique(session, fields["label_number"])
     record_event(
-        session=session, actor=actor, entity="record", entity_id=record.id,
-        building_id=building.id, action=action, before=old, after=new, reason=reason,
+        session=session,
+        actor=actor,
+        entity="record",
+        entity_id=record.id,
+        building_id=building.id,
+        action=action,
+        before=old,
+        after=new,
+        reason=reason,
     )
     tally_index.refresh(session, [building.id])
     session.commit()
@@ -185,8 +222,9 @@ def _transition(session, actor, record, action, *, reason=None, extra=None):
         raise RegistryError(
             "record.bad_transition", {"status": record.status, "action": action}
         ) from None
-    before = snapshot(record, ("status", "approved_on", "rejected_reason", "revoked_on",
-                               "revoke_reason"))
+    before = snapshot(
+        record, ("status", "approved_on", "rejected_reason", "revoked_on", "revoke_reason")
+    )
     record.status = new_status
     for key, value in (extra or {}).items():
         setattr(record, key, value)
@@ -194,8 +232,14 @@ def _transition(session, actor, record, action, *, reason=None, extra=None):
     session.add(record)
     after = snapshot(record, tuple(before))
     record_event(
-        session=session, actor=actor, entity="record", entity_id=record.id,
-        building_id=record.building_id, action=action, before=before, after=after,
+        session=session,
+        actor=actor,
+        entity="record",
+        entity_id=record.id,
+        building_id=record.building_id,
+        action=action,
+        before=before,
+        after=after,
         reason=reason,
     )
     tally_index.refresh(session, [record.building_id])
@@ -216,10 +260,14 @@ def approve_record(
     permissions.require_review(actor, _building(session, record.building_id))
     approved_on = on or date.today()
     if approved_on > date.today():
-        raise ValidationFailed({"date": ("record.date_in_future",
-                                         {"date": approved_on.isoformat()})})
+        raise ValidationFailed(
+            {"date": ("record.date_in_future", {"date": approved_on.isoformat()})}
+        )
     return _transition(
-        session, actor, record, "approve",
+        session,
+        actor,
+        record,
+        "approve",
         extra={"approved_on": approved_on, "approved_by_id": actor.id, "rejected_reason": None},
     )
 
@@ -230,7 +278,11 @@ def reject_record(*, session: Session, actor: User, record_id: int, reason: str)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": ("record.reason_required", {})})
     return _transition(
-        session, actor, record, "reject", reason=reason.strip(),
+        session,
+        actor,
+        record,
+        "reject",
+        reason=reason.strip(),
         extra={"rejected_reason": reason.strip()[:1000]},
     )
 
@@ -249,13 +301,19 @@ def revoke_record(
     else:
         effective = record.issued_on or record.started_on or record.approved_on
         if effective and on < effective:
-            problems["date"] = ("record.revoked_before_issue",
-                                {"date": on.isoformat(), "issued": effective.isoformat()})
+            problems["date"] = (
+                "record.revoked_before_issue",
+                {"date": on.isoformat(), "issued": effective.isoformat()},
+            )
         elif on > date.today():
             problems["date"] = ("record.date_in_future", {"date": on.isoformat()})
     if problems:
         raise ValidationFailed(problems)
     return _transition(
-        session, actor, record, "revoke", reason=reason.strip(),
+        session,
+        actor,
+        record,
+        "revoke",
+        reason=reason.strip(),
         extra={"revoked_on": on, "revoke_reason": reason.strip()[:1000]},
     )

@@ -21,8 +21,13 @@ MAX_PAGE_SIZE = 200
 
 
 def register_building(
-    *, session: Session, actor: User, data: dict[str, Any], today: date | None = None,
-    import_id: int | None = None, commit: bool = True,
+    *,
+    session: Session,
+    actor: User,
+    data: dict[str, Any],
+    today: date | None = None,
+    import_id: int | None = None,
+    commit: bool = True,
 ) -> Building:
     """Register a building from raw field values; every problem is reported at once."""
     if actor.role == "viewer":
@@ -35,8 +40,13 @@ def register_building(
     session.add(building)
     session.flush()
     record_event(
-        session=session, actor=actor, entity="building", entity_id=building.id,
-        building_id=building.id, action="create", after=snapshot(building),
+        session=session,
+        actor=actor,
+        entity="building",
+        entity_id=building.id,
+        building_id=building.id,
+        action="create",
+        after=snapshot(building),
         import_id=import_id,
     )
     if commit:
@@ -52,7 +62,11 @@ def get_building(*, session: Session, building_id: int) -> Building:
 
 
 def update_building(
-    *, session: Session, actor: User, building_id: int, data: dict[str, Any],
+    *,
+    session: Session,
+    actor: User,
+    building_id: int,
+    data: dict[str, Any],
     today: date | None = None,
 ) -> Building:
     """Change some fields of a building; the audit log keeps before and after."""
@@ -73,8 +87,14 @@ def update_building(
     if new:
         session.add(building)
         record_event(
-            session=session, actor=actor, entity="building", entity_id=building.id,
-            building_id=building.id, action="update", before=old, after=new,
+            session=session,
+            actor=actor,
+            entity="building",
+            entity_id=building.id,
+            building_id=building.id,
+            action="update",
+            before=old,
+            after=new,
         )
         tally_index.refresh(session, [building.id])  # district or type may have changed
         session.commit()
@@ -113,12 +133,20 @@ def _filtered(filters: BuildingFilters):
         like = f"%{filters.q.strip()}%"
         # One id list from two index lookups (trigram indexes on PostgreSQL); an OR that
         # spans both tables makes the planner scan every building instead.
-        query = query.where(Building.id.in_(union(
-            select(Building.id).where(or_(Building.name.ilike(like),
-                                          Building.address.ilike(like),
-                                          Building.owner_name.ilike(like))),
-            select(Record.building_id).where(Record.label_number.ilike(like)),
-        )))
+        query = query.where(
+            Building.id.in_(
+                union(
+                    select(Building.id).where(
+                        or_(
+                            Building.name.ilike(like),
+                            Building.address.ilike(like),
+                            Building.owner_name.ilike(like),
+                        )
+                    ),
+                    select(Record.building_id).where(Record.label_number.ilike(like)),
+                )
+            )
+        )
     if filters.district_code:
         query = query.where(Building.district_code == filters.district_code)
     if filters.building_type:
@@ -134,9 +162,11 @@ def _filtered(filters: BuildingFilters):
         record_conditions.append(Record.status == filters.status)
     if filters.year:
         record_conditions.append(
-            or_(extract("year", Record.issued_on) == filters.year,
+            or_(
+                extract("year", Record.issued_on) == filters.year,
                 extract("year", Record.completed_on) == filters.year,
-                extract("year", Record.started_on) == filters.year)
+                extract("year", Record.started_on) == filters.year,
+            )
         )
     if record_conditions:
         query = query.where(
@@ -166,9 +196,7 @@ def records_of_many(*, session: Session, building_ids: list[int]) -> dict[int, l
     found: dict[int, list[Record]] = {building_id: [] for building_id in building_ids}
     if building_ids:
         for record in session.exec(
-            select(Record)
-            .where(Record.building_id.in_(building_ids))
-            .order_by(Record.id)
+            select(Record).where(Record.building_id.in_(building_ids)).order_by(Record.id)
         ):
             found[record.building_id].append(record)
     return found
@@ -176,9 +204,5 @@ def records_of_many(*, session: Session, building_ids: list[int]) -> dict[int, l
 
 def records_of(*, session: Session, building_id: int) -> list[Record]:
     return list(
-        session.exec(
-            select(Record)
-            .where(Record.building_id == building_id)
-            .order_by(Record.id)
-        )
+        session.exec(select(Record).where(Record.building_id == building_id).order_by(Record.id))
     )

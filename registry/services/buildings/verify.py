@@ -67,9 +67,7 @@ def verify_label(*, session: Session, label: str) -> Verification:
         query = (
             select(Record, Building)
             .join(Building, Building.id == Record.building_id)
-            .where(
-                Record.label_number == label, Record.status.in_(("approved", "revoked"))
-            )
+            .where(Record.label_number == label, Record.status.in_(("approved", "revoked")))
         )
         row = session.exec(query).first()
     if row is None:

@@ -17,12 +17,16 @@ from registry.domain.checks.names import end_use_name, fuel_name
 TEXT_STYLE = {**STYLE, "svg.fonttype": "none", "svg.hashsalt": "registry-check"}
 
 MONTHS_ZH = tuple(f"{month}月" for month in range(1, 13))
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-             "Dec")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # Electricity green, natural gas blue, district heat orange (COLOURS' order).
-FUEL_ORDER = ("Electricity", "Natural Gas", "District Heating Water", "District Cooling",
-              "District Heating Steam")
+FUEL_ORDER = (
+    "Electricity",
+    "Natural Gas",
+    "District Heating Water",
+    "District Cooling",
+    "District Heating Steam",
+)
 TOTAL = "Total"
 
 
@@ -61,8 +65,7 @@ def monthly_series(result) -> dict[str, list[float]]:
     series = {}
     for fuel in _sorted_fuels(by_fuel):
         months = by_fuel[fuel]
-        series[fuel] = [float(months.get(str(m), months.get(m, 0.0)) or 0.0)
-                        for m in range(1, 13)]
+        series[fuel] = [float(months.get(str(m), months.get(m, 0.0)) or 0.0) for m in range(1, 13)]
     return series
 
 
@@ -78,14 +81,20 @@ def monthly_svg(result, locale: str) -> str:
         fuels = list(series)
         for fuel, values in series.items():
             name = labels[TOTAL] if fuel == TOTAL else fuel_name(fuel, locale)
-            axes.bar(months, values, bottom=bottom, label=name, color=_colour(fuel, fuels),
-                     width=0.7)
+            axes.bar(
+                months, values, bottom=bottom, label=name, color=_colour(fuel, fuels), width=0.7
+            )
             bottom = [a + b for a, b in zip(bottom, values, strict=True)]
         axes.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         axes.set_title(labels["monthly_title"])
         if series:
-            axes.legend(fontsize=8, frameon=False, ncol=max(1, len(series)),
-                        loc="upper center", bbox_to_anchor=(0.5, -0.1))
+            axes.legend(
+                fontsize=8,
+                frameon=False,
+                ncol=max(1, len(series)),
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.1),
+            )
         figure.tight_layout()
         return _svg(figure, "chart-check-monthly")
 
@@ -107,8 +116,9 @@ def end_use_svg(end_uses, locale: str) -> str:
         left = [0.0] * len(uses)
         for fuel in fuels:
             values = [totals[use].get(fuel, 0.0) for use in uses]
-            axes.barh(names, values, left=left, label=fuel_name(fuel, locale),
-                      color=_colour(fuel, fuels))
+            axes.barh(
+                names, values, left=left, label=fuel_name(fuel, locale), color=_colour(fuel, fuels)
+            )
             left = [a + b for a, b in zip(left, values, strict=True)]
         for y, value in enumerate(left):
             axes.text(value, y, f" {value:,.0f}", va="center", fontsize=8)

@@ -3,10 +3,12 @@
 MESSAGES = {
     "check.not_found": ("找不到能耗校核 #{id}。", "Energy check #{id} not found."),
     "check.not_cancellable": (
-        "该校核已结束（{status}），无法取消。", "This check has already ended ({status})."
+        "该校核已结束（{status}），无法取消。",
+        "This check has already ended ({status}).",
     ),
     "check.model_missing": (
-        "上传的模型文件已丢失，请重新上传。", "The uploaded model file is missing; upload it again."
+        "上传的模型文件已丢失，请重新上传。",
+        "The uploaded model file is missing; upload it again.",
     ),
     "check.internal_error": (
         "校核过程中出现内部错误（{error}），未保存任何结果。请重试或联系管理员。",
@@ -25,7 +27,8 @@ MESSAGES = {
     ),
     "check.file_required": ("请选择要上传的 IDF 模型文件。", "Choose an IDF model file to upload."),
     "check.wrong_extension": (
-        "只接受 .idf 文件（收到“{name}”）。", "Only .idf files are accepted (got “{name}”)."
+        "只接受 .idf 文件（收到“{name}”）。",
+        "Only .idf files are accepted (got “{name}”).",
     ),
     "check.too_large": (
         "文件过大（{size_mb} MB），上限为 {max_mb} MB。",

@@ -22,38 +22,50 @@ def check_payload(session, check, lang: str) -> dict:
     result, end_uses = check_service.result_of(session=session, check_id=check.id)
     weather = session.get(WeatherFile, check.weather_id) if check.weather_id else None
     payload = {
-        "id": check.id, "building_id": check.building_id, "status": check.status,
+        "id": check.id,
+        "building_id": check.building_id,
+        "status": check.status,
         "status_name": STATE_NAMES.get(check.status, (check.status,) * 2)[lang == "en"],
-        "attempts": check.attempts, "idf_sha256": check.idf_sha256,
-        "weather": {"name": weather.name, "synthetic": weather.synthetic,
-                    "sha256": weather.sha256} if weather else None,
-        "engine_version": check.engine_version, "run_seconds": check.run_seconds,
+        "attempts": check.attempts,
+        "idf_sha256": check.idf_sha256,
+        "weather": {"name": weather.name, "synthetic": weather.synthetic, "sha256": weather.sha256}
+        if weather
+        else None,
+        "engine_version": check.engine_version,
+        "run_seconds": check.run_seconds,
         "cached_from_id": check.cached_from_id,
-        "warnings": [render(w["code"], w.get("params") or {}, lang)
-                     for w in check.warnings or []] + (
+        "warnings": [render(w["code"], w.get("params") or {}, lang) for w in check.warnings or []]
+        + (
             # Queued, but the broker was down: it runs once the sweeper reaches the broker.
             [render("check.broker_unavailable", {}, lang)]
-            if check.status == "queued" and check.enqueue_error else []),
-        "error": {"code": check.error_code,
-                  "message": render(check.error_code, check.error_params or {}, lang)}
-        if check.error_code else None,
+            if check.status == "queued" and check.enqueue_error
+            else []
+        ),
+        "error": {
+            "code": check.error_code,
+            "message": render(check.error_code, check.error_params or {}, lang),
+        }
+        if check.error_code
+        else None,
         "energyplus_messages": check.err_summary,
         "result": None,
     }
     if result is not None:
         payload["result"] = {
-            "total_site_kwh": result.total_site_kwh, "eui_kwh_per_m2": result.eui_kwh_per_m2,
+            "total_site_kwh": result.total_site_kwh,
+            "eui_kwh_per_m2": result.eui_kwh_per_m2,
             "registered_area_m2": result.registered_area_m2,
             "model_total_area_m2": result.model_total_area_m2,
             "area_mismatch_pct": result.area_mismatch_pct,
-            "by_fuel_kwh": result.by_fuel_kwh, "monthly_kwh": result.monthly_kwh,
-            "end_uses": [{"end_use": e.end_use, "fuel": e.fuel, "energy_kwh": e.energy_kwh}
-                         for e in end_uses],
-            "engine_version": result.engine_version, "idf_sha256": result.idf_sha256,
+            "by_fuel_kwh": result.by_fuel_kwh,
+            "monthly_kwh": result.monthly_kwh,
+            "end_uses": [
+                {"end_use": e.end_use, "fuel": e.fuel, "energy_kwh": e.energy_kwh} for e in end_uses
+            ],
+            "engine_version": result.engine_version,
+            "idf_sha256": result.idf_sha256,
             "epw_sha256": result.epw_sha256,
         }
     if check.status == "done":
         payload["verdict"] = _verdict(session, check.id, lang)
     return payload
-
-

@@ -43,8 +43,9 @@ def qr_data_uri(url: str) -> str:
     import segno
 
     buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(buffer, kind="svg", scale=4, border=2,
-                                                 xmldecl=False, svgns=True)
+    segno.make(url, error="m", micro=False).save(
+        buffer, kind="svg", scale=4, border=2, xmldecl=False, svgns=True
+    )
     return svg_data_uri(buffer.getvalue().decode("utf-8"))
 
 
@@ -53,7 +54,9 @@ def _building(building: Building, en: bool) -> dict:
     hvac = HVAC_CLASSES.get(building.hvac_class or "")
     heating = HEATING_TYPES.get(building.heating_type or "")
     return {
-        "id": building.id, "name": building.name, "address": building.address,
+        "id": building.id,
+        "name": building.name,
+        "address": building.address,
         "district": district_name(building.district_code, locale),
         "building_type": type_name(building.building_type, locale),
         "sub_type": sub_type_name(building.building_type, building.sub_type, locale),
@@ -74,25 +77,43 @@ def _verdict(verdict: dict | None, en: bool) -> dict | None:
     for item in verdict["indicators"]:
         row = item["row"]
         if row is not None:
-            row = {**row, "source_status_name": source_status_name(row["source_status"], locale),
-                   "unverified": row["source_status"] == "unverified"}
+            row = {
+                **row,
+                "source_status_name": source_status_name(row["source_status"], locale),
+                "unverified": row["source_status"] == "unverified",
+            }
         indicators.append({**item, "row": row})
     accounting = verdict["accounting"]
     return {
-        **verdict, "indicators": indicators,
+        **verdict,
+        "indicators": indicators,
         "unverified": any(i["row"] and i["row"]["unverified"] for i in indicators),
         "accounting": {
             **accounting,
-            "heating": [(_label(FUEL_ZH, f, en), kwh)
-                        for f, kwh in sorted(accounting["heating_kwh_by_fuel"].items())],
-            "non_heating": [(_label(FUEL_ZH, f, en), kwh)
-                            for f, kwh in sorted(accounting["non_heating_kwh_by_fuel"].items())],
-            "excluded": [{**e, "end_use": _label(END_USE_ZH, e["end_use"], en),
-                          "fuel": _label(FUEL_ZH, e["fuel"], en)}
-                         for e in accounting["excluded"]],
-            "factors": [{**f, "name": _label(FUEL_ZH, f["key"], en),
-                         "status": source_status_name(f["status"], locale)}
-                        for f in accounting["factors"]],
+            "heating": [
+                (_label(FUEL_ZH, f, en), kwh)
+                for f, kwh in sorted(accounting["heating_kwh_by_fuel"].items())
+            ],
+            "non_heating": [
+                (_label(FUEL_ZH, f, en), kwh)
+                for f, kwh in sorted(accounting["non_heating_kwh_by_fuel"].items())
+            ],
+            "excluded": [
+                {
+                    **e,
+                    "end_use": _label(END_USE_ZH, e["end_use"], en),
+                    "fuel": _label(FUEL_ZH, e["fuel"], en),
+                }
+                for e in accounting["excluded"]
+            ],
+            "factors": [
+                {
+                    **f,
+                    "name": _label(FUEL_ZH, f["key"], en),
+                    "status": source_status_name(f["status"], locale),
+                }
+                for f in accounting["factors"]
+            ],
         },
     }
 
@@ -100,12 +121,20 @@ def _verdict(verdict: dict | None, en: bool) -> dict | None:
 def _who(user: User | None) -> str:
     if user is None:
         return "—"
-    return f"{user.display_name} ({user.username})" if user.display_name != user.username \
+    return (
+        f"{user.display_name} ({user.username})"
+        if user.display_name != user.username
         else user.username
+    )
 
 
 def report_context(
-    *, session: Session, actor: User, check_id: int, locale: str, base_url: str,
+    *,
+    session: Session,
+    actor: User,
+    check_id: int,
+    locale: str,
+    base_url: str,
     generated_at: datetime | None = None,
 ) -> dict:
     """Everything the check report shows, as plain values; raises if `actor` may not see it."""
@@ -120,34 +149,55 @@ def report_context(
         result = {
             **result,
             "area_mismatch": mismatch is not None and abs(mismatch) > AREA_MISMATCH_WARN_PCT,
-            "fuels": [(_label(FUEL_ZH, f, en), kwh)
-                      for f, kwh in sorted((result["by_fuel_kwh"] or {}).items())],
-            "end_uses": [{**e, "end_use": _label(END_USE_ZH, e["end_use"], en),
-                          "fuel": _label(FUEL_ZH, e["fuel"], en)} for e in result["end_uses"]],
+            "fuels": [
+                (_label(FUEL_ZH, f, en), kwh)
+                for f, kwh in sorted((result["by_fuel_kwh"] or {}).items())
+            ],
+            "end_uses": [
+                {
+                    **e,
+                    "end_use": _label(END_USE_ZH, e["end_use"], en),
+                    "fuel": _label(FUEL_ZH, e["fuel"], en),
+                }
+                for e in result["end_uses"]
+            ],
         }
     url = check_url(base_url, check.id)
     return {
         "locale": "en" if en else "zh",
         "generated_at": _iso(generated_at or datetime.now(UTC)),
-        "url": url, "qr": qr_data_uri(url),
+        "url": url,
+        "qr": qr_data_uri(url),
         "check": {
-            "id": check.id, "status": check.status, "status_name": payload["status_name"],
-            "model_name": check.idf_original_name, "model_size_bytes": check.idf_size_bytes,
+            "id": check.id,
+            "status": check.status,
+            "status_name": payload["status_name"],
+            "model_name": check.idf_original_name,
+            "model_size_bytes": check.idf_size_bytes,
             "model_sha256": check.idf_sha256,
             "engine_version": result["engine_version"] if result else check.engine_version,
-            "queued_at": _iso(check.queued_at), "started_at": _iso(check.started_at),
-            "finished_at": _iso(check.finished_at), "run_seconds": check.run_seconds,
-            "attempts": check.attempts, "cached_from_id": check.cached_from_id,
+            "queued_at": _iso(check.queued_at),
+            "started_at": _iso(check.started_at),
+            "finished_at": _iso(check.finished_at),
+            "run_seconds": check.run_seconds,
+            "attempts": check.attempts,
+            "cached_from_id": check.cached_from_id,
             "submitted_by": _who(session.get(User, check.created_by_id)),
             "warnings": payload["warnings"],
             "error": payload["error"]["message"] if payload["error"] else None,
-            "energyplus_messages": {k: (check.err_summary or {}).get(k, 0)
-                                    for k in ("warnings", "severes", "fatals")},
+            "energyplus_messages": {
+                k: (check.err_summary or {}).get(k, 0) for k in ("warnings", "severes", "fatals")
+            },
         },
         "weather": {
-            "name": weather.name, "location": weather.location, "synthetic": weather.synthetic,
-            "source": weather.source, "sha256": weather.sha256,
-        } if weather else None,
+            "name": weather.name,
+            "location": weather.location,
+            "synthetic": weather.synthetic,
+            "source": weather.source,
+            "sha256": weather.sha256,
+        }
+        if weather
+        else None,
         "building": _building(building, en),
         "result": result,
         "verdict": _verdict(payload.get("verdict"), en),

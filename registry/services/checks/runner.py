@@ -54,18 +54,35 @@ def _claim(engine: Engine, check_id: int, worker: str) -> bool:
     with engine.begin() as conn:
         result = conn.execute(
             update(Check)
-            .where(Check.id == check_id, Check.status == "queued",
-                   Check.cancel_requested.is_(False))
-            .values(status="validating", worker=worker, attempts=Check.attempts + 1,
-                    started_at=now, heartbeat_at=now, enqueue_error=None,
-                    error_code=None, error_params=None)
+            .where(
+                Check.id == check_id, Check.status == "queued", Check.cancel_requested.is_(False)
+            )
+            .values(
+                status="validating",
+                worker=worker,
+                attempts=Check.attempts + 1,
+                started_at=now,
+                heartbeat_at=now,
+                enqueue_error=None,
+                error_code=None,
+                error_params=None,
+            )
         )
     return result.rowcount == 1
 
 
 def _fail(engine, check_id, worker, code, params=None, **extra) -> str:
-    _guarded(engine, check_id, worker, status="failed", error_code=code,
-             error_params=params or {}, finished_at=utcnow(), engine_pid=None, **extra)
+    _guarded(
+        engine,
+        check_id,
+        worker,
+        status="failed",
+        error_code=code,
+        error_params=params or {},
+        finished_at=utcnow(),
+        engine_pid=None,
+        **extra,
+    )
     return "failed"
 
 
@@ -107,7 +124,7 @@ def weather_path(config: Config, weather: WeatherFile) -> Path:
     if weather.path.startswith("wheel:"):
         from registry.domain.checks.energyplus import weather_data_dir
 
-        return weather_data_dir() / Path(weather.path[len("wheel:"):]).name
+        return weather_data_dir() / Path(weather.path[len("wheel:") :]).name
     if weather.path.startswith("generated:"):
         from registry.services.checks.weather_seed import ensure_generated
 
@@ -144,8 +161,15 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
     warnings = (check.warnings or []) + [
         {"code": code, "params": params} for code, params in model.warnings
     ]
-    _guarded(engine, check_id, worker, status="running", model_facts=facts,
-             warnings=warnings or None, heartbeat_at=utcnow())
+    _guarded(
+        engine,
+        check_id,
+        worker,
+        status="running",
+        model_facts=facts,
+        warnings=warnings or None,
+        heartbeat_at=utcnow(),
+    )
 
     try:
         epw = weather_path(config, weather)
@@ -164,8 +188,12 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
     try:
         try:
             outcome = energyplus.run_energyplus(
-                prepared, epw, workdir=workdir, timeout_s=config.CHECK_TIMEOUT_S,
-                cpu_limit_s=config.CHECK_TIMEOUT_S, binary=config.ENERGYPLUS_BINARY,
+                prepared,
+                epw,
+                workdir=workdir,
+                timeout_s=config.CHECK_TIMEOUT_S,
+                cpu_limit_s=config.CHECK_TIMEOUT_S,
+                binary=config.ENERGYPLUS_BINARY,
                 memory_limit_bytes=config.CHECK_MEMORY_LIMIT_MB * 1024 * 1024,
                 on_start=on_start,
             )
@@ -175,33 +203,60 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
         finally:
             heartbeat.stop.set()
         if heartbeat.cancelled:
-            _guarded(engine, check_id, worker, status="cancelled", finished_at=utcnow(),
-                     engine_pid=None)
+            _guarded(
+                engine, check_id, worker, status="cancelled", finished_at=utcnow(), engine_pid=None
+            )
             return "cancelled"
         err = outcome.err.as_dict() if hasattr(outcome.err, "as_dict") else outcome.err
         if outcome.timed_out:
-            return _fail(engine, check_id, worker, "energyplus.timeout",
-                         {"seconds": config.CHECK_TIMEOUT_S}, err_summary=err)
+            return _fail(
+                engine,
+                check_id,
+                worker,
+                "energyplus.timeout",
+                {"seconds": config.CHECK_TIMEOUT_S},
+                err_summary=err,
+            )
         if not outcome.succeeded and _disk_full(workdir):
             # The engine says nothing useful (exit 0, an empty .err) when its writes fail.
-            return _fail(engine, check_id, worker, "check.workdir_error",
-                         {"error": f"{os.strerror(errno.ENOSPC)}: {workdir}"})
+            return _fail(
+                engine,
+                check_id,
+                worker,
+                "check.workdir_error",
+                {"error": f"{os.strerror(errno.ENOSPC)}: {workdir}"},
+            )
         if not outcome.succeeded:
-            return _fail(engine, check_id, worker, "energyplus.failed",
-                         {"returncode": outcome.returncode}, err_summary=err)
-        _guarded(engine, check_id, worker, status="reading", heartbeat_at=utcnow(),
-                 err_summary=err, engine_pid=None)
+            return _fail(
+                engine,
+                check_id,
+                worker,
+                "energyplus.failed",
+                {"returncode": outcome.returncode},
+                err_summary=err,
+            )
+        _guarded(
+            engine,
+            check_id,
+            worker,
+            status="reading",
+            heartbeat_at=utcnow(),
+            err_summary=err,
+            engine_pid=None,
+        )
         try:
             annual = results.read_results(outcome.sql_path)
         except results.ResultsUnavailable as exc:
             return _fail(engine, check_id, worker, exc.code, getattr(exc, "params", {}))
-        _store_results(engine, check, building, annual, worker,
-                       run_seconds=time.monotonic() - started)
+        _store_results(
+            engine, check, building, annual, worker, run_seconds=time.monotonic() - started
+        )
         return "done"
     except Exception as exc:
         log.exception("check %s failed unexpectedly", check_id)
-        return _fail(engine, check_id, worker, "check.internal_error",
-                     {"error": exc.__class__.__name__})
+        return _fail(
+            engine, check_id, worker, "check.internal_error", {"error": exc.__class__.__name__}
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -223,23 +278,31 @@ def _store_results(engine, check, building, annual, worker, *, run_seconds) -> N
         row = session.get(Check, check.id)
         if row.worker != worker:
             return
-        session.add(CheckResult(
-            check_id=check.id, engine_version=annual.engine_version or check.engine_version,
-            idf_sha256=check.idf_sha256, epw_sha256=check.epw_sha256,
-            total_site_kwh=annual.total_site_kwh, total_source_kwh=annual.total_source_kwh,
-            model_total_area_m2=annual.total_building_area_m2,
-            model_conditioned_area_m2=annual.conditioned_area_m2,
-            registered_area_m2=area, eui_kwh_per_m2=annual.total_site_kwh / area,
-            area_mismatch_pct=mismatch,
-            unmet_heating_hours=annual.unmet_heating_hours,
-            unmet_cooling_hours=annual.unmet_cooling_hours,
-            by_fuel_kwh=dict(annual.by_fuel_kwh), monthly_kwh=dict(annual.monthly_kwh),
-            monthly_by_fuel_kwh=dict(annual.monthly_by_fuel_kwh),
-        ))
+        session.add(
+            CheckResult(
+                check_id=check.id,
+                engine_version=annual.engine_version or check.engine_version,
+                idf_sha256=check.idf_sha256,
+                epw_sha256=check.epw_sha256,
+                total_site_kwh=annual.total_site_kwh,
+                total_source_kwh=annual.total_source_kwh,
+                model_total_area_m2=annual.total_building_area_m2,
+                model_conditioned_area_m2=annual.conditioned_area_m2,
+                registered_area_m2=area,
+                eui_kwh_per_m2=annual.total_site_kwh / area,
+                area_mismatch_pct=mismatch,
+                unmet_heating_hours=annual.unmet_heating_hours,
+                unmet_cooling_hours=annual.unmet_cooling_hours,
+                by_fuel_kwh=dict(annual.by_fuel_kwh),
+                monthly_kwh=dict(annual.monthly_kwh),
+                monthly_by_fuel_kwh=dict(annual.monthly_by_fuel_kwh),
+            )
+        )
         for (end_use, fuel), kwh in annual.by_end_use_kwh.items():
             if kwh:
-                session.add(CheckEndUse(check_id=check.id, end_use=end_use, fuel=fuel,
-                                        energy_kwh=kwh))
+                session.add(
+                    CheckEndUse(check_id=check.id, end_use=end_use, fuel=fuel, energy_kwh=kwh)
+                )
         row.status = "done"
         row.finished_at = utcnow()
         row.run_seconds = run_seconds
@@ -252,7 +315,10 @@ def _store_results(engine, check, building, annual, worker, *, run_seconds) -> N
 
 
 def recover_stale_checks(
-    *, engine: Engine, config: Config, enqueue: Callable[[int], str | None],
+    *,
+    engine: Engine,
+    config: Config,
+    enqueue: Callable[[int], str | None],
     on_startup: bool = False,
 ) -> int:
     """Re-queue checks whose worker went silent and queued checks the broker never took.
@@ -267,22 +333,35 @@ def recover_stale_checks(
     to_send: list[int] = []
     with Session(engine) as session:
         stale = session.exec(
-            select(Check).where(Check.status.in_(ACTIVE_STATES),
-                                Check.heartbeat_at < stale_before)
+            select(Check).where(Check.status.in_(ACTIVE_STATES), Check.heartbeat_at < stale_before)
         ).all()
         for check in stale:
             with engine.begin() as conn:
                 if check.attempts >= MAX_ATTEMPTS:
-                    conn.execute(update(Check).where(
-                        Check.id == check.id, Check.worker == check.worker,
-                        Check.status == check.status,
-                    ).values(status="failed", error_code="check.too_many_attempts",
-                             error_params={"attempts": check.attempts}, finished_at=now))
+                    conn.execute(
+                        update(Check)
+                        .where(
+                            Check.id == check.id,
+                            Check.worker == check.worker,
+                            Check.status == check.status,
+                        )
+                        .values(
+                            status="failed",
+                            error_code="check.too_many_attempts",
+                            error_params={"attempts": check.attempts},
+                            finished_at=now,
+                        )
+                    )
                     continue
-                moved = conn.execute(update(Check).where(
-                    Check.id == check.id, Check.worker == check.worker,
-                    Check.status == check.status,
-                ).values(status="queued", worker="", engine_pid=None, queued_at=now))
+                moved = conn.execute(
+                    update(Check)
+                    .where(
+                        Check.id == check.id,
+                        Check.worker == check.worker,
+                        Check.status == check.status,
+                    )
+                    .values(status="queued", worker="", engine_pid=None, queued_at=now)
+                )
             if moved.rowcount == 1:
                 to_send.append(check.id)
         waiting = session.exec(
@@ -297,8 +376,11 @@ def recover_stale_checks(
     for check_id in to_send:
         error = enqueue(check_id)
         with engine.begin() as conn:
-            conn.execute(update(Check).where(Check.id == check_id).values(
-                enqueue_error=error, queued_at=now if error is None else Check.queued_at))
+            conn.execute(
+                update(Check)
+                .where(Check.id == check_id)
+                .values(enqueue_error=error, queued_at=now if error is None else Check.queued_at)
+            )
         sent += error is None
     if to_send:
         log.info("re-enqueued %s of %s checks", sent, len(to_send))

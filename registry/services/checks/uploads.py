@@ -82,8 +82,15 @@ def resolve_weather(session: Session, weather: int | str | None) -> WeatherFile:
 
 
 def create_check(
-    *, session: Session, actor: User, config: Config, building_id: int, idf_bytes: bytes,
-    filename: str = "", weather: int | str | None = None, options: dict | None = None,
+    *,
+    session: Session,
+    actor: User,
+    config: Config,
+    building_id: int,
+    idf_bytes: bytes,
+    filename: str = "",
+    weather: int | str | None = None,
+    options: dict | None = None,
     enqueue: Callable[[int], str | None] | None,
 ) -> Check:
     """Store an uploaded model and queue its check, or answer at once from the cache.
@@ -118,18 +125,29 @@ def create_check(
     stored.chmod(0o600)
 
     check = Check(
-        building_id=building.id, created_by_id=actor.id, idf_path=stored.name,
+        building_id=building.id,
+        created_by_id=actor.id,
+        idf_path=stored.name,
         idf_original_name=Path(filename or "model.idf").name[:255],
-        idf_size_bytes=len(idf_bytes), idf_sha256=idf_sha, weather_id=weather_file.id,
-        epw_sha256=weather_file.sha256, engine_version=engine, options=options, cache_key=key,
+        idf_size_bytes=len(idf_bytes),
+        idf_sha256=idf_sha,
+        weather_id=weather_file.id,
+        epw_sha256=weather_file.sha256,
+        engine_version=engine,
+        options=options,
+        cache_key=key,
         warnings=[{"code": c, "params": p} for c, p in pre.warnings] or None,
     )
     session.add(check)
     session.flush()
     cached = _copy_cached_result(session, check, building)
     record_event(
-        session=session, actor=actor, entity="check", entity_id=check.id,
-        building_id=building.id, action="create",
+        session=session,
+        actor=actor,
+        entity="check",
+        entity_id=check.id,
+        building_id=building.id,
+        action="create",
         after={"idf_sha256": idf_sha, "weather": weather_file.name, "cached": cached},
     )
     session.commit()
@@ -146,8 +164,12 @@ def _copy_cached_result(session: Session, check: Check, building: Building) -> b
     """If an identical run finished before, reuse its numbers (EUI on this building's area)."""
     source = session.exec(
         select(Check)
-        .where(Check.cache_key == check.cache_key, Check.status == "done",
-               Check.cached_from_id.is_(None), Check.id != check.id)
+        .where(
+            Check.cache_key == check.cache_key,
+            Check.status == "done",
+            Check.cached_from_id.is_(None),
+            Check.id != check.id,
+        )
         .order_by(Check.id)
     ).first()
     if source is None:
@@ -164,8 +186,11 @@ def _copy_cached_result(session: Session, check: Check, building: Building) -> b
         )
     session.add(CheckResult(check_id=check.id, **data))
     for row in session.exec(select(CheckEndUse).where(CheckEndUse.check_id == source.id)):
-        session.add(CheckEndUse(check_id=check.id, end_use=row.end_use, fuel=row.fuel,
-                                energy_kwh=row.energy_kwh))
+        session.add(
+            CheckEndUse(
+                check_id=check.id, end_use=row.end_use, fuel=row.fuel, energy_kwh=row.energy_kwh
+            )
+        )
     now = utcnow()
     check.status = "done"
     check.cached_from_id = source.id
@@ -209,8 +234,9 @@ def check_status(*, session: Session, actor: User, check_id: int) -> str:
 WAIT_POLL_S = 0.05
 
 
-def wait_until_ended(*, session: Session, actor: User, check_id: int, timeout_s: float,
-                     poll_s: float = WAIT_POLL_S) -> str:
+def wait_until_ended(
+    *, session: Session, actor: User, check_id: int, timeout_s: float, poll_s: float = WAIT_POLL_S
+) -> str:
     """Wait up to `timeout_s` for a check to end; its last status.
 
     Each look ends its transaction (rollback of a read), so a wait of minutes holds no
@@ -226,8 +252,9 @@ def wait_until_ended(*, session: Session, actor: User, check_id: int, timeout_s:
         time.sleep(min(poll_s, remaining))
 
 
-def list_checks(*, session: Session, actor: User, building_id: int | None = None,
-                limit: int = 100) -> list[Check]:
+def list_checks(
+    *, session: Session, actor: User, building_id: int | None = None, limit: int = 100
+) -> list[Check]:
     query = select(Check).join(Building, Building.id == Check.building_id)
     if building_id:
         query = query.where(Check.building_id == building_id)
@@ -250,18 +277,27 @@ def cancel_check(*, session: Session, actor: User, check_id: int) -> Check:
         check.status = "cancelled"
         check.finished_at = utcnow()
     session.add(check)
-    record_event(session=session, actor=actor, entity="check", entity_id=check.id,
-                 building_id=check.building_id, action="cancel")
+    record_event(
+        session=session,
+        actor=actor,
+        entity="check",
+        entity_id=check.id,
+        building_id=check.building_id,
+        action="cancel",
+    )
     session.commit()
     return check
 
 
 def result_of(*, session: Session, check_id: int) -> tuple[CheckResult | None, list[CheckEndUse]]:
     result = session.exec(select(CheckResult).where(CheckResult.check_id == check_id)).first()
-    end_uses = list(session.exec(
-        select(CheckEndUse).where(CheckEndUse.check_id == check_id)
-        .order_by(CheckEndUse.end_use, CheckEndUse.fuel)
-    ))
+    end_uses = list(
+        session.exec(
+            select(CheckEndUse)
+            .where(CheckEndUse.check_id == check_id)
+            .order_by(CheckEndUse.end_use, CheckEndUse.fuel)
+        )
+    )
     return result, end_uses
 
 

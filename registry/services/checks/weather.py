@@ -20,12 +20,19 @@ def is_qingdao(latitude: float, longitude: float) -> bool:
 
 
 def list_weather(*, session: Session) -> list[WeatherFile]:
-    return list(session.exec(
-        select(WeatherFile).order_by(WeatherFile.is_default.desc(), WeatherFile.name)))
+    return list(
+        session.exec(select(WeatherFile).order_by(WeatherFile.is_default.desc(), WeatherFile.name))
+    )
 
 
 def add_weather(
-    *, session: Session, actor: User, config: Config, data: bytes, name: str, source: str = "",
+    *,
+    session: Session,
+    actor: User,
+    config: Config,
+    data: bytes,
+    name: str,
+    source: str = "",
 ) -> WeatherFile:
     """Validate and store an EPW; identical files are stored once and reused."""
     if actor.role == "viewer":
@@ -63,15 +70,26 @@ def add_weather(
             session.add(other)
     row = WeatherFile(
         is_default=measured_qingdao,
-        name=unique, location=f"{info.city}, {info.country}".strip(", "),
-        source=source or "uploaded", sha256=info.sha256, path=stored.name,
-        latitude=info.latitude, longitude=info.longitude, time_zone=info.time_zone,
-        elevation_m=info.elevation_m, uploaded_by_id=actor.id,
+        name=unique,
+        location=f"{info.city}, {info.country}".strip(", "),
+        source=source or "uploaded",
+        sha256=info.sha256,
+        path=stored.name,
+        latitude=info.latitude,
+        longitude=info.longitude,
+        time_zone=info.time_zone,
+        elevation_m=info.elevation_m,
+        uploaded_by_id=actor.id,
     )
     session.add(row)
     session.flush()
-    record_event(session=session, actor=actor, entity="weather", entity_id=row.id,
-                 action="create", after={"name": row.name, "sha256": row.sha256,
-                                         "default": row.is_default})
+    record_event(
+        session=session,
+        actor=actor,
+        entity="weather",
+        entity_id=row.id,
+        action="create",
+        after={"name": row.name, "sha256": row.sha256, "default": row.is_default},
+    )
     session.commit()
     return row

@@ -55,14 +55,24 @@ def seed(session: Session) -> str:
         data = qingdao_epw_bytes()
         info = wx.validate_epw(data)
         has_default = session.exec(select(WeatherFile).where(WeatherFile.is_default)).first()
-        session.add(WeatherFile(
-            name=QINGDAO_NAME, location="青岛（合成气象年）Qingdao (synthetic)",
-            source=f"{wx.QINGDAO_MORPH_VERSION}; {wx.QINGDAO_SOURCE}; base {wx.QINGDAO_BASE_FILE}",
-            sha256=info.sha256, synthetic=True, is_default=has_default is None,
-            path=f"generated:{QINGDAO_NAME}-{wx.QINGDAO_MORPH_VERSION}.epw",
-            latitude=info.latitude, longitude=info.longitude, time_zone=info.time_zone,
-            elevation_m=info.elevation_m, notes="\n".join(wx.QINGDAO_MORPH_NOTES),
-        ))
+        session.add(
+            WeatherFile(
+                name=QINGDAO_NAME,
+                location="青岛（合成气象年）Qingdao (synthetic)",
+                source=(
+                    f"{wx.QINGDAO_MORPH_VERSION}; {wx.QINGDAO_SOURCE}; base {wx.QINGDAO_BASE_FILE}"
+                ),
+                sha256=info.sha256,
+                synthetic=True,
+                is_default=has_default is None,
+                path=f"generated:{QINGDAO_NAME}-{wx.QINGDAO_MORPH_VERSION}.epw",
+                latitude=info.latitude,
+                longitude=info.longitude,
+                time_zone=info.time_zone,
+                elevation_m=info.elevation_m,
+                notes="\n".join(wx.QINGDAO_MORPH_NOTES),
+            )
+        )
         added.append(QINGDAO_NAME)
     for filename, label in WHEEL_FILES.items():
         name = filename.removesuffix(".epw")
@@ -70,11 +80,19 @@ def seed(session: Session) -> str:
             continue
         data = (_wheel_dir() / filename).read_bytes()
         info = wx.validate_epw(data)
-        session.add(WeatherFile(
-            name=name, location=label, source="NREL TMY3, shipped with EnergyPlus 25.2",
-            sha256=info.sha256, path=f"wheel:{filename}", latitude=info.latitude,
-            longitude=info.longitude, time_zone=info.time_zone, elevation_m=info.elevation_m,
-        ))
+        session.add(
+            WeatherFile(
+                name=name,
+                location=label,
+                source="NREL TMY3, shipped with EnergyPlus 25.2",
+                sha256=info.sha256,
+                path=f"wheel:{filename}",
+                latitude=info.latitude,
+                longitude=info.longitude,
+                time_zone=info.time_zone,
+                elevation_m=info.elevation_m,
+            )
+        )
         added.append(name)
     session.commit()
     return f"weather: {len(added)} added" + (f" ({', '.join(added)})" if added else "")

@@ -164,9 +164,7 @@ def export_rows(
         last_id = page[-1].id
         records: dict[int, list[Record]] = {}
         for record in session.exec(
-            select(Record)
-            .where(Record.building_id.in_([b.id for b in page]))
-            .order_by(Record.id)
+            select(Record).where(Record.building_id.in_([b.id for b in page])).order_by(Record.id)
         ):
             records.setdefault(record.building_id, []).append(record)
         for building in page:

@@ -214,9 +214,7 @@ def _load(session: Session, rows: list[ImportRow], state: ImportState) -> dict[s
     if new_ids:
         for building_id in new_ids:
             state.signatures[("db", building_id)] = set()
-        query = select(Record).where(
-            Record.building_id.in_(new_ids), Record.label_number.is_(None)
-        )
+        query = select(Record).where(Record.building_id.in_(new_ids), Record.label_number.is_(None))
         for record in session.exec(query):
             state.signatures[("db", record.building_id)].add(_signature(record))
     return taken

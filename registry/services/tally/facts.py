@@ -14,23 +14,40 @@ from registry.models import Building, Record
 
 
 def load_facts(
-    *, session: Session, building_ids=None,
+    *,
+    session: Session,
+    building_ids=None,
 ) -> tuple[list[rules.BuildingFact], list[rules.RecordFact]]:
     """Every building (or these: ids or a query of ids) and its approved or revoked records,
     in one outer join."""
     query = (
         select(
-            Building.id, Building.name, Building.district_code, Building.building_type,
-            Building.floor_area_m2, Building.is_new_build, Building.completion_year,
+            Building.id,
+            Building.name,
+            Building.district_code,
+            Building.building_type,
+            Building.floor_area_m2,
+            Building.is_new_build,
+            Building.completion_year,
             Building.prefabricated,
-            Record.id, Record.kind, Record.level, Record.stage,
-            Record.status, Record.label_number, Record.counted_area_m2,
-            Record.approved_on, Record.issued_on, Record.started_on,
-            Record.completed_on, Record.revoked_on,
+            Record.id,
+            Record.kind,
+            Record.level,
+            Record.stage,
+            Record.status,
+            Record.label_number,
+            Record.counted_area_m2,
+            Record.approved_on,
+            Record.issued_on,
+            Record.started_on,
+            Record.completed_on,
+            Record.revoked_on,
         )
         .select_from(Building)
-        .outerjoin(Record, and_(Record.building_id == Building.id,
-                                     Record.status.in_(rules.COUNTED_STATUSES)))
+        .outerjoin(
+            Record,
+            and_(Record.building_id == Building.id, Record.status.in_(rules.COUNTED_STATUSES)),
+        )
         .order_by(Building.id, Record.id)
     )
     if building_ids is not None:
@@ -42,16 +59,58 @@ def load_facts(
     last_building_id = None
     # Core rows, not the ORM's: a city's million rows spent as long in ORM row handling as
     # in the database. Rows come ordered by building, so each building starts a new run.
-    for (building_id, name, district_code, building_type, floor_area, is_new, completion_year,
-         prefabricated, record_id, kind, level, stage, status, label, area, approved_on,
-         issued_on, started_on, completed_on, revoked_on) in session.connection().execute(query):
+    for (
+        building_id,
+        name,
+        district_code,
+        building_type,
+        floor_area,
+        is_new,
+        completion_year,
+        prefabricated,
+        record_id,
+        kind,
+        level,
+        stage,
+        status,
+        label,
+        area,
+        approved_on,
+        issued_on,
+        started_on,
+        completed_on,
+        revoked_on,
+    ) in session.connection().execute(query):
         if building_id != last_building_id:
             last_building_id = building_id
-            buildings.append(building(building_id, name, district_code, building_type,
-                                      float(floor_area), bool(is_new), completion_year,
-                                      bool(prefabricated)))
+            buildings.append(
+                building(
+                    building_id,
+                    name,
+                    district_code,
+                    building_type,
+                    float(floor_area),
+                    bool(is_new),
+                    completion_year,
+                    bool(prefabricated),
+                )
+            )
         if record_id is not None:
-            records.append(record(record_id, building_id, kind, level, status, float(area),
-                                  stage, label, approved_on, issued_on, started_on,
-                                  completed_on, revoked_on))
+            records.append(
+                record(
+                    record_id,
+                    building_id,
+                    kind,
+                    level,
+                    status,
+                    float(area),
+                    stage,
+                    label,
+                    approved_on,
+                    issued_on,
+                    started_on,
+                    completed_on,
+                    revoked_on,
+                )
+            )
     return buildings, records

@@ -29,7 +29,7 @@ E = TallyEpisode.__table__.c
 
 def _chunks(ids: list[int], size: int = CHUNK):
     for n in range(0, len(ids), size):
-        yield ids[n:n + size]
+        yield ids[n : n + size]
 
 
 def refresh(session: Session, building_ids: Iterable[int]) -> None:
@@ -50,9 +50,15 @@ def rebuild(connection) -> int:
     """Recount every building (after a bulk load or a change to the rules); episodes stored."""
     connection.execute(delete(TallyEpisode))
     connection.execute(delete(TallyHorizon))
-    ids = [row[0] for row in connection.execute(
-        select(Record.building_id).where(Record.status.in_(rules.COUNTED_STATUSES))
-        .distinct().order_by(Record.building_id))]
+    ids = [
+        row[0]
+        for row in connection.execute(
+            select(Record.building_id)
+            .where(Record.status.in_(rules.COUNTED_STATUSES))
+            .distinct()
+            .order_by(Record.building_id)
+        )
+    ]
     stored = 0
     with Session(bind=connection) as session:
         for chunk in _chunks(ids, 20_000):
@@ -65,32 +71,42 @@ def differences(session: Session) -> list[int]:
     """Buildings whose stored episodes or horizon differ from a recount now (none, unless
     rows were written around the services): what `registry tally-index --check` reports."""
     connection = session.connection()
-    ids = sorted(set(connection.execute(
-        select(Record.building_id).where(Record.status.in_(rules.COUNTED_STATUSES))
-    ).scalars()) | set(connection.execute(select(TallyHorizon.building_id)).scalars()))
+    ids = sorted(
+        set(
+            connection.execute(
+                select(Record.building_id).where(Record.status.in_(rules.COUNTED_STATUSES))
+            ).scalars()
+        )
+        | set(connection.execute(select(TallyHorizon.building_id)).scalars())
+    )
     columns = [c for c in TallyEpisode.__table__.c if c.name != "id"]
     differ = []
     for chunk in _chunks(ids, 5_000):
         stored: dict[int, list] = {}
         for row in connection.execute(select(*columns).where(E.building_id.in_(chunk))):
             stored.setdefault(row.building_id, []).append(tuple(row))
-        horizons = dict(connection.execute(
-            select(TallyHorizon.building_id, TallyHorizon.horizon_on)
-            .where(TallyHorizon.building_id.in_(chunk))).all())
+        horizons = dict(
+            connection.execute(
+                select(TallyHorizon.building_id, TallyHorizon.horizon_on).where(
+                    TallyHorizon.building_id.in_(chunk)
+                )
+            ).all()
+        )
         episodes, horizon_rows = _rows_for(*load_facts(session=session, building_ids=chunk))
         expected: dict[int, list] = {}
         for row in episodes:
-            expected.setdefault(row["building_id"], []).append(
-                tuple(row[c.name] for c in columns))
+            expected.setdefault(row["building_id"], []).append(tuple(row[c.name] for c in columns))
         expected_horizons = {h["building_id"]: h["horizon_on"] for h in horizon_rows}
-        differ += [i for i in chunk
-                   if sorted(stored.get(i, [])) != sorted(expected.get(i, []))
-                   or horizons.get(i) != expected_horizons.get(i)]
+        differ += [
+            i
+            for i in chunk
+            if sorted(stored.get(i, [])) != sorted(expected.get(i, []))
+            or horizons.get(i) != expected_horizons.get(i)
+        ]
     return differ
 
 
-def _store(connection, buildings: list[rules.BuildingFact],
-           records: list[rules.RecordFact]) -> int:
+def _store(connection, buildings: list[rules.BuildingFact], records: list[rules.RecordFact]) -> int:
     episode_rows, horizon_rows = _rows_for(buildings, records)
     if horizon_rows:
         connection.execute(insert(TallyHorizon), horizon_rows)
@@ -99,8 +115,9 @@ def _store(connection, buildings: list[rules.BuildingFact],
     return len(episode_rows)
 
 
-def _rows_for(buildings: list[rules.BuildingFact], records: list[rules.RecordFact]
-              ) -> tuple[list[dict], list[dict]]:
+def _rows_for(
+    buildings: list[rules.BuildingFact], records: list[rules.RecordFact]
+) -> tuple[list[dict], list[dict]]:
     by_building: dict[int, list[rules.RecordFact]] = {}
     for record in records:
         by_building.setdefault(record.building_id, []).append(record)
@@ -112,14 +129,21 @@ def _rows_for(buildings: list[rules.BuildingFact], records: list[rules.RecordFac
             continue
         horizon_rows.append({"building_id": building.building_id, "horizon_on": horizon})
         for ep in rules.building_episodes(building, own, LATEST):
-            episode_rows.append({
-                "target": ep.target, "building_id": ep.building_id,
-                "record_id": ep.record.record_id, "district_code": building.district_code,
-                "building_type": building.building_type, "start_on": ep.start,
-                "end_on": ep.end, "start_year": ep.start.year,
-                "end_year": ep.end.year if ep.end is not None else None,
-                "area_m2": ep.area_m2, "horizon_on": horizon,
-            })
+            episode_rows.append(
+                {
+                    "target": ep.target,
+                    "building_id": ep.building_id,
+                    "record_id": ep.record.record_id,
+                    "district_code": building.district_code,
+                    "building_type": building.building_type,
+                    "start_on": ep.start,
+                    "end_on": ep.end,
+                    "start_year": ep.start.year,
+                    "end_year": ep.end.year if ep.end is not None else None,
+                    "area_m2": ep.area_m2,
+                    "horizon_on": horizon,
+                }
+            )
     return episode_rows, horizon_rows
 
 
@@ -140,8 +164,9 @@ def _where(specs: dict, as_of: date, district: str | None, building_type: str | 
     if len(by_baseline) == 1:
         baseline = E.start_on >= next(iter(by_baseline))
     else:
-        baseline = or_(*(and_(E.target.in_(keys), E.start_on >= day)
-                         for day, keys in by_baseline.items()))
+        baseline = or_(
+            *(and_(E.target.in_(keys), E.start_on >= day) for day, keys in by_baseline.items())
+        )
     conditions = [baseline, E.horizon_on <= as_of]
     if district is not None:
         conditions.append(E.district_code == district)
@@ -158,8 +183,16 @@ def _last_day(day: date) -> bool:
     return (day.month, day.day) == (12, 31)
 
 
-def sums(session: Session, *, start: date, end: date, as_of: date, specs: dict,
-         district: str | None, building_type: str | None) -> tally_cells.Sums:
+def sums(
+    session: Session,
+    *,
+    start: date,
+    end: date,
+    as_of: date,
+    specs: dict,
+    district: str | None,
+    building_type: str | None,
+) -> tally_cells.Sums:
     """The same cells as `tally_cells.sum_episodes` (no timeline: see `timeline`), added up
     by the database along indexes that cover each pass.
 
@@ -173,42 +206,77 @@ def sums(session: Session, *, start: date, end: date, as_of: date, specs: dict,
     connection = session.connection()
     group = (E.target, E.district_code, E.building_type)
     cut_years = {day.year for day in (end, before) if not _last_day(day)}
-    query = (select(*group, E.start_year, func.sum(E.area_m2), func.count())
-             .where(where).group_by(*group, E.start_year))
+    query = (
+        select(*group, E.start_year, func.sum(E.area_m2), func.count())
+        .where(where)
+        .group_by(*group, E.start_year)
+    )
     for *key, total, count in connection.execute(query):
         year, total = key[3], float(total)
         result.starts[tuple(key)] = [
-            total, total if year <= end.year else 0.0, total if year <= before.year else 0.0,
-            float(count) if year <= end.year else 0.0]
+            total,
+            total if year <= end.year else 0.0,
+            total if year <= before.year else 0.0,
+            float(count) if year <= end.year else 0.0,
+        ]
     if cut_years:
-        query = (select(*group, E.start_year, _sum_if(E.start_on <= end),
-                        _sum_if(E.start_on <= before), _sum_if(E.start_on <= end, 1.0))
-                 .where(where, E.start_year.in_(sorted(cut_years)))
-                 .group_by(*group, E.start_year))
+        query = (
+            select(
+                *group,
+                E.start_year,
+                _sum_if(E.start_on <= end),
+                _sum_if(E.start_on <= before),
+                _sum_if(E.start_on <= end, 1.0),
+            )
+            .where(where, E.start_year.in_(sorted(cut_years)))
+            .group_by(*group, E.start_year)
+        )
         for *key, by_end, by_before, n_by_end in connection.execute(query):
             result.starts[tuple(key)][1:] = [float(by_end), float(by_before), float(n_by_end)]
-    query = (select(*group, E.end_year, func.sum(E.area_m2), _sum_if(E.end_on <= end),
-                    _sum_if(E.end_on <= before), _sum_if(E.end_on <= end, 1.0),
-                    _sum_if(E.end_on <= before, 1.0))
-             .where(where, E.end_on.is_not(None)).group_by(*group, E.end_year))
+    query = (
+        select(
+            *group,
+            E.end_year,
+            func.sum(E.area_m2),
+            _sum_if(E.end_on <= end),
+            _sum_if(E.end_on <= before),
+            _sum_if(E.end_on <= end, 1.0),
+            _sum_if(E.end_on <= before, 1.0),
+        )
+        .where(where, E.end_on.is_not(None))
+        .group_by(*group, E.end_year)
+    )
     for row in connection.execute(query):
         result.ends[tuple(row[:4])] = [float(v) for v in row[4:]]
     return result
 
 
-def timeline(session: Session, windows: dict[str, tuple[date, date]], *, as_of: date,
-             specs: dict, district: str | None, building_type: str | None
-             ) -> dict[tuple[str, date], list[float]]:
+def timeline(
+    session: Session,
+    windows: dict[str, tuple[date, date]],
+    *,
+    as_of: date,
+    specs: dict,
+    district: str | None,
+    building_type: str | None,
+) -> dict[tuple[str, date], list[float]]:
     """(target, day) -> [area starting, area ending] that day, within each target's window."""
     where = _where(specs, as_of, district, building_type)
     found: dict[tuple[str, date], list[float]] = {}
     connection = session.connection()
     for target, (first, last) in windows.items():
         for day_column, slot in ((E.start_on, 0), (E.end_on, 1)):
-            query = (select(day_column, func.sum(E.area_m2))
-                     .where(where, E.target == target, day_column.is_not(None),
-                            day_column >= first, day_column <= last)
-                     .group_by(day_column))
+            query = (
+                select(day_column, func.sum(E.area_m2))
+                .where(
+                    where,
+                    E.target == target,
+                    day_column.is_not(None),
+                    day_column >= first,
+                    day_column <= last,
+                )
+                .group_by(day_column)
+            )
             for day, total in connection.execute(query):
                 found.setdefault((target, day), [0.0, 0.0])[slot] += float(total)
     return found
@@ -219,30 +287,72 @@ _ORDER = case({key: n for n, key in enumerate(rules.TARGET_KEYS)}, value=E.targe
 
 def _row_query(where, *extra, ordered_by_target: bool = True):
     return (
-        select(E.target, E.building_id, Building.name, E.district_code, E.building_type,
-               E.record_id, Record.kind, Record.level, Record.label_number,
-               E.start_on, E.area_m2, E.end_on)
+        select(
+            E.target,
+            E.building_id,
+            Building.name,
+            E.district_code,
+            E.building_type,
+            E.record_id,
+            Record.kind,
+            Record.level,
+            Record.label_number,
+            E.start_on,
+            E.area_m2,
+            E.end_on,
+        )
         .join(Building, Building.id == E.building_id)
         .join(Record, Record.id == E.record_id)
         .where(where, *extra)
         # aggregate.row_key; within one target, the index gives the order without a sort.
-        .order_by(*((_ORDER,) if ordered_by_target else ()), E.start_on, E.building_id,
-                  E.record_id)
+        .order_by(*((_ORDER,) if ordered_by_target else ()), E.start_on, E.building_id, E.record_id)
     )
 
 
 def _counted_row(row, start: date, removed_on: date | None) -> aggregate.CountedRow:
     """A `_row_query` row as the domain's CountedRow."""
-    (target, building_id, name, district_code, type_code, record_id, kind, level, label,
-     start_on, area, _end_on) = row
-    return aggregate.CountedRow(target, building_id, name, district_code, type_code, record_id,
-                                kind, level, label, start_on, float(area), removed_on,
-                                start_on >= start)
+    (
+        target,
+        building_id,
+        name,
+        district_code,
+        type_code,
+        record_id,
+        kind,
+        level,
+        label,
+        start_on,
+        area,
+        _end_on,
+    ) = row
+    return aggregate.CountedRow(
+        target,
+        building_id,
+        name,
+        district_code,
+        type_code,
+        record_id,
+        kind,
+        level,
+        label,
+        start_on,
+        float(area),
+        removed_on,
+        start_on >= start,
+    )
 
 
-def rows(session: Session, *, start: date, end: date, as_of: date, specs: dict,
-         district: str | None, building_type: str | None, limit: int | None = None
-         ) -> list[aggregate.CountedRow]:
+def rows(
+    session: Session,
+    *,
+    start: date,
+    end: date,
+    as_of: date,
+    specs: dict,
+    district: str | None,
+    building_type: str | None,
+    limit: int | None = None,
+) -> list[aggregate.CountedRow]:
     """The counted rows (as `aggregate.counted_rows`), first `limit` of them in row order.
 
     One query per target, in the targets' order: each walks its (target, start_on) index,
@@ -254,41 +364,70 @@ def rows(session: Session, *, start: date, end: date, as_of: date, specs: dict,
     for target in rules.TARGET_KEYS:
         if target not in rules.RECORD_TARGETS:
             continue
-        query = _row_query(where, E.target == target, E.start_on <= end,
-                           or_(E.end_on.is_(None), E.end_on >= start), ordered_by_target=False)
+        query = _row_query(
+            where,
+            E.target == target,
+            E.start_on <= end,
+            or_(E.end_on.is_(None), E.end_on >= start),
+            ordered_by_target=False,
+        )
         if limit is not None:
             if len(found) >= limit:
                 break
             query = query.limit(limit - len(found))
         for row in connection.execute(query):
             end_on = row.end_on
-            found.append(_counted_row(row, start, end_on if end_on is not None
-                                      and end_on <= end else None))
+            found.append(
+                _counted_row(row, start, end_on if end_on is not None and end_on <= end else None)
+            )
     return found
 
 
-def later(session: Session, *, start: date, end: date, as_of: date, specs: dict,
-          district: str | None, building_type: str | None) -> list[aggregate.CountedRow]:
+def later(
+    session: Session,
+    *,
+    start: date,
+    end: date,
+    as_of: date,
+    specs: dict,
+    district: str | None,
+    building_type: str | None,
+) -> list[aggregate.CountedRow]:
     """Rows held at the period's end whose holding a later revocation (known at as_of) ended."""
-    query = _row_query(_where(specs, as_of, district, building_type), E.start_on <= end,
-                       E.end_on > end)
-    return [_counted_row(row, start, row.end_on)
-            for row in session.connection().execute(query)]
+    query = _row_query(
+        _where(specs, as_of, district, building_type), E.start_on <= end, E.end_on > end
+    )
+    return [_counted_row(row, start, row.end_on) for row in session.connection().execute(query)]
 
 
-def pilots(session: Session, *, end: date, as_of: date, specs: dict, district: str | None,
-           building_type: str | None) -> dict[str, list[tuple[date, int, str]]]:
+def pilots(
+    session: Session,
+    *,
+    end: date,
+    as_of: date,
+    specs: dict,
+    district: str | None,
+    building_type: str | None,
+) -> dict[str, list[tuple[date, int, str]]]:
     """Per pilot district, its earliest nearly-zero pilots held at the period's end, as
     `aggregate.pilots_held`: read along the (target, start_on) index, stopping at the tenth."""
     where = _where(specs, as_of, district, building_type)
     found: dict[str, list[tuple[date, int, str]]] = {}
     connection = session.connection()
     for code in rules.PILOT_NZEB_DISTRICTS:
-        query = (select(E.start_on, E.building_id, Building.name)
-                 .join(Building, Building.id == E.building_id)
-                 .where(where, E.target == rules.NZEB_PILOTS, E.district_code == code,
-                        E.start_on <= end, or_(E.end_on.is_(None), E.end_on > end))
-                 .order_by(E.start_on, E.building_id).limit(aggregate.PILOTS_NAMED))
+        query = (
+            select(E.start_on, E.building_id, Building.name)
+            .join(Building, Building.id == E.building_id)
+            .where(
+                where,
+                E.target == rules.NZEB_PILOTS,
+                E.district_code == code,
+                E.start_on <= end,
+                or_(E.end_on.is_(None), E.end_on > end),
+            )
+            .order_by(E.start_on, E.building_id)
+            .limit(aggregate.PILOTS_NAMED)
+        )
         named = [tuple(row) for row in connection.execute(query)]
         if named:
             found[code] = named
@@ -304,23 +443,42 @@ def _building_where(district: str | None, building_type: str | None):
     return and_(*conditions)
 
 
-def prefab_areas(session: Session, *, district: str | None, building_type: str | None
-                 ) -> dict[int, tuple[float, float]]:
+def prefab_areas(
+    session: Session, *, district: str | None, building_type: str | None
+) -> dict[int, tuple[float, float]]:
     """Completion year -> (new-building area, of which prefabricated), as `prefab_areas`."""
-    query = (select(Building.completion_year, func.sum(Building.floor_area_m2),
-                    func.coalesce(func.sum(case((Building.prefabricated.is_(True),
-                                                 Building.floor_area_m2), else_=0.0)), 0.0))
-             .where(_building_where(district, building_type))
-             .group_by(Building.completion_year))
-    return {year: (float(total), float(prefab))
-            for year, total, prefab in session.connection().execute(query)}
+    query = (
+        select(
+            Building.completion_year,
+            func.sum(Building.floor_area_m2),
+            func.coalesce(
+                func.sum(
+                    case((Building.prefabricated.is_(True), Building.floor_area_m2), else_=0.0)
+                ),
+                0.0,
+            ),
+        )
+        .where(_building_where(district, building_type))
+        .group_by(Building.completion_year)
+    )
+    return {
+        year: (float(total), float(prefab))
+        for year, total, prefab in session.connection().execute(query)
+    }
 
 
-def new_buildings(session: Session, *, district: str | None, building_type: str | None
-                  ) -> list[rules.BuildingFact]:
+def new_buildings(
+    session: Session, *, district: str | None, building_type: str | None
+) -> list[rules.BuildingFact]:
     """New buildings with a completion year: the prefab facts a digest covers."""
-    query = (select(Building.id, Building.completion_year, Building.floor_area_m2,
-                    Building.prefabricated)
-             .where(_building_where(district, building_type)).order_by(Building.id))
-    return [rules.BuildingFact(i, "", "", "", float(area), True, year, bool(prefab))
-            for i, year, area, prefab in session.connection().execute(query)]
+    query = (
+        select(
+            Building.id, Building.completion_year, Building.floor_area_m2, Building.prefabricated
+        )
+        .where(_building_where(district, building_type))
+        .order_by(Building.id)
+    )
+    return [
+        rules.BuildingFact(i, "", "", "", float(area), True, year, bool(prefab))
+        for i, year, area, prefab in session.connection().execute(query)
+    ]

@@ -62,9 +62,15 @@ REPLAY_ABOVE = 20_000
 
 
 def compute(
-    *, session: Session, year: int | None = None, start: date | None = None,
-    end: date | None = None, district: str | None = None, building_type: str | None = None,
-    as_of: date | None = None, rows: int | None = None,
+    *,
+    session: Session,
+    year: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    district: str | None = None,
+    building_type: str | None = None,
+    as_of: date | None = None,
+    rows: int | None = None,
 ) -> aggregate.Tally:
     """The tally for a calendar year (or any date range), optionally one district or type.
 
@@ -83,34 +89,48 @@ def compute(
     later_ids = tally_index.later_than(session, as_of)
     if len(later_ids) > REPLAY_ABOVE:
         buildings, records = load_facts(session=session)
-        return aggregate.compute_tally(buildings, records, start=start, end=end, as_of=as_of,
-                                       targets=list(specs.values()), district=district,
-                                       building_type=building_type)
-    filters = {"as_of": as_of, "specs": specs, "district": district,
-               "building_type": building_type}
+        return aggregate.compute_tally(
+            buildings,
+            records,
+            start=start,
+            end=end,
+            as_of=as_of,
+            targets=list(specs.values()),
+            district=district,
+            building_type=building_type,
+        )
+    filters = {"as_of": as_of, "specs": specs, "district": district, "building_type": building_type}
     sums = tally_index.sums(session, start=start, end=end, **filters)
     counted_rows = tally_index.rows(session, start=start, end=end, limit=rows, **filters)
     later = tally_index.later(session, start=start, end=end, **filters)
     pilots = tally_index.pilots(session, end=end, **filters)
     if later_ids:  # recounted as of the data date, added to what the index says
         buildings, records = load_facts(  # a subquery: faster than thousands of ids
-            session=session, building_ids=tally_index.later_than_query(as_of))
-        chosen = {b.building_id: b for b in buildings
-                  if (district is None or b.district_code == district)
-                  and (building_type is None or b.building_type == building_type)}
+            session=session, building_ids=tally_index.later_than_query(as_of)
+        )
+        chosen = {
+            b.building_id: b
+            for b in buildings
+            if (district is None or b.district_code == district)
+            and (building_type is None or b.building_type == building_type)
+        }
         counted = aggregate.counted_episodes(chosen, records, specs, as_of)
-        sums.merge(tally_cells.sum_episodes(
-            counted, {i: b.building_type for i, b in chosen.items()}, start, end, at))
+        sums.merge(
+            tally_cells.sum_episodes(
+                counted, {i: b.building_type for i, b in chosen.items()}, start, end, at
+            )
+        )
         extra = aggregate.counted_rows(counted, chosen, start, end)  # sorted
-        counted_rows = (list(heapq.merge(counted_rows, extra, key=aggregate.row_key))
-                        [:rows])
-        later = sorted(later + aggregate.later_revocations(extra, counted, end),
-                       key=aggregate.row_key)
+        counted_rows = list(heapq.merge(counted_rows, extra, key=aggregate.row_key))[:rows]
+        later = sorted(
+            later + aggregate.later_revocations(extra, counted, end), key=aggregate.row_key
+        )
         for code, named in aggregate.pilots_held(extra).items():
-            pilots[code] = sorted([*pilots.get(code, []), *named])[:aggregate.PILOTS_NAMED]
+            pilots[code] = sorted([*pilots.get(code, []), *named])[: aggregate.PILOTS_NAMED]
     # Per-day totals, for the projections, only around the days each target was first met.
     windows = tally_cells.timeline_windows(
-        sums, {key: specs[key].value for key in rules.AREA_TARGETS}, at)
+        sums, {key: specs[key].value for key in rules.AREA_TARGETS}, at
+    )
     days = tally_index.timeline(session, {t: w[:2] for t, w in windows.items()}, **filters)
     for (target, day), (started, ended) in sums.timeline.items():  # the recounted buildings'
         if target in windows and windows[target][0] <= day <= windows[target][1]:
@@ -125,14 +145,26 @@ def compute(
     complete = rows is None or len(counted_rows) == row_count
     digest = ""
     if complete:
-        digest = aggregate.digest(counted_rows, tally_index.new_buildings(
-            session, district=district, building_type=building_type))
+        digest = aggregate.digest(
+            counted_rows,
+            tally_index.new_buildings(session, district=district, building_type=building_type),
+        )
     return aggregate.assemble(
-        specs, sums, start=start, end=end, as_of=as_of, district=district,
+        specs,
+        sums,
+        start=start,
+        end=end,
+        as_of=as_of,
+        district=district,
         building_type=building_type,
-        prefab_areas=tally_index.prefab_areas(session, district=district,
-                                              building_type=building_type),
-        pilots=pilots, rows=counted_rows, row_count=row_count, later=later, digest_text=digest,
+        prefab_areas=tally_index.prefab_areas(
+            session, district=district, building_type=building_type
+        ),
+        pilots=pilots,
+        rows=counted_rows,
+        row_count=row_count,
+        later=later,
+        digest_text=digest,
     )
 
 
@@ -157,8 +189,10 @@ def _name(zh: str, en: str, locale: str) -> str:
 
 def _record_row(row: aggregate.CountedRow, names: dict[str, str], locale: str) -> dict:
     return {
-        "target": row.target, "target_name": names[row.target],
-        "building_id": row.building_id, "building_name": row.building_name,
+        "target": row.target,
+        "target_name": names[row.target],
+        "building_id": row.building_id,
+        "building_name": row.building_name,
         "district_code": row.district_code,
         "district_name": district_name(row.district_code, locale),
         "building_type": type_name(row.building_type, locale),
@@ -166,14 +200,18 @@ def _record_row(row: aggregate.CountedRow, names: dict[str, str], locale: str) -
         "kind": _name(*KIND_NAMES.get(row.kind, (row.kind, row.kind)), locale),
         "level": level_name(row.kind, row.level, locale),
         "label_number": row.label_number or "",
-        "counted_on": row.counted_on.isoformat(), "area_m2": row.area_m2,
+        "counted_on": row.counted_on.isoformat(),
+        "area_m2": row.area_m2,
         "removed_on": row.removed_on.isoformat() if row.removed_on else "",
         "in_period": row.in_period,
     }
 
 
 def context(
-    tally: aggregate.Tally, *, generated_at: datetime, locale: str = "zh",
+    tally: aggregate.Tally,
+    *,
+    generated_at: datetime,
+    locale: str = "zh",
     public_base_url: str | None = None,
 ) -> dict:
     """Plain values with names, for the dashboard, the PDF and the spreadsheet tables.
@@ -188,31 +226,50 @@ def context(
         targets.append(item)
     return {
         "locale": locale,
-        "year": tally.start.year if (tally.start.month, tally.start.day, tally.end.month,
-                                     tally.end.day) == (1, 1, 12, 31) else None,
-        "start": tally.start.isoformat(), "end": tally.end.isoformat(),
+        "year": tally.start.year
+        if (tally.start.month, tally.start.day, tally.end.month, tally.end.day) == (1, 1, 12, 31)
+        else None,
+        "start": tally.start.isoformat(),
+        "end": tally.end.isoformat(),
         "as_of": tally.as_of.isoformat(),
         "generated_at": generated_at.strftime("%Y-%m-%d %H:%M"),
         "district": tally.district,
         "district_name": district_name(tally.district, locale) if tally.district else "",
         "building_type": tally.building_type,
-        "building_type_name": type_name(tally.building_type, locale) if tally.building_type
-        else "",
+        "building_type_name": type_name(tally.building_type, locale) if tally.building_type else "",
         "area_targets": [{"key": k, "name": names[k]} for k in area_keys],
         "targets": targets,
-        "by_year": [{"year": y, "cells": [tally.by_year[y][k] for k in area_keys]}
-                    for y in sorted(tally.by_year)],
-        "by_district": [{"code": d.code, "name": d.name(locale),
-                         "cells": [tally.by_district[d.code][k] for k in area_keys]}
-                        for d in DISTRICTS],
-        "by_building_type": [{"code": code, "name": type_name(code, locale),
-                              "cells": [tally.by_building_type[code][k] for k in area_keys]}
-                             for code in BUILDING_TYPES],
+        "by_year": [
+            {"year": y, "cells": [tally.by_year[y][k] for k in area_keys]}
+            for y in sorted(tally.by_year)
+        ],
+        "by_district": [
+            {
+                "code": d.code,
+                "name": d.name(locale),
+                "cells": [tally.by_district[d.code][k] for k in area_keys],
+            }
+            for d in DISTRICTS
+        ],
+        "by_building_type": [
+            {
+                "code": code,
+                "name": type_name(code, locale),
+                "cells": [tally.by_building_type[code][k] for k in area_keys],
+            }
+            for code in BUILDING_TYPES
+        ],
         "prefab": [_plain(asdict(p)) for p in tally.prefab],
-        "nzeb": [{"code": d.code, "name": _name(d.name_zh, d.name_en, locale),
-                  "pilots": [{"id": i, "name": n} for i, n in d.pilots], "met": d.met,
-                  "pilot_count": d.pilot_count}
-                 for d in tally.nzeb],
+        "nzeb": [
+            {
+                "code": d.code,
+                "name": _name(d.name_zh, d.name_en, locale),
+                "pilots": [{"id": i, "name": n} for i, n in d.pilots],
+                "met": d.met,
+                "pilot_count": d.pilot_count,
+            }
+            for d in tally.nzeb
+        ],
         "rows": [_record_row(r, names, locale) for r in tally.rows],
         "row_count": tally.row_count,
         "later_revocations": [_record_row(r, names, locale) for r in tally.later_revocations],
@@ -230,66 +287,141 @@ def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
         return english if en else zh
 
     summary = [
-        [t["key"], t["name"], t["unit"], t["value"], t["added"], t["removed"], t["period"],
-         t["cumulative"], t["percent"],
-         (t["projection"] or {}).get("path_value"),
-         (t["projection"] or {}).get("projected_at_deadline"),
-         (t["projection"] or {}).get("met"), (t["projection"] or {}).get("met_on")]
+        [
+            t["key"],
+            t["name"],
+            t["unit"],
+            t["value"],
+            t["added"],
+            t["removed"],
+            t["period"],
+            t["cumulative"],
+            t["percent"],
+            (t["projection"] or {}).get("path_value"),
+            (t["projection"] or {}).get("projected_at_deadline"),
+            (t["projection"] or {}).get("met"),
+            (t["projection"] or {}).get("met_on"),
+        ]
         for t in ctx["targets"]
     ]
-    by_year = [[y["year"], *[c[k] for c in y["cells"] for k in ("added", "removed",
-                                                                 "cumulative")]]
-               for y in ctx["by_year"]]
-    year_heads = [f"{n} {h(s, e)}" for n in area_names
-                  for s, e in (("新增", "added"), ("撤销", "removed"), ("累计", "cumulative"))]
+    by_year = [
+        [y["year"], *[c[k] for c in y["cells"] for k in ("added", "removed", "cumulative")]]
+        for y in ctx["by_year"]
+    ]
+    year_heads = [
+        f"{n} {h(s, e)}"
+        for n in area_names
+        for s, e in (("新增", "added"), ("撤销", "removed"), ("累计", "cumulative"))
+    ]
 
     def grouped(items):
-        return [[g["code"], g["name"], *[c[k] for c in g["cells"] for k in ("period",
-                                                                            "cumulative")]]
-                for g in items]
+        return [
+            [g["code"], g["name"], *[c[k] for c in g["cells"] for k in ("period", "cumulative")]]
+            for g in items
+        ]
 
-    group_heads = [f"{n} {h(s, e)}" for n in area_names
-                   for s, e in (("本期", "period"), ("累计", "cumulative"))]
-    record_heads = [h("目标", "target"), h("建筑编号", "building id"), h("建筑名称", "building"),
-                    h("区（市）", "district"), h("建筑类型", "building type"),
-                    h("记录编号", "record id"), h("类别", "kind"), h("等级", "level"),
-                    h("标识编号", "label number"), h("计入日期", "counted on"),
-                    h("计入面积（m²）", "area (m²)"), h("撤销日期", "revoked on")]
+    group_heads = [
+        f"{n} {h(s, e)}"
+        for n in area_names
+        for s, e in (("本期", "period"), ("累计", "cumulative"))
+    ]
+    record_heads = [
+        h("目标", "target"),
+        h("建筑编号", "building id"),
+        h("建筑名称", "building"),
+        h("区（市）", "district"),
+        h("建筑类型", "building type"),
+        h("记录编号", "record id"),
+        h("类别", "kind"),
+        h("等级", "level"),
+        h("标识编号", "label number"),
+        h("计入日期", "counted on"),
+        h("计入面积（m²）", "area (m²)"),
+        h("撤销日期", "revoked on"),
+    ]
 
     def record_rows(items):
-        return [[r["target_name"], r["building_id"], r["building_name"], r["district_name"],
-                 r["building_type"], r["record_id"], r["kind"], r["level"], r["label_number"],
-                 r["counted_on"], r["area_m2"], r["removed_on"]] for r in items]
+        return [
+            [
+                r["target_name"],
+                r["building_id"],
+                r["building_name"],
+                r["district_name"],
+                r["building_type"],
+                r["record_id"],
+                r["kind"],
+                r["level"],
+                r["label_number"],
+                r["counted_on"],
+                r["area_m2"],
+                r["removed_on"],
+            ]
+            for r in items
+        ]
 
     return {
-        "summary": ([h("键", "key"), h("目标", "target"), h("单位", "unit"),
-                     h("目标值", "target value"), h("本期新增", "added"),
-                     h("本期撤销", "removed"), h("本期净增", "period"),
-                     h("累计", "cumulative"), h("完成率（%）", "percent"),
-                     h("进度线", "straight-line path"),
-                     h("按当前速度至截止日", "projected at deadline"),
-                     h("可否完成", "met"), h("完成日期", "met on")], summary),
+        "summary": (
+            [
+                h("键", "key"),
+                h("目标", "target"),
+                h("单位", "unit"),
+                h("目标值", "target value"),
+                h("本期新增", "added"),
+                h("本期撤销", "removed"),
+                h("本期净增", "period"),
+                h("累计", "cumulative"),
+                h("完成率（%）", "percent"),
+                h("进度线", "straight-line path"),
+                h("按当前速度至截止日", "projected at deadline"),
+                h("可否完成", "met"),
+                h("完成日期", "met on"),
+            ],
+            summary,
+        ),
         "by_year": ([h("年份", "year"), *year_heads], by_year),
-        "by_district": ([h("代码", "code"), h("区（市）", "district"), *group_heads],
-                        grouped(ctx["by_district"])),
-        "by_building_type": ([h("代码", "code"), h("建筑类型", "building type"), *group_heads],
-                             grouped(ctx["by_building_type"])),
-        "prefab": ([h("年份", "year"), h("新建建筑面积（m²）", "new area (m²)"),
-                    h("装配式面积（m²）", "prefabricated (m²)"), h("比例（%）", "share (%)"),
-                    h("达标", "met")],
-                   [[p["year"], p["new_area_m2"], p["prefab_area_m2"], p["share_pct"], p["met"]]
-                    for p in ctx["prefab"]]),
-        "nzeb": ([h("代码", "code"), h("区", "district"), h("试点项目", "pilots"),
-                  h("达标", "met")],
-                 [[d["code"], d["name"], "; ".join(p["name"] for p in d["pilots"]), d["met"]]
-                  for d in ctx["nzeb"]]),
+        "by_district": (
+            [h("代码", "code"), h("区（市）", "district"), *group_heads],
+            grouped(ctx["by_district"]),
+        ),
+        "by_building_type": (
+            [h("代码", "code"), h("建筑类型", "building type"), *group_heads],
+            grouped(ctx["by_building_type"]),
+        ),
+        "prefab": (
+            [
+                h("年份", "year"),
+                h("新建建筑面积（m²）", "new area (m²)"),
+                h("装配式面积（m²）", "prefabricated (m²)"),
+                h("比例（%）", "share (%)"),
+                h("达标", "met"),
+            ],
+            [
+                [p["year"], p["new_area_m2"], p["prefab_area_m2"], p["share_pct"], p["met"]]
+                for p in ctx["prefab"]
+            ],
+        ),
+        "nzeb": (
+            [h("代码", "code"), h("区", "district"), h("试点项目", "pilots"), h("达标", "met")],
+            [
+                [d["code"], d["name"], "; ".join(p["name"] for p in d["pilots"]), d["met"]]
+                for d in ctx["nzeb"]
+            ],
+        ),
         "records": (record_heads, record_rows(ctx["rows"])),
         "later_revocations": (record_heads, record_rows(ctx["later_revocations"])),
     }
 
 
-TABLE_NAMES = ("summary", "by_year", "by_district", "by_building_type", "prefab", "nzeb",
-               "records", "later_revocations")
+TABLE_NAMES = (
+    "summary",
+    "by_year",
+    "by_district",
+    "by_building_type",
+    "prefab",
+    "nzeb",
+    "records",
+    "later_revocations",
+)
 
 
 def default_year(*, session: Session) -> int:

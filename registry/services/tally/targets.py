@@ -14,13 +14,21 @@ from registry.models import Target, User, utcnow
 from registry.services import permissions
 from registry.services.audit import changed, record_event, snapshot
 
-EDITABLE_FIELDS = ("name_zh", "name_en", "value", "baseline", "midterm", "deadline",
-                   "policy_item")
+EDITABLE_FIELDS = ("name_zh", "name_en", "value", "baseline", "midterm", "deadline", "policy_item")
 
 
 def _spec(row: Target) -> TargetSpec:
-    return TargetSpec(row.key, row.name_zh, row.name_en, row.unit, row.value, row.baseline,
-                      row.midterm, row.deadline, row.policy_item)
+    return TargetSpec(
+        row.key,
+        row.name_zh,
+        row.name_en,
+        row.unit,
+        row.value,
+        row.baseline,
+        row.midterm,
+        row.deadline,
+        row.policy_item,
+    )
 
 
 def target_specs(*, session: Session) -> list[TargetSpec]:
@@ -68,8 +76,9 @@ def update_target(
             if name != "policy_item" and not values[name]:
                 problems[name] = ("field.required", {})
     if not problems:
-        dates: list[date] = [values.get(n, getattr(row, n))
-                             for n in ("baseline", "midterm", "deadline")]
+        dates: list[date] = [
+            values.get(n, getattr(row, n)) for n in ("baseline", "midterm", "deadline")
+        ]
         if not dates[0] < dates[1] <= dates[2]:
             problems["deadline"] = ("target.dates_out_of_order", {})
     if problems:
@@ -86,7 +95,15 @@ def update_target(
         return row
     session.add(row)
     session.flush()
-    record_event(session=session, actor=actor, entity="target", entity_id=row.id,
-                 action="update", before=old, after=new, reason=reason)
+    record_event(
+        session=session,
+        actor=actor,
+        entity="target",
+        entity_id=row.id,
+        action="update",
+        before=old,
+        after=new,
+        reason=reason,
+    )
     session.commit()
     return row

@@ -15,11 +15,19 @@ def seed(session: Session) -> str:
     for spec in DEFAULT_TARGETS:
         if spec.key in existing:
             continue
-        session.add(Target(
-            key=spec.key, name_zh=spec.name_zh, name_en=spec.name_en, unit=spec.unit,
-            value=spec.value, baseline=spec.baseline, midterm=spec.midterm,
-            deadline=spec.deadline, policy_item=spec.policy_item,
-        ))
+        session.add(
+            Target(
+                key=spec.key,
+                name_zh=spec.name_zh,
+                name_en=spec.name_en,
+                unit=spec.unit,
+                value=spec.value,
+                baseline=spec.baseline,
+                midterm=spec.midterm,
+                deadline=spec.deadline,
+                policy_item=spec.policy_item,
+            )
+        )
         added.append(spec.key)
     session.commit()
     return f"targets: added {', '.join(added)}" if added else "targets: up to date"

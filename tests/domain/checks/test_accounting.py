@@ -33,7 +33,9 @@ def test_heating_is_the_heating_end_use_and_pumps_fans_are_non_heating():
     assert acc.counted_where["Heating"] == "heating"
     assert acc.counted_where["Generators"] == "excluded"
     assert {(e["end_use"], e["fuel"]) for e in acc.excluded} == {
-        ("Generators", "Natural Gas"), ("Water Systems", "Water")}
+        ("Generators", "Natural Gas"),
+        ("Water Systems", "Water"),
+    }
     assert "accounting.generators_excluded" in codes(acc)
     assert "accounting.special_systems_included" in codes(acc)
 
@@ -62,16 +64,19 @@ def test_district_heat_converts_per_megajoule():
 
 
 def test_the_calorific_electricity_factor_can_be_chosen_and_is_recorded():
-    acc = ea.account([("Interior Lighting", "Electricity", 1000.0)],
-                     electricity_kgce_per_kwh=ea.ELECTRICITY_CALORIFIC_KGCE_PER_KWH)
+    acc = ea.account(
+        [("Interior Lighting", "Electricity", 1000.0)],
+        electricity_kgce_per_kwh=ea.ELECTRICITY_CALORIFIC_KGCE_PER_KWH,
+    )
     assert acc.non_heating_kgce == pytest.approx(122.9)
     assert acc.factors[0].source == "当量值, GB/T 2589"
 
 
 def test_onsite_generation_is_taken_off_electricity_in_proportion():
-    acc = ea.account([("Heating", "Electricity", 25_000.0),
-                      ("Interior Lighting", "Electricity", 75_000.0)],
-                     onsite_generation_kwh=10_000.0)
+    acc = ea.account(
+        [("Heating", "Electricity", 25_000.0), ("Interior Lighting", "Electricity", 75_000.0)],
+        onsite_generation_kwh=10_000.0,
+    )
     assert acc.conventional_electricity_kwh == pytest.approx(67_500.0)
     assert acc.heating_kgce == pytest.approx(22_500 * 0.31)
     assert acc.non_heating_kgce == pytest.approx(67_500 * 0.31)
@@ -79,8 +84,7 @@ def test_onsite_generation_is_taken_off_electricity_in_proportion():
 
 
 def test_onsite_generation_beyond_use_is_not_credited():
-    acc = ea.account([("Interior Lighting", "Electricity", 1_000.0)],
-                     onsite_generation_kwh=5_000.0)
+    acc = ea.account([("Interior Lighting", "Electricity", 1_000.0)], onsite_generation_kwh=5_000.0)
     assert acc.conventional_electricity_kwh == 0.0
     assert "accounting.onsite_exceeds_use" in codes(acc)
 
@@ -90,8 +94,9 @@ def test_unknown_onsite_generation_is_said():
 
 
 def test_energy_without_a_factor_is_left_out_and_flagged():
-    acc = ea.account([("Cooling", "District Cooling", 50_000.0),
-                      ("Interior Lighting", "Electricity", 1_000.0)])
+    acc = ea.account(
+        [("Cooling", "District Cooling", 50_000.0), ("Interior Lighting", "Electricity", 1_000.0)]
+    )
     assert acc.unconverted_kwh_by_fuel == {"District Cooling": 50_000.0}
     assert acc.non_heating_kgce == pytest.approx(310.0)
     assert ("accounting.unconverted", {"fuel": "District Cooling", "kwh": "50,000"}) in acc.notes
@@ -112,5 +117,9 @@ def test_to_dict_is_plain_data():
     data = ea.account(END_USES).to_dict()
     assert data["heating_kwh"] == 100_000.0
     assert data["factors"][0] == {
-        "key": "electricity", "value": 0.31, "unit": "kgce/kWh",
-        "source": "等价值 (供电煤耗), DB37/T 2671-2019 Table B.1", "status": "verified-primary"}
+        "key": "electricity",
+        "value": 0.31,
+        "unit": "kgce/kWh",
+        "source": "等价值 (供电煤耗), DB37/T 2671-2019 Table B.1",
+        "status": "verified-primary",
+    }

@@ -34,8 +34,12 @@ def run(text: str, tmp_path: Path, **limits) -> energyplus.RunOutcome:
 
 def environments(outcome: energyplus.RunOutcome) -> list[str]:
     with closing(sqlite3.connect(outcome.sql_path)) as db:
-        return [name for (name,) in db.execute(
-            "SELECT EnvironmentName FROM EnvironmentPeriods ORDER BY EnvironmentPeriodIndex")]
+        return [
+            name
+            for (name,) in db.execute(
+                "SELECT EnvironmentName FROM EnvironmentPeriods ORDER BY EnvironmentPeriodIndex"
+            )
+        ]
 
 
 def gone(pid: int) -> bool:
@@ -91,8 +95,10 @@ def test_leaving_out_the_sizing_period_simulations_changes_no_result(tmp_path):
     small = (MODELS / "office_small.idf").read_text(encoding="utf-8")
     design_days = re.findall(r"^SizingPeriod:DesignDay,.*?;[^\n]*\n", small, re.M | re.S)
     assert len(design_days) == 2
-    text = OFFICE.replace("    No,                      !- Run Simulation for Sizing Periods",
-                          "    Yes,                     !- Run Simulation for Sizing Periods")
+    text = OFFICE.replace(
+        "    No,                      !- Run Simulation for Sizing Periods",
+        "    Yes,                     !- Run Simulation for Sizing Periods",
+    )
     check_run = prepared(text + "\n" + "\n".join(design_days))
     flag = re.compile(r"No,( +!- Run Simulation for Sizing Periods)")
     assert flag.search(check_run)
@@ -101,7 +107,10 @@ def test_leaving_out_the_sizing_period_simulations_changes_no_result(tmp_path):
     assert with_design_days.succeeded and without.succeeded
     # The design days were simulated in one run only: its SQLite lists their environments.
     assert environments(with_design_days) == [
-        "QINGDAO SUMMER AC GB 50736", "QINGDAO WINTER AC GB 50736", "ANNUAL"]
+        "QINGDAO SUMMER AC GB 50736",
+        "QINGDAO WINTER AC GB 50736",
+        "ANNUAL",
+    ]
     assert environments(without) == ["ANNUAL"]
     a = results.read_results(without.sql_path)
     b = results.read_results(with_design_days.sql_path)

@@ -151,16 +151,19 @@ def test_prepare_for_check_sets_outputs_and_drops_time_series():
     text = OFFICE.replace(
         "    Yes;                     !- Run Simulation for Weather",
         "    No;  !- Run Simulation for Weather",
-    ).replace("    No,                      !- Run Simulation for Sizing Periods",
-              "    Yes,  !- Run Simulation for Sizing Periods")
+    ).replace(
+        "    No,                      !- Run Simulation for Sizing Periods",
+        "    Yes,  !- Run Simulation for Sizing Periods",
+    )
     model = validate(text)
     assert {"idf.weather_run_enabled", "idf.sizing_period_runs_skipped"} <= set(codes(model))
     assert "idf.sizing_period_runs_skipped" not in codes(validate(OFFICE))
     prepared = idf.prepare_for_check(model)
     assert "Output:Variable," not in prepared and "Output:Meter," not in prepared
     assert re.search(r"\nOutput:SQLite,\n    SimpleAndTabular, +!- Option Type\n", prepared)
-    assert re.search(r"\nOutput:Table:SummaryReports,\n +AnnualBuildingUtilityPerformanceSummary;",
-                     prepared)
+    assert re.search(
+        r"\nOutput:Table:SummaryReports,\n +AnnualBuildingUtilityPerformanceSummary;", prepared
+    )
     assert "AllSummary" not in prepared
     assert "Registry Monthly Energy" in prepared and "DistrictHeatingSteam:Facility" in prepared
     reread = idf.parse_text(prepared)
@@ -187,7 +190,8 @@ def test_prepare_keeps_only_the_tables_the_check_reads():
     assert [table.obj[1] for table in monthly] == [idf.MONTHLY_REPORT_NAME]
     assert not reread.idfobjects["OUTPUT:TABLE:ANNUAL"]
     assert [r.obj[1:] for r in reread.idfobjects["OUTPUT:TABLE:SUMMARYREPORTS"]] == [
-        [idf.SUMMARY_REPORT]]
+        [idf.SUMMARY_REPORT]
+    ]
 
 
 def test_model_text_is_what_stock_eppy_writes():

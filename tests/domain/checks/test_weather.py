@@ -33,14 +33,18 @@ def test_morph_matches_qingdao_monthly_mean_and_range(qingdao_bytes):
 def test_morph_sets_qingdao_location_and_is_deterministic(dulles_bytes, qingdao_bytes):
     info = wx.validate_epw(qingdao_bytes)
     assert (info.latitude, info.longitude, info.time_zone, info.elevation_m) == (
-        36.07, 120.33, 8.0, 76.0)
+        36.07,
+        120.33,
+        8.0,
+        76.0,
+    )
     assert info.hours == 8760
     header = qingdao_bytes.decode().splitlines()
     assert "SYNTHETIC" in header[5]
     design = header[1].split(",")
     assert design[0] == "DESIGN CONDITIONS" and "Qingdao" in design[2]
     heating = design.index("Heating")
-    assert design[heating + 2:heating + 4] == ["-8.8", "-6.9"]  # 99.6 % / 99 % dry-bulb
+    assert design[heating + 2 : heating + 4] == ["-8.8", "-6.9"]  # 99.6 % / 99 % dry-bulb
     assert header[2] == "TYPICAL/EXTREME PERIODS,0"
     assert wx.morph_to_qingdao(dulles_bytes) == qingdao_bytes
 

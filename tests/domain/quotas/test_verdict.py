@@ -21,7 +21,11 @@ def by_key(key: str) -> q.QuotaRowData:
 def test_seed_rows_are_counted_by_their_facts_label():
     counts = Counter(r.source_status for r in ROWS)
     assert counts == {
-        "verified-primary": 31, "verified-secondary": 51, "derived": 1, "unverified": 18}
+        "verified-primary": 31,
+        "verified-secondary": 51,
+        "derived": 1,
+        "unverified": 18,
+    }
     assert len({r.key for r in ROWS}) == len(ROWS)
 
 
@@ -66,12 +70,14 @@ def test_shared_cells_cover_every_sub_type_they_were_printed_for():
     assert by_key("db37t2671.t4.higher").sub_types == ("higher_bachelor", "higher_vocational")
     vocational = q.BuildingFacts("school", "secondary_vocational", heating_type="district")
     assert q.choose(vocational, ROWS, q.BASIS_HEATING).row.key == (
-        "db37t2671.t2.secondary_boarding.district")
+        "db37t2671.t2.secondary_boarding.district"
+    )
     assert q.choose(vocational, ROWS, q.BASIS_NON_HEATING).row.source_status == "derived"
     culture = q.BuildingFacts("venue", "other_culture_county", heating_type="air_conditioning")
     assert q.choose(culture, ROWS, q.BASIS_NON_HEATING).row.key == "db37t3780.t1.library.county"
     assert q.choose(culture, ROWS, q.BASIS_HEATING).row.key == (
-        "db37t3780.t2.library.air_conditioning")
+        "db37t3780.t2.library.air_conditioning"
+    )
 
 
 def test_a_dash_in_the_table_is_a_row_without_levels():
@@ -81,18 +87,27 @@ def test_a_dash_in_the_table_is_a_row_without_levels():
     assert q.classify(5.0, choice.row.levels) is None
 
 
-@pytest.mark.parametrize(("facts", "basis", "code"), [
-    (q.BuildingFacts("residential"), q.BASIS_NON_HEATING, "quota.type_not_covered"),
-    (q.BuildingFacts("other_public"), q.BASIS_NON_HEATING, "quota.type_not_covered"),
-    (q.BuildingFacts("school"), q.BASIS_NON_HEATING, "quota.sub_type_missing"),
-    (q.BuildingFacts("office_government"), q.BASIS_NON_HEATING, "quota.sub_type_missing"),
-    (q.BuildingFacts("hotel", "star_4"), q.BASIS_NON_HEATING, "quota.hvac_class_missing"),
-    (q.BuildingFacts("mall", "restaurant", "B"), q.BASIS_NON_HEATING,
-     "quota.hvac_class_not_covered"),
-    (q.BuildingFacts("office_commercial", None, "A"), q.BASIS_HEATING,
-     "quota.basis_not_covered"),
-    (q.BuildingFacts("hospital", "grade_2"), q.BASIS_HEATING, "quota.heating_type_missing"),
-])
+@pytest.mark.parametrize(
+    ("facts", "basis", "code"),
+    [
+        (q.BuildingFacts("residential"), q.BASIS_NON_HEATING, "quota.type_not_covered"),
+        (q.BuildingFacts("other_public"), q.BASIS_NON_HEATING, "quota.type_not_covered"),
+        (q.BuildingFacts("school"), q.BASIS_NON_HEATING, "quota.sub_type_missing"),
+        (q.BuildingFacts("office_government"), q.BASIS_NON_HEATING, "quota.sub_type_missing"),
+        (q.BuildingFacts("hotel", "star_4"), q.BASIS_NON_HEATING, "quota.hvac_class_missing"),
+        (
+            q.BuildingFacts("mall", "restaurant", "B"),
+            q.BASIS_NON_HEATING,
+            "quota.hvac_class_not_covered",
+        ),
+        (
+            q.BuildingFacts("office_commercial", None, "A"),
+            q.BASIS_HEATING,
+            "quota.basis_not_covered",
+        ),
+        (q.BuildingFacts("hospital", "grade_2"), q.BASIS_HEATING, "quota.heating_type_missing"),
+    ],
+)
 def test_no_row_comes_with_the_reason(facts, basis, code):
     choice = q.choose(facts, ROWS, basis)
     assert choice.row is None
@@ -112,13 +127,22 @@ DB37 = {"guide": 7.2, "baseline": 14.9, "constraint": 21.9}
 GB = {"guide": 45.0, "baseline": None, "constraint": 55.0}
 
 
-@pytest.mark.parametrize(("value", "levels", "band"), [
-    (5.0, DB37, "le_guide"), (7.2, DB37, "le_guide"), (7.21, DB37, "le_baseline"),
-    (14.9, DB37, "le_baseline"), (20.0, DB37, "le_constraint"), (21.9, DB37, "le_constraint"),
-    (22.0, DB37, "gt_constraint"),
-    (40.0, GB, "le_guide"), (50.0, GB, "le_constraint"), (60.0, GB, "gt_constraint"),
-    (9.0, {"guide": 8.0, "baseline": None, "constraint": None}, "gt_guide"),
-])
+@pytest.mark.parametrize(
+    ("value", "levels", "band"),
+    [
+        (5.0, DB37, "le_guide"),
+        (7.2, DB37, "le_guide"),
+        (7.21, DB37, "le_baseline"),
+        (14.9, DB37, "le_baseline"),
+        (20.0, DB37, "le_constraint"),
+        (21.9, DB37, "le_constraint"),
+        (22.0, DB37, "gt_constraint"),
+        (40.0, GB, "le_guide"),
+        (50.0, GB, "le_constraint"),
+        (60.0, GB, "gt_constraint"),
+        (9.0, {"guide": 8.0, "baseline": None, "constraint": None}, "gt_guide"),
+    ],
+)
 def test_bands_use_the_levels_the_row_has(value, levels, band):
     assert q.classify(value, levels).code == band
 
@@ -166,10 +190,11 @@ def test_correction_is_only_for_gb51161_offices():
 
 def test_validate_levels_reports_order_and_sign():
     assert q.validate_levels({"guide": 5, "baseline": 4, "constraint": 9}) == [
-        ("baseline", "quota.levels_out_of_order",
-         {"low": "guide value", "high": "baseline value"})]
+        ("baseline", "quota.levels_out_of_order", {"low": "guide value", "high": "baseline value"})
+    ]
     assert q.validate_levels({"guide": -1, "baseline": None, "constraint": 9})[0][1] == (
-        "quota.level_not_positive")
+        "quota.level_not_positive"
+    )
 
 
 def test_messages_are_bilingual_and_merged():

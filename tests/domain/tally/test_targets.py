@@ -107,7 +107,8 @@ LEVELS = {
     "retrofit": ["residential_green", "public_efficiency", "old_community"],
 }
 days_in_range = st.integers(0, (LAST_DAY - FIRST_DAY).days).map(
-    lambda n: FIRST_DAY + timedelta(days=n))
+    lambda n: FIRST_DAY + timedelta(days=n)
+)
 
 
 @st.composite
@@ -115,10 +116,12 @@ def histories(draw):
     count = draw(st.integers(1, 4))
     buildings = [
         BuildingFact(
-            building_id=i + 1, name=f"楼{i + 1}",
+            building_id=i + 1,
+            name=f"楼{i + 1}",
             district_code=draw(st.sampled_from(["370202", "370211", "370212", "370285"])),
             building_type=draw(st.sampled_from(["residential", "school", "hotel"])),
-            floor_area_m2=10_000.0, is_new_build=draw(st.booleans()),
+            floor_area_m2=10_000.0,
+            is_new_build=draw(st.booleans()),
             completion_year=draw(st.sampled_from([None, 2020, 2021, 2022])),
             prefabricated=draw(st.booleans()),
         )
@@ -129,19 +132,25 @@ def histories(draw):
         kind = draw(st.sampled_from(sorted(LEVELS)))
         status = draw(st.sampled_from(["draft", "submitted", "approved", "rejected", "revoked"]))
         approved = status in ("approved", "revoked")
-        records.append(RecordFact(
-            record_id=record_id, building_id=draw(st.integers(1, count)), kind=kind,
-            level=draw(st.sampled_from(LEVELS[kind])), status=status,
-            counted_area_m2=float(draw(st.integers(1, 50)) * 100),
-            stage=draw(st.sampled_from(["evaluation", "pre_evaluation"]))
-            if kind == "green_label" else None,
-            label_number=f"L{record_id}" if kind != "retrofit" else None,
-            approved_on=draw(days_in_range) if approved else None,
-            issued_on=draw(days_in_range) if kind != "retrofit" else None,
-            started_on=draw(days_in_range) if kind == "retrofit" else None,
-            completed_on=draw(st.none() | days_in_range) if kind == "retrofit" else None,
-            revoked_on=draw(days_in_range) if status == "revoked" else None,
-        ))
+        records.append(
+            RecordFact(
+                record_id=record_id,
+                building_id=draw(st.integers(1, count)),
+                kind=kind,
+                level=draw(st.sampled_from(LEVELS[kind])),
+                status=status,
+                counted_area_m2=float(draw(st.integers(1, 50)) * 100),
+                stage=draw(st.sampled_from(["evaluation", "pre_evaluation"]))
+                if kind == "green_label"
+                else None,
+                label_number=f"L{record_id}" if kind != "retrofit" else None,
+                approved_on=draw(days_in_range) if approved else None,
+                issued_on=draw(days_in_range) if kind != "retrofit" else None,
+                started_on=draw(days_in_range) if kind == "retrofit" else None,
+                completed_on=draw(st.none() | days_in_range) if kind == "retrofit" else None,
+                revoked_on=draw(days_in_range) if status == "revoked" else None,
+            )
+        )
     start = draw(days_in_range)
     end = draw(days_in_range.filter(lambda d: d >= start))
     as_of = draw(days_in_range)
@@ -158,7 +167,9 @@ def test_matches_the_day_by_day_reference(history):
     for key in rules.AREA_TARGETS:
         got = progress[key]
         assert (got.added, got.removed, got.cumulative) == (
-            expected[key]["added"], expected[key]["removed"], expected[key]["cumulative"]
+            expected[key]["added"],
+            expected[key]["removed"],
+            expected[key]["cumulative"],
         ), key
         assert got.period == got.added - got.removed
         counted = sum(r.area_m2 for r in tally.rows if r.target == key and r.removed_on is None)
@@ -174,8 +185,13 @@ def test_matches_the_day_by_day_reference(history):
 def test_a_period_is_the_difference_of_two_cumulatives(history):
     buildings, records, start, end, as_of = history
     tally = compute_tally(buildings, records, start=start, end=end, as_of=as_of)
-    before = compute_tally(buildings, records, start=start - timedelta(days=1),
-                           end=start - timedelta(days=1), as_of=as_of)
+    before = compute_tally(
+        buildings,
+        records,
+        start=start - timedelta(days=1),
+        end=start - timedelta(days=1),
+        as_of=as_of,
+    )
     for now, then in zip(tally.targets[:5], before.targets[:5], strict=True):
         assert now.cumulative == then.cumulative + now.period
 
@@ -187,8 +203,7 @@ def test_order_of_the_facts_changes_nothing(history, random):
     shuffled = list(records)
     random.shuffle(shuffled)
     first = compute_tally(buildings, records, start=start, end=end, as_of=as_of)
-    second = compute_tally(list(reversed(buildings)), shuffled, start=start, end=end,
-                           as_of=as_of)
+    second = compute_tally(list(reversed(buildings)), shuffled, start=start, end=end, as_of=as_of)
     assert first.digest == second.digest and first.targets == second.targets
 
 
@@ -199,34 +214,70 @@ TODAY = date(2023, 6, 1)
 
 
 def building(building_id=1, district="370202", **kw):
-    return BuildingFact(building_id, f"楼{building_id}", district, kw.pop("type", "school"),
-                        kw.pop("area", 10_000.0), **kw)
+    return BuildingFact(
+        building_id,
+        f"楼{building_id}",
+        district,
+        kw.pop("type", "school"),
+        kw.pop("area", 10_000.0),
+        **kw,
+    )
 
 
-def label(record_id, level, issued, *, building_id=1, stage="evaluation", area=8000.0,
-          approved=None, revoked=None, kind="green_label"):
-    return RecordFact(record_id, building_id, kind, level,
-                      "revoked" if revoked else "approved", area,
-                      stage=stage if kind == "green_label" else None,
-                      label_number=f"NO.{record_id}", approved_on=approved or issued,
-                      issued_on=issued, revoked_on=revoked)
+def label(
+    record_id,
+    level,
+    issued,
+    *,
+    building_id=1,
+    stage="evaluation",
+    area=8000.0,
+    approved=None,
+    revoked=None,
+    kind="green_label",
+):
+    return RecordFact(
+        record_id,
+        building_id,
+        kind,
+        level,
+        "revoked" if revoked else "approved",
+        area,
+        stage=stage if kind == "green_label" else None,
+        label_number=f"NO.{record_id}",
+        approved_on=approved or issued,
+        issued_on=issued,
+        revoked_on=revoked,
+    )
 
 
 def year(records, year_=2021, buildings=None, as_of=TODAY, **kw):
-    tally = compute_tally(buildings or [building()], records, start=date(year_, 1, 1),
-                          end=date(year_, 12, 31), as_of=as_of, **kw)
+    tally = compute_tally(
+        buildings or [building()],
+        records,
+        start=date(year_, 1, 1),
+        end=date(year_, 12, 31),
+        as_of=as_of,
+        **kw,
+    )
     return tally, {t.key: t for t in tally.targets}
 
 
 def test_pre_evaluation_and_basic_level_never_count_as_star_rated():
-    _, got = year([label(1, "3", date(2021, 3, 1), stage="pre_evaluation"),
-                   label(2, "basic", date(2021, 4, 1))])
+    _, got = year(
+        [
+            label(1, "3", date(2021, 3, 1), stage="pre_evaluation"),
+            label(2, "basic", date(2021, 4, 1)),
+        ]
+    )
     assert got["star_rated"].cumulative == 0
 
 
 def test_an_upgrade_adds_no_area():
-    records = [label(1, "1", date(2021, 3, 1), area=8000),
-               label(2, "3", date(2022, 5, 1), area=9000)]
+    records = [
+        label(1, "1", date(2021, 3, 1), area=8000),
+        label(2, "3", date(2022, 5, 1), area=9000),
+    ]
     _, got2021 = year(records, 2021)
     tally, got2022 = year(records, 2022)
     assert got2021["star_rated"].added == 8000
@@ -235,8 +286,10 @@ def test_an_upgrade_adds_no_area():
 
 
 def test_ultra_low_to_nearly_zero_is_an_upgrade_and_feeds_the_pilot():
-    records = [label(1, "ultra_low", date(2021, 3, 1), kind="energy"),
-               label(2, "nearly_zero", date(2022, 3, 1), kind="energy")]
+    records = [
+        label(1, "ultra_low", date(2021, 3, 1), kind="energy"),
+        label(2, "nearly_zero", date(2022, 3, 1), kind="energy"),
+    ]
     tally, got = year(records, 2022, buildings=[building(district="370212")])
     assert got["ultra_low_energy"].cumulative == 8000 and got["ultra_low_energy"].added == 0
     assert [d.met for d in tally.nzeb] == [True, False, False, False]  # 崂山区 first
@@ -249,7 +302,8 @@ def test_revocation_leaves_the_earlier_year_and_is_noted():
     tally2022, got2022 = year(records, 2022)
     assert got2021["star_rated"].cumulative == 8000
     assert [(r.record_id, r.removed_on) for r in tally2021.later_revocations] == [
-        (1, date(2022, 4, 1))]
+        (1, date(2022, 4, 1))
+    ]
     assert (got2022["star_rated"].removed, got2022["star_rated"].cumulative) == (8000, 0)
     assert got2022["star_rated"].period == -8000
     # Frozen at a date before the revocation, 2022 still holds it.
@@ -261,9 +315,17 @@ def test_a_building_counts_toward_several_targets_but_once_in_each():
     records = [
         label(1, "2", date(2021, 3, 1)),
         label(2, "3", date(2021, 3, 1)),  # same day, another label: still once
-        RecordFact(3, 1, "retrofit", "public_efficiency", "approved", 6000,
-                   approved_on=date(2021, 9, 1), started_on=date(2021, 2, 1),
-                   completed_on=date(2021, 8, 1)),
+        RecordFact(
+            3,
+            1,
+            "retrofit",
+            "public_efficiency",
+            "approved",
+            6000,
+            approved_on=date(2021, 9, 1),
+            started_on=date(2021, 2, 1),
+            completed_on=date(2021, 8, 1),
+        ),
     ]
     _, got = year(records)
     assert got["star_rated"].cumulative == 8000
@@ -273,10 +335,26 @@ def test_a_building_counts_toward_several_targets_but_once_in_each():
 def test_counting_dates_issue_completion_start_and_late_approval():
     records = [
         label(1, "1", date(2021, 12, 20), approved=date(2022, 1, 10)),
-        RecordFact(2, 1, "retrofit", "residential_green", "approved", 5000,
-                   approved_on=date(2021, 6, 1), started_on=date(2021, 5, 1)),
-        RecordFact(3, 1, "retrofit", "old_community", "approved", 7000,
-                   approved_on=date(2021, 6, 1), started_on=date(2021, 5, 1)),
+        RecordFact(
+            2,
+            1,
+            "retrofit",
+            "residential_green",
+            "approved",
+            5000,
+            approved_on=date(2021, 6, 1),
+            started_on=date(2021, 5, 1),
+        ),
+        RecordFact(
+            3,
+            1,
+            "retrofit",
+            "old_community",
+            "approved",
+            7000,
+            approved_on=date(2021, 6, 1),
+            started_on=date(2021, 5, 1),
+        ),
     ]
     _, got = year(records)
     assert got["star_rated"].added == 8000  # the year of issue, not of approval
@@ -293,8 +371,10 @@ def test_labels_before_the_baseline_do_not_count_even_when_upgraded():
 
 
 def test_a_label_issued_again_after_revocation_counts_again_once():
-    records = [label(1, "1", date(2021, 3, 1), revoked=date(2021, 6, 1)),
-               label(2, "1", date(2021, 9, 1), area=7000)]
+    records = [
+        label(1, "1", date(2021, 3, 1), revoked=date(2021, 6, 1)),
+        label(2, "1", date(2021, 9, 1), area=7000),
+    ]
     tally, got = year(records)
     assert (got["star_rated"].added, got["star_rated"].removed) == (15000, 8000)
     assert got["star_rated"].cumulative == 7000
@@ -319,14 +399,19 @@ def test_filters_by_district_and_building_type():
 
 
 def test_prefab_share_per_year():
-    buildings = [building(1, completion_year=2021, prefabricated=True, area=6000),
-                 building(2, completion_year=2021, area=4000),
-                 building(3, completion_year=2021, area=9000, is_new_build=False,
-                          prefabricated=True)]
+    buildings = [
+        building(1, completion_year=2021, prefabricated=True, area=6000),
+        building(2, completion_year=2021, area=4000),
+        building(3, completion_year=2021, area=9000, is_new_build=False, prefabricated=True),
+    ]
     tally, got = year([], buildings=buildings)
     share = next(p for p in tally.prefab if p.year == 2021)
     assert (share.new_area_m2, share.prefab_area_m2, share.share_pct, share.met) == (
-        10000, 6000, 60.0, True)
+        10000,
+        6000,
+        60.0,
+        True,
+    )
     assert got["prefab_share"].period == 60.0
 
 

@@ -25,17 +25,30 @@ def building(session, officer, make_building):
 
 def test_full_life_cycle_is_audited(session, officer, building):
     record = records.add_record(
-        session=session, actor=officer, building_id=building.id,
-        data={"kind": "green_label", "level": "二星级", "stage": "评价",
-              "label_number": "NO.2021-001", "issued_on": "2021-05-01"},
+        session=session,
+        actor=officer,
+        building_id=building.id,
+        data={
+            "kind": "green_label",
+            "level": "二星级",
+            "stage": "评价",
+            "label_number": "NO.2021-001",
+            "issued_on": "2021-05-01",
+        },
     )
     assert (record.level, record.stage, record.status) == ("2", "evaluation", "draft")
     assert record.counted_area_m2 == 8000  # defaults to the building's floor area
     records.submit_record(session=session, actor=officer, record_id=record.id)
-    records.approve_record(session=session, actor=officer, record_id=record.id,
-                           on=date(2021, 5, 10))
-    records.revoke_record(session=session, actor=officer, record_id=record.id,
-                          reason="抽查不合格", on=date(2022, 3, 1))
+    records.approve_record(
+        session=session, actor=officer, record_id=record.id, on=date(2021, 5, 10)
+    )
+    records.revoke_record(
+        session=session,
+        actor=officer,
+        record_id=record.id,
+        reason="抽查不合格",
+        on=date(2022, 3, 1),
+    )
     stored = session.get(Record, record.id)
     assert stored.status == "revoked" and stored.revoked_on == date(2022, 3, 1)
     actions = [e.action for e in building_history(session=session, building_id=building.id)]
@@ -46,8 +59,13 @@ def test_full_life_cycle_is_audited(session, officer, building):
 
 
 def test_label_numbers_are_unique(session, officer, building):
-    data = {"kind": "green_label", "level": "1", "stage": "evaluation",
-            "label_number": "DUP-1", "issued_on": "2021-01-05"}
+    data = {
+        "kind": "green_label",
+        "level": "1",
+        "stage": "evaluation",
+        "label_number": "DUP-1",
+        "issued_on": "2021-01-05",
+    }
     first = records.add_record(session=session, actor=officer, building_id=building.id, data=data)
     with pytest.raises(Conflict) as info:
         records.add_record(session=session, actor=officer, building_id=building.id, data=data)
@@ -60,9 +78,17 @@ def test_database_enforces_label_uniqueness(session, officer, building):
     from sqlalchemy.exc import IntegrityError
 
     for _ in range(2):
-        session.add(Record(building_id=building.id, kind="green_label", level="1",
-                                stage="evaluation", label_number="RAW-1",
-                                counted_area_m2=10, issued_on=date(2021, 1, 1)))
+        session.add(
+            Record(
+                building_id=building.id,
+                kind="green_label",
+                level="1",
+                stage="evaluation",
+                label_number="RAW-1",
+                counted_area_m2=10,
+                issued_on=date(2021, 1, 1),
+            )
+        )
     with pytest.raises(IntegrityError):
         session.commit()
     session.rollback()
@@ -71,14 +97,21 @@ def test_database_enforces_label_uniqueness(session, officer, building):
 def test_approved_records_are_not_edited_in_place(session, officer, building, make_record):
     record = make_record(session, officer, building, status="approved")
     with pytest.raises(RegistryError) as info:
-        records.update_draft(session=session, actor=officer, record_id=record.id,
-                             data={"level": "3"})
+        records.update_draft(
+            session=session, actor=officer, record_id=record.id, data={"level": "3"}
+        )
     assert info.value.code == "record.not_editable"
     with pytest.raises(ValidationFailed):
-        records.correct_record(session=session, actor=officer, record_id=record.id,
-                               data={"level": "3"}, reason="  ")
-    records.correct_record(session=session, actor=officer, record_id=record.id,
-                           data={"level": "3"}, reason="证书录入错误")
+        records.correct_record(
+            session=session, actor=officer, record_id=record.id, data={"level": "3"}, reason="  "
+        )
+    records.correct_record(
+        session=session,
+        actor=officer,
+        record_id=record.id,
+        data={"level": "3"},
+        reason="证书录入错误",
+    )
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "correct")).one()
     assert event.before == {"level": "2"} and event.after == {"level": "3"}
     assert event.reason == "证书录入错误"
@@ -87,8 +120,11 @@ def test_approved_records_are_not_edited_in_place(session, officer, building, ma
 @pytest.mark.parametrize(
     ("data", "field", "code"),
     [
-        ({"issued_on": (date.today() + timedelta(days=3)).isoformat()}, "issued_on",
-         "record.date_in_future"),
+        (
+            {"issued_on": (date.today() + timedelta(days=3)).isoformat()},
+            "issued_on",
+            "record.date_in_future",
+        ),
         ({"level": "四星级"}, "level", "record.level_unknown"),
         ({"stage": None}, "stage", "record.stage_required"),
         ({"issued_on": "2021-13-01"}, "issued_on", "field.not_a_date"),
@@ -97,8 +133,13 @@ def test_approved_records_are_not_edited_in_place(session, officer, building, ma
     ],
 )
 def test_bad_records_are_refused(session, officer, building, data, field, code):
-    raw = {"kind": "green_label", "level": "2", "stage": "evaluation",
-           "label_number": "X-1", "issued_on": "2021-02-01"}
+    raw = {
+        "kind": "green_label",
+        "level": "2",
+        "stage": "evaluation",
+        "label_number": "X-1",
+        "issued_on": "2021-02-01",
+    }
     raw.update(data)
     with pytest.raises(ValidationFailed) as info:
         records.add_record(session=session, actor=officer, building_id=building.id, data=raw)
@@ -108,22 +149,26 @@ def test_bad_records_are_refused(session, officer, building, data, field, code):
 
 def test_record_on_missing_building(session, officer):
     with pytest.raises(ValidationFailed) as info:
-        records.add_record(session=session, actor=officer, building_id=999,
-                           data={"kind": "retrofit", "level": "old_community",
-                                 "started_on": "2021-04-01"})
+        records.add_record(
+            session=session,
+            actor=officer,
+            building_id=999,
+            data={"kind": "retrofit", "level": "old_community", "started_on": "2021-04-01"},
+        )
     assert info.value.field_errors["building_id"][0] == "building.not_found"
 
 
 def test_revocation_rules(session, officer, building, make_record):
-    record = make_record(session, officer, building, status="approved",
-                         issued_on=date(2021, 6, 1))
+    record = make_record(session, officer, building, status="approved", issued_on=date(2021, 6, 1))
     with pytest.raises(ValidationFailed) as info:
-        records.revoke_record(session=session, actor=officer, record_id=record.id,
-                              reason="x", on=date(2021, 5, 1))
+        records.revoke_record(
+            session=session, actor=officer, record_id=record.id, reason="x", on=date(2021, 5, 1)
+        )
     assert info.value.field_errors["date"][0] == "record.revoked_before_issue"
     with pytest.raises(ValidationFailed):
-        records.revoke_record(session=session, actor=officer, record_id=record.id,
-                              reason="", on=date(2021, 7, 1))
+        records.revoke_record(
+            session=session, actor=officer, record_id=record.id, reason="", on=date(2021, 7, 1)
+        )
     assert session.get(Record, record.id).status == "approved"
 
 
@@ -132,8 +177,9 @@ def test_reject_needs_reason_and_allows_resubmission(session, officer, building,
     with pytest.raises(ValidationFailed):
         records.reject_record(session=session, actor=officer, record_id=record.id, reason=" ")
     records.reject_record(session=session, actor=officer, record_id=record.id, reason="材料不全")
-    records.update_draft(session=session, actor=officer, record_id=record.id,
-                         data={"notes": "补充材料"})
+    records.update_draft(
+        session=session, actor=officer, record_id=record.id, data={"notes": "补充材料"}
+    )
     records.submit_record(session=session, actor=officer, record_id=record.id)
     assert session.get(Record, record.id).status == "submitted"
 

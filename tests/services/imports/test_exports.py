@@ -92,9 +92,7 @@ def _dump(session) -> list[dict]:
     for building in session.exec(select(Building).order_by(Building.name)):
         data = {k: v for k, v in building.model_dump().items() if k not in SKIP}
         records = session.exec(
-            select(Record)
-            .where(Record.building_id == building.id)
-            .order_by(Record.id)
+            select(Record).where(Record.building_id == building.id).order_by(Record.id)
         )
         data["records"] = [
             {k: v for k, v in r.model_dump().items() if k not in SKIP} for r in records

@@ -38,17 +38,28 @@ def admin(seeded, make_user):
 
 def add_check(session, building, end_uses, *, area_mismatch_pct=None, status="done"):
     """A finished check with its result and end uses, written straight to the tables."""
-    check = Check(building_id=building.id, status=status, idf_path=f"{uuid.uuid4().hex}.idf",
-                  idf_sha256="0" * 64)
+    check = Check(
+        building_id=building.id,
+        status=status,
+        idf_path=f"{uuid.uuid4().hex}.idf",
+        idf_sha256="0" * 64,
+    )
     session.add(check)
     session.flush()
     total = sum(kwh for _use, _fuel, kwh in end_uses)
-    session.add(CheckResult(
-        check_id=check.id, engine_version="25.2.0", idf_sha256="0" * 64, epw_sha256="1" * 64,
-        total_site_kwh=total, registered_area_m2=building.floor_area_m2,
-        eui_kwh_per_m2=total / building.floor_area_m2, area_mismatch_pct=area_mismatch_pct,
-        by_fuel_kwh={},
-    ))
+    session.add(
+        CheckResult(
+            check_id=check.id,
+            engine_version="25.2.0",
+            idf_sha256="0" * 64,
+            epw_sha256="1" * 64,
+            total_site_kwh=total,
+            registered_area_m2=building.floor_area_m2,
+            eui_kwh_per_m2=total / building.floor_area_m2,
+            area_mismatch_pct=area_mismatch_pct,
+            by_fuel_kwh={},
+        )
+    )
     for end_use, fuel, kwh in end_uses:
         session.add(CheckEndUse(check_id=check.id, end_use=end_use, fuel=fuel, energy_kwh=kwh))
     session.commit()
@@ -56,15 +67,20 @@ def add_check(session, building, end_uses, *, area_mismatch_pct=None, status="do
 
 
 def government_building(session, actor, make_building, **overrides):
-    data = {"building_type": "office_government", "sub_type": "city", "hvac_class": "A",
-            "heating_type": "district", "floor_area_m2": "10000"}
+    data = {
+        "building_type": "office_government",
+        "sub_type": "city",
+        "hvac_class": "A",
+        "heating_type": "district",
+        "floor_area_m2": "10000",
+    }
     return make_building(session, actor, **(data | overrides))
 
 
 def test_seed_is_idempotent_and_counts_by_status(session):
     assert quota_seed.seed(session) == (
-        "quotas: 101 added (derived 1, unverified 18, verified-primary 31, "
-        "verified-secondary 51)")
+        "quotas: 101 added (derived 1, unverified 18, verified-primary 31, verified-secondary 51)"
+    )
     assert quota_seed.seed(session) == "quotas: 0 added"
     rows = quota_service.list_rows(session=session)
     assert len(rows) == 101
@@ -91,9 +107,14 @@ def test_verdict_of_a_city_government_office(seeded, admin, make_building):
     assert not any("not been checked" in w for w in verdict["warnings"])
     assert any("design-stage EnergyPlus" in n for n in verdict["notes"])
     assert any("0.31 kgce/kWh" in n for n in verdict["notes"])
-    assert any(re.fullmatch(r"GB/T 51161-2016 \S.* \(row gbt51161\.office_government\.all\.A\)"
-                            r" also applies \(source: UNVERIFIED\) and was not used\.", n)
-               for n in verdict["notes"]), verdict["notes"]
+    assert any(
+        re.fullmatch(
+            r"GB/T 51161-2016 \S.* \(row gbt51161\.office_government\.all\.A\)"
+            r" also applies \(source: UNVERIFIED\) and was not used\.",
+            n,
+        )
+        for n in verdict["notes"]
+    ), verdict["notes"]
 
     by_basis = {i["basis"]: i for i in verdict["indicators"]}
     heating = by_basis["heating"]
@@ -114,8 +135,10 @@ def test_verdict_of_a_city_government_office(seeded, admin, make_building):
     assert json.loads(json.dumps(verdict, ensure_ascii=False)) == verdict  # plain data for the API
     pins = seeded.exec(select(CheckVerdict).where(CheckVerdict.check_id == check.id)).all()
     assert {p.basis: p.quota_key for p in pins} == {
-        "non_heating": "db37t2672.t1.city.A", "heating": "db37t2672.t2.district",
-        "conventional_electricity": "db37t2672.t4.city.A"}
+        "non_heating": "db37t2672.t1.city.A",
+        "heating": "db37t2672.t2.district",
+        "conventional_electricity": "db37t2672.t4.city.A",
+    }
     assert {p.band for p in pins} == {"le_baseline", "le_guide"}
 
 
@@ -125,13 +148,16 @@ def test_verdict_is_in_chinese_by_default(seeded, admin, make_building):
     verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id)
     assert verdict["band_label"] == "≤ 基准值"
     assert "设计阶段" in verdict["notes"][0]
-    assert any("gbt51161.office_government.all.A" in n and "（来源：未核实）" in n
-               for n in verdict["notes"]), verdict["notes"]
+    assert any(
+        "gbt51161.office_government.all.A" in n and "（来源：未核实）" in n
+        for n in verdict["notes"]
+    ), verdict["notes"]
 
 
 def test_no_quota_defined_says_why_and_never_guesses(seeded, admin, make_building):
-    building = make_building(seeded, admin, building_type="residential", sub_type="",
-                             floor_area_m2="10000")
+    building = make_building(
+        seeded, admin, building_type="residential", sub_type="", floor_area_m2="10000"
+    )
     check = add_check(seeded, building, GOVERNMENT_END_USES)
     verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
     assert verdict["has_quota"] is False
@@ -142,10 +168,18 @@ def test_no_quota_defined_says_why_and_never_guesses(seeded, admin, make_buildin
 
 def test_unverified_row_warns_and_office_correction_is_applied(seeded, admin, make_building):
     building = make_building(
-        seeded, admin, building_type="office_commercial", sub_type="", hvac_class="B",
-        floor_area_m2="10000", annual_use_hours="3000", area_per_person_m2="12")
-    check = add_check(seeded, building, [("Interior Equipment", "Electricity", 700_000.0)],
-                      area_mismatch_pct=12.0)
+        seeded,
+        admin,
+        building_type="office_commercial",
+        sub_type="",
+        hvac_class="B",
+        floor_area_m2="10000",
+        annual_use_hours="3000",
+        area_per_person_m2="12",
+    )
+    check = add_check(
+        seeded, building, [("Interior Equipment", "Electricity", 700_000.0)], area_mismatch_pct=12.0
+    )
     verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
     factor = (0.3 + 0.7 * 2500 / 3000) * (0.7 + 0.3 * 12 / 10)
     assert verdict["row"]["standard"] == "GB/T 51161-2016"
@@ -155,14 +189,19 @@ def test_unverified_row_warns_and_office_correction_is_applied(seeded, admin, ma
     assert verdict["band"] == "le_constraint"
     assert set(verdict["margins"]) == {"guide", "constraint"}
     assert "correction applied" in verdict["correction"]
-    assert any("not been checked against the printed standard" in w
-               for w in verdict["warnings"])
+    assert any("not been checked against the printed standard" in w for w in verdict["warnings"])
     assert any("+12 %" in w for w in verdict["warnings"])
 
 
 def test_office_correction_not_applied_without_inputs(seeded, admin, make_building):
-    building = make_building(seeded, admin, building_type="office_commercial", sub_type="",
-                             hvac_class="A", floor_area_m2="10000")
+    building = make_building(
+        seeded,
+        admin,
+        building_type="office_commercial",
+        sub_type="",
+        hvac_class="A",
+        floor_area_m2="10000",
+    )
     check = add_check(seeded, building, [("Interior Lighting", "Electricity", 500_000.0)])
     verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
     assert verdict["indicator_value"] == pytest.approx(50.0)
@@ -175,9 +214,13 @@ def test_edit_creates_a_version_and_pinned_verdicts_keep_theirs(seeded, admin, m
     quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
     old = seeded.exec(select(QuotaRow).where(QuotaRow.key == "db37t2672.t1.city.A")).one()
 
-    new = quota_service.edit_row(session=seeded, actor=admin, row_id=old.id,
-                                 data={"baseline_value": 12.0, "source_status": "verified-primary"},
-                                 reason="Checked against the printed standard")
+    new = quota_service.edit_row(
+        session=seeded,
+        actor=admin,
+        row_id=old.id,
+        data={"baseline_value": 12.0, "source_status": "verified-primary"},
+        reason="Checked against the printed standard",
+    )
 
     seeded.refresh(old)
     assert (new.version, new.baseline_value, new.constraint_value) == (2, 12.0, 21.9)
@@ -187,17 +230,24 @@ def test_edit_creates_a_version_and_pinned_verdicts_keep_theirs(seeded, admin, m
     event = seeded.exec(select(AuditEvent).where(AuditEvent.entity == "quota_row")).one()
     assert (event.entity_id, event.action) == (new.id, "new_version")
     assert event.before == {
-        "version": 1, "baseline_value": 14.9, "source_status": "verified-secondary"}
+        "version": 1,
+        "baseline_value": 14.9,
+        "source_status": "verified-secondary",
+    }
     assert event.after == {
-        "version": 2, "baseline_value": 12.0, "source_status": "verified-primary"}
+        "version": 2,
+        "baseline_value": 12.0,
+        "source_status": "verified-primary",
+    }
     assert event.reason == "Checked against the printed standard"
 
     pinned = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
     assert pinned["row"]["version"] == 1 and pinned["band"] == "le_baseline"
     assert any("version 2 is now current" in w for w in pinned["warnings"])
 
-    fresh = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en",
-                                            refresh=True)
+    fresh = quota_service.verdict_for_check(
+        session=seeded, check_id=check.id, locale="en", refresh=True
+    )
     assert fresh["row"]["version"] == 2 and fresh["band"] == "le_constraint"
     assert fresh["row"]["source_status"] == "verified-primary"
 
@@ -206,20 +256,37 @@ def test_edit_is_checked(seeded, admin, make_user):
     row = seeded.exec(select(QuotaRow).where(QuotaRow.key == "db37t2673.t1.grade_2.A")).one()
     officer = make_user(seeded, role="officer")
     with pytest.raises(PermissionDenied):
-        quota_service.edit_row(session=seeded, actor=officer, row_id=row.id,
-                               data={"guide_value": 9.0}, reason="x")
+        quota_service.edit_row(
+            session=seeded, actor=officer, row_id=row.id, data={"guide_value": 9.0}, reason="x"
+        )
     with pytest.raises(ValidationFailed) as info:
-        quota_service.edit_row(session=seeded, actor=admin, row_id=row.id,
-                               data={"guide_value": 30.0, "source_status": "guessed"}, reason="")
+        quota_service.edit_row(
+            session=seeded,
+            actor=admin,
+            row_id=row.id,
+            data={"guide_value": 30.0, "source_status": "guessed"},
+            reason="",
+        )
     assert set(info.value.field_errors) == {"reason", "source_status", "baseline_value"}
     with pytest.raises(RegistryError):
-        quota_service.edit_row(session=seeded, actor=admin, row_id=row.id,
-                               data={"guide_value": 9.4}, reason="same value")
-    quota_service.edit_row(session=seeded, actor=admin, row_id=row.id,
-                           data={"guide_value": 9.0}, reason="typo")
+        quota_service.edit_row(
+            session=seeded,
+            actor=admin,
+            row_id=row.id,
+            data={"guide_value": 9.4},
+            reason="same value",
+        )
+    quota_service.edit_row(
+        session=seeded, actor=admin, row_id=row.id, data={"guide_value": 9.0}, reason="typo"
+    )
     with pytest.raises(Conflict):
-        quota_service.edit_row(session=seeded, actor=admin, row_id=row.id,
-                               data={"guide_value": 8.0}, reason="edit an old version")
+        quota_service.edit_row(
+            session=seeded,
+            actor=admin,
+            row_id=row.id,
+            data={"guide_value": 8.0},
+            reason="edit an old version",
+        )
 
 
 def test_changed_registration_is_flagged_on_a_pinned_verdict(seeded, admin, make_building):
@@ -236,8 +303,9 @@ def test_changed_registration_is_flagged_on_a_pinned_verdict(seeded, admin, make
 
 def test_no_result_no_verdict_and_latest_for_building(seeded, admin, make_building):
     building = government_building(seeded, admin, make_building)
-    assert quota_service.latest_verdict_for_building(session=seeded,
-                                                     building_id=building.id) is None
+    assert (
+        quota_service.latest_verdict_for_building(session=seeded, building_id=building.id) is None
+    )
     queued = Check(building_id=building.id, idf_path="a.idf", idf_sha256="0" * 64)
     seeded.add(queued)
     seeded.commit()
@@ -245,17 +313,27 @@ def test_no_result_no_verdict_and_latest_for_building(seeded, admin, make_buildi
     assert quota_service.verdict_for_check(session=seeded, check_id=999_999) is None
     add_check(seeded, building, GOVERNMENT_END_USES)
     newer = add_check(seeded, building, [("Interior Lighting", "Electricity", 100_000.0)])
-    latest = quota_service.latest_verdict_for_building(session=seeded, building_id=building.id,
-                                                       locale="en")
+    latest = quota_service.latest_verdict_for_building(
+        session=seeded, building_id=building.id, locale="en"
+    )
     assert latest["check_id"] == newer.id
     assert latest["band"] == "le_guide"
 
 
 def test_dash_cell_gives_no_quota_for_heating(seeded, admin, make_building):
-    building = make_building(seeded, admin, building_type="school", sub_type="preschool",
-                             heating_type="gas_oil", floor_area_m2="4000")
-    check = add_check(seeded, building, [("Heating", "Natural Gas", 50_000.0),
-                                         ("Interior Lighting", "Electricity", 40_000.0)])
+    building = make_building(
+        seeded,
+        admin,
+        building_type="school",
+        sub_type="preschool",
+        heating_type="gas_oil",
+        floor_area_m2="4000",
+    )
+    check = add_check(
+        seeded,
+        building,
+        [("Heating", "Natural Gas", 50_000.0), ("Interior Lighting", "Electricity", 40_000.0)],
+    )
     verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
     heating = next(i for i in verdict["indicators"] if i["basis"] == "heating")
     assert heating["band"] is None and "too little data" in heating["no_quota_reason"]
@@ -268,8 +346,7 @@ def test_verdict_partial_renders(app, app_session, make_user, make_building):
     admin = make_user(app_session, role="admin")
     building = government_building(app_session, admin, make_building)
     check = add_check(app_session, building, GOVERNMENT_END_USES)
-    verdict = quota_service.verdict_for_check(session=app_session, check_id=check.id,
-                                              locale="en")
+    verdict = quota_service.verdict_for_check(session=app_session, check_id=check.id, locale="en")
     with app.test_request_context():
         html = render_template("checks/_verdict.html", verdict=verdict)
         empty = render_template("checks/_verdict.html", verdict=None)

@@ -40,27 +40,60 @@ def _store_history(session: Session, buildings, records, targets=()) -> None:
     connection = session.connection()
     connection.execute(delete(Target))
     for spec in targets:
-        session.add(Target(key=spec.key, name_zh=spec.name_zh, name_en=spec.name_en,
-                           unit=spec.unit, value=spec.value, baseline=spec.baseline,
-                           midterm=spec.midterm, deadline=spec.deadline))
+        session.add(
+            Target(
+                key=spec.key,
+                name_zh=spec.name_zh,
+                name_en=spec.name_en,
+                unit=spec.unit,
+                value=spec.value,
+                baseline=spec.baseline,
+                midterm=spec.midterm,
+                deadline=spec.deadline,
+            )
+        )
     connection.execute(delete(TallyEpisode))
     connection.execute(delete(TallyHorizon))
     connection.execute(delete(Record))
     connection.execute(delete(Building))
     for b in buildings:
-        session.add(Building(
-            id=b.building_id, name=b.name, address="青岛市", district_code=b.district_code,
-            building_type=b.building_type, floor_area_m2=b.floor_area_m2,
-            is_new_build=b.is_new_build, completion_year=b.completion_year,
-            prefabricated=b.prefabricated, owner_name="业主", created_at=NOW, updated_at=NOW))
+        session.add(
+            Building(
+                id=b.building_id,
+                name=b.name,
+                address="青岛市",
+                district_code=b.district_code,
+                building_type=b.building_type,
+                floor_area_m2=b.floor_area_m2,
+                is_new_build=b.is_new_build,
+                completion_year=b.completion_year,
+                prefabricated=b.prefabricated,
+                owner_name="业主",
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
     session.flush()
     for r in records:
-        session.add(Record(
-            id=r.record_id, building_id=r.building_id, kind=r.kind, level=r.level,
-            stage=r.stage, label_number=r.label_number, issued_on=r.issued_on,
-            started_on=r.started_on, completed_on=r.completed_on,
-            counted_area_m2=r.counted_area_m2, status=r.status, approved_on=r.approved_on,
-            revoked_on=r.revoked_on, created_at=NOW, updated_at=NOW))
+        session.add(
+            Record(
+                id=r.record_id,
+                building_id=r.building_id,
+                kind=r.kind,
+                level=r.level,
+                stage=r.stage,
+                label_number=r.label_number,
+                issued_on=r.issued_on,
+                started_on=r.started_on,
+                completed_on=r.completed_on,
+                counted_area_m2=r.counted_area_m2,
+                status=r.status,
+                approved_on=r.approved_on,
+                revoked_on=r.revoked_on,
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
     session.flush()
     tally_index.rebuild(session.connection())
     session.commit()
@@ -76,27 +109,51 @@ def histories_with_edges(draw):
     on, or a day beside, one of the records' own dates: the off-by-one cases a random day
     almost never hits."""
     buildings, records, start, end, as_of = draw(histories())
-    records = [replace(r, status=draw(st.sampled_from(["approved", "revoked", r.status])),
-                       approved_on=r.approved_on or r.issued_on or r.started_on,
-                       revoked_on=r.revoked_on or r.completed_on or r.issued_on)
-               if r.status in ("draft", "submitted", "rejected") else r for r in records]
+    records = [
+        replace(
+            r,
+            status=draw(st.sampled_from(["approved", "revoked", r.status])),
+            approved_on=r.approved_on or r.issued_on or r.started_on,
+            revoked_on=r.revoked_on or r.completed_on or r.issued_on,
+        )
+        if r.status in ("draft", "submitted", "rejected")
+        else r
+        for r in records
+    ]
     records = [replace(r, revoked_on=None) if r.status != "revoked" else r for r in records]
     # The days where holdings start and end (as counted at the end of time), and every other
     # date on the records: periods and data dates are drawn on or beside them.
-    edges = sorted({day for b in buildings for ep in building_episodes(
-        b, [r for r in records if r.building_id == b.building_id], date.max)
-        for day in (ep.start, ep.end) if day is not None})
-    days = sorted({d for r in records for d in (r.approved_on, r.issued_on, r.started_on,
-                                                r.completed_on, r.revoked_on) if d})
+    edges = sorted(
+        {
+            day
+            for b in buildings
+            for ep in building_episodes(
+                b, [r for r in records if r.building_id == b.building_id], date.max
+            )
+            for day in (ep.start, ep.end)
+            if day is not None
+        }
+    )
+    days = sorted(
+        {
+            d
+            for r in records
+            for d in (r.approved_on, r.issued_on, r.started_on, r.completed_on, r.revoked_on)
+            if d
+        }
+    )
     if days:
+
         def beside(choices):
             return st.sampled_from(choices).flatmap(
-                lambda d: st.sampled_from([d - timedelta(days=1), d, d + timedelta(days=1)]))
+                lambda d: st.sampled_from([d - timedelta(days=1), d, d + timedelta(days=1)])
+            )
 
         near = beside(edges) if edges else beside(days)
         exact = st.sampled_from(edges) if edges else st.sampled_from(days)
-        start, end = sorted([draw(near | beside(days) | st.just(start)),
-                             draw(exact | near | st.just(end))])
+        start, end = sorted(
+            [draw(near | beside(days) | st.just(start)), draw(exact | near | st.just(end))]
+        )
         as_of = draw(st.just(as_of) | near)
     # Target values small enough to be met, so the day each was met is tested too.
     value = draw(st.sampled_from([1_000.0, 5_000.0, 20_000.0]))
@@ -106,22 +163,39 @@ def histories_with_edges(draw):
     return buildings, records, start, end, as_of, value
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(history=histories_with_edges(),
-       district=st.sampled_from([None, None, "370202", "370212"]),
-       building_type=st.sampled_from([None, "school"]))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    history=histories_with_edges(),
+    district=st.sampled_from([None, None, "370202", "370212"]),
+    building_type=st.sampled_from([None, "school"]),
+)
 def test_the_index_gives_the_domain_tally(engine, history, district, building_type):
     buildings, records, start, end, as_of, value = history
-    targets = [replace(spec, value=value) if spec.unit == "m2" else spec
-               for spec in DEFAULT_TARGETS]
+    targets = [
+        replace(spec, value=value) if spec.unit == "m2" else spec for spec in DEFAULT_TARGETS
+    ]
     with Session(engine, expire_on_commit=False) as session:
         _store_history(session, buildings, records, targets)
-        got = tally_service.compute(session=session, start=start, end=end, as_of=as_of,
-                                    district=district, building_type=building_type)
-    want = aggregate.compute_tally(buildings, records, start=start, end=end, as_of=as_of,
-                                   targets=targets, district=district,
-                                   building_type=building_type)
+        got = tally_service.compute(
+            session=session,
+            start=start,
+            end=end,
+            as_of=as_of,
+            district=district,
+            building_type=building_type,
+        )
+    want = aggregate.compute_tally(
+        buildings,
+        records,
+        start=start,
+        end=end,
+        as_of=as_of,
+        targets=targets,
+        district=district,
+        building_type=building_type,
+    )
     _same(got, want)
 
 
@@ -131,15 +205,20 @@ def admin(session, make_user):
 
 
 def _index(session) -> list[tuple]:
-    return sorted(tuple(row) for row in session.connection().execute(
-        select(*(c for c in TallyEpisode.__table__.c if c.name != "id"))))
+    return sorted(
+        tuple(row)
+        for row in session.connection().execute(
+            select(*(c for c in TallyEpisode.__table__.c if c.name != "id"))
+        )
+    )
 
 
 def test_services_keep_the_index_as_a_rebuild_would(session, admin, make_building):
     build_history(session, admin, make_building, random.Random(7))
     some = session.execute(select(Building)).scalars().first()
-    building_service.update_building(session=session, actor=admin, building_id=some.id,
-                                     data={"district_code": "370285"})
+    building_service.update_building(
+        session=session, actor=admin, building_id=some.id, data={"district_code": "370285"}
+    )
     kept = _index(session)
     assert kept, "the history approved nothing: the check below would prove nothing"
     tally_index.rebuild(session.connection())
@@ -172,62 +251,109 @@ def test_a_failed_change_leaves_the_index_as_it_was(session, admin, make_buildin
     before = _index(session)
     some = session.execute(select(Building)).scalars().first()
     with pytest.raises(ValidationFailed):
-        building_service.update_building(session=session, actor=admin, building_id=some.id,
-                                         data={"district_code": "no such district"})
+        building_service.update_building(
+            session=session,
+            actor=admin,
+            building_id=some.id,
+            data={"district_code": "no such district"},
+        )
     session.rollback()
     assert _index(session) == before
 
 
 def _label(record_id, issued, *, revoked=None, level="2", kind="green_label", building_id=1):
-    return RecordFact(record_id, building_id, kind, level, "revoked" if revoked else "approved",
-                      5000.0, stage="evaluation" if kind == "green_label" else None,
-                      label_number=f"E{record_id}", approved_on=issued, issued_on=issued,
-                      revoked_on=revoked)
+    return RecordFact(
+        record_id,
+        building_id,
+        kind,
+        level,
+        "revoked" if revoked else "approved",
+        5000.0,
+        stage="evaluation" if kind == "green_label" else None,
+        label_number=f"E{record_id}",
+        approved_on=issued,
+        issued_on=issued,
+        revoked_on=revoked,
+    )
 
 
 EDGES = {  # each: records, and the period's first and last day
     "revoked on the period's last day": (
-        [_label(1, date(2021, 3, 1), revoked=date(2021, 12, 31))], date(2021, 1, 1),
-        date(2021, 12, 31)),
+        [_label(1, date(2021, 3, 1), revoked=date(2021, 12, 31))],
+        date(2021, 1, 1),
+        date(2021, 12, 31),
+    ),
     "revoked on the period's first day": (
-        [_label(1, date(2021, 3, 1), revoked=date(2022, 1, 1))], date(2022, 1, 1),
-        date(2022, 12, 31)),
+        [_label(1, date(2021, 3, 1), revoked=date(2022, 1, 1))],
+        date(2022, 1, 1),
+        date(2022, 12, 31),
+    ),
     "revoked the day before the period": (
-        [_label(1, date(2021, 3, 1), revoked=date(2021, 12, 31))], date(2022, 1, 1),
-        date(2022, 12, 31)),
+        [_label(1, date(2021, 3, 1), revoked=date(2021, 12, 31))],
+        date(2022, 1, 1),
+        date(2022, 12, 31),
+    ),
     "revoked the day after the period": (
-        [_label(1, date(2021, 3, 1), revoked=date(2022, 1, 1))], date(2021, 1, 1),
-        date(2021, 12, 31)),
+        [_label(1, date(2021, 3, 1), revoked=date(2022, 1, 1))],
+        date(2021, 1, 1),
+        date(2021, 12, 31),
+    ),
     "counted on the period's last day": (
-        [_label(1, date(2021, 12, 31))], date(2021, 1, 1), date(2021, 12, 31)),
+        [_label(1, date(2021, 12, 31))],
+        date(2021, 1, 1),
+        date(2021, 12, 31),
+    ),
     "counted the day before the period": (
-        [_label(1, date(2021, 12, 31))], date(2022, 1, 1), date(2022, 12, 31)),
+        [_label(1, date(2021, 12, 31))],
+        date(2022, 1, 1),
+        date(2022, 12, 31),
+    ),
     "counted on the period's first day": (
-        [_label(1, date(2022, 1, 1))], date(2022, 1, 1), date(2022, 12, 31)),
+        [_label(1, date(2022, 1, 1))],
+        date(2022, 1, 1),
+        date(2022, 12, 31),
+    ),
     "upgrade across years": (
         [_label(1, date(2021, 6, 1), level="1"), _label(2, date(2022, 6, 1), level="3")],
-        date(2022, 1, 1), date(2022, 12, 31)),
+        date(2022, 1, 1),
+        date(2022, 12, 31),
+    ),
     "nearly-zero pilot held, upgraded from ultra-low": (
-        [_label(1, date(2021, 6, 1), kind="energy", level="ultra_low"),
-         _label(2, date(2022, 6, 1), kind="energy", level="nearly_zero")],
-        date(2022, 1, 1), date(2022, 12, 31)),
+        [
+            _label(1, date(2021, 6, 1), kind="energy", level="ultra_low"),
+            _label(2, date(2022, 6, 1), kind="energy", level="nearly_zero"),
+        ],
+        date(2022, 1, 1),
+        date(2022, 12, 31),
+    ),
     "met in a later year by a second building": (
         [_label(1, date(2021, 6, 1)), _label(2, date(2022, 3, 1), building_id=2)],
-        date(2022, 1, 1), date(2022, 12, 31)),
+        date(2022, 1, 1),
+        date(2022, 12, 31),
+    ),
     "nearly-zero pilot revoked at the end": (
-        [_label(1, date(2021, 6, 1), kind="energy", level="nearly_zero",
-                revoked=date(2022, 12, 31))], date(2022, 1, 1), date(2022, 12, 31)),
+        [
+            _label(
+                1, date(2021, 6, 1), kind="energy", level="nearly_zero", revoked=date(2022, 12, 31)
+            )
+        ],
+        date(2022, 1, 1),
+        date(2022, 12, 31),
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(EDGES))
 def test_edges_of_a_period(engine, case):
     records, start, end = EDGES[case]
-    buildings = [BuildingFact(1, "楼1", "370212", "school", 10_000.0, True, 2021, True),
-                 BuildingFact(2, "楼2", "370202", "hotel", 10_000.0, True, 2022, False)]
+    buildings = [
+        BuildingFact(1, "楼1", "370212", "school", 10_000.0, True, 2021, True),
+        BuildingFact(2, "楼2", "370202", "hotel", 10_000.0, True, 2022, False),
+    ]
     for value in (4_000.0, 8_000.0):  # met by the first record; met only with the second
-        targets = [replace(spec, value=value) if spec.unit == "m2" else spec
-                   for spec in DEFAULT_TARGETS]
+        targets = [
+            replace(spec, value=value) if spec.unit == "m2" else spec for spec in DEFAULT_TARGETS
+        ]
         _check_edges(engine, buildings, records, targets, start, end)
 
 
@@ -236,6 +362,7 @@ def _check_edges(engine, buildings, records, targets, start, end):
         _store_history(session, buildings, records, targets)
         for as_of in (date(2030, 1, 1), end, start):
             got = tally_service.compute(session=session, start=start, end=end, as_of=as_of)
-            want = aggregate.compute_tally(buildings, records, start=start, end=end,
-                                           as_of=as_of, targets=targets)
+            want = aggregate.compute_tally(
+                buildings, records, start=start, end=end, as_of=as_of, targets=targets
+            )
             _same(got, want)

@@ -37,13 +37,28 @@ def build_history(session, admin, make_building, rng: random.Random):
     for _ in range(5):
         district = rng.choice(DISTRICTS)
         prefab = rng.random() < 0.5
-        b = make_building(session, admin, district_code=district, floor_area_m2="20000",
-                          completion_year=str(rng.choice([2020, 2021, 2022])),
-                          prefabricated="true" if prefab else "false",
-                          building_type=rng.choice(["school", "hotel"]), sub_type="")
-        buildings.append(BuildingFact(b.id, b.name, b.district_code, b.building_type,
-                                      b.floor_area_m2, b.is_new_build, b.completion_year,
-                                      b.prefabricated))
+        b = make_building(
+            session,
+            admin,
+            district_code=district,
+            floor_area_m2="20000",
+            completion_year=str(rng.choice([2020, 2021, 2022])),
+            prefabricated="true" if prefab else "false",
+            building_type=rng.choice(["school", "hotel"]),
+            sub_type="",
+        )
+        buildings.append(
+            BuildingFact(
+                b.id,
+                b.name,
+                b.district_code,
+                b.building_type,
+                b.floor_area_m2,
+                b.is_new_build,
+                b.completion_year,
+                b.prefabricated,
+            )
+        )
     for _ in range(18):
         b = rng.choice(buildings)
         kind = rng.choice(sorted(LEVELS))
@@ -59,26 +74,44 @@ def build_history(session, admin, make_building, rng: random.Random):
             data["label_number"] = f"QD-{rng.randrange(10**9)}"
             if kind == "green_label":
                 data["stage"] = rng.choice(["evaluation", "evaluation", "pre_evaluation"])
-        record = record_service.add_record(session=session, actor=admin, building_id=b.building_id,
-                                           data=data)
+        record = record_service.add_record(
+            session=session, actor=admin, building_id=b.building_id, data=data
+        )
         status = rng.choice(["draft", "submitted", "approved", "approved", "revoked"])
         approved_on = revoked_on = None
         if status != "draft":
             record_service.submit_record(session=session, actor=admin, record_id=record.id)
         if status in ("approved", "revoked"):
             approved_on = first_date + timedelta(days=rng.randint(0, 60))
-            record_service.approve_record(session=session, actor=admin, record_id=record.id,
-                                          on=approved_on)
+            record_service.approve_record(
+                session=session, actor=admin, record_id=record.id, on=approved_on
+            )
         if status == "revoked":
             revoked_on = first_date + timedelta(days=rng.randint(0, 500))
-            record_service.revoke_record(session=session, actor=admin, record_id=record.id,
-                                         reason="抽查不合格", on=revoked_on)
-        facts.append(RecordFact(
-            record.id, b.building_id, kind, record.level, status, float(record.counted_area_m2),
-            stage=record.stage, label_number=record.label_number, approved_on=approved_on,
-            issued_on=record.issued_on, started_on=record.started_on,
-            completed_on=record.completed_on, revoked_on=revoked_on,
-        ))
+            record_service.revoke_record(
+                session=session,
+                actor=admin,
+                record_id=record.id,
+                reason="抽查不合格",
+                on=revoked_on,
+            )
+        facts.append(
+            RecordFact(
+                record.id,
+                b.building_id,
+                kind,
+                record.level,
+                status,
+                float(record.counted_area_m2),
+                stage=record.stage,
+                label_number=record.label_number,
+                approved_on=approved_on,
+                issued_on=record.issued_on,
+                started_on=record.started_on,
+                completed_on=record.completed_on,
+                revoked_on=revoked_on,
+            )
+        )
     return buildings, facts
 
 
@@ -91,16 +124,21 @@ def admin(session, make_user):
 def test_service_matches_the_reference(session, admin, make_building, seed_value):
     rng = random.Random(seed_value)
     buildings, facts = build_history(session, admin, make_building, rng)
-    periods = [(date(2021, 1, 1), date(2021, 12, 31), date(2026, 1, 1)),
-               (date(2022, 1, 1), date(2022, 12, 31), date(2026, 1, 1)),
-               (date(2021, 7, 1), date(2022, 6, 30), date(2022, 3, 1))]
+    periods = [
+        (date(2021, 1, 1), date(2021, 12, 31), date(2026, 1, 1)),
+        (date(2022, 1, 1), date(2022, 12, 31), date(2026, 1, 1)),
+        (date(2021, 7, 1), date(2022, 6, 30), date(2022, 3, 1)),
+    ]
     for start, end, as_of in periods:
         tally = tally_service.compute(session=session, start=start, end=end, as_of=as_of)
         expected, pilots = reference_tally(buildings, facts, start, end, as_of)
         for progress in tally.targets[:5]:
             want = expected[progress.key]
             assert (progress.added, progress.removed, progress.cumulative) == (
-                want["added"], want["removed"], want["cumulative"]), (progress.key, start)
+                want["added"],
+                want["removed"],
+                want["cumulative"],
+            ), (progress.key, start)
         assert {d.code for d in tally.nzeb if d.met} == pilots
         # The service adds nothing to the domain's verdict.
         direct = aggregate.compute_tally(buildings, facts, start=start, end=end, as_of=as_of)
@@ -110,16 +148,33 @@ def test_service_matches_the_reference(session, admin, make_building, seed_value
 def test_drafts_and_rejected_records_are_not_loaded(session, admin, make_building):
     b = make_building(session, admin)
     draft = record_service.add_record(
-        session=session, actor=admin, building_id=b.id,
-        data={"kind": "green_label", "level": "1", "stage": "evaluation",
-              "label_number": "D-1", "issued_on": "2021-03-01"})
+        session=session,
+        actor=admin,
+        building_id=b.id,
+        data={
+            "kind": "green_label",
+            "level": "1",
+            "stage": "evaluation",
+            "label_number": "D-1",
+            "issued_on": "2021-03-01",
+        },
+    )
     rejected = record_service.add_record(
-        session=session, actor=admin, building_id=b.id,
-        data={"kind": "green_label", "level": "2", "stage": "evaluation",
-              "label_number": "R-1", "issued_on": "2021-03-01"})
+        session=session,
+        actor=admin,
+        building_id=b.id,
+        data={
+            "kind": "green_label",
+            "level": "2",
+            "stage": "evaluation",
+            "label_number": "R-1",
+            "issued_on": "2021-03-01",
+        },
+    )
     record_service.submit_record(session=session, actor=admin, record_id=rejected.id)
-    record_service.reject_record(session=session, actor=admin, record_id=rejected.id,
-                                 reason="资料不全")
+    record_service.reject_record(
+        session=session, actor=admin, record_id=rejected.id, reason="资料不全"
+    )
     buildings, records = load_facts(session=session)
     assert [fact.building_id for fact in buildings] == [b.id] and records == []
     assert draft.id  # stored, just not counted
@@ -128,8 +183,9 @@ def test_drafts_and_rejected_records_are_not_loaded(session, admin, make_buildin
 def test_stored_target_values_are_used(session, admin, make_building, make_record):
     assert seed(session).startswith("targets: added")
     assert seed(session) == "targets: up to date"
-    target_service.update_target(session=session, actor=admin, key="star_rated",
-                                 data={"value": "24000"}, reason="测试")
+    target_service.update_target(
+        session=session, actor=admin, key="star_rated", data={"value": "24000"}, reason="测试"
+    )
     b = make_building(session, admin, floor_area_m2="12000")
     record = make_record(session, admin, b, issued_on=date(2021, 6, 1), status="approved")
     tally = tally_service.compute(session=session, year=2021, as_of=date.today())
@@ -142,29 +198,45 @@ def test_target_edits_are_admin_only_validated_and_audited(session, admin, make_
     seed(session)
     officer = make_user(session, role="officer")
     with pytest.raises(PermissionDenied):
-        target_service.update_target(session=session, actor=officer, key="star_rated",
-                                     data={"value": 1})
+        target_service.update_target(
+            session=session, actor=officer, key="star_rated", data={"value": 1}
+        )
     with pytest.raises(ValidationFailed) as info:
-        target_service.update_target(session=session, actor=admin, key="star_rated",
-                                     data={"value": "-5", "midterm": "2020-01-01"})
+        target_service.update_target(
+            session=session,
+            actor=admin,
+            key="star_rated",
+            data={"value": "-5", "midterm": "2020-01-01"},
+        )
     assert set(info.value.field_errors) == {"value"}
     with pytest.raises(ValidationFailed) as info:
-        target_service.update_target(session=session, actor=admin, key="star_rated",
-                                     data={"deadline": "2020-12-31"})
+        target_service.update_target(
+            session=session, actor=admin, key="star_rated", data={"deadline": "2020-12-31"}
+        )
     assert info.value.field_errors["deadline"][0] == "target.dates_out_of_order"
-    target_service.update_target(session=session, actor=admin, key="star_rated",
-                                 data={"deadline": "2023-06-30"}, reason="延期")
+    target_service.update_target(
+        session=session,
+        actor=admin,
+        key="star_rated",
+        data={"deadline": "2023-06-30"},
+        reason="延期",
+    )
     row = session.exec(select(Target).where(Target.key == "star_rated")).one()
     assert row.deadline == date(2023, 6, 30)
     event = session.exec(select(AuditEvent).where(AuditEvent.entity == "target")).one()
-    assert event.before == {"deadline": "2022-12-31"} and event.after == {
-        "deadline": "2023-06-30"} and event.reason == "延期"
+    assert (
+        event.before == {"deadline": "2022-12-31"}
+        and event.after == {"deadline": "2023-06-30"}
+        and event.reason == "延期"
+    )
 
 
 def test_filters_are_parsed_with_messages(session):
-    assert tally_service.parse_filters(year="2022", district="即墨市",
-                                       building_type="school") == {
-        "year": 2022, "district": "370215", "building_type": "school"}
+    assert tally_service.parse_filters(year="2022", district="即墨市", building_type="school") == {
+        "year": 2022,
+        "district": "370215",
+        "building_type": "school",
+    }
     with pytest.raises(ValidationFailed) as info:
         tally_service.parse_filters(year="20x2", district="高新区", building_type="castle")
     assert set(info.value.field_errors) == {"year", "district", "building_type"}
@@ -172,8 +244,16 @@ def test_filters_are_parsed_with_messages(session):
 
 def test_context_and_tables_are_plain_and_complete(session, admin, make_building, make_record):
     b = make_building(session, admin, district_code="370212")
-    make_record(session, admin, b, kind="energy", level="nearly_zero", stage=None,
-                issued_on=date(2022, 2, 1), status="approved")
+    make_record(
+        session,
+        admin,
+        b,
+        kind="energy",
+        level="nearly_zero",
+        stage=None,
+        issued_on=date(2022, 2, 1),
+        status="approved",
+    )
     tally = tally_service.compute(session=session, year=2022)
     ctx = tally_service.context(tally, generated_at=datetime(2023, 1, 5, 9, 30, tzinfo=UTC))
     assert ctx["year"] == 2022 and ctx["generated_at"] == "2023-01-05 09:30"
