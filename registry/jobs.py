@@ -101,9 +101,7 @@ def _on_worker_ready(**_kwargs) -> None:
     from registry.services.checks.runner import recover_stale_checks
 
     try:
-        recover_stale_checks(
-            engine=engine(), config=current_config(), enqueue=enqueue_check, on_startup=True
-        )
+        recover_stale_checks(engine=engine(), config=current_config(), enqueue=enqueue_check)
     except Exception:
         log.exception("start-up sweep failed")
     _stop.clear()

@@ -81,7 +81,7 @@ def _json(schema: dict, media_type: str = "application/json") -> dict:
 
 
 def _operation(
-    endpoint: str, view, method: str, path_parameters: list, extra_pages: dict, unique_id: str
+    endpoint: str, view, path_parameters: list, extra_pages: dict, unique_id: str
 ) -> dict:
     notes = getattr(view, "openapi", None)
     doc = (view.__doc__ or "").strip()
@@ -154,7 +154,7 @@ def build_document(app: Flask) -> dict:
             if len(methods) > 1:
                 unique_id += f"_{method.lower()}"
             paths.setdefault(path, {})[method.lower()] = _operation(
-                rule.endpoint, view, method, parameters, pages, unique_id
+                rule.endpoint, view, parameters, pages, unique_id
             )
     schemas = {**SCHEMAS, **pages, "Error": ERROR_SCHEMA}
     return {

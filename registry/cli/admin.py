@@ -48,7 +48,7 @@ def init(as_json: bool) -> None:
 @json_option
 @locale_option
 @handles_errors
-def create_user_command(username, password, role, districts, display_name, as_json, lang):
+def create_user_command(username, password, role, districts, display_name, as_json):
     """Create a user (officers need one or more --district)."""
     with open_session() as session:
         user = create_user(

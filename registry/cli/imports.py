@@ -20,7 +20,7 @@ def register(main: click.Group) -> None:
     main.add_command(export)
 
 
-def _report_text(report: dict, lang: str) -> str:
+def _report_text(report: dict) -> str:
     lines = [f"{key}: {value}" for key, value in report["counts"].items()]
     for row in report["rows"]:
         if row["outcome"] in ("rejected", "duplicate"):
@@ -70,7 +70,7 @@ def import_file(file: Path, dry_run: bool, actor_name, as_json: bool, lang: str)
                     },
                     lang,
                 )
-    emit(report, as_json, _report_text(report, lang))
+    emit(report, as_json, _report_text(report))
 
 
 @click.group()

@@ -7,6 +7,7 @@ and starts in ~0.1 s.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import sys
 from datetime import date, datetime
@@ -74,9 +75,13 @@ def error_payload(exc: RegistryError, lang: str) -> dict:
 def handles_errors(func):
     """Turn service errors into a message (or JSON) and exit status 1, never a traceback."""
 
+    # A command that prints nothing in words still takes --lang for its error messages; it
+    # is consumed here when the command itself does not name it.
+    wants_lang = "lang" in inspect.signature(func).parameters
+
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        lang = kwargs.get("lang", "zh")
+        lang = kwargs.get("lang", "zh") if wants_lang else kwargs.pop("lang", "zh")
         as_json = kwargs.get("as_json", False)
         try:
             return func(*args, **kwargs)

@@ -77,7 +77,7 @@ def building() -> None:
 @json_option
 @locale_option
 @handles_errors
-def building_add(actor_name, as_json, lang, **fields):
+def building_add(actor_name, as_json, **fields):
     """Register a building; prints its id."""
     data = {key: value for key, value in fields.items() if value is not None}
     data["district_code"] = data.pop("district")
@@ -103,7 +103,7 @@ def building_add(actor_name, as_json, lang, **fields):
 @json_option
 @locale_option
 @handles_errors
-def building_list(district, building_type, q, page, page_size, as_json, lang):
+def building_list(district, building_type, q, page, page_size, as_json):
     """List buildings, newest first."""
     if district:
         try:
@@ -177,7 +177,7 @@ def record() -> None:
 @json_option
 @locale_option
 @handles_errors
-def record_add(building_id, actor_name, as_json, lang, **fields):
+def record_add(building_id, actor_name, as_json, **fields):
     """Add a draft record to a building; prints its id."""
     data = {key: value for key, value in fields.items() if value is not None}
     with open_session() as session:

@@ -60,8 +60,3 @@ def require_review(actor: User, building: Building) -> None:
     if actor.role == "officer":
         raise PermissionDenied("permission.district", {"districts": actor.districts})
     raise PermissionDenied("permission.denied")
-
-
-def visible_district_filter(actor: User) -> set[str] | None:
-    """Buildings are public registry data: everyone signed in sees all districts."""
-    return None

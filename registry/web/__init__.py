@@ -139,7 +139,7 @@ def register(app: Flask) -> None:
         ), exc.code
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
+    def _unexpected(_exc: Exception):
         log.exception("unhandled error")
         _forget_request_rows()
         body = {

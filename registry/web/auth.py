@@ -51,7 +51,7 @@ def _require_login():
 
 
 @bp.app_errorhandler(CSRFError)
-def _csrf_failed(exc: CSRFError):
+def _csrf_failed(_exc: CSRFError):
     body = {
         "code": "request.csrf_failed",
         "message": display.message("request.csrf_failed"),

@@ -319,7 +319,6 @@ def recover_stale_checks(
     engine: Engine,
     config: Config,
     enqueue: Callable[[int], str | None],
-    on_startup: bool = False,
 ) -> int:
     """Re-queue checks whose worker went silent and queued checks the broker never took.
 
