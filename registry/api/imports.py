@@ -13,9 +13,10 @@ from registry.errors import ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.messages import render
 from registry.models import ImportBatchPublic
+from registry.services import permissions
 from registry.services.imports import exports
 from registry.services.imports.commit import commit_import
-from registry.services.imports.preview import preview_import, require_importer
+from registry.services.imports.preview import preview_import
 
 bp = Blueprint("api_imports", __name__, url_prefix="/api/v1")
 
@@ -75,7 +76,7 @@ def _upload() -> tuple[bytes, str, dict | None]:
 @token_required
 def create_import():
     """Import a CSV or XLSX sent as multipart field `file` (optional `mapping` JSON)."""
-    require_importer(actor())
+    permissions.require_importer(actor())
     data, filename, mapping = _upload()
     locale = message_locale()
     session = get_session()

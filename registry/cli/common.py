@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from registry.config import Config
 from registry.models import User
+from registry.services import permissions
 
 _app = None  # the Flask app, for the commands that need one (and for tests to set)
 _config: Config | None = None
@@ -63,7 +64,7 @@ def resolve_actor(session: Session, username: str | None) -> User:
     query = (
         select(User).where(User.username == username)
         if username
-        else (select(User).where(User.role == "admin", User.active).order_by(User.id))
+        else (select(User).where(User.role == permissions.ADMIN, User.active).order_by(User.id))
     )
     user = session.exec(query).first()
     if user is None:

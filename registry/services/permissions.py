@@ -5,7 +5,7 @@ from __future__ import annotations
 from registry.errors import PermissionDenied
 from registry.models import Building, User
 
-ROLES = ("admin", "officer", "designer", "viewer")
+ADMIN, OFFICER, DESIGNER, VIEWER = ROLES = ("admin", "officer", "designer", "viewer")
 ROLE_NAMES = {
     "admin": ("管理员", "Administrator"),
     "officer": ("审核人员", "Certification officer"),
@@ -60,3 +60,91 @@ def require_review(actor: User, building: Building) -> None:
     if actor.role == "officer":
         raise PermissionDenied("permission.district", {"districts": actor.districts})
     raise PermissionDenied("permission.denied")
+
+
+# Who takes each record action: the building's editors, or its reviewers.
+EDITOR_ACTIONS = frozenset({"edit", "submit"})
+REVIEWER_ACTIONS = frozenset({"approve", "reject", "revoke", "correct"})
+
+
+def can_review(actor: User, building: Building) -> bool:
+    try:
+        require_review(actor, building)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def may_take(actor: User, building: Building, action: str) -> bool:
+    """Whether this actor's role allows `action` on a record of `building` (the life cycle
+    decides separately whether the record's status allows it)."""
+    if action in EDITOR_ACTIONS:
+        return can_edit_building(actor, building)
+    if action in REVIEWER_ACTIONS:
+        return can_review(actor, building)
+    raise ValueError(action)
+
+
+def require_writer(actor: User) -> None:
+    """Viewers read only; every other role may write something (what, the callers decide)."""
+    if actor.role == VIEWER:
+        raise PermissionDenied("permission.denied")
+
+
+def can_write(actor: User) -> bool:
+    return actor.role != VIEWER
+
+
+def require_self_or_admin(actor: User, user: User) -> None:
+    if actor.id != user.id and actor.role != ADMIN:
+        raise PermissionDenied("permission.denied")
+
+
+def role_needs_districts(role: str) -> bool:
+    """Officers act in the districts they are given; no other role has districts."""
+    return role == OFFICER
+
+
+def default_district(actor: User) -> str | None:
+    """The district a new building's form starts with: an officer's only district."""
+    if actor.role == OFFICER and len(actor.district_codes) == 1:
+        return next(iter(actor.district_codes))
+    return None
+
+
+def require_importer(actor: User) -> None:
+    """Bulk imports are the reviewers' tool: officers (in their districts) and admins."""
+    if actor.role not in {OFFICER, ADMIN}:
+        raise PermissionDenied("import.officers_only")
+
+
+def can_designate_default_weather(actor: User) -> bool:
+    """Only an administrator's weather file can become every check's default."""
+    return actor.role == ADMIN
+
+
+def can_see_check(actor: User, *, created_by_id: int | None, district_code: str) -> bool:
+    """Admins and viewers see every check, officers their districts', designers their own."""
+    if actor.role in {ADMIN, VIEWER}:
+        return True
+    if actor.role == OFFICER:
+        return district_code in actor.district_codes
+    return created_by_id == actor.id
+
+
+def check_scope(actor: User) -> tuple[set[str] | None, int | None]:
+    """The checks a list shows: (only these districts, only this creator); None for "any"."""
+    if actor.role == OFFICER:
+        return set(actor.district_codes), None
+    if actor.role == DESIGNER:
+        return None, actor.id
+    return None, None
+
+
+def can_cancel_check(actor: User, *, created_by_id: int | None) -> bool:
+    return actor.role == ADMIN or created_by_id == actor.id
+
+
+def require_cancel_check(actor: User, *, created_by_id: int | None) -> None:
+    if not can_cancel_check(actor, created_by_id=created_by_id):
+        raise PermissionDenied("permission.denied")

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash
 
 from registry.migrate import upgrade
 from registry.models import User
+from registry.services import permissions
 from registry.services.checks import weather_seed
 from registry.services.quotas import seed as quota_seed
 from registry.services.tally import targets_seed
@@ -38,7 +39,7 @@ def ensure_first_admin(engine: Engine, instance_dir: Path) -> tuple[str, str | N
     """
     path = instance_dir / "first_login.txt"
     with Session(engine, expire_on_commit=False) as session:
-        admin = session.exec(select(User).where(User.role == "admin")).first()
+        admin = session.exec(select(User).where(User.role == permissions.ADMIN)).first()
         if admin is None:
             password = secrets.token_urlsafe(12)
             admin = create_user(

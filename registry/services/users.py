@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from registry.domain.buildings import districts as district_domain
 from registry.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.models import User, utcnow
+from registry.services import permissions
 from registry.services.audit import record_event, snapshot
 from registry.services.permissions import ROLES
 
@@ -32,8 +33,8 @@ def create_user(
     locale: str = "zh_Hans_CN",
 ) -> User:
     """Create a user; `actor=None` only for the installation's first admin and the CLI."""
-    if actor is not None and actor.role != "admin":
-        raise PermissionDenied("permission.denied")
+    if actor is not None:
+        permissions.require_admin(actor)
     problems: dict[str, tuple[str, dict]] = {}
     username = (username or "").strip()
     if not username:
@@ -52,7 +53,7 @@ def create_user(
             codes.append(district_domain.normalise_district(str(value)).code)
         except district_domain.UnknownDistrict:
             problems["districts"] = ("district.unknown", {"value": str(value)})
-    if role == "officer" and not codes and "districts" not in problems:
+    if permissions.role_needs_districts(role) and not codes and "districts" not in problems:
         problems["districts"] = ("user.officer_needs_district", {})
     if problems:
         raise ValidationFailed(problems)
@@ -63,7 +64,7 @@ def create_user(
         display_name=display_name or username,
         password_hash=generate_password_hash(password),
         role=role,
-        districts=",".join(sorted(set(codes))) if role == "officer" else "",
+        districts=",".join(sorted(set(codes))) if permissions.role_needs_districts(role) else "",
         locale=locale,
     )
     session.add(user)
@@ -119,8 +120,7 @@ def _token_digest(token: str) -> str:
 
 def issue_api_token(*, session: Session, actor: User, user: User) -> str:
     """A new bearer token for `user` (shown once; only its hash is stored)."""
-    if actor.id != user.id and actor.role != "admin":
-        raise PermissionDenied("permission.denied")
+    permissions.require_self_or_admin(actor, user)
     token = "rgy_" + secrets.token_urlsafe(32)
     user.api_token_hash = _token_digest(token)
     session.add(user)
@@ -139,8 +139,7 @@ def user_for_token(*, session: Session, token: str) -> User | None:
 
 
 def list_users(*, session: Session, actor: User) -> list[User]:
-    if actor.role != "admin":
-        raise PermissionDenied("permission.denied")
+    permissions.require_admin(actor)
     return list(session.exec(select(User).order_by(User.username)))
 
 

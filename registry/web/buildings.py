@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.auth import actor_of
+from registry.domain.buildings import records as record_rules
 from registry.errors import PermissionDenied, RegistryError, ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.services import audit, permissions
@@ -74,7 +75,7 @@ def index():
         problems=problems,
         page_size=page_size,
         page_sizes=PAGE_SIZES,
-        can_register=actor.role != "viewer",
+        can_register=permissions.can_write(actor),
         district_choices=forms.district_choices(),
         type_choices=forms.type_choices(),
         kind_choices=forms.kind_choices(),
@@ -109,11 +110,10 @@ def _errors_of(exc: RegistryError) -> tuple[dict[str, str], str]:
 def create():
     """Register a building."""
     actor = actor_of(current_user)
-    if actor.role == "viewer":
-        raise PermissionDenied("permission.denied")
+    permissions.require_writer(actor)
     values = {"is_new_build": "true", "prefabricated": "false"}
-    if actor.role == "officer" and len(actor.district_codes) == 1:
-        values["district_code"] = next(iter(actor.district_codes))
+    if permissions.default_district(actor):
+        values["district_code"] = permissions.default_district(actor)
     if request.method == "POST":
         values = forms.building_form_data(request.form)
         try:
@@ -162,31 +162,14 @@ def edit(building_id: int):
     )
 
 
-def _allowed(check, actor, building) -> bool:
-    """Whether a permission check passes, to decide which buttons to show (the service
-    checks again when the button is used)."""
-    try:
-        check(actor, building)
-    except PermissionDenied:
-        return False
-    return True
-
-
 def record_actions(actor, building, record) -> set[str]:
-    """The actions on `record` this actor may take now."""
-    can_edit = permissions.can_edit_building(actor, building)
-    can_review = _allowed(permissions.require_review, actor, building)
-    status = record.status
-    actions = set()
-    if can_edit and status in {"draft", "submitted", "rejected"}:
-        actions.add("edit")
-    if can_edit and status in {"draft", "rejected"}:
-        actions.add("submit")
-    if can_review and status == "submitted":
-        actions.update({"approve", "reject"})
-    if can_review and status == "approved":
-        actions.update({"correct", "revoke"})
-    return actions
+    """The actions on `record` this actor may take now (the service checks again when a
+    button is used)."""
+    return {
+        action
+        for action in record_rules.actions_from(record.status)
+        if permissions.may_take(actor, building, action)
+    }
 
 
 @bp.route("/<int:building_id>")

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from registry.errors import ValidationFailed
 from registry.messages import render
 from registry.models import ACTIVE_STATES, Building, User, WeatherFile, utcnow
+from registry.services import permissions
 from registry.services.checks import uploads as check_service
 
 STEPS = ("queued", "validating", "running", "reading", "done")
@@ -79,5 +80,5 @@ def check_context(session: Session, actor: User, check_id: int, locale: str) -> 
         "elapsed_s": _elapsed_s(check),
         "err": check.err_summary or {},
         "can_cancel": check.status not in ("done", "failed", "cancelled")
-        and (actor.role == "admin" or check.created_by_id == actor.id),
+        and permissions.can_cancel_check(actor, created_by_id=check.created_by_id),
     }

@@ -26,9 +26,10 @@ from registry.auth import actor_of
 from registry.domain.imports.headers import EXTRA_FIELDS, FIELDS, IGNORE
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session
+from registry.services import permissions
 from registry.services.imports import exports
 from registry.services.imports.commit import commit_import
-from registry.services.imports.preview import preview_import, require_importer, save_mapping
+from registry.services.imports.preview import preview_import, save_mapping
 from registry.web import display
 from registry.web.buildings import _filters as list_filters
 
@@ -54,7 +55,7 @@ def field_choices() -> list[tuple[str, str]]:
 
 def _actor():
     actor = actor_of(current_user)
-    require_importer(actor)
+    permissions.require_importer(actor)
     return actor
 
 

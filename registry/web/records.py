@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.auth import actor_of
-from registry.errors import Conflict, PermissionDenied, RegistryError, ValidationFailed
+from registry.domain.buildings import records as record_rules
+from registry.errors import Conflict, RegistryError, ValidationFailed
 from registry.extensions import get_session
 from registry.services import permissions
 from registry.services.buildings import records as record_service
@@ -52,8 +53,7 @@ def create(building_id: int):
     session = get_session()
     actor = actor_of(current_user)
     building = building_service.get_building(session=session, building_id=building_id)
-    if actor.role == "viewer":
-        raise PermissionDenied("permission.denied")
+    permissions.require_writer(actor)
     permissions.require_edit_building(actor, building)
     if request.method == "POST":
         values = forms.record_form_data(request.form)
@@ -90,7 +90,7 @@ def edit(record_id: int):
     """Edit a record that is not yet approved."""
     session, actor, record, building = _load(record_id)
     permissions.require_edit_building(actor, building)
-    if record.status in {"approved", "revoked"}:
+    if "edit" not in record_rules.actions_from(record.status):
         raise RegistryError("record.not_editable")
     if request.method == "POST":
         values = forms.record_form_data(request.form)

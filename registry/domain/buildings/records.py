@@ -54,13 +54,26 @@ STATUSES = {
     "revoked": ("已撤销", "Revoked"),
 }
 
-# Which status may follow which, and which role family performs it.
+# The life cycle, in one place: which status each action may start from and what it leads to.
 TRANSITIONS = {
     "submit": ({"draft", "rejected"}, "submitted"),
     "approve": ({"submitted"}, "approved"),
     "reject": ({"submitted"}, "rejected"),
     "revoke": ({"approved"}, "revoked"),
 }
+# Changes that keep the status: a draft is edited; an approved record is only corrected, with a
+# reason, by a reviewer; a revoked one is final.
+EDITS = {
+    "edit": {"draft", "submitted", "rejected"},
+    "correct": {"approved"},
+}
+
+
+def actions_from(status: str) -> set[str]:
+    """Every action the life cycle allows on a record in `status` (whoever may take it)."""
+    moves = {action for action, (allowed_from, _) in TRANSITIONS.items() if status in allowed_from}
+    return moves | {action for action, allowed_from in EDITS.items() if status in allowed_from}
+
 
 _LEVEL_ALIASES = {
     GREEN_LABEL: {

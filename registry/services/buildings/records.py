@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from registry.domain.buildings import records as rules
-from registry.errors import Conflict, NotFound, PermissionDenied, RegistryError, ValidationFailed
+from registry.errors import Conflict, NotFound, RegistryError, ValidationFailed
 from registry.models import Building, Record, User, utcnow
 from registry.services import permissions
 from registry.services.audit import changed, record_event, snapshot
@@ -116,8 +116,7 @@ def add_record(
 ) -> Record:
     """Attach a draft record to a building."""
     building = _building(session, building_id)
-    if actor.role == "viewer":
-        raise PermissionDenied("permission.denied")
+    permissions.require_writer(actor)
     permissions.require_edit_building(actor, building)
     fields = _checked_fields(data, building, today or date.today())
     _label_taken(session, fields["label_number"], None)
@@ -151,7 +150,7 @@ def update_draft(
     record = get_record(session=session, record_id=record_id)
     building = _building(session, record.building_id)
     permissions.require_edit_building(actor, building)
-    if record.status in {"approved", "revoked"}:
+    if "edit" not in rules.actions_from(record.status):
         raise RegistryError("record.not_editable")
     return _apply_changes(session, actor, record, building, data, today, action="update")
 
@@ -173,7 +172,7 @@ def correct_record(
         raise ValidationFailed({"reason": ("record.reason_required", {})})
     if len(reason.strip()) > MAX_REASON_CHARS:
         raise ValidationFailed({"reason": ("field.too_long", {"max": MAX_REASON_CHARS})})
-    if record.status != "approved":
+    if "correct" not in rules.actions_from(record.status):
         raise RegistryError("record.bad_transition", {"status": record.status, "action": "correct"})
     return _apply_changes(
         session, actor, record, building, data, today, action="correct", reason=reason.strip()

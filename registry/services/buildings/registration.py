@@ -30,8 +30,7 @@ def register_building(
     commit: bool = True,
 ) -> Building:
     """Register a building from raw field values; every problem is reported at once."""
-    if actor.role == "viewer":
-        raise permissions.PermissionDenied("permission.denied")
+    permissions.require_writer(actor)
     fields, problems = parse_building(data, today=today or date.today())
     if problems:
         raise ValidationFailed(problems)

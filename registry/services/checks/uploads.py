@@ -52,15 +52,9 @@ def cache_key(idf_sha256: str, epw_sha256: str, engine: str, options: dict) -> s
 
 
 def can_see_check(actor: User, check: Check, building: Building) -> bool:
-    return _may_see(actor, check.created_by_id, building.district_code)
-
-
-def _may_see(actor: User, created_by_id: int, district_code: str) -> bool:
-    if actor.role in {"admin", "viewer"}:
-        return True
-    if actor.role == "officer":
-        return district_code in actor.district_codes
-    return created_by_id == actor.id
+    return permissions.can_see_check(
+        actor, created_by_id=check.created_by_id, district_code=building.district_code
+    )
 
 
 def default_weather(session: Session) -> WeatherFile | None:
@@ -105,8 +99,7 @@ def create_check(
     building = session.get(Building, building_id)
     if building is None:
         raise ValidationFailed({"building_id": ("building.not_found", {"id": building_id})})
-    if actor.role == "viewer":
-        raise PermissionDenied("permission.denied")
+    permissions.require_writer(actor)
     permissions.require_edit_building(actor, building)
     try:
         pre = precheck_idf(idf_bytes, max_bytes=config.MAX_UPLOAD_BYTES)
@@ -223,7 +216,9 @@ def check_status(*, session: Session, actor: User, check_id: int) -> str:
     if found is None:
         raise NotFound("check.not_found", {"id": check_id})
     status, created_by_id, district_code = found
-    if not _may_see(actor, created_by_id, district_code):
+    if not permissions.can_see_check(
+        actor, created_by_id=created_by_id, district_code=district_code
+    ):
         raise PermissionDenied("permission.denied")
     return status
 
@@ -258,18 +253,18 @@ def list_checks(
     query = select(Check).join(Building, Building.id == Check.building_id)
     if building_id:
         query = query.where(Check.building_id == building_id)
-    if actor.role == "officer":
-        query = query.where(Building.district_code.in_(sorted(actor.district_codes)))
-    elif actor.role == "designer":
-        query = query.where(Check.created_by_id == actor.id)
+    districts, created_by_id = permissions.check_scope(actor)
+    if districts is not None:
+        query = query.where(Building.district_code.in_(sorted(districts)))
+    if created_by_id is not None:
+        query = query.where(Check.created_by_id == created_by_id)
     return list(session.exec(query.order_by(Check.id.desc()).limit(limit)))
 
 
 def cancel_check(*, session: Session, actor: User, check_id: int) -> Check:
     """Cancel a queued check at once; a running one is stopped by its worker within seconds."""
     check = get_check(session=session, actor=actor, check_id=check_id)
-    if actor.role not in {"admin"} and check.created_by_id != actor.id:
-        raise PermissionDenied("permission.denied")
+    permissions.require_cancel_check(actor, created_by_id=check.created_by_id)
     if check.status in {"done", "failed", "cancelled"}:
         raise RegistryError("check.not_cancellable", {"status": check.status})
     check.cancel_requested = True

@@ -11,6 +11,7 @@ from registry.config import Config
 from registry.domain.checks.weather import EpwRejected, validate_epw
 from registry.errors import ValidationFailed
 from registry.models import User, WeatherFile
+from registry.services import permissions
 from registry.services.audit import record_event
 
 
@@ -35,10 +36,7 @@ def add_weather(
     source: str = "",
 ) -> WeatherFile:
     """Validate and store an EPW; identical files are stored once and reused."""
-    if actor.role == "viewer":
-        from registry.errors import PermissionDenied
-
-        raise PermissionDenied("permission.denied")
+    permissions.require_writer(actor)
     try:
         info = validate_epw(data)
     except EpwRejected as exc:
@@ -60,7 +58,7 @@ def add_weather(
     # administrator adds it: the default decides every check's weather, so a designer's file
     # (`registry check --epw`) is used for that designer's checks only.
     measured_qingdao = (
-        actor.role == "admin"
+        permissions.can_designate_default_weather(actor)
         and is_qingdao(info.latitude, info.longitude)
         and "SYNTHETIC" not in data[:2000].decode("latin-1").upper()
     )

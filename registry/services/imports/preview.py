@@ -29,9 +29,10 @@ from sqlmodel import Session, select
 from registry.domain.imports import files as import_files
 from registry.domain.imports.headers import EXTRA_FIELDS, FIELDS, IGNORE, normalise_header
 from registry.domain.imports.rows import RowProblem, validate_row
-from registry.errors import PermissionDenied, RegistryError, ValidationFailed
+from registry.errors import RegistryError, ValidationFailed
 from registry.messages import render
 from registry.models import ImportBatch, ImportMapping, User, utcnow
+from registry.services import permissions
 from registry.services.imports.plan import ImportState, check_extras, classify_chunk
 
 CHUNK_ROWS = 1000
@@ -205,11 +206,6 @@ class Preview:
         }
 
 
-def require_importer(actor: User) -> None:
-    if actor.role not in {"officer", "admin"}:
-        raise PermissionDenied("import.officers_only")
-
-
 def saved_mapping(*, session: Session, actor: User) -> dict[str, str]:
     """The actor's saved {normalised header: field} choices."""
     rows = session.exec(select(ImportMapping).where(ImportMapping.user_id == actor.id))
@@ -218,7 +214,7 @@ def saved_mapping(*, session: Session, actor: User) -> dict[str, str]:
 
 def save_mapping(*, session: Session, actor: User, mapping: dict[str, str]) -> dict[str, str]:
     """Remember the actor's field for each header; '' or 'ignore' means skip the column."""
-    require_importer(actor)
+    permissions.require_importer(actor)
     problems = {}
     for header, name in mapping.items():
         if name and name not in (*FIELDS, *EXTRA_FIELDS, IGNORE):
@@ -254,7 +250,7 @@ def preview_import(
     locale: str = "zh",
 ) -> Preview:
     """A dry run: every row's outcome with reasons; nothing is written."""
-    require_importer(actor)
+    permissions.require_importer(actor)
     today = today or date.today()
     choices = {**saved_mapping(session=session, actor=actor), **(mapping or {})}
     try:
