@@ -23,6 +23,17 @@ class ValidationFailed(RegistryError):
         super().__init__("validation.failed", {}, field_errors=field_errors)
 
 
+def date_from_user(value, field: str):
+    """An ISO date typed by a user (form, option, JSON body), or a field error they can read;
+    None when blank."""
+    from registry.domain.dates import parse_iso_date
+
+    try:
+        return parse_iso_date(value)
+    except ValueError:
+        raise ValidationFailed({field: ("field.not_a_date", {"value": str(value)})}) from None
+
+
 class NotFound(RegistryError):
     status = 404
 

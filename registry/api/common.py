@@ -13,7 +13,7 @@ from typing import Any
 from flask import g, jsonify, request
 from pydantic import BaseModel
 
-from registry.errors import RegistryError, ValidationFailed
+from registry.errors import RegistryError, date_from_user
 from registry.extensions import get_session
 from registry.models import User
 from registry.services.buildings.registration import MAX_PAGE_SIZE
@@ -155,13 +155,7 @@ def page_args(problems: dict) -> tuple[int, int]:
 
 def date_value(body: dict, name: str) -> date | None:
     """An ISO date from the body (None when absent); a clear 422 when malformed."""
-    value = body.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationFailed({name: ("field.not_a_date", {"value": str(value)})}) from None
+    return date_from_user(body.get(name), name)
 
 
 def dump(model: type[BaseModel], row) -> dict:

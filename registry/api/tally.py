@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from registry import reports
 from registry.api.common import documented, register_schema, token_required
+from registry.domain import dates
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, message_locale
 from registry.services.tally import tallies as tally_service
@@ -77,7 +76,7 @@ def tally():
     )
     context = tally_service.context(
         result,
-        generated_at=datetime.now(UTC),
+        generated_at=dates.now_utc(),
         locale=message_locale(),
         public_base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
     )

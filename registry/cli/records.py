@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
 from registry.cli.common import open_session, resolve_actor
 from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
 from registry.domain.buildings import districts
 from registry.domain.buildings.records import STATUSES, level_name
-from registry.errors import ValidationFailed
+from registry.errors import ValidationFailed, date_from_user
 from registry.models import BuildingPublic, RecordPublic
 from registry.services.buildings import records as record_service
 from registry.services.buildings import registration as building_service
@@ -19,16 +17,6 @@ from registry.services.buildings import registration as building_service
 def register(main: click.Group) -> None:
     main.add_command(building)
     main.add_command(record)
-
-
-def _date(value: str | None, field: str = "date"):
-    """An ISO date from an option, as a field error the user can read (not click's English)."""
-    if value is None or not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationFailed({field: ("field.not_a_date", {"value": value})}) from None
 
 
 def _building_payload(row) -> dict:
@@ -210,7 +198,7 @@ def _action(name: str, *, needs_reason: bool = False, takes_date: bool = False):
                 )
             elif name == "approve":
                 row = record_service.approve_record(
-                    session=session, actor=actor, record_id=record_id, on=_date(on)
+                    session=session, actor=actor, record_id=record_id, on=date_from_user(on, "date")
                 )
             elif name == "reject":
                 row = record_service.reject_record(
@@ -222,7 +210,7 @@ def _action(name: str, *, needs_reason: bool = False, takes_date: bool = False):
                     actor=actor,
                     record_id=record_id,
                     reason=reason or "",
-                    on=_date(on),
+                    on=date_from_user(on, "date"),
                 )
             payload = _record_payload(row)
         emit(payload, as_json, _record_text(payload, lang))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -11,7 +10,8 @@ import click
 from registry import reports
 from registry.cli.common import app, open_session
 from registry.cli.output import handles_errors, locale_option
-from registry.errors import ValidationFailed
+from registry.domain import dates
+from registry.errors import date_from_user
 from registry.services.tally import tallies as tally_service
 
 
@@ -101,10 +101,7 @@ def _summary(context: dict) -> str:
 def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, out, lang):
     """Tally the pilot's targets for a year (count-once rules of TARGETS.md)."""
     filters = tally_service.parse_filters(year=year, district=district, building_type=building_type)
-    try:
-        data_date = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise ValidationFailed({"as_of": ("field.not_a_date", {"value": as_of})}) from None
+    data_date = date_from_user(as_of, "as_of")
     if fmt == "xlsx" and not out:
         raise click.UsageError("--format xlsx needs --out FILE")
     with open_session() as session:
@@ -117,7 +114,7 @@ def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, ou
         )
     context = tally_service.context(
         result,
-        generated_at=datetime.now(UTC),
+        generated_at=dates.now_utc(),
         locale=lang,
         public_base_url=app().extensions["registry.config"].PUBLIC_BASE_URL,
     )

@@ -6,10 +6,12 @@ system owns; `XPublic` is what the API returns.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import DDL, JSON, Column, Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
+
+from registry.domain.dates import now_utc
 
 # The list's word search is ILIKE '%words%', which no B-tree index serves: on PostgreSQL,
 # trigram (pg_trgm) GIN indexes answer it (100,000 buildings: ~1 s -> ~1 ms per search, see
@@ -32,9 +34,8 @@ def _trigram_index(table: str, column: str) -> Index:
     )
 
 
-def utcnow() -> datetime:
-    # SQLModel stores datetimes as timezone-aware UTC and refuses naive ones.
-    return datetime.now(UTC)
+# SQLModel stores datetimes as timezone-aware UTC and refuses naive ones.
+utcnow = now_utc
 
 
 class User(SQLModel, table=True):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import login_required
 
 from registry import reports
+from registry.domain import dates
 from registry.domain.buildings.districts import DISTRICTS
 from registry.domain.buildings.types import BUILDING_TYPES, type_name
 from registry.errors import ValidationFailed
@@ -44,7 +43,7 @@ def _tally_context(year: int | None, errors: dict[str, str], rows: int | None = 
     )
     return tally_service.context(
         tally,
-        generated_at=datetime.now(UTC),
+        generated_at=dates.now_utc(),
         locale=locale,
         public_base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
     )
@@ -68,7 +67,7 @@ def index():
         errors=errors,
         districts=[(d.code, d.name(locale)) for d in DISTRICTS],
         building_types=[(code, type_name(code, locale)) for code in BUILDING_TYPES],
-        years=list(range(2021, date.today().year + 1)),
+        years=list(range(2021, dates.today().year + 1)),
         query={k: v for k, v in request.args.items() if k in ("district", "building_type")},
     ), 422 if errors else 200
 

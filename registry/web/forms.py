@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from registry.domain.buildings import districts
 from registry.domain.buildings import records as record_rules
 from registry.domain.buildings import types as building_types
+from registry.domain.dates import parse_iso_date
 from registry.errors import RegistryError
 from registry.services.permissions import ROLE_NAMES, ROLES
 from registry.web import display
@@ -101,7 +102,7 @@ def parse_date_field(value: str | None) -> date | None:
     """A date from an <input type=date>, or None when blank or malformed (reported by the
     service as a missing date)."""
     try:
-        return record_rules.parse_date(value)
+        return parse_iso_date(value)
     except ValueError:
         return None
 

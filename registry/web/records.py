@@ -6,13 +6,12 @@ the service, so a hand-made POST gets the same refusal as a hidden button.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.auth import actor_of
+from registry.domain import dates
 from registry.domain.buildings import records as record_rules
 from registry.errors import Conflict, RegistryError, ValidationFailed
 from registry.extensions import get_session
@@ -173,7 +172,7 @@ def _reason_page(record, building, action, values=None, errors=None, summary=Non
         record=record,
         building=building,
         action=action,
-        values=values or {"date": date.today().isoformat()},
+        values=values or {"date": dates.today().isoformat()},
         errors=errors or {},
         summary=summary,
     ), status

@@ -7,13 +7,12 @@ CSRF on, so forms, cookies, the stylesheet and the form script all take part.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlmodel import Session, SQLModel
 
 from registry import create_app
 from registry.db import make_engine
+from registry.domain import dates
 from registry.domain.buildings.credit_code import make_credit_code
 from registry.services.users import create_user
 from tests.conftest import make_config, serve
@@ -95,7 +94,7 @@ def test_officer_registers_labels_and_approves_a_building(live_server, page, sho
     expect(page.locator(".flash-success")).to_have_text("记录已批准。")
     record_row = page.locator("#records tbody tr").first
     expect(record_row.locator(".badge")).to_have_text("已批准")
-    expect(record_row).to_contain_text(date.today().isoformat())
+    expect(record_row).to_contain_text(dates.today().isoformat())
     shot(page, "approved")
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="建筑").click()

@@ -4,13 +4,13 @@ session refuses to, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, insert, text, update
 from sqlmodel import Session, select
 
+from registry.domain import dates
 from registry.models import AuditEvent, utcnow
 from registry.services import audit
 from registry.services import users as user_service
@@ -184,7 +184,7 @@ def test_a_building_lifecycle_through_the_api_only_appends(app_both, make_user):
         (
             "POST",
             f"/api/v1/records/{record['id']}/revoke",
-            {"reason": "撤销", "date": date.today().isoformat()},
+            {"reason": "撤销", "date": dates.today().isoformat()},
         ),
     ]
     before = events()

@@ -11,11 +11,11 @@ import io
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from html import unescape
 
 import pytest
 
+from registry.domain import dates
 from registry.messages import catalogue, render
 from registry.services import users as user_service
 from tests.conftest import building_data
@@ -140,7 +140,7 @@ def correction_form(world):
 
 
 def reason_form(world):
-    return {"data": {"reason": "missing drawings", "date": date.today().isoformat()}}
+    return {"data": {"reason": "missing drawings", "date": dates.today().isoformat()}}
 
 
 def user_form(world):
@@ -352,7 +352,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/api/v1/records/<int:record_id>/revoke", "POST"): Case(
         api(REVIEWERS, 200),
         approved,
-        json_body(lambda: {"reason": "fraud", "date": date.today().isoformat()}),
+        json_body(lambda: {"reason": "fraud", "date": dates.today().isoformat()}),
     ),
     ("/api/v1/records/<int:record_id>/correct", "POST"): Case(
         api(REVIEWERS, 200), approved, json_body({"reason": "typo", "notes": "corrected"})

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
+from registry.domain import dates
 from registry.models import Record
 from tests.conftest import building_data
 from tests.web.conftest import field_error, input_value, text_of
@@ -80,11 +81,11 @@ def test_full_lifecycle_through_the_forms(officer_client, app_session, building)
     assert '<span class="badge badge-approved">已批准</span>' in html
     assert f"/records/{record_id}/revoke" in html and f"/records/{record_id}/correct" in html
     assert f"/records/{record_id}/edit" not in html
-    assert "批准日期 " + date.today().isoformat() in text_of(detail)
+    assert "批准日期 " + dates.today().isoformat() in text_of(detail)
 
     response = officer_client.post(
         f"/records/{record_id}/revoke",
-        data={"reason": "证书被注销", "date": date.today().isoformat()},
+        data={"reason": "证书被注销", "date": dates.today().isoformat()},
     )
     assert response.status_code == 302
     assert status_of(app_session, record_id) == "revoked"

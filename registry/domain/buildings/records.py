@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from registry.domain.dates import parse_iso_date
+
 GREEN_LABEL = "green_label"
 ENERGY = "energy"
 RETROFIT = "retrofit"
@@ -215,15 +217,6 @@ def transition(status: str, action: str) -> str:
     return new_status
 
 
-def parse_date(value) -> date | None:
-    """A date from a date or an ISO string; None for blank; ValueError otherwise."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value).strip())
-
-
 def parse_record_input(raw: dict) -> tuple[RecordInput | None, dict[str, tuple[str, dict]]]:
     """Codes and dates from raw values (codes or Chinese names accepted)."""
     problems: dict[str, tuple[str, dict]] = {}
@@ -241,7 +234,7 @@ def parse_record_input(raw: dict) -> tuple[RecordInput | None, dict[str, tuple[s
     dates = {}
     for field in ("issued_on", "started_on", "completed_on"):
         try:
-            dates[field] = parse_date(raw.get(field))
+            dates[field] = parse_iso_date(raw.get(field))
         except ValueError:
             problems[field] = ("field.not_a_date", {"value": str(raw.get(field))})
             dates[field] = None

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from registry.domain import dates
 from registry.domain.buildings import records as rules
 from registry.errors import Conflict, NotFound, RegistryError, ValidationFailed
 from registry.models import Building, Record, User, utcnow
@@ -118,7 +119,7 @@ def add_record(
     building = _building(session, building_id)
     permissions.require_writer(actor)
     permissions.require_edit_building(actor, building)
-    fields = _checked_fields(data, building, today or date.today())
+    fields = _checked_fields(data, building, today or dates.today())
     _label_taken(session, fields["label_number"], None)
     record = Record(**fields, building_id=building.id, created_by_id=actor.id, import_id=import_id)
     session.add(record)
@@ -182,7 +183,7 @@ def correct_record(
 def _apply_changes(session, actor, record, building, data, today, *, action, reason=None):
     merged = {f: getattr(record, f) for f in EDITABLE_FIELDS}
     merged.update({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
-    fields = _checked_fields(merged, building, today or date.today())
+    fields = _checked_fields(merged, building, today or dates.today())
     _label_taken(session, fields["label_number"], record.id)
     before = snapshot(record)
     for key, value in fields.items():
@@ -257,8 +258,8 @@ def approve_record(
 ) -> Record:
     record = get_record(session=session, record_id=record_id)
     permissions.require_review(actor, _building(session, record.building_id))
-    approved_on = on or date.today()
-    if approved_on > date.today():
+    approved_on = on or dates.today()
+    if approved_on > dates.today():
         raise ValidationFailed(
             {"date": ("record.date_in_future", {"date": approved_on.isoformat()})}
         )
@@ -304,7 +305,7 @@ def revoke_record(
                 "record.revoked_before_issue",
                 {"date": on.isoformat(), "issued": effective.isoformat()},
             )
-        elif on > date.today():
+        elif on > dates.today():
             problems["date"] = ("record.date_in_future", {"date": on.isoformat()})
     if problems:
         raise ValidationFailed(problems)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, exists, extract, func, or_, union
 from sqlmodel import Session, select
 
+from registry.domain import dates
 from registry.domain.buildings.fields import parse_building
 from registry.errors import NotFound, ValidationFailed
 from registry.models import Building, Record, User, utcnow
@@ -31,7 +32,7 @@ def register_building(
 ) -> Building:
     """Register a building from raw field values; every problem is reported at once."""
     permissions.require_writer(actor)
-    fields, problems = parse_building(data, today=today or date.today())
+    fields, problems = parse_building(data, today=today or dates.today())
     if problems:
         raise ValidationFailed(problems)
     permissions.require_register_in(actor, fields["district_code"])
@@ -71,7 +72,7 @@ def update_building(
     """Change some fields of a building; the audit log keeps before and after."""
     building = get_building(session=session, building_id=building_id)
     permissions.require_edit_building(actor, building)
-    fields, problems = parse_building(data, today=today or date.today(), partial=True)
+    fields, problems = parse_building(data, today=today or dates.today(), partial=True)
     if problems:
         raise ValidationFailed(problems)
     if "district_code" in fields:

@@ -9,10 +9,11 @@ The QR code points at the check's page in the registry, so a printed copy leads 
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import Session
 
+from registry.domain import dates
 from registry.domain.buildings.districts import district_name
 from registry.domain.buildings.types import HEATING_TYPES, HVAC_CLASSES, sub_type_name, type_name
 from registry.domain.checks.names import END_USE_ZH, FUEL_ZH
@@ -165,7 +166,7 @@ def report_context(
     url = check_url(base_url, check.id)
     return {
         "locale": "en" if en else "zh",
-        "generated_at": _iso(generated_at or datetime.now(UTC)),
+        "generated_at": _iso(generated_at or dates.now_utc()),
         "url": url,
         "qr": qr_data_uri(url),
         "check": {

@@ -21,6 +21,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from registry.domain import dates
 from registry.domain.buildings import records as rules
 from registry.errors import Conflict
 from registry.models import AuditEvent, Building, ImportBatch, Record, User, utcnow
@@ -72,7 +73,7 @@ def commit_import(
     locale: str = "zh",
 ) -> CommitResult:
     """Store every accepted row of the file, with a batch row and audit events, or nothing."""
-    today = today or date.today()
+    today = today or dates.today()
     try:
         preview = preview_import(
             session=session,

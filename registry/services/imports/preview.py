@@ -26,6 +26,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from registry.domain import dates
 from registry.domain.imports import files as import_files
 from registry.domain.imports.headers import EXTRA_FIELDS, FIELDS, IGNORE, normalise_header
 from registry.domain.imports.rows import RowProblem, validate_row
@@ -251,7 +252,7 @@ def preview_import(
 ) -> Preview:
     """A dry run: every row's outcome with reasons; nothing is written."""
     permissions.require_importer(actor)
-    today = today or date.today()
+    today = today or dates.today()
     choices = {**saved_mapping(session=session, actor=actor), **(mapping or {})}
     try:
         table = import_files.read_table(data, filename, choices)

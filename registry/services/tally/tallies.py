@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from registry.domain import dates
 from registry.domain.buildings.districts import (
     DISTRICTS,
     UnknownDistrict,
@@ -79,7 +80,7 @@ def compute(
     their records. `rows` limits the counted rows read (the dashboard's first page); without
     it every row is read and the digest covers them all.
     """
-    as_of = as_of or date.today()
+    as_of = as_of or dates.today()
     if year is not None:
         start, end = date(year, 1, 1), date(year, 12, 31)
     start = start or date(as_of.year, 1, 1)
@@ -428,5 +429,5 @@ def default_year(*, session: Session) -> int:
     """This year while the pilot runs; once its last deadline has passed, the deadline's year
     (the year officers report on), not an empty year after the pilot."""
     last_deadline = session.exec(select(func.max(Target.deadline))).one()
-    today = date.today()
+    today = dates.today()
     return min(today.year, last_deadline.year) if last_deadline else today.year

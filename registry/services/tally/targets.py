@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from registry.domain.buildings.records import parse_date
+from registry.domain.dates import parse_iso_date
 from registry.domain.tally.targets import DEFAULT_TARGETS, TargetSpec
 from registry.errors import NotFound, ValidationFailed
 from registry.models import Target, User, utcnow
@@ -65,7 +65,7 @@ def update_target(
                 problems[name] = ("target.value_not_positive", {})
         elif name in ("baseline", "midterm", "deadline"):
             try:
-                values[name] = parse_date(raw)
+                values[name] = parse_iso_date(raw)
             except ValueError:
                 problems[name] = ("field.not_a_date", {"value": str(raw)})
                 continue

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
+from registry.domain import dates
 from registry.errors import Conflict, PermissionDenied, RegistryError, ValidationFailed
 from registry.models import AuditEvent, Record
 from registry.services.audit import building_history
@@ -121,7 +122,7 @@ def test_approved_records_are_not_edited_in_place(session, officer, building, ma
     ("data", "field", "code"),
     [
         (
-            {"issued_on": (date.today() + timedelta(days=3)).isoformat()},
+            {"issued_on": (dates.today() + timedelta(days=3)).isoformat()},
             "issued_on",
             "record.date_in_future",
         ),

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from registry.domain import dates
 from registry.domain.tally import period as aggregate
 from registry.domain.tally.targets import BuildingFact, RecordFact
 from registry.errors import PermissionDenied, ValidationFailed
@@ -188,7 +189,7 @@ def test_stored_target_values_are_used(session, admin, make_building, make_recor
     )
     b = make_building(session, admin, floor_area_m2="12000")
     record = make_record(session, admin, b, issued_on=date(2021, 6, 1), status="approved")
-    tally = tally_service.compute(session=session, year=2021, as_of=date.today())
+    tally = tally_service.compute(session=session, year=2021, as_of=dates.today())
     star = next(t for t in tally.targets if t.key == "star_rated")
     assert (star.value, star.cumulative, star.percent) == (24000, 12000, 50.0)
     assert tally.rows[0].record_id == record.id
