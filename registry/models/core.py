@@ -11,6 +11,8 @@ from datetime import date, datetime
 from sqlalchemy import DDL, JSON, Column, Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
+from registry.domain.buildings.fields import TEXT_LIMITS
+from registry.domain.buildings.records import NOTES_MAX_CHARS, REASON_MAX_CHARS
 from registry.domain.dates import now_utc
 
 # The list's word search is ILIKE '%words%', which no B-tree index serves: on PostgreSQL,
@@ -61,8 +63,8 @@ class User(SQLModel, table=True):
 
 
 class BuildingBase(SQLModel):
-    name: str = Field(max_length=200, index=True)
-    address: str = Field(default="", max_length=300)
+    name: str = Field(max_length=TEXT_LIMITS["name"], index=True)
+    address: str = Field(default="", max_length=TEXT_LIMITS["address"])
     district_code: str = Field(max_length=6, index=True)
     building_type: str = Field(max_length=32, index=True)
     sub_type: str | None = Field(default=None, max_length=32)
@@ -74,10 +76,10 @@ class BuildingBase(SQLModel):
     completion_year: int | None = Field(default=None, index=True)
     prefabricated: bool = False
     assembly_rate_pct: float | None = None
-    owner_name: str = Field(default="", max_length=200)
+    owner_name: str = Field(default="", max_length=TEXT_LIMITS["owner_name"])
     owner_credit_code: str | None = Field(default=None, max_length=18, index=True)
-    design_unit: str = Field(default="", max_length=200)
-    land_parcel_id: str | None = Field(default=None, max_length=64)
+    design_unit: str = Field(default="", max_length=TEXT_LIMITS["design_unit"])
+    land_parcel_id: str | None = Field(default=None, max_length=TEXT_LIMITS["land_parcel_id"])
     latitude: float | None = None
     longitude: float | None = None
     # Inputs of the GB/T 51161 office correction; used only when registered.
@@ -127,7 +129,7 @@ class RecordBase(SQLModel):
     started_on: date | None = None
     completed_on: date | None = None
     counted_area_m2: float = Field(gt=0)
-    notes: str = Field(default="", max_length=1000)
+    notes: str = Field(default="", max_length=NOTES_MAX_CHARS)
 
 
 class Record(RecordBase, table=True):
@@ -146,9 +148,9 @@ class Record(RecordBase, table=True):
     submitted_at: datetime | None = None
     approved_on: date | None = Field(default=None, index=True)
     approved_by_id: int | None = Field(default=None, foreign_key="users.id")
-    rejected_reason: str | None = Field(default=None, max_length=1000)
+    rejected_reason: str | None = Field(default=None, max_length=REASON_MAX_CHARS)
     revoked_on: date | None = None
-    revoke_reason: str | None = Field(default=None, max_length=1000)
+    revoke_reason: str | None = Field(default=None, max_length=REASON_MAX_CHARS)
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -182,7 +184,7 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=32)
     before: dict | None = Field(default=None, sa_column=Column(JSON))
     after: dict | None = Field(default=None, sa_column=Column(JSON))
-    reason: str | None = Field(default=None, max_length=1000)
+    reason: str | None = Field(default=None, max_length=REASON_MAX_CHARS)
     import_id: int | None = Field(default=None, index=True)
 
 

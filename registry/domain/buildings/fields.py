@@ -22,6 +22,8 @@ MAX_FLOOR_AREA_M2 = 10_000_000
 
 Problems = dict[str, tuple[str, dict]]
 
+# The longest each free-text field may be: the one home of these lengths (the tables'
+# column sizes are declared from here).
 TEXT_LIMITS = {
     "name": 200,
     "address": 300,

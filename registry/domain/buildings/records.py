@@ -12,6 +12,11 @@ from datetime import date
 
 from registry.domain.dates import parse_iso_date
 
+# The longest a record's notes, and a reason given for a review step or a correction, may be
+# (the record's and the audit event's columns are declared from these).
+NOTES_MAX_CHARS = 1000
+REASON_MAX_CHARS = 1000
+
 GREEN_LABEL = "green_label"
 ENERGY = "energy"
 RETROFIT = "retrofit"

@@ -29,6 +29,7 @@ from eppy import bunchhelpers, idfreader
 from eppy.bunch_subclass import EpBunch
 from eppy.modeleditor import IDF
 
+from registry.domain.buildings.fields import MAX_FLOOR_AREA_M2
 from registry.domain.checks.facts import model_facts, run_period, value
 from registry.domain.checks.messages import MESSAGES  # noqa: E402,F401  (merged by registry.messages)
 from registry.domain.checks.precheck import SUPPORTED_VERSION, PrecheckRejected, precheck_idf
@@ -67,9 +68,8 @@ _COUNTED_DROPS = _DROPPED_OBJECTS[:-1]
 # median 5.25 s with AllSummary, 5.15 s without).
 SUMMARY_REPORT = "AnnualBuildingUtilityPerformanceSummary"
 
-# The registry's largest building (domain.buildings.MAX_FLOOR_AREA_M2): a model's floors
-# beyond it mean broken geometry, not a real building, and would only waste a run.
-MAX_MODEL_FLOOR_AREA_M2 = 10_000_000
+# A model of a building larger than the registry accepts is a unit slip, not a building.
+MAX_MODEL_FLOOR_AREA_M2 = MAX_FLOOR_AREA_M2
 
 _lock = threading.Lock()
 _known_objects: frozenset[str] | None = None

@@ -17,7 +17,6 @@ from registry.services import permissions
 from registry.services.audit import changed, record_event, snapshot
 from registry.services.tally import index as tally_index
 
-MAX_REASON_CHARS = 1000  # the reason columns' length, on the record and its audit event
 EDITABLE_FIELDS = (
     "kind",
     "level",
@@ -55,7 +54,7 @@ def _checked_fields(raw: dict, building: Building, today: date) -> dict[str, Any
     if problems:
         raise ValidationFailed(problems)
     fields = {f: getattr(record, f) for f in EDITABLE_FIELDS if f != "notes"}
-    fields["notes"] = str(raw.get("notes") or "")[:1000]
+    fields["notes"] = str(raw.get("notes") or "")[: rules.NOTES_MAX_CHARS]
     if fields["kind"] == rules.RETROFIT:
         fields["label_number"] = fields["label_number"] or None
     if fields["counted_area_m2"] is None:
@@ -171,8 +170,8 @@ def correct_record(
     permissions.require_review(actor, building)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": ("record.reason_required", {})})
-    if len(reason.strip()) > MAX_REASON_CHARS:
-        raise ValidationFailed({"reason": ("field.too_long", {"max": MAX_REASON_CHARS})})
+    if len(reason.strip()) > rules.REASON_MAX_CHARS:
+        raise ValidationFailed({"reason": ("field.too_long", {"max": rules.REASON_MAX_CHARS})})
     if "correct" not in rules.actions_from(record.status):
         raise RegistryError("record.bad_transition", {"status": record.status, "action": "correct"})
     return _apply_changes(
@@ -214,8 +213,8 @@ def _apply_changes(session, actor, record, building, data, today, *, action, rea
 
 
 def _transition(session, actor, record, action, *, reason=None, extra=None):
-    if reason and len(reason) > MAX_REASON_CHARS:
-        raise ValidationFailed({"reason": ("field.too_long", {"max": MAX_REASON_CHARS})})
+    if reason and len(reason) > rules.REASON_MAX_CHARS:
+        raise ValidationFailed({"reason": ("field.too_long", {"max": rules.REASON_MAX_CHARS})})
     try:
         new_status = rules.transition(record.status, action)
     except ValueError:
@@ -283,7 +282,7 @@ def reject_record(*, session: Session, actor: User, record_id: int, reason: str)
         record,
         "reject",
         reason=reason.strip(),
-        extra={"rejected_reason": reason.strip()[:1000]},
+        extra={"rejected_reason": reason.strip()[: rules.REASON_MAX_CHARS]},
     )
 
 
@@ -315,5 +314,5 @@ def revoke_record(
         record,
         "revoke",
         reason=reason.strip(),
-        extra={"revoked_on": on, "revoke_reason": reason.strip()[:1000]},
+        extra={"revoked_on": on, "revoke_reason": reason.strip()[: rules.REASON_MAX_CHARS]},
     )

@@ -111,8 +111,15 @@ def _record_extras(cells, row, today, values, problems) -> None:
             value = normalise.clean_text(cells["status"][0])
             problems["status"] = ("import.status_unknown", {"value": value}, cells["status"][1])
             return
-    reason = normalise.clean_text(cells["reason"][0])[:1000] if "reason" in cells else ""
-    values.update(status=status, notes=normalise.clean_text(cells.get("notes", ("",))[0])[:1000])
+    reason = (
+        normalise.clean_text(cells["reason"][0])[: rules.REASON_MAX_CHARS]
+        if "reason" in cells
+        else ""
+    )
+    values.update(
+        status=status,
+        notes=normalise.clean_text(cells.get("notes", ("",))[0])[: rules.NOTES_MAX_CHARS],
+    )
     approved_on = date_of("approved_on")
     revoked_on = date_of("revoked_on")
     if status in ("approved", "revoked"):
