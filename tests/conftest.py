@@ -41,14 +41,25 @@ PG_ADMIN_URL = os.environ.get(
 REDIS_URL = os.environ.get("REDIS_URL_TEST", "redis://127.0.0.1:6379/15")
 
 
-def require_service(name: str, available: bool, how: str) -> None:
-    """Skip off CI with a reason; fail on CI, where every service must be there."""
+def require(available: bool, reason: str) -> None:
+    """Skip off CI with a reason; fail on CI, where every service and tool must be there.
+    The one place a test skips."""
     if available:
         return
-    message = f"{name} is not reachable ({how})"
     if ON_CI:
-        pytest.fail(f"{message}; required under CI=true")
-    pytest.skip(message)
+        pytest.fail(f"{reason}; required under CI=true")
+    pytest.skip(reason)
+
+
+def require_service(name: str, available: bool, how: str) -> None:
+    require(available, f"{name} is not reachable ({how})")
+
+
+def poppler(tool: str) -> str:
+    """The path of a poppler-utils tool (pdftotext, pdffonts), which read PDFs back."""
+    path = shutil.which(tool)
+    require_service(tool, path is not None, "install Debian's poppler-utils")
+    return path
 
 
 def _port_open(host: str, port: int) -> bool:

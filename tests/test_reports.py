@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 from datetime import UTC, date, datetime
 
@@ -15,7 +14,7 @@ from registry.domain.tally.period import compute_tally
 from registry.domain.tally.targets import BuildingFact, RecordFact
 from registry.services.tally.tallies import context as tally_context
 from registry.services.tally.tallies import tables
-from tests.conftest import require_service
+from tests.conftest import poppler
 
 BUILDINGS = [
     BuildingFact(1, "青岛市民健身中心", "370212", "venue", 12_000, True, 2021, True),
@@ -54,12 +53,6 @@ def make_context(locale="zh"):
         BUILDINGS, RECORDS, start=date(2021, 1, 1), end=date(2021, 12, 31), as_of=date(2023, 1, 10)
     )
     return tally_context(tally, generated_at=datetime(2023, 1, 10, 8, 0, tzinfo=UTC), locale=locale)
-
-
-def poppler(tool: str) -> str:
-    path = shutil.which(tool)
-    require_service(tool, path is not None, "install Debian's poppler-utils")
-    return path
 
 
 @pytest.fixture(scope="module")

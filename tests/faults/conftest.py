@@ -20,7 +20,13 @@ from registry.models import Check
 from registry.queue import enqueue_check
 from registry.services.checks import uploads as check_service
 from registry.services.checks import weather_seed
-from tests.conftest import ON_CI, PG_ADMIN_URL, make_config, postgres_available, require_service
+from tests.conftest import (
+    PG_ADMIN_URL,
+    make_config,
+    postgres_available,
+    require,
+    require_service,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "energyplus_models"
@@ -136,20 +142,11 @@ def can_mount() -> tuple[bool, str]:
         probe.rmdir()
 
 
-def require_capability(available: bool, reason: str) -> None:
-    """Skip off CI with a reason; fail under CI=true, where the runner is set up for it."""
-    if available:
-        return
-    if ON_CI:
-        pytest.fail(f"{reason}; required under CI=true")
-    pytest.skip(reason)
-
-
 @pytest.fixture
 def tmpfs(tmp_path):
     """Mount tiny tmpfs folders under tmp_path: `tmpfs("full", size="64k", readonly=False)`."""
     ok, reason = can_mount()
-    require_capability(ok, reason)
+    require(ok, reason)
     mounted: list[Path] = []
 
     def mount(name: str, *, size: str = "64k", readonly: bool = False) -> Path:

@@ -25,12 +25,11 @@ from sqlmodel import Session, func, select
 
 from registry import queue as job_queue
 from registry.models import Check, CheckResult
-from tests.conftest import REDIS_URL, redis_available, require_service
+from tests.conftest import REDIS_URL, redis_available, require, require_service
 from tests.faults.conftest import (
     ROOT,
     Registry,
     office_variant,
-    require_capability,
     write_figures,
 )
 from tests.faults.netns import create_hosts, delete_hosts, netns_available
@@ -169,7 +168,7 @@ class Cluster:
 @pytest.fixture
 def cluster(tmp_path, fresh_pg_url, request):
     ok, reason = netns_available()
-    require_capability(ok, reason)
+    require(ok, reason)
     require_service("Redis", redis_available(), REDIS_URL)
     import redis
 

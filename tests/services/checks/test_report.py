@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 import subprocess
 import uuid
 from datetime import timedelta
@@ -18,11 +17,7 @@ from registry.errors import PermissionDenied
 from registry.models import Check, CheckEndUse, CheckResult, WeatherFile, utcnow
 from registry.services.checks import report as check_report
 from registry.services.quotas import seed as quota_seed
-
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("pdftotext") and shutil.which("pdffonts")),
-    reason="needs poppler-utils (pdftotext, pdffonts)",
-)
+from tests.conftest import poppler
 
 BASE_URL = "https://registry.example.cn"
 IDF_SHA = "ab" * 32
@@ -38,7 +33,10 @@ def pdf_text(data: bytes, tmp_path) -> str:
     path = tmp_path / f"{uuid.uuid4().hex}.pdf"
     path.write_bytes(data)
     return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+        [poppler("pdftotext"), "-layout", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
 
 
@@ -46,7 +44,7 @@ def pdf_fonts(data: bytes, tmp_path) -> str:
     path = tmp_path / f"{uuid.uuid4().hex}.pdf"
     path.write_bytes(data)
     return subprocess.run(
-        ["pdffonts", str(path)], check=True, capture_output=True, text=True
+        [poppler("pdffonts"), str(path)], check=True, capture_output=True, text=True
     ).stdout
 
 
