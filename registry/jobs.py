@@ -73,12 +73,12 @@ def _sweep_loop() -> None:
 
 @worker_init.connect
 def _on_worker_init(**_kwargs) -> None:
-    """Load eppy's IDD before the pool forks, so no check pays ~2 s for it on its first run.
+    """Load eppy's IDD before the pool forks, so no check pays for it on its first run.
 
     The check code (models, services, results) is imported and SQLAlchemy's mappers are
-    configured here too, for the same reason: each pool process would otherwise do it
-    (~0.2 s, ~0.02 s) when its first check arrives. No engine or connection is made here;
-    those are opened after the fork.
+    configured here too, for the same reason: each pool process would otherwise do it when
+    its first check arrives. No engine or connection is made here; those are opened after
+    the fork.
     """
     from sqlalchemy.orm import configure_mappers
 
@@ -90,8 +90,7 @@ def _on_worker_init(**_kwargs) -> None:
     parse_text("Version,25.2;")
     # What is loaded so far lives as long as the worker. Out of the collector's sight, a
     # pool process's collections no longer walk (and copy, page by page) the objects it
-    # inherits: eppy's parse of office_small.idf in a pool process took 0.08–0.21 s before
-    # this, 0.07–0.08 s after.
+    # inherits, which made its first parses slow and uneven.
     gc.freeze()
 
 

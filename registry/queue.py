@@ -20,11 +20,10 @@ log = logging.getLogger(__name__)
 RUN_CHECK = "registry.run_check"
 SWEEP_CHECKS = "registry.sweep_checks"
 
-# How often an idle worker asks the SQLite broker for a message (kombu's default is 1 s, which
-# adds 0.5 s on average to every check); with the look before locking below, an idle worker
-# spends less CPU at this rate than kombu's own polling did at 0.1 s. Not a transport option:
-# the SQLAlchemy transport passes all of those to create_engine, which refuses
-# `polling_interval`.
+# How often an idle worker asks the SQLite broker for a message: kombu's default (1 s) adds
+# half a second on average to every check, and with the look before locking below a poll
+# costs an idle worker little. Not a transport option: the SQLAlchemy transport passes all of
+# those to create_engine, which refuses `polling_interval`.
 SQLA_POLLING_INTERVAL_S = 0.05
 
 _config: Config | None = None
@@ -144,7 +143,7 @@ def enqueue_check(check_id: int) -> str | None:
     """Send a check to the broker; returns an error text instead of raising if it is down."""
     try:
         # Our own connection, tried once: an upload must not hang on kombu's default retries
-        # (about 6 s on a refused Redis) when the sweeper will enqueue the check later anyway.
+        # (seconds on a refused Redis) when the sweeper will enqueue the check later anyway.
         with celery_app.connection_for_write() as connection:
             connection.ensure_connection(
                 max_retries=1, interval_start=0, interval_step=0.2, timeout=3

@@ -16,9 +16,9 @@ COMMAND_MODULES = (
     "registry.cli.tally",
     "registry.cli.imports",
 )
-# Which module defines each command. Importing every module costs ~0.3 s per run (Alembic,
-# the password hasher's warm-up, the import and tally code), so a command loads only its
-# own; a command missing here is still found by loading all of them (help, new commands).
+# Which module defines each command. Importing every module is slow (Alembic, the password
+# hasher's warm-up, the import and tally code), so a command loads only its own; a command
+# missing here is still found by loading all of them (help, new commands).
 COMMAND_HOMES = {
     "init": "registry.cli.admin",
     "create-user": "registry.cli.admin",
@@ -47,9 +47,9 @@ class LazyGroup(click.Group):
         if name in self._loaded:
             return
         self._loaded.add(name)
-        # The import makes ~80 000 objects that live as long as the process; the collector
-        # would walk them again at each of its passes meanwhile, finding no garbage among
-        # them (~0.05 s of `registry check`).
+        # The import makes tens of thousands of objects that live as long as the process;
+        # the collector would walk them again at each of its passes meanwhile, finding no
+        # garbage among them.
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -85,7 +85,7 @@ def main() -> None:
 
 # Registered first, so it runs last, after every other exit handler: the interpreter's
 # final garbage collections then skip the objects SQLAlchemy, pydantic and the models
-# leave behind, whose memory the OS takes back anyway (they took 0.2–0.3 s per command).
+# leave behind, whose memory the OS takes back anyway (a noticeable part of a short command).
 # Nothing is skipped that a command needs: stdout and stderr are still flushed, the other
 # exit handlers run, and `check` closes its database connections (common.close) itself.
 atexit.register(gc.freeze)

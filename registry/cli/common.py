@@ -28,7 +28,7 @@ def app():
 
 def config() -> Config:
     """The settings, without building the Flask app: data commands need none of the web
-    parts, whose imports and blueprints cost ~0.25 s per run."""
+    parts, whose imports and blueprints would slow every run."""
     global _config
     if _app is not None:
         return _app.extensions["registry.config"]

@@ -16,8 +16,8 @@ from registry.domain.buildings.records import NOTES_MAX_CHARS, REASON_MAX_CHARS
 from registry.domain.dates import now_utc
 
 # The list's word search is ILIKE '%words%', which no B-tree index serves: on PostgreSQL,
-# trigram (pg_trgm) GIN indexes answer it (100,000 buildings: ~1 s -> ~1 ms per search, see
-# bench/bench_list.py). SQLite has no such index and scans, which is fine at its sizes.
+# trigram (pg_trgm) GIN indexes answer it (bench/bench_list.py measures the difference).
+# SQLite has no such index and scans, which is fine at its sizes.
 event.listen(
     SQLModel.metadata,
     "before_create",

@@ -57,7 +57,7 @@ def index():
     context = _tally_context(request.args.get("year"), errors, rows=DASHBOARD_ROWS)
     locale = message_locale()
     # matplotlib is loaded on the first chart, not by every process that builds the app
-    # (each `registry` command and worker paid ~0.7 s for it).
+    # (the CLI and the workers build it too and draw no chart).
     from registry.charts import tally_charts
 
     return render_template(

@@ -2,9 +2,9 @@
 
 A designer at a design institute has a token, not the registry's database. This client
 speaks to `/api/v1` with the standard library alone, so `registry check --server …` starts
-in ~0.1 s (the direct path imports SQLAlchemy, SQLModel and the models: ~0.5 s). The
-server renders every message in the language asked for; the few this side can meet on its
-own (no token, no answer) are below.
+without the database layer (SQLAlchemy, SQLModel and the models) the direct path imports.
+The server renders every message in the language asked for; the few this side can meet on
+its own (no token, no answer) are below.
 """
 
 from __future__ import annotations

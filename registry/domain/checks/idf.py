@@ -8,10 +8,10 @@ eppy 0.6.7 writes a model with `IDF.idfstr()` / `save()` in time that grows with
 *square* of each object's IDD field list, not with the model: `EpBunch.__repr__` looks up
 the units of every field the IDD allows for that object type (10 001 for an extensible
 `Schedule:Compact`), each by `list.index()` over the same list, then throws all but the
-used ones away. That is ~0.5 s per `Schedule:Compact` object, 20–120 s for real models.
+used ones away, which makes real models with many schedules take minutes to write.
 `model_text()` writes the same text from the same eppy objects in one pass over the fields
 each object uses, with a units table built once per object type: byte for byte what
-`idfstr()` returns (tests and `python -m bench` check that), in milliseconds.
+`idfstr()` returns (tests check that; `python -m bench` measures both).
 """
 
 from __future__ import annotations
@@ -64,8 +64,7 @@ _DROPPED_OBJECTS = (
 )
 _COUNTED_DROPS = _DROPPED_OBJECTS[:-1]
 # The one summary report the check reads. AllSummary (what most models ask for) builds some
-# forty more tables: about 2 % of a run of office_small.idf (engine CPU, 8 alternated runs:
-# median 5.25 s with AllSummary, 5.15 s without).
+# forty more tables the check never reads, at a small but measurable cost in engine time.
 SUMMARY_REPORT = "AnnualBuildingUtilityPerformanceSummary"
 
 # A model of a building larger than the registry accepts is a unit slip, not a building.
@@ -115,10 +114,10 @@ def _makeabunch_cached(stock):
     """eppy's `makeabunch`, with each object type's field names built once per process.
 
     Stock eppy builds the list of every field name the IDD allows for each object it reads
-    (10 001 for a Schedule:Compact, three passes over them): ~0.04 s of the parse of
-    office_small.idf. The names depend only on the IDD entry, so they are kept per entry
-    and length; each object still gets its own copy of the list. An object longer than its
-    IDD entry (eppy then lengthens the entry) goes through stock eppy.
+    (10 001 for a Schedule:Compact, three passes over them), a visible part of every parse.
+    The names depend only on the IDD entry, so they are kept per entry and length; each
+    object still gets its own copy of the list. An object longer than its IDD entry (eppy
+    then lengthens the entry) goes through stock eppy.
     """
     names_by_entry: dict[tuple[int, int], tuple[list, list[str]]] = {}
 
@@ -149,8 +148,8 @@ def _ensure_idd() -> frozenset[str]:
     global _known_objects
     if _known_objects is None:
         # eppy's reader rebuilds, character by character, the name of every field the IDD
-        # allows for each object it reads (10 001 per Schedule:Compact): 0.13 s of the 0.17 s
-        # parse of office_small.idf, every check. A name depends only on the IDD's text.
+        # allows for each object it reads (10 001 per Schedule:Compact): most of a parse's
+        # time, on every check. A name depends only on the IDD's text.
         bunchhelpers.makefieldname = lru_cache(maxsize=None)(bunchhelpers.makefieldname)
         idfreader.makeabunch = _makeabunch_cached(idfreader.makeabunch)
         IDF.setiddname(str(idd_path()))  # raises if another IDD was set: never run mixed

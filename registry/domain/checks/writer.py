@@ -9,8 +9,8 @@ def write_model(idf, scientificnotation: Callable) -> str:
     """The text of an eppy IDF object as eppy's `idfstr()` writes it.
 
     eppy's own `EpBunch.__repr__` looks up the units of every field the IDD allows (10,001 for
-    `Schedule:Compact`) with a `list.index()` each: ~0.5 s per such object. This writes the
-    same bytes reading units by field position. eppy's number formatter is passed in so that
+    `Schedule:Compact`) with a `list.index()` each, slow on every such object. This writes
+    the same bytes reading units by field position. eppy's number formatter is passed in so that
     `registry.domain.checks.idf` stays the only module importing eppy.
     """
     units_by_fields: dict[tuple[int, int], tuple] = {}

@@ -1,6 +1,8 @@
-"""The quota rows the registry ships with, copied as numbers from /work/shared/domain/FACTS.md.
+"""The quota rows the registry ships with, as transcribed from the standards.
 
-Each value keeps the confidence label FACTS gives it (`source_status`):
+Each row's `source` names what it was transcribed from, and its `source_status` how sure that
+transcription is (FACTS below is the project's research notes on the standards, which record
+each transcription and its confidence):
 
 - ``verified-primary``: read in a full-text extraction of the standard (DB37/T 2671-2019);
 - ``verified-secondary``: read in a transcription that says it checked the original
