@@ -137,7 +137,7 @@ def tally_pdf(
     charts: dict[str, str] | None = None,
     appendix_max_rows: int | None = APPENDIX_MAX_ROWS,
 ) -> bytes:
-    """The annual tally in Chinese (or English): cover, tables, charts, appendix of records
+    """The annual tally in the context's language: cover, tables, charts, appendix of records
     (the first `appendix_max_rows`), and every counted record as an attached CSV."""
     from registry.services.tally.tallies import tables
 

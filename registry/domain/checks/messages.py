@@ -1,4 +1,5 @@
-"""What a designer reads when a model is refused or warned about, in Chinese and English."""
+"""What a designer reads when a model is refused or warned about: English templates, whose
+Chinese is in the catalogue (registry.i18n.render)."""
 
 MESSAGES = {
     "idf.empty": "The uploaded model file is empty.",

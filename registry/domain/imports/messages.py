@@ -1,4 +1,5 @@
-"""Why a spreadsheet row was refused, in Chinese and English."""
+"""Why a spreadsheet row was refused: English templates, whose Chinese is in the catalogue
+(registry.i18n.render)."""
 
 MESSAGES: dict[str, str] = {
     "import.several_record_kinds": (

@@ -1,4 +1,5 @@
-"""Messages for spreadsheet cells that cannot be read, in Chinese and English."""
+"""Why a spreadsheet cell cannot be read: English templates, whose Chinese is in the
+catalogue (registry.i18n.render)."""
 
 MESSAGES: dict[str, str] = {
     "value.blank": "The value is blank.",

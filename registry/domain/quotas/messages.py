@@ -1,4 +1,5 @@
-"""Quota verdict texts: bands, actions, notes and refusals, in Chinese and English."""
+"""Quota verdict texts (bands, actions, notes and refusals): English templates, whose Chinese
+is in the catalogue (registry.i18n.render)."""
 
 MESSAGES: dict[str, str] = {
     "quota.action.db37.gt_constraint": (

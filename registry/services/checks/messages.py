@@ -1,4 +1,5 @@
-"""What a designer reads about a check's state and failures, in Chinese and English."""
+"""What a designer reads about a check's state and failures: English templates, whose
+Chinese is in the catalogue (registry.i18n.render)."""
 
 MESSAGES = {
     "check.not_found": "Energy check #{id} not found.",
