@@ -10,13 +10,14 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench worker web lint migrate migration sysdeps venv translations clean help
+.PHONY: run test bench worker web lint migrate migration sysdeps venv translations catalogue clean help
 
 help:
 	@echo "make run    - install what is missing, migrate, start web + worker, print URL and login"
 	@echo "make test   - run the whole test suite"
 	@echo "make bench  - benchmarks (ratios measured side by side)"
 	@echo "make lint   - ruff"
+	@echo "make catalogue - merge new strings into the Chinese catalogue"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +45,10 @@ sysdeps:
 
 translations: $(STAMP)
 	@$(VENV)/bin/pybabel -q compile -d registry/translations
+
+# Merge every string in the source into the Chinese catalogue (see README, "Changing text").
+catalogue: $(STAMP)
+	$(PY) -m registry.catalogue
 
 migrate: $(STAMP) translations
 	$(VENV)/bin/registry init

@@ -101,7 +101,7 @@ def _seed(url: str) -> str:
             districts=[],
         )
         token = user_service.issue_api_token(session=session, actor=admin, user=admin)
-    districts = ", ".join(f"('{d.code}', '{d.name_zh}')" for d in DISTRICTS)
+    districts = ", ".join(f"('{d.code}', '{d.official}')" for d in DISTRICTS)
     types = ", ".join(f"('{code}')" for code in BUILDING_TYPES)
     started = time.perf_counter()
     with engine.begin() as conn:

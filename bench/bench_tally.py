@@ -130,7 +130,7 @@ def generate(records: int, seed: int = 2021) -> tuple[list[tuple], list[tuple]]:
         per_building[rng.randrange(building_count)] += 1
     days = [FIRST_DAY + timedelta(days=n) for n in range(SPAN_DAYS + 800)]
     districts = [d.code for d in DISTRICTS]
-    district_names = {d.code: d.name_zh for d in DISTRICTS}
+    district_names = {d.code: d.official for d in DISTRICTS}
     types = list(BUILDING_TYPES)
     buildings: list[tuple] = []
     record_rows: list[tuple] = []

@@ -13,6 +13,8 @@ import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
+from registry.i18n import pgettext
+
 CJK_FONT = "Noto Sans CJK SC"
 STYLE = {
     "font.family": "sans-serif",
@@ -29,17 +31,13 @@ PATH_COLOUR = "#c62828"
 
 
 def _labels(ctx: dict) -> dict[str, str]:
-    en = ctx.get("locale") == "en"
-    pairs = {
-        "progress_title": ("各目标累计完成率（%）", "Cumulative progress (%)"),
-        "path": ("直线进度线", "Straight-line path"),
-        "year_title": ("各年新增面积（万 m²）", "Area added per year (10,000 m²)"),
-        "district_title": (
-            "各区（市）累计面积（万 m²）",
-            "Cumulative area by district (10,000 m²)",
-        ),
+    locale = ctx.get("locale")
+    return {
+        "progress_title": pgettext("chart", "Cumulative progress (%)", locale),
+        "path": pgettext("chart", "Straight-line path", locale),
+        "year_title": pgettext("chart", "Area added per year (10,000 m²)", locale),
+        "district_title": pgettext("chart", "Cumulative area by district (10,000 m²)", locale),
     }
-    return {key: en_text if en else zh for key, (zh, en_text) in pairs.items()}
 
 
 def _svg(figure: Figure, prefix: str) -> str:

@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from registry.i18n import DEFAULT_LOCALE, Locale, locale_of, parse_locale
+
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
@@ -31,30 +33,27 @@ def close_session(_exc=None) -> None:
         db_session.close()
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """?lang= sets the choice for the session; then the user's setting; default zh-CN."""
-    wanted = request.args.get("lang")
-    if wanted in ("zh_Hans_CN", "en"):
+    wanted = parse_locale(request.args.get("lang"))
+    if wanted is not None:
         session["lang"] = wanted
-    if session.get("lang") in ("zh_Hans_CN", "en"):
-        return session["lang"]
+    chosen = parse_locale(session.get("lang"))
+    if chosen is not None:
+        return chosen
     from flask_login import current_user
 
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in (
-        "zh_Hans_CN",
-        "en",
-    ):
-        return current_user.locale
-    return "zh_Hans_CN"
+    if getattr(current_user, "is_authenticated", False):
+        return locale_of(current_user.locale)
+    return DEFAULT_LOCALE
 
 
-def message_locale() -> str:
-    """'zh' or 'en' for registry.messages.render."""
+def request_locale() -> Locale:
+    """The locale of this request's words: the page's choice, or for an API client (no
+    session) ?lang=, then Accept-Language, then Chinese. Outside a request, the default."""
     try:
         if request.path.startswith("/api/"):
-            # API clients have no session: ?lang=, then Accept-Language, then zh.
-            wanted = request.args.get("lang") or request.accept_languages.best_match(["zh", "en"])
-            return "en" if (wanted or "").lower().startswith("en") else "zh"
-        return "en" if select_locale() == "en" else "zh"
+            return locale_of(request.args.get("lang") or request.headers.get("Accept-Language"))
+        return select_locale()
     except RuntimeError:
-        return "zh"
+        return DEFAULT_LOCALE

@@ -15,9 +15,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
+from registry import i18n
 from registry.config import PROJECT_ROOT
 from registry.domain.imports.normalise import formula_safe
+from registry.i18n import Locale, locale_of
 
 REPORTS_DIR = PROJECT_ROOT / "reports"
 
@@ -61,14 +64,40 @@ def _number(value, digits: int = 1) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
-_env = Environment(
-    loader=FileSystemLoader(str(REPORTS_DIR)),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_env.filters["area"] = _area
-_env.filters["number"] = _number
+def css_function(call: str) -> Markup:
+    """A CSS function (counter(page), string(digest)) inside a translated `content` string:
+    the sentence stays one catalogue entry, "Page %(page)s of %(pages)s"."""
+    return Markup(f'" {call} "')
+
+
+_environments: dict[Locale, Environment] = {}
+
+
+def environment(locale: object) -> Environment:
+    """The report templates' Jinja environment for `locale`: `_()` and `pgettext()` read the
+    catalogue (new-style, as Flask-Babel's do in the pages)."""
+    locale = locale_of(locale)
+    env = _environments.get(locale)
+    if env is None:
+        env = Environment(
+            loader=FileSystemLoader(str(REPORTS_DIR)),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            extensions=["jinja2.ext.i18n"],
+        )
+        env.install_gettext_callables(
+            gettext=lambda text: i18n.gettext(text, locale),
+            ngettext=lambda one, many, n: i18n.ngettext(one, many, n, locale),
+            pgettext=lambda context, text: i18n.pgettext(context, text, locale),
+            newstyle=True,
+        )
+        env.filters["area"] = _area
+        env.filters["number"] = _number
+        env.globals["css_function"] = css_function
+        env.globals["html_lang"] = i18n.html_lang(locale)
+        _environments[locale] = env
+    return env
 
 
 def svg_data_uri(svg: str) -> str:
@@ -76,7 +105,8 @@ def svg_data_uri(svg: str) -> str:
 
 
 def render_html(template: str, context: dict) -> str:
-    return _env.get_template(template).render(**context)
+    """A report template in the context's locale (`locale`: any form registry.i18n reads)."""
+    return environment(context.get("locale")).get_template(template).render(**context)
 
 
 def render_pdf(
@@ -107,18 +137,17 @@ def tally_pdf(
     charts: dict[str, str] | None = None,
     appendix_max_rows: int | None = APPENDIX_MAX_ROWS,
 ) -> bytes:
-    """The annual tally in Chinese (or English): cover, tables, charts, appendix of records
+    """The annual tally in the context's language: cover, tables, charts, appendix of records
     (the first `appendix_max_rows`), and every counted record as an attached CSV."""
     from registry.services.tally.tallies import tables
 
     rows = context["rows"]
     printed = rows if appendix_max_rows is None else rows[:appendix_max_rows]
-    en = context.get("locale") == "en"
     csv_name = tally_filename(context, "csv").replace(".csv", "-records.csv")
     attachment = (
         csv_name,
         csv_bytes(*tables(context)["records"]),
-        "Every counted record" if en else "全部计入记录明细",
+        i18n.gettext("Every counted record", context.get("locale")),
     )
     if charts is None:
         from registry.charts import tally_charts

@@ -16,7 +16,7 @@ from registry.api.common import (
 )
 from registry.domain.checks.states import MAX_WAIT_S
 from registry.errors import ValidationFailed
-from registry.extensions import get_session, message_locale
+from registry.extensions import get_session, request_locale
 from registry.models import FINAL_STATES
 from registry.queue import enqueue_check
 from registry.services.checks import uploads as check_service
@@ -95,7 +95,7 @@ def create(building_id: int):
         weather=request.form.get("weather") or None,
         enqueue=enqueue_check,
     )
-    body = check_payload(session, check, message_locale())
+    body = check_payload(session, check, request_locale())
     response = created(body, url_for(".show", check_id=check.id))
     # 202: accepted and queued; 200 when answered at once from an identical earlier run.
     response.status_code = 200 if check.status == "done" else 202
@@ -110,7 +110,7 @@ def index():
     session = get_session()
     building_id = request.args.get("building_id", type=int)
     rows = check_service.list_checks(session=session, actor=actor(), building_id=building_id)
-    return jsonify([check_payload(session, c, message_locale()) for c in rows])
+    return jsonify([check_payload(session, c, request_locale()) for c in rows])
 
 
 # Waiting requests per server process. `make run` gives each process 4 threads; two are
@@ -153,7 +153,7 @@ def show(check_id: int):
         else:
             busy = True
     check = check_service.get_check(session=session, actor=actor(), check_id=check_id)
-    response = jsonify(check_payload(session, check, message_locale()))
+    response = jsonify(check_payload(session, check, request_locale()))
     if busy and check.status not in FINAL_STATES:
         response.headers["Retry-After"] = "1"
     return response
@@ -166,7 +166,7 @@ def cancel(check_id: int):
     """Cancel a queued or running check."""
     session = get_session()
     check = check_service.cancel_check(session=session, actor=actor(), check_id=check_id)
-    return jsonify(check_payload(session, check, message_locale()))
+    return jsonify(check_payload(session, check, request_locale()))
 
 
 def _weather_body(w) -> dict:

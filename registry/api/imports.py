@@ -10,8 +10,8 @@ from registry.api.buildings import LIST_QUERY
 from registry.api.buildings import _filters as building_filters
 from registry.api.common import actor, documented, register_schema, token_required
 from registry.errors import ValidationFailed
-from registry.extensions import get_session, message_locale
-from registry.messages import render
+from registry.extensions import get_session, request_locale
+from registry.i18n import locale_of, render
 from registry.models import ImportBatchPublic
 from registry.services import permissions
 from registry.services.imports import exports
@@ -78,7 +78,7 @@ def create_import():
     """Import a CSV or XLSX sent as multipart field `file` (optional `mapping` JSON)."""
     permissions.require_importer(actor())
     data, filename, mapping = _upload()
-    locale = message_locale()
+    locale = request_locale()
     session = get_session()
     if request.args.get("dry_run") in ("1", "true", "yes"):
         preview = preview_import(
@@ -126,7 +126,7 @@ def export_buildings():
     """Export the filtered buildings and their records as CSV (streamed) or XLSX."""
     filters, _, _ = building_filters()
     fmt = request.args.get("format", "csv")
-    lang = "en" if request.args.get("lang") == "en" else "zh"
+    lang = locale_of(request.args.get("lang"))
     if fmt not in ("csv", "xlsx"):
         raise ValidationFailed({"format": ("field.choice_unknown", {"value": fmt})})
     session = get_session()

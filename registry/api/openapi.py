@@ -12,6 +12,7 @@ import re
 from flask import Blueprint, Flask, current_app, jsonify, render_template
 
 from registry.api.common import SCHEMAS, documented
+from registry.i18n import DEFAULT_LOCALE, gettext
 
 bp = Blueprint("openapi", __name__)
 
@@ -139,6 +140,11 @@ def _operation(
     return operation
 
 
+def _registry_name() -> str:
+    """The registry's name as its pages print it (in Chinese, the default locale)."""
+    return gettext("Qingdao Green Building Registry", DEFAULT_LOCALE)
+
+
 def build_document(app: Flask) -> dict:
     """The OpenAPI 3.1 document for every /api/ route the app serves."""
     paths: dict[str, dict] = {}
@@ -160,7 +166,7 @@ def build_document(app: Flask) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Qingdao green-building registry API (青岛市绿色建筑登记系统)",
+            "title": f"Qingdao green-building registry API ({_registry_name()})",
             "version": API_VERSION,
             "description": "Send `Authorization: Bearer <token>`. Messages are in Chinese "
             "unless `Accept-Language: en` or `?lang=en`.",

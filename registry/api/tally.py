@@ -8,7 +8,7 @@ from registry import reports
 from registry.api.common import documented, register_schema, token_required
 from registry.domain import dates
 from registry.errors import ValidationFailed
-from registry.extensions import get_session, message_locale
+from registry.extensions import get_session, request_locale
 from registry.services.tally import tallies as tally_service
 
 bp = Blueprint("api_tally", __name__, url_prefix="/api/v1")
@@ -77,7 +77,7 @@ def tally():
     context = tally_service.context(
         result,
         generated_at=dates.now_utc(),
-        locale=message_locale(),
+        locale=request_locale(),
         public_base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
     )
     if fmt == "json":

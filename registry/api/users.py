@@ -15,6 +15,7 @@ from registry.api.common import (
     token_required,
 )
 from registry.extensions import get_session
+from registry.i18n import locale_of
 from registry.models import User
 from registry.services import users as user_service
 from registry.services.permissions import ROLES
@@ -108,6 +109,6 @@ def create_user():
         role=str(body.get("role") or ""),
         districts=[str(code).strip() for code in districts],
         display_name=str(body.get("display_name") or ""),
-        locale="en" if body.get("locale") == "en" else "zh_Hans_CN",
+        locale=locale_of(body.get("locale")),
     )
     return jsonify(user_public(user)), 201

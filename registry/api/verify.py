@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from registry.api.common import documented, register_schema
-from registry.extensions import get_session, message_locale
-from registry.messages import render
+from registry.extensions import get_session, request_locale
+from registry.i18n import render
 from registry.qr import verify_url
 from registry.services.buildings.verify import verify_label
 from registry.web.verify import RateLimited, check_rate
@@ -45,7 +45,7 @@ def verify(label: str):
     try:
         check_rate()
     except RateLimited as exc:
-        message = render(exc.code, exc.params, message_locale())
+        message = render(exc.code, exc.params, request_locale())
         response = jsonify({"code": exc.code, "message": message, "errors": {}})
         response.status_code = 429
         response.headers["Retry-After"] = str(exc.params["seconds"])

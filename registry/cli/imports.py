@@ -7,8 +7,15 @@ from pathlib import Path
 import click
 
 from registry.cli.common import open_session, resolve_actor
-from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
-from registry.messages import render
+from registry.cli.output import (
+    actor_option,
+    emit,
+    handles_errors,
+    json_option,
+    locale_option,
+    to_locale,
+)
+from registry.i18n import Locale, render
 from registry.models import ImportBatchPublic
 from registry.services.imports import exports
 from registry.services.imports.commit import commit_import
@@ -39,7 +46,7 @@ def _report_text(report: dict) -> str:
 @json_option
 @locale_option
 @handles_errors
-def import_file(file: Path, dry_run: bool, actor_name, as_json: bool, lang: str) -> None:
+def import_file(file: Path, dry_run: bool, actor_name, as_json: bool, lang: Locale) -> None:
     """Import buildings and records from an XLSX or CSV file (all rows or none)."""
     data = file.read_bytes()
     with open_session() as session:
@@ -88,10 +95,11 @@ def export() -> None:
     type=click.Choice(["zh", "en"]),
     default="zh",
     show_default=True,
+    callback=to_locale,
     help="Language of the headers and names.",
 )
 @handles_errors
-def export_buildings(fmt: str, out: Path, lang: str) -> None:
+def export_buildings(fmt: str, out: Path, lang: Locale) -> None:
     """Write every building and its records to a CSV or XLSX file."""
     with open_session() as session:
         if fmt == "xlsx":

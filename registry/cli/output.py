@@ -15,6 +15,7 @@ from datetime import date, datetime
 import click
 
 from registry.errors import RegistryError
+from registry.i18n import Locale, locale_of, render
 
 
 class ErrorReply(Exception):
@@ -25,12 +26,19 @@ class ErrorReply(Exception):
         self.payload = payload
 
 
+def to_locale(_ctx, _param, value) -> Locale:
+    """A click callback: --lang zh|en as a registry.i18n.Locale."""
+    return locale_of(value)
+
+
 def locale_option(func):
+    """--lang zh|en, handed to the command as a registry.i18n.Locale."""
     return click.option(
         "--lang",
         type=click.Choice(["zh", "en"]),
         default="zh",
         show_default=True,
+        callback=to_locale,
         help="Language of messages.",
     )(func)
 
@@ -62,9 +70,7 @@ def emit(data, as_json: bool, text: str | None = None) -> None:
         click.echo(text if text is not None else data)
 
 
-def error_payload(exc: RegistryError, lang: str) -> dict:
-    from registry.messages import render
-
+def error_payload(exc: RegistryError, lang: Locale) -> dict:
     return {
         "code": exc.code,
         "message": render(exc.code, exc.params, lang),
@@ -81,7 +87,8 @@ def handles_errors(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        lang = kwargs.get("lang", "zh") if wants_lang else kwargs.pop("lang", "zh")
+        lang = kwargs.get("lang") if wants_lang else kwargs.pop("lang", None)
+        lang = locale_of(lang)
         as_json = kwargs.get("as_json", False)
         try:
             return func(*args, **kwargs)

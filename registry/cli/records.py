@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
+from registry import vocabulary
 from registry.cli.common import open_session, resolve_actor
 from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
 from registry.domain.buildings import districts
-from registry.domain.buildings.records import STATUSES, level_name
 from registry.errors import ValidationFailed, date_from_user
+from registry.i18n import Locale
 from registry.models import BuildingPublic, RecordPublic
 from registry.services.buildings import records as record_service
 from registry.services.buildings import registration as building_service
@@ -34,9 +35,9 @@ def _building_line(payload: dict) -> str:
     )
 
 
-def _record_text(payload: dict, lang: str) -> str:
-    status = STATUSES.get(payload["status"], (payload["status"],) * 2)[lang == "en"]
-    level = level_name(payload["kind"], payload["level"], lang)
+def _record_text(payload: dict, lang: Locale) -> str:
+    status = vocabulary.record_status(payload["status"], lang)
+    level = vocabulary.record_level(payload["kind"], payload["level"], lang)
     label = payload["label_number"] or "—"
     return (
         f"#{payload['id']} building {payload['building_id']}  {payload['kind']} {level}  "

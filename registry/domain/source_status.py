@@ -1,19 +1,15 @@
-"""How sure a number's source is, in the reader's language: one table for the check page, the
-check report (PDF) and the quota tables, so a status never reaches a page as a bare code."""
+"""How sure a number's source is, named once for the check page, the check report (PDF) and
+the quota tables, so a status never reaches a page as a bare code (registry.vocabulary puts
+the names in the reader's language)."""
 
 from __future__ import annotations
 
+from registry.domain.text import NC_
+
 SOURCE_STATUS_NAMES = {
-    "verified-primary": ("已核实（标准原文）", "verified (primary source)"),
-    "verified-secondary": ("已核实（转引来源）", "verified (secondary source)"),
-    "derived": ("推算值", "derived"),
-    "assumption": ("假定值", "assumption"),
-    "unverified": ("未核实", "UNVERIFIED"),
+    "verified-primary": NC_("source status", "verified (primary source)"),
+    "verified-secondary": NC_("source status", "verified (secondary source)"),
+    "derived": NC_("source status", "derived"),
+    "assumption": NC_("source status", "assumption"),
+    "unverified": NC_("source status", "UNVERIFIED"),
 }
-
-
-def source_status_name(status: str, locale: str = "zh") -> str:
-    """The status's name ('zh…' locales in Chinese, others in English, as messages.render
-    does); a status not in the table is shown as stored."""
-    zh, en = SOURCE_STATUS_NAMES.get(status, (status, status))
-    return zh if str(locale).lower().startswith("zh") else en

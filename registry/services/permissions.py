@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from registry.domain.roles import (  # noqa: F401  (callers ask permissions for the roles)
+    ADMIN,
+    DESIGNER,
+    OFFICER,
+    ROLES,
+    VIEWER,
+)
 from registry.errors import PermissionDenied
 from registry.models import Building, User
-
-ADMIN, OFFICER, DESIGNER, VIEWER = ROLES = ("admin", "officer", "designer", "viewer")
-ROLE_NAMES = {
-    "admin": ("管理员", "Administrator"),
-    "officer": ("审核人员", "Certification officer"),
-    "designer": ("设计人员", "Designer"),
-    "viewer": ("只读用户", "Viewer"),
-}
 
 
 def require_admin(actor: User) -> None:

@@ -9,6 +9,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash
 
+from registry import vocabulary
+from registry.i18n import DEFAULT_LOCALE
 from registry.migrate import upgrade
 from registry.models import User
 from registry.services import permissions
@@ -48,7 +50,8 @@ def ensure_first_admin(engine: Engine, instance_dir: Path) -> tuple[str, str | N
                 username="admin",
                 password=password,
                 role="admin",
-                display_name="管理员",
+                # The first user's name, in the registry's default language.
+                display_name=vocabulary.role(permissions.ADMIN, DEFAULT_LOCALE),
             )
             instance_dir.mkdir(parents=True, exist_ok=True)
             path.write_text(f"{admin.username}\n{password}\n")

@@ -10,8 +10,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from registry.errors import RegistryError
-from registry.extensions import close_session, login_manager, message_locale
-from registry.messages import catalogue, render
+from registry.extensions import close_session, login_manager, request_locale
+from registry.i18n import has_message, render
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ def wants_json() -> bool:
 
 
 def error_body(exc: RegistryError) -> dict:
-    locale = message_locale()
+    locale = request_locale()
     return {
         "code": exc.code,
         "message": render(exc.code, exc.params, locale),
@@ -102,7 +102,7 @@ def register(app: Flask) -> None:
         close_session()
         body = {
             "code": "request.invalid_value",
-            "message": render("request.invalid_value", {}, message_locale()),
+            "message": render("request.invalid_value", {}, request_locale()),
             "errors": {},
         }
         if wants_json():
@@ -118,7 +118,7 @@ def register(app: Flask) -> None:
         _forget_request_rows()
         body = {
             "code": "server.database_unavailable",
-            "message": render("server.database_unavailable", {}, message_locale()),
+            "message": render("server.database_unavailable", {}, request_locale()),
             "errors": {},
         }
         if wants_json():
@@ -130,7 +130,7 @@ def register(app: Flask) -> None:
         if wants_json():
             # In the caller's language when the catalogue has the status; werkzeug's is English.
             code = f"http.{exc.code}"
-            message = render(code, {}, message_locale()) if code in catalogue() else exc.description
+            message = render(code, {}, request_locale()) if has_message(code) else exc.description
             return jsonify({"code": code, "message": message, "errors": {}}), exc.code
         return render_template(
             "error.html",
@@ -144,7 +144,7 @@ def register(app: Flask) -> None:
         _forget_request_rows()
         body = {
             "code": "server.error",
-            "message": render("server.error", {}, message_locale()),
+            "message": render("server.error", {}, request_locale()),
             "errors": {},
         }
         if wants_json():

@@ -9,7 +9,7 @@ from flask_login import current_user
 from registry.auth import actor_of
 from registry.domain.buildings import records as record_rules
 from registry.errors import PermissionDenied, RegistryError, ValidationFailed
-from registry.extensions import get_session, message_locale
+from registry.extensions import get_session, request_locale
 from registry.services import audit, permissions
 from registry.services.buildings import registration as building_service
 from registry.services.buildings.registration import PAGE_SIZES, BuildingFilters
@@ -181,7 +181,7 @@ def detail(building_id: int):
     records = building_service.records_of(session=session, building_id=building_id)
     history = audit.building_history(session=session, building_id=building_id)
     verdict = latest_verdict_for_building(
-        session=session, building_id=building_id, locale=message_locale()
+        session=session, building_id=building_id, locale=request_locale()
     )
     return render_template(
         "buildings/detail.html",

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from registry.errors import ValidationFailed
-from registry.messages import render
+from registry.i18n import Locale, render
 from registry.models import ACTIVE_STATES, Building, User, WeatherFile, utcnow
 from registry.services import permissions
 from registry.services.checks import uploads as check_service
@@ -46,7 +46,7 @@ def _elapsed_s(check) -> float | None:
     return max(0.0, (end - start).total_seconds())
 
 
-def check_context(session: Session, actor: User, check_id: int, locale: str) -> dict:
+def check_context(session: Session, actor: User, check_id: int, locale: Locale) -> dict:
     check = check_service.get_check(session=session, actor=actor, check_id=check_id)
     building = session.get(Building, check.building_id)
     weather = session.get(WeatherFile, check.weather_id) if check.weather_id else None

@@ -16,38 +16,33 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
+from registry import vocabulary
 from registry.auth import actor_of
-from registry.domain.checks.names import end_use_name, fuel_name
-from registry.domain.source_status import source_status_name
 from registry.errors import RegistryError, ValidationFailed
-from registry.extensions import get_session, message_locale
-from registry.messages import render
+from registry.extensions import get_session, request_locale
+from registry.i18n import render
 from registry.models import ACTIVE_STATES, Building, CheckResult, WeatherFile
 from registry.queue import enqueue_check
 from registry.services import permissions
 from registry.services.buildings.registration import get_building
 from registry.services.checks import report as check_report
 from registry.services.checks import uploads as check_service
-from registry.services.checks.messages import STATE_NAMES
 from registry.web.check_view import check_context, read_upload
 from registry.web.forms import field_errors
 
 bp = Blueprint("checks", __name__)
 
 
-def _state_name(state: str) -> str:
-    zh, en = STATE_NAMES.get(state, (state, state))
-    return en if message_locale() == "en" else zh
-
-
 @bp.app_context_processor
 def _check_helpers():
     return {
-        "check_state_name": _state_name,
+        "check_state_name": lambda state: vocabulary.check_state(state, request_locale()),
         "ACTIVE_CHECK_STATES": ACTIVE_STATES,
-        "end_use_name": lambda name: end_use_name(name, message_locale()),
-        "fuel_name": lambda name: fuel_name(name, message_locale()),
-        "source_status_name": lambda status: source_status_name(status, message_locale()),
+        "end_use_name": lambda name: vocabulary.end_use(name, request_locale()),
+        "fuel_name": lambda name: vocabulary.fuel(name, request_locale()),
+        "source_status_name": lambda status: vocabulary.source_status_name(
+            status, request_locale()
+        ),
     }
 
 
@@ -118,7 +113,7 @@ def new(building_id: int):
             errors = field_errors(exc)
         else:
             if check.enqueue_error:
-                flash(render("check.broker_unavailable", {}, message_locale()), "warning")
+                flash(render("check.broker_unavailable", {}, request_locale()), "warning")
             return redirect(url_for("checks.show", check_id=check.id))
     status = 422 if errors else 200
     return render_template(
@@ -131,7 +126,7 @@ def new(building_id: int):
 def show(check_id: int):
     """Show a check's progress, then its results, with everything needed to trace them."""
     session = get_session()
-    context = check_context(session, actor_of(current_user), check_id, message_locale())
+    context = check_context(session, actor_of(current_user), check_id, request_locale())
     return render_template("checks/show.html", **context)
 
 
@@ -143,7 +138,7 @@ def report(check_id: int):
         session=get_session(),
         actor=actor_of(current_user),
         check_id=check_id,
-        locale=message_locale(),
+        locale=request_locale(),
         base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
     )
     filename = check_report.report_filename(context)
@@ -165,7 +160,7 @@ def cancel(check_id: int):
     except RegistryError as exc:
         if exc.status in (403, 404):
             raise
-        flash(render(exc.code, exc.params, message_locale()), "error")
+        flash(render(exc.code, exc.params, request_locale()), "error")
     else:
         flash(_("Cancellation requested."), "info")
     return redirect(url_for("checks.show", check_id=check_id))

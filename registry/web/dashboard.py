@@ -5,12 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import login_required
 
-from registry import reports
+from registry import reports, vocabulary
 from registry.domain import dates
-from registry.domain.buildings.districts import DISTRICTS
-from registry.domain.buildings.types import BUILDING_TYPES, type_name
 from registry.errors import ValidationFailed
-from registry.extensions import get_session, message_locale
+from registry.extensions import get_session, request_locale
 from registry.services.tally import tallies as tally_service
 from registry.web.forms import field_errors
 
@@ -23,7 +21,7 @@ DASHBOARD_ROWS = 200
 
 
 def _tally_context(year: int | None, errors: dict[str, str], rows: int | None = None) -> dict:
-    locale = message_locale()
+    locale = request_locale()
     try:
         filters = tally_service.parse_filters(
             year=year,
@@ -55,7 +53,7 @@ def index():
     """Show progress against the pilot's targets for a year, district and building type."""
     errors: dict[str, str] = {}
     context = _tally_context(request.args.get("year"), errors, rows=DASHBOARD_ROWS)
-    locale = message_locale()
+    locale = request_locale()
     # matplotlib is loaded on the first chart, not by every process that builds the app
     # (the CLI and the workers build it too and draw no chart).
     from registry.charts import tally_charts
@@ -65,8 +63,8 @@ def index():
         tally=context,
         charts=tally_charts(context),
         errors=errors,
-        districts=[(d.code, d.name(locale)) for d in DISTRICTS],
-        building_types=[(code, type_name(code, locale)) for code in BUILDING_TYPES],
+        districts=vocabulary.choices("district", locale),
+        building_types=vocabulary.choices("building type", locale),
         years=list(range(2021, dates.today().year + 1)),
         query={k: v for k, v in request.args.items() if k in ("district", "building_type")},
     ), 422 if errors else 200

@@ -15,13 +15,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from registry.domain.buildings import districts
-from registry.domain.buildings import records as record_rules
-from registry.domain.buildings import types as building_types
-from registry.extensions import message_locale
-from registry.messages import catalogue, render
-
-LANGUAGES = (("zh_Hans_CN", "中文"), ("en", "English"))
+from registry import i18n, vocabulary
+from registry.extensions import request_locale
+from registry.i18n import Locale, has_message, render
+from registry.services.tally.targets import target_name
 
 FIELD_LABELS = {
     "name": _l("Building name"),
@@ -79,17 +76,14 @@ ACTION_LABELS = {
 _HIDDEN_IN_HISTORY = {"id", "building_id", "created_by_id", "created_at", "updated_at", "import_id"}
 
 
-def locale() -> str:
-    """'zh' or 'en', the form the domain name helpers take."""
-    return message_locale()
+def locale() -> Locale:
+    """The reader's locale (registry.i18n.Locale), for the vocabulary and messages."""
+    return request_locale()
 
 
 def message(code: str, params: dict | None = None) -> str:
+    """A message code in the reader's language: the one way code messages reach a page."""
     return render(code, params, locale())
-
-
-def has_message(code: str) -> bool:
-    return code in catalogue()
 
 
 def lang_url(lang: str) -> str:
@@ -100,56 +94,40 @@ def lang_url(lang: str) -> str:
 
 
 def html_lang() -> str:
-    return "en" if locale() == "en" else "zh-CN"
+    return i18n.html_lang(locale())
+
+
+def languages() -> list[tuple[str, str, str]]:
+    """(locale, its own name, BCP 47 tag) for the language switch."""
+    return [(code, i18n.locale_name(code), i18n.html_lang(code)) for code in i18n.LOCALES]
 
 
 def district_label(code: str | None) -> str:
-    return districts.district_name(code, locale()) if code else ""
+    return vocabulary.district(code, locale())
 
 
 def type_label(code: str | None) -> str:
-    return building_types.type_name(code, locale()) if code else ""
+    return vocabulary.building_type(code, locale())
 
 
 def sub_type_label(type_code: str | None, sub_code: str | None) -> str:
-    if not sub_code:
-        return ""
-    if type_code:
-        return building_types.sub_type_name(type_code, sub_code, locale())
-    for candidate, subs in building_types.SUB_TYPES.items():
-        if sub_code in subs:
-            return building_types.sub_type_name(candidate, sub_code, locale())
-    return sub_code
-
-
-def _pair(table: dict, code) -> str:
-    pair = table.get(code)
-    if pair is None:
-        return "" if code is None else str(code)
-    return pair[0] if locale() == "zh" else pair[1]
+    return vocabulary.sub_type(type_code, sub_code, locale())
 
 
 def kind_label(kind: str | None) -> str:
-    return _pair(record_rules.KIND_NAMES, kind)
+    return vocabulary.record_kind(kind, locale())
 
 
 def level_label(kind: str | None, level: str | None) -> str:
-    if level is None:
-        return ""
-    if kind:
-        return record_rules.level_name(kind, level, locale())
-    for candidate, levels in record_rules.LEVELS.items():
-        if level in levels:
-            return record_rules.level_name(candidate, level, locale())
-    return str(level)
+    return vocabulary.record_level(kind, level, locale())
 
 
 def stage_label(stage: str | None) -> str:
-    return _pair(record_rules.STAGES, stage)
+    return vocabulary.record_stage(stage, locale())
 
 
 def status_label(status: str | None) -> str:
-    return _pair(record_rules.STATUSES, status)
+    return vocabulary.record_status(status, locale())
 
 
 def yes_no(value: bool | None) -> str:
@@ -200,9 +178,9 @@ def display_value(field: str, value, context: dict | None = None) -> str:
     if field == "sub_type":
         return sub_type_label(context.get("building_type"), value)
     if field == "hvac_class":
-        return _pair(building_types.HVAC_CLASSES, value)
+        return vocabulary.hvac_class(value, locale())
     if field == "heating_type":
-        return _pair(building_types.HEATING_TYPES, value)
+        return vocabulary.heating_type(value, locale())
     if field == "kind":
         return kind_label(value)
     if field == "level":
@@ -275,7 +253,9 @@ def signed_in_user():
 def template_globals() -> dict:
     return {
         "signed_in_user": signed_in_user,
-        "LANGUAGES": LANGUAGES,
+        "languages": languages,
+        "locale_name": i18n.locale_name,
+        "target_name": lambda target: target_name(target, locale()),
         "lang_url": lang_url,
         "html_lang": html_lang,
         "ui_locale": locale,

@@ -11,12 +11,11 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from registry.domain.buildings import districts
+from registry import vocabulary
 from registry.domain.buildings import records as record_rules
 from registry.domain.buildings import types as building_types
 from registry.domain.dates import parse_iso_date
 from registry.errors import RegistryError
-from registry.services.permissions import ROLE_NAMES, ROLES
 from registry.web import display
 
 BUILDING_TEXT_FIELDS = (
@@ -111,12 +110,11 @@ def parse_date_field(value: str | None) -> date | None:
 
 
 def district_choices() -> list[tuple[str, str]]:
-    locale = display.locale()
-    return [(d.code, d.name(locale)) for d in districts.DISTRICTS]
+    return vocabulary.choices("district", display.locale())
 
 
 def type_choices() -> list[tuple[str, str]]:
-    return [(code, display.type_label(code)) for code in building_types.BUILDING_TYPES]
+    return vocabulary.choices("building type", display.locale())
 
 
 def sub_type_groups() -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -131,21 +129,16 @@ def sub_type_groups() -> list[tuple[str, str, list[tuple[str, str]]]]:
     ]
 
 
-def _pairs(table: dict) -> list[tuple[str, str]]:
-    index = 0 if display.locale() == "zh" else 1
-    return [(code, names[index]) for code, names in table.items()]
-
-
 def hvac_choices() -> list[tuple[str, str]]:
-    return _pairs(building_types.HVAC_CLASSES)
+    return vocabulary.choices("HVAC class", display.locale())
 
 
 def heating_choices() -> list[tuple[str, str]]:
-    return _pairs(building_types.HEATING_TYPES)
+    return vocabulary.choices("heating type", display.locale())
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return _pairs(record_rules.KIND_NAMES)
+    return vocabulary.choices("record kind", display.locale())
 
 
 def level_groups() -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -161,24 +154,20 @@ def level_groups() -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 
 def stage_choices() -> list[tuple[str, str]]:
-    return _pairs(record_rules.STAGES)
+    return vocabulary.choices("record stage", display.locale())
 
 
 def status_choices() -> list[tuple[str, str]]:
-    return _pairs(record_rules.STATUSES)
+    return vocabulary.choices("record status", display.locale())
 
 
 def role_choices() -> list[tuple[str, str]]:
-    index = 0 if display.locale() == "zh" else 1
-    return [(role, ROLE_NAMES[role][index]) for role in ROLES]
+    return vocabulary.choices("role", display.locale())
 
 
 def role_label(role: str) -> str:
-    names = ROLE_NAMES.get(role)
-    if names is None:
-        return role
-    return names[0] if display.locale() == "zh" else names[1]
+    return vocabulary.role(role, display.locale())
 
 
 def locale_choices() -> list[tuple[str, str]]:
-    return list(display.LANGUAGES)
+    return [(code, label) for code, label, _tag in display.languages()]

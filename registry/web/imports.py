@@ -26,6 +26,7 @@ from registry.auth import actor_of
 from registry.domain.imports.headers import EXTRA_FIELDS, FIELDS, IGNORE
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session
+from registry.i18n import locale_of
 from registry.services import permissions
 from registry.services.imports import exports
 from registry.services.imports.commit import commit_import
@@ -162,7 +163,7 @@ def _export_filters():
             {"year": ("field.not_an_integer", {"value": request.args.get("year", "")})}
         )
     # Not ?lang=, which would also switch the page language for the session.
-    return filters, "en" if request.args.get("headers") == "en" else "zh"
+    return filters, locale_of(request.args.get("headers"))
 
 
 @bp.route("/buildings/export.csv")

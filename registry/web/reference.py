@@ -9,8 +9,8 @@ from flask_login import current_user
 from registry.auth import actor_of
 from registry.domain.quotas.verdict import STATUSES
 from registry.errors import PermissionDenied, RegistryError, ValidationFailed
-from registry.extensions import get_session, message_locale
-from registry.messages import render
+from registry.extensions import get_session, request_locale
+from registry.i18n import render
 from registry.services import permissions
 from registry.services.checks.weather import add_weather, list_weather
 from registry.services.quotas import verdicts as quota_service
@@ -100,7 +100,7 @@ def edit_quota(row_id: int):
                     data[name] = float(raw) if raw else None
                 except ValueError:
                     errors[name] = render(
-                        "field.not_a_number", {"value": raw[:40]}, message_locale()
+                        "field.not_a_number", {"value": raw[:40]}, request_locale()
                     )
             else:
                 data[name] = raw
@@ -121,7 +121,7 @@ def edit_quota(row_id: int):
                 session.rollback()
                 if exc.status in (403, 404):
                     raise
-                errors = {"reason": render(exc.code, exc.params, message_locale())}
+                errors = {"reason": render(exc.code, exc.params, request_locale())}
             else:
                 flash(_("Quota row saved as version %(v)s.", v=new.version), "success")
                 return redirect(url_for(".edit_quota", row_id=new.id))
@@ -144,7 +144,7 @@ def weather():
         upload = request.files.get("epw")
         config = current_app.extensions["registry.config"]
         if upload is None or not upload.filename:
-            errors["epw"] = render("field.required", {}, message_locale())
+            errors["epw"] = render("field.required", {}, request_locale())
         else:
             try:
                 row = add_weather(

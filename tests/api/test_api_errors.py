@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from registry.messages import render
+from registry.i18n import render
 from registry.models import Building, User
 from tests.conftest import building_data
 

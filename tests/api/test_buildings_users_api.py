@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.messages import render
+from registry.i18n import render
 from registry.services.buildings import registration as building_service
 from tests.conftest import building_data
 

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from registry.messages import render
+from registry.i18n import render
 from registry.models import Check
 from registry.services.checks import weather_seed
 from tests.conftest import waiting_slots_taken

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from registry.errors import Conflict
-from registry.messages import render
+from registry.i18n import render
 from registry.models import User
 from registry.services.buildings import records as record_service
 from tests.conftest import building_data

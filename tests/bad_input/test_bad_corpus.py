@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from registry.errors import ValidationFailed
-from registry.messages import catalogue, render
+from registry.i18n import render
 from registry.models import (
     Building,
     Check,
@@ -29,6 +29,7 @@ from registry.models import (
 from registry.services.checks import weather as weather_service
 from registry.services.checks.runner import execute_check
 from tests.conftest import DATA_DIR
+from tests.messages import catalogue
 from tests.security.conftest import build_world, new_app
 
 BAD = DATA_DIR / "bad"

@@ -10,7 +10,7 @@ import time
 import pytest
 from sqlmodel import Session
 
-from registry.messages import render
+from registry.i18n import render
 from registry.services.checks import weather_seed
 from tests.cli.conftest import failed_by_a_worker, model_file
 from tests.conftest import MODELS_DIR

@@ -16,13 +16,14 @@ import time
 import pytest
 from sqlmodel import Session
 
-from registry.cli.checks.remote import MESSAGES
-from registry.messages import render
+from registry.cli.checks.messages import MESSAGES
+from registry.i18n import render
 from registry.models import Check
 from registry.services.checks import weather_seed
 from registry.services.users import issue_api_token
 from tests.cli.conftest import failed_by_a_worker, model_file
 from tests.conftest import MODELS_DIR, serve, waiting_slots_taken
+from tests.messages import bilingual
 
 MODELS = MODELS_DIR
 
@@ -153,7 +154,7 @@ def test_a_wrong_token_is_refused_with_the_servers_words(cli, remote, tmp_path):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_client_side_refusals_are_messages(cli, remote, tmp_path, lang):
     model = model_file(tmp_path, (MODELS / "office_box.idf").read_bytes())
-    words = {code: pair[lang == "en"] for code, pair in MESSAGES.items()}
+    words = {code: pair[lang == "en"] for code, pair in bilingual(MESSAGES).items()}
 
     no_token = cli("check", model, "--building", 1, "--server", remote.url, "--lang", lang)
     assert no_token.exit_code == 1 and words["cli.token_required"] in no_token.stderr
@@ -248,7 +249,7 @@ def test_an_answer_that_is_not_the_registrys_is_said_so(cli, tmp_path):
         server.shutdown()
         server.server_close()
     assert result.exit_code == 1
-    assert MESSAGES["cli.server_error"][0].format(status=502) in result.stderr
+    assert bilingual(MESSAGES)["cli.server_error"][0].format(status=502) in result.stderr
 
 
 def test_epw_is_added_over_the_api_and_used(cli, app, remote, tmp_path):

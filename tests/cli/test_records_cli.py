@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from registry.messages import render
+from registry.i18n import render
 from registry.services.buildings import records as record_service
 
 

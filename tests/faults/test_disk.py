@@ -6,7 +6,7 @@ import tempfile
 
 import pytest
 
-from registry.messages import render
+from registry.i18n import render
 from registry.services.checks.runner import execute_check
 from tests.faults.conftest import office_variant
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from registry.messages import render
+from registry.i18n import render
 from registry.services.checks.runner import execute_check
 from tests.faults.conftest import OFFICE, Registry, office_variant, process_gone
 

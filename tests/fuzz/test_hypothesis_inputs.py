@@ -14,8 +14,8 @@ from registry.domain.checks.precheck import Precheck, PrecheckRejected, precheck
 from registry.domain.imports import files as import_files
 from registry.domain.imports.headers import HEADER_ALIASES, IGNORE
 from registry.domain.imports.rows import RowResult, validate_row
-from registry.messages import catalogue
 from tests.conftest import MODELS_DIR
+from tests.messages import catalogue
 
 MODEL = MODELS_DIR / "office_box.idf"
 FAST = settings(
@@ -34,7 +34,7 @@ SLOW = settings(
 
 def readable(code: str, params: dict) -> None:
     assert code in catalogue(), code
-    from registry.messages import render
+    from registry.i18n import render
 
     zh, en = render(code, params, "zh"), render(code, params, "en")
     assert zh and en and zh != en

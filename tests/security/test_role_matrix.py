@@ -16,9 +16,10 @@ from html import unescape
 import pytest
 
 from registry.domain import dates
-from registry.messages import catalogue, render
+from registry.i18n import render
 from registry.services import users as user_service
 from tests.conftest import building_data
+from tests.messages import catalogue
 from tests.security.conftest import DISTRICT, PASSWORD, ROLES
 
 LOGIN = "login"  # anonymous page visitors: 302 to /login?next=…

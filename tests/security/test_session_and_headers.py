@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
 from registry.config import PROJECT_ROOT, Config
-from registry.messages import render
+from registry.i18n import render
 from registry.models import Check
 from tests.security.conftest import MODEL, PASSWORD, build_world, new_app
 from tests.security.test_role_matrix import EXPECTED, page_text, url_for_rule

@@ -20,48 +20,20 @@ from pathlib import Path
 
 from registry.cli.output import ErrorReply
 from registry.domain.checks.states import FINAL_STATES, MAX_WAIT_S
+from registry.i18n import Locale, lang_code, render
 
 # Beyond the wait itself: upload time, a slow proxy. A server silent this long is down.
 SOCKET_SLACK_S = 60
 
-MESSAGES = {
-    "cli.token_required": (
-        "连接服务器需要 API 令牌：请用 --token 或环境变量 REGISTRY_TOKEN 提供"
-        "（令牌由管理员在“用户”页面签发）。",
-        "The server needs an API token: give --token or set REGISTRY_TOKEN "
-        "(an administrator issues tokens on the Users page).",
-    ),
-    "cli.server_url_invalid": (
-        "服务器地址“{url}”无效，应以 http:// 或 https:// 开头。",
-        "Server address “{url}” is not valid; it should start with http:// or https://.",
-    ),
-    "cli.server_unreachable": (
-        "无法连接登记系统服务器 {url}：{reason}",
-        "Cannot reach the registry at {url}: {reason}",
-    ),
-    "cli.server_error": (
-        "服务器返回了无法识别的应答（HTTP {status}），请稍后重试或联系管理员。",
-        "The server gave an answer this client cannot read (HTTP {status}); try again "
-        "later or ask an administrator.",
-    ),
-    "cli.as_needs_database": (
-        "--as 只用于直连数据库；连接服务器时由令牌确定用户。",
-        "--as works only with direct database access; with a server, the token decides who acts.",
-    ),
-}
 
-
-def _refusal(code: str, lang: str, **params) -> ErrorReply:
-    zh, en = MESSAGES[code]
-    return ErrorReply(
-        {"code": code, "message": (en if lang == "en" else zh).format(**params), "errors": {}}
-    )
+def _refusal(code: str, lang: Locale, **params) -> ErrorReply:
+    return ErrorReply({"code": code, "message": render(code, params, lang), "errors": {}})
 
 
 class Client:
     """One server and one token; every answer is JSON or an ErrorReply, never a traceback."""
 
-    def __init__(self, server: str, token: str | None, lang: str):
+    def __init__(self, server: str, token: str | None, lang: Locale):
         parsed = urllib.parse.urlsplit(server.strip())
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise _refusal("cli.server_url_invalid", lang, url=server)
@@ -69,7 +41,8 @@ class Client:
             raise _refusal("cli.token_required", lang)
         self.base = server.strip().rstrip("/")
         self.token = token.strip()
-        self.lang = lang
+        self.lang = lang_code(lang)  # as the API's ?lang= and Accept-Language write it
+        self.locale = lang
         self.retry_after_s = 0  # the last answer's Retry-After
 
     def _call(
@@ -103,7 +76,7 @@ class Client:
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
             raise _refusal(
-                "cli.server_unreachable", self.lang, url=self.base, reason=str(reason)
+                "cli.server_unreachable", self.locale, url=self.base, reason=str(reason)
             ) from None
         try:
             answer = json.loads(data)
@@ -112,9 +85,9 @@ class Client:
         if status >= 400:
             if isinstance(answer, dict) and answer.get("message"):
                 raise ErrorReply(answer)
-            raise _refusal("cli.server_error", self.lang, status=status)
+            raise _refusal("cli.server_error", self.locale, status=status)
         if not isinstance(answer, dict | list):
-            raise _refusal("cli.server_error", self.lang, status=status)
+            raise _refusal("cli.server_error", self.locale, status=status)
         self.retry_after_s = (
             min(int(retry_after), MAX_WAIT_S) if (retry_after and retry_after.isdigit()) else 0
         )
@@ -178,7 +151,7 @@ def run_check(
     *,
     server: str,
     token: str | None,
-    lang: str,
+    lang: Locale,
     model: Path,
     building_id: int,
     weather: str | None,

@@ -26,26 +26,21 @@ WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 LENGTH = 18
 _VALUE = {char: value for value, char in enumerate(CHARSET)}
 
-MESSAGES: dict[str, tuple[str, str]] = {
+MESSAGES: dict[str, str] = {
     "credit_code.length": (
-        "统一社会信用代码应为 18 位，“{value}”有 {length} 位。",
-        "A unified social credit code has 18 characters; “{value}” has {length}.",
+        "A unified social credit code has 18 characters; “{value}” has {length}."
     ),
     "credit_code.charset": (
-        "统一社会信用代码第 {position} 位的“{char}”不是允许的字符"
-        "（只用数字和除 I、O、Z、S、V 以外的大写字母）。",
-        "Character {position} of the credit code, “{char}”, is not allowed "
-        "(digits and capital letters except I, O, Z, S, V).",
+        "Character {position} of the credit code, “{char}”, is not allowed (digits and capital "
+        "letters except I, O, Z, S, V)."
     ),
     "credit_code.division": (
-        "统一社会信用代码第 3-8 位是行政区划代码，应为数字；第 {position} 位是“{char}”。",
-        "Characters 3-8 of the credit code are the division code and must be digits; "
-        "character {position} is “{char}”.",
+        "Characters 3-8 of the credit code are the division code and must be digits; character "
+        "{position} is “{char}”."
     ),
     "credit_code.checksum": (
-        "统一社会信用代码“{value}”的校验位应为“{expected}”，而不是“{actual}”，请核对是否抄错。",
-        "The check character of credit code “{value}” should be “{expected}”, not "
-        "“{actual}”; check the code for a typing slip.",
+        "The check character of credit code “{value}” should be “{expected}”, not “{actual}”; "
+        "check the code for a typing slip."
     ),
 }
 
@@ -65,11 +60,6 @@ class InvalidCreditCode(ValueError):
     @property
     def message_code(self) -> str:
         return f"credit_code.{self.code}"
-
-    def message(self, locale: str = "zh") -> str:
-        zh, en = MESSAGES[self.message_code]
-        template = zh if str(locale).lower().startswith("zh") else en
-        return template.format(**self.params)
 
 
 def normalise_credit_code(value: str) -> str:

@@ -13,42 +13,46 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from registry.domain.text import NC_, names
+
 DISTRICT = "district"
 COUNTY_LEVEL_CITY = "county_level_city"
-KINDS = {DISTRICT: ("区", "District"), COUNTY_LEVEL_CITY: ("县级市", "County-level city")}
+KINDS = (DISTRICT, COUNTY_LEVEL_CITY)
 
 
 @dataclass(frozen=True)
 class District:
-    """One current county-level division of Qingdao."""
+    """One current county-level division of Qingdao.
+
+    `name` is the English name, shown through the catalogue (registry.vocabulary gives the
+    Chinese); `official` is the name as GB/T 2260 writes it, which users type and
+    spreadsheets hold, so it is read like the other `aliases`.
+    """
 
     code: str  # GB/T 2260, six digits
-    name_zh: str
-    name_en: str
+    official: str
+    name: str
     kind: str  # DISTRICT or COUNTY_LEVEL_CITY
     aliases: tuple[str, ...] = ()
 
-    def name(self, locale: str = "zh") -> str:
-        return self.name_zh if str(locale).lower().startswith("zh") else self.name_en
-
 
 DISTRICTS: tuple[District, ...] = (
-    District("370202", "市南区", "Shinan", DISTRICT, ("市南",)),
-    District("370203", "市北区", "Shibei", DISTRICT, ("市北",)),
+    District("370202", "市南区", NC_("district", "Shinan"), DISTRICT, ("市南",)),
+    District("370203", "市北区", NC_("district", "Shibei"), DISTRICT, ("市北",)),
     District(
         "370211",
         "黄岛区",
-        "Huangdao (West Coast New Area)",
+        NC_("district", "Huangdao (West Coast New Area)"),
         DISTRICT,
         ("黄岛", "西海岸", "West Coast New Area", "Qingdao West Coast New Area", "West Coast"),
     ),
-    District("370212", "崂山区", "Laoshan", DISTRICT, ("崂山",)),
-    District("370213", "李沧区", "Licang", DISTRICT, ("李沧",)),
-    District("370214", "城阳区", "Chengyang", DISTRICT, ("城阳",)),
-    District("370215", "即墨区", "Jimo", DISTRICT, ("即墨",)),
-    District("370281", "胶州市", "Jiaozhou", COUNTY_LEVEL_CITY, ("胶州",)),
-    District("370283", "平度市", "Pingdu", COUNTY_LEVEL_CITY, ("平度",)),
-    District("370285", "莱西市", "Laixi", COUNTY_LEVEL_CITY, ("莱西",)),
+    District("370212", "崂山区", NC_("district", "Laoshan"), DISTRICT, ("崂山",)),
+    District("370213", "李沧区", NC_("district", "Licang"), DISTRICT, ("李沧",)),
+    District("370214", "城阳区", NC_("district", "Chengyang"), DISTRICT, ("城阳",)),
+    District("370215", "即墨区", NC_("district", "Jimo"), DISTRICT, ("即墨",)),
+    District("370281", "胶州市", NC_("district", "Jiaozhou"), COUNTY_LEVEL_CITY, ("胶州",)),
+    District("370283", "平度市", NC_("district", "Pingdu"), COUNTY_LEVEL_CITY, ("平度",)),
+    District("370285", "莱西市", NC_("district", "Laixi"), COUNTY_LEVEL_CITY, ("莱西",)),
 )
 BY_CODE: dict[str, District] = {district.code: district for district in DISTRICTS}
 
@@ -95,24 +99,18 @@ FUNCTIONAL_ZONES: dict[str, str | None] = {
     "中国-上海合作组织地方经贸合作示范区": "370281",
 }
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "district.unknown": (
-        "“{value}”不是青岛市的区（市）。请选择十个区（市）之一。",
-        "“{value}” is not one of Qingdao's ten districts.",
-    ),
+MESSAGES: dict[str, str] = {
+    "district.unknown": "“{value}” is not one of Qingdao's ten districts.",
     "district.functional_zone": (
-        "“{value}”是功能区，不是行政区（市）。请填写项目所在的行政区（市）。",
-        "“{value}” is a functional zone, not an administrative district; "
-        "choose the district the site lies in.",
+        "“{value}” is a functional zone, not an administrative district; choose the district the "
+        "site lies in."
     ),
     "district.functional_zone_in": (
-        "“{value}”是功能区，不是行政区（市）；它位于{district_zh}（{district}），请填写该区（市）。",
         "“{value}” is a functional zone, not an administrative district; it lies in "
-        "{district_en} ({district}) — choose that district.",
+        "{district_name} ({district}) — choose that district."
     ),
     "district.not_in_qingdao": (
-        "区划代码“{value}”不属于青岛市（青岛市的代码以 3702 开头）。",
-        "Division code “{value}” is not in Qingdao (Qingdao's codes start with 3702).",
+        "Division code “{value}” is not in Qingdao (Qingdao's codes start with 3702)."
     ),
 }
 
@@ -131,11 +129,6 @@ class UnknownDistrict(ValueError):
     def suggestion(self) -> str | None:
         """The code of the district to pick instead, when it is knowable."""
         return self.params.get("district")
-
-    def message(self, locale: str = "zh") -> str:
-        zh, en = MESSAGES[self.hint]
-        template = zh if str(locale).lower().startswith("zh") else en
-        return template.format(**self.params)
 
 
 def _key(text: str) -> str:
@@ -162,12 +155,12 @@ def _english_key(key: str) -> str:
 def _build_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for district in DISTRICTS:
-        for name in (district.code, district.name_zh, district.name_en, *district.aliases):
+        for name in (district.code, district.official, district.name, *district.aliases):
             key = _key(name)
             index[key] = district.code
             if key.isascii():
                 index[_english_key(key)] = district.code
-        index[_english_key(_key(district.name_en.split(" (")[0]))] = district.code
+        index[_english_key(_key(district.name.split(" (")[0]))] = district.code
     for name, code in LEGACY.items():
         index[_key(name)] = code
         # 胶南 and 四方 also without their suffix, like the current names.
@@ -244,15 +237,5 @@ def _raise_zone(text: str, district_code: str | None) -> None:
     raise UnknownDistrict(
         text,
         "district.functional_zone_in",
-        {
-            "district": district.code,
-            "district_zh": district.name_zh,
-            "district_en": district.name_en,
-        },
+        {"district": district.code, "district_name": names("district", [district.name])},
     )
-
-
-def district_name(code: str, locale: str = "zh") -> str:
-    """The district's name in `locale`, or the code itself when unknown."""
-    district = BY_CODE.get(code)
-    return district.name(locale) if district else code

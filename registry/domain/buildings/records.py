@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from registry.domain.dates import parse_iso_date
+from registry.domain.text import NC_
 
 # The longest a record's notes, and a reason given for a review step or a correction, may be
 # (the record's and the audit event's columns are declared from these).
@@ -23,42 +24,42 @@ RETROFIT = "retrofit"
 KINDS = (GREEN_LABEL, ENERGY, RETROFIT)
 
 KIND_NAMES = {
-    GREEN_LABEL: ("绿色建筑标识", "Green building label"),
-    ENERGY: ("超低/近零/零能耗建筑", "Low-energy building level"),
-    RETROFIT: ("改造项目", "Retrofit programme"),
+    GREEN_LABEL: NC_("record kind", "Green building label"),
+    ENERGY: NC_("record kind", "Low-energy building level"),
+    RETROFIT: NC_("record kind", "Retrofit programme"),
 }
 
-# level code -> (zh, en); order matters for "upgrade" comparisons within a kind.
-LEVELS: dict[str, dict[str, tuple[str, str]]] = {
+# level code -> name; order matters for "upgrade" comparisons within a kind.
+LEVELS: dict[str, dict[str, str]] = {
     GREEN_LABEL: {
-        "basic": ("基本级", "Basic"),
-        "1": ("一星级", "One star"),
-        "2": ("二星级", "Two star"),
-        "3": ("三星级", "Three star"),
+        "basic": NC_("record level", "Basic"),
+        "1": NC_("record level", "One star"),
+        "2": NC_("record level", "Two star"),
+        "3": NC_("record level", "Three star"),
     },
     ENERGY: {
-        "ultra_low": ("超低能耗", "Ultra-low energy"),
-        "nearly_zero": ("近零能耗", "Nearly zero energy"),
-        "zero": ("零能耗", "Zero energy"),
+        "ultra_low": NC_("record level", "Ultra-low energy"),
+        "nearly_zero": NC_("record level", "Nearly zero energy"),
+        "zero": NC_("record level", "Zero energy"),
     },
     RETROFIT: {
-        "residential_green": ("既有居住建筑绿色改造", "Residential green retrofit"),
-        "public_efficiency": ("公共建筑能效提升", "Public-building efficiency upgrade"),
-        "old_community": ("老旧小区改造", "Old-community renovation"),
+        "residential_green": NC_("record level", "Residential green retrofit"),
+        "public_efficiency": NC_("record level", "Public-building efficiency upgrade"),
+        "old_community": NC_("record level", "Old-community renovation"),
     },
 }
 
 STAGES = {
-    "pre_evaluation": ("预评价", "Pre-evaluation (design stage)"),
-    "evaluation": ("评价", "Evaluation (after completion)"),
+    "pre_evaluation": NC_("record stage", "Pre-evaluation (design stage)"),
+    "evaluation": NC_("record stage", "Evaluation (after completion)"),
 }
 
 STATUSES = {
-    "draft": ("草稿", "Draft"),
-    "submitted": ("已提交", "Submitted"),
-    "approved": ("已批准", "Approved"),
-    "rejected": ("已驳回", "Rejected"),
-    "revoked": ("已撤销", "Revoked"),
+    "draft": NC_("record status", "Draft"),
+    "submitted": NC_("record status", "Submitted"),
+    "approved": NC_("record status", "Approved"),
+    "rejected": NC_("record status", "Rejected"),
+    "revoked": NC_("record status", "Revoked"),
 }
 
 # The life cycle, in one place: which status each action may start from and what it leads to.
@@ -144,11 +145,6 @@ def parse_level(kind: str, value: str) -> str | None:
 
 def parse_stage(value: str) -> str | None:
     return _STAGE_ALIASES.get(str(value).strip().lower()) or _STAGE_ALIASES.get(str(value).strip())
-
-
-def level_name(kind: str, level: str, locale: str = "zh") -> str:
-    zh, en = LEVELS.get(kind, {}).get(level, (level, level))
-    return zh if locale.startswith("zh") else en
 
 
 @dataclass(frozen=True)

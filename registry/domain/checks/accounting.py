@@ -86,59 +86,44 @@ HEATING_TYPE_FUELS = {
     "gas_oil": frozenset({NATURAL_GAS}) | HEAT_CONTENT_FUELS,
 }
 
-MESSAGES: dict[str, tuple[str, str]] = {
+MESSAGES: dict[str, str] = {
     "accounting.generators_excluded": (
-        "“发电机”用能（现场燃料发电）未计入：其发出的电量不在分项表中，计入燃料会重复计算。",
-        "Generators (fuel burnt for on-site power) left out: the power they make is not in "
-        "the end-use table, so counting the fuel would count that electricity twice.",
+        "Generators (fuel burnt for on-site power) left out: the power they make is not in the "
+        "end-use table, so counting the fuel would count that electricity twice."
     ),
     "accounting.water_excluded": (
-        "用水量不折标准煤，不计入能耗（DB37/T 2671 表 B.1 无水的折算系数）。",
-        "Water is not energy and is not converted (DB37/T 2671 Table B.1 has no factor).",
+        "Water is not energy and is not converted (DB37/T 2671 Table B.1 has no factor)."
     ),
     "accounting.where_counted": (
-        "供暖能耗 = “Heating”分项（任何能源）；循环泵、风机计入非供暖能耗（DB37/T 2671 的口径）；"
-        "其余分项均计入非供暖能耗。",
-        "Heating = the Heating end use, any fuel; pumps and fans, including heating "
-        "circulation, count as non-heating (as DB37/T 2671 says); every other end use is "
-        "non-heating.",
+        "Heating = the Heating end use, any fuel; pumps and fans, including heating circulation, "
+        "count as non-heating (as DB37/T 2671 says); every other end use is non-heating."
     ),
     "accounting.special_systems_included": (
-        "标准要求扣除的数据中心、厨房炊事、洗衣房、大型实验设备及车库面积，模型中未单独计量，"
-        "仍包含在内。",
         "Data centre, kitchens, laundries, large lab equipment and garage area, which the "
-        "standards remove, are not metered separately in the model and remain included.",
+        "standards remove, are not metered separately in the model and remain included."
     ),
     "accounting.onsite_subtracted": (
-        "已扣除现场可再生能源发电 {kwh} kWh（DB37/T 2671 §5.1.4 不计入能耗统计），"
-        "按供暖与非供暖用电比例分摊。",
-        "On-site renewable generation of {kwh} kWh taken off (not counted, DB37/T 2671 "
-        "§5.1.4), shared between heating and non-heating electricity by their use.",
+        "On-site renewable generation of {kwh} kWh taken off (not counted, DB37/T 2671 §5.1.4), "
+        "shared between heating and non-heating electricity by their use."
     ),
     "accounting.onsite_exceeds_use": (
-        "现场发电量大于用电量，超出部分 {kwh} kWh 未抵扣。",
-        "On-site generation exceeds electricity use; the excess {kwh} kWh is not credited.",
+        "On-site generation exceeds electricity use; the excess {kwh} kWh is not credited."
     ),
     "accounting.onsite_unknown": (
-        "模拟结果未提供现场可再生能源发电量；如模型含光伏，其发电量未扣除。",
-        "The results give no on-site renewable generation; if the model has PV, its output "
-        "has not been taken off.",
+        "The results give no on-site renewable generation; if the model has PV, its output has "
+        "not been taken off."
     ),
     "accounting.unconverted": (
-        "{fuel} {kwh} kWh 无折标系数（DB37/T 2671 表 B.1 未列），未计入标准煤数值，结果偏低。",
-        "{fuel} {kwh} kWh has no factor in DB37/T 2671 Table B.1 and is not in the kgce "
-        "figures, which are therefore low.",
+        "{fuel} {kwh} kWh has no factor in DB37/T 2671 Table B.1 and is not in the kgce figures, "
+        "which are therefore low."
     ),
     "accounting.gas_heating_value": (
-        "天然气由 kWh 换算为 m³ 时假定热值 35.588 MJ/m³（由 1.2143 kgce/m³ 反推），"
-        "并假定模型燃料能量与该热值口径一致。",
-        "Natural gas kWh converted to m³ at an assumed 35.588 MJ/m³ (implied by 1.2143 "
-        "kgce/m³), assuming the model's fuel energy is on the same heating-value basis.",
+        "Natural gas kWh converted to m³ at an assumed 35.588 MJ/m³ (implied by 1.2143 kgce/m³), "
+        "assuming the model's fuel energy is on the same heating-value basis."
     ),
     "accounting.electricity_factor": (
-        "电力折标采用 {factor} kgce/kWh（{basis}）；按当量值 0.1229 折算结果约为其 40%。",
-        "Electricity converted at {factor} kgce/kWh ({basis}); the 当量 value 0.1229 would "
-        "give about 40 % of the figure.",
+        "Electricity converted at {factor} kgce/kWh ({basis}); the 当量 value 0.1229 would give "
+        "about 40 % of the figure."
     ),
 }
 

@@ -28,20 +28,15 @@ _RECURRING = "===== Recurring Error Summary ====="
 REGISTRY_CAUSED = ("Processing Monthly Tabular Reports: Variable names not valid",)
 
 MESSAGES = {
-    "err.completed": (
-        "EnergyPlus 计算完成：{warnings} 个警告，{severes} 个严重错误。",
-        "EnergyPlus completed: {warnings} warnings, {severes} severe errors.",
-    ),
+    "err.completed": "EnergyPlus completed: {warnings} warnings, {severes} severe errors.",
     "err.terminated": (
-        "EnergyPlus 因错误终止：{fatals} 个致命错误，{severes} 个严重错误。首个错误：{first}",
-        "EnergyPlus stopped on errors: {fatals} fatal, {severes} severe. First error: {first}",
+        "EnergyPlus stopped on errors: {fatals} fatal, {severes} severe. First error: {first}"
     ),
     "err.crashed": (
-        "EnergyPlus 异常退出，未写完错误文件（{severes} 个严重错误）。{first}",
-        "EnergyPlus exited abnormally before finishing its error file ({severes} severe "
-        "errors). {first}",
+        "EnergyPlus exited abnormally before finishing its error file ({severes} severe errors). "
+        "{first}"
     ),
-    "err.missing": ("EnergyPlus 没有写出错误文件。", "EnergyPlus wrote no error file."),
+    "err.missing": "EnergyPlus wrote no error file.",
 }
 
 
@@ -80,8 +75,8 @@ class ErrSummary:
                 return message.text.splitlines()[0]
         return ""
 
-    def summary(self, locale: str = "zh") -> str:
-        """One readable sentence about the run, in Chinese ('zh…') or English."""
+    def summary(self) -> tuple[str, dict]:
+        """One readable sentence about the run, as a message code and its params."""
         if not self.found:
             code = "err.missing"
         elif self.completed_successfully:
@@ -90,14 +85,13 @@ class ErrSummary:
             code = "err.terminated"
         else:
             code = "err.crashed"
-        zh, en = MESSAGES[code]
-        template = zh if str(locale).lower().startswith("zh") else en
-        return template.format(
-            warnings=self.warnings,
-            severes=self.severes,
-            fatals=self.fatals,
-            first=self.first_error(),
-        ).strip()
+        params = {
+            "warnings": self.warnings,
+            "severes": self.severes,
+            "fatals": self.fatals,
+            "first": self.first_error(),
+        }
+        return code, params
 
 
 def read_err(path: str | Path) -> ErrSummary:

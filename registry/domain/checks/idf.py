@@ -31,7 +31,7 @@ from eppy.modeleditor import IDF
 
 from registry.domain.buildings.fields import MAX_FLOOR_AREA_M2
 from registry.domain.checks.facts import model_facts, run_period, value
-from registry.domain.checks.messages import MESSAGES  # noqa: E402,F401  (merged by registry.messages)
+from registry.domain.checks.messages import MESSAGES  # noqa: E402,F401  (read by registry.i18n)
 from registry.domain.checks.precheck import SUPPORTED_VERSION, PrecheckRejected, precheck_idf
 from registry.domain.checks.results import MONTHLY_METERS, MONTHLY_REPORT_NAME
 from registry.domain.checks.writer import write_model

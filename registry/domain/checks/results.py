@@ -67,10 +67,7 @@ KWH_PER_UNIT = {
 M2_PER_UNIT = {"m2": 1.0, "ft2": 0.09290304}
 
 MESSAGES = {
-    "results.unavailable": (
-        "EnergyPlus 未写出所需的结果表（{table}），无法计算能耗。",
-        "EnergyPlus did not write the results table the check needs ({table}).",
-    ),
+    "results.unavailable": "EnergyPlus did not write the results table the check needs ({table}).",
 }
 
 

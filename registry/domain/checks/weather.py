@@ -80,28 +80,15 @@ QINGDAO_MORPH_NOTES = (
 )
 
 MESSAGES = {
-    "weather.not_found": ("找不到气象文件“{value}”。", "Weather file “{value}” not found."),
-    "weather.empty": ("气象文件为空。", "The weather file is empty."),
-    "weather.not_text": (
-        "气象文件不是文本格式的 EPW 文件。",
-        "The weather file is not a text EPW file.",
-    ),
-    "weather.no_location": (
-        "不是 EPW 文件：第一行应以 LOCATION 开头。",
-        "Not an EPW file: the first line must start with LOCATION.",
-    ),
+    "weather.not_found": "Weather file “{value}” not found.",
+    "weather.empty": "The weather file is empty.",
+    "weather.not_text": "The weather file is not a text EPW file.",
+    "weather.no_location": "Not an EPW file: the first line must start with LOCATION.",
     "weather.bad_location": (
-        "LOCATION 行的经纬度、时区或海拔无效：{detail}",
-        "The LOCATION line has an invalid latitude, longitude, time zone or elevation: {detail}",
+        "The LOCATION line has an invalid latitude, longitude, time zone or elevation: {detail}"
     ),
-    "weather.wrong_hours": (
-        "EPW 应有 8760 或 8784 条逐时数据，实际 {found} 条（文件可能被截断）。",
-        "An EPW needs 8760 or 8784 hourly records; found {found} (truncated?).",
-    ),
-    "weather.bad_row": (
-        "第 {line} 行：{detail}",
-        "Line {line}: {detail}",
-    ),
+    "weather.wrong_hours": "An EPW needs 8760 or 8784 hourly records; found {found} (truncated?).",
+    "weather.bad_row": "Line {line}: {detail}",
 }
 
 

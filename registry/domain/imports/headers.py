@@ -16,6 +16,7 @@ from typing import Any
 from registry.domain.buildings.types import BUILDING_TYPES
 from registry.domain.imports import normalise
 from registry.domain.imports.normalise import NormaliseError, clean_text, is_blank
+from registry.domain.text import names
 
 IGNORE = "ignore"
 
@@ -229,6 +230,8 @@ _TYPE_INDEX = {
     for code, words in _BUILDING_TYPE_WORDS.items()
     for word in (code, *words.split())
 }
+# The English names too, as an English export writes them ("Government office").
+_TYPE_INDEX.update({re.sub(r"[\s\-]+", "", name).lower(): c for c, name in BUILDING_TYPES.items()})
 _TYPE_KEYWORDS = sorted((w for w in _TYPE_INDEX if not w.isascii()), key=len, reverse=True)
 
 
@@ -247,12 +250,7 @@ def parse_building_type(value: Any) -> str:
         return next(iter(found))
     if not found:
         raise NormaliseError("building.type_unknown", {"value": clean_text(value)})
-    names = [BUILDING_TYPES[code] for code in found]
+    choices = names("building type", [BUILDING_TYPES[code] for code in found], join="or")
     raise NormaliseError(
-        "building.type_ambiguous",
-        {
-            "value": clean_text(value),
-            "choices_zh": "、".join(name[0] for name in names),
-            "choices_en": " or ".join(name[1] for name in names),
-        },
+        "building.type_ambiguous", {"value": clean_text(value), "choices": choices}
     )

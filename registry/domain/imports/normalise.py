@@ -32,7 +32,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from registry.domain.imports.normalise_messages import MESSAGES  # noqa: E402,F401  (merged by registry.messages)
+from registry.domain.imports.normalise_messages import MESSAGES  # noqa: E402,F401  (read by registry.i18n)
 
 
 class NormaliseError(ValueError):
@@ -42,19 +42,6 @@ class NormaliseError(ValueError):
         super().__init__(code, params)
         self.code = code
         self.params = dict(params or {})
-
-    def message(self, locale: str = "zh") -> str:
-        return message(self.code, self.params, locale)
-
-
-def message(code: str, params: dict | None = None, locale: str = "zh") -> str:
-    """The message for `code` in `locale` ('zh…' or 'en'), params filled in."""
-    zh, en = MESSAGES.get(code, (code, code))
-    template = zh if str(locale).lower().startswith("zh") else en
-    try:
-        return template.format(**(params or {}))
-    except (KeyError, IndexError):
-        return template
 
 
 # -- text ------------------------------------------------------------------------------

@@ -44,8 +44,9 @@ from registry.domain.imports.headers import (  # noqa: F401  (re-exported for ca
     normalise_header,
     parse_building_type,
 )
-from registry.domain.imports.messages import MESSAGES  # noqa: E402,F401  (merged by registry.messages)
+from registry.domain.imports.messages import MESSAGES  # noqa: E402,F401  (read by registry.i18n)
 from registry.domain.imports.normalise import NormaliseError, clean_text, is_blank
+from registry.domain.text import names
 
 # -- cell values -----------------------------------------------------------------------
 
@@ -313,11 +314,7 @@ def validate_row(
 
     record: dict[str, Any] = {}
     if len(kinds) > 1:
-        names = [KIND_NAMES[kind] for kind in kinds]
-        params = {
-            "kinds_zh": "、".join(n[0] for n in names),
-            "kinds_en": ", ".join(n[1] for n in names),
-        }
+        params = {"kinds": names("record kind", [KIND_NAMES[kind] for kind in kinds])}
         report("level", "import.several_record_kinds", params)
     elif not kinds and any(name in values for name in _RECORD_ONLY):
         report("level", "import.record_without_level", {})

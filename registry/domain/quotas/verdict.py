@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from registry.domain.checks.accounting import MESSAGES as ACCOUNTING_MESSAGES
+from registry.domain.buildings.types import BUILDING_TYPES, HEATING_TYPES, SUB_TYPES
+from registry.domain.text import NC_, names
 
 BASIS_NON_HEATING = "non_heating"
 BASIS_HEATING = "heating"
@@ -32,9 +33,9 @@ VERIFIED = ("verified-primary", "verified-secondary")
 # From the better target to the upper limit.
 LEVELS = ("guide", "baseline", "constraint")
 LEVEL_NAMES = {
-    "guide": ("引导值", "guide value"),
-    "baseline": ("基准值", "baseline value"),
-    "constraint": ("约束值", "constraint value"),
+    "guide": NC_("quota level", "guide value"),
+    "baseline": NC_("quota level", "baseline value"),
+    "constraint": NC_("quota level", "constraint value"),
 }
 
 # Qingdao is fixed at 寒冷A (FACTS §5.1, §7.5): rows for that sub-zone, rows of Shandong
@@ -119,6 +120,12 @@ def _rank(row: QuotaRowData) -> tuple[int, int, str]:
     return (status, family, row.key)
 
 
+def _named(context: str, table: dict[str, str], code: str):
+    """A code as a message parameter: its name, shown in the reader's language; a code the
+    vocabulary does not know, as it is."""
+    return names(context, [table[code]]) if code in table else code
+
+
 def _why_not(building: BuildingFacts, rows: list[QuotaRowData]) -> tuple[str, dict]:
     """The first registration fact that keeps every one of `rows` from fitting."""
     standard = rows[0].standard
@@ -129,7 +136,11 @@ def _why_not(building: BuildingFacts, rows: list[QuotaRowData]) -> tuple[str, di
         if not rows:
             return "quota.sub_type_not_covered", {
                 "standard": standard,
-                "sub_type": building.sub_type,
+                "sub_type": _named(
+                    "building sub-type",
+                    SUB_TYPES.get(building.building_type, {}),
+                    building.sub_type,
+                ),
             }
     if any(r.hvac_class for r in rows):
         if not building.hvac_class:
@@ -145,7 +156,7 @@ def _why_not(building: BuildingFacts, rows: list[QuotaRowData]) -> tuple[str, di
             return "quota.heating_type_missing", {"standard": standard}
         return "quota.heating_type_not_covered", {
             "standard": standard,
-            "heating_type": building.heating_type,
+            "heating_type": _named("heating type", HEATING_TYPES, building.heating_type),
         }
     return "quota.no_row", {"standard": standard}
 
@@ -162,7 +173,8 @@ def choose(building: BuildingFacts, rows: list[QuotaRowData], basis: str) -> Cho
     ]
     if not candidates:
         if not any(r.building_type == building.building_type for r in rows):
-            choice.reason = ("quota.type_not_covered", {"building_type": building.building_type})
+            name = _named("building type", BUILDING_TYPES, building.building_type)
+            choice.reason = ("quota.type_not_covered", {"building_type": name})
         else:
             choice.reason = ("quota.basis_not_covered", {"basis": basis})
         return choice
@@ -234,7 +246,7 @@ def validate_levels(levels: dict[str, float | None]) -> list[tuple[str, str, dic
                 (
                     high_name,
                     "quota.levels_out_of_order",
-                    {"low": LEVEL_NAMES[low_name][1], "high": LEVEL_NAMES[high_name][1]},
+                    {"low": LEVEL_NAMES[low_name], "high": LEVEL_NAMES[high_name]},
                 )
             )
     return errors
@@ -302,9 +314,3 @@ def correction_applies(row: QuotaRowData) -> bool:
         "office_government",
         "office_commercial",
     )
-
-
-from registry.domain.quotas.messages import MESSAGES  # noqa: E402,F401  (merged by registry.messages)
-
-# The accounting notes are shown by the same verdict; one catalogue for both.
-MESSAGES.update(ACCOUNTING_MESSAGES)

@@ -87,8 +87,7 @@ class PrefabYear:
 @dataclass(frozen=True)
 class NzebDistrict:
     code: str
-    name_zh: str
-    name_en: str
+    name: str  # in English; registry.vocabulary names it in the reader's language
     pilots: tuple[tuple[int, str], ...]  # (building id, name), the PILOTS_NAMED earliest
     met: bool
     pilot_count: int = 0
@@ -420,8 +419,7 @@ def _nzeb_status(
         status.append(
             NzebDistrict(
                 code,
-                district.name_zh,
-                district.name_en,
+                district.name,
                 tuple((i, name) for _on, i, name in pilots.get(code, ())),
                 count > 0,
                 count,

@@ -32,6 +32,7 @@ from datetime import date
 
 from registry.domain.buildings.districts import PILOT_NZEB_DISTRICTS
 from registry.domain.buildings.records import ENERGY, GREEN_LABEL, RETROFIT
+from registry.domain.text import NC_
 
 COUNTED_STATUSES = ("approved", "revoked")
 
@@ -79,10 +80,14 @@ TARGET_RULES: dict[str, TargetRule] = {
 
 @dataclass(frozen=True)
 class TargetSpec:
-    """One target as data (admins may change value and dates)."""
+    """One target as data (admins may change names, value and dates).
+
+    A stored target carries its name in each language (`name_zh`, `name_en`, as admins
+    edit them); the defaults below name it in English only, and the seed takes the Chinese
+    from the catalogue (context "target").
+    """
 
     key: str
-    name_zh: str
     name_en: str
     unit: str  # m2 | percent | districts
     value: float
@@ -90,76 +95,67 @@ class TargetSpec:
     midterm: date = date(2021, 12, 31)
     deadline: date = date(2022, 12, 31)
     policy_item: str = ""
+    name_zh: str = ""
 
 
 DEFAULT_TARGETS: tuple[TargetSpec, ...] = (
     TargetSpec(
         "star_rated",
-        "完成星级认证绿色建筑",
-        "Star-rated green buildings",
+        NC_("target", "Star-rated green buildings"),
         "m2",
         5_000_000,
         policy_item="二(三)15",
     ),
     TargetSpec(
         "ultra_low_energy",
-        "完成超低能耗建筑",
-        "Ultra-low-energy buildings",
+        NC_("target", "Ultra-low-energy buildings"),
         "m2",
         300_000,
         policy_item="二(三)15",
     ),
     TargetSpec(
         "residential_retrofit",
-        "完成既有居住建筑绿色改造",
-        "Green retrofit of existing housing",
+        NC_("target", "Green retrofit of existing housing"),
         "m2",
         10_000_000,
         policy_item="二(三)16",
     ),
     TargetSpec(
         "public_efficiency",
-        "实施公共建筑能效提升工程",
-        "Public-building efficiency upgrades",
+        NC_("target", "Public-building efficiency upgrades"),
         "m2",
         3_000_000,
         policy_item="二(三)16",
     ),
     TargetSpec(
         "old_community",
-        "启动老旧小区改造",
-        "Old-community renovation started",
+        NC_("target", "Old-community renovation started"),
         "m2",
         6_000_000,
         policy_item="二(四)23",
     ),
     TargetSpec(
         PREFAB_SHARE,
-        "装配式建筑占新建建筑比例",
-        "Prefabricated share of new building",
+        NC_("target", "Prefabricated share of new building"),
         "percent",
         50,
         policy_item="一(二)3, 二(三)17",
     ),
     TargetSpec(
         NZEB_PILOTS,
-        "近零能耗建筑试点示范（四区）",
-        "Nearly-zero pilots in four districts",
+        NC_("target", "Nearly-zero pilots in four districts"),
         "districts",
         len(PILOT_NZEB_DISTRICTS),
         policy_item="二(三)15",
     ),
 )
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "target.not_found": ("找不到目标“{key}”。", "No target “{key}”."),
-    "target.value_not_positive": ("目标值必须大于 0。", "A target value must be greater than 0."),
-    "target.dates_out_of_order": (
-        "日期须满足：基准日 < 中期考核日 ≤ 截止日。",
-        "Dates must satisfy baseline < mid-term ≤ deadline.",
-    ),
-    "tally.year_invalid": ("年份“{value}”无效。", "“{value}” is not a valid year."),
-    "tally.format_unknown": ("不支持的格式“{value}”。", "Unsupported format “{value}”."),
+MESSAGES: dict[str, str] = {
+    "target.not_found": "No target “{key}”.",
+    "target.value_not_positive": "A target value must be greater than 0.",
+    "target.dates_out_of_order": "Dates must satisfy baseline < mid-term ≤ deadline.",
+    "tally.year_invalid": "“{value}” is not a valid year.",
+    "tally.format_unknown": "Unsupported format “{value}”.",
 }
 
 

@@ -13,23 +13,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from registry.domain.buildings import districts
-from registry.domain.buildings import records as rules
+from registry import vocabulary
 from registry.errors import NotFound
 from registry.models import Building, Record
 
 MAX_LABEL_LENGTH = 64
-
-MESSAGES: dict[str, tuple[str, str]] = {
-    "verify.not_found": (
-        "没有找到标识编号为“{label}”的有效或已撤销标识。",
-        "No issued label has the number “{label}”.",
-    ),
-    "verify.rate_limited": (
-        "查询过于频繁，请 {seconds} 秒后再试。",
-        "Too many lookups; try again in {seconds} seconds.",
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -77,12 +65,14 @@ def verify_label(*, session: Session, label: str) -> Verification:
         label_number=record.label_number,
         building_name=building.name,
         district_code=building.district_code,
-        district_zh=districts.district_name(building.district_code, "zh"),
-        district_en=districts.district_name(building.district_code, "en"),
+        # Both languages, as the public API has always answered (a plaque's reader may ask
+        # in either).
+        district_zh=vocabulary.district(building.district_code, "zh_Hans_CN"),
+        district_en=vocabulary.district(building.district_code, "en"),
         kind=record.kind,
         level=record.level,
-        level_zh=rules.level_name(record.kind, record.level, "zh"),
-        level_en=rules.level_name(record.kind, record.level, "en"),
+        level_zh=vocabulary.record_level(record.kind, record.level, "zh_Hans_CN"),
+        level_en=vocabulary.record_level(record.kind, record.level, "en"),
         stage=record.stage,
         issued_on=record.issued_on or record.started_on,
         status="revoked" if record.status == "revoked" else "valid",

@@ -11,13 +11,11 @@ from __future__ import annotations
 import matplotlib
 from matplotlib.figure import Figure
 
+from registry import vocabulary
 from registry.charts import COLOURS, STYLE, _svg
-from registry.domain.checks.names import end_use_name, fuel_name
+from registry.i18n import pgettext
 
 TEXT_STYLE = {**STYLE, "svg.fonttype": "none", "svg.hashsalt": "registry-check"}
-
-MONTHS_ZH = tuple(f"{month}月" for month in range(1, 13))
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # Electricity green, natural gas blue, district heat orange (COLOURS' order).
 FUEL_ORDER = (
@@ -34,14 +32,12 @@ def _get(item, name: str):
     return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
 
 
-def _labels(locale: str) -> dict[str, str]:
-    en = locale == "en"
-    pairs = {
-        "monthly_title": ("逐月能耗（kWh）", "Monthly energy (kWh)"),
-        "end_use_title": ("分项能耗（kWh/年）", "Energy by end use (kWh/year)"),
-        TOTAL: ("合计", "Total"),
+def _labels(locale: object) -> dict[str, str]:
+    return {
+        "monthly_title": pgettext("chart", "Monthly energy (kWh)", locale),
+        "end_use_title": pgettext("chart", "Energy by end use (kWh/year)", locale),
+        TOTAL: pgettext("chart", "Total", locale),
     }
-    return {key: en_text if en else zh for key, (zh, en_text) in pairs.items()}
 
 
 def _colour(fuel: str, fuels: list[str]) -> str:
@@ -69,18 +65,18 @@ def monthly_series(result) -> dict[str, list[float]]:
     return series
 
 
-def monthly_svg(result, locale: str) -> str:
+def monthly_svg(result, locale: object) -> str:
     """Stacked bars: energy per month, one colour per fuel (kWh)."""
     labels = _labels(locale)
     series = monthly_series(result)
-    months = MONTHS_EN if locale == "en" else MONTHS_ZH
+    months = [vocabulary.month(number, locale) for number in range(1, 13)]
     with matplotlib.rc_context(TEXT_STYLE):
         figure = Figure(figsize=(7, 3.0))
         axes = figure.add_subplot()
         bottom = [0.0] * 12
         fuels = list(series)
         for fuel, values in series.items():
-            name = labels[TOTAL] if fuel == TOTAL else fuel_name(fuel, locale)
+            name = labels[TOTAL] if fuel == TOTAL else vocabulary.fuel(fuel, locale)
             axes.bar(
                 months, values, bottom=bottom, label=name, color=_colour(fuel, fuels), width=0.7
             )
@@ -99,7 +95,7 @@ def monthly_svg(result, locale: str) -> str:
         return _svg(figure, "chart-check-monthly")
 
 
-def end_use_svg(end_uses, locale: str) -> str:
+def end_use_svg(end_uses, locale: object) -> str:
     """Horizontal bars: annual energy per end use, stacked by fuel, largest on top (kWh)."""
     labels = _labels(locale)
     totals: dict[str, dict[str, float]] = {}
@@ -109,7 +105,7 @@ def end_use_svg(end_uses, locale: str) -> str:
         by_fuel[fuel] = by_fuel.get(fuel, 0.0) + float(_get(row, "energy_kwh") or 0.0)
     uses = sorted(totals, key=lambda use: sum(totals[use].values()))
     fuels = _sorted_fuels({fuel for by_fuel in totals.values() for fuel in by_fuel})
-    names = [end_use_name(use, locale) for use in uses]
+    names = [vocabulary.end_use(use, locale) for use in uses]
     with matplotlib.rc_context(TEXT_STYLE):
         figure = Figure(figsize=(7, 0.9 + 0.35 * max(len(uses), 2)))
         axes = figure.add_subplot()
@@ -117,7 +113,11 @@ def end_use_svg(end_uses, locale: str) -> str:
         for fuel in fuels:
             values = [totals[use].get(fuel, 0.0) for use in uses]
             axes.barh(
-                names, values, left=left, label=fuel_name(fuel, locale), color=_colour(fuel, fuels)
+                names,
+                values,
+                left=left,
+                label=vocabulary.fuel(fuel, locale),
+                color=_colour(fuel, fuels),
             )
             left = [a + b for a, b in zip(left, values, strict=True)]
         for y, value in enumerate(left):
@@ -131,7 +131,7 @@ def end_use_svg(end_uses, locale: str) -> str:
         return _svg(figure, "chart-check-end-uses")
 
 
-def check_charts(result, end_uses, locale: str) -> dict[str, str]:
+def check_charts(result, end_uses, locale: object) -> dict[str, str]:
     """The check page's charts by name, as inline SVG text ({} without a result)."""
     if result is None:
         return {}

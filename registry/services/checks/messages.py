@@ -1,61 +1,32 @@
-"""What a designer reads about a check's state and failures, in Chinese and English."""
+"""What a designer reads about a check's state and failures: English templates, whose
+Chinese is in the catalogue (registry.i18n.render)."""
 
 MESSAGES = {
-    "check.not_found": ("找不到能耗校核 #{id}。", "Energy check #{id} not found."),
-    "check.not_cancellable": (
-        "该校核已结束（{status}），无法取消。",
-        "This check has already ended ({status}).",
-    ),
-    "check.model_missing": (
-        "上传的模型文件已丢失，请重新上传。",
-        "The uploaded model file is missing; upload it again.",
-    ),
+    "check.not_found": "Energy check #{id} not found.",
+    "check.not_cancellable": "This check has already ended ({status}).",
+    "check.model_missing": "The uploaded model file is missing; upload it again.",
     "check.internal_error": (
-        "校核过程中出现内部错误（{error}），未保存任何结果。请重试或联系管理员。",
-        "The check hit an internal error ({error}); no result was stored. Try again or "
-        "contact the administrator.",
+        "The check hit an internal error ({error}); no result was stored. Try again or contact "
+        "the administrator."
     ),
     "check.too_many_attempts": (
-        "计算进程 {attempts} 次意外中断，已停止重试。请联系管理员。",
-        "The simulation worker stopped unexpectedly {attempts} times; no more retries. "
-        "Contact the administrator.",
+        "The simulation worker stopped unexpectedly {attempts} times; no more retries. Contact "
+        "the administrator."
     ),
     "check.workdir_error": (
-        "服务器临时目录不可写（磁盘已满？），校核未能运行：{error}",
-        "The server's temporary folder is not writable (disk full?); the check could not "
-        "run: {error}",
+        "The server's temporary folder is not writable (disk full?); the check could not run: "
+        "{error}"
     ),
-    "check.file_required": ("请选择要上传的 IDF 模型文件。", "Choose an IDF model file to upload."),
-    "check.wrong_extension": (
-        "只接受 .idf 文件（收到“{name}”）。",
-        "Only .idf files are accepted (got “{name}”).",
-    ),
-    "check.too_large": (
-        "文件过大（{size_mb} MB），上限为 {max_mb} MB。",
-        "The file is too large ({size_mb} MB); the limit is {max_mb} MB.",
-    ),
+    "check.file_required": "Choose an IDF model file to upload.",
+    "check.wrong_extension": "Only .idf files are accepted (got “{name}”).",
+    "check.too_large": "The file is too large ({size_mb} MB); the limit is {max_mb} MB.",
     "check.broker_unavailable": (
-        "模型已保存并排队；任务队列暂时不可用，恢复后将自动开始计算。",
-        "The model is saved and queued; the job queue is unavailable right now and the run "
-        "will start automatically when it is back.",
+        "The model is saved and queued; the job queue is unavailable right now and the run will "
+        "start automatically when it is back."
     ),
     "energyplus.timeout": (
-        "EnergyPlus 计算超过时限（{seconds} 秒）被终止。请缩短模拟期或简化模型。",
         "EnergyPlus was stopped after its time limit ({seconds} s). Shorten the run period or "
-        "simplify the model.",
+        "simplify the model."
     ),
-    "energyplus.failed": (
-        "EnergyPlus 计算失败（退出码 {returncode}），请查看下方的错误信息。",
-        "EnergyPlus failed (exit code {returncode}); see the messages below.",
-    ),
-}
-
-STATE_NAMES = {
-    "queued": ("排队中", "Queued"),
-    "validating": ("校验模型", "Validating"),
-    "running": ("计算中", "Running"),
-    "reading": ("读取结果", "Reading results"),
-    "done": ("完成", "Done"),
-    "failed": ("失败", "Failed"),
-    "cancelled": ("已取消", "Cancelled"),
+    "energyplus.failed": "EnergyPlus failed (exit code {returncode}); see the messages below.",
 }

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-from registry.messages import catalogue, render
+from registry import vocabulary
+from registry.i18n import Locale, messages, render
 from registry.models import WeatherFile
 from registry.services.checks import uploads as check_service
-from registry.services.checks.messages import STATE_NAMES
 from registry.services.quotas import verdicts as quotas
 
 
 def preload_payload() -> None:
     """Load what a finished check's payload needs, for callers that wait for the end."""
-    catalogue()
+    messages()
 
 
-def _verdict(session, check_id: int, lang: str):
+def _verdict(session, check_id: int, lang: Locale):
     return quotas.verdict_for_check(session=session, check_id=check_id, locale=lang)
 
 
-def check_payload(session, check, lang: str) -> dict:
+def check_payload(session, check, lang: Locale) -> dict:
     result, end_uses = check_service.result_of(session=session, check_id=check.id)
     weather = session.get(WeatherFile, check.weather_id) if check.weather_id else None
     payload = {
         "id": check.id,
         "building_id": check.building_id,
         "status": check.status,
-        "status_name": STATE_NAMES.get(check.status, (check.status,) * 2)[lang == "en"],
+        "status_name": vocabulary.check_state(check.status, lang),
         "attempts": check.attempts,
         "idf_sha256": check.idf_sha256,
         "weather": {"name": weather.name, "synthetic": weather.synthetic, "sha256": weather.sha256}

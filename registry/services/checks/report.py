@@ -13,11 +13,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from registry import vocabulary
 from registry.domain import dates
-from registry.domain.buildings.districts import district_name
-from registry.domain.buildings.types import HEATING_TYPES, HVAC_CLASSES, sub_type_name, type_name
-from registry.domain.checks.names import END_USE_ZH, FUEL_ZH
-from registry.domain.source_status import source_status_name
+from registry.i18n import Locale, lang_code, locale_of
 from registry.models import Building, User, WeatherFile
 from registry.reports import render_pdf, svg_data_uri
 from registry.services.checks import uploads as check_service
@@ -25,10 +23,19 @@ from registry.services.checks.payload import check_payload
 from registry.services.quotas.verdicts import AREA_MISMATCH_WARN_PCT
 
 
-def _label(names: dict[str, str], value: str, en: bool) -> str:
-    """`室内照明 Interior Lighting` in Chinese, the EnergyPlus name alone in English."""
-    zh = names.get(value)
-    return value if en or not zh else f"{zh} {value}"
+def _energyplus(name: str, english: str) -> str:
+    """An end use or fuel as the report prints it: its name and, where that is a translation,
+    EnergyPlus's own name after it (室内照明 Interior Lighting), so a modeller finds it in the
+    simulation's output."""
+    return name if name == english else f"{name} {english}"
+
+
+def _fuel(fuel: str, locale: Locale) -> str:
+    return _energyplus(vocabulary.fuel(fuel, locale), fuel)
+
+
+def _end_use(end_use: str, locale: Locale) -> str:
+    return _energyplus(vocabulary.end_use(end_use, locale), end_use)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -50,37 +57,33 @@ def qr_data_uri(url: str) -> str:
     return svg_data_uri(buffer.getvalue().decode("utf-8"))
 
 
-def _building(building: Building, en: bool) -> dict:
-    locale = "en" if en else "zh"
-    hvac = HVAC_CLASSES.get(building.hvac_class or "")
-    heating = HEATING_TYPES.get(building.heating_type or "")
+def _building(building: Building, locale: Locale) -> dict:
     return {
         "id": building.id,
         "name": building.name,
         "address": building.address,
-        "district": district_name(building.district_code, locale),
-        "building_type": type_name(building.building_type, locale),
-        "sub_type": sub_type_name(building.building_type, building.sub_type, locale),
-        "hvac_class": hvac[en] if hvac else None,
-        "heating_type": heating[en] if heating else None,
+        "district": vocabulary.district(building.district_code, locale),
+        "building_type": vocabulary.building_type(building.building_type, locale),
+        "sub_type": vocabulary.sub_type(building.building_type, building.sub_type, locale),
+        "hvac_class": vocabulary.hvac_class(building.hvac_class, locale) or None,
+        "heating_type": vocabulary.heating_type(building.heating_type, locale) or None,
         "floor_area_m2": building.floor_area_m2,
         "annual_use_hours": building.annual_use_hours,
         "area_per_person_m2": building.area_per_person_m2,
     }
 
 
-def _verdict(verdict: dict | None, en: bool) -> dict | None:
+def _verdict(verdict: dict | None, locale: Locale) -> dict | None:
     """The verdict dict with readable source statuses and fuel names added."""
     if verdict is None:
         return None
     indicators = []
-    locale = "en" if en else "zh"
     for item in verdict["indicators"]:
         row = item["row"]
         if row is not None:
             row = {
                 **row,
-                "source_status_name": source_status_name(row["source_status"], locale),
+                "source_status_name": vocabulary.source_status_name(row["source_status"], locale),
                 "unverified": row["source_status"] == "unverified",
             }
         indicators.append({**item, "row": row})
@@ -92,26 +95,26 @@ def _verdict(verdict: dict | None, en: bool) -> dict | None:
         "accounting": {
             **accounting,
             "heating": [
-                (_label(FUEL_ZH, f, en), kwh)
+                (_fuel(f, locale), kwh)
                 for f, kwh in sorted(accounting["heating_kwh_by_fuel"].items())
             ],
             "non_heating": [
-                (_label(FUEL_ZH, f, en), kwh)
+                (_fuel(f, locale), kwh)
                 for f, kwh in sorted(accounting["non_heating_kwh_by_fuel"].items())
             ],
             "excluded": [
                 {
                     **e,
-                    "end_use": _label(END_USE_ZH, e["end_use"], en),
-                    "fuel": _label(FUEL_ZH, e["fuel"], en),
+                    "end_use": _end_use(e["end_use"], locale),
+                    "fuel": _fuel(e["fuel"], locale),
                 }
                 for e in accounting["excluded"]
             ],
             "factors": [
                 {
                     **f,
-                    "name": _label(FUEL_ZH, f["key"], en),
-                    "status": source_status_name(f["status"], locale),
+                    "name": vocabulary.conversion_factor(f["key"], locale),
+                    "status": vocabulary.source_status_name(f["status"], locale),
                 }
                 for f in accounting["factors"]
             ],
@@ -134,14 +137,14 @@ def report_context(
     session: Session,
     actor: User,
     check_id: int,
-    locale: str,
+    locale: object,
     base_url: str,
     generated_at: datetime | None = None,
 ) -> dict:
     """Everything the check report shows, as plain values; raises if `actor` may not see it."""
     check = check_service.get_check(session=session, actor=actor, check_id=check_id)
-    en = locale == "en"
-    payload = check_payload(session, check, "en" if en else "zh")
+    locale = locale_of(locale)
+    payload = check_payload(session, check, locale)
     building = session.get(Building, check.building_id)
     weather = session.get(WeatherFile, check.weather_id) if check.weather_id else None
     result = payload["result"]
@@ -151,21 +154,21 @@ def report_context(
             **result,
             "area_mismatch": mismatch is not None and abs(mismatch) > AREA_MISMATCH_WARN_PCT,
             "fuels": [
-                (_label(FUEL_ZH, f, en), kwh)
-                for f, kwh in sorted((result["by_fuel_kwh"] or {}).items())
+                (_fuel(f, locale), kwh) for f, kwh in sorted((result["by_fuel_kwh"] or {}).items())
             ],
             "end_uses": [
                 {
                     **e,
-                    "end_use": _label(END_USE_ZH, e["end_use"], en),
-                    "fuel": _label(FUEL_ZH, e["fuel"], en),
+                    "end_use": _end_use(e["end_use"], locale),
+                    "fuel": _fuel(e["fuel"], locale),
                 }
                 for e in result["end_uses"]
             ],
         }
     url = check_url(base_url, check.id)
     return {
-        "locale": "en" if en else "zh",
+        "locale": locale,
+        "lang": lang_code(locale),
         "generated_at": _iso(generated_at or dates.now_utc()),
         "url": url,
         "qr": qr_data_uri(url),
@@ -199,14 +202,14 @@ def report_context(
         }
         if weather
         else None,
-        "building": _building(building, en),
+        "building": _building(building, locale),
         "result": result,
-        "verdict": _verdict(payload.get("verdict"), en),
+        "verdict": _verdict(payload.get("verdict"), locale),
     }
 
 
 def report_filename(context: dict) -> str:
-    return f"check-{context['check']['id']}-{context['locale']}.pdf"
+    return f"check-{context['check']['id']}-{context['lang']}.pdf"
 
 
 def check_pdf(context: dict) -> bytes:

@@ -9,6 +9,8 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from registry.domain.checks import weather as wx
+from registry.domain.text import NC_
+from registry.i18n import DEFAULT_LOCALE, pgettext
 from registry.models import WeatherFile
 
 QINGDAO_NAME = "qingdao-synthetic"
@@ -48,6 +50,13 @@ def ensure_generated(weather_dir: Path, weather: WeatherFile) -> Path:
     return path
 
 
+def synthetic_location() -> str:
+    """The synthetic year's place, stored once for every reader: in Chinese, then in English
+    (青岛（合成气象年）Qingdao (synthetic))."""
+    english = NC_("weather location", "Qingdao (synthetic)")
+    return pgettext("weather location", english, DEFAULT_LOCALE) + english
+
+
 def seed(session: Session) -> str:
     added = []
     existing = {w.name for w in session.exec(select(WeatherFile))}
@@ -58,7 +67,7 @@ def seed(session: Session) -> str:
         session.add(
             WeatherFile(
                 name=QINGDAO_NAME,
-                location="青岛（合成气象年）Qingdao (synthetic)",
+                location=synthetic_location(),
                 source=(
                     f"{wx.QINGDAO_MORPH_VERSION}; {wx.QINGDAO_SOURCE}; base {wx.QINGDAO_BASE_FILE}"
                 ),

@@ -70,7 +70,7 @@ def commit_import(
     filename: str,
     mapping: dict[str, str] | None = None,
     today: date | None = None,
-    locale: str = "zh",
+    locale: object = "zh_Hans_CN",
 ) -> CommitResult:
     """Store every accepted row of the file, with a batch row and audit events, or nothing."""
     today = today or dates.today()

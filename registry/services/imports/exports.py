@@ -16,10 +16,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from registry.domain.buildings import districts
+from registry import vocabulary
 from registry.domain.buildings import records as rules
-from registry.domain.buildings import types as building_types
 from registry.domain.imports.normalise import formula_safe
+from registry.domain.text import NC_
+from registry.i18n import Locale, pgettext
 from registry.models import Building, Record
 from registry.services.buildings.registration import BuildingFilters, _filtered
 
@@ -29,52 +30,52 @@ _LEVEL_COLUMNS = {
     rules.ENERGY: "energy_level",
     rules.RETROFIT: "retrofit_kind",
 }
-# (column, zh header, en header); every header is one the importer recognises.
+# (column, header); every header, in either language, is one the importer recognises.
 COLUMNS = (
-    ("name", "项目名称", "Project name"),
-    ("address", "项目地址", "Address"),
-    ("district_code", "所在区（市）", "District"),
-    ("building_type", "建筑类型", "Building type"),
-    ("sub_type", "细分类型", "Sub-type"),
-    ("hvac_class", "空调类别", "HVAC class"),
-    ("heating_type", "供暖方式", "Heating type"),
-    ("floor_area_m2", "建筑面积（平方米）", "Floor area (m2)"),
-    ("storeys", "层数", "Storeys"),
-    ("is_new_build", "新建/既有", "New or existing"),
-    ("completion_year", "竣工年份", "Completion year"),
-    ("prefabricated", "装配式", "Prefabricated"),
-    ("assembly_rate_pct", "装配率", "Assembly rate"),
-    ("owner_name", "建设单位", "Owner"),
-    ("owner_credit_code", "统一社会信用代码", "Credit code"),
-    ("design_unit", "设计单位", "Design unit"),
-    ("land_parcel_id", "地块编号", "Parcel id"),
-    ("latitude", "纬度", "Latitude"),
-    ("longitude", "经度", "Longitude"),
-    ("annual_use_hours", "年使用时间（小时）", "Annual use (hours)"),
-    ("area_per_person_m2", "人均面积（平方米）", "Area per person (m2)"),
-    ("star_level", "星级", "Star rating"),
-    ("energy_level", "能耗等级", "Energy level"),
-    ("retrofit_kind", "改造类型", "Retrofit type"),
-    ("stage", "评价阶段", "Stage"),
-    ("label_number", "标识编号", "Label number"),
-    ("issued_on", "发证日期", "Issue date"),
-    ("started_on", "改造开始日期", "Started on"),
-    ("completed_on", "改造完成日期", "Completed on"),
-    ("counted_area_m2", "计入面积（平方米）", "Counted area (m2)"),
-    ("status", "状态", "Status"),
-    ("approved_on", "批准日期", "Approved on"),
-    ("revoked_on", "撤销日期", "Revoked on"),
-    ("reason", "驳回或撤销原因", "Reason"),
-    ("notes", "备注", "Notes"),
+    ("name", NC_("export column", "Project name")),
+    ("address", NC_("export column", "Address")),
+    ("district_code", NC_("export column", "District")),
+    ("building_type", NC_("export column", "Building type")),
+    ("sub_type", NC_("export column", "Sub-type")),
+    ("hvac_class", NC_("export column", "HVAC class")),
+    ("heating_type", NC_("export column", "Heating type")),
+    ("floor_area_m2", NC_("export column", "Floor area (m2)")),
+    ("storeys", NC_("export column", "Storeys")),
+    ("is_new_build", NC_("export column", "New or existing")),
+    ("completion_year", NC_("export column", "Completion year")),
+    ("prefabricated", NC_("export column", "Prefabricated")),
+    ("assembly_rate_pct", NC_("export column", "Assembly rate")),
+    ("owner_name", NC_("export column", "Owner")),
+    ("owner_credit_code", NC_("export column", "Credit code")),
+    ("design_unit", NC_("export column", "Design unit")),
+    ("land_parcel_id", NC_("export column", "Parcel id")),
+    ("latitude", NC_("export column", "Latitude")),
+    ("longitude", NC_("export column", "Longitude")),
+    ("annual_use_hours", NC_("export column", "Annual use (hours)")),
+    ("area_per_person_m2", NC_("export column", "Area per person (m2)")),
+    ("star_level", NC_("export column", "Star rating")),
+    ("energy_level", NC_("export column", "Energy level")),
+    ("retrofit_kind", NC_("export column", "Retrofit type")),
+    ("stage", NC_("export column", "Stage")),
+    ("label_number", NC_("export column", "Label number")),
+    ("issued_on", NC_("export column", "Issue date")),
+    ("started_on", NC_("export column", "Started on")),
+    ("completed_on", NC_("export column", "Completed on")),
+    ("counted_area_m2", NC_("export column", "Counted area (m2)")),
+    ("status", NC_("export column", "Status")),
+    ("approved_on", NC_("export column", "Approved on")),
+    ("revoked_on", NC_("export column", "Revoked on")),
+    ("reason", NC_("export column", "Reason")),
+    ("notes", NC_("export column", "Notes")),
 )
 
 
-def headers(lang: str = "zh") -> list[str]:
-    return [zh if lang == "zh" else en for _, zh, en in COLUMNS]
+def headers(lang: object = "zh_Hans_CN") -> list[str]:
+    return [pgettext("export column", header, lang) for _, header in COLUMNS]
 
 
-def _pair(pair: tuple, lang: str) -> str:
-    return pair[0] if lang == "zh" else pair[1]
+def _value(text: str, lang: Locale) -> str:
+    return pgettext("export value", text, lang)
 
 
 def _number(value) -> str | float | int | None:
@@ -83,33 +84,28 @@ def _number(value) -> str | float | int | None:
     return value
 
 
-def _building_cells(building: Building, lang: str) -> dict:
-    sub_types = building_types.SUB_TYPES.get(building.building_type, {})
+def _building_cells(building: Building, lang: Locale) -> dict:
     return {
         "name": building.name,
         "address": building.address,
-        "district_code": districts.district_name(building.district_code, lang),
-        "building_type": (
-            building_types.BUILDING_TYPES[building.building_type][0]
-            if lang == "zh"
-            else building.building_type
-        ),
-        "sub_type": _pair(sub_types[building.sub_type], lang)
-        if building.sub_type in sub_types
-        else building.sub_type,
+        "district_code": vocabulary.district(building.district_code, lang),
+        "building_type": vocabulary.building_type(building.building_type, lang),
+        "sub_type": vocabulary.sub_type(building.building_type, building.sub_type, lang) or None,
         "hvac_class": building.hvac_class,
-        "heating_type": _pair(building_types.HEATING_TYPES[building.heating_type], lang)
-        if building.heating_type in building_types.HEATING_TYPES
-        else building.heating_type,
+        "heating_type": vocabulary.heating_type(building.heating_type, lang) or None,
         "floor_area_m2": _number(building.floor_area_m2),
         "storeys": building.storeys,
-        "is_new_build": ("新建" if building.is_new_build else "既有")
-        if lang == "zh"
-        else ("new" if building.is_new_build else "existing"),
+        "is_new_build": _value(
+            NC_("export value", "new")
+            if building.is_new_build
+            else NC_("export value", "existing"),
+            lang,
+        ),
         "completion_year": building.completion_year,
-        "prefabricated": ("是" if building.prefabricated else "否")
-        if lang == "zh"
-        else ("yes" if building.prefabricated else "no"),
+        "prefabricated": _value(
+            NC_("export value", "yes") if building.prefabricated else NC_("export value", "no"),
+            lang,
+        ),
         # With a % sign: a bare 0.5 would read back as a fraction, 50 %.
         "assembly_rate_pct": f"{_number(building.assembly_rate_pct)}%"
         if building.assembly_rate_pct is not None
@@ -125,16 +121,16 @@ def _building_cells(building: Building, lang: str) -> dict:
     }
 
 
-def _record_cells(record: Record, lang: str) -> dict:
+def _record_cells(record: Record, lang: Locale) -> dict:
     return {
-        _LEVEL_COLUMNS[record.kind]: rules.level_name(record.kind, record.level, lang),
-        "stage": _pair(rules.STAGES[record.stage], lang) if record.stage else None,
+        _LEVEL_COLUMNS[record.kind]: vocabulary.record_level(record.kind, record.level, lang),
+        "stage": vocabulary.record_stage(record.stage, lang) or None,
         "label_number": record.label_number,
         "issued_on": record.issued_on,
         "started_on": record.started_on,
         "completed_on": record.completed_on,
         "counted_area_m2": _number(record.counted_area_m2),
-        "status": _pair(rules.STATUSES[record.status], lang),
+        "status": vocabulary.record_status(record.status, lang),
         "approved_on": record.approved_on,
         "revoked_on": record.revoked_on,
         "reason": record.revoke_reason or record.rejected_reason,
@@ -147,14 +143,14 @@ def export_rows(
     session: Session,
     filters: BuildingFilters | None = None,
     building_id: int | None = None,
-    lang: str = "zh",
+    lang: object = "zh_Hans_CN",
 ) -> Iterator[list]:
     """The export's data rows (cells as values), buildings oldest first, `BATCH` at a time."""
     query = _filtered(filters or BuildingFilters())
     if building_id is not None:
         query = query.where(Building.id == building_id)
     last_id = 0
-    names = [name for name, _, _ in COLUMNS]
+    names = [name for name, _ in COLUMNS]
     while True:
         page = list(
             session.exec(query.where(Building.id > last_id).order_by(Building.id).limit(BATCH))
@@ -187,7 +183,7 @@ def export_csv(
     session: Session,
     filters: BuildingFilters | None = None,
     building_id: int | None = None,
-    lang: str = "zh",
+    lang: object = "zh_Hans_CN",
 ) -> Iterator[str]:
     """The export as CSV text, a chunk of lines at a time, for a streamed response."""
     buffer = io.StringIO()
@@ -221,13 +217,13 @@ def export_xlsx(
     session: Session,
     filters: BuildingFilters | None = None,
     building_id: int | None = None,
-    lang: str = "zh",
+    lang: object = "zh_Hans_CN",
 ) -> bytes:
     """The export as an XLSX workbook; credit codes and label numbers stay text."""
     import openpyxl  # noqa: PLC0415
 
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("建筑" if lang == "zh" else "Buildings")
+    sheet = book.create_sheet(pgettext("export sheet", "Buildings", lang))
     sheet.append(headers(lang))
     for row in export_rows(session=session, filters=filters, building_id=building_id, lang=lang):
         sheet.append([text_cell(sheet, cell) for cell in row])

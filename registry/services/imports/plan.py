@@ -20,7 +20,9 @@ from registry.domain.buildings.fields import parse_building
 from registry.domain.buildings.types import HEATING_TYPES, HVAC_CLASSES, SUB_TYPES
 from registry.domain.imports import normalise
 from registry.domain.imports.rows import ImportRow, RowProblem, RowResult
+from registry.domain.text import names as named
 from registry.errors import PermissionDenied, ValidationFailed
+from registry.i18n import LOCALES, pgettext
 from registry.models import Building, Record, User
 from registry.services import permissions
 from registry.services.buildings.records import _checked_fields  # the rules add_record applies
@@ -51,11 +53,13 @@ def building_key(name: str, address: str | None, credit_code: str | None) -> tup
     return (credit_code or "", _compact(address or ""), _compact(name))
 
 
-def _code_of(value: Any, table: dict) -> str | None:
-    """A code from a table of code -> (zh, en[, ...]), by code or either name."""
+def _code_of(value: Any, context: str, table: dict[str, str]) -> str | None:
+    """A code from a vocabulary (code -> English name), by its code or its name in any
+    language: exports write names in the reader's language, and read back either."""
     key = _compact(value)
-    for code, names in table.items():
-        if key in {_compact(code), _compact(names[0]), _compact(names[1])}:
+    for code, english in table.items():
+        names_ = {_compact(pgettext(context, english, locale)) for locale in LOCALES}
+        if key == _compact(code) or key in names_:
             return code
     return None
 
@@ -76,10 +80,12 @@ def check_extras(raw: dict, extra: dict[str, str], row: ImportRow, today: date):
         value, header = cells[name]
         text = normalise.clean_text(value)
         if name == "sub_type":
-            text = _code_of(text, SUB_TYPES.get(row.building_type, {})) or text
-        elif name in ("hvac_class", "heating_type"):
-            table = HVAC_CLASSES if name == "hvac_class" else HEATING_TYPES
-            text = _code_of(text, table) or text
+            subs = SUB_TYPES.get(row.building_type, {})
+            text = _code_of(text, "building sub-type", subs) or text
+        elif name == "hvac_class":
+            text = _code_of(text, "HVAC class", HVAC_CLASSES) or text
+        elif name == "heating_type":
+            text = _code_of(text, "heating type", HEATING_TYPES) or text
         building_raw[name] = text
     if building_raw:
         fields_, found = parse_building(
@@ -106,7 +112,7 @@ def _record_extras(cells, row, today, values, problems) -> None:
 
     status = "approved"
     if "status" in cells:
-        status = _code_of(cells["status"][0], rules.STATUSES)
+        status = _code_of(cells["status"][0], "record status", rules.STATUSES)
         if status is None:
             value = normalise.clean_text(cells["status"][0])
             problems["status"] = ("import.status_unknown", {"value": value}, cells["status"][1])
@@ -291,8 +297,8 @@ def classify_chunk(
             continue
         signature = _signature(row)
         if target and not label and signature in state.signatures.get(target, ()):
-            names = rules.KIND_NAMES[row.kind]
-            done.note = ("import.duplicate_record", {"kind_zh": names[0], "kind_en": names[1]})
+            kind = named("record kind", [rules.KIND_NAMES[row.kind]])
+            done.note = ("import.duplicate_record", {"kind": kind})
             yield done, None
             continue
         problem = _permission_problem(actor, row, extras, building)

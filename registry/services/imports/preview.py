@@ -30,8 +30,9 @@ from registry.domain import dates
 from registry.domain.imports import files as import_files
 from registry.domain.imports.headers import EXTRA_FIELDS, FIELDS, IGNORE, normalise_header
 from registry.domain.imports.rows import RowProblem, validate_row
+from registry.domain.text import NC_, names
 from registry.errors import RegistryError, ValidationFailed
-from registry.messages import render
+from registry.i18n import render
 from registry.models import ImportBatch, ImportMapping, User, utcnow
 from registry.services import permissions
 from registry.services.imports.plan import ImportState, check_extras, classify_chunk
@@ -40,92 +41,10 @@ CHUNK_ROWS = 1000
 MAX_LISTED_ROWS = 2000  # rows listed one by one in a preview; the counts cover them all
 MAX_REJECTED = 10_000  # rejected rows are listed beyond that, for their reasons
 REQUIRED_FIELDS = {
-    "name": ("项目名称", "project name"),
-    "district_code": ("所在区（市）", "district"),
-    "building_type": ("建筑类型", "building type"),
-    "floor_area_m2": ("建筑面积", "floor area"),
-}
-
-MESSAGES: dict[str, tuple[str, str]] = {
-    "import.file_type_unknown": (
-        "无法读取“{filename}”：请上传 .xlsx 或 .csv 文件（.xls 请先另存为 .xlsx）。",
-        "“{filename}” cannot be read: upload an .xlsx or .csv file (save an .xls as .xlsx first).",
-    ),
-    "import.file_unreadable": (
-        "文件“{filename}”已损坏或不是有效的表格。",
-        "“{filename}” is damaged or not a spreadsheet.",
-    ),
-    "import.too_many_columns": (
-        "表格有 {found} 列，超过上限 {max} 列；请只保留需要导入的列。",
-        "The sheet has {found} columns, more than the {max} allowed; keep only the columns "
-        "to import.",
-    ),
-    "import.no_header": (
-        "前 {rows} 行中找不到表头（如“项目名称”“所在区（市）”“建筑面积”）。",
-        "No header row (such as 项目名称, 所在区（市）, 建筑面积) in the first {rows} rows.",
-    ),
-    "import.officers_only": (
-        "只有审核人员和管理员可以批量导入。",
-        "Only officers and administrators can import.",
-    ),
-    "import.missing_columns": (
-        "缺少必需的列：{columns}。请在下方为未识别的列选择字段。",
-        "Required columns are missing: {columns}. Choose fields for the unrecognised columns "
-        "below.",
-    ),
-    "import.field_unknown": ("“{value}”不是可导入的字段。", "“{value}” is not an import field."),
-    "import.duplicate_label_in_db": (
-        "标识编号“{label_number}”已登记（{building}）。",
-        "Label number “{label_number}” is already registered ({building}).",
-    ),
-    "import.duplicate_building_in_db": (
-        "该建筑已登记（{building}，编号 {building_id}），本行没有新记录。",
-        "This building is already registered ({building}, id {building_id}); the row adds "
-        "no record.",
-    ),
-    "import.duplicate_building_in_file": (
-        "与第 {first_row} 行是同一建筑，本行没有新记录。",
-        "Same building as row {first_row}; the row adds no record.",
-    ),
-    "import.duplicate_record": (
-        "该建筑已有相同的{kind_zh}记录。",
-        "The building already has this {kind_en} record.",
-    ),
-    "import.record_on_db_building": (
-        "记录将添加到已登记的建筑（{building}，编号 {building_id}）。",
-        "The record is added to the registered building {building} (id {building_id}).",
-    ),
-    "import.record_on_file_building": (
-        "记录将添加到第 {first_row} 行的建筑。",
-        "The record is added to the building of row {first_row}.",
-    ),
-    "import.status_unknown": (
-        "“{value}”不是记录状态（草稿、已提交、已批准、已驳回、已撤销）。",
-        "“{value}” is not a record status (draft, submitted, approved, rejected, revoked).",
-    ),
-    "import.revoked_on_required": (
-        "已撤销的记录需填写撤销日期。",
-        "A revoked record needs its revocation date.",
-    ),
-    "import.label_conflict": (
-        "导入期间另一用户登记了其中的标识编号，未导入任何数据；请重新导入。",
-        "Another user registered one of these label numbers meanwhile; nothing was imported. "
-        "Import the file again.",
-    ),
-    "import.upload_expired": (
-        "上传的文件已过期，请重新上传。",
-        "The uploaded file has expired; upload it again.",
-    ),
-    "import.nothing_new": (
-        "文件中没有新的数据，未作任何更改。",
-        "Nothing new in the file; nothing was changed.",
-    ),
-    "import.committed": (
-        "导入完成（批次 {batch_id}）：新建建筑 {new_buildings} 栋，新增记录 {new_records} 条；"
-        "重复 {duplicates} 行，拒绝 {rejected} 行。",
-        "Imported (batch {batch_id}): {new_buildings} new buildings, {new_records} new "
-        "records; {duplicates} duplicate rows, {rejected} rejected rows.",
-    ),
+    "name": NC_("import column", "project name"),
+    "district_code": NC_("import column", "district"),
+    "building_type": NC_("import column", "building type"),
+    "floor_area_m2": NC_("import column", "floor area"),
 }
 
 OUTCOMES = ("new_building", "new_record", "duplicate", "rejected")
@@ -248,7 +167,7 @@ def preview_import(
     filename: str,
     mapping: dict[str, str] | None = None,
     today: date | None = None,
-    locale: str = "zh",
+    locale: object = "zh_Hans_CN",
 ) -> Preview:
     """A dry run: every row's outcome with reasons; nothing is written."""
     permissions.require_importer(actor)
@@ -267,11 +186,10 @@ def preview_import(
         header_rows=table.header_rows,
     )
     found = {f.replace("_10k", "") for f in table.mapping.values()}
-    missing = [names for name, names in REQUIRED_FIELDS.items() if name not in found]
+    missing = [label for name, label in REQUIRED_FIELDS.items() if name not in found]
     if missing:
-        zh = locale.startswith("zh")
-        labels = ("、" if zh else ", ").join(names[0 if zh else 1] for names in missing)
-        preview.file_problems.append(render("import.missing_columns", {"columns": labels}, locale))
+        columns = names("import column", missing)
+        preview.file_problems.append(render("import.missing_columns", {"columns": columns}, locale))
     state = ImportState()
     chunk: list = []
     for number, raw in table.rows:

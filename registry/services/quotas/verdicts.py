@@ -7,11 +7,12 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from registry import vocabulary
 from registry.domain.checks import accounting
 from registry.domain.quotas import verdict as q
-from registry.domain.source_status import source_status_name
+from registry.domain.text import names as named
 from registry.errors import Conflict, NotFound, RegistryError, ValidationFailed
-from registry.messages import render
+from registry.i18n import Locale, lang_code, locale_of, render
 from registry.models import (
     Building,
     Check,
@@ -135,7 +136,9 @@ def edit_row(
         "constraint": fields["constraint_value"],
     }
     for level, code, params in q.validate_levels(levels):
-        problems.setdefault(f"{level}_value", (code, params))
+        # The domain names the levels in English; the reader sees them in their language.
+        shown = {key: named("quota level", [value]) for key, value in params.items()}
+        problems.setdefault(f"{level}_value", (code, shown))
     if problems:
         raise ValidationFailed(problems)
     before = snapshot(old)
@@ -277,7 +280,7 @@ def verdict_for_check(
     *,
     session: Session,
     check_id: int,
-    locale: str = "zh",
+    locale: object = "zh_Hans_CN",
     refresh: bool = False,
 ) -> dict | None:
     """The check's verdict against the quotas as a plain dict; None if it has no result."""
@@ -296,7 +299,7 @@ def latest_verdict_for_building(
     *,
     session: Session,
     building_id: int,
-    locale: str = "zh",
+    locale: object = "zh_Hans_CN",
 ) -> dict | None:
     """The verdict of the building's newest finished check, or None if it has none."""
     check = session.exec(
@@ -310,8 +313,7 @@ def latest_verdict_for_building(
     return verdict_for_check(session=session, check_id=check.id, locale=locale)
 
 
-def _row_dict(row: QuotaRow, locale: str) -> dict:
-    index = 0 if locale.startswith("zh") else 1
+def _row_dict(row: QuotaRow, locale: Locale) -> dict:
     return {
         "id": row.id,
         "key": row.key,
@@ -330,7 +332,7 @@ def _row_dict(row: QuotaRow, locale: str) -> dict:
             "baseline": row.baseline_value,
             "constraint": row.constraint_value,
         },
-        "level_names": {k: v[index] for k, v in q.LEVEL_NAMES.items()},
+        "level_names": {k: vocabulary.quota_level(k, locale) for k in q.LEVEL_NAMES},
         "source": row.source,
         "source_status": row.source_status,
         "notes": row.notes,
@@ -413,7 +415,7 @@ def _indicator(session, basis, pin, building, account, area_m2, current, t, loca
                         "standard": other.standard,
                         "table": other.table,
                         "key": other.key,
-                        "status": source_status_name(other.source_status, locale),
+                        "status": vocabulary.source_status_name(other.source_status, locale),
                     },
                 )
             )
@@ -463,13 +465,18 @@ def _indicator(session, basis, pin, building, account, area_m2, current, t, loca
             warn(
                 t(
                     "quota.warning.heating_fuel_mismatch",
-                    {"fuels": ", ".join(outside), "heating_type": building.heating_type},
+                    {
+                        "fuels": named("fuel", outside),
+                        "heating_type": vocabulary.heating_type(building.heating_type, locale),
+                    },
                 )
             )
     return item
 
 
 def _build_verdict(session, check, result, building, pins, locale) -> dict:
+    locale = locale_of(locale)
+
     def t(code, params=None):
         return render(code, params or {}, locale)
 
@@ -511,7 +518,7 @@ def _build_verdict(session, check, result, building, pins, locale) -> dict:
     return {
         "check_id": check.id,
         "building_id": building.id,
-        "locale": locale,
+        "locale": lang_code(locale),
         "building_type": building.building_type,
         "sub_type": building.sub_type,
         "eui_kwh_per_m2": result.eui_kwh_per_m2,

@@ -13,23 +13,20 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from registry import vocabulary
 from registry.domain import dates
-from registry.domain.buildings.districts import (
-    DISTRICTS,
-    UnknownDistrict,
-    district_name,
-    normalise_district,
-)
-from registry.domain.buildings.records import KIND_NAMES, level_name
-from registry.domain.buildings.types import BUILDING_TYPES, type_name
+from registry.domain.buildings.districts import DISTRICTS, UnknownDistrict, normalise_district
+from registry.domain.buildings.types import BUILDING_TYPES
 from registry.domain.tally import cells as tally_cells
 from registry.domain.tally import period as aggregate
 from registry.domain.tally import targets as rules
+from registry.domain.text import NC_
 from registry.errors import ValidationFailed
+from registry.i18n import Locale, lang_code, locale_of, pgettext
 from registry.models import Target
 from registry.services.tally import index as tally_index
 from registry.services.tally.facts import load_facts
-from registry.services.tally.targets import target_specs
+from registry.services.tally.targets import target_name, target_specs
 
 
 def parse_filters(*, year=None, district=None, building_type=None) -> dict:
@@ -184,22 +181,18 @@ def as_dict(tally: aggregate.Tally) -> dict:
     return _plain(asdict(tally))
 
 
-def _name(zh: str, en: str, locale: str) -> str:
-    return en if locale == "en" else zh
-
-
-def _record_row(row: aggregate.CountedRow, names: dict[str, str], locale: str) -> dict:
+def _record_row(row: aggregate.CountedRow, names: dict[str, str], locale: Locale) -> dict:
     return {
         "target": row.target,
         "target_name": names[row.target],
         "building_id": row.building_id,
         "building_name": row.building_name,
         "district_code": row.district_code,
-        "district_name": district_name(row.district_code, locale),
-        "building_type": type_name(row.building_type, locale),
+        "district_name": vocabulary.district(row.district_code, locale),
+        "building_type": vocabulary.building_type(row.building_type, locale),
         "record_id": row.record_id,
-        "kind": _name(*KIND_NAMES.get(row.kind, (row.kind, row.kind)), locale),
-        "level": level_name(row.kind, row.level, locale),
+        "kind": vocabulary.record_kind(row.kind, locale),
+        "level": vocabulary.record_level(row.kind, row.level, locale),
         "label_number": row.label_number or "",
         "counted_on": row.counted_on.isoformat(),
         "area_m2": row.area_m2,
@@ -212,21 +205,22 @@ def context(
     tally: aggregate.Tally,
     *,
     generated_at: datetime,
-    locale: str = "zh",
+    locale: object = "zh_Hans_CN",
     public_base_url: str | None = None,
 ) -> dict:
     """Plain values with names, for the dashboard, the PDF and the spreadsheet tables.
 
     With `public_base_url`, the PDF carries a QR code of the public label-verification page.
     """
-    names = {t.key: _name(t.name_zh, t.name_en, locale) for t in tally.targets}
+    locale = locale_of(locale)
+    names = {t.key: target_name(t, locale) for t in tally.targets}
     area_keys = list(rules.AREA_TARGETS)
     targets = []
     for t in tally.targets:
         item = {**_plain(asdict(t)), "name": names[t.key]}
         targets.append(item)
     return {
-        "locale": locale,
+        "locale": lang_code(locale),
         "year": tally.start.year
         if (tally.start.month, tally.start.day, tally.end.month, tally.end.day) == (1, 1, 12, 31)
         else None,
@@ -235,9 +229,9 @@ def context(
         "as_of": tally.as_of.isoformat(),
         "generated_at": generated_at.strftime("%Y-%m-%d %H:%M"),
         "district": tally.district,
-        "district_name": district_name(tally.district, locale) if tally.district else "",
+        "district_name": vocabulary.district(tally.district, locale),
         "building_type": tally.building_type,
-        "building_type_name": type_name(tally.building_type, locale) if tally.building_type else "",
+        "building_type_name": vocabulary.building_type(tally.building_type, locale),
         "area_targets": [{"key": k, "name": names[k]} for k in area_keys],
         "targets": targets,
         "by_year": [
@@ -247,7 +241,7 @@ def context(
         "by_district": [
             {
                 "code": d.code,
-                "name": d.name(locale),
+                "name": vocabulary.district(d.code, locale),
                 "cells": [tally.by_district[d.code][k] for k in area_keys],
             }
             for d in DISTRICTS
@@ -255,7 +249,7 @@ def context(
         "by_building_type": [
             {
                 "code": code,
-                "name": type_name(code, locale),
+                "name": vocabulary.building_type(code, locale),
                 "cells": [tally.by_building_type[code][k] for k in area_keys],
             }
             for code in BUILDING_TYPES
@@ -264,7 +258,7 @@ def context(
         "nzeb": [
             {
                 "code": d.code,
-                "name": _name(d.name_zh, d.name_en, locale),
+                "name": vocabulary.district(d.code, locale),
                 "pilots": [{"id": i, "name": n} for i, n in d.pilots],
                 "met": d.met,
                 "pilot_count": d.pilot_count,
@@ -281,11 +275,11 @@ def context(
 
 def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
     """The context as named tables (headers, rows) for CSV and XLSX."""
-    en = ctx["locale"] == "en"
+    locale = locale_of(ctx["locale"])
     area_names = [t["name"] for t in ctx["area_targets"]]
 
-    def h(zh: str, english: str) -> str:
-        return english if en else zh
+    def h(header: str, context: str = "tally table") -> str:
+        return pgettext(context, header, locale)
 
     summary = [
         [
@@ -310,9 +304,13 @@ def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
         for y in ctx["by_year"]
     ]
     year_heads = [
-        f"{n} {h(s, e)}"
+        h(pattern).format(target=n)
         for n in area_names
-        for s, e in (("新增", "added"), ("撤销", "removed"), ("累计", "cumulative"))
+        for pattern in (
+            NC_("tally table", "{target} added"),
+            NC_("tally table", "{target} removed"),
+            NC_("tally table", "{target} cumulative"),
+        )
     ]
 
     def grouped(items):
@@ -322,23 +320,26 @@ def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
         ]
 
     group_heads = [
-        f"{n} {h(s, e)}"
+        h(pattern).format(target=n)
         for n in area_names
-        for s, e in (("本期", "period"), ("累计", "cumulative"))
+        for pattern in (
+            NC_("tally table", "{target} period"),
+            NC_("tally table", "{target} cumulative"),
+        )
     ]
     record_heads = [
-        h("目标", "target"),
-        h("建筑编号", "building id"),
-        h("建筑名称", "building"),
-        h("区（市）", "district"),
-        h("建筑类型", "building type"),
-        h("记录编号", "record id"),
-        h("类别", "kind"),
-        h("等级", "level"),
-        h("标识编号", "label number"),
-        h("计入日期", "counted on"),
-        h("计入面积（m²）", "area (m²)"),
-        h("撤销日期", "revoked on"),
+        h(NC_("tally table", "target")),
+        h(NC_("tally table", "building id")),
+        h(NC_("tally table", "building")),
+        h(NC_("tally table", "district")),
+        h(NC_("tally table", "building type")),
+        h(NC_("tally table", "record id")),
+        h(NC_("tally table", "kind")),
+        h(NC_("tally table", "level")),
+        h(NC_("tally table", "label number")),
+        h(NC_("tally table", "counted on")),
+        h(NC_("tally table", "area (m²)")),
+        h(NC_("tally table", "revoked on")),
     ]
 
     def record_rows(items):
@@ -363,38 +364,38 @@ def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
     return {
         "summary": (
             [
-                h("键", "key"),
-                h("目标", "target"),
-                h("单位", "unit"),
-                h("目标值", "target value"),
-                h("本期新增", "added"),
-                h("本期撤销", "removed"),
-                h("本期净增", "period"),
-                h("累计", "cumulative"),
-                h("完成率（%）", "percent"),
-                h("进度线", "straight-line path"),
-                h("按当前速度至截止日", "projected at deadline"),
-                h("可否完成", "met"),
-                h("完成日期", "met on"),
+                h(NC_("tally table", "key")),
+                h(NC_("tally table", "target")),
+                h(NC_("tally table", "unit")),
+                h(NC_("tally table", "target value")),
+                h(NC_("tally table", "added")),
+                h(NC_("tally table", "removed")),
+                h(NC_("tally table", "period")),
+                h(NC_("tally table", "cumulative")),
+                h(NC_("tally table", "percent")),
+                h(NC_("tally table", "straight-line path")),
+                h(NC_("tally table", "projected at deadline")),
+                h(NC_("tally table", "met")),
+                h(NC_("tally table", "met on")),
             ],
             summary,
         ),
-        "by_year": ([h("年份", "year"), *year_heads], by_year),
+        "by_year": ([h(NC_("tally table", "year")), *year_heads], by_year),
         "by_district": (
-            [h("代码", "code"), h("区（市）", "district"), *group_heads],
+            [h(NC_("tally table", "code")), h(NC_("tally table", "district")), *group_heads],
             grouped(ctx["by_district"]),
         ),
         "by_building_type": (
-            [h("代码", "code"), h("建筑类型", "building type"), *group_heads],
+            [h(NC_("tally table", "code")), h(NC_("tally table", "building type")), *group_heads],
             grouped(ctx["by_building_type"]),
         ),
         "prefab": (
             [
-                h("年份", "year"),
-                h("新建建筑面积（m²）", "new area (m²)"),
-                h("装配式面积（m²）", "prefabricated (m²)"),
-                h("比例（%）", "share (%)"),
-                h("达标", "met"),
+                h(NC_("tally table", "year")),
+                h(NC_("tally table", "new area (m²)")),
+                h(NC_("tally table", "prefabricated (m²)")),
+                h(NC_("tally table", "share (%)")),
+                h(NC_("tally table, goal reached", "met"), "tally table, goal reached"),
             ],
             [
                 [p["year"], p["new_area_m2"], p["prefab_area_m2"], p["share_pct"], p["met"]]
@@ -402,7 +403,12 @@ def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
             ],
         ),
         "nzeb": (
-            [h("代码", "code"), h("区", "district"), h("试点项目", "pilots"), h("达标", "met")],
+            [
+                h(NC_("tally table", "code")),
+                h(NC_("tally table, pilots", "district"), "tally table, pilots"),
+                h(NC_("tally table", "pilots")),
+                h(NC_("tally table, goal reached", "met"), "tally table, goal reached"),
+            ],
             [
                 [d["code"], d["name"], "; ".join(p["name"] for p in d["pilots"]), d["met"]]
                 for d in ctx["nzeb"]

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from registry.domain.dates import parse_iso_date
 from registry.domain.tally.targets import DEFAULT_TARGETS, TargetSpec
 from registry.errors import NotFound, ValidationFailed
+from registry.i18n import Locale, locale_of, pgettext
 from registry.models import Target, User, utcnow
 from registry.services import permissions
 from registry.services.audit import changed, record_event, snapshot
@@ -20,7 +21,6 @@ EDITABLE_FIELDS = ("name_zh", "name_en", "value", "baseline", "midterm", "deadli
 def _spec(row: Target) -> TargetSpec:
     return TargetSpec(
         row.key,
-        row.name_zh,
         row.name_en,
         row.unit,
         row.value,
@@ -28,7 +28,24 @@ def _spec(row: Target) -> TargetSpec:
         row.midterm,
         row.deadline,
         row.policy_item,
+        name_zh=row.name_zh,
     )
+
+
+# A stored target's name in each locale: admins edit both columns.
+_NAME_COLUMNS: dict[Locale, str] = {"zh_Hans_CN": "name_zh", "en": "name_en"}
+
+
+def target_name(target, locale: object) -> str:
+    """A target's (stored row, spec or progress) name in `locale`: as stored, or for a target
+    not stored yet, its default name from the catalogue."""
+    stored = getattr(target, _NAME_COLUMNS[locale_of(locale)], "")
+    return stored or pgettext("target", target.name_en, locale)
+
+
+def default_name_zh(spec: TargetSpec) -> str:
+    """The Chinese name a default target is seeded with."""
+    return pgettext("target", spec.name_en, "zh_Hans_CN")
 
 
 def target_specs(*, session: Session) -> list[TargetSpec]:

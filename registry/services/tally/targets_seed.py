@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from registry.domain.tally.targets import DEFAULT_TARGETS
 from registry.models import Target
+from registry.services.tally.targets import default_name_zh
 
 
 def seed(session: Session) -> str:
@@ -18,7 +19,7 @@ def seed(session: Session) -> str:
         session.add(
             Target(
                 key=spec.key,
-                name_zh=spec.name_zh,
+                name_zh=default_name_zh(spec),
                 name_en=spec.name_en,
                 unit=spec.unit,
                 value=spec.value,

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from registry.domain.checks import energyplus, idf, results
+from registry.i18n import render
 from tests.conftest import MODELS_DIR
 
 pytestmark = pytest.mark.energyplus
@@ -64,7 +65,7 @@ def test_office_box_runs_a_full_year(tmp_path):
         memory_limit_bytes=2 * 1024**3,
         on_start=pids.append,
     )
-    assert outcome.succeeded, outcome.err.summary("en")
+    assert outcome.succeeded, render(*outcome.err.summary(), "en")
     assert (outcome.returncode, outcome.timed_out) == (0, False)
     assert outcome.err.completed_successfully and outcome.err.warnings == 0
     assert outcome.sql_path == tmp_path / "run" / "out" / "eplusout.sql"

@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 
 from registry.domain.checks.errfile import parse_err, read_err
+from registry.i18n import render
 from tests.conftest import DATA_DIR
 
 ERR = DATA_DIR / "err"
+
+
+def sentence(err, locale: str) -> str:
+    return render(*err.summary(), locale).strip()
+
 
 # The shapes EnergyPlus writes for repeated warnings and multi-line messages.
 RECURRING = """Program Version,EnergyPlus, Version 25.2.0-cf7368216c, YMD=2026.11.25 14:05,
@@ -36,8 +42,8 @@ def test_clean_run():
     assert err.completed_successfully and err.finished
     assert (err.warnings, err.severes, err.fatals) == (0, 0, 0)
     assert err.messages == []
-    assert err.summary("en") == "EnergyPlus completed: 0 warnings, 0 severe errors."
-    assert err.summary("zh_Hans_CN") == "EnergyPlus 计算完成：0 个警告，0 个严重错误。"
+    assert sentence(err, "en") == "EnergyPlus completed: 0 warnings, 0 severe errors."
+    assert sentence(err, "zh_Hans_CN") == "EnergyPlus 计算完成：0 个警告，0 个严重错误。"
 
 
 def test_warning_caused_by_the_registrys_monthly_table_is_not_the_models():
@@ -56,10 +62,10 @@ def test_fatal_input_error():
         "GetConstructData: Construction = EPS 80MM\nOutside Layer = CONCRETE 300MM, item not found."
     )
     assert "program terminates" in err.messages[1].text
-    summary = err.summary("en")
+    summary = sentence(err, "en")
     assert summary.startswith("EnergyPlus stopped on errors: 1 fatal, 1 severe.")
     assert "GetConstructData" in summary
-    assert "首个错误：GetConstructData" in err.summary("zh")
+    assert "首个错误：GetConstructData" in sentence(err, "zh")
 
 
 def test_engine_that_crashed_before_its_final_line():
@@ -67,8 +73,8 @@ def test_engine_that_crashed_before_its_final_line():
     err = read_err(ERR / "crashed_after_severe.err")
     assert not err.finished and not err.completed_successfully
     assert (err.severes, err.fatals) == (1, 0)
-    assert "exited abnormally" in err.summary("en")
-    assert "异常退出" in err.summary("zh")
+    assert "exited abnormally" in sentence(err, "en")
+    assert "异常退出" in sentence(err, "zh")
 
 
 def test_recurring_summary_is_not_counted_twice_and_final_counts_win():
@@ -93,7 +99,7 @@ def test_long_logs_are_capped():
 def test_missing_file(tmp_path):
     err = read_err(tmp_path / "eplusout.err")
     assert not err.found and not err.completed_successfully
-    assert err.summary("en") == "EnergyPlus wrote no error file."
+    assert sentence(err, "en") == "EnergyPlus wrote no error file."
 
 
 def test_as_dict_is_json_for_the_check_row():

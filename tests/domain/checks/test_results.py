@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from registry.domain.checks import energyplus, idf, results
+from registry.i18n import render
 from tests.conftest import MODELS_DIR
 
 MODELS = MODELS_DIR
@@ -24,7 +25,7 @@ def office_results(tmp_path_factory) -> results.AnnualResults:
         workdir=tmp_path_factory.mktemp("office"),
         timeout_s=120,
     )
-    assert outcome.succeeded, outcome.err.summary("en")
+    assert outcome.succeeded, render(*outcome.err.summary(), "en")
     return results.read_results(outcome.sql_path)
 
 

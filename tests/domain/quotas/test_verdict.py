@@ -7,9 +7,11 @@ from collections import Counter
 import pytest
 
 from registry.domain.buildings.types import HEATING_TYPES, SUB_TYPES
+from registry.domain.checks.accounting import MESSAGES as ACCOUNTING_MESSAGES
 from registry.domain.quotas import verdict as q
 from registry.domain.quotas.data import seed_rows
-from registry.messages import catalogue
+from registry.domain.quotas.messages import MESSAGES as QUOTA_MESSAGES
+from tests.messages import bilingual, catalogue
 
 ROWS = seed_rows()
 
@@ -199,6 +201,6 @@ def test_validate_levels_reports_order_and_sign():
 
 def test_messages_are_bilingual_and_merged():
     messages = catalogue()
-    for code, pair in q.MESSAGES.items():
+    for code, pair in bilingual([*QUOTA_MESSAGES, *ACCOUNTING_MESSAGES]).items():
         assert len(pair) == 2 and all(pair), code
         assert code in messages

@@ -6,11 +6,15 @@ import re
 
 from sqlmodel import select
 
+from registry import vocabulary
 from registry.charts import CJK_FONT
 from registry.models import CheckResult
-from registry.services.checks.charts import MONTHS_EN, MONTHS_ZH, check_charts
+from registry.services.checks.charts import check_charts
 from tests.services.checks.test_report import add_done_check, add_weather
 from tests.web.conftest import PASSWORD
+
+MONTHS_ZH = [vocabulary.month(number, "zh") for number in range(1, 13)]
+MONTHS_EN = [vocabulary.month(number, "en") for number in range(1, 13)]
 
 ELECTRICITY = {month: 6_000.0 + 500 * (month in (7, 8)) for month in range(1, 13)}
 HEAT = {1: 10_000.0, 2: 5_500.0, 3: 2_100.0, 11: 500.0, 12: 5_800.0}

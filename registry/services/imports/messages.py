@@ -1,0 +1,49 @@
+"""Why an import was refused or what it did, as the preview and the commit say it."""
+
+MESSAGES: dict[str, str] = {
+    "import.file_type_unknown": (
+        "“{filename}” cannot be read: upload an .xlsx or .csv file (save an .xls as .xlsx first)."
+    ),
+    "import.file_unreadable": "“{filename}” is damaged or not a spreadsheet.",
+    "import.too_many_columns": (
+        "The sheet has {found} columns, more than the {max} allowed; keep only the columns to "
+        "import."
+    ),
+    "import.no_header": (
+        "No header row (such as 项目名称, 所在区（市）, 建筑面积) in the first {rows} rows."
+    ),
+    "import.officers_only": "Only officers and administrators can import.",
+    "import.missing_columns": (
+        "Required columns are missing: {columns}. Choose fields for the unrecognised columns below."
+    ),
+    "import.field_unknown": "“{value}” is not an import field.",
+    "import.duplicate_label_in_db": (
+        "Label number “{label_number}” is already registered ({building})."
+    ),
+    "import.duplicate_building_in_db": (
+        "This building is already registered ({building}, id {building_id}); the row adds no "
+        "record."
+    ),
+    "import.duplicate_building_in_file": (
+        "Same building as row {first_row}; the row adds no record."
+    ),
+    "import.duplicate_record": "The building already has this {kind} record.",
+    "import.record_on_db_building": (
+        "The record is added to the registered building {building} (id {building_id})."
+    ),
+    "import.record_on_file_building": "The record is added to the building of row {first_row}.",
+    "import.status_unknown": (
+        "“{value}” is not a record status (draft, submitted, approved, rejected, revoked)."
+    ),
+    "import.revoked_on_required": "A revoked record needs its revocation date.",
+    "import.label_conflict": (
+        "Another user registered one of these label numbers meanwhile; nothing was imported. "
+        "Import the file again."
+    ),
+    "import.upload_expired": "The uploaded file has expired; upload it again.",
+    "import.nothing_new": "Nothing new in the file; nothing was changed.",
+    "import.committed": (
+        "Imported (batch {batch_id}): {new_buildings} new buildings, {new_records} new records; "
+        "{duplicates} duplicate rows, {rejected} rejected rows."
+    ),
+}
