@@ -187,6 +187,9 @@ _DOMAIN_MESSAGE_MODULES = (
     "registry.domain.tally.targets",
     "registry.services.checks.messages",
     "registry.cli.checks.remote",
+    "registry.domain.users.names",
+    "registry.domain.users.passwords",
+    "registry.domain.users.login",
 )
 
 _catalogue: dict[str, tuple[str, str]] | None = None

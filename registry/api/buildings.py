@@ -65,7 +65,8 @@ def _filters() -> tuple[building_service.BuildingFilters, int, int]:
             district = districts.normalise_district(district).code
         except districts.UnknownDistrict:
             problems["district_code"] = ("district.unknown", {"value": district})
-    year = int_arg("year", problems, low=1900, high=2200)
+    low, high = building_service.FILTER_YEARS
+    year = int_arg("year", problems, low=low, high=high)
     created_by_id = int_arg("created_by_id", problems, low=1)
     page, page_size = page_args(problems)
     if problems:

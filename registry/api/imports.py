@@ -17,6 +17,7 @@ from registry.services import permissions
 from registry.services.imports import exports
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import
+from registry.web import started
 
 bp = Blueprint("api_imports", __name__, url_prefix="/api/v1")
 
@@ -139,7 +140,7 @@ def export_buildings():
         )
     stream = exports.export_csv(session=session, filters=filters, lang=lang)
     return Response(
-        stream_with_context(stream),
+        stream_with_context(started(stream)),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=buildings.csv"},
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
+from collections.abc import Iterator
 
 from flask import Flask, g, jsonify, render_template, request
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
@@ -18,6 +20,14 @@ log = logging.getLogger(__name__)
 
 def wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+
+
+def started(chunks: Iterator[str]) -> Iterator[str]:
+    """A streamed body whose first chunk is made now, inside the view: an error in starting
+    it (a value the database refuses) then reaches the error handlers as a clean answer,
+    instead of cutting off a download whose 200 was already sent."""
+    first = next(chunks, None)
+    return itertools.chain(() if first is None else (first,), chunks)
 
 
 def error_body(exc: RegistryError) -> dict:

@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 
 from registry.auth import LoginUser, actor_of
+from registry.domain.users import login as login_rules
+from registry.domain.users.login import has_control_characters
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session, login_manager
 from registry.services import users as user_service
@@ -62,11 +64,18 @@ def _csrf_failed(_exc: CSRFError):
     return render_template("error.html", status=400, error=body), 400
 
 
+def _next_arg() -> str:
+    """The page to return to after the login, as asked; a control character in it is a 400
+    (it would be dropped by the browser or split the Location header)."""
+    target = request.values.get("next", "")
+    if has_control_characters(target):
+        raise RegistryError("request.control_characters")
+    return target
+
+
 def _safe_next(target: str | None) -> str:
     """Only paths on this site, so the login cannot be used to bounce users elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("buildings.index")
+    return login_rules.own_path(target) or url_for("buildings.index")
 
 
 @bp.route("/")
@@ -78,7 +87,7 @@ def index():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Log in with username and password."""
-    next_url = request.values.get("next", "")
+    next_url = _next_arg()
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(next_url))
     error = None
