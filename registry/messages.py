@@ -129,10 +129,6 @@ CORE_MESSAGES: dict[str, tuple[str, str]] = {
     "auth.invalid_current_password": ("当前密码不正确。", "The current password is wrong."),
     "user.password_unchanged": ("新密码不能与当前密码相同。", "Choose a new password."),
     "user.passwords_differ": ("两次输入的新密码不一致。", "The two new passwords differ."),
-    "auth.locked": (
-        "登录失败次数过多，请 {minutes} 分钟后再试。",
-        "Too many failed logins; try again in {minutes} minutes.",
-    ),
     "auth.token_invalid": ("API 令牌无效或已停用。", "The API token is invalid or disabled."),
     "auth.required": ("请先登录。", "Please log in."),
     "server.database_unavailable": (
@@ -190,6 +186,8 @@ _DOMAIN_MESSAGE_MODULES = (
     "registry.domain.users.names",
     "registry.domain.users.passwords",
     "registry.domain.users.login",
+    "registry.services.users.accounts",
+    "registry.services.users.tokens",
 )
 
 _catalogue: dict[str, tuple[str, str]] | None = None

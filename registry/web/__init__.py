@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterator
 
 from flask import Flask, g, jsonify, render_template, request
+from flask_limiter import RateLimitExceeded
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -134,6 +135,13 @@ def register(app: Flask) -> None:
         if wants_json():
             return jsonify(body), 503
         return render_template("error.html", status=503, error=body), 503
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(exc: RateLimitExceeded):
+        # The limited view's own answer (its page or JSON, with Retry-After), when it has one.
+        if exc.response is not None:
+            return exc.response
+        return _http_error(exc)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

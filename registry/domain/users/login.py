@@ -25,6 +25,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Too many login attempts for this account; try again in {seconds} seconds, or ask "
         "an administrator.",
     ),
+    "auth.rate_limited": (
+        "此地址登录失败次数过多，请 {seconds} 秒后再试。",
+        "Too many failed logins from this address; try again in {seconds} seconds.",
+    ),
     "request.control_characters": (
         "请求中含有控制字符（如换行符），已拒绝。未保存任何数据。",
         "The request contains control characters (such as a line break) and was refused. "
