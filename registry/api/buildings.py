@@ -50,8 +50,16 @@ LIST_QUERY = (
     ("kind", {"type": "string"}, "Has a record of this kind."),
     ("level", {"type": "string"}, "Has a record of this level."),
     ("status", {"type": "string"}, "Has a record in this status."),
-    ("year", {"type": "integer"}, "Has a record issued, started or completed this year."),
-    ("created_by_id", {"type": "integer"}, "Registered by this user."),
+    (
+        "year",
+        {
+            "type": "integer",
+            "minimum": building_service.FILTER_YEARS[0],
+            "maximum": building_service.FILTER_YEARS[1],
+        },
+        "Has a record issued, started or completed this year.",
+    ),
+    ("created_by_id", {"type": "integer", "minimum": 1}, "Registered by this user."),
     *PAGE_QUERY,
 )
 

@@ -42,6 +42,27 @@ register_schema(
     },
 )
 
+register_schema(
+    "ImportUpload",
+    {
+        "type": "object",
+        "required": ["file"],
+        "properties": {
+            "file": {
+                "type": "string",
+                "format": "binary",
+                "description": "A CSV (UTF-8 or GB18030) or XLSX sheet, one building or record "
+                "per row, headers in Chinese or English.",
+            },
+            "mapping": {
+                "type": "string",
+                "description": "A JSON object naming the field of unrecognised columns, e.g. "
+                '{"项目": "name"}.',
+            },
+        },
+    },
+)
+
 IMPORT_QUERY = (
     (
         "dry_run",
@@ -55,6 +76,7 @@ EXPORT_QUERY = (
     *(entry for entry in LIST_QUERY if entry[0] not in {"page", "page_size"}),
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FILE = {"type": "string", "format": "binary"}
 
 
 def _upload() -> tuple[bytes, str, dict | None]:
@@ -73,7 +95,13 @@ def _upload() -> tuple[bytes, str, dict | None]:
 
 
 @bp.post("/imports")
-@documented(response="ImportReport", query=IMPORT_QUERY, errors=(400, 403, 409, 413, 422))
+@documented(
+    request_body="ImportUpload",
+    request_media_type="multipart/form-data",
+    response="ImportReport",
+    query=IMPORT_QUERY,
+    errors=(400, 403, 409, 413, 422),
+)
 @token_required
 def create_import():
     """Import a CSV or XLSX sent as multipart field `file` (optional `mapping` JSON)."""
@@ -118,18 +146,24 @@ def create_import():
 
 @bp.get("/buildings/export")
 @documented(
-    response={"schema": {"type": "string"}, "media_type": "text/csv"},
+    response={"content": {"text/csv": _FILE, XLSX: _FILE}},
     query=EXPORT_QUERY,
     errors=(422,),
+    headers={"Content-Disposition": "attachment; filename=buildings.csv (or .xlsx)"},
 )
 @token_required
 def export_buildings():
     """Export the filtered buildings and their records as CSV (streamed) or XLSX."""
     filters, _, _ = building_filters()
     fmt = request.args.get("format", "csv")
-    lang = "en" if request.args.get("lang") == "en" else "zh"
-    if fmt not in ("csv", "xlsx"):
-        raise ValidationFailed({"format": ("field.choice_unknown", {"value": fmt})})
+    lang = request.args.get("lang", "zh")
+    problems = {
+        name: ("field.choice_unknown", {"value": value})
+        for name, value, choices in (("format", fmt, ("csv", "xlsx")), ("lang", lang, ("zh", "en")))
+        if value not in choices
+    }
+    if problems:
+        raise ValidationFailed(problems)
     session = get_session()
     if fmt == "xlsx":
         data = exports.export_xlsx(session=session, filters=filters, lang=lang)

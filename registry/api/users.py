@@ -115,11 +115,11 @@ def create_user():
     user = user_service.create_user(
         session=get_session(),
         actor=actor(),
-        username=str(body.get("username") or ""),
-        password=str(body.get("password") or ""),
-        role=str(body.get("role") or ""),
+        username=body.get("username", ""),
+        password=body.get("password", ""),
+        role=body.get("role", ""),
         districts=[str(code).strip() for code in districts],
-        display_name=str(body.get("display_name") or ""),
+        display_name=body.get("display_name") or "",
         locale="en" if body.get("locale") == "en" else "zh_Hans_CN",
     )
     return jsonify(user_public(user)), 201
@@ -171,7 +171,11 @@ def _no_store(response):
 
 @bp.post("/users/<int:user_id>/token")
 @documented(
-    request_body="TokenCreate", response="IssuedToken", status=201, errors=(400, 403, 404, 422)
+    request_body="TokenCreate",
+    body_optional=True,
+    response="IssuedToken",
+    status=201,
+    errors=(400, 403, 404, 422),
 )
 @token_required
 def issue_token(user_id: int):
@@ -180,7 +184,7 @@ def issue_token(user_id: int):
     user = _user(user_id)
     session = get_session()
     token = user_service.issue_api_token(
-        session=session, actor=actor(), user=user, name=str(body.get("name") or "")
+        session=session, actor=actor(), user=user, name=body.get("name", "")
     )
     row = user_service.list_tokens(session=session, actor=actor(), user=user)[0]
     response = jsonify({"token": token, "id": row.id, "name": row.name, "prefix": row.prefix})
@@ -231,7 +235,7 @@ def activate(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/reset-password")
-@documented(response="NewPassword", errors=(403, 404))
+@documented(response="NewPassword", errors=(403, 404, 409))
 @token_required
 def reset_password(user_id: int):
     """Give a user a new generated password (admins only); their sessions and tokens end."""

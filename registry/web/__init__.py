@@ -67,7 +67,7 @@ def _has_nul() -> bool:
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         values += [*request.form.keys(), *request.form.values()]
         values += [f.filename or "" for f in request.files.values()]
-    return any("\x00" in value for value in values)
+    return any("\x00" in (value or "") for value in values)
 
 
 def register(app: Flask) -> None:
@@ -145,16 +145,22 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        # The exception's own headers (Allow on a 405, as RFC 9110 requires), not its body.
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
         if wants_json():
             # In the caller's language when the catalogue has the status; werkzeug's is English.
             code = f"http.{exc.code}"
             message = render(code, {}, message_locale()) if code in catalogue() else exc.description
-            return jsonify({"code": code, "message": message, "errors": {}}), exc.code
-        return render_template(
-            "error.html",
-            status=exc.code,
-            error={"code": f"http.{exc.code}", "message": exc.description, "errors": {}},
-        ), exc.code
+            return jsonify({"code": code, "message": message, "errors": {}}), exc.code, headers
+        return (
+            render_template(
+                "error.html",
+                status=exc.code,
+                error={"code": f"http.{exc.code}", "message": exc.description, "errors": {}},
+            ),
+            exc.code,
+            headers,
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(_exc: Exception):

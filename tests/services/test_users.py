@@ -238,6 +238,8 @@ def test_only_admins_reset_and_deactivate_and_not_themselves(session, make_user)
         users.set_active(session=session, actor=viewer, user_id=admin.id, active=False)
     with pytest.raises(Conflict):
         users.set_active(session=session, actor=admin, user_id=admin.id, active=False)
+    with pytest.raises(Conflict):
+        users.reset_password(session=session, actor=admin, user_id=admin.id)
     password = users.reset_password(session=session, actor=admin, user_id=viewer.id)
     assert len(password) >= 10
     actions = [event.action for event in session.exec(select(AuditEvent))]

@@ -19,7 +19,12 @@ from registry.services.users import login
 MIN_PASSWORD_LENGTH = passwords.MIN_PASSWORD_LENGTH
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "field.not_text": ("此项应为文字。", "This field must be text."),
     "user.not_found": ("找不到该用户。", "No such user."),
+    "user.cannot_reset_self": (
+        "请在“账户”页面修改自己的密码（需输入当前密码）。",
+        "Change your own password on your account page (it asks for the current one).",
+    ),
     "user.cannot_deactivate_self": (
         "不能停用自己的账户。",
         "You cannot deactivate your own account.",
@@ -45,7 +50,9 @@ def create_user(
     """
     if actor is not None:
         permissions.require_admin(actor)
-    problems: dict[str, tuple[str, dict]] = {}
+    problems = not_text(username=username, password=password, role=role, display_name=display_name)
+    if problems:
+        raise ValidationFailed(problems)
     username = names.normalise_username(username)
     problem = names.username_problem(username)
     if problem:
@@ -88,6 +95,13 @@ def create_user(
     )
     session.commit()
     return user
+
+
+def not_text(**values) -> dict[str, tuple[str, dict]]:
+    """A problem for each value that is not a string (a JSON body may hold anything)."""
+    return {
+        name: ("field.not_text", {}) for name, value in values.items() if not isinstance(value, str)
+    }
 
 
 def _refuse_look_alike(session: Session, username: str) -> None:
@@ -182,6 +196,8 @@ def reset_password(
     """
     if actor is not None:
         permissions.require_admin(actor)
+        if actor.id == user_id:
+            raise Conflict("user.cannot_reset_self")
     user = get_user(session=session, user_id=user_id)
     username = names.normalise_username(user.username)
     password = new_password or passwords.generate_password(username)

@@ -33,7 +33,9 @@ def issue_api_token(*, session: Session, actor: User, user: User, name: str = ""
     """A new bearer token for `user`, beside any it has (shown once; only its hash is
     stored). Each user for themselves; administrators for anyone."""
     permissions.require_self_or_admin(actor, user)
-    name = " ".join((name or "").split())
+    if not isinstance(name, str):
+        raise ValidationFailed({"name": ("field.not_text", {})})
+    name = " ".join(name.split())
     if len(name) > MAX_TOKEN_NAME:
         raise ValidationFailed({"name": ("field.too_long", {"max": MAX_TOKEN_NAME})})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
