@@ -28,19 +28,21 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 # System packages: a CJK font for PDFs and charts, poppler for PDF checks, chromium for
-# browser tests, libX11 for the EnergyPlus binary. Installed with apt when we are root.
+# browser tests, libX11 for the EnergyPlus binary, nginx in front of gunicorn in production
+# (and in the slow-client test). Installed with apt when we are root.
 SYSPKGS_CHECK = fc-list 2>/dev/null | grep -q "Noto Sans CJK" && command -v pdftotext >/dev/null \
 	&& command -v pdffonts >/dev/null && test -x /usr/bin/chromium \
-	&& (ldconfig -p | grep -q libX11.so.6) && command -v ip >/dev/null && command -v wrk >/dev/null
+	&& (ldconfig -p | grep -q libX11.so.6) && command -v ip >/dev/null && command -v wrk >/dev/null \
+	&& (command -v nginx >/dev/null || test -x /usr/sbin/nginx)
 sysdeps:
 	@if $(SYSPKGS_CHECK); then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		echo "Installing system packages (fonts-noto-cjk poppler-utils chromium libx11-6 iproute2 wrk)..."; \
+		echo "Installing system packages (fonts-noto-cjk poppler-utils chromium libx11-6 iproute2 wrk nginx)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			fonts-noto-cjk poppler-utils chromium libx11-6 iproute2 wrk >/dev/null; \
+			fonts-noto-cjk poppler-utils chromium libx11-6 iproute2 wrk nginx >/dev/null; \
 	else \
 		echo "Missing system packages. As root run:"; \
-		echo "  apt-get install fonts-noto-cjk poppler-utils chromium libx11-6 iproute2 wrk"; \
+		echo "  apt-get install fonts-noto-cjk poppler-utils chromium libx11-6 iproute2 wrk nginx"; \
 	fi
 
 translations: $(STAMP)

@@ -120,7 +120,7 @@ class Registry:
                 session=session,
                 actor=None,
                 username="bench",
-                password="bench-password-123",
+                password="load-test-secret-123",
                 role="admin",
                 districts=[],
             )

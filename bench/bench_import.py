@@ -83,7 +83,7 @@ def main() -> None:
                 session=session,
                 actor=None,
                 username="bench",
-                password="bench-password-1",
+                password="load-test-secret-1",
                 role="admin",
                 districts=[],
             )

@@ -96,7 +96,7 @@ def _seed(url: str) -> str:
             session=session,
             actor=None,
             username="bench",
-            password="bench-password-1",
+            password="load-test-secret-1",
             role="admin",
             districts=[],
         )

@@ -42,9 +42,12 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     import registry.auth  # noqa: F401  (registers the login loaders)
     from registry import api, web
+    from registry.web import limits
 
     web.register(app)
     api.register(app)
+    # After every blueprint: it wraps the views that declare a rate limit.
+    limits.init_app(app)
 
     queue.init_app(app)
     return app

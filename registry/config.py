@@ -72,6 +72,22 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool(env.get("SESSION_COOKIE_SECURE"), False)
+        # A login ends after this many hours, whatever the browser keeps.
+        self.SESSION_LIFETIME_H = _float(env.get("REGISTRY_SESSION_HOURS"), 12.0)
+        # Rate limits (Flask-Limiter's "N per minute;M per hour" notation), counted per client
+        # address: failed logins, and public label lookups.
+        self.LOGIN_RATE_LIMIT = env.get("REGISTRY_LOGIN_RATE_LIMIT") or "10 per minute;100 per hour"
+        self.VERIFY_RATE_LIMIT = env.get("REGISTRY_VERIFY_RATE_LIMIT") or "30 per minute"
+        # Where the counts live: Redis when the broker is Redis (so every web process and
+        # host counts together), else this process's memory.
+        self.RATELIMIT_STORAGE_URI = env.get("REGISTRY_RATE_LIMIT_STORAGE") or (
+            self.CELERY_BROKER_URL
+            if self.CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+            else "memory://"
+        )
+        # How many proxies in front of the app set X-Forwarded-For / -Proto; 0 trusts none,
+        # so a client cannot choose the address it is counted under.
+        self.TRUSTED_PROXIES = _int(env.get("REGISTRY_TRUSTED_PROXIES"), 0)
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 1024 * 1024
         self.TESTING = _bool(env.get("REGISTRY_TESTING"), False)
         for key, value in overrides.items():

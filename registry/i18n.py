@@ -211,6 +211,10 @@ def _collect() -> dict[str, str]:
     from registry.domain.imports.normalise_messages import MESSAGES as import_cells
     from registry.domain.quotas.messages import MESSAGES as quotas
     from registry.domain.tally.targets import MESSAGES as tally
+    from registry.domain.users.login import MESSAGES as login
+    from registry.domain.users.messages import MESSAGES as users
+    from registry.domain.users.names import MESSAGES as usernames
+    from registry.domain.users.passwords import MESSAGES as passwords
     from registry.messages import MESSAGES as core
     from registry.services.buildings.messages import MESSAGES as verify
     from registry.services.checks.messages import MESSAGES as checks
@@ -235,6 +239,10 @@ def _collect() -> dict[str, str]:
         cli_checks,
         quotas,
         tally,
+        login,
+        usernames,
+        passwords,
+        users,
     ):
         for code, english in table.items():
             if code in merged:

@@ -31,7 +31,6 @@ MESSAGES: dict[str, str] = {
     "auth.invalid_current_password": "The current password is wrong.",
     "user.password_unchanged": "Choose a new password.",
     "user.passwords_differ": "The two new passwords differ.",
-    "auth.locked": "Too many failed logins; try again in {minutes} minutes.",
     "auth.token_invalid": "The API token is invalid or disabled.",
     "auth.required": "Please log in.",
     "server.database_unavailable": (

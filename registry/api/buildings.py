@@ -50,8 +50,16 @@ LIST_QUERY = (
     ("kind", {"type": "string"}, "Has a record of this kind."),
     ("level", {"type": "string"}, "Has a record of this level."),
     ("status", {"type": "string"}, "Has a record in this status."),
-    ("year", {"type": "integer"}, "Has a record issued, started or completed this year."),
-    ("created_by_id", {"type": "integer"}, "Registered by this user."),
+    (
+        "year",
+        {
+            "type": "integer",
+            "minimum": building_service.FILTER_YEARS[0],
+            "maximum": building_service.FILTER_YEARS[1],
+        },
+        "Has a record issued, started or completed this year.",
+    ),
+    ("created_by_id", {"type": "integer", "minimum": 1}, "Registered by this user."),
     *PAGE_QUERY,
 )
 
@@ -65,7 +73,8 @@ def _filters() -> tuple[building_service.BuildingFilters, int, int]:
             district = districts.normalise_district(district).code
         except districts.UnknownDistrict:
             problems["district_code"] = ("district.unknown", {"value": district})
-    year = int_arg("year", problems, low=1900, high=2200)
+    low, high = building_service.FILTER_YEARS
+    year = int_arg("year", problems, low=low, high=high)
     created_by_id = int_arg("created_by_id", problems, low=1)
     page, page_size = page_args(problems)
     if problems:

@@ -78,7 +78,13 @@ register_schema(
 
 
 @bp.post("/buildings/<int:building_id>/checks")
-@documented(request_body="CheckUpload", response="Check", status=202, errors=(403, 404, 413, 422))
+@documented(
+    request_body="CheckUpload",
+    request_media_type="multipart/form-data",
+    response="Check",
+    status=202,
+    errors=(403, 404, 413, 422),
+)
 @token_required
 def create(building_id: int):
     """Upload an IDF (multipart field `idf`) for an energy check of a building."""
@@ -205,6 +211,7 @@ register_schema(
 @bp.post("/weather")
 @documented(
     request_body="WeatherUpload",
+    request_media_type="multipart/form-data",
     response={"schema": {"type": "object"}, "media_type": "application/json"},
     status=201,
     errors=(403, 413, 422),

@@ -13,7 +13,7 @@ from typing import Any
 from flask import g, jsonify, request
 from pydantic import BaseModel
 
-from registry.errors import RegistryError, date_from_user
+from registry.errors import RegistryError, ValidationFailed, date_from_user
 from registry.extensions import get_session
 from registry.models import User
 from registry.services.buildings.registration import MAX_PAGE_SIZE
@@ -52,27 +52,37 @@ def documented(
     *,
     response: str | list[str] | dict | None = None,
     request_body: str | None = None,
+    request_media_type: str = "application/json",
+    body_optional: bool = False,
     status: int = 200,
     query: tuple[tuple[str, dict, str], ...] = (),
     errors: tuple[int, ...] = (),
     paginated: bool = False,
+    headers: dict[str, str] | None = None,
 ):
     """Describe a view for the OpenAPI document.
 
     `response` names a component schema (a one-item list means an array of it; a dict
-    gives an inline {"schema", "media_type"} for non-JSON answers such as a page);
-    `query` holds (name, JSON schema, description) triples; `errors` lists the HTTP
-    statuses the view answers with an Error body besides 401 for a missing token.
+    gives inline content for other answers: {"schema", "media_type"} for one type, or
+    {"content": {media type: schema, ...}} for a choice such as JSON, CSV, XLSX or PDF);
+    `request_body` names the body's component schema, sent as `request_media_type`
+    (multipart/form-data for uploads), required unless `body_optional`; `query` holds
+    (name, JSON schema, description) triples; `errors` lists the HTTP statuses the view
+    answers with an Error body besides 401 for a missing token; `headers` the success
+    answer's headers (name: description).
     """
 
     def decorate(view):
         view.openapi = {
             "response": response,
             "request_body": request_body,
+            "request_media_type": request_media_type,
+            "body_optional": body_optional,
             "status": status,
             "query": query,
             "errors": errors,
             "paginated": paginated,
+            "headers": headers or {},
         }
         return view
 
@@ -121,6 +131,17 @@ def json_body(*, optional: bool = False) -> dict[str, Any]:
     return body
 
 
+def text_value(body: dict, name: str) -> str:
+    """A text field of a JSON body ("" when absent); 422 when it holds a list, an object or
+    a number instead (its message is registry.services.users.accounts' field.not_text)."""
+    value = body.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationFailed({name: ("field.not_text", {})})
+    return value
+
+
 def _has_nul(value) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -132,9 +153,10 @@ def _has_nul(value) -> bool:
 
 
 def int_arg(name: str, problems: dict, *, low: int | None = None, high: int | None = None):
-    """An integer query parameter (None if absent); problems gathered by name."""
+    """An integer query parameter (None if absent); problems gathered by name. Present but
+    empty (`?wait=`) is not a number either."""
     raw = request.args.get(name)
-    if raw is None or raw.strip() == "":
+    if raw is None:
         return None
     try:
         value = int(raw)
@@ -181,7 +203,11 @@ def created(body: dict, location: str):
 
 
 PAGE_QUERY = (
-    ("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number, from 1."),
+    (
+        "page",
+        {"type": "integer", "minimum": 1, "maximum": 10**9, "default": 1},
+        "Page number, from 1.",
+    ),
     (
         "page_size",
         {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 20},

@@ -11,12 +11,13 @@ from registry.api.buildings import _filters as building_filters
 from registry.api.common import actor, documented, register_schema, token_required
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, request_locale
-from registry.i18n import locale_of, render
+from registry.i18n import DEFAULT_LOCALE, parse_locale, render
 from registry.models import ImportBatchPublic
 from registry.services import permissions
 from registry.services.imports import exports
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import
+from registry.web import started
 
 bp = Blueprint("api_imports", __name__, url_prefix="/api/v1")
 
@@ -41,6 +42,27 @@ register_schema(
     },
 )
 
+register_schema(
+    "ImportUpload",
+    {
+        "type": "object",
+        "required": ["file"],
+        "properties": {
+            "file": {
+                "type": "string",
+                "format": "binary",
+                "description": "A CSV (UTF-8 or GB18030) or XLSX sheet, one building or record "
+                "per row, headers in Chinese or English.",
+            },
+            "mapping": {
+                "type": "string",
+                "description": "A JSON object naming the field of unrecognised columns, e.g. "
+                '{"Project title": "name"}.',
+            },
+        },
+    },
+)
+
 IMPORT_QUERY = (
     (
         "dry_run",
@@ -54,6 +76,7 @@ EXPORT_QUERY = (
     *(entry for entry in LIST_QUERY if entry[0] not in {"page", "page_size"}),
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FILE = {"type": "string", "format": "binary"}
 
 
 def _upload() -> tuple[bytes, str, dict | None]:
@@ -72,7 +95,13 @@ def _upload() -> tuple[bytes, str, dict | None]:
 
 
 @bp.post("/imports")
-@documented(response="ImportReport", query=IMPORT_QUERY, errors=(400, 403, 409, 413, 422))
+@documented(
+    request_body="ImportUpload",
+    request_media_type="multipart/form-data",
+    response="ImportReport",
+    query=IMPORT_QUERY,
+    errors=(400, 403, 409, 413, 422),
+)
 @token_required
 def create_import():
     """Import a CSV or XLSX sent as multipart field `file` (optional `mapping` JSON)."""
@@ -117,18 +146,25 @@ def create_import():
 
 @bp.get("/buildings/export")
 @documented(
-    response={"schema": {"type": "string"}, "media_type": "text/csv"},
+    response={"content": {"text/csv": _FILE, XLSX: _FILE}},
     query=EXPORT_QUERY,
     errors=(422,),
+    headers={"Content-Disposition": "attachment; filename=buildings.csv (or .xlsx)"},
 )
 @token_required
 def export_buildings():
     """Export the filtered buildings and their records as CSV (streamed) or XLSX."""
     filters, _, _ = building_filters()
     fmt = request.args.get("format", "csv")
-    lang = locale_of(request.args.get("lang"))
+    raw_lang = request.args.get("lang")
+    lang = parse_locale(raw_lang) if raw_lang is not None else DEFAULT_LOCALE
+    problems = {}
     if fmt not in ("csv", "xlsx"):
-        raise ValidationFailed({"format": ("field.choice_unknown", {"value": fmt})})
+        problems["format"] = ("field.choice_unknown", {"value": fmt})
+    if lang is None:
+        problems["lang"] = ("field.choice_unknown", {"value": raw_lang})
+    if problems:
+        raise ValidationFailed(problems)
     session = get_session()
     if fmt == "xlsx":
         data = exports.export_xlsx(session=session, filters=filters, lang=lang)
@@ -139,7 +175,7 @@ def export_buildings():
         )
     stream = exports.export_csv(session=session, filters=filters, lang=lang)
     return Response(
-        stream_with_context(stream),
+        stream_with_context(started(stream)),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=buildings.csv"},
     )

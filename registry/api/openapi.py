@@ -18,17 +18,25 @@ bp = Blueprint("openapi", __name__)
 
 API_VERSION = "1.0.0"
 _IGNORED_METHODS = {"HEAD", "OPTIONS"}
-_CONVERTER_TYPES = {"int": {"type": "integer"}, "float": {"type": "number"}}
+# Ids in paths are the database's INTEGER (the app's `int` converter stops there; a longer
+# one is a 404).
+_CONVERTER_TYPES = {
+    "int": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+    "float": {"type": "number"},
+}
 _VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 _STATUS_TEXT = {
     200: "OK",
     201: "Created",
-    400: "The body is not a JSON object.",
+    202: "Accepted: queued.",
+    400: "Malformed: the body is not a JSON object, or an uploaded file cannot be read.",
     401: "No valid bearer token.",
     403: "Not permitted for this user.",
     404: "Not found.",
     409: "Conflicts with stored data (e.g. a label number already used).",
+    413: "The upload is larger than the server accepts.",
     422: "Some fields need correcting; `errors` names each field.",
+    429: "Too many requests from this address; `Retry-After` says when to ask again.",
 }
 
 ERROR_SCHEMA = {
@@ -110,10 +118,9 @@ def _operation(
             }
         )
     if notes["request_body"]:
-        body_schema = SCHEMAS.get(notes["request_body"], {})
         operation["requestBody"] = {
-            "required": bool(body_schema.get("required")),
-            "content": _json(_ref(notes["request_body"])),
+            "required": not notes["body_optional"],
+            "content": _json(_ref(notes["request_body"]), notes["request_media_type"]),
         }
     response = notes["response"]
     success = {"description": _STATUS_TEXT.get(notes["status"], "OK")}
@@ -122,10 +129,20 @@ def _operation(
         success["content"] = _json(_ref(f"{response}Page"))
     elif isinstance(response, list):
         success["content"] = _json({"type": "array", "items": _ref(response[0])})
+    elif isinstance(response, dict) and "content" in response:
+        success["content"] = {
+            media_type: {"schema": _ref(schema) if isinstance(schema, str) else schema}
+            for media_type, schema in response["content"].items()
+        }
     elif isinstance(response, dict):
         success["content"] = _json(response["schema"], response["media_type"])
     elif response:
         success["content"] = _json(_ref(response))
+    if notes["headers"]:
+        success["headers"] = {
+            name: {"description": text, "schema": {"type": "string"}}
+            for name, text in notes["headers"].items()
+        }
     operation["responses"][str(notes["status"])] = success
     statuses = set(notes["errors"]) | ({401} if operation["security"] else set())
     for status in sorted(statuses):

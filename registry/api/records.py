@@ -12,6 +12,7 @@ from registry.api.common import (
     dump,
     json_body,
     register_schema,
+    text_value,
     token_required,
 )
 from registry.extensions import get_session
@@ -72,7 +73,7 @@ register_schema(
     },
 )
 
-_ACTION_ERRORS = (400, 403, 404, 422)
+_ACTION_ERRORS = (400, 403, 404, 409, 422)
 
 
 def _record_response(record):
@@ -127,7 +128,12 @@ def submit(record_id: int):
 
 
 @bp.post("/records/<int:record_id>/approve")
-@documented(request_body="ApproveRequest", response="RecordPublic", errors=_ACTION_ERRORS)
+@documented(
+    request_body="ApproveRequest",
+    body_optional=True,
+    response="RecordPublic",
+    errors=_ACTION_ERRORS,
+)
 @token_required
 def approve(record_id: int):
     """Approve a submitted record (officers of its district, admins)."""
@@ -148,7 +154,7 @@ def reject(record_id: int):
         session=get_session(),
         actor=actor(),
         record_id=record_id,
-        reason=str(body.get("reason") or ""),
+        reason=text_value(body, "reason"),
     )
     return _record_response(record)
 
@@ -163,16 +169,14 @@ def revoke(record_id: int):
         session=get_session(),
         actor=actor(),
         record_id=record_id,
-        reason=str(body.get("reason") or ""),
+        reason=text_value(body, "reason"),
         on=date_value(body, "date"),
     )
     return _record_response(record)
 
 
 @bp.post("/records/<int:record_id>/correct")
-@documented(
-    request_body="CorrectionRequest", response="RecordPublic", errors=(*_ACTION_ERRORS, 409)
-)
+@documented(request_body="CorrectionRequest", response="RecordPublic", errors=_ACTION_ERRORS)
 @token_required
 def correct(record_id: int):
     """Correct an approved record; the reason is kept in its history."""
@@ -183,6 +187,6 @@ def correct(record_id: int):
         actor=actor(),
         record_id=record_id,
         data=changes,
-        reason=str(body.get("reason") or ""),
+        reason=text_value(body, "reason"),
     )
     return _record_response(record)

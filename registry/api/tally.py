@@ -47,7 +47,21 @@ _QUERY = (
 
 @bp.get("/tally")
 @token_required
-@documented(response="Tally", query=_QUERY, errors=(422,))
+@documented(
+    response={
+        "content": {
+            "application/json": "Tally",
+            **{
+                media_type.split(";")[0]: {"type": "string", "format": "binary"}
+                for name, media_type in reports.EXPORT_FORMATS.items()
+                if name != "json"
+            },
+        }
+    },
+    query=_QUERY,
+    errors=(422,),
+    headers={"Content-Disposition": "For csv, xlsx and pdf: the file's name."},
+)
 def tally():
     """The tally of every pilot target for a year, optionally one district or building type."""
     args = request.args

@@ -9,7 +9,8 @@ from registry.extensions import get_session, request_locale
 from registry.i18n import render
 from registry.qr import verify_url
 from registry.services.buildings.verify import verify_label
-from registry.web.verify import RateLimited, check_rate
+from registry.web import limits
+from registry.web.verify import VERIFY_LIMIT
 
 bp = Blueprint("api_verify", __name__, url_prefix="/api/v1")
 
@@ -38,18 +39,21 @@ register_schema(
 )
 
 
+def _too_many_lookups(limit):
+    seconds = limits.retry_after_s(limit)
+    params = {"seconds": seconds}
+    message = render("verify.rate_limited", params, request_locale())
+    response = jsonify({"code": "verify.rate_limited", "message": message, "errors": {}})
+    response.status_code = 429
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 @bp.get("/verify/<path:label>")
 @documented(response="Verification", errors=(404, 429))
+@limits.limited(**VERIFY_LIMIT, on_breach=_too_many_lookups)
 def verify(label: str):
     """Verify a label number (anonymous, at most a few lookups a minute per address)."""
-    try:
-        check_rate()
-    except RateLimited as exc:
-        message = render(exc.code, exc.params, request_locale())
-        response = jsonify({"code": exc.code, "message": message, "errors": {}})
-        response.status_code = 429
-        response.headers["Retry-After"] = str(exc.params["seconds"])
-        return response
     result = verify_label(session=get_session(), label=label)
     url = verify_url(current_app.config["PUBLIC_BASE_URL"], result.label_number)
     return jsonify({**result.as_dict(), "url": url})

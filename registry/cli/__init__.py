@@ -11,6 +11,7 @@ import click
 # Feature modules, each exposing `register(main)`.
 COMMAND_MODULES = (
     "registry.cli.admin",
+    "registry.cli.users",
     "registry.cli.records",
     "registry.cli.checks",
     "registry.cli.tally",
@@ -25,6 +26,7 @@ COMMAND_HOMES = {
     "first-login": "registry.cli.admin",
     "worker-start": "registry.cli.admin",
     "worker-stop": "registry.cli.admin",
+    "user": "registry.cli.users",
     "building": "registry.cli.records",
     "record": "registry.cli.records",
     "check": "registry.cli.checks",

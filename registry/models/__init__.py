@@ -1,5 +1,6 @@
 """Every table, imported here so SQLModel.metadata knows them all (Alembic, create_all)."""
 
+from registry.models.accounts import ApiToken, ApiTokenPublic, LoginThrottle  # noqa: F401
 from registry.models.checks import (  # noqa: F401, E402
     ACTIVE_STATES,
     CHECK_STATES,

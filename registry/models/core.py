@@ -52,9 +52,9 @@ class User(SQLModel, table=True):
     districts: str = Field(default="", max_length=200)
     locale: str = Field(default="zh_Hans_CN", max_length=16)
     active: bool = Field(default=True)
-    api_token_hash: str | None = Field(default=None, max_length=64, unique=True)
-    failed_logins: int = Field(default=0)
-    locked_until: datetime | None = Field(default=None)
+    # Stamped into every login cookie; raising it ends every session of the user at once
+    # (logout, password change or reset, deactivation).
+    session_generation: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)
 
     @property

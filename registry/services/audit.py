@@ -41,7 +41,7 @@ def snapshot(row: Any, fields: tuple[str, ...] | None = None) -> dict:
     data = row.model_dump() if fields is None else {f: getattr(row, f) for f in fields}
     clean = {}
     for key, value in data.items():
-        if key in {"password_hash", "api_token_hash"}:
+        if key in {"password_hash", "token_hash"}:
             continue
         if isinstance(value, datetime | date):
             value = value.isoformat()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -10,6 +9,7 @@ from sqlmodel import Session, select
 from werkzeug.security import check_password_hash
 
 from registry import vocabulary
+from registry.domain.users.passwords import generate_password
 from registry.i18n import DEFAULT_LOCALE
 from registry.migrate import upgrade
 from registry.models import User
@@ -43,7 +43,7 @@ def ensure_first_admin(engine: Engine, instance_dir: Path) -> tuple[str, str | N
     with Session(engine, expire_on_commit=False) as session:
         admin = session.exec(select(User).where(User.role == permissions.ADMIN)).first()
         if admin is None:
-            password = secrets.token_urlsafe(12)
+            password = generate_password("admin")
             admin = create_user(
                 session=session,
                 actor=None,

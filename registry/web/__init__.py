@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
+from collections.abc import Iterator
 
 from flask import Flask, g, jsonify, render_template, request
+from flask_limiter import RateLimitExceeded
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -18,6 +21,14 @@ log = logging.getLogger(__name__)
 
 def wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+
+
+def started(chunks: Iterator[str]) -> Iterator[str]:
+    """A streamed body whose first chunk is made now, inside the view: an error in starting
+    it (a value the database refuses) then reaches the error handlers as a clean answer,
+    instead of cutting off a download whose 200 was already sent."""
+    first = next(chunks, None)
+    return itertools.chain(() if first is None else (first,), chunks)
 
 
 def error_body(exc: RegistryError) -> dict:
@@ -56,7 +67,7 @@ def _has_nul() -> bool:
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         values += [*request.form.keys(), *request.form.values()]
         values += [f.filename or "" for f in request.files.values()]
-    return any("\x00" in value for value in values)
+    return any("\x00" in (value or "") for value in values)
 
 
 def register(app: Flask) -> None:
@@ -125,18 +136,31 @@ def register(app: Flask) -> None:
             return jsonify(body), 503
         return render_template("error.html", status=503, error=body), 503
 
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(exc: RateLimitExceeded):
+        # The limited view's own answer (its page or JSON, with Retry-After), when it has one.
+        if exc.response is not None:
+            return exc.response
+        return _http_error(exc)
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        # The exception's own headers (Allow on a 405, as RFC 9110 requires), not its body.
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
         if wants_json():
             # In the caller's language when the catalogue has the status; werkzeug's is English.
             code = f"http.{exc.code}"
             message = render(code, {}, request_locale()) if has_message(code) else exc.description
-            return jsonify({"code": code, "message": message, "errors": {}}), exc.code
-        return render_template(
-            "error.html",
-            status=exc.code,
-            error={"code": f"http.{exc.code}", "message": exc.description, "errors": {}},
-        ), exc.code
+            return jsonify({"code": code, "message": message, "errors": {}}), exc.code, headers
+        return (
+            render_template(
+                "error.html",
+                status=exc.code,
+                error={"code": f"http.{exc.code}", "message": exc.description, "errors": {}},
+            ),
+            exc.code,
+            headers,
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(_exc: Exception):

@@ -1,4 +1,5 @@
-"""User administration: list and create users, issue API tokens. Administrators only."""
+"""User administration: list and create users; per user, API tokens (issue, list, revoke),
+deactivation, password reset and the login delay. Administrators only."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.auth import actor_of
-from registry.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from registry.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.extensions import get_session
 from registry.models import User
 from registry.services import permissions
@@ -37,6 +38,7 @@ def _users_page(values=None, errors=None, summary=None, status=200):
         role_label=forms.role_label,
         district_choices=forms.district_choices(),
         locale_choices=forms.locale_choices(),
+        min_password_length=user_service.MIN_PASSWORD_LENGTH,
     ), status
 
 
@@ -75,15 +77,92 @@ def create_user():
     return redirect(url_for("admin.users"))
 
 
+def _user(user_id: int) -> User:
+    return user_service.get_user(session=get_session(), user_id=user_id)
+
+
+def _shown_once(template: str, **context):
+    # A token or password is shown this once; keep it out of every cache.
+    return (
+        render_template(template, **context),
+        200,
+        {"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )
+
+
+@bp.route("/users/<int:user_id>")
+def user(user_id: int):
+    """One user: their API tokens, and deactivate, reset password, clear the login delay."""
+    session = get_session()
+    shown = _user(user_id)
+    tokens = user_service.list_tokens(session=session, actor=actor_of(current_user), user=shown)
+    return render_template(
+        "admin/user.html",
+        user=shown,
+        tokens=tokens,
+        role_label=forms.role_label,
+        revoke_url=lambda token: url_for("admin.revoke_token", user_id=shown.id, token_id=token.id),
+    )
+
+
 @bp.route("/users/<int:user_id>/token", methods=["POST"])
 def issue_token(user_id: int):
-    """Issue a new API token for a user and show it once."""
-    session = get_session()
-    actor = actor_of(current_user)
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("http.404")
-    token = user_service.issue_api_token(session=session, actor=actor, user=user)
-    response = render_template("admin/token.html", user=user, token=token)
-    # The token is shown this once; keep it out of every cache.
-    return response, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+    """Issue an API token for a user and show it once."""
+    shown = _user(user_id)
+    token = user_service.issue_api_token(
+        session=get_session(),
+        actor=actor_of(current_user),
+        user=shown,
+        name=request.form.get("name", ""),
+    )
+    back = url_for("admin.user", user_id=shown.id)
+    return _shown_once("admin/token.html", user=shown, token=token, back=back)
+
+
+@bp.route("/users/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_token(user_id: int, token_id: int):
+    """Revoke one of a user's API tokens."""
+    shown = _user(user_id)
+    user_service.revoke_token(
+        session=get_session(), actor=actor_of(current_user), user=shown, token_id=token_id
+    )
+    flash(_("Token revoked."), "success")
+    return redirect(url_for("admin.user", user_id=shown.id))
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+def deactivate(user_id: int):
+    """Deactivate a user: every session and token ends, and the login is refused."""
+    shown = user_service.set_active(
+        session=get_session(), actor=actor_of(current_user), user_id=user_id, active=False
+    )
+    flash(_("User %(username)s deactivated.", username=shown.username), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/activate", methods=["POST"])
+def activate(user_id: int):
+    """Let a deactivated user log in again (old sessions and tokens stay ended)."""
+    shown = user_service.set_active(
+        session=get_session(), actor=actor_of(current_user), user_id=user_id, active=True
+    )
+    flash(_("User %(username)s activated.", username=shown.username), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+def reset_password(user_id: int):
+    """Give a user a new generated password, shown once; their sessions and tokens end."""
+    password = user_service.reset_password(
+        session=get_session(), actor=actor_of(current_user), user_id=user_id
+    )
+    return _shown_once("admin/password.html", user=_user(user_id), password=password)
+
+
+@bp.route("/users/<int:user_id>/clear-delay", methods=["POST"])
+def clear_delay(user_id: int):
+    """Let a user whose name is being guessed log in again without waiting."""
+    shown = _user(user_id)
+    user_service.clear_delay(session=get_session(), actor=actor_of(current_user), user=shown)
+    flash(_("%(username)s can log in again at once.", username=shown.username), "success")
+    return redirect(url_for("admin.user", user_id=user_id))

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 
-from registry.auth import LoginUser, actor_of
+from registry.auth import actor_of, start_session
+from registry.domain.users import login as login_rules
+from registry.domain.users.login import has_control_characters
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session, login_manager
 from registry.services import users as user_service
-from registry.services.users import authenticate
-from registry.web import display, wants_json
+from registry.web import display, limits, wants_json
 from registry.web.forms import field_errors
 
 bp = Blueprint("auth", __name__)
@@ -62,11 +74,18 @@ def _csrf_failed(_exc: CSRFError):
     return render_template("error.html", status=400, error=body), 400
 
 
+def _next_arg() -> str:
+    """The page to return to after the login, as asked; a control character in it is a 400
+    (it would be dropped by the browser or split the Location header)."""
+    target = request.values.get("next", "")
+    if has_control_characters(target):
+        raise RegistryError("request.control_characters")
+    return target
+
+
 def _safe_next(target: str | None) -> str:
     """Only paths on this site, so the login cannot be used to bounce users elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("buildings.index")
+    return login_rules.own_path(target) or url_for("buildings.index")
 
 
 @bp.route("/")
@@ -75,60 +94,124 @@ def index():
     return redirect(url_for("buildings.index"))
 
 
-@bp.route("/login", methods=["GET", "POST"])
-def login():
-    """Log in with username and password."""
-    next_url = request.values.get("next", "")
-    if current_user.is_authenticated and request.method == "GET":
-        return redirect(_safe_next(next_url))
-    error = None
-    status = 200
-    username = ""
-    if request.method == "POST":
-        username = request.form.get("username", "").strip()
-        try:
-            user = authenticate(
-                session=get_session(),
-                username=username,
-                password=request.form.get("password", ""),
-            )
-        except RegistryError as exc:
-            error, status = display.message(exc.code, exc.params), exc.status
-        else:
-            if user is not None:
-                login_user(LoginUser(user))
-                return redirect(_safe_next(next_url))
-            error, status = display.message("auth.invalid"), 401
+def _login_page(error: str | None, status: int, username: str = "", next_url: str = ""):
     return render_template(
         "auth/login.html", error=error, username=username, next_url=next_url
     ), status
 
 
+def _failed(response) -> bool:
+    """Count a login against the address only when it failed (a wrong password, or a
+    username waiting out its back-off): an office behind one address logs in freely."""
+    return response.status_code in (401, 429)
+
+
+def _too_many_from_this_address(limit):
+    seconds = limits.retry_after_s(limit)
+    page, status = _login_page(
+        display.message("auth.rate_limited", {"seconds": seconds}),
+        429,
+        request.form.get("username", "").strip(),
+        request.values.get("next", ""),
+    )
+    return make_response(page, status, {"Retry-After": str(seconds)})
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limits.limited(
+    "LOGIN_RATE_LIMIT",
+    scope="login",
+    methods=["POST"],
+    deduct_when=_failed,
+    on_breach=_too_many_from_this_address,
+)
+def login():
+    """Log in with username and password."""
+    next_url = _next_arg()
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(_safe_next(next_url))
+    if request.method == "GET":
+        return _login_page(None, 200, next_url=next_url)
+    username = request.form.get("username", "").strip()
+    try:
+        user = user_service.authenticate(
+            session=get_session(), username=username, password=request.form.get("password", "")
+        )
+    except user_service.Throttled as exc:
+        seconds = exc.params["seconds"]
+        page, status = _login_page(
+            display.message(exc.code, exc.params), exc.status, username, next_url
+        )
+        return make_response(page, status, {"Retry-After": str(seconds)})
+    if user is None:
+        return _login_page(display.message("auth.invalid"), 401, username, next_url)
+    start_session(user)
+    return redirect(_safe_next(next_url))
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out."""
+    """Log out: every session of this user, on every browser, and every API token."""
+    actor = actor_of(current_user)
+    if actor is not None:
+        user_service.end_all_sessions(session=get_session(), actor=actor)
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"))
+
+
+def _account_page(errors: dict[str, str], status: int):
+    session = get_session()
+    actor = actor_of(current_user)
+    return render_template(
+        "auth/account.html",
+        errors=errors,
+        user=actor,
+        tokens=user_service.list_tokens(session=session, actor=actor, user=actor),
+        revoke_url=lambda token: url_for("auth.revoke_token", token_id=token.id),
+        min_password_length=user_service.MIN_PASSWORD_LENGTH,
+    ), status
 
 
 @bp.route("/account", methods=["GET", "POST"])
 def account():
-    """Change one's own password."""
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        new_password = request.form.get("new_password", "")
-        try:
-            if new_password != request.form.get("confirm_password", ""):
-                raise ValidationFailed({"confirm_password": ("user.passwords_differ", {})})
-            user_service.change_password(
-                session=get_session(),
-                actor=actor_of(current_user),
-                current_password=request.form.get("current_password", ""),
-                new_password=new_password,
-            )
-        except ValidationFailed as exc:
-            errors = field_errors(exc)
-        else:
-            flash(_("Password changed."), "success")
-            return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", errors=errors), 422 if errors else 200
+    """Change one's own password (every other session and token ends); one's API tokens."""
+    if request.method == "GET":
+        return _account_page({}, 200)
+    new_password = request.form.get("new_password", "")
+    try:
+        if new_password != request.form.get("confirm_password", ""):
+            raise ValidationFailed({"confirm_password": ("user.passwords_differ", {})})
+        user = user_service.change_password(
+            session=get_session(),
+            actor=actor_of(current_user),
+            current_password=request.form.get("current_password", ""),
+            new_password=new_password,
+        )
+    except ValidationFailed as exc:
+        return _account_page(field_errors(exc), 422)
+    start_session(user)  # this browser stays logged in, with the new generation
+    flash(_("Password changed. You were logged out everywhere else."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/tokens", methods=["POST"])
+def issue_token():
+    """Issue oneself an API token and show it once."""
+    actor = actor_of(current_user)
+    token = user_service.issue_api_token(
+        session=get_session(), actor=actor, user=actor, name=request.form.get("name", "")
+    )
+    page = render_template(
+        "admin/token.html", user=actor, token=token, back=url_for("auth.account")
+    )
+    return page, 200, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_token(token_id: int):
+    """Revoke one of one's own API tokens."""
+    actor = actor_of(current_user)
+    user_service.revoke_token(session=get_session(), actor=actor, user=actor, token_id=token_id)
+    flash(_("Token revoked."), "success")
+    return redirect(url_for("auth.account"))

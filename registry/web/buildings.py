@@ -29,16 +29,22 @@ def _int_arg(name: str, default: int) -> int:
         return default
 
 
-def _filters() -> tuple[BuildingFilters, dict[str, str]]:
-    """The list's filters from the query string, and any problems with them by argument."""
+def _filters() -> tuple[BuildingFilters, dict[str, tuple[str, dict]]]:
+    """The list's filters from the query string, and any problems with them by argument
+    (message code and params)."""
     args = {name: request.args.get(name, "").strip() for name in FILTER_ARGS}
-    problems: dict[str, str] = {}
+    problems: dict[str, tuple[str, dict]] = {}
     year = None
     if args["year"]:
+        low, high = building_service.FILTER_YEARS
         try:
             year = int(args["year"])
         except ValueError:
-            problems["year"] = display.message("field.not_an_integer", {"value": args["year"]})
+            problems["year"] = ("field.not_an_integer", {"value": args["year"]})
+        else:
+            if not low <= year <= high:
+                problems["year"] = ("field.out_of_range", {"low": low, "high": high})
+                year = None
     filters = BuildingFilters(
         q=args["q"] or None,
         district_code=args["district"] or None,
@@ -72,7 +78,7 @@ def index():
         page=page,
         records=records,
         args=kept,
-        problems=problems,
+        problems={name: display.message(code, params) for name, (code, params) in problems.items()},
         page_size=page_size,
         page_sizes=PAGE_SIZES,
         can_register=permissions.can_write(actor),

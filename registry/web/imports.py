@@ -31,7 +31,7 @@ from registry.services import permissions
 from registry.services.imports import exports
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import, save_mapping
-from registry.web import display
+from registry.web import display, started
 from registry.web.buildings import _filters as list_filters
 
 bp = Blueprint("imports", __name__)
@@ -159,9 +159,7 @@ def commit():
 def _export_filters():
     filters, problems = list_filters()
     if problems:
-        raise ValidationFailed(
-            {"year": ("field.not_an_integer", {"value": request.args.get("year", "")})}
-        )
+        raise ValidationFailed(problems)
     # Not ?lang=, which would also switch the page language for the session.
     return filters, locale_of(request.args.get("headers"))
 
@@ -172,7 +170,7 @@ def export_csv():
     filters, lang = _export_filters()
     stream = exports.export_csv(session=get_session(), filters=filters, lang=lang)
     return Response(
-        stream_with_context(stream),
+        stream_with_context(started(stream)),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=buildings.csv"},
     )

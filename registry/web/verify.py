@@ -2,65 +2,56 @@
 
 from __future__ import annotations
 
-import time
+from flask import Blueprint, current_app, make_response, render_template, request
 
-from flask import Blueprint, current_app, render_template, request
-
-from registry.errors import NotFound, RegistryError
+from registry.errors import NotFound
 from registry.extensions import get_session
 from registry.qr import qr_svg
-from registry.services.buildings.verify import RateLimiter, clean_label, verify_label
-from registry.web import display
+from registry.services.buildings.verify import clean_label, verify_label
+from registry.web import display, limits
 
 # The name "verify" is on the login guard's list of public blueprints.
 bp = Blueprint("verify", __name__)
 
 
-class RateLimited(RegistryError):
-    status = 429
+def _asks_nothing() -> bool:
+    """The empty form costs no lookup."""
+    return not clean_label((request.view_args or {}).get("label") or request.args.get("label"))
 
 
-def limiter() -> RateLimiter:
-    """The app's limiter, shared by this page and the API's verify endpoint."""
-    app = current_app
-    if "registry.verify_limiter" not in app.extensions:
-        app.extensions["registry.verify_limiter"] = RateLimiter(
-            limit=int(app.config.get("VERIFY_RATE_LIMIT", 30)),
-            window_s=float(app.config.get("VERIFY_RATE_WINDOW_S", 60)),
-        )
-    return app.extensions["registry.verify_limiter"]
+def _too_many_lookups(limit):
+    seconds = limits.retry_after_s(limit)
+    label = clean_label((request.view_args or {}).get("label") or request.args.get("label"))
+    error = display.message("verify.rate_limited", {"seconds": seconds})
+    page = render_template("verify/show.html", label=label, result=None, error=error, qr=None)
+    return make_response(page, 429, {"Retry-After": str(seconds)})
 
 
-def check_rate() -> None:
-    """Raise a 429 with the wait in seconds when this address asked too often."""
-    wait = limiter().hit(request.remote_addr or "unknown", time.monotonic())
-    if wait is not None:
-        raise RateLimited("verify.rate_limited", {"seconds": wait})
+# The page and the API's /api/v1/verify count together, per address.
+VERIFY_LIMIT = {"setting": "VERIFY_RATE_LIMIT", "scope": "verify", "exempt_when": _asks_nothing}
 
 
 def _page(label: str):
-    result, error, status, headers = None, None, 200, {}
+    result, error, status = None, None, 200
     if label:
         try:
-            check_rate()
             result = verify_label(session=get_session(), label=label)
-        except RateLimited as exc:
-            error, status = display.message(exc.code, exc.params), 429
-            headers["Retry-After"] = str(exc.params["seconds"])
         except NotFound as exc:
             error, status = display.message(exc.code, exc.params), 404
     qr = qr_svg(current_app.config["PUBLIC_BASE_URL"], result.label_number) if result else None
     page = render_template("verify/show.html", label=label, result=result, error=error, qr=qr)
-    return page, status, headers
+    return page, status
 
 
 @bp.route("/verify")
+@limits.limited(**VERIFY_LIMIT, on_breach=_too_many_lookups)
 def lookup():
     """Check a label number typed into the form."""
     return _page(clean_label(request.args.get("label")))
 
 
 @bp.route("/verify/<path:label>")
+@limits.limited(**VERIFY_LIMIT, on_breach=_too_many_lookups)
 def show(label: str):
     """Check the label a QR code points at."""
     return _page(clean_label(label))

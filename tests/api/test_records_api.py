@@ -58,7 +58,7 @@ def test_record_lifecycle_over_api(api_both):
     assert (approved.json["status"], approved.json["approved_on"]) == ("approved", "2022-01-10")
 
     frozen = api.patch(f"/api/v1/records/{record_id}", designer, json={"level": "3"})
-    assert (frozen.status_code, frozen.json["code"]) == (400, "record.not_editable")
+    assert (frozen.status_code, frozen.json["code"]) == (409, "record.not_editable")
 
     no_reason = api.post(f"/api/v1/records/{record_id}/correct", officer, json={"level": "3"})
     assert no_reason.status_code == 422
@@ -83,7 +83,7 @@ def test_record_lifecycle_over_api(api_both):
         officer,
         json={"reason": "again", "date": "2023-03-02"},
     )
-    assert (again.status_code, again.json["code"]) == (400, "record.bad_transition")
+    assert (again.status_code, again.json["code"]) == (409, "record.bad_transition")
 
     records = api.get(f"/api/v1/buildings/{building_id}/records", designer).json
     assert [(r["id"], r["status"]) for r in records] == [(record_id, "revoked")]

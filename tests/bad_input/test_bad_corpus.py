@@ -582,7 +582,9 @@ def app_both_world(request, tmp_path):
 
         _truncate_pg(url)
         app = create_app(
-            make_config(tmp_path, url, WTF_CSRF_ENABLED=False, VERIFY_RATE_LIMIT=100_000)
+            make_config(
+                tmp_path, url, WTF_CSRF_ENABLED=False, VERIFY_RATE_LIMIT="100000 per minute"
+            )
         )
     else:
         app = new_app(tmp_path)

@@ -8,6 +8,7 @@ in never changes what they see.
 from __future__ import annotations
 
 import itertools
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -93,12 +94,30 @@ class World:
             )
             return check.id
 
-    def client(self, role: str, lang: str | None = None):
-        """A test client logged in as `role` (anonymous: not logged in)."""
+    def stand_in(self, role: str) -> User:
+        """A new user of `role`'s kind, for a request that ends its user's sessions (logout)
+        and must not end the world's."""
+        base = role.split("_")[0]
+        districts = {"officer": [DISTRICT], "officer_other": [OTHER_DISTRICT]}.get(role, [])
+        with self.session() as session:
+            return user_service.create_user(
+                session=session,
+                actor=None,
+                username=f"{role}-{next(_counter)}",
+                password=PASSWORD,
+                role=base,
+                districts=districts,
+            )
+
+    def client(self, role: str, lang: str | None = None, user: User | None = None):
+        """A test client logged in as `role` (anonymous: not logged in), or as `user`."""
         client = self.app.test_client()
         if role != "anonymous":
+            user = user or self.users[role]
             with client.session_transaction() as cookie_session:
-                cookie_session["_user_id"] = str(self.users[role].id)
+                # What a login stamps in the cookie (registry/auth.py).
+                cookie_session["_user_id"] = f"{user.id}:{user.session_generation}"
+                cookie_session["_login_at"] = int(time.time())
                 cookie_session["_fresh"] = True
                 if lang:
                     cookie_session["lang"] = lang
@@ -167,7 +186,9 @@ def new_app(tmp_path: Path, **overrides):
     SQLModel.metadata.create_all(engine)
     engine.dispose()
     overrides.setdefault("WTF_CSRF_ENABLED", False)
-    overrides.setdefault("VERIFY_RATE_LIMIT", 100_000)
+    # Every case comes from one address; the limits have tests of their own.
+    overrides.setdefault("VERIFY_RATE_LIMIT", "100000 per minute")
+    overrides.setdefault("LOGIN_RATE_LIMIT", "100000 per minute")
     return create_app(make_config(tmp_path, database_url, **overrides))
 
 

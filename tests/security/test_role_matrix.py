@@ -85,6 +85,15 @@ def other_user(world):
     return {"user_id": user.id}
 
 
+def other_users_token(world):
+    target = other_user(world)
+    with world.session() as session:
+        user = user_service.get_user(session=session, user_id=target["user_id"])
+        user_service.issue_api_token(session=session, actor=user, user=user)
+        token = user_service.list_tokens(session=session, actor=user, user=user)[0]
+    return {**target, "token_id": token.id}
+
+
 def quota_row(world):
     from sqlmodel import select
 
@@ -156,7 +165,8 @@ def user_form(world):
 
 
 def login_form(world):
-    return {"data": {"username": "nobody-at-all", "password": "wrong-password"}}
+    # A new name each time, so no name's back-off answers instead of the check.
+    return {"data": {"username": f"nobody-{uuid.uuid4().hex[:8]}", "password": "wrong-password"}}
 
 
 def old_model(field: str):
@@ -226,6 +236,8 @@ class Case:
     query: dict | None = None
     # Run with the request's own client before it; returns the request's body instead.
     prepare: object = None
+    # Sent by a new user of the role's kind: the request ends its user's sessions and tokens.
+    stand_in: bool = False
 
 
 EXPECTED: dict[tuple[str, str], Case] = {
@@ -233,7 +245,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/", "GET"): Case(allowed(EVERYONE, 302)),
     ("/login", "GET"): Case({**same(302), "anonymous": 200}),
     ("/login", "POST"): Case(same(401), body=login_form),
-    ("/logout", "POST"): Case(allowed(EVERYONE, 302)),
+    ("/logout", "POST"): Case(allowed(EVERYONE, 302), stand_in=True),
     ("/account", "GET"): Case(allowed(EVERYONE, 200)),
     # A wrong current password: refused (422) for everyone signed in, and nobody's changes.
     ("/account", "POST"): Case(
@@ -257,6 +269,19 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/admin/users", "GET"): Case(allowed(ADMINS, 200)),
     ("/admin/users", "POST"): Case(allowed(ADMINS, 302), body=user_form),
     ("/admin/users/<int:user_id>/token", "POST"): Case(allowed(ADMINS, 200), other_user),
+    ("/admin/users/<int:user_id>", "GET"): Case(allowed(ADMINS, 200), other_user),
+    ("/admin/users/<int:user_id>/tokens/<int:token_id>/revoke", "POST"): Case(
+        allowed(ADMINS, 302), other_users_token
+    ),
+    ("/admin/users/<int:user_id>/deactivate", "POST"): Case(allowed(ADMINS, 302), other_user),
+    ("/admin/users/<int:user_id>/activate", "POST"): Case(allowed(ADMINS, 302), other_user),
+    ("/admin/users/<int:user_id>/reset-password", "POST"): Case(allowed(ADMINS, 200), other_user),
+    ("/admin/users/<int:user_id>/clear-delay", "POST"): Case(allowed(ADMINS, 302), other_user),
+    ("/account/tokens", "POST"): Case(allowed(EVERYONE, 200), stand_in=True),
+    # Someone else's token is not found, for everyone: one revokes only one's own.
+    ("/account/tokens/<int:token_id>/revoke", "POST"): Case(
+        allowed(EVERYONE, 404), other_users_token
+    ),
     # Reference data: admins only; a refused change (422) proves the admin got through.
     ("/admin/targets", "GET"): Case(allowed(ADMINS, 200)),
     ("/admin/targets/<key>", "POST"): Case(
@@ -366,6 +391,14 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/api/v1/users", "GET"): Case(api(ADMINS, 200)),
     ("/api/v1/users", "POST"): Case(api(ADMINS, 201), body=json_body(new_user_json)),
     ("/api/v1/users/me", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/users/<int:user_id>/token", "POST"): Case(api(ADMINS, 201), other_user),
+    ("/api/v1/users/<int:user_id>/tokens", "GET"): Case(api(ADMINS, 200), other_user),
+    ("/api/v1/users/<int:user_id>/tokens/<int:token_id>/revoke", "POST"): Case(
+        api(ADMINS, 200), other_users_token
+    ),
+    ("/api/v1/users/<int:user_id>/deactivate", "POST"): Case(api(ADMINS, 200), other_user),
+    ("/api/v1/users/<int:user_id>/activate", "POST"): Case(api(ADMINS, 200), other_user),
+    ("/api/v1/users/<int:user_id>/reset-password", "POST"): Case(api(ADMINS, 200), other_user),
     ("/api/v1/verify/<path:label>", "GET"): Case(same(200), label),
     ("/api/v1/weather", "GET"): Case(api(EVERYONE, 200)),
     # Designers add the weather their checks run with (`registry check --epw`); not viewers.
@@ -431,7 +464,8 @@ def call(world, rule: str, method: str, role: str, lang: str | None = None):
         client = world.app.test_client()
         options["headers"] = world.headers(role, lang)
     else:
-        client = world.client(role, lang)
+        user = world.stand_in(role) if case.stand_in and role != "anonymous" else None
+        client = world.client(role, lang, user=user)
     if case.prepare is not None:
         options = case.prepare(world, client)
     response = client.open(path, method=method, query_string=query, **options)

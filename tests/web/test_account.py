@@ -19,7 +19,7 @@ def test_change_password_needs_the_current_one(client, app_session, make_user, l
     )
     assert wrong.status_code == 422
     text = text_of(wrong)
-    assert "当前密码不正确。" in text and "密码至少需要 8 个字符。" in text
+    assert "当前密码不正确。" in text and "密码至少需要 10 个字符。" in text
     differ = client.post(
         "/account",
         data={

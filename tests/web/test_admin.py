@@ -65,7 +65,7 @@ def test_create_user_errors_keep_the_form(admin_client):
         },
     )
     assert response.status_code == 422
-    assert field_error(response, "password") == "密码至少需要 8 个字符。"
+    assert field_error(response, "password") == "密码至少需要 10 个字符。"
     assert field_error(response, "districts") == "审核人员至少需要一个所辖区（市）。"
     assert 'value="newbie"' in response.get_data(as_text=True)
     taken = admin_client.post(

@@ -185,7 +185,7 @@ def test_correct_an_approved_record_needs_a_reason_and_is_audited(
     record = make_record(
         app_session, officer, building, status="approved", level="1", issued_on=date(2021, 6, 1)
     )
-    assert officer_client.get(f"/records/{record.id}/edit").status_code == 400
+    assert officer_client.get(f"/records/{record.id}/edit").status_code == 409
     data = label_form(level="2", label_number=record.label_number, issued_on="2021-06-01")
     response = officer_client.post(f"/records/{record.id}/correct", data={**data, "reason": ""})
     assert response.status_code == 422
@@ -240,7 +240,7 @@ def test_officer_of_another_district_cannot_approve(
 def test_a_step_out_of_order_says_why(officer_client, app_session, officer, building, make_record):
     record = make_record(app_session, officer, building)
     response = officer_client.post(f"/records/{record.id}/approve")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "当前状态为“draft”，不能执行“approve”。" in text_of(response)
 
 

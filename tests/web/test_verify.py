@@ -53,7 +53,7 @@ def test_drafts_and_unknown_numbers_are_not_found(client, labels):
 
 
 def test_too_many_lookups_get_a_clear_429(client, app, labels):
-    app.config["VERIFY_RATE_LIMIT"] = 3
+    app.config["VERIFY_RATE_LIMIT"] = "3 per minute"
     for _ in range(3):
         assert client.get("/verify/QD-REV").status_code == 200
     response = client.get("/verify/QD-REV?lang=en")

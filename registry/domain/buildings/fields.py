@@ -65,6 +65,11 @@ def parse_bool(value: Any) -> bool:
     raise ValueError(value)
 
 
+def _one_of(value, choices) -> bool:
+    """A code among `choices`; a JSON body may send a list or an object instead of text."""
+    return isinstance(value, str) and value in choices
+
+
 def parse_building(
     raw: Mapping[str, Any], *, today: date, partial: bool = False
 ) -> tuple[dict[str, Any], Problems]:
@@ -117,7 +122,7 @@ def parse_building(
     if present("building_type"):
         if _blank(building_type):
             problems["building_type"] = ("field.required", {})
-        elif building_type not in BUILDING_TYPES:
+        elif not _one_of(building_type, BUILDING_TYPES):
             problems["building_type"] = ("building.type_unknown", {"value": str(building_type)})
         else:
             fields["building_type"] = building_type
@@ -126,7 +131,9 @@ def parse_building(
         sub_type = raw.get("sub_type")
         if _blank(sub_type):
             fields["sub_type"] = None
-        elif building_type in BUILDING_TYPES and sub_type not in SUB_TYPES.get(building_type, {}):
+        elif _one_of(building_type, BUILDING_TYPES) and not _one_of(
+            sub_type, SUB_TYPES.get(building_type, {})
+        ):
             problems["sub_type"] = ("building.sub_type_unknown", {"value": str(sub_type)})
         else:
             fields["sub_type"] = sub_type
@@ -136,7 +143,7 @@ def parse_building(
             value = raw.get(key)
             if _blank(value):
                 fields[key] = None
-            elif value not in choices:
+            elif not _one_of(value, choices):
                 problems[key] = ("field.choice_unknown", {"value": str(value)})
             else:
                 fields[key] = value
@@ -151,12 +158,14 @@ def parse_building(
             except ValueError:
                 problems["floor_area_m2"] = ("area.not_a_number", {"value": str(value)})
             else:
+                # Rounded first: 5e-324 m² is stored as 0.00, which is not an area.
+                area = round(area, 2)
                 if area <= 0:
                     problems["floor_area_m2"] = ("area.not_positive", {})
                 elif area > MAX_FLOOR_AREA_M2:
                     problems["floor_area_m2"] = ("area.too_large", {"max": MAX_FLOOR_AREA_M2})
                 else:
-                    fields["floor_area_m2"] = round(area, 2)
+                    fields["floor_area_m2"] = area
 
     _optional_number(raw, fields, problems, "storeys", present, integer=True, low=1, high=300)
     _optional_number(

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from registry.domain import dates
 from registry.domain.buildings import records as rules
-from registry.errors import Conflict, NotFound, RegistryError, ValidationFailed
+from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.models import Building, Record, User, utcnow
 from registry.services import permissions
 from registry.services.audit import changed, record_event, snapshot
@@ -151,7 +151,7 @@ def update_draft(
     building = _building(session, record.building_id)
     permissions.require_edit_building(actor, building)
     if "edit" not in rules.actions_from(record.status):
-        raise RegistryError("record.not_editable")
+        raise Conflict("record.not_editable")
     return _apply_changes(session, actor, record, building, data, today, action="update")
 
 
@@ -173,7 +173,7 @@ def correct_record(
     if len(reason.strip()) > rules.REASON_MAX_CHARS:
         raise ValidationFailed({"reason": ("field.too_long", {"max": rules.REASON_MAX_CHARS})})
     if "correct" not in rules.actions_from(record.status):
-        raise RegistryError("record.bad_transition", {"status": record.status, "action": "correct"})
+        raise Conflict("record.bad_transition", {"status": record.status, "action": "correct"})
     return _apply_changes(
         session, actor, record, building, data, today, action="correct", reason=reason.strip()
     )
@@ -218,7 +218,7 @@ def _transition(session, actor, record, action, *, reason=None, extra=None):
     try:
         new_status = rules.transition(record.status, action)
     except ValueError:
-        raise RegistryError(
+        raise Conflict(
             "record.bad_transition", {"status": record.status, "action": action}
         ) from None
     before = snapshot(

@@ -103,6 +103,11 @@ def update_building(
     return building
 
 
+# The completion years a list or export may be filtered by; beyond them a year is a typo
+# (and past 64 bits the database driver cannot even bind it).
+FILTER_YEARS = (1900, 2200)
+
+
 @dataclass(frozen=True)
 class BuildingFilters:
     q: str | None = None

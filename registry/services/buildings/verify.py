@@ -78,28 +78,3 @@ def verify_label(*, session: Session, label: str) -> Verification:
         status="revoked" if record.status == "revoked" else "valid",
         revoked_on=record.revoked_on if record.status == "revoked" else None,
     )
-
-
-class RateLimiter:
-    """At most `limit` lookups per `window_s` seconds per key (an IP), in this process.
-
-    A fixed window per key: simple, and enough to stop a script walking label numbers;
-    several web processes each count on their own.
-    """
-
-    def __init__(self, limit: int = 30, window_s: float = 60.0):
-        self.limit = limit
-        self.window_s = window_s
-        self._windows: dict[str, tuple[float, int]] = {}
-
-    def hit(self, key: str, now: float) -> int | None:
-        """Count a lookup; None if allowed, else the seconds until the next is."""
-        start, count = self._windows.get(key, (now, 0))
-        if now - start >= self.window_s:
-            start, count = now, 0
-        if count >= self.limit:
-            return max(1, int(start + self.window_s - now + 0.999))
-        self._windows[key] = (start, count + 1)
-        if len(self._windows) > 10_000:  # forget finished windows, so memory stays bounded
-            self._windows = {k: v for k, v in self._windows.items() if now - v[0] < self.window_s}
-        return None

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from registry.config import Config
 from registry.domain.checks.precheck import PrecheckRejected, precheck_idf
-from registry.errors import NotFound, PermissionDenied, RegistryError, ValidationFailed
+from registry.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from registry.models import (
     FINAL_STATES,
     Building,
@@ -266,7 +266,7 @@ def cancel_check(*, session: Session, actor: User, check_id: int) -> Check:
     check = get_check(session=session, actor=actor, check_id=check_id)
     permissions.require_cancel_check(actor, created_by_id=check.created_by_id)
     if check.status in {"done", "failed", "cancelled"}:
-        raise RegistryError("check.not_cancellable", {"status": check.status})
+        raise Conflict("check.not_cancellable", {"status": check.status})
     check.cancel_requested = True
     if check.status == "queued":
         check.status = "cancelled"
