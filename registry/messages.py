@@ -90,8 +90,8 @@ CORE_MESSAGES: dict[str, tuple[str, str]] = {
         "Counted area {area} m² exceeds the building's floor area {building_area} m².",
     ),
     "record.bad_transition": (
-        "当前状态为“{status}”，不能执行“{action}”。",
-        "A record that is “{status}” cannot be “{action}”.",
+        "该记录当前状态为“{status}”，不能{action}。未保存任何数据。",
+        "A record that is “{status_en}” cannot be {action_en}; nothing was changed.",
     ),
     "record.not_editable": (
         "已批准的记录不能直接修改，请使用“更正”（需说明原因）。",
@@ -179,6 +179,12 @@ _DOMAIN_MESSAGE_MODULES = (
     "registry.domain.imports.rows",
     "registry.services.imports.preview",
     "registry.services.buildings.verify",
+    "registry.services.buildings.claims",
+    "registry.services.buildings.registration",
+    "registry.services.permissions",
+    "registry.services.notice.calendar",
+    "registry.services.notice.objections",
+    "registry.domain.settings",
     "registry.domain.checks.messages",
     "registry.domain.checks.errfile",
     "registry.domain.checks.results",

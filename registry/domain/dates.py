@@ -36,6 +36,24 @@ def bureau_date(instant: datetime) -> date:
     return bureau_time(instant).date()
 
 
+# How a time shown to people names its zone, beside `shown(...)`.
+ZONE_NAMES = {"zh": "北京时间", "en": "Beijing time"}
+
+
+def shown(instant: datetime | None, *, seconds: bool = False) -> str:
+    """An instant as people read it: the bureau's wall-clock time, "YYYY-MM-DD HH:MM[:SS]".
+
+    The one formatter for times on pages, PDFs, exports, CLI text and API fields meant for
+    people; "" for None. The zone is named once beside it (`zone_name`)."""
+    if instant is None:
+        return ""
+    return bureau_time(instant).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def zone_name(locale: str = "zh") -> str:
+    return ZONE_NAMES["zh" if str(locale).lower().startswith("zh") else "en"]
+
+
 def parse_iso_date(value) -> date | None:
     """A date from a date or an ISO string (YYYY-MM-DD); None for blank; ValueError otherwise.
 
