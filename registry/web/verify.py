@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from registry.errors import NotFound, RegistryError
+from registry.domain import dates
+from registry.errors import NotFound, RegistryError, ValidationFailed
 from registry.extensions import get_session
 from registry.qr import qr_svg
-from registry.services.buildings.verify import RateLimiter, clean_label, verify_label
-from registry.web import display
+from registry.services.buildings.verify import (
+    RateLimiter,
+    clean_label,
+    under_notice,
+    verify_label,
+)
+from registry.services.notice import objections as objection_service
+from registry.web import display, forms
 
 # The name "verify" is on the login guard's list of public blueprints.
 bp = Blueprint("verify", __name__)
@@ -71,3 +79,48 @@ def qr(label: str):
     """The QR code of a label's verification URL, as SVG."""
     svg = qr_svg(current_app.config["PUBLIC_BASE_URL"], clean_label(label))
     return current_app.response_class(svg, mimetype="image/svg+xml")
+
+
+@bp.route("/verify/notices")
+def notices():
+    """Labels and energy levels under public notice (公示), with the form to object."""
+    return _notices_page()
+
+
+def _notices_page(values=None, errors=None, summary=None, status=200):
+    listed = under_notice(session=get_session(), today=dates.today())
+    page = render_template(
+        "verify/notices.html",
+        notices=listed,
+        values=values or {},
+        errors=errors or {},
+        summary=summary,
+    )
+    return page, status
+
+
+@bp.route("/verify/notices/<int:record_id>/objections", methods=["POST"])
+def object_to(record_id: int):
+    """Lodge an objection (reason and contact) against a record under notice; no login."""
+    values = {
+        "record_id": record_id,
+        "reason": request.form.get("reason", ""),
+        "contact": request.form.get("contact", ""),
+    }
+    try:
+        check_rate()
+        objection_service.lodge(
+            session=get_session(),
+            record_id=record_id,
+            reason=values["reason"],
+            contact=values["contact"],
+        )
+    except RateLimited as exc:
+        return _notices_page(values, {}, display.message(exc.code, exc.params), 429)
+    except ValidationFailed as exc:
+        errors = forms.field_errors(exc)
+        return _notices_page(values, errors, display.message(exc.code, exc.params), exc.status)
+    except RegistryError as exc:
+        return _notices_page(values, {}, display.message(exc.code, exc.params), exc.status)
+    flash(_("Your objection was received; the registry's officers will look into it."), "success")
+    return redirect(url_for("verify.notices"))

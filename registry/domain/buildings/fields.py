@@ -33,6 +33,18 @@ TEXT_LIMITS = {
 }
 
 
+# The facts that decide a building's counting and identity: once a record of it passed review,
+# they change only through a reviewer's correction with a reason (the public verification
+# page and the tallies show what was reviewed).
+FROZEN_FIELDS = {
+    "name": ("名称", "name"),
+    "district_code": ("所在区（市）", "district"),
+    "building_type": ("建筑类型", "building type"),
+    "floor_area_m2": ("建筑面积", "floor area"),
+    "land_parcel_id": ("地块编号", "land parcel"),
+}
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 

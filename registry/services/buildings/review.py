@@ -14,7 +14,7 @@ from registry.domain import settings as setting_keys
 from registry.domain.buildings import records as rules
 from registry.domain.notice.calendar import NoticePeriod, publish_problem
 from registry.errors import Conflict, ValidationFailed
-from registry.models import NoticeObjection, Record, User, utcnow
+from registry.models import Building, NoticeObjection, Record, User, utcnow
 from registry.services import permissions
 from registry.services import settings as settings_service
 from registry.services.audit import changed, record_event, snapshot
@@ -46,6 +46,9 @@ def _move(session, actor, record, action, decide, *, reason=None, commit=True) -
     if record.status not in allowed_from:
         raise bad_transition(record.status, action)
     claim(session, record, allowed_from)
+    # The building too (PostgreSQL's row lock; SQLite's write lock is already held): an edit
+    # of its frozen facts and this step then happen one after the other, never across.
+    session.execute(select(Building.id).where(Building.id == record.building_id).with_for_update())
     try:
         if record.status not in allowed_from:  # pragma: no cover - the claim's WHERE holds it
             raise bad_transition(record.status, action)

@@ -32,7 +32,8 @@ def _label(names: dict[str, str], value: str, en: bool) -> str:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%d %H:%M:%S") + " UTC" if moment else None
+    """A time of the check as the report prints it: Beijing time (named once, by the report)."""
+    return dates.shown(moment, seconds=True) if moment else None
 
 
 def check_url(base_url: str, check_id: int) -> str:
@@ -85,8 +86,12 @@ def _verdict(verdict: dict | None, en: bool) -> dict | None:
             }
         indicators.append({**item, "row": row})
     accounting = verdict["accounting"]
+    assessed_at = verdict.get("assessed_at")
     return {
         **verdict,
+        "assessed_at_shown": dates.shown(datetime.fromisoformat(assessed_at), seconds=True)
+        if assessed_at
+        else "",
         "indicators": indicators,
         "unverified": any(i["row"] and i["row"]["unverified"] for i in indicators),
         "accounting": {
@@ -166,6 +171,7 @@ def report_context(
     url = check_url(base_url, check.id)
     return {
         "locale": "en" if en else "zh",
+        "time_zone": dates.zone_name("en" if en else "zh"),
         "generated_at": _iso(generated_at or dates.now_utc()),
         "url": url,
         "qr": qr_data_uri(url),
