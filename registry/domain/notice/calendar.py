@@ -84,3 +84,29 @@ def publish_problem(period: NoticePeriod, publish_on: date, today: date) -> tupl
             },
         )
     return None
+
+
+def parse_day_lines(text: str) -> tuple[list[tuple[date, str]], list[str]]:
+    """Days typed one a line, "YYYY-MM-DD name" or a span "YYYY-MM-DD..YYYY-MM-DD name";
+    returns the days and the lines that could not be read."""
+    days: list[tuple[date, str]] = []
+    bad: list[str] = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        when, _, name = line.partition(" ")
+        first_text, _, last_text = when.partition("..")
+        try:
+            first = date.fromisoformat(first_text)
+            last = date.fromisoformat(last_text) if last_text else first
+        except ValueError:
+            bad.append(line)
+            continue
+        if last < first or (last - first).days > 31:
+            bad.append(line)
+            continue
+        while first <= last:
+            days.append((first, name.strip()))
+            first += timedelta(days=1)
+    return days, bad
