@@ -16,7 +16,6 @@ from sqlmodel import Session
 
 from registry.models import Record
 from registry.services import users as user_service
-from registry.services.buildings import records as record_service
 from registry.services.tally import tallies
 from tests.conftest import poppler
 from tests.web.conftest import text_of
