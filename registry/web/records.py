@@ -91,7 +91,7 @@ def edit(record_id: int):
     session, actor, record, building = _load(record_id)
     permissions.require_edit_building(actor, building)
     if "edit" not in record_rules.actions_from(record.status):
-        raise RegistryError("record.not_editable")
+        raise Conflict("record.not_editable")
     if request.method == "POST":
         values = forms.record_form_data(request.form)
         try:

@@ -55,10 +55,25 @@ def test_record_lifecycle_over_api(api_both):
         f"/api/v1/records/{record_id}/approve", officer, json={"date": "2022-01-10"}
     )
     assert approved.status_code == 200, approved.json
-    assert (approved.json["status"], approved.json["approved_on"]) == ("approved", "2022-01-10")
+    assert (approved.json["status"], approved.json["approved_on"]) == ("notice", "2022-01-10")
+    # Monday 10 January 2022: seven working days of notice, to Tuesday the 18th.
+    assert (approved.json["notice_start_on"], approved.json["notice_end_on"]) == (
+        "2022-01-10",
+        "2022-01-18",
+    )
+    early = api.post(f"/api/v1/records/{record_id}/publish", officer, json={"date": "2022-01-18"})
+    assert (early.status_code, early.json["errors"]["date"][:6]) == (422, "公示期为 2")
+    published = api.post(
+        f"/api/v1/records/{record_id}/publish", officer, json={"date": "2022-01-19"}
+    )
+    assert published.status_code == 200, published.json
+    assert (published.json["status"], published.json["published_on"]) == (
+        "published",
+        "2022-01-19",
+    )
 
     frozen = api.patch(f"/api/v1/records/{record_id}", designer, json={"level": "3"})
-    assert (frozen.status_code, frozen.json["code"]) == (400, "record.not_editable")
+    assert (frozen.status_code, frozen.json["code"]) == (409, "record.not_editable")
 
     no_reason = api.post(f"/api/v1/records/{record_id}/correct", officer, json={"level": "3"})
     assert no_reason.status_code == 422
@@ -83,7 +98,7 @@ def test_record_lifecycle_over_api(api_both):
         officer,
         json={"reason": "again", "date": "2023-03-02"},
     )
-    assert (again.status_code, again.json["code"]) == (400, "record.bad_transition")
+    assert (again.status_code, again.json["code"]) == (409, "record.bad_transition")
 
     records = api.get(f"/api/v1/buildings/{building_id}/records", designer).json
     assert [(r["id"], r["status"]) for r in records] == [(record_id, "revoked")]
@@ -97,10 +112,11 @@ def test_record_lifecycle_over_api(api_both):
         ("record", "update"),
         ("record", "submit"),
         ("record", "approve"),
+        ("record", "publish"),
         ("record", "correct"),
         ("record", "revoke"),
     ]
-    correction = history.json[5]
+    correction = history.json[6]
     assert correction["reason"] == "证书复印件核对"
     assert (correction["before"], correction["after"]) == ({"level": "1"}, {"level": "3"})
     assert "password_hash" not in str(history.json)

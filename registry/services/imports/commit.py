@@ -51,6 +51,9 @@ _RECORD_DATES = (
     "completed_on",
     "submitted_at",
     "approved_on",
+    "notice_start_on",
+    "notice_end_on",
+    "published_on",
     "revoked_on",
 )
 
@@ -272,7 +275,7 @@ def _record_row(
     changes = {
         "submit": {"submitted_at": now, "submitted_by_id": actor.id},
         "approve": {"approved_on": extras.get("approved_on"), "approved_by_id": actor.id},
-        "publish": {"published_on": extras.get("approved_on")},
+        "publish": {"published_on": extras.get("published_on") or extras.get("approved_on")},
         "reject": {"rejected_reason": reason},
         "revoke": {"revoked_on": extras.get("revoked_on"), "revoke_reason": reason},
     }

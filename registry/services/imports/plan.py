@@ -127,6 +127,15 @@ def _record_extras(cells, row, today, values, problems) -> None:
                 None,
             )
         values["approved_on"] = approved_on
+        # A historic label's publication: as the sheet says, else its approval date.
+        published_on = date_of("published_on") or approved_on
+        if published_on < approved_on or published_on > today:
+            code = "record.date_in_future"
+            if published_on <= today:
+                code = "import.published_before_approved"
+            params = {"date": published_on.isoformat(), "approved": approved_on.isoformat()}
+            problems["published_on"] = (code, params, None)
+        values["published_on"] = published_on
     if status in ("rejected", "revoked") and not reason:
         problems["reason"] = ("record.reason_required", {}, None)
     values["reason"] = reason

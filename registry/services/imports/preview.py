@@ -103,6 +103,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}”不是记录状态（草稿、已提交、已批准、已驳回、已撤销）。",
         "“{value}” is not a record status (draft, submitted, approved, rejected, revoked).",
     ),
+    "import.published_before_approved": (
+        "公布日期 {date} 早于批准日期 {approved}。",
+        "The publication date {date} is before the approval date {approved}.",
+    ),
     "import.revoked_on_required": (
         "已撤销的记录需填写撤销日期。",
         "A revoked record needs its revocation date.",
