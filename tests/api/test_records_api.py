@@ -237,3 +237,25 @@ def test_concurrent_adds_with_one_label_store_exactly_one(api_both):
         assert exc.params == {"label_number": "QD-RACE-1", "other_id": stored[0]}
     listed = api.get(f"/api/v1/buildings/{building_id}/records", token).json
     assert [r["label_number"] for r in listed] == ["QD-RACE-1"]
+
+
+def test_whoever_submitted_cannot_approve_over_the_api(api_both):
+    api = api_both
+    officer = api.token("officer", districts=("370202",))
+    building = _register(api, officer)
+    record = api.post(
+        f"/api/v1/buildings/{building['id']}/records",
+        officer,
+        json={**LABEL, "label_number": "QD-MC-1"},
+    ).json
+    api.post(f"/api/v1/records/{record['id']}/submit", officer)
+    refused = api.post(f"/api/v1/records/{record['id']}/approve", officer, lang="en")
+    assert (refused.status_code, refused.json["code"]) == (403, "record.approver_submitted")
+    assert "You submitted this record, so you cannot approve it" in refused.json["message"]
+    zh = api.post(f"/api/v1/records/{record['id']}/approve", officer)
+    assert "您提交了这条记录，不能由您本人批准" in zh.json["message"]
+    checker = api.token("officer", districts=("370202",))
+    approved = api.post(
+        f"/api/v1/records/{record['id']}/approve", checker, json={"date": "2021-06-01"}
+    )
+    assert (approved.status_code, approved.json["status"]) == (200, "notice")
