@@ -210,6 +210,7 @@ def _collect() -> dict[str, str]:
     from registry.domain.imports.messages import MESSAGES as import_rows
     from registry.domain.imports.normalise_messages import MESSAGES as import_cells
     from registry.domain.quotas.messages import MESSAGES as quotas
+    from registry.domain.settings import MESSAGES as settings
     from registry.domain.tally.targets import MESSAGES as tally
     from registry.domain.users.login import MESSAGES as login
     from registry.domain.users.messages import MESSAGES as users
@@ -219,6 +220,7 @@ def _collect() -> dict[str, str]:
     from registry.services.buildings.messages import MESSAGES as verify
     from registry.services.checks.messages import MESSAGES as checks
     from registry.services.imports.messages import MESSAGES as imports
+    from registry.services.notice.messages import MESSAGES as notice
 
     merged: dict[str, str] = {}
     for table in (
@@ -243,6 +245,8 @@ def _collect() -> dict[str, str]:
         usernames,
         passwords,
         users,
+        settings,
+        notice,
     ):
         for code, english in table.items():
             if code in merged:

@@ -55,4 +55,12 @@ MESSAGES: dict[str, str] = {
     "http.404": "Page not found.",
     "http.405": "This action is not allowed here.",
     "http.413": "The uploaded file is too large.",
+    "record.approver_drafted": (
+        "You drafted this record, so you cannot approve it: approval needs a reviewer other than "
+        "whoever drafted or submitted it (maker-checker)."
+    ),
+    "record.approver_submitted": (
+        "You submitted this record, so you cannot approve it: approval needs a reviewer other "
+        "than whoever drafted or submitted it (maker-checker)."
+    ),
 }

@@ -245,7 +245,7 @@ def tally_export(context: dict, fmt: str, table: str = "summary") -> bytes:
         meta = [
             ("period", f"{context['start']} – {context['end']}"),
             ("data as of", context["as_of"]),
-            ("generated at", context["generated_at"]),
+            ("generated at", f"{context['generated_at']} ({context['time_zone']})"),
             ("district", context.get("district") or ""),
             ("building type", context.get("building_type") or ""),
             ("sha256", context["digest"]),

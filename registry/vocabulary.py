@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from registry.domain import roles, source_status
+from registry.domain import dates, roles, source_status
 from registry.domain.buildings import districts, records, types
 from registry.domain.checks import names as energy
 from registry.domain.checks import states
+from registry.domain.notice import objections
 from registry.domain.quotas import verdict as quotas
 from registry.domain.text import NC_
 from registry.i18n import pgettext
@@ -53,6 +54,7 @@ VOCABULARIES: dict[str, Mapping[str, str]] = {
     },
     "record stage": records.STAGES,
     "record status": records.STATUSES,
+    "objection status": objections.OBJECTION_STATUSES,
     "source status": source_status.SOURCE_STATUS_NAMES,
     "check state": states.STATE_NAMES,
     "role": roles.ROLE_NAMES,
@@ -75,6 +77,11 @@ def name(context: str, code, locale: object) -> str:
 def choices(context: str, locale: object) -> list[tuple[str, str]]:
     """(code, name) for every code of a flat vocabulary, in its order."""
     return [(code, name(context, code, locale)) for code in VOCABULARIES[context]]
+
+
+def time_zone(locale: object) -> str:
+    """The name of the bureau's time zone, written once beside the times a document shows."""
+    return pgettext("time zone", dates.ZONE_NAME, locale)
 
 
 def building_type(code: str | None, locale: object) -> str:

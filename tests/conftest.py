@@ -30,6 +30,7 @@ from registry.domain.buildings.credit_code import make_credit_code
 from registry.services import users as user_service
 from registry.services.buildings import records as record_service
 from registry.services.buildings import registration as building_service
+from registry.services.notice import calendar as holiday_calendar
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS_DIR = ROOT / "energyplus_models"
@@ -105,11 +106,19 @@ def pg_database_url():
     admin.dispose()
 
 
+def seed_reference(engine) -> None:
+    """The reference data an installed registry has that records need: the holiday calendar
+    (the public notice of labels is counted in working days)."""
+    with Session(engine) as seeding:
+        holiday_calendar.seed(seeding)
+
+
 def _truncate_pg(url: str) -> None:
     engine = sa_create_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    seed_reference(engine)
     engine.dispose()
 
 
@@ -120,6 +129,7 @@ def database_url(request, tmp_path):
         url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
         engine = make_engine(url)
         SQLModel.metadata.create_all(engine)
+        seed_reference(engine)
         engine.dispose()
         yield url
     else:
@@ -133,6 +143,7 @@ def sqlite_url(tmp_path):
     url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
+    seed_reference(engine)
     engine.dispose()
     return url
 
@@ -249,9 +260,64 @@ def make_building():
     return factory
 
 
+def checker_for(session, actor):
+    """A second person who may approve what `actor` drafted (maker-checker): an admin."""
+    return user_service.create_user(
+        session=session,
+        actor=None,
+        username=f"checker{next(_counter)}",
+        password="correct-horse-battery",
+        role="admin",
+    )
+
+
+def take_to(session, record, status, *, actor, approver=None, approved_on=None, published_on=None):
+    """Move a draft `record` to `status` the way people do: submitted by `actor`, reviewed by
+    `approver` (a second person by default). A label or an energy level is approved on
+    `approved_on` (its issue date by default) and published the day after its notice ends,
+    so "approved" means counted for every kind; "notice" stops under notice."""
+    from datetime import timedelta
+
+    from registry.domain.buildings.records import NOTICE_KINDS
+
+    if status in {"submitted", "notice", "approved", "published", "rejected", "revoked"}:
+        record_service.submit_record(session=session, actor=actor, record_id=record.id)
+    if status in {"notice", "approved", "published", "revoked"}:
+        approver = approver or checker_for(session, actor)
+        notice = record.kind in NOTICE_KINDS
+        on = approved_on or (record.issued_on if notice else None)
+        record_service.approve_record(session=session, actor=approver, record_id=record.id, on=on)
+        if notice and status != "notice":
+            record_service.publish_record(
+                session=session,
+                actor=approver,
+                record_id=record.id,
+                on=published_on or record.notice_end_on + timedelta(days=1),
+            )
+    if status == "rejected":
+        record_service.reject_record(
+            session=session,
+            actor=approver or checker_for(session, actor),
+            record_id=record.id,
+            reason="材料不全",
+        )
+    session.refresh(record)
+    return record
+
+
 @pytest.fixture
 def make_record():
-    def factory(session, actor, building, *, status="draft", approver=None, **overrides):
+    def factory(
+        session,
+        actor,
+        building,
+        *,
+        status="draft",
+        approver=None,
+        approved_on=None,
+        published_on=None,
+        **overrides,
+    ):
         data = {
             "kind": "green_label",
             "level": "2",
@@ -263,13 +329,15 @@ def make_record():
         record = record_service.add_record(
             session=session, actor=actor, building_id=building.id, data=data
         )
-        if status in {"submitted", "approved", "rejected", "revoked"}:
-            record_service.submit_record(session=session, actor=actor, record_id=record.id)
-        if status in {"approved", "revoked"}:
-            record_service.approve_record(
-                session=session, actor=approver or actor, record_id=record.id
-            )
-        return record
+        return take_to(
+            session,
+            record,
+            status,
+            actor=actor,
+            approver=approver,
+            approved_on=approved_on,
+            published_on=published_on,
+        )
 
     return factory
 

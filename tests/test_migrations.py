@@ -46,7 +46,9 @@ def test_migrations_match_models_on_postgres(pg_database_url):
 
 
 def test_the_tally_index_migration_counts_what_is_already_stored(tmp_path):
-    """0002 adds the tally index to a registry with records: it is filled, not left empty."""
+    """0002 adds the tally index to a registry with records: it is filled, not left empty.
+    records_review_notice publishes existing labels on their approval date, the date they now
+    count from, and reads who submitted each record from its history."""
     url = f"sqlite:///{tmp_path / 'existing.sqlite3'}"
     upgrade(url, "0001")
     engine = create_engine(url)
@@ -68,6 +70,20 @@ def test_the_tally_index_migration_counts_what_is_already_stored(tmp_path):
                 f"'approved', '2021-06-03', '{stamp}', '{stamp}')"
             )
         )
+        conn.execute(
+            text(
+                "INSERT INTO users (id, username, display_name, password_hash, role, districts, "
+                "locale, active, failed_logins, created_at) VALUES (7, 'officer7', '', 'x', "
+                f"'officer', '370212', 'zh_Hans_CN', 1, 0, '{stamp}')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO audit_events (at, actor_id, actor_name, entity, entity_id, "
+                f"building_id, action) VALUES ('{stamp}', 7, 'officer7', 'certificate', 1, 1, "
+                "'submit')"
+            )
+        )
     upgrade(url)
     with engine.connect() as conn:
         episodes = conn.execute(
@@ -77,6 +93,10 @@ def test_the_tally_index_migration_counts_what_is_already_stored(tmp_path):
             )
         ).all()
         horizon = conn.execute(text("SELECT horizon_on FROM tally_horizons")).scalar_one()
+        record = conn.execute(
+            text("SELECT status, published_on, submitted_by_id FROM certificates")
+        ).one()
     engine.dispose()
-    assert [tuple(e) for e in episodes] == [("star_rated", 1, 1, "2021-06-01", 12000.0)]
+    assert [tuple(e) for e in episodes] == [("star_rated", 1, 1, "2021-06-03", 12000.0)]
     assert horizon == "2021-06-03"
+    assert tuple(record) == ("published", "2021-06-03", 7)

@@ -26,12 +26,13 @@ RECORDS = [
         1,
         "green_label",
         "3",
-        "approved",
+        "published",
         12_000,
         stage="evaluation",
         label_number="NO.2021-3701",
         approved_on=date(2021, 5, 1),
         issued_on=date(2021, 4, 1),
+        published_on=date(2021, 5, 13),
     ),
     RecordFact(
         2,
@@ -44,6 +45,7 @@ RECORDS = [
         approved_on=date(2021, 5, 1),
         issued_on=date(2021, 4, 1),
         revoked_on=date(2022, 3, 1),
+        published_on=date(2021, 5, 13),
     ),
 ]
 

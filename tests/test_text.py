@@ -33,6 +33,9 @@ ALLOWED_CHINESE = {
     "registry/domain/tally/targets.py": "clause numbers of 青政字〔2021〕11号 as printed, kept "
     "with each target",
     "registry/cli/records.py": "--help examples of what users type (市南区, 二星级)",
+    "registry/domain/notice/seed.py": "the State Council notices that set each year's public "
+    "holidays, cited by their official titles, and the holidays they name",
+    "registry/domain/settings.py": "on/off words an administrator types (开, 关, 是, 否)",
 }
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

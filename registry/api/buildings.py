@@ -121,13 +121,49 @@ def show_building(building_id: int):
     return jsonify(dump(BuildingPublic, building))
 
 
+register_schema(
+    "BuildingCorrection",
+    {
+        "type": "object",
+        "required": ["reason"],
+        "allOf": [{"$ref": "#/components/schemas/BuildingUpdate"}],
+        "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 1000}},
+        "description": "An officer's correction of a building whose record passed review: the "
+        "fields to change (name, district, type, floor area, parcel among them), and why.",
+    },
+)
+
+
 @bp.patch("/buildings/<int:building_id>")
-@documented(request_body="BuildingUpdate", response="BuildingPublic", errors=(400, 403, 404, 422))
+@documented(
+    request_body="BuildingUpdate", response="BuildingPublic", errors=(400, 403, 404, 409, 422)
+)
 @token_required
 def update_building(building_id: int):
-    """Change some fields of a building (audited)."""
+    """Change some fields of a building (audited). Once a record of it passed review, its
+    name, district, type, floor area and parcel are frozen: 409 (see /correct)."""
     building = building_service.update_building(
         session=get_session(), actor=actor(), building_id=building_id, data=json_body()
+    )
+    return jsonify(dump(BuildingPublic, building))
+
+
+@bp.post("/buildings/<int:building_id>/correct")
+@documented(
+    request_body="BuildingCorrection",
+    response="BuildingPublic",
+    errors=(400, 403, 404, 409, 422),
+)
+@token_required
+def correct_building(building_id: int):
+    """Correct a building's frozen facts with a reason (officers of its district, admins)."""
+    body = json_body()
+    building = building_service.update_building(
+        session=get_session(),
+        actor=actor(),
+        building_id=building_id,
+        data={key: value for key, value in body.items() if key != "reason"},
+        reason=str(body.get("reason") or ""),
     )
     return jsonify(dump(BuildingPublic, building))
 

@@ -16,9 +16,11 @@ from registry.api.common import (
     token_required,
 )
 from registry.extensions import get_session
-from registry.models import RecordBase, RecordPublic
+from registry.models import NoticeObjectionPublic, RecordBase, RecordPublic
+from registry.services import permissions
 from registry.services.buildings import records as record_service
 from registry.services.buildings.registration import get_building
+from registry.services.notice import objections as objection_service
 
 bp = Blueprint("api_records", __name__, url_prefix="/api/v1")
 
@@ -42,7 +44,32 @@ register_schema(
     {
         "type": "object",
         "properties": {"date": _DATE},
-        "description": "Approval date; today when absent. The body may be empty.",
+        "description": "Review date; today (Beijing time) when absent. The body may be empty. "
+        "A label or an energy level enters its public notice from this date (working days); "
+        "a retrofit record is approved. Refused (403) to whoever drafted or submitted the "
+        "record while maker-checker is on.",
+    },
+)
+register_schema(
+    "PublishRequest",
+    {
+        "type": "object",
+        "properties": {"date": _DATE},
+        "description": "Publication date, after the notice's last day; today when "
+        "absent. Refused (409) while an objection is open.",
+    },
+)
+register_schema("NoticeObjectionPublic", NoticeObjectionPublic)
+register_schema(
+    "ObjectionResolution",
+    {
+        "type": "object",
+        "required": ["outcome", "note"],
+        "properties": {
+            "outcome": {"type": "string", "enum": ["dismissed", "upheld"]},
+            "note": _REASON,
+        },
+        "description": "upheld sends the record back (rejected, with the note as reason).",
     },
 )
 register_schema(
@@ -136,12 +163,57 @@ def submit(record_id: int):
 )
 @token_required
 def approve(record_id: int):
-    """Approve a submitted record (officers of its district, admins)."""
+    """Pass a submitted record's review (officers of its district, admins; not whoever
+    drafted or submitted it): a label or an energy level enters its public notice."""
     body = json_body(optional=True)
     record = record_service.approve_record(
         session=get_session(), actor=actor(), record_id=record_id, on=date_value(body, "date")
     )
     return _record_response(record)
+
+
+@bp.post("/records/<int:record_id>/publish")
+@documented(request_body="PublishRequest", response="RecordPublic", errors=_ACTION_ERRORS)
+@token_required
+def publish(record_id: int):
+    """Publish a label or an energy level whose public notice ended without open objection."""
+    body = json_body(optional=True)
+    record = record_service.publish_record(
+        session=get_session(), actor=actor(), record_id=record_id, on=date_value(body, "date")
+    )
+    return _record_response(record)
+
+
+@bp.get("/records/<int:record_id>/objections")
+@documented(response=["NoticeObjectionPublic"], errors=(403, 404))
+@token_required
+def objections(record_id: int):
+    """The objections lodged during the record's public notice (its reviewers)."""
+    session = get_session()
+    record = record_service.get_record(session=session, record_id=record_id)
+    permissions.require_review(
+        actor(), get_building(session=session, building_id=record.building_id)
+    )
+    rows = objection_service.for_records(session=session, record_ids=[record_id]).get(record_id, [])
+    return jsonify([dump(NoticeObjectionPublic, row) for row in rows])
+
+
+@bp.post("/objections/<int:objection_id>/resolve")
+@documented(
+    request_body="ObjectionResolution", response="NoticeObjectionPublic", errors=_ACTION_ERRORS
+)
+@token_required
+def resolve_objection(objection_id: int):
+    """Dismiss or uphold an objection (the record's reviewers)."""
+    body = json_body()
+    row = objection_service.resolve(
+        session=get_session(),
+        actor=actor(),
+        objection_id=objection_id,
+        outcome=str(body.get("outcome") or ""),
+        note=str(body.get("note") or ""),
+    )
+    return jsonify(dump(NoticeObjectionPublic, row))
 
 
 @bp.post("/records/<int:record_id>/reject")

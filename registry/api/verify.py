@@ -33,6 +33,7 @@ register_schema(
             "issued_on": {"type": ["string", "null"], "format": "date"},
             "status": {"type": "string", "enum": ["valid", "revoked"]},
             "revoked_on": {"type": ["string", "null"], "format": "date"},
+            "published_on": {"type": ["string", "null"], "format": "date"},
             "url": {"type": "string"},
         },
     },

@@ -9,7 +9,7 @@ from registry.cli.common import open_session, resolve_actor
 from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
 from registry.domain.buildings import districts
 from registry.errors import ValidationFailed, date_from_user
-from registry.i18n import Locale
+from registry.i18n import Locale, pgettext
 from registry.models import BuildingPublic, RecordPublic
 from registry.services.buildings import records as record_service
 from registry.services.buildings import registration as building_service
@@ -39,10 +39,18 @@ def _record_text(payload: dict, lang: Locale) -> str:
     status = vocabulary.record_status(payload["status"], lang)
     level = vocabulary.record_level(payload["kind"], payload["level"], lang)
     label = payload["label_number"] or "—"
-    return (
+    line = (
         f"#{payload['id']} building {payload['building_id']}  {payload['kind']} {level}  "
         f"{label}  {payload['counted_area_m2']:,.1f} m²  [{status}]"
     )
+    if payload.get("notice_start_on"):
+        word = pgettext("record line", "notice", lang)
+        line += f"  {word} {payload['notice_start_on']} – {payload['notice_end_on']}"
+    if payload.get("published_on"):
+        line += f"  {pgettext('record line', 'published', lang)} {payload['published_on']}"
+    elif payload.get("approved_on"):
+        line += f"  {pgettext('record line', 'approved', lang)} {payload['approved_on']}"
+    return line
 
 
 @click.group()
@@ -76,6 +84,41 @@ def building_add(actor_name, as_json, **fields):
         )
         payload = _building_payload(row)
     emit(payload, as_json, str(payload["id"]))
+
+
+@building.command("update")
+@click.argument("building_id", type=int)
+@click.option("--name", default=None)
+@click.option("--district", "district_code", default=None, help="District code or name.")
+@click.option("--type", "building_type", default=None, help="Building type code.")
+@click.option("--area", "floor_area_m2", default=None, help="Floor area in m².")
+@click.option("--parcel", "land_parcel_id", default=None, help="Land parcel id.")
+@click.option("--address", default=None)
+@click.option("--owner", "owner_name", default=None)
+@click.option("--design-unit", default=None)
+@click.option(
+    "--reason",
+    default=None,
+    help="Why (officers): needed to correct the name, district, type, area or parcel of a "
+    "building whose record passed review.",
+)
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def building_update(building_id, actor_name, as_json, reason, **fields):
+    """Change some fields of a building (audited)."""
+    data = {key: value for key, value in fields.items() if value is not None}
+    with open_session() as session:
+        row = building_service.update_building(
+            session=session,
+            actor=resolve_actor(session, actor_name),
+            building_id=building_id,
+            data=data,
+            reason=reason,
+        )
+        payload = _building_payload(row)
+    emit(payload, as_json, _building_line(payload))
 
 
 @building.command("list")
@@ -201,6 +244,10 @@ def _action(name: str, *, needs_reason: bool = False, takes_date: bool = False):
                 row = record_service.approve_record(
                     session=session, actor=actor, record_id=record_id, on=date_from_user(on, "date")
                 )
+            elif name == "publish":
+                row = record_service.publish_record(
+                    session=session, actor=actor, record_id=record_id, on=date_from_user(on, "date")
+                )
             elif name == "reject":
                 row = record_service.reject_record(
                     session=session, actor=actor, record_id=record_id, reason=reason or ""
@@ -224,9 +271,17 @@ def _action(name: str, *, needs_reason: bool = False, takes_date: bool = False):
 
 
 record.command("submit", help="Submit a draft or rejected record for review.")(_action("submit"))
-record.command("approve", help="Approve a submitted record (default date: today).")(
-    _action("approve", takes_date=True)
-)
+record.command(
+    "approve",
+    help="Pass a submitted record's review on --date (default: today, Beijing time). A label "
+    "or an energy level starts its public notice (公示); a retrofit record is approved. Not "
+    "by whoever drafted or submitted it (maker-checker).",
+)(_action("approve", takes_date=True))
+record.command(
+    "publish",
+    help="Publish (公布) a label or an energy level on --date (default: today) once its notice "
+    "has ended without an open objection; it counts toward the targets from that date.",
+)(_action("publish", takes_date=True))
 record.command("reject", help="Send a submitted record back, with --reason.")(
     _action("reject", needs_reason=True)
 )

@@ -66,6 +66,7 @@ def _summary(context: dict) -> str:
         else:
             lines.append(f"{t['name']}: {t['cumulative']:.0f} / {t['value']:.0f}")
     lines.append(f"sha256 {context['digest']}")
+    lines.append(f"{context['generated_at']} ({context['time_zone']})")
     return "\n".join(lines)
 
 

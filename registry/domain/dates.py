@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from registry.domain.text import NC_
+
 BUREAU_TZ = ZoneInfo("Asia/Shanghai")
 
 
@@ -34,6 +36,21 @@ def bureau_time(instant: datetime) -> datetime:
 def bureau_date(instant: datetime) -> date:
     """The date in Qingdao at an instant."""
     return bureau_time(instant).date()
+
+
+# How a time shown to people names its zone, beside `shown(...)`.
+# How the bureau's zone is named beside a time shown to people.
+ZONE_NAME = NC_("time zone", "Beijing time")
+
+
+def shown(instant: datetime | None, *, seconds: bool = False) -> str:
+    """An instant as people read it: the bureau's wall-clock time, "YYYY-MM-DD HH:MM[:SS]".
+
+    The one formatter for times on pages, PDFs, exports, CLI text and API fields meant for
+    people; "" for None. The zone is named once beside it (`ZONE_NAME`)."""
+    if instant is None:
+        return ""
+    return bureau_time(instant).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def parse_iso_date(value) -> date | None:

@@ -146,8 +146,14 @@ class Record(RecordBase, table=True):
     building_id: int = Field(foreign_key="buildings.id", index=True)
     status: str = Field(default="draft", max_length=16, index=True)
     submitted_at: datetime | None = None
+    # Who submitted it: with created_by_id, whom maker-checker keeps from approving it.
+    submitted_by_id: int | None = Field(default=None, foreign_key="users.id")
     approved_on: date | None = Field(default=None, index=True)
     approved_by_id: int | None = Field(default=None, foreign_key="users.id")
+    # Labels and energy levels: the public notice after review (working days), then 公布.
+    notice_start_on: date | None = None
+    notice_end_on: date | None = None
+    published_on: date | None = Field(default=None, index=True)
     rejected_reason: str | None = Field(default=None, max_length=REASON_MAX_CHARS)
     revoked_on: date | None = None
     revoke_reason: str | None = Field(default=None, max_length=REASON_MAX_CHARS)
@@ -161,7 +167,12 @@ class RecordPublic(RecordBase):
     id: int
     building_id: int
     status: str
+    submitted_by_id: int | None
     approved_on: date | None
+    approved_by_id: int | None
+    notice_start_on: date | None
+    notice_end_on: date | None
+    published_on: date | None
     rejected_reason: str | None
     revoked_on: date | None
     revoke_reason: str | None

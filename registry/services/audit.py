@@ -67,11 +67,13 @@ def record_event(
     building_id: int | None = None,
     reason: str | None = None,
     import_id: int | None = None,
+    actor_name: str | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the session; the calling service commits it with its change."""
+    """Add an audit event to the session; the calling service commits it with its change.
+    Without an actor, `actor_name` says who acted (e.g. "public"), "system" by default."""
     event = AuditEvent(
         actor_id=actor.id if actor else None,
-        actor_name=actor.username if actor else "system",
+        actor_name=actor.username if actor else (actor_name or "system"),
         entity=entity,
         entity_id=entity_id,
         action=action,

@@ -10,7 +10,7 @@ from registry.domain.roles import (  # noqa: F401  (callers ask permissions for 
     VIEWER,
 )
 from registry.errors import PermissionDenied
-from registry.models import Building, User
+from registry.models import Building, Record, User
 
 
 def require_admin(actor: User) -> None:
@@ -61,9 +61,28 @@ def require_review(actor: User, building: Building) -> None:
     raise PermissionDenied("permission.denied")
 
 
+def second_person_refusal(actor: User, record: Record) -> str | None:
+    """Why maker-checker keeps `actor` from approving `record` (a message code), or None:
+    whoever drafted or submitted a record does not approve it."""
+    if record.submitted_by_id is not None and record.submitted_by_id == actor.id:
+        return "record.approver_submitted"
+    if record.created_by_id is not None and record.created_by_id == actor.id:
+        return "record.approver_drafted"
+    return None
+
+
+def require_second_person(actor: User, record: Record, *, enforced: bool) -> None:
+    """Maker-checker (the administrators' setting, on by default): refuse, saying why,
+    when the approver drafted or submitted the record. The import's second approver of a
+    batch of historic records is held to the same rule."""
+    refusal = second_person_refusal(actor, record) if enforced else None
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
 # Who takes each record action: the building's editors, or its reviewers.
 EDITOR_ACTIONS = frozenset({"edit", "submit"})
-REVIEWER_ACTIONS = frozenset({"approve", "reject", "revoke", "correct"})
+REVIEWER_ACTIONS = frozenset({"approve", "reject", "publish", "revoke", "correct"})
 
 
 def can_review(actor: User, building: Building) -> bool:
@@ -74,12 +93,23 @@ def can_review(actor: User, building: Building) -> bool:
     return True
 
 
-def may_take(actor: User, building: Building, action: str) -> bool:
+def may_take(
+    actor: User,
+    building: Building,
+    action: str,
+    record: Record | None = None,
+    *,
+    maker_checker: bool = False,
+) -> bool:
     """Whether this actor's role allows `action` on a record of `building` (the life cycle
-    decides separately whether the record's status allows it)."""
+    decides separately whether the record's status allows it); with `record` and
+    `maker_checker`, approval is not offered to whoever drafted or submitted it."""
     if action in EDITOR_ACTIONS:
         return can_edit_building(actor, building)
     if action in REVIEWER_ACTIONS:
+        if action == "approve" and record is not None and maker_checker:
+            if second_person_refusal(actor, record):
+                return False
         return can_review(actor, building)
     raise ValueError(action)
 

@@ -6,13 +6,18 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry import vocabulary
 from registry.auth import actor_of
+from registry.domain import settings as setting_keys
 from registry.domain.buildings import records as record_rules
-from registry.errors import PermissionDenied, RegistryError, ValidationFailed
+from registry.domain.buildings.fields import FROZEN_FIELDS
+from registry.errors import Conflict, PermissionDenied, RegistryError, ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.services import audit, permissions
+from registry.services import settings as settings_service
 from registry.services.buildings import registration as building_service
 from registry.services.buildings.registration import PAGE_SIZES, BuildingFilters
+from registry.services.notice import objections as objection_service
 from registry.services.quotas.verdicts import latest_verdict_for_building
 from registry.web import display, forms
 
@@ -144,37 +149,43 @@ def edit(building_id: int):
     actor = actor_of(current_user)
     building = building_service.get_building(session=session, building_id=building_id)
     permissions.require_edit_building(actor, building)
+    frozen = building_service.has_reviewed_record(session, building_id)
+    facts = {
+        "building": building,
+        "frozen_fields": list(FROZEN_FIELDS) if frozen else [],
+        "can_correct": frozen and permissions.can_review(actor, building),
+    }
     if request.method == "POST":
         values = forms.building_form_data(request.form)
+        values["reason"] = request.form.get("reason", "").strip()
         try:
             building_service.update_building(
-                session=session, actor=actor, building_id=building_id, data=values
+                session=session,
+                actor=actor,
+                building_id=building_id,
+                data={key: value for key, value in values.items() if key != "reason"},
+                reason=values["reason"],
             )
-        except (ValidationFailed, PermissionDenied) as exc:
+        except (ValidationFailed, PermissionDenied, Conflict) as exc:
             errors, summary = _errors_of(exc)
             return _form_page(
-                {"values": values, "errors": errors, "summary": summary, "building": building},
+                {"values": values, "errors": errors, "summary": summary, **facts},
                 exc.status,
             )
         flash(_("Changes saved."), "success")
         return redirect(url_for("buildings.detail", building_id=building_id))
     return _form_page(
-        {
-            "values": forms.building_values(building),
-            "errors": {},
-            "summary": None,
-            "building": building,
-        }
+        {"values": forms.building_values(building), "errors": {}, "summary": None, **facts}
     )
 
 
-def record_actions(actor, building, record) -> set[str]:
+def record_actions(actor, building, record, *, maker_checker: bool = False) -> set[str]:
     """The actions on `record` this actor may take now (the service checks again when a
     button is used)."""
     return {
         action
         for action in record_rules.actions_from(record.status)
-        if permissions.may_take(actor, building, action)
+        if permissions.may_take(actor, building, action, record, maker_checker=maker_checker)
     }
 
 
@@ -189,11 +200,34 @@ def detail(building_id: int):
     verdict = latest_verdict_for_building(
         session=session, building_id=building_id, locale=request_locale()
     )
+    maker_checker = settings_service.get_value(session=session, key=setting_keys.MAKER_CHECKER)
+    can_review = permissions.can_review(actor, building)
     return render_template(
         "buildings/detail.html",
         verdict=verdict,
         building=building,
-        records=[(record, record_actions(actor, building, record)) for record in records],
+        records=[
+            (record, record_actions(actor, building, record, maker_checker=maker_checker))
+            for record in records
+        ],
+        # Why approval is not offered to this reviewer (they drafted or submitted it).
+        approval_refusals={
+            record.id: display.message(permissions.second_person_refusal(actor, record))
+            for record in records
+            if maker_checker
+            and can_review
+            and record.status == "submitted"
+            and permissions.second_person_refusal(actor, record)
+        },
+        objections=objection_service.for_records(
+            session=session, record_ids=[r.id for r in records if r.status != "draft"]
+        )
+        if can_review
+        else {},
+        objection_statuses={
+            code: vocabulary.name("objection status", code, display.locale())
+            for code in objection_service.OBJECTION_STATUSES
+        },
         history=display.history_rows(reversed(history)),
         can_edit=permissions.can_edit_building(actor, building),
         building_fields=forms.BUILDING_TEXT_FIELDS,

@@ -10,12 +10,12 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from flask import request
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from registry import i18n, vocabulary
+from registry.domain import dates
 from registry.extensions import request_locale
 from registry.i18n import Locale, has_message, render
 from registry.services.tally.targets import target_name
@@ -53,6 +53,9 @@ FIELD_LABELS = {
     "notes": _l("Notes"),
     "status": _l("Status"),
     "approved_on": _l("Approved on"),
+    "published_on": _l("Published on"),
+    "notice_start_on": _l("Notice from"),
+    "notice_end_on": _l("Notice until"),
     "approved_by_id": _l("Approved by (user id)"),
     "submitted_at": _l("Submitted at"),
     "rejected_reason": _l("Rejection reason"),
@@ -70,10 +73,25 @@ ACTION_LABELS = {
     "reject": _l("Rejected"),
     "revoke": _l("Revoked"),
     "correct": _l("Corrected"),
+    "publish": _l("Published"),
+    "lodge": _l("Objection lodged"),
+    "dismissed": _l("Objection dismissed"),
+    "upheld": _l("Objection upheld"),
+    "confirm": _l("Confirmed"),
 }
 
 # Bookkeeping columns that say nothing a reader of the history needs.
-_HIDDEN_IN_HISTORY = {"id", "building_id", "created_by_id", "created_at", "updated_at", "import_id"}
+_HIDDEN_IN_HISTORY = {
+    "id",
+    "building_id",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+    "import_id",
+    # The event names who acted; the ids would only repeat it as numbers.
+    "submitted_by_id",
+    "approved_by_id",
+}
 
 
 def locale() -> Locale:
@@ -154,12 +172,12 @@ def plain_number(value) -> str:
 
 
 def when(value) -> str:
-    """A timestamp in the registry's time zone (Asia/Shanghai), to the minute."""
+    """A timestamp in the bureau's time (Beijing), to the minute: `dates.shown`."""
     if value is None:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return format_datetime(value, "yyyy-MM-dd HH:mm")
+    return dates.shown(value)
 
 
 def field_label(field: str) -> str:

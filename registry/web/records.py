@@ -18,6 +18,7 @@ from registry.extensions import get_session
 from registry.services import permissions
 from registry.services.buildings import records as record_service
 from registry.services.buildings import registration as building_service
+from registry.services.notice import objections as objection_service
 from registry.web import display, forms
 
 bp = Blueprint("records", __name__)
@@ -159,10 +160,21 @@ def submit(record_id: int):
 
 @bp.route("/records/<int:record_id>/approve", methods=["POST"])
 def approve(record_id: int):
-    """Approve a submitted record."""
+    """Pass a submitted record: a retrofit is approved, a label or an energy level enters
+    its public notice."""
     session, actor, record, _building = _load(record_id)
-    record_service.approve_record(session=session, actor=actor, record_id=record_id)
-    flash(_("Record approved."), "success")
+    record = record_service.approve_record(session=session, actor=actor, record_id=record_id)
+    if record.status == "notice":
+        flash(
+            _(
+                "Review passed: under public notice from %(start)s to %(end)s.",
+                start=record.notice_start_on.isoformat(),
+                end=record.notice_end_on.isoformat(),
+            ),
+            "success",
+        )
+    else:
+        flash(_("Record approved."), "success")
     return redirect(_back(record))
 
 
@@ -195,6 +207,46 @@ def reject(record_id: int):
         flash(_("Record rejected."), "success")
         return redirect(_back(record))
     return _reason_page(record, building, "reject")
+
+
+@bp.route("/records/<int:record_id>/publish", methods=["GET", "POST"])
+def publish(record_id: int):
+    """Publish a label or an energy level whose public notice has ended."""
+    session, actor, record, building = _load(record_id)
+    permissions.require_review(actor, building)
+    if request.method == "POST":
+        values = {"date": request.form.get("date", "").strip()}
+        on = forms.parse_date_field(values["date"])
+        try:
+            if values["date"] and on is None:
+                raise ValidationFailed({"date": ("field.not_a_date", {"value": values["date"]})})
+            record_service.publish_record(session=session, actor=actor, record_id=record_id, on=on)
+        except (ValidationFailed, Conflict) as exc:
+            errors, summary = _form_errors(exc)
+            return _reason_page(record, building, "publish", values, errors, summary, exc.status)
+        flash(_("Record published."), "success")
+        return redirect(_back(record))
+    return _reason_page(record, building, "publish")
+
+
+@bp.route("/objections/<int:objection_id>/resolve", methods=["POST"])
+def resolve_objection(objection_id: int):
+    """Dismiss an objection, or uphold it (the record goes back, rejected)."""
+    session = get_session()
+    try:
+        objection = objection_service.resolve(
+            session=session,
+            actor=actor_of(current_user),
+            objection_id=objection_id,
+            outcome=request.form.get("outcome", ""),
+            note=request.form.get("note", ""),
+        )
+    except ValidationFailed as exc:
+        flash(display.message(exc.code) + " " + " ".join(forms.field_errors(exc).values()), "error")
+        return redirect(request.referrer or url_for("buildings.index"))
+    flash(_("Objection resolved."), "success")
+    record = record_service.get_record(session=session, record_id=objection.record_id)
+    return redirect(_back(record))
 
 
 @bp.route("/records/<int:record_id>/revoke", methods=["GET", "POST"])

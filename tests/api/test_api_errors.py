@@ -222,13 +222,16 @@ def test_review_dates_are_checked(api):
         422,
         {"date": render("field.not_a_date", {"value": "tomorrow"}, "en")},
     )
-    api.post(f"/api/v1/records/{record['id']}/approve", token)
+    checker = api.token("admin")  # maker-checker: a second person reviews
+    api.post(f"/api/v1/records/{record['id']}/approve", checker, json={"date": "2022-05-05"})
+    api.post(f"/api/v1/records/{record['id']}/publish", checker, json={"date": "2022-05-16"})
     early = api.post(
-        f"/api/v1/records/{record['id']}/revoke", token, json={"reason": "x", "date": "2022-04-30"}
+        f"/api/v1/records/{record['id']}/revoke", token, json={"reason": "x", "date": "2022-05-10"}
     )
     assert early.status_code == 422
+    # Not before it was granted: its publication.
     assert early.json["errors"]["date"] == render(
-        "record.revoked_before_issue", {"date": "2022-04-30", "issued": "2022-05-01"}, "zh"
+        "record.revoked_before_issue", {"date": "2022-05-10", "issued": "2022-05-16"}, "zh"
     )
     missing = api.post(f"/api/v1/records/{record['id']}/revoke", token, json={})
     assert set(missing.json["errors"]) == {"reason", "date"}

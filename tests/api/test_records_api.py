@@ -55,7 +55,22 @@ def test_record_lifecycle_over_api(api_both):
         f"/api/v1/records/{record_id}/approve", officer, json={"date": "2022-01-10"}
     )
     assert approved.status_code == 200, approved.json
-    assert (approved.json["status"], approved.json["approved_on"]) == ("approved", "2022-01-10")
+    assert (approved.json["status"], approved.json["approved_on"]) == ("notice", "2022-01-10")
+    # Monday 10 January 2022: seven working days of notice, to Tuesday the 18th.
+    assert (approved.json["notice_start_on"], approved.json["notice_end_on"]) == (
+        "2022-01-10",
+        "2022-01-18",
+    )
+    early = api.post(f"/api/v1/records/{record_id}/publish", officer, json={"date": "2022-01-18"})
+    assert (early.status_code, early.json["errors"]["date"][:6]) == (422, "公示期为 2")
+    published = api.post(
+        f"/api/v1/records/{record_id}/publish", officer, json={"date": "2022-01-19"}
+    )
+    assert published.status_code == 200, published.json
+    assert (published.json["status"], published.json["published_on"]) == (
+        "published",
+        "2022-01-19",
+    )
 
     frozen = api.patch(f"/api/v1/records/{record_id}", designer, json={"level": "3"})
     assert (frozen.status_code, frozen.json["code"]) == (409, "record.not_editable")
@@ -97,10 +112,11 @@ def test_record_lifecycle_over_api(api_both):
         ("record", "update"),
         ("record", "submit"),
         ("record", "approve"),
+        ("record", "publish"),
         ("record", "correct"),
         ("record", "revoke"),
     ]
-    correction = history.json[5]
+    correction = history.json[6]
     assert correction["reason"] == "证书复印件核对"
     assert (correction["before"], correction["after"]) == ({"level": "1"}, {"level": "3"})
     assert "password_hash" not in str(history.json)
@@ -221,3 +237,25 @@ def test_concurrent_adds_with_one_label_store_exactly_one(api_both):
         assert exc.params == {"label_number": "QD-RACE-1", "other_id": stored[0]}
     listed = api.get(f"/api/v1/buildings/{building_id}/records", token).json
     assert [r["label_number"] for r in listed] == ["QD-RACE-1"]
+
+
+def test_whoever_submitted_cannot_approve_over_the_api(api_both):
+    api = api_both
+    officer = api.token("officer", districts=("370202",))
+    building = _register(api, officer)
+    record = api.post(
+        f"/api/v1/buildings/{building['id']}/records",
+        officer,
+        json={**LABEL, "label_number": "QD-MC-1"},
+    ).json
+    api.post(f"/api/v1/records/{record['id']}/submit", officer)
+    refused = api.post(f"/api/v1/records/{record['id']}/approve", officer, lang="en")
+    assert (refused.status_code, refused.json["code"]) == (403, "record.approver_submitted")
+    assert "You submitted this record, so you cannot approve it" in refused.json["message"]
+    zh = api.post(f"/api/v1/records/{record['id']}/approve", officer)
+    assert "您提交了这条记录，不能由您本人批准" in zh.json["message"]
+    checker = api.token("officer", districts=("370202",))
+    approved = api.post(
+        f"/api/v1/records/{record['id']}/approve", checker, json={"date": "2021-06-01"}
+    )
+    assert (approved.status_code, approved.json["status"]) == (200, "notice")

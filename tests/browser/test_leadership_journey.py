@@ -20,7 +20,7 @@ from registry.db import make_engine
 from registry.services.buildings import records as record_service
 from registry.services.users import create_user
 from tests.browser.conftest import new_page
-from tests.conftest import make_config, poppler, serve
+from tests.conftest import make_config, poppler, seed_reference, serve
 
 pytestmark = pytest.mark.requires_chromium
 
@@ -35,6 +35,7 @@ def live_server(tmp_path, make_building, make_record):
     url = f"sqlite:///{tmp_path / 'leadership.sqlite3'}"
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
+    seed_reference(engine)
     engine.dispose()
     app = create_app(make_config(tmp_path, url, WTF_CSRF_ENABLED=True))
     with Session(app.extensions["registry.engine"], expire_on_commit=False) as session:

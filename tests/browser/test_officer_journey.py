@@ -1,11 +1,14 @@
-"""An officer's day in a real browser: log in, register, add a 三星级 label, submit, approve,
-find it in the filtered list, see the dashboard move, read the history.
+"""An officer's day in a real browser: log in, register, add a 三星级 label, submit; a second
+officer approves it into its public notice, the public sees it, it is published; find it in
+the filtered list, see the dashboard move, read the history.
 
 Drives Debian's chromium through Playwright against a real server on a free port, with
 CSRF on, so forms, cookies, the stylesheet and the form script all take part.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from sqlmodel import Session, SQLModel
@@ -14,8 +17,9 @@ from registry import create_app
 from registry.db import make_engine
 from registry.domain import dates
 from registry.domain.buildings.credit_code import make_credit_code
+from registry.models import Record
 from registry.services.users import create_user
-from tests.conftest import make_config, serve
+from tests.conftest import make_config, seed_reference, serve
 
 pytestmark = pytest.mark.requires_chromium
 
@@ -28,23 +32,35 @@ def live_server(tmp_path):
     url = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
+    seed_reference(engine)
     engine.dispose()
     app = create_app(make_config(tmp_path, url, WTF_CSRF_ENABLED=True))
     with Session(app.extensions["registry.engine"], expire_on_commit=False) as session:
-        create_user(
-            session=session,
-            actor=None,
-            username="shinan-officer",
-            password=PASSWORD,
-            role="officer",
-            districts=["370202"],
-            display_name="市南审核员",
-        )
-    with serve(app) as url:
-        yield url
+        for username, display_name in (
+            ("shinan-officer", "市南审核员"),
+            ("shinan-checker", "市南复核员"),  # maker-checker: the second pair of eyes
+        ):
+            create_user(
+                session=session,
+                actor=None,
+                username=username,
+                password=PASSWORD,
+                role="officer",
+                districts=["370202"],
+                display_name=display_name,
+            )
+    with serve(app) as base_url:
+        yield base_url
 
 
-def test_officer_registers_labels_and_approves_a_building(live_server, page, shot):
+def _log_in(page, base_url, username):
+    page.goto(f"{base_url}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_officer_registers_labels_and_approves_a_building(live_server, page, shot, tmp_path):
     from playwright.sync_api import expect
 
     page.goto(f"{live_server}/buildings")
@@ -89,20 +105,54 @@ def test_officer_registers_labels_and_approves_a_building(live_server, page, sho
     expect(record_row.locator(".badge")).to_have_text("草稿")
 
     record_row.get_by_role("button", name="提交").click()
-    expect(page.locator("#records tbody tr").first.locator(".badge")).to_have_text("已提交")
-    page.locator("#records tbody tr").first.get_by_role("button", name="批准").click()
-    expect(page.locator(".flash-success")).to_have_text("记录已批准。")
     record_row = page.locator("#records tbody tr").first
-    expect(record_row.locator(".badge")).to_have_text("已批准")
+    expect(record_row.locator(".badge")).to_have_text("已提交")
+    # Whoever submitted it does not approve it, and is told why.
+    expect(record_row.get_by_role("button", name="批准")).to_have_count(0)
+    expect(record_row).to_contain_text("您提交了这条记录，不能由您本人批准")
+    page.get_by_role("button", name="退出登录").click()
+
+    _log_in(page, live_server, "shinan-checker")
+    page.goto(building_url)
+    page.locator("#records tbody tr").first.get_by_role("button", name="批准").click()
+    expect(page.locator(".flash-success")).to_contain_text("审查通过，进入公示")
+    record_row = page.locator("#records tbody tr").first
+    expect(record_row.locator(".badge")).to_have_text("公示中")
     expect(record_row).to_contain_text(dates.today().isoformat())
-    shot(page, "approved")
+    shot(page, "under-notice")
+
+    # The public sees it under notice, with its period.
+    page.goto(f"{live_server}/verify/notices")
+    expect(page.locator("section.notice").first).to_contain_text("青岛海天中心办公楼")
+    expect(page.locator("section.notice").first).to_contain_text("三星级")
+    shot(page, "public-notice")
+
+    # A notice that ran in August 2022 (the label's year), moved there for the journey.
+    engine = make_engine(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
+    with engine.begin() as connection:
+        connection.execute(
+            Record.__table__.update().values(
+                approved_on=date(2022, 8, 15),
+                notice_start_on=date(2022, 8, 15),
+                notice_end_on=date(2022, 8, 23),
+            )
+        )
+    engine.dispose()
+    page.goto(building_url)
+    page.locator("#records tbody tr").first.get_by_role("link", name="公布").click()
+    page.fill("#date", "2022-08-24")
+    page.get_by_role("button", name="公布").click()
+    expect(page.locator(".flash-success")).to_have_text("记录已公布。")
+    record_row = page.locator("#records tbody tr").first
+    expect(record_row.locator(".badge")).to_have_text("已公布")
+    shot(page, "published")
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="建筑").click()
     page.select_option("#level", "3")
     page.get_by_role("button", name="筛选").click()
     expect(page.locator("#total")).to_have_text("共 1 栋建筑")
     expect(page.locator("table.data tbody")).to_contain_text("青岛海天中心办公楼")
-    expect(page.locator("table.data tbody")).to_contain_text("三星级 已批准")
+    expect(page.locator("table.data tbody")).to_contain_text("三星级 已公布")
     shot(page, "filtered-list")
     page.select_option("#level", "2")
     page.get_by_role("button", name="筛选").click()
@@ -116,12 +166,13 @@ def test_officer_registers_labels_and_approves_a_building(live_server, page, sho
 
     page.goto(building_url)
     history = page.locator("#history tbody")
-    expect(history.locator("tr")).to_have_count(4)  # newest first
-    expect(history.locator("tr").nth(0)).to_contain_text("批准")
-    expect(history.locator("tr").nth(0)).to_contain_text("已提交 → 已批准")
-    expect(history.locator("tr").nth(1)).to_contain_text("草稿 → 已提交")
-    expect(history.locator("tr").nth(3)).to_contain_text("shinan-officer")
+    expect(history.locator("tr")).to_have_count(5)  # newest first
+    expect(history.locator("tr").nth(0)).to_contain_text("公示中 → 已公布")
+    expect(history.locator("tr").nth(0)).to_contain_text("shinan-checker")
+    expect(history.locator("tr").nth(1)).to_contain_text("已提交 → 公示中")
+    expect(history.locator("tr").nth(2)).to_contain_text("草稿 → 已提交")
+    expect(history.locator("tr").nth(4)).to_contain_text("shinan-officer")
 
     page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator("#history")).to_contain_text("Submitted → Approved")
+    expect(page.locator("#history")).to_contain_text("Submitted → Under public notice")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from registry.i18n import render
 from registry.services.buildings import records as record_service
@@ -119,7 +121,19 @@ def test_building_and_record_lifecycle(cli, people, app_session):
         "record", "approve", record_id, "--as", "laoshan", "--date", "2022-01-05", "--json"
     )
     assert approved.exit_code == 0, approved.output
-    assert json.loads(approved.stdout)["approved_on"] == "2022-01-05"
+    payload = json.loads(approved.stdout)
+    # Review passed on Wednesday 5 January 2022: seven working days of notice, to the 13th.
+    assert (payload["status"], payload["approved_on"], payload["notice_end_on"]) == (
+        "notice",
+        "2022-01-05",
+        "2022-01-13",
+    )
+    early = cli("record", "publish", record_id, "--as", "laoshan", "--date", "2022-01-13")
+    assert early.exit_code == 1
+    assert "公示期为 2022-01-05 至 2022-01-13" in early.output
+    published = cli("record", "publish", record_id, "--as", "laoshan", "--date", "2022-01-14")
+    assert published.exit_code == 0, published.output
+    assert "[已公布]" in published.stdout and "公布 2022-01-14" in published.stdout
     revoked = cli(
         "record",
         "revoke",
@@ -271,3 +285,81 @@ def test_errors_are_messages_in_the_chosen_language_with_nonzero_exit(cli, peopl
     nobody = cli("building", "list", "--district", "火星")
     assert nobody.exit_code == 1
     assert render("district.unknown", {"value": "火星"}, "zh") in nobody.stderr
+
+
+def test_the_officer_who_submitted_cannot_approve(cli, people):
+    building = cli(
+        "building",
+        "add",
+        "--name",
+        "自审大厦",
+        "--district",
+        "370212",
+        "--type",
+        "school",
+        "--area",
+        "8000",
+        "--as",
+        "laoshan",
+        "--json",
+    )
+    building_id = json.loads(building.stdout)["id"]
+    record = cli(
+        "record",
+        "add",
+        building_id,
+        "--as",
+        "laoshan",
+        "--kind",
+        "retrofit",
+        "--level",
+        "old_community",
+        "--started",
+        "2021-04-01",
+    )
+    record_id = int(record.stdout)
+    cli("record", "submit", record_id, "--as", "laoshan")
+    refused = cli("record", "approve", record_id, "--as", "laoshan", "--lang", "en")
+    assert refused.exit_code == 1
+    assert "You submitted this record, so you cannot approve it" in refused.output
+    zh = cli("record", "approve", record_id, "--as", "laoshan")
+    assert "不能由您本人批准" in zh.output
+    assert cli("record", "approve", record_id, "--as", "boss").exit_code == 0
+
+
+def test_an_approval_at_07_30_beijing_on_new_years_day_is_dated_1_january(cli, people):
+    building = cli(
+        "building",
+        "add",
+        "--name",
+        "跨年大厦",
+        "--district",
+        "370212",
+        "--type",
+        "school",
+        "--area",
+        "8000",
+        "--as",
+        "drafter",
+        "--json",
+    )
+    building_id = json.loads(building.stdout)["id"]
+    record = cli(
+        "record",
+        "add",
+        building_id,
+        "--as",
+        "drafter",
+        "--kind",
+        "retrofit",
+        "--level",
+        "old_community",
+        "--started",
+        "2021-04-01",
+    )
+    record_id = int(record.stdout)
+    cli("record", "submit", record_id, "--as", "drafter")
+    with time_machine.travel(datetime(2026, 12, 31, 23, 30, tzinfo=UTC), tick=True):
+        approved = cli("record", "approve", record_id, "--as", "laoshan")
+    assert approved.exit_code == 0, approved.output
+    assert "批准 2027-01-01" in approved.stdout

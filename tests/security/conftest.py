@@ -27,7 +27,7 @@ from registry.services.checks import uploads as check_service
 from registry.services.checks import weather_seed
 from registry.services.quotas import seed as quota_seed
 from registry.services.tally import targets_seed
-from tests.conftest import building_data, make_config
+from tests.conftest import building_data, make_config, seed_reference, take_to
 from tests.web.conftest import compiled_translations  # noqa: F401  (autouse fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,24 +61,39 @@ class World:
     def session(self) -> Session:
         return Session(self.app.extensions["registry.engine"], expire_on_commit=False)
 
-    def record(self, status: str = "draft") -> int:
-        """A new record on the building, brought to `status` by its designer and officer."""
+    def record(self, status: str = "draft", approved_on=None, **data) -> int:
+        """A new record on the building, brought to `status` by its designer and officer
+        ("notice": reviewed on its issue date, so its notice has ended unless `approved_on`
+        is today)."""
         with self.session() as session:
             record = record_service.add_record(
                 session=session,
                 actor=self.users["designer_own"],
                 building_id=self.building_id,
-                data=record_data(),
+                data=record_data(**data),
             )
-            if status in {"submitted", "approved"}:
-                record_service.submit_record(
-                    session=session, actor=self.users["designer_own"], record_id=record.id
-                )
-            if status == "approved":
-                record_service.approve_record(
-                    session=session, actor=self.users["officer"], record_id=record.id
-                )
+            take_to(
+                session,
+                record,
+                status,
+                actor=self.users["designer_own"],
+                approver=self.users["officer"],
+                approved_on=approved_on,
+            )
             return record.id
+
+    def objection(self) -> tuple[int, int]:
+        """A record under notice today and an objection to it: (record id, objection id)."""
+        from registry.domain import dates
+        from registry.services.notice import objections
+
+        today = dates.today()
+        record_id = self.record("notice", approved_on=today, issued_on=today)
+        with self.session() as session:
+            objection = objections.lodge(
+                session=session, record_id=record_id, reason="面积不符", contact="王 139"
+            )
+        return record_id, objection.id
 
     def check(self) -> int:
         """A new queued energy check of the building, uploaded by its designer."""
@@ -184,6 +199,7 @@ def new_app(tmp_path: Path, **overrides):
     database_url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
     engine = make_engine(database_url)
     SQLModel.metadata.create_all(engine)
+    seed_reference(engine)
     engine.dispose()
     overrides.setdefault("WTF_CSRF_ENABLED", False)
     # Every case comes from one address; the limits have tests of their own.

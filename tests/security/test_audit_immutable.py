@@ -139,14 +139,17 @@ def test_inserts_still_work_one_by_one_and_in_bulk(session):
 
 
 def test_a_building_lifecycle_through_the_api_only_appends(app_both, make_user):
-    """Register, edit, add, submit, approve, correct, revoke: every earlier event stays as
-    written, and each step adds its own."""
+    """Register, edit, add, submit, approve, publish, correct, revoke: every earlier event
+    stays as written, and each step adds its own."""
     engine = app_both.extensions["registry.engine"]
     with Session(engine, expire_on_commit=False) as session:
         officer = make_user(session, role="officer", districts=("370202",))
         token = user_service.issue_api_token(session=session, actor=officer, user=officer)
+        checker = make_user(session, role="officer", districts=("370202",))
+        checker_token = user_service.issue_api_token(session=session, actor=checker, user=checker)
     client = app_both.test_client()
     headers = {"Authorization": f"Bearer {token}"}
+    second = {"Authorization": f"Bearer {checker_token}"}  # maker-checker: another reviews
 
     def events() -> dict[int, tuple]:
         with Session(engine) as session:
@@ -177,19 +180,26 @@ def test_a_building_lifecycle_through_the_api_only_appends(app_both, make_user):
         },
     ).json
     steps = [
-        ("PATCH", f"/api/v1/buildings/{building['id']}", {"design_unit": "另一设计院"}),
-        ("POST", f"/api/v1/records/{record['id']}/submit", None),
-        ("POST", f"/api/v1/records/{record['id']}/approve", None),
-        ("POST", f"/api/v1/records/{record['id']}/correct", {"reason": "笔误", "notes": "更正"}),
+        ("PATCH", f"/api/v1/buildings/{building['id']}", {"design_unit": "另一设计院"}, headers),
+        ("POST", f"/api/v1/records/{record['id']}/submit", None, headers),
+        ("POST", f"/api/v1/records/{record['id']}/approve", {"date": "2022-01-05"}, second),
+        ("POST", f"/api/v1/records/{record['id']}/publish", {"date": "2022-01-14"}, second),
+        (
+            "POST",
+            f"/api/v1/records/{record['id']}/correct",
+            {"reason": "笔误", "notes": "更正"},
+            headers,
+        ),
         (
             "POST",
             f"/api/v1/records/{record['id']}/revoke",
             {"reason": "撤销", "date": dates.today().isoformat()},
+            headers,
         ),
     ]
     before = events()
-    for method, path, body in steps:
-        response = client.open(path, method=method, json=body, headers=headers)
+    for method, path, body, who in steps:
+        response = client.open(path, method=method, json=body, headers=who)
         assert response.status_code == 200, response.json
         after = events()
         assert {k: after[k] for k in before} == before

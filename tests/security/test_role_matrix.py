@@ -69,6 +69,18 @@ def approved(world):
     return {"record_id": world.record("approved")}
 
 
+def notice_ended(world):
+    return {"record_id": world.record("notice")}
+
+
+def under_notice(world):
+    return {"record_id": world.objection()[0]}
+
+
+def objection(world):
+    return {"objection_id": world.objection()[1]}
+
+
 def check(world):
     return {"check_id": world.check()}
 
@@ -143,6 +155,11 @@ def record_form(world):
             "notes": "matrix",
         }
     }
+
+
+def building_correction_form(world):
+    # The world's building has a published label: its name changes only by a correction.
+    return {"data": {**building_data(district_code=DISTRICT), "reason": "名称以许可证为准"}}
 
 
 def correction_form(world):
@@ -299,8 +316,9 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/buildings/new", "POST"): Case(allowed(REGISTRARS, 302), body=building_form),
     ("/buildings/<int:building_id>", "GET"): Case(allowed(EVERYONE, 200), building),
     ("/buildings/<int:building_id>/edit", "GET"): Case(allowed(EDITORS, 200), building),
+    # Its label passed review: reviewers correct it with a reason; its designer is refused.
     ("/buildings/<int:building_id>/edit", "POST"): Case(
-        allowed(EDITORS, 302), building, building_form
+        {**allowed(EDITORS, 302), "designer_own": 409}, building, building_correction_form
     ),
     ("/buildings/<int:building_id>/records/new", "GET"): Case(allowed(EDITORS, 200), building),
     ("/buildings/<int:building_id>/records/new", "POST"): Case(
@@ -322,6 +340,33 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/records/<int:record_id>/revoke", "GET"): Case(allowed(REVIEWERS, 200), approved),
     ("/records/<int:record_id>/revoke", "POST"): Case(
         allowed(REVIEWERS, 302), approved, reason_form
+    ),
+    ("/records/<int:record_id>/publish", "GET"): Case(allowed(REVIEWERS, 200), notice_ended),
+    ("/records/<int:record_id>/publish", "POST"): Case(
+        allowed(REVIEWERS, 302),
+        notice_ended,
+        lambda w: {"data": {"date": dates.today().isoformat()}},
+    ),
+    ("/objections/<int:objection_id>/resolve", "POST"): Case(
+        allowed(REVIEWERS, 302),
+        objection,
+        lambda w: {"data": {"outcome": "dismissed", "note": "核实无误"}},
+    ),
+    ("/verify/notices", "GET"): Case(same(200)),
+    ("/verify/notices/<int:record_id>/objections", "POST"): Case(
+        same(302), under_notice, lambda w: {"data": {"reason": "面积不符", "contact": "王 139"}}
+    ),
+    ("/admin/settings", "GET"): Case(allowed(ADMINS, 200)),
+    ("/admin/settings/<key>", "POST"): Case(
+        allowed(ADMINS, 422),
+        lambda w: {"key": "notice_working_days"},
+        lambda w: {"data": {"value": "0"}},
+    ),
+    ("/admin/calendar", "POST"): Case(
+        allowed(ADMINS, 422), body=lambda w: {"data": {"year": "x", "source": ""}}
+    ),
+    ("/admin/calendar/<int:year>/confirm", "POST"): Case(
+        allowed(ADMINS, 302), lambda w: {"year": 2021}
     ),
     ("/records/<int:record_id>/correct", "GET"): Case(allowed(REVIEWERS, 200), approved),
     ("/records/<int:record_id>/correct", "POST"): Case(
@@ -379,6 +424,16 @@ EXPECTED: dict[tuple[str, str], Case] = {
         api(REVIEWERS, 200),
         approved,
         json_body(lambda: {"reason": "fraud", "date": dates.today().isoformat()}),
+    ),
+    ("/api/v1/records/<int:record_id>/publish", "POST"): Case(api(REVIEWERS, 200), notice_ended),
+    ("/api/v1/records/<int:record_id>/objections", "GET"): Case(api(REVIEWERS, 200), under_notice),
+    ("/api/v1/objections/<int:objection_id>/resolve", "POST"): Case(
+        api(REVIEWERS, 200), objection, json_body({"outcome": "dismissed", "note": "核实无误"})
+    ),
+    ("/api/v1/buildings/<int:building_id>/correct", "POST"): Case(
+        {**api(EDITORS, 200), "designer_own": 409},
+        building,
+        json_body(lambda: {"name": f"更正名称{uuid.uuid4().hex[:6]}", "reason": "笔误"}),
     ),
     ("/api/v1/records/<int:record_id>/correct", "POST"): Case(
         api(REVIEWERS, 200), approved, json_body({"reason": "typo", "notes": "corrected"})

@@ -315,8 +315,8 @@ def listed(app_session, make_user, make_building, make_record):
         ("kind=retrofit", {"即墨住宅"}),
         ("level=2", {"市南办公楼"}),
         ("kind=green_label&level=3", {"崂山酒店"}),
-        ("status=approved", {"市南办公楼", "李沧学校"}),
-        ("status=approved&kind=energy", {"李沧学校"}),
+        ("status=published", {"市南办公楼", "李沧学校"}),
+        ("status=published&kind=energy", {"李沧学校"}),
         ("year=2023", {"崂山酒店"}),
         ("year=2022", {"即墨住宅"}),
         ("q=酒店", {"崂山酒店"}),
@@ -332,10 +332,11 @@ def test_list_filters(officer_client, listed, query, expected):
 
 
 def test_list_shows_localized_names_and_badges(officer_client, listed):
-    text = text_of(officer_client.get("/buildings?status=approved"))
-    assert "二星级 已批准" in text and "近零能耗 已批准" in text and "李沧区" in text
-    english = text_of(officer_client.get("/buildings?status=approved&lang=en"))
-    assert "Two star Approved" in english and "Licang" in english and "2 buildings found" in english
+    text = text_of(officer_client.get("/buildings?status=published"))
+    assert "二星级 已公布" in text and "近零能耗 已公布" in text and "李沧区" in text
+    english = text_of(officer_client.get("/buildings?status=published&lang=en"))
+    assert "Two star Published" in english and "Licang" in english
+    assert "2 buildings found" in english
 
 
 def test_bad_year_filter_is_explained_not_fatal(officer_client, listed):

@@ -60,7 +60,15 @@ def test_new_record_form_defaults_counted_area_to_the_floor_area(officer_client,
     assert input_value(response, "counted_area_m2") == "8000"
 
 
-def test_full_lifecycle_through_the_forms(officer_client, app_session, building):
+@pytest.fixture
+def checker_client(app, app_session, make_user, login):
+    """A second officer of the district: reviews what `officer` drafted (maker-checker)."""
+    client = app.test_client()
+    login(client, make_user(app_session, role="officer", districts=("370202",)))
+    return client
+
+
+def test_full_lifecycle_through_the_forms(officer_client, checker_client, app_session, building):
     response = officer_client.post(f"/buildings/{building.id}/records/new", data=label_form())
     assert response.status_code == 302
     record_id = only_record_id(app_session, building)
@@ -72,16 +80,32 @@ def test_full_lifecycle_through_the_forms(officer_client, app_session, building)
     officer_client.post(f"/records/{record_id}/submit")
     assert status_of(app_session, record_id) == "submitted"
     html = officer_client.get(f"/buildings/{building.id}").get_data(as_text=True)
+    # Whoever submitted does not approve (maker-checker); they may still send it back.
+    assert f"/records/{record_id}/approve" not in html and f"/records/{record_id}/reject" in html
+    html = checker_client.get(f"/buildings/{building.id}").get_data(as_text=True)
     assert f"/records/{record_id}/approve" in html and f"/records/{record_id}/reject" in html
 
-    officer_client.post(f"/records/{record_id}/approve")
-    assert status_of(app_session, record_id) == "approved"
+    checker_client.post(f"/records/{record_id}/approve")
+    assert status_of(app_session, record_id) == "notice"
     detail = officer_client.get(f"/buildings/{building.id}")
     html = detail.get_data(as_text=True)
-    assert '<span class="badge badge-approved">已批准</span>' in html
+    assert '<span class="badge badge-notice">公示中</span>' in html
+    assert "批准日期 " + dates.today().isoformat() in text_of(detail)
+    # Once its notice has ended (moved into the past here), it is published through the form.
+    app_session.execute(
+        Record.__table__.update()
+        .where(Record.id == record_id)
+        .values(notice_start_on=date(2024, 3, 4), notice_end_on=date(2024, 3, 12))
+    )
+    app_session.commit()
+    published = checker_client.post(f"/records/{record_id}/publish", data={"date": "2024-03-13"})
+    assert published.status_code == 302, text_of(published)
+    detail = officer_client.get(f"/buildings/{building.id}")
+    html = detail.get_data(as_text=True)
+    assert '<span class="badge badge-published">已公布</span>' in html
     assert f"/records/{record_id}/revoke" in html and f"/records/{record_id}/correct" in html
     assert f"/records/{record_id}/edit" not in html
-    assert "批准日期 " + dates.today().isoformat() in text_of(detail)
+    assert "公布日期 2024-03-13" in text_of(detail)
 
     response = officer_client.post(
         f"/records/{record_id}/revoke",
@@ -129,13 +153,14 @@ def test_revoke_needs_a_reason_and_a_valid_date(
     early = officer_client.post(
         f"/records/{record.id}/revoke", data={"reason": "注销", "date": "2020-01-01"}
     )
-    assert "撤销日期 2020-01-01 早于发证（生效）日期 2021-06-01。" in field_error(early, "date")
+    # Not before it was granted: published the day after its notice (1–9 June 2021).
+    assert "撤销日期 2020-01-01 早于发证（生效）日期 2021-06-10。" in field_error(early, "date")
     assert "注销" in early.get_data(as_text=True)  # the reason typed is kept
     garbled = officer_client.post(
         f"/records/{record.id}/revoke", data={"reason": "注销", "date": "2021-13-45"}
     )
     assert "不是有效日期" in field_error(garbled, "date")
-    assert status_of(app_session, record.id) == "approved"
+    assert status_of(app_session, record.id) == "published"
 
 
 def test_label_number_collision_is_shown_on_the_field(
@@ -197,7 +222,7 @@ def test_correct_an_approved_record_needs_a_reason_and_is_audited(
     html = officer_client.get(f"/buildings/{building.id}").get_data(as_text=True)
     assert "更正" in html and "证书扫描件显示为二星级" in html
     assert re.search(r"<del>一星级</del> → <ins>二星级</ins>", html)
-    assert status_of(app_session, record.id) == "approved"
+    assert status_of(app_session, record.id) == "published"
 
 
 def test_designer_cannot_approve(client, app_session, make_user, make_building, make_record, login):
@@ -241,7 +266,7 @@ def test_a_step_out_of_order_says_why(officer_client, app_session, officer, buil
     record = make_record(app_session, officer, building)
     response = officer_client.post(f"/records/{record.id}/approve")
     assert response.status_code == 409
-    assert "当前状态为“draft”，不能执行“approve”。" in text_of(response)
+    assert "该记录当前状态为“草稿”，不能审查通过。" in text_of(response)
 
 
 def test_forms_work_on_both_databases(app_both, make_user, login):
@@ -249,7 +274,10 @@ def test_forms_work_on_both_databases(app_both, make_user, login):
     client = app_both.test_client()
     with Session(app_both.extensions["registry.engine"], expire_on_commit=False) as session:
         officer = make_user(session, role="officer", districts=("370202",))
+        checker = make_user(session, role="officer", districts=("370202",))
     login(client, officer)
+    second = app_both.test_client()
+    login(second, checker)
     response = client.post("/buildings/new", data=building_data(name="双库测试楼"))
     building_path = response.headers["Location"]
     building_id = int(building_path.rsplit("/", 1)[1])
@@ -257,8 +285,8 @@ def test_forms_work_on_both_databases(app_both, make_user, login):
     html = client.get(building_path).get_data(as_text=True)
     record_id = int(re.search(r'id="record-(\d+)"', html).group(1))
     client.post(f"/records/{record_id}/submit")
-    client.post(f"/records/{record_id}/approve")
-    listing = text_of(client.get("/buildings?level=2&status=approved&year=2023"))
+    second.post(f"/records/{record_id}/approve")
+    listing = text_of(client.get("/buildings?level=2&status=notice&year=2023"))
     assert "双库测试楼" in listing and "共 1 栋建筑" in listing
     history = client.get(building_path).get_data(as_text=True)
-    assert "<del>已提交</del> → <ins>已批准</ins>" in history
+    assert "<del>已提交</del> → <ins>公示中</ins>" in history

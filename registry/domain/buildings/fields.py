@@ -11,6 +11,7 @@ from typing import Any
 from registry.domain.buildings import credit_code, districts
 from registry.domain.buildings.types import BUILDING_TYPES, HEATING_TYPES, HVAC_CLASSES, SUB_TYPES
 from registry.domain.imports.normalise import clean_text
+from registry.domain.text import NC_
 
 # Control characters (NUL cannot even be stored in PostgreSQL) and the bidirectional
 # overrides that make a name display as something else ("大厦\u202eexe.txt").
@@ -30,6 +31,18 @@ TEXT_LIMITS = {
     "owner_name": 200,
     "design_unit": 200,
     "land_parcel_id": 64,
+}
+
+
+# The facts that decide a building's counting and identity: once a record of it passed review,
+# they change only through a reviewer's correction with a reason (the public verification
+# page and the tallies show what was reviewed).
+FROZEN_FIELDS = {
+    "name": NC_("building field", "name"),
+    "district_code": NC_("building field", "district"),
+    "building_type": NC_("building field", "building type"),
+    "floor_area_m2": NC_("building field", "floor area"),
+    "land_parcel_id": NC_("building field", "land parcel"),
 }
 
 

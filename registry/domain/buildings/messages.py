@@ -28,7 +28,7 @@ MESSAGES: dict[str, str] = {
     "record.counted_area_exceeds_building": (
         "Counted area {area} m² exceeds the building's floor area {building_area} m²."
     ),
-    "record.bad_transition": "A record that is “{status}” cannot be “{action}”.",
+    "record.bad_transition": "A record that is “{status}” cannot be {action}; nothing was changed.",
     "record.not_editable": "An approved record cannot be edited; use a correction with a reason.",
     "record.reason_required": "Give a reason.",
     "record.revoked_before_issue": "The revocation date {date} is before the issue date {issued}.",

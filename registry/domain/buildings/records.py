@@ -57,30 +57,75 @@ STAGES = {
 STATUSES = {
     "draft": NC_("record status", "Draft"),
     "submitted": NC_("record status", "Submitted"),
+    "notice": NC_("record status", "Under public notice"),
+    "published": NC_("record status", "Published"),
     "approved": NC_("record status", "Approved"),
     "rejected": NC_("record status", "Rejected"),
     "revoked": NC_("record status", "Revoked"),
 }
 
+# The actions, as a message names them.
+ACTION_NAMES = {
+    "edit": NC_("record action", "edited"),
+    "submit": NC_("record action", "submitted"),
+    "approve": NC_("record action", "approved"),
+    "reject": NC_("record action", "rejected"),
+    "publish": NC_("record action", "published"),
+    "revoke": NC_("record action", "revoked"),
+    "correct": NC_("record action", "corrected"),
+}
+
+# Labels and energy levels follow the national procedure (建标规〔2021〕1号: 申报 → 审查 →
+# 公示 → 公布): passing review starts a public notice, and only publication grants them.
+# Retrofit programme records have no notice: approval is their last step.
+NOTICE_KINDS = frozenset({GREEN_LABEL, ENERGY})
+
 # The life cycle, in one place: which status each action may start from and what it leads to.
+# "approve" leads to "notice" for the notice kinds (`transition` decides); an objection that
+# is upheld during the notice sends the record back ("reject").
 TRANSITIONS = {
     "submit": ({"draft", "rejected"}, "submitted"),
     "approve": ({"submitted"}, "approved"),
-    "reject": ({"submitted"}, "rejected"),
-    "revoke": ({"approved"}, "revoked"),
+    "reject": ({"submitted", "notice"}, "rejected"),
+    "publish": ({"notice"}, "published"),
+    "revoke": ({"approved", "published"}, "revoked"),
 }
-# Changes that keep the status: a draft is edited; an approved record is only corrected, with a
-# reason, by a reviewer; a revoked one is final.
+# Changes that keep the status: a draft is edited; a record that passed review is only
+# corrected, with a reason, by a reviewer; a revoked one is final.
 EDITS = {
     "edit": {"draft", "submitted", "rejected"},
-    "correct": {"approved"},
+    "correct": {"notice", "approved", "published"},
 }
+# Statuses of a record that passed review: its building's counting and identity facts are
+# frozen (changed only by a reviewer's correction), and the public may see it.
+REVIEWED_STATUSES = frozenset({"notice", "approved", "published", "revoked"})
+# A record's last status before revocation, by kind.
+FINAL_STATUS = {GREEN_LABEL: "published", ENERGY: "published", RETROFIT: "approved"}
 
 
 def actions_from(status: str) -> set[str]:
     """Every action the life cycle allows on a record in `status` (whoever may take it)."""
     moves = {action for action, (allowed_from, _) in TRANSITIONS.items() if status in allowed_from}
     return moves | {action for action, allowed_from in EDITS.items() if status in allowed_from}
+
+
+def path_to(status: str, kind: str) -> tuple[str, ...]:
+    """The actions that take a new draft of `kind` to `status` (an import's historic records
+    reach their status through the same transitions as records entered by hand)."""
+    final = ("submit", "approve", "publish") if kind in NOTICE_KINDS else ("submit", "approve")
+    paths = {
+        "draft": (),
+        "submitted": ("submit",),
+        "notice": ("submit", "approve") if kind in NOTICE_KINDS else None,
+        "approved": final,
+        "published": final if kind in NOTICE_KINDS else None,
+        "rejected": ("submit", "reject"),
+        "revoked": (*final, "revoke"),
+    }
+    path = paths.get(status)
+    if path is None:
+        raise ValueError(status)
+    return path
 
 
 _LEVEL_ALIASES = {
@@ -210,11 +255,14 @@ def record_problems(
     return problems
 
 
-def transition(status: str, action: str) -> str:
-    """The status after `action`, or raise ValueError naming the current status."""
+def transition(status: str, action: str, kind: str | None = None) -> str:
+    """The status after `action` on a record of `kind`, or raise ValueError naming the
+    current status."""
     allowed_from, new_status = TRANSITIONS[action]
     if status not in allowed_from:
         raise ValueError(status)
+    if action == "approve" and kind in NOTICE_KINDS:
+        return "notice"
     return new_status
 
 

@@ -178,6 +178,7 @@ _EXTRA_ALIASES = {
     "area per person",
     "status": "状态|记录状态|审核状态|status",
     "approved_on": "批准日期|审核通过日期|approved on",
+    "published_on": "公布日期|published on",
     "revoked_on": "撤销日期|revoked on",
     "reason": "驳回或撤销原因|撤销原因|驳回原因|原因|reason",
     "notes": "备注|notes|remarks",

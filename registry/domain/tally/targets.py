@@ -2,14 +2,18 @@
 
 Counting rules (青政字〔2021〕11号, see TARGETS.md), applied here and nowhere else:
 
-- A record counts only once it was approved (status approved or, later, revoked) on or
-  before `as_of`; drafts, submitted and rejected records never count.
+- A record counts only once it was granted on or before `as_of`: a label or an energy level
+  when it was published (公布, after its public notice: status published or, later,
+  revoked), a retrofit record when it was approved (status approved or, later, revoked);
+  drafts, submitted, rejected records and records under notice never count.
 - Which records feed which target is `TARGET_RULES`: ★ labels and above at the
   evaluation stage (预评价 and 基本级 never), 超低/近零/零能耗 for ultra-low energy,
   近零/零能耗 for the nearly-zero pilots, and the three retrofit programmes.
-- The counting date is the date the qualification was *granted*, not the registry's
-  approval date: the label's `issued_on`, a retrofit's `completed_on`, an old-community
-  renovation's `started_on` (the policy counts renovations started). A late approval can
+- The counting date is the date the qualification was *granted*: for labels and energy
+  levels their publication date (`published_on`, the 公布 that ends 建标规〔2021〕1号's
+  申报 → 审查 → 公示 → 公布); for retrofits, which have no notice, a retrofit's
+  `completed_on` and an old-community renovation's `started_on` (the policy counts
+  renovations started), not the registry's approval date. A late approval of a retrofit can
   therefore still add to an earlier year; `as_of` freezes a tally at a data date.
 - A building counts once per target: its qualifying records are merged into holding
   episodes (from each record's counting date to its revocation date). An episode counts
@@ -31,10 +35,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from registry.domain.buildings.districts import PILOT_NZEB_DISTRICTS
-from registry.domain.buildings.records import ENERGY, GREEN_LABEL, RETROFIT
+from registry.domain.buildings.records import ENERGY, GREEN_LABEL, NOTICE_KINDS, RETROFIT
 from registry.domain.text import NC_
 
-COUNTED_STATUSES = ("approved", "revoked")
+COUNTED_STATUSES = ("approved", "published", "revoked")
 
 AREA_TARGETS = (
     "star_rated",
@@ -62,9 +66,9 @@ class TargetRule:
 
 
 TARGET_RULES: dict[str, TargetRule] = {
-    "star_rated": TargetRule(GREEN_LABEL, frozenset({"1", "2", "3"}), "issued_on", "evaluation"),
+    "star_rated": TargetRule(GREEN_LABEL, frozenset({"1", "2", "3"}), "published_on", "evaluation"),
     "ultra_low_energy": TargetRule(
-        ENERGY, frozenset({"ultra_low", "nearly_zero", "zero"}), "issued_on"
+        ENERGY, frozenset({"ultra_low", "nearly_zero", "zero"}), "published_on"
     ),
     "residential_retrofit": TargetRule(RETROFIT, frozenset({"residential_green"}), "completed_on"),
     "public_efficiency": TargetRule(RETROFIT, frozenset({"public_efficiency"}), "completed_on"),
@@ -72,7 +76,7 @@ TARGET_RULES: dict[str, TargetRule] = {
     NZEB_PILOTS: TargetRule(
         ENERGY,
         frozenset({"nearly_zero", "zero"}),
-        "issued_on",
+        "published_on",
         districts=frozenset(PILOT_NZEB_DISTRICTS),
     ),
 }
@@ -186,6 +190,15 @@ class RecordFact:
     started_on: date | None = None
     completed_on: date | None = None
     revoked_on: date | None = None
+    published_on: date | None = None
+
+
+def granted_on(record: RecordFact) -> date | None:
+    """The day the record was granted: published for labels and energy levels (after their
+    notice), approved for retrofits; None while it is not."""
+    if record.status not in COUNTED_STATUSES:
+        return None
+    return record.published_on if record.kind in NOTICE_KINDS else record.approved_on
 
 
 @dataclass(frozen=True)
@@ -204,9 +217,10 @@ class Episode:
 def counting_date(record: RecordFact, target: str, district_code: str, as_of: date) -> date | None:
     """The date `record` starts counting toward `target`, or None if it never does."""
     rule = TARGET_RULES[target]
-    if record.status not in COUNTED_STATUSES or record.approved_on is None:
+    granted = granted_on(record)
+    if granted is None or granted > as_of:
         return None
-    if record.approved_on > as_of or record.kind != rule.kind or record.level not in rule.levels:
+    if record.kind != rule.kind or record.level not in rule.levels:
         return None
     if rule.stage is not None and record.stage != rule.stage:
         return None
@@ -291,6 +305,7 @@ def horizon(records: list[RecordFact]) -> date | None:
         if record.status in COUNTED_STATUSES
         for day in (
             record.approved_on,
+            record.published_on,
             record.issued_on,
             record.started_on,
             record.completed_on,

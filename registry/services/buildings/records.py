@@ -1,5 +1,10 @@
-"""Record and programme records through their life: draft → submitted → approved /
-rejected → revoked, with corrections as audited events."""
+"""Record and programme records through their life: draft → submitted → (notice →
+published | approved) / rejected → revoked, with corrections as audited events.
+
+This module adds and edits records; the review steps live in `review` and are offered here
+too, so callers have one service to call. Every change first claims the record
+(`claims.claim`), so two people acting at once never both succeed.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,19 @@ from sqlmodel import Session, select
 
 from registry.domain import dates
 from registry.domain.buildings import records as rules
-from registry.errors import Conflict, NotFound, ValidationFailed
+from registry.errors import Conflict, ValidationFailed
 from registry.models import Building, Record, User, utcnow
 from registry.services import permissions
 from registry.services.audit import changed, record_event, snapshot
+from registry.services.buildings.claims import bad_transition, building_of, claim, get_record
+from registry.services.buildings.review import (  # noqa: F401  (one service for callers)
+    approve_record,
+    open_objections,
+    publish_record,
+    reject_record,
+    revoke_record,
+    submit_record,
+)
 from registry.services.tally import index as tally_index
 
 EDITABLE_FIELDS = (
@@ -28,20 +42,6 @@ EDITABLE_FIELDS = (
     "counted_area_m2",
     "notes",
 )
-
-
-def get_record(*, session: Session, record_id: int) -> Record:
-    record = session.get(Record, record_id)
-    if record is None:
-        raise NotFound("record.not_found", {"id": record_id})
-    return record
-
-
-def _building(session: Session, building_id: int) -> Building:
-    building = session.get(Building, building_id)
-    if building is None:
-        raise ValidationFailed({"building_id": ("building.not_found", {"id": building_id})})
-    return building
 
 
 def _checked_fields(raw: dict, building: Building, today: date) -> dict[str, Any]:
@@ -115,7 +115,7 @@ def add_record(
     commit: bool = True,
 ) -> Record:
     """Attach a draft record to a building."""
-    building = _building(session, building_id)
+    building = building_of(session, building_id)
     permissions.require_writer(actor)
     permissions.require_edit_building(actor, building)
     fields = _checked_fields(data, building, today or dates.today())
@@ -148,10 +148,11 @@ def update_draft(
 ) -> Record:
     """Edit a record that is not yet approved (draft, submitted or rejected)."""
     record = get_record(session=session, record_id=record_id)
-    building = _building(session, record.building_id)
+    building = building_of(session, record.building_id)
     permissions.require_edit_building(actor, building)
     if "edit" not in rules.actions_from(record.status):
         raise Conflict("record.not_editable")
+    claim(session, record, rules.EDITS["edit"])
     return _apply_changes(session, actor, record, building, data, today, action="update")
 
 
@@ -166,24 +167,29 @@ def correct_record(
 ) -> Record:
     """Correct an approved record: a reviewer's audited event with a reason, never a silent edit."""
     record = get_record(session=session, record_id=record_id)
-    building = _building(session, record.building_id)
+    building = building_of(session, record.building_id)
     permissions.require_review(actor, building)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": ("record.reason_required", {})})
     if len(reason.strip()) > rules.REASON_MAX_CHARS:
         raise ValidationFailed({"reason": ("field.too_long", {"max": rules.REASON_MAX_CHARS})})
     if "correct" not in rules.actions_from(record.status):
-        raise Conflict("record.bad_transition", {"status": record.status, "action": "correct"})
+        raise bad_transition(record.status, "correct")
+    claim(session, record, rules.EDITS["correct"])
     return _apply_changes(
         session, actor, record, building, data, today, action="correct", reason=reason.strip()
     )
 
 
 def _apply_changes(session, actor, record, building, data, today, *, action, reason=None):
-    merged = {f: getattr(record, f) for f in EDITABLE_FIELDS}
-    merged.update({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
-    fields = _checked_fields(merged, building, today or dates.today())
-    _label_taken(session, fields["label_number"], record.id)
+    try:
+        merged = {f: getattr(record, f) for f in EDITABLE_FIELDS}
+        merged.update({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+        fields = _checked_fields(merged, building, today or dates.today())
+        _label_taken(session, fields["label_number"], record.id)
+    except Exception:
+        session.rollback()
+        raise
     before = snapshot(record)
     for key, value in fields.items():
         setattr(record, key, value)
@@ -210,109 +216,3 @@ def _apply_changes(session, actor, record, building, data, today, *, action, rea
     tally_index.refresh(session, [building.id])
     session.commit()
     return record
-
-
-def _transition(session, actor, record, action, *, reason=None, extra=None):
-    if reason and len(reason) > rules.REASON_MAX_CHARS:
-        raise ValidationFailed({"reason": ("field.too_long", {"max": rules.REASON_MAX_CHARS})})
-    try:
-        new_status = rules.transition(record.status, action)
-    except ValueError:
-        raise Conflict(
-            "record.bad_transition", {"status": record.status, "action": action}
-        ) from None
-    before = snapshot(
-        record, ("status", "approved_on", "rejected_reason", "revoked_on", "revoke_reason")
-    )
-    record.status = new_status
-    for key, value in (extra or {}).items():
-        setattr(record, key, value)
-    record.updated_at = utcnow()
-    session.add(record)
-    after = snapshot(record, tuple(before))
-    record_event(
-        session=session,
-        actor=actor,
-        entity="record",
-        entity_id=record.id,
-        building_id=record.building_id,
-        action=action,
-        before=before,
-        after=after,
-        reason=reason,
-    )
-    tally_index.refresh(session, [record.building_id])
-    session.commit()
-    return record
-
-
-def submit_record(*, session: Session, actor: User, record_id: int) -> Record:
-    record = get_record(session=session, record_id=record_id)
-    permissions.require_edit_building(actor, _building(session, record.building_id))
-    return _transition(session, actor, record, "submit", extra={"submitted_at": utcnow()})
-
-
-def approve_record(
-    *, session: Session, actor: User, record_id: int, on: date | None = None
-) -> Record:
-    record = get_record(session=session, record_id=record_id)
-    permissions.require_review(actor, _building(session, record.building_id))
-    approved_on = on or dates.today()
-    if approved_on > dates.today():
-        raise ValidationFailed(
-            {"date": ("record.date_in_future", {"date": approved_on.isoformat()})}
-        )
-    return _transition(
-        session,
-        actor,
-        record,
-        "approve",
-        extra={"approved_on": approved_on, "approved_by_id": actor.id, "rejected_reason": None},
-    )
-
-
-def reject_record(*, session: Session, actor: User, record_id: int, reason: str) -> Record:
-    record = get_record(session=session, record_id=record_id)
-    permissions.require_review(actor, _building(session, record.building_id))
-    if not (reason or "").strip():
-        raise ValidationFailed({"reason": ("record.reason_required", {})})
-    return _transition(
-        session,
-        actor,
-        record,
-        "reject",
-        reason=reason.strip(),
-        extra={"rejected_reason": reason.strip()[: rules.REASON_MAX_CHARS]},
-    )
-
-
-def revoke_record(
-    *, session: Session, actor: User, record_id: int, reason: str, on: date
-) -> Record:
-    """Revoke an approved record from `on`; its area leaves every tally from that date."""
-    record = get_record(session=session, record_id=record_id)
-    permissions.require_review(actor, _building(session, record.building_id))
-    problems: dict[str, tuple[str, dict]] = {}
-    if not (reason or "").strip():
-        problems["reason"] = ("record.reason_required", {})
-    if on is None:
-        problems["date"] = ("field.required", {})
-    else:
-        effective = record.issued_on or record.started_on or record.approved_on
-        if effective and on < effective:
-            problems["date"] = (
-                "record.revoked_before_issue",
-                {"date": on.isoformat(), "issued": effective.isoformat()},
-            )
-        elif on > dates.today():
-            problems["date"] = ("record.date_in_future", {"date": on.isoformat()})
-    if problems:
-        raise ValidationFailed(problems)
-    return _transition(
-        session,
-        actor,
-        record,
-        "revoke",
-        reason=reason.strip(),
-        extra={"revoked_on": on, "revoke_reason": reason.strip()[: rules.REASON_MAX_CHARS]},
-    )

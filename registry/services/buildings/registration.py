@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, extract, func, or_, union
+from sqlalchemy import and_, exists, extract, func, or_, union, update
 from sqlmodel import Session, select
 
 from registry.domain import dates
-from registry.domain.buildings.fields import parse_building
-from registry.errors import NotFound, ValidationFailed
+from registry.domain.buildings.fields import FROZEN_FIELDS, parse_building
+from registry.domain.buildings.records import REASON_MAX_CHARS, REVIEWED_STATUSES
+from registry.domain.text import names
+from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.models import Building, Record, User, utcnow
 from registry.services import permissions
 from registry.services.audit import changed, record_event, snapshot
@@ -61,6 +63,28 @@ def get_building(*, session: Session, building_id: int) -> Building:
     return building
 
 
+def has_reviewed_record(session: Session, building_id: int) -> bool:
+    """Whether a record of the building passed review (under notice, approved, published or
+    revoked): its counting and identity facts are then frozen."""
+    query = select(Record.id).where(
+        Record.building_id == building_id, Record.status.in_(sorted(REVIEWED_STATUSES))
+    )
+    return session.exec(query.limit(1)).first() is not None
+
+
+def _frozen_refusal(actor: User, building: Building, changed_fields: list[str], reason: str):
+    """Why this change of frozen facts is refused, or None when it is a reviewer's
+    correction with a reason."""
+    fields = {"fields": names("building field", [FROZEN_FIELDS[f] for f in changed_fields])}
+    if not permissions.can_review(actor, building):
+        return Conflict("building.facts_frozen", fields)
+    if not reason:
+        return ValidationFailed({"reason": ("building.correction_reason_required", fields)})
+    if len(reason) > REASON_MAX_CHARS:
+        return ValidationFailed({"reason": ("field.too_long", {"max": REASON_MAX_CHARS})})
+    return None
+
+
 def update_building(
     *,
     session: Session,
@@ -68,8 +92,14 @@ def update_building(
     building_id: int,
     data: dict[str, Any],
     today: date | None = None,
+    reason: str | None = None,
 ) -> Building:
-    """Change some fields of a building; the audit log keeps before and after."""
+    """Change some fields of a building; the audit log keeps before and after.
+
+    Once a record of the building passed review, its name, district, type, floor area and
+    parcel change only as a reviewer's correction with a `reason` (audited as "correct");
+    anyone else's change of them is refused, saying why. The building is held (a
+    conditional update) while this is decided, so an approval cannot slip in between."""
     building = get_building(session=session, building_id=building_id)
     permissions.require_edit_building(actor, building)
     fields, problems = parse_building(data, today=today or dates.today(), partial=True)
@@ -77,6 +107,22 @@ def update_building(
         raise ValidationFailed(problems)
     if "district_code" in fields:
         permissions.require_register_in(actor, fields["district_code"])
+    reason = " ".join((reason or "").split())
+    session.execute(
+        update(Building)
+        .where(Building.id == building_id)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(building)
+    frozen = [f for f in FROZEN_FIELDS if f in fields and fields[f] != getattr(building, f)]
+    action = "update"
+    if frozen and has_reviewed_record(session, building_id):
+        refusal = _frozen_refusal(actor, building, frozen, reason)
+        if refusal is not None:
+            session.rollback()
+            raise refusal
+        action = "correct"
     before = snapshot(building)
     for key, value in fields.items():
         setattr(building, key, value)
@@ -92,9 +138,10 @@ def update_building(
             entity="building",
             entity_id=building.id,
             building_id=building.id,
-            action="update",
+            action=action,
             before=old,
             after=new,
+            reason=reason if action == "correct" else None,
         )
         tally_index.refresh(session, [building.id])  # district or type may have changed
         session.commit()

@@ -39,7 +39,8 @@ def _end_use(end_use: str, locale: Locale) -> str:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%d %H:%M:%S") + " UTC" if moment else None
+    """A time of the check as the report prints it: Beijing time (named once, by the report)."""
+    return dates.shown(moment, seconds=True) if moment else None
 
 
 def check_url(base_url: str, check_id: int) -> str:
@@ -88,8 +89,12 @@ def _verdict(verdict: dict | None, locale: Locale) -> dict | None:
             }
         indicators.append({**item, "row": row})
     accounting = verdict["accounting"]
+    assessed_at = verdict.get("assessed_at")
     return {
         **verdict,
+        "assessed_at_shown": dates.shown(datetime.fromisoformat(assessed_at), seconds=True)
+        if assessed_at
+        else "",
         "indicators": indicators,
         "unverified": any(i["row"] and i["row"]["unverified"] for i in indicators),
         "accounting": {
@@ -169,6 +174,7 @@ def report_context(
     return {
         "locale": locale,
         "lang": lang_code(locale),
+        "time_zone": vocabulary.time_zone(locale),
         "generated_at": _iso(generated_at or dates.now_utc()),
         "url": url,
         "qr": qr_data_uri(url),

@@ -25,7 +25,7 @@ from registry.domain import dates
 from registry.domain.buildings import records as rules
 from registry.errors import Conflict
 from registry.models import AuditEvent, Building, ImportBatch, Record, User, utcnow
-from registry.services.imports.plan import BUILDING_EXTRAS, STATUS_PATHS, PlannedRow, building_key
+from registry.services.imports.plan import BUILDING_EXTRAS, PlannedRow, building_key
 from registry.services.imports.preview import Preview, preview_import, previous_batch
 from registry.services.tally import index as tally_index
 
@@ -51,6 +51,9 @@ _RECORD_DATES = (
     "completed_on",
     "submitted_at",
     "approved_on",
+    "notice_start_on",
+    "notice_end_on",
+    "published_on",
     "revoked_on",
 )
 
@@ -267,13 +270,16 @@ def _record_row(
     )
     del row["id"]
     reason = extras.get("reason") or None
+    # A historic label or energy level was published (公布) when it was approved: the
+    # registry's notice step did not exist for it (rules.path_to takes it through "publish").
     changes = {
-        "submit": {"submitted_at": now},
+        "submit": {"submitted_at": now, "submitted_by_id": actor.id},
         "approve": {"approved_on": extras.get("approved_on"), "approved_by_id": actor.id},
+        "publish": {"published_on": extras.get("published_on") or extras.get("approved_on")},
         "reject": {"rejected_reason": reason},
         "revoke": {"revoked_on": extras.get("revoked_on"), "revoke_reason": reason},
     }
-    for action in STATUS_PATHS[extras.get("status", "approved")]:
-        row["status"] = rules.transition(row["status"], action)
+    for action in rules.path_to(extras.get("status", "approved"), row["kind"]):
+        row["status"] = rules.transition(row["status"], action, row["kind"])
         row.update(changes[action])
     return row

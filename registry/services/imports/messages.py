@@ -33,7 +33,11 @@ MESSAGES: dict[str, str] = {
     ),
     "import.record_on_file_building": "The record is added to the building of row {first_row}.",
     "import.status_unknown": (
-        "“{value}” is not a record status (draft, submitted, approved, rejected, revoked)."
+        "“{value}” is not a record status (draft, submitted, approved, published, rejected, "
+        "revoked)."
+    ),
+    "import.published_before_approved": (
+        "The publication date {date} is before the approval date {approved}."
     ),
     "import.revoked_on_required": "A revoked record needs its revocation date.",
     "import.label_conflict": (

@@ -34,14 +34,6 @@ BUILDING_EXTRAS = (
     "annual_use_hours",
     "area_per_person_m2",
 )
-# Statuses a record passes through to reach each status, from draft.
-STATUS_PATHS = {
-    "draft": (),
-    "submitted": ("submit",),
-    "approved": ("submit", "approve"),
-    "rejected": ("submit", "reject"),
-    "revoked": ("submit", "approve", "revoke"),
-}
 
 
 def _compact(value: Any) -> str:
@@ -113,6 +105,10 @@ def _record_extras(cells, row, today, values, problems) -> None:
     status = "approved"
     if "status" in cells:
         status = _code_of(cells["status"][0], "record status", rules.STATUSES)
+        # A historic record is imported granted (published labels, approved retrofits) or
+        # before review; a notice period is only started by a reviewer's approval.
+        if status == "notice" or (status == "published" and row.kind == rules.RETROFIT):
+            status = None
         if status is None:
             value = normalise.clean_text(cells["status"][0])
             problems["status"] = ("import.status_unknown", {"value": value}, cells["status"][1])
@@ -128,7 +124,7 @@ def _record_extras(cells, row, today, values, problems) -> None:
     )
     approved_on = date_of("approved_on")
     revoked_on = date_of("revoked_on")
-    if status in ("approved", "revoked"):
+    if status in ("approved", "published", "revoked"):
         approved_on = approved_on or today
         if approved_on > today:
             problems["approved_on"] = (
@@ -137,6 +133,15 @@ def _record_extras(cells, row, today, values, problems) -> None:
                 None,
             )
         values["approved_on"] = approved_on
+        # A historic label's publication: as the sheet says, else its approval date.
+        published_on = date_of("published_on") or approved_on
+        if published_on < approved_on or published_on > today:
+            code = "record.date_in_future"
+            if published_on <= today:
+                code = "import.published_before_approved"
+            params = {"date": published_on.isoformat(), "approved": approved_on.isoformat()}
+            problems["published_on"] = (code, params, None)
+        values["published_on"] = published_on
     if status in ("rejected", "revoked") and not reason:
         problems["reason"] = ("record.reason_required", {}, None)
     values["reason"] = reason

@@ -1,4 +1,4 @@
-"""Load the counting facts: every building and its approved or revoked records, in one query.
+"""Load the counting facts: every building and its counted records, in one query.
 
 Both the tally (replays of buildings whose facts changed after a period) and the tally index
 (recounts on every change) read the facts through this one query.
@@ -42,6 +42,7 @@ def load_facts(
             Record.started_on,
             Record.completed_on,
             Record.revoked_on,
+            Record.published_on,
         )
         .select_from(Building)
         .outerjoin(
@@ -80,6 +81,7 @@ def load_facts(
         started_on,
         completed_on,
         revoked_on,
+        published_on,
     ) in session.connection().execute(query):
         if building_id != last_building_id:
             last_building_id = building_id
@@ -111,6 +113,7 @@ def load_facts(
                     started_on,
                     completed_on,
                     revoked_on,
+                    published_on,
                 )
             )
     return buildings, records

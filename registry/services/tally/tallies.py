@@ -227,7 +227,9 @@ def context(
         "start": tally.start.isoformat(),
         "end": tally.end.isoformat(),
         "as_of": tally.as_of.isoformat(),
-        "generated_at": generated_at.strftime("%Y-%m-%d %H:%M"),
+        # A time people read: Beijing time, the zone named beside it.
+        "generated_at": dates.shown(generated_at),
+        "time_zone": vocabulary.time_zone(locale),
         "district": tally.district,
         "district_name": vocabulary.district(tally.district, locale),
         "building_type": tally.building_type,

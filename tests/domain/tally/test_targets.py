@@ -18,22 +18,27 @@ FIRST_DAY, LAST_DAY = date(2020, 10, 1), date(2023, 3, 31)
 # ---------------------------------------------------------------------------------------
 # The reference: spelled out from TARGETS.md, one day at a time, no merging of intervals.
 
+# Labels and energy levels count from their publication (公布, after the public notice);
+# retrofits, which have no notice, from their completion or start once approved.
 REFERENCE_RULES = {
-    "star_rated": ("green_label", {"1", "2", "3"}, "issued_on"),
-    "ultra_low_energy": ("energy", {"ultra_low", "nearly_zero", "zero"}, "issued_on"),
+    "star_rated": ("green_label", {"1", "2", "3"}, "published_on"),
+    "ultra_low_energy": ("energy", {"ultra_low", "nearly_zero", "zero"}, "published_on"),
     "residential_retrofit": ("retrofit", {"residential_green"}, "completed_on"),
     "public_efficiency": ("retrofit", {"public_efficiency"}, "completed_on"),
     "old_community": ("retrofit", {"old_community"}, "started_on"),
-    "nzeb_pilots": ("energy", {"nearly_zero", "zero"}, "issued_on"),
+    "nzeb_pilots": ("energy", {"nearly_zero", "zero"}, "published_on"),
 }
+NOTICE_KINDS = ("green_label", "energy")
 PILOTS = {"370212", "370211", "370214", "370215"}
 
 
 def reference_qualifies(record: RecordFact, target: str, district: str, as_of: date):
     kind, levels, date_field = REFERENCE_RULES[target]
-    if record.status not in ("approved", "revoked") or record.approved_on is None:
+    # Granted: a label or energy level published, a retrofit approved (revoked ones were).
+    granted = record.published_on if record.kind in NOTICE_KINDS else record.approved_on
+    if record.status not in ("approved", "published", "revoked") or granted is None:
         return None
-    if record.approved_on > as_of or record.kind != kind or record.level not in levels:
+    if granted > as_of or record.kind != kind or record.level not in levels:
         return None
     if target == "star_rated" and record.stage != "evaluation":  # 预评价 never counts
         return None
@@ -130,8 +135,17 @@ def histories(draw):
     records = []
     for record_id in range(1, draw(st.integers(0, 8)) + 1):
         kind = draw(st.sampled_from(sorted(LEVELS)))
-        status = draw(st.sampled_from(["draft", "submitted", "approved", "rejected", "revoked"]))
-        approved = status in ("approved", "revoked")
+        notice = kind != "retrofit"
+        statuses = ["draft", "submitted", "rejected", "revoked"]
+        statuses += ["notice", "published"] if notice else ["approved"]
+        status = draw(st.sampled_from(statuses))
+        approved = status in ("notice", "approved", "published", "revoked")
+        approved_on = draw(days_in_range) if approved else None
+        # The notice runs after the review; publication follows it (a historic record's may
+        # lie anywhere after its review).
+        notice_end = approved_on + timedelta(days=draw(st.integers(6, 12))) if approved else None
+        published = notice and status in ("published", "revoked")
+        published_on = notice_end + timedelta(days=draw(st.integers(1, 40))) if published else None
         records.append(
             RecordFact(
                 record_id=record_id,
@@ -144,11 +158,12 @@ def histories(draw):
                 if kind == "green_label"
                 else None,
                 label_number=f"L{record_id}" if kind != "retrofit" else None,
-                approved_on=draw(days_in_range) if approved else None,
+                approved_on=approved_on,
                 issued_on=draw(days_in_range) if kind != "retrofit" else None,
                 started_on=draw(days_in_range) if kind == "retrofit" else None,
                 completed_on=draw(st.none() | days_in_range) if kind == "retrofit" else None,
                 revoked_on=draw(days_in_range) if status == "revoked" else None,
+                published_on=published_on,
             )
         )
     start = draw(days_in_range)
@@ -227,27 +242,30 @@ def building(building_id=1, district="370202", **kw):
 def label(
     record_id,
     level,
-    issued,
+    published,
     *,
     building_id=1,
     stage="evaluation",
     area=8000.0,
-    approved=None,
+    issued=None,
     revoked=None,
     kind="green_label",
+    status=None,
 ):
+    """A label (or energy level) published on `published`, reviewed ten days before."""
     return RecordFact(
         record_id,
         building_id,
         kind,
         level,
-        "revoked" if revoked else "approved",
+        status or ("revoked" if revoked else "published"),
         area,
         stage=stage if kind == "green_label" else None,
         label_number=f"NO.{record_id}",
-        approved_on=approved or issued,
-        issued_on=issued,
+        approved_on=published - timedelta(days=10) if published else None,
+        issued_on=issued or published,
         revoked_on=revoked,
+        published_on=published if (status or "published") != "notice" else None,
     )
 
 
@@ -332,9 +350,21 @@ def test_a_building_counts_toward_several_targets_but_once_in_each():
     assert got["public_efficiency"].cumulative == 6000
 
 
-def test_counting_dates_issue_completion_start_and_late_approval():
+def test_a_label_counts_from_its_publication_never_under_notice():
+    issued_early = label(1, "3", date(2022, 1, 4), issued=date(2021, 12, 10))
+    under_notice = label(2, "3", date(2021, 12, 20), building_id=2, status="notice")
+    buildings = [building(1), building(2)]
+    _, got2021 = year([issued_early, under_notice], 2021, buildings=buildings)
+    _, got2022 = year([issued_early, under_notice], 2022, buildings=buildings)
+    assert got2021["star_rated"].added == 0  # issued in 2021, published in 2022
+    assert got2022["star_rated"].added == 8000  # under notice: never counted
+    _, before = year([issued_early], 2022, as_of=date(2022, 1, 3))
+    assert before["star_rated"].cumulative == 0  # not yet published at that data date
+
+
+def test_counting_dates_publication_completion_start_and_late_approval():
     records = [
-        label(1, "1", date(2021, 12, 20), approved=date(2022, 1, 10)),
+        label(1, "1", date(2021, 12, 20)),
         RecordFact(
             2,
             1,
@@ -356,12 +386,17 @@ def test_counting_dates_issue_completion_start_and_late_approval():
             started_on=date(2021, 5, 1),
         ),
     ]
+    records[1] = RecordFact(**{**records[1].__dict__, "approved_on": date(2022, 1, 10)})
     _, got = year(records)
-    assert got["star_rated"].added == 8000  # the year of issue, not of approval
+    assert got["star_rated"].added == 8000  # the year of publication
     assert got["residential_retrofit"].added == 0  # counts when completed
     assert got["old_community"].added == 7000  # counts when started
     _, early = year(records, as_of=date(2021, 12, 31))
-    assert early["star_rated"].added == 0  # not yet approved at that data date
+    assert early["star_rated"].added == 8000
+    assert early["old_community"].added == 7000
+    _, late = year(records, as_of=date(2021, 5, 31))
+    assert late["star_rated"].added == 0  # not yet published at that data date
+    assert late["old_community"].added == 0  # not yet approved at that data date
 
 
 def test_labels_before_the_baseline_do_not_count_even_when_upgraded():

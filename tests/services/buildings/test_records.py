@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from registry.domain import dates
 from registry.errors import Conflict, PermissionDenied, RegistryError, ValidationFailed
+from registry.messages import render
 from registry.models import AuditEvent, Record
 from registry.services.audit import building_history
 from registry.services.buildings import records
@@ -24,7 +25,13 @@ def building(session, officer, make_building):
     return make_building(session, officer, floor_area_m2="8000")
 
 
-def test_full_life_cycle_is_audited(session, officer, building):
+@pytest.fixture
+def checker(session, make_user):
+    """A second officer of the district: approves what `officer` drafted (maker-checker)."""
+    return make_user(session, role="officer", districts=["370202"])
+
+
+def test_full_life_cycle_is_audited(session, officer, checker, building):
     record = records.add_record(
         session=session,
         actor=officer,
@@ -41,7 +48,17 @@ def test_full_life_cycle_is_audited(session, officer, building):
     assert record.counted_area_m2 == 8000  # defaults to the building's floor area
     records.submit_record(session=session, actor=officer, record_id=record.id)
     records.approve_record(
-        session=session, actor=officer, record_id=record.id, on=date(2021, 5, 10)
+        session=session, actor=checker, record_id=record.id, on=date(2021, 5, 10)
+    )
+    # 2021-05-10 is a Monday: seven working days of notice, to Tuesday 18 May.
+    stored = session.get(Record, record.id)
+    assert (stored.status, stored.notice_start_on, stored.notice_end_on) == (
+        "notice",
+        date(2021, 5, 10),
+        date(2021, 5, 18),
+    )
+    records.publish_record(
+        session=session, actor=checker, record_id=record.id, on=date(2021, 5, 19)
     )
     records.revoke_record(
         session=session,
@@ -52,10 +69,11 @@ def test_full_life_cycle_is_audited(session, officer, building):
     )
     stored = session.get(Record, record.id)
     assert stored.status == "revoked" and stored.revoked_on == date(2022, 3, 1)
+    assert stored.published_on == date(2021, 5, 19)
     actions = [e.action for e in building_history(session=session, building_id=building.id)]
-    assert actions == ["create", "create", "submit", "approve", "revoke"]
+    assert actions == ["create", "create", "submit", "approve", "publish", "revoke"]
     revoke = building_history(session=session, building_id=building.id)[-1]
-    assert revoke.before["status"] == "approved" and revoke.after["status"] == "revoked"
+    assert revoke.before["status"] == "published" and revoke.after["status"] == "revoked"
     assert revoke.reason == "抽查不合格"
 
 
@@ -170,7 +188,7 @@ def test_revocation_rules(session, officer, building, make_record):
         records.revoke_record(
             session=session, actor=officer, record_id=record.id, reason="", on=date(2021, 7, 1)
         )
-    assert session.get(Record, record.id).status == "approved"
+    assert session.get(Record, record.id).status == "published"
 
 
 def test_reject_needs_reason_and_allows_resubmission(session, officer, building, make_record):
@@ -187,9 +205,15 @@ def test_reject_needs_reason_and_allows_resubmission(session, officer, building,
 
 def test_bad_transitions(session, officer, building, make_record):
     record = make_record(session, officer, building)
-    with pytest.raises(RegistryError) as info:
+    with pytest.raises(Conflict) as info:
         records.approve_record(session=session, actor=officer, record_id=record.id)
     assert info.value.code == "record.bad_transition"
+    assert render(info.value.code, info.value.params, "zh") == (
+        "该记录当前状态为“草稿”，不能审查通过。未保存任何数据。"
+    )
+    assert render(info.value.code, info.value.params, "en") == (
+        "A record that is “Draft” cannot be approved; nothing was changed."
+    )
 
 
 def test_roles(session, make_user, make_building, make_record):

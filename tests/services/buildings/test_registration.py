@@ -142,7 +142,7 @@ def test_list_filters_and_pages(session, make_user, make_building, make_record):
     assert ids(district_code="370212") == [b2.id]
     assert ids(building_type="school") == [b1.id]
     assert ids(kind="green_label", level="3") == [b1.id]
-    assert ids(status="approved") == [b1.id]
+    assert ids(status="published") == [b1.id]
     assert ids(status="draft") == [b2.id]
     assert ids(year=2021) == [b2.id, b1.id]
     assert ids(q=b2.name) == [b2.id]

@@ -25,7 +25,12 @@ SKIP = {
     "import_id",
     "building_id",
     "approved_by_id",
+    "submitted_by_id",
     "submitted_at",
+    # The notice a record went through is the procedure's history, not a fact the sheet
+    # carries: a re-imported record is a historic one, published on its publication date.
+    "notice_start_on",
+    "notice_end_on",
 }
 
 

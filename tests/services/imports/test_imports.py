@@ -262,12 +262,14 @@ def test_commit_stores_accepted_rows_as_approved_records_that_count(session, adm
     assert all(b.import_id == batch.id for b in buildings)
     records = session.exec(select(Record).order_by(Record.id)).all()
     assert [(r.label_number, r.status, r.building_id) for r in records] == [
-        ("QD-2021-001", "approved", buildings[0].id),
-        ("QD-2021-002", "approved", buildings[1].id),
-        ("QD-2022-009", "approved", buildings[1].id),
+        ("QD-2021-001", "published", buildings[0].id),
+        ("QD-2021-002", "published", buildings[1].id),
+        ("QD-2022-009", "published", buildings[1].id),
     ]
     assert records[0].counted_area_m2 == 23500.0  # defaults to the floor area, as add_record
     assert records[0].approved_by_id == admin.id and records[0].approved_on == TODAY
+    # A historic label is published on its approval date (no notice in the registry then).
+    assert records[0].published_on == TODAY and records[0].submitted_by_id == admin.id
     events = session.exec(select(AuditEvent).where(AuditEvent.import_id.is_not(None))).all()
     assert len(events) == 5 and {e.import_id for e in events} == {batch.id}
     assert {(e.entity, e.action) for e in events} == {

@@ -90,6 +90,7 @@ def _store_history(session: Session, buildings, records, targets=()) -> None:
                 status=r.status,
                 approved_on=r.approved_on,
                 revoked_on=r.revoked_on,
+                published_on=r.published_on,
                 created_at=NOW,
                 updated_at=NOW,
             )
@@ -112,8 +113,13 @@ def histories_with_edges(draw):
     records = [
         replace(
             r,
-            status=draw(st.sampled_from(["approved", "revoked", r.status])),
+            status=draw(
+                st.sampled_from(
+                    ["approved" if r.kind == "retrofit" else "published", "revoked", r.status]
+                )
+            ),
             approved_on=r.approved_on or r.issued_on or r.started_on,
+            published_on=None if r.kind == "retrofit" else (r.published_on or r.issued_on),
             revoked_on=r.revoked_on or r.completed_on or r.issued_on,
         )
         if r.status in ("draft", "submitted", "rejected")
@@ -138,7 +144,14 @@ def histories_with_edges(draw):
         {
             d
             for r in records
-            for d in (r.approved_on, r.issued_on, r.started_on, r.completed_on, r.revoked_on)
+            for d in (
+                r.approved_on,
+                r.published_on,
+                r.issued_on,
+                r.started_on,
+                r.completed_on,
+                r.revoked_on,
+            )
             if d
         }
     )
@@ -217,7 +230,11 @@ def test_services_keep_the_index_as_a_rebuild_would(session, admin, make_buildin
     build_history(session, admin, make_building, random.Random(7))
     some = session.execute(select(Building)).scalars().first()
     building_service.update_building(
-        session=session, actor=admin, building_id=some.id, data={"district_code": "370285"}
+        session=session,
+        actor=admin,
+        building_id=some.id,
+        data={"district_code": "370285"},
+        reason="区划更正",  # a correction, where a record of it passed review
     )
     kept = _index(session)
     assert kept, "the history approved nothing: the check below would prove nothing"
@@ -267,13 +284,14 @@ def _label(record_id, issued, *, revoked=None, level="2", kind="green_label", bu
         building_id,
         kind,
         level,
-        "revoked" if revoked else "approved",
+        "revoked" if revoked else "published",
         5000.0,
         stage="evaluation" if kind == "green_label" else None,
         label_number=f"E{record_id}",
         approved_on=issued,
         issued_on=issued,
         revoked_on=revoked,
+        published_on=issued,
     )
 
 

@@ -34,6 +34,9 @@ def day_between(rng: random.Random, first: date, last: date) -> date:
 
 def build_history(session, admin, make_building, rng: random.Random):
     """Random buildings and records written through the services; returns the facts."""
+    from tests.conftest import checker_for
+
+    checker = checker_for(session, admin)
     buildings, facts = [], []
     for _ in range(5):
         district = rng.choice(DISTRICTS)
@@ -79,16 +82,28 @@ def build_history(session, admin, make_building, rng: random.Random):
             session=session, actor=admin, building_id=b.building_id, data=data
         )
         status = rng.choice(["draft", "submitted", "approved", "approved", "revoked"])
-        approved_on = revoked_on = None
+        approved_on = revoked_on = published_on = None
         if status != "draft":
             record_service.submit_record(session=session, actor=admin, record_id=record.id)
         if status in ("approved", "revoked"):
             approved_on = first_date + timedelta(days=rng.randint(0, 60))
+            if kind != "retrofit":
+                # The holiday calendar starts with 2021 (the pilot's first year): a notice
+                # cannot be counted in working days before it.
+                approved_on = max(approved_on, date(2021, 1, 4))
+            # Maker-checker: a second administrator reviews what the first entered.
             record_service.approve_record(
-                session=session, actor=admin, record_id=record.id, on=approved_on
+                session=session, actor=checker, record_id=record.id, on=approved_on
             )
+            if kind != "retrofit":
+                # A label or an energy level is published some days after its notice ends.
+                published_on = record.notice_end_on + timedelta(days=rng.randint(1, 30))
+                record_service.publish_record(
+                    session=session, actor=checker, record_id=record.id, on=published_on
+                )
         if status == "revoked":
             revoked_on = first_date + timedelta(days=rng.randint(0, 500))
+            revoked_on = max(revoked_on, published_on or revoked_on)
             record_service.revoke_record(
                 session=session,
                 actor=admin,
@@ -96,6 +111,8 @@ def build_history(session, admin, make_building, rng: random.Random):
                 reason="抽查不合格",
                 on=revoked_on,
             )
+        if status == "approved" and kind != "retrofit":
+            status = "published"
         facts.append(
             RecordFact(
                 record.id,
@@ -111,6 +128,7 @@ def build_history(session, admin, make_building, rng: random.Random):
                 started_on=record.started_on,
                 completed_on=record.completed_on,
                 revoked_on=revoked_on,
+                published_on=published_on,
             )
         )
     return buildings, facts
@@ -257,7 +275,9 @@ def test_context_and_tables_are_plain_and_complete(session, admin, make_building
     )
     tally = tally_service.compute(session=session, year=2022)
     ctx = tally_service.context(tally, generated_at=datetime(2023, 1, 5, 9, 30, tzinfo=UTC))
-    assert ctx["year"] == 2022 and ctx["generated_at"] == "2023-01-05 09:30"
+    # Shown in Beijing time, the zone named beside it.
+    assert ctx["year"] == 2022 and ctx["generated_at"] == "2023-01-05 17:30"
+    assert ctx["time_zone"] == "北京时间"
     assert len(ctx["by_district"]) == 10 and ctx["nzeb"][0]["met"] is True
     assert {r["target"] for r in ctx["rows"]} == {"ultra_low_energy", "nzeb_pilots"}
     tables = tally_service.tables(ctx)
