@@ -356,6 +356,7 @@ def time_tally(url: str) -> dict:
     from registry.domain.tally.period import compute_tally
     from registry.services.tally import index as tally_index
     from registry.services.tally import tallies as tally_service
+    from registry.services.tally.facts import load_facts
     from registry.services.tally.targets import target_specs
 
     engine = make_engine(url)
@@ -369,7 +370,7 @@ def time_tally(url: str) -> dict:
         with Session(engine) as session:
             started = time.perf_counter()
             replay = compute_tally(
-                *tally_service.load_facts(session=session),
+                *load_facts(session=session),
                 start=date(YEAR, 1, 1),
                 end=date(YEAR, 12, 31),
                 as_of=AS_OF,

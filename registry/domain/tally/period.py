@@ -3,6 +3,14 @@
 Pure aggregation over the episodes the rules produce: totals per target, year, district and
 building type, projections, the prefab share, the nearly-zero pilots, the counted rows and
 the digest that makes a printed figure traceable to them.
+
+The period rules (baseline, held at the end, removed in the period, later revocations,
+pilots) run in production in one place only: the tally index's SQL
+(`registry.services.tally.index`), over the stored episodes and, for an earlier data date,
+over the buildings recounted as of it. `compute_tally` and the helpers it alone uses
+(`counted_episodes`, `counted_rows`, `later_revocations`, `pilots_held`,
+`registry.domain.tally.cells.sum_episodes`) are the test oracle: the property tests hold
+the SQL to them. `assemble`, `row_key`, `Digest` and the dataclasses are shared by both.
 """
 
 from __future__ import annotations
@@ -475,20 +483,32 @@ def _row_payload(row: CountedRow) -> dict:
 _encode_row = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
-def digest(rows: list[CountedRow], new_buildings: list[BuildingFact] = ()) -> str:
-    """sha256 of the sorted counted rows and new-building facts behind every printed number."""
-    lines = sorted(_encode_row(_row_payload(r)) for r in rows)
-    lines += sorted(
-        json.dumps(
-            {
-                "prefab": [
-                    b.building_id,
-                    b.completion_year,
-                    round(b.floor_area_m2, 3),
-                    b.prefabricated,
-                ]
-            }
-        )
-        for b in new_buildings
-    )
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+class Digest:
+    """sha256 of the counted rows in row order (`row_key`), one JSON line each, then the
+    new-building facts behind the prefab share in building order: fed one row at a time, so
+    a streamed export computes it in constant memory."""
+
+    def __init__(self):
+        self._sha = hashlib.sha256()
+
+    def add_row(self, row: CountedRow) -> None:
+        self._sha.update(_encode_row(_row_payload(row)).encode())
+        self._sha.update(b"\n")
+
+    def add_new_building(self, b: BuildingFact) -> None:
+        line = [b.building_id, b.completion_year, round(b.floor_area_m2, 3), b.prefabricated]
+        self._sha.update(json.dumps({"prefab": line}).encode())
+        self._sha.update(b"\n")
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+
+def digest(rows, new_buildings=()) -> str:
+    """The `Digest` of these rows (in row order) and new buildings (any order)."""
+    found = Digest()
+    for row in rows:
+        found.add_row(row)
+    for b in sorted(new_buildings, key=lambda b: b.building_id):
+        found.add_new_building(b)
+    return found.hexdigest()
