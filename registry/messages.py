@@ -185,6 +185,8 @@ _DOMAIN_MESSAGE_MODULES = (
     "registry.domain.quotas.verdict",
     "registry.domain.checks.weather",
     "registry.domain.tally.targets",
+    "registry.reports",
+    "registry.report_tables",
     "registry.services.checks.messages",
     "registry.cli.checks.remote",
 )
