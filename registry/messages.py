@@ -187,6 +187,7 @@ _DOMAIN_MESSAGE_MODULES = (
     "registry.domain.tally.targets",
     "registry.reports",
     "registry.report_tables",
+    "registry.services.tally.documents",
     "registry.services.checks.messages",
     "registry.cli.checks.remote",
 )

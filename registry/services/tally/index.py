@@ -13,13 +13,25 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import Column, MetaData, Table, and_, case, delete, func, insert, or_, select
+from sqlalchemy import (
+    Column,
+    MetaData,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlmodel import Session
 
 from registry.domain.tally import cells as tally_cells
 from registry.domain.tally import period as aggregate
 from registry.domain.tally import targets as rules
-from registry.models import Building, Record, TallyEpisode, TallyHorizon
+from registry.models import Building, Record, TallyEpisode, TallyHorizon, TallyStamp
 from registry.services.tally.facts import load_facts
 
 # Episodes are final once every date they depend on is known: count at the end of time.
@@ -45,6 +57,23 @@ def _chunks(ids: list[int], size: int = CHUNK):
         yield ids[n : n + size]
 
 
+def bump_stamp(connection) -> None:
+    """A change that can move a tally: cached documents made before it are no longer current.
+    In the caller's transaction; the row lock orders concurrent changes, so a reader never
+    sees a version whose change it cannot see."""
+    stamp = TallyStamp.__table__
+    done = connection.execute(
+        update(stamp).where(stamp.c.id == 1).values(version=stamp.c.version + 1)
+    )
+    if done.rowcount == 0:  # a database made by create_all, not by the migrations
+        connection.execute(insert(stamp).values(id=1, version=1))
+
+
+def stamp(session: Session) -> int:
+    found = session.connection().execute(select(TallyStamp.version).where(TallyStamp.id == 1))
+    return found.scalar() or 0
+
+
 def refresh(session: Session, building_ids: Iterable[int]) -> None:
     """Recount these buildings into the index, inside the caller's transaction."""
     ids = sorted({int(i) for i in building_ids if i is not None})
@@ -52,6 +81,7 @@ def refresh(session: Session, building_ids: Iterable[int]) -> None:
         return
     session.flush()
     connection = session.connection()
+    bump_stamp(connection)
     for chunk in _chunks(ids):
         connection.execute(delete(TallyEpisode).where(TallyEpisode.building_id.in_(chunk)))
         connection.execute(delete(TallyHorizon).where(TallyHorizon.building_id.in_(chunk)))
@@ -63,6 +93,7 @@ def rebuild(connection) -> int:
     """Recount every building (after a bulk load or a change to the rules); episodes stored."""
     connection.execute(delete(TallyEpisode))
     connection.execute(delete(TallyHorizon))
+    bump_stamp(connection)
     ids = [
         row[0]
         for row in connection.execute(

@@ -59,7 +59,7 @@ def parse_filters(*, year=None, district=None, building_type=None) -> dict:
 
 
 @contextmanager
-def _sources(session: Session, as_of: date):
+def sources(session: Session, as_of: date):
     """The episode tables a tally at `as_of` adds up: the index, and, when some buildings'
     records have dates after `as_of`, those buildings recounted as of it (see
     `tally_index.recounted`). Every period rule is the index's SQL either way; the pure
@@ -98,12 +98,12 @@ def compute(
         building_type=building_type,
         as_of=as_of,
     )
-    with _sources(session, period.as_of) as sources:
-        sums = period.sums(session, sources)
-        counted_rows = list(period.iter_rows(session, sources, limit=rows))
-        later = period.later(session, sources)
-        pilots = period.pilots(session, sources)
-        period.add_timeline(session, sources, sums)
+    with sources(session, period.as_of) as tables:
+        sums = period.sums(session, tables)
+        counted_rows = list(period.iter_rows(session, tables, limit=rows))
+        later = period.later(session, tables)
+        pilots = period.pilots(session, tables)
+        period.add_timeline(session, tables, sums)
     row_count = sum(group.rows for group in sums.groups().values())
     digest = ""
     if rows is None or len(counted_rows) == row_count:
@@ -122,7 +122,7 @@ def compute(
 @dataclass(frozen=True)
 class Period:
     """A tally's question (period, data date, filters, targets) and the index's answers to
-    it, over one or more episode tables (see `_sources`)."""
+    it, over one or more episode tables (see `sources`)."""
 
     start: date
     end: date

@@ -13,6 +13,7 @@ from registry.errors import NotFound, ValidationFailed
 from registry.models import Target, User, utcnow
 from registry.services import permissions
 from registry.services.audit import changed, record_event, snapshot
+from registry.services.tally import index as tally_index
 
 EDITABLE_FIELDS = ("name_zh", "name_en", "value", "baseline", "midterm", "deadline", "policy_item")
 
@@ -95,6 +96,7 @@ def update_target(
         return row
     session.add(row)
     session.flush()
+    tally_index.bump_stamp(session.connection())
     record_event(
         session=session,
         actor=actor,
