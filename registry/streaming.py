@@ -42,8 +42,11 @@ class _Pipe(io.RawIOBase):
         return out
 
 
-def csv_stream(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:
-    """UTF-8 with a byte-order mark (Excel reads the Chinese right), in chunks."""
+def csv_stream(
+    headers: Sequence[str], rows: Iterable[Sequence], *, made_safe: bool = False
+) -> Iterator[bytes]:
+    """UTF-8 with a byte-order mark (Excel reads the Chinese right), in chunks. Every text
+    cell is kept from being read as a formula, unless the caller did that (`made_safe`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headers)
@@ -51,8 +54,9 @@ def csv_stream(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[byt
     out.seek(0)
     out.truncate()
     n = 0
+    write = writer.writerow
     for row in rows:
-        writer.writerow(["" if v is None else formula_safe(v) for v in row])
+        write(row if made_safe else ["" if v is None else formula_safe(v) for v in row])
         n += 1
         if n % 2_000 == 0:
             yield out.getvalue().encode()

@@ -16,7 +16,6 @@ the SQL to them. `assemble`, `row_key`, `Digest` and the dataclasses are shared 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -459,46 +458,45 @@ def _nzeb_progress(
     )
 
 
-def _row_payload(row: CountedRow) -> dict:
-    # What `asdict` gives with dates as ISO strings, built directly: asdict deep-copies every
-    # value, which for a city's 600,000 rows took longer than counting them.
-    return {
-        "target": row.target,
-        "building_id": row.building_id,
-        "building_name": row.building_name,
-        "district_code": row.district_code,
-        "building_type": row.building_type,
-        "record_id": row.record_id,
-        "kind": row.kind,
-        "level": row.level,
-        "label_number": row.label_number,
-        "counted_on": row.counted_on.isoformat(),
-        "area_m2": round(row.area_m2, 3),
-        "removed_on": row.removed_on.isoformat() if row.removed_on is not None else None,
-        "in_period": row.in_period,
-    }
-
-
-# json.dumps(..., ensure_ascii=False, sort_keys=True) builds this encoder on every call.
-_encode_row = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+def _text(value: str | None) -> str:
+    """A free-text field in a digest line: tabs, newlines and backslashes escaped, so a line
+    splits back into the same fields."""
+    if not value:
+        return ""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
 
 
 class Digest:
-    """sha256 of the counted rows in row order (`row_key`), one JSON line each, then the
-    new-building facts behind the prefab share in building order: fed one row at a time, so
-    a streamed export computes it in constant memory."""
+    """sha256 of the counted rows in row order (`row_key`), one tab-separated line each, then
+    the new-building facts behind the prefab share in building order: fed one row at a time,
+    so a streamed export computes it in constant memory."""
 
     def __init__(self):
         self._sha = hashlib.sha256()
 
     def add_row(self, row: CountedRow) -> None:
-        self._sha.update(_encode_row(_row_payload(row)).encode())
-        self._sha.update(b"\n")
+        removed = row.removed_on.isoformat() if row.removed_on is not None else ""
+        line = (
+            f"{row.target}\t{row.building_id}\t{_text(row.building_name)}\t"
+            f"{row.district_code}\t{row.building_type}\t{row.record_id}\t{row.kind}\t"
+            f"{row.level}\t{_text(row.label_number)}\t{row.counted_on.isoformat()}\t"
+            f"{row.area_m2:.3f}\t{removed}\t{1 if row.in_period else 0}\n"
+        )
+        self._sha.update(line.encode())
 
     def add_new_building(self, b: BuildingFact) -> None:
-        line = [b.building_id, b.completion_year, round(b.floor_area_m2, 3), b.prefabricated]
-        self._sha.update(json.dumps({"prefab": line}).encode())
-        self._sha.update(b"\n")
+        line = (
+            f"prefab\t{b.building_id}\t{b.completion_year}\t{b.floor_area_m2:.3f}\t"
+            f"{1 if b.prefabricated else 0}\n"
+        )
+        self._sha.update(line.encode())
 
     def hexdigest(self) -> str:
         return self._sha.hexdigest()

@@ -18,6 +18,7 @@ from registry.domain import dates
 from registry.domain.buildings.districts import district_name
 from registry.domain.buildings.records import KIND_NAMES, level_name
 from registry.domain.buildings.types import type_name
+from registry.domain.imports.normalise import formula_safe
 from registry.domain.tally import period as aggregate
 from registry.services.tally import tallies as tally_service
 from registry.streaming import csv_stream, xlsx_stream
@@ -52,17 +53,18 @@ class _Names:
 
 
 def _record_cells(row: aggregate.CountedRow, names: _Names) -> list:
-    """A row as `tallies.tables`' records table has it."""
+    """A row as `tallies.tables`' records table has it; the free text kept from being read
+    as a formula (the names are the registry's own)."""
     return [
         names.targets[row.target],
         row.building_id,
-        row.building_name,
+        formula_safe(row.building_name),
         names("district", row.district_code),
         names("type", row.building_type),
         row.record_id,
         names("kind", row.kind),
         names("level", row.level, row.kind),
-        row.label_number or "",
+        formula_safe(row.label_number) if row.label_number else "",
         row.counted_on.isoformat(),
         row.area_m2,
         row.removed_on.isoformat() if row.removed_on else "",
@@ -182,7 +184,8 @@ def stream(
 def _csv(run: _Run, table: str, public_base_url: str | None) -> Iterator[bytes]:
     if table == "records":
         headers, _ = tally_service.tables(_empty_context(run))["records"]
-        yield from csv_stream(headers, (_record_cells(r, run.names) for r in run.rows()))
+        rows = (_record_cells(r, run.names) for r in run.rows())
+        yield from csv_stream(headers, rows, made_safe=True)
         return
     headers, rows = tally_service.tables(run.context("", public_base_url))[table]
     yield from csv_stream(headers, rows)
