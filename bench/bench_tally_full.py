@@ -41,6 +41,11 @@ EXPORTS = (("csv", "records"), ("xlsx", "summary"), ("json", "summary"))
 
 
 def _rss_mb() -> float:
+    """This process's peak resident memory so far (VmHWM: ru_maxrss would carry the
+    parent's over the exec that started it)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
