@@ -71,37 +71,49 @@ class Table:
 
 
 class _Widths:
-    """Text widths in mm from the font's advance widths, per size."""
+    """Text widths in mm from the font's advance widths, per size; wrapped lines of the
+    texts that recur (target, district, kind and level names) remembered."""
+
+    REMEMBER = 20_000
 
     def __init__(self, cw, size_pt: float):
-        self._cw = cw
+        self._advance = cw.__getitem__
         self._scale = size_pt * PT_MM / 1000
         self._cache: dict[str, float] = {}
+        self._wrapped: dict[tuple[str, float], list[str]] = {}
 
     def __call__(self, text: str) -> float:
         width = self._cache.get(text)
         if width is None:
-            cw = self._cw
-            width = sum(cw[ord(c)] for c in text) * self._scale
-            if len(self._cache) < 20_000:
+            width = sum(map(self._advance, map(ord, text))) * self._scale
+            if len(self._cache) < self.REMEMBER:
                 self._cache[text] = width
         return width
 
     def wrap(self, text: str, room: float) -> list[str]:
         """Lines of `text` within `room` mm, broken anywhere (as CSS overflow-wrap: anywhere)."""
-        if self(text) <= room:
-            return [text]
-        cw, scale = self._cw, self._scale
-        lines, line, used = [], [], 0.0
-        for c in text:
-            w = cw[ord(c)] * scale
-            if line and used + w > room:
-                lines.append("".join(line))
-                line, used = [], 0.0
-            line.append(c)
+        key = (text, room)
+        found = self._wrapped.get(key)
+        if found is not None:
+            return found
+        if sum(map(self._advance, map(ord, text))) * self._scale <= room:
+            found = [text]
+        else:
+            found = self._break(text, room)
+        if len(self._wrapped) < self.REMEMBER:
+            self._wrapped[key] = found
+        return found
+
+    def _break(self, text: str, room: float) -> list[str]:
+        advance, scale = self._advance, self._scale
+        lines, start, used = [], 0, 0.0
+        for n, c in enumerate(text):
+            w = advance(ord(c)) * scale
+            if n > start and used + w > room:
+                lines.append(text[start:n])
+                start, used = n, 0.0
             used += w
-        if line:
-            lines.append("".join(line))
+        lines.append(text[start:])
         return lines
 
 
