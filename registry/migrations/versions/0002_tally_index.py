@@ -59,7 +59,7 @@ def upgrade() -> None:
     # Count what is already stored, so the index agrees with the records from the start.
     from registry.services.tally.index import rebuild
 
-    rebuild(op.get_bind())
+    rebuild(op.get_bind(), stamp=False)  # tally_stamp comes in a later revision
 
 
 def downgrade() -> None:

@@ -89,11 +89,13 @@ def refresh(session: Session, building_ids: Iterable[int]) -> None:
         _store(connection, buildings, records)
 
 
-def rebuild(connection) -> int:
-    """Recount every building (after a bulk load or a change to the rules); episodes stored."""
+def rebuild(connection, *, stamp: bool = True) -> int:
+    """Recount every building (after a bulk load or a change to the rules); episodes stored.
+    `stamp=False` only for migration 0002, which runs before the stamp's table exists."""
     connection.execute(delete(TallyEpisode))
     connection.execute(delete(TallyHorizon))
-    bump_stamp(connection)
+    if stamp:
+        bump_stamp(connection)
     ids = [
         row[0]
         for row in connection.execute(
