@@ -56,7 +56,8 @@ def main(rows: int) -> None:
     engine.dispose()
     print(
         f"{len(buildings):,} buildings and {len(record_rows):,} records added; 2025 counts "
-        f"{counted:,} records; {episodes:,} episodes indexed ({time.perf_counter() - started:.1f} s)"
+        f"{counted:,} records; {episodes:,} episodes indexed "
+        f"({time.perf_counter() - started:.1f} s)"
     )
 
 
