@@ -26,30 +26,28 @@ from registry.streaming import csv_stream, xlsx_stream
 ROW_TABLES = ("records",)
 
 
+class _Lookup(dict):
+    """Code -> display name, each asked of `name_of` once."""
+
+    def __init__(self, name_of):
+        super().__init__()
+        self._name_of = name_of
+
+    def __missing__(self, code):
+        self[code] = found = self._name_of(code)
+        return found
+
+
 class _Names:
     """Display names of a row's codes, looked up once per code."""
 
     def __init__(self, targets: dict[str, str], locale: str):
+        en = locale == "en"
         self.targets = targets
-        self.locale = locale
-        self._cache: dict = {}
-
-    def __call__(self, kind: str, code, extra=None) -> str:
-        key = (kind, code, extra)
-        found = self._cache.get(key)
-        if found is None:
-            en = self.locale == "en"
-            if kind == "district":
-                found = district_name(code, self.locale)
-            elif kind == "type":
-                found = type_name(code, self.locale)
-            elif kind == "kind":
-                zh, english = KIND_NAMES.get(code, (code, code))
-                found = english if en else zh
-            else:
-                found = level_name(extra, code, self.locale)
-            self._cache[key] = found
-        return found
+        self.districts = _Lookup(lambda code: district_name(code, locale))
+        self.types = _Lookup(lambda code: type_name(code, locale))
+        self.kinds = _Lookup(lambda code: KIND_NAMES.get(code, (code, code))[1 if en else 0])
+        self.levels = _Lookup(lambda kind_level: level_name(*kind_level, locale))
 
 
 def _record_cells(row: aggregate.CountedRow, names: _Names) -> list:
@@ -59,11 +57,11 @@ def _record_cells(row: aggregate.CountedRow, names: _Names) -> list:
         names.targets[row.target],
         row.building_id,
         formula_safe(row.building_name),
-        names("district", row.district_code),
-        names("type", row.building_type),
+        names.districts[row.district_code],
+        names.types[row.building_type],
         row.record_id,
-        names("kind", row.kind),
-        names("level", row.level, row.kind),
+        names.kinds[row.kind],
+        names.levels[(row.kind, row.level)],
         formula_safe(row.label_number) if row.label_number else "",
         row.counted_on.isoformat(),
         row.area_m2,
@@ -71,25 +69,25 @@ def _record_cells(row: aggregate.CountedRow, names: _Names) -> list:
     ]
 
 
-def _json_row(row: aggregate.CountedRow, names: _Names) -> dict:
-    """A row as `tallies.context` puts it in the JSON."""
-    return {
-        "target": row.target,
-        "target_name": names.targets[row.target],
-        "building_id": row.building_id,
-        "building_name": row.building_name,
-        "district_code": row.district_code,
-        "district_name": names("district", row.district_code),
-        "building_type": names("type", row.building_type),
-        "record_id": row.record_id,
-        "kind": names("kind", row.kind),
-        "level": names("level", row.level, row.kind),
-        "label_number": row.label_number or "",
-        "counted_on": row.counted_on.isoformat(),
-        "area_m2": row.area_m2,
-        "removed_on": row.removed_on.isoformat() if row.removed_on else "",
-        "in_period": row.in_period,
-    }
+_quote = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept (C)
+
+
+def _json_row(row: aggregate.CountedRow, names: _Names) -> str:
+    """A row as `tallies.context` puts it in the JSON, as JSON text (written out: a dict and
+    the encoder per row were most of a streamed row's cost)."""
+    removed = row.removed_on.isoformat() if row.removed_on else ""
+    return (
+        f'{{"target": "{row.target}", "target_name": {_quote(names.targets[row.target])}, '
+        f'"building_id": {row.building_id}, "building_name": {_quote(row.building_name)}, '
+        f'"district_code": {_quote(row.district_code)}, '
+        f'"district_name": {_quote(names.districts[row.district_code])}, '
+        f'"building_type": {_quote(names.types[row.building_type])}, '
+        f'"record_id": {row.record_id}, "kind": {_quote(names.kinds[row.kind])}, '
+        f'"level": {_quote(names.levels[(row.kind, row.level)])}, '
+        f'"label_number": {_quote(row.label_number or "")}, '
+        f'"counted_on": "{row.counted_on.isoformat()}", "area_m2": {float(row.area_m2)!r}, '
+        f'"removed_on": "{removed}", "in_period": {"true" if row.in_period else "false"}}}'
+    )
 
 
 class _Run:
@@ -205,7 +203,7 @@ def _json(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
     yield b'{"rows": ['
     buffer: list[str] = []
     for n, row in enumerate(run.rows()):
-        buffer.append(("," if n else "") + encode(_json_row(row, run.names)))
+        buffer.append(("," if n else "") + _json_row(row, run.names))
         if len(buffer) >= 2_000:
             yield "".join(buffer).encode()
             buffer.clear()
