@@ -167,16 +167,21 @@ def stream(
             building_type=building_type,
             as_of=as_of,
         )
+        run = _Run(session, period, None, locale)
+        if fmt == "csv":
+            chunks = _csv(run, table, public_base_url)
+        elif fmt == "json":
+            chunks = _json(run, public_base_url)
+        elif fmt == "xlsx":
+            chunks = _xlsx(run, public_base_url)
+        else:
+            raise ValueError(fmt)
+        # Each format's first chunk needs no row: it leaves before the episode tables are
+        # ready (a recount at an earlier data date takes a while).
+        yield next(chunks)
         with tally_service.sources(session, period.as_of) as sources:
-            run = _Run(session, period, sources, locale)
-            if fmt == "csv":
-                yield from _csv(run, table, public_base_url)
-            elif fmt == "json":
-                yield from _json(run, public_base_url)
-            elif fmt == "xlsx":
-                yield from _xlsx(run, public_base_url)
-            else:
-                raise ValueError(fmt)
+            run.sources = sources
+            yield from chunks
 
 
 def _csv(run: _Run, table: str, public_base_url: str | None) -> Iterator[bytes]:
@@ -185,8 +190,12 @@ def _csv(run: _Run, table: str, public_base_url: str | None) -> Iterator[bytes]:
         rows = (_record_cells(r, run.names) for r in run.rows())
         yield from csv_stream(headers, rows, made_safe=True)
         return
-    headers, rows = tally_service.tables(run.context("", public_base_url))[table]
-    yield from csv_stream(headers, rows)
+    headers, _ = tally_service.tables(_empty_context(run))[table]
+
+    def rows():
+        yield from tally_service.tables(run.context("", public_base_url))[table][1]
+
+    yield from csv_stream(headers, rows())
 
 
 def _empty_context(run: _Run) -> dict:
