@@ -162,7 +162,7 @@ def _store(connection, buildings: list[rules.BuildingFact], records: list[rules.
 
 
 def _rows_for(
-    buildings: list[rules.BuildingFact], records: list[rules.RecordFact], as_of: date = LATEST
+    buildings: list[rules.BuildingFact], records: list[rules.RecordFact]
 ) -> tuple[list[dict], list[dict]]:
     by_building: dict[int, list[rules.RecordFact]] = {}
     for record in records:
@@ -174,7 +174,7 @@ def _rows_for(
         if horizon is None:
             continue
         horizon_rows.append({"building_id": building.building_id, "horizon_on": horizon})
-        for ep in rules.building_episodes(building, own, as_of):
+        for ep in rules.building_episodes(building, own, LATEST):
             episode_rows.append(
                 {
                     "target": ep.target,
@@ -187,7 +187,7 @@ def _rows_for(
                     "start_year": ep.start.year,
                     "end_year": ep.end.year if ep.end is not None else None,
                     "area_m2": ep.area_m2,
-                    "horizon_on": horizon if as_of == LATEST else as_of,
+                    "horizon_on": horizon,
                 }
             )
     return episode_rows, horizon_rows
@@ -223,12 +223,53 @@ def recounted(session: Session, as_of: date) -> Iterator[Table]:
         buildings, records = load_facts(  # a subquery: faster than thousands of ids
             session=session, building_ids=later_than_query(as_of)
         )
-        episode_rows, _ = _rows_for(buildings, records, as_of)
-        if episode_rows:
-            connection.execute(insert(RECOUNT), episode_rows)
+        _insert_recount(connection, buildings, records, as_of)
         yield RECOUNT
     finally:
         connection.execute(delete(RECOUNT))
+
+
+def _insert_recount(connection, buildings, records, as_of: date) -> None:
+    """The buildings' episodes as of `as_of` into `RECOUNT`, as plain driver parameters: per
+    row, SQLAlchemy's parameter handling cost more than counting the building (and this runs
+    within a dashboard's second)."""
+    by_building: dict[int, list[rules.RecordFact]] = {}
+    for record in records:
+        by_building.setdefault(record.building_id, []).append(record)
+    # SQLAlchemy stores dates on SQLite as ISO text; its driver's own date adapters are
+    # deprecated, so the text is given here.
+    day = date.isoformat if connection.dialect.name == "sqlite" else (lambda d: d)
+    at = day(as_of)
+    values = []
+    for building in buildings:
+        own = by_building.get(building.building_id)
+        if not own:
+            continue
+        for ep in rules.building_episodes(building, own, LATEST):
+            end = ep.end
+            values.append(
+                (
+                    ep.target,
+                    ep.building_id,
+                    ep.record.record_id,
+                    building.district_code,
+                    building.building_type,
+                    day(ep.start),
+                    None if end is None else day(end),
+                    ep.start.year,
+                    None if end is None else end.year,
+                    ep.area_m2,
+                    at,
+                )
+            )
+    if values:
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        columns = [c.name for c in RECOUNT.c]
+        connection.exec_driver_sql(
+            f"INSERT INTO {RECOUNT.name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join([mark] * len(columns))})",
+            values,
+        )
 
 
 def _where(
