@@ -245,7 +245,7 @@ def _insert_recount(connection, buildings, records, as_of: date) -> None:
         own = by_building.get(building.building_id)
         if not own:
             continue
-        for ep in rules.building_episodes(building, own, LATEST):
+        for ep in rules.building_episodes(building, own, as_of):
             end = ep.end
             values.append(
                 (
