@@ -7,10 +7,11 @@ re-issues, retrofits, ~3 % revoked) and bulk-loaded into a SQLite file in a temp
 a restore would. Then, side by side:
 
 - `tally_service.compute` for one year, whole city: median of 3 after a warm-up, goal ≤ 1 s;
-- the tally PDF for a year whose appendix lists 10,000 counted records: the summary pages
-  alone (goal ≤ 3 s) and the whole document, so the appendix's cost shows.
+  and at a data date inside the year (the buildings with later dates recounted as of it).
 
-Environment: BENCH_TALLY_RECORDS (1000000), BENCH_TALLY_APPENDIX_ROWS (10000),
+The tally PDF is `bench_tally_pdf`, the full-row exports `bench_tally_full`.
+
+Environment: BENCH_TALLY_RECORDS (1000000),
 BENCH_DATABASE_URL (an admin URL; default the tests' PostgreSQL), BENCH_TALLY_POSTGRES=0 to
 skip PostgreSQL.
 """
@@ -31,6 +32,7 @@ from sqlalchemy.schema import CreateTable
 from sqlmodel import Session, SQLModel
 
 import registry.models  # noqa: F401
+from bench.goals import goal
 from registry.db import make_engine
 from registry.domain.buildings.districts import DISTRICTS
 from registry.domain.buildings.types import BUILDING_TYPES
@@ -45,9 +47,9 @@ ADMIN_URL = os.environ.get(
 WITH_POSTGRES = os.environ.get("BENCH_TALLY_POSTGRES", "1") != "0"
 YEAR = 2025  # the pilot's latest year: its appendix carries every record still held
 AS_OF = date(2026, 6, 30)
+# A data date inside the year: buildings with later dates are recounted as of it.
+EARLY_AS_OF = date(2025, 6, 30)
 TALLY_GOAL_S = 1.0
-PDF_GOAL_S = 3.0
-APPENDIX_ROWS = int(os.environ.get("BENCH_TALLY_APPENDIX_ROWS", "10000"))
 RUNS = 3
 
 FIRST_DAY, LAST_DAY = date(2021, 1, 1), date(2025, 12, 31)
@@ -356,6 +358,7 @@ def time_tally(url: str) -> dict:
     from registry.domain.tally.period import compute_tally
     from registry.services.tally import index as tally_index
     from registry.services.tally import tallies as tally_service
+    from registry.services.tally.facts import load_facts
     from registry.services.tally.targets import target_specs
 
     engine = make_engine(url)
@@ -366,10 +369,16 @@ def time_tally(url: str) -> dict:
         full_s, full_runs, full = _median_of(
             engine, lambda s: tally_service.compute(session=s, year=YEAR, as_of=AS_OF)
         )
+        early_s, early_runs, _ = _median_of(
+            engine,
+            lambda s: tally_service.compute(session=s, year=YEAR, as_of=EARLY_AS_OF, rows=200),
+        )
+        with Session(engine) as session:
+            recounted = len(tally_index.later_than(session, EARLY_AS_OF))
         with Session(engine) as session:
             started = time.perf_counter()
             replay = compute_tally(
-                *tally_service.load_facts(session=session),
+                *load_facts(session=session),
                 start=date(YEAR, 1, 1),
                 end=date(YEAR, 12, 31),
                 as_of=AS_OF,
@@ -399,90 +408,13 @@ def time_tally(url: str) -> dict:
         "full": full_s,
         "full_runs": full_runs,
         "replay": replay_s,
+        "early": early_s,
+        "early_runs": early_runs,
+        "recounted": recounted,
         "rows": full.row_count,
         "same": same,
         "refresh_ms": 1000 * statistics.median(refresh),
     }
-
-
-def pdf_context(rows_wanted: int = APPENDIX_ROWS) -> dict:
-    """A year's tally context whose appendix lists `rows_wanted` counted records.
-
-    The generator's history is scaled until the year counts a few more records than wanted,
-    then the appendix is cut to exactly that many (the summary is that history's).
-    """
-    from registry.domain.tally.period import compute_tally
-    from registry.services.tally.tallies import context
-
-    records = rows_wanted
-    for _ in range(3):
-        buildings, records_facts = facts(*generate(records))
-        tally = compute_tally(
-            buildings, records_facts, start=date(YEAR, 1, 1), end=date(YEAR, 12, 31), as_of=AS_OF
-        )
-        if len(tally.rows) >= rows_wanted:
-            break
-        records = int(records * rows_wanted / max(len(tally.rows), 1) * 1.02) + 1
-    ctx = context(tally, generated_at=datetime(2026, 1, 10, 8, 0, tzinfo=UTC))
-    ctx["rows"] = ctx["rows"][:rows_wanted]
-    return ctx
-
-
-def _pages(pdf: bytes) -> str:
-    """The page count from poppler's pdfinfo, or "?" without it."""
-    import shutil
-    import subprocess
-
-    if shutil.which("pdfinfo") is None:
-        return "?"
-    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=False).stdout
-    pages = [line.split()[-1] for line in info.decode().splitlines() if line.startswith("Pages:")]
-    return pages[0] if pages else "?"
-
-
-def time_pdf() -> dict:
-    """Seconds for the summary pages alone (median of 3 after a warm-up), the PDF as the
-    registry prints it (the appendix's first rows, every row attached as CSV), and the whole
-    appendix printed."""
-    from registry import reports
-    from registry.charts import tally_charts
-
-    ctx = pdf_context()
-    summary_ctx = {**ctx, "rows": [], "later_revocations": []}
-    reports.tally_pdf(summary_ctx)  # warm-up: fonts, templates, matplotlib
-    started = time.perf_counter()
-    tally_charts(ctx)
-    charts_s = time.perf_counter() - started
-    summary = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        summary_pdf = reports.tally_pdf(summary_ctx)
-        summary.append(time.perf_counter() - started)
-    started = time.perf_counter()
-    default_pdf = reports.tally_pdf(ctx)
-    default_s = time.perf_counter() - started
-    started = time.perf_counter()
-    full_pdf = reports.tally_pdf(ctx, appendix_max_rows=None)
-    full_s = time.perf_counter() - started
-    return {
-        "rows": len(ctx["rows"]),
-        "later": len(ctx["later_revocations"]),
-        "charts_s": charts_s,
-        "summary_s": statistics.median(summary),
-        "summary_pages": _pages(summary_pdf),
-        "default_s": default_s,
-        "default_pages": _pages(default_pdf),
-        "default_mb": len(default_pdf) / 1e6,
-        "full_s": full_s,
-        "full_pages": _pages(full_pdf),
-        "full_mb": len(full_pdf) / 1e6,
-    }
-
-
-def reports_limit() -> int:
-    from registry.reports import APPENDIX_MAX_ROWS
-
-    return APPENDIX_MAX_ROWS
 
 
 def _verdict(seconds: float | None, goal: float) -> str:
@@ -527,7 +459,6 @@ def main() -> None:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
     del buildings, record_rows
-    pdf = time_pdf()
 
     print(
         f"\nannual tally {YEAR}, whole city, {RECORDS:,} records (median of {RUNS} after a "
@@ -553,24 +484,20 @@ def main() -> None:
         "  refresh = recounting one building into the index and committing (median of 20), "
         "the cost each approval, revocation, correction or edit now pays"
     )
-    print(
-        f"\ntally PDF, {pdf['rows']:,} counted records in the appendix "
-        f"(+{pdf['later']:,} later revocations); charts alone {pdf['charts_s']:.2f} s"
-    )
-    print(
-        f"summary pages alone: {pdf['summary_s']:6.2f} s  ({pdf['summary_pages']} pages)  "
-        f"goal ≤ {PDF_GOAL_S:.0f} s  {_verdict(pdf['summary_s'], PDF_GOAL_S)}"
-    )
-    print(
-        f"as printed:          {pdf['default_s']:6.2f} s  ({pdf['default_pages']} pages, "
-        f"{pdf['default_mb']:.1f} MB): the first {min(reports_limit(), pdf['rows']):,} "
-        f"rows printed, all {pdf['rows']:,} attached as CSV"
-    )
-    print(
-        f"whole appendix:      {pdf['full_s']:6.2f} s  ({pdf['full_pages']} pages, "
-        f"{pdf['full_mb']:.1f} MB); printing all {pdf['rows']:,} rows costs "
-        f"{pdf['full_s'] - pdf['summary_s']:.2f} s"
-    )
+    for db, r in results.items():
+        print(
+            f"{db:12}data date {EARLY_AS_OF}: dashboard {r['early']:.2f} s (runs "
+            f"{' '.join(f'{t:.2f}' for t in r['early_runs'])}), {r['recounted']:,} buildings "
+            "recounted as of it into the temporary table, the same SQL over both"
+        )
+    for db, r in results.items():
+        goal(
+            f"tally ({db})",
+            f"dashboard {r['summary']:.2f} s, full {r['full']:.2f} s, {r['rows']:,} rows, "
+            f"same as the replay: {'yes' if r['same'] else 'NO'}",
+            f"dashboard ≤ {TALLY_GOAL_S:.0f} s",
+            r["summary"] <= TALLY_GOAL_S and r["same"],
+        )
     print(f"bench total {time.perf_counter() - bench_started:.0f} s")
 
 

@@ -53,6 +53,8 @@ class Config:
             f"sqla+sqlite:///{instance / 'celery-broker.sqlite3'}"
         )
         self.UPLOAD_DIR = Path(env.get("REGISTRY_UPLOAD_DIR") or instance / "uploads")
+        # Tally PDFs made ahead of time by the worker (shared with the web, like uploads).
+        self.REPORT_DIR = Path(env.get("REGISTRY_REPORT_DIR") or instance / "reports")
         self.WEATHER_DIR = Path(env.get("REGISTRY_WEATHER_DIR") or instance / "weather")
         self.MAX_UPLOAD_BYTES = _int(env.get("REGISTRY_MAX_UPLOAD_BYTES"), 20 * 1024 * 1024)
         self.ENERGYPLUS_BINARY = env.get("ENERGYPLUS_BINARY") or None

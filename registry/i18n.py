@@ -221,6 +221,7 @@ def _collect() -> dict[str, str]:
     from registry.services.checks.messages import MESSAGES as checks
     from registry.services.imports.messages import MESSAGES as imports
     from registry.services.notice.messages import MESSAGES as notice
+    from registry.services.tally.messages import MESSAGES as tally_report
 
     merged: dict[str, str] = {}
     for table in (
@@ -247,6 +248,7 @@ def _collect() -> dict[str, str]:
         users,
         settings,
         notice,
+        tally_report,
     ):
         for code, english in table.items():
             if code in merged:

@@ -18,7 +18,15 @@ from pathlib import Path
 
 from celery.signals import worker_init, worker_ready, worker_shutdown
 
-from registry.queue import RUN_CHECK, SWEEP_CHECKS, celery_app, current_config, enqueue_check
+from registry.queue import (
+    MAKE_TALLY_DOCUMENT,
+    RUN_CHECK,
+    SWEEP_CHECKS,
+    celery_app,
+    current_config,
+    enqueue_check,
+    enqueue_tally_document,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +59,32 @@ def run_check(self, check_id: int) -> str:
     )
 
 
+@celery_app.task(name=MAKE_TALLY_DOCUMENT, acks_late=True, reject_on_worker_lost=True)
+def make_tally_document(document_id: int) -> bool:
+    """Make one tally PDF by id; safe to deliver twice (the row decides who makes it)."""
+    from sqlmodel import Session
+
+    from registry.services.tally.documents import make
+
+    with Session(engine()) as session:
+        return make(
+            session=session,
+            config=current_config(),
+            document_id=document_id,
+            worker=f"worker:{os.getpid()}",
+        )
+
+
+def sweep_tally_documents() -> int:
+    """Remake the tally PDFs asked for lately once the data moved (and recover lost jobs)."""
+    from sqlmodel import Session
+
+    from registry.services.tally.documents import sweep
+
+    with Session(engine()) as session:
+        return sweep(session=session, config=current_config(), enqueue=enqueue_tally_document)
+
+
 @celery_app.task(name=SWEEP_CHECKS)
 def sweep_checks() -> int:
     from registry.services.checks.runner import recover_stale_checks
@@ -69,6 +103,10 @@ def _sweep_loop() -> None:
             recover_stale_checks(engine=engine(), config=current_config(), enqueue=enqueue_check)
         except Exception:  # keep sweeping; a failed sweep is logged and retried next tick
             log.exception("sweep failed")
+        try:
+            sweep_tally_documents()
+        except Exception:
+            log.exception("tally document sweep failed")
 
 
 @worker_init.connect
@@ -101,6 +139,7 @@ def _on_worker_ready(**_kwargs) -> None:
 
     try:
         recover_stale_checks(engine=engine(), config=current_config(), enqueue=enqueue_check)
+        sweep_tally_documents()
     except Exception:
         log.exception("start-up sweep failed")
     _stop.clear()

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 RUN_CHECK = "registry.run_check"
 SWEEP_CHECKS = "registry.sweep_checks"
+MAKE_TALLY_DOCUMENT = "registry.make_tally_document"
 
 # How often an idle worker asks the SQLite broker for a message: kombu's default (1 s) adds
 # half a second on average to every check, and with the look before locking below a poll
@@ -139,17 +140,27 @@ def _look_before_locking(channel_class) -> None:
     channel_class._get = _get
 
 
-def enqueue_check(check_id: int) -> str | None:
-    """Send a check to the broker; returns an error text instead of raising if it is down."""
+def _send(task: str, args: list, what: str) -> str | None:
     try:
         # Our own connection, tried once: an upload must not hang on kombu's default retries
-        # (seconds on a refused Redis) when the sweeper will enqueue the check later anyway.
+        # (seconds on a refused Redis) when the sweeper will enqueue the work later anyway.
         with celery_app.connection_for_write() as connection:
             connection.ensure_connection(
                 max_retries=1, interval_start=0, interval_step=0.2, timeout=3
             )
-            celery_app.send_task(RUN_CHECK, args=[check_id], retry=False, connection=connection)
+            celery_app.send_task(task, args=args, retry=False, connection=connection)
     except Exception as exc:  # kombu raises many connection error types; all mean "not now"
-        log.warning("could not enqueue check %s: %s", check_id, exc)
+        log.warning("could not enqueue %s: %s", what, exc)
         return f"{exc.__class__.__name__}: {exc}"[:500]
     return None
+
+
+def enqueue_check(check_id: int) -> str | None:
+    """Send a check to the broker; returns an error text instead of raising if it is down."""
+    return _send(RUN_CHECK, [check_id], f"check {check_id}")
+
+
+def enqueue_tally_document(document_id: int) -> str | None:
+    """Send a tally document to be made; an error text instead of raising if the broker is
+    down (the worker's sweep sends it again)."""
+    return _send(MAKE_TALLY_DOCUMENT, [document_id], f"tally document {document_id}")

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
+import hashlib
 import io
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -126,29 +129,118 @@ def render_pdf(
     )
 
 
-# Printed, each appendix row costs WeasyPrint ~10 ms of layout (10,000 rows took 88–115 s, 445
-# pages), and a city's year can count hundreds of thousands. The PDF prints the first rows and
-# embeds every row as a CSV attachment, which the printed digest covers like the page rows.
-APPENDIX_MAX_ROWS = 3_000
+# The appendix tables' columns, as the summary pages' tables set theirs (% of the width).
+RECORD_COLUMNS = (3, 13, 20, 8, 12, 14, 10, 10, 10)
+LATER_COLUMNS = (18, 27, 17, 13, 12, 13)
+AREA_COLUMN = {"records": 7, "later": 4}
+
+
+def _tally_tables(context: dict) -> list:
+    """The appendix of every counted record and of later revocations, as report tables."""
+    from registry.report_tables import Column, Table
+
+    locale = locale_of(context.get("locale"))
+
+    def t(code: str, **params) -> str:
+        return i18n.render(code, params, locale)
+
+    # One pattern for every row: a render per row would cost more than laying it out.
+    building = i18n.pgettext(
+        "tally.building_with_id", i18n.messages()["tally.building_with_id"], locale
+    )
+
+    def columns(widths, area):
+        return [Column(w, "R" if n == area else "L") for n, w in enumerate(widths)]
+
+    rows, later = context["rows"], context["later_revocations"]
+    return [
+        Table(
+            heading=t("tally.appendix_records"),
+            note=t("tally.appendix_records_note", count=f"{len(rows):,}"),
+            columns=columns(RECORD_COLUMNS, AREA_COLUMN["records"]),
+            header=[
+                "",
+                t("tally.col_target"),
+                t("tally.col_building"),
+                t("tally.col_district"),
+                t("tally.col_kind_level"),
+                t("tally.col_label"),
+                t("tally.col_counted_on"),
+                t("tally.col_area"),
+                t("tally.col_revoked"),
+            ],
+            rows=(
+                (
+                    "●" if r["in_period"] else "",
+                    r["target_name"],
+                    building.format(name=r["building_name"], id=r["building_id"]),
+                    r["district_name"],
+                    f"{r['kind']} / {r['level']}",
+                    r["label_number"] or "—",
+                    r["counted_on"],
+                    _area(r["area_m2"]),
+                    r["removed_on"] or "",
+                )
+                for r in rows
+            ),
+            row_count=len(rows),
+            empty=t("tally.appendix_none"),
+        ),
+        Table(
+            heading=t("tally.appendix_later"),
+            note=t("tally.appendix_later_note") if later else "",
+            columns=columns(LATER_COLUMNS, AREA_COLUMN["later"]),
+            header=[
+                t("tally.col_target"),
+                t("tally.col_building"),
+                t("tally.col_label"),
+                t("tally.col_counted_on"),
+                t("tally.col_area"),
+                t("tally.col_revoked_on"),
+            ],
+            rows=(
+                (
+                    r["target_name"],
+                    building.format(name=r["building_name"], id=r["building_id"]),
+                    r["label_number"] or "—",
+                    r["counted_on"],
+                    _area(r["area_m2"]),
+                    r["removed_on"],
+                )
+                for r in later
+            ),
+            row_count=len(later),
+            empty=t("tally.appendix_later_none"),
+        ),
+    ]
+
+
+@functools.cache
+def tally_template_version() -> str:
+    """What a cached tally PDF was made with: its template, stylesheet and table layout."""
+    from registry import report_tables
+
+    sha = hashlib.sha256()
+    for path in (
+        REPORTS_DIR / "tally.html",
+        REPORTS_DIR / "tally.css",
+        Path(report_tables.__file__),
+        Path(__file__),
+    ):
+        sha.update(path.read_bytes())
+    return sha.hexdigest()[:16]
 
 
 def tally_pdf(
     context: dict,
     charts: dict[str, str] | None = None,
-    appendix_max_rows: int | None = APPENDIX_MAX_ROWS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """The annual tally in the context's language: cover, tables, charts, appendix of records
-    (the first `appendix_max_rows`), and every counted record as an attached CSV."""
-    from registry.services.tally.tallies import tables
+    """The annual tally in Chinese (or English): cover, tables and charts (WeasyPrint), then
+    every counted record and every later revocation (`registry.report_tables`); `progress`
+    hears (rows laid out, rows in all)."""
+    from registry import report_tables
 
-    rows = context["rows"]
-    printed = rows if appendix_max_rows is None else rows[:appendix_max_rows]
-    csv_name = tally_filename(context, "csv").replace(".csv", "-records.csv")
-    attachment = (
-        csv_name,
-        csv_bytes(*tables(context)["records"]),
-        i18n.gettext("Every counted record", context.get("locale")),
-    )
     if charts is None:
         from registry.charts import tally_charts
 
@@ -159,17 +251,13 @@ def tally_pdf(
         from registry.qr import url_qr_svg
 
         qr = svg_data_uri(url_qr_svg(context["verify_url"]))
-    return render_pdf(
-        "tally.html",
-        {
-            **context,
-            "rows": printed,
-            "rows_total": len(rows),
-            "records_csv": csv_name,
-            "charts": images,
-            "verify_qr": qr,
-        },
-        [attachment],
+    summary = render_pdf("tally.html", {**context, "charts": images, "verify_qr": qr})
+    return report_tables.merged(
+        summary,
+        _tally_tables(context),
+        locale=locale_of(context.get("locale")),
+        digest=context["digest"],
+        progress=progress,
     )
 
 

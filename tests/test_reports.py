@@ -202,27 +202,36 @@ def test_pdf_cover_carries_a_qr_code_of_the_verification_page(tmp_path):
     assert 'class="verify-qr"' in html and "data:image/svg+xml" in html
 
 
-def test_a_long_appendix_prints_its_first_rows_and_attaches_them_all(tmp_path):
+def test_a_long_appendix_prints_every_row_on_numbered_pages_with_the_header_repeated(tmp_path):
     context = make_context()
-    rows = context["rows"]
-    assert len(rows) == 3  # the ★★★ label, and the 近零 label toward two targets
+    template = context["rows"][0]
+    rows = [
+        {**template, "building_id": n, "label_number": f"QD-LONG-{n:04d}", "area_m2": 1000.0 + n}
+        for n in range(300)
+    ]
     pdf = tmp_path / "tally-2021.pdf"
     pdf.write_bytes(
         reports.tally_pdf(
-            context, charts={"progress": "", "by_year": "", "by_district": ""}, appendix_max_rows=1
+            {**context, "rows": rows}, charts={"progress": "", "by_year": "", "by_district": ""}
         )
     )
-    text = subprocess.run(
-        [poppler("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+    pages = subprocess.run(
+        [poppler("pdftotext"), "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\f")[:-1]
+    text = "\f".join(pages)
+    assert all(f"QD-LONG-{n:04d}" in text for n in range(300))  # every row, none cut
+    assert "共 300 条" in text
+    numbers = [re.findall(r"第\s*(\d+)\s*页\s*共\s*(\d+)\s*页", page) for page in pages]
+    assert [n for found in numbers for n in found] == [
+        (str(n), str(len(pages))) for n in range(1, len(pages) + 1)
+    ]  # one footer on each page, the summary's included, numbered in one run
+    listing = [page for page in pages if "QD-LONG-" in page]
+    assert len(listing) >= 3 and all("标识编号" in page for page in listing)  # header repeated
+    assert all(context["digest"] in page for page in pages)
+    fonts = subprocess.run(
+        [poppler("pdffonts"), str(pdf)], capture_output=True, text=True, check=True
     ).stdout
-    assert "本附录列出前 1 条" in text and "共 3 条" in text
-    assert "tally-2021-records.csv" in text
-    listed = subprocess.run(
-        [poppler("pdfdetach"), "-list", str(pdf)], capture_output=True, text=True, check=True
-    ).stdout
-    assert "tally-2021-records.csv" in listed
-    subprocess.run(
-        [poppler("pdfdetach"), "-save", "1", "-o", str(tmp_path / "r.csv"), str(pdf)], check=True
-    )
-    attached = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert len(attached) == 1 + 3 and "NO.2021-3701" in attached[1] + attached[2] + attached[3]
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines() if "CJK" in line)

@@ -1,14 +1,23 @@
-"""The targets tally over the API: JSON, or the same numbers as CSV, XLSX or PDF."""
+"""The targets tally over the API: JSON, or the same numbers as CSV, XLSX or PDF.
+
+JSON, CSV and XLSX stream every counted row as it is read; a PDF is served from the worker's
+cache when current, else the answer is 202 with the job's progress (ask again).
+"""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from registry import reports
 from registry.api.common import documented, register_schema, token_required
-from registry.domain import dates
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, request_locale
+from registry.i18n import render
+from registry.queue import enqueue_tally_document
+from registry.services.tally import documents
+from registry.services.tally import exports as tally_exports
 from registry.services.tally import tallies as tally_service
 
 bp = Blueprint("api_tally", __name__, url_prefix="/api/v1")
@@ -82,23 +91,56 @@ def tally():
         problems.update(exc.field_errors)
     if problems:
         raise ValidationFailed(problems)
-    result = tally_service.compute(
-        session=get_session(),
-        year=filters["year"] or tally_service.default_year(session=get_session()),
+    config = current_app.extensions["registry.config"]
+    year = filters["year"] or tally_service.default_year(session=get_session())
+    locale = request_locale()
+    names = {
+        "year": year,
+        "district": filters["district"],
+        "building_type": filters["building_type"],
+    }
+    filename = reports.tally_filename(names, fmt)
+    if fmt == "pdf":
+        wanted = documents.Request(
+            date(year, 1, 1),
+            date(year, 12, 31),
+            filters["district"],
+            filters["building_type"],
+            locale,
+        )
+        row = documents.get_document(
+            session=get_session(), config=config, request=wanted, enqueue=enqueue_tally_document
+        )
+        if row.status == "ready" and documents.file_path(config, row).is_file():
+            path = documents.file_path(config, row)
+            return Response(
+                documents.file_chunks(path),
+                mimetype="application/pdf",
+                headers={
+                    "Content-Disposition": f'attachment; filename="{filename}"',
+                    "Content-Length": str(path.stat().st_size),
+                },
+            )
+        body = {
+            "status": row.status,
+            "rows_done": row.rows_done,
+            "rows_total": row.rows_total,
+            "message": render(
+                "tally.document_preparing",
+                {"done": f"{row.rows_done:,}", "total": f"{row.rows_total:,}"},
+                locale,
+            ),
+        }
+        return jsonify(body), 202, {"Retry-After": "2"}
+    stream = tally_exports.stream(
+        engine=get_session().get_bind(),
+        year=year,
         district=filters["district"],
         building_type=filters["building_type"],
+        locale=locale,
+        fmt=fmt,
+        table=table,
+        public_base_url=config.PUBLIC_BASE_URL,
     )
-    context = tally_service.context(
-        result,
-        generated_at=dates.now_utc(),
-        locale=request_locale(),
-        public_base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
-    )
-    if fmt == "json":
-        return jsonify(context)
-    filename = reports.tally_filename(context, fmt)
-    return Response(
-        reports.tally_export(context, fmt, table),
-        mimetype=reports.EXPORT_FORMATS[fmt].split(";")[0],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    headers = {} if fmt == "json" else {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(stream, mimetype=reports.EXPORT_FORMATS[fmt].split(";")[0], headers=headers)

@@ -53,6 +53,17 @@ def _write(data: bytes, out: str | None) -> None:
         sys.stdout.flush()
 
 
+def _write_chunks(chunks, out: str | None) -> None:
+    if out:
+        with open(out, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    else:
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
+
+
 def _summary(context: dict) -> str:
     lines = [f"{context['start']} – {context['end']}  (as of {context['as_of']})"]
     for t in context["targets"]:
@@ -105,6 +116,25 @@ def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, ou
     data_date = date_from_user(as_of, "as_of")
     if fmt == "xlsx" and not out:
         raise click.UsageError("--format xlsx needs --out FILE")
+    if fmt and not pdf_path:  # every row, streamed to the file or stdout as it is read
+        from registry.cli.common import engine
+        from registry.services.tally import exports
+
+        with open_session() as session:
+            chosen = filters["year"] or tally_service.default_year(session=session)
+        chunks = exports.stream(
+            engine=engine(),
+            year=chosen,
+            district=filters["district"],
+            building_type=filters["building_type"],
+            locale=lang,
+            fmt=fmt,
+            table=table,
+            as_of=data_date,
+            public_base_url=app().extensions["registry.config"].PUBLIC_BASE_URL,
+        )
+        _write_chunks(chunks, out)
+        return
     with open_session() as session:
         result = tally_service.compute(
             session=session,

@@ -36,4 +36,10 @@ from registry.models.quotas import (  # noqa: F401, E402
     QuotaRowPublic,
     QuotaRowUpdate,
 )
-from registry.models.targets import TallyEpisode, TallyHorizon, Target  # noqa: F401, E402
+from registry.models.targets import (  # noqa: F401, E402
+    TallyDocument,
+    TallyEpisode,
+    TallyHorizon,
+    TallyStamp,
+    Target,
+)

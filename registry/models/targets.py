@@ -102,3 +102,47 @@ class TallyHorizon(SQLModel, table=True):
 
     building_id: int = Field(foreign_key="buildings.id", primary_key=True)
     horizon_on: date = Field(index=True)
+
+
+class TallyStamp(SQLModel, table=True):
+    """One row whose version goes up in the same transaction as every change that can move a
+    tally (the index's refresh and rebuild, a target's edit): a document made at one version
+    is current while the version stays."""
+
+    __tablename__ = "tally_stamp"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+
+
+class TallyDocument(SQLModel, table=True):
+    """A tally PDF for one period, filter and language: the job that makes it (state and
+    progress on the row, like a check) and, once made, the file it is cached in, valid for
+    the data stamp, data date and template version it was made from."""
+
+    __tablename__ = "tally_documents"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, unique=True)
+    start_on: date
+    end_on: date
+    district_code: str | None = Field(default=None, max_length=6)
+    building_type: str | None = Field(default=None, max_length=32)
+    locale: str = Field(default="zh", max_length=8)
+    status: str = Field(default="queued", max_length=16)  # queued running ready failed
+    # What the file holds (status ready), or what the render under way was asked for.
+    stamp: int = 0
+    as_of: date | None = None
+    template_version: str = Field(default="", max_length=32)
+    digest: str = Field(default="", max_length=64)
+    file_name: str = Field(default="", max_length=120)
+    size_bytes: int = 0
+    rows_total: int = 0
+    rows_done: int = 0
+    error: str | None = Field(default=None, max_length=500)
+    attempts: int = 0
+    worker: str = Field(default="", max_length=200)
+    requested_at: datetime = Field(default_factory=utcnow, index=True)
+    started_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    finished_at: datetime | None = None

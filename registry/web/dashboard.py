@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import login_required
 
 from registry import reports, vocabulary
 from registry.domain import dates
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, request_locale
+from registry.i18n import render
+from registry.models import TallyDocument
+from registry.queue import enqueue_tally_document
+from registry.services.tally import documents
+from registry.services.tally import exports as tally_exports
 from registry.services.tally import tallies as tally_service
 from registry.web.forms import field_errors
 
@@ -58,9 +74,20 @@ def index():
     # (the CLI and the workers build it too and draw no chart).
     from registry.charts import tally_charts
 
+    pending = documents.pending(
+        session=get_session(),
+        request=documents.Request(
+            date.fromisoformat(context["start"]),
+            date.fromisoformat(context["end"]),
+            context["district"],
+            context["building_type"],
+            locale,
+        ),
+    )
     return render_template(
         "dashboard/index.html",
         tally=context,
+        pending=pending,
         charts=tally_charts(context),
         errors=errors,
         districts=vocabulary.choices("district", locale),
@@ -70,25 +97,118 @@ def index():
     ), 422 if errors else 200
 
 
+def _config():
+    return current_app.extensions["registry.config"]
+
+
+def _document_request(year: int) -> documents.Request | None:
+    try:
+        filters = tally_service.parse_filters(
+            year=year,
+            district=request.args.get("district"),
+            building_type=request.args.get("building_type"),
+        )
+    except ValidationFailed:
+        return None
+    return documents.Request(
+        date(year, 1, 1),
+        date(year, 12, 31),
+        filters["district"],
+        filters["building_type"],
+        request_locale(),
+    )
+
+
+def _send_document(row: TallyDocument, year: int):
+    filename = reports.tally_filename(
+        {"year": year, "district": row.district_code, "building_type": row.building_type}, "pdf"
+    )
+    path = documents.file_path(_config(), row)
+    return Response(
+        documents.file_chunks(path),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Length": str(path.stat().st_size),
+        },
+    )
+
+
 @bp.get("/dashboard/tally-<int:year>.<fmt>")
 @login_required
 def download(year: int, fmt: str):
-    """Download the year's tally as PDF, XLSX or CSV (?table= picks the CSV table)."""
+    """Download the year's tally as PDF, XLSX or CSV (?table= picks the CSV table).
+
+    CSV and XLSX stream as they are written; the PDF is served from the worker's cache, or,
+    while a newer one is being made, the page says so and shows its progress.
+    """
     if fmt not in ("pdf", "xlsx", "csv"):
         abort(404)
     table = request.args.get("table", "summary")
     if table not in tally_service.TABLE_NAMES:
         abort(404)
-    errors: dict[str, str] = {}
-    context = _tally_context(year, errors)
-    if errors:
+    wanted = _document_request(year)
+    if wanted is None:
         abort(404)
-    body = reports.tally_export(context, fmt, table)
-    filename = reports.tally_filename(context, fmt)
-    return Response(
-        body,
-        mimetype=reports.EXPORT_FORMATS[fmt].split(";")[0],
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-        },
+    if fmt != "pdf":
+        stream = tally_exports.stream(
+            engine=get_session().get_bind(),
+            year=year,
+            district=wanted.district,
+            building_type=wanted.building_type,
+            locale=wanted.locale,
+            fmt=fmt,
+            table=table,
+            public_base_url=_config().PUBLIC_BASE_URL,
+        )
+        filename = reports.tally_filename(
+            {"year": year, "district": wanted.district, "building_type": wanted.building_type},
+            fmt,
+        )
+        return Response(
+            stream,
+            mimetype=reports.EXPORT_FORMATS[fmt].split(";")[0],
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    row = documents.get_document(
+        session=get_session(), config=_config(), request=wanted, enqueue=enqueue_tally_document
     )
+    if row.status == "ready" and documents.file_path(_config(), row).is_file():
+        return _send_document(row, year)
+    return redirect(url_for("dashboard.document", document_id=row.id))
+
+
+@bp.get("/dashboard/documents/<int:document_id>")
+@login_required
+def document(document_id: int):
+    """A tally PDF being made: its progress, refreshed until it is ready, then the download."""
+    session = get_session()
+    row = session.get(TallyDocument, document_id)
+    if row is None:
+        abort(404)
+    query = {
+        k: v
+        for k, v in (("district", row.district_code), ("building_type", row.building_type))
+        if v
+    }
+    download_url = url_for("dashboard.download", year=row.start_on.year, fmt="pdf", **query)
+    if row.status == "ready":
+        return redirect(download_url)
+    code = "tally.document_failed" if row.status == "failed" else "tally.document_preparing"
+    message = render(
+        code, {"done": f"{row.rows_done:,}", "total": f"{row.rows_total:,}"}, request_locale()
+    )
+    if row.status == "failed":  # queue it again rather than leave the page waiting
+        documents.get_document(
+            session=session,
+            config=_config(),
+            request=documents.Request.of(row),
+            enqueue=enqueue_tally_document,
+        )
+    return render_template(
+        "dashboard/document.html",
+        row=row,
+        message=message,
+        percent=int(100 * row.rows_done / row.rows_total) if row.rows_total else 0,
+        download_url=download_url,
+    ), 202

@@ -85,6 +85,24 @@ def check(world):
     return {"check_id": world.check()}
 
 
+def tally_document(world):
+    """A tally PDF's job, queued (as a long one is for the worker)."""
+    from datetime import date
+
+    from registry.models import TallyDocument
+
+    with world.session() as session:
+        row = TallyDocument(
+            key=f"pdf|matrix|{uuid.uuid4().hex}",
+            start_on=date(2024, 1, 1),
+            end_on=date(2024, 12, 31),
+            status="queued",
+        )
+        session.add(row)
+        session.commit()
+        return {"document_id": row.id}
+
+
 def other_user(world):
     with world.session() as session:
         user = user_service.create_user(
@@ -380,6 +398,8 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/dashboard/tally-<int:year>.<fmt>", "GET"): Case(
         allowed(EVERYONE, 200), lambda w: {"year": 2024, "fmt": "csv"}
     ),
+    # A tally PDF being made: its progress, to everyone who may download the tally.
+    ("/dashboard/documents/<int:document_id>", "GET"): Case(allowed(EVERYONE, 202), tally_document),
     ("/buildings/export.csv", "GET"): Case(allowed(EVERYONE, 200)),
     ("/buildings/export.xlsx", "GET"): Case(allowed(EVERYONE, 200)),
     ("/imports", "GET"): Case(allowed(IMPORTERS, 200)),

@@ -142,3 +142,33 @@ def test_api_json_csv_and_errors(client, token, counted):
     bad = client.get("/api/v1/tally?year=nope&format=doc&building_type=castle", headers=auth)
     assert bad.status_code == 422
     assert set(bad.get_json()["errors"]) == {"year", "format", "building_type"}
+
+
+def test_a_long_tally_pdf_is_a_job_whose_progress_the_page_shows(
+    client, login, officer, counted, app_session, app, monkeypatch
+):
+    from registry.models import TallyDocument
+    from registry.services.tally import documents
+    from registry.web import dashboard
+
+    sent = []
+    monkeypatch.setattr(documents, "MAKE_IN_REQUEST_ROWS", 0)
+    monkeypatch.setattr(dashboard, "enqueue_tally_document", sent.append)
+    login(client, officer)
+    response = client.get("/dashboard/tally-2021.pdf")
+    assert response.status_code == 302 and "/dashboard/documents/" in response.headers["Location"]
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 202 and "正在生成最新的统计报告" in text_of(page)
+    assert 'http-equiv="refresh"' in page.get_data(as_text=True)
+    assert "正在生成最新的统计报告" in text_of(client.get("/dashboard?year=2021"))
+    (document_id,) = sent
+    config = app.extensions["registry.config"]
+    assert documents.make(
+        session=app_session, config=config, document_id=document_id, worker="test"
+    )
+    assert app_session.get(TallyDocument, document_id).status == "ready"
+    ready = client.get(f"/dashboard/documents/{document_id}")
+    assert ready.status_code == 302 and ready.headers["Location"].endswith("tally-2021.pdf")
+    pdf = client.get("/dashboard/tally-2021.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and sent == [document_id]
+    assert "正在生成最新的统计报告" not in text_of(client.get("/dashboard?year=2021"))

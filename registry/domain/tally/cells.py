@@ -1,7 +1,8 @@
 """A period's sums: what each counted episode adds to its group, and per day.
 
-Every figure of a tally is a sum of these cells, so the database can add them up too
-(`registry.services.tally.index`); both must agree with `sum_episodes` here.
+Every figure of a tally is a sum of these cells, which the database adds up
+(`registry.services.tally.index.sums`, the only production path); `sum_episodes` here is
+the test oracle it must agree with.
 """
 
 from __future__ import annotations

@@ -3,12 +3,19 @@
 Pure aggregation over the episodes the rules produce: totals per target, year, district and
 building type, projections, the prefab share, the nearly-zero pilots, the counted rows and
 the digest that makes a printed figure traceable to them.
+
+The period rules (baseline, held at the end, removed in the period, later revocations,
+pilots) run in production in one place only: the tally index's SQL
+(`registry.services.tally.index`), over the stored episodes and, for an earlier data date,
+over the buildings recounted as of it. `compute_tally` and the helpers it alone uses
+(`counted_episodes`, `counted_rows`, `later_revocations`, `pilots_held`,
+`registry.domain.tally.cells.sum_episodes`) are the test oracle: the property tests hold
+the SQL to them. `assemble`, `row_key`, `Digest` and the dataclasses are shared by both.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -449,44 +456,55 @@ def _nzeb_progress(
     )
 
 
-def _row_payload(row: CountedRow) -> dict:
-    # What `asdict` gives with dates as ISO strings, built directly: asdict deep-copies every
-    # value, which for a city's 600,000 rows took longer than counting them.
-    return {
-        "target": row.target,
-        "building_id": row.building_id,
-        "building_name": row.building_name,
-        "district_code": row.district_code,
-        "building_type": row.building_type,
-        "record_id": row.record_id,
-        "kind": row.kind,
-        "level": row.level,
-        "label_number": row.label_number,
-        "counted_on": row.counted_on.isoformat(),
-        "area_m2": round(row.area_m2, 3),
-        "removed_on": row.removed_on.isoformat() if row.removed_on is not None else None,
-        "in_period": row.in_period,
-    }
-
-
-# json.dumps(..., ensure_ascii=False, sort_keys=True) builds this encoder on every call.
-_encode_row = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-
-
-def digest(rows: list[CountedRow], new_buildings: list[BuildingFact] = ()) -> str:
-    """sha256 of the sorted counted rows and new-building facts behind every printed number."""
-    lines = sorted(_encode_row(_row_payload(r)) for r in rows)
-    lines += sorted(
-        json.dumps(
-            {
-                "prefab": [
-                    b.building_id,
-                    b.completion_year,
-                    round(b.floor_area_m2, 3),
-                    b.prefabricated,
-                ]
-            }
+def _text(value: str | None) -> str:
+    """A free-text field in a digest line: tabs, newlines and backslashes escaped, so a line
+    splits back into the same fields."""
+    if not value:
+        return ""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
         )
-        for b in new_buildings
-    )
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return value
+
+
+class Digest:
+    """sha256 of the counted rows in row order (`row_key`), one tab-separated line each, then
+    the new-building facts behind the prefab share in building order: fed one row at a time,
+    so a streamed export computes it in constant memory."""
+
+    def __init__(self):
+        self._sha = hashlib.sha256()
+
+    def add_row(self, row: CountedRow) -> None:
+        removed = row.removed_on.isoformat() if row.removed_on is not None else ""
+        line = (
+            f"{row.target}\t{row.building_id}\t{_text(row.building_name)}\t"
+            f"{row.district_code}\t{row.building_type}\t{row.record_id}\t{row.kind}\t"
+            f"{row.level}\t{_text(row.label_number)}\t{row.counted_on.isoformat()}\t"
+            f"{row.area_m2:.3f}\t{removed}\t{1 if row.in_period else 0}\n"
+        )
+        self._sha.update(line.encode())
+
+    def add_new_building(self, b: BuildingFact) -> None:
+        line = (
+            f"prefab\t{b.building_id}\t{b.completion_year}\t{b.floor_area_m2:.3f}\t"
+            f"{1 if b.prefabricated else 0}\n"
+        )
+        self._sha.update(line.encode())
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+
+def digest(rows, new_buildings=()) -> str:
+    """The `Digest` of these rows (in row order) and new buildings (any order)."""
+    found = Digest()
+    for row in rows:
+        found.add_row(row)
+    for b in sorted(new_buildings, key=lambda b: b.building_id):
+        found.add_new_building(b)
+    return found.hexdigest()

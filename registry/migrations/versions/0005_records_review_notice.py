@@ -95,7 +95,7 @@ def upgrade() -> None:
     # the live counting code, so it runs in the newest revision that changes what counts.
     from registry.services.tally.index import rebuild
 
-    rebuild(op.get_bind())
+    rebuild(op.get_bind(), stamp=False)  # tally_stamp comes in a later revision
 
 
 def downgrade() -> None:

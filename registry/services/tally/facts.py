@@ -1,7 +1,7 @@
 """Load the counting facts: every building and its counted records, in one query.
 
-Both the tally (replays of buildings whose facts changed after a period) and the tally index
-(recounts on every change) read the facts through this one query.
+The tally index reads the facts through this one query, to recount buildings on every
+change and, for a tally at an earlier data date, the buildings with later dates as of it.
 """
 
 from __future__ import annotations

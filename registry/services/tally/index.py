@@ -9,27 +9,69 @@ never disagrees with committed data. `sums`, `rows` and friends read it back for
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select
+from sqlalchemy import (
+    Column,
+    MetaData,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlmodel import Session
 
 from registry.domain.tally import cells as tally_cells
 from registry.domain.tally import period as aggregate
 from registry.domain.tally import targets as rules
-from registry.models import Building, Record, TallyEpisode, TallyHorizon
+from registry.models import Building, Record, TallyEpisode, TallyHorizon, TallyStamp
 from registry.services.tally.facts import load_facts
 
 # Episodes are final once every date they depend on is known: count at the end of time.
 LATEST = date.max
 CHUNK = 500  # building ids per statement (SQLite's bound-parameter limit is far above)
-E = TallyEpisode.__table__.c
+EPISODES = TallyEpisode.__table__
+E = EPISODES.c
+# Long results come in batches from a server-side cursor where the database has them.
+STREAMED = {"stream_results": True, "yield_per": 2_000}
+# Buildings recounted at an earlier data date, in the episodes' shape, so every period query
+# below runs over them unchanged: a temporary table of the session's connection,
+# emptied after use (its own metadata, so create_all and the migrations never see it).
+RECOUNT = Table(
+    "tally_recount",
+    MetaData(),
+    *(Column(c.name, c.type) for c in EPISODES.c if c.name != "id"),
+    prefixes=["TEMPORARY"],
+)
 
 
 def _chunks(ids: list[int], size: int = CHUNK):
     for n in range(0, len(ids), size):
         yield ids[n : n + size]
+
+
+def bump_stamp(connection) -> None:
+    """A change that can move a tally: cached documents made before it are no longer current.
+    In the caller's transaction; the row lock orders concurrent changes, so a reader never
+    sees a version whose change it cannot see."""
+    stamp = TallyStamp.__table__
+    done = connection.execute(
+        update(stamp).where(stamp.c.id == 1).values(version=stamp.c.version + 1)
+    )
+    if done.rowcount == 0:  # a database made by create_all, not by the migrations
+        connection.execute(insert(stamp).values(id=1, version=1))
+
+
+def stamp(session: Session) -> int:
+    found = session.connection().execute(select(TallyStamp.version).where(TallyStamp.id == 1))
+    return found.scalar() or 0
 
 
 def refresh(session: Session, building_ids: Iterable[int]) -> None:
@@ -39,6 +81,7 @@ def refresh(session: Session, building_ids: Iterable[int]) -> None:
         return
     session.flush()
     connection = session.connection()
+    bump_stamp(connection)
     for chunk in _chunks(ids):
         connection.execute(delete(TallyEpisode).where(TallyEpisode.building_id.in_(chunk)))
         connection.execute(delete(TallyHorizon).where(TallyHorizon.building_id.in_(chunk)))
@@ -46,10 +89,13 @@ def refresh(session: Session, building_ids: Iterable[int]) -> None:
         _store(connection, buildings, records)
 
 
-def rebuild(connection) -> int:
-    """Recount every building (after a bulk load or a change to the rules); episodes stored."""
+def rebuild(connection, *, stamp: bool = True) -> int:
+    """Recount every building (after a bulk load or a change to the rules); episodes stored.
+    `stamp=False` for migrations that run before the stamp's table exists."""
     connection.execute(delete(TallyEpisode))
     connection.execute(delete(TallyHorizon))
+    if stamp:
+        bump_stamp(connection)
     ids = [
         row[0]
         for row in connection.execute(
@@ -156,8 +202,81 @@ def later_than(session: Session, as_of: date) -> list[int]:
     return list(session.connection().execute(later_than_query(as_of)).scalars())
 
 
-def _where(specs: dict, as_of: date, district: str | None, building_type: str | None):
+def has_later_than(session: Session, as_of: date) -> bool:
+    return session.connection().execute(later_than_query(as_of).limit(1)).first() is not None
+
+
+@contextmanager
+def recounted(session: Session, as_of: date) -> Iterator[Table]:
+    """The buildings whose records have dates after `as_of`, counted as of `as_of` by the
+    same rules as the index, in the temporary table `RECOUNT` while the block runs.
+
+    The index leaves these buildings out at that data date (`_where`), so the period queries
+    over `EPISODES` and over `RECOUNT` add up to the tally as of `as_of`.
+    """
+    connection = session.connection()
+    # Created once per connection and emptied around each use, not dropped: SQLite's driver
+    # runs the CREATE outside the transaction, so a DROP inside it would be rolled back.
+    RECOUNT.create(connection, checkfirst=True)
+    connection.execute(delete(RECOUNT))
+    try:
+        buildings, records = load_facts(  # a subquery: faster than thousands of ids
+            session=session, building_ids=later_than_query(as_of)
+        )
+        _insert_recount(connection, buildings, records, as_of)
+        yield RECOUNT
+    finally:
+        connection.execute(delete(RECOUNT))
+
+
+def _insert_recount(connection, buildings, records, as_of: date) -> None:
+    """The buildings' episodes as of `as_of` into `RECOUNT`, as plain driver parameters: per
+    row, SQLAlchemy's parameter handling cost more than counting the building (and this runs
+    within a dashboard's second)."""
+    by_building: dict[int, list[rules.RecordFact]] = {}
+    for record in records:
+        by_building.setdefault(record.building_id, []).append(record)
+    # SQLAlchemy stores dates on SQLite as ISO text; its driver's own date adapters are
+    # deprecated, so the text is given here.
+    day = date.isoformat if connection.dialect.name == "sqlite" else (lambda d: d)
+    at = day(as_of)
+    values = []
+    for building in buildings:
+        own = by_building.get(building.building_id)
+        if not own:
+            continue
+        for ep in rules.building_episodes(building, own, as_of):
+            end = ep.end
+            values.append(
+                (
+                    ep.target,
+                    ep.building_id,
+                    ep.record.record_id,
+                    building.district_code,
+                    building.building_type,
+                    day(ep.start),
+                    None if end is None else day(end),
+                    ep.start.year,
+                    None if end is None else end.year,
+                    ep.area_m2,
+                    at,
+                )
+            )
+    if values:
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        columns = [c.name for c in RECOUNT.c]
+        connection.exec_driver_sql(
+            f"INSERT INTO {RECOUNT.name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join([mark] * len(columns))})",
+            values,
+        )
+
+
+def _where(
+    specs: dict, as_of: date, district: str | None, building_type: str | None, source=EPISODES
+):
     """Episodes on or after their target's baseline, exact at `as_of`, within the filters."""
+    E = source.c
     by_baseline: dict[date, list[str]] = {}
     for target in rules.RECORD_TARGETS:
         by_baseline.setdefault(specs[target].baseline, []).append(target)
@@ -175,7 +294,7 @@ def _where(specs: dict, as_of: date, district: str | None, building_type: str | 
     return and_(*conditions)
 
 
-def _sum_if(condition, value=E.area_m2):
+def _sum_if(condition, value):
     return func.coalesce(func.sum(case((condition, value), else_=0.0)), 0.0)
 
 
@@ -192,6 +311,7 @@ def sums(
     specs: dict,
     district: str | None,
     building_type: str | None,
+    source: Table = EPISODES,
 ) -> tally_cells.Sums:
     """The same cells as `tally_cells.sum_episodes` (no timeline: see `timeline`), added up
     by the database along indexes that cover each pass.
@@ -200,7 +320,8 @@ def sums(
     period (a period not ending on 31 December) is summed again with conditions. End side:
     holdings that ended, a few per cent of rows, in their own partial index.
     """
-    where = _where(specs, as_of, district, building_type)
+    E = source.c
+    where = _where(specs, as_of, district, building_type, source)
     before = date.fromordinal(start.toordinal() - 1)
     result = tally_cells.Sums()
     connection = session.connection()
@@ -224,8 +345,8 @@ def sums(
             select(
                 *group,
                 E.start_year,
-                _sum_if(E.start_on <= end),
-                _sum_if(E.start_on <= before),
+                _sum_if(E.start_on <= end, E.area_m2),
+                _sum_if(E.start_on <= before, E.area_m2),
                 _sum_if(E.start_on <= end, 1.0),
             )
             .where(where, E.start_year.in_(sorted(cut_years)))
@@ -238,8 +359,8 @@ def sums(
             *group,
             E.end_year,
             func.sum(E.area_m2),
-            _sum_if(E.end_on <= end),
-            _sum_if(E.end_on <= before),
+            _sum_if(E.end_on <= end, E.area_m2),
+            _sum_if(E.end_on <= before, E.area_m2),
             _sum_if(E.end_on <= end, 1.0),
             _sum_if(E.end_on <= before, 1.0),
         )
@@ -259,9 +380,11 @@ def timeline(
     specs: dict,
     district: str | None,
     building_type: str | None,
+    source: Table = EPISODES,
 ) -> dict[tuple[str, date], list[float]]:
     """(target, day) -> [area starting, area ending] that day, within each target's window."""
-    where = _where(specs, as_of, district, building_type)
+    E = source.c
+    where = _where(specs, as_of, district, building_type, source)
     found: dict[tuple[str, date], list[float]] = {}
     connection = session.connection()
     for target, (first, last) in windows.items():
@@ -282,10 +405,9 @@ def timeline(
     return found
 
 
-_ORDER = case({key: n for n, key in enumerate(rules.TARGET_KEYS)}, value=E.target)
-
-
-def _row_query(where, *extra, ordered_by_target: bool = True):
+def _row_query(where, *extra, source: Table = EPISODES, ordered_by_target: bool = True):
+    E = source.c
+    order = case({key: n for n, key in enumerate(rules.TARGET_KEYS)}, value=E.target)
     return (
         select(
             E.target,
@@ -305,7 +427,7 @@ def _row_query(where, *extra, ordered_by_target: bool = True):
         .join(Record, Record.id == E.record_id)
         .where(where, *extra)
         # aggregate.row_key; within one target, the index gives the order without a sort.
-        .order_by(*((_ORDER,) if ordered_by_target else ()), E.start_on, E.building_id, E.record_id)
+        .order_by(*((order,) if ordered_by_target else ()), E.start_on, E.building_id, E.record_id)
     )
 
 
@@ -342,7 +464,7 @@ def _counted_row(row, start: date, removed_on: date | None) -> aggregate.Counted
     )
 
 
-def rows(
+def iter_rows(
     session: Session,
     *,
     start: date,
@@ -352,15 +474,18 @@ def rows(
     district: str | None,
     building_type: str | None,
     limit: int | None = None,
-) -> list[aggregate.CountedRow]:
-    """The counted rows (as `aggregate.counted_rows`), first `limit` of them in row order.
+    source: Table = EPISODES,
+) -> Iterator[aggregate.CountedRow]:
+    """The counted rows (as `aggregate.counted_rows`) in row order, streamed; the first
+    `limit` of them when given.
 
     One query per target, in the targets' order: each walks its (target, start_on) index,
     so the first rows come without sorting a year's hundreds of thousands.
     """
-    where = _where(specs, as_of, district, building_type)
-    found: list[aggregate.CountedRow] = []
+    E = source.c
+    where = _where(specs, as_of, district, building_type, source)
     connection = session.connection()
+    found = 0
     for target in rules.TARGET_KEYS:
         if target not in rules.RECORD_TARGETS:
             continue
@@ -369,18 +494,24 @@ def rows(
             E.target == target,
             E.start_on <= end,
             or_(E.end_on.is_(None), E.end_on >= start),
+            source=source,
             ordered_by_target=False,
         )
         if limit is not None:
-            if len(found) >= limit:
-                break
-            query = query.limit(limit - len(found))
-        for row in connection.execute(query):
-            end_on = row.end_on
-            found.append(
-                _counted_row(row, start, end_on if end_on is not None and end_on <= end else None)
-            )
-    return found
+            if found >= limit:
+                return
+            query = query.limit(limit - found)
+        with connection.execute(query.execution_options(**STREAMED)) as result:
+            for row in result:
+                end_on = row.end_on
+                found += 1
+                removed_on = end_on if end_on is not None and end_on <= end else None
+                yield _counted_row(row, start, removed_on)
+
+
+def rows(session: Session, **kwargs) -> list[aggregate.CountedRow]:
+    """`iter_rows` as a list."""
+    return list(iter_rows(session, **kwargs))
 
 
 def later(
@@ -392,10 +523,15 @@ def later(
     specs: dict,
     district: str | None,
     building_type: str | None,
+    source: Table = EPISODES,
 ) -> list[aggregate.CountedRow]:
     """Rows held at the period's end whose holding a later revocation (known at as_of) ended."""
+    E = source.c
     query = _row_query(
-        _where(specs, as_of, district, building_type), E.start_on <= end, E.end_on > end
+        _where(specs, as_of, district, building_type, source),
+        E.start_on <= end,
+        E.end_on > end,
+        source=source,
     )
     return [_counted_row(row, start, row.end_on) for row in session.connection().execute(query)]
 
@@ -408,10 +544,12 @@ def pilots(
     specs: dict,
     district: str | None,
     building_type: str | None,
+    source: Table = EPISODES,
 ) -> dict[str, list[tuple[date, int, str]]]:
     """Per pilot district, its earliest nearly-zero pilots held at the period's end, as
     `aggregate.pilots_held`: read along the (target, start_on) index, stopping at the tenth."""
-    where = _where(specs, as_of, district, building_type)
+    E = source.c
+    where = _where(specs, as_of, district, building_type, source)
     found: dict[str, list[tuple[date, int, str]]] = {}
     connection = session.connection()
     for code in rules.PILOT_NZEB_DISTRICTS:
@@ -467,10 +605,10 @@ def prefab_areas(
     }
 
 
-def new_buildings(
+def iter_new_buildings(
     session: Session, *, district: str | None, building_type: str | None
-) -> list[rules.BuildingFact]:
-    """New buildings with a completion year: the prefab facts a digest covers."""
+) -> Iterator[rules.BuildingFact]:
+    """New buildings with a completion year, by id, streamed: the prefab facts a digest covers."""
     query = (
         select(
             Building.id, Building.completion_year, Building.floor_area_m2, Building.prefabricated
@@ -478,7 +616,7 @@ def new_buildings(
         .where(_building_where(district, building_type))
         .order_by(Building.id)
     )
-    return [
-        rules.BuildingFact(i, "", "", "", float(area), True, year, bool(prefab))
-        for i, year, area, prefab in session.connection().execute(query)
-    ]
+    connection = session.connection()
+    with connection.execute(query.execution_options(**STREAMED)) as result:
+        for i, year, area, prefab in result:
+            yield rules.BuildingFact(i, "", "", "", float(area), True, year, bool(prefab))

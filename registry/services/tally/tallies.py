@@ -7,7 +7,9 @@ dashboard, the API, the CLI and the PDF alike.
 from __future__ import annotations
 
 import heapq
-from dataclasses import asdict
+import itertools
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func
@@ -25,7 +27,6 @@ from registry.errors import ValidationFailed
 from registry.i18n import Locale, lang_code, locale_of, pgettext
 from registry.models import Target
 from registry.services.tally import index as tally_index
-from registry.services.tally.facts import load_facts
 from registry.services.tally.targets import target_name, target_specs
 
 
@@ -54,9 +55,17 @@ def parse_filters(*, year=None, district=None, building_type=None) -> dict:
     return parsed
 
 
-# Beyond this many buildings with records dated after the data date, replaying every record
-# is cheaper than recounting them one by one beside the index.
-REPLAY_ABOVE = 20_000
+@contextmanager
+def sources(session: Session, as_of: date):
+    """The episode tables a tally at `as_of` adds up: the index, and, when some buildings'
+    records have dates after `as_of`, those buildings recounted as of it (see
+    `tally_index.recounted`). Every period rule is the index's SQL either way; the pure
+    `registry.domain.tally.period` is the test oracle only."""
+    if not tally_index.has_later_than(session, as_of):
+        yield [tally_index.EPISODES]
+        return
+    with tally_index.recounted(session, as_of) as recount:
+        yield [tally_index.EPISODES, recount]
 
 
 def compute(
@@ -73,97 +82,183 @@ def compute(
     """The tally for a calendar year (or any date range), optionally one district or type.
 
     Figures come from the tally index (`registry.services.tally.index`): sums in the database,
-    plus, for a data date earlier than some records' dates, those buildings recounted from
-    their records. `rows` limits the counted rows read (the dashboard's first page); without
-    it every row is read and the digest covers them all.
+    over the stored episodes and, for a data date earlier than some records' dates, those
+    buildings recounted as of it. `rows` limits the counted rows read (the dashboard's first
+    page); without it every row is read and the digest covers them all.
     """
-    as_of = as_of or dates.today()
-    if year is not None:
-        start, end = date(year, 1, 1), date(year, 12, 31)
-    start = start or date(as_of.year, 1, 1)
-    end = end or date(start.year, 12, 31)
-    specs = aggregate.full_specs(target_specs(session=session))
-    at = min(end, as_of)
-    later_ids = tally_index.later_than(session, as_of)
-    if len(later_ids) > REPLAY_ABOVE:
-        buildings, records = load_facts(session=session)
-        return aggregate.compute_tally(
-            buildings,
-            records,
-            start=start,
-            end=end,
-            as_of=as_of,
-            targets=list(specs.values()),
-            district=district,
-            building_type=building_type,
-        )
-    filters = {"as_of": as_of, "specs": specs, "district": district, "building_type": building_type}
-    sums = tally_index.sums(session, start=start, end=end, **filters)
-    counted_rows = tally_index.rows(session, start=start, end=end, limit=rows, **filters)
-    later = tally_index.later(session, start=start, end=end, **filters)
-    pilots = tally_index.pilots(session, end=end, **filters)
-    if later_ids:  # recounted as of the data date, added to what the index says
-        buildings, records = load_facts(  # a subquery: faster than thousands of ids
-            session=session, building_ids=tally_index.later_than_query(as_of)
-        )
-        chosen = {
-            b.building_id: b
-            for b in buildings
-            if (district is None or b.district_code == district)
-            and (building_type is None or b.building_type == building_type)
-        }
-        counted = aggregate.counted_episodes(chosen, records, specs, as_of)
-        sums.merge(
-            tally_cells.sum_episodes(
-                counted, {i: b.building_type for i, b in chosen.items()}, start, end, at
-            )
-        )
-        extra = aggregate.counted_rows(counted, chosen, start, end)  # sorted
-        counted_rows = list(heapq.merge(counted_rows, extra, key=aggregate.row_key))[:rows]
-        later = sorted(
-            later + aggregate.later_revocations(extra, counted, end), key=aggregate.row_key
-        )
-        for code, named in aggregate.pilots_held(extra).items():
-            pilots[code] = sorted([*pilots.get(code, []), *named])[: aggregate.PILOTS_NAMED]
-    # Per-day totals, for the projections, only around the days each target was first met.
-    windows = tally_cells.timeline_windows(
-        sums, {key: specs[key].value for key in rules.AREA_TARGETS}, at
-    )
-    days = tally_index.timeline(session, {t: w[:2] for t, w in windows.items()}, **filters)
-    for (target, day), (started, ended) in sums.timeline.items():  # the recounted buildings'
-        if target in windows and windows[target][0] <= day <= windows[target][1]:
-            slot = days.setdefault((target, day), [0.0, 0.0])
-            slot[0] += started
-            slot[1] += ended
-    for target, (first, _last, held) in windows.items():
-        if held:
-            days[(target, date.fromordinal(first.toordinal() - 1))] = [held, 0.0]
-    sums.timeline = days
-    row_count = sum(group.rows for group in sums.groups().values())
-    complete = rows is None or len(counted_rows) == row_count
-    digest = ""
-    if complete:
-        digest = aggregate.digest(
-            counted_rows,
-            tally_index.new_buildings(session, district=district, building_type=building_type),
-        )
-    return aggregate.assemble(
-        specs,
-        sums,
+    period = Period.of(
+        session=session,
+        year=year,
         start=start,
         end=end,
-        as_of=as_of,
         district=district,
         building_type=building_type,
-        prefab_areas=tally_index.prefab_areas(
-            session, district=district, building_type=building_type
-        ),
-        pilots=pilots,
+        as_of=as_of,
+    )
+    with sources(session, period.as_of) as tables:
+        sums = period.sums(session, tables)
+        counted_rows = list(period.iter_rows(session, tables, limit=rows))
+        later = period.later(session, tables)
+        pilots = period.pilots(session, tables)
+        period.add_timeline(session, tables, sums)
+    row_count = sum(group.rows for group in sums.groups().values())
+    digest = ""
+    if rows is None or len(counted_rows) == row_count:
+        digest = aggregate.digest(counted_rows, period.iter_new_buildings(session))
+    return period.assemble(
+        session,
+        sums,
         rows=counted_rows,
         row_count=row_count,
         later=later,
-        digest_text=digest,
+        pilots=pilots,
+        digest=digest,
     )
+
+
+@dataclass(frozen=True)
+class Period:
+    """A tally's question (period, data date, filters, targets) and the index's answers to
+    it, over one or more episode tables (see `sources`)."""
+
+    start: date
+    end: date
+    as_of: date
+    district: str | None
+    building_type: str | None
+    specs: dict
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        session: Session,
+        year: int | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        district: str | None = None,
+        building_type: str | None = None,
+        as_of: date | None = None,
+    ) -> Period:
+        as_of = as_of or dates.today()
+        if year is not None:
+            start, end = date(year, 1, 1), date(year, 12, 31)
+        start = start or date(as_of.year, 1, 1)
+        end = end or date(start.year, 12, 31)
+        specs = aggregate.full_specs(target_specs(session=session))
+        return cls(start, end, as_of, district, building_type, specs)
+
+    @property
+    def _filters(self) -> dict:
+        return {
+            "as_of": self.as_of,
+            "specs": self.specs,
+            "district": self.district,
+            "building_type": self.building_type,
+        }
+
+    def sums(self, session: Session, sources) -> tally_cells.Sums:
+        total = tally_cells.Sums()
+        for source in sources:
+            total.merge(
+                tally_index.sums(
+                    session, start=self.start, end=self.end, source=source, **self._filters
+                )
+            )
+        return total
+
+    def iter_rows(self, session: Session, sources, limit: int | None = None):
+        """Every counted row in row order, streamed from each source and merged."""
+        streams = [
+            tally_index.iter_rows(
+                session,
+                start=self.start,
+                end=self.end,
+                limit=limit,
+                source=source,
+                **self._filters,
+            )
+            for source in sources
+        ]
+        merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=aggregate.row_key)
+        if limit is None:
+            return merged
+        try:
+            return iter(list(itertools.islice(merged, limit)))
+        finally:
+            for stream in streams:  # closes their cursors
+                stream.close()
+
+    def later(self, session: Session, sources) -> list[aggregate.CountedRow]:
+        found = []
+        for source in sources:
+            found += tally_index.later(
+                session, start=self.start, end=self.end, source=source, **self._filters
+            )
+        return sorted(found, key=aggregate.row_key) if len(sources) > 1 else found
+
+    def pilots(self, session: Session, sources) -> dict[str, list[tuple[date, int, str]]]:
+        found: dict[str, list[tuple[date, int, str]]] = {}
+        for source in sources:
+            named = tally_index.pilots(session, end=self.end, source=source, **self._filters)
+            for code, items in named.items():
+                found[code] = sorted([*found.get(code, []), *items])[: aggregate.PILOTS_NAMED]
+        return found
+
+    def add_timeline(self, session: Session, sources, sums: tally_cells.Sums) -> None:
+        """Per-day totals, for the projections, only around the days each target was first
+        met (see `tally_cells.timeline_windows`)."""
+        at = min(self.end, self.as_of)
+        windows = tally_cells.timeline_windows(
+            sums, {key: self.specs[key].value for key in rules.AREA_TARGETS}, at
+        )
+        days: dict[tuple[str, date], list[float]] = {}
+        for source in sources:
+            found = tally_index.timeline(
+                session, {t: w[:2] for t, w in windows.items()}, source=source, **self._filters
+            )
+            for key, (started, ended) in found.items():
+                slot = days.setdefault(key, [0.0, 0.0])
+                slot[0] += started
+                slot[1] += ended
+        for target, (first, _last, held) in windows.items():
+            if held:
+                days[(target, date.fromordinal(first.toordinal() - 1))] = [held, 0.0]
+        sums.timeline = days
+
+    def iter_new_buildings(self, session: Session):
+        return tally_index.iter_new_buildings(
+            session, district=self.district, building_type=self.building_type
+        )
+
+    def assemble(
+        self,
+        session: Session,
+        sums: tally_cells.Sums,
+        *,
+        rows: list[aggregate.CountedRow],
+        row_count: int,
+        later: list[aggregate.CountedRow],
+        pilots: dict[str, list[tuple[date, int, str]]],
+        digest: str,
+    ) -> aggregate.Tally:
+        return aggregate.assemble(
+            self.specs,
+            sums,
+            start=self.start,
+            end=self.end,
+            as_of=self.as_of,
+            district=self.district,
+            building_type=self.building_type,
+            prefab_areas=tally_index.prefab_areas(
+                session, district=self.district, building_type=self.building_type
+            ),
+            pilots=pilots,
+            rows=rows,
+            row_count=row_count,
+            later=later,
+            digest_text=digest,
+        )
 
 
 def _plain(value):

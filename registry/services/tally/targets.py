@@ -14,6 +14,7 @@ from registry.i18n import Locale, locale_of, pgettext
 from registry.models import Target, User, utcnow
 from registry.services import permissions
 from registry.services.audit import changed, record_event, snapshot
+from registry.services.tally import index as tally_index
 
 EDITABLE_FIELDS = ("name_zh", "name_en", "value", "baseline", "midterm", "deadline", "policy_item")
 
@@ -112,6 +113,7 @@ def update_target(
         return row
     session.add(row)
     session.flush()
+    tally_index.bump_stamp(session.connection())
     record_event(
         session=session,
         actor=actor,

@@ -1,0 +1,261 @@
+"""A year's tally with every counted row, streamed: CSV, XLSX and the API's JSON.
+
+The rows come from the index's server-side cursor and leave as they are read, so the first
+byte goes out at once and memory stays flat however many rows a year counts. The digest is
+fed row by row (`period.Digest`); it is written after the rows (the JSON's last key, the
+XLSX's `about` sheet written last), and the summary figures, which need no row, follow them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+
+from sqlmodel import Session
+
+from registry import vocabulary
+from registry.domain import dates
+from registry.domain.imports.normalise import formula_safe
+from registry.domain.tally import period as aggregate
+from registry.i18n import Locale
+from registry.services.tally import tallies as tally_service
+from registry.services.tally.targets import target_name
+from registry.streaming import csv_stream, xlsx_stream
+
+ROW_TABLES = ("records",)
+
+
+class _Lookup(dict):
+    """Code -> display name, each asked of `name_of` once."""
+
+    def __init__(self, name_of):
+        super().__init__()
+        self._name_of = name_of
+
+    def __missing__(self, code):
+        self[code] = found = self._name_of(code)
+        return found
+
+
+class _Names:
+    """Display names of a row's codes, looked up once per code."""
+
+    def __init__(self, targets: dict[str, str], locale: Locale):
+        self.targets = targets
+        self.districts = _Lookup(lambda code: vocabulary.district(code, locale))
+        self.types = _Lookup(lambda code: vocabulary.building_type(code, locale))
+        self.kinds = _Lookup(lambda code: vocabulary.record_kind(code, locale))
+        self.levels = _Lookup(lambda kind_level: vocabulary.record_level(*kind_level, locale))
+
+
+def _record_cells(row: aggregate.CountedRow, names: _Names) -> list:
+    """A row as `tallies.tables`' records table has it; the free text kept from being read
+    as a formula (the names are the registry's own)."""
+    return [
+        names.targets[row.target],
+        row.building_id,
+        formula_safe(row.building_name),
+        names.districts[row.district_code],
+        names.types[row.building_type],
+        row.record_id,
+        names.kinds[row.kind],
+        names.levels[(row.kind, row.level)],
+        formula_safe(row.label_number) if row.label_number else "",
+        row.counted_on.isoformat(),
+        row.area_m2,
+        row.removed_on.isoformat() if row.removed_on else "",
+    ]
+
+
+_quote = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept (C)
+
+
+def _json_row(row: aggregate.CountedRow, names: _Names) -> str:
+    """A row as `tallies.context` puts it in the JSON, as JSON text (written out: a dict and
+    the encoder per row were most of a streamed row's cost)."""
+    removed = row.removed_on.isoformat() if row.removed_on else ""
+    return (
+        f'{{"target": "{row.target}", "target_name": {_quote(names.targets[row.target])}, '
+        f'"building_id": {row.building_id}, "building_name": {_quote(row.building_name)}, '
+        f'"district_code": {_quote(row.district_code)}, '
+        f'"district_name": {_quote(names.districts[row.district_code])}, '
+        f'"building_type": {_quote(names.types[row.building_type])}, '
+        f'"record_id": {row.record_id}, "kind": {_quote(names.kinds[row.kind])}, '
+        f'"level": {_quote(names.levels[(row.kind, row.level)])}, '
+        f'"label_number": {_quote(row.label_number or "")}, '
+        f'"counted_on": "{row.counted_on.isoformat()}", "area_m2": {float(row.area_m2)!r}, '
+        f'"removed_on": "{removed}", "in_period": {"true" if row.in_period else "false"}}}'
+    )
+
+
+class _Run:
+    """One export: its session, its period, and the digest its rows feed."""
+
+    def __init__(self, session: Session, period: tally_service.Period, sources, locale: Locale):
+        self.session = session
+        self.period = period
+        self.sources = sources
+        self.locale = locale
+        self.digest = aggregate.Digest()
+        self.names = _Names(
+            {key: target_name(spec, locale) for key, spec in period.specs.items()},
+            locale,
+        )
+
+    def rows(self) -> Iterator[aggregate.CountedRow]:
+        add = self.digest.add_row
+        for row in self.period.iter_rows(self.session, self.sources):
+            add(row)
+            yield row
+
+    def finish_digest(self) -> str:
+        for building in self.period.iter_new_buildings(self.session):
+            self.digest.add_new_building(building)
+        return self.digest.hexdigest()
+
+    def context(self, digest: str, public_base_url: str | None) -> dict:
+        """Every figure, with no row (those were streamed)."""
+        period, session = self.period, self.session
+        sums = period.sums(session, self.sources)
+        later = period.later(session, self.sources)
+        pilots = period.pilots(session, self.sources)
+        period.add_timeline(session, self.sources, sums)
+        row_count = sum(group.rows for group in sums.groups().values())
+        tally = period.assemble(
+            session,
+            sums,
+            rows=[],
+            row_count=row_count,
+            later=later,
+            pilots=pilots,
+            digest=digest,
+        )
+        return tally_service.context(
+            tally, generated_at=dates.now_utc(), locale=self.locale, public_base_url=public_base_url
+        )
+
+
+def stream(
+    *,
+    engine,
+    year: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    district: str | None,
+    building_type: str | None,
+    locale: str,
+    fmt: str,
+    table: str = "summary",
+    as_of: date | None = None,
+    public_base_url: str | None = None,
+) -> Iterator[bytes]:
+    """The tally as `fmt` (csv: one table; xlsx: every table; json: the API's answer), in
+    chunks. Its own session, open while the caller reads (a response outlives the request's
+    session)."""
+    with Session(engine) as session:
+        period = tally_service.Period.of(
+            session=session,
+            year=year,
+            start=start,
+            end=end,
+            district=district,
+            building_type=building_type,
+            as_of=as_of,
+        )
+        run = _Run(session, period, None, locale)
+        if fmt == "csv":
+            chunks = _csv(run, table, public_base_url)
+        elif fmt == "json":
+            chunks = _json(run, public_base_url)
+        elif fmt == "xlsx":
+            chunks = _xlsx(run, public_base_url)
+        else:
+            raise ValueError(fmt)
+        # Each format's first chunk needs no row: it leaves before the episode tables are
+        # ready (a recount at an earlier data date takes a while).
+        yield next(chunks)
+        with tally_service.sources(session, period.as_of) as sources:
+            run.sources = sources
+            yield from chunks
+
+
+def _csv(run: _Run, table: str, public_base_url: str | None) -> Iterator[bytes]:
+    if table == "records":
+        headers, _ = tally_service.tables(_empty_context(run))["records"]
+        rows = (_record_cells(r, run.names) for r in run.rows())
+        yield from csv_stream(headers, rows, made_safe=True)
+        return
+    headers, _ = tally_service.tables(_empty_context(run))[table]
+
+    def rows():
+        yield from tally_service.tables(run.context("", public_base_url))[table][1]
+
+    yield from csv_stream(headers, rows())
+
+
+def _empty_context(run: _Run) -> dict:
+    return (
+        {"locale": run.locale, "area_targets": [], "targets": [], "by_year": []}
+        | {key: [] for key in ("by_district", "by_building_type", "prefab", "nzeb", "rows")}
+        | {"later_revocations": []}
+    )
+
+
+def _json(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
+    """The API's JSON: every row first, as they are read, then the figures, the digest last."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    yield b'{"rows": ['
+    buffer: list[str] = []
+    for n, row in enumerate(run.rows()):
+        buffer.append(("," if n else "") + _json_row(row, run.names))
+        if len(buffer) >= 2_000:
+            yield "".join(buffer).encode()
+            buffer.clear()
+    yield ("".join(buffer) + "]").encode()
+    digest = run.finish_digest()
+    context = run.context(digest, public_base_url)
+    del context["rows"]
+    for key in sorted(context):
+        if key != "digest":
+            yield f", {encode(key)}: {encode(context[key])}".encode()
+    yield f', "digest": {encode(digest)}}}'.encode()
+
+
+def _xlsx(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
+    """Every table a sheet; the records sheet written first (streamed), then the figures and
+    the `about` sheet with the digest over those rows."""
+    state: dict = {}
+
+    def figures() -> dict:
+        if "context" not in state:
+            state["context"] = run.context(run.finish_digest(), public_base_url)
+        return state["context"]
+
+    heads = tally_service.tables(_empty_context(run))
+    names = list(tally_service.TABLE_NAMES)
+
+    def table_rows(name: str):
+        return lambda: tally_service.tables(figures())[name][1]
+
+    def about():
+        context = figures()
+        return [
+            ("period", f"{context['start']} – {context['end']}"),
+            ("data as of", context["as_of"]),
+            ("generated at", context["generated_at"]),
+            ("district", context.get("district") or ""),
+            ("building type", context.get("building_type") or ""),
+            ("sha256", context["digest"]),
+        ]
+
+    sheets = [("about", None, about)]
+    for name in names:
+        if name == "records":
+            rows = lambda: (_record_cells(r, run.names) for r in run.rows())  # noqa: E731
+        else:
+            rows = table_rows(name)
+        sheets.append((name, heads[name][0], rows))
+    records = 1 + names.index("records")
+    order = [records, *(n for n in range(1, len(sheets)) if n != records), 0]
+    yield from xlsx_stream(sheets, order)
