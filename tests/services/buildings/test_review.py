@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from registry.domain import dates
 from registry.errors import Conflict, PermissionDenied, RegistryError, ValidationFailed
-from registry.messages import render
+from registry.i18n import render
 from registry.models import AuditEvent, CalendarDay, CalendarYear, Record, TallyEpisode
 from registry.services import settings as settings_service
 from registry.services.buildings import records
