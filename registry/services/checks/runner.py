@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from registry.config import Config
+from registry.domain.checks.intensity import area_mismatch_pct, eui_kwh_per_m2
 from registry.models import (
     ACTIVE_STATES,
     Building,
@@ -271,9 +272,6 @@ def _disk_full(path: Path) -> bool:
 def _store_results(engine, check, building, annual, worker, *, run_seconds) -> None:
     """Results and the 'done' state in one transaction; a second store is a no-op."""
     area = building.floor_area_m2
-    mismatch = None
-    if annual.total_building_area_m2:
-        mismatch = (annual.total_building_area_m2 - area) / area * 100
     with Session(engine) as session:
         row = session.get(Check, check.id)
         if row.worker != worker:
@@ -289,8 +287,8 @@ def _store_results(engine, check, building, annual, worker, *, run_seconds) -> N
                 model_total_area_m2=annual.total_building_area_m2,
                 model_conditioned_area_m2=annual.conditioned_area_m2,
                 registered_area_m2=area,
-                eui_kwh_per_m2=annual.total_site_kwh / area,
-                area_mismatch_pct=mismatch,
+                eui_kwh_per_m2=eui_kwh_per_m2(annual.total_site_kwh, area),
+                area_mismatch_pct=area_mismatch_pct(annual.total_building_area_m2, area),
                 unmet_heating_hours=annual.unmet_heating_hours,
                 unmet_cooling_hours=annual.unmet_cooling_hours,
                 by_fuel_kwh=dict(annual.by_fuel_kwh),

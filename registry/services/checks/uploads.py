@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from registry.config import Config
+from registry.domain.checks.intensity import area_mismatch_pct, eui_kwh_per_m2
 from registry.domain.checks.precheck import PrecheckRejected, precheck_idf
 from registry.errors import NotFound, PermissionDenied, RegistryError, ValidationFailed
 from registry.models import (
@@ -171,12 +172,11 @@ def _copy_cached_result(session: Session, check: Check, building: Building) -> b
     if result is None:
         return False
     data = result.model_dump(exclude={"id", "check_id", "created_at"})
-    data["registered_area_m2"] = building.floor_area_m2
-    data["eui_kwh_per_m2"] = result.total_site_kwh / building.floor_area_m2
-    if result.model_total_area_m2:
-        data["area_mismatch_pct"] = (
-            (result.model_total_area_m2 - building.floor_area_m2) / building.floor_area_m2 * 100
-        )
+    # The engine's numbers are reused; what depends on the building is computed for this one.
+    area = building.floor_area_m2
+    data["registered_area_m2"] = area
+    data["eui_kwh_per_m2"] = eui_kwh_per_m2(result.total_site_kwh, area)
+    data["area_mismatch_pct"] = area_mismatch_pct(result.model_total_area_m2, area)
     session.add(CheckResult(check_id=check.id, **data))
     for row in session.exec(select(CheckEndUse).where(CheckEndUse.check_id == source.id)):
         session.add(
