@@ -50,6 +50,18 @@ CORE_MESSAGES: dict[str, tuple[str, str]] = {
         "经度和纬度需同时填写。",
         "Give both latitude and longitude, or neither.",
     ),
+    "building.heated_area_exceeds_floor": (
+        "供暖面积不能大于建筑面积（{floor} m²）。",
+        "The heated area cannot exceed the floor area ({floor} m²).",
+    ),
+    "building.persons_and_area_per_person": (
+        "请只填写人数或人均面积中的一项。",
+        "Give the number of persons or the area per person, not both.",
+    ),
+    "building.persons_need_area": (
+        "按人数计算人均面积需要同时填写建筑面积。",
+        "The area per person is worked out from the floor area: give it with the persons.",
+    ),
     "building.not_found": ("找不到编号为 {id} 的建筑。", "No building with id {id}."),
     "building.has_records": (
         "该建筑已有认证记录，不能删除。",
@@ -182,6 +194,7 @@ _DOMAIN_MESSAGE_MODULES = (
     "registry.domain.checks.messages",
     "registry.domain.checks.errfile",
     "registry.domain.checks.results",
+    "registry.domain.checks.validity",
     "registry.domain.quotas.verdict",
     "registry.domain.checks.weather",
     "registry.domain.tally.targets",

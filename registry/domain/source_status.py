@@ -1,5 +1,6 @@
 """How sure a number's source is, in the reader's language: one table for the check page, the
-check report (PDF) and the quota tables, so a status never reaches a page as a bare code."""
+check report (PDF), the quota tables and the validity rules, so a status never reaches a page
+as a bare code."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ SOURCE_STATUS_NAMES = {
     "derived": ("推算值", "derived"),
     "assumption": ("假定值", "assumption"),
     "unverified": ("未核实", "UNVERIFIED"),
+    # A validity rule the registry sets itself, after the practice its source names.
+    "registry-rule": ("本系统自定规则", "the registry's own rule"),
 }
 
 

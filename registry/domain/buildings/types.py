@@ -88,6 +88,12 @@ def type_name(code: str, locale: str = "zh") -> str:
     return zh if locale.startswith("zh") else en
 
 
+def heating_type_name(code: str | None, locale: str = "zh") -> str:
+    """A heating type's name ('—' when none is registered)."""
+    zh, en = HEATING_TYPES.get(code or "", ("—", "—"))
+    return zh if locale.startswith("zh") else en
+
+
 def sub_type_name(type_code: str, sub_code: str | None, locale: str = "zh") -> str:
     if not sub_code:
         return ""
