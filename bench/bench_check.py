@@ -144,7 +144,7 @@ class Registry:
                 },
             )
             self.building_id = building.id
-            from registry.services.checks.uploads import default_weather
+            from registry.services.checks.weather import default_weather
 
             weather: WeatherFile = default_weather(session)
             self.epw = weather_path(self.config, weather)

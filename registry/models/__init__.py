@@ -29,3 +29,8 @@ from registry.models.quotas import (  # noqa: F401, E402
     QuotaRowUpdate,
 )
 from registry.models.targets import TallyEpisode, TallyHorizon, Target  # noqa: F401, E402
+from registry.models.validity import (  # noqa: F401, E402
+    CheckValidity,
+    ValidityRule,
+    ValidityRuleUpdate,
+)

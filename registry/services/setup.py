@@ -12,13 +12,14 @@ from werkzeug.security import check_password_hash
 from registry.migrate import upgrade
 from registry.models import User
 from registry.services import permissions
+from registry.services.checks import validity as validity_rules
 from registry.services.checks import weather_seed
 from registry.services.quotas import seed as quota_seed
 from registry.services.tally import targets_seed
 from registry.services.users import create_user
 
 # Reference-data loaders, each `seed(session) -> str` (a line for the log); idempotent.
-SEEDERS = (targets_seed, quota_seed, weather_seed)
+SEEDERS = (targets_seed, quota_seed, validity_rules, weather_seed)
 
 
 def initialise(engine: Engine, database_url: str) -> list[str]:

@@ -13,7 +13,7 @@ from registry.extensions import get_session, message_locale
 from registry.services import audit, permissions
 from registry.services.buildings import registration as building_service
 from registry.services.buildings.registration import PAGE_SIZES, BuildingFilters
-from registry.services.quotas.verdicts import latest_verdict_for_building
+from registry.services.quotas.verdicts import building_headline
 from registry.web import display, forms
 
 bp = Blueprint("buildings", __name__, url_prefix="/buildings")
@@ -180,12 +180,11 @@ def detail(building_id: int):
     building = building_service.get_building(session=session, building_id=building_id)
     records = building_service.records_of(session=session, building_id=building_id)
     history = audit.building_history(session=session, building_id=building_id)
-    verdict = latest_verdict_for_building(
-        session=session, building_id=building_id, locale=message_locale()
-    )
+    headline = building_headline(session=session, building_id=building_id, locale=message_locale())
     return render_template(
         "buildings/detail.html",
-        verdict=verdict,
+        verdict=headline["official"],
+        withheld=headline["withheld"],
         building=building,
         records=[(record, record_actions(actor, building, record)) for record in records],
         history=display.history_rows(reversed(history)),

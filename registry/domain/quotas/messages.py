@@ -99,10 +99,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "注意：该定额值由表格合并单元格推断（{notes}），未直接读取。",
         "Warning: this value was inferred from a merged table cell ({notes}), not read directly.",
     ),
-    "quota.warning.area_mismatch": (
-        "模型面积与登记面积相差 {pct}%，指标按登记面积计算。",
-        "The model's floor area differs from the registered area by {pct} %; indicators "
-        "use the registered area.",
+    "quota.heating_source_disagrees": (
+        "模型的供暖能源与登记的供暖方式不符，未选用供暖定额行（见校核规则）。",
+        "The model's heating source does not agree with the registered heating type, so no "
+        "heating quota row is applied (see the validity rules).",
     ),
     "quota.warning.heated_area": (
         "未登记供暖面积，供暖指标按登记的建筑面积计算。",

@@ -48,6 +48,34 @@ MESSAGES = {
         "EnergyPlus 计算失败（退出码 {returncode}），请查看下方的错误信息。",
         "EnergyPlus failed (exit code {returncode}); see the messages below.",
     ),
+    # One line each in `registry check`'s plain output (rendered by the server, so the client
+    # over the API needs no catalogue of its own).
+    "check.summary.official": (
+        "正式判定：{basis} {value} {unit}，{band}（{standard} {table}）",
+        "Official verdict: {basis} {value} {unit}, {band} ({standard} {table})",
+    ),
+    "check.summary.official_no_quota": ("正式判定：{reason}", "Official verdict: {reason}"),
+    "check.summary.withheld": (
+        "不予正式判定（以下数值仅供参考）：",
+        "No official verdict (the figures are for reference only):",
+    ),
+    "check.summary.weather_official": (
+        "气象数据：{name}（登记系统指定的青岛气象年）",
+        "Weather: {name} (the registry's official Qingdao year)",
+    ),
+    "check.summary.weather_other": (
+        "气象数据：{name}（不是登记系统指定的青岛气象年）",
+        "Weather: {name} (not the registry's official Qingdao year)",
+    ),
+    "check.summary.cached": (
+        "结果复用了此前一次完全相同的计算（模型、气象与引擎均相同），并按本建筑的登记信息判定。",
+        "Reused an identical earlier run (same model, weather and engine), judged against this "
+        "building's registration.",
+    ),
+    "check.summary.engine": (
+        "EnergyPlus 提示：警告 {warnings} 个，严重错误 {severes} 个，致命错误 {fatals} 个。",
+        "EnergyPlus messages: {warnings} warnings, {severes} severe errors, {fatals} fatal.",
+    ),
 }
 
 STATE_NAMES = {

@@ -21,7 +21,6 @@ from registry.models import Building, User, WeatherFile
 from registry.reports import render_pdf, svg_data_uri
 from registry.services.checks import uploads as check_service
 from registry.services.checks.payload import check_payload
-from registry.services.quotas.verdicts import AREA_MISMATCH_WARN_PCT
 
 
 def _label(names: dict[str, str], value: str, en: bool) -> str:
@@ -63,6 +62,7 @@ def _building(building: Building, en: bool) -> dict:
         "hvac_class": hvac[en] if hvac else None,
         "heating_type": heating[en] if heating else None,
         "floor_area_m2": building.floor_area_m2,
+        "heated_area_m2": building.heated_area_m2,
         "annual_use_hours": building.annual_use_hours,
         "area_per_person_m2": building.area_per_person_m2,
     }
@@ -144,11 +144,14 @@ def report_context(
     building = session.get(Building, check.building_id)
     weather = session.get(WeatherFile, check.weather_id) if check.weather_id else None
     result = payload["result"]
+    verdict = payload.get("verdict")
     if result is not None:
-        mismatch = result["area_mismatch_pct"]
+        area_rule = next(
+            (r for r in (verdict or {}).get("rules", []) if r["key"] == "floor_area"), None
+        )
         result = {
             **result,
-            "area_mismatch": mismatch is not None and abs(mismatch) > AREA_MISMATCH_WARN_PCT,
+            "area_mismatch": area_rule is not None and not area_rule["held"],
             "fuels": [
                 (_label(FUEL_ZH, f, en), kwh)
                 for f, kwh in sorted((result["by_fuel_kwh"] or {}).items())
@@ -181,6 +184,7 @@ def report_context(
             "finished_at": _iso(check.finished_at),
             "run_seconds": check.run_seconds,
             "attempts": check.attempts,
+            "cached": payload["cached"],
             "cached_from_id": check.cached_from_id,
             "submitted_by": _who(session.get(User, check.created_by_id)),
             "warnings": payload["warnings"],
@@ -193,6 +197,7 @@ def report_context(
             "name": weather.name,
             "location": weather.location,
             "synthetic": weather.synthetic,
+            "official": payload["weather"]["official"],
             "source": weather.source,
             "sha256": weather.sha256,
         }
@@ -200,7 +205,7 @@ def report_context(
         else None,
         "building": _building(building, en),
         "result": result,
-        "verdict": _verdict(payload.get("verdict"), en),
+        "verdict": _verdict(verdict, en),
     }
 
 

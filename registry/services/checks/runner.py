@@ -252,6 +252,7 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
         _store_results(
             engine, check, building, annual, worker, run_seconds=time.monotonic() - started
         )
+        _judge(engine, check_id)
         return "done"
     except Exception as exc:
         log.exception("check %s failed unexpectedly", check_id)
@@ -260,6 +261,20 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _judge(engine: Engine, check_id: int) -> None:
+    """Pin the rules and quota rows in force now, when the result arrives.
+
+    A failure here leaves the stored result as it is: the first reader pins them instead.
+    """
+    from registry.services.quotas.verdicts import assess_check
+
+    try:
+        with Session(engine) as session:
+            assess_check(session=session, check_id=check_id)
+    except Exception:
+        log.exception("check %s: verdict not pinned at store time", check_id)
 
 
 def _disk_full(path: Path) -> bool:
@@ -287,6 +302,7 @@ def _store_results(engine, check, building, annual, worker, *, run_seconds) -> N
                 model_total_area_m2=annual.total_building_area_m2,
                 model_conditioned_area_m2=annual.conditioned_area_m2,
                 registered_area_m2=area,
+                registered_heated_area_m2=building.heated_area_m2,
                 eui_kwh_per_m2=eui_kwh_per_m2(annual.total_site_kwh, area),
                 area_mismatch_pct=area_mismatch_pct(annual.total_building_area_m2, area),
                 unmet_heating_hours=annual.unmet_heating_hours,

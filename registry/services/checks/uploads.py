@@ -27,6 +27,8 @@ from registry.models import (
 )
 from registry.services import permissions
 from registry.services.audit import record_event
+from registry.services.checks.weather import default_weather
+from registry.services.quotas.verdicts import assess_check
 
 DEFAULT_OPTIONS = {"run": "annual"}
 
@@ -56,12 +58,6 @@ def can_see_check(actor: User, check: Check, building: Building) -> bool:
     return permissions.can_see_check(
         actor, created_by_id=check.created_by_id, district_code=building.district_code
     )
-
-
-def default_weather(session: Session) -> WeatherFile | None:
-    return session.exec(
-        select(WeatherFile).where(WeatherFile.is_default).order_by(WeatherFile.id.desc())
-    ).first()
 
 
 def resolve_weather(session: Session, weather: int | str | None) -> WeatherFile:
@@ -145,7 +141,10 @@ def create_check(
         after={"idf_sha256": idf_sha, "weather": weather_file.name, "cached": cached},
     )
     session.commit()
-    if not cached and enqueue is not None:
+    if cached:
+        # Judged now, against this building: its area, heating type and the rules in force.
+        assess_check(session=session, check_id=check.id)
+    elif enqueue is not None:
         error = enqueue(check.id)
         if error:
             check.enqueue_error = error
@@ -175,6 +174,7 @@ def _copy_cached_result(session: Session, check: Check, building: Building) -> b
     # The engine's numbers are reused; what depends on the building is computed for this one.
     area = building.floor_area_m2
     data["registered_area_m2"] = area
+    data["registered_heated_area_m2"] = building.heated_area_m2
     data["eui_kwh_per_m2"] = eui_kwh_per_m2(result.total_site_kwh, area)
     data["area_mismatch_pct"] = area_mismatch_pct(result.model_total_area_m2, area)
     session.add(CheckResult(check_id=check.id, **data))

@@ -20,6 +20,13 @@ def is_qingdao(latitude: float, longitude: float) -> bool:
     return abs(latitude - 36.07) <= 0.5 and abs(longitude - 120.33) <= 0.5
 
 
+def default_weather(session: Session) -> WeatherFile | None:
+    """The official weather year: the one an administrator designated (or the seeded one)."""
+    return session.exec(
+        select(WeatherFile).where(WeatherFile.is_default).order_by(WeatherFile.id.desc())
+    ).first()
+
+
 def list_weather(*, session: Session) -> list[WeatherFile]:
     return list(
         session.exec(select(WeatherFile).order_by(WeatherFile.is_default.desc(), WeatherFile.name))

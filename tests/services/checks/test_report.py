@@ -14,10 +14,12 @@ from datetime import timedelta
 
 import pytest
 
+from registry.domain.checks.intensity import area_mismatch_pct, eui_kwh_per_m2
 from registry.errors import PermissionDenied
 from registry.models import Check, CheckEndUse, CheckResult, WeatherFile, utcnow
 from registry.services.checks import report as check_report
 from registry.services.quotas import seed as quota_seed
+from tests.services.checks.official import CLEAN_RUN, FULL_YEAR
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("pdftotext") and shutil.which("pdffonts")),
@@ -83,7 +85,8 @@ def add_done_check(session, building, designer, weather, *, model_area_m2=None) 
         started_at=now - timedelta(seconds=90),
         finished_at=now,
         run_seconds=88.4,
-        err_summary={"warnings": 3, "severes": 0, "fatals": 0},
+        err_summary={**CLEAN_RUN, "warnings": 3},
+        model_facts={"run_period": FULL_YEAR},
     )
     session.add(check)
     session.flush()
@@ -97,9 +100,9 @@ def add_done_check(session, building, designer, weather, *, model_area_m2=None) 
             epw_sha256=EPW_SHA,
             total_site_kwh=total,
             registered_area_m2=area,
-            eui_kwh_per_m2=total / area,
+            eui_kwh_per_m2=eui_kwh_per_m2(total, area),
             model_total_area_m2=model_area_m2,
-            area_mismatch_pct=(model_area_m2 - area) / area * 100 if model_area_m2 else None,
+            area_mismatch_pct=area_mismatch_pct(model_area_m2, area),
             by_fuel_kwh={"Electricity": 700_000.0, "Natural Gas": 100_000.0},
         )
     )
