@@ -265,9 +265,8 @@ MESSAGES = {
     "validity.official": ("正式判定", "Official verdict"),
     "validity.withheld": ("不予正式判定", "No official verdict"),
     "validity.withheld_summary": (
-        "不予正式判定：以下 {count} 项校核规则未满足。能耗数值照常列出，仅供参考。",
-        "No official verdict: {count} validity rules do not hold. The figures are shown "
-        "for reference only.",
+        "以下 {count} 项校核规则未满足。能耗数值照常列出，仅供参考。",
+        "Validity rules not met: {count}. The figures are shown for reference only.",
     ),
     "validity.rule.complete_run": ("完整的全年计算", "A complete annual run"),
     "validity.rule.official_weather": ("指定的青岛气象年", "The official Qingdao weather year"),
