@@ -32,6 +32,18 @@ MESSAGES = {
         "The model is for EnergyPlus {found}; it is run as 25.2. If the run fails, "
         "transition it to 25.2 with IDFVersionUpdater first.",
     ),
+    "idf.ems_while_loop": (
+        "EMS 程序 {program} 含 WHILE 循环（“{line}”）。循环可能永不结束并长期占用计算资源，"
+        "本系统不运行含 WHILE 的 EMS 程序；请改用 IF 语句和固定的步数后再上传。",
+        "The EMS program {program} has a WHILE loop (“{line}”). A loop may never end and "
+        "would hold a simulation worker, so the registry runs no EMS WHILE; write it with IF "
+        "blocks and a fixed number of steps, then upload again.",
+    ),
+    "idf.ems_recursion": (
+        "EMS 子程序相互调用形成循环（{chain}），会无限递归。请去掉循环调用后再上传。",
+        "EMS subroutines call each other in a circle ({chain}) and would recurse without "
+        "end. Remove the circular RUN and upload again.",
+    ),
     "idf.forbidden_object": (
         "模型含有 {object} 对象。出于安全原因，本系统不运行调用外部程序、脚本或联合仿真的对象，"
         "请删除后再上传。",
