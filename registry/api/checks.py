@@ -200,7 +200,9 @@ register_schema(
 
 
 @bp.post("/buildings/<int:building_id>/checks")
-@documented(request_body="CheckUpload", response="Check", status=202, errors=(403, 404, 413, 422))
+@documented(
+    request_body="CheckUpload", response="Check", status=202, errors=(403, 404, 413, 422, 429)
+)
 @token_required
 def create(building_id: int):
     """Upload an IDF (multipart field `idf`) for an energy check of a building."""

@@ -34,6 +34,11 @@ MESSAGES = {
         "文件过大（{size_mb} MB），上限为 {max_mb} MB。",
         "The file is too large ({size_mb} MB); the limit is {max_mb} MB.",
     ),
+    "check.too_many_queued": (
+        "您已有 {count} 个校核在排队（每位用户最多 {max} 个），请等其中一些完成后再提交。",
+        "You already have {count} checks waiting (at most {max} per user); submit more once "
+        "some have finished.",
+    ),
     "check.broker_unavailable": (
         "模型已保存并排队；任务队列暂时不可用，恢复后将自动开始计算。",
         "The model is saved and queued; the job queue is unavailable right now and the run "

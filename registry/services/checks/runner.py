@@ -34,6 +34,7 @@ from registry.models import (
     WeatherFile,
     utcnow,
 )
+from registry.services.checks import turns
 
 log = logging.getLogger(__name__)
 
@@ -49,28 +50,6 @@ def _guarded(engine: Engine, check_id: int, worker: str, **values) -> bool:
     with engine.begin() as conn:
         result = conn.execute(
             update(Check).where(Check.id == check_id, Check.worker == worker).values(**values)
-        )
-    return result.rowcount == 1
-
-
-def _claim(engine: Engine, check_id: int, worker: str) -> bool:
-    now = utcnow()
-    with engine.begin() as conn:
-        result = conn.execute(
-            update(Check)
-            .where(
-                Check.id == check_id, Check.status == "queued", Check.cancel_requested.is_(False)
-            )
-            .values(
-                status="validating",
-                worker=worker,
-                attempts=Check.attempts + 1,
-                started_at=now,
-                heartbeat_at=now,
-                enqueue_error=None,
-                error_code=None,
-                error_params=None,
-            )
         )
     return result.rowcount == 1
 
@@ -149,12 +128,33 @@ def weather_path(config: Config, weather: WeatherFile) -> Path:
     return Path(config.WEATHER_DIR) / Path(weather.path).name
 
 
-def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str) -> str:
-    """Run one check if it is still queued; return what happened ('done', 'failed', …)."""
+def execute_check(
+    *,
+    engine: Engine,
+    config: Config,
+    check_id: int,
+    worker: str,
+    enqueue: Callable[[int], str | None] | None = None,
+) -> str:
+    """Run one check if it is still queued and its owner has a free turn; return what
+    happened ('done', 'failed', 'cancelled', 'deferred', 'skipped').
+
+    `enqueue` (`registry.queue.enqueue_check`) sends the owner's next waiting check when this
+    one ends; without it the sweeper does, later.
+    """
+    claimed = turns.claim(engine, check_id, worker, config.CHECK_MAX_RUNNING_PER_USER)
+    if claimed != turns.CLAIMED:
+        return claimed
+    try:
+        return _run(engine, config, check_id, worker)
+    finally:
+        if enqueue is not None:
+            turns.send_next(engine, check_id, enqueue)
+
+
+def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
     from registry.domain.checks import energyplus, idf, results
 
-    if not _claim(engine, check_id, worker):
-        return "skipped"
     with Session(engine, expire_on_commit=False) as session:
         check = session.get(Check, check_id)
         building = session.get(Building, check.building_id)

@@ -27,6 +27,7 @@ from registry.models import (
 )
 from registry.services import permissions
 from registry.services.audit import record_event
+from registry.services.checks import turns
 from registry.services.checks.weather import default_weather
 from registry.services.quotas.verdicts import assess_check
 
@@ -107,6 +108,9 @@ def create_check(
     idf_sha = sha256_bytes(idf_bytes)
     engine = engine_version_for_cache(config.ENERGYPLUS_BINARY)
     key = cache_key(idf_sha, weather_file.sha256, engine, options)
+    source = _cache_source(session, key)
+    if source is None:  # an answer from the cache waits for no turn
+        turns.require_queue_room(session, actor, config)
 
     folder = Path(config.UPLOAD_DIR) / "models"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -130,7 +134,7 @@ def create_check(
     )
     session.add(check)
     session.flush()
-    cached = _copy_cached_result(session, check, building)
+    cached = source is not None and _copy_cached_result(session, check, building, source)
     record_event(
         session=session,
         actor=actor,
@@ -153,20 +157,17 @@ def create_check(
     return check
 
 
-def _copy_cached_result(session: Session, check: Check, building: Building) -> bool:
-    """If an identical run finished before, reuse its numbers (EUI on this building's area)."""
-    source = session.exec(
+def _cache_source(session: Session, key: str) -> Check | None:
+    """The first finished run with the same model, weather, engine and options."""
+    return session.exec(
         select(Check)
-        .where(
-            Check.cache_key == check.cache_key,
-            Check.status == "done",
-            Check.cached_from_id.is_(None),
-            Check.id != check.id,
-        )
+        .where(Check.cache_key == key, Check.status == "done", Check.cached_from_id.is_(None))
         .order_by(Check.id)
     ).first()
-    if source is None:
-        return False
+
+
+def _copy_cached_result(session: Session, check: Check, building: Building, source: Check) -> bool:
+    """Reuse an identical earlier run's numbers (EUI on this building's area)."""
     result = session.exec(select(CheckResult).where(CheckResult.check_id == source.id)).first()
     if result is None:
         return False
