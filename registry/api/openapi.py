@@ -28,6 +28,7 @@ _STATUS_TEXT = {
     404: "Not found.",
     409: "Conflicts with stored data (e.g. a label number already used).",
     422: "Some fields need correcting; `errors` names each field.",
+    429: "Too many of the caller's requests of this kind are waiting; try again later.",
 }
 
 ERROR_SCHEMA = {
