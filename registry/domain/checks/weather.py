@@ -98,9 +98,25 @@ MESSAGES = {
         "EPW 应有 8760 或 8784 条逐时数据，实际 {found} 条（文件可能被截断）。",
         "An EPW needs 8760 or 8784 hourly records; found {found} (truncated?).",
     ),
-    "weather.bad_row": (
-        "第 {line} 行：{detail}",
-        "Line {line}: {detail}",
+    "weather.too_few_columns": (
+        "第 {line} 行只有 {count} 列，EPW 的逐时数据每行应有 {expected} 列。",
+        "Line {line} has {count} columns; an EPW hourly record has {expected}.",
+    ),
+    "weather.field_not_numeric": (
+        "第 {line} 行第 {column} 列（{field_zh}）应为数字，实际为“{value}”。",
+        "Line {line}, column {column} ({field_en}) should be a number, not “{value}”.",
+    ),
+    "weather.field_out_of_range": (
+        "第 {line} 行第 {column} 列（{field_zh}）的值 {value} 超出范围 {low} 至 {high}。",
+        "Line {line}, column {column} ({field_en}): {value} is outside {low} to {high}.",
+    ),
+    "weather.field_negative": (
+        "第 {line} 行第 {column} 列（{field_zh}）的值 {value} 不能为负数。",
+        "Line {line}, column {column} ({field_en}): {value} cannot be negative.",
+    ),
+    "weather.bad_date": (
+        "第 {line} 行的日期 {month} 月 {day} 日不存在。",
+        "Line {line}: day {day} of month {month} does not exist.",
     ),
 }
 
@@ -144,7 +160,40 @@ class EpwInfo:
 DB, DP, RH, WIND = 6, 7, 8, 21  # column indexes of the EPW hourly record
 
 
+BOM = b"\xef\xbb\xbf"
+DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 29: leap years are EPWs too
+EPW_COLUMNS = 35
+# The hourly record's fields the engine reads, with the EnergyPlus documentation's ranges
+# (Auxiliary Programs, "Weather Data": minimum, maximum, the value that means "missing"):
+# (index, name zh, name en, low, high or None, missing values).
+EPW_FIELDS = (
+    (1, "月", "month", 1, 12, ()),
+    (2, "日", "day", 1, 31, ()),
+    (3, "时", "hour", 1, 24, ()),
+    (4, "分", "minute", 0, 60, ()),
+    (DB, "干球温度", "dry-bulb temperature", -70, 70, ()),
+    (DP, "露点温度", "dew-point temperature", -70, 70, ()),
+    (RH, "相对湿度", "relative humidity", 0, 110, (999,)),
+    (9, "大气压力", "atmospheric pressure", 31000, 120000, (999999,)),
+    (10, "大气层外水平辐射", "extraterrestrial horizontal radiation", 0, None, (9999,)),
+    (11, "大气层外法向辐射", "extraterrestrial direct normal radiation", 0, None, (9999,)),
+    (12, "水平红外辐射", "horizontal infrared radiation", 0, None, (9999,)),
+    (13, "水平总辐射", "global horizontal radiation", 0, None, (9999,)),
+    (14, "法向直射辐射", "direct normal radiation", 0, None, (9999,)),
+    (15, "水平散射辐射", "diffuse horizontal radiation", 0, None, (9999,)),
+    (16, "水平总照度", "global horizontal illuminance", 0, None, (999999,)),
+    (17, "法向直射照度", "direct normal illuminance", 0, None, (999999,)),
+    (18, "水平散射照度", "diffuse horizontal illuminance", 0, None, (999999,)),
+    (19, "天顶亮度", "zenith luminance", 0, None, (9999,)),
+    (20, "风向", "wind direction", 0, 360, (999,)),
+    (WIND, "风速", "wind speed", 0, 40, (999,)),
+    (22, "总云量", "total sky cover", 0, 10, (99,)),
+    (23, "低云量", "opaque sky cover", 0, 10, (99,)),
+)
+
+
 def parse_epw(data: bytes) -> Epw:
+    data = data.removeprefix(BOM)  # a UTF-8 BOM, as some editors save: not part of the file
     if not data.strip():
         raise EpwRejected("weather.empty")
     try:
@@ -163,7 +212,11 @@ def parse_epw(data: bytes) -> Epw:
 
 
 def validate_epw(data: bytes) -> EpwInfo:
-    """Check an EPW's structure and return its location; raise EpwRejected with the reason."""
+    """Check an EPW's structure and every hourly field the engine reads, and return its
+    location; raise EpwRejected with the first problem (line, column, field and value).
+
+    The hash is of the file without a leading UTF-8 BOM: the same weather either way.
+    """
     epw = parse_epw(data)
     location = epw.location
     try:
@@ -174,25 +227,19 @@ def validate_epw(data: bytes) -> EpwInfo:
         raise EpwRejected("weather.bad_location", {"detail": epw.header[0][:120]})
     if len(epw.rows) not in (8760, 8784):
         raise EpwRejected("weather.wrong_hours", {"found": len(epw.rows)})
-    total = 0.0
     for number, row in enumerate(epw.rows, start=9):
         if len(row) < 29:
             raise EpwRejected(
-                "weather.bad_row", {"line": number, "detail": f"{len(row)} columns, 35 expected"}
+                "weather.too_few_columns",
+                {"line": number, "count": len(row), "expected": EPW_COLUMNS},
             )
-        try:
-            dry_bulb = float(row[DB])
-            int(row[1]), int(row[2]), int(row[3])
-        except ValueError:
+    columns = _checked_columns(epw.rows)
+    for number, (month, day) in enumerate(zip(columns[1], columns[2], strict=True), start=9):
+        if day > DAYS_IN_MONTH[int(month) - 1]:
             raise EpwRejected(
-                "weather.bad_row", {"line": number, "detail": "month/day/hour/dry-bulb not numeric"}
-            ) from None
-        if not -70 <= dry_bulb <= 70:
-            raise EpwRejected(
-                "weather.bad_row",
-                {"line": number, "detail": f"dry-bulb {dry_bulb} °C out of range"},
+                "weather.bad_date", {"line": number, "month": int(month), "day": int(day)}
             )
-        total += dry_bulb
+    total = sum(columns[DB])
     return EpwInfo(
         city=location[1],
         country=location[3] if len(location) > 3 else "",
@@ -201,9 +248,57 @@ def validate_epw(data: bytes) -> EpwInfo:
         time_zone=tz,
         elevation_m=elev,
         hours=len(epw.rows),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=hashlib.sha256(data.removeprefix(BOM)).hexdigest(),
         annual_mean_c=round(total / len(epw.rows), 2),
     )
+
+
+def _checked_columns(rows: list[list[str]]) -> dict[int, list[float]]:
+    """Each numeric field of every record as numbers, each within its field's range (or the
+    field's missing value); the first bad value in the file is refused. A column holds few
+    distinct texts (hours, months, rounded readings), so each is parsed and checked once.
+    """
+    columns = {}
+    for index, _zh, _en, low, high, missing in EPW_FIELDS:
+        texts = [row[index] for row in rows]
+        parsed, bad = {}, []
+        for text in set(texts):
+            try:
+                value = float(text)
+            except ValueError:
+                value = None
+            out = value is None or value < low or (high is not None and value > high)
+            if (out or (index <= 4 and value % 1)) and (value is None or value not in missing):
+                bad.append(text)
+            parsed[text] = value
+        if bad:
+            first = min(texts.index(text) for text in bad)
+            _refuse(rows, first + 9, index, parsed[texts[first]])
+        columns[index] = [parsed[text] for text in texts]
+    return columns
+
+
+def _where(rows: list[list[str]], line: int, index: int) -> dict:
+    """Where a refused value is: its line in the file (the records start on line 9)."""
+    _index, zh, en, *_rest = next(f for f in EPW_FIELDS if f[0] == index)
+    return {
+        "line": line,
+        "column": index + 1,
+        "field_zh": zh,
+        "field_en": en,
+        "value": rows[line - 9][index].strip()[:20],
+    }
+
+
+def _refuse(rows: list[list[str]], line: int, index: int, value: float | None) -> None:
+    """Raise for a value that is not a number, or outside its field's range."""
+    where = _where(rows, line, index)
+    _index, _zh, _en, low, high, _missing = next(f for f in EPW_FIELDS if f[0] == index)
+    if value is None or (index <= 4 and value % 1):
+        raise EpwRejected("weather.field_not_numeric", where)
+    if high is None:
+        raise EpwRejected("weather.field_negative", where)
+    raise EpwRejected("weather.field_out_of_range", {**where, "low": low, "high": high})
 
 
 def _dew_point_c(dry_bulb_c: float, rh_pct: float) -> float:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from registry.config import Config
-from registry.domain.checks.weather import EpwRejected, validate_epw
+from registry.domain.checks.weather import BOM, EpwRejected, validate_epw
 from registry.errors import ValidationFailed
 from registry.models import User, WeatherFile
 from registry.services import permissions
@@ -44,6 +44,7 @@ def add_weather(
 ) -> WeatherFile:
     """Validate and store an EPW; identical files are stored once and reused."""
     permissions.require_writer(actor)
+    data = data.removeprefix(BOM)  # stored, hashed and run without it
     try:
         info = validate_epw(data)
     except EpwRejected as exc:
