@@ -155,7 +155,11 @@ register_schema(
                 "description": "The result reused an identical earlier run (same model, "
                 "weather and engine), judged against this check's building.",
             },
-            "cached_from_id": {"type": ["integer", "null"]},
+            "cached_from_id": {
+                "type": ["integer", "null"],
+                "description": "The earlier check reused, only when it was the caller's own "
+                "(never another user's check id); `cached` says whether a run was reused.",
+            },
             "weather": {
                 "type": ["object", "null"],
                 "properties": {

@@ -73,6 +73,7 @@ def check_context(session: Session, actor: User, check_id: int, locale: str) -> 
         "end_uses": end_uses,
         "charts": check_charts(result, end_uses, locale),
         "verdict": verdict,
+        "own_cache_source": check_service.own_cache_source(session, check),
         "area_rule": rules.get("floor_area"),
         "weather_official": rules["official_weather"]["held"] if rules else False,
         "error": error,

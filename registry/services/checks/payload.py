@@ -117,7 +117,7 @@ def check_payload(session, check, lang: str) -> dict:
         "engine_version": check.engine_version,
         "run_seconds": check.run_seconds,
         "cached": check.cached_from_id is not None,
-        "cached_from_id": check.cached_from_id,
+        "cached_from_id": check_service.own_cache_source(session, check),
         "warnings": [render(w["code"], w.get("params") or {}, lang) for w in check.warnings or []]
         + (
             # Queued, but the broker was down: it runs once the sweeper reaches the broker.

@@ -197,6 +197,17 @@ def _copy_cached_result(session: Session, check: Check, building: Building, sour
     return True
 
 
+def own_cache_source(session: Session, check: Check) -> int | None:
+    """The earlier run a cached check reused, when it was the same user's own; None for
+    another user's, whose check (and its id) this user has no business seeing."""
+    if check.cached_from_id is None:
+        return None
+    source = session.get(Check, check.cached_from_id)
+    if source is None or source.created_by_id != check.created_by_id:
+        return None
+    return source.id
+
+
 def get_check(*, session: Session, actor: User, check_id: int) -> Check:
     check = session.get(Check, check_id)
     if check is None:
