@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from registry.domain.checks.erl import unbounded_loop
 
 
@@ -44,10 +42,9 @@ def test_recursion_through_subroutines_is_refused_with_its_chain():
     )
 
 
-def test_a_long_chain_of_calls_is_read_quickly_and_without_recursion():
+def test_a_long_chain_of_calls_is_read_without_recursion():
+    # 20,000 subroutines, each calling the next: deeper than Python's recursion limit.
     chain = "".join(program(f"S{n}", f"RUN S{n + 1}", kind="Subroutine") for n in range(20_000))
-    started = time.monotonic()
     assert unbounded_loop(chain) is None
     looped = chain + program("S20000", "RUN S0", kind="Subroutine")
     assert unbounded_loop(looped)[0] == "idf.ems_recursion"
-    assert time.monotonic() - started < 2
