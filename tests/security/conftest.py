@@ -168,6 +168,9 @@ def new_app(tmp_path: Path, **overrides):
     engine.dispose()
     overrides.setdefault("WTF_CSRF_ENABLED", False)
     overrides.setdefault("VERIFY_RATE_LIMIT", 100_000)
+    # Every case uploads a check of its own; the per-user waiting limit has its own tests
+    # (tests/services/checks/test_turns.py).
+    overrides.setdefault("CHECK_MAX_QUEUED_PER_USER", 0)
     return create_app(make_config(tmp_path, database_url, **overrides))
 
 
