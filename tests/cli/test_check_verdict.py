@@ -128,7 +128,7 @@ def test_done_when(cli, app, admin, client, tmp_path):
     )
     assert "气象数据：qingdao-synthetic（登记系统指定的青岛气象年）" in lines
     assert "EnergyPlus 提示：警告 1 个，严重错误 0 个，致命错误 0 个。" in lines
-    assert not any("复用" in line for line in lines)
+    assert "结果来自本次新的计算（未复用已有结果）。" in lines
 
     # The same model on a building registered 20 % larger: answered from the cache.
     withheld = cli("check", office, "--building", larger, "--wait", "--timeout", "300")

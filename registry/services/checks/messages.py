@@ -77,6 +77,10 @@ MESSAGES = {
         "Reused an identical earlier run (same model, weather and engine), judged against this "
         "building's registration.",
     ),
+    "check.summary.fresh": (
+        "结果来自本次新的计算（未复用已有结果）。",
+        "Computed by a new run (no earlier run reused).",
+    ),
     "check.summary.engine": (
         "EnergyPlus 提示：警告 {warnings} 个，严重错误 {severes} 个，致命错误 {fatals} 个。",
         "EnergyPlus messages: {warnings} warnings, {severes} severe errors, {fatals} fatal.",

@@ -94,8 +94,10 @@ def _summary(payload: dict, lang: str) -> list[str]:
     if weather is not None and payload["result"] is not None:
         code = "weather_official" if weather["official"] else "weather_other"
         lines.append(render(f"check.summary.{code}", {"name": weather["name"]}, lang))
-    if payload["cached"]:
-        lines.append(render("check.summary.cached", {}, lang))
+    if payload["result"] is not None:
+        lines.append(
+            render(f"check.summary.{'cached' if payload['cached'] else 'fresh'}", {}, lang)
+        )
     err = payload["energyplus_messages"]
     if err:
         counts = {k: err.get(k, 0) for k in ("warnings", "severes", "fatals")}

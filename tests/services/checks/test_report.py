@@ -13,6 +13,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from registry.domain.checks.intensity import area_mismatch_pct, eui_kwh_per_m2
 from registry.errors import PermissionDenied
@@ -254,3 +255,45 @@ def test_another_designer_may_not_read_the_report(session, scene, make_user):
     stranger = make_user(session, role="designer", districts=())
     with pytest.raises(PermissionDenied):
         context_for(session, scene, actor=stranger)
+
+
+def test_severe_errors_are_listed_and_withhold_the_official_verdict(
+    session, make_user, make_building, tmp_path
+):
+    quota_seed.seed(session)
+    designer = make_user(session, role="designer", districts=())
+    building = make_building(
+        session, designer, heating_type="gas_oil", hvac_class="A", floor_area_m2="10000"
+    )
+    check = add_done_check(
+        session, building, designer, add_weather(session), model_area_m2=10_000.0
+    )
+    result = session.exec(select(CheckResult).where(CheckResult.check_id == check.id)).one()
+    result.unmet_heating_hours = result.unmet_cooling_hours = 0.0
+    session.add(result)
+    check.err_summary = {
+        **CLEAN_RUN,
+        "severes": 2,
+        "warmup_severes": 1,
+        "messages": [
+            {
+                "severity": "Severe",
+                "text": 'CheckWarmupConvergence: Loads Initialization, Zone="CORE" did not '
+                "converge after 25 warmup days.",
+            },
+            {"severity": "Severe", "text": "Temperature out of bounds (101.77) for zone=ROOF"},
+        ],
+    }
+    session.add(check)
+    session.commit()
+    context = check_report.report_context(
+        session=session, actor=designer, check_id=check.id, locale="zh", base_url=BASE_URL
+    )
+    verdict = context["verdict"]
+    assert [w["code"] for w in verdict["withheld"]] == ["validity.severe_errors.over"]
+    assert verdict["severe_messages"] == ["Temperature out of bounds (101.77) for zone=ROOF"]
+    flat = " ".join(pdf_text(check_report.check_pdf(context), tmp_path).split())
+    assert "不予正式判定" in flat
+    assert "EnergyPlus 报告 1 个严重错误（不计预热收敛），超过允许的 0 个。" in flat
+    assert "Temperature out of bounds (101.77) for zone=ROOF" in flat
+    assert "CheckWarmupConvergence" not in flat
