@@ -60,6 +60,10 @@ class Config:
         self.ENERGYPLUS_BINARY = env.get("ENERGYPLUS_BINARY") or None
         self.CHECK_TIMEOUT_S = _int(env.get("REGISTRY_CHECK_TIMEOUT_S"), 1800)
         self.CHECK_MEMORY_LIMIT_MB = _int(env.get("REGISTRY_CHECK_MEMORY_LIMIT_MB"), 2048)
+        # Per user: checks running at once (the rest of theirs wait their turn, so one user
+        # cannot hold every worker slot) and checks waiting; 0 turns a limit off.
+        self.CHECK_MAX_RUNNING_PER_USER = _int(env.get("REGISTRY_CHECK_MAX_RUNNING_PER_USER"), 1)
+        self.CHECK_MAX_QUEUED_PER_USER = _int(env.get("REGISTRY_CHECK_MAX_QUEUED_PER_USER"), 10)
         # The worker's sweeper: how often it looks, when a running check whose heartbeat is
         # this old is taken for dead, and when a queued check the broker never delivered is
         # sent again.

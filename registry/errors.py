@@ -44,3 +44,7 @@ class PermissionDenied(RegistryError):
 
 class Conflict(RegistryError):
     status = 409
+
+
+class TooManyRequests(RegistryError):
+    status = 429

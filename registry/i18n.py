@@ -206,6 +206,7 @@ def _collect() -> dict[str, str]:
     from registry.domain.checks.errfile import MESSAGES as errfile
     from registry.domain.checks.messages import MESSAGES as idf
     from registry.domain.checks.results import MESSAGES as results
+    from registry.domain.checks.validity import MESSAGES as validity
     from registry.domain.checks.weather import MESSAGES as weather
     from registry.domain.imports.messages import MESSAGES as import_rows
     from registry.domain.imports.normalise_messages import MESSAGES as import_cells
@@ -249,6 +250,7 @@ def _collect() -> dict[str, str]:
         settings,
         notice,
         tally_report,
+        validity,
     ):
         for code, english in table.items():
             if code in merged:

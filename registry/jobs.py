@@ -56,6 +56,7 @@ def run_check(self, check_id: int) -> str:
         config=current_config(),
         check_id=check_id,
         worker=f"{self.request.hostname or 'worker'}:{os.getpid()}",
+        enqueue=enqueue_check,
     )
 
 

@@ -63,4 +63,13 @@ MESSAGES: dict[str, str] = {
         "You submitted this record, so you cannot approve it: approval needs a reviewer other "
         "than whoever drafted or submitted it (maker-checker)."
     ),
+    "building.heated_area_exceeds_floor": (
+        "The heated area cannot exceed the floor area ({floor} m²)."
+    ),
+    "building.persons_and_area_per_person": (
+        "Give the number of persons or the area per person, not both."
+    ),
+    "building.persons_need_area": (
+        "The area per person is worked out from the floor area: give it with the persons."
+    ),
 }

@@ -26,6 +26,106 @@ from registry.web.check_view import read_upload
 
 bp = Blueprint("api_checks", __name__, url_prefix="/api/v1")
 
+NUMBER_OR_NULL = {"type": ["number", "null"]}
+
+register_schema(
+    "CheckResultBody",
+    {
+        "type": "object",
+        "description": "The annual result of a finished check: energy in kWh, areas in m², "
+        "EUI in kWh/(m²·a) on the registered floor area, and the hashes the numbers came from.",
+        "required": [
+            "total_site_kwh",
+            "eui_kwh_per_m2",
+            "registered_area_m2",
+            "model_total_area_m2",
+            "model_conditioned_area_m2",
+            "unmet_hours",
+        ],
+        "properties": {
+            "total_site_kwh": {"type": "number"},
+            "eui_kwh_per_m2": {"type": "number"},
+            "registered_area_m2": {"type": "number"},
+            "registered_heated_area_m2": NUMBER_OR_NULL,
+            "model_total_area_m2": {
+                **NUMBER_OR_NULL,
+                "description": "EnergyPlus's Total Building Area: the area the floor-area "
+                "rule compares with the registered area.",
+            },
+            "model_conditioned_area_m2": {
+                **NUMBER_OR_NULL,
+                "description": "EnergyPlus's Net Conditioned Building Area.",
+            },
+            "area_mismatch_pct": {
+                **NUMBER_OR_NULL,
+                "description": "(model total area − registered area) / registered area × 100.",
+            },
+            "unmet_hours": {
+                "type": "object",
+                "description": "Facility hours with a setpoint not met while occupied "
+                "(EnergyPlus SystemSummary, Time Setpoint Not Met).",
+                "required": ["occupied_heating", "occupied_cooling"],
+                "properties": {
+                    "occupied_heating": NUMBER_OR_NULL,
+                    "occupied_cooling": NUMBER_OR_NULL,
+                },
+            },
+            "by_fuel_kwh": {"type": ["object", "null"]},
+            "monthly_kwh": {"type": ["object", "null"]},
+            "end_uses": {"type": "array", "items": {"type": "object"}},
+            "engine_version": {"type": "string"},
+            "idf_sha256": {"type": "string"},
+            "epw_sha256": {"type": "string"},
+        },
+    },
+)
+FIGURE = {"type": ["number", "string", "null"]}
+register_schema(
+    "WithheldRule",
+    {
+        "type": "object",
+        "description": "A validity rule the check fails, with the figure compared and the "
+        "rule's limit (numbers; for the weather rule, the weather files' names).",
+        "required": ["code", "message", "value", "limit"],
+        "properties": {
+            "code": {"type": "string", "description": "e.g. validity.floor_area.outside"},
+            "rule": {"type": "string"},
+            "message": {"type": "string", "description": "In the language asked for."},
+            "value": FIGURE,
+            "limit": FIGURE,
+            "unit": {"type": "string"},
+        },
+    },
+)
+register_schema(
+    "CheckVerdictBody",
+    {
+        "type": "object",
+        "description": "The verdict against the energy quotas. Official only when "
+        "every validity rule holds; otherwise `withheld` names each failed rule, the figures "
+        "are still given and `band` is null.",
+        "required": ["official", "withheld", "rules", "band", "indicators"],
+        "properties": {
+            "official": {"type": "boolean"},
+            "official_label": {"type": "string"},
+            "withheld": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/WithheldRule"},
+            },
+            "rules": {
+                "type": "array",
+                "description": "Every validity rule the check was judged by, with its "
+                "version, outcome, message and source.",
+                "items": {"type": "object"},
+            },
+            "severe_messages": {"type": "array", "items": {"type": "string"}},
+            "band": {"type": ["string", "null"]},
+            "indicator_value": NUMBER_OR_NULL,
+            "unit": {"type": ["string", "null"]},
+            "indicators": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+)
 register_schema(
     "Check",
     {
@@ -49,18 +149,44 @@ register_schema(
             "attempts": {"type": "integer"},
             "idf_sha256": {"type": "string"},
             "engine_version": {"type": "string"},
-            "run_seconds": {"type": ["number", "null"]},
-            "cached_from_id": {"type": ["integer", "null"]},
-            "weather": {"type": ["object", "null"]},
+            "run_seconds": NUMBER_OR_NULL,
+            "cached": {
+                "type": "boolean",
+                "description": "The result reused an identical earlier run (same model, "
+                "weather and engine), judged against this check's building.",
+            },
+            "cached_from_id": {
+                "type": ["integer", "null"],
+                "description": "The earlier check reused, only when it was the caller's own "
+                "(never another user's check id); `cached` says whether a run was reused.",
+            },
+            "weather": {
+                "type": ["object", "null"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "synthetic": {"type": "boolean"},
+                    "sha256": {"type": "string"},
+                    "official": {
+                        "type": "boolean",
+                        "description": "The registry's official Qingdao weather year.",
+                    },
+                },
+            },
             "warnings": {"type": "array"},
             "error": {"type": ["object", "null"]},
             "energyplus_messages": {"type": ["object", "null"]},
             "result": {
-                "type": ["object", "null"],
-                "description": "Annual energy (kWh), EUI "
-                "(kWh/(m²·a)), end uses, and the hashes the numbers came from.",
+                "anyOf": [{"$ref": "#/components/schemas/CheckResultBody"}, {"type": "null"}]
             },
-            "verdict": {"type": ["object", "null"]},
+            "verdict": {
+                "anyOf": [{"$ref": "#/components/schemas/CheckVerdictBody"}, {"type": "null"}]
+            },
+            "summary": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "The verdict (or why it was withheld), the weather, the cache "
+                "and the engine's messages as sentences, as `registry check` prints them.",
+            },
         },
     },
 )
@@ -83,7 +209,7 @@ register_schema(
     request_media_type="multipart/form-data",
     response="Check",
     status=202,
-    errors=(403, 404, 413, 422),
+    errors=(403, 404, 413, 422, 429),
 )
 @token_required
 def create(building_id: int):

@@ -36,7 +36,8 @@ _STATUS_TEXT = {
     409: "Conflicts with stored data (e.g. a label number already used).",
     413: "The upload is larger than the server accepts.",
     422: "Some fields need correcting; `errors` names each field.",
-    429: "Too many requests from this address; `Retry-After` says when to ask again.",
+    429: "Too many requests: from this address, or of this kind from the caller; `Retry-After` "
+    "says when to ask again where it is known.",
 }
 
 ERROR_SCHEMA = {

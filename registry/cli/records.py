@@ -64,6 +64,16 @@ def building() -> None:
 @click.option("--type", "building_type", required=True, help="Building type code.")
 @click.option("--sub-type", default=None)
 @click.option("--area", "floor_area_m2", required=True, help="Floor area in m².")
+@click.option("--hvac-class", default=None, help="GB/T 51161 class: A or B.")
+@click.option(
+    "--heating-type",
+    default=None,
+    help="district (市政集中供暖), air_conditioning (空调供暖) or gas_oil (燃气(油)供暖).",
+)
+@click.option("--heated-area", "heated_area_m2", default=None, help="Heated area in m².")
+@click.option("--use-hours", "annual_use_hours", default=None, help="Annual use, hours.")
+@click.option("--area-per-person", "area_per_person_m2", default=None, help="m² per person.")
+@click.option("--persons", default=None, help="Usual headcount (instead of --area-per-person).")
 @click.option("--address", default=None)
 @click.option("--owner", "owner_name", default=None)
 @click.option("--credit-code", "owner_credit_code", default=None, help="Owner's credit code.")

@@ -43,3 +43,8 @@ from registry.models.targets import (  # noqa: F401, E402
     TallyStamp,
     Target,
 )
+from registry.models.validity import (  # noqa: F401, E402
+    CheckValidity,
+    ValidityRule,
+    ValidityRuleUpdate,
+)

@@ -86,7 +86,9 @@ class CheckResult(SQLModel, table=True):
     total_source_kwh: float | None = None
     model_total_area_m2: float | None = None
     model_conditioned_area_m2: float | None = None
+    # The building's registered areas when the result was stored: the verdict's denominators.
     registered_area_m2: float
+    registered_heated_area_m2: float | None = None
     eui_kwh_per_m2: float
     area_mismatch_pct: float | None = None
     unmet_heating_hours: float | None = None

@@ -71,6 +71,8 @@ class BuildingBase(SQLModel):
     hvac_class: str | None = Field(default=None, max_length=1)
     heating_type: str | None = Field(default=None, max_length=32)
     floor_area_m2: float = Field(gt=0)
+    # The heated part of the floor area: the heating quotas are per heated m².
+    heated_area_m2: float | None = None
     storeys: int | None = None
     is_new_build: bool = True
     completion_year: int | None = Field(default=None, index=True)

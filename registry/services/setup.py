@@ -14,6 +14,7 @@ from registry.i18n import DEFAULT_LOCALE
 from registry.migrate import upgrade
 from registry.models import User
 from registry.services import permissions
+from registry.services.checks import validity as validity_rules
 from registry.services.checks import weather_seed
 from registry.services.notice import calendar as holiday_calendar
 from registry.services.quotas import seed as quota_seed
@@ -21,7 +22,7 @@ from registry.services.tally import targets_seed
 from registry.services.users import create_user
 
 # Reference-data loaders, each `seed(session) -> str` (a line for the log); idempotent.
-SEEDERS = (targets_seed, quota_seed, weather_seed, holiday_calendar)
+SEEDERS = (targets_seed, quota_seed, validity_rules, weather_seed, holiday_calendar)
 
 
 def initialise(engine: Engine, database_url: str) -> list[str]:

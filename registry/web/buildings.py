@@ -18,7 +18,7 @@ from registry.services import settings as settings_service
 from registry.services.buildings import registration as building_service
 from registry.services.buildings.registration import PAGE_SIZES, BuildingFilters
 from registry.services.notice import objections as objection_service
-from registry.services.quotas.verdicts import latest_verdict_for_building
+from registry.services.quotas.verdicts import building_headline
 from registry.web import display, forms
 
 bp = Blueprint("buildings", __name__, url_prefix="/buildings")
@@ -197,14 +197,13 @@ def detail(building_id: int):
     building = building_service.get_building(session=session, building_id=building_id)
     records = building_service.records_of(session=session, building_id=building_id)
     history = audit.building_history(session=session, building_id=building_id)
-    verdict = latest_verdict_for_building(
-        session=session, building_id=building_id, locale=request_locale()
-    )
+    headline = building_headline(session=session, building_id=building_id, locale=request_locale())
     maker_checker = settings_service.get_value(session=session, key=setting_keys.MAKER_CHECKER)
     can_review = permissions.can_review(actor, building)
     return render_template(
         "buildings/detail.html",
-        verdict=verdict,
+        verdict=headline["official"],
+        withheld=headline["withheld"],
         building=building,
         records=[
             (record, record_actions(actor, building, record, maker_checker=maker_checker))

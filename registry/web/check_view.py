@@ -60,6 +60,7 @@ def check_context(session: Session, actor: User, check_id: int, locale: Locale) 
         from registry.services.quotas.verdicts import verdict_for_check
 
         verdict = verdict_for_check(session=session, check_id=check.id, locale=locale)
+    rules = {r["key"]: r for r in verdict["rules"]} if verdict else {}
     step = STEPS.index(check.status) if check.status in STEPS else None
     from registry.services.checks.charts import check_charts  # matplotlib: loaded on first use only
 
@@ -72,6 +73,9 @@ def check_context(session: Session, actor: User, check_id: int, locale: Locale) 
         "end_uses": end_uses,
         "charts": check_charts(result, end_uses, locale),
         "verdict": verdict,
+        "own_cache_source": check_service.own_cache_source(session, check),
+        "area_rule": rules.get("floor_area"),
+        "weather_official": rules["official_weather"]["held"] if rules else False,
         "error": error,
         "warnings": warnings,
         "steps": STEPS,

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from registry import vocabulary
 from registry.auth import actor_of
-from registry.errors import RegistryError, ValidationFailed
+from registry.errors import RegistryError, TooManyRequests, ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.i18n import render
 from registry.models import ACTIVE_STATES, Building, CheckResult, WeatherFile
@@ -95,6 +95,7 @@ def new(building_id: int):
         session.exec(select(WeatherFile).order_by(WeatherFile.is_default.desc(), WeatherFile.name))
     )
     errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         config = current_app.extensions["registry.config"]
         try:
@@ -111,11 +112,15 @@ def new(building_id: int):
             )
         except ValidationFailed as exc:
             errors = field_errors(exc)
+        except TooManyRequests as exc:
+            errors = {"idf": render(exc.code, exc.params, request_locale())}
+            status = 429
         else:
             if check.enqueue_error:
                 flash(render("check.broker_unavailable", {}, request_locale()), "warning")
             return redirect(url_for("checks.show", check_id=check.id))
-    status = 422 if errors else 200
+    if errors and status == 200:
+        status = 422
     return render_template(
         "checks/new.html", building=building, weathers=weathers, errors=errors
     ), status

@@ -29,6 +29,7 @@ FIELD_LABELS = {
     "hvac_class": _l("HVAC class"),
     "heating_type": _l("Heating"),
     "floor_area_m2": _l("Floor area (m²)"),
+    "heated_area_m2": _l("Heated area (m²)"),
     "storeys": _l("Storeys"),
     "is_new_build": _l("New build or existing"),
     "completion_year": _l("Completion year"),

@@ -27,6 +27,7 @@ BUILDING_TEXT_FIELDS = (
     "hvac_class",
     "heating_type",
     "floor_area_m2",
+    "heated_area_m2",
     "storeys",
     "completion_year",
     "assembly_rate_pct",

@@ -1,4 +1,5 @@
-"""Reference data for administrators: pilot targets, quota rows and the weather library."""
+"""Reference data for administrators: pilot targets, quota rows, validity rules and the
+weather library."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.auth import actor_of
+from registry.domain.checks.validity import STATUSES as RULE_STATUSES
+from registry.domain.checks.validity import THRESHOLD_RANGES
 from registry.domain.quotas.verdict import STATUSES
 from registry.errors import PermissionDenied, RegistryError, ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.i18n import render
 from registry.services import permissions
+from registry.services.checks import validity as rule_service
 from registry.services.checks.weather import add_weather, list_weather
-from registry.services.quotas import verdicts as quota_service
+from registry.services.quotas import rows as quota_service
 from registry.services.tally import targets as target_service
 from registry.web.forms import field_errors
 
@@ -132,6 +136,63 @@ def edit_quota(row_id: int):
         errors=errors,
         history=quota_service.row_history(session=session, key=row.key),
         statuses=STATUSES,
+    ), 422 if errors else 200
+
+
+@bp.get("/validity")
+def validity_rules():
+    """List the validity rules a check must meet for an official verdict."""
+    rows = rule_service.list_rules(session=get_session())
+    names = {r.key: render(f"validity.rule.{r.key}", {}, request_locale()) for r in rows}
+    return render_template("admin/validity.html", rows=rows, names=names)
+
+
+@bp.route("/validity/<int:rule_id>", methods=["GET", "POST"])
+def edit_validity_rule(rule_id: int):
+    """Change a validity rule's threshold or source: a new version; checks keep theirs."""
+    session = get_session()
+    row = rule_service.get_rule(session=session, rule_id=rule_id)
+    errors: dict[str, str] = {}
+    values = {name: getattr(row, name) for name in rule_service.EDITABLE}
+    if request.method == "POST":
+        data = {name: request.form.get(name, "").strip() for name in rule_service.EDITABLE}
+        raw = data["threshold"]
+        try:
+            data["threshold"] = float(raw) if raw else None
+        except ValueError:
+            errors["threshold"] = render(
+                "field.not_a_number", {"value": raw[:40]}, request_locale()
+            )
+        values = dict(request.form)
+        if not errors:
+            try:
+                new = rule_service.edit_rule(
+                    session=session,
+                    actor=actor_of(current_user),
+                    rule_id=rule_id,
+                    data=data,
+                    reason=request.form.get("reason", ""),
+                )
+            except ValidationFailed as exc:
+                session.rollback()
+                errors = field_errors(exc)
+            except RegistryError as exc:
+                session.rollback()
+                if exc.status in (403, 404):
+                    raise
+                errors = {"reason": render(exc.code, exc.params, request_locale())}
+            else:
+                flash(_("Validity rule saved as version %(v)s.", v=new.version), "success")
+                return redirect(url_for(".edit_validity_rule", rule_id=new.id))
+    return render_template(
+        "admin/validity_edit.html",
+        row=row,
+        name=render(f"validity.rule.{row.key}", {}, request_locale()),
+        has_threshold=row.key in THRESHOLD_RANGES,
+        values=values,
+        errors=errors,
+        history=rule_service.rule_history(session=session, key=row.key),
+        statuses=RULE_STATUSES,
     ), 422 if errors else 200
 
 

@@ -205,6 +205,9 @@ def new_app(tmp_path: Path, **overrides):
     # Every case comes from one address; the limits have tests of their own.
     overrides.setdefault("VERIFY_RATE_LIMIT", "100000 per minute")
     overrides.setdefault("LOGIN_RATE_LIMIT", "100000 per minute")
+    # Every case uploads a check of its own; the per-user waiting limit has its own tests
+    # (tests/services/checks/test_turns.py).
+    overrides.setdefault("CHECK_MAX_QUEUED_PER_USER", 0)
     return create_app(make_config(tmp_path, database_url, **overrides))
 
 

@@ -133,6 +133,17 @@ def quota_row(world):
         return {"row_id": session.exec(select(QuotaRow.id).order_by(QuotaRow.id)).first()}
 
 
+def validity_rule(world):
+    from sqlmodel import select
+
+    from registry.models import ValidityRule
+    from registry.services.checks import validity as rule_service
+
+    with world.session() as session:
+        rule_service.seed(session)
+        return {"rule_id": session.exec(select(ValidityRule.id).order_by(ValidityRule.id)).first()}
+
+
 def target_key(world):
     from sqlmodel import select
 
@@ -326,6 +337,11 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/admin/quotas/<int:row_id>", "GET"): Case(allowed(ADMINS, 200), quota_row),
     ("/admin/quotas/<int:row_id>", "POST"): Case(
         allowed(ADMINS, 422), quota_row, lambda w: {"data": {"guide_value": "lots"}}
+    ),
+    ("/admin/validity", "GET"): Case(allowed(ADMINS, 200)),
+    ("/admin/validity/<int:rule_id>", "GET"): Case(allowed(ADMINS, 200), validity_rule),
+    ("/admin/validity/<int:rule_id>", "POST"): Case(
+        allowed(ADMINS, 422), validity_rule, lambda w: {"data": {"threshold": "lots"}}
     ),
     ("/admin/weather", "GET"): Case(allowed(ADMINS, 200)),
     ("/admin/weather", "POST"): Case(allowed(ADMINS, 422), body=bad_epw),

@@ -390,3 +390,46 @@ def test_only_the_uploader_or_an_admin_may_cancel(app_session, as_user, people, 
     assert as_user(people.other_designer).post(f"/checks/{check.id}/cancel").status_code == 403
     app_session.refresh(check)
     assert check.status == "queued"
+
+
+def test_a_reused_run_never_shows_another_designers_check(
+    app, app_session, as_user, people, building, weather, make_building
+):
+    """Issue 24, item 12: the cache tells a designer an identical run was reused, and names
+    the earlier check only when it was their own."""
+    from registry.services.checks import uploads as check_service
+
+    config = app.extensions["registry.config"]
+    key = check_service.cache_key(
+        check_service.sha256_bytes(OFFICE_BOX),
+        weather.sha256,
+        check_service.engine_version_for_cache(config.ENERGYPLUS_BINARY),
+        check_service.DEFAULT_OPTIONS,
+    )
+    earlier = add_done_check(app_session, building, people.designer, weather)
+    earlier.cache_key = key
+    app_session.add(earlier)
+    app_session.commit()
+    theirs = make_building(
+        app_session, people.other_designer, floor_area_m2="10000", name="另一设计院的楼"
+    )
+    pages = {}
+    for user, target in ((people.other_designer, theirs), (people.designer, building)):
+        client = as_user(user)
+        response = upload(client, target.id, OFFICE_BOX)
+        assert response.status_code == 302
+        check_id = int(response.headers["Location"].rsplit("/", 1)[1])
+        pages[user.id] = (check_id, client.get(f"/checks/{check_id}").get_data(as_text=True))
+    with app.app_context():
+        from registry.services.checks.payload import check_payload
+
+        other_id, other_page = pages[people.other_designer.id]
+        own_id, own_page = pages[people.designer.id]
+        other = check_payload(app_session, app_session.get(Check, other_id), "en")
+        own = check_payload(app_session, app_session.get(Check, own_id), "en")
+    assert other["cached"] is True and other["cached_from_id"] is None
+    for text in (f'href="/checks/{earlier.id}"', f">#{earlier.id}<"):
+        assert text not in other_page
+    assert "此前一次相同的计算" in other_page
+    assert own["cached"] is True and own["cached_from_id"] == earlier.id
+    assert f'href="/checks/{earlier.id}"' in own_page

@@ -45,7 +45,9 @@ def admin_client(client, app_session, make_user, login, seeded):
     return client
 
 
-@pytest.mark.parametrize("path", ["/admin/targets", "/admin/quotas", "/admin/weather"])
+@pytest.mark.parametrize(
+    "path", ["/admin/targets", "/admin/quotas", "/admin/validity", "/admin/weather"]
+)
 def test_only_admins_see_reference_pages(client, app_session, make_user, login, seeded, path):
     assert client.get(path).status_code in (302, 401, 403)
     login(client, make_user(app_session, role="officer"))
@@ -161,3 +163,43 @@ def test_a_measured_qingdao_file_becomes_the_default(admin_client, app_session, 
     defaults = app_session.exec(select(WeatherFile).where(WeatherFile.is_default)).all()
     assert [w.name for w in defaults] == ["CHN_Qingdao_CSWD"]
     assert len(app_session.exec(select(WeatherFile)).all()) == 7  # synthetic + 5 TMY3 + CSWD
+
+
+def test_validity_rules_are_listed_and_edited_as_new_versions(admin_client, app_session):
+    from registry.models import ValidityRule
+    from registry.services.checks import validity as rule_service
+
+    rule_service.seed(app_session)
+    listing = admin_client.get("/admin/validity")
+    assert listing.status_code == 200
+    text = text_of(listing)
+    assert "校核规则" in text and "模型面积与登记面积一致" in text and "本系统自定规则" in text
+    assert "registry-rule" not in text  # the status in words, never the stored code
+    rule = app_session.exec(select(ValidityRule).where(ValidityRule.key == "unmet_hours")).one()
+
+    refused = admin_client.post(
+        f"/admin/validity/{rule.id}",
+        data={"threshold": "-3", "source": rule.source, "source_status": "registry-rule"},
+    )
+    assert refused.status_code == 422
+    assert "应在 0 到 8,784 之间。" in text_of(refused)
+    assert "请说明原因。" in text_of(refused)
+
+    saved = admin_client.post(
+        f"/admin/validity/{rule.id}",
+        data={
+            "threshold": "250",
+            "source": rule.source,
+            "source_status": "registry-rule",
+            "notes": rule.notes,
+            "reason": "市住建局 2027 年第 3 号通知",
+        },
+    )
+    assert saved.status_code == 302
+    current = rule_service.list_rules(session=app_session)
+    unmet = next(r for r in current if r.key == "unmet_hours")
+    assert (unmet.version, unmet.threshold) == (2, 250.0)
+    event = app_session.exec(select(AuditEvent).where(AuditEvent.entity == "validity_rule")).one()
+    assert event.before == {"version": 1, "threshold": 300.0}
+    assert event.after == {"version": 2, "threshold": 250.0}
+    assert event.reason == "市住建局 2027 年第 3 号通知"

@@ -21,6 +21,8 @@ def register(main: click.Group) -> None:
 
 
 def _text(payload: dict) -> str:
+    """The check in a few lines: state, EUI, then the server's own sentences (the verdict or
+    why it was withheld, the weather, the cache, the engine's messages) and warnings."""
     lines = [f"#{payload['id']} {payload['status_name']}"]
     if payload["error"]:
         lines.append(payload["error"]["message"])
@@ -30,6 +32,7 @@ def _text(payload: dict) -> str:
             f"EUI {result['eui_kwh_per_m2']:.1f} kWh/(m²·a) — {result['total_site_kwh']:,.0f} "
             f"kWh / {result['registered_area_m2']:,.1f} m²"
         )
+    lines.extend(payload.get("summary") or [])
     lines.extend(f"! {w}" for w in payload["warnings"])
     return "\n".join(lines)
 

@@ -194,8 +194,13 @@ def parse_building(
     _optional_number(raw, fields, problems, "assembly_rate_pct", present, low=0, high=100)
     _optional_number(raw, fields, problems, "latitude", present, low=35.0, high=37.5)
     _optional_number(raw, fields, problems, "longitude", present, low=119.0, high=121.5)
+    _optional_number(
+        raw, fields, problems, "heated_area_m2", present, low=0.01, high=MAX_FLOOR_AREA_M2
+    )
     _optional_number(raw, fields, problems, "annual_use_hours", present, low=1, high=8760)
     _optional_number(raw, fields, problems, "area_per_person_m2", present, low=0.1, high=10000)
+    if "persons" in raw and not _blank(raw.get("persons")):
+        _area_per_person_from_headcount(raw, fields, problems)
 
     for key, default in (("is_new_build", True), ("prefabricated", False)):
         if present(key):
@@ -218,11 +223,36 @@ def parse_building(
             except credit_code.InvalidCreditCode as exc:
                 problems["owner_credit_code"] = (f"credit_code.{exc.code}", dict(exc.params))
 
+    heated, floor = fields.get("heated_area_m2"), fields.get("floor_area_m2")
+    if heated and floor and heated > floor:
+        problems.setdefault(
+            "heated_area_m2", ("building.heated_area_exceeds_floor", {"floor": f"{floor:,g}"})
+        )
     if fields.get("prefabricated") is False and fields.get("assembly_rate_pct"):
         problems.setdefault("assembly_rate_pct", ("building.assembly_rate_without_prefab", {}))
     if (fields.get("latitude") is None) != (fields.get("longitude") is None) and not partial:
         problems.setdefault("longitude", ("building.coordinates_pair", {}))
     return fields, problems
+
+
+def _area_per_person_from_headcount(raw, fields, problems) -> None:
+    """`persons` (the usual headcount) given instead of the area per person: derived from the
+    floor area, so the one stored fact stays the area per person the correction uses."""
+    if not _blank(raw.get("area_per_person_m2")):
+        problems.setdefault("persons", ("building.persons_and_area_per_person", {}))
+        return
+    try:
+        persons = parse_number(raw["persons"])
+    except ValueError:
+        problems["persons"] = ("field.not_a_number", {"value": str(raw["persons"])})
+        return
+    if persons != int(persons) or not 1 <= persons <= 1_000_000:
+        problems["persons"] = ("field.out_of_range", {"low": 1, "high": 1_000_000})
+        return
+    if fields.get("floor_area_m2"):
+        fields["area_per_person_m2"] = round(fields["floor_area_m2"] / persons, 2)
+    else:
+        problems.setdefault("persons", ("building.persons_need_area", {}))
 
 
 def _optional_number(raw, fields, problems, key, present, *, low, high, integer=False):

@@ -26,6 +26,10 @@ _RECURRING = "===== Recurring Error Summary ====="
 # The registry's own monthly table (idf.prepare_for_check) names a meter for every fuel;
 # EnergyPlus warns once that those a model does not use are "not valid". Not the model's fault.
 REGISTRY_CAUSED = ("Processing Monthly Tabular Reports: Variable names not valid",)
+# A zone whose loads did not settle within the warm-up days: reported as Severe, but about
+# the first simulated days' start-up state, not an error in the model's input. The validity
+# rules count severe errors without these.
+WARMUP_CONVERGENCE = "CheckWarmupConvergence"
 
 MESSAGES = {
     "err.completed": "EnergyPlus completed: {warnings} warnings, {severes} severe errors.",
@@ -57,6 +61,12 @@ class ErrSummary:
     completed_successfully: bool = False
     finished: bool = False  # the engine wrote its final line (completed or terminated)
     found: bool = True
+    warmup_severes: int = 0  # of `severes`, warm-up convergence messages
+
+    @property
+    def model_severes(self) -> int:
+        """Severe errors other than warm-up convergence."""
+        return max(self.severes - self.warmup_severes, 0)
 
     def as_dict(self) -> dict:
         """Plain values to store as JSON on the check row."""
@@ -64,6 +74,7 @@ class ErrSummary:
             "warnings": self.warnings,
             "severes": self.severes,
             "fatals": self.fatals,
+            "warmup_severes": self.warmup_severes,
             "completed_successfully": self.completed_successfully,
             "finished": self.finished,
             "messages": [{"severity": m.severity, "text": m.text} for m in self.messages],
@@ -107,7 +118,7 @@ def parse_err(text: str) -> ErrSummary:
     """Summarise the text of an `eplusout.err`."""
     found: list[ErrMessage] = []
     counted = {severity: 0 for severity in SEVERITIES}
-    ignored = 0
+    ignored = warmup = 0
     recurring = False
     current: ErrMessage | None = None
     final = None
@@ -130,12 +141,13 @@ def parse_err(text: str) -> ErrSummary:
                 continue
             if not recurring:
                 counted[severity] += 1
+                warmup += severity == "Severe" and body.startswith(WARMUP_CONVERGENCE)
                 current = ErrMessage(severity, body)
                 found.append(current)
             continue
         current = None
         final = _FINAL.search(line) or final
-    summary = ErrSummary(messages=_keep(found), fatals=counted["Fatal"])
+    summary = ErrSummary(messages=_keep(found), fatals=counted["Fatal"], warmup_severes=warmup)
     if final:
         summary.finished = True
         summary.completed_successfully = final.group(1) == "Completed Successfully"

@@ -248,7 +248,8 @@ def _check_safety(idf, warnings: list) -> None:
     # EnergyManagementSystem:* is accepted. Erl is interpreted inside the engine and can only
     # read sensors and set actuators of this simulation: no files, processes or network. DOE
     # and ASHRAE 90.1 prototype models use it, so refusing it would refuse real designs. It
-    # can override setpoints and loads, though, so the check says so to the reviewer.
+    # can override setpoints and loads, though, so the check says so to the reviewer. Loops
+    # that may not end (WHILE, recursive RUN) were refused by the precheck (domain/checks/erl).
     ems = sum(
         len(idf.idfobjects[key])
         for key in idf.model.dtls

@@ -19,6 +19,15 @@ MESSAGES = {
         "The model is for EnergyPlus {found}; it is run as 25.2. If the run fails, transition it "
         "to 25.2 with IDFVersionUpdater first."
     ),
+    "idf.ems_while_loop": (
+        "The EMS program {program} has a WHILE loop (“{line}”). A loop may never end and would "
+        "hold a simulation worker, so the registry runs no EMS WHILE; write it with IF blocks and "
+        "a fixed number of steps, then upload again."
+    ),
+    "idf.ems_recursion": (
+        "EMS subroutines call each other in a circle ({chain}) and would recurse without end. "
+        "Remove the circular RUN and upload again."
+    ),
     "idf.forbidden_object": (
         "The model contains {object}. For safety the registry does not run objects that call "
         "scripts, external programs or co-simulation; remove it and upload again."

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from registry.domain.checks.erl import unbounded_loop
+
 SUPPORTED_VERSION = "25.2"
 WARN_VERSIONS = ("24.1", "24.2", "25.1")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -20,6 +22,9 @@ _FORBIDDEN = re.compile(
     rb"[A-Za-z:]*FunctionalMockupUnit[A-Za-z:]*)\s*,",
     re.I | re.M,
 )
+
+
+_EMS = re.compile(rb"EnergyManagementSystem:(Program|Subroutine)", re.I)
 
 
 # zip (also .epJSON packs and xlsx), gzip, 7z, rar, PDF, OLE (old Office): never a model.
@@ -41,7 +46,8 @@ class Precheck:
 
 
 def precheck_idf(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Precheck:
-    """Refuse empty, oversized, binary, non-UTF-8/GBK, wrong-version or code-running models."""
+    """Refuse empty, oversized, binary, non-UTF-8/GBK, wrong-version or code-running models,
+    and EMS programs that can loop without bound."""
     if not data.strip():
         raise PrecheckRejected("idf.empty")
     if len(data) > max_bytes:
@@ -71,6 +77,10 @@ def precheck_idf(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Precheck
     forbidden = _FORBIDDEN.search(data)
     if forbidden:
         raise PrecheckRejected("idf.forbidden_object", {"object": forbidden.group(1).decode()})
+    if _EMS.search(data):
+        loop = unbounded_loop(text)
+        if loop:
+            raise PrecheckRejected(*loop)
     return Precheck(version=version, text=text, warnings=warnings)
 
 

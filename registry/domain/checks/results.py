@@ -97,13 +97,6 @@ class AnnualResults:
     by_end_use_kwh: dict[tuple[str, str], float] = field(default_factory=dict)
     engine_version: str = ""
 
-    @property
-    def eui_kwh_per_m2(self) -> float | None:
-        """Site energy per EnergyPlus's total building area."""
-        if not self.total_building_area_m2:
-            return None
-        return self.total_site_kwh / self.total_building_area_m2
-
 
 def read_results(sql_path: str | Path) -> AnnualResults:
     """Read the annual results of a finished run from its `eplusout.sql`."""

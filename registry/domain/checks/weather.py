@@ -14,6 +14,8 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 
+from registry.domain.text import NC_, names
+
 # Hong Kong Observatory normals for Qingdao (mean daily max, mean, mean daily min, °C),
 # as reproduced in the Turkish Wikipedia climate box; averaging period not stated.
 QINGDAO_MONTHLY_C: dict[int, tuple[float, float, float]] = {
@@ -88,7 +90,19 @@ MESSAGES = {
         "The LOCATION line has an invalid latitude, longitude, time zone or elevation: {detail}"
     ),
     "weather.wrong_hours": "An EPW needs 8760 or 8784 hourly records; found {found} (truncated?).",
-    "weather.bad_row": "Line {line}: {detail}",
+    "weather.too_few_columns": (
+        "Line {line} has {count} columns; an EPW hourly record has {expected}."
+    ),
+    "weather.field_not_numeric": (
+        "Line {line}, column {column} ({field}) should be a number, not “{value}”."
+    ),
+    "weather.field_out_of_range": (
+        "Line {line}, column {column} ({field}): {value} is outside {low} to {high}."
+    ),
+    "weather.field_negative": (
+        "Line {line}, column {column} ({field}): {value} cannot be negative."
+    ),
+    "weather.bad_date": "Line {line}: day {day} of month {month} does not exist.",
 }
 
 
@@ -131,7 +145,40 @@ class EpwInfo:
 DB, DP, RH, WIND = 6, 7, 8, 21  # column indexes of the EPW hourly record
 
 
+BOM = b"\xef\xbb\xbf"
+DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 29: leap years are EPWs too
+EPW_COLUMNS = 35
+# The hourly record's fields the engine reads, with the EnergyPlus documentation's ranges
+# (Auxiliary Programs, "Weather Data": minimum, maximum, the value that means "missing"):
+# (index, name, low, high or None, missing values).
+EPW_FIELDS = (
+    (1, NC_("EPW field", "month"), 1, 12, ()),
+    (2, NC_("EPW field", "day"), 1, 31, ()),
+    (3, NC_("EPW field", "hour"), 1, 24, ()),
+    (4, NC_("EPW field", "minute"), 0, 60, ()),
+    (DB, NC_("EPW field", "dry-bulb temperature"), -70, 70, ()),
+    (DP, NC_("EPW field", "dew-point temperature"), -70, 70, ()),
+    (RH, NC_("EPW field", "relative humidity"), 0, 110, (999,)),
+    (9, NC_("EPW field", "atmospheric pressure"), 31000, 120000, (999999,)),
+    (10, NC_("EPW field", "extraterrestrial horizontal radiation"), 0, None, (9999,)),
+    (11, NC_("EPW field", "extraterrestrial direct normal radiation"), 0, None, (9999,)),
+    (12, NC_("EPW field", "horizontal infrared radiation"), 0, None, (9999,)),
+    (13, NC_("EPW field", "global horizontal radiation"), 0, None, (9999,)),
+    (14, NC_("EPW field", "direct normal radiation"), 0, None, (9999,)),
+    (15, NC_("EPW field", "diffuse horizontal radiation"), 0, None, (9999,)),
+    (16, NC_("EPW field", "global horizontal illuminance"), 0, None, (999999,)),
+    (17, NC_("EPW field", "direct normal illuminance"), 0, None, (999999,)),
+    (18, NC_("EPW field", "diffuse horizontal illuminance"), 0, None, (999999,)),
+    (19, NC_("EPW field", "zenith luminance"), 0, None, (9999,)),
+    (20, NC_("EPW field", "wind direction"), 0, 360, (999,)),
+    (WIND, NC_("EPW field", "wind speed"), 0, 40, (999,)),
+    (22, NC_("EPW field", "total sky cover"), 0, 10, (99,)),
+    (23, NC_("EPW field", "opaque sky cover"), 0, 10, (99,)),
+)
+
+
 def parse_epw(data: bytes) -> Epw:
+    data = data.removeprefix(BOM)  # a UTF-8 BOM, as some editors save: not part of the file
     if not data.strip():
         raise EpwRejected("weather.empty")
     try:
@@ -150,7 +197,11 @@ def parse_epw(data: bytes) -> Epw:
 
 
 def validate_epw(data: bytes) -> EpwInfo:
-    """Check an EPW's structure and return its location; raise EpwRejected with the reason."""
+    """Check an EPW's structure and every hourly field the engine reads, and return its
+    location; raise EpwRejected with the first problem (line, column, field and value).
+
+    The hash is of the file without a leading UTF-8 BOM: the same weather either way.
+    """
     epw = parse_epw(data)
     location = epw.location
     try:
@@ -161,25 +212,19 @@ def validate_epw(data: bytes) -> EpwInfo:
         raise EpwRejected("weather.bad_location", {"detail": epw.header[0][:120]})
     if len(epw.rows) not in (8760, 8784):
         raise EpwRejected("weather.wrong_hours", {"found": len(epw.rows)})
-    total = 0.0
     for number, row in enumerate(epw.rows, start=9):
         if len(row) < 29:
             raise EpwRejected(
-                "weather.bad_row", {"line": number, "detail": f"{len(row)} columns, 35 expected"}
+                "weather.too_few_columns",
+                {"line": number, "count": len(row), "expected": EPW_COLUMNS},
             )
-        try:
-            dry_bulb = float(row[DB])
-            int(row[1]), int(row[2]), int(row[3])
-        except ValueError:
+    columns = _checked_columns(epw.rows)
+    for number, (month, day) in enumerate(zip(columns[1], columns[2], strict=True), start=9):
+        if day > DAYS_IN_MONTH[int(month) - 1]:
             raise EpwRejected(
-                "weather.bad_row", {"line": number, "detail": "month/day/hour/dry-bulb not numeric"}
-            ) from None
-        if not -70 <= dry_bulb <= 70:
-            raise EpwRejected(
-                "weather.bad_row",
-                {"line": number, "detail": f"dry-bulb {dry_bulb} °C out of range"},
+                "weather.bad_date", {"line": number, "month": int(month), "day": int(day)}
             )
-        total += dry_bulb
+    total = sum(columns[DB])
     return EpwInfo(
         city=location[1],
         country=location[3] if len(location) > 3 else "",
@@ -188,9 +233,56 @@ def validate_epw(data: bytes) -> EpwInfo:
         time_zone=tz,
         elevation_m=elev,
         hours=len(epw.rows),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=hashlib.sha256(data.removeprefix(BOM)).hexdigest(),
         annual_mean_c=round(total / len(epw.rows), 2),
     )
+
+
+def _checked_columns(rows: list[list[str]]) -> dict[int, list[float]]:
+    """Each numeric field of every record as numbers, each within its field's range (or the
+    field's missing value); the first bad value in the file is refused. A column holds few
+    distinct texts (hours, months, rounded readings), so each is parsed and checked once.
+    """
+    columns = {}
+    for index, _name, low, high, missing in EPW_FIELDS:
+        texts = [row[index] for row in rows]
+        parsed, bad = {}, []
+        for text in set(texts):
+            try:
+                value = float(text)
+            except ValueError:
+                value = None
+            out = value is None or value < low or (high is not None and value > high)
+            if (out or (index <= 4 and value % 1)) and (value is None or value not in missing):
+                bad.append(text)
+            parsed[text] = value
+        if bad:
+            first = min(texts.index(text) for text in bad)
+            _refuse(rows, first + 9, index, parsed[texts[first]])
+        columns[index] = [parsed[text] for text in texts]
+    return columns
+
+
+def _where(rows: list[list[str]], line: int, index: int) -> dict:
+    """Where a refused value is: its line in the file (the records start on line 9)."""
+    _index, name, *_rest = next(f for f in EPW_FIELDS if f[0] == index)
+    return {
+        "line": line,
+        "column": index + 1,
+        "field": names("EPW field", [name]),
+        "value": rows[line - 9][index].strip()[:20],
+    }
+
+
+def _refuse(rows: list[list[str]], line: int, index: int, value: float | None) -> None:
+    """Raise for a value that is not a number, or outside its field's range."""
+    where = _where(rows, line, index)
+    _index, _name, low, high, _missing = next(f for f in EPW_FIELDS if f[0] == index)
+    if value is None or (index <= 4 and value % 1):
+        raise EpwRejected("weather.field_not_numeric", where)
+    if high is None:
+        raise EpwRejected("weather.field_negative", where)
+    raise EpwRejected("weather.field_out_of_range", {**where, "low": low, "high": high})
 
 
 def _dew_point_c(dry_bulb_c: float, rh_pct: float) -> float:

@@ -14,9 +14,7 @@ MESSAGES: dict[str, str] = {
         "Between the guide and the baseline value: encouraged to reach the guide value (Appendix "
         "A)."
     ),
-    "quota.action.db37.le_guide": (
-        "At or below the guide value: set your own targets (Appendix A)."
-    ),
+    "quota.action.db37.le_guide": "At or below the guide value: set your own targets (Appendix A).",
     "quota.action.db37.gt_baseline": (
         "Between the baseline and the constraint value: set yearly improvement targets towards "
         "the baseline value (Appendix A)."
@@ -79,10 +77,6 @@ MESSAGES: dict[str, str] = {
     ),
     "quota.warning.derived": (
         "Warning: this value was inferred from a merged table cell ({notes}), not read directly."
-    ),
-    "quota.warning.area_mismatch": (
-        "The model's floor area differs from the registered area by {pct} %; indicators use the "
-        "registered area."
     ),
     "quota.warning.heated_area": (
         "No heated area is registered; the heating indicator uses the registered floor area."
@@ -151,4 +145,8 @@ MESSAGES: dict[str, str] = {
         "This quota row was superseded by version {version}; edit the current one."
     ),
     "quota.nothing_changed": "Nothing was changed.",
+    "quota.heating_source_disagrees": (
+        "The model's heating source does not agree with the registered heating type, so no "
+        "heating quota row is applied (see the validity rules)."
+    ),
 }

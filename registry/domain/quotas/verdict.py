@@ -252,6 +252,11 @@ def validate_levels(levels: dict[str, float | None]) -> list[tuple[str, str, dic
     return errors
 
 
+def typeset_unit(unit: str | None) -> str:
+    """A stored unit as printed: 'kgce/(m2·a)' -> 'kgce/(m²·a)'."""
+    return (unit or "").replace("m2", "m²").replace("m3", "m³")
+
+
 def action_code(row: QuotaRowData, band: Band) -> str:
     """The message code of what the band means for the building."""
     if row.standard.startswith(DB37_PREFIX):

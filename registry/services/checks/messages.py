@@ -29,4 +29,23 @@ MESSAGES = {
         "simplify the model."
     ),
     "energyplus.failed": "EnergyPlus failed (exit code {returncode}); see the messages below.",
+    "check.too_many_queued": (
+        "You already have {count} checks waiting (at most {max} per user); submit more once some "
+        "have finished."
+    ),
+    "check.summary.official": (
+        "Official verdict: {basis} {value} {unit}, {band} ({standard} {table})"
+    ),
+    "check.summary.official_no_quota": "Official verdict: {reason}",
+    "check.summary.withheld": "No official verdict (the figures are for reference only):",
+    "check.summary.weather_official": "Weather: {name} (the registry's official Qingdao year)",
+    "check.summary.weather_other": "Weather: {name} (not the registry's official Qingdao year)",
+    "check.summary.cached": (
+        "Reused an identical earlier run (same model, weather and engine), judged against this "
+        "building's registration."
+    ),
+    "check.summary.fresh": "Computed by a new run (no earlier run reused).",
+    "check.summary.engine": (
+        "EnergyPlus messages: {warnings} warnings, {severes} severe errors, {fatals} fatal."
+    ),
 }

@@ -20,7 +20,6 @@ from registry.models import Building, User, WeatherFile
 from registry.reports import render_pdf, svg_data_uri
 from registry.services.checks import uploads as check_service
 from registry.services.checks.payload import check_payload
-from registry.services.quotas.verdicts import AREA_MISMATCH_WARN_PCT
 
 
 def _energyplus(name: str, english: str) -> str:
@@ -69,6 +68,7 @@ def _building(building: Building, locale: Locale) -> dict:
         "hvac_class": vocabulary.hvac_class(building.hvac_class, locale) or None,
         "heating_type": vocabulary.heating_type(building.heating_type, locale) or None,
         "floor_area_m2": building.floor_area_m2,
+        "heated_area_m2": building.heated_area_m2,
         "annual_use_hours": building.annual_use_hours,
         "area_per_person_m2": building.area_per_person_m2,
     }
@@ -153,11 +153,14 @@ def report_context(
     building = session.get(Building, check.building_id)
     weather = session.get(WeatherFile, check.weather_id) if check.weather_id else None
     result = payload["result"]
+    verdict = payload.get("verdict")
     if result is not None:
-        mismatch = result["area_mismatch_pct"]
+        area_rule = next(
+            (r for r in (verdict or {}).get("rules", []) if r["key"] == "floor_area"), None
+        )
         result = {
             **result,
-            "area_mismatch": mismatch is not None and abs(mismatch) > AREA_MISMATCH_WARN_PCT,
+            "area_mismatch": area_rule is not None and not area_rule["held"],
             "fuels": [
                 (_fuel(f, locale), kwh) for f, kwh in sorted((result["by_fuel_kwh"] or {}).items())
             ],
@@ -191,6 +194,7 @@ def report_context(
             "finished_at": _iso(check.finished_at),
             "run_seconds": check.run_seconds,
             "attempts": check.attempts,
+            "cached": payload["cached"],
             "cached_from_id": check.cached_from_id,
             "submitted_by": _who(session.get(User, check.created_by_id)),
             "warnings": payload["warnings"],
@@ -203,6 +207,7 @@ def report_context(
             "name": weather.name,
             "location": weather.location,
             "synthetic": weather.synthetic,
+            "official": payload["weather"]["official"],
             "source": weather.source,
             "sha256": weather.sha256,
         }
@@ -210,7 +215,7 @@ def report_context(
         else None,
         "building": _building(building, locale),
         "result": result,
-        "verdict": _verdict(payload.get("verdict"), locale),
+        "verdict": _verdict(verdict, locale),
     }
 
 

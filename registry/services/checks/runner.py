@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from registry.config import Config
+from registry.domain.checks.intensity import area_mismatch_pct, eui_kwh_per_m2
 from registry.models import (
     ACTIVE_STATES,
     Building,
@@ -33,10 +34,14 @@ from registry.models import (
     WeatherFile,
     utcnow,
 )
+from registry.services.checks import turns
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 5.0
+# How often a running check looks for a cancel: one read of one row by primary key, so the
+# engine stops within this (plus a kill) of the user's click rather than of the next beat.
+CANCEL_POLL_S = 0.2
 MAX_ATTEMPTS = 3
 
 
@@ -45,28 +50,6 @@ def _guarded(engine: Engine, check_id: int, worker: str, **values) -> bool:
     with engine.begin() as conn:
         result = conn.execute(
             update(Check).where(Check.id == check_id, Check.worker == worker).values(**values)
-        )
-    return result.rowcount == 1
-
-
-def _claim(engine: Engine, check_id: int, worker: str) -> bool:
-    now = utcnow()
-    with engine.begin() as conn:
-        result = conn.execute(
-            update(Check)
-            .where(
-                Check.id == check_id, Check.status == "queued", Check.cancel_requested.is_(False)
-            )
-            .values(
-                status="validating",
-                worker=worker,
-                attempts=Check.attempts + 1,
-                started_at=now,
-                heartbeat_at=now,
-                enqueue_error=None,
-                error_code=None,
-                error_params=None,
-            )
         )
     return result.rowcount == 1
 
@@ -96,20 +79,33 @@ class _Heartbeat(threading.Thread):
         self.pid: int | None = None
         self.cancelled = False
 
+    def started(self, pid: int) -> None:
+        """The engine's process began: a cancel that came before it ends it at once."""
+        self.pid = pid
+        if self.cancelled:
+            self._kill()
+
     def run(self) -> None:
-        while not self.stop.wait(HEARTBEAT_S):
+        next_beat = time.monotonic() + HEARTBEAT_S
+        while not self.stop.wait(CANCEL_POLL_S):
             try:
                 with Session(self.engine) as session:
-                    row = session.get(Check, self.check_id)
-                    if row is None or row.worker != self.worker:
-                        self._kill()
-                        return
-                    if row.cancel_requested:
-                        self.cancelled = True
-                        self._kill()
-                        return
-                _guarded(self.engine, self.check_id, self.worker, heartbeat_at=utcnow())
-            except Exception:  # a missed beat is retried; the sweeper tolerates several
+                    found = session.exec(
+                        select(Check.worker, Check.cancel_requested).where(
+                            Check.id == self.check_id
+                        )
+                    ).first()
+                if found is None or found[0] != self.worker:
+                    self._kill()
+                    return
+                if found[1]:
+                    self.cancelled = True
+                    self._kill()
+                    return
+                if time.monotonic() >= next_beat:
+                    _guarded(self.engine, self.check_id, self.worker, heartbeat_at=utcnow())
+                    next_beat = time.monotonic() + HEARTBEAT_S
+            except Exception:  # a missed look is retried; the sweeper tolerates missed beats
                 log.exception("heartbeat failed for check %s", self.check_id)
 
     def _kill(self) -> None:
@@ -132,12 +128,33 @@ def weather_path(config: Config, weather: WeatherFile) -> Path:
     return Path(config.WEATHER_DIR) / Path(weather.path).name
 
 
-def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str) -> str:
-    """Run one check if it is still queued; return what happened ('done', 'failed', …)."""
+def execute_check(
+    *,
+    engine: Engine,
+    config: Config,
+    check_id: int,
+    worker: str,
+    enqueue: Callable[[int], str | None] | None = None,
+) -> str:
+    """Run one check if it is still queued and its owner has a free turn; return what
+    happened ('done', 'failed', 'cancelled', 'deferred', 'skipped').
+
+    `enqueue` (`registry.queue.enqueue_check`) sends the owner's next waiting check when this
+    one ends; without it the sweeper does, later.
+    """
+    claimed = turns.claim(engine, check_id, worker, config.CHECK_MAX_RUNNING_PER_USER)
+    if claimed != turns.CLAIMED:
+        return claimed
+    try:
+        return _run(engine, config, check_id, worker)
+    finally:
+        if enqueue is not None:
+            turns.send_next(engine, check_id, enqueue)
+
+
+def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
     from registry.domain.checks import energyplus, idf, results
 
-    if not _claim(engine, check_id, worker):
-        return "skipped"
     with Session(engine, expire_on_commit=False) as session:
         check = session.get(Check, check_id)
         building = session.get(Building, check.building_id)
@@ -180,7 +197,7 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
     heartbeat = _Heartbeat(engine, check_id, worker)
 
     def on_start(pid: int) -> None:
-        heartbeat.pid = pid
+        heartbeat.started(pid)
         _guarded(engine, check_id, worker, engine_pid=pid)
 
     heartbeat.start()
@@ -251,6 +268,7 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
         _store_results(
             engine, check, building, annual, worker, run_seconds=time.monotonic() - started
         )
+        _judge(engine, check_id)
         return "done"
     except Exception as exc:
         log.exception("check %s failed unexpectedly", check_id)
@@ -259,6 +277,20 @@ def execute_check(*, engine: Engine, config: Config, check_id: int, worker: str)
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _judge(engine: Engine, check_id: int) -> None:
+    """Pin the rules and quota rows in force now, when the result arrives.
+
+    A failure here leaves the stored result as it is: the first reader pins them instead.
+    """
+    from registry.services.quotas.verdicts import assess_check
+
+    try:
+        with Session(engine) as session:
+            assess_check(session=session, check_id=check_id)
+    except Exception:
+        log.exception("check %s: verdict not pinned at store time", check_id)
 
 
 def _disk_full(path: Path) -> bool:
@@ -271,9 +303,6 @@ def _disk_full(path: Path) -> bool:
 def _store_results(engine, check, building, annual, worker, *, run_seconds) -> None:
     """Results and the 'done' state in one transaction; a second store is a no-op."""
     area = building.floor_area_m2
-    mismatch = None
-    if annual.total_building_area_m2:
-        mismatch = (annual.total_building_area_m2 - area) / area * 100
     with Session(engine) as session:
         row = session.get(Check, check.id)
         if row.worker != worker:
@@ -289,8 +318,9 @@ def _store_results(engine, check, building, annual, worker, *, run_seconds) -> N
                 model_total_area_m2=annual.total_building_area_m2,
                 model_conditioned_area_m2=annual.conditioned_area_m2,
                 registered_area_m2=area,
-                eui_kwh_per_m2=annual.total_site_kwh / area,
-                area_mismatch_pct=mismatch,
+                registered_heated_area_m2=building.heated_area_m2,
+                eui_kwh_per_m2=eui_kwh_per_m2(annual.total_site_kwh, area),
+                area_mismatch_pct=area_mismatch_pct(annual.total_building_area_m2, area),
                 unmet_heating_hours=annual.unmet_heating_hours,
                 unmet_cooling_hours=annual.unmet_cooling_hours,
                 by_fuel_kwh=dict(annual.by_fuel_kwh),

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from registry.config import Config
+from registry.domain.checks.intensity import area_mismatch_pct, eui_kwh_per_m2
 from registry.domain.checks.precheck import PrecheckRejected, precheck_idf
 from registry.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from registry.models import (
@@ -26,6 +27,9 @@ from registry.models import (
 )
 from registry.services import permissions
 from registry.services.audit import record_event
+from registry.services.checks import turns
+from registry.services.checks.weather import default_weather
+from registry.services.quotas.verdicts import assess_check
 
 DEFAULT_OPTIONS = {"run": "annual"}
 
@@ -55,12 +59,6 @@ def can_see_check(actor: User, check: Check, building: Building) -> bool:
     return permissions.can_see_check(
         actor, created_by_id=check.created_by_id, district_code=building.district_code
     )
-
-
-def default_weather(session: Session) -> WeatherFile | None:
-    return session.exec(
-        select(WeatherFile).where(WeatherFile.is_default).order_by(WeatherFile.id.desc())
-    ).first()
 
 
 def resolve_weather(session: Session, weather: int | str | None) -> WeatherFile:
@@ -110,6 +108,9 @@ def create_check(
     idf_sha = sha256_bytes(idf_bytes)
     engine = engine_version_for_cache(config.ENERGYPLUS_BINARY)
     key = cache_key(idf_sha, weather_file.sha256, engine, options)
+    source = _cache_source(session, key)
+    if source is None:  # an answer from the cache waits for no turn
+        turns.require_queue_room(session, actor, config)
 
     folder = Path(config.UPLOAD_DIR) / "models"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -133,7 +134,7 @@ def create_check(
     )
     session.add(check)
     session.flush()
-    cached = _copy_cached_result(session, check, building)
+    cached = source is not None and _copy_cached_result(session, check, building, source)
     record_event(
         session=session,
         actor=actor,
@@ -144,7 +145,10 @@ def create_check(
         after={"idf_sha256": idf_sha, "weather": weather_file.name, "cached": cached},
     )
     session.commit()
-    if not cached and enqueue is not None:
+    if cached:
+        # Judged now, against this building: its area, heating type and the rules in force.
+        assess_check(session=session, check_id=check.id)
+    elif enqueue is not None:
         error = enqueue(check.id)
         if error:
             check.enqueue_error = error
@@ -153,30 +157,27 @@ def create_check(
     return check
 
 
-def _copy_cached_result(session: Session, check: Check, building: Building) -> bool:
-    """If an identical run finished before, reuse its numbers (EUI on this building's area)."""
-    source = session.exec(
+def _cache_source(session: Session, key: str) -> Check | None:
+    """The first finished run with the same model, weather, engine and options."""
+    return session.exec(
         select(Check)
-        .where(
-            Check.cache_key == check.cache_key,
-            Check.status == "done",
-            Check.cached_from_id.is_(None),
-            Check.id != check.id,
-        )
+        .where(Check.cache_key == key, Check.status == "done", Check.cached_from_id.is_(None))
         .order_by(Check.id)
     ).first()
-    if source is None:
-        return False
+
+
+def _copy_cached_result(session: Session, check: Check, building: Building, source: Check) -> bool:
+    """Reuse an identical earlier run's numbers (EUI on this building's area)."""
     result = session.exec(select(CheckResult).where(CheckResult.check_id == source.id)).first()
     if result is None:
         return False
     data = result.model_dump(exclude={"id", "check_id", "created_at"})
-    data["registered_area_m2"] = building.floor_area_m2
-    data["eui_kwh_per_m2"] = result.total_site_kwh / building.floor_area_m2
-    if result.model_total_area_m2:
-        data["area_mismatch_pct"] = (
-            (result.model_total_area_m2 - building.floor_area_m2) / building.floor_area_m2 * 100
-        )
+    # The engine's numbers are reused; what depends on the building is computed for this one.
+    area = building.floor_area_m2
+    data["registered_area_m2"] = area
+    data["registered_heated_area_m2"] = building.heated_area_m2
+    data["eui_kwh_per_m2"] = eui_kwh_per_m2(result.total_site_kwh, area)
+    data["area_mismatch_pct"] = area_mismatch_pct(result.model_total_area_m2, area)
     session.add(CheckResult(check_id=check.id, **data))
     for row in session.exec(select(CheckEndUse).where(CheckEndUse.check_id == source.id)):
         session.add(
@@ -194,6 +195,17 @@ def _copy_cached_result(session: Session, check: Check, building: Building) -> b
     check.run_seconds = 0.0
     session.add(check)
     return True
+
+
+def own_cache_source(session: Session, check: Check) -> int | None:
+    """The earlier run a cached check reused, when it was the same user's own; None for
+    another user's, whose check (and its id) this user has no business seeing."""
+    if check.cached_from_id is None:
+        return None
+    source = session.get(Check, check.cached_from_id)
+    if source is None or source.created_by_id != check.created_by_id:
+        return None
+    return source.id
 
 
 def get_check(*, session: Session, actor: User, check_id: int) -> Check:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from registry.config import Config
-from registry.domain.checks.weather import EpwRejected, validate_epw
+from registry.domain.checks.weather import BOM, EpwRejected, validate_epw
 from registry.errors import ValidationFailed
 from registry.models import User, WeatherFile
 from registry.services import permissions
@@ -18,6 +18,13 @@ from registry.services.audit import record_event
 def is_qingdao(latitude: float, longitude: float) -> bool:
     """Within about 50 km of Qingdao's station 54857 (36.07 N, 120.33 E)."""
     return abs(latitude - 36.07) <= 0.5 and abs(longitude - 120.33) <= 0.5
+
+
+def default_weather(session: Session) -> WeatherFile | None:
+    """The official weather year: the one an administrator designated (or the seeded one)."""
+    return session.exec(
+        select(WeatherFile).where(WeatherFile.is_default).order_by(WeatherFile.id.desc())
+    ).first()
 
 
 def list_weather(*, session: Session) -> list[WeatherFile]:
@@ -37,6 +44,7 @@ def add_weather(
 ) -> WeatherFile:
     """Validate and store an EPW; identical files are stored once and reused."""
     permissions.require_writer(actor)
+    data = data.removeprefix(BOM)  # stored, hashed and run without it
     try:
         info = validate_epw(data)
     except EpwRejected as exc:

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from registry.domain.quotas.data import seed_rows
 from registry.models import QuotaRow
-from registry.services.quotas.verdicts import row_from_data
+from registry.services.quotas.rows import row_from_data
 
 
 def seed(session: Session) -> str:

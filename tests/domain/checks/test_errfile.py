@@ -107,3 +107,17 @@ def test_as_dict_is_json_for_the_check_row():
     assert json.loads(json.dumps(data)) == data
     assert data["messages"][0]["severity"] == "Severe"
     assert {"warnings", "severes", "fatals", "completed_successfully"} <= data.keys()
+
+
+WARMUP = """Program Version,EnergyPlus, Version 25.2.0-cf7368216c, YMD=2026.11.25 14:05,
+   ** Severe  ** CheckWarmupConvergence: Loads Initialization, Zone="ATRIUM" did not converge after 25 warmup days.
+   **   ~~~   ** See Warmup Convergence Information in .eio file for details.
+   ** Severe  ** Temperature out of bounds (101.77) for zone=SPACE1-1, for surface=ROOF
+   ************* EnergyPlus Completed Successfully-- 0 Warning; 2 Severe Errors; Elapsed Time=00hr 00min  3.21sec
+"""  # noqa: E501
+
+
+def test_warmup_convergence_is_counted_apart_from_the_models_severe_errors():
+    err = parse_err(WARMUP)
+    assert (err.severes, err.warmup_severes, err.model_severes) == (2, 1, 1)
+    assert err.as_dict()["warmup_severes"] == 1

@@ -76,5 +76,9 @@ def test_validate_epw_names_the_bad_row(qingdao_bytes):
     lines[20] = b",".join(fields[:10])
     with pytest.raises(wx.EpwRejected) as caught:
         wx.validate_epw(b"\r\n".join(lines))
-    assert caught.value.code == "weather.bad_row"
-    assert caught.value.params["line"] == 21
+    assert caught.value.code == "weather.too_few_columns"
+    assert caught.value.params == {"line": 21, "count": 10, "expected": 35}
+
+
+def test_a_byte_order_mark_changes_nothing(qingdao_bytes):
+    assert wx.validate_epw(b"\xef\xbb\xbf" + qingdao_bytes) == wx.validate_epw(qingdao_bytes)

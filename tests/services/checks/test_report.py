@@ -12,12 +12,15 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
+from registry.domain.checks.intensity import area_mismatch_pct, eui_kwh_per_m2
 from registry.errors import PermissionDenied
 from registry.models import Check, CheckEndUse, CheckResult, WeatherFile, utcnow
 from registry.services.checks import report as check_report
 from registry.services.quotas import seed as quota_seed
 from tests.conftest import poppler
+from tests.services.checks.official import CLEAN_RUN, FULL_YEAR
 
 BASE_URL = "https://registry.example.cn"
 IDF_SHA = "ab" * 32
@@ -81,7 +84,8 @@ def add_done_check(session, building, designer, weather, *, model_area_m2=None) 
         started_at=now - timedelta(seconds=90),
         finished_at=now,
         run_seconds=88.4,
-        err_summary={"warnings": 3, "severes": 0, "fatals": 0},
+        err_summary={**CLEAN_RUN, "warnings": 3},
+        model_facts={"run_period": FULL_YEAR},
     )
     session.add(check)
     session.flush()
@@ -95,9 +99,9 @@ def add_done_check(session, building, designer, weather, *, model_area_m2=None) 
             epw_sha256=EPW_SHA,
             total_site_kwh=total,
             registered_area_m2=area,
-            eui_kwh_per_m2=total / area,
+            eui_kwh_per_m2=eui_kwh_per_m2(total, area),
             model_total_area_m2=model_area_m2,
-            area_mismatch_pct=(model_area_m2 - area) / area * 100 if model_area_m2 else None,
+            area_mismatch_pct=area_mismatch_pct(model_area_m2, area),
             by_fuel_kwh={"Electricity": 700_000.0, "Natural Gas": 100_000.0},
         )
     )
@@ -249,3 +253,45 @@ def test_another_designer_may_not_read_the_report(session, scene, make_user):
     stranger = make_user(session, role="designer", districts=())
     with pytest.raises(PermissionDenied):
         context_for(session, scene, actor=stranger)
+
+
+def test_severe_errors_are_listed_and_withhold_the_official_verdict(
+    session, make_user, make_building, tmp_path
+):
+    quota_seed.seed(session)
+    designer = make_user(session, role="designer", districts=())
+    building = make_building(
+        session, designer, heating_type="gas_oil", hvac_class="A", floor_area_m2="10000"
+    )
+    check = add_done_check(
+        session, building, designer, add_weather(session), model_area_m2=10_000.0
+    )
+    result = session.exec(select(CheckResult).where(CheckResult.check_id == check.id)).one()
+    result.unmet_heating_hours = result.unmet_cooling_hours = 0.0
+    session.add(result)
+    check.err_summary = {
+        **CLEAN_RUN,
+        "severes": 2,
+        "warmup_severes": 1,
+        "messages": [
+            {
+                "severity": "Severe",
+                "text": 'CheckWarmupConvergence: Loads Initialization, Zone="CORE" did not '
+                "converge after 25 warmup days.",
+            },
+            {"severity": "Severe", "text": "Temperature out of bounds (101.77) for zone=ROOF"},
+        ],
+    }
+    session.add(check)
+    session.commit()
+    context = check_report.report_context(
+        session=session, actor=designer, check_id=check.id, locale="zh", base_url=BASE_URL
+    )
+    verdict = context["verdict"]
+    assert [w["code"] for w in verdict["withheld"]] == ["validity.severe_errors.over"]
+    assert verdict["severe_messages"] == ["Temperature out of bounds (101.77) for zone=ROOF"]
+    flat = " ".join(pdf_text(check_report.check_pdf(context), tmp_path).split())
+    assert "不予正式判定" in flat
+    assert "EnergyPlus 报告 1 个严重错误（不计预热收敛），超过允许的 0 个。" in flat
+    assert "Temperature out of bounds (101.77) for zone=ROOF" in flat
+    assert "CheckWarmupConvergence" not in flat
