@@ -123,7 +123,7 @@ MESSAGES: dict[str, str] = {
     ),
     "accounting.electricity_factor": (
         "Electricity converted at {factor} kgce/kWh ({basis}); the 当量 value 0.1229 would give "
-        "about 40 % of the figure."
+        "a figure about 40 % as large."
     ),
 }
 

@@ -280,8 +280,8 @@ MESSAGES = {
         "No official Qingdao weather year is designated, so no official verdict can be given."
     ),
     "validity.floor_area.within": (
-        "The model's floor area, {model} m², is {pct} % from the registered {registered} m², "
-        "within ±{limit} %."
+        "The model's floor area, {model} m², differs from the registered {registered} m² by {pct} "
+        "%, within ±{limit} %."
     ),
     "validity.floor_area.outside": (
         "The model's floor area, {model} m², differs from the registered {registered} m² by {pct} "
@@ -308,8 +308,8 @@ MESSAGES = {
         "“{heating_type}”."
     ),
     "validity.heating_source.disagrees": (
-        "{share} % of the model's heating energy comes from {other_fuels}, which does not agree "
-        "with the registered heating type, “{heating_type}” (up to {limit} % allowed)."
+        "The model takes part of its heating energy from {other_fuels} ({share} %), which does not "
+        "agree with the registered heating type, “{heating_type}” (up to {limit} % allowed)."
     ),
     "validity.heating_source.absent": (
         "The model uses no heating energy, which does not agree with the registered heating type, "
