@@ -18,6 +18,7 @@ from registry.api.common import (
     token_required,
 )
 from registry.domain.buildings import districts
+from registry.domain.buildings.records import REASON_MAX_CHARS
 from registry.errors import ValidationFailed
 from registry.extensions import get_session
 from registry.models import AuditEventPublic, BuildingBase, BuildingPublic, RecordPublic
@@ -127,7 +128,7 @@ register_schema(
         "type": "object",
         "required": ["reason"],
         "allOf": [{"$ref": "#/components/schemas/BuildingUpdate"}],
-        "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 1000}},
+        "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": REASON_MAX_CHARS}},
         "description": "An officer's correction of a building whose record passed review: the "
         "fields to change (name, district, type, floor area, parcel among them), and why.",
     },
@@ -158,12 +159,18 @@ def update_building(building_id: int):
 def correct_building(building_id: int):
     """Correct a building's frozen facts with a reason (officers of its district, admins)."""
     body = json_body()
+    reason = body.get("reason")
+    # A correction is the audited path for frozen facts: it always says why.
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValidationFailed({"reason": ("field.required", {})})
+    if len(reason) > REASON_MAX_CHARS:
+        raise ValidationFailed({"reason": ("field.too_long", {"max": REASON_MAX_CHARS})})
     building = building_service.update_building(
         session=get_session(),
         actor=actor(),
         building_id=building_id,
         data={key: value for key, value in body.items() if key != "reason"},
-        reason=str(body.get("reason") or ""),
+        reason=reason,
     )
     return jsonify(dump(BuildingPublic, building))
 

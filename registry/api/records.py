@@ -38,7 +38,8 @@ register_schema(
     description="Only the fields present change; the record is checked as a whole.",
 )
 _REASON = {"type": "string", "minLength": 1, "maxLength": 1000}
-_DATE = {"type": "string", "format": "date"}
+# null, like an absent date, means today (Beijing time).
+_DATE = {"type": ["string", "null"], "format": "date"}
 register_schema(
     "ApproveRequest",
     {

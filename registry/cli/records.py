@@ -46,10 +46,13 @@ def _record_text(payload: dict, lang: Locale) -> str:
     if payload.get("notice_start_on"):
         word = pgettext("record line", "notice", lang)
         line += f"  {word} {payload['notice_start_on']} – {payload['notice_end_on']}"
+    # Outside the f-strings: Babel's extractor does not see calls inside them.
     if payload.get("published_on"):
-        line += f"  {pgettext('record line', 'published', lang)} {payload['published_on']}"
+        word = pgettext("record line", "published", lang)
+        line += f"  {word} {payload['published_on']}"
     elif payload.get("approved_on"):
-        line += f"  {pgettext('record line', 'approved', lang)} {payload['approved_on']}"
+        word = pgettext("record line", "approved", lang)
+        line += f"  {word} {payload['approved_on']}"
     return line
 
 

@@ -128,7 +128,7 @@ class TallyDocument(SQLModel, table=True):
     end_on: date
     district_code: str | None = Field(default=None, max_length=6)
     building_type: str | None = Field(default=None, max_length=32)
-    locale: str = Field(default="zh", max_length=8)
+    locale: str = Field(default="zh_Hans_CN", max_length=16)
     status: str = Field(default="queued", max_length=16)  # queued running ready failed
     # What the file holds (status ready), or what the render under way was asked for.
     stamp: int = 0

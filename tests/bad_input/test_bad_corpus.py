@@ -18,6 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
+from registry.domain.text import names
 from registry.errors import ValidationFailed
 from registry.i18n import render
 from registry.models import (
@@ -351,8 +352,9 @@ def _one_field_changed(line: int, column: int, value: str) -> bytes:
     return b"\n".join(lines) + b"\n"
 
 
-def _where(line, column, zh, en, value):
-    return {"line": line, "column": column, "field_zh": zh, "field_en": en, "value": value}
+def _where(line, column, field, value):
+    """Where the refusal points: the field is named through the EPW vocabulary."""
+    return {"line": line, "column": column, "field": names("EPW field", [field]), "value": value}
 
 
 # Every field the engine reads is checked (issue 24, item 12): these went through before and
@@ -361,22 +363,22 @@ GENERATED_EPWS = {
     "month 13": (
         lambda: _one_field_changed(9, 2, "13"),
         "weather.field_out_of_range",
-        {**_where(9, 2, "月", "month", "13"), "low": 1, "high": 12},
+        {**_where(9, 2, "month", "13"), "low": 1, "high": 12},
     ),
     "hour 99": (
         lambda: _one_field_changed(20, 4, "99"),
         "weather.field_out_of_range",
-        {**_where(20, 4, "时", "hour", "99"), "low": 1, "high": 24},
+        {**_where(20, 4, "hour", "99"), "low": 1, "high": 24},
     ),
     "radiation not a number": (
         lambda: _one_field_changed(100, 14, "n/a"),
         "weather.field_not_numeric",
-        _where(100, 14, "水平总辐射", "global horizontal radiation", "n/a"),
+        _where(100, 14, "global horizontal radiation", "n/a"),
     ),
     "negative radiation": (
         lambda: _one_field_changed(4000, 15, "-5"),
         "weather.field_negative",
-        _where(4000, 15, "法向直射辐射", "direct normal radiation", "-5"),
+        _where(4000, 15, "direct normal radiation", "-5"),
     ),
     "31 April": (
         lambda: _one_field_changed(9 + 90 * 24, 3, "31"),

@@ -98,6 +98,8 @@ def test_a_three_star_label_through_notice_on_the_public_site(
         assert early.status_code == 422 and "须晚于公示期最后一天" in text_of(early)
 
     with time_machine.travel(datetime(2026, 12, 16, 1, 0, tzinfo=UTC), tick=True):
+        # Nine days on, the session has outlived its 12 hours: the checker logs in again.
+        login(checker, people["checker"])
         published = checker.post(
             f"/records/{three_star.id}/publish", data={"date": "2026-12-16"}, follow_redirects=True
         )

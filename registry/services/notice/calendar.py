@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from registry.domain.notice import calendar as rules
 from registry.domain.notice.seed import HOLIDAY_ARRANGEMENTS
-from registry.errors import NotFound, RegistryError, ValidationFailed
+from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.models import CalendarDay, CalendarYear, User, utcnow
 from registry.models.notice import SOURCE_MAX_CHARS
 from registry.services import permissions
@@ -72,7 +72,9 @@ def notice_period(*, session: Session, posted_on: date, working_days: int) -> ru
     try:
         return rules.notice_period(calendar, posted_on, working_days)
     except rules.YearNotMaintained as missing:
-        raise RegistryError("notice.calendar_missing", {"year": missing.year}) from None
+        # The request is sound; the registry's calendar lacks the year: a conflict with its
+        # state (409) that an administrator resolves by entering the year.
+        raise Conflict("notice.calendar_missing", {"year": missing.year}) from None
 
 
 def list_years(*, session: Session) -> list[tuple[CalendarYear, list[CalendarDay]]]:
