@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from registry.auth import actor_of
-from registry.domain.imports.headers import EXTRA_FIELDS, FIELDS, IGNORE
+from registry.domain.imports.headers import EXTRA_FIELDS, FIELDS, HEADER_ALIASES, IGNORE
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session
 from registry.i18n import locale_of
@@ -31,6 +31,7 @@ from registry.services import permissions
 from registry.services.imports import exports
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import, save_mapping
+from registry.services.imports.template import template_xlsx
 from registry.web import display, started
 from registry.web.buildings import _filters as list_filters
 
@@ -98,24 +99,41 @@ def _preview_page(actor, data: bytes, filename: str, mapping: dict, status: int 
     ), status
 
 
+def _upload_page(error=None, status: int = 200):
+    """The upload form, with the headers each field is recognised by."""
+    aliases = [
+        (label, HEADER_ALIASES[name]) for name, label in field_choices() if name in HEADER_ALIASES
+    ]
+    return render_template("imports/upload.html", error=error, aliases=aliases), status
+
+
 @bp.route("/imports", methods=["GET", "POST"])
 def upload():
     """Upload a spreadsheet and see what each row would become."""
     actor = _actor()
     if request.method == "GET":
-        return render_template("imports/upload.html", error=None)
+        return _upload_page()
     file = request.files.get("file")
     if file is None or not file.filename:
-        return render_template("imports/upload.html", error=display.message("field.required")), 422
+        return _upload_page(display.message("field.required"), 422)
     data = file.read()
     sha256 = hashlib.sha256(data).hexdigest()
     _stored_path(actor, sha256).write_bytes(data)
     try:
         return _preview_page(actor, data, file.filename, {})
     except RegistryError as exc:
-        return render_template(
-            "imports/upload.html", error=display.message(exc.code, exc.params)
-        ), exc.status
+        return _upload_page(display.message(exc.code, exc.params), exc.status)
+
+
+@bp.route("/imports/template.xlsx")
+def template():
+    """Download the import template: headers in Chinese and English, an example, a guide."""
+    _actor()
+    return Response(
+        template_xlsx(locale=display.locale()),
+        mimetype=XLSX,
+        headers={"Content-Disposition": "attachment; filename=import-template.xlsx"},
+    )
 
 
 @bp.route("/imports/preview", methods=["POST"])

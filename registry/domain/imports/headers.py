@@ -19,6 +19,8 @@ from registry.domain.imports.normalise import NormaliseError, clean_text, is_bla
 from registry.domain.text import names
 
 IGNORE = "ignore"
+# Without these a row cannot be registered (the preview says which are missing).
+REQUIRED_FIELDS = ("name", "district_code", "building_type", "floor_area_m2")
 
 _ALIASES = {
     "name": "项目名称|工程名称|建筑名称|项目(工程)名称|楼栋名称|名称|name|project|project name|"
@@ -57,7 +59,9 @@ _ALIASES = {
     "start_date": "开工日期|开工时间",
     "completed_on": "改造完成日期|改造竣工日期|改造完成时间|完成日期|完成时间|完工日期|"
     "completed on|completion of works",
-    IGNORE: "序号|no|no.|#|index",
+    # 导入问题 is the reason column of an error file (`registry.services.imports.error_file`):
+    # read back as ignored, so the fixed rows re-import as they are.
+    IGNORE: "序号|no|no.|#|index|导入问题|import problems",
 }
 # field -> the headers it is recognised by (matched after `normalise_header`).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in _ALIASES.items()}
@@ -130,8 +134,13 @@ def _guess(header: Any) -> str | None:
     """The field for a header; 'parent/child' (merged rows) as one phrase, else the child.
 
     A child is not taken alone under a parent that is itself a field: 设计单位/统一社会信用代码
-    is not the owner's code, and 建设单位/地址 is not the site's address.
+    is not the owner's code, and 建设单位/地址 is not the site's address. A cell of several
+    lines (the template's 项目名称 / Project name) names a field when its lines agree.
     """
+    lines = [line for line in str(header).splitlines() if line.strip()]
+    if len(lines) > 1:
+        found = {_guess(line) for line in lines} - {None}
+        return found.pop() if len(found) == 1 else None
     key = normalise_header(header)
     parts = [part for part in key.split("/") if part]
     found = _field_for(key)
@@ -164,6 +173,49 @@ def map_headers(
         else:
             unknown.append(header)
     return mapping, unknown
+
+
+# The template's columns, in its order: (field, Chinese header, English header). Each header
+# must read back as its field (checked below, when this module loads), so the template is
+# derived from the aliases above and cannot drift from them.
+TEMPLATE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("name", "项目名称", "Project name"),
+    ("address", "项目地址", "Address"),
+    ("district_code", "所在区（市）", "District"),
+    ("building_type", "建筑类型", "Building type"),
+    ("floor_area_m2", "建筑面积（平方米）", "Floor area (m2)"),
+    ("storeys", "层数", "Storeys"),
+    ("is_new_build", "新建/既有", "New or existing"),
+    ("completion_year", "竣工年份", "Completion year"),
+    ("prefabricated", "是否装配式", "Prefabricated"),
+    ("assembly_rate_pct", "装配率", "Assembly rate"),
+    ("owner_name", "建设单位", "Owner"),
+    ("owner_credit_code", "统一社会信用代码", "Credit code"),
+    ("design_unit", "设计单位", "Design unit"),
+    ("land_parcel_id", "地块编号", "Parcel id"),
+    ("latitude", "纬度", "Latitude"),
+    ("longitude", "经度", "Longitude"),
+    ("star_level", "星级", "Star rating"),
+    ("stage", "评价阶段", "Stage"),
+    ("label_number", "标识编号", "Label number"),
+    ("issued_on", "发证日期", "Issue date"),
+    ("counted_area_m2", "标识面积（平方米）", "Counted area (m2)"),
+    ("energy_level", "能效等级", "Energy level"),
+    ("retrofit_kind", "改造类型", "Retrofit type"),
+    ("started_on", "改造开始日期", "Started on"),
+    ("completed_on", "改造完成日期", "Completed on"),
+)
+
+
+def template_header(chinese: str, english: str) -> str:
+    """A template column's header: both languages in one cell, on two lines."""
+    return f"{chinese}\n{english}"
+
+
+for _field, _chinese, _english in TEMPLATE_COLUMNS:
+    for _header in (_chinese, _english, template_header(_chinese, _english)):
+        if _guess(_header) != _field:  # pragma: no cover  (a broken alias table)
+            raise AssertionError(f"template header {_header!r} does not read as {_field}")
 
 
 # Columns the registry's own export writes beyond the fields a row is checked for: the

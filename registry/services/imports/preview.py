@@ -194,7 +194,7 @@ def preview_import(
     chunk: list = []
     for number, raw in table.rows:
         result = validate_row(raw, table.mapping, number, today=today)
-        if result.outcome in ("empty", "total"):
+        if result.outcome in ("empty", "total", "example"):
             preview.skipped += 1
             continue
         extras = {}
