@@ -16,7 +16,7 @@ from typing import Any
 from registry.domain.buildings.types import BUILDING_TYPES
 from registry.domain.imports import normalise
 from registry.domain.imports.normalise import NormaliseError, clean_text, is_blank
-from registry.domain.text import names
+from registry.domain.text import N_, names
 
 IGNORE = "ignore"
 # Without these a row cannot be registered (the preview says which are missing).
@@ -262,6 +262,62 @@ def map_all_headers(
             rest.append(header)
     mapping, unknown = map_headers(rest, saved_mapping)
     return mapping, extra, unknown
+
+
+# Each field's name as the preview shows it (the same words as the building and record forms).
+FIELD_NAMES: dict[str, str] = {
+    "name": N_("Building name"),
+    "address": N_("Address"),
+    "district_code": N_("District"),
+    "owner_name": N_("Owner"),
+    "owner_credit_code": N_("Owner's unified social credit code"),
+    "design_unit": N_("Design unit"),
+    "building_type": N_("Building type"),
+    "floor_area_m2": N_("Floor area (m²)"),
+    "floor_area_10k_m2": N_("Floor area (10,000 m²)"),
+    "counted_area_m2": N_("Counted area (m²)"),
+    "counted_area_10k_m2": N_("Counted area (10,000 m²)"),
+    "storeys": N_("Storeys"),
+    "is_new_build": N_("New build or existing"),
+    "completion_year": N_("Completion year"),
+    "completion_date": N_("Completion date (building or retrofit)"),
+    "prefabricated": N_("Prefabricated"),
+    "assembly_rate_pct": N_("Assembly rate (%)"),
+    "land_parcel_id": N_("Land parcel id"),
+    "latitude": N_("Latitude"),
+    "longitude": N_("Longitude"),
+    "star_level": N_("Star rating"),
+    "stage": N_("Stage"),
+    "label_number": N_("Label number"),
+    "issued_on": N_("Issue date"),
+    "energy_level": N_("Energy level"),
+    "retrofit_kind": N_("Retrofit type"),
+    "started_on": N_("Started on"),
+    "start_date": N_("Start date (retrofit)"),
+    "completed_on": N_("Completed on"),
+    "sub_type": N_("Sub-type"),
+    "hvac_class": N_("HVAC class"),
+    "heating_type": N_("Heating"),
+    "annual_use_hours": N_("Annual use (hours)"),
+    "area_per_person_m2": N_("Area per person (m²)"),
+    "status": N_("Status"),
+    "approved_on": N_("Approved on"),
+    "published_on": N_("Published on"),
+    "revoked_on": N_("Revoked on"),
+    "reason": N_("Reason"),
+    "notes": N_("Notes"),
+}
+
+
+def guess_field(header: Any) -> str | None:
+    """The field the aliases alone read `header` as (no saved choice), or None."""
+    mapping, extra, _ = map_all_headers([header])
+    return mapping.get(header) or extra.get(header)
+
+
+def same_target(name: str) -> str:
+    """The field a column finally fills: 建筑面积（万平方米） fills the floor area too."""
+    return name.replace("_10k_m2", "_m2")
 
 
 # -- building types ---------------------------------------------------------------------
