@@ -205,6 +205,13 @@ def preview_import(
 ) -> Preview:
     """A dry run: every row's outcome with reasons; nothing is written."""
     permissions.require_importer(actor)
+    unknown_fields = {
+        str(header): ("import.field_unknown", {"value": str(name)})
+        for header, name in (mapping or {}).items()
+        if name and name not in (*FIELDS, *EXTRA_FIELDS, IGNORE)
+    }
+    if unknown_fields:
+        raise ValidationFailed(unknown_fields)
     today = today or dates.today()
     choices = {**saved_mapping(session=session, actor=actor), **(mapping or {})}
     try:
