@@ -85,7 +85,7 @@ register_schema(
             "mapping": {
                 "type": "string",
                 "description": "A JSON object naming the field of any column, e.g. "
-                '{"Project title": "name", "标识类型": "ignore"}; the report\'s `mapping` '
+                '{"Project title": "name", "Label type": "ignore"}; the report\'s `mapping` '
                 "lists each column's field.",
             },
         },
