@@ -72,7 +72,7 @@ def _mapping(values: tuple[str, ...]) -> dict[str, str]:
     "map_",
     multiple=True,
     metavar="HEADER=FIELD",
-    help="Read a column as a field (repeatable), e.g. --map \"Label type=ignore\"; the report's "
+    help='Read a column as a field (repeatable), e.g. --map "Label type=ignore"; the report\'s '
     "`mapping` shows how each column is read.",
 )
 @click.option(
