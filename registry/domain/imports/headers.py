@@ -137,10 +137,6 @@ def _guess(header: Any) -> str | None:
     is not the owner's code, and 建设单位/地址 is not the site's address. A cell of several
     lines (the template's 项目名称 / Project name) names a field when its lines agree.
     """
-    lines = [line for line in str(header).splitlines() if line.strip()]
-    if len(lines) > 1:
-        found = {_guess(line) for line in lines} - {None}
-        return found.pop() if len(found) == 1 else None
     key = normalise_header(header)
     parts = [part for part in key.split("/") if part]
     found = _field_for(key)
@@ -148,6 +144,10 @@ def _guess(header: Any) -> str | None:
         found = _field_for("".join(parts))
         if found is None and _field_for(parts[0]) in (None, IGNORE):
             found = _field_for(parts[-1])
+    lines = [line for line in str(header).splitlines() if line.strip()]
+    if found is None and len(lines) > 1:  # 建设单位\n统一社会信用代码 is one phrase, read above
+        named = {_guess(line) for line in lines} - {None}
+        found = named.pop() if len(named) == 1 else None
     return found
 
 

@@ -82,3 +82,12 @@ def test_the_values_a_description_lists_are_the_values_the_parser_reads(locale):
 
 
 _M = {"n": "name", "d": "district_code", "t": "building_type", "a": "floor_area_m2"}
+
+
+def test_a_header_over_two_lines_is_one_phrase_before_it_is_two_languages():
+    mapping, unknown = map_headers(["建设单位\n统一社会信用代码", "项目名称\nProject name", "甲\n乙"])
+    assert mapping == {
+        "建设单位\n统一社会信用代码": "owner_credit_code",
+        "项目名称\nProject name": "name",
+    }
+    assert unknown == ["甲\n乙"]
