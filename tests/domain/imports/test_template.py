@@ -85,7 +85,8 @@ _M = {"n": "name", "d": "district_code", "t": "building_type", "a": "floor_area_
 
 
 def test_a_header_over_two_lines_is_one_phrase_before_it_is_two_languages():
-    mapping, unknown = map_headers(["建设单位\n统一社会信用代码", "项目名称\nProject name", "甲\n乙"])
+    headers = ["建设单位\n统一社会信用代码", "项目名称\nProject name", "甲\n乙"]
+    mapping, unknown = map_headers(headers)
     assert mapping == {
         "建设单位\n统一社会信用代码": "owner_credit_code",
         "项目名称\nProject name": "name",
