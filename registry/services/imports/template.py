@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 from registry.domain.imports import template
+from registry.domain.imports.headers import HEADER_ALIASES
 from registry.domain.text import NC_
 from registry.i18n import pgettext, render
 
@@ -22,6 +23,7 @@ _GUIDE_HEADERS = (
     NC_("import template", "Required"),
     NC_("import template", "What it holds and accepts"),
     NC_("import template", "Example"),
+    NC_("import template", "Other headers read as this column"),
 )
 _YES, _NO = NC_("import template", "Yes"), NC_("import template", "No")
 
@@ -65,6 +67,7 @@ def template_xlsx(*, locale: object = "zh_Hans_CN") -> bytes:
                 _text(_YES if column.required else _NO, locale),
                 render(column.description, column.params, locale),
                 template.EXAMPLE.get(column.field),
+                " · ".join(HEADER_ALIASES[column.field]),
             ]
         )
     for cell in guide[1]:
@@ -72,7 +75,7 @@ def template_xlsx(*, locale: object = "zh_Hans_CN") -> bytes:
     for row in guide.iter_rows():
         for cell in row:
             cell.alignment = wrap
-    for letter, width in zip("ABCD", (24, 10, 70, 24), strict=True):
+    for letter, width in zip("ABCDE", (24, 10, 70, 24, 40), strict=True):
         guide.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     book.save(buffer)
