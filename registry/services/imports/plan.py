@@ -274,7 +274,9 @@ def classify_chunk(
     taken = _load(session, [result.row for result, _ in chunk if result.row], state)
     for result, extras in chunk:
         if result.row is None:
-            yield Classified(result.row_number, "rejected", problems=list(result.problems)), None
+            name, label = extras.get("identity", ("", None))
+            problems = list(result.problems)
+            yield Classified(result.row_number, "rejected", name, label, problems), None
             continue
         row = result.row
         done = Classified(row.row_number, "duplicate", row.name, row.label_number)

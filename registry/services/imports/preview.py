@@ -234,25 +234,24 @@ def preview_import(
         preview.file_problems.append(render("import.missing_columns", {"columns": columns}, locale))
     state = ImportState()
     chunk: list = []
-    identity: dict[int, tuple[str, str | None]] = {}  # a refused row's name and label number
     for number, raw in table.rows:
         result = validate_row(raw, table.mapping, number, today=today)
         if result.outcome in ("empty", "total", "example"):
             preview.skipped += 1
             continue
-        if result.outcome == "invalid":
-            identity[number] = _identity(raw, table.mapping)
         extras = {}
         if result.outcome == "ok":
             extras, extra_problems = check_extras(raw, table.extra, result.row, today)
             if extra_problems:
                 result = _with_problems(result, extra_problems)
+        if result.row is None:  # refused: its name and label number, shown beside the reasons
+            extras = {"identity": _identity(raw, table.mapping)}
         chunk.append((result, extras))
         if len(chunk) >= CHUNK_ROWS:
-            _classify(session, actor, chunk, state, preview, today, identity)
-            chunk, identity = [], {}
+            _classify(session, actor, chunk, state, preview, today)
+            chunk = []
     if chunk:
-        _classify(session, actor, chunk, state, preview, today, identity)
+        _classify(session, actor, chunk, state, preview, today)
     return preview
 
 
@@ -313,11 +312,9 @@ def _with_problems(result, problems):
     return replace(result, outcome="invalid", row=None, problems=extra)
 
 
-def _classify(session, actor, chunk, state, preview: Preview, today: date, identity) -> None:
+def _classify(session, actor, chunk, state, preview: Preview, today: date) -> None:
     found = classify_chunk(session=session, actor=actor, chunk=chunk, state=state, today=today)
     for done, planned in found:
-        if done.row_number in identity:
-            done.name, done.label_number = identity[done.row_number]
         preview.counts[done.outcome] += 1
         if planned is not None:
             preview.plan.append(planned)
