@@ -21,6 +21,7 @@ from registry.services.imports import exports
 from registry.services.imports.commit import commit_import
 from registry.services.imports.error_file import error_file_xlsx
 from registry.services.imports.preview import preview_import
+from registry.services.imports.template import template_xlsx
 
 
 def register(main: click.Group) -> None:
@@ -151,6 +152,16 @@ def import_file(
 @click.group()
 def export() -> None:
     """Export registry data."""
+
+
+@export.command("template")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@locale_option
+@handles_errors
+def export_template(out: Path, lang: Locale) -> None:
+    """Write the import template (XLSX: headers, an example row, a column guide)."""
+    out.write_bytes(template_xlsx(locale=lang))
+    click.echo(str(out))
 
 
 @export.command("buildings")

@@ -107,3 +107,7 @@ def test_the_report_names_each_column_and_the_refused_rows_go_to_a_file(cli, she
     text = cli("import", sheet, "--dry-run", "--lang", "en")
     assert "column 星级 -> star_level (read)" in text.output and "[乙楼 CLI-2]" in text.output
     assert cli("import", sheet, "--dry-run", "--map", "星级").exit_code != 0
+    template = tmp_path / "template.xlsx"
+    assert cli("export", "template", "--out", template, "--lang", "en").exit_code == 0
+    guide = openpyxl.load_workbook(template).worksheets[1]
+    assert guide["A1"].value == "Column"
