@@ -210,6 +210,7 @@ def _collect() -> dict[str, str]:
     from registry.domain.checks.weather import MESSAGES as weather
     from registry.domain.imports.messages import MESSAGES as import_rows
     from registry.domain.imports.normalise_messages import MESSAGES as import_cells
+    from registry.domain.imports.template_messages import MESSAGES as import_template
     from registry.domain.quotas.messages import MESSAGES as quotas
     from registry.domain.settings import MESSAGES as settings
     from registry.domain.tally.targets import MESSAGES as tally
@@ -233,6 +234,7 @@ def _collect() -> dict[str, str]:
         verify,
         import_cells,
         import_rows,
+        import_template,
         imports,
         idf,
         errfile,

@@ -26,6 +26,8 @@ ALLOWED_CHINESE = {
     "energy levels, retrofit kinds, units, yes/no",
     "registry/domain/imports/rows.py": "row words the importer reads: new/existing, "
     "prefabricated, totals, levels named in headers",
+    "registry/domain/imports/template.py": "the import template's example row (cells as users "
+    "type them) and its 序号 / 示例 marks",
     "registry/domain/quotas/data.py": "the standards' table and row labels as printed, quoted "
     "in each seeded quota row's citation",
     "registry/domain/checks/accounting.py": "conversion factors cite their standards' own "

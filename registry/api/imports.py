@@ -16,7 +16,9 @@ from registry.models import ImportBatchPublic
 from registry.services import permissions
 from registry.services.imports import exports
 from registry.services.imports.commit import commit_import
+from registry.services.imports.error_file import error_file_xlsx
 from registry.services.imports.preview import preview_import
+from registry.services.imports.template import template_xlsx
 from registry.web import started
 
 bp = Blueprint("api_imports", __name__, url_prefix="/api/v1")
@@ -33,8 +35,34 @@ register_schema(
             "message": {"type": "string"},
             "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
             "rows": {"type": "array", "items": {"type": "object"}},
+            "records": {
+                "type": "integer",
+                "description": "Records added in all, on new and on known buildings.",
+            },
             "columns": {"type": "object", "additionalProperties": {"type": "string"}},
             "unknown_columns": {"type": "array", "items": {"type": "string"}},
+            "mapping": {
+                "type": "array",
+                "description": "How each column is read, in sheet order: its field (or "
+                "`ignore`) and status: read, shared (another column feeds the same field), "
+                "ignored, or unknown (not recognised, so ignored). Send `mapping` to change it.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "header": {"type": "string"},
+                        "field": {"type": "string"},
+                        "status": {
+                            "type": "string",
+                            "enum": ["read", "shared", "ignored", "unknown"],
+                        },
+                    },
+                },
+            },
+            "warnings": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Columns sharing one field, columns ignored.",
+            },
             "batch": {
                 "anyOf": [{"$ref": "#/components/schemas/ImportBatchPublic"}, {"type": "null"}]
             },
@@ -56,8 +84,9 @@ register_schema(
             },
             "mapping": {
                 "type": "string",
-                "description": "A JSON object naming the field of unrecognised columns, e.g. "
-                '{"Project title": "name"}.',
+                "description": "A JSON object naming the field of any column, e.g. "
+                '{"Project title": "name", "Label type": "ignore"}; the report\'s `mapping` '
+                "lists each column's field.",
             },
         },
     },
@@ -142,6 +171,49 @@ def create_import():
         ),
     )
     return jsonify(body), 201
+
+
+@bp.get("/imports/template")
+@documented(
+    response={"content": {XLSX: _FILE}},
+    errors=(403,),
+    headers={"Content-Disposition": "attachment; filename=import-template.xlsx"},
+)
+@token_required
+def import_template():
+    """The import template: headers in Chinese and English, an example row, a column guide."""
+    permissions.require_importer(actor())
+    return Response(
+        template_xlsx(locale=request_locale()),
+        mimetype=XLSX,
+        headers={"Content-Disposition": "attachment; filename=import-template.xlsx"},
+    )
+
+
+@bp.post("/imports/errors")
+@documented(
+    request_body="ImportUpload",
+    request_media_type="multipart/form-data",
+    response={"content": {XLSX: _FILE}},
+    errors=(400, 403, 413, 422),
+    headers={"Content-Disposition": "attachment; filename=refused.xlsx"},
+)
+@token_required
+def import_errors():
+    """The refused rows of a file as XLSX, with a reason column, to fix and import again."""
+    permissions.require_importer(actor())
+    data, filename, mapping = _upload()
+    body = error_file_xlsx(
+        session=get_session(),
+        actor=actor(),
+        data=data,
+        filename=filename,
+        mapping=mapping,
+        locale=request_locale(),
+    )
+    return Response(
+        body, mimetype=XLSX, headers={"Content-Disposition": "attachment; filename=refused.xlsx"}
+    )
 
 
 @bp.get("/buildings/export")

@@ -19,7 +19,9 @@ from registry.i18n import Locale, render
 from registry.models import ImportBatchPublic
 from registry.services.imports import exports
 from registry.services.imports.commit import commit_import
+from registry.services.imports.error_file import error_file_xlsx
 from registry.services.imports.preview import preview_import
+from registry.services.imports.template import template_xlsx
 
 
 def register(main: click.Group) -> None:
@@ -27,38 +29,105 @@ def register(main: click.Group) -> None:
     main.add_command(export)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 def _report_text(report: dict) -> str:
-    lines = [f"{key}: {value}" for key, value in report["counts"].items()]
+    lines = [
+        f"column {_one_line(c['header'])} -> {c['field']} ({c['status']})"
+        for c in report["mapping"]
+    ]
+    lines += [f"warning: {warning}" for warning in report["warnings"]]
+    lines += [f"{key}: {value}" for key, value in report["counts"].items()]
+    lines.append(f"records: {report['records']}")
     for row in report["rows"]:
         if row["outcome"] in ("rejected", "duplicate"):
             details = [row["note"]] if row["note"] else []
-            details += [f"{p['field']}: {p['message']}" for p in row["problems"]]
-            lines.append(f"  row {row['row']} {row['outcome']}: " + "; ".join(details))
+            details += [
+                f"{_one_line(p['column'] or p['field'])}: {p['message']}" for p in row["problems"]
+            ]
+            who = " ".join(part for part in (row["name"], row["label_number"]) if part)
+            lines.append(f"  row {row['row']} {row['outcome']} [{who}]: " + "; ".join(details))
     if report.get("message"):
         lines.append(report["message"])
     return "\n".join(lines)
 
 
+def _mapping(values: tuple[str, ...]) -> dict[str, str]:
+    """--map HEADER=FIELD (repeatable; FIELD 'ignore' skips the column)."""
+    mapping = {}
+    for value in values:
+        header, sep, name = value.rpartition("=")
+        if not sep or not header.strip():
+            raise click.BadParameter(f"{value!r}: expected HEADER=FIELD", param_hint="--map")
+        mapping[header.strip()] = name.strip()
+    return mapping
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Only report what each row would become.")
+@click.option(
+    "--map",
+    "map_",
+    multiple=True,
+    metavar="HEADER=FIELD",
+    help='Read a column as a field (repeatable), e.g. --map "Label type=ignore"; the report\'s '
+    "`mapping` shows how each column is read.",
+)
+@click.option(
+    "--errors",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the refused rows, with a reason column, to this XLSX file to fix and import.",
+)
 @actor_option
 @json_option
 @locale_option
 @handles_errors
-def import_file(file: Path, dry_run: bool, actor_name, as_json: bool, lang: Locale) -> None:
+def import_file(
+    file: Path,
+    dry_run: bool,
+    map_: tuple[str, ...],
+    errors: Path | None,
+    actor_name,
+    as_json: bool,
+    lang: Locale,
+) -> None:
     """Import buildings and records from an XLSX or CSV file (all rows or none)."""
     data = file.read_bytes()
+    mapping = _mapping(map_) or None
     with open_session() as session:
         actor = resolve_actor(session, actor_name)
+        if errors is not None:
+            errors.write_bytes(
+                error_file_xlsx(
+                    session=session,
+                    actor=actor,
+                    data=data,
+                    filename=file.name,
+                    mapping=mapping,
+                    locale=lang,
+                )
+            )
         if dry_run:
             preview = preview_import(
-                session=session, actor=actor, data=data, filename=file.name, locale=lang
+                session=session,
+                actor=actor,
+                data=data,
+                filename=file.name,
+                mapping=mapping,
+                locale=lang,
             )
             report = {**preview.as_dict(), "dry_run": True, "batch": None, "message": ""}
         else:
             result = commit_import(
-                session=session, actor=actor, data=data, filename=file.name, locale=lang
+                session=session,
+                actor=actor,
+                data=data,
+                filename=file.name,
+                mapping=mapping,
+                locale=lang,
             )
             report = {**result.preview.as_dict(), "dry_run": False, "batch": None}
             if result.batch is None:
@@ -83,6 +152,16 @@ def import_file(file: Path, dry_run: bool, actor_name, as_json: bool, lang: Loca
 @click.group()
 def export() -> None:
     """Export registry data."""
+
+
+@export.command("template")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@locale_option
+@handles_errors
+def export_template(out: Path, lang: Locale) -> None:
+    """Write the import template (XLSX: headers, an example row, a column guide)."""
+    out.write_bytes(template_xlsx(locale=lang))
+    click.echo(str(out))
 
 
 @export.command("buildings")

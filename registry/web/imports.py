@@ -8,6 +8,7 @@ that was previewed.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -19,39 +20,37 @@ from flask import (
     request,
     stream_with_context,
 )
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from flask_login import current_user
 
 from registry.auth import actor_of
-from registry.domain.imports.headers import EXTRA_FIELDS, FIELDS, IGNORE
+from registry.domain.imports.headers import (
+    FIELD_NAMES,
+    HEADER_ALIASES,
+    IGNORE,
+    guess_field,
+    normalise_header,
+)
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session
 from registry.i18n import locale_of
 from registry.services import permissions
 from registry.services.imports import exports
 from registry.services.imports.commit import commit_import
+from registry.services.imports.error_file import error_file_xlsx
 from registry.services.imports.preview import preview_import, save_mapping
+from registry.services.imports.template import template_xlsx
 from registry.web import display, started
 from registry.web.buildings import _filters as list_filters
 
 bp = Blueprint("imports", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_IMPORT_LABELS = {
-    "star_level": _l("Star rating"),
-    "energy_level": _l("Energy level"),
-    "retrofit_kind": _l("Retrofit type"),
-    "floor_area_10k_m2": _l("Floor area (10,000 m²)"),
-    "counted_area_10k_m2": _l("Counted area (10,000 m²)"),
-    "completion_date": _l("Completion date (building or retrofit)"),
-    "start_date": _l("Start date (retrofit)"),
-}
 
 
 def field_choices() -> list[tuple[str, str]]:
     """The fields a column can be mapped to, as (value, label)."""
-    names = [name for name in (*FIELDS, *EXTRA_FIELDS) if name != IGNORE]
-    return [(name, str(_IMPORT_LABELS.get(name) or display.field_label(name))) for name in names]
+    return [(name, gettext(label)) for name, label in FIELD_NAMES.items()]
 
 
 def _actor():
@@ -79,7 +78,16 @@ def _mapping_from_form() -> dict[str, str]:
     return mapping
 
 
-def _preview_page(actor, data: bytes, filename: str, mapping: dict, status: int = 200):
+def _mapping_token(pairs) -> str:
+    """A digest of (header, field) choices: says whether the confirmed choices are the
+    previewed ones (a browser may send a header's line break as CR LF)."""
+    canonical = sorted((normalise_header(header), name) for header, name in pairs)
+    return hashlib.sha256(json.dumps(canonical, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def _preview_page(
+    actor, data: bytes, filename: str, mapping: dict, status: int = 200, notice: str = ""
+):
     preview = preview_import(
         session=get_session(),
         actor=actor,
@@ -88,14 +96,25 @@ def _preview_page(actor, data: bytes, filename: str, mapping: dict, status: int 
         mapping=mapping,
         locale=display.locale(),
     )
+    previewed = _mapping_token((column.header, column.field) for column in preview.mapping)
     return render_template(
         "imports/preview.html",
         preview=preview,
         filename=filename,
         mapping=mapping,
+        previewed=previewed,
+        notice=notice,
         field_choices=field_choices(),
         ignore=IGNORE,
     ), status
+
+
+def _upload_page(error=None, status: int = 200):
+    """The upload form, with the headers each field is recognised by."""
+    aliases = [
+        (label, HEADER_ALIASES[name]) for name, label in field_choices() if name in HEADER_ALIASES
+    ]
+    return render_template("imports/upload.html", error=error, aliases=aliases), status
 
 
 @bp.route("/imports", methods=["GET", "POST"])
@@ -103,19 +122,28 @@ def upload():
     """Upload a spreadsheet and see what each row would become."""
     actor = _actor()
     if request.method == "GET":
-        return render_template("imports/upload.html", error=None)
+        return _upload_page()
     file = request.files.get("file")
     if file is None or not file.filename:
-        return render_template("imports/upload.html", error=display.message("field.required")), 422
+        return _upload_page(display.message("field.required"), 422)
     data = file.read()
     sha256 = hashlib.sha256(data).hexdigest()
     _stored_path(actor, sha256).write_bytes(data)
     try:
         return _preview_page(actor, data, file.filename, {})
     except RegistryError as exc:
-        return render_template(
-            "imports/upload.html", error=display.message(exc.code, exc.params)
-        ), exc.status
+        return _upload_page(display.message(exc.code, exc.params), exc.status)
+
+
+@bp.route("/imports/template.xlsx")
+def template():
+    """Download the import template: headers in Chinese and English, an example, a guide."""
+    _actor()
+    return Response(
+        template_xlsx(locale=display.locale()),
+        mimetype=XLSX,
+        headers={"Content-Disposition": "attachment; filename=import-template.xlsx"},
+    )
 
 
 @bp.route("/imports/preview", methods=["POST"])
@@ -128,9 +156,39 @@ def remap():
             "imports/upload.html", error=display.message("import.upload_expired")
         ), 410
     mapping = _mapping_from_form()
-    if request.form.get("save_mapping") and mapping:
-        save_mapping(session=get_session(), actor=actor, mapping=mapping)
+    # Only the choices that differ from what the headers say alone are worth remembering.
+    chosen = {header: name for header, name in mapping.items() if name != _default(header)}
+    if request.form.get("save_mapping") and chosen:
+        save_mapping(session=get_session(), actor=actor, mapping=chosen)
     return _preview_page(actor, path.read_bytes(), request.form.get("filename", ""), mapping)
+
+
+def _default(header: str) -> str:
+    return guess_field(header) or IGNORE
+
+
+@bp.route("/imports/errors.xlsx", methods=["POST"])
+def error_file():
+    """Download the refused rows with their reasons, to fix and upload again."""
+    actor = _actor()
+    path = _stored_path(actor, request.form.get("sha256", ""))
+    if not path.exists():
+        return _upload_page(display.message("import.upload_expired"), 410)
+    filename = request.form.get("filename", "")
+    data = error_file_xlsx(
+        session=get_session(),
+        actor=actor,
+        data=path.read_bytes(),
+        filename=filename,
+        mapping=_mapping_from_form(),
+        locale=display.locale(),
+    )
+    stem = re.sub(r"[^\w.-]+", "_", filename.rsplit(".", 1)[0], flags=re.ASCII) or "import"
+    return Response(
+        data,
+        mimetype=XLSX,
+        headers={"Content-Disposition": f"attachment; filename={stem}-refused.xlsx"},
+    )
 
 
 @bp.route("/imports/commit", methods=["POST"])
@@ -142,12 +200,20 @@ def commit():
         return render_template(
             "imports/upload.html", error=display.message("import.upload_expired")
         ), 410
+    mapping = _mapping_from_form()
+    previewed = request.form.get("previewed")
+    if previewed and previewed != _mapping_token(mapping.items()):
+        # The selects were changed after the preview: show what they do before storing.
+        notice = display.message("import.mapping_changed")
+        return _preview_page(
+            actor, path.read_bytes(), request.form.get("filename", ""), mapping, 409, notice
+        )
     result = commit_import(
         session=get_session(),
         actor=actor,
         data=path.read_bytes(),
         filename=request.form.get("filename", ""),
-        mapping=_mapping_from_form(),
+        mapping=mapping,
         locale=display.locale(),
     )
     path.unlink(missing_ok=True)

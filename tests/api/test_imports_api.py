@@ -103,3 +103,67 @@ def test_the_openapi_document_lists_the_new_routes(api):
     paths = api.get("/api/openapi.json").get_json()["paths"]
     assert {"/api/v1/imports", "/api/v1/buildings/export", "/api/v1/verify/{label}"} <= set(paths)
     assert paths["/api/v1/verify/{label}"]["get"]["security"] == []
+
+
+def test_the_report_shows_each_columns_field_and_the_refused_rows_download(api):
+    import json
+
+    import openpyxl
+
+    token = api.token(role="officer", districts=("370202",))
+    sheet = _csv(
+        [
+            ["项目名称", "所在区（市）", "建筑类型", "建筑面积", "星级", "标识类型", "评价阶段"]
+            + ["标识编号", "发证日期", "备注栏"],
+            [
+                "甲楼",
+                "市南区",
+                "办公",
+                "12000",
+                "二星级",
+                "绿色建筑标识",
+                "评价",
+                "M-1",
+                "2021-06-01",
+            ],
+            ["乙楼", "市南区", "办公", "-1", "二星级", "绿色建筑标识", "评价", "M-2", "2021-06-01"],
+        ]
+    )
+    body = _post(api, token, "?dry_run=1", data=sheet).get_json()
+    read = {c["header"]: (c["field"], c["status"]) for c in body["mapping"]}
+    assert read["标识类型"] == read["评价阶段"] == ("stage", "shared")
+    assert read["备注栏"] == ("ignore", "unknown")
+    assert len(body["warnings"]) == 2
+    remapped = api.call(
+        "POST",
+        "/api/v1/imports?dry_run=1",
+        token,
+        lang="en",
+        data={"file": (io.BytesIO(sheet), "s.csv"), "mapping": json.dumps({"标识类型": "ignore"})},
+        content_type="multipart/form-data",
+    ).get_json()
+    assert [(r["outcome"], r["name"], r["label_number"]) for r in remapped["rows"]] == [
+        ("new_building", "甲楼", "M-1"),
+        ("rejected", "乙楼", "M-2"),
+    ]
+    assert remapped["rows"][1]["problems"][0]["column"] == "建筑面积"
+    errors = api.call(
+        "POST",
+        "/api/v1/imports/errors",
+        token,
+        data={"file": (io.BytesIO(sheet), "s.csv"), "mapping": json.dumps({"标识类型": "ignore"})},
+        content_type="multipart/form-data",
+    )
+    assert errors.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(errors.data)).worksheets[0].values)
+    assert [row[0] for row in rows] == ["项目名称", "乙楼"] and rows[0][-1] == "导入问题"
+    template = api.get("/api/v1/imports/template", token)
+    assert template.status_code == 200 and template.data[:2] == b"PK"
+    bad = api.call(
+        "POST",
+        "/api/v1/imports?dry_run=1",
+        token,
+        data={"file": (io.BytesIO(sheet), "s.csv"), "mapping": json.dumps({"标识类型": "nope"})},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422

@@ -85,3 +85,29 @@ def test_export_buildings(cli, sheet, tmp_path):
     xlsx = tmp_path / "out.xlsx"
     assert cli("export", "buildings", "--format", "xlsx", "--out", xlsx).exit_code == 0
     assert xlsx.read_bytes()[:2] == b"PK"
+
+
+def test_the_report_names_each_column_and_the_refused_rows_go_to_a_file(cli, sheet, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "refused.xlsx"
+    dry = cli("import", sheet, "--dry-run", "--json", "--errors", out, "--map", "星级=ignore")
+    assert dry.exit_code == 0, dry.output
+    report = json.loads(dry.output)
+    read = {c["header"]: c["field"] for c in report["mapping"]}
+    assert read["星级"] == "ignore" and read["标识编号"] == "label_number"
+    refused = [r for r in report["rows"] if r["outcome"] == "rejected"]
+    assert [(r["name"], r["label_number"]) for r in refused] == [
+        ("甲楼", "CLI-1"),
+        ("乙楼", "CLI-2"),
+    ]
+    assert all(r["problems"] for r in refused)
+    rows = list(openpyxl.load_workbook(out).worksheets[0].values)
+    assert [row[0] for row in rows[1:]] == ["甲楼", "乙楼"] and all(row[-1] for row in rows[1:])
+    text = cli("import", sheet, "--dry-run", "--lang", "en")
+    assert "column 星级 -> star_level (read)" in text.output and "[乙楼 CLI-2]" in text.output
+    assert cli("import", sheet, "--dry-run", "--map", "星级").exit_code != 0
+    template = tmp_path / "template.xlsx"
+    assert cli("export", "template", "--out", template, "--lang", "en").exit_code == 0
+    guide = openpyxl.load_workbook(template).worksheets[1]
+    assert guide["A1"].value == "Column"

@@ -427,6 +427,8 @@ EXPECTED: dict[tuple[str, str], Case] = {
         },
     ),
     ("/imports/preview", "POST"): Case(allowed(IMPORTERS, 200), prepare=uploaded_import),
+    ("/imports/template.xlsx", "GET"): Case(allowed(IMPORTERS, 200)),
+    ("/imports/errors.xlsx", "POST"): Case(allowed(IMPORTERS, 200), prepare=uploaded_import),
     # Stored for the district's officer and the admin; the other district's rows are refused.
     ("/imports/commit", "POST"): Case(
         {**allowed(IMPORTERS, 201), "officer_other": 200}, prepare=uploaded_import
@@ -478,6 +480,8 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/api/v1/checks/<int:check_id>", "GET"): Case(api(CHECK_READERS, 200), check),
     ("/api/v1/checks/<int:check_id>/cancel", "POST"): Case(api(CHECK_OWNERS, 200), check),
     ("/api/v1/imports", "POST"): Case(api(IMPORTERS, 200), body=import_file),
+    ("/api/v1/imports/template", "GET"): Case(api(IMPORTERS, 200)),
+    ("/api/v1/imports/errors", "POST"): Case(api(IMPORTERS, 200), body=import_file),
     ("/api/v1/tally", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/users", "GET"): Case(api(ADMINS, 200)),
     ("/api/v1/users", "POST"): Case(api(ADMINS, 201), body=json_body(new_user_json)),

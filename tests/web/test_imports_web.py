@@ -144,3 +144,17 @@ def test_export_downloads_honour_the_list_filters(
 def test_export_needs_a_login(client, app_session):
     assert client.get("/buildings/export.csv").status_code == 302
     assert app_session.exec(select(func.count()).select_from(Building)).one() == 0
+
+
+def test_the_template_downloads_in_the_users_language(officer_client):
+    import openpyxl
+
+    page = officer_client.get("/imports?lang=en").get_data(as_text=True)
+    assert "/imports/template.xlsx" in page and "标识编号" in page  # the accepted headers
+    response = officer_client.get("/imports/template.xlsx")
+    assert response.status_code == 200 and response.data[:2] == b"PK"
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    fill, guide = book.worksheets
+    headers = [cell.value for cell in fill[1]]
+    assert "项目名称\nProject name" in headers and fill["A2"].value == "Example"
+    assert guide["A1"].value == "Column" and "Shinan" in str(guide["C5"].value)

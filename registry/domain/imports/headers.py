@@ -16,9 +16,11 @@ from typing import Any
 from registry.domain.buildings.types import BUILDING_TYPES
 from registry.domain.imports import normalise
 from registry.domain.imports.normalise import NormaliseError, clean_text, is_blank
-from registry.domain.text import names
+from registry.domain.text import N_, names
 
 IGNORE = "ignore"
+# Without these a row cannot be registered (the preview says which are missing).
+REQUIRED_FIELDS = ("name", "district_code", "building_type", "floor_area_m2")
 
 _ALIASES = {
     "name": "项目名称|工程名称|建筑名称|项目(工程)名称|楼栋名称|名称|name|project|project name|"
@@ -57,7 +59,9 @@ _ALIASES = {
     "start_date": "开工日期|开工时间",
     "completed_on": "改造完成日期|改造竣工日期|改造完成时间|完成日期|完成时间|完工日期|"
     "completed on|completion of works",
-    IGNORE: "序号|no|no.|#|index",
+    # 导入问题 is the reason column of an error file (`registry.services.imports.error_file`):
+    # read back as ignored, so the fixed rows re-import as they are.
+    IGNORE: "序号|no|no.|#|index|导入问题|import problems",
 }
 # field -> the headers it is recognised by (matched after `normalise_header`).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in _ALIASES.items()}
@@ -130,7 +134,8 @@ def _guess(header: Any) -> str | None:
     """The field for a header; 'parent/child' (merged rows) as one phrase, else the child.
 
     A child is not taken alone under a parent that is itself a field: 设计单位/统一社会信用代码
-    is not the owner's code, and 建设单位/地址 is not the site's address.
+    is not the owner's code, and 建设单位/地址 is not the site's address. A cell of several
+    lines (the template's 项目名称 / Project name) names a field when its lines agree.
     """
     key = normalise_header(header)
     parts = [part for part in key.split("/") if part]
@@ -139,6 +144,10 @@ def _guess(header: Any) -> str | None:
         found = _field_for("".join(parts))
         if found is None and _field_for(parts[0]) in (None, IGNORE):
             found = _field_for(parts[-1])
+    lines = [line for line in str(header).splitlines() if line.strip()]
+    if found is None and len(lines) > 1:  # 建设单位\n统一社会信用代码 is one phrase, read above
+        named = {_guess(line) for line in lines} - {None}
+        found = named.pop() if len(named) == 1 else None
     return found
 
 
@@ -164,6 +173,49 @@ def map_headers(
         else:
             unknown.append(header)
     return mapping, unknown
+
+
+# The template's columns, in its order: (field, Chinese header, English header). Each header
+# must read back as its field (checked below, when this module loads), so the template is
+# derived from the aliases above and cannot drift from them.
+TEMPLATE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("name", "项目名称", "Project name"),
+    ("address", "项目地址", "Address"),
+    ("district_code", "所在区（市）", "District"),
+    ("building_type", "建筑类型", "Building type"),
+    ("floor_area_m2", "建筑面积（平方米）", "Floor area (m2)"),
+    ("storeys", "层数", "Storeys"),
+    ("is_new_build", "新建/既有", "New or existing"),
+    ("completion_year", "竣工年份", "Completion year"),
+    ("prefabricated", "是否装配式", "Prefabricated"),
+    ("assembly_rate_pct", "装配率", "Assembly rate"),
+    ("owner_name", "建设单位", "Owner"),
+    ("owner_credit_code", "统一社会信用代码", "Credit code"),
+    ("design_unit", "设计单位", "Design unit"),
+    ("land_parcel_id", "地块编号", "Parcel id"),
+    ("latitude", "纬度", "Latitude"),
+    ("longitude", "经度", "Longitude"),
+    ("star_level", "星级", "Star rating"),
+    ("stage", "评价阶段", "Stage"),
+    ("label_number", "标识编号", "Label number"),
+    ("issued_on", "发证日期", "Issue date"),
+    ("counted_area_m2", "标识面积（平方米）", "Counted area (m2)"),
+    ("energy_level", "能效等级", "Energy level"),
+    ("retrofit_kind", "改造类型", "Retrofit type"),
+    ("started_on", "改造开始日期", "Started on"),
+    ("completed_on", "改造完成日期", "Completed on"),
+)
+
+
+def template_header(chinese: str, english: str) -> str:
+    """A template column's header: both languages in one cell, on two lines."""
+    return f"{chinese}\n{english}"
+
+
+for _field, _chinese, _english in TEMPLATE_COLUMNS:
+    for _header in (_chinese, _english, template_header(_chinese, _english)):
+        if _guess(_header) != _field:  # pragma: no cover  (a broken alias table)
+            raise AssertionError(f"template header {_header!r} does not read as {_field}")
 
 
 # Columns the registry's own export writes beyond the fields a row is checked for: the
@@ -210,6 +262,62 @@ def map_all_headers(
             rest.append(header)
     mapping, unknown = map_headers(rest, saved_mapping)
     return mapping, extra, unknown
+
+
+# Each field's name as the preview shows it (the same words as the building and record forms).
+FIELD_NAMES: dict[str, str] = {
+    "name": N_("Building name"),
+    "address": N_("Address"),
+    "district_code": N_("District"),
+    "owner_name": N_("Owner"),
+    "owner_credit_code": N_("Owner's unified social credit code"),
+    "design_unit": N_("Design unit"),
+    "building_type": N_("Building type"),
+    "floor_area_m2": N_("Floor area (m²)"),
+    "floor_area_10k_m2": N_("Floor area (10,000 m²)"),
+    "counted_area_m2": N_("Counted area (m²)"),
+    "counted_area_10k_m2": N_("Counted area (10,000 m²)"),
+    "storeys": N_("Storeys"),
+    "is_new_build": N_("New build or existing"),
+    "completion_year": N_("Completion year"),
+    "completion_date": N_("Completion date (building or retrofit)"),
+    "prefabricated": N_("Prefabricated"),
+    "assembly_rate_pct": N_("Assembly rate (%)"),
+    "land_parcel_id": N_("Land parcel id"),
+    "latitude": N_("Latitude"),
+    "longitude": N_("Longitude"),
+    "star_level": N_("Star rating"),
+    "stage": N_("Stage"),
+    "label_number": N_("Label number"),
+    "issued_on": N_("Issue date"),
+    "energy_level": N_("Energy level"),
+    "retrofit_kind": N_("Retrofit type"),
+    "started_on": N_("Started on"),
+    "start_date": N_("Start date (retrofit)"),
+    "completed_on": N_("Completed on"),
+    "sub_type": N_("Sub-type"),
+    "hvac_class": N_("HVAC class"),
+    "heating_type": N_("Heating"),
+    "annual_use_hours": N_("Annual use (hours)"),
+    "area_per_person_m2": N_("Area per person (m²)"),
+    "status": N_("Status"),
+    "approved_on": N_("Approved on"),
+    "published_on": N_("Published on"),
+    "revoked_on": N_("Revoked on"),
+    "reason": N_("Reason"),
+    "notes": N_("Notes"),
+}
+
+
+def guess_field(header: Any) -> str | None:
+    """The field the aliases alone read `header` as (no saved choice), or None."""
+    mapping, extra, _ = map_all_headers([header])
+    return mapping.get(header) or extra.get(header)
+
+
+def same_target(name: str) -> str:
+    """The field a column finally fills: 建筑面积（万平方米） fills the floor area too."""
+    return name.replace("_10k_m2", "_m2")
 
 
 # -- building types ---------------------------------------------------------------------

@@ -11,7 +11,8 @@ with the `normalise` parsers and checked by the forms' own rules (`parse_buildin
   building's, and only its year is kept. 开工日期 starts a retrofit; elsewhere ignored.
 - A 是/否 cell under an energy-level header naming a level (超低能耗) takes that level.
 - Where two columns map to one field, the first non-blank cell in header order wins.
-- 合计/总计/小计 rows are skipped as ``total``, blank rows as ``empty``.
+- 合计/总计/小计 rows are skipped as ``total``, blank rows as ``empty``, the template's
+  example row (first cell 示例 / Example) as ``example``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from registry.domain.imports.headers import (  # noqa: F401  (re-exported for ca
 )
 from registry.domain.imports.messages import MESSAGES  # noqa: E402,F401  (read by registry.i18n)
 from registry.domain.imports.normalise import NormaliseError, clean_text, is_blank
+from registry.domain.imports.template import EXAMPLE_MARKS
 from registry.domain.text import names
 
 # -- cell values -----------------------------------------------------------------------
@@ -246,7 +248,7 @@ class ImportRow:
 @dataclass(frozen=True)
 class RowResult:
     row_number: int
-    outcome: str  # ok | invalid | empty | total
+    outcome: str  # ok | invalid | empty | total | example
     row: ImportRow | None = None
     problems: tuple[RowProblem, ...] = ()
 
@@ -275,6 +277,8 @@ def validate_row(
     first_cell = next(v for v in raw.values() if not is_blank(v))  # 合计 is often under 序号
     if {_text(values.get("name", "")), _text(first_cell)} & _TOTAL_WORDS:
         return RowResult(row_number, "total")
+    if _text(first_cell).casefold() in EXAMPLE_MARKS:
+        return RowResult(row_number, "example")
     for name, value in (defaults or {}).items():
         if not is_blank(value):
             values.setdefault(name, value)

@@ -17,8 +17,26 @@ MESSAGES: dict[str, str] = {
         "Required columns are missing: {columns}. Choose fields for the unrecognised columns below."
     ),
     "import.field_unknown": "“{value}” is not an import field.",
+    "import.columns_share_field": (
+        "Columns {columns} are all read as “{field}”: each row takes the first of them that is "
+        "filled. Map one of them to another field, or ignore it."
+    ),
+    "import.columns_ignored": (
+        "Not recognised, so ignored: {columns}. Choose a field for any that holds one."
+    ),
+    "import.mapping_changed": (
+        "The column choices changed since this preview; check the rows again, then import."
+    ),
     "import.duplicate_label_in_db": (
         "Label number “{label_number}” is already registered ({building})."
+    ),
+    "import.label_number_held": (
+        "Label number “{label_number}” is held by another building: {building} (id "
+        "{building_id}). Check the number, or correct the building it was registered on."
+    ),
+    "import.label_number_held_in_file": (
+        "Label number “{label_number}” is on row {first_row} for another building; a label "
+        "number belongs to one building."
     ),
     "import.duplicate_building_in_db": (
         "This building is already registered ({building}, id {building_id}); the row adds no "

@@ -190,6 +190,7 @@ class ImportState:
     """What earlier rows and chunks established: labels, buildings and records seen."""
 
     file_labels: dict[str, int] = field(default_factory=dict)
+    file_label_buildings: dict[str, tuple] = field(default_factory=dict)  # label -> building key
     file_buildings: dict[tuple, int] = field(default_factory=dict)
     file_floor_areas: dict[int, float] = field(default_factory=dict)  # by first row
     db_buildings: dict[tuple, Building] = field(default_factory=dict)
@@ -207,17 +208,24 @@ def _signature(record: Any) -> tuple:
     )
 
 
-def _load(session: Session, rows: list[ImportRow], state: ImportState) -> dict[str, str]:
-    """Look the chunk's label numbers and buildings up; {label: building name} in use."""
+def _load(session: Session, rows: list[ImportRow], state: ImportState) -> dict[str, tuple]:
+    """Look the chunk's label numbers and buildings up; {label: (building id, name, key)}."""
     labels = {row.label_number for row in rows if row.label_number}
-    taken: dict[str, str] = {}
+    taken: dict[str, tuple] = {}
     if labels:
         query = (
-            select(Record.label_number, Building.name)
+            select(
+                Record.label_number,
+                Building.id,
+                Building.name,
+                Building.address,
+                Building.owner_credit_code,
+            )
             .join(Building, Building.id == Record.building_id)
             .where(Record.label_number.in_(labels))
         )
-        taken = dict(session.exec(query).all())
+        for label, building_id, name, address, code in session.exec(query).all():
+            taken[label] = (building_id, name, building_key(name, address, code))
     names = {row.name for row in rows}
     codes = {row.owner_credit_code for row in rows if row.owner_credit_code}
     condition = Building.name.in_(names)
@@ -266,26 +274,44 @@ def classify_chunk(
     taken = _load(session, [result.row for result, _ in chunk if result.row], state)
     for result, extras in chunk:
         if result.row is None:
-            yield Classified(result.row_number, "rejected", problems=list(result.problems)), None
+            name, label = extras.get("identity", ("", None))
+            problems = list(result.problems)
+            yield Classified(result.row_number, "rejected", name, label, problems), None
             continue
         row = result.row
         done = Classified(row.row_number, "duplicate", row.name, row.label_number)
         label = row.label_number
+        key = building_key(row.name, row.address, row.owner_credit_code)
+        # A label number is one building's: on the same building again it is a duplicate
+        # (a sheet imported twice); on another building it is a conflict to resolve.
         if label and label in state.file_labels:
+            first_row = state.file_labels[label]
+            if state.file_label_buildings[label] != key:
+                params = {"label_number": label, "first_row": first_row}
+                problem = RowProblem(
+                    row.row_number, "label_number", "import.label_number_held_in_file", params
+                )
+                yield Classified(row.row_number, "rejected", row.name, label, [problem]), None
+                continue
             done.note = (
                 "import.label_number_repeated",
-                {"label_number": label, "first_row": state.file_labels[label]},
+                {"label_number": label, "first_row": first_row},
             )
             yield done, None
             continue
         if label and label in taken:
-            done.note = (
-                "import.duplicate_label_in_db",
-                {"label_number": label, "building": taken[label]},
-            )
+            holder_id, holder, holder_key = taken[label]
+            params = {"label_number": label, "building": holder, "building_id": holder_id}
+            if holder_key != key:
+                problem = RowProblem(
+                    row.row_number, "label_number", "import.label_number_held", params
+                )
+                yield Classified(row.row_number, "rejected", row.name, label, [problem]), None
+                continue
+            done.note = ("import.duplicate_label_in_db", params)
+            done.building_id = holder_id
             yield done, None
             continue
-        key = building_key(row.name, row.address, row.owner_credit_code)
         building = state.db_buildings.get(key)
         first_row = state.file_buildings.get(key)
         target = ("db", building.id) if building else ("file", first_row) if first_row else None
@@ -332,6 +358,7 @@ def classify_chunk(
                 continue
         if label:
             state.file_labels[label] = row.row_number
+            state.file_label_buildings[label] = key
         if target is None:
             state.file_buildings[key] = row.row_number
             state.file_floor_areas[row.row_number] = row.floor_area_m2

@@ -28,7 +28,15 @@ from sqlmodel import Session, select
 
 from registry.domain import dates
 from registry.domain.imports import files as import_files
-from registry.domain.imports.headers import EXTRA_FIELDS, FIELDS, IGNORE, normalise_header
+from registry.domain.imports.headers import (
+    EXTRA_FIELDS,
+    FIELD_NAMES,
+    FIELDS,
+    IGNORE,
+    REQUIRED_FIELDS,
+    normalise_header,
+    same_target,
+)
 from registry.domain.imports.rows import RowProblem, validate_row
 from registry.domain.text import NC_, names
 from registry.errors import RegistryError, ValidationFailed
@@ -40,7 +48,7 @@ from registry.services.imports.plan import ImportState, check_extras, classify_c
 CHUNK_ROWS = 1000
 MAX_LISTED_ROWS = 2000  # rows listed one by one in a preview; the counts cover them all
 MAX_REJECTED = 10_000  # rejected rows are listed beyond that, for their reasons
-REQUIRED_FIELDS = {
+REQUIRED_LABELS = {  # for headers.REQUIRED_FIELDS
     "name": NC_("import column", "project name"),
     "district_code": NC_("import column", "district"),
     "building_type": NC_("import column", "building type"),
@@ -86,6 +94,22 @@ class RowOutcome:
         }
 
 
+@dataclass(frozen=True)
+class ColumnMapping:
+    """How one column of the sheet is read: `field` (or IGNORE) and why.
+
+    status: "read" (one column, one field), "shared" (another column feeds the same field),
+    "ignored" (mapped to IGNORE, as 序号 is) or "unknown" (not recognised, so ignored).
+    """
+
+    header: str
+    field: str
+    status: str
+
+    def as_dict(self) -> dict:
+        return {"header": self.header, "field": self.field, "status": self.status}
+
+
 @dataclass
 class Preview:
     """The dry run of a file: its columns, each row's outcome and the counts."""
@@ -95,6 +119,8 @@ class Preview:
     locale: str
     columns: dict[str, str] = field(default_factory=dict)  # header -> field
     unknown_columns: list[str] = field(default_factory=list)
+    mapping: list[ColumnMapping] = field(default_factory=list)  # every column, in sheet order
+    warnings: list[str] = field(default_factory=list)  # columns sharing a field, ignored
     header_rows: tuple[int, ...] = ()
     file_problems: list[str] = field(default_factory=list)
     rows: list[RowOutcome] = field(default_factory=list)  # at most MAX_LISTED_ROWS
@@ -107,6 +133,11 @@ class Preview:
         return self.counts["new_building"] + self.counts["new_record"]
 
     @property
+    def records(self) -> int:
+        """Records the import adds, on new and on known buildings (the banner's count)."""
+        return sum(1 for planned in self.plan if planned.row.kind)
+
+    @property
     def rows_total(self) -> int:
         return sum(self.counts.values())
 
@@ -116,9 +147,12 @@ class Preview:
             "sha256": self.sha256,
             "columns": self.columns,
             "unknown_columns": self.unknown_columns,
+            "mapping": [column.as_dict() for column in self.mapping],
+            "warnings": self.warnings,
             "header_rows": list(self.header_rows),
             "file_problems": self.file_problems,
             "counts": dict(self.counts),
+            "records": self.records,
             "skipped": self.skipped,
             "rows_total": self.rows_total,
             "rows": [row.as_dict() for row in self.rows],
@@ -171,6 +205,13 @@ def preview_import(
 ) -> Preview:
     """A dry run: every row's outcome with reasons; nothing is written."""
     permissions.require_importer(actor)
+    unknown_fields = {
+        str(header): ("import.field_unknown", {"value": str(name)})
+        for header, name in (mapping or {}).items()
+        if name and name not in (*FIELDS, *EXTRA_FIELDS, IGNORE)
+    }
+    if unknown_fields:
+        raise ValidationFailed(unknown_fields)
     today = today or dates.today()
     choices = {**saved_mapping(session=session, actor=actor), **(mapping or {})}
     try:
@@ -185,8 +226,9 @@ def preview_import(
         unknown_columns=list(table.unknown),
         header_rows=table.header_rows,
     )
+    preview.mapping, preview.warnings = _column_mapping(table, locale)
     found = {f.replace("_10k", "") for f in table.mapping.values()}
-    missing = [label for name, label in REQUIRED_FIELDS.items() if name not in found]
+    missing = [REQUIRED_LABELS[name] for name in REQUIRED_FIELDS if name not in found]
     if missing:
         columns = names("import column", missing)
         preview.file_problems.append(render("import.missing_columns", {"columns": columns}, locale))
@@ -194,7 +236,7 @@ def preview_import(
     chunk: list = []
     for number, raw in table.rows:
         result = validate_row(raw, table.mapping, number, today=today)
-        if result.outcome in ("empty", "total"):
+        if result.outcome in ("empty", "total", "example"):
             preview.skipped += 1
             continue
         extras = {}
@@ -202,6 +244,8 @@ def preview_import(
             extras, extra_problems = check_extras(raw, table.extra, result.row, today)
             if extra_problems:
                 result = _with_problems(result, extra_problems)
+        if result.row is None:  # refused: its name and label number, shown beside the reasons
+            extras = {"identity": _identity(raw, table.mapping)}
         chunk.append((result, extras))
         if len(chunk) >= CHUNK_ROWS:
             _classify(session, actor, chunk, state, preview, today)
@@ -209,6 +253,55 @@ def preview_import(
     if chunk:
         _classify(session, actor, chunk, state, preview, today)
     return preview
+
+
+def _identity(raw: dict, mapping: dict[str, str]) -> tuple[str, str | None]:
+    """A refused row's building name and label number as written, to show beside its reasons."""
+    found: dict[str, str] = {}
+    for header, name in mapping.items():
+        if name in ("name", "label_number") and name not in found:
+            text = str(raw.get(header) or "").strip()
+            if text:
+                found[name] = text.removesuffix(".0")
+    return found.get("name", ""), found.get("label_number")
+
+
+def _quoted(headers: list[str]) -> dict:
+    return names(None, [f"“{header}”" for header in headers])
+
+
+def _column_mapping(table, locale) -> tuple[list[ColumnMapping], list[str]]:
+    """Each column's field and status, and the warnings: columns sharing one field (the
+    first filled cell wins, which is seldom what the sheet meant), columns not recognised."""
+    read = {**table.mapping, **table.extra}
+    by_target: dict[str, list[str]] = {}
+    for header in table.headers:
+        if read.get(header, IGNORE) != IGNORE:
+            by_target.setdefault(same_target(read[header]), []).append(header)
+    shared = {header for headers in by_target.values() if len(headers) > 1 for header in headers}
+    mapping = []
+    for header in table.headers:
+        if header in read:
+            status = (
+                "shared" if header in shared else "ignored" if read[header] == IGNORE else "read"
+            )
+            mapping.append(ColumnMapping(header, read[header], status))
+        elif header in table.unknown:
+            mapping.append(ColumnMapping(header, IGNORE, "unknown"))
+    warnings = [
+        render(
+            "import.columns_share_field",
+            {"columns": _quoted(headers), "field": names(None, [FIELD_NAMES[target]])},
+            locale,
+        )
+        for target, headers in by_target.items()
+        if len(headers) > 1
+    ]
+    if table.unknown:
+        warnings.append(
+            render("import.columns_ignored", {"columns": _quoted(table.unknown)}, locale)
+        )
+    return mapping, warnings
 
 
 def _with_problems(result, problems):

@@ -166,7 +166,8 @@ def test_the_box_on_its_own_registration_gets_the_official_verdict(registry):
             96.15,  # 4 % larger: within the rule
             True,
             "模型建筑面积 100 m² 与登记面积 96.2 m² 相差 4.0 %，在 ±5 % 以内。",
-            "The model's floor area, 100 m², differs from the registered 96.2 m² by 4.0 %, within ±5 %.",
+            "The model's floor area, 100 m², differs from the registered 96.2 m² by 4.0 %, "
+            "within ±5 %.",
         ),
     ],
 )

@@ -310,15 +310,27 @@ def test_duplicates_against_the_database(session, admin, make_building, make_rec
     data = csv_bytes(
         [
             HEADER,
-            label_row("别的楼", "OLD-1"),  # label already registered
+            label_row("别的楼", "OLD-1"),  # label held by another building: a conflict
             label_row("已有大厦", "NEW-1"),  # new record on a known building
             ["已有大厦", "已有大厦路1号", "市南区", CODE_A, "办公", "12000"],
+            label_row("已有大厦", "OLD-1"),  # its own label again: a duplicate
+            label_row("第三楼", "NEW-1"),  # row 3's label on another building: a conflict
         ]
     )
     preview = _preview(session, admin, data, filename="a.csv", locale="en")
     outcomes = [(row.outcome, row.building_id) for row in preview.rows]
-    assert outcomes == [("duplicate", None), ("new_record", building.id), ("duplicate", None)]
-    assert "已有大厦" in preview.rows[0].note
+    assert outcomes == [
+        ("rejected", None),
+        ("new_record", building.id),
+        ("duplicate", None),
+        ("duplicate", building.id),
+        ("rejected", None),
+    ]
+    assert [p.code for p in preview.rows[4].problems] == ["import.label_number_held_in_file"]
+    assert preview.counts == {"new_building": 0, "new_record": 1, "duplicate": 2, "rejected": 2}
+    (conflict,) = preview.rows[0].problems
+    assert conflict.code == "import.label_number_held" and "已有大厦" in conflict.message
+    assert (preview.rows[0].name, preview.rows[0].label_number) == ("别的楼", "OLD-1")
     assert f"id {building.id}" in preview.rows[2].note
 
 
