@@ -8,7 +8,8 @@ MESSAGES: dict[str, str] = {
     "parcel.star_unknown": "“{value}” is not a star level: give 1, 2 or 3.",
     "parcel.condition_kind_unknown": "“{value}” is not a kind of parcel condition.",
     "parcel.condition_value_required": (
-        "A verified condition needs its value; mark it unverified (待核实) if the value is not known."
+        "A verified condition needs its value; mark it unverified (待核实) if the value is "
+        "not known."
     ),
     "parcel.condition_status_unknown": "“{value}” is not a condition status.",
     "parcel.pct_out_of_range": "A share is between 0 and 100 %, not {value}.",

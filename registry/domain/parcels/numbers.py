@@ -14,7 +14,7 @@ NUMBER_MAX_CHARS = 64
 # letters, digits, dashes and slashes.
 _ALLOWED = re.compile(r"^[0-9A-Z\u4e00-\u9fff\-/()]+$")
 _DASHES = str.maketrans(
-    {"—": "-", "–": "-", "－": "-", "‐": "-", "‑": "-", "―": "-", "_": "-", "－": "-"}
+    {"—": "-", "–": "-", "－": "-", "‐": "-", "‑": "-", "―": "-", "_": "-"}
 )
 
 
