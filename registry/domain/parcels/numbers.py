@@ -13,9 +13,7 @@ NUMBER_MAX_CHARS = 64
 # After normalising: CJK characters (a district's name is often part of the number), ASCII
 # letters, digits, dashes and slashes.
 _ALLOWED = re.compile(r"^[0-9A-Z\u4e00-\u9fff\-/()]+$")
-_DASHES = str.maketrans(
-    {"—": "-", "–": "-", "－": "-", "‐": "-", "‑": "-", "―": "-", "_": "-"}
-)
+_DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "‐": "-", "‑": "-", "―": "-", "_": "-"})
 
 
 def normalise_parcel_number(value) -> str:

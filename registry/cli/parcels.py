@@ -1,0 +1,174 @@
+"""`registry parcel ...`: land parcels, their conditions and their buildings' compliance."""
+
+from __future__ import annotations
+
+import click
+
+from registry.cli.common import open_session, resolve_actor
+from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
+from registry.services.parcels import compliance as compliance_service
+from registry.services.parcels import parcels as parcel_service
+
+
+def register(main: click.Group) -> None:
+    main.add_command(parcel)
+
+
+def _line(report: dict) -> str:
+    return (
+        f"{report['number']:<24} {report['district_code']}  {report['status']:<8} "
+        f"{len(report['buildings'])} building(s)  {report['floor_area_m2']:,.1f} m²"
+    )
+
+
+def _text(report: dict) -> str:
+    lines = [_line(report)]
+    for condition in report["conditions"]:
+        value = "?" if condition["value"] is None else f"{condition['value']:g}"
+        outcome = condition["outcome"] or ""
+        extra = f" reached {condition['reached']:g}" if condition["reached"] is not None else ""
+        lines.append(
+            f"  condition {condition['kind']} {value} [{condition['status']}] {outcome}{extra}"
+        )
+    for building in report["buildings"]:
+        short = f" short by {building['shortfall_stars']}" if building["shortfall_stars"] else ""
+        lines.append(
+            f"  building {building['id']:>5} {building['status']:<8}{short} "
+            f"required {building['required_stars']} held {building['held_stars']}  "
+            f"{building['name']}"
+        )
+    return "\n".join(lines)
+
+
+@click.group()
+def parcel() -> None:
+    """Land parcels (宗地) and the green-building conditions of their contracts."""
+
+
+@parcel.command("add")
+@click.option("--number", required=True, help="Parcel number.")
+@click.option("--district", required=True, help="District code or name.")
+@click.option("--contract", "contract_number", default=None, help="Land-sale contract number.")
+@click.option("--land-use", default=None)
+@click.option("--site-area", "site_area_m2", default=None, help="Site area in m².")
+@click.option("--sale-date", default=None, help="YYYY-MM-DD.")
+@click.option("--developer", "developer_name", default=None)
+@click.option("--developer-credit-code", default=None)
+@click.option("--min-star", default=None, help="Minimum star level for all buildings: 1, 2 or 3.")
+@click.option("--min-ultra-low-m2", default=None, help="Minimum ultra-low-energy floor area, m².")
+@click.option("--min-prefab-pct", default=None, help="Minimum prefabricated share, %.")
+@click.option(
+    "--unverified",
+    is_flag=True,
+    help="The conditions are stated but not yet verified.",
+)
+@click.option("--clause", default=None, help="The contract clause, as written.")
+@click.option("--document", default=None, help="The document the clause is in.")
+@click.option("--document-date", default=None, help="Its date, YYYY-MM-DD.")
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def parcel_add(
+    actor_name, as_json, min_star, min_ultra_low_m2, min_prefab_pct, unverified, clause,
+    document, document_date, district, **fields,
+):  # fmt: skip
+    """Record a parcel and its conditions; prints its number."""
+    data = {key: value for key, value in fields.items() if value is not None}
+    data["district_code"] = district
+    source = {
+        "status": "unverified" if unverified else "verified",
+        "clause": clause,
+        "document": document,
+        "document_date": document_date,
+    }
+    conditions = [
+        {"kind": kind, "value": value, **source}
+        for kind, value in (
+            ("min_star", min_star),
+            ("min_ultra_low_m2", min_ultra_low_m2),
+            ("min_prefab_pct", min_prefab_pct),
+        )
+        if value is not None
+    ]
+    with open_session() as session:
+        row = parcel_service.add_parcel(
+            session=session,
+            actor=resolve_actor(session, actor_name),
+            data=data,
+            conditions=conditions,
+        )
+        report = compliance_service.parcel_report(session=session, parcel=row)
+    emit(report, as_json, report["number"])
+
+
+@parcel.command("link")
+@click.argument("number")
+@click.argument("building_id", type=int)
+@click.option("--completed-on", default=None, help="The building's completion date, YYYY-MM-DD.")
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def parcel_link(number, building_id, completed_on, actor_name, as_json):
+    """Put a building on a parcel."""
+    with open_session() as session:
+        actor = resolve_actor(session, actor_name)
+        parcel_service.link_building(
+            session=session,
+            actor=actor,
+            number=number,
+            building_id=building_id,
+            completed_on=completed_on,
+        )
+        row = parcel_service.get_parcel(session=session, number=number)
+        report = compliance_service.parcel_report(session=session, parcel=row)
+    emit(report, as_json, _text(report))
+
+
+@parcel.command("list")
+@click.option("--district", default=None, help="District code.")
+@click.option("--breached", is_flag=True, help="Only the breached parcels (the breach list).")
+@json_option
+@locale_option
+@handles_errors
+def parcel_list(district, breached, as_json):
+    """Every parcel with its status."""
+    with open_session() as session:
+        if breached:
+            reports = compliance_service.breaches(session=session, district_code=district)
+        else:
+            rows = parcel_service.list_parcels(session=session, district_code=district)
+            reports = compliance_service.evaluate(session=session, parcels=rows)
+    emit(reports, as_json, "\n".join(_line(r) for r in reports))
+
+
+@parcel.command("show")
+@click.argument("number")
+@json_option
+@locale_option
+@handles_errors
+def parcel_show(number, as_json):
+    """A parcel, its conditions and each building's status with its shortfall."""
+    with open_session() as session:
+        row = parcel_service.get_parcel(session=session, number=number)
+        report = compliance_service.parcel_report(session=session, parcel=row)
+    emit(report, as_json, _text(report))
+
+
+@parcel.command("unresolved")
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def parcel_unresolved(actor_name, as_json):
+    """Buildings whose typed parcel id matches no parcel: for an officer to resolve."""
+    with open_session() as session:
+        rows = parcel_service.unresolved_buildings(
+            session=session, actor=resolve_actor(session, actor_name)
+        )
+        payload = [
+            {"id": b.id, "district_code": b.district_code, "land_parcel_id": b.land_parcel_id}
+            for b in rows
+        ]
+    emit(payload, as_json, "\n".join(f"{p['id']:>5} {p['land_parcel_id']}" for p in payload))
