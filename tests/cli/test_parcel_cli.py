@@ -1,0 +1,71 @@
+"""`registry parcel ...`: the issue's contract (flags, JSON `status` values), through click."""
+
+from __future__ import annotations
+
+import json
+
+from registry.i18n import render
+
+
+def _json(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_add_link_list_show(cli):
+    assert (
+        cli(
+            "create-user", "--username", "boss", "--password", "long-enough-pw", "--role", "admin"
+        ).exit_code
+        == 0
+    )
+    building = _json(
+        cli(
+            "building", "add", "--name", "一号楼", "--district", "370212", "--type",
+            "residential", "--area", "9000", "--json",
+        )
+    )  # fmt: skip
+    added = _json(
+        cli(
+            "parcel", "add", "--number", "ls-2021-03", "--district", "崂山区", "--min-star", "2",
+            "--min-ultra-low-m2", "10000", "--min-prefab-pct", "30", "--json",
+        )
+    )  # fmt: skip
+    assert added["number"] == "LS-2021-03"
+    assert added["status"] == "pending"
+    assert {c["kind"] for c in added["conditions"]} == {
+        "min_star",
+        "min_ultra_low_m2",
+        "min_prefab_pct",
+    }
+    linked = _json(cli("parcel", "link", "LS-2021-03", building["id"], "--json"))
+    (member,) = linked["buildings"]
+    assert (member["id"], member["status"], member["required_stars"]) == (
+        building["id"],
+        "pending",
+        2,
+    )
+    shown = _json(cli("parcel", "show", "ls－2021－03", "--json"))
+    assert shown["buildings"][0]["status"] in {"met", "pending", "short", "overdue", "revoked"}
+    assert shown["status"] in {"met", "pending", "breached"}
+    listed = _json(cli("parcel", "list", "--json"))
+    assert [p["number"] for p in listed] == ["LS-2021-03"]
+
+
+def test_bad_input_names_each_field_in_the_users_language(cli):
+    assert (
+        cli(
+            "create-user", "--username", "boss", "--password", "long-enough-pw", "--role", "admin"
+        ).exit_code
+        == 0
+    )
+    result = cli(
+        "parcel", "add", "--number", "A;B", "--district", "370212", "--min-star", "4",
+        "--min-prefab-pct", "abc", "--json", "--lang", "en",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)["error"]["errors"]
+    assert set(errors) == {"number", "min_star", "min_prefab_pct"}
+    assert errors["min_star"] == render("parcel.star_unknown", {"value": "4"}, "en")
+    missing = cli("parcel", "show", "NOPE-1", "--lang", "zh")
+    assert missing.exit_code == 1 and "NOPE-1" in missing.output
