@@ -11,8 +11,8 @@ import unicodedata
 
 NUMBER_MAX_CHARS = 64
 # After normalising: CJK characters (a district's name is often part of the number), ASCII
-# letters, digits, dashes and slashes.
-_ALLOWED = re.compile(r"^[0-9A-Z\u4e00-\u9fff\-/()]+$")
+# letters, digits, dashes and brackets (no slash: the number is a path segment of its URL).
+_ALLOWED = re.compile(r"^[0-9A-Z\u4e00-\u9fff\-()]+$")
 _DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "‐": "-", "‑": "-", "―": "-", "_": "-"})
 
 
