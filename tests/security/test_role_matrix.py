@@ -18,6 +18,7 @@ import pytest
 from registry.domain import dates
 from registry.i18n import render
 from registry.services import users as user_service
+from registry.services.buildings import registration as building_service
 from tests.conftest import building_data
 from tests.messages import catalogue
 from tests.security.conftest import DISTRICT, PASSWORD, ROLES
@@ -33,6 +34,7 @@ ADMINS = frozenset({"admin"})
 IMPORTERS = frozenset({"officer", "officer_other", "admin"})
 CHECK_READERS = frozenset({"viewer", "designer_own", "officer", "admin"})
 CHECK_OWNERS = frozenset({"designer_own", "admin"})
+PARCEL_WRITERS = frozenset({"officer", "admin"})  # officers of the parcel's district, admins
 
 
 def allowed(roles: frozenset, status: int, anonymous=LOGIN, refused: int = 403) -> dict:
@@ -151,6 +153,39 @@ def target_key(world):
 
     with world.session() as session:
         return {"key": session.exec(select(Target.key).order_by(Target.key)).first()}
+
+
+def parcel(world):
+    """A new parcel in the world's district, recorded by its officer."""
+    from registry.services.parcels import parcels as parcel_service
+
+    with world.session() as session:
+        row = parcel_service.add_parcel(
+            session=session,
+            actor=world.users["officer"],
+            data={"number": f"MX-{uuid.uuid4().hex[:10]}", "district_code": DISTRICT},
+            conditions=[{"kind": "min_star", "value": "2"}],
+        )
+        return {"number": row.number}
+
+
+def new_parcel_json():
+    return {
+        "number": f"MXN-{uuid.uuid4().hex[:10]}",
+        "district_code": DISTRICT,
+        "conditions": [{"kind": "min_star", "value": 2}],
+    }
+
+
+def new_building_link(world):
+    """A new building in the world's district, to put on a parcel."""
+    with world.session() as session:
+        building = building_service.register_building(
+            session=session,
+            actor=world.users["designer_own"],
+            data=building_data(district_code=DISTRICT),
+        )
+    return {"json": {"building_id": building.id}}
 
 
 def bad_epw(world):
@@ -479,6 +514,16 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/api/v1/checks/<int:check_id>/cancel", "POST"): Case(api(CHECK_OWNERS, 200), check),
     ("/api/v1/imports", "POST"): Case(api(IMPORTERS, 200), body=import_file),
     ("/api/v1/tally", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/parcels", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/parcels", "POST"): Case(api(PARCEL_WRITERS, 201), body=json_body(new_parcel_json)),
+    ("/api/v1/parcels/breaches", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/parcels/<number>", "GET"): Case(api(EVERYONE, 200), parcel),
+    ("/api/v1/parcels/<number>/buildings", "POST"): Case(
+        api(PARCEL_WRITERS, 200), parcel, new_building_link
+    ),
+    ("/api/v1/parcels/<number>/conditions", "POST"): Case(
+        api(PARCEL_WRITERS, 201), parcel, json_body({"kind": "min_ultra_low_m2", "value": 500})
+    ),
     ("/api/v1/users", "GET"): Case(api(ADMINS, 200)),
     ("/api/v1/users", "POST"): Case(api(ADMINS, 201), body=json_body(new_user_json)),
     ("/api/v1/users/me", "GET"): Case(api(EVERYONE, 200)),
