@@ -446,6 +446,20 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/checks/<int:check_id>/cancel", "POST"): Case(allowed(CHECK_OWNERS, 302), check),
     ("/checks/<int:check_id>/report.pdf", "GET"): Case(allowed(CHECK_READERS, 200), check),
     ("/dashboard", "GET"): Case(allowed(EVERYONE, 200)),
+    ("/parcels", "GET"): Case(allowed(EVERYONE, 200)),
+    # Any officer may open the form; the district decides when it is sent.
+    ("/parcels/new", "GET"): Case(allowed(PARCEL_WRITERS | {"officer_other"}, 200)),
+    ("/parcels/new", "POST"): Case(
+        allowed(PARCEL_WRITERS, 302), body=lambda w: {"data": new_parcel_json() | {"min_star": "2"}}
+    ),
+    ("/parcels/<number>", "GET"): Case(allowed(EVERYONE, 200), parcel),
+    ("/parcels/<number>/link", "POST"): Case(
+        allowed(PARCEL_WRITERS, 302),
+        parcel,
+        lambda w: {"data": new_building_link(w)["json"]},
+    ),
+    ("/parcels/breaches", "GET"): Case(allowed(EVERYONE, 200)),
+    ("/parcels/breaches.<fmt>", "GET"): Case(allowed(EVERYONE, 200), lambda w: {"fmt": "xlsx"}),
     ("/dashboard/tally-<int:year>.<fmt>", "GET"): Case(
         allowed(EVERYONE, 200), lambda w: {"year": 2024, "fmt": "csv"}
     ),

@@ -19,7 +19,7 @@ MIN_PREFAB_PCT = "min_prefab_pct"
 CONDITION_KINDS = {
     MIN_STAR: NC_("parcel condition", "Minimum star level"),
     MIN_ULTRA_LOW_M2: NC_("parcel condition", "Minimum ultra-low-energy floor area (m²)"),
-    MIN_PREFAB_PCT: NC_("parcel condition", "Minimum prefabricated share (%)"),
+    MIN_PREFAB_PCT: NC_("parcel condition", "Minimum prefabricated share (per cent)"),
 }
 
 VERIFIED = "verified"

@@ -1,0 +1,220 @@
+"""Parcel pages: the list with each parcel's status, the form, the detail page with its
+buildings, and the breach list (page, XLSX, Chinese PDF)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from registry import reports, vocabulary
+from registry.auth import actor_of
+from registry.domain.buildings import districts
+from registry.errors import PermissionDenied, RegistryError, ValidationFailed
+from registry.extensions import get_session, request_locale
+from registry.services import permissions
+from registry.services.parcels import breach_report
+from registry.services.parcels import compliance as compliance_service
+from registry.services.parcels import parcels as parcel_service
+from registry.web import display, forms
+
+bp = Blueprint("parcels", __name__, url_prefix="/parcels")
+
+PARCEL_FIELDS = (
+    "number",
+    "district_code",
+    "contract_number",
+    "land_use",
+    "site_area_m2",
+    "sale_date",
+    "developer_name",
+    "developer_credit_code",
+)
+CONDITION_FIELDS = ("min_star", "min_ultra_low_m2", "min_prefab_pct")
+SOURCE_FIELDS = ("clause", "document", "document_date")
+
+
+def _district_arg() -> str | None:
+    value = (request.args.get("district") or "").strip()
+    if not value:
+        return None
+    try:
+        return districts.normalise_district(value).code
+    except districts.UnknownDistrict:
+        return None
+
+
+@bp.get("")
+@login_required
+def index():
+    """List parcels with their status; the buildings whose typed parcel id matches none."""
+    session = get_session()
+    actor = actor_of(current_user)
+    district = _district_arg()
+    rows = parcel_service.list_parcels(session=session, district_code=district)
+    return render_template(
+        "parcels/list.html",
+        parcels=compliance_service.evaluate(session=session, parcels=rows),
+        unresolved=parcel_service.unresolved_buildings(session=session, actor=actor, limit=100),
+        district=district or "",
+        district_choices=forms.district_choices(),
+        can_add=actor.role in {permissions.OFFICER, permissions.ADMIN},
+    )
+
+
+def _form_values(form) -> dict[str, str]:
+    return {
+        k: (form.get(k) or "").strip()
+        for k in (*PARCEL_FIELDS, *CONDITION_FIELDS, *SOURCE_FIELDS, "unverified")
+    }
+
+
+def _form_page(values, errors, summary="", status=200):
+    return render_template(
+        "parcels/form.html",
+        values=values,
+        errors=errors,
+        summary=summary,
+        district_choices=forms.district_choices(),
+    ), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Record a parcel and the conditions of its land-sale contract."""
+    actor = actor_of(current_user)
+    if actor.role not in {permissions.OFFICER, permissions.ADMIN}:
+        permissions.require_edit_parcel(actor, "")
+    if request.method == "GET":
+        values = {"district_code": permissions.default_district(actor) or ""}
+        return _form_page(values, {})
+    values = _form_values(request.form)
+    source = {
+        "status": "unverified" if values.get("unverified") else "verified",
+        **{k: values[k] for k in SOURCE_FIELDS},
+    }
+    conditions = [
+        {"kind": kind, "value": values[kind], **source}
+        for kind in CONDITION_FIELDS
+        if values[kind] or (values.get("unverified") and kind == "min_star")
+    ]
+    try:
+        parcel = parcel_service.add_parcel(
+            session=get_session(),
+            actor=actor,
+            data={k: values[k] for k in PARCEL_FIELDS},
+            conditions=conditions,
+        )
+    except RegistryError as exc:
+        errors = forms.field_errors(exc)
+        if exc.code == "permission.district":
+            errors["district_code"] = display.message(exc.code, exc.params)
+        return _form_page(values, errors, display.message(exc.code, exc.params), exc.status)
+    flash(_("Parcel recorded."), "success")
+    return redirect(url_for("parcels.detail", number=parcel.number))
+
+
+@bp.get("/<number>")
+@login_required
+def detail(number: str):
+    """A parcel: its conditions with their sources, its buildings' status, linking more."""
+    session = get_session()
+    parcel = parcel_service.get_parcel(session=session, number=number)
+    if parcel.number != number:
+        return redirect(url_for("parcels.detail", number=parcel.number))
+    actor = actor_of(current_user)
+    return render_template(
+        "parcels/detail.html",
+        report=compliance_service.parcel_report(session=session, parcel=parcel),
+        can_edit=permissions.can_edit_parcel(actor, parcel.district_code),
+        errors={},
+    )
+
+
+@bp.post("/<number>/link")
+@login_required
+def link(number: str):
+    """Put a building on the parcel."""
+    session = get_session()
+    actor = actor_of(current_user)
+    raw = (request.form.get("building_id") or "").strip()
+    try:
+        if not raw.isdigit():
+            raise ValidationFailed({"building_id": ("field.not_an_integer", {"value": raw})})
+        parcel_service.link_building(
+            session=session,
+            actor=actor,
+            number=number,
+            building_id=int(raw),
+            completed_on=request.form.get("completed_on") or None,
+        )
+    except PermissionDenied:
+        raise  # the error page says why
+    except RegistryError as exc:
+        session.rollback()
+        parcel = parcel_service.get_parcel(session=session, number=number)
+        errors = forms.field_errors(exc) or {"building_id": display.message(exc.code, exc.params)}
+        return render_template(
+            "parcels/detail.html",
+            report=compliance_service.parcel_report(session=session, parcel=parcel),
+            can_edit=permissions.can_edit_parcel(actor, parcel.district_code),
+            errors=errors,
+            values=request.form,
+        ), exc.status
+    flash(_("Building linked to the parcel."), "success")
+    return redirect(url_for("parcels.detail", number=number))
+
+
+@bp.get("/breaches")
+@login_required
+def breaches():
+    """The breach list: parcels and buildings short of their conditions."""
+    district = _district_arg()
+    data = breach_report.context(
+        session=get_session(), locale=request_locale(), district_code=district
+    )
+    return render_template(
+        "parcels/breaches.html",
+        data=data,
+        district=district or "",
+        district_choices=forms.district_choices(),
+    )
+
+
+@bp.get("/breaches.<fmt>")
+@login_required
+def breaches_file(fmt: str):
+    """The breach list as XLSX or as the Chinese PDF."""
+    if fmt not in ("xlsx", "pdf"):
+        abort(404)
+    district = _district_arg()
+    data = breach_report.context(
+        session=get_session(), locale=request_locale(), district_code=district
+    )
+    body = breach_report.xlsx(data) if fmt == "xlsx" else breach_report.pdf(data)
+    filename = f"parcel-breaches-{data['as_of']}{'-' + district if district else ''}.{fmt}"
+    return Response(
+        body,
+        mimetype=reports.EXPORT_FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def status_name(code: str | None) -> str:
+    return vocabulary.name("parcel compliance", code, request_locale())
+
+
+@bp.app_template_global("parcel_status_name")
+def _parcel_status_name(code: str | None) -> str:
+    return status_name(code)
+
+
+@bp.app_template_global("parcel_condition_name")
+def _parcel_condition_name(code: str | None) -> str:
+    return vocabulary.name("parcel condition", code, request_locale())
+
+
+@bp.app_template_global("condition_status_name")
+def _condition_status_name(code: str | None) -> str:
+    return vocabulary.name("condition status", code, request_locale())

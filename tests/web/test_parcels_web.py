@@ -1,0 +1,83 @@
+"""The parcel pages: record through the form, link buildings, the breach list as page, XLSX
+and Chinese PDF, and the dashboard card."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import poppler
+from tests.web.conftest import field_error, text_of
+
+
+@pytest.fixture
+def officer(app_session, make_user):
+    return make_user(app_session, role="officer", districts=("370202",))
+
+
+@pytest.fixture
+def officer_client(client, officer, login):
+    login(client, officer)
+    return client
+
+
+def test_record_link_and_list_the_breach(
+    officer_client, app_session, officer, make_building, make_record, tmp_path
+):
+    response = officer_client.post(
+        "/parcels/new",
+        data={
+            "number": "ls2021-03",
+            "district_code": "370202",
+            "min_star": "2",
+            "min_ultra_low_m2": "10000",
+            "clause": "地块内建筑均应达到绿色建筑二星级标准",
+            "document": "国有建设用地使用权出让合同",
+        },
+    )
+    assert response.status_code == 302, text_of(response)
+    assert response.headers["Location"].endswith("/parcels/LS2021-03")
+    building = make_building(app_session, officer, name="一号楼")
+    make_record(app_session, officer, building, level="1", status="published")
+    linked = officer_client.post(
+        "/parcels/LS2021-03/link",
+        data={"building_id": str(building.id), "completed_on": "2024-01-10"},
+    )
+    assert linked.status_code == 302
+    detail = text_of(officer_client.get("/parcels/LS2021-03"))
+    assert "一号楼" in detail and "地块内建筑均应达到绿色建筑二星级标准" in detail
+    listed = text_of(officer_client.get("/parcels"))
+    assert "LS2021-03" in listed
+
+    page = text_of(officer_client.get("/parcels/breaches"))
+    assert "一号楼" in page and "★★" in page
+    workbook = load_workbook(io.BytesIO(officer_client.get("/parcels/breaches.xlsx").data))
+    sheet = workbook["breaches"]
+    assert sheet.cell(2, 1).value == "LS2021-03"
+    pdf = officer_client.get("/parcels/breaches.pdf")
+    assert pdf.mimetype == "application/pdf"
+    path = tmp_path / "breaches.pdf"
+    path.write_bytes(pdf.data)
+    text = subprocess.run(
+        [poppler("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "LS2021-03" in text and "一号楼" in text and "地块" in text
+
+    card = text_of(officer_client.get("/dashboard"))
+    assert "市南区" in card and "LS2021" not in card
+
+
+def test_bad_input_shows_each_fields_reason(officer_client):
+    response = officer_client.post(
+        "/parcels/new",
+        data={"number": "", "district_code": "370202", "min_ultra_low_m2": "很多"},
+    )
+    assert response.status_code == 422
+    assert field_error(response, "number")
+    assert field_error(response, "min_ultra_low_m2")
+    refused = officer_client.post("/parcels/new", data={"number": "X-1", "district_code": "370203"})
+    assert refused.status_code == 403
+    assert field_error(refused, "district_code")
