@@ -35,7 +35,10 @@ register_schema(
             "kind": {"type": "string", "enum": ["min_star", "min_ultra_low_m2", "min_prefab_pct"]},
             "value": {"type": ["number", "string", "null"]},
             "building_type": _TEXT_OR_NULL,
-            "status": {"type": "string", "description": "verified, or unverified (待核实)"},
+            "status": {
+                "type": "string",
+                "description": "verified, or unverified (stated, not yet verified)",
+            },
             "clause": {"type": "string"},
             "document": {"type": "string"},
             "document_date": _TEXT_OR_NULL,
@@ -48,7 +51,7 @@ register_schema(
         "type": "object",
         "required": ["number", "district_code"],
         "properties": {
-            "number": {"type": "string", "description": "宗地编号, any written form"},
+            "number": {"type": "string", "description": "The parcel number, in any written form."},
             "district_code": {"type": "string", "description": "District code or name."},
             "contract_number": {"type": "string"},
             "land_use": {"type": "string"},

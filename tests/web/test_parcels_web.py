@@ -49,6 +49,7 @@ def test_record_link_and_list_the_breach(
     assert linked.status_code == 302
     detail = text_of(officer_client.get("/parcels/LS2021-03"))
     assert "一号楼" in detail and "地块内建筑均应达到绿色建筑二星级标准" in detail
+    assert "状态: 违约" in detail and "未达标 (★)" in detail
     listed = text_of(officer_client.get("/parcels"))
     assert "LS2021-03" in listed
 
@@ -64,10 +65,15 @@ def test_record_link_and_list_the_breach(
     text = subprocess.run(
         [poppler("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    assert "LS2021-03" in text and "一号楼" in text and "地块" in text
+    assert "未达到绿色建筑出让条件的地块清单" in text
+    assert "LS2021-03" in text and "一号楼" in text and "未达标" in text
 
     card = text_of(officer_client.get("/dashboard"))
-    assert "市南区" in card and "LS2021" not in card
+    start = card.index("出让地块及其绿色建筑条件")
+    # Per district: met, pending, breached, each "count · site area".
+    assert card[start:].startswith(
+        "出让地块及其绿色建筑条件 区（市） 达标 待定 违约 市南区 0 · 0 m² 0 · 0 m² 1 · 0 m²"
+    )
 
 
 def test_bad_input_shows_each_fields_reason(officer_client):
