@@ -7,6 +7,7 @@ import click
 from registry.cli.common import open_session, resolve_actor
 from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
 from registry.services.parcels import compliance as compliance_service
+from registry.services.parcels import floors as floor_service
 from registry.services.parcels import parcels as parcel_service
 
 
@@ -172,3 +173,96 @@ def parcel_unresolved(actor_name, as_json):
             for b in rows
         ]
     emit(payload, as_json, "\n".join(f"{p['id']:>5} {p['land_parcel_id']}" for p in payload))
+
+
+@parcel.command("verify")
+@click.argument("condition_id", type=int)
+@click.option("--value", default=None, help="The condition's value, if it was not known.")
+@click.option("--unverify", is_flag=True, help="Mark it stated but not yet verified again.")
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def parcel_verify(condition_id, value, unverify, actor_name, as_json):
+    """Record that a condition was verified (with its value), or mark it unverified."""
+    with open_session() as session:
+        row = parcel_service.set_condition_status(
+            session=session,
+            actor=resolve_actor(session, actor_name),
+            condition_id=condition_id,
+            status="unverified" if unverify else "verified",
+            value=value,
+        )
+        payload = {"id": row.id, "kind": row.kind, "value": row.value, "status": row.status}
+    emit(
+        payload,
+        as_json,
+        f"{payload['id']} {payload['kind']} {payload['value']} {payload['status']}",
+    )
+
+
+@parcel.group("floor")
+def floor() -> None:
+    """Policy floors: minimum star levels by building attributes (administrators)."""
+
+
+def _floor_payload(row) -> dict:
+    return row.model_dump(mode="json", exclude={"created_at"})
+
+
+@floor.command("add")
+@click.option("--name", required=True)
+@click.option("--min-star", required=True, help="1, 2 or 3.")
+@click.option("--building-types", default=None, help="Comma-separated building type codes.")
+@click.option("--public-only", is_flag=True, help="Only public buildings.")
+@click.option("--min-area", "min_floor_area_m2", default=None, help="Floor area from, m².")
+@click.option("--min-storeys", default=None)
+@click.option("--source", default=None, help="The rule it comes from.")
+@click.option("--source-status", default="unverified", show_default=True)
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def floor_add(actor_name, as_json, **raw):
+    """Add a policy floor."""
+    with open_session() as session:
+        row = floor_service.add_floor(
+            session=session, actor=resolve_actor(session, actor_name), raw=raw
+        )
+        payload = _floor_payload(row)
+    emit(payload, as_json, str(payload["id"]))
+
+
+@floor.command("list")
+@json_option
+@locale_option
+@handles_errors
+def floor_list(as_json):
+    """Every policy floor, applied or retired."""
+    with open_session() as session:
+        payload = [_floor_payload(r) for r in floor_service.list_floors(session=session)]
+    emit(
+        payload,
+        as_json,
+        "\n".join(
+            f"{p['id']:>3} {'★' * p['min_star']:<3} {p['source_status']:<20} "
+            f"{'' if p['active'] else '(retired) '}{p['name']}"
+            for p in payload
+        ),
+    )
+
+
+@floor.command("retire")
+@click.argument("floor_id", type=int)
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def floor_retire(floor_id, actor_name, as_json):
+    """Stop applying a policy floor."""
+    with open_session() as session:
+        row = floor_service.retire_floor(
+            session=session, actor=resolve_actor(session, actor_name), floor_id=floor_id
+        )
+        payload = _floor_payload(row)
+    emit(payload, as_json, f"{payload['id']} retired")

@@ -69,3 +69,27 @@ def test_bad_input_names_each_field_in_the_users_language(cli):
     assert errors["min_star"] == render("parcel.star_unknown", {"value": "4"}, "en")
     missing = cli("parcel", "show", "NOPE-1", "--lang", "zh")
     assert missing.exit_code == 1 and "NOPE-1" in missing.output
+
+
+def test_floors_and_verification_from_the_command_line(cli):
+    assert (
+        cli(
+            "create-user", "--username", "boss", "--password", "long-enough-pw", "--role", "admin"
+        ).exit_code
+        == 0
+    )
+    added = _json(
+        cli("parcel", "add", "--number", "P-1", "--district", "370212", "--min-star", "2",
+            "--unverified", "--clause", "二星级（待核实）", "--json")
+    )  # fmt: skip
+    (condition,) = added["conditions"]
+    assert condition["status"] == "unverified"
+    verified = _json(cli("parcel", "verify", condition["id"], "--json"))
+    assert verified["status"] == "verified"
+    floor = _json(
+        cli("parcel", "floor", "add", "--name", "超高层", "--min-star", "3", "--min-storeys",
+            "34", "--json")
+    )  # fmt: skip
+    assert (floor["source_status"], floor["active"]) == ("unverified", True)
+    assert cli("parcel", "floor", "retire", floor["id"]).exit_code == 0
+    assert _json(cli("parcel", "floor", "list", "--json"))[0]["active"] is False

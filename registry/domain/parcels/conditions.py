@@ -45,6 +45,8 @@ def star_of_level(level: str | None) -> int | None:
 def parse_star(value) -> int:
     """1, 2 or 3 from "2", 2, "★★" or "二星级" (the green-label level words); ValueError
     otherwise, and for the basic level, which no condition asks for."""
+    if isinstance(value, float) and value.is_integer():  # a stored condition's value
+        value = int(value)
     star = star_of_level(parse_level(GREEN_LABEL, str(value)))
     if not star:
         raise ValueError(value)

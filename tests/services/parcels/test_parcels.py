@@ -194,3 +194,46 @@ def test_the_dashboard_summary_counts_and_sums_by_district(
     assert (row["breached_count"], row["breached_site_area_m2"]) == (1, 5000.0)
     assert (row["pending_count"], row["pending_site_area_m2"]) == (1, 7000.0)
     assert row["met_count"] == 0
+
+
+def test_policy_floors_raise_the_required_level(
+    session, officer, make_user, make_building, make_record
+):
+    from registry.services.parcels import floors
+
+    admin = make_user(session, role="admin")
+    _add(session, officer)
+    building = make_building(session, officer, floor_area_m2="30000")
+    _link(session, officer, building)
+    make_record(session, officer, building, level="2", status="published")
+    assert _report(session)["status"] == "met"
+    with pytest.raises(PermissionDenied):
+        floors.add_floor(session=session, actor=officer, raw={"name": "x", "min_star": "3"})
+    with pytest.raises(ValidationFailed) as caught:
+        floors.add_floor(
+            session=session, actor=admin, raw={"name": "", "min_star": "9", "min_storeys": "x"}
+        )
+    assert set(caught.value.field_errors) == {"name", "min_star", "min_storeys"}
+    # An unverified floor asks more, but cannot make the building short: it keeps it pending.
+    unverified = floors.add_floor(
+        session=session,
+        actor=admin,
+        raw={
+            "name": "大型公共建筑",
+            "min_star": "3",
+            "min_floor_area_m2": "20000",
+            "public_only": "1",
+        },
+    )
+    building_row = _report(session)["buildings"][0]
+    assert (building_row["status"], building_row["required_stars"]) == ("pending", 3)
+    assert "大型公共建筑" in building_row["requirement_sources"]
+    floors.retire_floor(session=session, actor=admin, floor_id=unverified.id)
+    floors.add_floor(
+        session=session,
+        actor=admin,
+        raw={"name": "verified", "min_star": "3", "source_status": "verified-primary"},
+    )
+    building_row = _report(session)["buildings"][0]
+    assert (building_row["status"], building_row["shortfall_stars"]) == ("short", 1)
+    assert _report(session)["status"] == "breached"
