@@ -37,6 +37,8 @@ ALLOWED_CHINESE = {
     "holidays, cited by their official titles, and the holidays they name",
     "registry/domain/parcels/conditions.py": "the word for a condition stated but not yet "
     "verified, as officers and contracts write it (待核实)",
+    "registry/domain/parcels/sheet.py": "the column headers of the land bureau's parcel "
+    "lists the importer recognises",
     "registry/domain/settings.py": "on/off words an administrator types (开, 关, 是, 否)",
 }
 

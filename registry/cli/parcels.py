@@ -266,3 +266,47 @@ def floor_retire(floor_id, actor_name, as_json):
         )
         payload = _floor_payload(row)
     emit(payload, as_json, f"{payload['id']} retired")
+
+
+@parcel.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--commit", "do_commit", is_flag=True, help="Record the parcels (default: dry run).")
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def parcel_import(path, do_commit, actor_name, as_json, lang):
+    """Import parcels from a spreadsheet: a dry run with each row's problems, or --commit."""
+    from pathlib import Path
+
+    from registry.i18n import render
+    from registry.services.parcels import imports as import_service
+
+    data = Path(path).read_bytes()
+    with open_session() as session:
+        outcome = import_service.import_parcels(
+            session=session,
+            actor=resolve_actor(session, actor_name),
+            data=data,
+            filename=Path(path).name,
+            dry_run=not do_commit,
+        )
+    payload = {
+        "committed": outcome.committed,
+        "rows": len(outcome.rows),
+        "problems": [
+            {
+                "row": r.row,
+                "number": r.number,
+                "errors": {f: render(c, p, lang) for f, (c, p) in r.problems.items()},
+            }
+            for r in outcome.problem_rows
+        ],
+    }
+    lines = [f"{payload['rows']} row(s), {len(payload['problems'])} with problems"]
+    for problem in payload["problems"]:
+        for field, message in problem["errors"].items():
+            lines.append(f"  row {problem['row']} {field}: {message}")
+    emit(payload, as_json, "\n".join(lines))
+    if payload["problems"]:
+        raise SystemExit(1)

@@ -93,3 +93,26 @@ def test_floors_and_verification_from_the_command_line(cli):
     assert (floor["source_status"], floor["active"]) == ("unverified", True)
     assert cli("parcel", "floor", "retire", floor["id"]).exit_code == 0
     assert _json(cli("parcel", "floor", "list", "--json"))[0]["active"] is False
+
+
+def test_import_dry_run_then_commit(cli, tmp_path):
+    assert (
+        cli(
+            "create-user", "--username", "boss", "--password", "long-enough-pw", "--role", "admin"
+        ).exit_code
+        == 0
+    )
+    sheet = tmp_path / "parcels.csv"
+    sheet.write_text(
+        "宗地编号,区（市）,绿色建筑星级\nLS-9,崂山区,二星级\nLS-10,火星区,4\n", "utf-8"
+    )
+    dry = cli("parcel", "import", sheet, "--json", "--lang", "en")
+    assert dry.exit_code == 1
+    report = json.loads(dry.stdout)
+    assert (report["rows"], report["committed"]) == (2, False)
+    (problem,) = report["problems"]
+    assert problem["row"] == 3 and set(problem["errors"]) == {"district_code", "min_star"}
+    sheet.write_text("宗地编号,区（市）,绿色建筑星级\nLS-9,崂山区,二星级\n", "utf-8")
+    done = _json(cli("parcel", "import", sheet, "--commit", "--json"))
+    assert done["committed"] is True
+    assert _json(cli("parcel", "show", "LS-9", "--json"))["conditions"][0]["value"] == 2

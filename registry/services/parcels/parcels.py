@@ -34,7 +34,7 @@ def get_parcel(*, session: Session, number: str) -> Parcel:
     return parcel
 
 
-def _condition_rows(raw_conditions: list[dict]) -> tuple[list[dict], dict]:
+def condition_rows(raw_conditions: list[dict]) -> tuple[list[dict], dict]:
     rows, problems = [], {}
     for index, raw in enumerate(raw_conditions):
         fields, found = parse_condition(raw)
@@ -61,7 +61,7 @@ def add_parcel(
     """Record a parcel with its conditions; buildings whose free-text parcel id is this
     number are linked to it. Every problem is reported at once; nothing is half-written."""
     fields, problems = parse_parcel(data)
-    rows, condition_problems = _condition_rows(conditions or [])
+    rows, condition_problems = condition_rows(conditions or [])
     problems.update(condition_problems)
     if problems:
         raise ValidationFailed(problems)
@@ -146,7 +146,7 @@ def add_condition(*, session: Session, actor: User, number: str, raw: dict) -> P
     """Add one condition (with its clause, document and status) to a parcel."""
     parcel = get_parcel(session=session, number=number)
     permissions.require_edit_parcel(actor, parcel.district_code)
-    rows, problems = _condition_rows([raw])
+    rows, problems = condition_rows([raw])
     if problems:
         raise ValidationFailed(problems)
     _hold(session, parcel)
