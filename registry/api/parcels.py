@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from registry.api.common import (
+    SCHEMAS,
     actor,
     created,
     documented,
@@ -216,3 +217,66 @@ def add_condition(number: str):
     parcel = parcel_service.get_parcel(session=session, number=number)
     report = compliance_service.parcel_report(session=session, parcel=parcel)
     return created(report, url_for(".show_parcel", number=parcel.number))
+
+
+register_schema(
+    "ParcelUpdate",
+    {
+        "type": "object",
+        "properties": {
+            key: value
+            for key, value in SCHEMAS["ParcelCreate"]["properties"].items()
+            if key not in {"number", "conditions"}
+        },
+        "description": "Only the fields present are checked and changed; the number stays.",
+    },
+)
+register_schema(
+    "ConditionVerification",
+    {
+        "type": "object",
+        "properties": {
+            "status": {"type": "string", "enum": ["verified", "unverified"]},
+            "value": {"type": ["number", "string", "null"]},
+        },
+    },
+)
+
+
+@bp.patch("/parcels/<number>")
+@documented(request_body="ParcelUpdate", response="ParcelReport", errors=(400, 403, 404, 422))
+@token_required
+def update_parcel(number: str):
+    """Change some of a parcel's fields (officers of its district, admins; audited)."""
+    session = get_session()
+    body = {k: v for k, v in json_body().items() if k not in {"number", "conditions"}}
+    parcel = parcel_service.update_parcel(session=session, actor=actor(), number=number, data=body)
+    return jsonify(compliance_service.parcel_report(session=session, parcel=parcel))
+
+
+@bp.post("/parcels/<number>/conditions/<int:condition_id>/verify")
+@documented(
+    request_body="ConditionVerification",
+    body_optional=True,
+    response="ParcelReport",
+    errors=(400, 403, 404, 422),
+)
+@token_required
+def verify_condition(number: str, condition_id: int):
+    """Record that a condition was verified (with its value if it was not known), or mark
+    it unverified (待核实) again."""
+    body = json_body(optional=True)
+    status = body.get("status", "verified")
+    if status not in ("verified", "unverified"):
+        raise ValidationFailed({"status": ("field.choice_unknown", {"value": str(status)})})
+    session = get_session()
+    parcel_service.set_condition_status(
+        session=session,
+        actor=actor(),
+        condition_id=condition_id,
+        status=status,
+        value=body.get("value"),
+        number=number,
+    )
+    parcel = parcel_service.get_parcel(session=session, number=number)
+    return jsonify(compliance_service.parcel_report(session=session, parcel=parcel))

@@ -72,3 +72,41 @@ def test_bad_input_has_a_reason_per_field(api):
         ).status_code
         == 403
     )
+
+
+def test_update_and_verify(api):
+    token = api.token("officer")
+    body = {
+        "number": "V-1",
+        "district_code": "370202",
+        "conditions": [{"kind": "min_star", "status": "待核实"}],
+    }
+    added = api.post("/api/v1/parcels", token, json=body).json
+    api.post("/api/v1/parcels", token, json={"number": "V-2", "district_code": "370202"})
+    condition_id = added["conditions"][0]["id"]
+    assert added["conditions"][0]["status"] == "unverified"
+    changed = api.patch("/api/v1/parcels/V-1", token, json={"land_use": "住宅", "number": "X"})
+    assert (changed.status_code, changed.json["land_use"], changed.json["number"]) == (
+        200,
+        "住宅",
+        "V-1",
+    )
+    bad = api.patch("/api/v1/parcels/V-1", token, json={"site_area_m2": "多"})
+    assert bad.status_code == 422 and set(bad.json["errors"]) == {"site_area_m2"}
+    # A condition of another parcel is not found under this one.
+    assert (
+        api.post(
+            f"/api/v1/parcels/V-2/conditions/{condition_id}/verify", token, json={}
+        ).status_code
+        == 404
+    )
+    missing_value = api.post(f"/api/v1/parcels/V-1/conditions/{condition_id}/verify", token)
+    assert missing_value.status_code == 422
+    verified = api.post(
+        f"/api/v1/parcels/V-1/conditions/{condition_id}/verify", token, json={"value": "★★"}
+    )
+    assert verified.status_code == 200
+    assert (verified.json["conditions"][0]["status"], verified.json["conditions"][0]["value"]) == (
+        "verified",
+        2,
+    )

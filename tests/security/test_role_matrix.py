@@ -169,6 +169,22 @@ def parcel(world):
         return {"number": row.number}
 
 
+def parcel_condition(world):
+    """A new parcel with an unverified condition: its number and the condition's id."""
+    from registry.services.parcels import compliance
+    from registry.services.parcels import parcels as parcel_service
+
+    with world.session() as session:
+        row = parcel_service.add_parcel(
+            session=session,
+            actor=world.users["officer"],
+            data={"number": f"MXC-{uuid.uuid4().hex[:10]}", "district_code": DISTRICT},
+            conditions=[{"kind": "min_star", "status": "unverified"}],
+        )
+        report = compliance.parcel_report(session=session, parcel=row)
+        return {"number": row.number, "condition_id": report["conditions"][0]["id"]}
+
+
 def new_parcel_json():
     return {
         "number": f"MXN-{uuid.uuid4().hex[:10]}",
@@ -532,6 +548,12 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/api/v1/parcels", "POST"): Case(api(PARCEL_WRITERS, 201), body=json_body(new_parcel_json)),
     ("/api/v1/parcels/breaches", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/parcels/<number>", "GET"): Case(api(EVERYONE, 200), parcel),
+    ("/api/v1/parcels/<number>", "PATCH"): Case(
+        api(PARCEL_WRITERS, 200), parcel, json_body({"land_use": "住宅"})
+    ),
+    ("/api/v1/parcels/<number>/conditions/<int:condition_id>/verify", "POST"): Case(
+        api(PARCEL_WRITERS, 200), parcel_condition, json_body({"value": 2})
+    ),
     ("/api/v1/parcels/<number>/buildings", "POST"): Case(
         api(PARCEL_WRITERS, 200), parcel, new_building_link
     ),

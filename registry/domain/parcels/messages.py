@@ -19,6 +19,7 @@ MESSAGES: dict[str, str] = {
     "parcel.building_elsewhere": (
         "Building {building_id} already belongs to parcel “{number}”; unlink it there first."
     ),
+    "parcel.condition_not_found": "No condition with id {id} on this parcel.",
     "parcel.floor_not_found": "No policy floor with id {id}.",
     "parcel.too_many_rows": "The file has more than {max} rows; split it.",
     "parcel.number_repeated": "This parcel number is already in row {row} of the file.",

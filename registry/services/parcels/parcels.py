@@ -166,13 +166,22 @@ def add_condition(*, session: Session, actor: User, number: str, raw: dict) -> P
 
 
 def set_condition_status(
-    *, session: Session, actor: User, condition_id: int, status: str, value=None
+    *,
+    session: Session,
+    actor: User,
+    condition_id: int,
+    status: str,
+    value=None,
+    number: str | None = None,
 ) -> ParcelCondition:
-    """Verify a condition (or mark it 待核实 again), optionally with its value."""
+    """Verify a condition (or mark it 待核实 again), optionally with its value; with
+    `number`, only a condition of that parcel."""
     condition = session.get(ParcelCondition, condition_id)
-    if condition is None:
-        raise NotFound("parcel.not_found", {"number": str(condition_id)})
-    parcel = session.get(Parcel, condition.parcel_id)
+    parcel = session.get(Parcel, condition.parcel_id) if condition else None
+    if parcel is None or (
+        number is not None and parcel.id != get_parcel(session=session, number=number).id
+    ):
+        raise NotFound("parcel.condition_not_found", {"id": condition_id})
     permissions.require_edit_parcel(actor, parcel.district_code)
     raw = {
         "kind": condition.kind,
