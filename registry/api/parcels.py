@@ -134,7 +134,7 @@ def _district() -> str | None:
 def list_parcels():
     """List parcels with their status and their buildings'."""
     session = get_session()
-    status = request.args.get("status") or None
+    status = request.args.get("status")
     if status not in (None, "met", "pending", "breached"):
         raise ValidationFailed({"status": ("field.choice_unknown", {"value": status})})
     rows = parcel_service.list_parcels(session=session, district_code=_district())

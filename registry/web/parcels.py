@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from registry import reports, vocabulary
 from registry.auth import actor_of
 from registry.domain.buildings import districts
-from registry.errors import PermissionDenied, RegistryError, ValidationFailed
+from registry.errors import NotFound, PermissionDenied, RegistryError, ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.services import permissions
 from registry.services.parcels import breach_report
@@ -129,6 +129,7 @@ def detail(number: str):
         report=compliance_service.parcel_report(session=session, parcel=parcel),
         can_edit=permissions.can_edit_parcel(actor, parcel.district_code),
         errors={},
+        condition_kinds=vocabulary.choices("parcel condition", request_locale()),
     )
 
 
@@ -161,8 +162,71 @@ def link(number: str):
             can_edit=permissions.can_edit_parcel(actor, parcel.district_code),
             errors=errors,
             values=request.form,
+            condition_kinds=vocabulary.choices("parcel condition", request_locale()),
         ), exc.status
     flash(_("Building linked to the parcel."), "success")
+    return redirect(url_for("parcels.detail", number=number))
+
+
+def _detail_with_errors(session, actor, number, exc: RegistryError):
+    session.rollback()
+    parcel = parcel_service.get_parcel(session=session, number=number)
+    return render_template(
+        "parcels/detail.html",
+        report=compliance_service.parcel_report(session=session, parcel=parcel),
+        can_edit=permissions.can_edit_parcel(actor, parcel.district_code),
+        errors=forms.field_errors(exc),
+        summary=display.message(exc.code, exc.params),
+        values=request.form,
+        condition_kinds=vocabulary.choices("parcel condition", request_locale()),
+    ), exc.status
+
+
+@bp.post("/<number>/conditions")
+@login_required
+def add_condition(number: str):
+    """Add a condition of the contract, with its clause and document, to the parcel."""
+    session = get_session()
+    actor = actor_of(current_user)
+    raw = {
+        "kind": request.form.get("kind") or "",
+        "value": request.form.get("value") or None,
+        "status": "unverified" if request.form.get("unverified") else "verified",
+        "clause": request.form.get("clause") or "",
+        "document": request.form.get("document") or "",
+        "document_date": request.form.get("document_date") or None,
+        "field": "",
+    }
+    try:
+        parcel_service.add_condition(session=session, actor=actor, number=number, raw=raw)
+    except PermissionDenied:
+        raise
+    except RegistryError as exc:
+        return _detail_with_errors(session, actor, number, exc)
+    flash(_("Condition added."), "success")
+    return redirect(url_for("parcels.detail", number=number))
+
+
+@bp.post("/<number>/conditions/<int:condition_id>/verify")
+@login_required
+def verify_condition(number: str, condition_id: int):
+    """Record that a condition was verified (with its value, if it was not known)."""
+    session = get_session()
+    actor = actor_of(current_user)
+    try:
+        parcel_service.set_condition_status(
+            session=session,
+            actor=actor,
+            condition_id=condition_id,
+            status="verified",
+            value=request.form.get("value") or None,
+            number=number,
+        )
+    except (PermissionDenied, NotFound):
+        raise
+    except RegistryError as exc:
+        return _detail_with_errors(session, actor, number, exc)
+    flash(_("Condition verified."), "success")
     return redirect(url_for("parcels.detail", number=number))
 
 

@@ -474,6 +474,14 @@ EXPECTED: dict[tuple[str, str], Case] = {
         parcel,
         lambda w: {"data": new_building_link(w)["json"]},
     ),
+    ("/parcels/<number>/conditions", "POST"): Case(
+        allowed(PARCEL_WRITERS, 302),
+        parcel,
+        lambda w: {"data": {"kind": "min_prefab_pct", "value": "30"}},
+    ),
+    ("/parcels/<number>/conditions/<int:condition_id>/verify", "POST"): Case(
+        allowed(PARCEL_WRITERS, 302), parcel_condition, lambda w: {"data": {"value": "2"}}
+    ),
     ("/parcels/breaches", "GET"): Case(allowed(EVERYONE, 200)),
     ("/parcels/breaches.<fmt>", "GET"): Case(allowed(EVERYONE, 200), lambda w: {"fmt": "xlsx"}),
     ("/dashboard/tally-<int:year>.<fmt>", "GET"): Case(

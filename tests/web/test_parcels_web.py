@@ -4,6 +4,7 @@ and Chinese PDF, and the dashboard card."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 
 import pytest
@@ -87,3 +88,30 @@ def test_bad_input_shows_each_fields_reason(officer_client):
     refused = officer_client.post("/parcels/new", data={"number": "X-1", "district_code": "370203"})
     assert refused.status_code == 403
     assert field_error(refused, "district_code")
+
+
+def test_add_and_verify_a_condition_on_the_page(officer_client):
+    assert (
+        officer_client.post(
+            "/parcels/new", data={"number": "C-1", "district_code": "370202"}
+        ).status_code
+        == 302
+    )
+    bad = officer_client.post("/parcels/C-1/conditions", data={"kind": "min_star", "value": "7"})
+    assert bad.status_code == 422 and field_error(bad, "value")
+    added = officer_client.post(
+        "/parcels/C-1/conditions",
+        data={"kind": "min_star", "unverified": "1", "clause": "星级待定"},
+    )
+    assert added.status_code == 302
+    page = officer_client.get("/parcels/C-1").get_data(as_text=True)
+    assert "待核实" in page and "星级待定" in page
+    condition_id = int(re.search(r"/parcels/C-1/conditions/(\d+)/verify", page).group(1))
+    no_value = officer_client.post(f"/parcels/C-1/conditions/{condition_id}/verify", data={})
+    assert no_value.status_code == 422
+    done = officer_client.post(
+        f"/parcels/C-1/conditions/{condition_id}/verify", data={"value": "3"}
+    )
+    assert done.status_code == 302
+    text = text_of(officer_client.get("/parcels/C-1"))
+    assert "已核实" in text and "标记为已核实" not in text  # verified: no button left

@@ -35,6 +35,9 @@ def get_parcel(*, session: Session, number: str) -> Parcel:
 
 
 def condition_rows(raw_conditions: list[dict]) -> tuple[list[dict], dict]:
+    """Each condition's fields, and every problem keyed by the condition's kind (its value)
+    or "kind.field" (its other fields); a raw "field" renames that key ("" for plain field
+    names, as a form with one condition has them)."""
     rows, problems = [], {}
     for index, raw in enumerate(raw_conditions):
         fields, found = parse_condition(raw)
@@ -42,9 +45,12 @@ def condition_rows(raw_conditions: list[dict]) -> tuple[list[dict], dict]:
             fields["document_date"] = parse_iso_date(raw.get("document_date"))
         except ValueError:
             found["document_date"] = ("field.not_a_date", {"value": str(raw["document_date"])})
-        key = raw.get("field") or fields.get("kind") or f"conditions.{index}"
+        key = raw.get("field", fields.get("kind") or f"conditions.{index}")
         for field, problem in found.items():
-            problems[f"{key}.{field}" if field != "value" else key] = problem
+            if not key:
+                problems[field] = problem
+            else:
+                problems[f"{key}.{field}" if field != "value" else key] = problem
         rows.append(fields)
     return rows, problems
 
