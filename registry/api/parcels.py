@@ -164,7 +164,7 @@ def add_parcel():
     return created(report, url_for(".show_parcel", number=parcel.number))
 
 
-@bp.get("/parcels/breaches")
+@bp.get("/parcel-breaches")
 @documented(response=["ParcelReport"], query=LIST_QUERY[:1], errors=(422,))
 @token_required
 def breaches():

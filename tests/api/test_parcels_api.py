@@ -45,7 +45,7 @@ def test_record_link_show_list_and_breaches(api):
         "LS2021-07"
     ]
     assert api.get("/api/v1/parcels?status=met", token).json == []
-    assert [p["number"] for p in api.get("/api/v1/parcels/breaches", token).json] == ["LS2021-07"]
+    assert [p["number"] for p in api.get("/api/v1/parcel-breaches", token).json] == ["LS2021-07"]
     assert api.get("/api/v1/parcels/NONE-1", token).status_code == 404
 
 

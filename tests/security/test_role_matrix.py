@@ -554,7 +554,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/api/v1/tally", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/parcels", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/parcels", "POST"): Case(api(PARCEL_WRITERS, 201), body=json_body(new_parcel_json)),
-    ("/api/v1/parcels/breaches", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/parcel-breaches", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/parcels/<number>", "GET"): Case(api(EVERYONE, 200), parcel),
     ("/api/v1/parcels/<number>", "PATCH"): Case(
         api(PARCEL_WRITERS, 200), parcel, json_body({"land_use": "住宅"})
