@@ -158,16 +158,20 @@ def parcel_show(number, as_json):
 
 
 @parcel.command("unresolved")
+@click.option(
+    "--link", is_flag=True, help="First link those whose typed id names a recorded parcel."
+)
 @actor_option
 @json_option
 @locale_option
 @handles_errors
-def parcel_unresolved(actor_name, as_json):
+def parcel_unresolved(actor_name, as_json, link):
     """Buildings whose typed parcel id matches no parcel: for an officer to resolve."""
     with open_session() as session:
-        rows = parcel_service.unresolved_buildings(
-            session=session, actor=resolve_actor(session, actor_name)
-        )
+        actor = resolve_actor(session, actor_name)
+        if link:
+            parcel_service.link_typed_ids(session=session, actor=actor)
+        rows = parcel_service.unresolved_buildings(session=session, actor=actor)
         payload = [
             {"id": b.id, "district_code": b.district_code, "land_parcel_id": b.land_parcel_id}
             for b in rows

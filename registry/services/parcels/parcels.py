@@ -351,3 +351,17 @@ def list_parcels(*, session: Session, district_code: str | None = None) -> list[
     if district_code:
         query = query.where(Parcel.district_code == district_code)
     return list(session.exec(query))
+
+
+def link_typed_ids(*, session: Session, actor: User) -> int:
+    """Link every unlinked building whose typed parcel id names a recorded parcel (buildings
+    registered after their parcel), in the districts `actor` edits parcels in; each link
+    audited. Returns how many."""
+    permissions.require_writer(actor)
+    parcels = session.exec(select(Parcel).order_by(Parcel.id)).all()
+    linked = 0
+    for parcel in parcels:
+        if permissions.can_edit_parcel(actor, parcel.district_code):
+            linked += _link_free_text(session, actor, parcel)
+    session.commit()
+    return linked

@@ -237,3 +237,16 @@ def test_policy_floors_raise_the_required_level(
     building_row = _report(session)["buildings"][0]
     assert (building_row["status"], building_row["shortfall_stars"]) == ("short", 1)
     assert _report(session)["status"] == "breached"
+
+
+def test_buildings_registered_after_their_parcel_are_linked_on_request(
+    session, officer, make_user, make_building
+):
+    _add(session, officer)
+    late = make_building(session, officer, land_parcel_id="LS 2021-03")
+    other_district = make_user(session, role="officer", districts=["370203"])
+    assert parcel_service.link_typed_ids(session=session, actor=other_district) == 0
+    assert parcel_service.link_typed_ids(session=session, actor=officer) == 1
+    session.refresh(late)
+    assert late.parcel_id is not None
+    assert parcel_service.unresolved_buildings(session=session, actor=officer) == []
