@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 
 import pytest
@@ -11,8 +12,9 @@ from registry.errors import Conflict, PermissionDenied, ValidationFailed
 from registry.i18n import render
 from registry.models import AuditEvent, Building, Parcel
 from registry.services.buildings import records as record_service
-from registry.services.parcels import compliance
+from registry.services.parcels import breach_report, compliance
 from registry.services.parcels import parcels as parcel_service
+from tests.conftest import poppler
 
 TODAY = date(2025, 6, 1)
 
@@ -48,7 +50,7 @@ def _link(session, actor, building, number="LS2021-03", completed_on="2024-03-01
     )
 
 
-def test_done_when_scenario(session, officer, make_building, make_record):
+def test_done_when_scenario(session, officer, make_building, make_record, tmp_path):
     """★★ for every building and 10,000 m² ultra-low: one building at ★, one at ★★★, too
     little ultra-low area -> breached (short by one star, and by the area); the ★★ label and
     enough ultra-low area -> met."""
@@ -84,6 +86,18 @@ def test_done_when_scenario(session, officer, make_building, make_record):
     area = next(c for c in report["conditions"] if c["kind"] == "min_ultra_low_m2")
     assert (area["outcome"], area["reached"], area["shortfall"]) == ("short", 6000.0, 4000.0)
     assert [r["number"] for r in compliance.breaches(session=session, today=TODAY)] == ["LS2021-03"]
+    # The breach list's Chinese PDF names the parcel, the building one star short and the
+    # ultra-low-energy area 4,000 m² short.
+    data = breach_report.context(session=session, locale="zh_Hans_CN", today=TODAY)
+    pdf = tmp_path / "breaches.pdf"
+    pdf.write_bytes(breach_report.pdf(data))
+    text = " ".join(
+        subprocess.run(
+            [poppler("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert "未达到绿色建筑出让条件的地块清单" in text and "LS2021-03" in text
+    assert first.name in text and "超低能耗建筑面积下限" in text and "4,000 m²" in text
 
     make_record(session, officer, first, level="2", status="published")
     make_record(
