@@ -19,6 +19,10 @@ MESSAGES: dict[str, str] = {
     "parcel.building_elsewhere": (
         "Building {building_id} already belongs to parcel “{number}”; unlink it there first."
     ),
+    "parcel.district_has_buildings": (
+        "Buildings stand on this parcel in its district; unlink them before moving the parcel "
+        "to another district."
+    ),
     "parcel.condition_not_found": "No condition with id {id} on this parcel.",
     "parcel.floor_not_found": "No policy floor with id {id}.",
     "parcel.too_many_rows": "The file has more than {max} rows; split it.",

@@ -113,8 +113,12 @@ def update_parcel(*, session: Session, actor: User, number: str, data: dict[str,
     fields, problems = parse_parcel(data, partial=True)
     if problems:
         raise ValidationFailed(problems)
-    if "district_code" in fields:
+    if "district_code" in fields and fields["district_code"] != parcel.district_code:
         permissions.require_edit_parcel(actor, fields["district_code"])
+        # Its buildings are in its district (linking checks it): moving the parcel alone
+        # would leave them across a district line.
+        if session.exec(select(Building.id).where(Building.parcel_id == parcel.id)).first():
+            raise ValidationFailed({"district_code": ("parcel.district_has_buildings", {})})
     _hold(session, parcel)
     before = snapshot(parcel)
     for key, value in fields.items():

@@ -264,3 +264,18 @@ def test_buildings_registered_after_their_parcel_are_linked_on_request(
     session.refresh(late)
     assert late.parcel_id is not None
     assert parcel_service.unresolved_buildings(session=session, actor=officer) == []
+
+
+def test_a_parcel_with_buildings_keeps_its_district(session, make_user, make_building):
+    admin = make_user(session, role="admin")
+    _add(session, admin)
+    parcel_service.update_parcel(
+        session=session, actor=admin, number="LS2021-03", data={"land_use": "住宅用地"}
+    )
+    _link(session, admin, make_building(session, admin))
+    with pytest.raises(ValidationFailed) as caught:
+        parcel_service.update_parcel(
+            session=session, actor=admin, number="LS2021-03", data={"district_code": "370203"}
+        )
+    assert caught.value.field_errors["district_code"][0] == "parcel.district_has_buildings"
+    assert _report(session)["land_use"] == "住宅用地"
