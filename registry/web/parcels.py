@@ -15,6 +15,7 @@ from registry.extensions import get_session, request_locale
 from registry.services import permissions
 from registry.services.parcels import breach_report
 from registry.services.parcels import compliance as compliance_service
+from registry.services.parcels import imports as import_service
 from registry.services.parcels import parcels as parcel_service
 from registry.web import display, forms
 
@@ -228,6 +229,46 @@ def verify_condition(number: str, condition_id: int):
         return _detail_with_errors(session, actor, number, exc)
     flash(_("Condition verified."), "success")
     return redirect(url_for("parcels.detail", number=number))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_sheet():
+    """Import parcels from a spreadsheet: each row's problems first; recorded only when
+    "record" is ticked and every row is free of problems."""
+    actor = actor_of(current_user)
+    permissions.require_importer(actor)
+    if request.method == "GET":
+        return render_template("parcels/import.html", outcome=None, error=None)
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        message = display.message("field.required")
+        return render_template("parcels/import.html", outcome=None, error=message), 422
+    try:
+        outcome = import_service.import_parcels(
+            session=get_session(),
+            actor=actor,
+            data=file.read(),
+            filename=file.filename,
+            dry_run=not request.form.get("commit"),
+        )
+    except PermissionDenied:
+        raise
+    except RegistryError as exc:
+        message = display.message(exc.code, exc.params)
+        return render_template("parcels/import.html", outcome=None, error=message), exc.status
+    if outcome.committed:
+        flash(_("%(count)s parcels recorded.", count=len(outcome.rows)), "success")
+        return redirect(url_for("parcels.index"))
+    problems = [
+        (row.row, row.number, field, display.message(code, params))
+        for row in outcome.problem_rows
+        for field, (code, params) in row.problems.items()
+    ]
+    status = 422 if problems else 200
+    return render_template(
+        "parcels/import.html", outcome=outcome, problems=problems, error=None
+    ), status
 
 
 @bp.get("/breaches")

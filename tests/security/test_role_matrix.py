@@ -185,6 +185,14 @@ def parcel_condition(world):
         return {"number": row.number, "condition_id": report["conditions"][0]["id"]}
 
 
+def parcel_sheet(world):
+    sheet = f"宗地编号,区（市）,绿色建筑星级\nMXI-{uuid.uuid4().hex[:8]},{DISTRICT},2\n"
+    return {
+        "data": {"file": (io.BytesIO(sheet.encode()), "parcels.csv")},
+        "content_type": "multipart/form-data",
+    }
+
+
 def new_parcel_json():
     return {
         "number": f"MXN-{uuid.uuid4().hex[:10]}",
@@ -481,6 +489,12 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ),
     ("/parcels/<number>/conditions/<int:condition_id>/verify", "POST"): Case(
         allowed(PARCEL_WRITERS, 302), parcel_condition, lambda w: {"data": {"value": "2"}}
+    ),
+    ("/parcels/import", "GET"): Case(allowed(IMPORTERS, 200)),
+    # A dry run of one row in the world's district: the other district's officer is told
+    # so in the row's problems (422), not refused the page.
+    ("/parcels/import", "POST"): Case(
+        {**allowed(IMPORTERS, 200), "officer_other": 422}, body=parcel_sheet
     ),
     ("/parcels/breaches", "GET"): Case(allowed(EVERYONE, 200)),
     ("/parcels/breaches.<fmt>", "GET"): Case(allowed(EVERYONE, 200), lambda w: {"fmt": "xlsx"}),

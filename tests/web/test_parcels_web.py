@@ -115,3 +115,24 @@ def test_add_and_verify_a_condition_on_the_page(officer_client):
     assert done.status_code == 302
     text = text_of(officer_client.get("/parcels/C-1"))
     assert "已核实" in text and "标记为已核实" not in text  # verified: no button left
+
+
+def test_import_page_checks_then_records(officer_client):
+    bad = "宗地编号,区（市）,绿色建筑星级\nW-1,市南区,二星级\nW-2,市南区,六星\n".encode()
+    checked = officer_client.post(
+        "/parcels/import",
+        data={"file": (io.BytesIO(bad), "parcels.csv"), "commit": "1"},
+        content_type="multipart/form-data",
+    )
+    assert checked.status_code == 422
+    text = text_of(checked)
+    assert "2 行" in text and "W-2" in text and "“六星”不是星级" in text
+    assert "W-1" not in text_of(officer_client.get("/parcels"))
+    good = "宗地编号,区（市）,绿色建筑星级\nW-1,市南区,二星级\n".encode()
+    done = officer_client.post(
+        "/parcels/import",
+        data={"file": (io.BytesIO(good), "parcels.csv"), "commit": "1"},
+        content_type="multipart/form-data",
+    )
+    assert done.status_code == 302
+    assert "W-1" in text_of(officer_client.get("/parcels"))
