@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from registry import vocabulary
 from registry.cli.common import open_session, resolve_actor
 from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
 from registry.services.parcels import compliance as compliance_service
@@ -15,28 +16,38 @@ def register(main: click.Group) -> None:
     main.add_command(parcel)
 
 
-def _line(report: dict) -> str:
+def _name(context: str, code, lang) -> str:
+    return vocabulary.name(context, code, lang) if code else ""
+
+
+def _line(report: dict, lang=None) -> str:
+    status = _name("parcel compliance", report["status"], lang)
     return (
-        f"{report['number']:<24} {report['district_code']}  {report['status']:<8} "
+        f"{report['number']:<24} {report['district_code']}  {status:<8} "
         f"{len(report['buildings'])} building(s)  {report['floor_area_m2']:,.1f} m²"
     )
 
 
-def _text(report: dict) -> str:
-    lines = [_line(report)]
+def _stars(count) -> str:
+    return "★" * count if count else "—"
+
+
+def _text(report: dict, lang=None) -> str:
+    lines = [_line(report, lang)]
     for condition in report["conditions"]:
         value = "?" if condition["value"] is None else f"{condition['value']:g}"
-        outcome = condition["outcome"] or ""
-        extra = f" reached {condition['reached']:g}" if condition["reached"] is not None else ""
+        outcome = _name("parcel compliance", condition["outcome"], lang)
+        extra = f" {condition['reached']:g}" if condition["reached"] is not None else ""
         lines.append(
-            f"  condition {condition['kind']} {value} [{condition['status']}] {outcome}{extra}"
+            f"  #{condition['id']} {_name('parcel condition', condition['kind'], lang)} {value} "
+            f"[{_name('condition status', condition['status'], lang)}] {outcome}{extra}"
         )
     for building in report["buildings"]:
-        short = f" short by {building['shortfall_stars']}" if building["shortfall_stars"] else ""
+        status = _name("parcel compliance", building["status"], lang)
+        short = f" (-{_stars(building['shortfall_stars'])})" if building["shortfall_stars"] else ""
         lines.append(
-            f"  building {building['id']:>5} {building['status']:<8}{short} "
-            f"required {building['required_stars']} held {building['held_stars']}  "
-            f"{building['name']}"
+            f"  {building['id']:>5} {status}{short}  {_stars(building['required_stars'])} / "
+            f"{_stars(building['held_stars'])}  {building['name']}"
         )
     return "\n".join(lines)
 
@@ -111,7 +122,7 @@ def parcel_add(
 @json_option
 @locale_option
 @handles_errors
-def parcel_link(number, building_id, completed_on, actor_name, as_json):
+def parcel_link(number, building_id, completed_on, actor_name, as_json, lang):
     """Put a building on a parcel."""
     with open_session() as session:
         actor = resolve_actor(session, actor_name)
@@ -124,7 +135,7 @@ def parcel_link(number, building_id, completed_on, actor_name, as_json):
         )
         row = parcel_service.get_parcel(session=session, number=number)
         report = compliance_service.parcel_report(session=session, parcel=row)
-    emit(report, as_json, _text(report))
+    emit(report, as_json, _text(report, lang))
 
 
 @parcel.command("list")
@@ -133,7 +144,7 @@ def parcel_link(number, building_id, completed_on, actor_name, as_json):
 @json_option
 @locale_option
 @handles_errors
-def parcel_list(district, breached, as_json):
+def parcel_list(district, breached, as_json, lang):
     """Every parcel with its status."""
     with open_session() as session:
         if breached:
@@ -141,7 +152,7 @@ def parcel_list(district, breached, as_json):
         else:
             rows = parcel_service.list_parcels(session=session, district_code=district)
             reports = compliance_service.evaluate(session=session, parcels=rows)
-    emit(reports, as_json, "\n".join(_line(r) for r in reports))
+    emit(reports, as_json, "\n".join(_line(r, lang) for r in reports))
 
 
 @parcel.command("show")
@@ -149,12 +160,12 @@ def parcel_list(district, breached, as_json):
 @json_option
 @locale_option
 @handles_errors
-def parcel_show(number, as_json):
+def parcel_show(number, as_json, lang):
     """A parcel, its conditions and each building's status with its shortfall."""
     with open_session() as session:
         row = parcel_service.get_parcel(session=session, number=number)
         report = compliance_service.parcel_report(session=session, parcel=row)
-    emit(report, as_json, _text(report))
+    emit(report, as_json, _text(report, lang))
 
 
 @parcel.command("unresolved")
