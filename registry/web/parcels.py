@@ -15,6 +15,7 @@ from registry.extensions import get_session, request_locale
 from registry.services import permissions
 from registry.services.parcels import breach_report
 from registry.services.parcels import compliance as compliance_service
+from registry.services.parcels import floors as floor_service
 from registry.services.parcels import imports as import_service
 from registry.services.parcels import parcels as parcel_service
 from registry.web import display, forms
@@ -271,6 +272,59 @@ def import_sheet():
     ), status
 
 
+def _floors_page(errors=None, values=None, summary="", status=200):
+    actor = actor_of(current_user)
+    locale = request_locale()
+    return render_template(
+        "parcels/floors.html",
+        floors=floor_service.list_floors(session=get_session()),
+        can_edit=actor.role == permissions.ADMIN,
+        errors=errors or {},
+        # A new floor's source is unverified until the administrator says otherwise.
+        values=values or {"source_status": "unverified"},
+        summary=summary,
+        type_choices=forms.type_choices(),
+        source_statuses=vocabulary.choices("source status", locale),
+    ), status
+
+
+@bp.get("/floors")
+@login_required
+def floors():
+    """The policy floors: minimum star levels by building attributes, with their sources."""
+    return _floors_page()
+
+
+@bp.post("/floors")
+@login_required
+def add_floor():
+    """Add a policy floor (administrators)."""
+    values = {k: (request.form.get(k) or "").strip() for k in request.form}
+    values["building_types"] = ",".join(request.form.getlist("building_types"))
+    try:
+        floor_service.add_floor(session=get_session(), actor=actor_of(current_user), raw=values)
+    except PermissionDenied:
+        raise
+    except RegistryError as exc:
+        get_session().rollback()
+        return _floors_page(
+            forms.field_errors(exc), values, display.message(exc.code, exc.params), exc.status
+        )
+    flash(_("Policy floor added."), "success")
+    return redirect(url_for("parcels.floors"))
+
+
+@bp.post("/floors/<int:floor_id>/retire")
+@login_required
+def retire_floor(floor_id: int):
+    """Stop applying a policy floor (administrators)."""
+    floor_service.retire_floor(
+        session=get_session(), actor=actor_of(current_user), floor_id=floor_id
+    )
+    flash(_("Policy floor retired."), "success")
+    return redirect(url_for("parcels.floors"))
+
+
 @bp.get("/breaches")
 @login_required
 def breaches():
@@ -323,3 +377,8 @@ def _parcel_condition_name(code: str | None) -> str:
 @bp.app_template_global("condition_status_name")
 def _condition_status_name(code: str | None) -> str:
     return vocabulary.name("condition status", code, request_locale())
+
+
+@bp.app_template_global("floor_source_status_name")
+def _floor_source_status_name(code: str | None) -> str:
+    return vocabulary.name("source status", code, request_locale())

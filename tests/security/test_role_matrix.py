@@ -193,6 +193,17 @@ def parcel_sheet(world):
     }
 
 
+def policy_floor(world):
+    """A new policy floor, added by the world's admin (unverified, applied)."""
+    from registry.services.parcels import floors
+
+    with world.session() as session:
+        row = floors.add_floor(
+            session=session, actor=world.users["admin"], raw={"name": "矩阵", "min_star": "3"}
+        )
+        return {"floor_id": row.id}
+
+
 def new_parcel_json():
     return {
         "number": f"MXN-{uuid.uuid4().hex[:10]}",
@@ -496,6 +507,11 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/parcels/import", "POST"): Case(
         {**allowed(IMPORTERS, 200), "officer_other": 422}, body=parcel_sheet
     ),
+    ("/parcels/floors", "GET"): Case(allowed(EVERYONE, 200)),
+    ("/parcels/floors", "POST"): Case(
+        allowed(ADMINS, 302), body=lambda w: {"data": {"name": "矩阵", "min_star": "2"}}
+    ),
+    ("/parcels/floors/<int:floor_id>/retire", "POST"): Case(allowed(ADMINS, 302), policy_floor),
     ("/parcels/breaches", "GET"): Case(allowed(EVERYONE, 200)),
     ("/parcels/breaches.<fmt>", "GET"): Case(allowed(EVERYONE, 200), lambda w: {"fmt": "xlsx"}),
     ("/dashboard/tally-<int:year>.<fmt>", "GET"): Case(

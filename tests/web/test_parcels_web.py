@@ -136,3 +136,32 @@ def test_import_page_checks_then_records(officer_client):
     )
     assert done.status_code == 302
     assert "W-1" in text_of(officer_client.get("/parcels"))
+
+
+def test_administrators_keep_the_policy_floors(client, app_session, make_user, login):
+    admin = make_user(app_session, role="admin")
+    login(client, admin)
+    page = client.get("/parcels/floors").get_data(as_text=True)
+    assert "未设置政策底线" in text_of(client.get("/parcels/floors"))
+    assert '<option value="unverified" selected>' in page  # a new floor starts unverified
+    bad = client.post("/parcels/floors", data={"name": "", "min_star": "4"})
+    assert bad.status_code == 422 and field_error(bad, "name") and field_error(bad, "min_star")
+    added = client.post(
+        "/parcels/floors",
+        data={
+            "name": "大型公共建筑",
+            "min_star": "3",
+            "building_types": ["office_commercial", "hotel"],
+            "min_floor_area_m2": "20000",
+            "source": "待查",
+            "source_status": "unverified",
+        },
+    )
+    assert added.status_code == 302
+    text = text_of(client.get("/parcels/floors"))
+    assert "大型公共建筑" in text and "★★★" in text and "≥ 20,000 m²" in text
+    floor_id = re.search(
+        r"/parcels/floors/(\d+)/retire", client.get("/parcels/floors").get_data(as_text=True)
+    ).group(1)
+    assert client.post(f"/parcels/floors/{floor_id}/retire").status_code == 302
+    assert "/retire" not in client.get("/parcels/floors").get_data(as_text=True)
