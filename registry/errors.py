@@ -46,5 +46,12 @@ class Conflict(RegistryError):
     status = 409
 
 
+class Unprocessable(RegistryError):
+    """A well-formed request whose content cannot be used (an unreadable or oversized file):
+    422 with the reason as the message, not a field error."""
+
+    status = 422
+
+
 class TooManyRequests(RegistryError):
     status = 429

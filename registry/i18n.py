@@ -211,6 +211,7 @@ def _collect() -> dict[str, str]:
     from registry.domain.imports.messages import MESSAGES as import_rows
     from registry.domain.imports.normalise_messages import MESSAGES as import_cells
     from registry.domain.imports.template_messages import MESSAGES as import_template
+    from registry.domain.parcels.messages import MESSAGES as parcels
     from registry.domain.quotas.messages import MESSAGES as quotas
     from registry.domain.settings import MESSAGES as settings
     from registry.domain.tally.targets import MESSAGES as tally
@@ -253,6 +254,7 @@ def _collect() -> dict[str, str]:
         notice,
         tally_report,
         validity,
+        parcels,
     ):
         for code, english in table.items():
             if code in merged:

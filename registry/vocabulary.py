@@ -16,6 +16,8 @@ from registry.domain.buildings import districts, records, types
 from registry.domain.checks import names as energy
 from registry.domain.checks import states
 from registry.domain.notice import objections
+from registry.domain.parcels import compliance as parcel_compliance
+from registry.domain.parcels import conditions as parcel_conditions
 from registry.domain.quotas import verdict as quotas
 from registry.domain.text import NC_
 from registry.i18n import pgettext
@@ -63,6 +65,12 @@ VOCABULARIES: dict[str, Mapping[str, str]] = {
     "fuel": {name: name for name in energy.FUELS},
     "conversion factor": energy.FACTOR_NAMES,
     "month": {str(number): name for number, name in enumerate(MONTHS, start=1)},
+    "parcel condition": parcel_conditions.CONDITION_KINDS,
+    "condition status": parcel_conditions.CONDITION_STATUSES,
+    "parcel compliance": {
+        **parcel_compliance.BUILDING_STATUSES,
+        **parcel_compliance.PARCEL_STATUSES,
+    },
 }
 
 

@@ -37,6 +37,10 @@ ALLOWED_CHINESE = {
     "registry/cli/records.py": "--help examples of what users type (市南区, 二星级)",
     "registry/domain/notice/seed.py": "the State Council notices that set each year's public "
     "holidays, cited by their official titles, and the holidays they name",
+    "registry/domain/parcels/conditions.py": "the word for a condition stated but not yet "
+    "verified, as officers and contracts write it (待核实)",
+    "registry/domain/parcels/sheet.py": "the column headers of the land bureau's parcel "
+    "lists the importer recognises",
     "registry/domain/settings.py": "on/off words an administrator types (开, 关, 是, 否)",
 }
 

@@ -13,6 +13,11 @@ from registry.domain.text import NC_
 
 MAKER_CHECKER = "maker_checker"
 NOTICE_WORKING_DAYS = "notice_working_days"
+PARCEL_EVALUATION_MONTHS = "parcel_evaluation_months"
+# No rule we know of sets how soon after completion a building of a parcel with a star
+# condition must hold its evaluation label: this default is the registry's own, for the
+# administrators to set.
+DEFAULT_PARCEL_EVALUATION_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,20 @@ SETTINGS: dict[str, SettingSpec] = {
         ),
         1,
         MAX_NOTICE_WORKING_DAYS,
+    ),
+    PARCEL_EVALUATION_MONTHS: SettingSpec(
+        PARCEL_EVALUATION_MONTHS,
+        "int",
+        DEFAULT_PARCEL_EVALUATION_MONTHS,
+        NC_("setting", "Months after completion for a parcel's evaluation label"),
+        NC_(
+            "setting help",
+            "A building on a parcel with a star condition must hold its evaluation label "
+            "within this many months of completion; after that it is overdue. "
+            "The registry's own default, not a published rule.",
+        ),
+        1,
+        60,
     ),
 }
 

@@ -30,6 +30,7 @@ from registry.models.notice import (  # noqa: F401, E402
     NoticeObjectionPublic,
     Setting,
 )
+from registry.models.parcels import Parcel, ParcelCondition, PolicyFloor  # noqa: F401, E402
 from registry.models.quotas import (  # noqa: F401, E402
     CheckVerdict,
     QuotaRow,

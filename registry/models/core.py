@@ -112,6 +112,11 @@ class Building(BuildingBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     import_id: int | None = Field(default=None, index=True)
+    # The parcel the building stands on (registry.models.parcels); the free-text
+    # `land_parcel_id` stays as typed, for the officers to resolve where it matches none.
+    parcel_id: int | None = Field(default=None, foreign_key="parcels.id", index=True)
+    # The completion (竣工验收) date, from which a parcel's evaluation-label deadline runs.
+    completed_on: date | None = None
 
 
 class BuildingPublic(BuildingBase):

@@ -177,3 +177,18 @@ def can_cancel_check(actor: User, *, created_by_id: int | None) -> bool:
 def require_cancel_check(actor: User, *, created_by_id: int | None) -> None:
     if not can_cancel_check(actor, created_by_id=created_by_id):
         raise PermissionDenied("permission.denied")
+
+
+def can_edit_parcel(actor: User, district_code: str) -> bool:
+    """Parcels and their conditions: officers of the parcel's district, and admins."""
+    if actor.role == ADMIN:
+        return True
+    return actor.role == OFFICER and district_code in actor.district_codes
+
+
+def require_edit_parcel(actor: User, district_code: str) -> None:
+    if can_edit_parcel(actor, district_code):
+        return
+    if actor.role == OFFICER:
+        raise PermissionDenied("permission.district", {"districts": actor.districts})
+    raise PermissionDenied("permission.denied")

@@ -23,6 +23,7 @@ from registry.extensions import get_session, request_locale
 from registry.i18n import render
 from registry.models import TallyDocument
 from registry.queue import enqueue_tally_document
+from registry.services.parcels import compliance as parcel_compliance
 from registry.services.tally import documents
 from registry.services.tally import exports as tally_exports
 from registry.services.tally import tallies as tally_service
@@ -89,6 +90,7 @@ def index():
         tally=context,
         pending=pending,
         charts=tally_charts(context),
+        parcel_summary=parcel_compliance.district_summary(session=get_session()),
         errors=errors,
         districts=vocabulary.choices("district", locale),
         building_types=vocabulary.choices("building type", locale),

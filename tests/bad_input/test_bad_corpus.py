@@ -484,7 +484,7 @@ def test_sheets_that_cannot_be_read_are_refused(world, name):
     with Unchanged(world):
         for lang, message in zip(LANGS, expected, strict=True):
             response = import_file(world, data, filename, lang)
-            assert response.status_code == 400
+            assert response.status_code == 422
             assert response.json == {"code": code, "message": message, "errors": {}}
 
 

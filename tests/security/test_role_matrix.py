@@ -18,6 +18,7 @@ import pytest
 from registry.domain import dates
 from registry.i18n import render
 from registry.services import users as user_service
+from registry.services.buildings import registration as building_service
 from tests.conftest import building_data
 from tests.messages import catalogue
 from tests.security.conftest import DISTRICT, PASSWORD, ROLES
@@ -33,6 +34,7 @@ ADMINS = frozenset({"admin"})
 IMPORTERS = frozenset({"officer", "officer_other", "admin"})
 CHECK_READERS = frozenset({"viewer", "designer_own", "officer", "admin"})
 CHECK_OWNERS = frozenset({"designer_own", "admin"})
+PARCEL_WRITERS = frozenset({"officer", "admin"})  # officers of the parcel's district, admins
 
 
 def allowed(roles: frozenset, status: int, anonymous=LOGIN, refused: int = 403) -> dict:
@@ -151,6 +153,74 @@ def target_key(world):
 
     with world.session() as session:
         return {"key": session.exec(select(Target.key).order_by(Target.key)).first()}
+
+
+def parcel(world):
+    """A new parcel in the world's district, recorded by its officer."""
+    from registry.services.parcels import parcels as parcel_service
+
+    with world.session() as session:
+        row = parcel_service.add_parcel(
+            session=session,
+            actor=world.users["officer"],
+            data={"number": f"MX-{uuid.uuid4().hex[:10]}", "district_code": DISTRICT},
+            conditions=[{"kind": "min_star", "value": "2"}],
+        )
+        return {"number": row.number}
+
+
+def parcel_condition(world):
+    """A new parcel with an unverified condition: its number and the condition's id."""
+    from registry.services.parcels import compliance
+    from registry.services.parcels import parcels as parcel_service
+
+    with world.session() as session:
+        row = parcel_service.add_parcel(
+            session=session,
+            actor=world.users["officer"],
+            data={"number": f"MXC-{uuid.uuid4().hex[:10]}", "district_code": DISTRICT},
+            conditions=[{"kind": "min_star", "status": "unverified"}],
+        )
+        report = compliance.parcel_report(session=session, parcel=row)
+        return {"number": row.number, "condition_id": report["conditions"][0]["id"]}
+
+
+def parcel_sheet(world):
+    sheet = f"宗地编号,区（市）,绿色建筑星级\nMXI-{uuid.uuid4().hex[:8]},{DISTRICT},2\n"
+    return {
+        "data": {"file": (io.BytesIO(sheet.encode()), "parcels.csv")},
+        "content_type": "multipart/form-data",
+    }
+
+
+def policy_floor(world):
+    """A new policy floor, added by the world's admin (unverified, applied)."""
+    from registry.services.parcels import floors
+
+    with world.session() as session:
+        row = floors.add_floor(
+            session=session, actor=world.users["admin"], raw={"name": "矩阵", "min_star": "3"}
+        )
+        return {"floor_id": row.id}
+
+
+def new_parcel_json():
+    return {
+        "number": f"MXN-{uuid.uuid4().hex[:10]}",
+        "district_code": DISTRICT,
+        "conditions": [{"kind": "min_star", "value": 2}],
+    }
+
+
+def new_building_link(world):
+    """A new building in the world's district, to put on a parcel."""
+    with world.session() as session:
+        building = building_service.register_building(
+            session=session,
+            actor=world.users["designer_own"],
+            data=building_data(district_code=DISTRICT),
+        )
+    return {"json": {"building_id": building.id}}
 
 
 def bad_epw(world):
@@ -411,6 +481,39 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/checks/<int:check_id>/cancel", "POST"): Case(allowed(CHECK_OWNERS, 302), check),
     ("/checks/<int:check_id>/report.pdf", "GET"): Case(allowed(CHECK_READERS, 200), check),
     ("/dashboard", "GET"): Case(allowed(EVERYONE, 200)),
+    ("/parcels", "GET"): Case(allowed(EVERYONE, 200)),
+    # Any officer may open the form; the district decides when it is sent.
+    ("/parcels/new", "GET"): Case(allowed(PARCEL_WRITERS | {"officer_other"}, 200)),
+    ("/parcels/new", "POST"): Case(
+        allowed(PARCEL_WRITERS, 302), body=lambda w: {"data": new_parcel_json() | {"min_star": "2"}}
+    ),
+    ("/parcels/<number>", "GET"): Case(allowed(EVERYONE, 200), parcel),
+    ("/parcels/<number>/link", "POST"): Case(
+        allowed(PARCEL_WRITERS, 302),
+        parcel,
+        lambda w: {"data": new_building_link(w)["json"]},
+    ),
+    ("/parcels/<number>/conditions", "POST"): Case(
+        allowed(PARCEL_WRITERS, 302),
+        parcel,
+        lambda w: {"data": {"kind": "min_prefab_pct", "value": "30"}},
+    ),
+    ("/parcels/<number>/conditions/<int:condition_id>/verify", "POST"): Case(
+        allowed(PARCEL_WRITERS, 302), parcel_condition, lambda w: {"data": {"value": "2"}}
+    ),
+    ("/parcels/import", "GET"): Case(allowed(IMPORTERS, 200)),
+    # A dry run of one row in the world's district: the other district's officer is told
+    # so in the row's problems (422), not refused the page.
+    ("/parcels/import", "POST"): Case(
+        {**allowed(IMPORTERS, 200), "officer_other": 422}, body=parcel_sheet
+    ),
+    ("/parcels/floors", "GET"): Case(allowed(EVERYONE, 200)),
+    ("/parcels/floors", "POST"): Case(
+        allowed(ADMINS, 302), body=lambda w: {"data": {"name": "矩阵", "min_star": "2"}}
+    ),
+    ("/parcels/floors/<int:floor_id>/retire", "POST"): Case(allowed(ADMINS, 302), policy_floor),
+    ("/parcels/breaches", "GET"): Case(allowed(EVERYONE, 200)),
+    ("/parcels/breaches.<fmt>", "GET"): Case(allowed(EVERYONE, 200), lambda w: {"fmt": "xlsx"}),
     ("/dashboard/tally-<int:year>.<fmt>", "GET"): Case(
         allowed(EVERYONE, 200), lambda w: {"year": 2024, "fmt": "csv"}
     ),
@@ -483,6 +586,22 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/api/v1/imports/template", "GET"): Case(api(IMPORTERS, 200)),
     ("/api/v1/imports/errors", "POST"): Case(api(IMPORTERS, 200), body=import_file),
     ("/api/v1/tally", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/parcels", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/parcels", "POST"): Case(api(PARCEL_WRITERS, 201), body=json_body(new_parcel_json)),
+    ("/api/v1/parcel-breaches", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/parcels/<number>", "GET"): Case(api(EVERYONE, 200), parcel),
+    ("/api/v1/parcels/<number>", "PATCH"): Case(
+        api(PARCEL_WRITERS, 200), parcel, json_body({"land_use": "住宅"})
+    ),
+    ("/api/v1/parcels/<number>/conditions/<int:condition_id>/verify", "POST"): Case(
+        api(PARCEL_WRITERS, 200), parcel_condition, json_body({"value": 2})
+    ),
+    ("/api/v1/parcels/<number>/buildings", "POST"): Case(
+        api(PARCEL_WRITERS, 200), parcel, new_building_link
+    ),
+    ("/api/v1/parcels/<number>/conditions", "POST"): Case(
+        api(PARCEL_WRITERS, 201), parcel, json_body({"kind": "min_ultra_low_m2", "value": 500})
+    ),
     ("/api/v1/users", "GET"): Case(api(ADMINS, 200)),
     ("/api/v1/users", "POST"): Case(api(ADMINS, 201), body=json_body(new_user_json)),
     ("/api/v1/users/me", "GET"): Case(api(EVERYONE, 200)),

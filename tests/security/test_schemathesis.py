@@ -17,7 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
+from registry.models import ParcelCondition
 from registry.services import users as user_service
 from tests.conftest import serve
 from tests.faults.conftest import ROOT, write_figures
@@ -36,7 +38,21 @@ def _run_config(world, tmp_path: Path) -> Path:
     with world.session() as session:
         user_service.issue_api_token(session=session, actor=target, user=target, name="fuzzed")
         token = user_service.list_tokens(session=session, actor=target, user=target)[0]
+    from registry.services.parcels import parcels as parcel_service
+
+    with world.session() as session:
+        parcel = parcel_service.add_parcel(
+            session=session,
+            actor=world.users["officer"],
+            data={"number": "FUZZ-1", "district_code": "370202"},
+            conditions=[{"kind": "min_star", "status": "unverified"}],
+        )
+        condition_id = session.exec(
+            select(ParcelCondition.id).where(ParcelCondition.parcel_id == parcel.id)
+        ).one()
     parameters = {
+        "path.number": f'"{parcel.number}"',
+        "path.condition_id": condition_id,
         "path.user_id": target.id,
         "path.token_id": token.id,
         "path.building_id": world.building_id,

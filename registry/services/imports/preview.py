@@ -39,7 +39,7 @@ from registry.domain.imports.headers import (
 )
 from registry.domain.imports.rows import RowProblem, validate_row
 from registry.domain.text import NC_, names
-from registry.errors import RegistryError, ValidationFailed
+from registry.errors import Unprocessable, ValidationFailed
 from registry.i18n import render
 from registry.models import ImportBatch, ImportMapping, User, utcnow
 from registry.services import permissions
@@ -217,7 +217,7 @@ def preview_import(
     try:
         table = import_files.read_table(data, filename, choices)
     except import_files.ImportFileError as error:
-        raise RegistryError(error.code, error.params) from None
+        raise Unprocessable(error.code, error.params) from None
     preview = Preview(
         filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
