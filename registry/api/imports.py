@@ -30,6 +30,11 @@ register_schema(
         "its problems by field; `batch` is null for a dry run or when nothing was new.",
         "properties": {
             "dry_run": {"type": "boolean"},
+            "repeated": {
+                "type": "boolean",
+                "description": "The same file was committed before: `batch` is that first "
+                "batch and nothing was stored again.",
+            },
             "message": {"type": "string"},
             "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
             "rows": {"type": "array", "items": {"type": "object"}},
@@ -123,6 +128,7 @@ def create_import():
         session=session, actor=actor(), data=data, filename=filename, mapping=mapping, locale=locale
     )
     body = {**result.preview.as_dict(), "dry_run": False, "batch": None}
+    body["repeated"] = result.repeated
     if result.batch is None:
         body["message"] = render("import.nothing_new", {}, locale)
         return jsonify(body)
@@ -130,7 +136,7 @@ def create_import():
     body.update(
         batch=batch,
         message=render(
-            "import.committed",
+            "import.already_committed" if result.repeated else "import.committed",
             {
                 "batch_id": batch["id"],
                 "new_buildings": batch["new_buildings"],
@@ -141,7 +147,7 @@ def create_import():
             locale,
         ),
     )
-    return jsonify(body), 201
+    return jsonify(body), 200 if result.repeated else 201
 
 
 @bp.get("/buildings/export")

@@ -153,7 +153,7 @@ def commit():
     path.unlink(missing_ok=True)
     return render_template(
         "imports/done.html", result=result, preview=result.preview
-    ), 201 if result.batch else 200
+    ), 201 if result.batch and not result.repeated else 200
 
 
 def _export_filters():

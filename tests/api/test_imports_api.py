@@ -60,7 +60,9 @@ def test_dry_run_then_commit_then_idempotent(api_both):
     assert done.status_code == 201
     assert done.get_json()["batch"]["new_buildings"] == 1
     again = _post(api_both, token)
-    assert again.status_code == 200 and again.get_json()["batch"] is None
+    body = again.get_json()
+    assert again.status_code == 200 and body["repeated"] is True
+    assert body["batch"]["id"] == done.get_json()["batch"]["id"]
     assert again.get_json()["counts"]["duplicate"] == 1
 
 

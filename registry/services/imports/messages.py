@@ -46,6 +46,10 @@ MESSAGES: dict[str, str] = {
     ),
     "import.upload_expired": "The uploaded file has expired; upload it again.",
     "import.nothing_new": "Nothing new in the file; nothing was changed.",
+    "import.already_committed": (
+        "This file was imported already (batch {batch_id}: {new_buildings} new buildings, "
+        "{new_records} new records); nothing was imported again."
+    ),
     "import.committed": (
         "Imported (batch {batch_id}): {new_buildings} new buildings, {new_records} new records; "
         "{duplicates} duplicate rows, {rejected} rejected rows."

@@ -168,8 +168,13 @@ def preview_import(
     mapping: dict[str, str] | None = None,
     today: date | None = None,
     locale: object = "zh_Hans_CN",
+    progress=None,
 ) -> Preview:
-    """A dry run: every row's outcome with reasons; nothing is written."""
+    """A dry run: every row's outcome with reasons; nothing is written.
+
+    `progress(phase, count)` (optional) hears of rows "read" and "checked" chunk by chunk;
+    it may raise to stop the run.
+    """
     permissions.require_importer(actor)
     today = today or dates.today()
     choices = {**saved_mapping(session=session, actor=actor), **(mapping or {})}
@@ -204,10 +209,10 @@ def preview_import(
                 result = _with_problems(result, extra_problems)
         chunk.append((result, extras))
         if len(chunk) >= CHUNK_ROWS:
-            _classify(session, actor, chunk, state, preview, today)
+            _classify(session, actor, chunk, state, preview, today, progress)
             chunk = []
     if chunk:
-        _classify(session, actor, chunk, state, preview, today)
+        _classify(session, actor, chunk, state, preview, today, progress)
     return preview
 
 
@@ -219,7 +224,9 @@ def _with_problems(result, problems):
     return replace(result, outcome="invalid", row=None, problems=extra)
 
 
-def _classify(session, actor, chunk, state, preview: Preview, today: date) -> None:
+def _classify(session, actor, chunk, state, preview: Preview, today: date, progress) -> None:
+    if progress is not None:
+        progress("read", len(chunk))
     found = classify_chunk(session=session, actor=actor, chunk=chunk, state=state, today=today)
     for done, planned in found:
         preview.counts[done.outcome] += 1
@@ -249,3 +256,5 @@ def _classify(session, actor, chunk, state, preview: Preview, today: date) -> No
                 building_id=done.building_id,
             )
         )
+    if progress is not None:
+        progress("checked", len(chunk))

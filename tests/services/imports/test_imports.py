@@ -291,7 +291,8 @@ def test_reimporting_the_same_file_changes_nothing(session, admin):
         _count(session, ImportBatch),
     )
     again = _commit(session, admin, data)
-    assert again.batch is None and again.previous_batch_id == first.batch.id
+    # The first batch's result, not a second batch (issue 24: concurrent commits).
+    assert again.repeated and again.batch.id == first.batch.id == again.previous_batch_id
     assert again.preview.counts["new_building"] == again.preview.counts["new_record"] == 0
     assert again.preview.counts["duplicate"] == 4
     assert (
@@ -353,10 +354,10 @@ def test_full_width_digits_gbk_csv_and_10k_units(session, admin):
 
 
 def test_commit_is_all_or_nothing(session, admin, monkeypatch):
-    def fail_after_buildings(session, model, rows, key):
+    def fail_after_buildings(session, model, rows, key, progress=None):
         if model is Record:
             raise RuntimeError("disk full")
-        return real(session, model, rows, key)
+        return real(session, model, rows, key, progress)
 
     real = import_commit._insert_returning_ids
     monkeypatch.setattr(import_commit, "_insert_returning_ids", fail_after_buildings)
