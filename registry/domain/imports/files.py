@@ -4,7 +4,9 @@ Real sheets open with title rows (2023年青岛市绿色建筑标识项目汇总
 rows under merged parents; the header is the row among the first `HEADER_SEARCH_ROWS`
 naming the most fields, joined with the row below when that names more. CSV is read as
 UTF-8 (with or without BOM) or else GB18030, the superset of the GBK that Excel for
-Chinese Windows writes. XLSX is read with openpyxl's read-only mode, row by row.
+Chinese Windows writes. XLSX is read with openpyxl's read-only mode, row by row, once
+`bounds.check_xlsx` has found its zip within the size limits; rows, columns and cells are
+held to `bounds.LIMITS` as they are read (an `ImportFileError` from the row iterator).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from registry.domain.imports import bounds
 from registry.domain.imports.headers import IGNORE, combine_header_rows, map_all_headers
 
 HEADER_SEARCH_ROWS = 20
 # Far more than any registry sheet has; a wider row is refused before its headers are
 # matched, which would otherwise take tens of seconds for a million columns.
-MAX_COLUMNS = 1000
+MAX_COLUMNS = bounds.LIMITS.max_columns
 
 
 class ImportFileError(ValueError):
@@ -56,19 +59,55 @@ class Table:
 
 
 def read_table(data: bytes, filename: str, saved_mapping: dict | None = None) -> Table:
-    """The sheet of an uploaded file as a `Table`; `ImportFileError` when unreadable."""
+    """The sheet of an uploaded file as a `Table`; `ImportFileError` when unreadable or
+    over a limit (also raised by `Table.rows` when a later row is)."""
     name = (filename or "").lower()
-    if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-        sheets = _xlsx_sheets(data, filename)
-    elif name.endswith((".csv", ".txt")) or not name.rpartition(".")[1]:
-        sheets = [("", _csv_rows(data))]
-    else:
-        raise ImportFileError("import.file_type_unknown", {"filename": filename})
-    for sheet_name, raw_rows in sheets:
-        table = _table(raw_rows, saved_mapping, sheet_name)
-        if table is not None:
-            return table
+    try:
+        if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+            bounds.check_xlsx(data, filename)
+            sheets = _xlsx_sheets(data, filename)
+        elif name.endswith((".csv", ".txt")) or not name.rpartition(".")[1]:
+            bounds.check_csv_lines(data)
+            sheets = [("", _csv_rows(data))]
+        else:
+            raise ImportFileError("import.file_type_unknown", {"filename": filename})
+        for sheet_name, raw_rows in sheets:
+            table = _table(_bounded(raw_rows, filename), saved_mapping, sheet_name)
+            if table is not None:
+                return table
+    except bounds.SheetTooBig as error:
+        raise ImportFileError(error.code, error.params) from None
     raise ImportFileError("import.no_header", {"rows": HEADER_SEARCH_ROWS})
+
+
+def _bounded(raw_rows, filename: str) -> Iterator:
+    """The rows, each checked against the limits; any limit or parse error as an
+    `ImportFileError` (a CSV's field over csv's own limit, a broken XML part)."""
+    last = bounds.LIMITS.max_rows + bounds.HEADER_ALLOWANCE
+    rows = iter(raw_rows)
+    number = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise ImportFileError(
+                "import.cell_too_long",
+                {"row": number + 1, "found": "131,072+", "max": bounds.LIMITS.max_cell_chars},
+            ) from None
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError):
+            raise ImportFileError("import.file_unreadable", {"filename": filename}) from None
+        number += 1
+        if number > last:
+            raise ImportFileError(
+                "import.too_many_rows", {"found": f"{number:,}+", "max": bounds.LIMITS.max_rows}
+            )
+        try:
+            bounds.check_row(row, number)
+        except bounds.SheetTooBig as error:
+            raise ImportFileError(error.code, error.params) from None
+        yield row
 
 
 def _xlsx_sheets(data: bytes, filename: str):

@@ -9,6 +9,26 @@ MESSAGES: dict[str, str] = {
         "The sheet has {found} columns, more than the {max} allowed; keep only the columns to "
         "import."
     ),
+    "import.too_many_rows": (
+        "The sheet has {found} rows, more than the {max} one import takes; split it into "
+        "several files."
+    ),
+    "import.cell_too_long": (
+        "Row {row} has a cell of {found} characters, more than the {max} a cell may hold."
+    ),
+    "import.xlsx_unpacked_too_big": (
+        "The file unpacks to {size_mb} MB, more than the {max_mb} MB allowed; this is not an "
+        "ordinary sheet. Keep only the rows and columns to import."
+    ),
+    "import.xlsx_packed_too_tightly": (
+        "A part of the file unpacks to {ratio} times its packed size (at most {max} allowed): "
+        "it is refused as a possible zip bomb."
+    ),
+    "import.xlsx_too_many_parts": "The file has {found} parts; an ordinary sheet has a few.",
+    "import.xlsx_size_lies": (
+        "The part “{part}” unpacks to another size than the file declares; the file is damaged "
+        "or forged and was not read."
+    ),
     "import.no_header": (
         "No header row (such as 项目名称, 所在区（市）, 建筑面积) in the first {rows} rows."
     ),

@@ -197,7 +197,7 @@ def preview_import(
         preview.file_problems.append(render("import.missing_columns", {"columns": columns}, locale))
     state = ImportState()
     chunk: list = []
-    for number, raw in table.rows:
+    for number, raw in _rows(table):
         result = validate_row(raw, table.mapping, number, today=today)
         if result.outcome in ("empty", "total"):
             preview.skipped += 1
@@ -214,6 +214,14 @@ def preview_import(
     if chunk:
         _classify(session, actor, chunk, state, preview, today, progress)
     return preview
+
+
+def _rows(table):
+    """The table's rows; a row over a limit (found only when read) as a `RegistryError`."""
+    try:
+        yield from table.rows
+    except import_files.ImportFileError as error:
+        raise RegistryError(error.code, error.params) from None
 
 
 def _with_problems(result, problems):

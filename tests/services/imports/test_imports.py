@@ -433,3 +433,16 @@ def test_unreadable_files(session, admin):
     with pytest.raises(RegistryError) as caught:
         _preview(session, admin, csv_bytes([["a", "b"], ["1", "2"]]), filename="x.csv")
     assert caught.value.code == "import.no_header"
+
+
+def test_a_row_over_a_limit_refuses_the_whole_file_and_writes_nothing(session, admin):
+    """A cell over the limit far down the sheet is found while rows are read: the whole
+    import is refused with the reason, not a stack trace, and nothing is stored."""
+    good = "".join(f"楼{n},市南区,办公,1000\n" for n in range(50))
+    data = (
+        "项目名称,所在区,建筑类型,建筑面积\n" + good + "长," + "x" * 40_000 + ",办公,1\n"
+    ).encode()
+    with pytest.raises(RegistryError) as caught:
+        _commit(session, admin, data, filename="long.csv")
+    assert caught.value.code == "import.cell_too_long" and caught.value.params["row"] == 52
+    assert _count(session, Building) == 0 and _count(session, ImportBatch) == 0
