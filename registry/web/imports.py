@@ -2,7 +2,9 @@
 
 The uploaded file waits in UPLOAD_DIR/imports between the preview and the confirmation,
 named by the user's id and the file's SHA-256, so the commit stores exactly the file
-that was previewed.
+that was previewed. The commit always runs on the worker, and so does the preview of a
+file over `INLINE_PREVIEW_BYTES`: the request queues a job and redirects to its page,
+which shows a live progress bar (`/imports/jobs/<id>.json`) and a cancel button.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    jsonify,
+    redirect,
     render_template,
     request,
     stream_with_context,
+    url_for,
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -27,9 +32,12 @@ from registry.domain.imports.headers import EXTRA_FIELDS, FIELDS, IGNORE
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session
 from registry.i18n import locale_of
+from registry.models import ImportBatch
+from registry.queue import enqueue_import
 from registry.services import permissions
 from registry.services.imports import exports
-from registry.services.imports.commit import commit_import
+from registry.services.imports import jobs as import_jobs
+from registry.services.imports.commit import CommitResult
 from registry.services.imports.preview import preview_import, save_mapping
 from registry.web import display, started
 from registry.web.buildings import _filters as list_filters
@@ -37,6 +45,9 @@ from registry.web.buildings import _filters as list_filters
 bp = Blueprint("imports", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A preview of a file up to this size (some 10,000 rows) is answered in the request, in
+# well under a second; a larger file is previewed by the worker.
+INLINE_PREVIEW_BYTES = 1_000_000
 _IMPORT_LABELS = {
     "star_level": _l("Star rating"),
     "energy_level": _l("Energy level"),
@@ -60,12 +71,31 @@ def _actor():
     return actor
 
 
+def _folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def _stored_path(actor, sha256: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
         raise ValidationFailed({"file": ("field.required", {})})
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{actor.id}-{sha256}"
+    return import_jobs.upload_path(_folder(), actor.id, sha256)
+
+
+def _queue(actor, kind: str, path: Path, sha256: str, filename: str, mapping: dict):
+    job = import_jobs.start_import(
+        session=get_session(),
+        actor=actor,
+        kind=kind,
+        sha256=sha256,
+        filename=filename,
+        size_bytes=path.stat().st_size,
+        mapping=mapping,
+        locale=str(display.locale()),
+        enqueue=enqueue_import,
+    )
+    return redirect(url_for("imports.job", job_id=job.id), 303)
 
 
 def _mapping_from_form() -> dict[str, str]:
@@ -109,7 +139,10 @@ def upload():
         return render_template("imports/upload.html", error=display.message("field.required")), 422
     data = file.read()
     sha256 = hashlib.sha256(data).hexdigest()
-    _stored_path(actor, sha256).write_bytes(data)
+    path = _stored_path(actor, sha256)
+    path.write_bytes(data)
+    if len(data) > INLINE_PREVIEW_BYTES:
+        return _queue(actor, "preview", path, sha256, file.filename, {})
     try:
         return _preview_page(actor, data, file.filename, {})
     except RegistryError as exc:
@@ -130,30 +163,67 @@ def remap():
     mapping = _mapping_from_form()
     if request.form.get("save_mapping") and mapping:
         save_mapping(session=get_session(), actor=actor, mapping=mapping)
-    return _preview_page(actor, path.read_bytes(), request.form.get("filename", ""), mapping)
+    filename = request.form.get("filename", "")
+    if path.stat().st_size > INLINE_PREVIEW_BYTES:
+        return _queue(actor, "preview", path, request.form["sha256"], filename, mapping)
+    return _preview_page(actor, path.read_bytes(), filename, mapping)
 
 
 @bp.route("/imports/commit", methods=["POST"])
 def commit():
-    """Store every accepted row of the previewed file, or nothing."""
+    """Queue the commit of the previewed file (every accepted row, or nothing)."""
     actor = _actor()
     path = _stored_path(actor, request.form.get("sha256", ""))
     if not path.exists():
         return render_template(
             "imports/upload.html", error=display.message("import.upload_expired")
         ), 410
-    result = commit_import(
-        session=get_session(),
-        actor=actor,
-        data=path.read_bytes(),
-        filename=request.form.get("filename", ""),
-        mapping=_mapping_from_form(),
-        locale=display.locale(),
-    )
-    path.unlink(missing_ok=True)
-    return render_template(
-        "imports/done.html", result=result, preview=result.preview
-    ), 201 if result.batch and not result.repeated else 200
+    filename = request.form.get("filename", "")
+    return _queue(actor, "commit", path, request.form["sha256"], filename, _mapping_from_form())
+
+
+@bp.route("/imports/jobs/<int:job_id>")
+def job(job_id: int):
+    """An import job: its progress while it runs, then the preview or the result."""
+    actor = _actor()
+    found = import_jobs.get_job(session=get_session(), actor=actor, job_id=job_id)
+    progress = import_jobs.progress_of(job=found, folder=_folder())
+    if found.state == "done" and found.result is not None:
+        preview = import_jobs.preview_from_dict(found.result)
+        if found.kind == "preview":
+            return render_template(
+                "imports/preview.html",
+                preview=preview,
+                filename=found.filename,
+                mapping=found.mapping or {},
+                field_choices=field_choices(),
+                ignore=IGNORE,
+            )
+        batch = found.batch_id and get_session().get(ImportBatch, found.batch_id)
+        result = CommitResult(preview, batch or None, found.batch_id, repeated=found.repeated)
+        return render_template("imports/done.html", result=result, preview=preview)
+    error = None
+    if found.state == "failed":
+        error = display.message(found.error_code or "import.file_unreadable", found.error_params)
+    elif found.state == "cancelled":
+        error = display.message("import.cancelled")
+    return render_template("imports/job.html", job=found, progress=progress, error=error)
+
+
+@bp.route("/imports/jobs/<int:job_id>.json")
+def job_progress(job_id: int):
+    """The job's progress for the page's bar (polled every second)."""
+    actor = _actor()
+    found = import_jobs.get_job(session=get_session(), actor=actor, job_id=job_id)
+    return jsonify(import_jobs.progress_of(job=found, folder=_folder()))
+
+
+@bp.route("/imports/jobs/<int:job_id>/cancel", methods=["POST"])
+def cancel(job_id: int):
+    """Stop the job; a commit's one transaction is rolled back, nothing is stored."""
+    actor = _actor()
+    import_jobs.cancel_import(session=get_session(), actor=actor, job_id=job_id, folder=_folder())
+    return redirect(url_for("imports.job", job_id=job_id), 303)
 
 
 def _export_filters():

@@ -138,3 +138,26 @@ def check_row(row, number: int, limits: Limits = LIMITS) -> None:
                 "import.cell_too_long",
                 {"row": number, "found": f"{len(cell):,}", "max": f"{limits.max_cell_chars:,}"},
             )
+
+
+def count_rows(data: bytes) -> int:
+    """About how many rows the sheet has (lines of a CSV, rows of the largest XLSX sheet),
+    for the progress bar; 0 when unknown. Call after `check_xlsx` has passed the file."""
+    import io  # noqa: PLC0415
+
+    if data[:4] != b"PK\x03\x04":
+        return data.count(b"\n")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            counts = [0]
+            for member in archive.infolist():
+                if member.filename.startswith("xl/worksheets/"):
+                    rows, tail = 0, b""
+                    with archive.open(member) as stream:
+                        while chunk := stream.read(_CHUNK):
+                            rows += (tail + chunk).count(b"<row") - tail.count(b"<row")
+                            tail = chunk[-4:]
+                    counts.append(rows)
+            return max(counts)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return 0

@@ -124,6 +124,8 @@ def commit_import(
                 duplicates=preview.counts["duplicate"],
                 rejected=preview.counts["rejected"],
             )
+            if progress is not None:
+                progress("planned", batch.new_buildings + batch.new_records)
             session.add(batch)
             session.flush()
             session.add(ImportClaim(sha256=sha256, target=TARGET, batch_id=batch.id))

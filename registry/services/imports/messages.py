@@ -29,6 +29,9 @@ MESSAGES: dict[str, str] = {
         "The part “{part}” unpacks to another size than the file declares; the file is damaged "
         "or forged and was not read."
     ),
+    "import.job_not_found": "There is no import {id}.",
+    "import.job_not_yours": "This import was started by another user.",
+    "import.cancelled": "The import was cancelled; nothing was stored.",
     "import.no_header": (
         "No header row (such as 项目名称, 所在区（市）, 建筑面积) in the first {rows} rows."
     ),
