@@ -45,9 +45,7 @@ from registry.web.buildings import _filters as list_filters
 bp = Blueprint("imports", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A preview of a file up to this size (some 10,000 rows) is answered in the request, in
-# well under a second; a larger file is previewed by the worker.
-INLINE_PREVIEW_BYTES = 1_000_000
+INLINE_PREVIEW_BYTES = import_jobs.INLINE_BYTES  # larger files are previewed by the worker
 _IMPORT_LABELS = {
     "star_level": _l("Star rating"),
     "energy_level": _l("Energy level"),

@@ -32,6 +32,9 @@ from registry.services.imports.commit import CommitResult, commit_import
 from registry.services.imports.preview import Preview, Problem, RowOutcome, preview_import
 
 PROGRESS_EVERY_S = 0.25
+# A file up to this size (some 10,000 rows) is previewed within the request, in well under
+# a second; a larger one only by the worker (the web page and the API queue a job).
+INLINE_BYTES = 1_000_000
 KINDS = ("preview", "commit")
 ACTIVE = ("queued", "running")
 
