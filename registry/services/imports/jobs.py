@@ -325,12 +325,23 @@ def preview_from_dict(data: dict) -> Preview:
     return preview
 
 
+_resent: dict[int, float] = {}  # job id -> when this process last sent it again
+
+
 def recover(*, engine: Engine, enqueue, older_than_s: float = 60.0) -> int:
-    """Send queued jobs again whose message may have been lost (a broker down at upload)."""
+    """Send queued jobs again whose message may have been lost (a broker down at upload),
+    each at most once every `older_than_s` from this process: a job merely waiting behind
+    a long one is not sent over and over (a second delivery would find it claimed anyway)."""
+    now = time.monotonic()
     limit = utcnow().timestamp() - older_than_s
     with Session(engine) as session:
         queued = session.exec(select(ImportJob).where(ImportJob.state == "queued")).all()
-        ids = [job.id for job in queued if job.created_at.timestamp() < limit]
+        ids = [
+            job.id
+            for job in queued
+            if job.created_at.timestamp() < limit and now - _resent.get(job.id, -1e9) > older_than_s
+        ]
     for job_id in ids:
+        _resent[job_id] = now
         enqueue(job_id)
     return len(ids)

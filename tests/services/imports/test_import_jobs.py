@@ -138,3 +138,24 @@ def test_a_refused_file_fails_the_job_with_its_reason(engine, session, make_user
     session.expire_all()
     failed = session.get(ImportJob, job.id)
     assert failed.error_code == "import.cell_too_long" and failed.error_params["row"] == 2
+
+
+def test_a_queued_job_whose_message_was_lost_is_sent_again_once(
+    engine, session, make_user, tmp_path, monkeypatch
+):
+    from datetime import timedelta
+
+    from registry.models import utcnow
+
+    monkeypatch.setattr(jobs, "_resent", {})  # this process's memory of earlier test runs
+
+    admin = make_user(session, role="admin")
+    job = _start(session, admin, tmp_path, build_csv(10), "commit")
+    fresh = _start(session, admin, tmp_path, build_csv(11), "commit")
+    job.created_at = utcnow() - timedelta(minutes=5)
+    session.add(job)
+    session.commit()
+    sent: list[int] = []
+    assert jobs.recover(engine=engine, enqueue=sent.append) == 1
+    assert jobs.recover(engine=engine, enqueue=sent.append) == 0  # not again at once
+    assert sent == [job.id] and fresh.id not in sent
