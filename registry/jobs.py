@@ -93,8 +93,9 @@ def run_import(job_id: int) -> str:
 
 def sweep_import_jobs() -> int:
     """Send again the import jobs whose message was lost (the broker down at upload)."""
-    from registry.services.imports.jobs import recover
+    from registry.services.imports.jobs import fail_lost, recover
 
+    fail_lost(engine=engine(), folder=Path(current_config().UPLOAD_DIR) / "imports")
     return recover(engine=engine(), enqueue=enqueue_import)
 
 

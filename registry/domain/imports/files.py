@@ -72,7 +72,8 @@ def read_table(data: bytes, filename: str, saved_mapping: dict | None = None) ->
         else:
             raise ImportFileError("import.file_type_unknown", {"filename": filename})
         for sheet_name, raw_rows in sheets:
-            table = _table(_bounded(raw_rows, filename), saved_mapping, sheet_name)
+            all_text = not sheet_name  # CSV rows hold only str
+            table = _table(_bounded(raw_rows, filename, all_text), saved_mapping, sheet_name)
             if table is not None:
                 return table
     except bounds.SheetTooBig as error:
@@ -80,7 +81,7 @@ def read_table(data: bytes, filename: str, saved_mapping: dict | None = None) ->
     raise ImportFileError("import.no_header", {"rows": HEADER_SEARCH_ROWS})
 
 
-def _bounded(raw_rows, filename: str) -> Iterator:
+def _bounded(raw_rows, filename: str, all_text: bool = False) -> Iterator:
     """The rows, each checked against the limits; any limit or parse error as an
     `ImportFileError` (a CSV's field over csv's own limit, a broken XML part)."""
     last = bounds.LIMITS.max_rows + bounds.HEADER_ALLOWANCE
@@ -104,7 +105,7 @@ def _bounded(raw_rows, filename: str) -> Iterator:
                 "import.too_many_rows", {"found": f"{number:,}+", "max": bounds.LIMITS.max_rows}
             )
         try:
-            bounds.check_row(row, number)
+            bounds.check_row(row, number, all_text=all_text)
         except bounds.SheetTooBig as error:
             raise ImportFileError(error.code, error.params) from None
         yield row

@@ -35,6 +35,9 @@ PROGRESS_EVERY_S = 0.25
 # A file up to this size (some 10,000 rows) is previewed within the request, in well under
 # a second; a larger one only by the worker (the web page and the API queue a job).
 INLINE_BYTES = 1_000_000
+# A running job whose progress file has not changed for this long lost its worker: the
+# slowest steps between two reports (one chunk of inserts, the tally refresh) take seconds.
+STALE_AFTER_S = 300.0
 KINDS = ("preview", "commit")
 ACTIVE = ("queued", "running")
 
@@ -326,6 +329,26 @@ def preview_from_dict(data: dict) -> Preview:
 
 
 _resent: dict[int, float] = {}  # job id -> when this process last sent it again
+
+
+def fail_lost(*, engine: Engine, folder: Path, stale_after_s: float = STALE_AFTER_S) -> int:
+    """Mark failed the running jobs whose worker went silent (no progress written for
+    `stale_after_s`): a killed worker's transaction was rolled back by the database, so
+    nothing was stored, and the user is told to start again instead of watching forever."""
+    now = time.time()
+    with Session(engine) as session:
+        running = session.exec(select(ImportJob).where(ImportJob.state == "running")).all()
+    lost = []
+    for job in running:
+        try:
+            last = _progress_path(folder, job.id).stat().st_mtime
+        except OSError:
+            last = job.started_at.timestamp() if job.started_at else 0.0
+        if now - last > stale_after_s:
+            lost.append(job.id)
+    for job_id in lost:
+        _finish(engine, job_id, state="failed", error_code="import.worker_lost")
+    return len(lost)
 
 
 def recover(*, engine: Engine, enqueue, older_than_s: float = 60.0) -> int:

@@ -32,6 +32,9 @@ MESSAGES: dict[str, str] = {
     "import.job_not_found": "There is no import {id}.",
     "import.job_not_yours": "This import was started by another user.",
     "import.cancelled": "The import was cancelled; nothing was stored.",
+    "import.worker_lost": (
+        "The import stopped when its worker did; nothing was stored. Start the import again."
+    ),
     "import.no_header": (
         "No header row (such as 项目名称, 所在区（市）, 建筑面积) in the first {rows} rows."
     ),

@@ -159,3 +159,26 @@ def test_a_queued_job_whose_message_was_lost_is_sent_again_once(
     assert jobs.recover(engine=engine, enqueue=sent.append) == 1
     assert jobs.recover(engine=engine, enqueue=sent.append) == 0  # not again at once
     assert sent == [job.id] and fresh.id not in sent
+
+
+def test_a_running_job_whose_worker_died_fails_and_stored_nothing(
+    engine, session, make_user, tmp_path
+):
+    from datetime import timedelta
+
+    from registry.models import utcnow
+
+    admin = make_user(session, role="admin")
+    job = _start(session, admin, tmp_path, build_csv(10), "commit")
+    assert jobs._claim(engine, job.id, "dead-worker")
+    assert jobs.fail_lost(engine=engine, folder=tmp_path) == 0  # just started
+    session.expire_all()
+    row = session.get(ImportJob, job.id)
+    row.started_at = utcnow() - timedelta(minutes=10)
+    session.add(row)
+    session.commit()
+    assert jobs.fail_lost(engine=engine, folder=tmp_path) == 1
+    session.expire_all()
+    assert session.get(ImportJob, job.id).state == "failed"
+    assert session.get(ImportJob, job.id).error_code == "import.worker_lost"
+    assert _count(session, Building) == 0
