@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from registry.db import make_engine
 from registry.errors import TooManyRequests
-from registry.messages import render
+from registry.i18n import render
 from registry.models import Check
 from registry.services.checks import turns
 from registry.services.checks import uploads as check_service
