@@ -258,6 +258,10 @@ def run_import(*, engine: Engine, folder: Path, job_id: int, worker: str) -> str
                 **_counts(progress),
             )
             return "failed"
+        except Exception:
+            session.rollback()  # nothing stored; the page says so rather than spin for good
+            _finish(engine, job_id, state="failed", error_code="import.failed", **_counts(progress))
+            raise
         finally:
             _progress_path(folder, job_id).unlink(missing_ok=True)
             _cancel_path(folder, job_id).unlink(missing_ok=True)

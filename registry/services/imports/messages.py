@@ -32,6 +32,10 @@ MESSAGES: dict[str, str] = {
     "import.job_not_found": "There is no import {id}.",
     "import.job_not_yours": "This import was started by another user.",
     "import.cancelled": "The import was cancelled; nothing was stored.",
+    "import.failed": (
+        "The import failed unexpectedly; nothing was stored. Try again, or tell the "
+        "administrator if it fails again."
+    ),
     "import.worker_lost": (
         "The import stopped when its worker did; nothing was stored. Start the import again."
     ),

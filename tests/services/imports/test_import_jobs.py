@@ -182,3 +182,25 @@ def test_a_running_job_whose_worker_died_fails_and_stored_nothing(
     assert session.get(ImportJob, job.id).state == "failed"
     assert session.get(ImportJob, job.id).error_code == "import.worker_lost"
     assert _count(session, Building) == 0
+
+
+def test_an_unexpected_error_fails_the_job_and_stores_nothing(
+    engine, session, make_user, tmp_path, monkeypatch
+):
+    import pytest
+
+    from registry.services.imports import commit as import_commit
+
+    admin = make_user(session, role="admin")
+    job = _start(session, admin, tmp_path, build_csv(100), "commit")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(import_commit, "_store", broken)
+    with pytest.raises(RuntimeError):
+        jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w")
+    session.expire_all()
+    assert session.get(ImportJob, job.id).state == "failed"
+    assert session.get(ImportJob, job.id).error_code == "import.failed"
+    assert _count(session, Building) == 0 and _count(session, ImportBatch) == 0
