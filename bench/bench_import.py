@@ -1,30 +1,36 @@
-"""A 100,000-row CSV through `commit_import` on a fresh SQLite database, against the 30 s goal.
+"""A 100,000-row CSV imported as the worker does it, on a fresh SQLite database (issue 23).
 
 The sheet is built here the way district offices send them: Chinese headers, a title row,
 legacy district names, areas in 万平方米 for some rows, one green label per building, and
-a sprinkling of duplicates and bad rows. Prints rows/s for the dry run and the commit.
+a sprinkling of duplicates and bad rows. Both steps go through `imports.jobs.run_import`,
+the function the worker's task calls (file read from the upload folder, progress file
+written): the preview (goal ≤ 5 s) and then the commit (goal ≤ 10 s). An XLSX of
+`XLSX_ROWS` rows is previewed too, for its rows per second (no goal: openpyxl's reader).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 from sqlmodel import Session, SQLModel
 
 import registry.models  # noqa: F401
+from bench.goals import goal
 from registry.db import make_engine
 from registry.domain.buildings.credit_code import make_credit_code
+from registry.models import ImportBatch, ImportJob
 from registry.services import users as user_service
-from registry.services.imports.commit import commit_import
-from registry.services.imports.preview import preview_import
+from registry.services.imports import jobs
 
 ROWS = 100_000
-GOAL_S = 30.0
+PREVIEW_GOAL_S = 5.0
+COMMIT_GOAL_S = 10.0
+XLSX_ROWS = 10_000
 HEADERS = [
     "序号",
     "项目名称",
@@ -73,10 +79,49 @@ def build_csv(rows: int = ROWS) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _xlsx(data: bytes) -> bytes:
+    import openpyxl  # noqa: PLC0415
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    for row in csv.reader(io.StringIO(data.decode("utf-8"))):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str):
+    """Queue a job as the page does and run it as the worker does; (seconds, job row)."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    jobs.upload_path(folder, actor.id, sha256).write_bytes(data)
+    with Session(engine, expire_on_commit=False) as session:
+        job = jobs.start_import(
+            session=session,
+            actor=actor,
+            kind=kind,
+            sha256=sha256,
+            filename=filename,
+            size_bytes=len(data),
+            mapping=None,
+            locale="zh_Hans_CN",
+            enqueue=lambda _id: None,
+        )
+    started = time.perf_counter()
+    state = jobs.run_import(engine=engine, folder=folder, job_id=job.id, worker="bench")
+    seconds = time.perf_counter() - started
+    with Session(engine) as session:
+        row = session.get(ImportJob, job.id)
+        assert state == "done", (state, row.error_code, row.error_params)
+        batch = session.get(ImportBatch, row.batch_id) if row.batch_id else None
+        return seconds, row.result["counts"], batch
+
+
 def main() -> None:
     data = build_csv()
-    with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        engine = make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
         SQLModel.metadata.create_all(engine)
         with Session(engine, expire_on_commit=False) as session:
             admin = user_service.create_user(
@@ -87,36 +132,26 @@ def main() -> None:
                 role="admin",
                 districts=[],
             )
-            started = time.perf_counter()
-            preview = preview_import(
-                session=session,
-                actor=admin,
-                data=data,
-                filename="bench.csv",
-                today=date(2024, 6, 1),
-            )
-            dry_run_s = time.perf_counter() - started
-            session.rollback()
-            started = time.perf_counter()
-            result = commit_import(
-                session=session,
-                actor=admin,
-                data=data,
-                filename="bench.csv",
-                today=date(2024, 6, 1),
-            )
-            commit_s = time.perf_counter() - started
+        xlsx = _xlsx(build_csv(XLSX_ROWS))
+        xlsx_s, _, _ = _run(engine, folder, admin, xlsx, "preview", "bench.xlsx")
+        preview_s, counts, _ = _run(engine, folder, admin, data, "preview", "bench.csv")
+        commit_s, _, batch = _run(engine, folder, admin, data, "commit", "bench.csv")
         engine.dispose()
-    counts = result.preview.counts
     print(f"rows: {ROWS:,}  ({len(data) / 1e6:.1f} MB CSV)  outcomes: {counts}")
-    print(
-        f"dry run: {dry_run_s:6.1f} s  {ROWS / dry_run_s:9,.0f} rows/s  ({preview.accepted:,} "
-        f"accepted)"
+    print(f"xlsx preview: {XLSX_ROWS:,} rows in {xlsx_s:.1f} s ({XLSX_ROWS / xlsx_s:,.0f} rows/s)")
+    written = batch.new_buildings + batch.new_records
+    goal(
+        "import_preview",
+        f"{ROWS:,} rows in {preview_s:.1f} s ({ROWS / preview_s:,.0f} rows/s), on the worker",
+        f"≤ {PREVIEW_GOAL_S:.0f} s",
+        preview_s <= PREVIEW_GOAL_S,
     )
-    verdict = "within" if commit_s <= GOAL_S else "OVER"
-    print(
-        f"commit:  {commit_s:6.1f} s  {ROWS / commit_s:9,.0f} rows/s  "
-        f"{verdict} the {GOAL_S:.0f} s goal"
+    goal(
+        "import_commit",
+        f"{ROWS:,} rows in {commit_s:.1f} s ({written:,} buildings and records written), "
+        "on the worker",
+        f"≤ {COMMIT_GOAL_S:.0f} s",
+        commit_s <= COMMIT_GOAL_S,
     )
 
 

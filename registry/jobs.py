@@ -21,10 +21,12 @@ from celery.signals import worker_init, worker_ready, worker_shutdown
 from registry.queue import (
     MAKE_TALLY_DOCUMENT,
     RUN_CHECK,
+    RUN_IMPORT,
     SWEEP_CHECKS,
     celery_app,
     current_config,
     enqueue_check,
+    enqueue_import,
     enqueue_tally_document,
 )
 
@@ -76,6 +78,27 @@ def make_tally_document(document_id: int) -> bool:
         )
 
 
+@celery_app.task(name=RUN_IMPORT, acks_late=True, reject_on_worker_lost=True)
+def run_import(job_id: int) -> str:
+    """Run one import job (a preview or a commit) by id; the row decides who runs it."""
+    from registry.services.imports.jobs import run_import as run
+
+    return run(
+        engine=engine(),
+        folder=Path(current_config().UPLOAD_DIR) / "imports",
+        job_id=job_id,
+        worker=f"worker:{os.getpid()}",
+    )
+
+
+def sweep_import_jobs() -> int:
+    """Send again the import jobs whose message was lost (the broker down at upload)."""
+    from registry.services.imports.jobs import fail_lost, recover
+
+    fail_lost(engine=engine(), folder=Path(current_config().UPLOAD_DIR) / "imports")
+    return recover(engine=engine(), enqueue=enqueue_import)
+
+
 def sweep_tally_documents() -> int:
     """Remake the tally PDFs asked for lately once the data moved (and recover lost jobs)."""
     from sqlmodel import Session
@@ -108,6 +131,10 @@ def _sweep_loop() -> None:
             sweep_tally_documents()
         except Exception:
             log.exception("tally document sweep failed")
+        try:
+            sweep_import_jobs()
+        except Exception:
+            log.exception("import job sweep failed")
 
 
 @worker_init.connect

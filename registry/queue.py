@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 RUN_CHECK = "registry.run_check"
 SWEEP_CHECKS = "registry.sweep_checks"
 MAKE_TALLY_DOCUMENT = "registry.make_tally_document"
+RUN_IMPORT = "registry.run_import"
 
 # How often an idle worker asks the SQLite broker for a message: kombu's default (1 s) adds
 # half a second on average to every check, and with the look before locking below a poll
@@ -164,3 +165,9 @@ def enqueue_tally_document(document_id: int) -> str | None:
     """Send a tally document to be made; an error text instead of raising if the broker is
     down (the worker's sweep sends it again)."""
     return _send(MAKE_TALLY_DOCUMENT, [document_id], f"tally document {document_id}")
+
+
+def enqueue_import(job_id: int) -> str | None:
+    """Send an import job (preview or commit) to the worker; an error text if the broker is
+    down (the row stays queued; the worker's sweep sends it again)."""
+    return _send(RUN_IMPORT, [job_id], f"import job {job_id}")

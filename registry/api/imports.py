@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, request, stream_with_context
+from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
 
 from registry.api.buildings import LIST_QUERY
 from registry.api.buildings import _filters as building_filters
 from registry.api.common import actor, documented, register_schema, token_required
-from registry.errors import ValidationFailed
+from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.i18n import DEFAULT_LOCALE, parse_locale, render
-from registry.models import ImportBatchPublic
+from registry.models import ImportBatch, ImportBatchPublic
+from registry.queue import enqueue_import
 from registry.services import permissions
 from registry.services.imports import exports
+from registry.services.imports import jobs as import_jobs
 from registry.services.imports.commit import commit_import
 from registry.services.imports.error_file import error_file_xlsx
 from registry.services.imports.preview import preview_import
@@ -32,6 +36,11 @@ register_schema(
         "its problems by field; `batch` is null for a dry run or when nothing was new.",
         "properties": {
             "dry_run": {"type": "boolean"},
+            "repeated": {
+                "type": "boolean",
+                "description": "The same file was committed before: `batch` is that first "
+                "batch and nothing was stored again.",
+            },
             "message": {"type": "string"},
             "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
             "rows": {"type": "array", "items": {"type": "object"}},
@@ -92,11 +101,45 @@ register_schema(
     },
 )
 
+register_schema(
+    "ImportJob",
+    {
+        "type": "object",
+        "description": "An import run by the worker (a file over 1 MB, or any commit asked "
+        "with async=1): its state (queued, running, done, failed, cancelled), rows read, "
+        "checked and written, the fraction done and seconds left; once done, `report` holds "
+        "the ImportReport.",
+        "properties": {
+            "id": {"type": "integer"},
+            "kind": {"type": "string", "enum": ["preview", "commit"]},
+            "state": {"type": "string"},
+            "rows_read": {"type": "integer"},
+            "rows_checked": {"type": "integer"},
+            "rows_written": {"type": "integer"},
+            "rows_total": {"type": "integer"},
+            "fraction": {"type": "number"},
+            "seconds_left": {"type": ["integer", "null"]},
+            "batch_id": {"type": ["integer", "null"]},
+            "repeated": {"type": "boolean"},
+            "error_code": {"type": ["string", "null"]},
+            "message": {"type": "string"},
+            "status_url": {"type": "string"},
+            "report": {"anyOf": [{"$ref": "#/components/schemas/ImportReport"}, {"type": "null"}]},
+        },
+    },
+)
+
 IMPORT_QUERY = (
     (
         "dry_run",
         {"type": "integer", "enum": [0, 1], "default": 0},
         "1: only report what each row would become; nothing is stored.",
+    ),
+    (
+        "async",
+        {"type": "integer", "enum": [0, 1], "default": 0},
+        "1: run on the worker and answer 202 with the ImportJob at once (a file over 1 MB "
+        "always is); poll /api/v1/imports/jobs/{id}.",
     ),
 )
 EXPORT_QUERY = (
@@ -133,12 +176,29 @@ def _upload() -> tuple[bytes, str, dict | None]:
 )
 @token_required
 def create_import():
-    """Import a CSV or XLSX sent as multipart field `file` (optional `mapping` JSON)."""
+    """Import a CSV or XLSX sent as multipart field `file` (optional `mapping` JSON).
+
+    A file over 1 MB, or any request with async=1, is run by the worker: the answer is
+    202 with the ImportJob, whose `status_url` gives its progress and, once done, its report.
+    """
     permissions.require_importer(actor())
     data, filename, mapping = _upload()
     locale = request_locale()
     session = get_session()
-    if request.args.get("dry_run") in ("1", "true", "yes"):
+    dry_run = request.args.get("dry_run") in ("1", "true", "yes")
+    if request.args.get("async") in ("1", "true", "yes") or len(data) > import_jobs.INLINE_BYTES:
+        sha256 = hashlib.sha256(data).hexdigest()
+        stored = import_jobs.upload_path(_folder(), actor().id, sha256)
+        stored.write_bytes(data)
+        try:
+            job = _start_job(data, sha256, filename, mapping, locale, dry_run)
+        except RegistryError:
+            stored.unlink(missing_ok=True)  # refused at once: nothing of it is kept
+            raise
+        response = jsonify(_job_body(job))
+        response.headers["Location"] = url_for("api_imports.show_job", job_id=job.id)
+        return response, 202
+    if dry_run:
         preview = preview_import(
             session=session,
             actor=actor(),
@@ -151,26 +211,85 @@ def create_import():
     result = commit_import(
         session=session, actor=actor(), data=data, filename=filename, mapping=mapping, locale=locale
     )
-    body = {**result.preview.as_dict(), "dry_run": False, "batch": None}
-    if result.batch is None:
+    body = _report(result.preview.as_dict(), result.batch, result.repeated, locale)
+    return jsonify(body), 201 if result.batch and not result.repeated else 200
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _report(preview: dict, batch: ImportBatch | None, repeated: bool, locale) -> dict:
+    body = {**preview, "dry_run": False, "batch": None, "repeated": repeated}
+    body.pop("locale", None)
+    if batch is None:
         body["message"] = render("import.nothing_new", {}, locale)
-        return jsonify(body)
-    batch = ImportBatchPublic.model_validate(result.batch).model_dump(mode="json")
+        return body
+    public = ImportBatchPublic.model_validate(batch).model_dump(mode="json")
     body.update(
-        batch=batch,
+        batch=public,
         message=render(
-            "import.committed",
+            "import.already_committed" if repeated else "import.committed",
             {
-                "batch_id": batch["id"],
-                "new_buildings": batch["new_buildings"],
-                "new_records": batch["new_records"],
-                "duplicates": batch["duplicates"],
-                "rejected": batch["rejected"],
+                "batch_id": public["id"],
+                "new_buildings": public["new_buildings"],
+                "new_records": public["new_records"],
+                "duplicates": public["duplicates"],
+                "rejected": public["rejected"],
             },
             locale,
         ),
     )
-    return jsonify(body), 201
+    return body
+
+
+def _job_body(job) -> dict:
+    locale = request_locale()
+    body = {
+        **import_jobs.progress_of(job=job, folder=_folder()),
+        "status_url": url_for("api_imports.show_job", job_id=job.id),
+        "report": None,
+        "message": "",
+    }
+    body.pop("error_params", None)
+    if job.state == "failed":
+        body["message"] = render(
+            job.error_code or "import.file_unreadable", job.error_params or {}, locale
+        )
+    elif job.state == "cancelled":
+        body["message"] = render("import.cancelled", {}, locale)
+    elif job.state == "done" and job.result is not None:
+        if job.kind == "preview":
+            body["report"] = {**job.result, "dry_run": True, "batch": None, "message": ""}
+            body["report"].pop("locale", None)
+        else:
+            batch = get_session().get(ImportBatch, job.batch_id) if job.batch_id else None
+            body["report"] = _report(job.result, batch, job.repeated, locale)
+        body["message"] = body["report"]["message"]
+    return body
+
+
+@bp.get("/imports/jobs/<int:job_id>")
+@documented(response="ImportJob", errors=(403, 404))
+@token_required
+def show_job(job_id: int):
+    """An import job's state and progress; once done, its report."""
+    job = import_jobs.get_job(session=get_session(), actor=actor(), job_id=job_id)
+    return jsonify(_job_body(job))
+
+
+@bp.post("/imports/jobs/<int:job_id>/cancel")
+@documented(response="ImportJob", errors=(403, 404))
+@token_required
+def cancel_job(job_id: int):
+    """Cancel an import job: a queued one at once, a running one within a second; a
+    cancelled commit stores nothing."""
+    job = import_jobs.cancel_import(
+        session=get_session(), actor=actor(), job_id=job_id, folder=_folder()
+    )
+    return jsonify(_job_body(job))
 
 
 @bp.get("/imports/template")
@@ -250,4 +369,20 @@ def export_buildings():
         stream_with_context(started(stream)),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=buildings.csv"},
+    )
+
+
+def _start_job(data, sha256, filename, mapping, locale, dry_run):
+    """Queue the stored upload's preview (dry run) or commit for the worker."""
+    return import_jobs.start_import(
+        session=get_session(),
+        actor=actor(),
+        kind="preview" if dry_run else "commit",
+        sha256=sha256,
+        filename=filename,
+        size_bytes=len(data),
+        mapping=mapping,
+        locale=str(locale),
+        enqueue=enqueue_import,
+        data=data,
     )

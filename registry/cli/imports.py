@@ -130,13 +130,14 @@ def import_file(
                 locale=lang,
             )
             report = {**result.preview.as_dict(), "dry_run": False, "batch": None}
+            report["repeated"] = result.repeated
             if result.batch is None:
                 report["message"] = render("import.nothing_new", {}, lang)
             else:
                 batch = ImportBatchPublic.model_validate(result.batch).model_dump(mode="json")
                 report["batch"] = batch
                 report["message"] = render(
-                    "import.committed",
+                    "import.already_committed" if result.repeated else "import.committed",
                     {
                         "batch_id": batch["id"],
                         "new_buildings": batch["new_buildings"],

@@ -22,7 +22,13 @@ from registry.models.core import (  # noqa: F401
     User,
     utcnow,
 )
-from registry.models.imports import ImportBatch, ImportBatchPublic, ImportMapping  # noqa: F401, E402
+from registry.models.imports import (  # noqa: F401, E402
+    ImportBatch,
+    ImportBatchPublic,
+    ImportClaim,
+    ImportJob,
+    ImportMapping,
+)
 from registry.models.notice import (  # noqa: F401, E402
     CalendarDay,
     CalendarYear,

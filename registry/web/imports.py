@@ -2,7 +2,9 @@
 
 The uploaded file waits in UPLOAD_DIR/imports between the preview and the confirmation,
 named by the user's id and the file's SHA-256, so the commit stores exactly the file
-that was previewed.
+that was previewed. The commit always runs on the worker, and so does the preview of a
+file over `INLINE_PREVIEW_BYTES`: the request queues a job and redirects to its page,
+which shows a live progress bar (`/imports/jobs/<id>.json`) and a cancel button.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    jsonify,
+    redirect,
     render_template,
     request,
     stream_with_context,
+    url_for,
 )
 from flask_babel import gettext
 from flask_login import current_user
@@ -34,9 +39,12 @@ from registry.domain.imports.headers import (
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session
 from registry.i18n import locale_of
+from registry.models import ImportBatch
+from registry.queue import enqueue_import
 from registry.services import permissions
 from registry.services.imports import exports
-from registry.services.imports.commit import commit_import
+from registry.services.imports import jobs as import_jobs
+from registry.services.imports.commit import CommitResult
 from registry.services.imports.error_file import error_file_xlsx
 from registry.services.imports.preview import preview_import, save_mapping
 from registry.services.imports.template import template_xlsx
@@ -46,6 +54,7 @@ from registry.web.buildings import _filters as list_filters
 bp = Blueprint("imports", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+INLINE_PREVIEW_BYTES = import_jobs.INLINE_BYTES  # larger files are previewed by the worker
 
 
 def field_choices() -> list[tuple[str, str]]:
@@ -59,12 +68,32 @@ def _actor():
     return actor
 
 
+def _folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def _stored_path(actor, sha256: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
         raise ValidationFailed({"file": ("field.required", {})})
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{actor.id}-{sha256}"
+    return import_jobs.upload_path(_folder(), actor.id, sha256)
+
+
+def _queue(actor, kind: str, path: Path, sha256: str, filename: str, mapping: dict):
+    job = import_jobs.start_import(
+        session=get_session(),
+        actor=actor,
+        kind=kind,
+        sha256=sha256,
+        filename=filename,
+        size_bytes=path.stat().st_size,
+        mapping=mapping,
+        locale=str(display.locale()),
+        enqueue=enqueue_import,
+        data=path.read_bytes(),
+    )
+    return redirect(url_for("imports.job", job_id=job.id), 303)
 
 
 def _mapping_from_form() -> dict[str, str]:
@@ -128,8 +157,11 @@ def upload():
         return _upload_page(display.message("field.required"), 422)
     data = file.read()
     sha256 = hashlib.sha256(data).hexdigest()
-    _stored_path(actor, sha256).write_bytes(data)
+    path = _stored_path(actor, sha256)
+    path.write_bytes(data)
     try:
+        if len(data) > INLINE_PREVIEW_BYTES:
+            return _queue(actor, "preview", path, sha256, file.filename, {})
         return _preview_page(actor, data, file.filename, {})
     except RegistryError as exc:
         return _upload_page(display.message(exc.code, exc.params), exc.status)
@@ -160,7 +192,10 @@ def remap():
     chosen = {header: name for header, name in mapping.items() if name != _default(header)}
     if request.form.get("save_mapping") and chosen:
         save_mapping(session=get_session(), actor=actor, mapping=chosen)
-    return _preview_page(actor, path.read_bytes(), request.form.get("filename", ""), mapping)
+    filename = request.form.get("filename", "")
+    if path.stat().st_size > INLINE_PREVIEW_BYTES:
+        return _queue(actor, "preview", path, request.form["sha256"], filename, mapping)
+    return _preview_page(actor, path.read_bytes(), filename, mapping)
 
 
 def _default(header: str) -> str:
@@ -193,7 +228,7 @@ def error_file():
 
 @bp.route("/imports/commit", methods=["POST"])
 def commit():
-    """Store every accepted row of the previewed file, or nothing."""
+    """Queue the commit of the previewed file (every accepted row, or nothing)."""
     actor = _actor()
     path = _stored_path(actor, request.form.get("sha256", ""))
     if not path.exists():
@@ -201,25 +236,59 @@ def commit():
             "imports/upload.html", error=display.message("import.upload_expired")
         ), 410
     mapping = _mapping_from_form()
+    filename = request.form.get("filename", "")
     previewed = request.form.get("previewed")
     if previewed and previewed != _mapping_token(mapping.items()):
         # The selects were changed after the preview: show what they do before storing.
         notice = display.message("import.mapping_changed")
-        return _preview_page(
-            actor, path.read_bytes(), request.form.get("filename", ""), mapping, 409, notice
-        )
-    result = commit_import(
-        session=get_session(),
-        actor=actor,
-        data=path.read_bytes(),
-        filename=request.form.get("filename", ""),
-        mapping=mapping,
-        locale=display.locale(),
-    )
-    path.unlink(missing_ok=True)
-    return render_template(
-        "imports/done.html", result=result, preview=result.preview
-    ), 201 if result.batch else 200
+        return _preview_page(actor, path.read_bytes(), filename, mapping, 409, notice)
+    return _queue(actor, "commit", path, request.form["sha256"], filename, mapping)
+
+
+@bp.route("/imports/jobs/<int:job_id>")
+def job(job_id: int):
+    """An import job: its progress while it runs, then the preview or the result."""
+    actor = _actor()
+    found = import_jobs.get_job(session=get_session(), actor=actor, job_id=job_id)
+    progress = import_jobs.progress_of(job=found, folder=_folder())
+    if found.state == "done" and found.result is not None:
+        preview = import_jobs.preview_from_dict(found.result)
+        if found.kind == "preview":
+            return render_template(
+                "imports/preview.html",
+                preview=preview,
+                filename=found.filename,
+                mapping=found.mapping or {},
+                previewed=_mapping_token((c.header, c.field) for c in preview.mapping),
+                notice="",
+                field_choices=field_choices(),
+                ignore=IGNORE,
+            )
+        batch = found.batch_id and get_session().get(ImportBatch, found.batch_id)
+        result = CommitResult(preview, batch or None, found.batch_id, repeated=found.repeated)
+        return render_template("imports/done.html", result=result, preview=preview)
+    error = None
+    if found.state == "failed":
+        error = display.message(found.error_code or "import.file_unreadable", found.error_params)
+    elif found.state == "cancelled":
+        error = display.message("import.cancelled")
+    return render_template("imports/job.html", job=found, progress=progress, error=error)
+
+
+@bp.route("/imports/jobs/<int:job_id>.json")
+def job_progress(job_id: int):
+    """The job's progress for the page's bar (polled every second)."""
+    actor = _actor()
+    found = import_jobs.get_job(session=get_session(), actor=actor, job_id=job_id)
+    return jsonify(import_jobs.progress_of(job=found, folder=_folder()))
+
+
+@bp.route("/imports/jobs/<int:job_id>/cancel", methods=["POST"])
+def cancel(job_id: int):
+    """Stop the job; a commit's one transaction is rolled back, nothing is stored."""
+    actor = _actor()
+    import_jobs.cancel_import(session=get_session(), actor=actor, job_id=job_id, folder=_folder())
+    return redirect(url_for("imports.job", job_id=job_id), 303)
 
 
 def _export_filters():

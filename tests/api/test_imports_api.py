@@ -60,7 +60,9 @@ def test_dry_run_then_commit_then_idempotent(api_both):
     assert done.status_code == 201
     assert done.get_json()["batch"]["new_buildings"] == 1
     again = _post(api_both, token)
-    assert again.status_code == 200 and again.get_json()["batch"] is None
+    body = again.get_json()
+    assert again.status_code == 200 and body["repeated"] is True
+    assert body["batch"]["id"] == done.get_json()["batch"]["id"]
     assert again.get_json()["counts"]["duplicate"] == 1
 
 
@@ -167,3 +169,32 @@ def test_the_report_shows_each_columns_field_and_the_refused_rows_download(api):
         content_type="multipart/form-data",
     )
     assert bad.status_code == 422
+
+
+def test_an_async_commit_is_a_job_with_progress_and_a_report(api_both):
+    """async=1 (and any file over 1 MB) answers 202 with the job at once; the worker's run
+    (`run_import`, as the task calls it) then gives the report at the job's URL."""
+    from pathlib import Path
+
+    from registry.services.imports.jobs import run_import
+
+    token = api_both.token(role="officer", districts=("370202",))
+    queued = _post(api_both, token, "?async=1")
+    assert queued.status_code == 202
+    job = queued.get_json()
+    assert job["state"] == "queued" and job["kind"] == "commit" and job["report"] is None
+    assert queued.headers["Location"] == job["status_url"]
+    state = run_import(
+        engine=api_both.app.extensions["registry.engine"],
+        folder=Path(api_both.app.config["UPLOAD_DIR"]) / "imports",
+        job_id=job["id"],
+        worker="test",
+    )
+    assert state == "done"
+    done = api_both.call("GET", job["status_url"], token, lang="en").get_json()
+    assert done["state"] == "done" and done["fraction"] == 1.0
+    assert done["report"]["batch"]["new_buildings"] == 1 and "Imported" in done["message"]
+    other = api_both.token(role="officer", districts=("370202",))
+    assert api_both.call("GET", job["status_url"], other).status_code == 403
+    cancelled = api_both.call("POST", job["status_url"] + "/cancel", token).get_json()
+    assert cancelled["state"] == "done"  # over already: nothing to cancel

@@ -60,7 +60,7 @@ def test_dry_run_then_import_then_again(cli, sheet):
     done = json.loads(cli("import", sheet, "--as", "boss", "--json").output)
     assert done["batch"]["new_buildings"] == 1 and done["batch"]["rejected"] == 1
     again = cli("import", sheet, "--lang", "en")
-    assert again.exit_code == 0 and "Nothing new" in again.output
+    assert again.exit_code == 0 and "imported already (batch 1" in again.output
 
 
 def test_unknown_user_and_bad_file(cli, sheet, tmp_path):

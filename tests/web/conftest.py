@@ -73,3 +73,21 @@ def input_value(response, field: str) -> str | None:
         flags=re.S,
     )
     return unescape(match.group(1)) if match else None
+
+
+def run_import_job(app, response):
+    """Do the worker's part for an import job the page queued (the redirect names it):
+    the same `run_import` the Celery task calls, on the app's database; the job page after."""
+    from pathlib import Path
+
+    from registry.services.imports.jobs import run_import
+
+    assert response.status_code == 303, response.status_code
+    job_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    state = run_import(
+        engine=app.extensions["registry.engine"],
+        folder=Path(app.config["UPLOAD_DIR"]) / "imports",
+        job_id=job_id,
+        worker="test",
+    )
+    return job_id, state

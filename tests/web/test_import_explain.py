@@ -14,6 +14,7 @@ from sqlmodel import select
 from registry.domain.imports.template import columns
 from registry.i18n import render
 from registry.models import Building, Record
+from tests.web.conftest import run_import_job
 
 NUMBER = "序号\nNo."
 
@@ -104,8 +105,17 @@ FIXES = {  # sheet row -> the cells that put it right
 }
 
 
+def _commit(app, client, form):
+    """Confirm the import: the page queues the commit, the worker's part runs, the job page
+    then shows the result."""
+    queued = client.post("/imports/commit", data=form)
+    job_id, state = run_import_job(app, queued)
+    assert state == "done"
+    return client.get(f"/imports/jobs/{job_id}")
+
+
 def test_the_template_round_trips_with_every_column_and_refusal_explained(
-    officer_client, app_session, officer, make_building, make_record
+    app, officer_client, app_session, officer, make_building, make_record
 ):
     holder = make_building(app_session, officer, name="别家大厦")
     make_record(app_session, officer, holder, label_number="HELD-1")
@@ -161,8 +171,8 @@ def test_the_template_round_trips_with_every_column_and_refusal_explained(
     assert [row[1] for row in refused[1:]] == [MESSY[n - 3]["name"] for n in FIXES]
     assert all(row[-1] for row in refused[1:]) and "别家大厦" in refused[5][-1]
 
-    done = officer_client.post("/imports/commit", data=form)
-    assert done.status_code == 201
+    done = _commit(app, officer_client, form)
+    assert done.status_code == 200
     counts = _counts(done)
     message = _soup(done).find(id="import-message").get_text(strip=True)
     batch_id = app_session.exec(select(Building.import_id).where(Building.name == "甲楼")).one()
@@ -193,7 +203,7 @@ def test_the_template_round_trips_with_every_column_and_refusal_explained(
     }
     problems_column = _soup(again).select_one('#import-mapping tr[data-header="导入问题"]')
     assert problems_column["data-field"] == "ignore"
-    assert officer_client.post("/imports/commit", data=_form(again)).status_code == 201
+    assert _commit(app, officer_client, _form(again)).status_code == 200
     names = set(app_session.exec(select(Building.name)).all())
     assert {cells["name"] for cells in MESSY} | {"别家大厦"} == names
     held = app_session.exec(select(Record).where(Record.label_number == "HELD-1")).one()
@@ -216,7 +226,7 @@ TWO_STAGES = _csv(
 )
 
 
-def test_two_columns_for_one_field_are_warned_and_remapped(officer_client, app_session):
+def test_two_columns_for_one_field_are_warned_and_remapped(app, officer_client, app_session):
     page = _upload(officer_client, TWO_STAGES, "两列.csv")
     warnings = [w.get_text(strip=True) for w in _soup(page).select(".import-warning")]
     assert any("“标识类型”" in w and "“评价阶段”" in w for w in warnings)
@@ -234,6 +244,6 @@ def test_two_columns_for_one_field_are_warned_and_remapped(officer_client, app_s
     again = officer_client.post("/imports/preview", data=changed)
     assert not [w for w in _soup(again).select(".import-warning") if "标识类型" in w.text]
     assert _counts(again)["new_building"] == 2
-    assert officer_client.post("/imports/commit", data=_form(again)).status_code == 201
+    assert _commit(app, officer_client, _form(again)).status_code == 200
     stages = app_session.exec(select(Record.stage).order_by(Record.id)).all()
     assert stages == ["evaluation", "pre_evaluation"]  # read from 评价阶段, as confirmed

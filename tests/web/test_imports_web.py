@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from registry.domain.buildings.credit_code import make_credit_code
 from registry.models import Building, ImportMapping
-from tests.web.conftest import text_of
+from tests.web.conftest import run_import_job, text_of
 
 CODE = make_credit_code("91370200MA3C0001X")
 
@@ -91,7 +91,7 @@ def test_preview_lists_each_row_with_its_reason(officer_client):
     assert "2021-02-30" in text and "楼址" in text  # the bad date and the unknown column
 
 
-def test_map_a_column_save_it_and_commit(officer_client, app_session, officer):
+def test_map_a_column_save_it_and_commit(officer_client, app, app_session, officer):
     page = _upload(officer_client).get_data(as_text=True)
     sha = re.search(r'name="sha256" value="([0-9a-f]{64})"', page).group(1)
     index = re.search(r'name="header:(\d+)" value="楼址"', page).group(1)
@@ -106,8 +106,12 @@ def test_map_a_column_save_it_and_commit(officer_client, app_session, officer):
     assert again.status_code == 200 and "楼址" in again.get_data(as_text=True)
     saved = app_session.exec(select(ImportMapping)).all()
     assert [(m.user_id, m.header, m.field) for m in saved] == [(officer.id, "楼址", "address")]
-    done = officer_client.post("/imports/commit", data=form)
-    assert done.status_code == 201
+    queued = officer_client.post("/imports/commit", data=form)
+    assert app_session.exec(select(Building)).first() is None  # the worker stores it
+    job_id, state = run_import_job(app, queued)
+    assert state == "done"
+    done = officer_client.get(f"/imports/jobs/{job_id}")
+    assert done.status_code == 200 and 'id="import-message"' in done.get_data(as_text=True)
     building = app_session.exec(select(Building)).one()
     assert (building.name, building.address) == ("甲楼", "香港中路1号")
     repeat = officer_client.post("/imports/commit", data=form)
@@ -122,7 +126,7 @@ def test_designers_and_viewers_cannot_import(client, app_session, make_user, log
 
 def test_a_file_that_is_not_a_spreadsheet(officer_client):
     response = _upload(officer_client, b"\xd0\xcf\x11\xe0", "old.xls")
-    assert response.status_code == 400 and ".xlsx" in text_of(response)
+    assert response.status_code == 422 and ".xlsx" in text_of(response)
 
 
 def test_export_downloads_honour_the_list_filters(
@@ -158,3 +162,56 @@ def test_the_template_downloads_in_the_users_language(officer_client):
     headers = [cell.value for cell in fill[1]]
     assert "项目名称\nProject name" in headers and fill["A2"].value == "Example"
     assert guide["A1"].value == "Column" and "Shinan" in str(guide["C5"].value)
+
+
+def test_a_large_file_is_previewed_by_the_worker_with_a_progress_page(
+    app, client, app_session, make_user, login, monkeypatch
+):
+    """The request only stores the file and queues the job; the page polls its progress
+    and shows the preview once the worker is done."""
+    from bench.bench_import import build_csv
+    from registry.web import imports as import_pages
+
+    # A smaller bar than the real one, so the test's upload stays in memory (werkzeug
+    # spools a larger one to a temporary file the test client leaves open).
+    monkeypatch.setattr(import_pages, "INLINE_PREVIEW_BYTES", 100_000)
+    login(client, make_user(app_session, role="admin"))
+    data = build_csv(2_000)
+    assert len(data) > import_pages.INLINE_PREVIEW_BYTES
+    queued = _upload(client, data, "big.csv")
+    assert queued.status_code == 303
+    job_id = int(queued.headers["Location"].rsplit("/", 1)[1])
+    page = client.get(f"/imports/jobs/{job_id}")
+    assert page.status_code == 200 and 'id="import-bar"' in page.get_data(as_text=True)
+    assert "js/imports.js" in page.get_data(as_text=True)
+    progress = client.get(f"/imports/jobs/{job_id}.json").get_json()
+    assert progress["state"] == "queued" and progress["fraction"] == 0
+    _, state = run_import_job(app, queued)
+    assert state == "done"
+    preview = client.get(f"/imports/jobs/{job_id}")
+    assert 'id="confirm-import"' in preview.get_data(as_text=True)
+    assert client.get(f"/imports/jobs/{job_id}.json").get_json()["fraction"] == 1.0
+
+
+def test_a_queued_commit_can_be_cancelled_and_stores_nothing(app, officer_client, app_session):
+    page = _upload(officer_client).get_data(as_text=True)
+    sha = re.search(r'name="sha256" value="([0-9a-f]{64})"', page).group(1)
+    queued = officer_client.post("/imports/commit", data={"sha256": sha, "filename": "s.csv"})
+    job_url = queued.headers["Location"]
+    cancelled = officer_client.post(job_url + "/cancel")
+    assert cancelled.status_code == 303
+    assert officer_client.get(job_url + ".json").get_json()["state"] == "cancelled"
+    assert run_import_job(app, queued)[1] == "not-mine"
+    assert app_session.exec(select(func.count()).select_from(Building)).one() == 0
+    assert 'id="import-error"' in officer_client.get(job_url).get_data(as_text=True)
+
+
+def test_another_officers_import_job_is_not_shown(officer_client, app_session, make_user, login):
+    page = _upload(officer_client).get_data(as_text=True)
+    sha = re.search(r'name="sha256" value="([0-9a-f]{64})"', page).group(1)
+    queued = officer_client.post("/imports/commit", data={"sha256": sha, "filename": "s.csv"})
+    job_url = queued.headers["Location"]
+    officer_client.post("/logout")
+    login(officer_client, make_user(app_session, role="officer", districts=("370202",)))
+    assert officer_client.get(job_url + ".json").status_code == 403
+    assert officer_client.post(job_url + "/cancel").status_code == 403

@@ -4,7 +4,9 @@ Real sheets open with title rows (2023年青岛市绿色建筑标识项目汇总
 rows under merged parents; the header is the row among the first `HEADER_SEARCH_ROWS`
 naming the most fields, joined with the row below when that names more. CSV is read as
 UTF-8 (with or without BOM) or else GB18030, the superset of the GBK that Excel for
-Chinese Windows writes. XLSX is read with openpyxl's read-only mode, row by row.
+Chinese Windows writes. XLSX is read with openpyxl's read-only mode, row by row, once
+`bounds.check_xlsx` has found its zip within the size limits; rows, columns and cells are
+held to `bounds.LIMITS` as they are read (an `ImportFileError` from the row iterator).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from registry.domain.imports import bounds
 from registry.domain.imports.headers import IGNORE, combine_header_rows, map_all_headers
 
 HEADER_SEARCH_ROWS = 20
 # Far more than any registry sheet has; a wider row is refused before its headers are
 # matched, which would otherwise take tens of seconds for a million columns.
-MAX_COLUMNS = 1000
+MAX_COLUMNS = bounds.LIMITS.max_columns
 
 
 class ImportFileError(ValueError):
@@ -56,30 +59,89 @@ class Table:
 
 
 def read_table(data: bytes, filename: str, saved_mapping: dict | None = None) -> Table:
-    """The sheet of an uploaded file as a `Table`; `ImportFileError` when unreadable."""
-    name = (filename or "").lower()
-    if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-        sheets = _xlsx_sheets(data, filename)
-    elif name.endswith((".csv", ".txt")) or not name.rpartition(".")[1]:
-        sheets = [("", _csv_rows(data))]
-    else:
-        raise ImportFileError("import.file_type_unknown", {"filename": filename})
-    for sheet_name, raw_rows in sheets:
-        table = _table(raw_rows, saved_mapping, sheet_name)
+    """The sheet of an uploaded file as a `Table`; `ImportFileError` when unreadable or
+    over a limit (also raised by `Table.rows` when a later row is)."""
+    for sheet_name, rows in raw_sheets(data, filename):
+        try:
+            table = _table(rows, saved_mapping, sheet_name)
+        except bounds.SheetTooBig as error:
+            raise ImportFileError(error.code, error.params) from None
         if table is not None:
             return table
     raise ImportFileError("import.no_header", {"rows": HEADER_SEARCH_ROWS})
 
 
-def raw_sheets(data: bytes, filename: str) -> list[tuple[str, Iterator]]:
-    """(sheet name, rows of cells) of an uploaded CSV or Excel file, for importers of other
-    tables than buildings (parcels); `ImportFileError` when the type is unknown."""
+def screen(data: bytes, filename: str) -> None:
+    """What can be refused without parsing (the type, the zip's declared sizes, a CSV's line
+    count and first line's width), so a file queued for the worker is not one that would be
+    refused at once; `ImportFileError` with the reason."""
     name = (filename or "").lower()
-    if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-        return _xlsx_sheets(data, filename)
-    if name.endswith((".csv", ".txt")) or not name.rpartition(".")[1]:
-        return [("", _csv_rows(data))]
-    raise ImportFileError("import.file_type_unknown", {"filename": filename})
+    try:
+        if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+            bounds.check_xlsx(data, filename)
+        elif name.endswith((".csv", ".txt")) or not name.rpartition(".")[1]:
+            bounds.check_csv_lines(data)
+            end = data.find(b"\n")
+            first = data[: end if end >= 0 else len(data)]
+            widest = max(first.count(b","), first.count(b"\t")) + 1
+            if widest > bounds.LIMITS.max_columns:
+                raise bounds.SheetTooBig(
+                    "import.too_many_columns", {"found": widest, "max": bounds.LIMITS.max_columns}
+                )
+        else:
+            raise ImportFileError("import.file_type_unknown", {"filename": filename})
+    except bounds.SheetTooBig as error:
+        raise ImportFileError(error.code, error.params) from None
+
+
+def raw_sheets(data: bytes, filename: str) -> list[tuple[str, Iterator]]:
+    """(sheet name, rows of cells) of an uploaded CSV or Excel file, held to the limits as
+    every importer's file is (buildings, parcels, meter data); `ImportFileError` when the
+    type is unknown, the file unreadable or over a limit (also from the row iterators)."""
+    name = (filename or "").lower()
+    try:
+        if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+            bounds.check_xlsx(data, filename)
+            sheets = _xlsx_sheets(data, filename)
+        elif name.endswith((".csv", ".txt")) or not name.rpartition(".")[1]:
+            bounds.check_csv_lines(data)
+            sheets = [("", _csv_rows(data))]
+        else:
+            raise ImportFileError("import.file_type_unknown", {"filename": filename})
+    except bounds.SheetTooBig as error:
+        raise ImportFileError(error.code, error.params) from None
+    # CSV rows hold only text (their sheet has no name).
+    return [(sheet, _bounded(rows, filename, not sheet)) for sheet, rows in sheets]
+
+
+def _bounded(raw_rows, filename: str, all_text: bool = False) -> Iterator:
+    """The rows, each checked against the limits; any limit or parse error as an
+    `ImportFileError` (a CSV's field over csv's own limit, a broken XML part)."""
+    last = bounds.LIMITS.max_rows + bounds.HEADER_ALLOWANCE
+    rows = iter(raw_rows)
+    number = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise ImportFileError(
+                "import.cell_too_long",
+                {"row": number + 1, "found": "131,072+", "max": bounds.LIMITS.max_cell_chars},
+            ) from None
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError):
+            raise ImportFileError("import.file_unreadable", {"filename": filename}) from None
+        number += 1
+        if number > last:
+            raise ImportFileError(
+                "import.too_many_rows", {"found": f"{number:,}+", "max": bounds.LIMITS.max_rows}
+            )
+        try:
+            bounds.check_row(row, number, all_text=all_text)
+        except bounds.SheetTooBig as error:
+            raise ImportFileError(error.code, error.params) from None
+        yield row
 
 
 def _xlsx_sheets(data: bytes, filename: str):

@@ -10,26 +10,38 @@ carrying the batch's `import_id`, whose snapshot is the row as stored (status ap
 approved by the importer), not one event per transition. Rows are written with multi-row
 INSERTs (`BULK_ROWS` at a time) rather than one flush per object: the difference between
 minutes and seconds at 100,000 rows.
+
+Concurrency (issue 24): the commit first takes a lock on its target (PostgreSQL: a
+transaction-scoped advisory lock; SQLite: the database's write lock, `BEGIN IMMEDIATE`), so
+the duplicate check of the dry run and the inserts it allows are one step; then it looks
+for a claim of the same content (SHA-256 + target). A file committed already is answered
+with its first batch (`repeated`), not stored again; a new one is claimed in the same
+transaction (a unique row), so even without the lock two batches of one file cannot both
+commit.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from registry.domain import dates
 from registry.domain.buildings import records as rules
 from registry.errors import Conflict
-from registry.models import AuditEvent, Building, ImportBatch, Record, User, utcnow
+from registry.models import AuditEvent, Building, ImportBatch, ImportClaim, Record, User, utcnow
 from registry.services.imports.plan import BUILDING_EXTRAS, PlannedRow, building_key
 from registry.services.imports.preview import Preview, preview_import, previous_batch
 from registry.services.tally import index as tally_index
 
 BULK_ROWS = 2000
+TARGET = "buildings"  # what a sheet imports into: buildings and their records
+# Arbitrary 32-bit tag of the registry's advisory locks on imports (pg_advisory_xact_lock).
+_PG_LOCK_CLASS = 0x1D0B
 _BUILDING_COLUMNS = tuple(Building.model_fields)
 _RECORD_COLUMNS = tuple(Record.model_fields)
 _KEY_COLUMNS = {
@@ -63,6 +75,7 @@ class CommitResult:
     preview: Preview
     batch: ImportBatch | None  # None when nothing was new
     previous_batch_id: int | None = None  # an earlier batch of the same file
+    repeated: bool = False  # the file was committed before: `batch` is that first batch
 
 
 def commit_import(
@@ -74,45 +87,106 @@ def commit_import(
     mapping: dict[str, str] | None = None,
     today: date | None = None,
     locale: object = "zh_Hans_CN",
+    progress=None,
 ) -> CommitResult:
-    """Store every accepted row of the file, with a batch row and audit events, or nothing."""
+    """Store every accepted row of the file, with a batch row and audit events, or nothing.
+
+    `progress(phase, count)` (optional) is told the rows read, checked and written as
+    they go; it may raise to stop the commit, which then writes nothing.
+    """
     today = today or dates.today()
+    sha256 = hashlib.sha256(data).hexdigest()
     try:
-        preview = preview_import(
-            session=session,
-            actor=actor,
-            data=data,
-            filename=filename,
-            mapping=mapping,
-            today=today,
-            locale=locale,
-        )
-        earlier = previous_batch(session=session, sha256=preview.sha256)
-        if not preview.plan:
-            session.rollback()
-            return CommitResult(preview, None, earlier.id if earlier else None)
-        batch = ImportBatch(
-            created_by_id=actor.id,
-            filename=(filename or "")[:255],
-            sha256=preview.sha256,
-            rows_total=preview.rows_total,
-            new_buildings=preview.counts["new_building"],
-            new_records=sum(1 for planned in preview.plan if planned.row.kind),
-            duplicates=preview.counts["duplicate"],
-            rejected=preview.counts["rejected"],
-        )
-        session.add(batch)
-        session.flush()
-        _store(session, actor, preview.plan, batch.id)
-        session.commit()
+        lock_target(session, TARGET)
+        first = _claimed_batch(session, sha256)
+        if first is None:
+            preview = preview_import(
+                session=session,
+                actor=actor,
+                data=data,
+                filename=filename,
+                mapping=mapping,
+                today=today,
+                locale=locale,
+                progress=progress,
+            )
+            earlier = previous_batch(session=session, sha256=preview.sha256)
+            if not preview.plan:
+                session.rollback()
+                return CommitResult(preview, None, earlier.id if earlier else None)
+            batch = ImportBatch(
+                created_by_id=actor.id,
+                filename=(filename or "")[:255],
+                sha256=preview.sha256,
+                rows_total=preview.rows_total,
+                new_buildings=preview.counts["new_building"],
+                new_records=sum(1 for planned in preview.plan if planned.row.kind),
+                duplicates=preview.counts["duplicate"],
+                rejected=preview.counts["rejected"],
+            )
+            if progress is not None:
+                progress("planned", batch.new_buildings + batch.new_records)
+            session.add(batch)
+            session.flush()
+            session.add(ImportClaim(sha256=sha256, target=TARGET, batch_id=batch.id))
+            session.flush()
+            _store(session, actor, preview.plan, batch.id, progress)
+            session.commit()
+            return CommitResult(preview, batch, earlier.id if earlier else None)
+        session.rollback()  # nothing to write: let the lock go before the dry run below
     except IntegrityError as error:
         session.rollback()
-        # Someone else stored one of the labels between the check and the insert.
-        raise Conflict("import.label_conflict") from error
+        if _claimed_batch(session, sha256) is None:
+            # Someone else stored one of the labels between the check and the insert.
+            raise Conflict("import.label_conflict") from error
+        session.rollback()
     except BaseException:
         session.rollback()
         raise
-    return CommitResult(preview, batch, earlier.id if earlier else None)
+    # The same content was committed before (or just now, by a concurrent commit that won
+    # the claim): its first batch is the answer; the dry run shows the rows as they are now.
+    preview = preview_import(
+        session=session,
+        actor=actor,
+        data=data,
+        filename=filename,
+        mapping=mapping,
+        today=today,
+        locale=locale,
+    )
+    first = _claimed_batch(session, sha256)
+    session.rollback()
+    return CommitResult(preview, first, first.id, repeated=True)
+
+
+def lock_target(session: Session, target: str) -> None:
+    """Hold the import lock on `target` until the session's transaction ends.
+
+    PostgreSQL: an advisory lock per target. SQLite: the database's write lock, taken at
+    the transaction's start (`BEGIN IMMEDIATE`), so the reads of the duplicate check
+    already see every committed import and nothing can be written between them and ours.
+    """
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        key = int.from_bytes(hashlib.sha256(target.encode()).digest()[:4], "big", signed=True)
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:cls, :key)"), {"cls": _PG_LOCK_CLASS, "key": key}
+        )
+    elif dialect == "sqlite":
+        raw = connection.connection.dbapi_connection
+        # A transaction with a write in it holds the write lock already.
+        if not raw.in_transaction:
+            raw.execute("BEGIN IMMEDIATE")
+
+
+def _claimed_batch(session: Session, sha256: str) -> ImportBatch | None:
+    query = (
+        select(ImportBatch)
+        .join(ImportClaim, ImportClaim.batch_id == ImportBatch.id)
+        .where(ImportClaim.sha256 == sha256, ImportClaim.target == TARGET)
+    )
+    return session.exec(query).first()
 
 
 def _chunks(items: list, size: int = BULK_ROWS):
@@ -120,7 +194,9 @@ def _chunks(items: list, size: int = BULK_ROWS):
         yield items[start : start + size]
 
 
-def _insert_returning_ids(session: Session, model, rows: list[dict], key) -> list[int]:
+def _insert_returning_ids(
+    session: Session, model, rows: list[dict], key, progress=None
+) -> list[int]:
     """Insert `rows` with multi-row INSERTs; their new ids, in the order of `rows`.
 
     Core, not the ORM's bulk insert: the rows are complete dicts already. RETURNING gives
@@ -135,6 +211,8 @@ def _insert_returning_ids(session: Session, model, rows: list[dict], key) -> lis
     for chunk in _chunks(rows):
         for returned in connection.execute(statement, chunk):
             found[key(dict(zip(columns, returned[1:], strict=True)))] = returned[0]
+        if progress is not None:
+            progress("written", len(chunk))
     return [found[key(row)] for row in rows]
 
 
@@ -176,7 +254,9 @@ def _event(
     }
 
 
-def _store(session: Session, actor: User, plan: list[PlannedRow], import_id: int) -> None:
+def _store(
+    session: Session, actor: User, plan: list[PlannedRow], import_id: int, progress=None
+) -> None:
     now = utcnow()
     new_buildings = [planned for planned in plan if planned.target is None]
     building_rows = []
@@ -187,7 +267,7 @@ def _store(session: Session, actor: User, plan: list[PlannedRow], import_id: int
         row.update(created_by_id=actor.id, created_at=now, updated_at=now, import_id=import_id)
         del row["id"]
         building_rows.append(row)
-    ids = _insert_returning_ids(session, Building, building_rows, _building_key)
+    ids = _insert_returning_ids(session, Building, building_rows, _building_key, progress)
     building_of_row = {p.row.row_number: i for p, i in zip(new_buildings, ids, strict=True)}
     stamp = {"created_at": now.isoformat(), "updated_at": now.isoformat()}
     events = [
@@ -214,7 +294,7 @@ def _store(session: Session, actor: User, plan: list[PlannedRow], import_id: int
             _record_row(planned.record_fields, planned.extras, actor, now, building_id, import_id)
         )
         reasons.append(planned.extras.get("reason") or None)
-    record_ids = _insert_returning_ids(session, Record, record_rows, _record_key)
+    record_ids = _insert_returning_ids(session, Record, record_rows, _record_key, progress)
     for row, record_id, reason in zip(record_rows, record_ids, reasons, strict=True):
         after = _json({**row, "id": record_id, **stamp}, _RECORD_DATES)
         events.append(

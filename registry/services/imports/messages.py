@@ -9,6 +9,36 @@ MESSAGES: dict[str, str] = {
         "The sheet has {found} columns, more than the {max} allowed; keep only the columns to "
         "import."
     ),
+    "import.too_many_rows": (
+        "The sheet has {found} rows, more than the {max} one import takes; split it into "
+        "several files."
+    ),
+    "import.cell_too_long": (
+        "Row {row} has a cell of {found} characters, more than the {max} a cell may hold."
+    ),
+    "import.xlsx_unpacked_too_big": (
+        "The file unpacks to {size_mb} MB, more than the {max_mb} MB allowed; this is not an "
+        "ordinary sheet. Keep only the rows and columns to import."
+    ),
+    "import.xlsx_packed_too_tightly": (
+        "A part of the file unpacks to {ratio} times its packed size (at most {max} allowed): "
+        "it is refused as a possible zip bomb."
+    ),
+    "import.xlsx_too_many_parts": "The file has {found} parts; an ordinary sheet has a few.",
+    "import.xlsx_size_lies": (
+        "The part “{part}” unpacks to another size than the file declares; the file is damaged "
+        "or forged and was not read."
+    ),
+    "import.job_not_found": "There is no import {id}.",
+    "import.job_not_yours": "This import was started by another user.",
+    "import.cancelled": "The import was cancelled; nothing was stored.",
+    "import.failed": (
+        "The import failed unexpectedly; nothing was stored. Try again, or tell the "
+        "administrator if it fails again."
+    ),
+    "import.worker_lost": (
+        "The import stopped when its worker did; nothing was stored. Start the import again."
+    ),
     "import.no_header": (
         "No header row (such as 项目名称, 所在区（市）, 建筑面积) in the first {rows} rows."
     ),
@@ -64,6 +94,10 @@ MESSAGES: dict[str, str] = {
     ),
     "import.upload_expired": "The uploaded file has expired; upload it again.",
     "import.nothing_new": "Nothing new in the file; nothing was changed.",
+    "import.already_committed": (
+        "This file was imported already (batch {batch_id}: {new_buildings} new buildings, "
+        "{new_records} new records); nothing was imported again."
+    ),
     "import.committed": (
         "Imported (batch {batch_id}): {new_buildings} new buildings, {new_records} new records; "
         "{duplicates} duplicate rows, {rejected} rejected rows."

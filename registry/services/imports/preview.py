@@ -127,6 +127,8 @@ class Preview:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     skipped: int = 0  # empty and total rows
     plan: list = field(default_factory=list, repr=False)  # `PlannedRow`s for the commit
+    # A preview stored by an import job keeps its plan's record count, not the plan.
+    stored_records: int | None = None
 
     @property
     def accepted(self) -> int:
@@ -135,6 +137,8 @@ class Preview:
     @property
     def records(self) -> int:
         """Records the import adds, on new and on known buildings (the banner's count)."""
+        if self.stored_records is not None and not self.plan:
+            return self.stored_records
         return sum(1 for planned in self.plan if planned.row.kind)
 
     @property
@@ -202,8 +206,13 @@ def preview_import(
     mapping: dict[str, str] | None = None,
     today: date | None = None,
     locale: object = "zh_Hans_CN",
+    progress=None,
 ) -> Preview:
-    """A dry run: every row's outcome with reasons; nothing is written."""
+    """A dry run: every row's outcome with reasons; nothing is written.
+
+    `progress(phase, count)` (optional) hears of rows "read" and "checked" chunk by chunk;
+    it may raise to stop the run.
+    """
     permissions.require_importer(actor)
     unknown_fields = {
         str(header): ("import.field_unknown", {"value": str(name)})
@@ -234,7 +243,7 @@ def preview_import(
         preview.file_problems.append(render("import.missing_columns", {"columns": columns}, locale))
     state = ImportState()
     chunk: list = []
-    for number, raw in table.rows:
+    for number, raw in _rows(table):
         result = validate_row(raw, table.mapping, number, today=today)
         if result.outcome in ("empty", "total", "example"):
             preview.skipped += 1
@@ -248,10 +257,10 @@ def preview_import(
             extras = {"identity": _identity(raw, table.mapping)}
         chunk.append((result, extras))
         if len(chunk) >= CHUNK_ROWS:
-            _classify(session, actor, chunk, state, preview, today)
+            _classify(session, actor, chunk, state, preview, today, progress)
             chunk = []
     if chunk:
-        _classify(session, actor, chunk, state, preview, today)
+        _classify(session, actor, chunk, state, preview, today, progress)
     return preview
 
 
@@ -304,6 +313,14 @@ def _column_mapping(table, locale) -> tuple[list[ColumnMapping], list[str]]:
     return mapping, warnings
 
 
+def _rows(table):
+    """The table's rows; a row over a limit (found only when read) as a `RegistryError`."""
+    try:
+        yield from table.rows
+    except import_files.ImportFileError as error:
+        raise Unprocessable(error.code, error.params) from None
+
+
 def _with_problems(result, problems):
     extra = tuple(
         RowProblem(result.row_number, name, code, params, column)
@@ -312,7 +329,9 @@ def _with_problems(result, problems):
     return replace(result, outcome="invalid", row=None, problems=extra)
 
 
-def _classify(session, actor, chunk, state, preview: Preview, today: date) -> None:
+def _classify(session, actor, chunk, state, preview: Preview, today: date, progress) -> None:
+    if progress is not None:
+        progress("read", len(chunk))
     found = classify_chunk(session=session, actor=actor, chunk=chunk, state=state, today=today)
     for done, planned in found:
         preview.counts[done.outcome] += 1
@@ -342,3 +361,5 @@ def _classify(session, actor, chunk, state, preview: Preview, today: date) -> No
                 building_id=done.building_id,
             )
         )
+    if progress is not None:
+        progress("checked", len(chunk))

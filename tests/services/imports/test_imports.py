@@ -291,7 +291,8 @@ def test_reimporting_the_same_file_changes_nothing(session, admin):
         _count(session, ImportBatch),
     )
     again = _commit(session, admin, data)
-    assert again.batch is None and again.previous_batch_id == first.batch.id
+    # The first batch's result, not a second batch (issue 24: concurrent commits).
+    assert again.repeated and again.batch.id == first.batch.id == again.previous_batch_id
     assert again.preview.counts["new_building"] == again.preview.counts["new_record"] == 0
     assert again.preview.counts["duplicate"] == 4
     assert (
@@ -365,10 +366,10 @@ def test_full_width_digits_gbk_csv_and_10k_units(session, admin):
 
 
 def test_commit_is_all_or_nothing(session, admin, monkeypatch):
-    def fail_after_buildings(session, model, rows, key):
+    def fail_after_buildings(session, model, rows, key, progress=None):
         if model is Record:
             raise RuntimeError("disk full")
-        return real(session, model, rows, key)
+        return real(session, model, rows, key, progress)
 
     real = import_commit._insert_returning_ids
     monkeypatch.setattr(import_commit, "_insert_returning_ids", fail_after_buildings)
@@ -444,3 +445,16 @@ def test_unreadable_files(session, admin):
     with pytest.raises(RegistryError) as caught:
         _preview(session, admin, csv_bytes([["a", "b"], ["1", "2"]]), filename="x.csv")
     assert caught.value.code == "import.no_header"
+
+
+def test_a_row_over_a_limit_refuses_the_whole_file_and_writes_nothing(session, admin):
+    """A cell over the limit far down the sheet is found while rows are read: the whole
+    import is refused with the reason, not a stack trace, and nothing is stored."""
+    good = "".join(f"楼{n},市南区,办公,1000\n" for n in range(50))
+    data = (
+        "项目名称,所在区,建筑类型,建筑面积\n" + good + "长," + "x" * 40_000 + ",办公,1\n"
+    ).encode()
+    with pytest.raises(RegistryError) as caught:
+        _commit(session, admin, data, filename="long.csv")
+    assert caught.value.code == "import.cell_too_long" and caught.value.params["row"] == 52
+    assert _count(session, Building) == 0 and _count(session, ImportBatch) == 0

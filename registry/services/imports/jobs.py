@@ -1,0 +1,394 @@
+"""Imports as worker jobs (issue 23): the commit, and the preview of a large file.
+
+The web request stores the upload, writes an `ImportJob` row (queued) and sends its id to
+the worker; it never parses the file. The worker claims the row (queued -> running, a
+guarded update, so a message delivered twice runs once), runs the dry run or the commit,
+and records the outcome on the row (done, failed or cancelled) with the result.
+
+Live progress (rows read, checked and written, and the time left) goes to a small JSON
+file beside the upload, rewritten at most every `PROGRESS_EVERY_S`: on SQLite the commit
+holds the database's write lock from its duplicate check to its last insert, so nothing
+else could update the row meanwhile. A cancel is a marker file for the same reason; the
+worker looks for it between chunks and raises, and the commit's one transaction is rolled
+back, so a cancelled import leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from registry.domain.imports import bounds
+from registry.domain.imports import files as import_files
+from registry.errors import NotFound, PermissionDenied, RegistryError, Unprocessable
+from registry.models import ImportJob, User, utcnow
+from registry.services import permissions
+from registry.services.imports.commit import CommitResult, commit_import
+from registry.services.imports.preview import (
+    ColumnMapping,
+    Preview,
+    Problem,
+    RowOutcome,
+    preview_import,
+)
+
+PROGRESS_EVERY_S = 0.25
+# A file up to this size (some 10,000 rows) is previewed within the request, in well under
+# a second; a larger one only by the worker (the web page and the API queue a job).
+INLINE_BYTES = 1_000_000
+# A running job whose progress file has not changed for this long lost its worker: the
+# slowest steps between two reports (one chunk of inserts, the tally refresh) take seconds.
+STALE_AFTER_S = 300.0
+KINDS = ("preview", "commit")
+ACTIVE = ("queued", "running")
+
+
+class ImportCancelled(Exception):
+    """Raised inside the run when the user asked to cancel; the transaction rolls back."""
+
+
+def upload_path(folder: Path, user_id: int, sha256: str) -> Path:
+    return Path(folder) / f"{user_id}-{sha256}"
+
+
+def _progress_path(folder: Path, job_id: int) -> Path:
+    return Path(folder) / f"job-{job_id}.json"
+
+
+def _cancel_path(folder: Path, job_id: int) -> Path:
+    return Path(folder) / f"job-{job_id}.cancel"
+
+
+def start_import(
+    *,
+    session: Session,
+    actor: User,
+    kind: str,
+    sha256: str,
+    filename: str,
+    size_bytes: int,
+    mapping: dict | None,
+    locale: str,
+    enqueue,
+    data: bytes | None = None,
+) -> ImportJob:
+    """Queue a preview or a commit of a stored upload; the worker runs it. With `data` (the
+    upload), what can be refused without parsing is refused here, at once, not by the job."""
+    permissions.require_importer(actor)
+    if kind not in KINDS:
+        raise ValueError(kind)
+    if data is not None:
+        try:
+            import_files.screen(data, filename)
+        except import_files.ImportFileError as error:
+            raise Unprocessable(error.code, error.params) from None
+    job = ImportJob(
+        created_by_id=actor.id,
+        kind=kind,
+        filename=(filename or "")[:255],
+        sha256=sha256,
+        size_bytes=size_bytes,
+        mapping=mapping or None,
+        locale=str(locale),
+    )
+    session.add(job)
+    session.commit()
+    session.refresh(job)
+    enqueue(job.id)  # a broker down: the row stays queued and `recover` sends it again
+    return job
+
+
+def get_job(*, session: Session, actor: User, job_id: int) -> ImportJob:
+    job = session.get(ImportJob, job_id)
+    if job is None:
+        raise NotFound("import.job_not_found", {"id": job_id})
+    if job.created_by_id != actor.id and actor.role != "admin":
+        raise PermissionDenied("import.job_not_yours")
+    return job
+
+
+def progress_of(*, job: ImportJob, folder: Path) -> dict:
+    """What the page shows: state, rows read / checked / written, fraction and time left."""
+    live = {}
+    if job.state == "running":
+        try:
+            live = json.loads(_progress_path(folder, job.id).read_text())
+        except (OSError, ValueError):
+            live = {}
+    read = live.get("read", job.rows_read)
+    checked = live.get("checked", job.rows_checked)
+    written = live.get("written", job.rows_written)
+    total = live.get("total") or 0
+    to_write = live.get("to_write")
+    done_units = checked + (written if job.kind == "commit" else 0)
+    all_units = total + (
+        (to_write if to_write is not None else total) if job.kind == "commit" else 0
+    )
+    fraction = 1.0 if job.state == "done" else min(done_units / all_units, 0.99) if all_units else 0
+    elapsed = live.get("elapsed_s", 0.0)
+    left = None
+    if job.state == "running" and done_units and all_units > done_units:
+        left = round(elapsed * (all_units - done_units) / done_units)
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "state": job.state,
+        "rows_read": read,
+        "rows_checked": checked,
+        "rows_written": written,
+        "rows_total": total or job.rows_checked,
+        "fraction": round(fraction, 3),
+        "seconds_left": left,
+        "batch_id": job.batch_id,
+        "repeated": job.repeated,
+        "error_code": job.error_code,
+        "error_params": job.error_params or {},
+    }
+
+
+def cancel_import(*, session: Session, actor: User, job_id: int, folder: Path) -> ImportJob:
+    """Ask the worker to stop; a job still queued is cancelled at once."""
+    job = get_job(session=session, actor=actor, job_id=job_id)
+    if job.state not in ACTIVE:
+        return job
+    _cancel_path(folder, job.id).touch()
+    if job.state == "running":
+        # The worker sees the marker within PROGRESS_EVERY_S. No write here: on SQLite the
+        # running commit holds the write lock until it ends.
+        return job
+    session.execute(
+        update(ImportJob)
+        .where(ImportJob.id == job.id, ImportJob.state == "queued")
+        .values(state="cancelled", finished_at=utcnow())
+    )
+    session.commit()
+    session.refresh(job)
+    return job
+
+
+class _Progress:
+    """The callback the dry run and the commit report to; writes the progress file."""
+
+    def __init__(self, folder: Path, job: ImportJob, total: int):
+        self.path = _progress_path(folder, job.id)
+        self.cancel = _cancel_path(folder, job.id)
+        self.counts = {"read": 0, "checked": 0, "written": 0}
+        self.total, self.to_write = total, None
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, phase: str, count: int) -> None:
+        if phase == "planned":  # the commit's dry run is over: this many rows to store
+            self.to_write = count
+            self.last = 0.0
+            return
+        self.counts[phase] += count
+        now = time.monotonic()
+        if now - self.last >= PROGRESS_EVERY_S:
+            self.last = now
+            if self.cancel.exists():
+                raise ImportCancelled()
+            self.write()
+
+    def write(self) -> None:
+        data = {
+            **self.counts,
+            "total": self.total,
+            "to_write": self.to_write,
+            "elapsed_s": round(time.monotonic() - self.started, 2),
+        }
+        scratch = self.path.with_suffix(".tmp")
+        scratch.write_text(json.dumps(data))
+        os.replace(scratch, self.path)
+
+
+def _claim(engine: Engine, job_id: int, worker: str) -> bool:
+    with engine.begin() as connection:
+        claimed = connection.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job_id, ImportJob.state == "queued")
+            .values(state="running", worker=worker[:200], started_at=utcnow())
+        )
+    return claimed.rowcount == 1
+
+
+def _finish(engine: Engine, job_id: int, **values) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job_id, ImportJob.state == "running")
+            .values(finished_at=utcnow(), **values)
+        )
+
+
+def run_import(*, engine: Engine, folder: Path, job_id: int, worker: str) -> str:
+    """Run one import job by id (the worker's task); its final state."""
+    if not _claim(engine, job_id, worker):
+        return "not-mine"
+    folder = Path(folder)
+    with Session(engine, expire_on_commit=False) as session:
+        job = session.get(ImportJob, job_id)
+        actor = session.get(User, job.created_by_id)
+        path = upload_path(folder, job.created_by_id, job.sha256)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            _finish(engine, job_id, state="failed", error_code="import.upload_expired")
+            return "failed"
+        progress = _Progress(folder, job, bounds.count_rows(data))
+        arguments = dict(
+            session=session,
+            actor=actor,
+            data=data,
+            filename=job.filename,
+            mapping=job.mapping,
+            locale=job.locale,
+            progress=progress,
+        )
+        try:
+            if job.kind == "commit":
+                result = commit_import(**arguments)
+            else:
+                result = preview_import(**arguments)
+                session.rollback()
+        except ImportCancelled:
+            session.rollback()
+            _finish(engine, job_id, state="cancelled", **_counts(progress))
+            return "cancelled"
+        except RegistryError as error:
+            session.rollback()
+            _finish(
+                engine,
+                job_id,
+                state="failed",
+                error_code=error.code,
+                error_params=_plain(error.params),
+                **_counts(progress),
+            )
+            return "failed"
+        except Exception:
+            session.rollback()  # nothing stored; the page says so rather than spin for good
+            _finish(engine, job_id, state="failed", error_code="import.failed", **_counts(progress))
+            raise
+        finally:
+            _progress_path(folder, job_id).unlink(missing_ok=True)
+            _cancel_path(folder, job_id).unlink(missing_ok=True)
+    values = _counts(progress)
+    if isinstance(result, CommitResult):
+        preview = result.preview
+        values.update(
+            batch_id=result.batch.id if result.batch else None,
+            repeated=result.repeated,
+        )
+        if not result.repeated:
+            values["rows_written"] = progress.counts["written"]
+        path.unlink(missing_ok=True)  # committed: the upload is no longer needed
+    else:
+        preview = result
+    _finish(engine, job_id, state="done", result=preview_dict(preview), **values)
+    return "done"
+
+
+def _counts(progress: _Progress) -> dict:
+    return {
+        "rows_read": progress.counts["read"],
+        "rows_checked": progress.counts["checked"],
+        "rows_written": progress.counts["written"],
+    }
+
+
+def _plain(params: dict) -> dict:
+    return {
+        key: value if isinstance(value, int | float) else str(value)
+        for key, value in params.items()
+    }
+
+
+def preview_dict(preview: Preview) -> dict:
+    """The preview as stored on the job row, enough to show its page again."""
+    return {**preview.as_dict(), "locale": str(preview.locale)}
+
+
+def preview_from_dict(data: dict) -> Preview:
+    """A stored preview as the pages render it (rows as listed, counts of all)."""
+    preview = Preview(
+        filename=data["filename"],
+        sha256=data["sha256"],
+        locale=data.get("locale", "zh_Hans_CN"),
+        columns=dict(data["columns"]),
+        unknown_columns=list(data["unknown_columns"]),
+        header_rows=tuple(data["header_rows"]),
+        file_problems=list(data["file_problems"]),
+        counts=dict(data["counts"]),
+        skipped=data["skipped"],
+        mapping=[
+            ColumnMapping(column["header"], column["field"], column["status"])
+            for column in data.get("mapping", [])
+        ],
+        warnings=list(data.get("warnings", [])),
+        stored_records=data.get("records"),
+    )
+    preview.rows = [
+        RowOutcome(
+            row["row"],
+            row["outcome"],
+            row["name"],
+            row["label_number"],
+            problems=[
+                Problem(p["field"], p["code"], {}, p["column"], p["message"])
+                for p in row["problems"]
+            ],
+            note=row["note"],
+            building_id=row["building_id"],
+        )
+        for row in data["rows"]
+    ]
+    return preview
+
+
+_resent: dict[int, float] = {}  # job id -> when this process last sent it again
+
+
+def fail_lost(*, engine: Engine, folder: Path, stale_after_s: float = STALE_AFTER_S) -> int:
+    """Mark failed the running jobs whose worker went silent (no progress written for
+    `stale_after_s`): a killed worker's transaction was rolled back by the database, so
+    nothing was stored, and the user is told to start again instead of watching forever."""
+    now = time.time()
+    with Session(engine) as session:
+        running = session.exec(select(ImportJob).where(ImportJob.state == "running")).all()
+    lost = []
+    for job in running:
+        try:
+            last = _progress_path(folder, job.id).stat().st_mtime
+        except OSError:
+            last = job.started_at.timestamp() if job.started_at else 0.0
+        if now - last > stale_after_s:
+            lost.append(job.id)
+    for job_id in lost:
+        _finish(engine, job_id, state="failed", error_code="import.worker_lost")
+    return len(lost)
+
+
+def recover(*, engine: Engine, enqueue, older_than_s: float = 60.0) -> int:
+    """Send queued jobs again whose message may have been lost (a broker down at upload),
+    each at most once every `older_than_s` from this process: a job merely waiting behind
+    a long one is not sent over and over (a second delivery would find it claimed anyway)."""
+    now = time.monotonic()
+    limit = utcnow().timestamp() - older_than_s
+    with Session(engine) as session:
+        queued = session.exec(select(ImportJob).where(ImportJob.state == "queued")).all()
+        ids = [
+            job.id
+            for job in queued
+            if job.created_at.timestamp() < limit and now - _resent.get(job.id, -1e9) > older_than_s
+        ]
+    for job_id in ids:
+        _resent[job_id] = now
+        enqueue(job_id)
+    return len(ids)

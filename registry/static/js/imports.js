@@ -1,0 +1,31 @@
+// The import job page: poll the job's progress every second and move the bar; reload the
+// page when the job ends (it then shows the preview or the result). Without JavaScript
+// the page still shows the state at load and can be reloaded by hand.
+(function () {
+  "use strict";
+  var box = document.getElementById("import-job");
+  if (!box || ["queued", "running"].indexOf(box.dataset.state) < 0) { return; }
+  function text(id, value) {
+    var node = document.getElementById(id);
+    if (node) { node.textContent = value === null || value === undefined ? "…" : value; }
+  }
+  function poll() {
+    fetch(box.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (p) {
+        document.getElementById("import-bar").value = p.fraction;
+        text("rows-read", p.rows_read);
+        text("rows-checked", p.rows_checked);
+        text("rows-written", p.rows_written);
+        text("rows-total", p.rows_total);
+        text("seconds-left", p.seconds_left);
+        if (p.state === "queued" || p.state === "running") {
+          window.setTimeout(poll, 1000);
+        } else {
+          window.location.assign(box.dataset.pageUrl);
+        }
+      })
+      .catch(function () { window.setTimeout(poll, 3000); });
+  }
+  window.setTimeout(poll, 500);
+}());

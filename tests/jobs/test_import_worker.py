@@ -1,0 +1,60 @@
+"""An import commit queued as the page queues it and run by a real Celery worker (issue 23)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, func, select
+
+from bench.bench_import import build_csv
+from registry.models import ImportJob, Record
+from registry.queue import enqueue_import
+from registry.services import users as user_service
+from registry.services.imports import jobs
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_worker_commits_a_queued_import(pipeline):
+    data = build_csv(3_000)
+    folder = Path(pipeline.config.UPLOAD_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    with Session(pipeline.engine, expire_on_commit=False) as session:
+        admin = user_service.create_user(
+            session=session,
+            actor=None,
+            username="importer",
+            password="correct-horse-battery",
+            role="admin",
+            districts=[],
+        )
+        sha256 = hashlib.sha256(data).hexdigest()
+        jobs.upload_path(folder, admin.id, sha256).write_bytes(data)
+        job = jobs.start_import(
+            session=session,
+            actor=admin,
+            kind="commit",
+            sha256=sha256,
+            filename="sheet.csv",
+            size_bytes=len(data),
+            mapping=None,
+            locale="en",
+            enqueue=enqueue_import,
+        )
+    with pipeline.worker():
+        deadline = time.monotonic() + 120
+        while True:
+            with Session(pipeline.engine) as session:
+                row = session.get(ImportJob, job.id)
+            if row.state not in jobs.ACTIVE or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+    assert row.state == "done", (row.state, row.error_code)
+    assert row.worker.startswith("worker:") and row.batch_id
+    with Session(pipeline.engine) as session:
+        stored = session.exec(select(func.count()).select_from(Record)).one()
+    assert stored == row.result["counts"]["new_building"] + row.result["counts"]["new_record"]
+    assert not (folder / f"{admin.id}-{sha256}").exists()  # the upload is used once

@@ -1,0 +1,206 @@
+"""Imports as jobs (issue 23): the worker's run, its live progress, and a cancel that
+leaves nothing half-written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from pathlib import Path
+
+from sqlmodel import Session, func, select
+
+from bench.bench_import import build_csv
+from registry.models import AuditEvent, Building, ImportBatch, ImportJob, Record
+from registry.services.imports import jobs
+
+ROWS = 6_000
+
+
+def _start(session, actor, folder: Path, data: bytes, kind: str) -> ImportJob:
+    sha256 = hashlib.sha256(data).hexdigest()
+    jobs.upload_path(folder, actor.id, sha256).write_bytes(data)
+    sent = []
+    job = jobs.start_import(
+        session=session,
+        actor=actor,
+        kind=kind,
+        sha256=sha256,
+        filename="bench.csv",
+        size_bytes=len(data),
+        mapping=None,
+        locale="en",
+        enqueue=sent.append,
+    )
+    assert sent == [job.id] and job.state == "queued"
+    return job
+
+
+def _count(session, model) -> int:
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_a_commit_job_reports_progress_and_stores_its_batch(
+    engine, session, make_user, tmp_path, monkeypatch
+):
+    admin = make_user(session, role="admin")
+    job = _start(session, admin, tmp_path, build_csv(ROWS), "commit")
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0.0)  # every chunk, to watch it move
+    seen: list[dict] = []
+    stop = threading.Event()
+
+    def watch():
+        path = tmp_path / f"job-{job.id}.json"
+        while not stop.is_set():
+            try:
+                seen.append(json.loads(path.read_text()))
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    state = jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w")
+    stop.set()
+    watcher.join()
+    assert state == "done"
+    session.expire_all()
+    finished = session.get(ImportJob, job.id)
+    assert finished.state == "done" and finished.batch_id is not None
+    assert finished.rows_checked == finished.rows_read > 0
+    batch = session.get(ImportBatch, finished.batch_id)
+    assert finished.rows_written == batch.new_buildings + batch.new_records
+    assert _count(session, Record) == batch.new_records
+    checked = [snapshot["checked"] for snapshot in seen]
+    assert checked == sorted(checked) and len(set(checked)) > 2  # it moved
+    assert any(snapshot["written"] for snapshot in seen)
+    progress = jobs.progress_of(job=finished, folder=tmp_path)
+    assert progress["fraction"] == 1.0 and progress["state"] == "done"
+    # Delivered twice: the row says it ran; nothing runs again.
+    assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w2") == (
+        "not-mine"
+    )
+
+
+def test_a_cancelled_commit_leaves_nothing(engine, session, make_user, tmp_path, monkeypatch):
+    admin = make_user(session, role="admin")
+    job = _start(session, admin, tmp_path, build_csv(ROWS), "commit")
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0.0)
+    real = jobs._Progress.__call__
+
+    def cancel_while_writing(self, phase, count):
+        if phase == "written":  # the user clicks while rows are being inserted
+            with Session(engine) as other:
+                jobs.cancel_import(session=other, actor=admin, job_id=job.id, folder=tmp_path)
+        return real(self, phase, count)
+
+    monkeypatch.setattr(jobs._Progress, "__call__", cancel_while_writing)
+    state = jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w")
+    assert state == "cancelled"
+    session.expire_all()
+    assert session.get(ImportJob, job.id).state == "cancelled"
+    for model in (Building, Record, ImportBatch):
+        assert _count(session, model) == 0, model
+    imported = select(func.count()).select_from(AuditEvent).where(AuditEvent.import_id.is_not(None))
+    assert session.exec(imported).one() == 0
+    assert not list(tmp_path.glob("job-*"))  # progress and marker files gone
+
+
+def test_a_queued_job_cancels_at_once_and_never_runs(engine, session, make_user, tmp_path):
+    admin = make_user(session, role="admin")
+    job = _start(session, admin, tmp_path, build_csv(50), "commit")
+    jobs.cancel_import(session=session, actor=admin, job_id=job.id, folder=tmp_path)
+    assert session.get(ImportJob, job.id).state == "cancelled"
+    assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w") == (
+        "not-mine"
+    )
+    assert _count(session, Building) == 0
+
+
+def test_a_preview_job_keeps_the_preview_and_writes_nothing(engine, session, make_user, tmp_path):
+    admin = make_user(session, role="admin")
+    job = _start(session, admin, tmp_path, build_csv(1_000), "preview")
+    assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w") == "done"
+    session.expire_all()
+    done = session.get(ImportJob, job.id)
+    preview = jobs.preview_from_dict(done.result)
+    assert preview.counts["new_building"] > 900 and preview.rows
+    assert preview.rows[0].outcome in ("new_building", "rejected", "duplicate")
+    assert _count(session, Building) == 0
+
+
+def test_a_refused_file_fails_the_job_with_its_reason(engine, session, make_user, tmp_path):
+    admin = make_user(session, role="admin")
+    data = "项目名称,建筑面积\n".encode() + b"x" * 40_000 + b",1\n"
+    job = _start(session, admin, tmp_path, data, "preview")
+    assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w") == "failed"
+    session.expire_all()
+    failed = session.get(ImportJob, job.id)
+    assert failed.error_code == "import.cell_too_long" and failed.error_params["row"] == 2
+
+
+def test_a_queued_job_whose_message_was_lost_is_sent_again_once(
+    engine, session, make_user, tmp_path, monkeypatch
+):
+    from datetime import timedelta
+
+    from registry.models import utcnow
+
+    monkeypatch.setattr(jobs, "_resent", {})  # this process's memory of earlier test runs
+
+    admin = make_user(session, role="admin")
+    job = _start(session, admin, tmp_path, build_csv(10), "commit")
+    fresh = _start(session, admin, tmp_path, build_csv(11), "commit")
+    job.created_at = utcnow() - timedelta(minutes=5)
+    session.add(job)
+    session.commit()
+    sent: list[int] = []
+    assert jobs.recover(engine=engine, enqueue=sent.append) == 1
+    assert jobs.recover(engine=engine, enqueue=sent.append) == 0  # not again at once
+    assert sent == [job.id] and fresh.id not in sent
+
+
+def test_a_running_job_whose_worker_died_fails_and_stored_nothing(
+    engine, session, make_user, tmp_path
+):
+    from datetime import timedelta
+
+    from registry.models import utcnow
+
+    admin = make_user(session, role="admin")
+    job = _start(session, admin, tmp_path, build_csv(10), "commit")
+    assert jobs._claim(engine, job.id, "dead-worker")
+    assert jobs.fail_lost(engine=engine, folder=tmp_path) == 0  # just started
+    session.expire_all()
+    row = session.get(ImportJob, job.id)
+    row.started_at = utcnow() - timedelta(minutes=10)
+    session.add(row)
+    session.commit()
+    assert jobs.fail_lost(engine=engine, folder=tmp_path) == 1
+    session.expire_all()
+    assert session.get(ImportJob, job.id).state == "failed"
+    assert session.get(ImportJob, job.id).error_code == "import.worker_lost"
+    assert _count(session, Building) == 0
+
+
+def test_an_unexpected_error_fails_the_job_and_stores_nothing(
+    engine, session, make_user, tmp_path, monkeypatch
+):
+    import pytest
+
+    from registry.services.imports import commit as import_commit
+
+    admin = make_user(session, role="admin")
+    job = _start(session, admin, tmp_path, build_csv(100), "commit")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(import_commit, "_store", broken)
+    with pytest.raises(RuntimeError):
+        jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w")
+    session.expire_all()
+    assert session.get(ImportJob, job.id).state == "failed"
+    assert session.get(ImportJob, job.id).error_code == "import.failed"
+    assert _count(session, Building) == 0 and _count(session, ImportBatch) == 0
