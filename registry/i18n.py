@@ -210,6 +210,7 @@ def _collect() -> dict[str, str]:
     from registry.domain.checks.weather import MESSAGES as weather
     from registry.domain.imports.messages import MESSAGES as import_rows
     from registry.domain.imports.normalise_messages import MESSAGES as import_cells
+    from registry.domain.metered.messages import MESSAGES as metered
     from registry.domain.quotas.messages import MESSAGES as quotas
     from registry.domain.settings import MESSAGES as settings
     from registry.domain.tally.targets import MESSAGES as tally
@@ -242,6 +243,7 @@ def _collect() -> dict[str, str]:
         checks,
         cli_checks,
         quotas,
+        metered,
         tally,
         login,
         usernames,
