@@ -112,6 +112,8 @@ class Building(BuildingBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     import_id: int | None = Field(default=None, index=True)
+    # The energy monitoring platform's code for the building, to match its exports.
+    platform_code: str | None = Field(default=None, max_length=40, index=True)
 
 
 class BuildingPublic(BuildingBase):
