@@ -26,6 +26,8 @@ ALLOWED_CHINESE = {
     "energy levels, retrofit kinds, units, yes/no",
     "registry/domain/imports/rows.py": "row words the importer reads: new/existing, "
     "prefabricated, totals, levels named in headers",
+    "registry/domain/metered/sheet.py": "headers and source words of the energy monitoring "
+    "platform's export that the meter import recognises",
     "registry/domain/quotas/data.py": "the standards' table and row labels as printed, quoted "
     "in each seeded quota row's citation",
     "registry/domain/checks/accounting.py": "conversion factors cite their standards' own "

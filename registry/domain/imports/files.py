@@ -71,6 +71,17 @@ def read_table(data: bytes, filename: str, saved_mapping: dict | None = None) ->
     raise ImportFileError("import.no_header", {"rows": HEADER_SEARCH_ROWS})
 
 
+def raw_sheets(data: bytes, filename: str) -> list[tuple[str, Iterator]]:
+    """[(sheet name, rows of cells)] of a CSV or XLSX, for importers with their own headers
+    (the meter import); `ImportFileError` when the file is neither."""
+    name = (filename or "").lower()
+    if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+        return _xlsx_sheets(data, filename)
+    if name.endswith((".csv", ".txt")) or not name.rpartition(".")[1]:
+        return [("", _csv_rows(data))]
+    raise ImportFileError("import.file_type_unknown", {"filename": filename})
+
+
 def _xlsx_sheets(data: bytes, filename: str):
     import openpyxl  # noqa: PLC0415  (only imports of Excel files need it)
 

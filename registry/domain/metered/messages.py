@@ -85,5 +85,10 @@ MESSAGES: dict[str, str] = {
     "metered.import.not_permitted": "You may not enter energy for this building.",
     "metered.import.source_unknown": "Source {value} is not 能耗监测平台, 账单 or 能源审计.",
     "metered.entry.not_found": "No such building.",
+    "metered.import.committed": "Stored {years} building-years; {rejected} rows rejected.",
+    "metered.import.nothing": "Nothing stored; {rejected} rows rejected.",
+    "metered.conflict": (
+        "Someone else corrected this year at the same moment; reload and try again."
+    ),
     "metered.entry.invalid": "{field}: {message}",
 }

@@ -49,11 +49,14 @@ def measured_verdict(
     *,
     floor_area_m2: float,
     heated_area_m2: float | None = None,
+    choices: dict[str, q.Choice] | None = None,
 ) -> MeasuredVerdict:
     """Judge one measured year of one building against the current quota rows.
 
     The year's own heated area, operating hours and occupants win over the registration's;
     area per person for the GB/T 51161 correction is the counted area over the occupants.
+    `choices` (basis -> `q.choose` result) lets a caller judging thousands of buildings
+    choose once per kind of building; the row choice depends only on the registration.
     """
     if not year.complete:
         return MeasuredVerdict(
@@ -89,8 +92,18 @@ def measured_verdict(
             continue
         if basis == q.BASIS_HEATING and not heated:
             result.notes.append(("quota.warning.heated_area", {}))
+        choice = choices[basis] if choices is not None else q.choose(facts, rows, basis)
+        if choice.row is None:
+            result.judgements[basis] = q.Judgement(basis=basis, reason=choice.reason)
+            continue
         result.judgements[basis] = q.judge(
-            basis, facts, rows, measured.account, area_m2=area, heated_area_m2=heated
+            basis,
+            facts,
+            rows,
+            measured.account,
+            area_m2=area,
+            heated_area_m2=heated,
+            row=choice.row,
         )
     if facts.annual_use_hours is not building.annual_use_hours or year.occupants:
         result.notes.append(("metered.correction_inputs_from_year", {}))

@@ -1,0 +1,104 @@
+"""`registry metered import FILE` and `registry metered list --year Y`: measured energy and
+the city's quota list from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from registry.cli.common import open_session, resolve_actor
+from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
+from registry.i18n import Locale, render
+
+
+def register(main: click.Group) -> None:
+    main.add_command(metered)
+
+
+@click.group()
+def metered() -> None:
+    """Measured annual energy and the quota list (能耗限额管理)."""
+
+
+def _import_text(report: dict) -> str:
+    lines = [f"{key}: {value}" for key, value in report["counts"].items()]
+    for row in report["rows"]:
+        details = "; ".join(f"{p['field']}: {p['message']}" for p in row["problems"])
+        lines.append(f"  row {row['row']} {row['outcome']}: {details}")
+    if report.get("message"):
+        lines.append(report["message"])
+    return "\n".join(lines)
+
+
+@metered.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only report what each row would become.")
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def import_meters(file: Path, dry_run: bool, actor_name, as_json: bool, lang: Locale) -> None:
+    """Import the monitoring platform's export (one row per building-year or building-month)."""
+    from registry.services.metered.imports import (  # noqa: PLC0415  (loaded on demand)
+        commit_meter_import,
+        preview_meter_import,
+    )
+
+    data = file.read_bytes()
+    with open_session() as session:
+        actor = resolve_actor(session, actor_name)
+        if dry_run:
+            result = preview_meter_import(
+                session=session, actor=actor, data=data, filename=file.name, locale=lang
+            )
+            report = {**result.as_dict(), "dry_run": True, "batch_id": None, "message": ""}
+        else:
+            result, batch_id = commit_meter_import(
+                session=session, actor=actor, data=data, filename=file.name, locale=lang
+            )
+            report = {**result.as_dict(), "dry_run": False, "batch_id": batch_id}
+            report["message"] = render(
+                "metered.import.committed" if batch_id else "metered.import.nothing",
+                {"years": len(result.years), "rejected": result.rejected_count},
+                lang,
+            )
+    emit(report, as_json, _import_text(report))
+
+
+def _list_text(report: dict) -> str:
+    lines = []
+    for e in report["entries"]:
+        values = ", ".join(
+            f"{i['basis']}={i['value']:.2f} {i['unit_label']} {i['band'] or ''}".strip()
+            for i in e["indicators"]
+            if i["value"] is not None
+        )
+        state = e["band_label"] or e["reason"] or ""
+        lines.append(f"{e['building_id']}\t{e['name']}\t{state}\t{values}")
+    lines.append(f"{report['count']}")
+    return "\n".join(lines)
+
+
+@metered.command("list")
+@click.option("--year", type=int, required=True, help="The year of the measured data.")
+@click.option("--district", default=None, help="District code, e.g. 370202.")
+@click.option("--type", "building_type", default=None, help="Building type code.")
+@click.option("--band", default=None, help="Band code, e.g. gt_constraint.")
+@json_option
+@locale_option
+@handles_errors
+def list_quota(year: int, district, building_type, band, as_json: bool, lang: Locale) -> None:
+    """The city's quota list for a year: each building's indicators, values, units and bands."""
+    from registry.services.metered.verdicts import quota_list  # noqa: PLC0415
+
+    with open_session() as session:
+        report = quota_list(
+            session=session,
+            year=year,
+            district=district,
+            building_type=building_type,
+            band=band,
+            locale=lang,
+        )
+    emit(report, as_json, _list_text(report))

@@ -1,0 +1,326 @@
+"""Measured verdicts as plain dicts: one building's years, and the city's quota list.
+
+Judged on reading, by the current quota rows (`quotas.rows.list_rows`): a measured year
+stores the data, not the verdict, so a corrected quota row re-judges every year at once and
+the row key and version used are on each indicator. The list chooses the quota row once per
+kind of building (type, sub-type, class, heating type), which keeps 10,000 buildings well
+under a second.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
+
+from registry import vocabulary
+from registry.domain.buildings.types import PUBLIC_TYPES
+from registry.domain.metered.energy import MeasuredYear
+from registry.domain.metered.verdict import MeasuredVerdict, measured_verdict
+from registry.domain.quotas import verdict as q
+from registry.i18n import lang_code, locale_of, render
+from registry.models import Building, MeteredYear
+from registry.services.metered.years import VALUE_FIELDS, history
+from registry.services.quotas.rows import list_rows, row_data
+
+# The band's severity, worst last: the list sorts over-constraint buildings first.
+SEVERITY = {"le_guide": 0, "le_baseline": 1, "le_constraint": 2, "gt_guide": 2, "gt_baseline": 2}
+SEVERITY["gt_constraint"] = 3
+BANDS = ("le_guide", "le_baseline", "le_constraint", "gt_constraint")
+
+
+class _Text:
+    """`render` with a cache for parameterless codes (the list renders the same few often)."""
+
+    def __init__(self, locale):
+        self.locale = locale_of(locale)
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, code: str, params: dict | None = None) -> str:
+        if params:
+            return render(code, params, self.locale)
+        if code not in self._cache:
+            self._cache[code] = render(code, {}, self.locale)
+        return self._cache[code]
+
+
+def _indicator(j: q.Judgement, t: _Text) -> dict:
+    row = j.row
+    out = {
+        "basis": j.basis,
+        "basis_label": t(f"quota.basis.{j.basis}"),
+        "value": j.value,
+        "value_uncorrected": j.raw_value,
+        "unit": row.unit if row else None,
+        "unit_label": q.typeset_unit(row.unit) if row else None,
+        "band": j.band.code if j.band else None,
+        "band_label": t(f"quota.band.{j.band.code}") if j.band else None,
+        "action": t(q.action_code(row, j.band)) if j.band else None,
+        "levels": row.levels if row else {},
+        "margins": j.margins,
+        "row": {
+            "key": row.key,
+            "version": row.version,
+            "standard": row.standard,
+            "table": row.table,
+            "source_status": row.source_status,
+        }
+        if row
+        else None,
+        "correction": None,
+        "reason_code": j.reason[0] if j.reason else None,
+        "reason": t(*j.reason) if j.reason else None,
+    }
+    c = j.correction
+    if c is not None and c.applied:
+        out["correction"] = {"factor": c.factor, "gamma1": c.gamma1, "gamma2": c.gamma2}
+    return out
+
+
+def _worst(v: MeasuredVerdict) -> q.Judgement | None:
+    return v.worst if v.judged else None
+
+
+def verdict_dict(v: MeasuredVerdict, t: _Text, *, detail: bool = True) -> dict:
+    """A measured year's verdict: indicators with values, units and bands; the worst band."""
+    worst = _worst(v)
+    out = {
+        "year": v.year,
+        "judged": v.judged,
+        "reason_code": v.reason[0] if v.reason else None,
+        "reason": t(*v.reason) if v.reason else None,
+        "area_m2": v.area_m2,
+        "heated_area_m2": v.heated_area_m2,
+        "split_method": v.measured.method if v.measured else None,
+        "indicators": [_indicator(j, t) for j in v.judgements.values()],
+        "band": worst.band.code if worst else None,
+        "band_label": t(f"quota.band.{worst.band.code}") if worst else None,
+        "band_basis": worst.basis if worst else None,
+        "over_constraint": bool(worst and worst.band.code == "gt_constraint"),
+        "action": t(q.action_code(worst.row, worst.band)) if worst else None,
+        "margin_pct": _margin_pct(worst),
+    }
+    if detail:
+        notes = []
+        if v.measured:
+            notes += [t(code, params) for code, params in v.measured.account.notes]
+            out["accounting"] = v.measured.account.to_dict()
+            out["heating_share_pct"] = v.measured.heating_share_pct
+        notes += [t(code, params) for code, params in v.notes]
+        out["notes"] = notes
+    return out
+
+
+def _margin_pct(j: q.Judgement | None) -> float | None:
+    """Headroom to the constraint value (or the top level), % of it; negative when over."""
+    if j is None:
+        return None
+    m = j.margins
+    top = m.get("constraint") or next(reversed(m.values()), None)
+    return top["margin_pct"] if top else None
+
+
+def _facts(building_type, sub_type, hvac_class, heating_type, hours, per_person):
+    return q.BuildingFacts(
+        building_type=building_type,
+        sub_type=sub_type,
+        hvac_class=hvac_class,
+        heating_type=heating_type,
+        annual_use_hours=hours,
+        area_per_person_m2=per_person,
+    )
+
+
+def _measured(values: dict) -> MeasuredYear:
+    months = {int(m): v for m, v in (values.get("months") or {}).items()}
+    return MeasuredYear(
+        year=values["year"],
+        source=values["source"],
+        months=months,
+        **{n: values[n] for n in VALUE_FIELDS},
+    )
+
+
+def building_years(*, session: Session, building_id: int, locale: object = "zh_Hans_CN") -> list:
+    """Every current measured year of a building, newest first, each with its verdict and
+    its superseded versions (who entered what, when, why)."""
+    building = session.get(Building, building_id)
+    if building is None:
+        return []
+    t = _Text(locale)
+    rows = [row_data(r) for r in list_rows(session=session)]
+    facts = _facts(
+        building.building_type,
+        building.sub_type,
+        building.hvac_class,
+        building.heating_type,
+        building.annual_use_hours,
+        building.area_per_person_m2,
+    )
+    out, versions = [], {}
+    for row in history(session=session, building_id=building_id):
+        versions.setdefault(row.year, []).append(row)
+    for rows_of_year in versions.values():
+        current = rows_of_year[0]
+        values = {n: getattr(current, n) for n in (*VALUE_FIELDS, "year", "source", "months")}
+        v = measured_verdict(
+            _measured(values),
+            facts,
+            rows,
+            floor_area_m2=building.floor_area_m2,
+            heated_area_m2=building.heated_area_m2,
+        )
+        entry = verdict_dict(v, t)
+        entry.update(
+            building_id=building_id,
+            version=current.version,
+            source=current.source,
+            source_label=t(f"metered.source.{current.source}"),
+            measured=values,
+            complete=current.complete,
+            versions=[
+                {
+                    "version": r.version,
+                    "entered_by_id": r.entered_by_id,
+                    "created_at": r.created_at.isoformat(),
+                    "change_reason": r.change_reason,
+                    "superseded": r.superseded_at is not None,
+                    "electricity_kwh": r.electricity_kwh,
+                    "natural_gas_m3": r.natural_gas_m3,
+                    "district_heat_gj": r.district_heat_gj,
+                }
+                for r in rows_of_year
+            ],
+        )
+        out.append(entry)
+    return out
+
+
+_LIST_COLUMNS = (
+    Building.id,
+    Building.name,
+    Building.district_code,
+    Building.building_type,
+    Building.sub_type,
+    Building.hvac_class,
+    Building.heating_type,
+    Building.floor_area_m2,
+    Building.heated_area_m2,
+    Building.annual_use_hours,
+    Building.area_per_person_m2,
+    *(getattr(MeteredYear, n) for n in VALUE_FIELDS),
+    MeteredYear.year,
+    MeteredYear.source,
+    MeteredYear.months,
+    MeteredYear.version,
+)
+
+
+def quota_list(
+    *,
+    session: Session,
+    year: int,
+    district: str | None = None,
+    building_type: str | None = None,
+    band: str | None = None,
+    locale: object = "zh_Hans_CN",
+) -> dict:
+    """The city's quota list for `year`: every public building with a current measured year,
+    over-constraint first, then by severity and least headroom; and the counts and area per
+    band by district and by type. Incomplete years are listed, never banded."""
+    t = _Text(locale)
+    rows = [row_data(r) for r in list_rows(session=session)]
+    query = (
+        sa_select(*_LIST_COLUMNS)
+        .join(MeteredYear, MeteredYear.building_id == Building.id)
+        .where(
+            MeteredYear.year == year,
+            MeteredYear.superseded_at.is_(None),
+            Building.building_type.in_(sorted(PUBLIC_TYPES)),
+        )
+    )
+    if district:
+        query = query.where(Building.district_code == district)
+    if building_type:
+        query = query.where(Building.building_type == building_type)
+    choices_by_kind: dict[tuple, dict[str, q.Choice]] = {}
+    entries = []
+    for r in session.execute(query).mappings():
+        facts = _facts(
+            r["building_type"],
+            r["sub_type"],
+            r["hvac_class"],
+            r["heating_type"],
+            r["annual_use_hours"],
+            r["area_per_person_m2"],
+        )
+        kind = (r["building_type"], r["sub_type"], r["hvac_class"], r["heating_type"])
+        choices = choices_by_kind.get(kind)
+        if choices is None:
+            choices = {basis: q.choose(facts, rows, basis) for basis in q.BASES}
+            choices_by_kind[kind] = choices
+        v = measured_verdict(
+            _measured(r),
+            facts,
+            rows,
+            floor_area_m2=r["floor_area_m2"],
+            heated_area_m2=r["heated_area_m2"],
+            choices=choices,
+        )
+        entry = verdict_dict(v, t, detail=False)
+        if band and entry["band"] != band:
+            continue
+        entry.update(
+            building_id=r["id"],
+            name=r["name"],
+            district_code=r["district_code"],
+            building_type=r["building_type"],
+            heating_type=r["heating_type"],
+            floor_area_m2=r["floor_area_m2"],
+            version=r["version"],
+            source=r["source"],
+        )
+        entries.append(entry)
+    entries.sort(
+        key=lambda e: (
+            -SEVERITY.get(e["band"], -1) if e["band"] else 1,
+            e["margin_pct"] if e["margin_pct"] is not None else 0.0,
+            e["building_id"],
+        )
+    )
+    return {
+        "year": year,
+        "locale": lang_code(t.locale),
+        "filters": {"district": district, "building_type": building_type, "band": band},
+        "count": len(entries),
+        "entries": entries,
+        "summary": summary(entries, t.locale),
+    }
+
+
+def summary(entries: list[dict], locale) -> dict:
+    """Count and floor area per band, by district and by building type ('unjudged' for
+    incomplete or unsupported years)."""
+
+    def tally(key: str, name) -> list[dict]:
+        groups: dict[str, dict] = {}
+        for e in entries:
+            g = groups.setdefault(
+                e[key],
+                {"code": e[key], "name": name(e[key], locale), "bands": {}, "count": 0},
+            )
+            b = g["bands"].setdefault(e["band"] or "unjudged", {"count": 0, "area_m2": 0.0})
+            b["count"] += 1
+            b["area_m2"] += e["floor_area_m2"]
+            g["count"] += 1
+        return sorted(groups.values(), key=lambda g: g["code"])
+
+    totals: dict[str, dict] = {}
+    for e in entries:
+        b = totals.setdefault(e["band"] or "unjudged", {"count": 0, "area_m2": 0.0})
+        b["count"] += 1
+        b["area_m2"] += e["floor_area_m2"]
+    return {
+        "bands": totals,
+        "by_district": tally("district_code", vocabulary.district),
+        "by_type": tally("building_type", vocabulary.building_type),
+    }
