@@ -38,7 +38,7 @@ _ALIASES = {
     "heated_area_m2": "供暖面积(m²)|供暖面积(m2)|供暖面积|heatedarea(m2)|heatedarea(m²)",
     "operating_hours": "年运行时间(h)|运行时间(h)|年使用时间(h)|运行时间|operatinghours(h)|"
     "operatinghours",
-    "occupants": "使用人数|人数|用能人数|occupants",
+    "occupants": "使用人数|人数|用能人数|occupants|occupants(persons)",
     "excluded_area_m2": "扣除面积(m²)|扣除面积(m2)|扣除面积|excludedarea(m2)|excludedarea(m²)",
     "excluded_electricity_kwh": "扣除用电量(kwh)|扣除电量(kwh)|excludedelectricity(kwh)",
     "excluded_natural_gas_m3": "扣除天然气(m³)|扣除天然气(m3)|excludedgas(m3)|"
