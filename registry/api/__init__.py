@@ -6,11 +6,21 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from registry.api import buildings, checks, imports, openapi, records, tally, users, verify
+    from registry.api import (
+        buildings,
+        checks,
+        imports,
+        metered,
+        openapi,
+        records,
+        tally,
+        users,
+        verify,
+    )
     from registry.extensions import csrf
 
     # Feature modules, each exposing a Blueprint named `bp`.
-    for module in (openapi, buildings, records, users, checks, tally, imports, verify):
+    for module in (openapi, buildings, records, users, checks, tally, imports, verify, metered):
         # The API authenticates with bearer tokens, not cookies, so CSRF does not apply.
         csrf.exempt(module.bp)
         app.register_blueprint(module.bp)
