@@ -89,12 +89,24 @@ def register(app: Flask) -> None:
         checks,
         dashboard,
         imports,
+        metered,
         records,
         reference,
         verify,
     )
 
-    for module in (auth, buildings, records, admin, reference, checks, dashboard, imports, verify):
+    for module in (
+        auth,
+        buildings,
+        records,
+        admin,
+        reference,
+        checks,
+        dashboard,
+        imports,
+        verify,
+        metered,
+    ):
         app.register_blueprint(module.bp)
 
     @app.errorhandler(RegistryError)

@@ -324,3 +324,38 @@ def summary(entries: list[dict], locale) -> dict:
         "by_district": tally("district_code", vocabulary.district),
         "by_type": tally("building_type", vocabulary.building_type),
     }
+
+
+def design_gap(design: dict | None, measured_years: list[dict]) -> list[dict]:
+    """Design vs operation: for each measured year and basis judged by the same quota row
+    as the latest official simulated check, the simulated and measured indicator, the gap
+    in the row's unit and in % of the design figure (positive: the building uses more)."""
+    if not design:
+        return []
+    designed = {
+        i["basis"]: i
+        for i in design.get("indicators", [])
+        if i.get("value") is not None and i.get("row")
+    }
+    out = []
+    for year in measured_years:
+        for item in year["indicators"]:
+            d = designed.get(item["basis"])
+            if d is None or item["value"] is None or d["unit"] != item["unit"]:
+                continue
+            gap = item["value"] - d["value"]
+            out.append(
+                {
+                    "year": year["year"],
+                    "basis": item["basis"],
+                    "basis_label": item["basis_label"],
+                    "unit_label": item["unit_label"],
+                    "design": d["value"],
+                    "measured": item["value"],
+                    "quota": (item["levels"] or {}).get("constraint"),
+                    "gap": gap,
+                    "gap_pct": gap / d["value"] * 100 if d["value"] else None,
+                    "check_id": design.get("check_id"),
+                }
+            )
+    return out

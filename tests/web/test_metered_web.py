@@ -1,0 +1,65 @@
+"""Measured energy through the building page's form, and the quota list page with its XLSX
+and PDF."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from registry.services.quotas import seed as quota_seed
+from tests.web.conftest import text_of
+
+
+@pytest.fixture
+def officer(app_session, make_user):
+    quota_seed.seed(app_session)
+    return make_user(app_session, role="officer", districts=("370202",))
+
+
+@pytest.fixture
+def building(app_session, officer, make_building):
+    return make_building(
+        app_session,
+        officer,
+        name="市府大楼",
+        floor_area_m2="10000",
+        heated_area_m2="9000",
+        heating_type="district",
+    )
+
+
+def test_form_then_list_xlsx_and_pdf(client, login, officer, building):
+    login(client, officer)
+    page = client.post(
+        f"/buildings/{building.id}/metered",
+        data={"year": "2022", "electricity_kwh": "900,000", "district_heat_gj": "2500"},
+        follow_redirects=True,
+    )
+    text = text_of(page)
+    assert page.status_code == 200
+    assert "2022" in text and "27.90" in text  # 900,000 × 0.31 / 10,000 kgce/(m²·a)
+
+    bad = client.post(
+        f"/buildings/{building.id}/metered",
+        data={"year": "2022", "electricity_kwh": "-1"},
+        follow_redirects=True,
+    )
+    assert bad.status_code == 200 and "Traceback" not in bad.get_data(as_text=True)
+
+    listed = client.get("/quota-list?year=2022&band=gt_constraint")
+    assert listed.status_code == 200
+    assert "市府大楼" in text_of(listed)
+    none = client.get("/quota-list?year=2022&band=le_guide")
+    assert "市府大楼" not in text_of(none)
+
+    xlsx = client.get("/quota-list?year=2022&format=xlsx")
+    assert xlsx.status_code == 200
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(xlsx.data))
+    rows = list(book.worksheets[1].iter_rows(values_only=True))
+    assert rows[1][0] == building.id and rows[1][1] == "市府大楼"
+
+    pdf = client.get("/quota-list?year=2022&format=pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
