@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 from registry.domain.checks import accounting as acc
 from registry.domain.metered.energy import GJ_PER_KWH, MeasuredYear
+from registry.domain.quotas.verdict import BASES, BASIS_CONVENTIONAL_ELECTRICITY
 
 # Recalled reference factors (GB/T 2589-2020 Appendix A), kgce/kg: unverified.
 MASS_FACTORS_KGCE_PER_KG = {"oil_kg": 1.4571, "lpg_kg": 1.7143, "coal_kg": 0.7143}
@@ -47,6 +48,8 @@ MASS_FUEL_NAMES = {"oil_kg": "Diesel", "lpg_kg": "Propane", "coal_kg": "Coal"}
 HEATING_MONTHS = (11, 12, 1, 2, 3)
 GAS_BASELINE_MONTHS = (5, 6, 7, 8, 9, 10)
 ELECTRIC_BASELINE_MONTHS = (4, 5, 10)
+
+_DEFAULT_FACTOR = acc.electricity_factor()
 
 SPLIT_DISTRICT = "district"
 SPLIT_GAS_EXCESS = "gas_excess"
@@ -80,14 +83,12 @@ def measured_account(
     electricity_kgce_per_kwh: float = acc.ELECTRICITY_EQUIVALENT_KGCE_PER_KWH,
 ) -> MeasuredAccount:
     """Split and convert one measured year; see the module text for the rules."""
-    from registry.domain.quotas.verdict import (  # noqa: PLC0415  (bases only)
-        BASES,
-        BASIS_CONVENTIONAL_ELECTRICITY,
+    factor = (
+        _DEFAULT_FACTOR
+        if electricity_kgce_per_kwh == acc.ELECTRICITY_EQUIVALENT_KGCE_PER_KWH
+        else acc.electricity_factor(electricity_kgce_per_kwh)
     )
-
-    out = acc.EnergyAccount(
-        factors=[acc.electricity_factor(electricity_kgce_per_kwh), *acc.BASE_FACTORS]
-    )
+    out = acc.EnergyAccount(factors=[factor, *acc.BASE_FACTORS])
     notes = out.notes
     electricity = max(0.0, year.value("electricity_kwh") - year.value("excluded_electricity_kwh"))
     gas_m3 = max(0.0, year.value("natural_gas_m3") - year.value("excluded_natural_gas_m3"))
@@ -182,9 +183,13 @@ def measured_account(
     put(non_heating, "Coal", other_kwh)  # 'Coal' only routes it through 29.3076 MJ/kgce
 
     out.conventional_electricity_kwh = electricity - heating_electricity
-    for part_name, part in (("heating", heating), ("non_heating", non_heating)):
-        total = sum(acc.kgce_of(f, kwh, electricity_kgce_per_kwh) or 0.0 for f, kwh in part.items())
-        setattr(out, f"{part_name}_kgce", total)
+    kgce_of = acc.kgce_of
+    out.heating_kgce = sum(
+        kgce_of(f, v, electricity_kgce_per_kwh) or 0.0 for f, v in heating.items()
+    )
+    out.non_heating_kgce = sum(
+        kgce_of(f, v, electricity_kgce_per_kwh) or 0.0 for f, v in non_heating.items()
+    )
 
     if year.natural_gas_m3:
         notes.append(("metered.gas_factor", {}))

@@ -71,13 +71,15 @@ def measured_verdict(
     if area <= 0:
         return MeasuredVerdict(year=year.year, judged=False, reason=("metered.area_excluded", {}))
     heated = year.heated_area_m2 or heated_area_m2
-    facts = replace(
-        building,
-        annual_use_hours=year.operating_hours or building.annual_use_hours,
-        area_per_person_m2=(area / year.occupants)
-        if year.occupants
-        else building.area_per_person_m2,
-    )
+    facts = building
+    if year.operating_hours or year.occupants:
+        facts = replace(
+            building,
+            annual_use_hours=year.operating_hours or building.annual_use_hours,
+            area_per_person_m2=(area / year.occupants)
+            if year.occupants
+            else building.area_per_person_m2,
+        )
     measured = measured_account(year, building.heating_type)
     result = MeasuredVerdict(
         year=year.year,
@@ -105,7 +107,7 @@ def measured_verdict(
             heated_area_m2=heated,
             row=choice.row,
         )
-    if facts.annual_use_hours is not building.annual_use_hours or year.occupants:
+    if facts is not building:
         result.notes.append(("metered.correction_inputs_from_year", {}))
     result.notes.append(("metered.note.measured", {}))
     return result

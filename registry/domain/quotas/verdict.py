@@ -18,6 +18,7 @@ with a design-stage EnergyPlus simulation, so every verdict carries that caveat.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from registry.domain.buildings.types import BUILDING_TYPES, HEATING_TYPES, SUB_TYPES
 from registry.domain.text import NC_, names
@@ -73,11 +74,12 @@ class QuotaRowData:
     version: int = 1
     row_id: int | None = None
 
-    @property
+    # Cached: a city's quota list reads them tens of thousands of times (the row is frozen).
+    @cached_property
     def levels(self) -> dict[str, float | None]:
         return {"guide": self.guide, "baseline": self.baseline, "constraint": self.constraint}
 
-    @property
+    @cached_property
     def has_levels(self) -> bool:
         return any(v is not None for v in self.levels.values())
 

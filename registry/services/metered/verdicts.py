@@ -33,14 +33,23 @@ class _Text:
 
     def __init__(self, locale):
         self.locale = locale_of(locale)
-        self._cache: dict[str, str] = {}
+        self._cache: dict = {}
 
     def __call__(self, code: str, params: dict | None = None) -> str:
-        if params:
+        if not params:
+            found = self._cache.get(code)
+            if found is None:
+                found = self._cache[code] = render(code, {}, self.locale)
+            return found
+        try:
+            key = (code, *sorted((params or {}).items()))
+            hash(key)
+        except TypeError:  # a parameter that is a list of names: render it every time
             return render(code, params, self.locale)
-        if code not in self._cache:
-            self._cache[code] = render(code, {}, self.locale)
-        return self._cache[code]
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = render(code, params or {}, self.locale)
+        return found
 
 
 def _indicator(j: q.Judgement, t: _Text) -> dict:
@@ -304,10 +313,10 @@ def summary(entries: list[dict], locale) -> dict:
     def tally(key: str, name) -> list[dict]:
         groups: dict[str, dict] = {}
         for e in entries:
-            g = groups.setdefault(
-                e[key],
-                {"code": e[key], "name": name(e[key], locale), "bands": {}, "count": 0},
-            )
+            g = groups.get(e[key])
+            if g is None:
+                g = {"code": e[key], "name": name(e[key], locale), "bands": {}, "count": 0}
+                groups[e[key]] = g
             b = g["bands"].setdefault(e["band"] or "unjudged", {"count": 0, "area_m2": 0.0})
             b["count"] += 1
             b["area_m2"] += e["floor_area_m2"]
