@@ -4,10 +4,12 @@ and PDF."""
 from __future__ import annotations
 
 import io
+import subprocess
 
 import pytest
 
 from registry.services.quotas import seed as quota_seed
+from tests.conftest import poppler
 from tests.web.conftest import text_of
 
 
@@ -63,3 +65,8 @@ def test_form_then_list_xlsx_and_pdf(client, login, officer, building):
 
     pdf = client.get("/quota-list?year=2022&format=pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    text = subprocess.run(
+        [poppler("pdftotext"), "-", "-"], input=pdf.data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "公共建筑能耗限额管理名单" in text and "市府大楼" in text.replace("\n", "")
+    assert "须限期整改" in text
