@@ -131,3 +131,20 @@ def test_exclusions_come_off_energy_and_area():
     )
     v = measured_verdict(year, _gov("city", "district"), ROWS, floor_area_m2=11_000)
     assert v.judgements[q.BASIS_NON_HEATING].value == pytest.approx(400_000 * 0.31 / 10_000)
+
+
+def test_degree_day_normalised_saving_hand_worked():
+    from registry.domain.metered.savings import normalised_savings
+
+    # District-heated: heat is heating. Before: 2,930.9 GJ heat = 100,000 kgce, 645,161 kWh
+    # = 200,000 kgce. After: 80,000 kgce heat, 180,000 kgce electricity. HDD 2,000 -> 2,200.
+    gj = 100_000 / (1000 * 0.03412)
+    before = MeasuredYear(year=2021, electricity_kwh=200_000 / 0.31, district_heat_gj=gj)
+    after = MeasuredYear(year=2023, electricity_kwh=180_000 / 0.31, district_heat_gj=gj * 0.8)
+    s = normalised_savings(before, after, "district", hdd_before=2_000, hdd_after=2_200)
+    assert s.before_kgce == pytest.approx(300_000)
+    # 80,000 × 2,000/2,200 = 72,727.3; + 180,000 = 252,727.3; 1 − 252,727.3/300,000 = 15.76 %
+    assert s.after_normalised_kgce == pytest.approx(80_000 * 2_000 / 2_200 + 180_000)
+    assert s.saving_rate_pct == pytest.approx((1 - (80_000 / 1.1 + 180_000) / 300_000) * 100)
+    # unnormalised it would be 13.3 %, under a 15 % requirement: the weather matters
+    assert (1 - s.after_kgce / s.before_kgce) * 100 == pytest.approx(13.333, abs=1e-3)
