@@ -102,3 +102,55 @@ def list_quota(year: int, district, building_type, band, as_json: bool, lang: Lo
             locale=lang,
         )
     emit(report, as_json, _list_text(report))
+
+
+def _degree_days(values: tuple[str, ...]) -> dict[int, tuple[float, float | None]]:
+    """YEAR=HDD or YEAR=HDD:CDD, e.g. 2021=2150:120."""
+    from registry.errors import ValidationFailed  # noqa: PLC0415
+
+    out: dict[int, tuple[float, float | None]] = {}
+    for value in values:
+        try:
+            year, _, days = value.partition("=")
+            hdd, _, cdd = days.partition(":")
+            out[int(year)] = (float(hdd), float(cdd) if cdd else None)
+        except ValueError:
+            raise ValidationFailed(
+                {"degree_days": ("number.unreadable", {"value": value})}
+            ) from None
+    return out
+
+
+@metered.command("savings")
+@click.argument("record_id", type=int)
+@click.option(
+    "--degree-days",
+    "degree_days",
+    multiple=True,
+    required=True,
+    help="YEAR=HDD[:CDD] for the year before and the year after completion.",
+)
+@json_option
+@locale_option
+@handles_errors
+def savings(record_id: int, degree_days: tuple[str, ...], as_json: bool, lang: Locale) -> None:
+    """Verified, weather-normalised saving of a public-building upgrade record."""
+    from registry.services.metered.savings import upgrade_savings  # noqa: PLC0415
+
+    with open_session() as session:
+        report = upgrade_savings(
+            session=session,
+            record_id=record_id,
+            degree_days=_degree_days(degree_days),
+            locale=lang,
+        )
+    rate = report["saving_rate_pct"]
+    text = "\n".join(
+        [
+            f"{report['before_year']} -> {report['after_year']}: "
+            + (f"{rate:.1f} %" if rate is not None else (report["reason"] or "-")),
+            *(report["verdict"] and [report["verdict"]] or []),
+            *report["notes"],
+        ]
+    )
+    emit(report, as_json, text)

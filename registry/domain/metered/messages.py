@@ -91,30 +91,24 @@ MESSAGES: dict[str, str] = {
         "Someone else corrected this year at the same moment; reload and try again."
     ),
     "metered.entry.invalid": "{field}: {message}",
+    "savings.method": (
+        "Weather-normalised by degree-days: the after-year's heating energy × HDD before / "
+        "HDD after, its cooling (summer electricity excess) × CDD before / CDD after, the "
+        "rest unchanged; saving = 1 − normalised after / before, on total kgce."
+    ),
+    "savings.cooling_normalised": "Cooling estimated at {kgce} kgce and normalised by CDD.",
+    "savings.cooling_not_normalised": (
+        "No monthly electricity or no cooling degree-days: non-heating energy is not normalised."
+    ),
+    "savings.incomplete_year": "Year {year} is incomplete; the saving cannot be verified.",
+    "savings.degree_days_missing": "Heating degree-days of both years are needed.",
+    "savings.no_years": (
+        "Measured energy of {before} and {after} (the years around completion) is needed."
+    ),
+    "savings.not_upgrade": "Only a completed public-building upgrade record has savings.",
+    "savings.requirement_unverified": (
+        "The required saving ({pct} %) is a setting not yet confirmed by an administrator."
+    ),
+    "savings.meets": "Saving ({rate} %) meets the requirement ({pct} %).",
+    "savings.falls_short": "Saving ({rate} %) falls short of the requirement ({pct} %).",
 }
-
-MESSAGES.update(
-    {
-        "savings.method": (
-            "Weather-normalised by degree-days: the after-year's heating energy × HDD before / "
-            "HDD after, its cooling (summer electricity excess) × CDD before / CDD after, the "
-            "rest unchanged; saving = 1 − normalised after / before, on total kgce."
-        ),
-        "savings.cooling_normalised": "Cooling estimated at {kgce} kgce and normalised by CDD.",
-        "savings.cooling_not_normalised": (
-            "No monthly electricity or no cooling degree-days: non-heating energy is not "
-            "normalised."
-        ),
-        "savings.incomplete_year": "Year {year} is incomplete; the saving cannot be verified.",
-        "savings.degree_days_missing": "Heating degree-days of both years are needed.",
-        "savings.no_years": (
-            "Measured energy of {before} and {after} (the years around completion) is needed."
-        ),
-        "savings.not_upgrade": "Only a completed public-building upgrade record has savings.",
-        "savings.requirement_unverified": (
-            "The {pct} % requirement is a setting not yet confirmed by an administrator."
-        ),
-        "savings.meets": "Saving {rate} % meets the {pct} % requirement.",
-        "savings.falls_short": "Saving {rate} % falls short of the {pct} % requirement.",
-    }
-)

@@ -194,3 +194,48 @@ def test_quota_list_filters_and_orders_over_constraint_first(session, office):
     assert verdicts.quota_list(session=session, year=2022, district="370203")["count"] == 0
     gas_entry = listed["entries"][1]
     assert gas_entry["band_basis"] == "conventional_electricity"
+
+
+def test_upgrade_savings_normalised_and_requirement_unverified(session, office, make_record):
+    from datetime import date
+
+    from registry.services.metered.savings import upgrade_savings
+
+    officer, building, _gas = office
+    record = make_record(
+        session,
+        officer,
+        building,
+        kind="retrofit",
+        level="public_efficiency",
+        stage=None,
+        label_number=None,
+        issued_on=None,
+        started_on=date(2022, 3, 1),
+        completed_on=date(2022, 9, 1),
+        counted_area_m2="10000",
+    )
+    gj = 100_000 / (1000 * 0.03412)
+    for year, share in ((2021, 1.0), (2023, 0.8)):
+        years.enter_year(
+            session=session,
+            actor=officer,
+            building_id=building.id,
+            year=year,
+            values={
+                "electricity_kwh": str((200_000 if year == 2021 else 180_000) / 0.31),
+                "district_heat_gj": str(gj * share),
+            },
+        )
+    result = upgrade_savings(
+        session=session,
+        record_id=record.id,
+        degree_days={2021: (2_000, None), 2023: (2_200, None)},
+        locale="en",
+    )
+    assert result["saving_rate_pct"] == pytest.approx(
+        (1 - (80_000 / 1.1 + 180_000) / 300_000) * 100
+    )
+    assert result["required_pct"] == 15 and result["meets_requirement"] is True
+    assert result["required_confirmed"] is False
+    assert any("not yet confirmed" in n for n in result["notes"])
