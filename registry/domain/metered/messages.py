@@ -85,6 +85,9 @@ MESSAGES: dict[str, str] = {
     "metered.import.not_permitted": "You may not enter energy for this building.",
     "metered.import.source_unknown": "Source {value} is not 能耗监测平台, 账单 or 能源审计.",
     "metered.entry.not_found": "No such building.",
+    "metered.import.platform_code_differs": (
+        "Platform code {code} does not match this building (already linked: {known})."
+    ),
     "metered.import.committed": "Stored {years} building-years; {rejected} rows rejected.",
     "metered.import.nothing": "Nothing stored; {rejected} rows rejected.",
     "metered.conflict": (

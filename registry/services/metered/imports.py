@@ -41,6 +41,7 @@ class MeterImport:
     rejected_count: int = 0
     years: list[dict] = field(default_factory=list)
     plan: list[tuple[Building, MeasuredYear]] = field(default_factory=list, repr=False)
+    links: dict[int, str] = field(default_factory=dict)  # building id -> platform code learnt
 
     def as_dict(self) -> dict:
         return {
@@ -53,6 +54,7 @@ class MeterImport:
                 "rejected": self.rejected_count,
                 "years": len(self.years),
                 "incomplete_years": sum(1 for y in self.years if not y["complete"]),
+                "platform_codes_learnt": len(self.links),
             },
             "rows": self.rejected,
             "years": self.years,
@@ -80,7 +82,7 @@ def _chunks(items, size=CHUNK):
 
 def _buildings(session: Session, rows: list[sheet.MeterRow]) -> tuple[dict, dict, dict]:
     ids = {r.building_id for r in rows if r.building_id}
-    codes = {r.platform_code for r in rows if r.platform_code and not r.building_id}
+    codes = {r.platform_code for r in rows if r.platform_code}
     credits = {r.credit_code for r in rows if r.credit_code and not r.building_id}
     by_id, by_code, by_credit = {}, {}, {}
     for chunk in _chunks(ids):
@@ -171,6 +173,27 @@ def preview_meter_import(
         if not permissions.can_enter_energy(actor, building):
             reject(row, [("building_id", "metered.import.not_permitted", {})])
             continue
+        if row.building_id and row.platform_code:
+            # A row naming both learns the platform's code for the building, once.
+            known = result.links.get(building.id, building.platform_code)
+            holders = [b.id for b in by_code.get(row.platform_code, []) if b.id != building.id]
+            holders += [
+                i for i, c in result.links.items() if c == row.platform_code and i != building.id
+            ]
+            if (known and known != row.platform_code) or holders:
+                reject(
+                    row,
+                    [
+                        (
+                            "platform_code",
+                            "metered.import.platform_code_differs",
+                            {"code": row.platform_code, "known": known or holders[0]},
+                        )
+                    ],
+                )
+                continue
+            if not known:
+                result.links[building.id] = row.platform_code
         buildings[building.id] = building
         groups.setdefault((building.id, row.year), []).append(row)
 
@@ -327,5 +350,29 @@ def _store(session: Session, actor: User, result: MeterImport, import_id: int) -
                 "import_id": import_id,
             }
         )
+    for building_id, code in result.links.items():
+        done = connection.execute(
+            update(Building.__table__)
+            .where(
+                Building.__table__.c.id == building_id, Building.__table__.c.platform_code.is_(None)
+            )
+            .values(platform_code=code, updated_at=now)
+        )
+        if done.rowcount == 1:
+            events.append(
+                {
+                    "at": now,
+                    "actor_id": actor.id,
+                    "actor_name": actor.username,
+                    "entity": "building",
+                    "entity_id": building_id,
+                    "building_id": building_id,
+                    "action": "update",
+                    "before": {"platform_code": None},
+                    "after": {"platform_code": code},
+                    "reason": None,
+                    "import_id": import_id,
+                }
+            )
     for chunk in _chunks(events, 500):
         connection.execute(insert(AuditEvent.__table__), chunk)

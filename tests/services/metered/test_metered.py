@@ -239,3 +239,25 @@ def test_upgrade_savings_normalised_and_requirement_unverified(session, office, 
     assert result["required_pct"] == 15 and result["meets_requirement"] is True
     assert result["required_confirmed"] is False
     assert any("not yet confirmed" in n for n in result["notes"])
+
+
+def test_a_row_with_id_and_platform_code_links_them(session, office):
+    officer, district, gas = office
+    first = _csv(
+        f"登记编号,平台编码,年份,用电量(kWh)\n{district.id},QD-1,2022,1000\n"
+        f"{gas.id},QD-1,2022,1000\n"
+    )
+    report, _batch = imports.commit_meter_import(
+        session=session, actor=officer, data=first, filename="a.csv", locale="en"
+    )
+    assert report.as_dict()["counts"]["platform_codes_learnt"] == 1
+    assert [r["problems"][0]["code"] for r in report.rejected] == [
+        "metered.import.platform_code_differs"
+    ]
+    session.expire_all()
+    assert session.get(type(district), district.id).platform_code == "QD-1"
+    second = _csv("Platform code,Year,Electricity (kWh)\nQD-1,2023,2000\n")
+    report, _batch = imports.commit_meter_import(
+        session=session, actor=officer, data=second, filename="b.csv"
+    )
+    assert report.years[0]["building_id"] == district.id
