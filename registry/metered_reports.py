@@ -47,6 +47,7 @@ def _headers(locale) -> list[str]:
         pgettext("quota list", "Band", locale),
         pgettext("quota list", "Margin to the constraint value (%)", locale),
         pgettext("quota list", "Action", locale),
+        pgettext("quota list", "Trend (kgce/(m²·a) by year)", locale),
     ]
 
 
@@ -70,6 +71,7 @@ def entry_rows(report: dict, locale) -> list[list]:
                 e["band_label"] or e["reason"],
                 None if e["margin_pct"] is None else round(e["margin_pct"], 1),
                 e["action"],
+                "; ".join(f"{p['year']}: {p['kgce_per_m2']:.1f}" for p in e.get("trend", [])),
             ]
         )
     return rows

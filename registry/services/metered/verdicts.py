@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from registry import vocabulary
 from registry.domain.buildings.types import PUBLIC_TYPES
+from registry.domain.checks import accounting
 from registry.domain.metered.energy import MeasuredYear
 from registry.domain.metered.verdict import MeasuredVerdict, measured_verdict
 from registry.domain.quotas import verdict as q
@@ -232,25 +233,27 @@ def quota_list(
     building_type: str | None = None,
     band: str | None = None,
     locale: object = "zh_Hans_CN",
+    trend: bool = True,
 ) -> dict:
     """The city's quota list for `year`: every public building with a current measured year,
     over-constraint first, then by severity and least headroom; and the counts and area per
-    band by district and by type. Incomplete years are listed, never banded."""
+    band by district and by type. Incomplete years are listed, never banded.
+
+    `trend` adds each building's total energy intensity of every complete year (see
+    `_trends`): a figure over the years, not a verdict per year."""
     t = _Text(locale)
     rows = [row_data(r) for r in list_rows(session=session)]
     query = (
         sa_select(*_LIST_COLUMNS)
         .join(MeteredYear, MeteredYear.building_id == Building.id)
-        .where(
-            MeteredYear.year == year,
-            MeteredYear.superseded_at.is_(None),
-            Building.building_type.in_(sorted(PUBLIC_TYPES)),
-        )
+        .where(MeteredYear.year == year, MeteredYear.superseded_at.is_(None))
     )
+    query_filters = [Building.building_type.in_(sorted(PUBLIC_TYPES))]
     if district:
-        query = query.where(Building.district_code == district)
+        query_filters.append(Building.district_code == district)
     if building_type:
-        query = query.where(Building.building_type == building_type)
+        query_filters.append(Building.building_type == building_type)
+    query = query.where(*query_filters)
     choices_by_kind: dict[tuple, dict[str, q.Choice]] = {}
     entries = []
     for r in session.execute(query).mappings():
@@ -289,6 +292,10 @@ def quota_list(
             source=r["source"],
         )
         entries.append(entry)
+    if trend and entries:
+        trends = _trends(session, query_filters, {e["building_id"] for e in entries})
+        for e in entries:
+            e["trend"] = trends.get(e["building_id"], [])
     entries.sort(
         key=lambda e: (
             -SEVERITY.get(e["band"], -1) if e["band"] else 1,
@@ -304,6 +311,39 @@ def quota_list(
         "entries": entries,
         "summary": summary(entries, t.locale),
     }
+
+
+# The quota factors (DB37/T 2671 Table B.1, as `domain.checks.accounting` holds them).
+_KGCE = {
+    "electricity_kwh": accounting.ELECTRICITY_EQUIVALENT_KGCE_PER_KWH,
+    "natural_gas_m3": accounting.NATURAL_GAS_KGCE_PER_M3,
+    "district_heat_gj": accounting.HEAT_KGCE_PER_MJ * 1000,
+}
+
+
+def _trends(session: Session, filters: list, building_ids: set[int]) -> dict[int, list[dict]]:
+    """Per building, every complete current year's electricity, gas and district heat in
+    kgce per m² of floor area (heating and non-heating together, exclusions not taken off):
+    one read, no verdicts, so five years of a city cost a fraction of the list itself."""
+    query = (
+        sa_select(
+            MeteredYear.building_id,
+            MeteredYear.year,
+            Building.floor_area_m2,
+            *(getattr(MeteredYear, name) for name in _KGCE),
+        )
+        .join(Building, MeteredYear.building_id == Building.id)
+        .where(MeteredYear.superseded_at.is_(None), MeteredYear.complete.is_(True), *filters)
+        .order_by(MeteredYear.building_id, MeteredYear.year)
+    )
+    out: dict[int, list[dict]] = {}
+    factors = list(_KGCE.values())
+    for building_id, year, area, *amounts in session.execute(query):
+        if building_id not in building_ids or not area:
+            continue
+        kgce = sum((a or 0.0) * f for a, f in zip(amounts, factors, strict=True))
+        out.setdefault(building_id, []).append({"year": year, "kgce_per_m2": kgce / area})
+    return out
 
 
 def summary(entries: list[dict], locale) -> dict:

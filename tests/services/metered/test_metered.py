@@ -192,6 +192,9 @@ def test_quota_list_filters_and_orders_over_constraint_first(session, office):
     over = verdicts.quota_list(session=session, year=2022, band="gt_constraint")
     assert [e["building_id"] for e in over["entries"]] == [district.id]
     assert verdicts.quota_list(session=session, year=2022, district="370203")["count"] == 0
+    assert first["trend"] == [
+        {"year": 2022, "kgce_per_m2": pytest.approx((900_000 * 0.31 + 2500 * 34.12) / 10_000)}
+    ]
     gas_entry = listed["entries"][1]
     assert gas_entry["band_basis"] == "conventional_electricity"
 
