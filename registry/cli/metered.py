@@ -127,8 +127,8 @@ def _degree_days(values: tuple[str, ...]) -> dict[int, tuple[float, float | None
     "--degree-days",
     "degree_days",
     multiple=True,
-    required=True,
-    help="YEAR=HDD[:CDD] for the year before and the year after completion.",
+    help="YEAR=HDD[:CDD] for the year before and the year after completion "
+    "(default: the stored degree-days).",
 )
 @json_option
 @locale_option
@@ -141,7 +141,7 @@ def savings(record_id: int, degree_days: tuple[str, ...], as_json: bool, lang: L
         report = upgrade_savings(
             session=session,
             record_id=record_id,
-            degree_days=_degree_days(degree_days),
+            degree_days=_degree_days(degree_days) if degree_days else None,
             locale=lang,
         )
     rate = report["saving_rate_pct"]
@@ -154,3 +154,31 @@ def savings(record_id: int, degree_days: tuple[str, ...], as_json: bool, lang: L
         ]
     )
     emit(report, as_json, text)
+
+
+@metered.command("degree-days")
+@click.argument("year", type=int)
+@click.argument("hdd", type=float)
+@click.option("--cdd", type=float, default=None, help="Cooling degree-days of the year.")
+@click.option("--source", default="", help="Where the figures come from.")
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def degree_days_command(year, hdd, cdd, source, actor_name, as_json: bool) -> None:
+    """Store a year's heating (and cooling) degree-days for weather-normalised savings."""
+    from registry.services.metered.savings import set_degree_days  # noqa: PLC0415
+
+    with open_session() as session:
+        actor = resolve_actor(session, actor_name)
+        row = set_degree_days(
+            session=session, actor=actor, year=year, hdd=hdd, cdd=cdd, source=source
+        )
+        data = {
+            "year": row.year,
+            "hdd": row.hdd,
+            "cdd": row.cdd,
+            "source": row.source,
+            "source_status": row.source_status,
+        }
+    emit(data, as_json, f"{data['year']}: HDD {data['hdd']:g}, CDD {data['cdd']}")

@@ -23,7 +23,11 @@ from registry.models.core import (  # noqa: F401
     utcnow,
 )
 from registry.models.imports import ImportBatch, ImportBatchPublic, ImportMapping  # noqa: F401, E402
-from registry.models.metered import MeteredYear, MeteredYearBase  # noqa: F401, E402
+from registry.models.metered import (  # noqa: F401, E402
+    DegreeDayYear,
+    MeteredYear,
+    MeteredYearBase,
+)
 from registry.models.notice import (  # noqa: F401, E402
     CalendarDay,
     CalendarYear,

@@ -54,3 +54,21 @@ class MeteredYear(MeteredYearBase, table=True):
     import_id: int | None = Field(default=None, index=True)
     superseded_at: datetime | None = None
     superseded_by_id: int | None = Field(default=None, foreign_key="metered_years.id")
+
+
+class DegreeDayYear(SQLModel, table=True):
+    """Qingdao's heating and cooling degree-days of one year, for weather-normalised savings.
+
+    Entered by an administrator with their source (e.g. the city meteorological bureau);
+    `source_status` stays 'unverified' until someone checks the figures against it.
+    """
+
+    __tablename__ = "degree_day_years"
+
+    year: int = Field(primary_key=True)
+    hdd: float  # heating degree-days, base 18 °C
+    cdd: float | None = None  # cooling degree-days, base 26 °C
+    source: str = Field(default="", max_length=500)
+    source_status: str = Field(default="unverified", max_length=24)
+    entered_by_id: int | None = Field(default=None, foreign_key="users.id")
+    updated_at: datetime = Field(default_factory=utcnow)

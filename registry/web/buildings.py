@@ -17,6 +17,7 @@ from registry.services import audit, permissions
 from registry.services import settings as settings_service
 from registry.services.buildings import registration as building_service
 from registry.services.buildings.registration import PAGE_SIZES, BuildingFilters
+from registry.services.metered import savings as metered_savings
 from registry.services.metered import verdicts as metered_verdicts
 from registry.services.notice import objections as objection_service
 from registry.services.quotas.verdicts import building_headline
@@ -210,6 +211,9 @@ def detail(building_id: int):
         metered_years=metered_years,
         design_gap=metered_verdicts.design_gap(headline["official"], metered_years),
         can_enter_energy=permissions.can_enter_energy(actor, building),
+        upgrade_savings=metered_savings.building_savings(
+            session=session, building_id=building_id, locale=request_locale()
+        ),
         metered_fields=metered_form_fields(),
         verdict=headline["official"],
         withheld=headline["withheld"],

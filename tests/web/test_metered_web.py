@@ -70,3 +70,41 @@ def test_form_then_list_xlsx_and_pdf(client, login, officer, building):
     ).stdout.decode()
     assert "公共建筑能耗限额管理名单" in text and "市府大楼" in text.replace("\n", "")
     assert "须限期整改" in text
+
+
+def test_building_page_shows_verified_upgrade_savings(
+    client, login, app_session, officer, building, make_record, make_user
+):
+    from datetime import date
+
+    from registry.services.metered import savings, years
+
+    make_record(
+        app_session,
+        officer,
+        building,
+        kind="retrofit",
+        level="public_efficiency",
+        stage=None,
+        label_number=None,
+        issued_on=None,
+        started_on=date(2022, 3, 1),
+        completed_on=date(2022, 9, 1),
+        counted_area_m2="10000",
+    )
+    for year, kwh in ((2021, "700000"), (2023, "560000")):
+        years.enter_year(
+            session=app_session,
+            actor=officer,
+            building_id=building.id,
+            year=year,
+            values={"electricity_kwh": kwh, "district_heat_gj": "2500"},
+        )
+    admin = make_user(app_session, role="admin")
+    for year in (2021, 2023):
+        savings.set_degree_days(session=app_session, actor=admin, year=year, hdd=2_000)
+    login(client, officer)
+    text = text_of(client.get(f"/buildings/{building.id}", headers={"Accept-Language": "en"}))
+    # (700,000 − 560,000) × 0.31 / (700,000 × 0.31 + 2,500 GJ × 34.12) = 43,400 / 302,300
+    assert "14.4 %" in text
+    assert "2021 → 2023" in text

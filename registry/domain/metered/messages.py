@@ -105,6 +105,9 @@ MESSAGES: dict[str, str] = {
     ),
     "savings.incomplete_year": "Year {year} is incomplete; the saving cannot be verified.",
     "savings.degree_days_missing": "Heating degree-days of both years are needed.",
+    "savings.degree_days_of": (
+        "Degree-days of {years} are not entered yet (an administrator enters them)."
+    ),
     "savings.no_years": (
         "Measured energy of {before} and {after} (the years around completion) is needed."
     ),

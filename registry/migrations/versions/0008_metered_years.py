@@ -58,6 +58,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_metered_years_import_id'), ['import_id'], unique=False)
         batch_op.create_index('ix_metered_years_year_current', ['year', 'superseded_at', 'building_id'], unique=False)
 
+    op.create_table('degree_day_years',
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('hdd', sa.Float(), nullable=False),
+    sa.Column('cdd', sa.Float(), nullable=True),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('source_status', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+    sa.Column('entered_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['entered_by_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('year')
+    )
     with op.batch_alter_table('buildings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('platform_code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True))
         batch_op.create_index(batch_op.f('ix_buildings_platform_code'), ['platform_code'], unique=False)
@@ -77,4 +88,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_metered_years_building_id'))
 
     op.drop_table('metered_years')
+    op.drop_table('degree_day_years')
     # ### end Alembic commands ###

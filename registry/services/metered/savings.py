@@ -3,26 +3,95 @@ normalised by the degree-days given, against the required saving (a setting)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from registry.domain import settings as setting_keys
 from registry.domain.metered.savings import normalised_savings
 from registry.errors import NotFound, ValidationFailed
 from registry.i18n import render
-from registry.models import Building, Record
+from registry.models import Building, DegreeDayYear, Record, User, utcnow
+from registry.services import audit, permissions
 from registry.services import settings as settings_service
 from registry.services.metered.years import current, to_domain
+
+
+def set_degree_days(
+    *,
+    session: Session,
+    actor: User,
+    year: int,
+    hdd: float,
+    cdd: float | None = None,
+    source: str = "",
+) -> DegreeDayYear:
+    """Store (or replace, audited) a year's degree-days; administrators only."""
+    permissions.require_admin(actor)
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed({"year": ("metered.import.year_invalid", {"value": str(year)})})
+    if hdd <= 0 or (cdd is not None and cdd < 0):
+        raise ValidationFailed({"hdd": ("savings.degree_days_missing", {})})
+    row = session.get(DegreeDayYear, year)
+    before = audit.snapshot(row) if row else None
+    if row is None:
+        row = DegreeDayYear(year=year, hdd=hdd)
+    row.hdd, row.cdd, row.source = hdd, cdd, source[:500]
+    row.source_status, row.entered_by_id, row.updated_at = "unverified", actor.id, utcnow()
+    session.add(row)
+    session.flush()
+    audit.record_event(
+        session=session,
+        actor=actor,
+        entity="degree_days",
+        entity_id=year,
+        action="update" if before else "create",
+        before=before,
+        after=audit.snapshot(row),
+    )
+    session.commit()
+    return row
+
+
+def stored_degree_days(session: Session, years: list[int]) -> dict[int, tuple[float, float | None]]:
+    rows = session.exec(select(DegreeDayYear).where(DegreeDayYear.year.in_(years)))
+    return {r.year: (r.hdd, r.cdd) for r in rows}
+
+
+def building_savings(*, session: Session, building_id: int, locale: object = "zh_Hans_CN"):
+    """Each completed public-building upgrade of the building with its verified saving, or
+    the reason it cannot be verified yet (a year or its degree-days missing)."""
+    records = session.exec(
+        select(Record).where(
+            Record.building_id == building_id,
+            Record.kind == "retrofit",
+            Record.level == "public_efficiency",
+            Record.completed_on.is_not(None),
+        )
+    )
+    out = []
+    for record in records:
+        try:
+            out.append(upgrade_savings(session=session, record_id=record.id, locale=locale))
+        except ValidationFailed as exc:
+            code, params = next(iter(exc.field_errors.values()))
+            out.append(
+                {
+                    "record_id": record.id,
+                    "saving_rate_pct": None,
+                    "reason": render(code, params, locale),
+                }
+            )
+    return out
 
 
 def upgrade_savings(
     *,
     session: Session,
     record_id: int,
-    degree_days: dict[int, tuple[float, float | None]],
+    degree_days: dict[int, tuple[float, float | None]] | None = None,
     locale: object = "zh_Hans_CN",
 ) -> dict:
     """The saving of a completed retrofit record: the year before completion against the
-    year after, `degree_days` {year: (HDD, CDD or None)} for both."""
+    year after, `degree_days` {year: (HDD, CDD or None)} for both (else the stored ones)."""
     record = session.get(Record, record_id)
     if record is None:
         raise NotFound("record.not_found", {"id": record_id})
@@ -36,9 +105,13 @@ def upgrade_savings(
         raise ValidationFailed(
             {"years": ("savings.no_years", {"before": before_year, "after": after_year})}
         )
+    if degree_days is None:
+        degree_days = stored_degree_days(session, [before_year, after_year])
     missing = [y for y in (before_year, after_year) if y not in degree_days]
     if missing:
-        raise ValidationFailed({"hdd": ("savings.degree_days_missing", {})})
+        raise ValidationFailed(
+            {"hdd": ("savings.degree_days_of", {"years": ", ".join(map(str, missing))})}
+        )
     hdd_b, cdd_b = degree_days[before_year]
     hdd_a, cdd_a = degree_days[after_year]
     result = normalised_savings(

@@ -199,7 +199,9 @@ def test_quota_list_filters_and_orders_over_constraint_first(session, office):
     assert gas_entry["band_basis"] == "conventional_electricity"
 
 
-def test_upgrade_savings_normalised_and_requirement_unverified(session, office, make_record):
+def test_upgrade_savings_normalised_and_requirement_unverified(
+    session, office, make_record, make_user
+):
     from datetime import date
 
     from registry.services.metered.savings import upgrade_savings
@@ -242,6 +244,18 @@ def test_upgrade_savings_normalised_and_requirement_unverified(session, office, 
     assert result["required_pct"] == 15 and result["meets_requirement"] is True
     assert result["required_confirmed"] is False
     assert any("not yet confirmed" in n for n in result["notes"])
+
+    from registry.services.metered.savings import building_savings, set_degree_days
+
+    [waiting] = building_savings(session=session, building_id=building.id, locale="en")
+    assert waiting["saving_rate_pct"] is None and "2021, 2023" in waiting["reason"]
+    with pytest.raises(PermissionDenied):
+        set_degree_days(session=session, actor=officer, year=2021, hdd=2_000)
+    admin = make_user(session, role="admin")
+    set_degree_days(session=session, actor=admin, year=2021, hdd=2_000, source="test")
+    set_degree_days(session=session, actor=admin, year=2023, hdd=2_200, source="test")
+    [shown] = building_savings(session=session, building_id=building.id, locale="en")
+    assert shown["saving_rate_pct"] == pytest.approx(result["saving_rate_pct"])
 
 
 def test_a_row_with_id_and_platform_code_links_them(session, office):
