@@ -180,3 +180,32 @@ def quota_list_pdf(report: dict, locale, *, generated_at: str) -> bytes:
         "title": gettext("Public building energy quota list", locale),
     }
     return reports.render_pdf("quota_list.html", context)
+
+
+def design_gap_svg(gaps: list[dict], locale) -> str:
+    """Design vs operation: per indicator, the simulated figure, each measured year and the
+    constraint value (a marker), on one axis per unit."""
+    by_basis: dict[str, list[dict]] = {}
+    for g in gaps:
+        by_basis.setdefault(g["basis_label"] + f" ({g['unit_label']})", []).append(g)
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(7, 0.9 + 1.6 * len(by_basis)))
+        for index, (label, items) in enumerate(by_basis.items(), start=1):
+            axes = figure.add_subplot(len(by_basis), 1, index)
+            names = [pgettext("chart", "Design", locale)] + [str(g["year"]) for g in items]
+            values = [items[0]["design"]] + [g["measured"] for g in items]
+            colours = ["#1565c0"] + ["#ef6c00"] * len(items)
+            axes.barh(names[::-1], values[::-1], color=colours[::-1])
+            quota = items[0]["quota"]
+            if quota is not None:
+                axes.axvline(quota, color="#c62828", linestyle="--", linewidth=1)
+                axes.text(
+                    quota,
+                    len(names) - 0.4,
+                    pgettext("chart", "constraint value", locale),
+                    color="#c62828",
+                    fontsize=7,
+                )
+            axes.set_title(label, fontsize=8)
+        figure.tight_layout()
+        return _svg(figure, "chart-design-gap")

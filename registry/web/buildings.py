@@ -206,10 +206,17 @@ def detail(building_id: int):
     metered_years = metered_verdicts.building_years(
         session=session, building_id=building_id, locale=request_locale()
     )
+    design_gap = metered_verdicts.design_gap(headline["official"], metered_years)
+    design_gap_chart = None
+    if design_gap:
+        from registry.metered_reports import design_gap_svg  # matplotlib only when needed
+
+        design_gap_chart = design_gap_svg(design_gap, request_locale())
     return render_template(
         "buildings/detail.html",
         metered_years=metered_years,
-        design_gap=metered_verdicts.design_gap(headline["official"], metered_years),
+        design_gap=design_gap,
+        design_gap_chart=design_gap_chart,
         can_enter_energy=permissions.can_enter_energy(actor, building),
         upgrade_savings=metered_savings.building_savings(
             session=session, building_id=building_id, locale=request_locale()
