@@ -14,11 +14,13 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
 from registry import vocabulary
-from registry.domain.buildings.types import PUBLIC_TYPES
+from registry.domain.buildings.districts import UnknownDistrict, normalise_district
+from registry.domain.buildings.types import BUILDING_TYPES, PUBLIC_TYPES
 from registry.domain.checks import accounting
 from registry.domain.metered.energy import MeasuredYear
 from registry.domain.metered.verdict import MeasuredVerdict, measured_verdict
 from registry.domain.quotas import verdict as q
+from registry.errors import ValidationFailed
 from registry.i18n import lang_code, locale_of, render
 from registry.models import Building, MeteredYear
 from registry.services.metered.years import VALUE_FIELDS, history
@@ -226,6 +228,23 @@ _LIST_COLUMNS = (
 )
 
 
+def _filters(district, building_type, band) -> tuple:
+    """The filters as codes (a district may be named: 黄岛区, 胶南市…), or ValidationFailed."""
+    problems: dict[str, tuple[str, dict]] = {}
+    if district:
+        try:
+            district = normalise_district(district).code
+        except UnknownDistrict as exc:
+            problems["district"] = (exc.hint, exc.params)
+    if building_type and building_type not in BUILDING_TYPES:
+        problems["building_type"] = ("building.type_unknown", {"value": building_type})
+    if band and band not in (*BANDS, "unjudged"):
+        problems["band"] = ("field.choice_unknown", {"value": band})
+    if problems:
+        raise ValidationFailed(problems)
+    return district or None, building_type or None, band or None
+
+
 def quota_list(
     *,
     session: Session,
@@ -243,6 +262,7 @@ def quota_list(
     `trend` adds each building's total energy intensity of every complete year (see
     `_trends`): a figure over the years, not a verdict per year."""
     t = _Text(locale)
+    district, building_type, band = _filters(district, building_type, band)
     rows = [row_data(r) for r in list_rows(session=session)]
     query = (
         sa_select(*_LIST_COLUMNS)
@@ -280,7 +300,7 @@ def quota_list(
             choices=choices,
         )
         entry = verdict_dict(v, t, detail=False)
-        if band and entry["band"] != band:
+        if band and (entry["band"] or "unjudged") != band:
             continue
         entry.update(
             building_id=r["id"],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from registry.errors import PermissionDenied, RegistryError
+from registry.errors import PermissionDenied, RegistryError, ValidationFailed
 from registry.models import AuditEvent, MeteredYear
 from registry.services.metered import imports, verdicts, years
 from registry.services.quotas import seed as quota_seed
@@ -192,6 +192,10 @@ def test_quota_list_filters_and_orders_over_constraint_first(session, office):
     over = verdicts.quota_list(session=session, year=2022, band="gt_constraint")
     assert [e["building_id"] for e in over["entries"]] == [district.id]
     assert verdicts.quota_list(session=session, year=2022, district="370203")["count"] == 0
+    assert verdicts.quota_list(session=session, year=2022, district="市南区")["count"] == 2
+    with pytest.raises(ValidationFailed) as bad:
+        verdicts.quota_list(session=session, year=2022, district="火星区", band="purple")
+    assert set(bad.value.field_errors) == {"district", "band"}
     assert first["trend"] == [
         {"year": 2022, "kgce_per_m2": pytest.approx((900_000 * 0.31 + 2500 * 34.12) / 10_000)}
     ]
