@@ -3,6 +3,8 @@ and the city's quota list — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlmodel import select
 
@@ -282,3 +284,28 @@ def test_a_row_with_id_and_platform_code_links_them(session, office):
         session=session, actor=officer, data=second, filename="b.csv"
     )
     assert report.years[0]["building_id"] == district.id
+
+
+def test_xlsx_export_with_title_rows_and_numbers_as_cells(session, office):
+    from openpyxl import Workbook
+
+    officer, district, _gas = office
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["青岛市公共建筑能耗监测平台"])
+    sheet.append([])
+    sheet.append(["登记编号", "年份", "月份", "用电量(kWh)", "集中供热(kWh)", "数据来源"])
+    for month in range(1, 13):
+        sheet.append(
+            [district.id, 2024, f"{month}月", 30000.0, 100_000 if month < 4 else None, "账单"]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    report, batch = imports.commit_meter_import(
+        session=session, actor=officer, data=out.getvalue(), filename="平台.xlsx"
+    )
+    assert batch and report.rejected == []
+    [row] = session.exec(select(MeteredYear).where(MeteredYear.year == 2024)).all()
+    assert row.complete and row.source == "bill"
+    assert row.district_heat_gj == pytest.approx(300_000 * 0.0036)  # kWh of heat -> GJ
+    assert row.electricity_kwh == 360_000
