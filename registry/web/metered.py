@@ -21,6 +21,8 @@ bp = Blueprint("metered", __name__)
 
 BANDS = ("gt_constraint", "le_constraint", "le_baseline", "le_guide")
 FORM_FIELDS = ENERGY_FIELDS + CONTEXT_FIELDS
+# The month grid of the form: what the platform reports by month for most buildings.
+MONTH_FIELDS = ("electricity_kwh", "natural_gas_m3", "district_heat_gj")
 
 
 def metered_form_fields() -> list[tuple[str, str]]:
@@ -48,6 +50,11 @@ def metered_form_fields() -> list[tuple[str, str]]:
 def enter(building_id: int):
     """Enter or correct one measured year (annual totals) from the building page."""
     form = request.form
+    months = {
+        month: {name: form.get(f"m{month}_{name}") for name in MONTH_FIELDS}
+        for month in range(1, 13)
+        if any((form.get(f"m{month}_{name}") or "").strip() for name in MONTH_FIELDS)
+    }
     try:
         years.enter_year(
             session=get_session(),
@@ -55,6 +62,7 @@ def enter(building_id: int):
             building_id=building_id,
             year=form.get("year", ""),
             values={name: form.get(name) for name in FORM_FIELDS},
+            months=months or None,
             source=form.get("source") or "platform",
             exclusions_note=form.get("exclusions_note", ""),
             change_reason=form.get("change_reason") or None,

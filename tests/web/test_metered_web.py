@@ -108,3 +108,13 @@ def test_building_page_shows_verified_upgrade_savings(
     # (700,000 − 560,000) × 0.31 / (700,000 × 0.31 + 2,500 GJ × 34.12) = 43,400 / 302,300
     assert "14.4 %" in text
     assert "2021 → 2023" in text
+
+
+def test_form_by_month_is_summed_and_an_incomplete_year_is_not_judged(
+    client, login, officer, building
+):
+    login(client, officer)
+    data = {"year": "2021", **{f"m{m}_electricity_kwh": "1000" for m in range(1, 12)}}
+    page = client.post(f"/buildings/{building.id}/metered", data=data, follow_redirects=True)
+    text = text_of(page)
+    assert "12" in text and "不予判定" in text  # month 12 missing: stored, not judged
