@@ -9,6 +9,9 @@ under a second.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
+
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
@@ -245,36 +248,8 @@ def _filters(district, building_type, band) -> tuple:
     return district or None, building_type or None, band or None
 
 
-def quota_list(
-    *,
-    session: Session,
-    year: int,
-    district: str | None = None,
-    building_type: str | None = None,
-    band: str | None = None,
-    locale: object = "zh_Hans_CN",
-    trend: bool = True,
-) -> dict:
-    """The city's quota list for `year`: every public building with a current measured year,
-    over-constraint first, then by severity and least headroom; and the counts and area per
-    band by district and by type. Incomplete years are listed, never banded.
-
-    `trend` adds each building's total energy intensity of every complete year (see
-    `_trends`): a figure over the years, not a verdict per year."""
-    t = _Text(locale)
-    district, building_type, band = _filters(district, building_type, band)
-    rows = [row_data(r) for r in list_rows(session=session)]
-    query = (
-        sa_select(*_LIST_COLUMNS)
-        .join(MeteredYear, MeteredYear.building_id == Building.id)
-        .where(MeteredYear.year == year, MeteredYear.superseded_at.is_(None))
-    )
-    query_filters = [Building.building_type.in_(sorted(PUBLIC_TYPES))]
-    if district:
-        query_filters.append(Building.district_code == district)
-    if building_type:
-        query_filters.append(Building.building_type == building_type)
-    query = query.where(*query_filters)
+def _judge_all(session: Session, query, rows: list, t: _Text, band: str | None) -> list[dict]:
+    """Every listed building-year judged; the quota rows chosen once per kind of building."""
     choices_by_kind: dict[tuple, dict[str, q.Choice]] = {}
     entries = []
     for r in session.execute(query).mappings():
@@ -313,25 +288,74 @@ def quota_list(
             source=r["source"],
         )
         entries.append(entry)
-    if trend and entries:
-        trends = _trends(session, query_filters, {e["building_id"] for e in entries})
-        for e in entries:
-            e["trend"] = trends.get(e["building_id"], [])
-    entries.sort(
-        key=lambda e: (
-            -SEVERITY.get(e["band"], -1) if e["band"] else 1,
-            e["margin_pct"] if e["margin_pct"] is not None else 0.0,
-            e["building_id"],
-        )
+    return entries
+
+
+@contextmanager
+def _no_collection():
+    """The list builds tens of thousands of dicts that all live until the answer is sent;
+    the cyclic collector would walk them again at each pass, finding no garbage (as the
+    CLI's module loading does, `registry.cli`)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def quota_list(
+    *,
+    session: Session,
+    year: int,
+    district: str | None = None,
+    building_type: str | None = None,
+    band: str | None = None,
+    locale: object = "zh_Hans_CN",
+    trend: bool = True,
+) -> dict:
+    """The city's quota list for `year`: every public building with a current measured year,
+    over-constraint first, then by severity and least headroom; and the counts and area per
+    band by district and by type. Incomplete years are listed, never banded.
+
+    `trend` adds each building's total energy intensity of every complete year (see
+    `_trends`): a figure over the years, not a verdict per year."""
+    t = _Text(locale)
+    district, building_type, band = _filters(district, building_type, band)
+    rows = [row_data(r) for r in list_rows(session=session)]
+    query = (
+        sa_select(*_LIST_COLUMNS)
+        .join(MeteredYear, MeteredYear.building_id == Building.id)
+        .where(MeteredYear.year == year, MeteredYear.superseded_at.is_(None))
     )
-    return {
-        "year": year,
-        "locale": lang_code(t.locale),
-        "filters": {"district": district, "building_type": building_type, "band": band},
-        "count": len(entries),
-        "entries": entries,
-        "summary": summary(entries, t.locale),
-    }
+    query_filters = [Building.building_type.in_(sorted(PUBLIC_TYPES))]
+    if district:
+        query_filters.append(Building.district_code == district)
+    if building_type:
+        query_filters.append(Building.building_type == building_type)
+    query = query.where(*query_filters)
+    with _no_collection():
+        entries = _judge_all(session, query, rows, t, band)
+        if trend and entries:
+            trends = _trends(session, query_filters, {e["building_id"] for e in entries})
+            for e in entries:
+                e["trend"] = trends.get(e["building_id"], [])
+        entries.sort(
+            key=lambda e: (
+                -SEVERITY.get(e["band"], -1) if e["band"] else 1,
+                e["margin_pct"] if e["margin_pct"] is not None else 0.0,
+                e["building_id"],
+            )
+        )
+        return {
+            "year": year,
+            "locale": lang_code(t.locale),
+            "filters": {"district": district, "building_type": building_type, "band": band},
+            "count": len(entries),
+            "entries": entries,
+            "summary": summary(entries, t.locale),
+        }
 
 
 # The quota factors (DB37/T 2671 Table B.1, as `domain.checks.accounting` holds them).
