@@ -355,8 +355,22 @@ def quota_list(
             "count": len(entries),
             "entries": entries,
             "summary": summary(entries, t.locale),
+            # How every entry was counted; each building's page gives its own split.
+            "factors": [f.__dict__.copy() for f in (_FACTOR, *accounting.BASE_FACTORS)],
+            "notes": [t(code) for code in LIST_NOTES],
         }
 
+
+_FACTOR = accounting.electricity_factor()
+LIST_NOTES = (
+    "metered.note.measured",
+    "metered.split.district",
+    "metered.split.excess_limits",
+    "metered.split.needs_months_gas",
+    "metered.split.needs_months_electric",
+    "metered.gas_factor",
+    "metered.no_exclusions",
+)
 
 # The quota factors (DB37/T 2671 Table B.1, as `domain.checks.accounting` holds them).
 _KGCE = {

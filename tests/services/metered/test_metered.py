@@ -191,6 +191,8 @@ def test_quota_list_filters_and_orders_over_constraint_first(session, office):
     assert first["building_id"] == district.id and first["over_constraint"]
     assert first["band"] == "gt_constraint" and first["margin_pct"] < 0
     assert first["action"]
+    assert {f["key"] for f in listed["factors"]} >= {"electricity", "natural_gas", "heat"}
+    assert listed["notes"] and all(listed["notes"])
     over = verdicts.quota_list(session=session, year=2022, band="gt_constraint")
     assert [e["building_id"] for e in over["entries"]] == [district.id]
     assert verdicts.quota_list(session=session, year=2022, district="370203")["count"] == 0
