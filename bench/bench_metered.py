@@ -28,7 +28,7 @@ from registry.db import make_engine
 from registry.models import Building, MeteredYear
 from registry.services import users as user_service
 from registry.services.metered.imports import commit_meter_import
-from registry.services.metered.verdicts import quota_list
+from registry.services.metered.quota_list import quota_list
 from registry.services.quotas import seed as quota_seed
 
 BUILDINGS = 10_000

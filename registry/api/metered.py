@@ -9,6 +9,7 @@ from registry.api.common import actor, documented, json_body, register_schema, t
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.i18n import render
+from registry.services.metered import quota_list as quota_list_service
 from registry.services.metered import verdicts, years
 from registry.services.metered.imports import commit_meter_import, preview_meter_import
 
@@ -154,7 +155,7 @@ def quota_list():
     if not year.isdigit() or not 2000 <= int(year) <= 2100:
         raise ValidationFailed({"year": ("metered.import.year_invalid", {"value": year})})
     return jsonify(
-        verdicts.quota_list(
+        quota_list_service.quota_list(
             session=get_session(),
             year=int(year),
             district=request.args.get("district") or None,

@@ -90,7 +90,7 @@ def _list_text(report: dict) -> str:
 @handles_errors
 def list_quota(year: int, district, building_type, band, as_json: bool, lang: Locale) -> None:
     """The city's quota list for a year: each building's indicators, values, units and bands."""
-    from registry.services.metered.verdicts import quota_list  # noqa: PLC0415
+    from registry.services.metered.quota_list import quota_list  # noqa: PLC0415
 
     with open_session() as session:
         report = quota_list(

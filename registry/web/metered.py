@@ -13,7 +13,8 @@ from registry.domain import dates
 from registry.domain.metered.energy import CONTEXT_FIELDS, ENERGY_FIELDS, SOURCES
 from registry.errors import RegistryError
 from registry.extensions import get_session, request_locale
-from registry.services.metered import verdicts, years
+from registry.services.metered import quota_list as quota_list_service
+from registry.services.metered import years
 from registry.web import display
 from registry.web.forms import field_errors
 
@@ -95,7 +96,7 @@ def quota_list():
     filters = _filters()
     year = filters["year"] or dates.today().year - 1
     fmt = request.args.get("format", "html")
-    report = verdicts.quota_list(
+    report = quota_list_service.quota_list(
         session=get_session(),
         year=year,
         district=filters["district"],

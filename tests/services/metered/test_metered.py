@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from registry.errors import PermissionDenied, RegistryError, ValidationFailed
 from registry.models import AuditEvent, MeteredYear
-from registry.services.metered import imports, verdicts, years
+from registry.services.metered import imports, quota_list, verdicts, years
 from registry.services.quotas import seed as quota_seed
 
 
@@ -142,7 +142,7 @@ def test_messy_import_reports_each_row_and_stores_the_rest(session, office):
     assert stored[(district.id, 2022)].electricity_kwh == 400_000
     assert not stored[(district.id, 2021)].complete
 
-    listed = verdicts.quota_list(session=session, year=2022, locale="en")
+    listed = quota_list.quota_list(session=session, year=2022, locale="en")
     by_id = {e["building_id"]: e for e in listed["entries"]}
     gas_heat = next(i for i in by_id[gas.id]["indicators"] if i["basis"] == "heating")
     assert gas_heat["value"] == pytest.approx(32_000 * 1.2143 / 5_000)
@@ -151,7 +151,7 @@ def test_messy_import_reports_each_row_and_stores_the_rest(session, office):
     # the gas-heated office is nearer its constraint value, so it comes first
     assert [e["building_id"] for e in listed["entries"]] == [gas.id, district.id]
     assert listed["summary"]["bands"]["le_constraint"]["area_m2"] == 5_000
-    incomplete = verdicts.quota_list(session=session, year=2021, locale="en")["entries"]
+    incomplete = quota_list.quota_list(session=session, year=2021, locale="en")["entries"]
     assert incomplete[0]["judged"] is False and incomplete[0]["band"] is None
     assert incomplete[0]["reason_code"] == "metered.incomplete"
 
@@ -186,19 +186,19 @@ def test_quota_list_filters_and_orders_over_constraint_first(session, office):
         year=2022,
         values={"electricity_kwh": "100000", "natural_gas_m3": "45000"},  # annual only
     )
-    listed = verdicts.quota_list(session=session, year=2022, locale="zh_Hans_CN")
+    listed = quota_list.quota_list(session=session, year=2022, locale="zh_Hans_CN")
     first = listed["entries"][0]
     assert first["building_id"] == district.id and first["over_constraint"]
     assert first["band"] == "gt_constraint" and first["margin_pct"] < 0
     assert first["action"]
     assert {f["key"] for f in listed["factors"]} >= {"electricity", "natural_gas", "heat"}
     assert listed["notes"] and all(listed["notes"])
-    over = verdicts.quota_list(session=session, year=2022, band="gt_constraint")
+    over = quota_list.quota_list(session=session, year=2022, band="gt_constraint")
     assert [e["building_id"] for e in over["entries"]] == [district.id]
-    assert verdicts.quota_list(session=session, year=2022, district="370203")["count"] == 0
-    assert verdicts.quota_list(session=session, year=2022, district="市南区")["count"] == 2
+    assert quota_list.quota_list(session=session, year=2022, district="370203")["count"] == 0
+    assert quota_list.quota_list(session=session, year=2022, district="市南区")["count"] == 2
     with pytest.raises(ValidationFailed) as bad:
-        verdicts.quota_list(session=session, year=2022, district="火星区", band="purple")
+        quota_list.quota_list(session=session, year=2022, district="火星区", band="purple")
     assert set(bad.value.field_errors) == {"district", "band"}
     assert first["trend"] == [
         {"year": 2022, "kgce_per_m2": pytest.approx((900_000 * 0.31 + 2500 * 34.12) / 10_000)}
