@@ -22,8 +22,8 @@ The split (measured data have no end uses):
   shoulder months (Apr, May, Oct — neither heating nor much cooling) as the baseline; the
   excess in Nov–Mar is heating. Cooling is not in those months, so it stays non-heating.
   Annual totals alone cannot be split; nothing is judged.
-- no heating type registered: everything is non-heating, and the result says the heating
-  quota cannot be chosen.
+- no heating type registered: bought district heat is heating (it can be nothing else),
+  everything else is non-heating, and the result says the heating quota cannot be chosen.
 
 On-site PV is not subtracted: the grid meter already reads only what the building drew
 from the grid, so the PV output used on site is out of the figures (DB37/T 2671 §5.1.4

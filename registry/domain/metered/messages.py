@@ -35,8 +35,9 @@ MESSAGES: dict[str, str] = {
         "be separated, so no indicator is judged. Enter twelve months of electricity."
     ),
     "metered.split.none": (
-        "No heating type registered: all energy is counted as non-heating and no heating "
-        "quota is chosen; if the building is heated, register its heating type."
+        "No heating type registered: bought district heat is heating, all other energy is "
+        "counted as non-heating, and no heating quota is chosen; if the building is heated, "
+        "register its heating type."
     ),
     "metered.gas_factor": "Natural gas converted at 1.2143 kgce/m³ (DB37/T 2671-2019 Table B.1).",
     "metered.mass_factors_unverified": (
