@@ -14,7 +14,7 @@ from registry.domain.metered.energy import CONTEXT_FIELDS, ENERGY_FIELDS, SOURCE
 from registry.errors import RegistryError
 from registry.extensions import get_session, request_locale
 from registry.services.metered import quota_list as quota_list_service
-from registry.services.metered import years
+from registry.services.metered import savings, years
 from registry.web import display
 from registry.web.forms import field_errors
 
@@ -126,8 +126,10 @@ def quota_list():
     for entry in report["entries"]:
         entry["district_name"] = vocabulary.district(entry["district_code"], locale)
         entry["building_type_name"] = vocabulary.building_type(entry["building_type"], locale)
+    upgrades = savings.verified_upgrade_area(session=get_session(), locale=locale)
     return render_template(
         "metered/list.html",
+        upgrades=upgrades,
         report=report,
         year=year,
         filters=filters,

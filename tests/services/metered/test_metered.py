@@ -265,6 +265,15 @@ def test_upgrade_savings_normalised_and_requirement_unverified(
     [shown] = building_savings(session=session, building_id=building.id, locale="en")
     assert shown["saving_rate_pct"] == pytest.approx(result["saving_rate_pct"])
 
+    from registry.services.metered.savings import verified_upgrade_area
+    from tests.conftest import take_to
+
+    assert verified_upgrade_area(session=session)["records"] == 0  # a draft is not counted
+    take_to(session, record, "approved", actor=officer)
+    area = verified_upgrade_area(session=session)
+    assert area["counted_area_m2"] == area["verified_area_m2"] == 10_000
+    assert area["meeting_requirement_area_m2"] == 10_000
+
 
 def test_a_row_with_id_and_platform_code_links_them(session, office):
     officer, district, gas = office
