@@ -46,7 +46,8 @@ class MeteredYear(MeteredYearBase, table=True):
     building_id: int = Field(foreign_key="buildings.id", index=True)
     version: int = 1
     # {"1": {"electricity_kwh": …}, …} when given by month; None for annual totals.
-    months: dict | None = Field(default=None, sa_column=Column(JSON))
+    # SQL NULL (not JSON null) for annual years: the quota list then decodes nothing for them.
+    months: dict | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
     complete: bool = True
     entered_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
