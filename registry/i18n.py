@@ -211,6 +211,7 @@ def _collect() -> dict[str, str]:
     from registry.domain.imports.messages import MESSAGES as import_rows
     from registry.domain.imports.normalise_messages import MESSAGES as import_cells
     from registry.domain.imports.template_messages import MESSAGES as import_template
+    from registry.domain.metered.messages import MESSAGES as metered
     from registry.domain.parcels.messages import MESSAGES as parcels
     from registry.domain.quotas.messages import MESSAGES as quotas
     from registry.domain.settings import MESSAGES as settings
@@ -245,6 +246,7 @@ def _collect() -> dict[str, str]:
         checks,
         cli_checks,
         quotas,
+        metered,
         tally,
         login,
         usernames,

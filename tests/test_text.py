@@ -28,6 +28,8 @@ ALLOWED_CHINESE = {
     "prefabricated, totals, levels named in headers",
     "registry/domain/imports/template.py": "the import template's example row (cells as users "
     "type them) and its 序号 / 示例 marks",
+    "registry/domain/metered/sheet.py": "headers and source words of the energy monitoring "
+    "platform's export that the meter import recognises",
     "registry/domain/quotas/data.py": "the standards' table and row labels as printed, quoted "
     "in each seeded quota row's citation",
     "registry/domain/checks/accounting.py": "conversion factors cite their standards' own "

@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
         buildings,
         checks,
         imports,
+        metered,
         openapi,
         parcels,
         records,
@@ -20,7 +21,8 @@ def register(app: Flask) -> None:
     from registry.extensions import csrf
 
     # Feature modules, each exposing a Blueprint named `bp`.
-    for module in (openapi, buildings, records, users, checks, tally, imports, verify, parcels):
+    modules = (openapi, buildings, records, users, checks, tally, imports, verify, parcels, metered)
+    for module in modules:
         # The API authenticates with bearer tokens, not cookies, so CSRF does not apply.
         csrf.exempt(module.bp)
         app.register_blueprint(module.bp)

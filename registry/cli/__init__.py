@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "registry.cli.tally",
     "registry.cli.imports",
     "registry.cli.parcels",
+    "registry.cli.metered",
 )
 # Which module defines each command. Importing every module is slow (Alembic, the password
 # hasher's warm-up, the import and tally code), so a command loads only its own; a command
@@ -37,6 +38,7 @@ COMMAND_HOMES = {
     "import": "registry.cli.imports",
     "export": "registry.cli.imports",
     "parcel": "registry.cli.parcels",
+    "metered": "registry.cli.metered",
 }
 
 

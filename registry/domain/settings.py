@@ -18,6 +18,8 @@ PARCEL_EVALUATION_MONTHS = "parcel_evaluation_months"
 # condition must hold its evaluation label: this default is the registry's own, for the
 # administrators to set.
 DEFAULT_PARCEL_EVALUATION_MONTHS = 12
+UPGRADE_SAVING_PCT = "upgrade_saving_required_pct"
+UPGRADE_SAVING_CONFIRMED = "upgrade_saving_required_confirmed"
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,33 @@ SETTINGS: dict[str, SettingSpec] = {
         ),
         1,
         60,
+    ),
+    # 15 % is what the national public-building efficiency key-city programme is commonly
+    # said to require; recalled, not read, so it stays unverified until an admin confirms.
+    UPGRADE_SAVING_PCT: SettingSpec(
+        UPGRADE_SAVING_PCT,
+        "int",
+        15,
+        NC_("setting", "Required saving of a public-building upgrade (%)"),
+        NC_(
+            "setting help",
+            "The weather-normalised saving an efficiency upgrade must verify (15 %, the "
+            "commonly cited requirement of the national key-city programme, not yet checked "
+            "against its text).",
+        ),
+        1,
+        100,
+    ),
+    UPGRADE_SAVING_CONFIRMED: SettingSpec(
+        UPGRADE_SAVING_CONFIRMED,
+        "bool",
+        False,
+        NC_("setting", "Required upgrade saving confirmed"),
+        NC_(
+            "setting help",
+            "Turn on once the required saving has been checked against the programme's "
+            "documents; until then every savings result marks it unverified.",
+        ),
     ),
 }
 

@@ -29,6 +29,11 @@ from registry.models.imports import (  # noqa: F401, E402
     ImportJob,
     ImportMapping,
 )
+from registry.models.metered import (  # noqa: F401, E402
+    DegreeDayYear,
+    MeteredYear,
+    MeteredYearBase,
+)
 from registry.models.notice import (  # noqa: F401, E402
     CalendarDay,
     CalendarYear,

@@ -117,6 +117,8 @@ class Building(BuildingBase, table=True):
     parcel_id: int | None = Field(default=None, foreign_key="parcels.id", index=True)
     # The completion (竣工验收) date, from which a parcel's evaluation-label deadline runs.
     completed_on: date | None = None
+    # The energy monitoring platform's code for the building, to match its exports.
+    platform_code: str | None = Field(default=None, max_length=40, index=True)
 
 
 class BuildingPublic(BuildingBase):

@@ -141,6 +141,21 @@ def default_district(actor: User) -> str | None:
     return None
 
 
+def can_enter_energy(actor: User, building: Building) -> bool:
+    """Measured energy is the bureau's data: admins, and officers in the building's district."""
+    if actor.role == ADMIN:
+        return True
+    return actor.role == OFFICER and building.district_code in actor.district_codes
+
+
+def require_enter_energy(actor: User, building: Building) -> None:
+    if can_enter_energy(actor, building):
+        return
+    if actor.role == OFFICER:
+        raise PermissionDenied("permission.district", {"districts": actor.districts})
+    raise PermissionDenied("metered.import.not_permitted")
+
+
 def require_importer(actor: User) -> None:
     """Bulk imports are the reviewers' tool: officers (in their districts) and admins."""
     if actor.role not in {OFFICER, ADMIN}:

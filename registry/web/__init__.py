@@ -89,6 +89,7 @@ def register(app: Flask) -> None:
         checks,
         dashboard,
         imports,
+        metered,
         parcels,
         records,
         reference,
@@ -106,6 +107,7 @@ def register(app: Flask) -> None:
         imports,
         verify,
         parcels,
+        metered,
     ):
         app.register_blueprint(module.bp)
 

@@ -17,9 +17,12 @@ from registry.services import audit, permissions
 from registry.services import settings as settings_service
 from registry.services.buildings import registration as building_service
 from registry.services.buildings.registration import PAGE_SIZES, BuildingFilters
+from registry.services.metered import savings as metered_savings
+from registry.services.metered import verdicts as metered_verdicts
 from registry.services.notice import objections as objection_service
 from registry.services.quotas.verdicts import building_headline
 from registry.web import display, forms
+from registry.web.metered import metered_form_fields
 
 bp = Blueprint("buildings", __name__, url_prefix="/buildings")
 
@@ -200,8 +203,25 @@ def detail(building_id: int):
     headline = building_headline(session=session, building_id=building_id, locale=request_locale())
     maker_checker = settings_service.get_value(session=session, key=setting_keys.MAKER_CHECKER)
     can_review = permissions.can_review(actor, building)
+    metered_years = metered_verdicts.building_years(
+        session=session, building_id=building_id, locale=request_locale()
+    )
+    design_gap = metered_verdicts.design_gap(headline["official"], metered_years)
+    design_gap_chart = None
+    if design_gap:
+        from registry.metered_reports import design_gap_svg  # matplotlib only when needed
+
+        design_gap_chart = design_gap_svg(design_gap, request_locale())
     return render_template(
         "buildings/detail.html",
+        metered_years=metered_years,
+        design_gap=design_gap,
+        design_gap_chart=design_gap_chart,
+        can_enter_energy=permissions.can_enter_energy(actor, building),
+        upgrade_savings=metered_savings.building_savings(
+            session=session, building_id=building_id, locale=request_locale()
+        ),
+        metered_fields=metered_form_fields(),
         verdict=headline["official"],
         withheld=headline["withheld"],
         building=building,

@@ -18,6 +18,7 @@ with a design-stage EnergyPlus simulation, so every verdict carries that caveat.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from registry.domain.buildings.types import BUILDING_TYPES, HEATING_TYPES, SUB_TYPES
 from registry.domain.text import NC_, names
@@ -73,11 +74,12 @@ class QuotaRowData:
     version: int = 1
     row_id: int | None = None
 
-    @property
+    # Cached: a city's quota list reads them tens of thousands of times (the row is frozen).
+    @cached_property
     def levels(self) -> dict[str, float | None]:
         return {"guide": self.guide, "baseline": self.baseline, "constraint": self.constraint}
 
-    @property
+    @cached_property
     def has_levels(self) -> bool:
         return any(v is not None for v in self.levels.values())
 
@@ -318,4 +320,106 @@ def correction_applies(row: QuotaRowData) -> bool:
     return row.standard == GB51161 and row.building_type in (
         "office_government",
         "office_commercial",
+    )
+
+
+# -- the verdict of one basis, wherever the energy came from ---------------------------------
+
+
+class EnergyAccountLike:  # documentation only: the attributes `indicator_value` reads
+    non_heating_kgce: float
+    heating_kgce: float
+    conventional_electricity_kwh: float
+    non_heating_non_electric_kwh: float
+
+
+def indicator_value(
+    basis: str,
+    row: QuotaRowData,
+    account: EnergyAccountLike,
+    *,
+    area_m2: float,
+    heated_area_m2: float | None = None,
+) -> float | None:
+    """The indicator of `basis` in `row`'s unit, before any correction; None if they do not fit.
+
+    `account` is an annual energy account (`domain.checks.accounting.EnergyAccount`) whether
+    it was simulated or measured; the heating indicator divides by the heated area when one
+    is known, else by the floor area.
+    """
+    if not area_m2 or area_m2 <= 0:
+        return None
+    if row.unit.startswith("kgce") and basis == BASIS_NON_HEATING:
+        return account.non_heating_kgce / area_m2
+    if row.unit.startswith("kgce") and basis == BASIS_HEATING:
+        return account.heating_kgce / (heated_area_m2 or area_m2)
+    if row.unit.startswith("kWh") and basis == BASIS_CONVENTIONAL_ELECTRICITY:
+        return account.conventional_electricity_kwh / area_m2
+    if row.unit.startswith("kWh") and basis == BASIS_NON_HEATING:
+        return (account.conventional_electricity_kwh + account.non_heating_non_electric_kwh) / (
+            area_m2
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One basis judged: the row, the indicator before and after correction, the band."""
+
+    basis: str
+    row: QuotaRowData | None = None
+    reason: tuple[str, dict] | None = None
+    raw_value: float | None = None
+    correction: OfficeCorrection | None = None
+    value: float | None = None
+    band: Band | None = None
+
+    @property
+    def margins(self) -> dict[str, dict]:
+        if self.value is None or self.row is None:
+            return {}
+        return margins(self.value, self.row.levels)
+
+
+def judge(
+    basis: str,
+    building: BuildingFacts,
+    rows: list[QuotaRowData],
+    account: EnergyAccountLike,
+    *,
+    area_m2: float,
+    heated_area_m2: float | None = None,
+    row: QuotaRowData | None = None,
+) -> Judgement:
+    """The one verdict: choose the row (or take the pinned `row`), compute the indicator,
+    apply the GB/T 51161 office correction where the row defines it, classify.
+
+    Used for simulated checks and for measured years alike; only the account and the areas
+    differ. `building.annual_use_hours` and `area_per_person_m2` feed the correction.
+    """
+    if row is None:
+        choice = choose(building, rows, basis)
+        if choice.row is None:
+            return Judgement(basis=basis, reason=choice.reason)
+        row = choice.row
+    raw = indicator_value(basis, row, account, area_m2=area_m2, heated_area_m2=heated_area_m2)
+    if raw is None:
+        return Judgement(basis=basis, row=row, reason=("quota.no_row", {"standard": row.standard}))
+    correction = (
+        office_correction(building.annual_use_hours, building.area_per_person_m2)
+        if correction_applies(row)
+        else OfficeCorrection(applied=False)
+    )
+    value = raw * correction.factor
+    return Judgement(
+        basis=basis,
+        row=row,
+        # A row printed as '—' has no levels: the figure stands, there is nothing to judge by.
+        reason=None
+        if row.has_levels
+        else ("quota.table_dash", {"standard": row.standard, "table": row.table}),
+        raw_value=raw,
+        correction=correction,
+        value=value,
+        band=classify(value, row.levels),
     )

@@ -58,19 +58,14 @@ def indicator_value(
     account: accounting.EnergyAccount,
     result: CheckResult,
 ) -> float | None:
-    """The indicator of `basis` in `row`'s unit, before any correction; None if they do not fit."""
-    area_m2 = result.registered_area_m2
-    if row.unit.startswith("kgce") and basis == q.BASIS_NON_HEATING:
-        return account.non_heating_kgce / area_m2
-    if row.unit.startswith("kgce") and basis == q.BASIS_HEATING:
-        return account.heating_kgce / heating_area_m2(result)
-    if row.unit.startswith("kWh") and basis == q.BASIS_CONVENTIONAL_ELECTRICITY:
-        return account.conventional_electricity_kwh / area_m2
-    if row.unit.startswith("kWh") and basis == q.BASIS_NON_HEATING:
-        return (account.conventional_electricity_kwh + account.non_heating_non_electric_kwh) / (
-            area_m2
-        )
-    return None
+    """The check's indicator of `basis` (`q.indicator_value` with the check's areas)."""
+    return q.indicator_value(
+        basis,
+        row,
+        account,
+        area_m2=result.registered_area_m2,
+        heated_area_m2=heating_area_m2(result),
+    )
 
 
 def _row_dict(row: QuotaRow, locale: Locale) -> dict:

@@ -21,9 +21,8 @@ from registry.services.quotas.indicators import (
     HEATING_DISAGREES,
     building_facts,
     energy_account,
+    heating_area_m2,
     indicator,
-    indicator_value,
-    office,
 )
 from registry.services.quotas.rows import list_rows, row_data
 
@@ -76,10 +75,11 @@ def _pin_quota_rows(session, check, result, heating_agrees: bool) -> list[CheckV
     factor = accounting.ELECTRICITY_EQUIVALENT_KGCE_PER_KWH
     account = energy_account(session, check, factor)
     current = [row_data(r) for r in list_rows(session=session)]
+    facts = building_facts(building)
     pins = []
     for basis in q.BASES:
         pin = CheckVerdict(check_id=check.id, basis=basis, electricity_kgce_per_kwh=factor)
-        choice = q.choose(building_facts(building), current, basis)
+        choice = q.choose(facts, current, basis)
         if basis == q.BASIS_HEATING and not heating_agrees:
             pin.no_quota_reason, pin.no_quota_params = HEATING_DISAGREES, {}
         elif choice.row is None:
@@ -88,11 +88,18 @@ def _pin_quota_rows(session, check, result, heating_agrees: bool) -> list[CheckV
             row = choice.row
             pin.quota_row_id, pin.quota_key, pin.quota_version = row.row_id, row.key, row.version
             pin.unit = row.unit
-            value = indicator_value(basis, row, account, result)
-            if value is not None:
-                value *= office(row, building).factor
-                band = q.classify(value, row.levels)
-                pin.indicator_value, pin.band = value, band.code if band else None
+            judged = q.judge(
+                basis,
+                facts,
+                current,
+                account,
+                area_m2=result.registered_area_m2,
+                heated_area_m2=heating_area_m2(result),
+                row=row,
+            )
+            if judged.value is not None:
+                pin.indicator_value = judged.value
+                pin.band = judged.band.code if judged.band else None
         session.add(pin)
         pins.append(pin)
     return pins

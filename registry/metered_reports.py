@@ -1,0 +1,211 @@
+"""The quota list (能耗限额管理) as a spreadsheet and as a PDF the bureau can publish: every
+building's indicators and band, and the count and area per band by district and by type,
+with a stacked-bar chart (matplotlib SVG, as `registry.charts` draws the tally's)."""
+
+from __future__ import annotations
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from registry import reports, vocabulary
+from registry.charts import STYLE, _svg
+from registry.i18n import gettext, pgettext
+
+BAND_ORDER = ("le_guide", "le_baseline", "le_constraint", "gt_constraint", "unjudged")
+BAND_COLOURS = {
+    "le_guide": "#2e7d32",
+    "le_baseline": "#1565c0",
+    "le_constraint": "#ef6c00",
+    "gt_constraint": "#c62828",
+    "unjudged": "#9e9e9e",
+}
+
+
+def band_names(locale) -> dict[str, str]:
+    from registry.i18n import render
+
+    names = {b: render(f"quota.band.{b}", {}, locale) for b in BAND_ORDER[:-1]}
+    names["unjudged"] = pgettext("quota list", "Not judged", locale)
+    return names
+
+
+def _value(entry: dict, basis: str):
+    item = next((i for i in entry["indicators"] if i["basis"] == basis), None)
+    return None if item is None or item["value"] is None else round(item["value"], 2)
+
+
+def _headers(locale) -> list[str]:
+    return [
+        pgettext("quota list", "Building ID", locale),
+        pgettext("quota list", "Name", locale),
+        pgettext("quota list", "District", locale),
+        pgettext("quota list", "Building type", locale),
+        pgettext("quota list", "Floor area (m²)", locale),
+        pgettext("quota list", "Non-heating", locale),
+        pgettext("quota list", "Heating (kgce/(m²·a))", locale),
+        pgettext("quota list", "Electricity (kWh/(m²·a))", locale),
+        pgettext("quota list", "Band", locale),
+        pgettext("quota list", "Margin to the constraint value (%)", locale),
+        pgettext("quota list", "Action", locale),
+        pgettext("quota list", "Trend (kgce/(m²·a) by year)", locale),
+    ]
+
+
+def entry_rows(report: dict, locale) -> list[list]:
+    rows = []
+    for e in report["entries"]:
+        non = next((i for i in e["indicators"] if i["basis"] == "non_heating"), None)
+        non_text = (
+            f"{non['value']:.2f} {non['unit_label']}" if non and non["value"] is not None else None
+        )
+        rows.append(
+            [
+                e["building_id"],
+                e["name"],
+                vocabulary.district(e["district_code"], locale),
+                vocabulary.building_type(e["building_type"], locale),
+                round(e["floor_area_m2"], 1),
+                non_text,
+                _value(e, "heating"),
+                _value(e, "conventional_electricity"),
+                e["band_label"] or e["reason"],
+                None if e["margin_pct"] is None else round(e["margin_pct"], 1),
+                e["action"],
+                "; ".join(f"{p['year']}: {p['kgce_per_m2']:.1f}" for p in e.get("trend", [])),
+            ]
+        )
+    return rows
+
+
+def summary_rows(groups: list[dict], locale) -> tuple[list[str], list[list]]:
+    names = band_names(locale)
+    headers = [pgettext("quota list", "Group", locale)]
+    for band in BAND_ORDER:
+        headers += [
+            f"{names[band]} · " + pgettext("quota list", "count", locale),
+            f"{names[band]} · " + pgettext("quota list", "area (m²)", locale),
+        ]
+    rows = []
+    for g in groups:
+        row = [g["name"]]
+        for band in BAND_ORDER:
+            cell = g["bands"].get(band, {"count": 0, "area_m2": 0.0})
+            row += [cell["count"], round(cell["area_m2"], 1)]
+        rows.append(row)
+    return headers, rows
+
+
+def quota_list_xlsx(report: dict, locale) -> bytes:
+    return reports.xlsx_bytes(
+        {
+            pgettext("quota list", "Buildings", locale): (
+                _headers(locale),
+                entry_rows(report, locale),
+            ),
+            pgettext("quota list", "By district", locale): summary_rows(
+                report["summary"]["by_district"], locale
+            ),
+            pgettext("quota list", "By type", locale): summary_rows(
+                report["summary"]["by_type"], locale
+            ),
+        },
+        meta=[("year", str(report["year"])), ("count", str(report["count"]))],
+    )
+
+
+def bands_svg(groups: list[dict], title: str, locale) -> str:
+    """Stacked horizontal bars: buildings per band in each group."""
+    names = band_names(locale)
+    groups = groups[::-1]
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(7, max(1.6, 0.35 * len(groups) + 1.2)))
+        axes = figure.add_subplot()
+        left = [0] * len(groups)
+        for band in BAND_ORDER:
+            values = [g["bands"].get(band, {}).get("count", 0) for g in groups]
+            if not any(values):
+                continue
+            axes.barh(
+                [g["name"] for g in groups],
+                values,
+                left=left,
+                label=names[band],
+                color=BAND_COLOURS[band],
+            )
+            left = [a + b for a, b in zip(left, values, strict=True)]
+        axes.set_title(title)
+        axes.legend(
+            fontsize=7, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.12)
+        )
+        figure.tight_layout()
+        return _svg(figure, "chart-" + str(abs(hash(title)) % 10_000))
+
+
+def quota_list_pdf(report: dict, locale, *, generated_at: str) -> bytes:
+    charts = {
+        "district": reports.svg_data_uri(
+            bands_svg(
+                report["summary"]["by_district"],
+                pgettext("quota list", "Buildings per band by district", locale),
+                locale,
+            )
+        ),
+        "type": reports.svg_data_uri(
+            bands_svg(
+                report["summary"]["by_type"],
+                pgettext("quota list", "Buildings per band by building type", locale),
+                locale,
+            )
+        ),
+    }
+    by_district = summary_rows(report["summary"]["by_district"], locale)
+    by_type = summary_rows(report["summary"]["by_type"], locale)
+    context = {
+        "locale": locale,
+        "report": report,
+        "band_names": band_names(locale),
+        "band_order": BAND_ORDER,
+        "headers": _headers(locale),
+        "rows": list(
+            zip(
+                entry_rows(report, locale),
+                [e["over_constraint"] for e in report["entries"]],
+                strict=True,
+            )
+        ),
+        "by_district": by_district,
+        "by_type": by_type,
+        "charts": charts,
+        "generated_at": generated_at,
+        "title": gettext("Public building energy quota list", locale),
+    }
+    return reports.render_pdf("quota_list.html", context)
+
+
+def design_gap_svg(gaps: list[dict], locale) -> str:
+    """Design vs operation: per indicator, the simulated figure, each measured year and the
+    constraint value (a marker), on one axis per unit."""
+    by_basis: dict[str, list[dict]] = {}
+    for g in gaps:
+        by_basis.setdefault(g["basis_label"] + f" ({g['unit_label']})", []).append(g)
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(7, 0.9 + 1.6 * len(by_basis)))
+        for index, (label, items) in enumerate(by_basis.items(), start=1):
+            axes = figure.add_subplot(len(by_basis), 1, index)
+            names = [pgettext("chart", "Design", locale)] + [str(g["year"]) for g in items]
+            values = [items[0]["design"]] + [g["measured"] for g in items]
+            colours = ["#1565c0"] + ["#ef6c00"] * len(items)
+            axes.barh(names[::-1], values[::-1], color=colours[::-1])
+            quota = items[0]["quota"]
+            if quota is not None:
+                axes.axvline(quota, color="#c62828", linestyle="--", linewidth=1)
+                axes.text(
+                    quota,
+                    len(names) - 0.4,
+                    pgettext("chart", "constraint value", locale),
+                    color="#c62828",
+                    fontsize=7,
+                )
+            axes.set_title(label, fontsize=8)
+        figure.tight_layout()
+        return _svg(figure, "chart-design-gap")

@@ -1,0 +1,380 @@
+"""Bulk import of meter data: the monitoring platform's export (CSV/XLSX) into measured years.
+
+Same shape as the building import: a dry run reports each row's outcome and reasons; the
+commit stores every accepted building-year in one transaction, with one import batch and
+one audit event per stored year, or stores nothing. Monthly rows of a building-year are
+summed; a year missing months is stored and flagged incomplete (never judged). A year that
+already has data gets a new version; the old one is superseded, never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlmodel import Session
+
+from registry.domain.imports.files import HEADER_SEARCH_ROWS, ImportFileError, raw_sheets
+from registry.domain.imports.headers import normalise_header
+from registry.domain.metered import sheet
+from registry.domain.metered.energy import CONTEXT_FIELDS, ENERGY_FIELDS, MeasuredYear, sum_months
+from registry.errors import Unprocessable
+from registry.i18n import locale_of, render
+from registry.models import AuditEvent, Building, ImportBatch, MeteredYear, User, utcnow
+from registry.services import permissions
+from registry.services.metered.years import row_values
+
+CHUNK = 900  # under SQLite's 999 bound parameters
+MAX_LISTED = 500  # rejected rows listed in full; the counts cover the rest
+
+
+@dataclass
+class MeterImport:
+    filename: str
+    sha256: str
+    columns: dict[str, str] = field(default_factory=dict)
+    rows_total: int = 0
+    accepted: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    rejected_count: int = 0
+    years: list[dict] = field(default_factory=list)
+    plan: list[tuple[Building, MeasuredYear]] = field(default_factory=list, repr=False)
+    links: dict[int, str] = field(default_factory=dict)  # building id -> platform code learnt
+
+    def as_dict(self) -> dict:
+        return {
+            "filename": self.filename,
+            "sha256": self.sha256,
+            "columns": self.columns,
+            "counts": {
+                "rows": self.rows_total,
+                "accepted": self.accepted,
+                "rejected": self.rejected_count,
+                "years": len(self.years),
+                "incomplete_years": sum(1 for y in self.years if not y["complete"]),
+                "platform_codes_learnt": len(self.links),
+            },
+            "rows": self.rejected,
+            "years": self.years,
+        }
+
+
+def _table(data: bytes, filename: str):
+    for _name, rows in raw_sheets(data, filename):
+        rows = iter(rows)
+        head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+        for index, cells in enumerate(head):
+            mapping = sheet.map_headers(list(cells))
+            if sheet.is_header(mapping):
+                rest = itertools.chain(head[index + 1 :], rows)
+                headers = {i: str(cells[i]) for i in mapping}
+                return mapping, headers, rest, index + 2
+    raise ImportFileError("metered.import.no_columns", {})
+
+
+def _chunks(items, size=CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _buildings(session: Session, rows: list[sheet.MeterRow]) -> tuple[dict, dict, dict]:
+    ids = {r.building_id for r in rows if r.building_id}
+    codes = {r.platform_code for r in rows if r.platform_code}
+    credits = {r.credit_code for r in rows if r.credit_code and not r.building_id}
+    by_id, by_code, by_credit = {}, {}, {}
+    for chunk in _chunks(ids):
+        for b in session.execute(select(Building).where(Building.id.in_(chunk))).scalars():
+            by_id[b.id] = b
+    for chunk in _chunks(codes):
+        for b in session.execute(
+            select(Building).where(Building.platform_code.in_(chunk))
+        ).scalars():
+            by_code.setdefault(b.platform_code, []).append(b)
+    for chunk in _chunks(credits):
+        query = select(Building).where(Building.owner_credit_code.in_(chunk))
+        for b in session.execute(query).scalars():
+            by_credit.setdefault(b.owner_credit_code, []).append(b)
+    return by_id, by_code, by_credit
+
+
+def _match(row: sheet.MeterRow, by_id, by_code, by_credit) -> tuple[Building | None, tuple]:
+    if row.building_id:
+        found = by_id.get(row.building_id)
+        return found, () if found else ("metered.import.no_building", {})
+    if row.platform_code:
+        found = by_code.get(row.platform_code, [])
+        if len(found) == 1:
+            return found[0], ()
+        if len(found) > 1:
+            return None, ("metered.import.building_ambiguous", {"count": len(found)})
+    if row.credit_code and row.name:
+        wanted = normalise_header(row.name)
+        found = [
+            b for b in by_credit.get(row.credit_code, []) if normalise_header(b.name) == wanted
+        ]
+        if len(found) == 1:
+            return found[0], ()
+        if len(found) > 1:
+            return None, ("metered.import.building_ambiguous", {"count": len(found)})
+    return None, ("metered.import.no_building", {})
+
+
+def preview_meter_import(
+    *, session: Session, actor: User, data: bytes, filename: str, locale: object = "zh_Hans_CN"
+) -> MeterImport:
+    """What each row would become; nothing is written. `ImportFileError` when unreadable."""
+    permissions.require_importer(actor)
+    locale = locale_of(locale)
+    result = MeterImport(filename=filename, sha256=hashlib.sha256(data).hexdigest())
+    parsed: list[sheet.MeterRow] = []
+    # A file, not a row, is wrong (unreadable, or over a limit found while reading): say so,
+    # write nothing.
+    try:
+        mapping, headers, rest, first = _table(data, filename)
+        result.columns = {headers[i]: name for i, name in mapping.items()}
+        for number, cells in enumerate(rest, start=first):
+            values = {name: cells[i] if i < len(cells) else None for i, name in mapping.items()}
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+                continue
+            parsed.append(sheet.parse_row(number, values))
+    except ImportFileError as error:
+        raise Unprocessable(error.code, error.params) from None
+    result.rows_total = len(parsed)
+    by_id, by_code, by_credit = _buildings(session, [r for r in parsed if not r.problems])
+
+    def reject(row: sheet.MeterRow, problems) -> None:
+        result.rejected_count += 1
+        if len(result.rejected) < MAX_LISTED:
+            result.rejected.append(
+                {
+                    "row": row.number,
+                    "outcome": "rejected",
+                    "building_id": row.building_id,
+                    "year": row.year,
+                    "month": row.month,
+                    "problems": [
+                        {"field": f, "code": c, "message": render(c, p, locale)}
+                        for f, c, p in problems
+                    ],
+                }
+            )
+
+    groups: dict[tuple[int, int], list[sheet.MeterRow]] = {}
+    buildings: dict[int, Building] = {}
+    for row in parsed:
+        if row.problems:
+            reject(row, row.problems)
+            continue
+        building, problem = _match(row, by_id, by_code, by_credit)
+        if building is None:
+            reject(row, [("building_id", *problem)])
+            continue
+        if not permissions.can_enter_energy(actor, building):
+            reject(row, [("building_id", "metered.import.not_permitted", {})])
+            continue
+        if row.building_id and row.platform_code:
+            # A row naming both learns the platform's code for the building, once.
+            known = result.links.get(building.id, building.platform_code)
+            holders = [b.id for b in by_code.get(row.platform_code, []) if b.id != building.id]
+            holders += [
+                i for i, c in result.links.items() if c == row.platform_code and i != building.id
+            ]
+            if (known and known != row.platform_code) or holders:
+                reject(
+                    row,
+                    [
+                        (
+                            "platform_code",
+                            "metered.import.platform_code_differs",
+                            {"code": row.platform_code, "known": known or holders[0]},
+                        )
+                    ],
+                )
+                continue
+            if not known:
+                result.links[building.id] = row.platform_code
+        buildings[building.id] = building
+        groups.setdefault((building.id, row.year), []).append(row)
+
+    for (building_id, year), rows in groups.items():
+        monthly = [r for r in rows if r.month]
+        annual = [r for r in rows if not r.month]
+        if monthly and annual:
+            for r in rows:
+                reject(
+                    r,
+                    [("month", "metered.import.mixed", {"building": building_id, "year": year})],
+                )
+            continue
+        kept: list[sheet.MeterRow] = []
+        seen: set = set()
+        for r in rows:
+            if r.month in seen or (r.month is None and kept):
+                reject(
+                    r,
+                    [
+                        (
+                            "month",
+                            "metered.import.month_repeated",
+                            {"month": r.month or "-", "year": year},
+                        )
+                    ],
+                )
+                continue
+            seen.add(r.month)
+            kept.append(r)
+        context = {}
+        for r in kept:
+            context.update({n: r.values[n] for n in CONTEXT_FIELDS if r.values.get(n) is not None})
+        source = kept[-1].source
+        if monthly:
+            months = {
+                r.month: {n: r.values[n] for n in ENERGY_FIELDS if r.values.get(n) is not None}
+                for r in kept
+            }
+            measured = sum_months(year, months, source=source, **context)
+        else:
+            energy = {n: kept[0].values.get(n) for n in ENERGY_FIELDS}
+            measured = MeasuredYear(year=year, source=source, **energy, **context)
+        result.accepted += len(kept)
+        result.plan.append((buildings[building_id], measured))
+        result.years.append(
+            {
+                "building_id": building_id,
+                "year": year,
+                "monthly": measured.monthly,
+                "complete": measured.complete,
+                "missing_months": measured.missing_months,
+                "rows": [r.number for r in kept],
+            }
+        )
+    return result
+
+
+def commit_meter_import(
+    *, session: Session, actor: User, data: bytes, filename: str, locale: object = "zh_Hans_CN"
+) -> tuple[MeterImport, int | None]:
+    """Store every accepted building-year (one transaction); (report, batch id or None)."""
+    try:
+        result = preview_meter_import(
+            session=session, actor=actor, data=data, filename=filename, locale=locale
+        )
+        if not result.plan:
+            session.rollback()
+            return result, None
+        batch = ImportBatch(
+            created_by_id=actor.id,
+            filename=(filename or "")[:255],
+            sha256=result.sha256,
+            rows_total=result.rows_total,
+            new_records=len(result.plan),
+            rejected=result.rejected_count,
+            status="metered",
+        )
+        session.add(batch)
+        session.flush()
+        _store(session, actor, result, batch.id)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return result, batch.id
+
+
+def _store(session: Session, actor: User, result: MeterImport, import_id: int) -> None:
+    now = utcnow()
+    keys = {(b.id, m.year) for b, m in result.plan}
+    current: dict[tuple[int, int], tuple[int, int]] = {}
+    building_ids = sorted({k[0] for k in keys})
+    for chunk in _chunks(building_ids):
+        query = select(
+            MeteredYear.id, MeteredYear.building_id, MeteredYear.year, MeteredYear.version
+        ).where(MeteredYear.building_id.in_(chunk), MeteredYear.superseded_at.is_(None))
+        for old_id, building_id, year, version in session.execute(query):
+            if (building_id, year) in keys:
+                current[(building_id, year)] = (old_id, version)
+    table = MeteredYear.__table__
+    new_rows = []
+    for building, measured in result.plan:
+        old = current.get((building.id, measured.year))
+        new_rows.append(
+            {
+                "building_id": building.id,
+                "year": measured.year,
+                "version": old[1] + 1 if old else 1,
+                "entered_by_id": actor.id,
+                "created_at": now,
+                "change_reason": None,
+                "import_id": import_id,
+                "exclusions_note": "",
+                "superseded_at": None,
+                "superseded_by_id": None,
+                **row_values(measured),
+            }
+        )
+    statement = insert(table).returning(table.c.id, table.c.building_id, table.c.year)
+    connection = session.connection()
+    new_ids: dict[tuple[int, int], int] = {}
+    for chunk in _chunks(new_rows, 200):
+        for new_id, building_id, year in connection.execute(statement, chunk):
+            new_ids[(building_id, year)] = new_id
+    supersede = [
+        {"old_id": old_id, "new_id": new_ids[key]} for key, (old_id, _v) in current.items()
+    ]
+    if supersede:
+        connection.execute(
+            update(table)
+            .where(table.c.id == bindparam("old_id"), table.c.superseded_at.is_(None))
+            .values(superseded_at=now, superseded_by_id=bindparam("new_id")),
+            supersede,
+        )
+    events = []
+    for row in new_rows:
+        key = (row["building_id"], row["year"])
+        after = {k: v for k, v in row.items() if k not in ("created_at", "superseded_at")}
+        events.append(
+            {
+                "at": now,
+                "actor_id": actor.id,
+                "actor_name": actor.username,
+                "entity": "metered_year",
+                "entity_id": new_ids[key],
+                "building_id": row["building_id"],
+                "action": "correct" if key in current else "create",
+                "before": {"id": current[key][0], "version": current[key][1]}
+                if key in current
+                else None,
+                "after": {**after, "created_at": now.isoformat()},
+                "reason": None,
+                "import_id": import_id,
+            }
+        )
+    for building_id, code in result.links.items():
+        done = connection.execute(
+            update(Building.__table__)
+            .where(
+                Building.__table__.c.id == building_id, Building.__table__.c.platform_code.is_(None)
+            )
+            .values(platform_code=code, updated_at=now)
+        )
+        if done.rowcount == 1:
+            events.append(
+                {
+                    "at": now,
+                    "actor_id": actor.id,
+                    "actor_name": actor.username,
+                    "entity": "building",
+                    "entity_id": building_id,
+                    "building_id": building_id,
+                    "action": "update",
+                    "before": {"platform_code": None},
+                    "after": {"platform_code": code},
+                    "reason": None,
+                    "import_id": import_id,
+                }
+            )
+    for chunk in _chunks(events, 500):
+        connection.execute(insert(AuditEvent.__table__), chunk)

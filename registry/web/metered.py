@@ -1,0 +1,142 @@
+"""Measured energy pages: the entry form on a building, and the city's quota list for a year
+with its XLSX and PDF."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from registry import vocabulary
+from registry.auth import actor_of
+from registry.domain import dates
+from registry.domain.metered.energy import CONTEXT_FIELDS, ENERGY_FIELDS, SOURCES
+from registry.errors import RegistryError
+from registry.extensions import get_session, request_locale
+from registry.services.metered import quota_list as quota_list_service
+from registry.services.metered import savings, years
+from registry.web import display
+from registry.web.forms import field_errors
+
+bp = Blueprint("metered", __name__)
+
+BANDS = ("gt_constraint", "le_constraint", "le_baseline", "le_guide")
+FORM_FIELDS = ENERGY_FIELDS + CONTEXT_FIELDS
+# The month grid of the form: what the platform reports by month for most buildings.
+MONTH_FIELDS = ("electricity_kwh", "natural_gas_m3", "district_heat_gj")
+
+
+def metered_form_fields() -> list[tuple[str, str]]:
+    """(field, label with unit) of the entry form, in the reader's language."""
+    return [
+        ("electricity_kwh", _("Electricity (kWh)")),
+        ("natural_gas_m3", _("Natural gas (m³)")),
+        ("district_heat_gj", _("District heat (GJ)")),
+        ("oil_kg", _("Oil (kg)")),
+        ("lpg_kg", _("LPG (kg)")),
+        ("coal_kg", _("Coal (kg)")),
+        ("other_kgce", _("Other fuels (kgce)")),
+        ("pv_generation_kwh", _("On-site PV generation (kWh)")),
+        ("heated_area_m2", _("Heated area (m²)")),
+        ("operating_hours", _("Operating hours (h/a)")),
+        ("occupants", _("Occupants")),
+        ("excluded_area_m2", _("Excluded area (m²)")),
+        ("excluded_electricity_kwh", _("Excluded electricity (kWh)")),
+        ("excluded_natural_gas_m3", _("Excluded natural gas (m³)")),
+    ]
+
+
+@bp.post("/buildings/<int:building_id>/metered")
+@login_required
+def enter(building_id: int):
+    """Enter or correct one measured year (annual totals) from the building page."""
+    form = request.form
+    months = {
+        month: {name: form.get(f"m{month}_{name}") for name in MONTH_FIELDS}
+        for month in range(1, 13)
+        if any((form.get(f"m{month}_{name}") or "").strip() for name in MONTH_FIELDS)
+    }
+    try:
+        years.enter_year(
+            session=get_session(),
+            actor=actor_of(current_user),
+            building_id=building_id,
+            year=form.get("year", ""),
+            values={name: form.get(name) for name in FORM_FIELDS},
+            months=months or None,
+            source=form.get("source") or "platform",
+            exclusions_note=form.get("exclusions_note", ""),
+            change_reason=form.get("change_reason") or None,
+        )
+    except RegistryError as exc:
+        problems = field_errors(exc) if exc.field_errors else {}
+        message = "; ".join(problems.values()) or display.message(exc.code, exc.params)
+        flash(message, "error")
+    else:
+        flash(_("Measured energy saved."), "ok")
+    return redirect(url_for("buildings.detail", building_id=building_id) + "#metered")
+
+
+def _filters() -> dict:
+    args = request.args
+    year = args.get("year", "")
+    return {
+        "year": int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None,
+        "district": args.get("district") or None,
+        "building_type": args.get("building_type") or None,
+        "band": args.get("band") if args.get("band") in BANDS else None,
+    }
+
+
+@bp.get("/quota-list")
+@login_required
+def quota_list():
+    """The city's quota list for a year: indicators, band, margin, action; filters."""
+    locale = request_locale()
+    filters = _filters()
+    year = filters["year"] or dates.today().year - 1
+    fmt = request.args.get("format", "html")
+    report = quota_list_service.quota_list(
+        session=get_session(),
+        year=year,
+        district=filters["district"],
+        building_type=filters["building_type"],
+        band=filters["band"],
+        locale=locale,
+    )
+    if fmt in ("xlsx", "pdf"):
+        from registry import metered_reports  # matplotlib and WeasyPrint only for downloads
+
+        name = f"quota-list-{year}.{fmt}"
+        if fmt == "xlsx":
+            body = metered_reports.quota_list_xlsx(report, locale)
+            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            body = metered_reports.quota_list_pdf(
+                report, locale, generated_at=dates.shown(dates.now_utc())
+            )
+            mimetype = "application/pdf"
+        return Response(
+            body,
+            mimetype=mimetype,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    if fmt != "html":
+        abort(404)
+    for entry in report["entries"]:
+        entry["district_name"] = vocabulary.district(entry["district_code"], locale)
+        entry["building_type_name"] = vocabulary.building_type(entry["building_type"], locale)
+    upgrades = savings.verified_upgrade_area(session=get_session(), locale=locale)
+    return render_template(
+        "metered/list.html",
+        upgrades=upgrades,
+        report=report,
+        year=year,
+        filters=filters,
+        districts=vocabulary.choices("district", locale),
+        building_types=vocabulary.choices("building type", locale),
+        bands=[(b, display.message(f"quota.band.{b}")) for b in BANDS],
+        query={k: v for k, v in filters.items() if v and k != "year"},
+        years=list(range(dates.today().year, 2014, -1)),
+        sources=SOURCES,
+    )

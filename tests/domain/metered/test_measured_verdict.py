@@ -1,0 +1,150 @@
+"""Measured years judged by the same verdict as the checks, against hand-worked figures."""
+
+import pytest
+
+from registry.domain.metered.energy import MeasuredYear, sum_months
+from registry.domain.metered.verdict import measured_verdict
+from registry.domain.quotas import verdict as q
+from registry.domain.quotas.data import seed_rows
+
+ROWS = seed_rows()
+
+
+def _gov(sub_type, heating_type):
+    return q.BuildingFacts(
+        building_type="office_government", sub_type=sub_type, heating_type=heating_type
+    )
+
+
+def test_db37_district_heated_annual():
+    # 10,000 m², 9,000 m² heated; 400,000 kWh and 2,500 GJ of district heat.
+    year = MeasuredYear(year=2022, electricity_kwh=400_000, district_heat_gj=2_500)
+    v = measured_verdict(
+        year, _gov("city", "district"), ROWS, floor_area_m2=10_000, heated_area_m2=9_000
+    )
+    assert v.judged
+    non = v.judgements[q.BASIS_NON_HEATING]
+    # 400,000 × 0.31 / 10,000 = 12.4 kgce/m², table 1 city row (21.9 / 14.9 / 7.2)
+    assert non.row.key == "db37t2672.t1.city.A"
+    assert non.value == pytest.approx(12.4)
+    assert non.band.code == "le_baseline"
+    heat = v.judgements[q.BASIS_HEATING]
+    # 2,500 GJ × 1,000 MJ × 0.03412 = 85,300 kgce over 9,000 heated m² = 9.478 (12.7/11.1/8.3)
+    assert heat.row.key == "db37t2672.t2.district"
+    assert heat.value == pytest.approx(85_300 / 9_000)
+    assert heat.band.code == "le_baseline"
+    elec = v.judgements[q.BASIS_CONVENTIONAL_ELECTRICITY]
+    assert elec.value == pytest.approx(40.0)
+    assert elec.band.code == "le_baseline"
+    assert ("metered.split.district", {}) in v.measured.account.notes
+
+
+def _gas_months(electricity_per_month=20_000.0):
+    gas = {5: 1_000, 6: 1_000, 7: 1_000, 8: 1_000, 9: 1_000, 10: 1_000}
+    gas.update({11: 5_000, 12: 9_000, 1: 10_000, 2: 8_000, 3: 5_000, 4: 2_000})
+    return {
+        m: {"natural_gas_m3": float(g), "electricity_kwh": electricity_per_month}
+        for m, g in gas.items()
+    }
+
+
+def test_db37_gas_heated_monthly_split_by_season_excess():
+    year = sum_months(2022, _gas_months())
+    assert year.natural_gas_m3 == 45_000 and year.electricity_kwh == 240_000
+    v = measured_verdict(year, _gov("below_city", "gas_oil"), ROWS, floor_area_m2=5_000)
+    # base 1,000 m³/month; excess Nov–Mar 4,000+8,000+9,000+7,000+4,000 = 32,000 m³ heating
+    heat = v.judgements[q.BASIS_HEATING]
+    assert heat.row.key == "db37t2672.t2.gas_oil"
+    assert heat.value == pytest.approx(32_000 * 1.2143 / 5_000)  # 7.77 ≤ 8.4 baseline
+    assert heat.band.code == "le_baseline"
+    non = v.judgements[q.BASIS_NON_HEATING]
+    # 240,000 × 0.31 + 13,000 m³ × 1.2143 = 90,185.9 kgce / 5,000 = 18.04 (20.0 / 11.9 / 6.5)
+    assert non.value == pytest.approx((240_000 * 0.31 + 13_000 * 1.2143) / 5_000)
+    assert non.band.code == "le_constraint"
+
+
+def test_gas_heated_annual_only_judges_only_electricity():
+    year = MeasuredYear(year=2022, electricity_kwh=240_000, natural_gas_m3=45_000)
+    v = measured_verdict(year, _gov("below_city", "gas_oil"), ROWS, floor_area_m2=5_000)
+    assert v.judgements[q.BASIS_HEATING].value is None
+    assert v.judgements[q.BASIS_HEATING].reason[0] == "metered.split.needs_months_gas"
+    assert v.judgements[q.BASIS_NON_HEATING].value is None
+    elec = v.judgements[q.BASIS_CONVENTIONAL_ELECTRICITY]
+    assert elec.value == pytest.approx(48.0)  # 67.4 / 39.5 / 20.0
+    assert elec.band.code == "le_constraint"
+
+
+COMMERCIAL = dict(building_type="office_commercial", hvac_class="A")
+
+
+def test_gb51161_with_gamma_corrections_district_heated():
+    # 20,000 m², 1,340,000 kWh: 67 kWh/m² raw, above the 65 constraint value.
+    # γ1 = 0.3 + 0.7 × 2500/3000 = 0.88333; γ2 = 0.7 + 0.3 × (20,000/1,600)/10 = 1.075
+    year = MeasuredYear(
+        year=2023,
+        electricity_kwh=1_340_000,
+        district_heat_gj=3_000,
+        operating_hours=3_000,
+        occupants=1_600,
+    )
+    facts = q.BuildingFacts(heating_type="district", **COMMERCIAL)
+    v = measured_verdict(year, facts, ROWS, floor_area_m2=20_000)
+    non = v.judgements[q.BASIS_NON_HEATING]
+    assert non.row.standard == "GB/T 51161-2016"
+    assert non.raw_value == pytest.approx(67.0)
+    assert non.correction.gamma1 == pytest.approx(0.3 + 0.7 * 2500 / 3000)
+    assert non.correction.gamma2 == pytest.approx(1.075)
+    assert non.value == pytest.approx(67.0 * (0.3 + 0.7 * 2500 / 3000) * 1.075)  # 63.62
+    assert non.band.code == "le_constraint"  # uncorrected it would be over (> 65)
+    assert q.classify(non.raw_value, non.row.levels).code == "gt_constraint"
+
+
+def test_gb51161_gas_heated_counts_non_heating_gas_in_kwh():
+    year = sum_months(2023, _gas_months(100_000.0), operating_hours=3_000, occupants=1_600)
+    facts = q.BuildingFacts(heating_type="gas_oil", **COMMERCIAL)
+    v = measured_verdict(year, facts, ROWS, floor_area_m2=20_000)
+    non = v.judgements[q.BASIS_NON_HEATING]
+    # 1,200,000 kWh + 13,000 m³ × 35.588/3.6 kWh/m³ = 1,328,512 kWh / 20,000 = 66.43 raw
+    raw = (1_200_000 + 13_000 * 35.588 / 3.6) / 20_000
+    assert non.raw_value == pytest.approx(raw)
+    assert non.value == pytest.approx(raw * (0.3 + 0.7 * 2500 / 3000) * 1.075)
+    assert non.band.code == "le_constraint"
+
+
+def test_incomplete_year_is_stored_but_never_judged():
+    months = _gas_months()
+    del months[7]
+    year = sum_months(2022, months)
+    assert year.missing_months == [7]
+    v = measured_verdict(year, _gov("city", "gas_oil"), ROWS, floor_area_m2=5_000)
+    assert not v.judged and v.judgements == {}
+    assert v.reason == ("metered.incomplete", {"months": "7"})
+
+
+def test_exclusions_come_off_energy_and_area():
+    year = MeasuredYear(
+        year=2022,
+        electricity_kwh=500_000,
+        excluded_electricity_kwh=100_000,
+        excluded_area_m2=1_000,
+        district_heat_gj=0,
+    )
+    v = measured_verdict(year, _gov("city", "district"), ROWS, floor_area_m2=11_000)
+    assert v.judgements[q.BASIS_NON_HEATING].value == pytest.approx(400_000 * 0.31 / 10_000)
+
+
+def test_degree_day_normalised_saving_hand_worked():
+    from registry.domain.metered.savings import normalised_savings
+
+    # District-heated: heat is heating. Before: 2,930.9 GJ heat = 100,000 kgce, 645,161 kWh
+    # = 200,000 kgce. After: 80,000 kgce heat, 180,000 kgce electricity. HDD 2,000 -> 2,200.
+    gj = 100_000 / (1000 * 0.03412)
+    before = MeasuredYear(year=2021, electricity_kwh=200_000 / 0.31, district_heat_gj=gj)
+    after = MeasuredYear(year=2023, electricity_kwh=180_000 / 0.31, district_heat_gj=gj * 0.8)
+    s = normalised_savings(before, after, "district", hdd_before=2_000, hdd_after=2_200)
+    assert s.before_kgce == pytest.approx(300_000)
+    # 80,000 × 2,000/2,200 = 72,727.3; + 180,000 = 252,727.3; 1 − 252,727.3/300,000 = 15.76 %
+    assert s.after_normalised_kgce == pytest.approx(80_000 * 2_000 / 2_200 + 180_000)
+    assert s.saving_rate_pct == pytest.approx((1 - (80_000 / 1.1 + 180_000) / 300_000) * 100)
+    # unnormalised it would be 13.3 %, under a 15 % requirement: the weather matters
+    assert (1 - s.after_kgce / s.before_kgce) * 100 == pytest.approx(13.333, abs=1e-3)
