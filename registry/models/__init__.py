@@ -48,3 +48,4 @@ from registry.models.validity import (  # noqa: F401, E402
     ValidityRule,
     ValidityRuleUpdate,
 )
+from registry.models.saving import CheckSavingRate, SavingParameter  # noqa: F401, E402
