@@ -36,6 +36,7 @@ from registry.models.quotas import (  # noqa: F401, E402
     QuotaRowPublic,
     QuotaRowUpdate,
 )
+from registry.models.saving import CheckSavingRate, SavingParameter  # noqa: F401, E402
 from registry.models.targets import (  # noqa: F401, E402
     TallyDocument,
     TallyEpisode,
@@ -48,4 +49,3 @@ from registry.models.validity import (  # noqa: F401, E402
     ValidityRule,
     ValidityRuleUpdate,
 )
-from registry.models.saving import CheckSavingRate, SavingParameter  # noqa: F401, E402

@@ -29,9 +29,9 @@ def upgrade() -> None:
     sa.Column('source_status', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
     sa.Column('notes', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('superseded_at', sa.DateTime(), nullable=True),
+    sa.Column('superseded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key', 'version', name='uq_saving_parameters_key_version')
@@ -57,7 +57,7 @@ def upgrade() -> None:
     sa.Column('reference_unmet_heating_hours', sa.Float(), nullable=True),
     sa.Column('reference_unmet_cooling_hours', sa.Float(), nullable=True),
     sa.Column('reference_run_seconds', sa.Float(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['check_id'], ['checks.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('check_id', name='uq_check_saving_rates_check_id')
