@@ -442,17 +442,19 @@ def _lighting(t: _Transform) -> None:
 
 HEATING_SCHEDULE = "Reference Heating Efficiency"
 COOLING_SCHEDULE = "Reference Cooling SCOP"
+LIMITS = "Reference Any Number"
 
 
 def _hvac(t: _Transform) -> None:
     systems = t.objects("ZoneHVAC:IdealLoadsAirSystem")
     if not systems:
         raise SavingRejected("saving.needs_ideal_loads")
+    idf_api.add_object(t.idf, "ScheduleTypeLimits", [LIMITS])
     idf_api.add_object(
-        t.idf, "Schedule:Constant", [HEATING_SCHEDULE, "", t.value("ref_heating_efficiency")]
+        t.idf, "Schedule:Constant", [HEATING_SCHEDULE, LIMITS, t.value("ref_heating_efficiency")]
     )
     idf_api.add_object(
-        t.idf, "Schedule:Constant", [COOLING_SCHEDULE, "", t.value("ref_cooling_scop")]
+        t.idf, "Schedule:Constant", [COOLING_SCHEDULE, LIMITS, t.value("ref_cooling_scop")]
     )
     fields = (
         ("Heating_Fuel_Efficiency_Schedule_Name", HEATING_SCHEDULE, "ref_heating_efficiency"),
