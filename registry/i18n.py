@@ -211,6 +211,7 @@ def _collect() -> dict[str, str]:
     from registry.domain.imports.messages import MESSAGES as import_rows
     from registry.domain.imports.normalise_messages import MESSAGES as import_cells
     from registry.domain.quotas.messages import MESSAGES as quotas
+    from registry.domain.saving.messages import MESSAGES as saving
     from registry.domain.settings import MESSAGES as settings
     from registry.domain.tally.targets import MESSAGES as tally
     from registry.domain.users.login import MESSAGES as login
@@ -251,6 +252,7 @@ def _collect() -> dict[str, str]:
         notice,
         tally_report,
         validity,
+        saving,
     ):
         for code, english in table.items():
             if code in merged:

@@ -17,6 +17,7 @@ from registry.domain.checks import names as energy
 from registry.domain.checks import states
 from registry.domain.notice import objections
 from registry.domain.quotas import verdict as quotas
+from registry.domain.saving import rates as saving
 from registry.domain.text import NC_
 from registry.i18n import pgettext
 
@@ -63,6 +64,7 @@ VOCABULARIES: dict[str, Mapping[str, str]] = {
     "fuel": {name: name for name in energy.FUELS},
     "conversion factor": energy.FACTOR_NAMES,
     "month": {str(number): name for number, name in enumerate(MONTHS, start=1)},
+    "saving level": saving.LEVEL_NAMES,
 }
 
 
@@ -167,3 +169,7 @@ def month(number: int, locale: object) -> str:
 def english_names(context: str) -> list[str]:
     """Every English name of a vocabulary (for the catalogue's tests)."""
     return list(dict.fromkeys(VOCABULARIES[context].values()))
+
+
+def saving_level(level: str | None, locale: object) -> str:
+    return name("saving level", level, locale)

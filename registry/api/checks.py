@@ -198,6 +198,13 @@ register_schema(
         "properties": {
             "idf": {"type": "string", "format": "binary"},
             "weather": {"type": "string", "description": "Weather name or id."},
+            "saving_rate": {
+                "type": "string",
+                "enum": ["0", "1", "true", "false"],
+                "description": "Also run the GB/T 51350 reference building and return "
+                "`saving_rate` (design and reference energy, the rates, the level met, the "
+                "transformation's changes).",
+            },
         },
     },
 )
@@ -225,6 +232,7 @@ def create(building_id: int):
         idf_bytes=data,
         filename=filename,
         weather=request.form.get("weather") or None,
+        saving_rate=request.form.get("saving_rate", "").lower() in ("1", "true", "on", "yes"),
         enqueue=enqueue_check,
     )
     body = check_payload(session, check, request_locale())

@@ -108,6 +108,7 @@ def new(building_id: int):
                 idf_bytes=data,
                 filename=filename,
                 weather=request.form.get("weather") or None,
+                saving_rate=bool(request.form.get("saving_rate")),
                 enqueue=enqueue_check,
             )
         except ValidationFailed as exc:

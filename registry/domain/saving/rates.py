@@ -21,8 +21,15 @@ from pathlib import Path
 
 from registry.domain.checks.results import to_kwh
 from registry.domain.saving.data import COUNTED_END_USES, FUEL_FACTORS
+from registry.domain.text import NC_
 
 LEVELS = ("none", "ultra_low", "nearly_zero", "zero")
+LEVEL_NAMES = {
+    "none": NC_("saving level", "none of the levels"),
+    "ultra_low": NC_("saving level", "ultra-low energy"),
+    "nearly_zero": NC_("saving level", "nearly zero energy"),
+    "zero": NC_("saving level", "zero energy"),
+}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,23 @@
+"""Messages of saving-rate checks (registry.i18n renders them)."""
+
+MESSAGES = {
+    "saving.needs_ideal_loads": (
+        "The saving rate needs a model whose zones are conditioned by "
+        "ZoneHVAC:IdealLoadsAirSystem: the reference building is built from those. Model the "
+        "system as ideal loads with its efficiencies (see office_small.idf) and upload again."
+    ),
+    "saving.reference_failed": (
+        "The reference building generated from your model did not run in EnergyPlus "
+        "(exit code {returncode}); the design run finished. The engine's messages are kept "
+        "with the check."
+    ),
+    "saving.summary": (
+        "Energy-saving rate against the GB 50189-2015 reference building: itself {itself} %, "
+        "comprehensive {comprehensive} %, renewables {renewable} %; level met: {level}."
+    ),
+    "saving.unverified": (
+        "The reference parameters and thresholds are recalled values, not yet verified "
+        "against the printed standards; the rates are indicative until an administrator "
+        "confirms them."
+    ),
+}

@@ -1,0 +1,105 @@
+"""A saving-rate check on the worker: the reference building from the prepared design model,
+both engine runs side by side, the rates stored with the check's result.
+
+Both runs are started at once, each its own EnergyPlus process (two cores when free), inside
+the one check: the check costs about the longer run, not the sum (`python -m bench
+saving_rate`). The heartbeat kills both on a cancel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlmodel import Session
+
+from registry.domain.saving import rates as saving_rates
+from registry.domain.saving.reference import Reference, reference_building
+from registry.models import CheckSavingRate
+from registry.services.saving.seed import current
+
+OPTION = "saving_rate"
+
+
+def is_saving_check(options: dict | None) -> bool:
+    return bool((options or {}).get(OPTION))
+
+
+def parameters_stamp(params: dict[str, dict]) -> str:
+    """A hash of the parameter versions in force: part of the check's cache key, so a cached
+    answer is reused only for the same design model and the same reference building."""
+    canonical = json.dumps(
+        {key: [row["value"], row["version"]] for key, row in sorted(params.items())},
+        sort_keys=True,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def options_for(session: Session) -> dict:
+    return {"run": "annual", OPTION: True, "saving_parameters": parameters_stamp(current(session))}
+
+
+def reference_for(engine, prepared_text: str) -> tuple[Reference, dict[str, dict]]:
+    """The reference building of a prepared design model, with the parameters it used.
+
+    Raises registry.domain.saving.reference.SavingRejected when the model cannot have one.
+    """
+    with Session(engine) as session:
+        params = current(session)
+    return reference_building(prepared_text, params), params
+
+
+def run_both(run: Callable[[str, str], object], design_text: str, reference_text: str):
+    """(design outcome, reference outcome): `run(text, subfolder)` called for both at once."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="saving-run") as pool:
+        design = pool.submit(run, design_text, "design")
+        reference = pool.submit(run, reference_text, "reference")
+        return design.result(), reference.result()
+
+
+def rate_row(
+    *,
+    check_id: int,
+    design,
+    reference_annual,
+    reference_outcome,
+    reference: Reference,
+    reference_text: str,
+    params: dict[str, dict],
+    design_sql,
+) -> CheckSavingRate:
+    """The row stored beside the design's result (the caller adds it in that transaction)."""
+    renewable = saving_rates.read_renewable_kwh(design_sql)
+    found = saving_rates.saving_rates(
+        design.by_end_use_kwh, reference_annual.by_end_use_kwh, renewable, params
+    )
+
+    def nested(by_end_use):
+        out: dict[str, dict[str, float]] = {}
+        for (end_use, fuel), kwh in by_end_use.items():
+            out.setdefault(end_use, {})[fuel] = kwh
+        return out
+
+    return CheckSavingRate(
+        check_id=check_id,
+        reference_sha256=hashlib.sha256(reference_text.encode()).hexdigest(),
+        design_kwh=found.design_kwh,
+        reference_kwh=found.reference_kwh,
+        renewable_kwh=found.renewable_kwh,
+        itself_pct=found.itself_pct,
+        comprehensive_pct=found.comprehensive_pct,
+        renewable_pct=found.renewable_pct,
+        level_met=found.level_met,
+        end_uses={
+            "design": nested(design.by_end_use_kwh),
+            "reference": nested(reference_annual.by_end_use_kwh),
+            "wwr": reference.wwr,
+        },
+        changes=reference.changes,
+        parameters=params,
+        reference_unmet_heating_hours=reference_annual.unmet_heating_hours,
+        reference_unmet_cooling_hours=reference_annual.unmet_cooling_hours,
+        reference_run_seconds=reference_outcome.elapsed_s,
+    )
