@@ -46,6 +46,15 @@ def _elapsed_s(check) -> float | None:
     return max(0.0, (end - start).total_seconds())
 
 
+def _saving(session: Session, check, locale: Locale) -> dict | None:
+    from registry.services.saving.payload import saving_payload
+    from registry.services.saving.runs import is_saving_check
+
+    if not is_saving_check(check.options) or check.status != "done":
+        return None
+    return saving_payload(session, check.id, locale)
+
+
 def check_context(session: Session, actor: User, check_id: int, locale: Locale) -> dict:
     check = check_service.get_check(session=session, actor=actor, check_id=check_id)
     building = session.get(Building, check.building_id)
@@ -73,6 +82,7 @@ def check_context(session: Session, actor: User, check_id: int, locale: Locale) 
         "end_uses": end_uses,
         "charts": check_charts(result, end_uses, locale),
         "verdict": verdict,
+        "saving": _saving(session, check, locale),
         "own_cache_source": check_service.own_cache_source(session, check),
         "area_rule": rules.get("floor_area"),
         "weather_official": rules["official_weather"]["held"] if rules else False,

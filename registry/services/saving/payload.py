@@ -36,6 +36,16 @@ def saving_payload(session: Session, check_id: int, lang: Locale) -> dict | None
         "end_uses": row.end_uses,
         "changes": row.changes or [],
         "parameters": params,
+        "parameter_rows": [
+            {
+                "key": key,
+                "value": p["value"],
+                "unit": p.get("unit", ""),
+                "source": f"{p.get('standard', '')} {p.get('clause', '')}".strip(),
+                "status": vocabulary.source_status_name(p.get("source_status"), lang),
+            }
+            for key, p in sorted(params.items())
+        ],
         "parameters_unverified": bool(unverified),
         "unverified_note": render("saving.unverified", {}, lang) if unverified else None,
         "summary": render(
