@@ -48,6 +48,15 @@ def band_key(prefix: str, upper: float) -> str:
     return f"{prefix}.{upper:.2f}"
 
 
+# Space types read from a zone's name (English or Chinese words designers use); office when
+# nothing matches. Each has an `lpd.<type>` row below.
+SPACE_KEYWORDS = (
+    ("meeting", ("meeting", "conference", "会议")),
+    ("lobby", ("lobby", "hall", "大厅", "门厅")),
+    ("corridor", ("corridor", "走廊", "circulation")),
+)
+
+
 _COLD = "寒冷地区, 甲类, S ≤ 0.30"
 
 SEED_PARAMS: tuple[ParamData, ...] = (

@@ -33,15 +33,9 @@ import math
 from dataclasses import asdict, dataclass
 
 from registry.domain.checks import idf as idf_api
-from registry.domain.saving.data import WWR_BANDS, band_key
+from registry.domain.saving.data import SPACE_KEYWORDS, WWR_BANDS, band_key
 
 MIN_NOMASS_R = 0.001  # EnergyPlus's smallest Material:NoMass resistance, m²·K/W
-
-_SPACE_KEYWORDS = (
-    ("meeting", ("meeting", "conference", "会议")),
-    ("lobby", ("lobby", "hall", "大厅", "门厅")),
-    ("corridor", ("corridor", "走廊", "circulation")),
-)
 
 
 class SavingRejected(Exception):
@@ -412,7 +406,7 @@ def _shrink(t: _Transform, window, factor: float) -> None:
 
 def space_type(name: str) -> str:
     lowered = name.lower()
-    for kind, words in _SPACE_KEYWORDS:
+    for kind, words in SPACE_KEYWORDS:
         if any(word in lowered for word in words):
             return kind
     return "office"
