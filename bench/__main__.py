@@ -18,6 +18,7 @@ BENCHMARKS = {
     "tally_pdf": "bench.bench_tally_pdf",
     "tally_full": "bench.bench_tally_full",
     "check": "bench.bench_check",
+    "saving_rate": "bench.bench_saving_rate",
 }
 
 
