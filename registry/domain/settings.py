@@ -13,6 +13,7 @@ from registry.domain.text import NC_
 
 MAKER_CHECKER = "maker_checker"
 NOTICE_WORKING_DAYS = "notice_working_days"
+SAVING_EVIDENCE_REQUIRED = "saving_evidence_required"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,17 @@ SETTINGS: dict[str, SettingSpec] = {
         ),
         1,
         MAX_NOTICE_WORKING_DAYS,
+    ),
+    SAVING_EVIDENCE_REQUIRED: SettingSpec(
+        SAVING_EVIDENCE_REQUIRED,
+        "bool",
+        False,
+        NC_("setting", "Energy levels need a saving-rate check"),
+        NC_(
+            "setting help",
+            "When on, an ultra-low, nearly-zero or zero-energy record can be approved only if it "
+            "cites a saving-rate check that meets its level.",
+        ),
     ),
 }
 

@@ -59,3 +59,17 @@ class CheckSavingRate(SQLModel, table=True):
     reference_unmet_cooling_hours: float | None = None
     reference_run_seconds: float | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class RecordSavingEvidence(SQLModel, table=True):
+    """The saving-rate check an ultra-low, nearly-zero or zero-energy record cites (one per
+    record; citing another replaces it, audited)."""
+
+    __tablename__ = "record_saving_evidence"
+    __table_args__ = (UniqueConstraint("record_id", name="uq_record_saving_evidence_record_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(foreign_key="certificates.id", index=True)
+    check_id: int = Field(foreign_key="checks.id", index=True)
+    cited_by_id: int | None = Field(default=None, foreign_key="users.id")
+    cited_at: datetime = Field(default_factory=utcnow)

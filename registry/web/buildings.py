@@ -19,6 +19,7 @@ from registry.services.buildings import registration as building_service
 from registry.services.buildings.registration import PAGE_SIZES, BuildingFilters
 from registry.services.notice import objections as objection_service
 from registry.services.quotas.verdicts import building_headline
+from registry.services.saving import evidence as saving_evidence
 from registry.web import display, forms
 
 bp = Blueprint("buildings", __name__, url_prefix="/buildings")
@@ -226,6 +227,19 @@ def detail(building_id: int):
         objection_statuses={
             code: vocabulary.name("objection status", code, display.locale())
             for code in objection_service.OBJECTION_STATUSES
+        },
+        # An energy level's saving-rate evidence, as the reviewer reads it (issue 21).
+        saving_evidence={
+            record.id: line
+            for record in records
+            if (
+                line := saving_evidence.evidence_line(
+                    session,
+                    record,
+                    display.locale(),
+                    lambda level: vocabulary.record_level("energy", level, display.locale()),
+                )
+            )
         },
         history=display.history_rows(reversed(history)),
         can_edit=permissions.can_edit_building(actor, building),

@@ -14,6 +14,8 @@ from sqlmodel import Session
 
 from registry.domain.saving.data import seed_values
 from registry.domain.saving.rates import level_met
+from registry.models import User
+from registry.services import settings as settings_service
 from registry.services.saving import seed as saving_seed
 from tests.cli.conftest import model_file
 from tests.cli.test_check_verdict import PASSWORD, a_worker, add_building, admin, pdf_text  # noqa: F401
@@ -77,3 +79,72 @@ def test_saving_rate_check_end_to_end(cli, app, admin, client, tmp_path):  # noq
         text = pdf_text(pdf.data, tmp_path)
         assert "Reference wall (Exterior Wall)" in text
         assert f"{rates['comprehensive_pct']:.1f}" in text
+
+
+def _record(cli, building: int, level: str) -> int:
+    added = cli("record", "add", building, "--kind", "energy", "--level", level, "--as", "root",
+                "--json")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    record_id = json.loads(added.stdout)["id"]
+    submitted = cli("record", "submit", record_id, "--as", "root")
+    assert submitted.exit_code == 0, submitted.output
+    return record_id
+
+
+def test_an_energy_record_cites_the_check_and_the_officer_sees_it(
+    cli,
+    app,
+    admin,  # noqa: F811
+    make_user,
+    client,
+    tmp_path,
+):
+    """Uses the previous test's cached run when it ran first (same model and parameters)."""
+    engine = app.extensions["registry.engine"]
+    with Session(engine) as session:
+        saving_seed.seed(session)
+        make_user(session, role="officer", username="reviewer")
+    office = model_file(
+        tmp_path, (MODELS_DIR / "office_ultra_low.idf").read_bytes(), "ultra_low.idf"
+    )
+    building = add_building(cli, "1296", name="青岛超低能耗办公楼")
+    with a_worker(app):
+        done = cli("check", office, "--building", building, "--saving-rate", "--wait",
+                   "--timeout", "600", "--json")  # fmt: skip
+    payload = json.loads(done.stdout)
+    check_id, level = payload["id"], payload["saving_rate"]["level_met"]
+    assert level in ("ultra_low", "nearly_zero")
+
+    backed = _record(cli, building, "ultra_low")
+    beyond = _record(cli, building, "zero")  # more than the check shows
+    cited = cli("record", "cite-check", backed, check_id, "--as", "root", "--json",
+                "--lang", "en")  # fmt: skip
+    assert cited.exit_code == 0, cited.output
+    evidence = json.loads(cited.stdout)["saving_evidence"]
+    assert evidence["meets"] is True and evidence["check_id"] == check_id
+    short = json.loads(cli("record", "cite-check", beyond, check_id, "--as", "root", "--json",
+                           "--lang", "en").stdout)["saving_evidence"]  # fmt: skip
+    assert short["meets"] is False and "not Zero energy" in short["text"]
+    # A plain check (no reference building) is no evidence.
+    wrong = cli("record", "cite-check", backed, check_id + 999, "--as", "root", "--lang", "en")
+    assert wrong.exit_code != 0 and "not a finished saving-rate check" in wrong.output
+
+    # The officer reviewing the building sees both verdicts beside the records.
+    response = client.post("/login", data={"username": "reviewer", "password": PASSWORD})
+    assert response.status_code == 302
+    page = client.get(f"/buildings/{building}?lang=en").get_data(as_text=True)
+    assert f'id="saving-evidence-{backed}"' in page and f'id="saving-evidence-{beyond}"' in page
+    assert evidence["text"] in page
+
+    # With the setting on, the record whose evidence falls short cannot be approved.
+    with Session(engine) as session:
+        settings_service.set_value(
+            session=session,
+            actor=session.get(User, admin.id),
+            key="saving_evidence_required",
+            raw="on",
+        )
+    refused = cli("record", "approve", beyond, "--as", "reviewer", "--lang", "en")
+    assert refused.exit_code != 0 and "does not meet the record's level" in refused.output
+    approved = cli("record", "approve", backed, "--as", "reviewer")
+    assert approved.exit_code == 0, approved.output

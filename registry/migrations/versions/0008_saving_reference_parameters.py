@@ -65,8 +65,28 @@ def upgrade() -> None:
     with op.batch_alter_table('check_saving_rates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_check_saving_rates_check_id'), ['check_id'], unique=False)
 
+    op.create_table('record_saving_evidence',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('check_id', sa.Integer(), nullable=False),
+    sa.Column('cited_by_id', sa.Integer(), nullable=True),
+    sa.Column('cited_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['check_id'], ['checks.id'], ),
+    sa.ForeignKeyConstraint(['cited_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['record_id'], ['certificates.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('record_id', name='uq_record_saving_evidence_record_id')
+    )
+    with op.batch_alter_table('record_saving_evidence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_record_saving_evidence_check_id'), ['check_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_record_saving_evidence_record_id'), ['record_id'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('record_saving_evidence', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_record_saving_evidence_record_id'))
+        batch_op.drop_index(batch_op.f('ix_record_saving_evidence_check_id'))
+    op.drop_table('record_saving_evidence')
     with op.batch_alter_table('check_saving_rates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_check_saving_rates_check_id'))
     op.drop_table('check_saving_rates')
