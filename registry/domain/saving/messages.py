@@ -20,33 +20,28 @@ MESSAGES = {
         "against the printed standards; the rates are indicative until an administrator "
         "confirms them."
     ),
+    "saving.evidence_wrong_record": (
+        "Only an ultra-low, nearly-zero or zero-energy record can cite a saving-rate check."
+    ),
+    "saving.evidence_not_saving_check": (
+        "Check #{check} is not a finished saving-rate check of this building."
+    ),
+    "saving.evidence_meets": (
+        "Evidence: saving-rate check #{check}, itself {itself} %, comprehensive "
+        "{comprehensive} %, renewables {renewable} %: meets {level}."
+    ),
+    "saving.evidence_falls_short": (
+        "Evidence: saving-rate check #{check}, itself {itself} %, comprehensive "
+        "{comprehensive} %, renewables {renewable} %: meets {met}, not {level}."
+    ),
+    "saving.evidence_missing": "No saving-rate check is cited for this level.",
+    "saving.approval_no_evidence": (
+        "This record cannot be approved while saving-rate evidence is required: it cites no "
+        "saving-rate check."
+    ),
+    "saving.approval_evidence_short": (
+        "This record cannot be approved while saving-rate evidence is required: check "
+        "#{check} does not meet the record's level (itself {itself} %, comprehensive "
+        "{comprehensive} %)."
+    ),
 }
-
-MESSAGES.update(
-    {
-        "saving.evidence_wrong_record": (
-            "Only an ultra-low, nearly-zero or zero-energy record can cite a saving-rate check."
-        ),
-        "saving.evidence_not_saving_check": (
-            "Check #{check} is not a finished saving-rate check of this building."
-        ),
-        "saving.evidence_meets": (
-            "Evidence: saving-rate check #{check}, itself {itself} %, comprehensive "
-            "{comprehensive} %, renewables {renewable} %: meets {level}."
-        ),
-        "saving.evidence_falls_short": (
-            "Evidence: saving-rate check #{check}, itself {itself} %, comprehensive "
-            "{comprehensive} %, renewables {renewable} %: meets {met}, not {level}."
-        ),
-        "saving.evidence_missing": "No saving-rate check is cited for this level.",
-        "saving.approval_no_evidence": (
-            "This record cannot be approved while saving-rate evidence is required: it cites no "
-            "saving-rate check."
-        ),
-        "saving.approval_evidence_short": (
-            "This record cannot be approved while saving-rate evidence is required: check "
-            "#{check} does not meet the record's level (itself {itself} %, comprehensive "
-            "{comprehensive} %)."
-        ),
-    }
-)
