@@ -34,17 +34,9 @@ from dataclasses import asdict, dataclass
 
 from registry.domain.checks import idf as idf_api
 from registry.domain.saving.data import SPACE_KEYWORDS, WWR_BANDS, band_key
+from registry.domain.saving.errors import SavingRejected
 
 MIN_NOMASS_R = 0.001  # EnergyPlus's smallest Material:NoMass resistance, m²·K/W
-
-
-class SavingRejected(Exception):
-    """The model cannot be turned into a reference building; `code` is a message key."""
-
-    def __init__(self, code: str, params: dict | None = None):
-        super().__init__(code)
-        self.code = code
-        self.params = params or {}
 
 
 @dataclass

@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 from registry.config import Config
 from registry.domain.checks.intensity import area_mismatch_pct, eui_kwh_per_m2
-from registry.domain.saving.reference import SavingRejected
+from registry.domain.saving.errors import SavingRejected
 from registry.models import (
     ACTIVE_STATES,
     Building,

@@ -12,13 +12,16 @@ import hashlib
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from registry.domain.saving import rates as saving_rates
-from registry.domain.saving.reference import Reference, reference_building
 from registry.models import CheckSavingRate
 from registry.services.saving.seed import current
+
+if TYPE_CHECKING:
+    from registry.domain.saving.reference import Reference
 
 OPTION = "saving_rate"
 
@@ -46,6 +49,8 @@ def reference_for(engine, prepared_text: str) -> tuple[Reference, dict[str, dict
 
     Raises registry.domain.saving.reference.SavingRejected when the model cannot have one.
     """
+    from registry.domain.saving.reference import reference_building  # eppy: the worker only
+
     with Session(engine) as session:
         params = current(session)
     return reference_building(prepared_text, params), params
