@@ -82,7 +82,8 @@ def test_saving_rate_check_end_to_end(cli, app, admin, client, tmp_path):  # noq
 
 
 def _record(cli, building: int, level: str) -> int:
-    added = cli("record", "add", building, "--kind", "energy", "--level", level, "--as", "root",
+    added = cli("record", "add", building, "--kind", "energy", "--level", level, "--label",
+                f"QD-SR-{building}-{level}", "--issued", "2026-11-01", "--as", "root",
                 "--json")  # fmt: skip
     assert added.exit_code == 0, added.output
     record_id = json.loads(added.stdout)["id"]
