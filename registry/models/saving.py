@@ -58,6 +58,8 @@ class CheckSavingRate(SQLModel, table=True):
     reference_unmet_heating_hours: float | None = None
     reference_unmet_cooling_hours: float | None = None
     reference_run_seconds: float | None = None
+    # The reference run's own .err summary: an engineer auditing the pair reads both runs'.
+    reference_err: dict | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow)
 
 

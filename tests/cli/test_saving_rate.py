@@ -61,6 +61,7 @@ def test_saving_rate_check_end_to_end(cli, app, admin, client, tmp_path):  # noq
     assert walls and walls[0]["reference"] == "0.5" and float(walls[0]["design"]) < 0.25
     assert rates["parameters_unverified"] is True and rates["unverified_note"]
     assert rates["reference_unmet_hours"]["occupied_heating"] is not None
+    assert rates["reference_energyplus_messages"]["severes"] == 0
 
     again = json.loads(cli(*args).stdout)  # the same pair of models: from the cache
     assert again["cached"] is True

@@ -107,4 +107,7 @@ def rate_row(
         reference_unmet_heating_hours=reference_annual.unmet_heating_hours,
         reference_unmet_cooling_hours=reference_annual.unmet_cooling_hours,
         reference_run_seconds=reference_outcome.elapsed_s,
+        reference_err=reference_outcome.err.as_dict()
+        if hasattr(reference_outcome.err, "as_dict")
+        else None,
     )
