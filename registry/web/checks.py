@@ -136,6 +136,23 @@ def show(check_id: int):
     return render_template("checks/show.html", **context)
 
 
+@bp.post("/checks/<int:check_id>/cite")
+@login_required
+def cite(check_id: int):
+    """Make this saving-rate check the evidence of one of its building's energy records."""
+    from registry.services.saving import evidence as saving_evidence
+
+    session = get_session()
+    record = saving_evidence.cite_check(
+        session=session,
+        actor=actor_of(current_user),
+        record_id=request.form.get("record_id", type=int) or 0,
+        check_id=check_id,
+    )
+    flash(_("Check #%(check)s cited as the record's evidence.", check=check_id), "success")
+    return redirect(url_for("buildings.detail", building_id=record.building_id))
+
+
 @bp.get("/checks/<int:check_id>/report.pdf")
 @login_required
 def report(check_id: int):

@@ -131,6 +131,14 @@ def test_an_energy_record_cites_the_check_and_the_officer_sees_it(
     wrong = cli("record", "cite-check", backed, check_id + 999, "--as", "root", "--lang", "en")
     assert wrong.exit_code != 0 and "not a finished saving-rate check" in wrong.output
 
+    # The designer's way in the browser: the check page offers the building's energy records.
+    assert client.post("/login", data={"username": "root", "password": PASSWORD}).status_code == 302
+    page = client.get(f"/checks/{check_id}?lang=en").get_data(as_text=True)
+    assert 'id="saving-cite"' in page and f'value="{backed}"' in page
+    cited_web = client.post(f"/checks/{check_id}/cite", data={"record_id": backed})
+    assert cited_web.status_code == 302 and f"/buildings/{building}" in cited_web.location
+    client.post("/logout")
+
     # The officer reviewing the building sees both verdicts beside the records.
     response = client.post("/login", data={"username": "reviewer", "password": PASSWORD})
     assert response.status_code == 302

@@ -67,6 +67,19 @@ def cite_check(*, session: Session, actor: User, record_id: int, check_id: int) 
     return record
 
 
+def citable_records(session: Session, actor: User, check: Check) -> list[Record]:
+    """The energy records of the check's building this user may make it the evidence of."""
+    building = building_of(session, check.building_id)
+    if not permissions.can_edit_building(actor, building):
+        return []
+    rows = session.exec(
+        select(Record)
+        .where(Record.building_id == check.building_id, Record.kind == "energy")
+        .order_by(Record.id)
+    ).all()
+    return [row for row in rows if _backed(row)]
+
+
 def _rates(session: Session, record_id: int):
     return session.exec(
         select(CheckSavingRate)
