@@ -323,3 +323,28 @@ def record_cite_check(record_id, check_id, actor_name, as_json, lang):
         )
         payload = {**_record_payload(row), "saving_evidence": line}
     emit(payload, as_json, line["text"])
+
+
+@record.command("saving-backed")
+@json_option
+@locale_option
+@handles_errors
+def record_saving_backed(as_json, lang):
+    """How much of the ultra-low / nearly-zero / zero-energy area (under notice, approved or
+    published) cites a saving-rate check that meets its level."""
+    from registry.i18n import render
+    from registry.services.saving import evidence as saving_evidence
+
+    with open_session() as session:
+        payload = saving_evidence.backed_area(session)
+    text = render(
+        "saving.backed_area",
+        {
+            "backed": f"{payload['backed_area_m2']:,.0f}",
+            "area": f"{payload['area_m2']:,.0f}",
+            "backed_records": payload["backed_records"],
+            "records": payload["records"],
+        },
+        lang,
+    )
+    emit(payload, as_json, text)

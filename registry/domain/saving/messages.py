@@ -44,4 +44,8 @@ MESSAGES = {
         "#{check} does not meet the record's level (itself {itself} %, comprehensive "
         "{comprehensive} %)."
     ),
+    "saving.backed_area": (
+        "{backed} m² of {area} m² of ultra-low, nearly-zero and zero-energy buildings "
+        "({backed_records} of {records} records) cite a saving-rate check that meets their level."
+    ),
 }

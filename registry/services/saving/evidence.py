@@ -130,3 +130,34 @@ def require_evidence(session: Session, record: Record) -> None:
                 "comprehensive": f"{rates.comprehensive_pct:.1f}",
             },
         )
+
+
+# Records that count as the registry's energy levels: under notice or published.
+COUNTED_STATUSES = ("notice", "approved", "published")
+
+
+def backed_area(session: Session) -> dict:
+    """How much of the registered ultra-low, nearly-zero and zero-energy area is backed by a
+    saving-rate check that meets its level: {records, area_m2, backed_records, backed_area_m2}.
+    """
+    rows = session.exec(
+        select(Record, CheckSavingRate.level_met)
+        .join(RecordSavingEvidence, RecordSavingEvidence.record_id == Record.id, isouter=True)
+        .join(
+            CheckSavingRate,
+            CheckSavingRate.check_id == RecordSavingEvidence.check_id,
+            isouter=True,
+        )
+        .where(
+            Record.kind == "energy",
+            Record.level.in_(BACKED_LEVELS),
+            Record.status.in_(COUNTED_STATUSES),
+        )
+    ).all()
+    backed = [r for r, met in rows if met is not None and meets(met, r.level)]
+    return {
+        "records": len(rows),
+        "area_m2": sum(r.counted_area_m2 for r, _met in rows),
+        "backed_records": len(backed),
+        "backed_area_m2": sum(r.counted_area_m2 for r in backed),
+    }
