@@ -205,6 +205,11 @@ register_schema(
                 "`saving_rate` (design and reference energy, the rates, the level met, the "
                 "transformation's changes).",
             },
+            "n50": {
+                "type": "string",
+                "description": "With saving_rate: the airtightness the designer declares (air "
+                "changes per hour at 50 Pa), judged against the level's limit.",
+            },
         },
     },
 )
@@ -233,6 +238,7 @@ def create(building_id: int):
         filename=filename,
         weather=request.form.get("weather") or None,
         saving_rate=request.form.get("saving_rate", "").lower() in ("1", "true", "on", "yes"),
+        n50=request.form.get("n50"),
         enqueue=enqueue_check,
     )
     body = check_payload(session, check, request_locale())

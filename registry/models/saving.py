@@ -50,6 +50,8 @@ class CheckSavingRate(SQLModel, table=True):
     comprehensive_pct: float
     renewable_pct: float
     level_met: str = Field(max_length=16)  # none | ultra_low | nearly_zero | zero
+    n50_declared: float | None = None  # 1/h at 50 Pa, as the designer declared it
+    n50_max: float | None = None
     # {design|reference: {end use: {fuel: kWh}}}: the runs' site energy behind the basis.
     end_uses: dict | None = Field(default=None, sa_column=Column(JSON))
     changes: list | None = Field(default=None, sa_column=Column(JSON))

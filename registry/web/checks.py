@@ -109,6 +109,7 @@ def new(building_id: int):
                 filename=filename,
                 weather=request.form.get("weather") or None,
                 saving_rate=bool(request.form.get("saving_rate")),
+                n50=request.form.get("n50"),
                 enqueue=enqueue_check,
             )
         except ValidationFailed as exc:

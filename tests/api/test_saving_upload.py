@@ -71,3 +71,15 @@ def test_seeding_twice_adds_nothing(app):
         current = seed.current(session)
         assert all(p["source_status"] == "unverified" for p in current.values())
         assert current["wall_u"]["version"] == 1
+
+
+def test_a_bad_airtightness_is_a_field_message(api, make_building):
+    token = api.token(role="designer", districts=())
+    with api.session() as session:
+        weather_seed.seed(session)
+        building = make_building(session, api.user_of(token))
+    answer = _upload(api, token, building.id, saving_rate="1", n50="tight")
+    assert answer.status_code == 422
+    assert "“tight” is not an airtightness" in answer.get_data(as_text=True) or "tight" in str(
+        answer.get_json()
+    )

@@ -31,7 +31,8 @@ def test_saving_rate_check_end_to_end(cli, app, admin, client, tmp_path):  # noq
         tmp_path, (MODELS_DIR / "office_ultra_low.idf").read_bytes(), "ultra_low.idf"
     )
     building = add_building(cli, "1296", name="青岛超低能耗办公楼")
-    args = ("check", office, "--building", building, "--saving-rate", "--wait", "--timeout",
+    args = ("check", office, "--building", building, "--saving-rate", "--n50", "0.6", "--wait",
+            "--timeout",
             "600", "--json", "--lang", "en")  # fmt: skip
     with a_worker(app):
         result = cli(*args)
@@ -60,6 +61,7 @@ def test_saving_rate_check_end_to_end(cli, app, admin, client, tmp_path):  # noq
     walls = [c for c in rates["changes"] if c["name"] == "Reference wall (Exterior Wall)"]
     assert walls and walls[0]["reference"] == "0.5" and float(walls[0]["design"]) < 0.25
     assert rates["parameters_unverified"] is True and rates["unverified_note"]
+    assert rates["airtightness"] == {"n50_declared": 0.6, "n50_max": 1.0, "met": True}
     assert rates["reference_unmet_hours"]["occupied_heating"] is not None
     assert rates["reference_energyplus_messages"]["severes"] == 0
 

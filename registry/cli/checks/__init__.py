@@ -53,6 +53,12 @@ def _text(payload: dict) -> str:
     default=False,
     help="Also run the GB/T 51350 reference building and report the energy-saving rates.",
 )
+@click.option(
+    "--n50",
+    type=float,
+    default=None,
+    help="With --saving-rate: the declared airtightness, air changes per hour at 50 Pa.",
+)
 @click.option("--wait/--no-wait", default=False, help="Wait until the check ends.")
 @click.option("--timeout", default=3600, show_default=True, help="Seconds to wait.")
 @click.option(
@@ -79,6 +85,7 @@ def check(
     weather,
     epw,
     saving_rate,
+    n50,
     wait,
     timeout,
     server,
@@ -103,10 +110,11 @@ def check(
             timeout_s=timeout,
             actor_name=actor_name,
             saving_rate=saving_rate,
+            n50=n50,
         )
     else:
         payload = _check_in_database(
-            model, building_id, weather, epw, wait, timeout, actor_name, lang, saving_rate
+            model, building_id, weather, epw, wait, timeout, actor_name, lang, saving_rate, n50
         )
     emit(payload, as_json, _text(payload))
     if payload["status"] == "failed":
@@ -114,7 +122,7 @@ def check(
 
 
 def _check_in_database(
-    model, building_id, weather, epw, wait, timeout, actor_name, lang, saving_rate=False
+    model, building_id, weather, epw, wait, timeout, actor_name, lang, saving_rate=False, n50=None
 ) -> dict:
     from registry.cli import common
     from registry.models import FINAL_STATES
@@ -144,6 +152,7 @@ def _check_in_database(
                 filename=model.name,
                 weather=weather,
                 saving_rate=saving_rate,
+                n50=n50,
                 enqueue=enqueue_check,
             )
             check_id = created.id

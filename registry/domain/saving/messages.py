@@ -48,4 +48,8 @@ MESSAGES = {
         "{backed} m² of {area} m² of ultra-low, nearly-zero and zero-energy buildings "
         "({backed_records} of {records} records) cite a saving-rate check that meets their level."
     ),
+    "saving.n50_invalid": (
+        "“{value}” is not an airtightness: give n50, the air changes per hour at 50 Pa, as a "
+        "number above 0 and at most 50 (e.g. 0.6)."
+    ),
 }

@@ -41,6 +41,9 @@ class Rates:
     comprehensive_pct: float
     renewable_pct: float
     level_met: str
+    # The airtightness the designer declares (n50, 1/h) and its limit; None: not declared.
+    n50_declared: float | None = None
+    n50_max: float | None = None
 
 
 def basis_kwh(by_end_use_kwh: dict[tuple[str, str], float], params: dict[str, dict]) -> float:
@@ -85,7 +88,9 @@ def saving_rates(
     reference_end_uses: dict[tuple[str, str], float],
     renewable_electricity_kwh: float,
     params: dict[str, dict],
+    n50: float | None = None,
 ) -> Rates:
+    """The rates; a declared n50 above the limit meets no level (GB/T 51350 asks both)."""
     design = basis_kwh(design_end_uses, params)
     reference = basis_kwh(reference_end_uses, params)
     renewable = renewable_electricity_kwh * float(params["factor.electricity"]["value"])
@@ -93,6 +98,10 @@ def saving_rates(
     comprehensive = _pct(reference - (design - renewable), reference)
     share = 100.0 * renewable / design if design > 0 else 0.0
     covered = renewable > 0 and renewable >= design
+    n50_max = float(params["public.n50_max"]["value"])
+    level = level_met(itself, comprehensive, share, covered, params)
+    if n50 is not None and n50 > n50_max + 1e-9:
+        level = "none"
     return Rates(
         design_kwh=design,
         reference_kwh=reference,
@@ -100,7 +109,9 @@ def saving_rates(
         itself_pct=itself,
         comprehensive_pct=comprehensive,
         renewable_pct=share,
-        level_met=level_met(itself, comprehensive, share, covered, params),
+        level_met=level,
+        n50_declared=n50,
+        n50_max=n50_max,
     )
 
 

@@ -51,6 +51,8 @@ def upgrade() -> None:
     sa.Column('comprehensive_pct', sa.Float(), nullable=False),
     sa.Column('renewable_pct', sa.Float(), nullable=False),
     sa.Column('level_met', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('n50_declared', sa.Float(), nullable=True),
+    sa.Column('n50_max', sa.Float(), nullable=True),
     sa.Column('end_uses', sa.JSON(), nullable=True),
     sa.Column('changes', sa.JSON(), nullable=True),
     sa.Column('parameters', sa.JSON(), nullable=True),

@@ -306,6 +306,7 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
                         reference_text=reference.text,
                         params=saving_params,
                         design_sql=outcome.sql_path,
+                        n50=(check.options or {}).get("n50"),
                     )
                 )
         except results.ResultsUnavailable as exc:

@@ -86,6 +86,7 @@ def create_check(
     weather: int | str | None = None,
     options: dict | None = None,
     saving_rate: bool = False,
+    n50: str | float | None = None,
     enqueue: Callable[[int], str | None] | None,
 ) -> Check:
     """Store an uploaded model and queue its check, or answer at once from the cache.
@@ -109,7 +110,7 @@ def create_check(
     weather_file = resolve_weather(session, weather)
     options = dict(options or DEFAULT_OPTIONS)
     if saving_rate:  # the design and its reference building, run together (issue 21)
-        options = saving_runs.options_for(session)
+        options = saving_runs.options_for(session, saving_runs.parse_n50(n50))
     idf_sha = sha256_bytes(idf_bytes)
     engine = engine_version_for_cache(config.ENERGYPLUS_BINARY)
     key = cache_key(idf_sha, weather_file.sha256, engine, options)

@@ -26,6 +26,11 @@ def saving_payload(session: Session, check_id: int, lang: Locale) -> dict | None
         "renewable_pct": row.renewable_pct,
         "level_met": row.level_met,
         "level_name": vocabulary.saving_level(row.level_met, lang),
+        "airtightness": {
+            "n50_declared": row.n50_declared,
+            "n50_max": row.n50_max,
+            "met": None if row.n50_declared is None else row.n50_declared <= row.n50_max,
+        },
         "energy_basis": "electricity_equivalent_kwh",
         "reference_sha256": row.reference_sha256,
         "reference_run_seconds": row.reference_run_seconds,

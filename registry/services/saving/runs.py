@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from registry.domain.saving import rates as saving_rates
+from registry.errors import ValidationFailed
 from registry.models import CheckSavingRate
 from registry.services.saving.seed import current
 
@@ -40,8 +41,31 @@ def parameters_stamp(params: dict[str, dict]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def options_for(session: Session) -> dict:
-    return {"run": "annual", OPTION: True, "saving_parameters": parameters_stamp(current(session))}
+MAX_N50 = 50.0  # 1/h: above this a declared value is a typo, not a building
+
+
+def parse_n50(raw) -> float | None:
+    """The declared airtightness (n50, 1/h) from what a user typed; None when left empty."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= MAX_N50:  # `not` catches NaN
+        raise ValidationFailed({"n50": ("saving.n50_invalid", {"value": str(raw)[:20]})})
+    return value
+
+
+def options_for(session: Session, n50: float | None = None) -> dict:
+    options = {
+        "run": "annual",
+        OPTION: True,
+        "saving_parameters": parameters_stamp(current(session)),
+    }
+    if n50 is not None:
+        options["n50"] = n50
+    return options
 
 
 def reference_for(engine, prepared_text: str) -> tuple[Reference, dict[str, dict]]:
@@ -74,11 +98,12 @@ def rate_row(
     reference_text: str,
     params: dict[str, dict],
     design_sql,
+    n50: float | None = None,
 ) -> CheckSavingRate:
     """The row stored beside the design's result (the caller adds it in that transaction)."""
     renewable = saving_rates.read_renewable_kwh(design_sql)
     found = saving_rates.saving_rates(
-        design.by_end_use_kwh, reference_annual.by_end_use_kwh, renewable, params
+        design.by_end_use_kwh, reference_annual.by_end_use_kwh, renewable, params, n50
     )
 
     def nested(by_end_use):
@@ -97,6 +122,8 @@ def rate_row(
         comprehensive_pct=found.comprehensive_pct,
         renewable_pct=found.renewable_pct,
         level_met=found.level_met,
+        n50_declared=found.n50_declared,
+        n50_max=found.n50_max,
         end_uses={
             "design": nested(design.by_end_use_kwh),
             "reference": nested(reference_annual.by_end_use_kwh),

@@ -69,3 +69,15 @@ def test_thresholds_are_read_from_the_parameters():
         "public.ultra_low.comprehensive_pct": {"value": 55.0},
     }
     assert saving_rates(design, REFERENCE, 9_000.0, stricter).level_met == "none"
+
+
+def test_a_declared_n50_above_the_limit_meets_no_level():
+    design = {key: kwh * 0.65 for key, kwh in REFERENCE.items()}
+    limit = PARAMS["public.n50_max"]["value"]
+    tight = saving_rates(design, REFERENCE, 15_000.0, PARAMS, n50=limit)
+    leaky = saving_rates(design, REFERENCE, 15_000.0, PARAMS, n50=limit + 0.1)
+    undeclared = saving_rates(design, REFERENCE, 15_000.0, PARAMS)
+    assert tight.level_met == undeclared.level_met == "nearly_zero"
+    assert leaky.level_met == "none" and leaky.itself_pct == tight.itself_pct
+    assert (leaky.n50_declared, leaky.n50_max) == (limit + 0.1, limit)
+    assert undeclared.n50_declared is None
