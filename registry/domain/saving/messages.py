@@ -52,4 +52,9 @@ MESSAGES = {
         "“{value}” is not an airtightness: give n50, the air changes per hour at 50 Pa, as a "
         "number above 0 and at most 50 (e.g. 0.6)."
     ),
+    "saving.unsupported_surfaces": (
+        "The saving rate cannot yet build the reference building of a model whose envelope uses "
+        "{objects}: describe walls, roofs and floors as BuildingSurface:Detailed and windows as "
+        "Window or FenestrationSurface:Detailed, then upload again."
+    ),
 }

@@ -33,7 +33,7 @@ from dataclasses import asdict
 
 from registry.domain.checks import idf as idf_api
 from registry.domain.saving.data import SPACE_KEYWORDS
-from registry.domain.saving.errors import SavingRejected  # noqa: F401  (raised here, re-exported)
+from registry.domain.saving.errors import SavingRejected
 from registry.domain.saving.transform import (
     MIN_NOMASS_R,
     Reference,
@@ -204,6 +204,27 @@ def _hvac(t: Transform) -> None:
                 )
 
 
+# Surface objects the transformation does not rewrite yet: a model using them for its envelope
+# is refused rather than given a reference that silently keeps the design's constructions.
+UNSUPPORTED_SURFACES = (
+    "Wall:Exterior",
+    "Wall:Detailed",
+    "Wall:Underground",
+    "RoofCeiling:Detailed",
+    "Roof",
+    "Floor:Detailed",
+    "Floor:GroundContact",
+    "GlazedDoor",
+    "Door",
+)
+
+
+def _refuse_unsupported(t: Transform) -> None:
+    found = [key for key in UNSUPPORTED_SURFACES if t.objects(key)]
+    if found:
+        raise SavingRejected("saving.unsupported_surfaces", {"objects": ", ".join(found)})
+
+
 def reference_building(text: str, params: dict[str, dict]) -> Reference:
     """The reference building's IDF text for the design model `text`, and what changed.
 
@@ -213,6 +234,7 @@ def reference_building(text: str, params: dict[str, dict]) -> Reference:
     idf = idf_api.parse_text(text)
     with idf_api.editing():
         transform = Transform(idf, params)
+        _refuse_unsupported(transform)
         _hvac(transform)
         _envelope(transform)
         ratios = reference_windows(transform)

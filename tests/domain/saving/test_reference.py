@@ -180,3 +180,14 @@ def test_a_model_without_ideal_loads_is_refused():
     with pytest.raises(SavingRejected) as caught:
         reference_building(";".join(kept), PARAMS)
     assert caught.value.code == "saving.needs_ideal_loads"
+
+
+def test_a_model_with_envelope_objects_not_rewritten_is_refused_by_name():
+    # The small office has only BuildingSurface:Detailed and Window; a simple Door is an
+    # envelope object the transformation does not rewrite, so it refuses and names it.
+    text = (MODELS / "office_small.idf").read_text(encoding="utf-8")
+    door = "\nDoor,Front Door,Exterior Wall,F1 South Perimeter Wall 1,1,1,0,1,2;\n"
+    with pytest.raises(SavingRejected) as caught:
+        reference_building(text + door, PARAMS)
+    assert caught.value.code == "saving.unsupported_surfaces"
+    assert caught.value.params == {"objects": "Door"}
