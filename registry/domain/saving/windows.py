@@ -94,6 +94,17 @@ def reference_windows(t: Transform) -> dict[str, dict[str, float]]:
             glazing[facade],
             band_key("window_u", _band(ratios[facade]["reference"])),
         )
+        frame = str(window["Frame_and_Divider_Name"] or "")
+        if frame:  # the reference U is the whole window's: no frame added on top
+            window["Frame_and_Divider_Name"] = ""
+            t.change(
+                window.obj[0],
+                str(window.Name),
+                "Frame and Divider Name",
+                frame,
+                "(none)",
+                band_key("window_u", _band(ratios[facade]["reference"])),
+            )
     return ratios
 
 
