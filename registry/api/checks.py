@@ -181,6 +181,24 @@ register_schema(
             "verdict": {
                 "anyOf": [{"$ref": "#/components/schemas/CheckVerdictBody"}, {"type": "null"}]
             },
+            "saving_rate": {
+                "type": ["object", "null"],
+                "description": "A saving-rate check's rates against its generated GB/T 51350 "
+                "reference building (present when the check asked for them; null until done).",
+                "properties": {
+                    "design_kwh": {"type": "number"},
+                    "reference_kwh": {"type": "number"},
+                    "renewable_kwh": {"type": "number"},
+                    "itself_pct": {"type": "number"},
+                    "comprehensive_pct": {"type": "number"},
+                    "renewable_pct": {"type": "number"},
+                    "level_met": {"enum": ["none", "ultra_low", "nearly_zero", "zero"]},
+                    "energy_basis": {"type": "string"},
+                    "changes": {"type": "array", "items": {"type": "object"}},
+                    "airtightness": {"type": "object"},
+                    "parameters_unverified": {"type": "boolean"},
+                },
+            },
             "summary": {
                 "type": "array",
                 "items": {"type": "string"},
