@@ -231,7 +231,10 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
                 outcome = run(prepared, workdir)
             else:
                 outcome, reference_outcome = saving_runs.run_both(
-                    lambda text, sub: run(text, workdir / sub), prepared, reference.text
+                    lambda text, sub: run(text, workdir / sub),
+                    prepared,
+                    reference.text,
+                    parallel=saving_runs.second_slot_free(engine, check_id, worker),
                 )
         except OSError as exc:
             # Disk full or an unwritable temp dir: the check fails with the reason.

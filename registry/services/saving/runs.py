@@ -1,24 +1,28 @@
 """A saving-rate check on the worker: the reference building from the prepared design model,
-both engine runs side by side, the rates stored with the check's result.
+both engine runs, the rates stored with the check's result.
 
-Both runs are started at once, each its own EnergyPlus process (two cores when free), inside
-the one check: the check costs about the longer run, not the sum (`python -m bench
-saving_rate`). The heartbeat kills both on a cancel.
+When the machine has a second core free (no more checks running on this worker node than
+cores minus one), both runs start at once, each its own EnergyPlus process, inside the one
+check: it then costs about the longer run, not the sum (`python -m bench saving_rate`).
+Otherwise they run one after the other rather than crowd another user's check. The heartbeat
+kills both on a cancel.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from registry.domain.saving import rates as saving_rates
 from registry.errors import ValidationFailed
-from registry.models import CheckSavingRate
+from registry.models import Check, CheckSavingRate
 from registry.services.saving.seed import current
 
 if TYPE_CHECKING:
@@ -80,8 +84,38 @@ def reference_for(engine, prepared_text: str) -> tuple[Reference, dict[str, dict
     return reference_building(prepared_text, params), params
 
 
-def run_both(run: Callable[[str, str], object], design_text: str, reference_text: str):
-    """(design outcome, reference outcome): `run(text, subfolder)` called for both at once."""
+def second_slot_free(engine, check_id: int, worker: str, cores: int | None = None) -> bool:
+    """Whether this worker's machine has a core for the reference run beside the design's.
+
+    A worker runs one check per core (`registry worker-start`: concurrency = cores); its
+    processes share the node name before the pid (`celery@host:pid`). Counted: the other
+    checks running on the same node now.
+    """
+    node = worker.rsplit(":", 1)[0]
+    with Session(engine) as session:
+        busy = session.exec(
+            select(func.count())
+            .select_from(Check)
+            .where(
+                Check.id != check_id,
+                Check.status.in_(("validating", "running", "reading")),
+                Check.worker.like(f"{node}:%"),
+            )
+        ).one()
+    return busy + 2 <= (cores or os.cpu_count() or 1)
+
+
+def run_both(
+    run: Callable[[str, str], object],
+    design_text: str,
+    reference_text: str,
+    *,
+    parallel: bool = True,
+):
+    """(design outcome, reference outcome): `run(text, subfolder)` for both, at once when
+    `parallel` (a second core is free), else one after the other."""
+    if not parallel:
+        return run(design_text, "design"), run(reference_text, "reference")
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="saving-run") as pool:
         design = pool.submit(run, design_text, "design")
         reference = pool.submit(run, reference_text, "reference")
