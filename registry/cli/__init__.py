@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "registry.cli.checks",
     "registry.cli.tally",
     "registry.cli.imports",
+    "registry.cli.saving",
 )
 # Which module defines each command. Importing every module is slow (Alembic, the password
 # hasher's warm-up, the import and tally code), so a command loads only its own; a command
@@ -35,6 +36,7 @@ COMMAND_HOMES = {
     "tally-index": "registry.cli.tally",
     "import": "registry.cli.imports",
     "export": "registry.cli.imports",
+    "saving": "registry.cli.saving",
 }
 
 

@@ -57,4 +57,5 @@ MESSAGES = {
         "{objects}: describe walls, roofs and floors as BuildingSurface:Detailed and windows as "
         "Window or FenestrationSurface:Detailed, then upload again."
     ),
+    "saving.parameter_unknown": "No reference parameter named “{key}” (registry saving params).",
 }
