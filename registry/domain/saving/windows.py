@@ -159,7 +159,8 @@ def _reference_glazing(t: Transform, facade: str, ratio: float, windows) -> str:
     t.change(
         "WindowMaterial:SimpleGlazingSystem",
         material,
-        "Solar Heat Gain Coefficient",
+        "Solar Heat Gain Coefficient"
+        + ("" if shgc_source != u_key else " (no limit in this band: the design's kept)"),
         f"{fmt(design_shgc)} ({design_name})" if design_shgc else design_name,
         fmt(shgc),
         shgc_source,
