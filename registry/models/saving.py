@@ -62,6 +62,9 @@ class CheckSavingRate(SQLModel, table=True):
     reference_run_seconds: float | None = None
     # The reference run's own .err summary: an engineer auditing the pair reads both runs'.
     reference_err: dict | None = Field(default=None, sa_column=Column(JSON))
+    # The validity rules that apply to a run, applied to the reference's with the thresholds
+    # in force when it ran: [{rule, held, value, limit}].
+    reference_validity: list | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow)
 
 

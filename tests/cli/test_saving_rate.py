@@ -64,6 +64,11 @@ def test_saving_rate_check_end_to_end(cli, app, admin, client, tmp_path):  # noq
     assert rates["airtightness"] == {"n50_declared": 0.6, "n50_max": 1.0, "met": True}
     assert rates["reference_unmet_hours"]["occupied_heating"] is not None
     assert rates["reference_energyplus_messages"]["severes"] == 0
+    assert rates["reference_valid"] is True
+    assert {item["rule"] for item in rates["reference_validity"]} == {
+        "unmet_hours",
+        "severe_errors",
+    }
 
     again = json.loads(cli(*args).stdout)  # the same pair of models: from the cache
     assert again["cached"] is True

@@ -60,6 +60,7 @@ def upgrade() -> None:
     sa.Column('reference_unmet_cooling_hours', sa.Float(), nullable=True),
     sa.Column('reference_run_seconds', sa.Float(), nullable=True),
     sa.Column('reference_err', sa.JSON(), nullable=True),
+    sa.Column('reference_validity', sa.JSON(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['check_id'], ['checks.id'], ),
     sa.PrimaryKeyConstraint('id'),

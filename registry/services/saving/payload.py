@@ -39,6 +39,8 @@ def saving_payload(session: Session, check_id: int, lang: Locale) -> dict | None
             "occupied_cooling": row.reference_unmet_cooling_hours,
         },
         "end_uses": row.end_uses,
+        "reference_validity": row.reference_validity or [],
+        "reference_valid": all(item["held"] for item in row.reference_validity or []),
         "reference_energyplus_messages": {
             k: (row.reference_err or {}).get(k, 0) for k in ("warnings", "severes", "fatals")
         },

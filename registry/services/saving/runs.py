@@ -77,10 +77,21 @@ def reference_for(engine, prepared_text: str) -> tuple[Reference, dict[str, dict
 
     Raises registry.domain.saving.reference.SavingRejected when the model cannot have one.
     """
+    from registry.domain.checks.validity import SEVERE_ERRORS, UNMET_HOURS
     from registry.domain.saving.reference import reference_building  # eppy: the worker only
+    from registry.services.checks.validity import current_rules
 
     with Session(engine) as session:
         params = current(session)
+        rules = current_rules(session)
+    # The run-level validity rules' thresholds, carried with the parameters to the rate row.
+    params = {
+        **params,
+        "_validity": {
+            UNMET_HOURS: rules[UNMET_HOURS].threshold,
+            SEVERE_ERRORS: rules[SEVERE_ERRORS].threshold,
+        },
+    }
     return reference_building(prepared_text, params), params
 
 
@@ -120,6 +131,35 @@ def run_both(
         design = pool.submit(run, design_text, "design")
         reference = pool.submit(run, reference_text, "reference")
         return design.result(), reference.result()
+
+
+def reference_validity(annual, err, thresholds: dict) -> list[dict]:
+    """The reference run judged by the run-level validity rules (unmet hours, severe errors):
+    a reference that is not a sound run makes no sound rate."""
+    out = []
+    unmet_limit = thresholds.get("unmet_hours")
+    if unmet_limit is not None:
+        unmet = (annual.unmet_heating_hours or 0.0) + (annual.unmet_cooling_hours or 0.0)
+        out.append(
+            {
+                "rule": "unmet_hours",
+                "held": unmet <= unmet_limit,
+                "value": unmet,
+                "limit": unmet_limit,
+            }  # fmt: skip
+        )
+    severe_limit = thresholds.get("severe_errors")
+    if severe_limit is not None:
+        severes = max(0, getattr(err, "severes", 0) - getattr(err, "warmup_severes", 0))
+        out.append(
+            {
+                "rule": "severe_errors",
+                "held": severes <= severe_limit,
+                "value": severes,
+                "limit": severe_limit,
+            }  # fmt: skip
+        )
+    return out
 
 
 def rate_row(
@@ -164,7 +204,10 @@ def rate_row(
             "wwr": reference.wwr,
         },
         changes=reference.changes,
-        parameters=params,
+        parameters={k: v for k, v in params.items() if not k.startswith("_")},
+        reference_validity=reference_validity(
+            reference_annual, reference_outcome.err, params.get("_validity", {})
+        ),
         reference_unmet_heating_hours=reference_annual.unmet_heating_hours,
         reference_unmet_cooling_hours=reference_annual.unmet_cooling_hours,
         reference_run_seconds=reference_outcome.elapsed_s,

@@ -63,3 +63,15 @@ def test_a_second_core_is_free_only_when_the_node_has_one(
     assert runs.second_slot_free(engine, ours.id, ours.worker, cores=3) is True
     # Node c has nothing else running.
     assert runs.second_slot_free(engine, ours.id, "celery@c:9", cores=2) is True
+
+
+def test_the_reference_run_is_judged_by_the_run_level_validity_rules():
+    from types import SimpleNamespace
+
+    annual = SimpleNamespace(unmet_heating_hours=250.0, unmet_cooling_hours=80.0)
+    err = SimpleNamespace(severes=3, warmup_severes=3)  # warm-up severes do not count
+    judged = runs.reference_validity(annual, err, {"unmet_hours": 300.0, "severe_errors": 0})
+    assert judged == [
+        {"rule": "unmet_hours", "held": False, "value": 330.0, "limit": 300.0},
+        {"rule": "severe_errors", "held": True, "value": 0, "limit": 0},
+    ]
