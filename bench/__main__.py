@@ -19,6 +19,7 @@ BENCHMARKS = {
     "tally_full": "bench.bench_tally_full",
     "check": "bench.bench_check",
     "metered": "bench.bench_metered",
+    "saving_rate": "bench.bench_saving_rate",
 }
 
 

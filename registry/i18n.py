@@ -214,6 +214,7 @@ def _collect() -> dict[str, str]:
     from registry.domain.metered.messages import MESSAGES as metered
     from registry.domain.parcels.messages import MESSAGES as parcels
     from registry.domain.quotas.messages import MESSAGES as quotas
+    from registry.domain.saving.messages import MESSAGES as saving
     from registry.domain.settings import MESSAGES as settings
     from registry.domain.tally.targets import MESSAGES as tally
     from registry.domain.users.login import MESSAGES as login
@@ -257,6 +258,7 @@ def _collect() -> dict[str, str]:
         tally_report,
         validity,
         parcels,
+        saving,
     ):
         for code, english in table.items():
             if code in merged:

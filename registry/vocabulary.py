@@ -19,6 +19,7 @@ from registry.domain.notice import objections
 from registry.domain.parcels import compliance as parcel_compliance
 from registry.domain.parcels import conditions as parcel_conditions
 from registry.domain.quotas import verdict as quotas
+from registry.domain.saving import rates as saving
 from registry.domain.text import NC_
 from registry.i18n import pgettext
 
@@ -71,6 +72,7 @@ VOCABULARIES: dict[str, Mapping[str, str]] = {
         **parcel_compliance.BUILDING_STATUSES,
         **parcel_compliance.PARCEL_STATUSES,
     },
+    "saving level": saving.LEVEL_NAMES,
 }
 
 
@@ -175,3 +177,7 @@ def month(number: int, locale: object) -> str:
 def english_names(context: str) -> list[str]:
     """Every English name of a vocabulary (for the catalogue's tests)."""
     return list(dict.fromkeys(VOCABULARIES[context].values()))
+
+
+def saving_level(level: str | None, locale: object) -> str:
+    return name("saving level", level, locale)

@@ -32,6 +32,8 @@ ALLOWED_CHINESE = {
     "platform's export that the meter import recognises",
     "registry/domain/quotas/data.py": "the standards' table and row labels as printed, quoted "
     "in each seeded quota row's citation",
+    "registry/domain/saving/data.py": "the reference parameters cite their standards' clauses "
+    "as printed (表3.3.1-3 外墙), and the room words a zone name may carry (会议, 走廊)",
     "registry/domain/checks/accounting.py": "conversion factors cite their standards' own "
     "terms (等价值, 当量值)",
     "registry/domain/tally/targets.py": "clause numbers of 青政字〔2021〕11号 as printed, kept "

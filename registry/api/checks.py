@@ -181,6 +181,24 @@ register_schema(
             "verdict": {
                 "anyOf": [{"$ref": "#/components/schemas/CheckVerdictBody"}, {"type": "null"}]
             },
+            "saving_rate": {
+                "type": ["object", "null"],
+                "description": "A saving-rate check's rates against its generated GB/T 51350 "
+                "reference building (present when the check asked for them; null until done).",
+                "properties": {
+                    "design_kwh": {"type": "number"},
+                    "reference_kwh": {"type": "number"},
+                    "renewable_kwh": {"type": "number"},
+                    "itself_pct": {"type": "number"},
+                    "comprehensive_pct": {"type": "number"},
+                    "renewable_pct": {"type": "number"},
+                    "level_met": {"enum": ["none", "ultra_low", "nearly_zero", "zero"]},
+                    "energy_basis": {"type": "string"},
+                    "changes": {"type": "array", "items": {"type": "object"}},
+                    "airtightness": {"type": "object"},
+                    "parameters_unverified": {"type": "boolean"},
+                },
+            },
             "summary": {
                 "type": "array",
                 "items": {"type": "string"},
@@ -198,6 +216,18 @@ register_schema(
         "properties": {
             "idf": {"type": "string", "format": "binary"},
             "weather": {"type": "string", "description": "Weather name or id."},
+            "saving_rate": {
+                "type": "string",
+                "enum": ["0", "1", "true", "false"],
+                "description": "Also run the GB/T 51350 reference building and return "
+                "`saving_rate` (design and reference energy, the rates, the level met, the "
+                "transformation's changes).",
+            },
+            "n50": {
+                "type": "string",
+                "description": "With saving_rate: the airtightness the designer declares (air "
+                "changes per hour at 50 Pa), judged against the level's limit.",
+            },
         },
     },
 )
@@ -225,6 +255,8 @@ def create(building_id: int):
         idf_bytes=data,
         filename=filename,
         weather=request.form.get("weather") or None,
+        saving_rate=request.form.get("saving_rate", "").lower() in ("1", "true", "on", "yes"),
+        n50=request.form.get("n50"),
         enqueue=enqueue_check,
     )
     body = check_payload(session, check, request_locale())

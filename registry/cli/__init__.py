@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "registry.cli.imports",
     "registry.cli.parcels",
     "registry.cli.metered",
+    "registry.cli.saving",
 )
 # Which module defines each command. Importing every module is slow (Alembic, the password
 # hasher's warm-up, the import and tally code), so a command loads only its own; a command
@@ -39,6 +40,7 @@ COMMAND_HOMES = {
     "export": "registry.cli.imports",
     "parcel": "registry.cli.parcels",
     "metered": "registry.cli.metered",
+    "saving": "registry.cli.saving",
 }
 
 

@@ -301,3 +301,53 @@ record.command("reject", help="Send a submitted record back, with --reason.")(
 record.command("revoke", help="Revoke an approved record from --date, with --reason.")(
     _action("revoke", needs_reason=True, takes_date=True)
 )
+
+
+@record.command("cite-check")
+@click.argument("record_id", type=int)
+@click.argument("check_id", type=int)
+@actor_option
+@json_option
+@locale_option
+@handles_errors
+def record_cite_check(record_id, check_id, actor_name, as_json, lang):
+    """Cite a finished saving-rate check (`registry check --saving-rate`) as the evidence of
+    an ultra-low, nearly-zero or zero-energy record; the reviewer sees whether it meets."""
+    from registry import vocabulary
+    from registry.services.saving import evidence as saving_evidence
+
+    with open_session() as session:
+        actor = resolve_actor(session, actor_name)
+        row = saving_evidence.cite_check(
+            session=session, actor=actor, record_id=record_id, check_id=check_id
+        )
+        line = saving_evidence.evidence_line(
+            session, row, lang, lambda level: vocabulary.record_level("energy", level, lang)
+        )
+        payload = {**_record_payload(row), "saving_evidence": line}
+    emit(payload, as_json, line["text"])
+
+
+@record.command("saving-backed")
+@json_option
+@locale_option
+@handles_errors
+def record_saving_backed(as_json, lang):
+    """How much of the ultra-low / nearly-zero / zero-energy area (under notice, approved or
+    published) cites a saving-rate check that meets its level."""
+    from registry.i18n import render
+    from registry.services.saving import evidence as saving_evidence
+
+    with open_session() as session:
+        payload = saving_evidence.backed_area(session)
+    text = render(
+        "saving.backed_area",
+        {
+            "backed": f"{payload['backed_area_m2']:,.0f}",
+            "area": f"{payload['area_m2']:,.0f}",
+            "backed_records": payload["backed_records"],
+            "records": payload["records"],
+        },
+        lang,
+    )
+    emit(payload, as_json, text)

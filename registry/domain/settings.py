@@ -20,6 +20,7 @@ PARCEL_EVALUATION_MONTHS = "parcel_evaluation_months"
 DEFAULT_PARCEL_EVALUATION_MONTHS = 12
 UPGRADE_SAVING_PCT = "upgrade_saving_required_pct"
 UPGRADE_SAVING_CONFIRMED = "upgrade_saving_required_confirmed"
+SAVING_EVIDENCE_REQUIRED = "saving_evidence_required"
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,17 @@ SETTINGS: dict[str, SettingSpec] = {
             "setting help",
             "Turn on once the required saving has been checked against the programme's "
             "documents; until then every savings result marks it unverified.",
+        ),
+    ),
+    SAVING_EVIDENCE_REQUIRED: SettingSpec(
+        SAVING_EVIDENCE_REQUIRED,
+        "bool",
+        False,
+        NC_("setting", "Energy levels need a saving-rate check"),
+        NC_(
+            "setting help",
+            "When on, an ultra-low, nearly-zero or zero-energy record can be approved only if it "
+            "cites a saving-rate check that meets its level.",
         ),
     ),
 }

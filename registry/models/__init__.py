@@ -48,6 +48,7 @@ from registry.models.quotas import (  # noqa: F401, E402
     QuotaRowPublic,
     QuotaRowUpdate,
 )
+from registry.models.saving import CheckSavingRate, RecordSavingEvidence, SavingParameter  # noqa: F401, E402
 from registry.models.targets import (  # noqa: F401, E402
     TallyDocument,
     TallyEpisode,

@@ -18,11 +18,12 @@ from registry.services.checks import validity as validity_rules
 from registry.services.checks import weather_seed
 from registry.services.notice import calendar as holiday_calendar
 from registry.services.quotas import seed as quota_seed
+from registry.services.saving import seed as saving_seed
 from registry.services.tally import targets_seed
 from registry.services.users import create_user
 
 # Reference-data loaders, each `seed(session) -> str` (a line for the log); idempotent.
-SEEDERS = (targets_seed, quota_seed, validity_rules, weather_seed, holiday_calendar)
+SEEDERS = (targets_seed, quota_seed, validity_rules, weather_seed, holiday_calendar, saving_seed)
 
 
 def initialise(engine: Engine, database_url: str) -> list[str]:

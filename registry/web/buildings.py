@@ -21,6 +21,7 @@ from registry.services.metered import savings as metered_savings
 from registry.services.metered import verdicts as metered_verdicts
 from registry.services.notice import objections as objection_service
 from registry.services.quotas.verdicts import building_headline
+from registry.services.saving import evidence as saving_evidence
 from registry.web import display, forms
 from registry.web.metered import metered_form_fields
 
@@ -246,6 +247,19 @@ def detail(building_id: int):
         objection_statuses={
             code: vocabulary.name("objection status", code, display.locale())
             for code in objection_service.OBJECTION_STATUSES
+        },
+        # An energy level's saving-rate evidence, as the reviewer reads it (issue 21).
+        saving_evidence={
+            record.id: line
+            for record in records
+            if (
+                line := saving_evidence.evidence_line(
+                    session,
+                    record,
+                    display.locale(),
+                    lambda level: vocabulary.record_level("energy", level, display.locale()),
+                )
+            )
         },
         history=display.history_rows(reversed(history)),
         can_edit=permissions.can_edit_building(actor, building),

@@ -46,6 +46,24 @@ def _elapsed_s(check) -> float | None:
     return max(0.0, (end - start).total_seconds())
 
 
+def _saving(session: Session, check, locale: Locale) -> dict | None:
+    from registry.services.saving.payload import saving_payload
+    from registry.services.saving.runs import is_saving_check
+
+    if not is_saving_check(check.options) or check.status != "done":
+        return None
+    return saving_payload(session, check.id, locale)
+
+
+def _citable(session: Session, actor: User, check) -> list:
+    from registry.services.saving.evidence import citable_records
+    from registry.services.saving.runs import is_saving_check
+
+    if not is_saving_check(check.options) or check.status != "done":
+        return []
+    return citable_records(session, actor, check)
+
+
 def check_context(session: Session, actor: User, check_id: int, locale: Locale) -> dict:
     check = check_service.get_check(session=session, actor=actor, check_id=check_id)
     building = session.get(Building, check.building_id)
@@ -73,6 +91,8 @@ def check_context(session: Session, actor: User, check_id: int, locale: Locale) 
         "end_uses": end_uses,
         "charts": check_charts(result, end_uses, locale),
         "verdict": verdict,
+        "saving": _saving(session, check, locale),
+        "saving_citable": _citable(session, actor, check),
         "own_cache_source": check_service.own_cache_source(session, check),
         "area_rule": rules.get("floor_area"),
         "weather_official": rules["official_weather"]["held"] if rules else False,

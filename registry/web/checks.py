@@ -108,6 +108,8 @@ def new(building_id: int):
                 idf_bytes=data,
                 filename=filename,
                 weather=request.form.get("weather") or None,
+                saving_rate=bool(request.form.get("saving_rate")),
+                n50=request.form.get("n50"),
                 enqueue=enqueue_check,
             )
         except ValidationFailed as exc:
@@ -133,6 +135,23 @@ def show(check_id: int):
     session = get_session()
     context = check_context(session, actor_of(current_user), check_id, request_locale())
     return render_template("checks/show.html", **context)
+
+
+@bp.post("/checks/<int:check_id>/cite")
+@login_required
+def cite(check_id: int):
+    """Make this saving-rate check the evidence of one of its building's energy records."""
+    from registry.services.saving import evidence as saving_evidence
+
+    session = get_session()
+    record = saving_evidence.cite_check(
+        session=session,
+        actor=actor_of(current_user),
+        record_id=request.form.get("record_id", type=int) or 0,
+        check_id=check_id,
+    )
+    flash(_("Check #%(check)s cited as the record's evidence.", check=check_id), "success")
+    return redirect(url_for("buildings.detail", building_id=record.building_id))
 
 
 @bp.get("/checks/<int:check_id>/report.pdf")

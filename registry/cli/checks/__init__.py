@@ -47,6 +47,18 @@ def _text(payload: dict) -> str:
     default=None,
     help="Use this EPW file (added to the weather library).",
 )
+@click.option(
+    "--saving-rate",
+    is_flag=True,
+    default=False,
+    help="Also run the GB/T 51350 reference building and report the energy-saving rates.",
+)
+@click.option(
+    "--n50",
+    type=float,
+    default=None,
+    help="With --saving-rate: the declared airtightness, air changes per hour at 50 Pa.",
+)
 @click.option("--wait/--no-wait", default=False, help="Wait until the check ends.")
 @click.option("--timeout", default=3600, show_default=True, help="Seconds to wait.")
 @click.option(
@@ -68,7 +80,19 @@ def _text(payload: dict) -> str:
 @locale_option
 @handles_errors
 def check(
-    model, building_id, weather, epw, wait, timeout, server, token, actor_name, as_json, lang
+    model,
+    building_id,
+    weather,
+    epw,
+    saving_rate,
+    n50,
+    wait,
+    timeout,
+    server,
+    token,
+    actor_name,
+    as_json,
+    lang,
 ):
     """Upload MODEL.idf for a building's energy check (runs on a worker)."""
     if server:
@@ -85,17 +109,21 @@ def check(
             wait=wait,
             timeout_s=timeout,
             actor_name=actor_name,
+            saving_rate=saving_rate,
+            n50=n50,
         )
     else:
         payload = _check_in_database(
-            model, building_id, weather, epw, wait, timeout, actor_name, lang
+            model, building_id, weather, epw, wait, timeout, actor_name, lang, saving_rate, n50
         )
     emit(payload, as_json, _text(payload))
     if payload["status"] == "failed":
         sys.exit(2)
 
 
-def _check_in_database(model, building_id, weather, epw, wait, timeout, actor_name, lang) -> dict:
+def _check_in_database(
+    model, building_id, weather, epw, wait, timeout, actor_name, lang, saving_rate=False, n50=None
+) -> dict:
     from registry.cli import common
     from registry.models import FINAL_STATES
     from registry.queue import enqueue_check
@@ -123,6 +151,8 @@ def _check_in_database(model, building_id, weather, epw, wait, timeout, actor_na
                 idf_bytes=model.read_bytes(),
                 filename=model.name,
                 weather=weather,
+                saving_rate=saving_rate,
+                n50=n50,
                 enqueue=enqueue_check,
             )
             check_id = created.id

@@ -121,8 +121,19 @@ class Client:
     def add_weather(self, epw: Path) -> dict:
         return self._upload("/weather", "epw", epw, {})
 
-    def create_check(self, building_id: int, model: Path, weather: str | None) -> dict:
+    def create_check(
+        self,
+        building_id: int,
+        model: Path,
+        weather: str | None,
+        saving_rate: bool = False,
+        n50: float | None = None,
+    ) -> dict:
         form = {"weather": weather} if weather else {}
+        if saving_rate:
+            form["saving_rate"] = "1"
+        if n50 is not None:
+            form["n50"] = str(n50)
         return self._upload(f"/buildings/{building_id}/checks", "idf", model, form)
 
     def wait(self, payload: dict, timeout_s: float) -> dict:
@@ -159,6 +170,8 @@ def run_check(
     wait: bool,
     timeout_s: float,
     actor_name: str | None,
+    saving_rate: bool = False,
+    n50: float | None = None,
 ) -> dict:
     """`registry check` over the API: the same payload the direct path prints."""
     if actor_name:
@@ -166,5 +179,5 @@ def run_check(
     client = Client(server, token, lang)
     if epw is not None:
         weather = str(client.add_weather(epw)["id"])
-    payload = client.create_check(building_id, model, weather)
+    payload = client.create_check(building_id, model, weather, saving_rate, n50)
     return client.wait(payload, timeout_s) if wait else payload

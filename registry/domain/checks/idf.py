@@ -305,6 +305,22 @@ def prepare_for_check(model: Model) -> str:
         return model_text(idf)
 
 
+@contextmanager
+def editing():
+    """Hold eppy's lock while a caller edits a parsed model (adding objects touches the IDD's
+    class-level tables). For sibling modules that transform a model, e.g.
+    registry.domain.saving.reference."""
+    with _eppy():
+        yield
+
+
+def add_object(idf, key: str, fields: list):
+    """Append an object with exactly these fields; call inside `editing()`."""
+    obj = idf.newidfobject(key.upper())
+    obj.obj[:] = [key, *fields]
+    return obj
+
+
 def _set_field(obj, name: str, text: str) -> None:
     index = obj.objls.index(name)
     while len(obj.obj) <= index:

@@ -20,6 +20,7 @@ from registry.services import settings as settings_service
 from registry.services.audit import changed, record_event, snapshot
 from registry.services.buildings.claims import bad_transition, building_of, claim, get_record
 from registry.services.notice import calendar as notice_calendar
+from registry.services.saving import evidence as saving_evidence
 from registry.services.tally import index as tally_index
 
 # The review columns a transition may move, snapshot before and after for the history.
@@ -113,8 +114,14 @@ def approve_record(
     record = _reviewed(session, actor, record_id)
     maker_checker = settings_service.get_value(session=session, key=setting_keys.MAKER_CHECKER)
 
+    needs_evidence = settings_service.get_value(
+        session=session, key=setting_keys.SAVING_EVIDENCE_REQUIRED
+    )
+
     def decide(row: Record) -> dict:
         permissions.require_second_person(actor, row, enforced=maker_checker)
+        if needs_evidence:
+            saving_evidence.require_evidence(session, row)
         approved_on = _review_date(on)
         extra = {"approved_on": approved_on, "approved_by_id": actor.id, "rejected_reason": None}
         if row.kind in rules.NOTICE_KINDS:

@@ -8,6 +8,8 @@ from registry.models import WeatherFile
 from registry.services.checks import uploads as check_service
 from registry.services.checks.weather import default_weather
 from registry.services.quotas import verdicts as quotas
+from registry.services.saving import runs as saving_runs
+from registry.services.saving.payload import saving_payload
 
 
 def preload_payload() -> None:
@@ -98,6 +100,11 @@ def _summary(payload: dict, lang: Locale) -> list[str]:
         lines.append(
             render(f"check.summary.{'cached' if payload['cached'] else 'fresh'}", {}, lang)
         )
+    saving = payload.get("saving_rate")
+    if saving:
+        lines.append(saving["summary"])
+        if saving["unverified_note"]:
+            lines.append(saving["unverified_note"])
     err = payload["energyplus_messages"]
     if err:
         counts = {k: err.get(k, 0) for k in ("warnings", "severes", "fatals")}
@@ -138,5 +145,7 @@ def check_payload(session, check, lang: Locale) -> dict:
     }
     if check.status == "done":
         payload["verdict"] = verdict
+    if saving_runs.is_saving_check(check.options):
+        payload["saving_rate"] = saving_payload(session, check.id, lang)
     payload["summary"] = _summary(payload, lang)
     return payload

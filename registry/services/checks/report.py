@@ -216,6 +216,7 @@ def report_context(
         "building": _building(building, locale),
         "result": result,
         "verdict": _verdict(verdict, locale),
+        "saving": payload.get("saving_rate"),
     }
 
 

@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 from registry.config import Config
 from registry.domain.checks.intensity import area_mismatch_pct, eui_kwh_per_m2
+from registry.domain.saving.errors import SavingRejected
 from registry.models import (
     ACTIVE_STATES,
     Building,
@@ -35,6 +36,7 @@ from registry.models import (
     utcnow,
 )
 from registry.services.checks import turns
+from registry.services.saving import runs as saving_runs
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +78,13 @@ class _Heartbeat(threading.Thread):
         super().__init__(name=f"heartbeat-{check_id}", daemon=True)
         self.engine, self.check_id, self.worker = engine, check_id, worker
         self.stop = threading.Event()
-        self.pid: int | None = None
+        # A saving-rate check runs two engines at once (design and reference).
+        self.pids: list[int] = []
         self.cancelled = False
 
     def started(self, pid: int) -> None:
         """The engine's process began: a cancel that came before it ends it at once."""
-        self.pid = pid
+        self.pids.append(pid)
         if self.cancelled:
             self._kill()
 
@@ -109,9 +112,9 @@ class _Heartbeat(threading.Thread):
                 log.exception("heartbeat failed for check %s", self.check_id)
 
     def _kill(self) -> None:
-        if self.pid:
+        for pid in list(self.pids):
             try:
-                os.killpg(self.pid, signal.SIGKILL)
+                os.killpg(pid, signal.SIGKILL)
             except OSError:
                 pass
 
@@ -174,6 +177,13 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
         prepared = idf.prepare_for_check(model)
     except idf.IdfRejected as exc:
         return _fail(engine, check_id, worker, exc.code, exc.params)
+    saving = saving_runs.is_saving_check(check.options)
+    reference = None
+    if saving:
+        try:
+            reference, saving_params = saving_runs.reference_for(engine, prepared)
+        except SavingRejected as exc:
+            return _fail(engine, check_id, worker, exc.code, exc.params)
     facts = model.facts if isinstance(model.facts, dict) else dict(model.facts.__dict__)
     warnings = (check.warnings or []) + [
         {"code": code, "params": params} for code, params in model.warnings
@@ -202,18 +212,30 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
 
     heartbeat.start()
     started = time.monotonic()
+
+    def run(text: str, folder: Path):
+        return energyplus.run_energyplus(
+            text,
+            epw,
+            workdir=folder,
+            timeout_s=config.CHECK_TIMEOUT_S,
+            cpu_limit_s=config.CHECK_TIMEOUT_S,
+            binary=config.ENERGYPLUS_BINARY,
+            memory_limit_bytes=config.CHECK_MEMORY_LIMIT_MB * 1024 * 1024,
+            on_start=on_start,
+        )
+
     try:
         try:
-            outcome = energyplus.run_energyplus(
-                prepared,
-                epw,
-                workdir=workdir,
-                timeout_s=config.CHECK_TIMEOUT_S,
-                cpu_limit_s=config.CHECK_TIMEOUT_S,
-                binary=config.ENERGYPLUS_BINARY,
-                memory_limit_bytes=config.CHECK_MEMORY_LIMIT_MB * 1024 * 1024,
-                on_start=on_start,
-            )
+            if reference is None:
+                outcome = run(prepared, workdir)
+            else:
+                outcome, reference_outcome = saving_runs.run_both(
+                    lambda text, sub: run(text, workdir / sub),
+                    prepared,
+                    reference.text,
+                    parallel=saving_runs.second_slot_free(engine, check_id, worker),
+                )
         except OSError as exc:
             # Disk full or an unwritable temp dir: the check fails with the reason.
             return _fail(engine, check_id, worker, "check.workdir_error", {"error": str(exc)})
@@ -261,12 +283,45 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
             err_summary=err,
             engine_pid=None,
         )
+        extra = []
+        if reference is not None and not reference_outcome.succeeded:
+            reference_err = reference_outcome.err
+            return _fail(
+                engine,
+                check_id,
+                worker,
+                "saving.reference_failed",
+                {"returncode": reference_outcome.returncode},
+                err_summary=reference_err.as_dict()
+                if hasattr(reference_err, "as_dict")
+                else reference_err,
+            )
         try:
             annual = results.read_results(outcome.sql_path)
+            if reference is not None:
+                extra.append(
+                    saving_runs.rate_row(
+                        check_id=check_id,
+                        design=annual,
+                        reference_annual=results.read_results(reference_outcome.sql_path),
+                        reference_outcome=reference_outcome,
+                        reference=reference,
+                        reference_text=reference.text,
+                        params=saving_params,
+                        design_sql=outcome.sql_path,
+                        n50=(check.options or {}).get("n50"),
+                    )
+                )
         except results.ResultsUnavailable as exc:
             return _fail(engine, check_id, worker, exc.code, getattr(exc, "params", {}))
         _store_results(
-            engine, check, building, annual, worker, run_seconds=time.monotonic() - started
+            engine,
+            check,
+            building,
+            annual,
+            worker,
+            run_seconds=time.monotonic() - started,
+            extra=extra,
         )
         _judge(engine, check_id)
         return "done"
@@ -300,7 +355,7 @@ def _disk_full(path: Path) -> bool:
         return False
 
 
-def _store_results(engine, check, building, annual, worker, *, run_seconds) -> None:
+def _store_results(engine, check, building, annual, worker, *, run_seconds, extra=()) -> None:
     """Results and the 'done' state in one transaction; a second store is a no-op."""
     area = building.floor_area_m2
     with Session(engine) as session:
@@ -333,6 +388,8 @@ def _store_results(engine, check, building, annual, worker, *, run_seconds) -> N
                 session.add(
                     CheckEndUse(check_id=check.id, end_use=end_use, fuel=fuel, energy_kwh=kwh)
                 )
+        for item in extra:  # a saving-rate check's rates, stored with the result or not at all
+            session.add(item)
         row.status = "done"
         row.finished_at = utcnow()
         row.run_seconds = run_seconds

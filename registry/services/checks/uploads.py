@@ -21,6 +21,7 @@ from registry.models import (
     Check,
     CheckEndUse,
     CheckResult,
+    CheckSavingRate,
     User,
     WeatherFile,
     utcnow,
@@ -30,6 +31,7 @@ from registry.services.audit import record_event
 from registry.services.checks import turns
 from registry.services.checks.weather import default_weather
 from registry.services.quotas.verdicts import assess_check
+from registry.services.saving import runs as saving_runs
 
 DEFAULT_OPTIONS = {"run": "annual"}
 
@@ -83,6 +85,8 @@ def create_check(
     filename: str = "",
     weather: int | str | None = None,
     options: dict | None = None,
+    saving_rate: bool = False,
+    n50: str | float | None = None,
     enqueue: Callable[[int], str | None] | None,
 ) -> Check:
     """Store an uploaded model and queue its check, or answer at once from the cache.
@@ -105,6 +109,8 @@ def create_check(
         raise ValidationFailed({"idf": (exc.code, exc.params)}) from None
     weather_file = resolve_weather(session, weather)
     options = dict(options or DEFAULT_OPTIONS)
+    if saving_rate:  # the design and its reference building, run together (issue 21)
+        options = saving_runs.options_for(session, saving_runs.parse_n50(n50))
     idf_sha = sha256_bytes(idf_bytes)
     engine = engine_version_for_cache(config.ENERGYPLUS_BINARY)
     key = cache_key(idf_sha, weather_file.sha256, engine, options)
@@ -183,6 +189,15 @@ def _copy_cached_result(session: Session, check: Check, building: Building, sour
         session.add(
             CheckEndUse(
                 check_id=check.id, end_use=row.end_use, fuel=row.fuel, energy_kwh=row.energy_kwh
+            )
+        )
+    rates = session.exec(
+        select(CheckSavingRate).where(CheckSavingRate.check_id == source.id)
+    ).first()
+    if rates is not None:
+        session.add(
+            CheckSavingRate(
+                check_id=check.id, **rates.model_dump(exclude={"id", "check_id", "created_at"})
             )
         )
     now = utcnow()

@@ -1,0 +1,12 @@
+"""Whether a saving-rate check backs an energy record's level (GB/T 51350's levels nest:
+zero ⊃ nearly zero ⊃ ultra-low, so a check meeting a higher level backs a lower one)."""
+
+from __future__ import annotations
+
+LEVEL_RANK = {"none": 0, "ultra_low": 1, "nearly_zero": 2, "zero": 3}
+# The energy record levels a saving-rate check can back.
+BACKED_LEVELS = ("ultra_low", "nearly_zero", "zero")
+
+
+def meets(level_met: str, record_level: str) -> bool:
+    return LEVEL_RANK.get(level_met, 0) >= LEVEL_RANK.get(record_level, 99)

@@ -1,0 +1,88 @@
+"""An administrator confirms or corrects a reference parameter: its next version, audited.
+
+The old version is kept (superseded), and every saving-rate check keeps the versions it used;
+a check made after the change has a new cache key (the parameters' stamp), so it runs again.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from registry.domain.source_status import SOURCE_STATUS_NAMES
+from registry.errors import Conflict, NotFound, RegistryError, ValidationFailed
+from registry.models import SavingParameter, User, utcnow
+from registry.services import permissions
+from registry.services.audit import record_event
+
+
+def edit_parameter(
+    *,
+    session: Session,
+    actor: User,
+    key: str,
+    reason: str,
+    value: float | str | None = None,
+    source_status: str | None = None,
+    source: str | None = None,
+) -> SavingParameter:
+    permissions.require_admin(actor)
+    old = session.exec(
+        select(SavingParameter).where(
+            SavingParameter.key == key, SavingParameter.superseded_at.is_(None)
+        )
+    ).first()
+    if old is None:
+        raise NotFound("saving.parameter_unknown", {"key": key})
+    problems: dict[str, tuple[str, dict]] = {}
+    if not (reason or "").strip():
+        problems["reason"] = ("record.reason_required", {})
+    new_value = old.value
+    if value is not None and str(value).strip() != "":
+        try:
+            new_value = float(str(value).strip())
+        except ValueError:
+            problems["value"] = ("field.not_a_number", {"value": str(value)[:20]})
+        else:
+            if not new_value > 0:  # every parameter is a positive quantity; `not` catches NaN
+                problems["value"] = ("field.out_of_range", {"low": 0, "high": "∞"})
+    status = source_status or old.source_status
+    if status not in SOURCE_STATUS_NAMES:
+        problems["source_status"] = ("validity.status_unknown", {"value": status})
+    if problems:
+        raise ValidationFailed(problems)
+    new_source = (source or old.source).strip()
+    if (new_value, status, new_source) == (old.value, old.source_status, old.source):
+        raise RegistryError("validity.nothing_changed")
+    new = SavingParameter(
+        key=old.key,
+        standard=old.standard,
+        clause=old.clause,
+        value=new_value,
+        unit=old.unit,
+        source=new_source[:1000],
+        source_status=status,
+        notes=old.notes,
+        version=old.version + 1,
+        created_by_id=actor.id,
+    )
+    session.add(new)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another administrator saved the next version first
+        session.rollback()
+        raise Conflict("validity.rule_superseded", {"version": old.version + 1}) from exc
+    old.superseded_at = utcnow()
+    session.add(old)
+    record_event(
+        session=session,
+        actor=actor,
+        entity="saving_parameter",
+        entity_id=new.id,
+        action="new_version",
+        before={"value": old.value, "source_status": old.source_status, "version": old.version},
+        after={"value": new.value, "source_status": new.source_status, "version": new.version},
+        reason=reason.strip(),
+    )
+    session.commit()
+    return new
