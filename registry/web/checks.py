@@ -16,8 +16,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from registry import vocabulary
+from registry import citations, vocabulary
 from registry.auth import actor_of
+from registry.domain.quotas.verdict import typeset_unit
 from registry.errors import RegistryError, TooManyRequests, ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.i18n import render
@@ -43,6 +44,10 @@ def _check_helpers():
         "source_status_name": lambda status: vocabulary.source_status_name(
             status, request_locale()
         ),
+        "conversion_factor_name": lambda key: vocabulary.conversion_factor(key, request_locale()),
+        "cited": lambda citation, status: citations.with_status(citation, status, request_locale()),
+        "unit_label": typeset_unit,
+        "weather_place": lambda w: vocabulary.weather(w.name, w.location, request_locale()),
     }
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from registry import vocabulary
 from registry.domain import dates
+from registry.domain.quotas.verdict import typeset_unit
 from registry.i18n import Locale, lang_code, locale_of
 from registry.models import Building, User, WeatherFile
 from registry.reports import render_pdf, svg_data_uri
@@ -22,19 +23,14 @@ from registry.services.checks import uploads as check_service
 from registry.services.checks.payload import check_payload
 
 
-def _energyplus(name: str, english: str) -> str:
-    """An end use or fuel as the report prints it: its name and, where that is a translation,
-    EnergyPlus's own name after it (室内照明 Interior Lighting), so a modeller finds it in the
-    simulation's output."""
-    return name if name == english else f"{name} {english}"
-
-
+# End uses and fuels print in the reader's language only: a bilingual label
+# ("室内照明 Interior Lighting") reads as a code on a document the bureau signs.
 def _fuel(fuel: str, locale: Locale) -> str:
-    return _energyplus(vocabulary.fuel(fuel, locale), fuel)
+    return vocabulary.fuel(fuel, locale)
 
 
 def _end_use(end_use: str, locale: Locale) -> str:
-    return _energyplus(vocabulary.end_use(end_use, locale), end_use)
+    return vocabulary.end_use(end_use, locale)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -119,6 +115,9 @@ def _verdict(verdict: dict | None, locale: Locale) -> dict | None:
                 {
                     **f,
                     "name": vocabulary.conversion_factor(f["key"], locale),
+                    "unit_label": typeset_unit(f["unit"]),
+                    # As the standard prints it: no padding zeros (0.31, 1.2143, 29.3076).
+                    "value_shown": f"{f['value']:g}",
                     "status": vocabulary.source_status_name(f["status"], locale),
                 }
                 for f in accounting["factors"]
@@ -205,7 +204,7 @@ def report_context(
         },
         "weather": {
             "name": weather.name,
-            "location": weather.location,
+            "location": vocabulary.weather(weather.name, weather.location, locale),
             "synthetic": weather.synthetic,
             "official": payload["weather"]["official"],
             "source": weather.source,
