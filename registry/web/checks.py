@@ -20,7 +20,7 @@ from registry import citations, vocabulary
 from registry.auth import actor_of
 from registry.domain.quotas.verdict import typeset_unit
 from registry.errors import RegistryError, TooManyRequests, ValidationFailed
-from registry.extensions import get_session, request_locale
+from registry.extensions import get_session, public_base_url, request_locale
 from registry.i18n import render
 from registry.models import ACTIVE_STATES, Building, CheckResult, WeatherFile
 from registry.queue import enqueue_check
@@ -149,7 +149,7 @@ def report(check_id: int):
         actor=actor_of(current_user),
         check_id=check_id,
         locale=request_locale(),
-        base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
+        base_url=public_base_url(),
     )
     filename = check_report.report_filename(context)
     return Response(

@@ -252,7 +252,8 @@ def test_an_uploaded_foreign_weather_file_gives_figures_not_a_verdict(registry):
     item = payload["verdict"]["withheld"][0]
     assert (item["value"], item["limit"]) == (weather.name, "qingdao-synthetic")
     assert item["message"] == (
-        f"The run used the weather file “{weather.name}”, not the registry's official Qingdao "
+        "The run used the weather file “San Francisco, USA (airport)”, not the registry's "
+        "official Qingdao "
         "year (Qingdao); its figures are for reference only."
     )
     assert payload["result"]["eui_kwh_per_m2"] > 0 and payload["verdict"]["band"] is None
