@@ -47,6 +47,7 @@ def _check_helpers():
         "conversion_factor_name": lambda key: vocabulary.conversion_factor(key, request_locale()),
         "cited": lambda citation, status: citations.with_status(citation, status, request_locale()),
         "unit_label": typeset_unit,
+        "standard_table": lambda ref: vocabulary.standard_table(ref, request_locale()),
         "weather_place": lambda w: vocabulary.weather(w.name, w.location, request_locale()),
     }
 

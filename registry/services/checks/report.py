@@ -187,7 +187,10 @@ def report_context(
             "model_name": check.idf_original_name,
             "model_size_bytes": check.idf_size_bytes,
             "model_sha256": check.idf_sha256,
-            "engine_version": result["engine_version"] if result else check.engine_version,
+            # The engine's version as its maker numbers it (25.2.0), not the package pin.
+            "engine_version": (
+                result["engine_version"] if result else check.engine_version or ""
+            ).rsplit("==", 1)[-1],
             "queued_at": _iso(check.queued_at),
             "started_at": _iso(check.started_at),
             "finished_at": _iso(check.finished_at),
