@@ -25,7 +25,7 @@ from flask_login import current_user
 from registry.auth import actor_of
 from registry.domain.imports.headers import EXTRA_FIELDS, FIELDS, IGNORE
 from registry.errors import RegistryError, ValidationFailed
-from registry.extensions import get_session
+from registry.extensions import get_session, request_locale
 from registry.i18n import locale_of
 from registry.services import permissions
 from registry.services.imports import exports
@@ -160,8 +160,9 @@ def _export_filters():
     filters, problems = list_filters()
     if problems:
         raise ValidationFailed(problems)
-    # Not ?lang=, which would also switch the page language for the session.
-    return filters, locale_of(request.args.get("headers"))
+    # ?headers= chooses the sheet's language (not ?lang=, which would also switch the page's
+    # for the session); without it, the reader's own.
+    return filters, locale_of(request.args.get("headers") or request_locale())
 
 
 @bp.route("/buildings/export.csv")
