@@ -43,6 +43,8 @@ SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 DOTTED = re.compile(r"\b[a-z]{2,}(?:\.[a-z_]{2,})+\b")  # not "e.g."
 LITERAL = re.compile(r"\b(?:None|True|False|nan|NaN)\b")
 LONG_FLOAT = re.compile(rf"\d\.\d{{{MAX_DECIMALS + 1},}}")
+ASCII_UNIT = re.compile(r"\bm[23]\b")  # m² and m³ typeset, never m2
+BARE_AREA = re.compile(r"(?<![\d,.])\d{5,}(?:\.\d+)?\s*m²")  # 23450.0 m²: no separators
 URL = re.compile(r"\bhttps?://\S+|\b[\w.-]+@[\w.-]+\b")
 FILE_NAME = re.compile(r"\S+\.(?:idf|epw|csv|xlsx|pdf|json|svg)\b", re.I)
 HEX = re.compile(r"\b[0-9a-f]{16,}\b")
@@ -95,6 +97,8 @@ def problems_in(text: str, lang: str, typed: list[str]) -> list[str]:
     found += [f"key {m}" for m in DOTTED.findall(text)]
     found += [f"literal {m}" for m in LITERAL.findall(text)]
     found += [f"digits {m}" for m in LONG_FLOAT.findall(text)]
+    found += [f"unit {m}" for m in ASCII_UNIT.findall(text)]
+    found += [f"area {m}" for m in BARE_AREA.findall(text)]
     if lang == "zh":
         found += [
             f"Latin {w}"
@@ -254,3 +258,17 @@ def test_the_check_and_tally_documents_and_exports_read_in_the_users_language(
             if found:
                 failures[f"{lang} {path}"] = found
     assert failures == {}
+
+
+def test_the_scanner_finds_what_it_looks_for():
+    planted = (
+        "non_heating quota.basis.heating None 23449.999999999996 kgce/(m2·a) 23450.0 m² "
+        "Table 表1 EnergyPlus 12,345.5 m² e.g. 0.03412"
+    )
+    zh = problems_in(planted, "zh", [])
+    assert {"key non_heating", "key quota.basis.heating", "literal None"} <= set(zh)
+    assert "digits 9.999999999996" in zh and "unit m2" in zh and "Latin Table" in zh
+    assert "area 23450.0 m²" in zh and not any("12,345" in p for p in zh)
+    assert not any("EnergyPlus" in p or "e.g" in p or "0.03412" in p for p in zh)
+    assert problems_in("Heating 供暖 中文", "en", []) == ["CJK 供暖"]
+    assert problems_in("王工 wrote this", "zh", ["王工", "wrote this"]) == []
