@@ -272,3 +272,18 @@ def test_the_scanner_finds_what_it_looks_for():
     assert not any("EnergyPlus" in p or "e.g" in p or "0.03412" in p for p in zh)
     assert problems_in("Heating 供暖 中文", "en", []) == ["CJK 供暖"]
     assert problems_in("王工 wrote this", "zh", ["王工", "wrote this"]) == []
+
+
+def test_spreadsheets_are_sized_and_formatted(world):
+    """Columns sized to their headers, decimals with a number format, in both exports."""
+    year = 2021
+    for path in ("/buildings/export.xlsx", f"/dashboard/tally-{year}.xlsx"):
+        data = world.client("viewer", "zh").get(path).get_data()
+        book = load_workbook(io.BytesIO(data))
+        for sheet in book.worksheets:
+            widths = [d.width for d in sheet.column_dimensions.values() if d.width]
+            assert widths and min(widths) >= 10, (path, sheet.title)
+            for row in sheet.iter_rows(min_row=2):
+                for cell in row:
+                    if isinstance(cell.value, float):
+                        assert cell.number_format == "#,##0.00", (path, sheet.title, cell)
