@@ -126,6 +126,14 @@ def _verdict(verdict: dict | None, locale: Locale) -> dict | None:
     }
 
 
+def _charts(session: Session, check_id: int, locale: Locale) -> dict[str, str]:
+    """The check page's charts, as images the report embeds (the same figures on paper)."""
+    from registry.services.checks.charts import check_charts  # matplotlib: on first use
+
+    result, end_uses = check_service.result_of(session=session, check_id=check_id)
+    return {name: svg_data_uri(svg) for name, svg in check_charts(result, end_uses, locale).items()}
+
+
 def _who(user: User | None) -> str:
     if user is None:
         return "—"
@@ -174,6 +182,7 @@ def report_context(
         }
     url = check_url(base_url, check.id)
     return {
+        "charts": _charts(session, check.id, locale),
         "locale": locale,
         "lang": lang_code(locale),
         "time_zone": vocabulary.time_zone(locale),

@@ -303,3 +303,14 @@ def test_severe_errors_are_listed_and_withhold_the_official_verdict(
     assert "EnergyPlus 报告 1 个严重错误（不计预热收敛），超过允许的 0 个。" in flat
     assert "Temperature out of bounds (101.77) for zone=ROOF" in flat
     assert "CheckWarmupConvergence" not in flat
+
+
+def test_report_carries_the_pages_charts(session, scene):
+    from registry.reports import render_html
+
+    context = context_for(session, scene)
+    assert set(context["charts"]) >= {"end_uses"}
+    assert all(uri.startswith("data:image/svg+xml;base64,") for uri in context["charts"].values())
+    html = render_html("check.html", context)
+    assert html.count('<img class="chart"') == len(context["charts"])
+    assert check_report.check_pdf(context).startswith(b"%PDF-")
