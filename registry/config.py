@@ -70,7 +70,10 @@ class Config:
         self.SWEEP_INTERVAL_S = _float(env.get("REGISTRY_SWEEP_INTERVAL_S"), 15.0)
         self.STALE_AFTER_S = _float(env.get("REGISTRY_STALE_AFTER_S"), 60.0)
         self.REQUEUE_AFTER_S = _float(env.get("REGISTRY_REQUEUE_AFTER_S"), 600.0)
-        self.PUBLIC_BASE_URL = env.get("REGISTRY_PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+        # The address readers use, for QR codes and links in documents. Unset, each request's
+        # own host is used (registry.extensions.public_base_url); set it behind a proxy that
+        # does not pass the public host on, e.g. https://registry.qingdao.gov.cn.
+        self.PUBLIC_BASE_URL = (env.get("REGISTRY_PUBLIC_BASE_URL") or "").rstrip("/") or None
         self.BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
         self.LANGUAGES = ("zh_Hans_CN", "en")

@@ -57,3 +57,11 @@ def request_locale() -> Locale:
         return select_locale()
     except RuntimeError:
         return DEFAULT_LOCALE
+
+
+def public_base_url() -> str:
+    """Where readers reach the registry, for QR codes and links in documents: the configured
+    REGISTRY_PUBLIC_BASE_URL (behind a proxy), else the host this request came to, so a
+    served app never prints a link to a default localhost address."""
+    configured = current_app.extensions["registry.config"].PUBLIC_BASE_URL
+    return configured or request.host_url.rstrip("/")

@@ -43,8 +43,9 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 DOMAIN = "messages"
 
 # Separators for a list of names as one message parameter (see registry.domain.text.names).
+LIST_SEPARATOR = ("list separator", NC_("list separator", ", "))
 _JOINS = {
-    "list": ("list separator", NC_("list separator", ", ")),
+    "list": LIST_SEPARATOR,
     "or": ("list separator", NC_("list separator", " or ")),
 }
 

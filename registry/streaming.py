@@ -79,11 +79,33 @@ def _cell(value) -> str:
         return "<c/>"
     if isinstance(value, bool):
         return f'<c t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int | float):
+    if isinstance(value, float):  # thousands separated, two decimals (style 2)
+        return f'<c s="2"><v>{value!r}</v></c>'
+    if isinstance(value, int):  # ids and years: as they are
         return f"<c><v>{value!r}</v></c>"
     text = escape(str(value))
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     return f'<c t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def _display_width(text: str) -> int:
+    """Columns a header takes: a CJK character is about two Latin ones wide."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _columns(headers: Sequence[str] | None) -> str:
+    """Column widths from the headers (the rows are not known yet: they stream); a sheet
+    without headers (the about sheet) gets a narrow label and a wide value column."""
+    widths = (
+        [min(60, max(10, _display_width(str(h)) + 2)) for h in headers]
+        if headers is not None
+        else [28, 72]
+    )
+    cols = "".join(
+        f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
+        for n, w in enumerate(widths, start=1)
+    )
+    return f"<cols>{cols}</cols>"
 
 
 def _sheet_rows(headers: Sequence[str] | None, rows: Iterable[Sequence]) -> Iterator[str]:
@@ -91,7 +113,8 @@ def _sheet_rows(headers: Sequence[str] | None, rows: Iterable[Sequence]) -> Iter
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'
+        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+        f"{_columns(headers)}<sheetData>"
     )
     if headers is not None:
         head = "".join(
@@ -132,8 +155,10 @@ _STYLES = (
     '</fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border>'
     "<left/><right/><top/><bottom/><diagonal/></border></borders>"
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )

@@ -15,9 +15,11 @@ from registry.domain import dates, roles, source_status
 from registry.domain.buildings import districts, records, types
 from registry.domain.checks import names as energy
 from registry.domain.checks import states
+from registry.domain.checks import weather as weather_files
 from registry.domain.notice import objections
 from registry.domain.parcels import compliance as parcel_compliance
 from registry.domain.parcels import conditions as parcel_conditions
+from registry.domain.quotas import data as quota_data
 from registry.domain.quotas import verdict as quotas
 from registry.domain.saving import rates as saving
 from registry.domain.text import NC_
@@ -62,6 +64,8 @@ VOCABULARIES: dict[str, Mapping[str, str]] = {
     "check state": states.STATE_NAMES,
     "role": roles.ROLE_NAMES,
     "quota level": quotas.LEVEL_NAMES,
+    "standard table": quota_data.TABLE_NAMES,
+    "weather location": weather_files.WEATHER_NAMES,
     "end use": {name: name for name in energy.END_USES},
     "fuel": {name: name for name in energy.FUELS},
     "conversion factor": energy.FACTOR_NAMES,
@@ -156,6 +160,19 @@ def role(code: str | None, locale: object) -> str:
 
 def quota_level(level: str | None, locale: object) -> str:
     return name("quota level", level, locale)
+
+
+def standard_table(table_ref: str | None, locale: object) -> str:
+    """A standard's table as the reader names it ("表1" / "Table 1"); unknown ones as stored."""
+    return name("standard table", table_ref, locale)
+
+
+def weather(file_name: str | None, location: str | None, locale: object) -> str:
+    """A weather file as the reader names its place: the shipped files by their name in the
+    reader's language, any other by the location it was stored with (else its name)."""
+    if file_name in weather_files.WEATHER_NAMES:
+        return name("weather location", file_name, locale)
+    return location or file_name or ""
 
 
 def end_use(end_use_name: str, locale: object) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from registry.api.common import actor, documented, json_body, register_schema, token_required
+from registry.domain import dates
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.i18n import render
@@ -148,7 +149,11 @@ def import_meters():
 @documented(
     response="QuotaList",
     query=(
-        ("year", {"type": "integer", "minimum": 2000, "maximum": 2100}, "Year of the data."),
+        (
+            "year",
+            {"type": "integer", "minimum": 2000, "maximum": 2100},
+            "Year of the data; last year (Beijing time) when absent, as on the page.",
+        ),
         ("district", {"type": "string"}, "District code."),
         ("building_type", {"type": "string"}, "Building type code."),
         ("band", {"type": "string"}, "Band code, e.g. gt_constraint."),
@@ -158,7 +163,7 @@ def import_meters():
 @token_required
 def quota_list():
     """The city's quota list (能耗限额管理) for a year."""
-    year = request.args.get("year", "")
+    year = request.args.get("year") or str(dates.today().year - 1)
     if not year.isdigit() or not 2000 <= int(year) <= 2100:
         raise ValidationFailed({"year": ("metered.import.year_invalid", {"value": year})})
     return jsonify(

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from registry import reports
 from registry.api.common import documented, register_schema, token_required
 from registry.errors import ValidationFailed
-from registry.extensions import get_session, request_locale
+from registry.extensions import get_session, public_base_url, request_locale
 from registry.i18n import render
 from registry.queue import enqueue_tally_document
 from registry.services.tally import documents
@@ -107,6 +107,7 @@ def tally():
             filters["district"],
             filters["building_type"],
             locale,
+            public_base_url(),
         )
         row = documents.get_document(
             session=get_session(), config=config, request=wanted, enqueue=enqueue_tally_document
@@ -140,7 +141,7 @@ def tally():
         locale=locale,
         fmt=fmt,
         table=table,
-        public_base_url=config.PUBLIC_BASE_URL,
+        public_base_url=public_base_url(),
     )
     headers = {} if fmt == "json" else {"Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(stream, mimetype=reports.EXPORT_FORMATS[fmt].split(";")[0], headers=headers)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
 from registry.api.common import documented, register_schema
-from registry.extensions import get_session, request_locale
+from registry.extensions import get_session, public_base_url, request_locale
 from registry.i18n import render
 from registry.qr import verify_url
 from registry.services.buildings.verify import verify_label
@@ -56,5 +56,5 @@ def _too_many_lookups(limit):
 def verify(label: str):
     """Verify a label number (anonymous, at most a few lookups a minute per address)."""
     result = verify_label(session=get_session(), label=label)
-    url = verify_url(current_app.config["PUBLIC_BASE_URL"], result.label_number)
+    url = verify_url(public_base_url(), result.label_number)
     return jsonify({**result.as_dict(), "url": url})

@@ -28,9 +28,11 @@ def _record_payload(row) -> dict:
     return RecordPublic.model_validate(row).model_dump(mode="json")
 
 
-def _building_line(payload: dict) -> str:
+def _building_line(payload: dict, lang: Locale = "zh_Hans_CN") -> str:
+    district = vocabulary.district(payload["district_code"], lang)
+    building_type = vocabulary.building_type(payload["building_type"], lang)
     return (
-        f"{payload['id']:>5}  {payload['district_code']}  {payload['building_type']:<18} "
+        f"{payload['id']:>5}  {district}  {building_type}  "
         f"{payload['floor_area_m2']:>12,.1f} m²  {payload['name']}"
     )
 
@@ -39,8 +41,10 @@ def _record_text(payload: dict, lang: Locale) -> str:
     status = vocabulary.record_status(payload["status"], lang)
     level = vocabulary.record_level(payload["kind"], payload["level"], lang)
     label = payload["label_number"] or "—"
+    kind = vocabulary.record_kind(payload["kind"], lang)
+    building = pgettext("record line", "building", lang)
     line = (
-        f"#{payload['id']} building {payload['building_id']}  {payload['kind']} {level}  "
+        f"#{payload['id']} {building} {payload['building_id']}  {kind} {level}  "
         f"{label}  {payload['counted_area_m2']:,.1f} m²  [{status}]"
     )
     if payload.get("notice_start_on"):
@@ -190,7 +194,7 @@ def building_show(building_id, as_json, lang):
             _record_payload(r)
             for r in building_service.records_of(session=session, building_id=building_id)
         ]
-    lines = [_building_line(payload)]
+    lines = [_building_line(payload, lang)]
     if payload["address"]:
         lines.append(f"       {payload['address']}")
     lines += [f"  {_record_text(r, lang)}" for r in payload["records"]]

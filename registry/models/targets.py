@@ -129,6 +129,10 @@ class TallyDocument(SQLModel, table=True):
     district_code: str | None = Field(default=None, max_length=6)
     building_type: str | None = Field(default=None, max_length=32)
     locale: str = Field(default="zh_Hans_CN", max_length=16)
+    # Where the reader reached the registry: the PDF's QR codes and links point there.
+    public_base_url: str = Field(
+        default="", max_length=300, sa_column_kwargs={"server_default": ""}
+    )
     status: str = Field(default="queued", max_length=16)  # queued running ready failed
     # What the file holds (status ready), or what the render under way was asked for.
     stamp: int = 0

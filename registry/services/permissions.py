@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from registry.domain.buildings.districts import DISTRICTS
 from registry.domain.roles import (  # noqa: F401  (callers ask permissions for the roles)
     ADMIN,
     DESIGNER,
@@ -9,6 +10,7 @@ from registry.domain.roles import (  # noqa: F401  (callers ask permissions for 
     ROLES,
     VIEWER,
 )
+from registry.domain.text import names
 from registry.errors import PermissionDenied
 from registry.models import Building, Record, User
 
@@ -32,10 +34,24 @@ def require_edit_building(actor: User, building: Building) -> None:
     if can_edit_building(actor, building):
         return
     if actor.role == "officer":
-        raise PermissionDenied("permission.district", {"districts": actor.districts})
+        raise PermissionDenied("permission.district", {"districts": _district_names(actor)})
     if actor.role == "designer":
         raise PermissionDenied("permission.own_buildings_only")
     raise PermissionDenied("permission.denied")
+
+
+def _district_names(actor: User) -> dict:
+    """The actor's districts as names in the reader's language (never their codes)."""
+    english = {d.code: d.name for d in DISTRICTS}
+    return names("district", [english.get(code, code) for code in sorted(actor.district_codes)])
+
+
+def registrable_districts(actor: User | None) -> frozenset[str] | None:
+    """The districts a building form offers `actor`: an officer's own; None for every one
+    (admins and designers register anywhere, `require_register_in` says so)."""
+    if actor is not None and actor.role == "officer":
+        return frozenset(actor.district_codes)
+    return None
 
 
 def require_register_in(actor: User, district_code: str) -> None:
@@ -44,7 +60,7 @@ def require_register_in(actor: User, district_code: str) -> None:
     if actor.role == "officer" and district_code in actor.district_codes:
         return
     if actor.role == "officer":
-        raise PermissionDenied("permission.district", {"districts": actor.districts})
+        raise PermissionDenied("permission.district", {"districts": _district_names(actor)})
     raise PermissionDenied("permission.denied")
 
 
@@ -57,7 +73,7 @@ def require_review(actor: User, building: Building) -> None:
     if actor.role == "officer" and building.district_code in actor.district_codes:
         return
     if actor.role == "officer":
-        raise PermissionDenied("permission.district", {"districts": actor.districts})
+        raise PermissionDenied("permission.district", {"districts": _district_names(actor)})
     raise PermissionDenied("permission.denied")
 
 

@@ -102,7 +102,9 @@ def index():
 def _form_page(template_args: dict, status: int = 200):
     return render_template(
         "buildings/form.html",
-        district_choices=forms.district_choices(),
+        district_choices=forms.district_choices(
+            permissions.registrable_districts(actor_of(current_user))
+        ),
         type_choices=forms.type_choices(),
         sub_type_groups=forms.sub_type_groups(),
         hvac_choices=forms.hvac_choices(),

@@ -16,10 +16,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from registry import vocabulary
+from registry import citations, vocabulary
 from registry.auth import actor_of
+from registry.domain.quotas.verdict import typeset_unit
 from registry.errors import RegistryError, TooManyRequests, ValidationFailed
-from registry.extensions import get_session, request_locale
+from registry.extensions import get_session, public_base_url, request_locale
 from registry.i18n import render
 from registry.models import ACTIVE_STATES, Building, CheckResult, WeatherFile
 from registry.queue import enqueue_check
@@ -43,6 +44,11 @@ def _check_helpers():
         "source_status_name": lambda status: vocabulary.source_status_name(
             status, request_locale()
         ),
+        "conversion_factor_name": lambda key: vocabulary.conversion_factor(key, request_locale()),
+        "cited": lambda citation, status: citations.with_status(citation, status, request_locale()),
+        "unit_label": typeset_unit,
+        "standard_table": lambda ref: vocabulary.standard_table(ref, request_locale()),
+        "weather_place": lambda w: vocabulary.weather(w.name, w.location, request_locale()),
     }
 
 
@@ -163,7 +169,7 @@ def report(check_id: int):
         actor=actor_of(current_user),
         check_id=check_id,
         locale=request_locale(),
-        base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
+        base_url=public_base_url(),
     )
     filename = check_report.report_filename(context)
     return Response(

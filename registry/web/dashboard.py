@@ -19,7 +19,7 @@ from flask_login import login_required
 from registry import reports, vocabulary
 from registry.domain import dates
 from registry.errors import ValidationFailed
-from registry.extensions import get_session, request_locale
+from registry.extensions import get_session, public_base_url, request_locale
 from registry.i18n import render
 from registry.models import TallyDocument
 from registry.queue import enqueue_tally_document
@@ -60,7 +60,7 @@ def _tally_context(year: int | None, errors: dict[str, str], rows: int | None = 
         tally,
         generated_at=dates.now_utc(),
         locale=locale,
-        public_base_url=current_app.extensions["registry.config"].PUBLIC_BASE_URL,
+        public_base_url=public_base_url(),
     )
 
 
@@ -83,6 +83,7 @@ def index():
             context["district"],
             context["building_type"],
             locale,
+            public_base_url(),
         ),
     )
     return render_template(
@@ -118,6 +119,7 @@ def _document_request(year: int) -> documents.Request | None:
         filters["district"],
         filters["building_type"],
         request_locale(),
+        public_base_url(),
     )
 
 
@@ -161,7 +163,7 @@ def download(year: int, fmt: str):
             locale=wanted.locale,
             fmt=fmt,
             table=table,
-            public_base_url=_config().PUBLIC_BASE_URL,
+            public_base_url=public_base_url(),
         )
         filename = reports.tally_filename(
             {"year": year, "district": wanted.district, "building_type": wanted.building_type},

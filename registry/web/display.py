@@ -57,7 +57,13 @@ FIELD_LABELS = {
     "published_on": _l("Published on"),
     "notice_start_on": _l("Notice from"),
     "notice_end_on": _l("Notice until"),
-    "approved_by_id": _l("Approved by (user id)"),
+    "approved_by_id": _l("Approved by"),
+    "submitted_by_id": _l("Submitted by"),
+    "idf_sha256": _l("Model SHA-256"),
+    "weather": _l("Weather"),
+    "cached": _l("Reused an identical earlier run"),
+    "record_id": _l("Record"),
+    "resolution": _l("Resolution"),
     "submitted_at": _l("Submitted at"),
     "rejected_reason": _l("Rejection reason"),
     "revoked_on": _l("Revoked on"),
@@ -214,6 +220,8 @@ def display_value(field: str, value, context: dict | None = None) -> str:
         return yes_no(value)
     if field == "submitted_at":
         return when(value)
+    if field == "weather":
+        return vocabulary.weather(value, None, locale())
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int | float):
@@ -228,7 +236,10 @@ def history_rows(events) -> list[dict]:
     for event in events:
         before = event.before or {}
         after = event.after or {}
-        context = {**before, **after}
+        # Each side read with its own neighbours: a level before a change of kind is a level
+        # of the old kind.
+        before_context = {**after, **before}
+        after_context = {**before, **after}
         changes = []
         for field in dict.fromkeys([*before, *after]):
             if field in _HIDDEN_IN_HISTORY:
@@ -242,8 +253,8 @@ def history_rows(events) -> list[dict]:
             changes.append(
                 {
                     "field": field_label(field),
-                    "before": display_value(field, old, context) if field in before else "",
-                    "after": display_value(field, new, context),
+                    "before": display_value(field, old, before_context) if field in before else "",
+                    "after": display_value(field, new, after_context),
                 }
             )
         rows.append(

@@ -110,8 +110,13 @@ def parse_date_field(value: str | None) -> date | None:
 # Choices, each a list of (value, label) in the reader's language.
 
 
-def district_choices() -> list[tuple[str, str]]:
-    return vocabulary.choices("district", display.locale())
+def district_choices(only: frozenset[str] | None = None) -> list[tuple[str, str]]:
+    """Every district, or `only` these (an officer's own, on the forms they fill in)."""
+    return [
+        (code, name)
+        for code, name in vocabulary.choices("district", display.locale())
+        if only is None or code in only
+    ]
 
 
 def type_choices() -> list[tuple[str, str]]:

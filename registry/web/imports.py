@@ -37,7 +37,7 @@ from registry.domain.imports.headers import (
     normalise_header,
 )
 from registry.errors import RegistryError, ValidationFailed
-from registry.extensions import get_session
+from registry.extensions import get_session, request_locale
 from registry.i18n import locale_of
 from registry.models import ImportBatch
 from registry.queue import enqueue_import
@@ -295,8 +295,9 @@ def _export_filters():
     filters, problems = list_filters()
     if problems:
         raise ValidationFailed(problems)
-    # Not ?lang=, which would also switch the page language for the session.
-    return filters, locale_of(request.args.get("headers"))
+    # ?headers= chooses the sheet's language (not ?lang=, which would also switch the page's
+    # for the session); without it, the reader's own.
+    return filters, locale_of(request.args.get("headers") or request_locale())
 
 
 @bp.route("/buildings/export.csv")

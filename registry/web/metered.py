@@ -11,7 +11,7 @@ from registry import vocabulary
 from registry.auth import actor_of
 from registry.domain import dates
 from registry.domain.metered.energy import CONTEXT_FIELDS, ENERGY_FIELDS, SOURCES
-from registry.errors import RegistryError
+from registry.errors import NotFound, PermissionDenied, RegistryError
 from registry.extensions import get_session, request_locale
 from registry.services.metered import quota_list as quota_list_service
 from registry.services.metered import savings, years
@@ -68,6 +68,8 @@ def enter(building_id: int):
             exclusions_note=form.get("exclusions_note", ""),
             change_reason=form.get("change_reason") or None,
         )
+    except (PermissionDenied, NotFound):
+        raise  # a refusal, not a correction to make: the error page with its status
     except RegistryError as exc:
         problems = field_errors(exc) if exc.field_errors else {}
         message = "; ".join(problems.values()) or display.message(exc.code, exc.params)

@@ -7,10 +7,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry import citations, vocabulary
 from registry.auth import actor_of
 from registry.domain.checks.validity import STATUSES as RULE_STATUSES
 from registry.domain.checks.validity import THRESHOLD_RANGES
-from registry.domain.quotas.verdict import STATUSES
+from registry.domain.quotas.verdict import STATUSES, typeset_unit
 from registry.errors import PermissionDenied, RegistryError, ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.i18n import render
@@ -83,9 +84,42 @@ def update_target(key: str):
 @bp.get("/quotas")
 def quotas():
     """List the current quota rows, with their source and whether it was verified."""
-    building_type = request.args.get("building_type") or None
-    rows = quota_service.list_rows(session=get_session(), building_type=building_type)
-    return render_template("admin/quotas.html", rows=rows, building_type=building_type)
+    session = get_session()
+    locale = request_locale()
+    filters = {
+        name: request.args.get(name) or None
+        for name in ("standard", "building_type", "source_status")
+    }
+    rows = quota_service.list_rows(session=session, **filters)
+    shown = [
+        {
+            "id": row.id,
+            "table": citations.table_name(row.table_ref, locale),
+            "standard": row.standard,
+            "building_type": vocabulary.building_type(row.building_type, locale),
+            "hvac_class": vocabulary.hvac_class(row.hvac_class, locale),
+            "sub_types": [
+                vocabulary.sub_type(row.building_type, s, locale)
+                for s in row.sub_types.split(",")
+                if s
+            ],
+            "heating_type": vocabulary.heating_type(row.heating_type, locale),
+            "basis": render(f"quota.basis.{row.basis}", {}, locale),
+            "levels": (row.guide_value, row.baseline_value, row.constraint_value),
+            "unit": typeset_unit(row.unit),
+            "source_status": row.source_status,
+            "version": row.version,
+        }
+        for row in rows
+    ]
+    return render_template(
+        "admin/quotas.html",
+        rows=shown,
+        filters=filters,
+        standards=quota_service.standards(session=session),
+        building_types=vocabulary.choices("building type", locale),
+        statuses=[(s, vocabulary.source_status_name(s, locale)) for s in STATUSES],
+    )
 
 
 @bp.route("/quotas/<int:row_id>", methods=["GET", "POST"])

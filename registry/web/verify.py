@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from registry.domain import dates
 from registry.errors import NotFound, RegistryError, ValidationFailed
-from registry.extensions import get_session
+from registry.extensions import get_session, public_base_url
 from registry.qr import qr_svg
 from registry.services.buildings.verify import clean_label, under_notice, verify_label
 from registry.services.notice import objections as objection_service
@@ -50,7 +50,7 @@ def _page(label: str):
             result = verify_label(session=get_session(), label=label)
         except NotFound as exc:
             error, status = display.message(exc.code, exc.params), 404
-    qr = qr_svg(current_app.config["PUBLIC_BASE_URL"], result.label_number) if result else None
+    qr = qr_svg(public_base_url(), result.label_number) if result else None
     page = render_template("verify/show.html", label=label, result=result, error=error, qr=qr)
     return page, status
 
@@ -72,7 +72,7 @@ def show(label: str):
 @bp.route("/verify/<path:label>/qr.svg")
 def qr(label: str):
     """The QR code of a label's verification URL, as SVG."""
-    svg = qr_svg(current_app.config["PUBLIC_BASE_URL"], clean_label(label))
+    svg = qr_svg(public_base_url(), clean_label(label))
     return current_app.response_class(svg, mimetype="image/svg+xml")
 
 

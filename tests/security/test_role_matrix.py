@@ -223,6 +223,47 @@ def new_building_link(world):
     return {"json": {"building_id": building.id}}
 
 
+def import_job(world):
+    """A queued import job of the world's officer (the worker never takes it here)."""
+    from registry.services.imports import jobs as import_jobs
+
+    with world.session() as session:
+        job = import_jobs.start_import(
+            session=session,
+            actor=world.users["officer"],
+            kind="preview",
+            sha256=hashlib.sha256(uuid.uuid4().bytes).hexdigest(),
+            filename="buildings.csv",
+            size_bytes=100,
+            mapping=None,
+            locale="zh_Hans_CN",
+            enqueue=lambda job_id: None,
+        )
+        return {"job_id": job.id}
+
+
+def metered_form(world):
+    return {"data": {"year": "2022", "source": "bill", "electricity_kwh": "120000"}}
+
+
+def metered_json(world):
+    return {"json": {"year": 2022, "source": "bill", "electricity_kwh": 120000}}
+
+
+def meter_sheet(world):
+    sheet = f"登记编号,年份,用电量(kWh)\n{world.building_id},2022,120000\n"
+    return {
+        "data": {"file": (io.BytesIO(sheet.encode()), "meters.csv")},
+        "content_type": "multipart/form-data",
+        "query_string": {"dry_run": "1"},
+    }
+
+
+def cite_form(world):
+    """A green label is no energy record: the citation is refused with the reason (422)."""
+    return {"data": {"record_id": world.record("draft")}}
+
+
 def bad_epw(world):
     return {
         "data": {"epw": (io.BytesIO(b"<html>not a weather file</html>"), "x.epw")},
@@ -533,9 +574,18 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/imports/template.xlsx", "GET"): Case(allowed(IMPORTERS, 200)),
     ("/imports/errors.xlsx", "POST"): Case(allowed(IMPORTERS, 200), prepare=uploaded_import),
     # Stored for the district's officer and the admin; the other district's rows are refused.
-    ("/imports/commit", "POST"): Case(
-        {**allowed(IMPORTERS, 201), "officer_other": 200}, prepare=uploaded_import
+    # Queued for the worker: the page goes to the job's progress.
+    ("/imports/commit", "POST"): Case(allowed(IMPORTERS, 303), prepare=uploaded_import),
+    # An import job is its maker's (and the administrators'); other importers are refused.
+    ("/imports/jobs/<int:job_id>", "GET"): Case(allowed(PARCEL_WRITERS, 200), import_job),
+    ("/imports/jobs/<int:job_id>.json", "GET"): Case(allowed(PARCEL_WRITERS, 200), import_job),
+    ("/imports/jobs/<int:job_id>/cancel", "POST"): Case(allowed(PARCEL_WRITERS, 303), import_job),
+    # Measured energy is the bureau's: officers of the building's district and admins.
+    ("/buildings/<int:building_id>/metered", "POST"): Case(
+        allowed(PARCEL_WRITERS, 302), building, metered_form
     ),
+    ("/quota-list", "GET"): Case(allowed(EVERYONE, 200)),
+    ("/checks/<int:check_id>/cite", "POST"): Case(allowed(EDITORS, 422), check, cite_form),
     # -- JSON API --------------------------------------------------------------------------
     ("/api/v1/buildings", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/buildings", "POST"): Case(api(REGISTRARS, 201), body=json_body(new_building_json)),
@@ -586,6 +636,16 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/api/v1/imports/template", "GET"): Case(api(IMPORTERS, 200)),
     ("/api/v1/imports/errors", "POST"): Case(api(IMPORTERS, 200), body=import_file),
     ("/api/v1/tally", "GET"): Case(api(EVERYONE, 200)),
+    ("/api/v1/imports/jobs/<int:job_id>", "GET"): Case(api(PARCEL_WRITERS, 200), import_job),
+    ("/api/v1/imports/jobs/<int:job_id>/cancel", "POST"): Case(
+        api(PARCEL_WRITERS, 200), import_job
+    ),
+    ("/api/v1/buildings/<int:building_id>/metered", "GET"): Case(api(EVERYONE, 200), building),
+    ("/api/v1/buildings/<int:building_id>/metered", "POST"): Case(
+        api(PARCEL_WRITERS, 201), building, metered_json
+    ),
+    ("/api/v1/metered/imports", "POST"): Case(api(IMPORTERS, 200), body=meter_sheet),
+    ("/api/v1/quota-list", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/parcels", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/parcels", "POST"): Case(api(PARCEL_WRITERS, 201), body=json_body(new_parcel_json)),
     ("/api/v1/parcel-breaches", "GET"): Case(api(EVERYONE, 200)),
@@ -624,7 +684,9 @@ _VARIABLE = re.compile(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>")
 REFUSALS = {
     code: (zh, en)
     for code, (zh, en) in catalogue().items()
-    if code.startswith(("permission.", "auth.")) or code in {"http.403", "import.officers_only"}
+    if code.startswith(("permission.", "auth."))
+    or code
+    in {"http.403", "import.officers_only", "import.job_not_yours", "metered.import.not_permitted"}
 }
 
 

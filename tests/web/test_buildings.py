@@ -195,7 +195,7 @@ def test_officer_outside_the_district_gets_a_readable_403(
     response = client.get(f"/buildings/{building.id}/edit")
     assert response.status_code == 403
     text = text_of(response)
-    assert "无权操作" in text and "您只能处理所辖区（市）的建筑（370212）。" in text
+    assert "无权操作" in text and "您只能处理所辖区（市）的建筑（崂山区）。" in text
     assert "Traceback" not in text
     english = client.get(f"/buildings/{building.id}/records/new?lang=en")
     assert english.status_code == 403

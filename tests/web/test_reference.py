@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,22 @@ def test_validity_rules_are_listed_and_edited_as_new_versions(admin_client, app_
     assert event.before == {"version": 1, "threshold": 300.0}
     assert event.after == {"version": 2, "threshold": 250.0}
     assert event.reason == "市住建局 2027 年第 3 号通知"
+
+
+def _quota_table(response) -> str:
+    html = response.get_data(as_text=True)
+    table = html[html.index('id="quota-rows"') :]
+    return " ".join(re.sub(r"<[^>]+>", " ", table[: table.index("</table>")]).split())
+
+
+def test_quota_page_names_every_code_and_filters_by_standard_type_and_status(admin_client):
+    page = _quota_table(admin_client.get("/admin/quotas"))
+    assert "教育建筑" in page and "本科" in page and "非供暖" in page
+    for code in ("school", "higher_bachelor", "non_heating", "air_conditioning", "kgce/(m2"):
+        assert code not in page, code
+    unverified = _quota_table(admin_client.get("/admin/quotas?source_status=unverified"))
+    assert "GB/T 51161-2016" in unverified and "DB37/T 2671-2019" not in unverified
+    schools = _quota_table(admin_client.get("/admin/quotas?standard=DB37/T 2671-2019"))
+    assert "DB37/T 2671-2019" in schools and "GB/T 51161-2016" not in schools
+    english = _quota_table(admin_client.get("/admin/quotas?building_type=school&lang=en"))
+    assert "Table 1" in english and "表1" not in english and "教育" not in english

@@ -122,8 +122,8 @@ MESSAGES: dict[str, str] = {
         "assuming the model's fuel energy is on the same heating-value basis."
     ),
     "accounting.electricity_factor": (
-        "Electricity converted at {factor} kgce/kWh ({basis}); the 当量 value 0.1229 would give "
-        "a figure about 40 % as large."
+        "Electricity converted at {factor} kgce/kWh ({basis}); the calorific-equivalent value "
+        "0.1229 would give a figure about 40 % as large."
     ),
 }
 
@@ -137,6 +137,9 @@ class Factor:
     unit: str
     source: str
     status: str  # verified-primary | verified-secondary | assumption
+    # The citation a printed document shows (the source above is the provenance).
+    standard: str = ""
+    table: str = ""
 
 
 @dataclass
@@ -197,9 +200,13 @@ def electricity_factor(value: float = ELECTRICITY_EQUIVALENT_KGCE_PER_KWH) -> Fa
             "kgce/kWh",
             "等价值 (供电煤耗), DB37/T 2671-2019 Table B.1",
             "verified-primary",
+            "DB37/T 2671-2019",
+            "表B.1",
         )
     if value == ELECTRICITY_CALORIFIC_KGCE_PER_KWH:
-        return Factor("electricity", value, "kgce/kWh", "当量值, GB/T 2589", "verified-secondary")
+        return Factor(
+            "electricity", value, "kgce/kWh", "当量值, GB/T 2589", "verified-secondary", "GB/T 2589"
+        )
     return Factor("electricity", value, "kgce/kWh", "given by the caller", "assumption")
 
 
@@ -210,6 +217,8 @@ BASE_FACTORS = (
         "kgce/m3",
         "DB37/T 2671-2019 Table B.1",
         "verified-primary",
+        "DB37/T 2671-2019",
+        "表B.1",
     ),
     Factor(
         "natural_gas_heating_value",
@@ -217,9 +226,17 @@ BASE_FACTORS = (
         "MJ/m3",
         "implied by 1.2143 kgce/m3 x 29.3076 MJ/kgce",
         "assumption",
+        "DB37/T 2671-2019",
+        "表B.1",
     ),
     Factor(
-        "heat", HEAT_KGCE_PER_MJ, "kgce/MJ", "DB37/T 2671-2019 Table B.1 (当量)", "verified-primary"
+        "heat",
+        HEAT_KGCE_PER_MJ,
+        "kgce/MJ",
+        "DB37/T 2671-2019 Table B.1 (当量)",
+        "verified-primary",
+        "DB37/T 2671-2019",
+        "表B.1",
     ),
     Factor(
         "standard_coal",
@@ -227,6 +244,7 @@ BASE_FACTORS = (
         "MJ/kgce",
         "definition, GB/T 2589 (7000 kcal/kgce)",
         "verified-secondary",
+        "GB/T 2589",
     ),
 )
 

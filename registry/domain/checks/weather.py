@@ -18,6 +18,24 @@ from registry.domain.text import NC_, names
 
 # Hong Kong Observatory normals for Qingdao (mean daily max, mean, mean daily min, °C),
 # as reproduced in the Turkish Wikipedia climate box; averaging period not stated.
+# The shipped weather files by their stored name, and the place each stands for in the
+# reader's words (a stored location is a label written once, in one language).
+QINGDAO_NAME = "qingdao-synthetic"
+WEATHER_NAMES = {
+    QINGDAO_NAME: NC_("weather location", "Qingdao"),
+    "USA_VA_Sterling-Washington.Dulles.Intl.AP.724030_TMY3": NC_(
+        "weather location", "Sterling, Virginia, USA (Washington Dulles airport)"
+    ),
+    "USA_IL_Chicago-OHare.Intl.AP.725300_TMY3": NC_(
+        "weather location", "Chicago, USA (O'Hare airport)"
+    ),
+    "USA_CO_Golden-NREL.724666_TMY3": NC_("weather location", "Golden, Colorado, USA (NREL)"),
+    "USA_CA_San.Francisco.Intl.AP.724940_TMY3": NC_(
+        "weather location", "San Francisco, USA (airport)"
+    ),
+    "USA_FL_Tampa.Intl.AP.722110_TMY3": NC_("weather location", "Tampa, USA (airport)"),
+}
+
 QINGDAO_MONTHLY_C: dict[int, tuple[float, float, float]] = {
     1: (3.1, -0.2, -2.9),
     2: (5.3, 1.6, -1.2),

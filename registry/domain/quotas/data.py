@@ -31,6 +31,19 @@ from registry.domain.quotas.verdict import (
     BASIS_NON_HEATING,
     QuotaRowData,
 )
+from registry.domain.text import NC_
+
+# Each table (or section) a seeded row or conversion factor cites, as stored, and its name
+# for the reader (the catalogue gives the Chinese back as printed: "Table 1" -> "表1").
+TABLE_NAMES = {
+    "表1": NC_("standard table", "Table 1"),
+    "表2": NC_("standard table", "Table 2"),
+    "表3": NC_("standard table", "Table 3"),
+    "表4": NC_("standard table", "Table 4"),
+    "表5": NC_("standard table", "Table 5"),
+    "表B.1": NC_("standard table", "Table B.1"),
+    "第5章 非供暖能耗指标": NC_("standard table", "Chapter 5, non-heating energy indicators"),
+}
 
 KGCE = "kgce/(m2·a)"
 KWH = "kWh/(m2·a)"

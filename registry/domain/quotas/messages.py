@@ -98,7 +98,7 @@ MESSAGES: dict[str, str] = {
         "and the check can be reassessed."
     ),
     "quota.warning.mapping_changed": (
-        "Since the building's registration changed, a different row applies ({key}); the check "
+        "Since the building's registration changed, a different row applies ({row}); the check "
         "can be reassessed."
     ),
     "quota.correction_applied": (
@@ -122,12 +122,10 @@ MESSAGES: dict[str, str] = {
         "measured operation; it shows the design's expectation, not operational compliance."
     ),
     "quota.note.electricity_factor_db37": (
-        "The DB37/T quotas convert electricity at 0.31 kgce/kWh (等价, their Table B.1); so does "
-        "this verdict."
+        "The DB37/T quotas convert electricity at 0.31 kgce/kWh (the primary-energy equivalent, "
+        "their Table B.1); so does this verdict."
     ),
-    "quota.note.also_applicable": (
-        "{standard} {table} (row {key}) also applies (source: {status}) and was not used."
-    ),
+    "quota.note.also_applicable": ("{row} also applies ({status}) and was not used."),
     "quota.note.appendix_a": (
         "Actions follow DB37/T 2671 Appendix A; the appendices of the other standards in the "
         "series were not checked."

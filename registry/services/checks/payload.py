@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry import vocabulary
+from registry import citations, vocabulary
 from registry.i18n import Locale, messages, render
 from registry.models import WeatherFile
 from registry.services.checks import uploads as check_service
@@ -21,7 +21,7 @@ def _verdict(session, check_id: int, lang: Locale):
     return quotas.verdict_for_check(session=session, check_id=check_id, locale=lang)
 
 
-def _weather(session, check, verdict: dict | None) -> dict | None:
+def _weather(session, check, verdict: dict | None, lang: Locale) -> dict | None:
     weather = session.get(WeatherFile, check.weather_id) if check.weather_id else None
     if weather is None:
         return None
@@ -33,6 +33,7 @@ def _weather(session, check, verdict: dict | None) -> dict | None:
         official = designated is not None and designated.id == weather.id
     return {
         "name": weather.name,
+        "place": vocabulary.weather(weather.name, weather.location, lang),
         "synthetic": weather.synthetic,
         "sha256": weather.sha256,
         "official": official,
@@ -81,7 +82,7 @@ def _summary(payload: dict, lang: Locale) -> list[str]:
                         "unit": verdict["unit_label"],
                         "band": verdict["band_label"],
                         "standard": row["standard"],
-                        "table": row["table"],
+                        "table": citations.table_name(row["table"], lang),
                     },
                     lang,
                 )
@@ -95,7 +96,7 @@ def _summary(payload: dict, lang: Locale) -> list[str]:
     weather = payload["weather"]
     if weather is not None and payload["result"] is not None:
         code = "weather_official" if weather["official"] else "weather_other"
-        lines.append(render(f"check.summary.{code}", {"name": weather["name"]}, lang))
+        lines.append(render(f"check.summary.{code}", {"name": weather["place"]}, lang))
     if payload["result"] is not None:
         lines.append(
             render(f"check.summary.{'cached' if payload['cached'] else 'fresh'}", {}, lang)
@@ -122,7 +123,7 @@ def check_payload(session, check, lang: Locale) -> dict:
         "status_name": vocabulary.check_state(check.status, lang),
         "attempts": check.attempts,
         "idf_sha256": check.idf_sha256,
-        "weather": _weather(session, check, verdict),
+        "weather": _weather(session, check, verdict, lang),
         "engine_version": check.engine_version,
         "run_seconds": check.run_seconds,
         "cached": check.cached_from_id is not None,

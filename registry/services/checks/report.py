@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from registry import vocabulary
 from registry.domain import dates
+from registry.domain.quotas.verdict import typeset_unit
 from registry.i18n import Locale, lang_code, locale_of
 from registry.models import Building, User, WeatherFile
 from registry.reports import render_pdf, svg_data_uri
@@ -22,19 +23,14 @@ from registry.services.checks import uploads as check_service
 from registry.services.checks.payload import check_payload
 
 
-def _energyplus(name: str, english: str) -> str:
-    """An end use or fuel as the report prints it: its name and, where that is a translation,
-    EnergyPlus's own name after it (室内照明 Interior Lighting), so a modeller finds it in the
-    simulation's output."""
-    return name if name == english else f"{name} {english}"
-
-
+# End uses and fuels print in the reader's language only: a bilingual label
+# ("室内照明 Interior Lighting") reads as a code on a document the bureau signs.
 def _fuel(fuel: str, locale: Locale) -> str:
-    return _energyplus(vocabulary.fuel(fuel, locale), fuel)
+    return vocabulary.fuel(fuel, locale)
 
 
 def _end_use(end_use: str, locale: Locale) -> str:
-    return _energyplus(vocabulary.end_use(end_use, locale), end_use)
+    return vocabulary.end_use(end_use, locale)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -119,12 +115,23 @@ def _verdict(verdict: dict | None, locale: Locale) -> dict | None:
                 {
                     **f,
                     "name": vocabulary.conversion_factor(f["key"], locale),
+                    "unit_label": typeset_unit(f["unit"]),
+                    # As the standard prints it: no padding zeros (0.31, 1.2143, 29.3076).
+                    "value_shown": f"{f['value']:g}",
                     "status": vocabulary.source_status_name(f["status"], locale),
                 }
                 for f in accounting["factors"]
             ],
         },
     }
+
+
+def _charts(session: Session, check_id: int, locale: Locale) -> dict[str, str]:
+    """The check page's charts, as images the report embeds (the same figures on paper)."""
+    from registry.services.checks.charts import check_charts  # matplotlib: on first use
+
+    result, end_uses = check_service.result_of(session=session, check_id=check_id)
+    return {name: svg_data_uri(svg) for name, svg in check_charts(result, end_uses, locale).items()}
 
 
 def _who(user: User | None) -> str:
@@ -175,6 +182,7 @@ def report_context(
         }
     url = check_url(base_url, check.id)
     return {
+        "charts": _charts(session, check.id, locale),
         "locale": locale,
         "lang": lang_code(locale),
         "time_zone": vocabulary.time_zone(locale),
@@ -188,7 +196,10 @@ def report_context(
             "model_name": check.idf_original_name,
             "model_size_bytes": check.idf_size_bytes,
             "model_sha256": check.idf_sha256,
-            "engine_version": result["engine_version"] if result else check.engine_version,
+            # The engine's version as its maker numbers it (25.2.0), not the package pin.
+            "engine_version": (
+                result["engine_version"] if result else check.engine_version or ""
+            ).rsplit("==", 1)[-1],
             "queued_at": _iso(check.queued_at),
             "started_at": _iso(check.started_at),
             "finished_at": _iso(check.finished_at),
@@ -205,7 +216,7 @@ def report_context(
         },
         "weather": {
             "name": weather.name,
-            "location": weather.location,
+            "location": vocabulary.weather(weather.name, weather.location, locale),
             "synthetic": weather.synthetic,
             "official": payload["weather"]["official"],
             "source": weather.source,

@@ -12,12 +12,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from registry import vocabulary
+from registry import citations, vocabulary
 from registry.domain.buildings.types import HEATING_TYPES
 from registry.domain.checks import accounting
 from registry.domain.checks import validity as v
 from registry.domain.checks.errfile import WARMUP_CONVERGENCE
 from registry.domain.checks.validity_data import SEED_RULES
+from registry.domain.checks.weather import WEATHER_NAMES
 from registry.domain.text import names as named
 from registry.errors import Conflict, NotFound, RegistryError, ValidationFailed
 from registry.i18n import render
@@ -268,6 +269,9 @@ def shown_params(params: dict) -> dict:
     for key in ("fuels", "other_fuels"):
         if key in shown:
             shown[key] = named("fuel", shown[key]) if shown[key] else "—"
+    for key in ("name", "official"):  # weather files: by their place, not their file name
+        if key in shown and shown[key] in WEATHER_NAMES:
+            shown[key] = named("weather location", [WEATHER_NAMES[shown[key]]])
     return shown
 
 
@@ -294,6 +298,8 @@ def rules_dicts(session: Session, rows: list[CheckValidity], locale: str) -> lis
                 if rule
                 else "",
                 "notes": rule.notes if rule else "",
+                # Every shipped rule is the registry's own: its citation is its status in words.
+                "citation": citations.with_status("", rule.source_status, locale) if rule else "",
                 "superseded": bool(rule and rule.superseded_at is not None),
             }
         )

@@ -13,7 +13,7 @@ from registry.domain.text import NC_
 from registry.i18n import DEFAULT_LOCALE, pgettext
 from registry.models import WeatherFile
 
-QINGDAO_NAME = "qingdao-synthetic"
+QINGDAO_NAME = wx.QINGDAO_NAME
 WHEEL_FILES = {
     # The five TMY3 files shipped with the EnergyPlus 25.2 wheel, for comparison runs.
     "USA_VA_Sterling-Washington.Dulles.Intl.AP.724030_TMY3.epw": "Sterling VA (Washington Dulles)",

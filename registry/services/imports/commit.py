@@ -33,7 +33,8 @@ from sqlmodel import Session, select
 from registry.domain import dates
 from registry.domain.buildings import records as rules
 from registry.errors import Conflict
-from registry.models import AuditEvent, Building, ImportBatch, ImportClaim, Record, User, utcnow
+from registry.models import Building, ImportBatch, ImportClaim, Record, User, utcnow
+from registry.services import audit
 from registry.services.imports.plan import BUILDING_EXTRAS, PlannedRow, building_key
 from registry.services.imports.preview import Preview, preview_import, previous_batch
 from registry.services.tally import index as tally_index
@@ -312,7 +313,7 @@ def _store(
         )
     connection = session.connection()
     for chunk in _chunks(events):
-        connection.execute(insert(AuditEvent.__table__), chunk)
+        audit.insert_events(connection, chunk)
     tally_index.refresh(session, {row["building_id"] for row in record_rows})
 
 

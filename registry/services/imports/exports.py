@@ -39,7 +39,7 @@ COLUMNS = (
     ("sub_type", NC_("export column", "Sub-type")),
     ("hvac_class", NC_("export column", "HVAC class")),
     ("heating_type", NC_("export column", "Heating type")),
-    ("floor_area_m2", NC_("export column", "Floor area (m2)")),
+    ("floor_area_m2", NC_("export column", "Floor area (m²)")),
     ("storeys", NC_("export column", "Storeys")),
     ("is_new_build", NC_("export column", "New or existing")),
     ("completion_year", NC_("export column", "Completion year")),
@@ -52,7 +52,7 @@ COLUMNS = (
     ("latitude", NC_("export column", "Latitude")),
     ("longitude", NC_("export column", "Longitude")),
     ("annual_use_hours", NC_("export column", "Annual use (hours)")),
-    ("area_per_person_m2", NC_("export column", "Area per person (m2)")),
+    ("area_per_person_m2", NC_("export column", "Area per person (m²)")),
     ("star_level", NC_("export column", "Star rating")),
     ("energy_level", NC_("export column", "Energy level")),
     ("retrofit_kind", NC_("export column", "Retrofit type")),
@@ -61,7 +61,7 @@ COLUMNS = (
     ("issued_on", NC_("export column", "Issue date")),
     ("started_on", NC_("export column", "Started on")),
     ("completed_on", NC_("export column", "Completed on")),
-    ("counted_area_m2", NC_("export column", "Counted area (m2)")),
+    ("counted_area_m2", NC_("export column", "Counted area (m²)")),
     ("status", NC_("export column", "Status")),
     ("approved_on", NC_("export column", "Approved on")),
     ("published_on", NC_("export column", "Published on")),
@@ -79,9 +79,14 @@ def _value(text: str, lang: Locale) -> str:
     return pgettext("export value", text, lang)
 
 
+# Areas and the like are stated to two decimals: never a float's binary tail (23449.999999999996).
+EXPORT_DECIMALS = 2
+
+
 def _number(value) -> str | float | int | None:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if isinstance(value, float):
+        value = round(value, EXPORT_DECIMALS)
+        return int(value) if value.is_integer() else value
     return value
 
 
@@ -204,11 +209,16 @@ def export_csv(
 
 
 def text_cell(sheet, value):
-    """A write-only cell whose text stays text: openpyxl stores "=…" as a formula Excel runs."""
-    if not isinstance(value, str) or not value.startswith("="):
-        return value
+    """A write-only cell whose text stays text (openpyxl stores "=…" as a formula Excel
+    runs), and whose decimal number shows thousands separated to two decimals."""
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
 
+    if isinstance(value, float):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "#,##0.00"
+        return cell
+    if not isinstance(value, str) or not value.startswith("="):
+        return value
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell
@@ -223,10 +233,15 @@ def export_xlsx(
 ) -> bytes:
     """The export as an XLSX workbook; credit codes and label numbers stay text."""
     import openpyxl  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(pgettext("export sheet", "Buildings", lang))
-    sheet.append(headers(lang))
+    heads = headers(lang)
+    for n, head in enumerate(heads, start=1):  # wide enough for each header (CJK: double)
+        width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(head)) + 2
+        sheet.column_dimensions[get_column_letter(n)].width = min(60, max(10, width))
+    sheet.append(heads)
     for row in export_rows(session=session, filters=filters, building_id=building_id, lang=lang):
         sheet.append([text_cell(sheet, cell) for cell in row])
     buffer = io.BytesIO()

@@ -22,8 +22,8 @@ from registry.domain.metered import sheet
 from registry.domain.metered.energy import CONTEXT_FIELDS, ENERGY_FIELDS, MeasuredYear, sum_months
 from registry.errors import Unprocessable
 from registry.i18n import locale_of, render
-from registry.models import AuditEvent, Building, ImportBatch, MeteredYear, User, utcnow
-from registry.services import permissions
+from registry.models import Building, ImportBatch, MeteredYear, User, utcnow
+from registry.services import audit, permissions
 from registry.services.metered.years import row_values
 
 CHUNK = 900  # under SQLite's 999 bound parameters
@@ -377,4 +377,4 @@ def _store(session: Session, actor: User, result: MeterImport, import_id: int) -
                 }
             )
     for chunk in _chunks(events, 500):
-        connection.execute(insert(AuditEvent.__table__), chunk)
+        audit.insert_events(connection, chunk)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from registry import vocabulary
+from registry import citations, vocabulary
 from registry.domain.checks import accounting
 from registry.domain.quotas import verdict as q
 from registry.domain.text import names as named
@@ -69,7 +69,7 @@ def indicator_value(
 
 
 def _row_dict(row: QuotaRow, locale: Locale) -> dict:
-    return {
+    data = {
         "id": row.id,
         "key": row.key,
         "version": row.version,
@@ -93,6 +93,26 @@ def _row_dict(row: QuotaRow, locale: Locale) -> dict:
         "notes": row.notes,
         "superseded": row.superseded_at is not None,
     }
+    # What a printed document shows: the standard, table and row, and the status in words;
+    # the source above (the transcription it came from) stays for the administrator.
+    data["citation"] = citations.quota_row_citation(data, locale)
+    data["cited"] = citations.with_status(data["citation"], row.source_status, locale)
+    return data
+
+
+def _cited(row: q.QuotaRowData, locale: Locale) -> str:
+    """A row the verdict did not pin, as a citation (never its key)."""
+    return citations.quota_row_citation(
+        {
+            "standard": row.standard,
+            "table": row.table,
+            "building_type": row.building_type,
+            "sub_types": list(row.sub_types),
+            "hvac_class": row.hvac_class,
+            "heating_type": row.heating_type,
+        },
+        locale,
+    )
 
 
 def office(row: q.QuotaRowData, building: Building) -> q.OfficeCorrection:
@@ -150,7 +170,10 @@ def indicator(session, basis, pin, building, account, result, current, t, locale
         pin.quota_key
     ):
         warn(
-            t("quota.warning.mapping_changed", {"key": now.row.key if now.row else t(*now.reason)})
+            t(
+                "quota.warning.mapping_changed",
+                {"row": _cited(now.row, locale) if now.row else t(*now.reason)},
+            )
         )
     if pin.quota_row_id is None:
         item["no_quota_code"] = pin.no_quota_reason
@@ -172,10 +195,8 @@ def indicator(session, basis, pin, building, account, result, current, t, locale
                 t(
                     "quota.note.also_applicable",
                     {
-                        "standard": other.standard,
-                        "table": other.table,
-                        "key": other.key,
-                        "status": vocabulary.source_status_name(other.source_status, locale),
+                        "row": _cited(other, locale),
+                        "status": citations.with_status("", other.source_status, locale),
                     },
                 )
             )

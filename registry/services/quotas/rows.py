@@ -72,14 +72,27 @@ def list_rows(
     session: Session,
     include_superseded: bool = False,
     building_type: str | None = None,
+    standard: str | None = None,
+    source_status: str | None = None,
 ) -> list[QuotaRow]:
-    """Quota rows in key order; only the current versions unless asked for all."""
+    """Quota rows in key order; only the current versions unless asked for all; narrowed to
+    a building type, standard or source status when given."""
     query = select(QuotaRow)
     if not include_superseded:
         query = query.where(QuotaRow.superseded_at.is_(None))
     if building_type:
         query = query.where(QuotaRow.building_type == building_type)
+    if standard:
+        query = query.where(QuotaRow.standard == standard)
+    if source_status:
+        query = query.where(QuotaRow.source_status == source_status)
     return list(session.exec(query.order_by(QuotaRow.key, QuotaRow.version)))
+
+
+def standards(*, session: Session) -> list[str]:
+    """The standards the current quota rows come from, for the admin page's filter."""
+    query = select(QuotaRow.standard).where(QuotaRow.superseded_at.is_(None)).distinct()
+    return sorted(session.exec(query))
 
 
 def get_row(*, session: Session, row_id: int) -> QuotaRow:

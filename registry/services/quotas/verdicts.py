@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from registry import citations
 from registry.domain.checks import accounting
 from registry.domain.checks.validity import HEATING_SOURCE
 from registry.domain.quotas import verdict as q
@@ -205,6 +206,15 @@ def _validity(session, check, locale) -> dict:
     }
 
 
+def _cited(params: dict, account: accounting.EnergyAccount, locale) -> dict:
+    """A note's parameters with the electricity factor's basis as a citation (the factor's
+    source is its provenance, for the administrator)."""
+    if "basis" not in params:
+        return params
+    factor = account.factors[0].__dict__
+    return {**params, "basis": citations.factor_citation(factor, locale) or params["basis"]}
+
+
 def _build_verdict(session, check, result, building, pins, locale) -> dict:
     locale = locale_of(locale)
 
@@ -269,7 +279,11 @@ def _build_verdict(session, check, result, building, pins, locale) -> dict:
         "notes": notes,
         "accounting": {
             **account.to_dict(),
-            "notes": [t(code, params) for code, params in account.notes],
+            "factors": [
+                {**f, "citation": citations.factor_citation(f, locale)}
+                for f in account.to_dict()["factors"]
+            ],
+            "notes": [t(code, _cited(params, account, locale)) for code, params in account.notes],
         },
         "assessed_at": min(p.created_at for p in pins.values()).isoformat(),
     }

@@ -11,6 +11,7 @@ once the data moves, so the next download finds it ready.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -50,15 +51,28 @@ class Request:
     district: str | None
     building_type: str | None
     locale: str
+    # The public base URL of the request that asked (its QR codes point there); one cached
+    # document per host, so a reader never gets a QR code to a host they did not use.
+    base_url: str = ""
 
     @property
     def key(self) -> str:
         parts = (self.start, self.end, self.district or "", self.building_type or "", self.locale)
-        return "pdf|" + "|".join(str(p) for p in parts)
+        key = "pdf|" + "|".join(str(p) for p in parts)
+        if self.base_url:
+            key += "|" + hashlib.sha256(self.base_url.encode()).hexdigest()[:16]
+        return key
 
     @classmethod
     def of(cls, row: TallyDocument) -> Request:
-        return cls(row.start_on, row.end_on, row.district_code, row.building_type, row.locale)
+        return cls(
+            row.start_on,
+            row.end_on,
+            row.district_code,
+            row.building_type,
+            row.locale,
+            row.public_base_url,
+        )
 
 
 def is_current(row: TallyDocument, stamp: int, today: date) -> bool:
@@ -93,6 +107,7 @@ def _row(session: Session, request: Request) -> TallyDocument:
         district_code=request.district,
         building_type=request.building_type,
         locale=request.locale,
+        public_base_url=request.base_url,
         status="failed",  # nothing made yet: queued below
     )
     session.add(row)
@@ -233,7 +248,7 @@ def make(*, session: Session, config: Config, document_id: int, worker: str) -> 
             tally,
             generated_at=dates.now_utc(),
             locale=request.locale,
-            public_base_url=config.PUBLIC_BASE_URL,
+            public_base_url=request.base_url or config.PUBLIC_BASE_URL,
         )
         pdf = reports.tally_pdf(context, progress=progress)
         version = reports.tally_template_version()

@@ -18,7 +18,8 @@ from registry import vocabulary
 from registry.domain import dates
 from registry.domain.imports.normalise import formula_safe
 from registry.domain.tally import period as aggregate
-from registry.i18n import Locale
+from registry.domain.text import NC_
+from registry.i18n import Locale, pgettext
 from registry.services.tally import tallies as tally_service
 from registry.services.tally.targets import target_name
 from registry.streaming import csv_stream, xlsx_stream
@@ -63,7 +64,7 @@ def _record_cells(row: aggregate.CountedRow, names: _Names) -> list:
         names.levels[(row.kind, row.level)],
         formula_safe(row.label_number) if row.label_number else "",
         row.counted_on.isoformat(),
-        row.area_m2,
+        round(row.area_m2, tally_service.TABLE_DECIMALS),
         row.removed_on.isoformat() if row.removed_on else "",
     ]
 
@@ -222,6 +223,28 @@ def _json(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
     yield f', "digest": {encode(digest)}}}'.encode()
 
 
+# Each sheet's name and the about sheet's lines, in the reader's language.
+SHEET_NAMES = {
+    "about": NC_("tally sheet", "About"),
+    "summary": NC_("tally sheet", "Summary"),
+    "by_year": NC_("tally sheet", "By year"),
+    "by_district": NC_("tally sheet", "By district"),
+    "by_building_type": NC_("tally sheet", "By building type"),
+    "prefab": NC_("tally sheet", "Prefabrication"),
+    "nzeb": NC_("tally sheet", "Near-zero pilots"),
+    "records": NC_("tally sheet", "Records"),
+    "later_revocations": NC_("tally sheet", "Later revocations"),
+}
+ABOUT = {
+    "period": NC_("tally sheet", "Period"),
+    "as_of": NC_("tally sheet", "Data as of"),
+    "generated_at": NC_("tally sheet", "Generated at"),
+    "district": NC_("tally sheet", "District"),
+    "building_type": NC_("tally sheet", "Building type"),
+    "digest": NC_("tally sheet", "SHA-256 of the counted rows"),
+}
+
+
 def _xlsx(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
     """Every table a sheet; the records sheet written first (streamed), then the figures and
     the `about` sheet with the digest over those rows."""
@@ -241,21 +264,24 @@ def _xlsx(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
     def about():
         context = figures()
         return [
-            ("period", f"{context['start']} – {context['end']}"),
-            ("data as of", context["as_of"]),
-            ("generated at", context["generated_at"]),
-            ("district", context.get("district") or ""),
-            ("building type", context.get("building_type") or ""),
-            ("sha256", context["digest"]),
+            (sheet_word(ABOUT["period"]), f"{context['start']} – {context['end']}"),
+            (sheet_word(ABOUT["as_of"]), context["as_of"]),
+            (sheet_word(ABOUT["generated_at"]), context["generated_at"]),
+            (sheet_word(ABOUT["district"]), context.get("district_name") or ""),
+            (sheet_word(ABOUT["building_type"]), context.get("building_type_name") or ""),
+            (sheet_word(ABOUT["digest"]), context["digest"]),
         ]
 
-    sheets = [("about", None, about)]
+    def sheet_word(english: str) -> str:
+        return pgettext("tally sheet", english, run.locale)
+
+    sheets = [(sheet_word(SHEET_NAMES["about"]), None, about)]
     for name in names:
         if name == "records":
             rows = lambda: (_record_cells(r, run.names) for r in run.rows())  # noqa: E731
         else:
             rows = table_rows(name)
-        sheets.append((name, heads[name][0], rows))
+        sheets.append((sheet_word(SHEET_NAMES[name]), heads[name][0], rows))
     records = 1 + names.index("records")
     order = [records, *(n for n in range(1, len(sheets)) if n != records), 0]
     yield from xlsx_stream(sheets, order)

@@ -14,7 +14,7 @@ MESSAGES: dict[str, str] = {
         "These were counted in this period's figures and revoked afterwards; they leave the "
         "tallies from their revocation date, this period's figures are unchanged."
     ),
-    "tally.appendix_later_none": "None.",
+    "tally.appendix_later_none": "There were none.",
     "tally.col_target": "Target",
     "tally.col_building": "Building",
     "tally.col_district": "District",

@@ -370,8 +370,43 @@ def context(
     }
 
 
+# Decimals a table states its numbers to (areas in m², shares in %): a spreadsheet cell holds
+# the rounded number, never a float's binary tail (23449.999999999996).
+TABLE_DECIMALS = 2
+
+
+UNIT_NAMES = {"districts": NC_("tally unit", "districts")}
+YES_NO = {True: NC_("yes or no", "yes"), False: NC_("yes or no", "no")}
+
+
+def unit_name(unit: str | None, locale) -> str:
+    """A target's unit as printed: m², %, or the word for a count of districts."""
+    if unit in UNIT_NAMES:
+        return pgettext("tally unit", UNIT_NAMES[unit], locale)
+    return {"m2": "m²", "percent": "%"}.get(unit or "", unit or "")
+
+
+def _cell(value, locale):
+    """One table cell as the reader gets it: yes/no in words, numbers rounded."""
+    if isinstance(value, bool):
+        return pgettext("yes or no", YES_NO[value], locale)
+    if isinstance(value, float):
+        return round(value, TABLE_DECIMALS)
+    return value
+
+
 def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
-    """The context as named tables (headers, rows) for CSV and XLSX."""
+    """The context as named tables (headers, rows) for CSV and XLSX, cells in words and
+    numbers rounded to `TABLE_DECIMALS`."""
+    named = _tables(ctx)
+    locale = locale_of(ctx["locale"])
+    return {
+        name: (heads, [[_cell(v, locale) for v in row] for row in rows])
+        for name, (heads, rows) in named.items()
+    }
+
+
+def _tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
     locale = locale_of(ctx["locale"])
     area_names = [t["name"] for t in ctx["area_targets"]]
 
@@ -380,9 +415,8 @@ def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
 
     summary = [
         [
-            t["key"],
             t["name"],
-            t["unit"],
+            unit_name(t["unit"], locale),
             t["value"],
             t["added"],
             t["removed"],
@@ -412,7 +446,7 @@ def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
 
     def grouped(items):
         return [
-            [g["code"], g["name"], *[c[k] for c in g["cells"] for k in ("period", "cumulative")]]
+            [g["name"], *[c[k] for c in g["cells"] for k in ("period", "cumulative")]]
             for g in items
         ]
 
@@ -461,7 +495,6 @@ def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
     return {
         "summary": (
             [
-                h(NC_("tally table", "key")),
                 h(NC_("tally table", "target")),
                 h(NC_("tally table", "unit")),
                 h(NC_("tally table", "target value")),
@@ -479,11 +512,11 @@ def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
         ),
         "by_year": ([h(NC_("tally table", "year")), *year_heads], by_year),
         "by_district": (
-            [h(NC_("tally table", "code")), h(NC_("tally table", "district")), *group_heads],
+            [h(NC_("tally table", "district")), *group_heads],
             grouped(ctx["by_district"]),
         ),
         "by_building_type": (
-            [h(NC_("tally table", "code")), h(NC_("tally table", "building type")), *group_heads],
+            [h(NC_("tally table", "building type")), *group_heads],
             grouped(ctx["by_building_type"]),
         ),
         "prefab": (
@@ -501,15 +534,11 @@ def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
         ),
         "nzeb": (
             [
-                h(NC_("tally table", "code")),
                 h(NC_("tally table, pilots", "district"), "tally table, pilots"),
                 h(NC_("tally table", "pilots")),
                 h(NC_("tally table, goal reached", "met"), "tally table, goal reached"),
             ],
-            [
-                [d["code"], d["name"], "; ".join(p["name"] for p in d["pilots"]), d["met"]]
-                for d in ctx["nzeb"]
-            ],
+            [[d["name"], "; ".join(p["name"] for p in d["pilots"]), d["met"]] for d in ctx["nzeb"]],
         ),
         "records": (record_heads, record_rows(ctx["rows"])),
         "later_revocations": (record_heads, record_rows(ctx["later_revocations"])),

@@ -122,4 +122,6 @@ def test_to_dict_is_plain_data():
         "unit": "kgce/kWh",
         "source": "等价值 (供电煤耗), DB37/T 2671-2019 Table B.1",
         "status": "verified-primary",
+        "standard": "DB37/T 2671-2019",
+        "table": "表B.1",
     }

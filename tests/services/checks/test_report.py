@@ -156,13 +156,16 @@ def test_chinese_report_shows_eui_traceability_verdict_and_unverified_warning(
     assert "青岛国信金融中心" in flat
     assert "市政府办公楼-方案B.idf" in flat
     assert IDF_SHA in text.replace("\n", "").replace(" ", "")
-    assert "合成气象年，非实测气象数据" in flat and "ERA5 monthly means" in flat
+    assert "合成气象年，非实测气象数据" in flat
+    # The weather's provenance stays on the admin page; the report names its place.
+    assert "ERA5 monthly means" not in flat and "qingdao-synthetic" not in flat
     assert "EnergyPlus 25.2.0" in flat
     assert "88.4 s" in flat
     # EUI on the registered 10 000 m², and the model's own 11 200 m² with its mismatch.
     assert "80.0 kWh/(m²·a)" in flat
     assert "11,200.0 m²" in flat and "与登记面积相差 +12%" in flat
-    assert "室内设备 Interior Equipment" in flat and "500,000" in flat
+    assert "室内设备" in flat and "500,000" in flat
+    assert "Interior Equipment" not in flat  # no bilingual labels
     # The verdict: the row's standard and version, its unverified source, the band.
     assert "GB/T 51161-2016" in flat
     assert "v1" in flat
@@ -173,6 +176,11 @@ def test_chinese_report_shows_eui_traceability_verdict_and_unverified_warning(
     # assumptions); no stored code reaches the page.
     assert "已核实（标准原文）" in flat and "假定值" in flat
     assert not re.search(r"verified-|assumption", flat)
+    # Sources read as citations: standard, table, row, status in words; no provenance,
+    # URL, commit or internal key.
+    assert "GB/T 51161-2016 第5章 非供暖能耗指标（商业办公建筑、B类） · 来源状态：未核实" in flat
+    assert "DB37/T 2671-2019 表B.1" in flat and "Table B.1" not in flat
+    assert not re.search(r"GitHub|commit|recalled|gbt51161\.|db37t\d+\.|natural_gas", flat)
     assert "设计阶段" in flat  # simulated, not measured operation
     assert re.search(r"第\s*1\s*页\s*共\s*\d+\s*页", flat)
 
@@ -295,3 +303,14 @@ def test_severe_errors_are_listed_and_withhold_the_official_verdict(
     assert "EnergyPlus 报告 1 个严重错误（不计预热收敛），超过允许的 0 个。" in flat
     assert "Temperature out of bounds (101.77) for zone=ROOF" in flat
     assert "CheckWarmupConvergence" not in flat
+
+
+def test_report_carries_the_pages_charts(session, scene):
+    from registry.reports import render_html
+
+    context = context_for(session, scene)
+    assert set(context["charts"]) >= {"end_uses"}
+    assert all(uri.startswith("data:image/svg+xml;base64,") for uri in context["charts"].values())
+    html = render_html("check.html", context)
+    assert html.count('<img class="chart"') == len(context["charts"])
+    assert check_report.check_pdf(context).startswith(b"%PDF-")

@@ -149,7 +149,7 @@ def test_the_box_on_its_own_registration_gets_the_official_verdict(registry):
     assert result["unmet_hours"] == {"occupied_heating": 0.0, "occupied_cooling": 0.0}
     assert payload["weather"]["official"] is True
     assert payload["summary"][0].startswith("正式判定：")
-    assert "气象数据：qingdao-synthetic（登记系统指定的青岛气象年）" in payload["summary"]
+    assert "气象数据：青岛（登记系统指定的青岛气象年）" in payload["summary"]
 
 
 @pytest.mark.parametrize(
@@ -253,8 +253,9 @@ def test_an_uploaded_foreign_weather_file_gives_figures_not_a_verdict(registry):
     item = payload["verdict"]["withheld"][0]
     assert (item["value"], item["limit"]) == (weather.name, "qingdao-synthetic")
     assert item["message"] == (
-        f"The run used the weather file “{weather.name}”, not the registry's official Qingdao "
-        "year (qingdao-synthetic); its figures are for reference only."
+        "The run used the weather file “San Francisco, USA (airport)”, not the registry's "
+        "official Qingdao "
+        "year (Qingdao); its figures are for reference only."
     )
     assert payload["result"]["eui_kwh_per_m2"] > 0 and payload["verdict"]["band"] is None
     zh = registry.payload(check_id, "zh")

@@ -127,12 +127,14 @@ def test_verdict_of_a_city_government_office(seeded, admin, make_building):
     assert any("0.31 kgce/kWh" in n for n in verdict["notes"])
     assert any(
         re.fullmatch(
-            r"GB/T 51161-2016 \S.* \(row gbt51161\.office_government\.all\.A\)"
-            r" also applies \(source: UNVERIFIED\) and was not used\.",
+            r"GB/T 51161-2016 Chapter 5\S* .*\(\S.*\) also applies"
+            r" \(Source status: UNVERIFIED\) and was not used\.",
             n,
         )
         for n in verdict["notes"]
     ), verdict["notes"]
+    # The other row is cited by its standard, table and row, never by its key.
+    assert not any("gbt51161." in n for n in verdict["notes"])
 
     by_basis = {i["basis"]: i for i in verdict["indicators"]}
     heating = by_basis["heating"]
@@ -167,7 +169,7 @@ def test_verdict_is_in_chinese_by_default(seeded, admin, make_building):
     assert verdict["band_label"] == "≤ 基准值"
     assert "设计阶段" in verdict["notes"][0]
     assert any(
-        "gbt51161.office_government.all.A" in n and "（来源：未核实）" in n
+        n.startswith("GB/T 51161-2016 第5章") and "也适用（来源状态：未核实）" in n
         for n in verdict["notes"]
     ), verdict["notes"]
 
@@ -322,7 +324,9 @@ def test_changed_registration_is_flagged_on_a_pinned_verdict(seeded, admin, make
     seeded.commit()
     verdict = quota_service.verdict_for_check(session=seeded, check_id=check.id, locale="en")
     assert verdict["row"]["key"] == "db37t2672.t1.city.A"
-    assert any("db37t2672.t1.below_city.A" in w for w in verdict["warnings"])
+    # The row that now applies, cited by standard, table and row (never its key).
+    changed = [w for w in verdict["warnings"] if "(DB37/T 2672-2019 Table 1 (District-level" in w]
+    assert changed and not any("db37t2672." in w for w in verdict["warnings"]), verdict["warnings"]
 
 
 def test_no_result_no_verdict_and_latest_for_building(seeded, admin, make_building):

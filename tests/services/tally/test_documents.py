@@ -116,6 +116,15 @@ def test_streamed_exports_hold_what_the_whole_tally_holds(history, engine):
     assert body["targets"] == json.loads(json.dumps(context["targets"]))
 
     book = load_workbook(io.BytesIO(b"".join(exports.stream(**kwargs, locale="zh", fmt="xlsx"))))
-    assert book.sheetnames == ["about", *tally_service.TABLE_NAMES]
-    assert book["about"]["B6"].value == whole.digest
-    assert book["records"].max_row == 1 + whole.row_count
+    # Sheets named in the reader's language; the about sheet too.
+    assert book.sheetnames[0] == "说明" and "计入记录" in book.sheetnames
+    assert len(book.sheetnames) == 1 + len(tally_service.TABLE_NAMES)
+    assert book["说明"]["A6"].value == "计入记录的 SHA-256"
+    assert book["说明"]["B6"].value == whole.digest
+    assert book["计入记录"].max_row == 1 + whole.row_count
+    # Numbers are numbers, rounded to the stated decimals; yes/no in words, never a boolean.
+    cells = [
+        c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row
+    ]
+    assert not any(isinstance(c, bool) for c in cells)
+    assert all(c == round(c, tally_service.TABLE_DECIMALS) for c in cells if isinstance(c, float))
