@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from registry.models import User
 from tests.browser.conftest import browser as browser  # noqa: F401  (fixture)
 from tests.conftest import serve
 from tests.security.conftest import PASSWORD
@@ -40,6 +41,13 @@ OVERFLOWS = """() => {
 def test_main_pages_hold_their_layout_at_1280_px(world, done_check, browser, lang):  # noqa: F811
     SHOTS.mkdir(parents=True, exist_ok=True)
     admin = world.users["admin"]
+    # A long name, as a real account may carry: the name is cut short, the links stay on one
+    # line (the suite's numbered user names once pushed one down).
+    with world.session() as session:
+        row = session.get(User, admin.id)
+        row.display_name = "青岛市住房和城乡建设局系统管理员 administrator-1234"
+        session.add(row)
+        session.commit()
     paths = {
         "dashboard": "/dashboard",
         "buildings": "/buildings",
