@@ -13,6 +13,7 @@ from registry.domain.buildings import records as record_rules
 from registry.domain.buildings.fields import FROZEN_FIELDS
 from registry.errors import Conflict, PermissionDenied, RegistryError, ValidationFailed
 from registry.extensions import get_session, request_locale
+from registry.models import Parcel
 from registry.services import audit, permissions
 from registry.services import settings as settings_service
 from registry.services.buildings import registration as building_service
@@ -20,6 +21,7 @@ from registry.services.buildings.registration import PAGE_SIZES, BuildingFilters
 from registry.services.metered import savings as metered_savings
 from registry.services.metered import verdicts as metered_verdicts
 from registry.services.notice import objections as objection_service
+from registry.services.parcels import compliance as parcel_compliance
 from registry.services.quotas.verdicts import building_headline
 from registry.services.saving import evidence as saving_evidence
 from registry.web import display, forms
@@ -217,6 +219,7 @@ def detail(building_id: int):
         design_gap_chart = design_gap_svg(design_gap, request_locale())
     return render_template(
         "buildings/detail.html",
+        on_parcel=_on_parcel(session, building),
         metered_years=metered_years,
         design_gap=design_gap,
         design_gap_chart=design_gap_chart,
@@ -267,3 +270,13 @@ def detail(building_id: int):
         can_edit=permissions.can_edit_building(actor, building),
         building_fields=forms.BUILDING_TEXT_FIELDS,
     )
+
+
+def _on_parcel(session, building) -> dict | None:
+    """The parcel the building stands on, the parcel's status and the building's own."""
+    if building.parcel_id is None:
+        return None
+    parcel = session.get(Parcel, building.parcel_id)
+    report = parcel_compliance.parcel_report(session=session, parcel=parcel)
+    mine = next((b for b in report["buildings"] if b["id"] == building.id), None)
+    return {"report": report, "building": mine}

@@ -8,6 +8,7 @@ import re
 import subprocess
 
 import pytest
+from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from tests.conftest import poppler
@@ -53,6 +54,10 @@ def test_record_link_and_list_the_breach(
     assert "状态: 违约" in detail and "未达标 (★)" in detail
     listed = text_of(officer_client.get("/parcels"))
     assert "LS2021-03" in listed
+    # The building's own page names its parcel and where it stands.
+    page = officer_client.get(f"/buildings/{building.id}")
+    shown = BeautifulSoup(page.data, "html.parser").find(id="building-parcel").get_text(" ")
+    assert " ".join(shown.split()) == "出让地块 LS2021-03 · 地块 违约 · 本建筑 未达标 (★)"
 
     page = text_of(officer_client.get("/parcels/breaches"))
     assert "一号楼" in page and "★★" in page
