@@ -109,7 +109,11 @@ def quota_list_xlsx(report: dict, locale) -> bytes:
                 report["summary"]["by_type"], locale
             ),
         },
-        meta=[("year", str(report["year"])), ("count", str(report["count"]))],
+        meta=[
+            (pgettext("quota list", "Year", locale), str(report["year"])),
+            (pgettext("quota list", "Buildings with measured data", locale), str(report["count"])),
+        ],
+        about_title=pgettext("quota list", "About", locale),
     )
 
 

@@ -271,16 +271,19 @@ def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
 
 
 def xlsx_bytes(
-    tables: dict[str, tuple[list[str], list[list]]], meta: list[tuple[str, str]] = ()
+    tables: dict[str, tuple[list[str], list[list]]],
+    meta: list[tuple[str, str]] = (),
+    about_title: str = "about",
 ) -> bytes:
-    """One sheet per table (and an `about` sheet of metadata such as the digest)."""
+    """One sheet per table (and an about sheet of metadata such as the digest), every name
+    and line in the reader's language as the caller gives them."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     book.remove(book.active)
     if meta:
-        about = book.create_sheet("about")
+        about = book.create_sheet(about_title[:31])
         for key, value in meta:
             about.append([key, value])
         about.column_dimensions["A"].width = 18

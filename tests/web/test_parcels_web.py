@@ -62,8 +62,9 @@ def test_record_link_and_list_the_breach(
     page = text_of(officer_client.get("/parcels/breaches"))
     assert "一号楼" in page and "★★" in page
     workbook = load_workbook(io.BytesIO(officer_client.get("/parcels/breaches.xlsx").data))
-    sheet = workbook["breaches"]
+    sheet = workbook["违约清单"]
     assert sheet.cell(2, 1).value == "LS2021-03"
+    assert workbook.sheetnames == ["说明", "违约清单"]
     pdf = officer_client.get("/parcels/breaches.pdf")
     assert pdf.mimetype == "application/pdf"
     path = tmp_path / "breaches.pdf"

@@ -117,12 +117,18 @@ _KEYS = (
 def xlsx(data: dict) -> bytes:
     headers = [pgettext("breach list", column, data["locale"]) for column in COLUMNS]
     table = [[row[key] for key in _KEYS] for row in data["rows"]]
+    locale = data["locale"]
     meta = [
-        ("as of", data["as_of"]),
-        ("generated at", f"{data['generated_at']} ({data['time_zone']})"),
-        ("district", data["district"]),
+        (pgettext("breach list", "Data as of", locale), data["as_of"]),
+        (
+            pgettext("breach list", "Generated at", locale),
+            f"{data['generated_at']} ({data['time_zone']})",
+        ),
+        (pgettext("breach list", "District", locale), data["district"]),
     ]
-    return reports.xlsx_bytes({"breaches": (headers, table)}, meta)
+    sheet = pgettext("breach list", "Breaches", locale)
+    about = pgettext("breach list", "About", locale)
+    return reports.xlsx_bytes({sheet: (headers, table)}, meta, about)
 
 
 def pdf(data: dict) -> bytes:
