@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from registry.api.common import actor, documented, json_body, register_schema, token_required
+from registry.api.common import (
+    actor,
+    documented,
+    json_body,
+    register_schema,
+    text_value,
+    token_required,
+)
 from registry.domain import dates
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, request_locale
@@ -84,13 +91,6 @@ def enter_year(building_id: int):
     """Enter (or correct, as a new version) one measured year of a building."""
     body = json_body()
     session = get_session()
-    wrong = {
-        name: ("field.not_text", {})
-        for name in ("exclusions_note", "change_reason", "source")
-        if body.get(name) is not None and not isinstance(body.get(name), str)
-    }
-    if wrong:
-        raise ValidationFailed(wrong)
     years.enter_year(
         session=session,
         actor=actor(),
@@ -98,9 +98,9 @@ def enter_year(building_id: int):
         year=body.get("year"),
         values=body,
         months=body.get("months") or None,
-        source=body.get("source") or "platform",
-        exclusions_note=str(body.get("exclusions_note") or ""),
-        change_reason=body.get("change_reason"),
+        source=text_value(body, "source") or "platform",
+        exclusions_note=text_value(body, "exclusions_note"),
+        change_reason=text_value(body, "change_reason") or None,
     )
     found = verdicts.building_years(
         session=session, building_id=building_id, locale=request_locale()
