@@ -71,45 +71,50 @@ def read_table(data: bytes, filename: str, saved_mapping: dict | None = None) ->
     raise ImportFileError("import.no_header", {"rows": HEADER_SEARCH_ROWS})
 
 
+def _kind(data: bytes, filename: str) -> str:
+    """The kind, "xlsx" or "csv", by the name or an XLSX's zip signature; else `ImportFileError`."""
+    name = (filename or "").lower()
+    if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if name.endswith((".csv", ".txt")) or not name.rpartition(".")[1]:
+        return "csv"
+    raise ImportFileError("import.file_type_unknown", {"filename": filename})
+
+
+def _check_size(data: bytes, filename: str, kind: str) -> None:
+    """The limits read before parsing: an XLSX's zip directory, a CSV's line count."""
+    try:
+        if kind == "xlsx":
+            bounds.check_xlsx(data, filename)
+        else:
+            bounds.check_csv_lines(data)
+    except bounds.SheetTooBig as error:
+        raise ImportFileError(error.code, error.params) from None
+
+
 def screen(data: bytes, filename: str) -> None:
     """What can be refused without parsing (the type, the zip's declared sizes, a CSV's line
     count and first line's width), so a file queued for the worker is not one that would be
     refused at once; `ImportFileError` with the reason."""
-    name = (filename or "").lower()
-    try:
-        if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-            bounds.check_xlsx(data, filename)
-        elif name.endswith((".csv", ".txt")) or not name.rpartition(".")[1]:
-            bounds.check_csv_lines(data)
-            end = data.find(b"\n")
-            first = data[: end if end >= 0 else len(data)]
-            widest = max(first.count(b","), first.count(b"\t")) + 1
-            if widest > bounds.LIMITS.max_columns:
-                raise bounds.SheetTooBig(
-                    "import.too_many_columns", {"found": widest, "max": bounds.LIMITS.max_columns}
-                )
-        else:
-            raise ImportFileError("import.file_type_unknown", {"filename": filename})
-    except bounds.SheetTooBig as error:
-        raise ImportFileError(error.code, error.params) from None
+    kind = _kind(data, filename)
+    _check_size(data, filename, kind)
+    if kind == "csv":
+        end = data.find(b"\n")
+        first = data[: end if end >= 0 else len(data)]
+        widest = max(first.count(b","), first.count(b"\t")) + 1
+        if widest > bounds.LIMITS.max_columns:
+            raise ImportFileError(
+                "import.too_many_columns", {"found": widest, "max": bounds.LIMITS.max_columns}
+            )
 
 
 def raw_sheets(data: bytes, filename: str) -> list[tuple[str, Iterator]]:
     """(sheet name, rows of cells) of an uploaded CSV or Excel file, held to the limits as
     every importer's file is (buildings, parcels, meter data); `ImportFileError` when the
     type is unknown, the file unreadable or over a limit (also from the row iterators)."""
-    name = (filename or "").lower()
-    try:
-        if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-            bounds.check_xlsx(data, filename)
-            sheets = _xlsx_sheets(data, filename)
-        elif name.endswith((".csv", ".txt")) or not name.rpartition(".")[1]:
-            bounds.check_csv_lines(data)
-            sheets = [("", _csv_rows(data))]
-        else:
-            raise ImportFileError("import.file_type_unknown", {"filename": filename})
-    except bounds.SheetTooBig as error:
-        raise ImportFileError(error.code, error.params) from None
+    kind = _kind(data, filename)
+    _check_size(data, filename, kind)
+    sheets = _xlsx_sheets(data, filename) if kind == "xlsx" else [("", _csv_rows(data))]
     # CSV rows hold only text (their sheet has no name).
     return [(sheet, _bounded(rows, filename, not sheet)) for sheet, rows in sheets]
 
