@@ -80,7 +80,9 @@ def _stored_path(actor, sha256: str) -> Path:
     return import_jobs.upload_path(_folder(), actor.id, sha256)
 
 
-def _queue(actor, kind: str, path: Path, sha256: str, filename: str, mapping: dict):
+def _queue(actor, kind: str, path: Path, sha256: str, filename: str, mapping: dict, data=None):
+    """Queue the stored upload's job. `data`: a new upload, screened before it is queued (a
+    file already previewed or queued once was screened then)."""
     job = import_jobs.start_import(
         session=get_session(),
         actor=actor,
@@ -91,7 +93,7 @@ def _queue(actor, kind: str, path: Path, sha256: str, filename: str, mapping: di
         mapping=mapping,
         locale=str(display.locale()),
         enqueue=enqueue_import,
-        data=path.read_bytes(),
+        data=data,
     )
     return redirect(url_for("imports.job", job_id=job.id), 303)
 
@@ -161,7 +163,7 @@ def upload():
     path.write_bytes(data)
     try:
         if len(data) > INLINE_PREVIEW_BYTES:
-            return _queue(actor, "preview", path, sha256, file.filename, {})
+            return _queue(actor, "preview", path, sha256, file.filename, {}, data)
         return _preview_page(actor, data, file.filename, {})
     except RegistryError as exc:
         return _upload_page(display.message(exc.code, exc.params), exc.status)
