@@ -152,7 +152,9 @@ def record_data(**overrides) -> dict:
         "kind": "green_label",
         "level": "2",
         "stage": "evaluation",
-        "label_number": f"QD-SEC-{uuid.uuid4().hex[:10]}",
+        # Digits only after the prefix: a PDF cell that wraps the number leaves a fragment,
+        # and hex letters there ("de") read as stray Latin to the language scanner.
+        "label_number": f"QD-SEC-{uuid.uuid4().int % 10**10:010d}",
         "issued_on": date(2021, 6, 1),
     }
     data.update(overrides)
