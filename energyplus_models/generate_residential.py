@@ -52,12 +52,43 @@ RESIDENTIAL_CHANGES = {
 # (schedule, new rules): a home is lived in and conditioned around the clock.
 _ALL_DAYS = ("Through: 12/31", "For: AllDays")
 RESIDENTIAL_SCHEDULES = {
-    "Office Occupancy": (*_ALL_DAYS, "Until: 07:00", 1, "Until: 09:00", 0.5, "Until: 17:00",
-                         0.3, "Until: 24:00", 0.9),
-    "Office Lighting": (*_ALL_DAYS, "Until: 06:00", 0.05, "Until: 08:00", 0.3, "Until: 18:00",
-                        0.1, "Until: 23:00", 0.8, "Until: 24:00", 0.2),
-    "Office Equipment": (*_ALL_DAYS, "Until: 07:00", 0.3, "Until: 09:00", 0.8, "Until: 17:00",
-                         0.4, "Until: 22:00", 0.9, "Until: 24:00", 0.4),
+    "Office Occupancy": (
+        *_ALL_DAYS,
+        "Until: 07:00",
+        1,
+        "Until: 09:00",
+        0.5,
+        "Until: 17:00",
+        0.3,
+        "Until: 24:00",
+        0.9,
+    ),
+    "Office Lighting": (
+        *_ALL_DAYS,
+        "Until: 06:00",
+        0.05,
+        "Until: 08:00",
+        0.3,
+        "Until: 18:00",
+        0.1,
+        "Until: 23:00",
+        0.8,
+        "Until: 24:00",
+        0.2,
+    ),
+    "Office Equipment": (
+        *_ALL_DAYS,
+        "Until: 07:00",
+        0.3,
+        "Until: 09:00",
+        0.8,
+        "Until: 17:00",
+        0.4,
+        "Until: 22:00",
+        0.9,
+        "Until: 24:00",
+        0.4,
+    ),
     "HVAC Operation": (*_ALL_DAYS, "Until: 24:00", 1),
     "Heating Setpoint": (*_ALL_DAYS, "Until: 24:00", RESIDENTIAL_CHANGES["heating_setpoint_c"]),
     "Cooling Setpoint": (*_ALL_DAYS, "Until: 24:00", RESIDENTIAL_CHANGES["cooling_setpoint_c"]),
@@ -83,8 +114,11 @@ WINDOW_DELTA_K = 2  # and when the outside is this much cooler
 
 def _window_ventilation(p: dict) -> list[str]:
     low, high = WINDOW_OUTDOOR_C
-    zones = [f"F{storey} {plan}" for storey in range(1, int(p["storeys"]) + 1)
-             for plan in generate.zone_plans(p)]
+    zones = [
+        f"F{storey} {plan}"
+        for storey in range(1, int(p["storeys"]) + 1)
+        for plan in generate.zone_plans(p)
+    ]
     return [
         f"ZoneVentilation:DesignFlowRate,{zone} Windows,{zone},Always On,AirChanges/Hour,,,,"
         f"{WINDOW_VENTILATION_ACH},Natural,0,1,1,0,0,0,{WINDOW_OPEN_ABOVE_C},,100,,"
@@ -120,9 +154,9 @@ def main() -> int:
     length, width = p["length_m"], p["width_m"]
     storeys, height = p["storeys"], p["storey_height_m"]
     shape = (2 * (length + width) * height * storeys + length * width) / (
-        length * width * height * storeys)
-    print(f"wrote {OUTPUT.name}: {length * width * storeys:.0f} m², "
-          f"shape coefficient {shape:.3f}")
+        length * width * height * storeys
+    )
+    print(f"wrote {OUTPUT.name}: {length * width * storeys:.0f} m², shape coefficient {shape:.3f}")
     return 0
 
 

@@ -87,9 +87,7 @@ class CheckResidentialDemand(SQLModel, table=True):
     judged from the design's ideal loads, no reference building (GB/T 51350 Table 5.0.2)."""
 
     __tablename__ = "check_residential_demands"
-    __table_args__ = (
-        UniqueConstraint("check_id", name="uq_check_residential_demands_check_id"),
-    )
+    __table_args__ = (UniqueConstraint("check_id", name="uq_check_residential_demands_check_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     check_id: int = Field(foreign_key="checks.id", index=True)

@@ -111,4 +111,3 @@ def test_residential_check_judges_demands(cli, app, admin, client, tmp_path):  #
             text = pdf_text(pdf.data, tmp_path)
             for word in (*words, heating, cooling, "WDH20", "GB/T 51350-2019"):
                 assert word in text, (lang, word)
-

@@ -159,7 +159,7 @@ def read_demands(sql_path: str | Path) -> ModelDemands:
     try:
         rows = connection.execute(
             "SELECT d.Name, d.KeyValue, SUM(r.Value) FROM ReportData r "
-            "JOIN ReportDataDictionary d ON d.ReportDataDictionaryIndex = r.ReportDataDictionaryIndex "
+            "JOIN ReportDataDictionary d USING (ReportDataDictionaryIndex) "
             "WHERE d.Name IN (?, ?) GROUP BY d.Name, d.KeyValue",
             (HEATING_VARIABLE, COOLING_VARIABLE),
         ).fetchall()

@@ -31,8 +31,8 @@ from registry.services.audit import record_event
 from registry.services.checks import turns
 from registry.services.checks.weather import default_weather
 from registry.services.quotas.verdicts import assess_check
-from registry.services.saving import runs as saving_runs
 from registry.services.saving import residential as saving_residential
+from registry.services.saving import runs as saving_runs
 
 DEFAULT_OPTIONS = {"run": "annual"}
 

@@ -195,7 +195,9 @@ def residential_payload(session: Session, check_id: int, lang: Locale) -> dict |
                 lang,
             ),
             "rule": render(
-                "saving.residential_rule", {"renewable": fmt(judged.get("renewable_min_pct"), 0)}, lang
+                "saving.residential_rule",
+                {"renewable": fmt(judged.get("renewable_min_pct"), 0)},
+                lang,
             ),
             "not_judged_note": render("saving.residential_not_judged", {}, lang),
         },

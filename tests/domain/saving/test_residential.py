@@ -30,9 +30,7 @@ def test_degree_hours_of_a_hand_made_series():
         (27.0, 27.0, P),  # saturated: wet bulb 27, 7 K over 20; dry bulb under 28
         (21.0, 5.0, P),  # warm but dry: wet bulb ≈ 12.6, nothing
     ]
-    wet = [
-        max(0.0, residential.wet_bulb_c(db, dp, P) - 20.0) for db, dp, _ in hours
-    ]
+    wet = [max(0.0, residential.wet_bulb_c(db, dp, P) - 20.0) for db, dp, _ in hours]
     found = residential.degree_hours(hours)
     assert found.hours == 5
     assert found.ddh28_kkh == pytest.approx((1.0 + 5.0) / 1000)
