@@ -111,3 +111,31 @@ def test_residential_check_judges_demands(cli, app, admin, client, tmp_path):  #
             text = pdf_text(pdf.data, tmp_path)
             for word in (*words, heating, cooling, "WDH20", "GB/T 51350-2019"):
                 assert word in text, (lang, word)
+
+
+def _without_ideal_loads(text: str) -> str:
+    """office_box.idf with its ZoneHVAC:IdealLoadsAirSystem object commented out."""
+    lines, out, inside = text.splitlines(), [], False
+    for line in lines:
+        if line.startswith("ZoneHVAC:IdealLoadsAirSystem,"):
+            inside = True
+        out.append(f"! {line}" if inside else line)
+        if inside and ";" in line.split("!", 1)[0]:
+            inside = False
+    return "\n".join(out) + "\n"
+
+
+def test_residential_check_refuses_a_model_without_ideal_loads(cli, app, admin, tmp_path):  # noqa: F811
+    with Session(app.extensions["registry.engine"]) as session:
+        saving_seed.seed(session)
+    text = _without_ideal_loads((MODELS_DIR / "office_box.idf").read_text(encoding="utf-8"))
+    assert "\nZoneHVAC:IdealLoadsAirSystem," not in text
+    model = model_file(tmp_path, text.encode(), "box.idf")
+    building = _residential_building(cli)
+    with a_worker(app):
+        result = cli("check", model, "--building", building, "--saving-rate", "--wait",
+                     "--timeout", "300", "--json", "--lang", "en")  # fmt: skip
+    payload = json.loads(result.stdout)
+    assert payload["status"] == "failed"
+    assert payload["error"]["code"] == "saving.residential_needs_ideal_loads"
+    assert "ZoneHVAC:IdealLoadsAirSystem" in payload["error"]["message"]

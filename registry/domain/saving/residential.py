@@ -24,7 +24,6 @@ Method (every threshold and definition recalled, not read from the printed stand
 from __future__ import annotations
 
 import math
-import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,15 +37,17 @@ STANDARD_PRESSURE_PA = 101325.0
 _MISSING_PRESSURE = 999999.0
 _J_PER_KWH = 3.6e6
 
-_IDEAL_LOADS = re.compile(
-    r"^\s*(ZoneHVAC:IdealLoadsAirSystem|HVACTemplate:Zone:IdealLoadsAirSystem)\s*,",
-    re.IGNORECASE | re.MULTILINE,
-)
+_IDEAL_LOADS = {"ZONEHVAC:IDEALLOADSAIRSYSTEM"}  # the object whose variables are read
 
 
 def has_ideal_loads(model_text: str) -> bool:
-    """Whether any zone of the model is conditioned by ideal loads (the demands need them)."""
-    return bool(_IDEAL_LOADS.search(_without_comments(model_text)))
+    """Whether the model has an ideal-loads object (the demands need one). An object's key is
+    the first field after the previous `;`: a field naming the type (an equipment list's) is
+    not an object."""
+    keys = {
+        part.split(",", 1)[0].strip().upper() for part in _without_comments(model_text).split(";")
+    }
+    return bool(keys & _IDEAL_LOADS)
 
 
 def _without_comments(text: str) -> str:

@@ -84,6 +84,12 @@ def test_ideal_loads_found_outside_comments_only():
     assert residential.has_ideal_loads("ZoneHVAC:IdealLoadsAirSystem,\n  Zone 1 Ideal,;")
     assert residential.has_ideal_loads("  zonehvac:idealloadsairsystem , z;")
     assert not residential.has_ideal_loads("! ZoneHVAC:IdealLoadsAirSystem, z;\nZone, z;")
+    # An equipment list naming the type is no ideal-loads object.
+    listing = (
+        "ZoneHVAC:EquipmentList,\n  L,\n  SequentialLoad,\n  ZoneHVAC:IdealLoadsAirSystem,\n  F;"
+    )
+    assert not residential.has_ideal_loads(listing)
+    assert residential.has_ideal_loads(listing + "\nZoneHVAC:IdealLoadsAirSystem,\n  F;")
     text = residential.with_demand_outputs("Version,25.2;")
     assert f"Output:Variable,*,{residential.HEATING_VARIABLE},RunPeriod;" in text
     assert f"Output:Variable,*,{residential.COOLING_VARIABLE},RunPeriod;" in text
