@@ -117,9 +117,12 @@ def copy_cached(session: Session, *, source_id: int, check_id: int) -> None:
 
 
 def _source(params: dict, key: str, lang: Locale) -> str:
+    """Standard, clause and status of a threshold; a formula term's label (" (× WDH20)") is
+    left off: the row cites the formula's clause."""
     row = params.get(key) or {}
     status = vocabulary.source_status_name(row.get("source_status"), lang)
-    return f"{row.get('standard', '')} {row.get('clause', '')} ({status})".strip()
+    clause = str(row.get("clause", "")).split(" (", 1)[0]
+    return f"{row.get('standard', '')} {clause} ({status})".strip()
 
 
 def residential_payload(session: Session, check_id: int, lang: Locale) -> dict | None:
