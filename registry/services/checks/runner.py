@@ -36,6 +36,7 @@ from registry.models import (
     utcnow,
 )
 from registry.services.checks import turns
+from registry.services.saving import residential as saving_residential
 from registry.services.saving import runs as saving_runs
 
 log = logging.getLogger(__name__)
@@ -178,8 +179,17 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
     except idf.IdfRejected as exc:
         return _fail(engine, check_id, worker, exc.code, exc.params)
     saving = saving_runs.is_saving_check(check.options)
+    # A residential building's level is judged from the design's own demands (no reference).
+    residential = saving and saving_residential.is_residential_check(check.options)
     reference = None
-    if saving:
+    if residential:
+        from registry.domain.saving.residential import has_ideal_loads, with_demand_outputs
+
+        if not has_ideal_loads(prepared):
+            return _fail(engine, check_id, worker, "saving.residential_needs_ideal_loads")
+        prepared = with_demand_outputs(prepared)
+        saving_params = saving_residential.parameters(engine)
+    elif saving:
         try:
             reference, saving_params = saving_runs.reference_for(engine, prepared)
         except SavingRejected as exc:
@@ -309,6 +319,17 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
                         reference_text=reference.text,
                         params=saving_params,
                         design_sql=outcome.sql_path,
+                        n50=(check.options or {}).get("n50"),
+                    )
+                )
+            if residential:
+                extra.append(
+                    saving_residential.demand_row(
+                        check_id=check_id,
+                        annual=annual,
+                        sql_path=outcome.sql_path,
+                        epw_path=epw,
+                        params=saving_params,
                         n50=(check.options or {}).get("n50"),
                     )
                 )

@@ -31,6 +31,7 @@ from registry.services.audit import record_event
 from registry.services.checks import turns
 from registry.services.checks.weather import default_weather
 from registry.services.quotas.verdicts import assess_check
+from registry.services.saving import residential as saving_residential
 from registry.services.saving import runs as saving_runs
 
 DEFAULT_OPTIONS = {"run": "annual"}
@@ -111,6 +112,7 @@ def create_check(
     options = dict(options or DEFAULT_OPTIONS)
     if saving_rate:  # the design and its reference building, run together (issue 21)
         options = saving_runs.options_for(session, saving_runs.parse_n50(n50))
+        options = saving_residential.mark_options(options, building)
     idf_sha = sha256_bytes(idf_bytes)
     engine = engine_version_for_cache(config.ENERGYPLUS_BINARY)
     key = cache_key(idf_sha, weather_file.sha256, engine, options)
@@ -200,6 +202,7 @@ def _copy_cached_result(session: Session, check: Check, building: Building, sour
                 check_id=check.id, **rates.model_dump(exclude={"id", "check_id", "created_at"})
             )
         )
+    saving_residential.copy_cached(session, source_id=source.id, check_id=check.id)
     now = utcnow()
     check.status = "done"
     check.cached_from_id = source.id
