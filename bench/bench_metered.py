@@ -27,6 +27,7 @@ from bench.goals import goal
 from registry.db import make_engine
 from registry.models import Building, MeteredYear
 from registry.services import users as user_service
+from registry import metered_reports
 from registry.services.metered.imports import commit_meter_import
 from registry.services.metered.quota_list import quota_list
 from registry.services.quotas import seed as quota_seed
@@ -35,6 +36,7 @@ BUILDINGS = 10_000
 YEARS = (2019, 2020, 2021, 2022, 2023)
 MONTH_ROWS = 50_000
 LIST_GOAL_S = 1.0
+DOCUMENT_GOAL_S = 2.0  # issue 23: longer than this at city scale is a job, never a request
 IMPORT_GOAL_S = 10.0
 ADMIN_URL = os.environ.get(
     "BENCH_DATABASE_URL",
@@ -163,6 +165,7 @@ def run(label: str, url: str) -> None:
         f"≤ {LIST_GOAL_S:.0f} s",
         best <= LIST_GOAL_S,
     )
+    _documents(label, report)
     data = _month_csv()
     with Session(engine, expire_on_commit=False) as session:
         admin = session.get(registry.models.User, admin_id)
@@ -182,6 +185,30 @@ def run(label: str, url: str) -> None:
         elapsed <= IMPORT_GOAL_S and batch_id is not None,
     )
     engine.dispose()
+
+
+def _documents(label: str, report: dict) -> None:
+    """The quota list's XLSX and PDF for all 10,000 buildings, as `/quota-list?format=` makes
+    them from the list already built (its own time is the line above), once each."""
+    for name, make in (
+        ("XLSX", lambda: metered_reports.quota_list_xlsx(report, "zh_Hans_CN")),
+        (
+            "PDF",
+            lambda: metered_reports.quota_list_pdf(
+                report, "zh_Hans_CN", generated_at="2026-12-05 12:00"
+            ),
+        ),
+    ):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        body = make()
+        elapsed = time.perf_counter() - started
+        goal(
+            f"metered_quota_list_{name.lower()}[{label}]",
+            f"quota list {name}: {report['count']} buildings, {len(body) / 1e6:.1f} MB in "
+            f"{elapsed:.2f} s wall, {time.process_time() - cpu_started:.2f} s CPU",
+            f"≤ {DOCUMENT_GOAL_S:.0f} s",
+            elapsed <= DOCUMENT_GOAL_S,
+        )
 
 
 def main() -> None:

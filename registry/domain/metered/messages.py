@@ -91,6 +91,9 @@ MESSAGES: dict[str, str] = {
     ),
     "metered.import.committed": "Stored {years} building-years; {rejected} rows rejected.",
     "metered.import.nothing": "Nothing stored; {rejected} rows rejected.",
+    "metered.import.repeated": (
+        "This file was imported before (import {batch_id}); nothing was stored again."
+    ),
     "metered.conflict": (
         "Someone else corrected this year at the same moment; reload and try again."
     ),
