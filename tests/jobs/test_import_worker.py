@@ -58,3 +58,61 @@ def test_a_worker_commits_a_queued_import(pipeline):
         stored = session.exec(select(func.count()).select_from(Record)).one()
     assert stored == row.result["counts"]["new_building"] + row.result["counts"]["new_record"]
     assert not (folder / f"{admin.id}-{sha256}").exists()  # the upload is used once
+
+
+def test_a_worker_commits_a_queued_meter_import(pipeline):
+    """The meter import's commit, queued as its page queues it, run by a real worker: the
+    task dispatches on the job's kind."""
+    from registry.models import MeteredYear
+    from registry.services.buildings import registration as building_service
+    from tests.conftest import building_data
+
+    folder = Path(pipeline.config.UPLOAD_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    with Session(pipeline.engine, expire_on_commit=False) as session:
+        admin = user_service.create_user(
+            session=session,
+            actor=None,
+            username="meters",
+            password="correct-horse-battery",
+            role="admin",
+            districts=[],
+        )
+        building = building_service.register_building(
+            session=session, actor=admin, data=building_data()
+        )
+        lines = ["登记编号,年份,月份,用电量(kWh)"]
+        lines += [f"{building.id},2023,{month},20000" for month in range(1, 13)]
+        data = "\n".join(lines).encode()
+        sha256 = hashlib.sha256(data).hexdigest()
+        jobs.upload_path(folder, admin.id, sha256).write_bytes(data)
+        job = jobs.start_import(
+            session=session,
+            actor=admin,
+            kind="meter_commit",
+            sha256=sha256,
+            filename="meters.csv",
+            size_bytes=len(data),
+            mapping=None,
+            locale="en",
+            enqueue=enqueue_import,
+        )
+    with pipeline.worker():
+        deadline = time.monotonic() + 120
+        while True:
+            with Session(pipeline.engine) as session:
+                row = session.get(ImportJob, job.id)
+            if row.state not in jobs.ACTIVE or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+    assert row.state == "done", (row.state, row.error_code)
+    assert row.worker.startswith("worker:") and row.batch_id and row.rows_written == 1
+    assert row.rows_read == row.rows_checked == 12
+    with Session(pipeline.engine) as session:
+        stored = session.exec(select(MeteredYear)).one()
+    assert (stored.building_id, stored.electricity_kwh, stored.complete) == (
+        building.id,
+        240_000,
+        True,
+    )
+    assert not (folder / f"{admin.id}-{sha256}").exists()  # the upload is used once
