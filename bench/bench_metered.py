@@ -24,10 +24,10 @@ from sqlmodel import Session, SQLModel
 
 import registry.models  # noqa: F401
 from bench.goals import goal
+from registry import metered_reports
 from registry.db import make_engine
 from registry.models import Building, MeteredYear
 from registry.services import users as user_service
-from registry import metered_reports
 from registry.services.metered.imports import commit_meter_import
 from registry.services.metered.quota_list import quota_list
 from registry.services.quotas import seed as quota_seed

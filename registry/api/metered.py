@@ -226,9 +226,7 @@ def _job_body(job) -> dict:
         committed = job.kind == "meter_commit"
         report.update(dry_run=not committed, batch_id=job.batch_id, message="")
         if committed:
-            report["message"] = stored_message(
-                report["counts"], job.batch_id, job.repeated, locale
-            )
+            report["message"] = stored_message(report["counts"], job.batch_id, job.repeated, locale)
         body["report"] = report
         body["message"] = report["message"]
     return body

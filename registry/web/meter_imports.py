@@ -98,9 +98,7 @@ def _rows(report: dict) -> list[dict]:
 def _report_page(report: dict, *, filename: str, committed: bool, job=None, status: int = 200):
     message = ""
     if committed:
-        message = stored_message(
-            report["counts"], job.batch_id, job.repeated, display.locale()
-        )
+        message = stored_message(report["counts"], job.batch_id, job.repeated, display.locale())
     return render_template(
         "metered/import_report.html",
         report=report,

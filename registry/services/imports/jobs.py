@@ -141,7 +141,9 @@ def progress_of(*, job: ImportJob, folder: Path) -> dict:
     total = live.get("total") or 0
     to_write = live.get("to_write")
     done_units = checked + (written if job.kind in COMMITS else 0)
-    all_units = total + ((to_write if to_write is not None else total) if job.kind in COMMITS else 0)
+    all_units = total + (
+        (to_write if to_write is not None else total) if job.kind in COMMITS else 0
+    )
     fraction = 1.0 if job.state == "done" else min(done_units / all_units, 0.99) if all_units else 0
     elapsed = live.get("elapsed_s", 0.0)
     left = None
