@@ -1,4 +1,5 @@
-"""An import commit queued as the page queues it and run by a real Celery worker (issue 23)."""
+"""Import commits (building and meter data) and the quota list's documents, queued as their
+pages queue them and run by a real Celery worker (issue 23)."""
 
 from __future__ import annotations
 
@@ -116,3 +117,54 @@ def test_a_worker_commits_a_queued_meter_import(pipeline):
         True,
     )
     assert not (folder / f"{admin.id}-{sha256}").exists()  # the upload is used once
+
+
+def test_a_worker_makes_a_queued_quota_list_document(pipeline, monkeypatch):
+    """The quota list's XLSX queued as its page queues it, made by a real worker."""
+    from registry.models import QuotaListDocument
+    from registry.queue import enqueue_quota_document
+    from registry.services.buildings import registration as building_service
+    from registry.services.metered import documents, years
+    from tests.conftest import building_data
+
+    monkeypatch.setattr(documents, "MAKE_IN_REQUEST_ENTRIES", 0)
+    folder = Path(pipeline.config.REPORT_DIR)
+    with Session(pipeline.engine, expire_on_commit=False) as session:
+        admin = user_service.create_user(
+            session=session,
+            actor=None,
+            username="lister",
+            password="correct-horse-battery",
+            role="admin",
+            districts=[],
+        )
+        building = building_service.register_building(
+            session=session, actor=admin, data=building_data()
+        )
+        years.enter_year(
+            session=session,
+            actor=admin,
+            building_id=building.id,
+            year=2022,
+            values={"electricity_kwh": "400000"},
+        )
+        wanted = documents.Request("xlsx", 2022, None, None, None, "zh_Hans_CN")
+        queued = documents.get_document(
+            session=session, folder=folder, request=wanted, enqueue=enqueue_quota_document
+        )
+    assert queued.row is not None and queued.row.status == "queued"
+    with pipeline.worker():
+        deadline = time.monotonic() + 120
+        while True:
+            with Session(pipeline.engine) as session:
+                row = session.get(QuotaListDocument, queued.row.id)
+            if row.status in ("ready", "failed") or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+    assert row.status == "ready", (row.status, row.error)
+    assert row.worker.startswith("worker:") and row.rows_total == 1
+    with Session(pipeline.engine) as session:
+        served = documents.get_document(
+            session=session, folder=folder, request=wanted, enqueue=enqueue_quota_document
+        )
+    assert served.path is not None and served.path.read_bytes()[:2] == b"PK"
