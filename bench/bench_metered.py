@@ -1,6 +1,7 @@
 """Measured energy at city scale: the quota list for 10,000 public buildings × 5 years (goal
-≤ 1 s) and the import of 50,000 building-month rows (goal ≤ 10 s), on a fresh SQLite file
-and, when it answers, the tests' PostgreSQL.
+≤ 1 s), its XLSX and PDF (issue 23's 2 s: beyond it a download is a job, as both now are)
+and the import of 50,000 building-month rows (goal ≤ 10 s), on a fresh SQLite file and,
+when it answers, the tests' PostgreSQL.
 
 Buildings and measured years are bulk-inserted in SQL; the month sheet is a CSV with the
 platform's Chinese headers. The list is timed through `quota_list` (the service the page,
@@ -24,6 +25,7 @@ from sqlmodel import Session, SQLModel
 
 import registry.models  # noqa: F401
 from bench.goals import goal
+from registry import metered_reports
 from registry.db import make_engine
 from registry.models import Building, MeteredYear
 from registry.services import users as user_service
@@ -35,6 +37,7 @@ BUILDINGS = 10_000
 YEARS = (2019, 2020, 2021, 2022, 2023)
 MONTH_ROWS = 50_000
 LIST_GOAL_S = 1.0
+DOCUMENT_GOAL_S = 2.0  # issue 23: longer than this at city scale is a job, never a request
 IMPORT_GOAL_S = 10.0
 ADMIN_URL = os.environ.get(
     "BENCH_DATABASE_URL",
@@ -163,6 +166,7 @@ def run(label: str, url: str) -> None:
         f"≤ {LIST_GOAL_S:.0f} s",
         best <= LIST_GOAL_S,
     )
+    _documents(label, report)
     data = _month_csv()
     with Session(engine, expire_on_commit=False) as session:
         admin = session.get(registry.models.User, admin_id)
@@ -182,6 +186,30 @@ def run(label: str, url: str) -> None:
         elapsed <= IMPORT_GOAL_S and batch_id is not None,
     )
     engine.dispose()
+
+
+def _documents(label: str, report: dict) -> None:
+    """The quota list's XLSX and PDF for all 10,000 buildings, as `/quota-list?format=` makes
+    them from the list already built (its own time is the line above), once each."""
+    for name, make in (
+        ("XLSX", lambda: metered_reports.quota_list_xlsx(report, "zh_Hans_CN")),
+        (
+            "PDF",
+            lambda: metered_reports.quota_list_pdf(
+                report, "zh_Hans_CN", generated_at="2026-12-05 12:00"
+            ),
+        ),
+    ):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        body = make()
+        elapsed = time.perf_counter() - started
+        goal(
+            f"metered_quota_list_{name.lower()}[{label}]",
+            f"quota list {name}: {report['count']} buildings, {len(body) / 1e6:.1f} MB in "
+            f"{elapsed:.2f} s wall, {time.process_time() - cpu_started:.2f} s CPU",
+            f"≤ {DOCUMENT_GOAL_S:.0f} s",
+            elapsed <= DOCUMENT_GOAL_S,
+        )
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from celery.signals import worker_init, worker_ready, worker_shutdown
 
 from registry.queue import (
+    MAKE_QUOTA_DOCUMENT,
     MAKE_TALLY_DOCUMENT,
     RUN_CHECK,
     RUN_IMPORT,
@@ -73,6 +74,22 @@ def make_tally_document(document_id: int) -> bool:
         return make(
             session=session,
             config=current_config(),
+            document_id=document_id,
+            worker=f"worker:{os.getpid()}",
+        )
+
+
+@celery_app.task(name=MAKE_QUOTA_DOCUMENT, acks_late=True, reject_on_worker_lost=True)
+def make_quota_document(document_id: int) -> bool:
+    """Make one quota list PDF or XLSX by id; safe to deliver twice (the row decides)."""
+    from sqlmodel import Session
+
+    from registry.services.metered.documents import make
+
+    with Session(engine()) as session:
+        return make(
+            session=session,
+            folder=Path(current_config().REPORT_DIR),
             document_id=document_id,
             worker=f"worker:{os.getpid()}",
         )

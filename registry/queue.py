@@ -21,6 +21,7 @@ RUN_CHECK = "registry.run_check"
 SWEEP_CHECKS = "registry.sweep_checks"
 MAKE_TALLY_DOCUMENT = "registry.make_tally_document"
 RUN_IMPORT = "registry.run_import"
+MAKE_QUOTA_DOCUMENT = "registry.make_quota_document"
 
 # How often an idle worker asks the SQLite broker for a message: kombu's default (1 s) adds
 # half a second on average to every check, and with the look before locking below a poll
@@ -165,6 +166,12 @@ def enqueue_tally_document(document_id: int) -> str | None:
     """Send a tally document to be made; an error text instead of raising if the broker is
     down (the worker's sweep sends it again)."""
     return _send(MAKE_TALLY_DOCUMENT, [document_id], f"tally document {document_id}")
+
+
+def enqueue_quota_document(document_id: int) -> str | None:
+    """Send a quota list document (PDF or XLSX) to be made; an error text if the broker is
+    down (the next request for it, a minute on, sends it again)."""
+    return _send(MAKE_QUOTA_DOCUMENT, [document_id], f"quota list document {document_id}")
 
 
 def enqueue_import(job_id: int) -> str | None:

@@ -293,11 +293,16 @@ def xlsx_bytes(
         sheet.append(headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in rows:
+        for number, row in enumerate(rows, start=2):
             sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                if cell.data_type == "f":  # text that starts with "=": keep it text
-                    cell.data_type = "s"
+            # Text that starts with "=" was read as a formula: keep it text. Only such cells
+            # are looked up, by position: `sheet[sheet.max_row]` scanned every cell of the
+            # sheet per row, 97 s for the quota list's 10,000 rows.
+            for column, value in enumerate(row, start=1):
+                if isinstance(value, str) and value.startswith("="):
+                    cell = sheet.cell(row=number, column=column)
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

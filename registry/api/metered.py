@@ -1,9 +1,16 @@
 """Measured energy over the API: a building's years (and entering one), the platform import,
-and the city's quota list for a year."""
+and the city's quota list for a year.
+
+The import of a file over 1 MB, or any asked with async=1, runs on the worker as an import
+job (issue 23): the answer is 202 with the job, polled at /api/v1/metered/imports/jobs/<id>.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+import hashlib
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from registry.api.common import (
     actor,
@@ -14,12 +21,20 @@ from registry.api.common import (
     token_required,
 )
 from registry.domain import dates
-from registry.errors import ValidationFailed
+from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.i18n import render
+from registry.queue import enqueue_import
+from registry.services import permissions
+from registry.services.imports import jobs as import_jobs
 from registry.services.metered import quota_list as quota_list_service
 from registry.services.metered import verdicts, years
-from registry.services.metered.imports import commit_meter_import, preview_meter_import
+from registry.services.metered.imports import (
+    commit_meter_import,
+    outcome_message,
+    preview_meter_import,
+    stored_message,
+)
 
 bp = Blueprint("api_metered", __name__, url_prefix="/api/v1")
 
@@ -57,6 +72,16 @@ register_schema(
         "type": "object",
         "description": "counts (rows, accepted, rejected, years, incomplete_years), rejected rows "
         "with their problems by field, the building-years stored (or that would be), batch_id.",
+    },
+)
+register_schema(
+    "MeterImportJob",
+    {
+        "type": "object",
+        "description": "A meter import run by the worker (a file over 1 MB, or any asked with "
+        "async=1): kind (meter_preview, meter_commit), state (queued, running, done, failed, "
+        "cancelled), rows read, checked and written, fraction done, seconds left, batch_id, "
+        "repeated, message; once done, `report` holds the MeterImportReport.",
     },
 )
 register_schema(
@@ -119,17 +144,51 @@ def enter_year(building_id: int):
             {"type": "integer", "enum": [0, 1], "default": 0},
             "1: only report what each row would become; nothing is stored.",
         ),
+        (
+            "async",
+            {"type": "integer", "enum": [0, 1], "default": 0},
+            "1: run on the worker and answer 202 with the MeterImportJob at once (a file "
+            "over 1 MB always is); poll /api/v1/metered/imports/jobs/{id}.",
+        ),
     ),
     errors=(400, 403, 422),
 )
 @token_required
 def import_meters():
-    """Import the monitoring platform's export (CSV/XLSX, multipart field `file`)."""
+    """Import the monitoring platform's export (CSV/XLSX, multipart field `file`).
+
+    A file over 1 MB, or any request with async=1, is run by the worker: the answer is 202
+    with the MeterImportJob, whose `status_url` gives its progress and, once done, its report.
+    """
+    permissions.require_importer(actor())
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ValidationFailed({"file": ("field.required", {})})
     data, locale, session = upload.read(), request_locale(), get_session()
-    if request.args.get("dry_run") in ("1", "true", "yes"):
+    dry_run = request.args.get("dry_run") in ("1", "true", "yes")
+    if request.args.get("async") in ("1", "true", "yes") or len(data) > import_jobs.INLINE_BYTES:
+        sha256 = hashlib.sha256(data).hexdigest()
+        stored = import_jobs.upload_path(_folder(), actor().id, sha256)
+        stored.write_bytes(data)
+        try:
+            job = import_jobs.start_import(
+                session=session,
+                actor=actor(),
+                kind="meter_preview" if dry_run else "meter_commit",
+                sha256=sha256,
+                filename=upload.filename,
+                size_bytes=len(data),
+                mapping=None,
+                locale=str(locale),
+                enqueue=enqueue_import,
+            )
+        except RegistryError:
+            stored.unlink(missing_ok=True)
+            raise
+        response = jsonify(_job_body(job))
+        response.headers["Location"] = url_for("api_metered.show_import_job", job_id=job.id)
+        return response, 202
+    if dry_run:
         result = preview_meter_import(
             session=session, actor=actor(), data=data, filename=upload.filename, locale=locale
         )
@@ -137,12 +196,67 @@ def import_meters():
     result, batch_id = commit_meter_import(
         session=session, actor=actor(), data=data, filename=upload.filename, locale=locale
     )
-    message = render(
-        "metered.import.committed" if batch_id else "metered.import.nothing",
-        {"years": len(result.years), "rejected": result.rejected_count},
-        locale,
-    )
+    message = outcome_message(result, batch_id, locale)
     return jsonify({**result.as_dict(), "dry_run": False, "batch_id": batch_id, "message": message})
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _job_body(job) -> dict:
+    locale = request_locale()
+    body = {
+        **import_jobs.progress_of(job=job, folder=_folder()),
+        "status_url": url_for("api_metered.show_import_job", job_id=job.id),
+        "report": None,
+        "message": "",
+    }
+    body.pop("error_params", None)
+    if job.state == "failed":
+        body["message"] = render(
+            job.error_code or "import.file_unreadable", job.error_params or {}, locale
+        )
+    elif job.state == "cancelled":
+        body["message"] = render("import.cancelled", {}, locale)
+    elif job.state == "done" and job.result is not None:
+        report = {k: v for k, v in job.result.items() if k != "locale"}
+        committed = job.kind == "meter_commit"
+        report.update(dry_run=not committed, batch_id=job.batch_id, message="")
+        if committed:
+            report["message"] = stored_message(report["counts"], job.batch_id, job.repeated, locale)
+        body["report"] = report
+        body["message"] = report["message"]
+    return body
+
+
+@bp.get("/metered/imports/jobs/<int:job_id>")
+@documented(response="MeterImportJob", errors=(403, 404))
+@token_required
+def show_import_job(job_id: int):
+    """A meter import job's state and progress; once done, its report."""
+    job = import_jobs.get_job(
+        session=get_session(), actor=actor(), job_id=job_id, kinds=import_jobs.METER_KINDS
+    )
+    return jsonify(_job_body(job))
+
+
+@bp.post("/metered/imports/jobs/<int:job_id>/cancel")
+@documented(response="MeterImportJob", errors=(403, 404))
+@token_required
+def cancel_import_job(job_id: int):
+    """Cancel a meter import job: a queued one at once, a running one within a second; a
+    cancelled commit stores nothing."""
+    job = import_jobs.cancel_import(
+        session=get_session(),
+        actor=actor(),
+        job_id=job_id,
+        folder=_folder(),
+        kinds=import_jobs.METER_KINDS,
+    )
+    return jsonify(_job_body(job))
 
 
 @bp.get("/quota-list")

@@ -9,7 +9,7 @@ import click
 
 from registry.cli.common import open_session, resolve_actor
 from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
-from registry.i18n import Locale, render
+from registry.i18n import Locale
 
 
 def register(main: click.Group) -> None:
@@ -42,6 +42,7 @@ def import_meters(file: Path, dry_run: bool, actor_name, as_json: bool, lang: Lo
     """Import the monitoring platform's export (one row per building-year or building-month)."""
     from registry.services.metered.imports import (  # noqa: PLC0415  (loaded on demand)
         commit_meter_import,
+        outcome_message,
         preview_meter_import,
     )
 
@@ -58,11 +59,7 @@ def import_meters(file: Path, dry_run: bool, actor_name, as_json: bool, lang: Lo
                 session=session, actor=actor, data=data, filename=file.name, locale=lang
             )
             report = {**result.as_dict(), "dry_run": False, "batch_id": batch_id}
-            report["message"] = render(
-                "metered.import.committed" if batch_id else "metered.import.nothing",
-                {"years": len(result.years), "rejected": result.rejected_count},
-                lang,
-            )
+            report["message"] = outcome_message(result, batch_id, lang)
     emit(report, as_json, _import_text(report))
 
 

@@ -33,6 +33,7 @@ from registry.models.metered import (  # noqa: F401, E402
     DegreeDayYear,
     MeteredYear,
     MeteredYearBase,
+    QuotaListDocument,
 )
 from registry.models.notice import (  # noqa: F401, E402
     CalendarDay,

@@ -73,3 +73,31 @@ class DegreeDayYear(SQLModel, table=True):
     source_status: str = Field(default="unverified", max_length=24)
     entered_by_id: int | None = Field(default=None, foreign_key="users.id")
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class QuotaListDocument(SQLModel, table=True):
+    """The quota list's PDF or XLSX for one year, filter and language (issue 23): the job
+    that makes it (state on the row, like the tally PDF) and, once made, the file, valid
+    while the list's data has the digest it was made from."""
+
+    __tablename__ = "quota_list_documents"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=160, unique=True)
+    fmt: str = Field(max_length=8)  # pdf | xlsx
+    year: int
+    district_code: str | None = Field(default=None, max_length=6)
+    building_type: str | None = Field(default=None, max_length=32)
+    band: str | None = Field(default=None, max_length=32)
+    locale: str = Field(default="zh_Hans_CN", max_length=16)
+    status: str = Field(default="queued", max_length=16)  # queued running ready failed
+    # The digest of the list asked for (queued, running) or of the one in the file (ready).
+    digest: str = Field(default="", max_length=64)
+    file_name: str = Field(default="", max_length=120)
+    size_bytes: int = 0
+    rows_total: int = 0
+    error: str | None = Field(default=None, max_length=500)
+    worker: str = Field(default="", max_length=200)
+    requested_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None

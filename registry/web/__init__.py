@@ -89,6 +89,7 @@ def register(app: Flask) -> None:
         checks,
         dashboard,
         imports,
+        meter_imports,
         metered,
         parcels,
         records,
@@ -108,6 +109,7 @@ def register(app: Flask) -> None:
         verify,
         parcels,
         metered,
+        meter_imports,
     ):
         app.register_blueprint(module.bp)
 

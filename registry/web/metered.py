@@ -3,7 +3,19 @@ with its XLSX and PDF."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,8 +25,10 @@ from registry.domain import dates
 from registry.domain.metered.energy import CONTEXT_FIELDS, ENERGY_FIELDS, SOURCES
 from registry.errors import NotFound, PermissionDenied, RegistryError
 from registry.extensions import get_session, request_locale
+from registry.queue import enqueue_quota_document
 from registry.services.metered import quota_list as quota_list_service
 from registry.services.metered import savings, years
+from registry.services.tally.documents import file_chunks
 from registry.web import display
 from registry.web.forms import field_errors
 
@@ -90,6 +104,46 @@ def _filters() -> dict:
     }
 
 
+def _document(fmt: str, year: int, filters: dict, locale: str):
+    """The list's PDF or XLSX: the file when it is ready (or small), else a page that waits
+    for the worker (HTTP 202) and reloads this address until it is (issue 23)."""
+    # matplotlib and WeasyPrint only for downloads
+    from registry.services.metered import documents
+
+    wanted = documents.Request(
+        fmt, year, filters["district"], filters["building_type"], filters["band"], locale
+    )
+    folder = Path(current_app.config["REPORT_DIR"])
+    outcome = documents.get_document(
+        session=get_session(),
+        folder=folder,
+        request=wanted,
+        enqueue=enqueue_quota_document,
+        retry=bool(request.args.get("retry")),
+    )
+    headers = {"Content-Disposition": f'attachment; filename="quota-list-{year}.{fmt}"'}
+    if outcome.body is not None:
+        return Response(outcome.body, mimetype=documents.MIMETYPES[fmt], headers=headers)
+    if outcome.path is not None:
+        return Response(
+            file_chunks(outcome.path), mimetype=documents.MIMETYPES[fmt], headers=headers
+        )
+    row = outcome.row
+    failed = row.status == "failed"
+    query = {k: v for k, v in filters.items() if v and k != "year"}
+    return render_template(
+        "metered/document.html",
+        row=row,
+        failed=failed,
+        message=display.message(
+            "metered.document_failed" if failed else "metered.document_preparing",
+            {"count": display.number(row.rows_total)},
+        ),
+        retry_url=url_for("metered.quota_list", year=year, format=fmt, retry=1, **query),
+        list_url=url_for("metered.quota_list", year=year, **query),
+    ), 202
+
+
 @bp.get("/quota-list")
 @login_required
 def quota_list():
@@ -98,6 +152,8 @@ def quota_list():
     filters = _filters()
     year = filters["year"] or dates.today().year - 1
     fmt = request.args.get("format", "html")
+    if fmt in ("xlsx", "pdf"):
+        return _document(fmt, year, filters, str(locale))
     report = quota_list_service.quota_list(
         session=get_session(),
         year=year,
@@ -106,23 +162,6 @@ def quota_list():
         band=filters["band"],
         locale=locale,
     )
-    if fmt in ("xlsx", "pdf"):
-        from registry import metered_reports  # matplotlib and WeasyPrint only for downloads
-
-        name = f"quota-list-{year}.{fmt}"
-        if fmt == "xlsx":
-            body = metered_reports.quota_list_xlsx(report, locale)
-            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        else:
-            body = metered_reports.quota_list_pdf(
-                report, locale, generated_at=dates.shown(dates.now_utc())
-            )
-            mimetype = "application/pdf"
-        return Response(
-            body,
-            mimetype=mimetype,
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
     if fmt != "html":
         abort(404)
     for entry in report["entries"]:

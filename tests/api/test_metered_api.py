@@ -75,3 +75,62 @@ def test_enter_months_then_quota_list(api, make_building):
         "conventional_electricity",
     }
     assert api.get("/api/v1/quota-list?year=abc", token).status_code == 422
+
+
+def test_an_async_meter_import_is_a_job_then_a_report(api_both, make_building):
+    """async=1 (and any file over 1 MB) answers 202 with the job; the worker's run (the same
+    `run_import` the task calls) gives the report at its URL; cancel after the end does
+    nothing; the same file again is answered with the first import."""
+    from pathlib import Path
+
+    from registry.services.imports.jobs import run_import
+
+    token = api_both.token(role="officer", districts=("370202",))
+    with api_both.session() as session:
+        building = make_building(session, api_both.user_of(token))
+    sheet = f"登记编号,年份,用电量(kWh)\n{building.id},2023,240000\n99999,2023,1\n".encode()
+
+    def post(query: str):
+        return api_both.call(
+            "POST",
+            "/api/v1/metered/imports" + query,
+            token,
+            data={"file": (io.BytesIO(sheet), "m.csv")},
+            content_type="multipart/form-data",
+        )
+
+    def run(job: dict) -> str:
+        return run_import(
+            engine=api_both.app.extensions["registry.engine"],
+            folder=Path(api_both.app.config["UPLOAD_DIR"]) / "imports",
+            job_id=job["id"],
+            worker="test",
+        )
+
+    queued = post("?async=1")
+    assert queued.status_code == 202
+    job = queued.get_json()
+    assert (job["state"], job["kind"], job["report"]) == ("queued", "meter_commit", None)
+    assert queued.headers["Location"] == job["status_url"]
+    assert run(job) == "done"
+    done = api_both.call("GET", job["status_url"], token, lang="en").get_json()
+    assert done["state"] == "done" and done["fraction"] == 1.0 and done["batch_id"]
+    report = done["report"]
+    assert report["counts"]["years"] == 1 and report["counts"]["rejected"] == 1
+    assert report["rows"][0]["row"] == 3 and report["rows"][0]["problems"][0]["message"]
+    assert done["message"] == "Stored 1 building-years; 1 rows rejected."
+    other = api_both.token(role="officer", districts=("370202",))
+    assert api_both.call("GET", job["status_url"], other).status_code == 403
+    # A building import's job URL does not show a meter job.
+    assert api_both.call("GET", f"/api/v1/imports/jobs/{job['id']}", token).status_code == 404
+    assert api_both.call("POST", job["status_url"] + "/cancel", token).get_json()["state"] == "done"
+
+    again = post("?async=1").get_json()
+    assert run(again) == "done"
+    repeated = api_both.call("GET", again["status_url"], token, lang="en").get_json()
+    assert repeated["repeated"] and repeated["batch_id"] == done["batch_id"]
+    assert "imported before" in repeated["message"]
+    dry = post("?async=1&dry_run=1").get_json()
+    assert dry["kind"] == "meter_preview" and run(dry) == "done"
+    report = api_both.call("GET", dry["status_url"], token).get_json()["report"]
+    assert report["dry_run"] is True and report["counts"]["accepted"] == 1

@@ -1,4 +1,5 @@
-"""An import commit queued as the page queues it and run by a real Celery worker (issue 23)."""
+"""Import commits (building and meter data) and the quota list's documents, queued as their
+pages queue them and run by a real Celery worker (issue 23)."""
 
 from __future__ import annotations
 
@@ -58,3 +59,112 @@ def test_a_worker_commits_a_queued_import(pipeline):
         stored = session.exec(select(func.count()).select_from(Record)).one()
     assert stored == row.result["counts"]["new_building"] + row.result["counts"]["new_record"]
     assert not (folder / f"{admin.id}-{sha256}").exists()  # the upload is used once
+
+
+def test_a_worker_commits_a_queued_meter_import(pipeline):
+    """The meter import's commit, queued as its page queues it, run by a real worker: the
+    task dispatches on the job's kind."""
+    from registry.models import MeteredYear
+    from registry.services.buildings import registration as building_service
+    from tests.conftest import building_data
+
+    folder = Path(pipeline.config.UPLOAD_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    with Session(pipeline.engine, expire_on_commit=False) as session:
+        admin = user_service.create_user(
+            session=session,
+            actor=None,
+            username="meters",
+            password="correct-horse-battery",
+            role="admin",
+            districts=[],
+        )
+        building = building_service.register_building(
+            session=session, actor=admin, data=building_data()
+        )
+        lines = ["登记编号,年份,月份,用电量(kWh)"]
+        lines += [f"{building.id},2023,{month},20000" for month in range(1, 13)]
+        data = "\n".join(lines).encode()
+        sha256 = hashlib.sha256(data).hexdigest()
+        jobs.upload_path(folder, admin.id, sha256).write_bytes(data)
+        job = jobs.start_import(
+            session=session,
+            actor=admin,
+            kind="meter_commit",
+            sha256=sha256,
+            filename="meters.csv",
+            size_bytes=len(data),
+            mapping=None,
+            locale="en",
+            enqueue=enqueue_import,
+        )
+    with pipeline.worker():
+        deadline = time.monotonic() + 120
+        while True:
+            with Session(pipeline.engine) as session:
+                row = session.get(ImportJob, job.id)
+            if row.state not in jobs.ACTIVE or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+    assert row.state == "done", (row.state, row.error_code)
+    assert row.worker.startswith("worker:") and row.batch_id and row.rows_written == 1
+    assert row.rows_read == row.rows_checked == 12
+    with Session(pipeline.engine) as session:
+        stored = session.exec(select(MeteredYear)).one()
+    assert (stored.building_id, stored.electricity_kwh, stored.complete) == (
+        building.id,
+        240_000,
+        True,
+    )
+    assert not (folder / f"{admin.id}-{sha256}").exists()  # the upload is used once
+
+
+def test_a_worker_makes_a_queued_quota_list_document(pipeline, monkeypatch):
+    """The quota list's XLSX queued as its page queues it, made by a real worker."""
+    from registry.models import QuotaListDocument
+    from registry.queue import enqueue_quota_document
+    from registry.services.buildings import registration as building_service
+    from registry.services.metered import documents, years
+    from tests.conftest import building_data
+
+    monkeypatch.setattr(documents, "MAKE_IN_REQUEST_ENTRIES", 0)
+    folder = Path(pipeline.config.REPORT_DIR)
+    with Session(pipeline.engine, expire_on_commit=False) as session:
+        admin = user_service.create_user(
+            session=session,
+            actor=None,
+            username="lister",
+            password="correct-horse-battery",
+            role="admin",
+            districts=[],
+        )
+        building = building_service.register_building(
+            session=session, actor=admin, data=building_data()
+        )
+        years.enter_year(
+            session=session,
+            actor=admin,
+            building_id=building.id,
+            year=2022,
+            values={"electricity_kwh": "400000"},
+        )
+        wanted = documents.Request("xlsx", 2022, None, None, None, "zh_Hans_CN")
+        queued = documents.get_document(
+            session=session, folder=folder, request=wanted, enqueue=enqueue_quota_document
+        )
+    assert queued.row is not None and queued.row.status == "queued"
+    with pipeline.worker():
+        deadline = time.monotonic() + 120
+        while True:
+            with Session(pipeline.engine) as session:
+                row = session.get(QuotaListDocument, queued.row.id)
+            if row.status in ("ready", "failed") or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+    assert row.status == "ready", (row.status, row.error)
+    assert row.worker.startswith("worker:") and row.rows_total == 1
+    with Session(pipeline.engine) as session:
+        served = documents.get_document(
+            session=session, folder=folder, request=wanted, enqueue=enqueue_quota_document
+        )
+    assert served.path is not None and served.path.read_bytes()[:2] == b"PK"

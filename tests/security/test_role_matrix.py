@@ -242,6 +242,44 @@ def import_job(world):
         return {"job_id": job.id}
 
 
+def meter_import_job(world):
+    """A queued meter import job of the world's officer (the worker never takes it here)."""
+    from registry.services.imports import jobs as import_jobs
+
+    with world.session() as session:
+        job = import_jobs.start_import(
+            session=session,
+            actor=world.users["officer"],
+            kind="meter_preview",
+            sha256=hashlib.sha256(uuid.uuid4().bytes).hexdigest(),
+            filename="meters.csv",
+            size_bytes=100,
+            mapping=None,
+            locale="zh_Hans_CN",
+            enqueue=lambda job_id: None,
+        )
+        return {"job_id": job.id}
+
+
+def meter_upload(world):
+    sheet = f"登记编号,年份,用电量(kWh)\n{world.building_id},2022,120000\n"
+    return {
+        "data": {"file": (io.BytesIO(sheet.encode()), "meters.csv")},
+        "content_type": "multipart/form-data",
+    }
+
+
+def uploaded_meters(world, client) -> dict:
+    """Upload a meter sheet first (as the same user), then name it by its hash."""
+    data = f"登记编号,年份,用电量(kWh)\n{world.building_id},2021,{uuid.uuid4().int % 10**6}\n"
+    client.post(
+        "/metered/imports",
+        data={"file": (io.BytesIO(data.encode()), "meters.csv")},
+        content_type="multipart/form-data",
+    ).close()
+    return {"data": {"sha256": hashlib.sha256(data.encode()).hexdigest(), "filename": "m.csv"}}
+
+
 def metered_form(world):
     return {"data": {"year": "2022", "source": "bill", "electricity_kwh": "120000"}}
 
@@ -585,6 +623,19 @@ EXPECTED: dict[tuple[str, str], Case] = {
         allowed(PARCEL_WRITERS, 302), building, metered_form
     ),
     ("/quota-list", "GET"): Case(allowed(EVERYONE, 200)),
+    # The meter data import: importers upload; its jobs are their maker's (and the admins').
+    ("/metered/imports", "GET"): Case(allowed(IMPORTERS, 200)),
+    ("/metered/imports", "POST"): Case(allowed(IMPORTERS, 200), body=meter_upload),
+    ("/metered/imports/commit", "POST"): Case(allowed(IMPORTERS, 303), prepare=uploaded_meters),
+    ("/metered/imports/jobs/<int:job_id>", "GET"): Case(
+        allowed(PARCEL_WRITERS, 200), meter_import_job
+    ),
+    ("/metered/imports/jobs/<int:job_id>.json", "GET"): Case(
+        allowed(PARCEL_WRITERS, 200), meter_import_job
+    ),
+    ("/metered/imports/jobs/<int:job_id>/cancel", "POST"): Case(
+        allowed(PARCEL_WRITERS, 303), meter_import_job
+    ),
     ("/checks/<int:check_id>/cite", "POST"): Case(allowed(EDITORS, 422), check, cite_form),
     # -- JSON API --------------------------------------------------------------------------
     ("/api/v1/buildings", "GET"): Case(api(EVERYONE, 200)),
@@ -645,6 +696,12 @@ EXPECTED: dict[tuple[str, str], Case] = {
         api(PARCEL_WRITERS, 201), building, metered_json
     ),
     ("/api/v1/metered/imports", "POST"): Case(api(IMPORTERS, 200), body=meter_sheet),
+    ("/api/v1/metered/imports/jobs/<int:job_id>", "GET"): Case(
+        api(PARCEL_WRITERS, 200), meter_import_job
+    ),
+    ("/api/v1/metered/imports/jobs/<int:job_id>/cancel", "POST"): Case(
+        api(PARCEL_WRITERS, 200), meter_import_job
+    ),
     ("/api/v1/quota-list", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/parcels", "GET"): Case(api(EVERYONE, 200)),
     ("/api/v1/parcels", "POST"): Case(api(PARCEL_WRITERS, 201), body=json_body(new_parcel_json)),

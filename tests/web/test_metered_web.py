@@ -118,3 +118,46 @@ def test_form_by_month_is_summed_and_an_incomplete_year_is_not_judged(
     page = client.post(f"/buildings/{building.id}/metered", data=data, follow_redirects=True)
     text = text_of(page)
     assert "12" in text and "不予判定" in text  # month 12 missing: stored, not judged
+
+
+def test_a_large_quota_list_download_waits_for_the_worker(
+    app, client, login, officer, building, monkeypatch
+):
+    """Over `MAKE_IN_REQUEST_ENTRIES` buildings the XLSX/PDF is a job: 202 and a page that
+    reloads the address; once the worker made it, the same address sends the file."""
+    from pathlib import Path
+
+    from registry.services.metered import documents
+    from registry.services.metered import years as years_service
+
+    login(client, officer)
+    with app.app_context():
+        from registry.extensions import get_session
+
+        years_service.enter_year(
+            session=get_session(),
+            actor=officer,
+            building_id=building.id,
+            year=2022,
+            values={"electricity_kwh": "900000", "district_heat_gj": "2500"},
+        )
+    monkeypatch.setattr(documents, "MAKE_IN_REQUEST_ENTRIES", 0)
+    waiting = client.get("/quota-list?year=2022&format=xlsx")
+    assert waiting.status_code == 202
+    page = waiting.get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page and "正在准备" in text_of(waiting)
+    from sqlmodel import Session, select
+
+    from registry.models import QuotaListDocument
+
+    engine = app.extensions["registry.engine"]
+    with Session(engine) as session:
+        document_id = session.exec(select(QuotaListDocument.id)).one()
+        assert documents.make(
+            session=session,
+            folder=Path(app.config["REPORT_DIR"]),
+            document_id=document_id,
+            worker="test",
+        )
+    ready = client.get("/quota-list?year=2022&format=xlsx")
+    assert ready.status_code == 200 and ready.data[:2] == b"PK"

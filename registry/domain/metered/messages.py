@@ -91,6 +91,16 @@ MESSAGES: dict[str, str] = {
     ),
     "metered.import.committed": "Stored {years} building-years; {rejected} rows rejected.",
     "metered.import.nothing": "Nothing stored; {rejected} rows rejected.",
+    "metered.document_preparing": (
+        "The quota list of {count} buildings is being prepared; this page downloads it when "
+        "it is ready."
+    ),
+    "metered.document_failed": (
+        "The quota list could not be made. Try again; if it fails again, tell the administrator."
+    ),
+    "metered.import.repeated": (
+        "This file was imported before (import {batch_id}); nothing was stored again."
+    ),
     "metered.conflict": (
         "Someone else corrected this year at the same moment; reload and try again."
     ),

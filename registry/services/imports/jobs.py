@@ -11,6 +11,10 @@ holds the database's write lock from its duplicate check to its last insert, so 
 else could update the row meanwhile. A cancel is a marker file for the same reason; the
 worker looks for it between chunks and raises, and the commit's one transaction is rolled
 back, so a cancelled import leaves nothing half-written.
+
+The meter import (issue 20) runs on the same rows with its own kinds, `meter_preview` and
+`meter_commit`: the worker's task dispatches on the kind, and each page or API looks only
+at its own kinds (`BUILDING_KINDS`, `METER_KINDS`), so one never renders the other's report.
 """
 
 from __future__ import annotations
@@ -37,6 +41,11 @@ from registry.services.imports.preview import (
     RowOutcome,
     preview_import,
 )
+from registry.services.metered.imports import (
+    MeterImport,
+    commit_meter_import,
+    preview_meter_import,
+)
 
 PROGRESS_EVERY_S = 0.25
 # A file up to this size (some 10,000 rows) is previewed within the request, in well under
@@ -45,7 +54,10 @@ INLINE_BYTES = 1_000_000
 # A running job whose progress file has not changed for this long lost its worker: the
 # slowest steps between two reports (one chunk of inserts, the tally refresh) take seconds.
 STALE_AFTER_S = 300.0
-KINDS = ("preview", "commit")
+BUILDING_KINDS = ("preview", "commit")
+METER_KINDS = ("meter_preview", "meter_commit")
+KINDS = BUILDING_KINDS + METER_KINDS
+COMMITS = ("commit", "meter_commit")  # kinds that write, and so report rows written
 ACTIVE = ("queued", "running")
 
 
@@ -83,7 +95,7 @@ def start_import(
     permissions.require_importer(actor)
     if kind not in KINDS:
         raise ValueError(kind)
-    if data is not None:
+    if data is not None and kind in BUILDING_KINDS:
         try:
             import_files.screen(data, filename)
         except import_files.ImportFileError as error:
@@ -104,9 +116,11 @@ def start_import(
     return job
 
 
-def get_job(*, session: Session, actor: User, job_id: int) -> ImportJob:
+def get_job(
+    *, session: Session, actor: User, job_id: int, kinds: tuple = BUILDING_KINDS
+) -> ImportJob:
     job = session.get(ImportJob, job_id)
-    if job is None:
+    if job is None or job.kind not in kinds:
         raise NotFound("import.job_not_found", {"id": job_id})
     if job.created_by_id != actor.id and actor.role != "admin":
         raise PermissionDenied("import.job_not_yours")
@@ -126,9 +140,9 @@ def progress_of(*, job: ImportJob, folder: Path) -> dict:
     written = live.get("written", job.rows_written)
     total = live.get("total") or 0
     to_write = live.get("to_write")
-    done_units = checked + (written if job.kind == "commit" else 0)
+    done_units = checked + (written if job.kind in COMMITS else 0)
     all_units = total + (
-        (to_write if to_write is not None else total) if job.kind == "commit" else 0
+        (to_write if to_write is not None else total) if job.kind in COMMITS else 0
     )
     fraction = 1.0 if job.state == "done" else min(done_units / all_units, 0.99) if all_units else 0
     elapsed = live.get("elapsed_s", 0.0)
@@ -152,9 +166,11 @@ def progress_of(*, job: ImportJob, folder: Path) -> dict:
     }
 
 
-def cancel_import(*, session: Session, actor: User, job_id: int, folder: Path) -> ImportJob:
+def cancel_import(
+    *, session: Session, actor: User, job_id: int, folder: Path, kinds: tuple = BUILDING_KINDS
+) -> ImportJob:
     """Ask the worker to stop; a job still queued is cancelled at once."""
-    job = get_job(session=session, actor=actor, job_id=job_id)
+    job = get_job(session=session, actor=actor, job_id=job_id, kinds=kinds)
     if job.state not in ACTIVE:
         return job
     _cancel_path(folder, job.id).touch()
@@ -234,6 +250,7 @@ def run_import(*, engine: Engine, folder: Path, job_id: int, worker: str) -> str
     folder = Path(folder)
     with Session(engine, expire_on_commit=False) as session:
         job = session.get(ImportJob, job_id)
+        kind, locale = job.kind, job.locale  # read now: a rollback below expires the row
         actor = session.get(User, job.created_by_id)
         path = upload_path(folder, job.created_by_id, job.sha256)
         try:
@@ -247,13 +264,19 @@ def run_import(*, engine: Engine, folder: Path, job_id: int, worker: str) -> str
             actor=actor,
             data=data,
             filename=job.filename,
-            mapping=job.mapping,
             locale=job.locale,
             progress=progress,
         )
+        if job.kind in BUILDING_KINDS:
+            arguments["mapping"] = job.mapping
         try:
             if job.kind == "commit":
                 result = commit_import(**arguments)
+            elif job.kind == "meter_commit":
+                result = commit_meter_import(**arguments)
+            elif job.kind == "meter_preview":
+                result = preview_meter_import(**arguments)
+                session.rollback()
             else:
                 result = preview_import(**arguments)
                 session.rollback()
@@ -280,6 +303,13 @@ def run_import(*, engine: Engine, folder: Path, job_id: int, worker: str) -> str
             _progress_path(folder, job_id).unlink(missing_ok=True)
             _cancel_path(folder, job_id).unlink(missing_ok=True)
     values = _counts(progress)
+    if kind in METER_KINDS:
+        report = result[0] if isinstance(result, tuple) else result
+        if isinstance(result, tuple):
+            values.update(batch_id=result[1], repeated=report.repeated)
+            path.unlink(missing_ok=True)  # committed: the upload is no longer needed
+        _finish(engine, job_id, state="done", result=meter_dict(report, locale), **values)
+        return "done"
     if isinstance(result, CommitResult):
         preview = result.preview
         values.update(
@@ -308,6 +338,12 @@ def _plain(params: dict) -> dict:
         key: value if isinstance(value, int | float) else str(value)
         for key, value in params.items()
     }
+
+
+def meter_dict(report: MeterImport, locale: str) -> dict:
+    """The meter import's report as stored on the job row (its rows' reasons already in the
+    user's language), enough to show its page again."""
+    return {**report.as_dict(), "locale": locale}
 
 
 def preview_dict(preview: Preview) -> dict:

@@ -5,6 +5,10 @@ commit stores every accepted building-year in one transaction, with one import b
 one audit event per stored year, or stores nothing. Monthly rows of a building-year are
 summed; a year missing months is stored and flagged incomplete (never judged). A year that
 already has data gets a new version; the old one is superseded, never overwritten.
+
+The commit follows the building import's claim rule (issue 24): it takes the import lock on
+its own target, and a file whose content was committed before is answered with its first
+batch (`repeated`), not stored again as new versions. A corrected export is new content.
 """
 
 from __future__ import annotations
@@ -22,12 +26,15 @@ from registry.domain.metered import sheet
 from registry.domain.metered.energy import CONTEXT_FIELDS, ENERGY_FIELDS, MeasuredYear, sum_months
 from registry.errors import Unprocessable
 from registry.i18n import locale_of, render
-from registry.models import Building, ImportBatch, MeteredYear, User, utcnow
+from registry.models import Building, ImportBatch, ImportClaim, MeteredYear, User, utcnow
 from registry.services import audit, permissions
+from registry.services.imports.commit import lock_target
 from registry.services.metered.years import row_values
 
 CHUNK = 900  # under SQLite's 999 bound parameters
 MAX_LISTED = 500  # rejected rows listed in full; the counts cover the rest
+TARGET = "metered"  # the claim's target: one file may feed the building import and this one
+PROGRESS_ROWS = 500  # rows between two reports to `progress` while reading and checking
 
 
 @dataclass
@@ -42,6 +49,7 @@ class MeterImport:
     years: list[dict] = field(default_factory=list)
     plan: list[tuple[Building, MeasuredYear]] = field(default_factory=list, repr=False)
     links: dict[int, str] = field(default_factory=dict)  # building id -> platform code learnt
+    repeated: bool = False  # committed before: the batch is that first one, nothing stored
 
     def as_dict(self) -> dict:
         return {
@@ -58,6 +66,7 @@ class MeterImport:
             },
             "rows": self.rejected,
             "years": self.years,
+            "repeated": self.repeated,
         }
 
 
@@ -122,10 +131,24 @@ def _match(row: sheet.MeterRow, by_id, by_code, by_credit) -> tuple[Building | N
     return None, ("metered.import.no_building", {})
 
 
+def _report(progress, phase: str, count: int) -> None:
+    if progress is not None and count:
+        progress(phase, count)
+
+
 def preview_meter_import(
-    *, session: Session, actor: User, data: bytes, filename: str, locale: object = "zh_Hans_CN"
+    *,
+    session: Session,
+    actor: User,
+    data: bytes,
+    filename: str,
+    locale: object = "zh_Hans_CN",
+    progress=None,
 ) -> MeterImport:
-    """What each row would become; nothing is written. `ImportFileError` when unreadable."""
+    """What each row would become; nothing is written. `ImportFileError` when unreadable.
+
+    `progress(phase, count)` (optional) is told the rows read and checked as they go; it
+    may raise to stop the run."""
     permissions.require_importer(actor)
     locale = locale_of(locale)
     result = MeterImport(filename=filename, sha256=hashlib.sha256(data).hexdigest())
@@ -140,9 +163,12 @@ def preview_meter_import(
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
                 continue
             parsed.append(sheet.parse_row(number, values))
+            if len(parsed) % PROGRESS_ROWS == 0:
+                _report(progress, "read", PROGRESS_ROWS)
     except ImportFileError as error:
         raise Unprocessable(error.code, error.params) from None
     result.rows_total = len(parsed)
+    _report(progress, "read", len(parsed) % PROGRESS_ROWS)
     by_id, by_code, by_credit = _buildings(session, [r for r in parsed if not r.problems])
 
     def reject(row: sheet.MeterRow, problems) -> None:
@@ -164,7 +190,9 @@ def preview_meter_import(
 
     groups: dict[tuple[int, int], list[sheet.MeterRow]] = {}
     buildings: dict[int, Building] = {}
-    for row in parsed:
+    for index, row in enumerate(parsed, start=1):
+        if index % PROGRESS_ROWS == 0:
+            _report(progress, "checked", PROGRESS_ROWS)
         if row.problems:
             reject(row, row.problems)
             continue
@@ -251,20 +279,42 @@ def preview_meter_import(
                 "rows": [r.number for r in kept],
             }
         )
+    _report(progress, "checked", len(parsed) % PROGRESS_ROWS)
     return result
 
 
 def commit_meter_import(
-    *, session: Session, actor: User, data: bytes, filename: str, locale: object = "zh_Hans_CN"
+    *,
+    session: Session,
+    actor: User,
+    data: bytes,
+    filename: str,
+    locale: object = "zh_Hans_CN",
+    progress=None,
 ) -> tuple[MeterImport, int | None]:
-    """Store every accepted building-year (one transaction); (report, batch id or None)."""
+    """Store every accepted building-year (one transaction); (report, batch id or None).
+
+    A file committed before is answered with its first batch and `repeated`, nothing
+    stored. `progress` as for the dry run, plus the building-years written; raising from it
+    rolls the whole import back."""
+    sha256 = hashlib.sha256(data).hexdigest()
     try:
+        lock_target(session, TARGET)
+        first = _claimed_batch(session, sha256)
         result = preview_meter_import(
-            session=session, actor=actor, data=data, filename=filename, locale=locale
+            session=session,
+            actor=actor,
+            data=data,
+            filename=filename,
+            locale=locale,
+            progress=progress,
         )
-        if not result.plan:
+        if first is not None or not result.plan:
             session.rollback()
-            return result, None
+            result.repeated = first is not None
+            return result, first
+        if progress is not None:
+            progress("planned", len(result.plan))
         batch = ImportBatch(
             created_by_id=actor.id,
             filename=(filename or "")[:255],
@@ -276,7 +326,9 @@ def commit_meter_import(
         )
         session.add(batch)
         session.flush()
-        _store(session, actor, result, batch.id)
+        session.add(ImportClaim(sha256=sha256, target=TARGET, batch_id=batch.id))
+        session.flush()
+        _store(session, actor, result, batch.id, progress)
         session.commit()
     except BaseException:
         session.rollback()
@@ -284,7 +336,33 @@ def commit_meter_import(
     return result, batch.id
 
 
-def _store(session: Session, actor: User, result: MeterImport, import_id: int) -> None:
+def outcome_message(result: MeterImport, batch_id: int | None, locale) -> str:
+    """What a commit did, in the user's language."""
+    counts = {"years": len(result.years), "rejected": result.rejected_count}
+    return stored_message(counts, batch_id, result.repeated, locale)
+
+
+def stored_message(counts: dict, batch_id: int | None, repeated: bool, locale) -> str:
+    """The same from a stored report's counts (a job's result)."""
+    code = (
+        "metered.import.repeated"
+        if repeated
+        else "metered.import.committed"
+        if batch_id
+        else "metered.import.nothing"
+    )
+    params = {"years": counts["years"], "rejected": counts["rejected"], "batch_id": batch_id}
+    return render(code, params, locale)
+
+
+def _claimed_batch(session: Session, sha256: str) -> int | None:
+    query = select(ImportClaim.batch_id).where(
+        ImportClaim.sha256 == sha256, ImportClaim.target == TARGET
+    )
+    return session.execute(query).scalar()
+
+
+def _store(session: Session, actor: User, result: MeterImport, import_id: int, progress) -> None:
     now = utcnow()
     keys = {(b.id, m.year) for b, m in result.plan}
     current: dict[tuple[int, int], tuple[int, int]] = {}
@@ -321,6 +399,7 @@ def _store(session: Session, actor: User, result: MeterImport, import_id: int) -
     for chunk in _chunks(new_rows, 200):
         for new_id, building_id, year in connection.execute(statement, chunk):
             new_ids[(building_id, year)] = new_id
+        _report(progress, "written", len(chunk))
     supersede = [
         {"old_id": old_id, "new_id": new_ids[key]} for key, (old_id, _v) in current.items()
     ]

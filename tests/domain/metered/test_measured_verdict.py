@@ -148,3 +148,68 @@ def test_degree_day_normalised_saving_hand_worked():
     assert s.saving_rate_pct == pytest.approx((1 - (80_000 / 1.1 + 180_000) / 300_000) * 100)
     # unnormalised it would be 13.3 %, under a 15 % requirement: the weather matters
     assert (1 - s.after_kgce / s.before_kgce) * 100 == pytest.approx(13.333, abs=1e-3)
+
+
+def _months(electricity_kwh: dict[int, float], heat_gj: dict[int, float]) -> dict:
+    return {
+        m: {
+            "electricity_kwh": electricity_kwh[m],
+            **({"district_heat_gj": heat_gj[m]} if m in heat_gj else {}),
+        }
+        for m in range(1, 13)
+    }
+
+
+def test_degree_day_normalised_saving_with_cooling_hand_worked():
+    from registry.domain.metered.savings import normalised_savings
+
+    # District-heated, twelve months both years; heat is heating, electricity non-heating.
+    # Before (2021): Apr, May, Oct 50,000 kWh; Jun–Sep 80,000; the other five 60,000
+    #   = 150,000 + 320,000 + 300,000 = 770,000 kWh × 0.31 = 238,700 kgce;
+    #   heat 500 GJ in each of Jan–Mar, Nov, Dec = 2,500 GJ × 34.12 = 85,300 kgce;
+    #   total 324,000 kgce.
+    # After (2023): Apr, May, Oct 45,000 kWh; Jun–Sep 85,000; the other five 55,000
+    #   = 135,000 + 340,000 + 275,000 = 750,000 kWh × 0.31 = 232,500 kgce;
+    #   heat 400 GJ × 5 = 2,000 GJ × 34.12 = 68,240 kgce; total 300,740 kgce.
+    # Cooling of the after-year: base = mean(Apr, May, Oct) = 45,000 kWh; summer excess
+    #   4 × (85,000 − 45,000) = 160,000 kWh × 0.31 = 49,600 kgce; the rest, 232,500 − 49,600
+    #   = 182,900 kgce, is weather-independent.
+    # HDD 2,000 before, 2,200 after; CDD 300 before, 400 after (a colder winter and a hotter
+    # summer after the works):
+    #   heating 68,240 × 2,000 / 2,200 = 62,036.36; cooling 49,600 × 300 / 400 = 37,200
+    #   normalised after = 62,036.36 + 37,200 + 182,900 = 282,136.36 kgce
+    #   saving = 1 − 282,136.36 / 324,000 = 12.92 per cent
+    #   (unnormalised 1 − 300,740 / 324,000 = 7.18; heating alone normalised 9.09)
+    heating = (1, 2, 3, 11, 12)
+    shoulder = (4, 5, 10)
+    summer = (6, 7, 8, 9)
+
+    def electricity(shoulder_kwh, summer_kwh, other_kwh):
+        return {
+            m: shoulder_kwh if m in shoulder else summer_kwh if m in summer else other_kwh
+            for m in range(1, 13)
+        }
+
+    before = sum_months(
+        2021, _months(electricity(50_000, 80_000, 60_000), {m: 500.0 for m in heating})
+    )
+    after = sum_months(
+        2023, _months(electricity(45_000, 85_000, 55_000), {m: 400.0 for m in heating})
+    )
+    assert before.complete and after.complete
+    s = normalised_savings(
+        before, after, "district", hdd_before=2_000, hdd_after=2_200, cdd_before=300, cdd_after=400
+    )
+    assert s.before_kgce == pytest.approx(324_000)
+    assert s.after_kgce == pytest.approx(300_740)
+    assert s.parts["cooling_kgce"] == pytest.approx(49_600)
+    assert s.parts["cooling_normalised_kgce"] == pytest.approx(37_200)
+    assert s.parts["base_kgce"] == pytest.approx(182_900)
+    assert s.parts["heating_normalised_kgce"] == pytest.approx(62_036.36, abs=0.01)
+    assert s.after_normalised_kgce == pytest.approx(282_136.36, abs=0.01)
+    assert s.saving_rate_pct == pytest.approx(12.92, abs=0.005)
+    assert ("savings.cooling_normalised", {"kgce": "49,600"}) in s.notes
+    # without CDD the cooling stays as measured: only the heating is normalised
+    heat_only = normalised_savings(before, after, "district", hdd_before=2_000, hdd_after=2_200)
+    assert heat_only.saving_rate_pct == pytest.approx(9.09, abs=0.005)
+    assert (1 - s.after_kgce / s.before_kgce) * 100 == pytest.approx(7.18, abs=0.005)

@@ -204,3 +204,53 @@ def test_an_unexpected_error_fails_the_job_and_stores_nothing(
     assert session.get(ImportJob, job.id).state == "failed"
     assert session.get(ImportJob, job.id).error_code == "import.failed"
     assert _count(session, Building) == 0 and _count(session, ImportBatch) == 0
+
+
+def test_a_meter_commit_cancelled_while_writing_leaves_nothing(
+    engine, session, make_user, make_building, tmp_path, monkeypatch
+):
+    """The meter import on the same job rows: the worker dispatches on the kind, reports
+    rows read, checked and building-years written, and a cancel rolls it all back."""
+    from registry.models import ImportClaim, MeteredYear
+    from registry.services.metered import imports as meter_imports
+
+    admin = make_user(session, role="admin")
+    ids = [make_building(session, admin).id for _ in range(3)]
+    lines = ["登记编号,年份,用电量(kWh)"] + [
+        f"{i},{y},100000" for i in ids for y in range(2015, 2024)
+    ]
+    data = "\n".join(lines).encode()
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0.0)
+    monkeypatch.setattr(meter_imports, "PROGRESS_ROWS", 5)
+    done = _start(session, admin, tmp_path, data, "meter_preview")
+    assert jobs.run_import(engine=engine, folder=tmp_path, job_id=done.id, worker="w") == "done"
+    session.expire_all()
+    previewed = session.get(ImportJob, done.id)
+    assert previewed.rows_read == previewed.rows_checked == 27
+    assert previewed.result["counts"]["years"] == 27 and _count(session, MeteredYear) == 0
+
+    job = _start(session, admin, tmp_path, data, "meter_commit")
+    real = jobs._Progress.__call__
+
+    def cancel_while_writing(self, phase, count):
+        if phase == "written":
+            with Session(engine) as other:
+                jobs.cancel_import(
+                    session=other,
+                    actor=admin,
+                    job_id=job.id,
+                    folder=tmp_path,
+                    kinds=jobs.METER_KINDS,
+                )
+        return real(self, phase, count)
+
+    monkeypatch.setattr(jobs._Progress, "__call__", cancel_while_writing)
+    assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w") == (
+        "cancelled"
+    )
+    session.expire_all()
+    assert session.get(ImportJob, job.id).state == "cancelled"
+    for model in (MeteredYear, ImportBatch, ImportClaim):
+        assert _count(session, model) == 0, model
+    imported = select(func.count()).select_from(AuditEvent).where(AuditEvent.import_id.is_not(None))
+    assert session.exec(imported).one() == 0

@@ -155,8 +155,17 @@ def test_messy_import_reports_each_row_and_stores_the_rest(session, office):
     assert incomplete[0]["judged"] is False and incomplete[0]["band"] is None
     assert incomplete[0]["reason_code"] == "metered.incomplete"
 
-    # the same file again: every year gets a second version, none is overwritten
-    imports.commit_meter_import(session=session, actor=officer, data=data, filename="again.csv")
+    # the same file again (the claim rule of the building import): answered with the first
+    # batch, nothing stored a second time
+    again, again_batch = imports.commit_meter_import(
+        session=session, actor=officer, data=data, filename="again.csv"
+    )
+    assert again.repeated and again_batch == batch_id
+    versions = session.exec(select(MeteredYear.version).where(MeteredYear.year == 2022)).all()
+    assert sorted(versions) == [1, 1]
+    # changed content is a new file: every year it names gets a second version
+    changed = data.replace(b"\n", b"\r\n")
+    imports.commit_meter_import(session=session, actor=officer, data=changed, filename="b.csv")
     versions = session.exec(select(MeteredYear.version).where(MeteredYear.year == 2022)).all()
     assert sorted(versions) == [1, 1, 2, 2]
 

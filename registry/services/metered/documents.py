@@ -1,0 +1,227 @@
+"""The quota list's PDF and XLSX as jobs (issue 23): at 10,000 buildings the PDF takes
+minutes and the XLSX seconds (`python -m bench metered`), so neither is made in a request.
+
+The request builds the list (about a second at city scale) and its digest. A document whose
+file holds that digest is served at once. Otherwise its row is queued for the worker (a
+guarded update: one job per document, however many readers ask) and the reader is told it
+is being prepared, never given a stale file; a list of at most `MAKE_IN_REQUEST_ENTRIES`
+buildings is made within the request as before. The worker builds the list again, renders
+it and records the digest of what it rendered, so a change meanwhile is caught by the next
+request's digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from registry import metered_reports
+from registry.domain import dates
+from registry.models import QuotaListDocument
+from registry.services.metered.quota_list import quota_list
+
+log = logging.getLogger(__name__)
+
+# A list of at most this many buildings is rendered within the request (the PDF's summary
+# pages and a short table take about a second); a longer one is a job for the worker.
+MAKE_IN_REQUEST_ENTRIES = 1_000
+# A queued document not taken for this long lost its message (a broker down): sent again.
+RESEND_AFTER = timedelta(minutes=1)
+# A running one silent for this long lost its worker: queued again. The PDF of 10,000
+# buildings takes some minutes.
+LOST_AFTER = timedelta(minutes=30)
+ACTIVE = ("queued", "running")
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """Which document: format, year, filters and language."""
+
+    fmt: str
+    year: int
+    district: str | None
+    building_type: str | None
+    band: str | None
+    locale: str
+
+    @property
+    def key(self) -> str:
+        parts = (self.fmt, self.year, self.district, self.building_type, self.band, self.locale)
+        return "|".join("" if p is None else str(p) for p in parts)
+
+    def report(self, session: Session) -> dict:
+        return quota_list(
+            session=session,
+            year=self.year,
+            district=self.district,
+            building_type=self.building_type,
+            band=self.band,
+            locale=self.locale,
+        )
+
+
+@dataclass
+class Outcome:
+    """A file to send (`body` or `path`), or the row of a document being prepared."""
+
+    body: bytes | None = None
+    path: Path | None = None
+    row: QuotaListDocument | None = None
+
+
+def digest_of(report: dict) -> str:
+    return hashlib.sha256(json.dumps(report, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def render(report: dict, fmt: str, locale: str) -> bytes:
+    if fmt == "xlsx":
+        return metered_reports.quota_list_xlsx(report, locale)
+    return metered_reports.quota_list_pdf(report, locale, generated_at=dates.shown(dates.now_utc()))
+
+
+def file_path(folder: Path, row: QuotaListDocument) -> Path:
+    return Path(folder) / row.file_name
+
+
+def _row(session: Session, request: Request) -> QuotaListDocument:
+    """The document's row, made on first request (the loser of a race reads the winner's)."""
+    query = select(QuotaListDocument).where(QuotaListDocument.key == request.key)
+    row = session.exec(query).first()
+    if row is not None:
+        return row
+    row = QuotaListDocument(
+        key=request.key,
+        fmt=request.fmt,
+        year=request.year,
+        district_code=request.district,
+        building_type=request.building_type,
+        band=request.band,
+        locale=request.locale,
+        status="failed",  # nothing made yet: queued below
+    )
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        row = session.exec(query).one()
+    return row
+
+
+def _queue(session: Session, row: QuotaListDocument, digest: str, rows_total: int) -> bool:
+    """Queue the document for `digest` unless a job for that digest is under way (and not
+    lost); True when this call queued it, and so must send it to the worker."""
+    table = QuotaListDocument.__table__
+    now = dates.now_utc()
+    done = session.connection().execute(
+        update(table)
+        .where(
+            table.c.id == row.id,
+            or_(
+                table.c.status.notin_(ACTIVE),
+                table.c.digest != digest,
+                (table.c.status == "queued") & (table.c.requested_at < now - RESEND_AFTER),
+                (table.c.status == "running") & (table.c.started_at < now - LOST_AFTER),
+            ),
+        )
+        .values(status="queued", digest=digest, rows_total=rows_total, error=None, requested_at=now)
+    )
+    session.commit()
+    session.refresh(row)
+    return done.rowcount == 1
+
+
+def get_document(
+    *,
+    session: Session,
+    folder: Path,
+    request: Request,
+    enqueue: Callable[[int], str | None],
+    retry: bool = False,
+) -> Outcome:
+    """The file for `request` if the current list's is ready (or small enough to make now);
+    else the row of the document being prepared. A document that failed for this data is
+    made again only when the reader asks (`retry`), not at every refresh of the page."""
+    report = request.report(session)
+    if report["count"] <= MAKE_IN_REQUEST_ENTRIES:
+        return Outcome(body=render(report, request.fmt, request.locale))
+    digest = digest_of(report)
+    row = _row(session, request)
+    if row.status == "ready" and row.digest == digest and file_path(folder, row).is_file():
+        return Outcome(path=file_path(folder, row))
+    if row.status == "failed" and row.digest == digest and not retry:
+        return Outcome(row=row)
+    if _queue(session, row, digest, report["count"]):
+        error = enqueue(row.id)
+        if error:
+            log.warning("quota list document %s not sent to the worker: %s", row.id, error)
+    return Outcome(row=row)
+
+
+def make(*, session: Session, folder: Path, document_id: int, worker: str) -> bool:
+    """Make one document by id (the worker's task); False when another took it."""
+    table = QuotaListDocument.__table__
+    claimed = session.connection().execute(
+        update(table)
+        .where(table.c.id == document_id, table.c.status == "queued")
+        .values(status="running", started_at=dates.now_utc(), worker=worker[:200])
+    )
+    session.commit()
+    if claimed.rowcount != 1:
+        return False
+    row = session.get(QuotaListDocument, document_id)
+    request = Request(row.fmt, row.year, row.district_code, row.building_type, row.band, row.locale)
+    try:
+        report = request.report(session)
+        session.rollback()  # a read: let SQLite's other writers in during the render
+        body = render(report, request.fmt, request.locale)
+    except Exception as error:  # noqa: BLE001  (recorded on the row; the reader is told)
+        session.rollback()
+        session.execute(
+            update(QuotaListDocument)
+            .where(QuotaListDocument.id == document_id, QuotaListDocument.status == "running")
+            .values(status="failed", error=str(error)[:500], finished_at=dates.now_utc())
+        )
+        session.commit()
+        log.exception("quota list document %s failed", document_id)
+        return True
+    digest = digest_of(report)
+    name = f"quota-list-{document_id}-{digest[:16]}.{request.fmt}"
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = folder / (name + ".tmp")
+    scratch.write_bytes(body)
+    os.replace(scratch, folder / name)
+    old = row.file_name
+    done = session.execute(
+        update(QuotaListDocument)
+        .where(QuotaListDocument.id == document_id, QuotaListDocument.status == "running")
+        .values(
+            status="ready",
+            digest=digest,
+            file_name=name,
+            size_bytes=len(body),
+            rows_total=report["count"],
+            finished_at=dates.now_utc(),
+        )
+    )
+    session.commit()
+    if done.rowcount != 1:  # asked for anew meanwhile (the data moved): that job makes it
+        (folder / name).unlink(missing_ok=True)
+    elif old and old != name:
+        (folder / old).unlink(missing_ok=True)  # the file of older data: no one is sent it
+    return True
