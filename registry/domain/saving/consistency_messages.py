@@ -1,0 +1,31 @@
+"""Messages of a designer-supplied reference model's consistency check (registry.i18n renders
+them; registry.domain.saving.consistency names each difference)."""
+
+MESSAGES = {
+    "saving.reference_inconsistent": (
+        "The reference model does not match the design ({count} differences, listed below); "
+        "neither model was run. Correct the reference model and upload the pair again."
+    ),
+    "saving.reference_needs_saving_rate": (
+        "A reference model is compared only in a saving-rate check: tick the saving rate too, "
+        "or leave the reference model out."
+    ),
+    "consistency.missing": "{object} “{name}” of the design is missing from the reference model.",
+    "consistency.extra": "{object} “{name}” of the reference model is not in the design.",
+    "consistency.differs": (
+        "{object} “{name}”, {field}: {design} in the design, {reference} in the reference "
+        "model (allowed: {tolerance})."
+    ),
+    "consistency.schedule": (
+        "{object} “{name}”, {field} from field {tolerance}: “{design}” in the design, "
+        "“{reference}” in the reference model (they must be the same)."
+    ),
+    "consistency.window_area": (
+        "{object} {name}, {field}: {design} in the design, {reference} in the reference model "
+        "(expected the design's, capped at the window-to-wall ratio limit: {tolerance})."
+    ),
+    "consistency.standard": (
+        "{object} “{name}”, {field}: {reference} in the reference model; the standard's "
+        "reference value is {tolerance}."
+    ),
+}
