@@ -80,8 +80,18 @@ class Builder:
         label = f"{name} {round(thickness_m * 1000)}mm"
         if not any(o.Name == label for o in self.idf.idfobjects["MATERIAL"]):
             roughness, conductivity, density, heat, absorptance = MATERIALS[name]
-            self.add("Material", label, roughness, thickness_m, conductivity, density, heat,
-                     0.9, absorptance, absorptance)
+            self.add(
+                "Material",
+                label,
+                roughness,
+                thickness_m,
+                conductivity,
+                density,
+                heat,
+                0.9,
+                absorptance,
+                absorptance,
+            )
         return label
 
     def construction(self, name: str, layers: list[tuple[str, float]]) -> None:
@@ -100,46 +110,143 @@ def compact(name: str, limits: str, *rules: str) -> tuple:
 
 def schedules(p: dict) -> list[tuple]:
     """Office schedules patterned on GB 50189-2015 Appendix B; Qingdao's seasons."""
-    day = ("Until: 07:00", "Until: 08:00", "Until: 09:00", "Until: 12:00", "Until: 13:00",
-           "Until: 17:00", "Until: 18:00", "Until: 19:00", "Until: 24:00")
+    day = (
+        "Until: 07:00",
+        "Until: 08:00",
+        "Until: 09:00",
+        "Until: 12:00",
+        "Until: 13:00",
+        "Until: 17:00",
+        "Until: 18:00",
+        "Until: 19:00",
+        "Until: 24:00",
+    )
 
     def working_day(*values: float) -> list[str]:
         return [item for pair in zip(day, values, strict=True) for item in pair]
 
-    heat, setback, cool = (p["heating_setpoint_c"], p["heating_setback_c"],
-                           p["cooling_setpoint_c"])
+    heat, setback, cool = (p["heating_setpoint_c"], p["heating_setback_c"], p["cooling_setpoint_c"])
     return [
         compact("Always On", "Fraction", "Through: 12/31", "For: AllDays", "Until: 24:00", 1),
-        compact("Office Occupancy", "Fraction", "Through: 12/31", "For: Weekdays",
-                *working_day(0, 0.1, 0.5, 0.95, 0.8, 0.95, 0.5, 0.1, 0),
-                "For: AllOtherDays", "Until: 24:00", 0),
-        compact("Office Lighting", "Fraction", "Through: 12/31", "For: Weekdays",
-                *working_day(0.05, 0.1, 0.5, 0.95, 0.8, 0.95, 0.5, 0.1, 0.05),
-                "For: AllOtherDays", "Until: 24:00", 0.05),
-        compact("Office Equipment", "Fraction", "Through: 12/31", "For: Weekdays",
-                *working_day(0.1, 0.2, 0.5, 0.95, 0.8, 0.95, 0.5, 0.2, 0.1),
-                "For: AllOtherDays", "Until: 24:00", 0.1),
-        compact("HVAC Operation", "Fraction", "Through: 12/31", "For: Weekdays",
-                "Until: 07:00", 0, "Until: 18:00", 1, "Until: 24:00", 0,
-                "For: AllOtherDays", "Until: 24:00", 0),
-        compact("Heating Setpoint", "Temperature", "Through: 12/31", "For: Weekdays",
-                "Until: 07:00", setback, "Until: 18:00", heat, "Until: 24:00", setback,
-                "For: AllOtherDays", "Until: 24:00", setback),
-        compact("Cooling Setpoint", "Temperature", "Through: 12/31", "For: Weekdays",
-                "Until: 07:00", 37, "Until: 18:00", cool, "Until: 24:00", 37,
-                "For: AllOtherDays", "Until: 24:00", 37),
+        compact(
+            "Office Occupancy",
+            "Fraction",
+            "Through: 12/31",
+            "For: Weekdays",
+            *working_day(0, 0.1, 0.5, 0.95, 0.8, 0.95, 0.5, 0.1, 0),
+            "For: AllOtherDays",
+            "Until: 24:00",
+            0,
+        ),
+        compact(
+            "Office Lighting",
+            "Fraction",
+            "Through: 12/31",
+            "For: Weekdays",
+            *working_day(0.05, 0.1, 0.5, 0.95, 0.8, 0.95, 0.5, 0.1, 0.05),
+            "For: AllOtherDays",
+            "Until: 24:00",
+            0.05,
+        ),
+        compact(
+            "Office Equipment",
+            "Fraction",
+            "Through: 12/31",
+            "For: Weekdays",
+            *working_day(0.1, 0.2, 0.5, 0.95, 0.8, 0.95, 0.5, 0.2, 0.1),
+            "For: AllOtherDays",
+            "Until: 24:00",
+            0.1,
+        ),
+        compact(
+            "HVAC Operation",
+            "Fraction",
+            "Through: 12/31",
+            "For: Weekdays",
+            "Until: 07:00",
+            0,
+            "Until: 18:00",
+            1,
+            "Until: 24:00",
+            0,
+            "For: AllOtherDays",
+            "Until: 24:00",
+            0,
+        ),
+        compact(
+            "Heating Setpoint",
+            "Temperature",
+            "Through: 12/31",
+            "For: Weekdays",
+            "Until: 07:00",
+            setback,
+            "Until: 18:00",
+            heat,
+            "Until: 24:00",
+            setback,
+            "For: AllOtherDays",
+            "Until: 24:00",
+            setback,
+        ),
+        compact(
+            "Cooling Setpoint",
+            "Temperature",
+            "Through: 12/31",
+            "For: Weekdays",
+            "Until: 07:00",
+            37,
+            "Until: 18:00",
+            cool,
+            "Until: 24:00",
+            37,
+            "For: AllOtherDays",
+            "Until: 24:00",
+            37,
+        ),
         # Qingdao's municipal heating season: 16 November to 5 April.
-        compact("District Heating Season", "Fraction", "Through: 4/5", "For: AllDays",
-                "Until: 24:00", 1, "Through: 11/15", "For: AllDays", "Until: 24:00", 0,
-                "Through: 12/31", "For: AllDays", "Until: 24:00", 1),
-        compact("Dual Setpoint Control", "Control Type", "Through: 12/31", "For: AllDays",
-                "Until: 24:00", 4),
-        compact("Office Activity", "Any Number", "Through: 12/31", "For: AllDays",
-                "Until: 24:00", 120),
-        compact("Heat Network Efficiency", "Any Number", "Through: 12/31", "For: AllDays",
-                "Until: 24:00", p["heating_efficiency"]),
-        compact("Chiller Plant COP", "Any Number", "Through: 12/31", "For: AllDays",
-                "Until: 24:00", p["cooling_cop"]),
+        compact(
+            "District Heating Season",
+            "Fraction",
+            "Through: 4/5",
+            "For: AllDays",
+            "Until: 24:00",
+            1,
+            "Through: 11/15",
+            "For: AllDays",
+            "Until: 24:00",
+            0,
+            "Through: 12/31",
+            "For: AllDays",
+            "Until: 24:00",
+            1,
+        ),
+        compact(
+            "Dual Setpoint Control",
+            "Control Type",
+            "Through: 12/31",
+            "For: AllDays",
+            "Until: 24:00",
+            4,
+        ),
+        compact(
+            "Office Activity", "Any Number", "Through: 12/31", "For: AllDays", "Until: 24:00", 120
+        ),
+        compact(
+            "Heat Network Efficiency",
+            "Any Number",
+            "Through: 12/31",
+            "For: AllDays",
+            "Until: 24:00",
+            p["heating_efficiency"],
+        ),
+        compact(
+            "Chiller Plant COP",
+            "Any Number",
+            "Through: 12/31",
+            "For: AllDays",
+            "Until: 24:00",
+            p["cooling_cop"],
+        ),
     ]
 
 
@@ -148,19 +255,33 @@ def zone_plans(p: dict) -> dict[str, list[tuple[float, float]]]:
     length, width, depth = p["length_m"], p["width_m"], p["perimeter_depth_m"]
     return {
         "South Perimeter": [(0, 0), (length, 0), (length - depth, depth), (depth, depth)],
-        "East Perimeter": [(length, 0), (length, width), (length - depth, width - depth),
-                           (length - depth, depth)],
-        "North Perimeter": [(length, width), (0, width), (depth, width - depth),
-                            (length - depth, width - depth)],
+        "East Perimeter": [
+            (length, 0),
+            (length, width),
+            (length - depth, width - depth),
+            (length - depth, depth),
+        ],
+        "North Perimeter": [
+            (length, width),
+            (0, width),
+            (depth, width - depth),
+            (length - depth, width - depth),
+        ],
         "West Perimeter": [(0, width), (0, 0), (depth, depth), (depth, width - depth)],
-        "Core": [(depth, depth), (length - depth, depth), (length - depth, width - depth),
-                 (depth, width - depth)],
+        "Core": [
+            (depth, depth),
+            (length - depth, depth),
+            (length - depth, width - depth),
+            (depth, width - depth),
+        ],
     }
 
 
 def _shoelace(points: list[tuple[float, float]]) -> float:
-    return 0.5 * sum(x1 * y2 - x2 * y1
-                     for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True))
+    return 0.5 * sum(
+        x1 * y2 - x2 * y1
+        for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True)
+    )
 
 
 def geometry(b: Builder, p: dict) -> list[str]:
@@ -184,31 +305,105 @@ def geometry(b: Builder, p: dict) -> list[str]:
                 other = edges.get((c, a))
                 vertices = [*a, z1, *a, z0, *c, z0, *c, z1]
                 if other is None:
-                    b.add("BuildingSurface:Detailed", name, "Wall", "Exterior Wall", zone, "",
-                          "Outdoors", "", "SunExposed", "WindExposed", "autocalculate", 4,
-                          *vertices)
+                    b.add(
+                        "BuildingSurface:Detailed",
+                        name,
+                        "Wall",
+                        "Exterior Wall",
+                        zone,
+                        "",
+                        "Outdoors",
+                        "",
+                        "SunExposed",
+                        "WindExposed",
+                        "autocalculate",
+                        4,
+                        *vertices,
+                    )
                     _window(b, p, name, ((c[0] - a[0]) ** 2 + (c[1] - a[1]) ** 2) ** 0.5)
                 else:
                     other_index = _edge_index(plans[other], c, a)
-                    b.add("BuildingSurface:Detailed", name, "Wall", "Interior Partition", zone,
-                          "", "Surface", f"F{storey} {other} Wall {other_index + 1}", "NoSun",
-                          "NoWind", "autocalculate", 4, *vertices)
+                    b.add(
+                        "BuildingSurface:Detailed",
+                        name,
+                        "Wall",
+                        "Interior Partition",
+                        zone,
+                        "",
+                        "Surface",
+                        f"F{storey} {other} Wall {other_index + 1}",
+                        "NoSun",
+                        "NoWind",
+                        "autocalculate",
+                        4,
+                        *vertices,
+                    )
             floor = [coord for x, y in reversed(points) for coord in (x, y, z0)]
             top = [coord for x, y in points for coord in (x, y, z1)]
             if storey == 1:
-                b.add("BuildingSurface:Detailed", f"{zone} Floor", "Floor", "Ground Floor", zone,
-                      "", "Ground", "", "NoSun", "NoWind", "autocalculate", 4, *floor)
+                b.add(
+                    "BuildingSurface:Detailed",
+                    f"{zone} Floor",
+                    "Floor",
+                    "Ground Floor",
+                    zone,
+                    "",
+                    "Ground",
+                    "",
+                    "NoSun",
+                    "NoWind",
+                    "autocalculate",
+                    4,
+                    *floor,
+                )
             else:
-                b.add("BuildingSurface:Detailed", f"{zone} Floor", "Floor", "Interior Floor",
-                      zone, "", "Surface", f"F{storey - 1} {plan} Ceiling", "NoSun", "NoWind",
-                      "autocalculate", 4, *floor)
+                b.add(
+                    "BuildingSurface:Detailed",
+                    f"{zone} Floor",
+                    "Floor",
+                    "Interior Floor",
+                    zone,
+                    "",
+                    "Surface",
+                    f"F{storey - 1} {plan} Ceiling",
+                    "NoSun",
+                    "NoWind",
+                    "autocalculate",
+                    4,
+                    *floor,
+                )
             if storey == storeys:
-                b.add("BuildingSurface:Detailed", f"{zone} Roof", "Roof", "Roof", zone, "",
-                      "Outdoors", "", "SunExposed", "WindExposed", "autocalculate", 4, *top)
+                b.add(
+                    "BuildingSurface:Detailed",
+                    f"{zone} Roof",
+                    "Roof",
+                    "Roof",
+                    zone,
+                    "",
+                    "Outdoors",
+                    "",
+                    "SunExposed",
+                    "WindExposed",
+                    "autocalculate",
+                    4,
+                    *top,
+                )
             else:
-                b.add("BuildingSurface:Detailed", f"{zone} Ceiling", "Ceiling",
-                      "Interior Ceiling", zone, "", "Surface", f"F{storey + 1} {plan} Floor",
-                      "NoSun", "NoWind", "autocalculate", 4, *top)
+                b.add(
+                    "BuildingSurface:Detailed",
+                    f"{zone} Ceiling",
+                    "Ceiling",
+                    "Interior Ceiling",
+                    zone,
+                    "",
+                    "Surface",
+                    f"F{storey + 1} {plan} Floor",
+                    "NoSun",
+                    "NoWind",
+                    "autocalculate",
+                    4,
+                    *top,
+                )
     return zones
 
 
@@ -224,55 +419,230 @@ def _window(b: Builder, p: dict, wall: str, wall_length: float) -> None:
     margin = p["window_end_margin_m"]
     length = wall_length - 2 * margin
     height = p["window_to_wall"] * wall_length * p["storey_height_m"] / length
-    b.add("Window", wall.replace("Wall", "Window"), "Exterior Window", wall, "", 1, margin,
-          p["sill_height_m"], length, height)
+    b.add(
+        "Window",
+        wall.replace("Wall", "Window"),
+        "Exterior Window",
+        wall,
+        "",
+        1,
+        margin,
+        p["sill_height_m"],
+        length,
+        height,
+    )
 
 
 def loads_and_hvac(b: Builder, p: dict, zones: list[str]) -> None:
-    b.add("DesignSpecification:OutdoorAir", "Office Fresh Air", "Flow/Person",
-          p["fresh_air_m3h_per_person"] / 3600, 0, 0, 0, "HVAC Operation")
-    b.add("ThermostatSetpoint:DualSetpoint", "Office Setpoints", "Heating Setpoint",
-          "Cooling Setpoint")
+    b.add(
+        "DesignSpecification:OutdoorAir",
+        "Office Fresh Air",
+        "Flow/Person",
+        p["fresh_air_m3h_per_person"] / 3600,
+        0,
+        0,
+        0,
+        "HVAC Operation",
+    )
+    b.add(
+        "ThermostatSetpoint:DualSetpoint",
+        "Office Setpoints",
+        "Heating Setpoint",
+        "Cooling Setpoint",
+    )
     for zone in zones:
-        b.add("People", f"{zone} People", zone, "Office Occupancy", "Area/Person", "", "",
-              p["area_per_person_m2"], 0.3, "autocalculate", "Office Activity")
-        b.add("Lights", f"{zone} Lights", zone, "Office Lighting", "Watts/Area", "",
-              p["lighting_w_per_m2"], "", 0, 0.42, 0.18, 1)
-        b.add("ElectricEquipment", f"{zone} Equipment", zone, "Office Equipment", "Watts/Area",
-              "", p["equipment_w_per_m2"], "", 0, 0.5, 0)
+        b.add(
+            "People",
+            f"{zone} People",
+            zone,
+            "Office Occupancy",
+            "Area/Person",
+            "",
+            "",
+            p["area_per_person_m2"],
+            0.3,
+            "autocalculate",
+            "Office Activity",
+        )
+        b.add(
+            "Lights",
+            f"{zone} Lights",
+            zone,
+            "Office Lighting",
+            "Watts/Area",
+            "",
+            p["lighting_w_per_m2"],
+            "",
+            0,
+            0.42,
+            0.18,
+            1,
+        )
+        b.add(
+            "ElectricEquipment",
+            f"{zone} Equipment",
+            zone,
+            "Office Equipment",
+            "Watts/Area",
+            "",
+            p["equipment_w_per_m2"],
+            "",
+            0,
+            0.5,
+            0,
+        )
         if "Perimeter" in zone:  # the core has no exterior wall
-            b.add("ZoneInfiltration:DesignFlowRate", f"{zone} Infiltration", zone, "Always On",
-                  "AirChanges/Hour", "", "", "", p["infiltration_ach"], 1, 0, 0, 0)
-        b.add("ZoneControl:Thermostat", f"{zone} Thermostat", zone, "Dual Setpoint Control",
-              "ThermostatSetpoint:DualSetpoint", "Office Setpoints")
-        b.add("ZoneHVAC:EquipmentConnections", zone, f"{zone} Equipment List",
-              f"{zone} Supply Inlet", "", f"{zone} Air Node", f"{zone} Return Outlet")
-        b.add("ZoneHVAC:EquipmentList", f"{zone} Equipment List", "SequentialLoad",
-              "ZoneHVAC:IdealLoadsAirSystem", f"{zone} Fan Coil", 1, 1, "", "")
-        b.add("ZoneHVAC:IdealLoadsAirSystem", f"{zone} Fan Coil", "", f"{zone} Supply Inlet",
-              "", "", 50, 13, 0.0156, 0.0077, "NoLimit", "", "", "NoLimit", "", "",
-              "District Heating Season", "HVAC Operation", "ConstantSupplyHumidityRatio", 0.7,
-              "None", "Office Fresh Air", "", "None", "NoEconomizer",
-              "Sensible" if p.get("heat_recovery_effectiveness") else "None",
-              p.get("heat_recovery_effectiveness") or 0.7, 0.65, "",
-              "Heat Network Efficiency", "DistrictHeatingWater", "Chiller Plant COP",
-              "Electricity")
+            b.add(
+                "ZoneInfiltration:DesignFlowRate",
+                f"{zone} Infiltration",
+                zone,
+                "Always On",
+                "AirChanges/Hour",
+                "",
+                "",
+                "",
+                p["infiltration_ach"],
+                1,
+                0,
+                0,
+                0,
+            )
+        b.add(
+            "ZoneControl:Thermostat",
+            f"{zone} Thermostat",
+            zone,
+            "Dual Setpoint Control",
+            "ThermostatSetpoint:DualSetpoint",
+            "Office Setpoints",
+        )
+        b.add(
+            "ZoneHVAC:EquipmentConnections",
+            zone,
+            f"{zone} Equipment List",
+            f"{zone} Supply Inlet",
+            "",
+            f"{zone} Air Node",
+            f"{zone} Return Outlet",
+        )
+        b.add(
+            "ZoneHVAC:EquipmentList",
+            f"{zone} Equipment List",
+            "SequentialLoad",
+            "ZoneHVAC:IdealLoadsAirSystem",
+            f"{zone} Fan Coil",
+            1,
+            1,
+            "",
+            "",
+        )
+        b.add(
+            "ZoneHVAC:IdealLoadsAirSystem",
+            f"{zone} Fan Coil",
+            "",
+            f"{zone} Supply Inlet",
+            "",
+            "",
+            50,
+            13,
+            0.0156,
+            0.0077,
+            "NoLimit",
+            "",
+            "",
+            "NoLimit",
+            "",
+            "",
+            "District Heating Season",
+            "HVAC Operation",
+            "ConstantSupplyHumidityRatio",
+            0.7,
+            "None",
+            "Office Fresh Air",
+            "",
+            "None",
+            "NoEconomizer",
+            "Sensible" if p.get("heat_recovery_effectiveness") else "None",
+            p.get("heat_recovery_effectiveness") or 0.7,
+            0.65,
+            "",
+            "Heat Network Efficiency",
+            "DistrictHeatingWater",
+            "Chiller Plant COP",
+            "Electricity",
+        )
 
 
 def site(b: Builder, p: dict) -> None:
-    b.add("Site:Location", "Qingdao GB 50736 54857", p["latitude"], p["longitude"],
-          p["time_zone"], p["elevation_m"])
-    b.add("SizingPeriod:DesignDay", "Qingdao Summer AC GB 50736", 8, 21, "SummerDesignDay",
-          p["summer_dry_bulb_c"], p["summer_daily_range_k"], "DefaultMultipliers", "",
-          "WetBulb", p["summer_wet_bulb_c"], "", "", "", "", p["summer_pressure_pa"],
-          p["summer_wind_m_s"], 180, "No", "No", "No", "ASHRAEClearSky", "", "", "", "", 1.0)
-    b.add("SizingPeriod:DesignDay", "Qingdao Winter AC GB 50736", 1, 21, "WinterDesignDay",
-          p["winter_dry_bulb_c"], 0, "DefaultMultipliers", "", "DewPoint",
-          p["winter_dew_point_c"], "", "", "", "", p["winter_pressure_pa"],
-          p["winter_wind_m_s"], 0, "No", "No", "No", "ASHRAEClearSky", "", "", "", "", 0)
+    b.add(
+        "Site:Location",
+        "Qingdao GB 50736 54857",
+        p["latitude"],
+        p["longitude"],
+        p["time_zone"],
+        p["elevation_m"],
+    )
+    b.add(
+        "SizingPeriod:DesignDay",
+        "Qingdao Summer AC GB 50736",
+        8,
+        21,
+        "SummerDesignDay",
+        p["summer_dry_bulb_c"],
+        p["summer_daily_range_k"],
+        "DefaultMultipliers",
+        "",
+        "WetBulb",
+        p["summer_wet_bulb_c"],
+        "",
+        "",
+        "",
+        "",
+        p["summer_pressure_pa"],
+        p["summer_wind_m_s"],
+        180,
+        "No",
+        "No",
+        "No",
+        "ASHRAEClearSky",
+        "",
+        "",
+        "",
+        "",
+        1.0,
+    )
+    b.add(
+        "SizingPeriod:DesignDay",
+        "Qingdao Winter AC GB 50736",
+        1,
+        21,
+        "WinterDesignDay",
+        p["winter_dry_bulb_c"],
+        0,
+        "DefaultMultipliers",
+        "",
+        "DewPoint",
+        p["winter_dew_point_c"],
+        "",
+        "",
+        "",
+        "",
+        p["winter_pressure_pa"],
+        p["winter_wind_m_s"],
+        0,
+        "No",
+        "No",
+        "No",
+        "ASHRAEClearSky",
+        "",
+        "",
+        "",
+        "",
+        0,
+    )
     # Slab-on-grade under a heated building: a rough annual cycle (not from the Slab program).
-    b.add("Site:GroundTemperature:BuildingSurface",
-          *[15, 15, 15, 15, 16, 17, 19, 20, 20, 19, 17, 16])
+    b.add(
+        "Site:GroundTemperature:BuildingSurface", *[15, 15, 15, 15, 16, 17, 19, 20, 20, 19, 17, 16]
+    )
 
 
 def build(p: dict) -> tuple[str, dict[str, float]]:
@@ -289,18 +659,44 @@ def build(p: dict) -> tuple[str, dict[str, float]]:
     b.add("ScheduleTypeLimits", "Any Number")
     for schedule in schedules(p):
         b.add(*schedule)
-    b.construction("Exterior Wall", [("Rock Wool Board", p["wall_insulation_mm"] / 1000),
-                                     ("Aerated Concrete Block", 0.2), ("Cement Mortar", 0.02)])
-    b.construction("Roof", [("Fine Concrete", 0.04), ("XPS Board", p["roof_insulation_mm"] / 1000),
-                            ("Cement Mortar", 0.02), ("Reinforced Concrete", 0.12)])
-    b.construction("Ground Floor", [("XPS Board", p["floor_insulation_mm"] / 1000),
-                                    ("Reinforced Concrete", 0.12), ("Cement Mortar", 0.03)])
+    b.construction(
+        "Exterior Wall",
+        [
+            ("Rock Wool Board", p["wall_insulation_mm"] / 1000),
+            ("Aerated Concrete Block", 0.2),
+            ("Cement Mortar", 0.02),
+        ],
+    )
+    b.construction(
+        "Roof",
+        [
+            ("Fine Concrete", 0.04),
+            ("XPS Board", p["roof_insulation_mm"] / 1000),
+            ("Cement Mortar", 0.02),
+            ("Reinforced Concrete", 0.12),
+        ],
+    )
+    b.construction(
+        "Ground Floor",
+        [
+            ("XPS Board", p["floor_insulation_mm"] / 1000),
+            ("Reinforced Concrete", 0.12),
+            ("Cement Mortar", 0.03),
+        ],
+    )
     b.construction("Interior Floor", [("Reinforced Concrete", 0.12), ("Cement Mortar", 0.03)])
     b.construction("Interior Ceiling", [("Cement Mortar", 0.03), ("Reinforced Concrete", 0.12)])
-    b.construction("Interior Partition", [("Cement Mortar", 0.02), ("Lightweight Block", 0.1),
-                                          ("Cement Mortar", 0.02)])
-    b.add("WindowMaterial:SimpleGlazingSystem", "Low-E Double 6+12A+6", p["window_u"],
-          p["window_shgc"], p["window_vt"])
+    b.construction(
+        "Interior Partition",
+        [("Cement Mortar", 0.02), ("Lightweight Block", 0.1), ("Cement Mortar", 0.02)],
+    )
+    b.add(
+        "WindowMaterial:SimpleGlazingSystem",
+        "Low-E Double 6+12A+6",
+        p["window_u"],
+        p["window_shgc"],
+        p["window_vt"],
+    )
     b.add("Construction", "Exterior Window", "Low-E Double 6+12A+6")
     zones = geometry(b, p)
     loads_and_hvac(b, p, zones)
@@ -315,16 +711,51 @@ def build(p: dict) -> tuple[str, dict[str, float]]:
 def photovoltaics(b: Builder, p: dict) -> None:
     """Roof-mounted PV on the top floor's core roof, through a simple inverter."""
     storeys = int(p["storeys"])
-    b.add("Generator:Photovoltaic", "Roof PV", f"F{storeys} Core Roof",
-          "PhotovoltaicPerformance:Simple", "Roof PV Module", "Decoupled", 1, 1)
-    b.add("PhotovoltaicPerformance:Simple", "Roof PV Module", p["pv_roof_fraction"], "Fixed",
-          p["pv_cell_efficiency"])
-    b.add("ElectricLoadCenter:Generators", "Roof PV Generators", "Roof PV",
-          "Generator:Photovoltaic", p["pv_rated_w"], "Always On", "")
-    b.add("ElectricLoadCenter:Inverter:Simple", "Roof PV Inverter", "Always On", "", 0,
-          p["pv_inverter_efficiency"])
-    b.add("ElectricLoadCenter:Distribution", "Roof PV Center", "Roof PV Generators",
-          "Baseload", 0, "", "", "DirectCurrentWithInverter", "Roof PV Inverter")
+    b.add(
+        "Generator:Photovoltaic",
+        "Roof PV",
+        f"F{storeys} Core Roof",
+        "PhotovoltaicPerformance:Simple",
+        "Roof PV Module",
+        "Decoupled",
+        1,
+        1,
+    )
+    b.add(
+        "PhotovoltaicPerformance:Simple",
+        "Roof PV Module",
+        p["pv_roof_fraction"],
+        "Fixed",
+        p["pv_cell_efficiency"],
+    )
+    b.add(
+        "ElectricLoadCenter:Generators",
+        "Roof PV Generators",
+        "Roof PV",
+        "Generator:Photovoltaic",
+        p["pv_rated_w"],
+        "Always On",
+        "",
+    )
+    b.add(
+        "ElectricLoadCenter:Inverter:Simple",
+        "Roof PV Inverter",
+        "Always On",
+        "",
+        0,
+        p["pv_inverter_efficiency"],
+    )
+    b.add(
+        "ElectricLoadCenter:Distribution",
+        "Roof PV Center",
+        "Roof PV Generators",
+        "Baseload",
+        0,
+        "",
+        "",
+        "DirectCurrentWithInverter",
+        "Roof PV Inverter",
+    )
 
 
 ULTRA_LOW = HERE / "office_ultra_low.idf"
@@ -393,9 +824,12 @@ def main() -> int:
     length, width = params["length_m"], params["width_m"]
     storeys, height = params["storeys"], params["storey_height_m"]
     shape = (2 * (length + width) * height * storeys + length * width) / (
-        length * width * height * storeys)
-    print(f"wrote {OUTPUT.name}: {length * width * storeys:.0f} m², "
-          f"shape coefficient {shape:.3f}, U (GB 50176 films) {u_values}")
+        length * width * height * storeys
+    )
+    print(
+        f"wrote {OUTPUT.name}: {length * width * storeys:.0f} m², "
+        f"shape coefficient {shape:.3f}, U (GB 50176 films) {u_values}"
+    )
     return 0
 
 

@@ -6,6 +6,7 @@ MESSAGES = {
         "The reference model does not match the design ({count} differences, listed below); "
         "neither model was run. Correct the reference model and upload the pair again."
     ),
+    "saving.reference_rejected": "The reference model cannot be checked: {reason}",
     "saving.reference_needs_saving_rate": (
         "A reference model is compared only in a saving-rate check: tick the saving rate too, "
         "or leave the reference model out."

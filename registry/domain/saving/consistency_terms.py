@@ -19,8 +19,8 @@ TOLERANCES = {
     "orientation_deg": 5.0,
     "standard_rel": 0.02,
 }
-_OBJECT = "reference model object"
-_FIELD = "reference model field"
+OBJECT_CONTEXT = _OBJECT = "reference model object"
+FIELD_CONTEXT = _FIELD = "reference model field"
 ZONE, SCHEDULE, FACADE = NC_(_OBJECT, "Zone"), NC_(_OBJECT, "Schedule"), NC_(_OBJECT, "Façade")
 CONSTRUCTION, LOADS = NC_(_OBJECT, "Construction"), NC_(_OBJECT, "Internal loads")
 CATEGORIES = {

@@ -36,6 +36,7 @@ from registry.models import (
     utcnow,
 )
 from registry.services.checks import turns
+from registry.services.saving import designer
 from registry.services.saving import runs as saving_runs
 
 log = logging.getLogger(__name__)
@@ -179,9 +180,15 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
         return _fail(engine, check_id, worker, exc.code, exc.params)
     saving = saving_runs.is_saving_check(check.options)
     reference = None
+    designer_findings = None
     if saving:
         try:
-            reference, saving_params = saving_runs.reference_for(engine, prepared)
+            if designer.reference_sha256(check.options):  # compared before any engine run
+                reference, saving_params, designer_findings = designer.designer_reference_for(
+                    engine, config, model_path, model
+                )
+            else:
+                reference, saving_params = saving_runs.reference_for(engine, prepared)
         except SavingRejected as exc:
             return _fail(engine, check_id, worker, exc.code, exc.params)
     facts = model.facts if isinstance(model.facts, dict) else dict(model.facts.__dict__)
@@ -312,6 +319,8 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
                         n50=(check.options or {}).get("n50"),
                     )
                 )
+                if designer_findings is not None:
+                    designer.mark_designer(extra[-1], designer_findings)
         except results.ResultsUnavailable as exc:
             return _fail(engine, check_id, worker, exc.code, getattr(exc, "params", {}))
         _store_results(
