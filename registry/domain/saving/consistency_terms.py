@@ -21,33 +21,49 @@ TOLERANCES = {
 }
 OBJECT_CONTEXT = _OBJECT = "reference model object"
 FIELD_CONTEXT = _FIELD = "reference model field"
-ZONE, SCHEDULE, FACADE = NC_(_OBJECT, "Zone"), NC_(_OBJECT, "Schedule"), NC_(_OBJECT, "Façade")
-CONSTRUCTION, LOADS = NC_(_OBJECT, "Construction"), NC_(_OBJECT, "Internal loads")
+ZONE, SCHEDULE, FACADE = (
+    NC_("reference model object", "Zone"),
+    NC_("reference model object", "Schedule"),
+    NC_("reference model object", "Façade"),
+)
+CONSTRUCTION, LOADS = (
+    NC_("reference model object", "Construction"),
+    NC_("reference model object", "Internal loads"),
+)
 CATEGORIES = {
-    "wall": NC_(_OBJECT, "Exterior walls"),
-    "roof": NC_(_OBJECT, "Roofs"),
-    "exposed_floor": NC_(_OBJECT, "Exposed floors"),
-    "ground_floor": NC_(_OBJECT, "Ground floors"),
+    "wall": NC_("reference model object", "Exterior walls"),
+    "roof": NC_("reference model object", "Roofs"),
+    "exposed_floor": NC_("reference model object", "Exposed floors"),
+    "ground_floor": NC_("reference model object", "Ground floors"),
 }
 FACADES = {
-    "north": NC_(_OBJECT, "north"),
-    "east": NC_(_OBJECT, "east"),
-    "south": NC_(_OBJECT, "south"),
-    "west": NC_(_OBJECT, "west"),
+    "north": NC_("reference model object", "north"),
+    "east": NC_("reference model object", "east"),
+    "south": NC_("reference model object", "south"),
+    "west": NC_("reference model object", "west"),
 }
 LOAD_FIELDS = {
-    "people": NC_(_FIELD, "people"),
-    "electric_equipment": NC_(_FIELD, "electric equipment"),
-    "gas_equipment": NC_(_FIELD, "gas equipment"),
-    "hot_water_equipment": NC_(_FIELD, "hot water equipment"),
-    "other_equipment": NC_(_FIELD, "other equipment"),
+    "people": NC_("reference model field", "people"),
+    "electric_equipment": NC_("reference model field", "electric equipment"),
+    "gas_equipment": NC_("reference model field", "gas equipment"),
+    "hot_water_equipment": NC_("reference model field", "hot water equipment"),
+    "other_equipment": NC_("reference model field", "other equipment"),
 }
-F_FLOOR, F_VOLUME = NC_(_FIELD, "floor area"), NC_(_FIELD, "volume")
-F_AREA, F_VALUES = NC_(_FIELD, "area"), NC_(_FIELD, "values")
-F_SCHEDULES, F_LPD = NC_(_FIELD, "schedules"), NC_(_FIELD, "lighting power density")
-F_U, F_R = NC_(_FIELD, "U-value"), NC_(_FIELD, "layer resistance")
-F_WINDOW_AREA = NC_(_FIELD, "window area")
-F_GLAZING_U, F_SHGC = NC_(_FIELD, "window U-value"), NC_(_FIELD, "window SHGC")
+F_FLOOR, F_VOLUME = (
+    NC_("reference model field", "floor area"),
+    NC_("reference model field", "volume"),
+)
+F_AREA, F_VALUES = NC_("reference model field", "area"), NC_("reference model field", "values")
+F_SCHEDULES, F_LPD = (
+    NC_("reference model field", "schedules"),
+    NC_("reference model field", "lighting power density"),
+)
+F_U, F_R = NC_("reference model field", "U-value"), NC_("reference model field", "layer resistance")
+F_WINDOW_AREA = NC_("reference model field", "window area")
+F_GLAZING_U, F_SHGC = (
+    NC_("reference model field", "window U-value"),
+    NC_("reference model field", "window SHGC"),
+)
 
 
 @dataclass
