@@ -84,7 +84,7 @@ def test_an_inconsistent_pair_is_refused_before_any_run_with_each_difference(
 
 @pytest.mark.energyplus
 @pytest.mark.slow
-def test_a_consistent_pair_runs_both_models(cli, app, admin, tmp_path):  # noqa: F811
+def test_a_consistent_pair_runs_both_models(cli, app, admin, client, tmp_path):  # noqa: F811
     with Session(app.extensions["registry.engine"]) as session:
         saving_seed.seed(session)
     design, reference = _pair(tmp_path)
@@ -115,3 +115,8 @@ def test_a_consistent_pair_runs_both_models(cli, app, admin, tmp_path):  # noqa:
     again = json.loads(cli(*args).stdout)  # the same pair of models: from the cache
     assert again["cached"] is True
     assert again["saving_rate"]["reference_kwh"] == rates["reference_kwh"]
+
+    # The page says whose reference it is and lists no changes the registry did not make.
+    assert client.post("/login", data={"username": "root", "password": PASSWORD}).status_code == 302
+    page = client.get(f"/checks/{payload['id']}?lang=en").get_data(as_text=True)
+    assert 'id="saving-designer-reference"' in page and 'id="saving-changes"' not in page
