@@ -70,7 +70,7 @@ def comparable_facts(idf) -> dict:
     true north, clockwise)."""
     objects = idf.idfobjects
     buildings = objects["BUILDING"]
-    north_axis_deg = _number(value(buildings[0], "North_Axis")) or 0.0 if buildings else 0.0
+    north_axis_deg = (_number(value(buildings[0], "North_Axis")) or 0.0) if buildings else 0.0
     zones: dict[str, dict] = {}
     zone_north: dict[str, float] = {}
     for zone in objects["ZONE"]:
@@ -149,6 +149,21 @@ def comparable_facts(idf) -> dict:
         },
         "schedules": _schedules(idf),
         "loads": _loads(objects),
+        "ideal_loads": [
+            {
+                "name": value(system, "Name"),
+                "heating_fuel": value(system, "Heating_Fuel_Type"),
+                "heating_efficiency_schedule": value(
+                    system, "Heating_Fuel_Efficiency_Schedule_Name"
+                ),
+                "cooling_fuel": value(system, "Cooling_Fuel_Type"),
+                "cooling_efficiency_schedule": value(
+                    system, "Cooling_Fuel_Efficiency_Schedule_Name"
+                ),
+                "heat_recovery": value(system, "Heat_Recovery_Type"),
+            }
+            for system in objects["ZONEHVAC:IDEALLOADSAIRSYSTEM"]
+        ],
     }
 
 

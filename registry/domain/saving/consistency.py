@@ -10,8 +10,10 @@ and internal loads (people, plug loads: amount and schedules per zone), and sets
 standard fixes at the standard's values: each exterior wall, roof and floor at the reference
 U (ground floors: layer resistance), each façade's window area at the design's capped at the
 window-to-wall ratio limit, its glazing at the U and SHGC of that ratio's band, and lighting
-at the power density of each zone's space type. Not compared: the HVAC (the reference keeps
-what the designer modelled), infiltration, fresh air and schedules only the reference has.
+at the power density of each zone's space type, and its ideal loads metered as the generated
+reference meters them (district heat at the reference efficiency, electricity at the reference
+SCOP, no heat recovery). Not compared: infiltration, fresh air, the ideal loads' other fields
+and schedules only the reference has.
 
 Every difference names the object, the field, the design's value, the reference's value and
 the tolerance, as a message code with its parameters (`consistency_messages.MESSAGES`).
@@ -53,6 +55,7 @@ def check_pair(design: dict, reference: dict, params: dict[str, dict]) -> Consis
     standard.lighting(design, reference, params, out)
     standard.opaque(reference, params, out)
     standard.windows(design, reference, params, out)
+    standard.hvac(design, reference, params, out)
     out.findings["tolerances"] = dict(TOLERANCES)
     return out
 

@@ -12,6 +12,10 @@ MESSAGES = {
         "or leave the reference model out."
     ),
     "consistency.missing": "{object} “{name}” of the design is missing from the reference model.",
+    "consistency.needs_ideal_loads": (
+        "The reference model has no ZoneHVAC:IdealLoadsAirSystem: the reference building's "
+        "heating and cooling are ideal loads metered at the standard's efficiencies."
+    ),
     "consistency.extra": "{object} “{name}” of the reference model is not in the design.",
     "consistency.differs": (
         "{object} “{name}”, {field}: {design} in the design, {reference} in the reference "

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from registry.domain.saving.consistency_terms import (
     CONSTRUCTION,
+    F_COOLING_EFFICIENCY,
+    F_COOLING_FUEL,
     F_GLAZING_U,
+    F_HEAT_RECOVERY,
+    F_HEATING_EFFICIENCY,
+    F_HEATING_FUEL,
     F_LPD,
     F_R,
     F_SCHEDULES,
@@ -15,6 +20,7 @@ from registry.domain.saving.consistency_terms import (
     F_WINDOW_AREA,
     FACADE,
     FACADES,
+    IDEAL_LOADS,
     TOLERANCES,
     ZONE,
     Consistency,
@@ -213,3 +219,62 @@ def windows(design: dict, reference: dict, params: dict, out: Consistency) -> No
                         )
                     )
     out.findings["wwr"] = ratios
+
+
+def _constant(facts: dict, name: str) -> float | None:
+    """A schedule's value when it holds one number all year (blank: EnergyPlus's 1.0)."""
+    if not name:
+        return 1.0
+    schedule = facts["schedules"].get(name.upper())
+    if schedule is None:
+        return None
+    numbers = set()
+    for text in schedule["values"][1:]:  # after the type limits
+        try:
+            numbers.add(float(text))
+        except ValueError:
+            continue  # Through:, For:, Until: lines
+    return numbers.pop() if len(numbers) == 1 else None
+
+
+def hvac(design: dict, reference: dict, params: dict, out: Consistency) -> None:
+    """The reference building's ideal loads metered as the generated reference meters them
+    (registry.domain.saving.reference._hvac): heating as district heat at the reference
+    efficiency, cooling as electricity at the reference SCOP, no heat recovery."""
+    systems = reference["ideal_loads"]
+    if not systems:
+        out.differences.append(Difference("consistency.needs_ideal_loads", IDEAL_LOADS, ""))
+        return
+    ours = {system["name"].upper() for system in reference["ideal_loads"]}
+    for system in design["ideal_loads"]:
+        if system["name"].upper() not in ours:
+            out.differences.append(Difference("consistency.missing", IDEAL_LOADS, system["name"]))
+    rel = TOLERANCES["standard_rel"]
+    heating = float(params["ref_heating_efficiency"]["value"])
+    cooling = float(params["ref_cooling_scop"]["value"])
+    found: dict[tuple[str, str, str], list[str]] = {}  # one line per field and value
+    for system in systems:
+        for label, shown, expected in (
+            (F_HEATING_FUEL, system["heating_fuel"], "DistrictHeatingWater"),
+            (F_COOLING_FUEL, system["cooling_fuel"], "Electricity"),
+            (F_HEAT_RECOVERY, system["heat_recovery"] or "None", "None"),
+        ):
+            if shown.lower() != expected.lower():
+                found.setdefault((label, shown or "-", expected), []).append(system["name"])
+        for label, schedule, expected in (
+            (F_HEATING_EFFICIENCY, system["heating_efficiency_schedule"], heating),
+            (F_COOLING_EFFICIENCY, system["cooling_efficiency_schedule"], cooling),
+        ):
+            value = _constant(reference, schedule)
+            if value is None or not close(expected, value, rel):
+                shown = f"{value:g}" if value is not None else schedule
+                found.setdefault((label, shown, f"{expected:g} {pct(rel)}"), []).append(
+                    system["name"]
+                )
+    for (label, shown, expected), system_names in found.items():
+        name = ", ".join(system_names[:2]) + (
+            f" (+{len(system_names) - 2})" if len(system_names) > 2 else ""
+        )
+        out.differences.append(
+            Difference("consistency.standard", IDEAL_LOADS, name, label, "", shown, expected)
+        )

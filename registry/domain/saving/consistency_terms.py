@@ -59,6 +59,12 @@ F_SCHEDULES, F_LPD = (
     NC_("reference model field", "lighting power density"),
 )
 F_U, F_R = NC_("reference model field", "U-value"), NC_("reference model field", "layer resistance")
+IDEAL_LOADS = NC_("reference model object", "Ideal loads system")
+F_HEATING_FUEL = NC_("reference model field", "heating fuel")
+F_HEATING_EFFICIENCY = NC_("reference model field", "heating efficiency")
+F_COOLING_FUEL = NC_("reference model field", "cooling fuel")
+F_COOLING_EFFICIENCY = NC_("reference model field", "cooling efficiency")
+F_HEAT_RECOVERY = NC_("reference model field", "heat recovery")
 F_WINDOW_AREA = NC_("reference model field", "window area")
 F_GLAZING_U, F_SHGC = (
     NC_("reference model field", "window U-value"),

@@ -59,6 +59,7 @@ def test_the_design_itself_is_no_reference(pair):
     assert ("Construction", "U-value") in fields
     assert ("Construction", "window U-value") in fields
     assert ("Zone", "lighting power density") in fields
+    assert ("Ideal loads system", "cooling efficiency") in fields  # the design's SCOP 3.5
     assert {d.code for d in found.differences} == {"consistency.standard"}
 
 
@@ -118,3 +119,22 @@ def test_a_wall_above_the_reference_u_is_refused_with_its_value(pair):
     assert difference.tolerance == "0.5 W/(m²·K) ±2%"
     params = found.as_params()
     assert params["count"] == 1 and params["differences"][0]["field"] == "U-value"
+
+
+def test_a_reference_cooled_better_than_the_standard_is_refused(pair):
+    """The rates take the reference's energy as run: its ideal loads must be metered at the
+    reference SCOP, not at the designer's own."""
+    design, reference_text = pair
+
+    def edit(idf):
+        schedule = _named(idf, "Schedule:Constant", "Reference Cooling SCOP")
+        schedule.Hourly_Value = 3.5
+
+    found = check_pair(design, _edited(reference_text, edit), PARAMS)
+    (difference,) = found.differences
+    assert (difference.object, difference.field, difference.reference) == (
+        "Ideal loads system",
+        "cooling efficiency",
+        "3.5",
+    )
+    assert difference.name.endswith("(+8)")  # ten systems, one line
