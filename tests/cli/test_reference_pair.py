@@ -82,6 +82,28 @@ def test_an_inconsistent_pair_is_refused_before_any_run_with_each_difference(
     assert 'id="reference-differences"' in page and "Reference wall (Exterior Wall)" in page
 
 
+def test_a_reference_the_engine_could_not_run_is_refused_as_the_reference(
+    cli,
+    app,
+    admin,  # noqa: F811
+    tmp_path,
+):
+    with Session(app.extensions["registry.engine"]) as session:
+        saving_seed.seed(session)
+    design, reference = _pair(tmp_path, "office_small.idf")
+    no_period = re.sub(r"\n\s*RunPeriod,[^;]*;", "\n", reference)
+    assert no_period != reference
+    bad = model_file(tmp_path, no_period.encode(), "reference.idf")
+    building = add_building(cli, "1296")
+    with a_worker(app):
+        result = cli("check", design, "--building", building, "--saving-rate", "--reference",
+                     bad, "--wait", "--timeout", "120", "--json", "--lang", "en")  # fmt: skip
+    payload = json.loads(result.stdout)
+    assert result.exit_code != 0 and payload["error"]["code"] == "saving.reference_rejected"
+    assert payload["error"]["message"].startswith("The reference model cannot be checked: ")
+    assert "RunPeriod" in payload["error"]["message"]  # the reason, rendered, not a code
+
+
 @pytest.mark.energyplus
 @pytest.mark.slow
 def test_a_consistent_pair_runs_both_models(cli, app, admin, client, tmp_path):  # noqa: F811
