@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 from sqlmodel import Session
@@ -18,7 +19,13 @@ from registry.models import Check
 from registry.services.saving import designer
 from registry.services.saving import seed as saving_seed
 from tests.cli.conftest import model_file
-from tests.cli.test_check_verdict import PASSWORD, a_worker, add_building, admin  # noqa: F401
+from tests.cli.test_check_verdict import (  # noqa: F401
+    PASSWORD,
+    a_worker,
+    add_building,
+    admin,
+    pdf_text,
+)
 from tests.conftest import MODELS_DIR
 
 
@@ -142,3 +149,8 @@ def test_a_consistent_pair_runs_both_models(cli, app, admin, client, tmp_path): 
     assert client.post("/login", data={"username": "root", "password": PASSWORD}).status_code == 302
     page = client.get(f"/checks/{payload['id']}?lang=en").get_data(as_text=True)
     assert 'id="saving-designer-reference"' in page and 'id="saving-changes"' not in page
+    assert "Compared with the design: 10 zones, 18 groups of exterior surfaces" in page
+    if shutil.which("pdftotext"):
+        pdf = client.get(f"/checks/{payload['id']}/report.pdf?lang=en")
+        assert pdf.status_code == 200
+        assert "the designer's own model" in pdf_text(pdf.data, tmp_path)
