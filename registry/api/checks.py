@@ -184,7 +184,10 @@ register_schema(
             "saving_rate": {
                 "type": ["object", "null"],
                 "description": "A saving-rate check's rates against its generated GB/T 51350 "
-                "reference building (present when the check asked for them; null until done).",
+                "reference building (present when the check asked for them; null until done). "
+                "For a residential building: no reference building, no rates; `level_met` and "
+                "`residential` (the ideal-load heating and cooling demands per m², each level's "
+                "limits, WDH20/DDH28, the shape coefficient, n50, what is not judged).",
                 "properties": {
                     "design_kwh": {"type": "number"},
                     "reference_kwh": {"type": "number"},
@@ -199,6 +202,13 @@ register_schema(
                     "consistency": {"type": ["object", "null"]},
                     "airtightness": {"type": "object"},
                     "parameters_unverified": {"type": "boolean"},
+                    "residential": {
+                        "type": "object",
+                        "description": "Residential buildings only (GB/T 51350-2019 Table "
+                        "5.0.2): heating_demand_kwh_m2, cooling_demand_kwh_m2, "
+                        "heating_limit_kwh_m2 and cooling_limit_kwh_m2 by level, wdh20_kkh, "
+                        "ddh28_kkh, shape_coefficient, n50, level_met, not_judged.",
+                    },
                 },
             },
             "summary": {
@@ -223,7 +233,8 @@ register_schema(
                 "enum": ["0", "1", "true", "false"],
                 "description": "Also run the GB/T 51350 reference building and return "
                 "`saving_rate` (design and reference energy, the rates, the level met, the "
-                "transformation's changes).",
+                "transformation's changes); for a residential building, its heating and "
+                "cooling demands judged against GB/T 51350 Table 5.0.2 instead.",
             },
             "n50": {
                 "type": "string",

@@ -48,7 +48,12 @@ from registry.models.quotas import (  # noqa: F401, E402
     QuotaRowPublic,
     QuotaRowUpdate,
 )
-from registry.models.saving import CheckSavingRate, RecordSavingEvidence, SavingParameter  # noqa: F401, E402
+from registry.models.saving import (  # noqa: F401, E402
+    CheckResidentialDemand,
+    CheckSavingRate,
+    RecordSavingEvidence,
+    SavingParameter,
+)
 from registry.models.targets import (  # noqa: F401, E402
     TallyDocument,
     TallyEpisode,

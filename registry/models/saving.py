@@ -80,3 +80,34 @@ class RecordSavingEvidence(SQLModel, table=True):
     check_id: int = Field(foreign_key="checks.id", index=True)
     cited_by_id: int | None = Field(default=None, foreign_key="users.id")
     cited_at: datetime = Field(default_factory=utcnow)
+
+
+class CheckResidentialDemand(SQLModel, table=True):
+    """The demands and the level of one residential saving-rate check (one row per check):
+    judged from the design's ideal loads, no reference building (GB/T 51350 Table 5.0.2)."""
+
+    __tablename__ = "check_residential_demands"
+    __table_args__ = (UniqueConstraint("check_id", name="uq_check_residential_demands_check_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    check_id: int = Field(foreign_key="checks.id", index=True)
+    heating_kwh: float  # the year's ideal-loads supply-air heating, all zones
+    cooling_kwh: float
+    conditioned_area_m2: float
+    heating_demand_kwh_m2: float
+    cooling_demand_kwh_m2: float
+    wdh20_kkh: float
+    ddh28_kkh: float
+    exterior_area_m2: float
+    volume_m3: float
+    shape_coefficient: float | None = None
+    n50_declared: float | None = None
+    renewable_kwh: float = 0.0
+    renewable_pct: float | None = None
+    level_met: str = Field(max_length=16)  # none | ultra_low | nearly_zero
+    # {heating_limit_kwh_m2: {level: value}, cooling_limit_kwh_m2: …, held: {indicator:
+    # {level: bool | None}}, not_judged: [indicator]}
+    judgement: dict | None = Field(default=None, sa_column=Column(JSON))
+    # {key: {value, unit, version, source_status, standard, clause}} as used.
+    parameters: dict | None = Field(default=None, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow)

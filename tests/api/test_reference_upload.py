@@ -47,3 +47,25 @@ def test_a_reference_needs_the_saving_rate_and_passes_the_prechecks(api, make_bu
     # Keyed on the pair of hashes: another reference is another check.
     assert keys[first.get_json()["id"]][0] != keys[other.get_json()["id"]][0]
     assert keys[first.get_json()["id"]][1] != keys[other.get_json()["id"]][1]
+
+
+def test_a_residential_building_takes_no_reference_model(api, make_building):
+    """Its saving-rate check judges the design's own demands: a reference is refused."""
+    token = api.token(role="designer", districts=())
+    with api.session() as session:
+        weather_seed.seed(session)
+        saving_seed.seed(session)
+        home = make_building(session, api.user_of(token), building_type="residential", sub_type="")
+    idf = (MODELS_DIR / "office_small.idf").read_bytes()
+    refused = api.post(
+        f"/api/v1/buildings/{home.id}/checks?lang=en",
+        token=token,
+        data={
+            "idf": (io.BytesIO(idf), "o.idf"),
+            "reference": (io.BytesIO(idf), "r.idf"),
+            "saving_rate": "1",
+        },
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    assert "without a reference building" in refused.get_json()["errors"]["reference"]

@@ -11,6 +11,10 @@ MESSAGES = {
         "A reference model is compared only in a saving-rate check: tick the saving rate too, "
         "or leave the reference model out."
     ),
+    "saving.reference_not_residential": (
+        "A residential building's saving-rate check judges the design's own heating and "
+        "cooling demands, without a reference building: leave the reference model out."
+    ),
     "consistency.missing": "{object} “{name}” of the design is missing from the reference model.",
     "consistency.needs_ideal_loads": (
         "The reference model has no ZoneHVAC:IdealLoadsAirSystem: the reference building's "

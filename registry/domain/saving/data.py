@@ -172,7 +172,8 @@ SEED_PARAMS: tuple[ParamData, ...] = (
         "public.nearly_zero.renewable_pct", GB51350, "表5.0.4 可再生能源利用率 近零", 10.0, "%"
     ),
     ParamData("public.n50_max", GB51350, "表5.0.4 气密性 n50 寒冷", 1.0, "1/h"),
-    # Residential, cold zone (GB/T 51350-2019 Table 5.0.2); not judged by a check yet.
+    # Residential, cold zone (GB/T 51350-2019 Table 5.0.2), judged from the design's ideal loads
+    # (registry.domain.saving.residential).
     ParamData(
         "residential.ultra_low.heating_kwh_m2",
         GB51350,
@@ -188,6 +189,48 @@ SEED_PARAMS: tuple[ParamData, ...] = (
         "kWh/(m2·a)",
     ),
     ParamData("residential.n50_max", GB51350, "表5.0.2 气密性 n50", 0.6, "1/h"),
+    # Cooling demand limit = base + wdh20·WDH20 + ddh28·DDH28 (degree-hours in kKh).
+    *(
+        ParamData(
+            f"residential.{level}.cooling_{term}",
+            GB51350,
+            f"表5.0.2 供冷年耗冷量 {name} ({label})",
+            value,
+            unit,
+        )
+        for level, name, terms in (
+            ("ultra_low", "超低", (3.5, 2.0, 2.2)),
+            ("nearly_zero", "近零", (3.0, 1.5, 2.0)),
+        )
+        for (term, label, unit), value in zip(
+            (
+                ("base", "常数项", "kWh/(m2·a)"),
+                ("wdh20", "× WDH20", "kWh/(m2·a·kKh)"),
+                ("ddh28", "× DDH28", "kWh/(m2·a·kKh)"),
+            ),
+            terms,
+            strict=True,
+        )
+    ),
+    ParamData(
+        "residential.nearly_zero.renewable_pct", GB51350, "表5.0.2 可再生能源利用率 近零", 10.0, "%"
+    ),
+    ParamData(
+        "residential.heating_setpoint_c",
+        GB51350,
+        "室内热湿环境 冬季温度 ≥",
+        20.0,
+        "°C",
+        notes="Stated with the demands; the model's own thermostats drive its ideal loads.",
+    ),
+    ParamData(
+        "residential.cooling_setpoint_c",
+        GB51350,
+        "室内热湿环境 夏季温度 ≤",
+        26.0,
+        "°C",
+        notes="Stated with the demands; the model's own thermostats drive its ideal loads.",
+    ),
 )
 
 # End uses counted in the energy basis (ABUPS rows). Plug loads (Interior/Exterior Equipment)

@@ -58,4 +58,41 @@ MESSAGES = {
         "Window or FenestrationSurface:Detailed, then upload again."
     ),
     "saving.parameter_unknown": "No reference parameter named “{key}” (registry saving params).",
+    "saving.residential_needs_ideal_loads": (
+        "A residential building's ultra-low or nearly-zero level is judged from its heating "
+        "and cooling demands, which the check reads from ZoneHVAC:IdealLoadsAirSystem: "
+        "condition the zones with ideal loads and upload again."
+    ),
+    "saving.residential_summary": (
+        "Residential ultra-low and nearly-zero check (GB/T 51350-2019 Table 5.0.2): heating "
+        "demand {heating} kWh/(m²·a), cooling demand {cooling} kWh/(m²·a); level met: {level}."
+    ),
+    "saving.residential_unverified": (
+        "The limits, the cooling-demand formula and the definitions of WDH20 and DDH28 are "
+        "recalled values, not yet verified against the printed GB/T 51350-2019; the level is "
+        "indicative until an administrator confirms them."
+    ),
+    "saving.residential_method": (
+        "Method (definitions recalled): the demands are the year's ideal-loads supply-air "
+        "heating and cooling energy of all zones per m² of the model's conditioned floor area, "
+        "with the model's own thermostats (the standard's indoor conditions: winter at least "
+        "{heating_c} °C, summer at most {cooling_c} °C). WDH20 is the year's sum of the "
+        "wet-bulb temperature's excess over 20 °C, DDH28 the sum of the dry-bulb temperature's "
+        "excess over 28 °C, hour by hour from the check's weather file, in thousands of "
+        "kelvin-hours (kKh). Each level's cooling limit is a + b × WDH20 + c × DDH28. The shape "
+        "coefficient S is the area of the walls and roofs facing outdoor air, windows included, "
+        "divided by the conditioned volume: shown, not judged."
+    ),
+    "saving.residential_rule": (
+        "Rule: a level is met only when every judged indicator holds: the heating and cooling "
+        "demands within the level's limits, the declared n50 at most its limit (an undeclared "
+        "n50 meets no level) and, for nearly zero, a renewable share of at least {renewable} "
+        "per cent."
+    ),
+    "saving.residential_not_judged": (
+        "Not judged: the building's composite energy value (kWh/(m²·a) or "
+        "kgce/(m²·a)) needs the real heating, cooling, ventilation, lighting and hot-water "
+        "systems, which ideal loads do not model. The level stated rests only on the "
+        "indicators judged here."
+    ),
 }

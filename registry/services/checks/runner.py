@@ -37,6 +37,7 @@ from registry.models import (
 )
 from registry.services.checks import turns
 from registry.services.saving import designer
+from registry.services.saving import residential as saving_residential
 from registry.services.saving import runs as saving_runs
 
 log = logging.getLogger(__name__)
@@ -179,9 +180,18 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
     except idf.IdfRejected as exc:
         return _fail(engine, check_id, worker, exc.code, exc.params)
     saving = saving_runs.is_saving_check(check.options)
+    # A residential building's level is judged from the design's own demands (no reference).
+    residential = saving and saving_residential.is_residential_check(check.options)
     reference = None
     designer_findings = None
-    if saving:
+    if residential:
+        from registry.domain.saving.residential import has_ideal_loads, with_demand_outputs
+
+        if not has_ideal_loads(prepared):
+            return _fail(engine, check_id, worker, "saving.residential_needs_ideal_loads")
+        prepared = with_demand_outputs(prepared)
+        saving_params = saving_residential.parameters(engine)
+    elif saving:
         try:
             if designer.reference_sha256(check.options):  # compared before any engine run
                 reference, saving_params, designer_findings = designer.designer_reference_for(
@@ -321,6 +331,17 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
                 )
                 if designer_findings is not None:
                     designer.mark_designer(extra[-1], designer_findings)
+            if residential:
+                extra.append(
+                    saving_residential.demand_row(
+                        check_id=check_id,
+                        annual=annual,
+                        sql_path=outcome.sql_path,
+                        epw_path=epw,
+                        params=saving_params,
+                        n50=(check.options or {}).get("n50"),
+                    )
+                )
         except results.ResultsUnavailable as exc:
             return _fail(engine, check_id, worker, exc.code, getattr(exc, "params", {}))
         _store_results(

@@ -32,6 +32,7 @@ from registry.services.checks import turns
 from registry.services.checks.weather import default_weather
 from registry.services.quotas.verdicts import assess_check
 from registry.services.saving import designer
+from registry.services.saving import residential as saving_residential
 from registry.services.saving import runs as saving_runs
 
 DEFAULT_OPTIONS = {"run": "annual"}
@@ -114,9 +115,12 @@ def create_check(
     options = dict(options or DEFAULT_OPTIONS)
     if saving_rate:  # the design and its reference building, run together (issue 21)
         options = saving_runs.options_for(session, saving_runs.parse_n50(n50))
+        options = saving_residential.mark_options(options, building)
     if reference_bytes is not None:  # the designer's own reference building, compared first
         if not saving_rate:
             raise ValidationFailed({"reference": ("saving.reference_needs_saving_rate", {})})
+        if saving_residential.is_residential_check(options):  # judged without a reference
+            raise ValidationFailed({"reference": ("saving.reference_not_residential", {})})
         options = designer.with_reference(options, reference_bytes, config)
     idf_sha = sha256_bytes(idf_bytes)
     engine = engine_version_for_cache(config.ENERGYPLUS_BINARY)
@@ -217,6 +221,7 @@ def _copy_cached_result(session: Session, check: Check, building: Building, sour
                 check_id=check.id, **rates.model_dump(exclude={"id", "check_id", "created_at"})
             )
         )
+    saving_residential.copy_cached(session, source_id=source.id, check_id=check.id)
     now = utcnow()
     check.status = "done"
     check.cached_from_id = source.id

@@ -7,14 +7,15 @@ from sqlmodel import Session, select
 from registry import vocabulary
 from registry.i18n import Locale, render
 from registry.models import CheckSavingRate
+from registry.services.saving.residential import residential_payload
 
 VERIFIED = ("verified-primary", "verified-secondary")
 
 
 def saving_payload(session: Session, check_id: int, lang: Locale) -> dict | None:
     row = session.exec(select(CheckSavingRate).where(CheckSavingRate.check_id == check_id)).first()
-    if row is None:
-        return None
+    if row is None:  # a residential check judges demands, with no reference building
+        return residential_payload(session, check_id, lang)
     params = row.parameters or {}
     unverified = sorted(k for k, p in params.items() if p.get("source_status") not in VERIFIED)
     return {
