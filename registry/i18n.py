@@ -215,6 +215,7 @@ def _collect() -> dict[str, str]:
     from registry.domain.metered.messages import MESSAGES as metered
     from registry.domain.parcels.messages import MESSAGES as parcels
     from registry.domain.quotas.messages import MESSAGES as quotas
+    from registry.domain.saving.consistency_messages import MESSAGES as saving_consistency
     from registry.domain.saving.messages import MESSAGES as saving
     from registry.domain.settings import MESSAGES as settings
     from registry.domain.tally.targets import MESSAGES as tally
@@ -260,6 +261,7 @@ def _collect() -> dict[str, str]:
         validity,
         parcels,
         saving,
+        saving_consistency,
     ):
         for code, english in table.items():
             if code in merged:

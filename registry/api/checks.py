@@ -22,7 +22,7 @@ from registry.queue import enqueue_check
 from registry.services.checks import uploads as check_service
 from registry.services.checks.payload import check_payload
 from registry.services.checks.weather import add_weather, list_weather
-from registry.web.check_view import read_upload
+from registry.web.check_view import read_reference, read_upload
 
 bp = Blueprint("api_checks", __name__, url_prefix="/api/v1")
 
@@ -198,6 +198,8 @@ register_schema(
                     "level_met": {"enum": ["none", "ultra_low", "nearly_zero", "zero"]},
                     "energy_basis": {"type": "string"},
                     "changes": {"type": "array", "items": {"type": "object"}},
+                    "reference_source": {"enum": ["generated", "designer"]},
+                    "consistency": {"type": ["object", "null"]},
                     "airtightness": {"type": "object"},
                     "parameters_unverified": {"type": "boolean"},
                     "residential": {
@@ -239,6 +241,14 @@ register_schema(
                 "description": "With saving_rate: the airtightness the designer declares (air "
                 "changes per hour at 50 Pa), judged against the level's limit.",
             },
+            "reference": {
+                "type": "string",
+                "format": "binary",
+                "description": "With saving_rate: the designer's own reference building (IDF) "
+                "instead of the generated one. The pair is compared before any engine run; an "
+                "inconsistent pair ends the check `failed` with `error.differences` (object, "
+                "name, field, design, reference, tolerance, message).",
+            },
         },
     },
 )
@@ -258,6 +268,9 @@ def create(building_id: int):
     session = get_session()
     config = current_app.extensions["registry.config"]
     data, filename = read_upload(request.files.get("idf"), config.MAX_UPLOAD_BYTES)
+    reference, reference_name = read_reference(
+        request.files.get("reference"), config.MAX_UPLOAD_BYTES
+    )
     check = check_service.create_check(
         session=session,
         actor=actor(),
@@ -268,6 +281,8 @@ def create(building_id: int):
         weather=request.form.get("weather") or None,
         saving_rate=request.form.get("saving_rate", "").lower() in ("1", "true", "on", "yes"),
         n50=request.form.get("n50"),
+        reference_bytes=reference,
+        reference_filename=reference_name,
         enqueue=enqueue_check,
     )
     body = check_payload(session, check, request_locale())

@@ -11,22 +11,23 @@ from registry.i18n import Locale, render
 from registry.models import ACTIVE_STATES, Building, User, WeatherFile, utcnow
 from registry.services import permissions
 from registry.services.checks import uploads as check_service
+from registry.services.saving import designer
 
 STEPS = ("queued", "validating", "running", "reading", "done")
 
 
-def read_upload(storage, max_bytes: int) -> tuple[bytes, str]:
-    """The uploaded file's bytes and its (display-only) name, or a field error."""
+def read_upload(storage, max_bytes: int, field: str = "idf") -> tuple[bytes, str]:
+    """The uploaded file's bytes and its (display-only) name, or an error on `field`."""
     if storage is None or not storage.filename:
-        raise ValidationFailed({"idf": ("check.file_required", {})})
+        raise ValidationFailed({field: ("check.file_required", {})})
     name = Path(storage.filename).name
     if not name.lower().endswith(".idf"):
-        raise ValidationFailed({"idf": ("check.wrong_extension", {"name": name[:80]})})
+        raise ValidationFailed({field: ("check.wrong_extension", {"name": name[:80]})})
     data = storage.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise ValidationFailed(
             {
-                "idf": (
+                field: (
                     "check.too_large",
                     {
                         "size_mb": f">{max_bytes / 1048576:.2g}",
@@ -36,6 +37,13 @@ def read_upload(storage, max_bytes: int) -> tuple[bytes, str]:
             }
         )
     return data, name
+
+
+def read_reference(storage, max_bytes: int) -> tuple[bytes | None, str]:
+    """The optional reference model's upload: (None, "") when the field was left empty."""
+    if storage is None or not storage.filename:
+        return None, ""
+    return read_upload(storage, max_bytes, field="reference")
 
 
 def _elapsed_s(check) -> float | None:
@@ -69,9 +77,7 @@ def check_context(session: Session, actor: User, check_id: int, locale: Locale) 
     building = session.get(Building, check.building_id)
     weather = session.get(WeatherFile, check.weather_id) if check.weather_id else None
     result, end_uses = check_service.result_of(session=session, check_id=check.id)
-    error = None
-    if check.error_code:
-        error = render(check.error_code, check.error_params or {}, locale)
+    error = designer.refusal_message(check.error_code, check.error_params, locale)
     warnings = [render(w["code"], w.get("params") or {}, locale) for w in check.warnings or []]
     verdict = None
     if check.status == "done":
@@ -97,6 +103,7 @@ def check_context(session: Session, actor: User, check_id: int, locale: Locale) 
         "area_rule": rules.get("floor_area"),
         "weather_official": rules["official_weather"]["held"] if rules else False,
         "error": error,
+        "differences": designer.differences(check.error_code, check.error_params, locale),
         "warnings": warnings,
         "steps": STEPS,
         "step_index": step,

@@ -28,7 +28,7 @@ from registry.services import permissions
 from registry.services.buildings.registration import get_building
 from registry.services.checks import report as check_report
 from registry.services.checks import uploads as check_service
-from registry.web.check_view import check_context, read_upload
+from registry.web.check_view import check_context, read_reference, read_upload
 from registry.web.forms import field_errors
 
 bp = Blueprint("checks", __name__)
@@ -106,6 +106,9 @@ def new(building_id: int):
         config = current_app.extensions["registry.config"]
         try:
             data, filename = read_upload(request.files.get("idf"), config.MAX_UPLOAD_BYTES)
+            reference, reference_name = read_reference(
+                request.files.get("reference"), config.MAX_UPLOAD_BYTES
+            )
             check = check_service.create_check(
                 session=session,
                 actor=actor_of(current_user),
@@ -116,6 +119,8 @@ def new(building_id: int):
                 weather=request.form.get("weather") or None,
                 saving_rate=bool(request.form.get("saving_rate")),
                 n50=request.form.get("n50"),
+                reference_bytes=reference,
+                reference_filename=reference_name,
                 enqueue=enqueue_check,
             )
         except ValidationFailed as exc:

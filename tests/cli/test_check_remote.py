@@ -275,3 +275,26 @@ def test_check_over_the_api_imports_no_database_code():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_reference_model_is_sent_beside_the_design(cli, app, remote, tmp_path):
+    """`--reference` over the API: the second multipart file, pinned by its hash and stored
+    beside the design (no worker here: the pair is compared when a worker takes it)."""
+    from registry.config import Config
+    from registry.services.checks.uploads import sha256_bytes, stored_model_path
+    from registry.services.saving import designer
+    from registry.services.saving import seed as saving_seed
+
+    with Session(app.extensions["registry.engine"]) as session:
+        saving_seed.seed(session)
+    design = model_file(tmp_path, (MODELS / "office_small.idf").read_bytes(), "design.idf")
+    reference = model_file(tmp_path, design.read_bytes() + b"\n! ours\n", "reference.idf")
+    result = _check(cli, remote, design, "--saving-rate", "--reference", reference, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    config: Config = app.extensions["registry.config"]
+    with Session(app.extensions["registry.engine"]) as session:
+        row = session.get(Check, payload["id"])
+        assert designer.reference_sha256(row.options) == sha256_bytes(reference.read_bytes())
+        stored = designer.reference_path(stored_model_path(config, row))
+        assert stored.read_bytes() == reference.read_bytes()

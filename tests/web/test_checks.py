@@ -433,3 +433,32 @@ def test_a_reused_run_never_shows_another_designers_check(
     assert "此前一次相同的计算" in other_page
     assert own["cached"] is True and own["cached_from_id"] == earlier.id
     assert f'href="/checks/{earlier.id}"' in own_page
+
+
+def test_the_form_takes_a_reference_model_with_the_saving_rate_only(
+    app_session, as_user, people, building, weather
+):
+    from registry.services.saving import designer
+    from registry.services.saving import seed as saving_seed
+
+    saving_seed.seed(app_session)
+    client = as_user(people.designer)
+    assert "参照建筑模型（可选）" in text_of(client.get(f"/buildings/{building.id}/checks/new"))
+
+    def form(**fields):
+        files = {"idf": (io.BytesIO(OFFICE_BOX), "design.idf")}
+        files["reference"] = (io.BytesIO(OFFICE_BOX + b"\n"), "参照.idf")
+        return client.post(
+            f"/buildings/{building.id}/checks/new",
+            data={**files, **fields},
+            content_type="multipart/form-data",
+        )
+
+    alone = form()
+    assert alone.status_code == 422
+    assert upload_error(alone).startswith("只有节能率检查才比对参照建筑模型")
+    paired = form(saving_rate="1")
+    assert paired.status_code == 302
+    check_id = int(paired.headers["Location"].rsplit("/", 1)[1])
+    check = app_session.exec(select(Check).where(Check.id == check_id)).one()
+    assert designer.reference_sha256(check.options)

@@ -26,6 +26,7 @@ def _text(payload: dict) -> str:
     lines = [f"#{payload['id']} {payload['status_name']}"]
     if payload["error"]:
         lines.append(payload["error"]["message"])
+        lines.extend(f"  - {d['message']}" for d in payload["error"].get("differences") or [])
     result = payload["result"]
     if result:
         lines.append(
@@ -59,6 +60,13 @@ def _text(payload: dict) -> str:
     default=None,
     help="With --saving-rate: the declared airtightness, air changes per hour at 50 Pa.",
 )
+@click.option(
+    "--reference",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="With --saving-rate: your own reference building model instead of the generated "
+    "one (compared with MODEL before any engine run).",
+)
 @click.option("--wait/--no-wait", default=False, help="Wait until the check ends.")
 @click.option("--timeout", default=3600, show_default=True, help="Seconds to wait.")
 @click.option(
@@ -86,6 +94,7 @@ def check(
     epw,
     saving_rate,
     n50,
+    reference,
     wait,
     timeout,
     server,
@@ -111,10 +120,21 @@ def check(
             actor_name=actor_name,
             saving_rate=saving_rate,
             n50=n50,
+            reference=reference,
         )
     else:
         payload = _check_in_database(
-            model, building_id, weather, epw, wait, timeout, actor_name, lang, saving_rate, n50
+            model,
+            building_id,
+            weather,
+            epw,
+            wait,
+            timeout,
+            actor_name,
+            lang,
+            saving_rate,
+            n50,
+            reference,
         )
     emit(payload, as_json, _text(payload))
     if payload["status"] == "failed":
@@ -122,7 +142,17 @@ def check(
 
 
 def _check_in_database(
-    model, building_id, weather, epw, wait, timeout, actor_name, lang, saving_rate=False, n50=None
+    model,
+    building_id,
+    weather,
+    epw,
+    wait,
+    timeout,
+    actor_name,
+    lang,
+    saving_rate=False,
+    n50=None,
+    reference=None,
 ) -> dict:
     from registry.cli import common
     from registry.models import FINAL_STATES
@@ -153,6 +183,8 @@ def _check_in_database(
                 weather=weather,
                 saving_rate=saving_rate,
                 n50=n50,
+                reference_bytes=reference.read_bytes() if reference is not None else None,
+                reference_filename=reference.name if reference is not None else "",
                 enqueue=enqueue_check,
             )
             check_id = created.id

@@ -93,7 +93,7 @@ class Client:
         )
         return answer
 
-    def _upload(self, path: str, field: str, file: Path, form: dict) -> dict:
+    def _upload(self, path: str, files: dict[str, Path], form: dict) -> dict:
         boundary = uuid.uuid4().hex
         parts = []
         for name, value in form.items():
@@ -103,13 +103,14 @@ class Client:
             )
         # The name is for display only (the server stores the file under its own name);
         # quotes and line breaks in it would break the header, so they are replaced.
-        safe = "".join(c if c.isprintable() and c not in '"\\' else "_" for c in file.name)
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
-            f'filename="{safe}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
-            + file.read_bytes()
-            + b"\r\n"
-        )
+        for field, file in files.items():
+            safe = "".join(c if c.isprintable() and c not in '"\\' else "_" for c in file.name)
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+                f'filename="{safe}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+                + file.read_bytes()
+                + b"\r\n"
+            )
         parts.append(f"--{boundary}--\r\n".encode())
         return self._call(
             "POST",
@@ -119,7 +120,7 @@ class Client:
         )
 
     def add_weather(self, epw: Path) -> dict:
-        return self._upload("/weather", "epw", epw, {})
+        return self._upload("/weather", {"epw": epw}, {})
 
     def create_check(
         self,
@@ -128,13 +129,15 @@ class Client:
         weather: str | None,
         saving_rate: bool = False,
         n50: float | None = None,
+        reference: Path | None = None,
     ) -> dict:
         form = {"weather": weather} if weather else {}
         if saving_rate:
             form["saving_rate"] = "1"
         if n50 is not None:
             form["n50"] = str(n50)
-        return self._upload(f"/buildings/{building_id}/checks", "idf", model, form)
+        files = {"idf": model} | ({"reference": reference} if reference is not None else {})
+        return self._upload(f"/buildings/{building_id}/checks", files, form)
 
     def wait(self, payload: dict, timeout_s: float) -> dict:
         """Ask again until the check ends or `timeout_s` has passed; the last answer."""
@@ -172,6 +175,7 @@ def run_check(
     actor_name: str | None,
     saving_rate: bool = False,
     n50: float | None = None,
+    reference: Path | None = None,
 ) -> dict:
     """`registry check` over the API: the same payload the direct path prints."""
     if actor_name:
@@ -179,5 +183,5 @@ def run_check(
     client = Client(server, token, lang)
     if epw is not None:
         weather = str(client.add_weather(epw)["id"])
-    payload = client.create_check(building_id, model, weather, saving_rate, n50)
+    payload = client.create_check(building_id, model, weather, saving_rate, n50, reference)
     return client.wait(payload, timeout_s) if wait else payload

@@ -8,6 +8,7 @@ from registry.models import WeatherFile
 from registry.services.checks import uploads as check_service
 from registry.services.checks.weather import default_weather
 from registry.services.quotas import verdicts as quotas
+from registry.services.saving import designer
 from registry.services.saving import runs as saving_runs
 from registry.services.saving.payload import saving_payload
 
@@ -137,7 +138,8 @@ def check_payload(session, check, lang: Locale) -> dict:
         ),
         "error": {
             "code": check.error_code,
-            "message": render(check.error_code, check.error_params or {}, lang),
+            "message": designer.refusal_message(check.error_code, check.error_params, lang),
+            "differences": designer.differences(check.error_code, check.error_params, lang),
         }
         if check.error_code
         else None,

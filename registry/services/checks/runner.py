@@ -36,6 +36,7 @@ from registry.models import (
     utcnow,
 )
 from registry.services.checks import turns
+from registry.services.saving import designer
 from registry.services.saving import residential as saving_residential
 from registry.services.saving import runs as saving_runs
 
@@ -182,6 +183,7 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
     # A residential building's level is judged from the design's own demands (no reference).
     residential = saving and saving_residential.is_residential_check(check.options)
     reference = None
+    designer_findings = None
     if residential:
         from registry.domain.saving.residential import has_ideal_loads, with_demand_outputs
 
@@ -191,7 +193,12 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
         saving_params = saving_residential.parameters(engine)
     elif saving:
         try:
-            reference, saving_params = saving_runs.reference_for(engine, prepared)
+            if designer.reference_sha256(check.options):  # compared before any engine run
+                reference, saving_params, designer_findings = designer.designer_reference_for(
+                    engine, config, model_path, model
+                )
+            else:
+                reference, saving_params = saving_runs.reference_for(engine, prepared)
         except SavingRejected as exc:
             return _fail(engine, check_id, worker, exc.code, exc.params)
     facts = model.facts if isinstance(model.facts, dict) else dict(model.facts.__dict__)
@@ -322,6 +329,8 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
                         n50=(check.options or {}).get("n50"),
                     )
                 )
+                if designer_findings is not None:
+                    designer.mark_designer(extra[-1], designer_findings)
             if residential:
                 extra.append(
                     saving_residential.demand_row(

@@ -31,6 +31,7 @@ from registry.services.audit import record_event
 from registry.services.checks import turns
 from registry.services.checks.weather import default_weather
 from registry.services.quotas.verdicts import assess_check
+from registry.services.saving import designer
 from registry.services.saving import residential as saving_residential
 from registry.services.saving import runs as saving_runs
 
@@ -88,6 +89,8 @@ def create_check(
     options: dict | None = None,
     saving_rate: bool = False,
     n50: str | float | None = None,
+    reference_bytes: bytes | None = None,
+    reference_filename: str = "",
     enqueue: Callable[[int], str | None] | None,
 ) -> Check:
     """Store an uploaded model and queue its check, or answer at once from the cache.
@@ -113,6 +116,12 @@ def create_check(
     if saving_rate:  # the design and its reference building, run together (issue 21)
         options = saving_runs.options_for(session, saving_runs.parse_n50(n50))
         options = saving_residential.mark_options(options, building)
+    if reference_bytes is not None:  # the designer's own reference building, compared first
+        if not saving_rate:
+            raise ValidationFailed({"reference": ("saving.reference_needs_saving_rate", {})})
+        if saving_residential.is_residential_check(options):  # judged without a reference
+            raise ValidationFailed({"reference": ("saving.reference_not_residential", {})})
+        options = designer.with_reference(options, reference_bytes, config)
     idf_sha = sha256_bytes(idf_bytes)
     engine = engine_version_for_cache(config.ENERGYPLUS_BINARY)
     key = cache_key(idf_sha, weather_file.sha256, engine, options)
@@ -125,6 +134,8 @@ def create_check(
     stored = folder / f"{uuid.uuid4().hex}.idf"
     stored.write_bytes(idf_bytes)
     stored.chmod(0o600)
+    if reference_bytes is not None:
+        designer.store_reference(stored, reference_bytes)
 
     check = Check(
         building_id=building.id,
@@ -150,7 +161,15 @@ def create_check(
         entity_id=check.id,
         building_id=building.id,
         action="create",
-        after={"idf_sha256": idf_sha, "weather": weather_file.name, "cached": cached},
+        after={"idf_sha256": idf_sha, "weather": weather_file.name, "cached": cached}
+        | (
+            {
+                "reference_sha256": designer.reference_sha256(options),
+                "reference_name": Path(reference_filename or "reference.idf").name[:255],
+            }
+            if reference_bytes is not None
+            else {}
+        ),
     )
     session.commit()
     if cached:

@@ -46,6 +46,10 @@ def saving_payload(session: Session, check_id: int, lang: Locale) -> dict | None
             k: (row.reference_err or {}).get(k, 0) for k in ("warnings", "severes", "fatals")
         },
         "changes": row.changes or [],
+        # "designer": the designer's own reference model, compared with the design and run
+        # as uploaded (no changes made); "generated": built from the design by the registry.
+        "reference_source": (row.end_uses or {}).get("reference_source", "generated"),
+        "consistency": (row.end_uses or {}).get("consistency"),
         "parameters": params,
         "parameter_rows": [
             {

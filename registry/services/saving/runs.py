@@ -77,22 +77,28 @@ def reference_for(engine, prepared_text: str) -> tuple[Reference, dict[str, dict
 
     Raises registry.domain.saving.reference.SavingRejected when the model cannot have one.
     """
-    from registry.domain.checks.validity import SEVERE_ERRORS, UNMET_HOURS
     from registry.domain.saving.reference import reference_building  # eppy: the worker only
+
+    params = run_parameters(engine)
+    return reference_building(prepared_text, params), params
+
+
+def run_parameters(engine) -> dict[str, dict]:
+    """The reference parameters in force, with the run-level validity rules' thresholds
+    carried along to the rate row (a generated or a designer's reference alike)."""
+    from registry.domain.checks.validity import SEVERE_ERRORS, UNMET_HOURS
     from registry.services.checks.validity import current_rules
 
     with Session(engine) as session:
         params = current(session)
         rules = current_rules(session)
-    # The run-level validity rules' thresholds, carried with the parameters to the rate row.
-    params = {
+    return {
         **params,
         "_validity": {
             UNMET_HOURS: rules[UNMET_HOURS].threshold,
             SEVERE_ERRORS: rules[SEVERE_ERRORS].threshold,
         },
     }
-    return reference_building(prepared_text, params), params
 
 
 def second_slot_free(engine, check_id: int, worker: str, cores: int | None = None) -> bool:
