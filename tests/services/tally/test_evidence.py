@@ -269,3 +269,38 @@ def test_queries_do_not_grow_with_the_records(session, engine, people, make_buil
         sum(100 + i for i in range(2)) + sum(100 + i for i in range(48))
     )
     assert tally.evidence["ultra_low_energy"].backed_buildings == 1 + 24
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_the_pdf_summary_prints_the_evidence(
+    session, people, make_building, make_record, tmp_path, locale
+):
+    import subprocess
+
+    from registry import reports
+    from tests.conftest import poppler
+
+    admin, officer = people
+    hand_counted(session, make_building, make_record, admin, officer)
+    tally = tally_service.compute(session=session, year=2022, evidence=True)
+    context = tally_service.context(
+        tally, generated_at=datetime(2023, 1, 5, tzinfo=UTC), locale=locale
+    )
+    pdf = tmp_path / "tally.pdf"
+    pdf.write_bytes(
+        reports.tally_pdf(context, charts={"progress": "", "by_year": "", "by_district": ""})
+    )
+    text = subprocess.run(
+        [poppler("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    if locale == "zh":
+        flat = "".join(text.split())
+        assert "其中节能量经核验" in flat and "比竣工前一年低15%以上" in flat
+        assert "本期10,000m²（占新增面积50.0%），累计11,000m²（52.4%），共2栋建筑" in flat
+        assert "累计3,000m²（46.2%），共1栋建筑" in flat and "限值尚未经管理员核实" in flat
+    else:
+        flat = " ".join(text.split())
+        assert "of which with verified savings" in flat and "at least 15 per cent" in flat
+        assert "this period 10,000 m² (50.0% of the added area), cumulative 11,000 m²" in flat
+        assert "(GB/T 51350-2019 thresholds)" in flat
+        assert "thresholds NOT yet verified by an administrator" in flat
