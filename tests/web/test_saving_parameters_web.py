@@ -66,6 +66,7 @@ def test_admin_corrects_and_confirms_a_parameter(client, app_session, make_user,
     # The page of the replaced version refuses a change made from it.
     stale = client.post(url, data={"value": "60", "reason": "late"})
     assert stale.status_code == 422 and _row(app_session).version == 2
+    assert "该参数已有更新的版本 v2" in field_error(stale, "reason")
 
     confirmed = client.post(f"/admin/saving-parameters/{second.id}",
                             data={"confirm": "1", "value": "55", "reason": "checked",

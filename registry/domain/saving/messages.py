@@ -58,4 +58,7 @@ MESSAGES = {
         "Window or FenestrationSurface:Detailed, then upload again."
     ),
     "saving.parameter_unknown": "No reference parameter named “{key}” (registry saving params).",
+    "saving.parameter_superseded": (
+        "This parameter already has a newer version, v{version}; change that one."
+    ),
 }

@@ -40,7 +40,7 @@ def edit_parameter(
     if old is None:
         raise NotFound("saving.parameter_unknown", {"key": key})
     if version is not None and version != old.version:
-        raise Conflict("validity.rule_superseded", {"version": old.version})
+        raise Conflict("saving.parameter_superseded", {"version": old.version})
     problems: dict[str, tuple[str, dict]] = {}
     if not (reason or "").strip():
         problems["reason"] = ("record.reason_required", {})
@@ -78,7 +78,7 @@ def edit_parameter(
         session.flush()
     except IntegrityError as exc:  # another administrator saved the next version first
         session.rollback()
-        raise Conflict("validity.rule_superseded", {"version": old.version + 1}) from exc
+        raise Conflict("saving.parameter_superseded", {"version": old.version + 1}) from exc
     old.superseded_at = utcnow()
     session.add(old)
     # The tally labels its backed ultra-low area by these thresholds' status.
