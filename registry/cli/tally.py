@@ -142,6 +142,7 @@ def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, ou
             district=filters["district"],
             building_type=filters["building_type"],
             as_of=data_date,
+            evidence=bool(pdf_path),  # the PDF's summary prints it, as the dashboard's does
         )
     context = tally_service.context(
         result,

@@ -10,6 +10,9 @@ from registry.errors import NotFound, ValidationFailed
 from registry.models import Setting, User, utcnow
 from registry.services import permissions
 from registry.services.audit import record_event
+from registry.services.tally import index as tally_index
+
+EVIDENCE_SETTINGS = (rules.UPGRADE_SAVING_PCT, rules.UPGRADE_SAVING_CONFIRMED)
 
 
 def get_value(*, session: Session, key: str) -> bool | int:
@@ -43,6 +46,8 @@ def set_value(
     row.updated_at = utcnow()
     row.updated_by_id = actor.id
     session.add(row)
+    if key in EVIDENCE_SETTINGS:  # printed beside the tally's upgrade figures
+        tally_index.bump_stamp(session.connection())
     record_event(
         session=session,
         actor=actor,

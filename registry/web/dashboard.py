@@ -37,17 +37,21 @@ bp = Blueprint("dashboard", __name__)
 DASHBOARD_ROWS = 200
 
 
-def _tally_context(year: int | None, errors: dict[str, str], rows: int | None = None) -> dict:
-    locale = request_locale()
+def _filters(year, errors: dict[str, str]) -> dict:
     try:
-        filters = tally_service.parse_filters(
+        return tally_service.parse_filters(
             year=year,
             district=request.args.get("district"),
             building_type=request.args.get("building_type"),
         )
     except ValidationFailed as exc:
         errors.update(field_errors(exc))
-        filters = {"year": None, "district": None, "building_type": None}
+        return {"year": None, "district": None, "building_type": None}
+
+
+def _tally_context(year: int | None, errors: dict[str, str], rows: int | None = None) -> dict:
+    locale = request_locale()
+    filters = _filters(year, errors)
     session = get_session()
     tally = tally_service.compute(
         session=session,
@@ -55,6 +59,7 @@ def _tally_context(year: int | None, errors: dict[str, str], rows: int | None = 
         district=filters["district"],
         building_type=filters["building_type"],
         rows=rows,
+        evidence=True,
     )
     return tally_service.context(
         tally,
@@ -216,3 +221,35 @@ def document(document_id: int):
         percent=int(100 * row.rows_done / row.rows_total) if row.rows_total else 0,
         download_url=download_url,
     ), 202
+
+
+@bp.get("/dashboard/evidence-<int:year>/<target>")
+@login_required
+def evidence(year: int, target: str):
+    """List the counted buildings of a target with whether evidence backs each one."""
+    # Bad filters or a target without evidence answer 422 with the reason (the app's handler).
+    filters = tally_service.parse_filters(
+        year=year,
+        district=request.args.get("district"),
+        building_type=request.args.get("building_type"),
+    )
+    session = get_session()
+    locale = request_locale()
+    tally, rows = tally_service.evidence_list(
+        session=session,
+        year=filters["year"],
+        target=target,
+        district=filters["district"],
+        building_type=filters["building_type"],
+    )
+    context = tally_service.context(tally, generated_at=dates.now_utc(), locale=locale)
+    item = next(t for t in context["targets"] if t["key"] == target)
+    return render_template(
+        "dashboard/evidence.html",
+        tally=context,
+        target=item,
+        rows=rows,
+        names=tally_service.building_names(session=session, ids=[r.building_id for r in rows]),
+        end=tally.end,
+        query={k: v for k, v in request.args.items() if k in ("district", "building_type")},
+    )

@@ -167,7 +167,7 @@ def quota_list():
     for entry in report["entries"]:
         entry["district_name"] = vocabulary.district(entry["district_code"], locale)
         entry["building_type_name"] = vocabulary.building_type(entry["building_type"], locale)
-    upgrades = savings.verified_upgrade_area(session=get_session(), locale=locale)
+    upgrades = savings.verified_upgrade_area(session=get_session())
     return render_template(
         "metered/list.html",
         upgrades=upgrades,

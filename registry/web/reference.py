@@ -1,10 +1,11 @@
-"""Reference data for administrators: pilot targets, quota rows, validity rules and the
-weather library."""
+"""Reference data for administrators: pilot targets, quota rows, validity rules, the
+saving-rate parameters and the weather library."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 
 from registry import citations, vocabulary
@@ -12,13 +13,17 @@ from registry.auth import actor_of
 from registry.domain.checks.validity import STATUSES as RULE_STATUSES
 from registry.domain.checks.validity import THRESHOLD_RANGES
 from registry.domain.quotas.verdict import STATUSES, typeset_unit
+from registry.domain.saving.names import SPACES, name_parts
+from registry.domain.source_status import SOURCE_STATUS_NAMES
 from registry.errors import PermissionDenied, RegistryError, ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.i18n import render
 from registry.services import permissions
+from registry.services import settings as settings_service
 from registry.services.checks import validity as rule_service
 from registry.services.checks.weather import add_weather, list_weather
 from registry.services.quotas import rows as quota_service
+from registry.services.saving import parameters as parameter_service
 from registry.services.tally import targets as target_service
 from registry.web.forms import field_errors
 
@@ -227,6 +232,73 @@ def edit_validity_rule(rule_id: int):
         errors=errors,
         history=rule_service.rule_history(session=session, key=row.key),
         statuses=RULE_STATUSES,
+    ), 422 if errors else 200
+
+
+def _parameter_name(key: str) -> str:
+    text, band, context = name_parts(key)
+    if band is None:
+        return pgettext("saving parameter", text) if text != key else key
+    if context:
+        band = pgettext(context, SPACES.get(band, band)) if band in SPACES else band
+    return pgettext("saving parameter", text).format(band=band)
+
+
+@bp.get("/saving-parameters")
+def saving_parameters():
+    """List the saving-rate checks' reference parameters and level thresholds."""
+    session = get_session()
+    rows = parameter_service.list_parameters(session=session)
+    return render_template(
+        "admin/saving_parameters.html",
+        rows=rows,
+        names={row.key: _parameter_name(row.key) for row in rows},
+        settings=settings_service.all_values(session=session),
+    )
+
+
+@bp.route("/saving-parameters/<int:row_id>", methods=["GET", "POST"])
+def edit_saving_parameter(row_id: int):
+    """Correct a parameter's value or confirm it as verified: its next version, audited."""
+    session = get_session()
+    row = parameter_service.get_parameter(session=session, row_id=row_id)
+    errors: dict[str, str] = {}
+    values = {"value": f"{row.value:g}", "source_status": row.source_status, "source": row.source}
+    if request.method == "POST":
+        values = dict(request.form)
+        confirm = request.form.get("confirm") == "1"
+        try:
+            new = parameter_service.edit_parameter(
+                session=session,
+                actor=actor_of(current_user),
+                key=row.key,
+                reason=request.form.get("reason", ""),
+                value=request.form.get("value", ""),
+                source_status="verified-primary"
+                if confirm
+                else request.form.get("source_status") or None,
+                source=request.form.get("source", ""),
+                version=row.version,
+            )
+        except ValidationFailed as exc:
+            session.rollback()
+            errors = field_errors(exc)
+        except RegistryError as exc:
+            session.rollback()
+            if exc.status in (403, 404):
+                raise
+            errors = {"reason": render(exc.code, exc.params, request_locale())}
+        else:
+            flash(_("Parameter saved as version %(v)s.", v=new.version), "success")
+            return redirect(url_for(".edit_saving_parameter", row_id=new.id))
+    return render_template(
+        "admin/saving_parameter_edit.html",
+        row=row,
+        name=_parameter_name(row.key),
+        values=values,
+        errors=errors,
+        history=parameter_service.parameter_history(session=session, key=row.key),
+        statuses=[s for s in SOURCE_STATUS_NAMES if s != "registry-rule"],
     ), 422 if errors else 200
 
 

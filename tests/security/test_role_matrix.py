@@ -146,6 +146,18 @@ def validity_rule(world):
         return {"rule_id": session.exec(select(ValidityRule.id).order_by(ValidityRule.id)).first()}
 
 
+def saving_parameter(world):
+    from sqlmodel import select
+
+    from registry.models import SavingParameter
+    from registry.services.saving.seed import seed
+
+    with world.session() as session:
+        seed(session)
+        query = select(SavingParameter.id).where(SavingParameter.superseded_at.is_(None))
+        return {"row_id": session.exec(query.order_by(SavingParameter.id)).first()}
+
+
 def target_key(world):
     from sqlmodel import select
 
@@ -492,6 +504,11 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/admin/validity/<int:rule_id>", "POST"): Case(
         allowed(ADMINS, 422), validity_rule, lambda w: {"data": {"threshold": "lots"}}
     ),
+    ("/admin/saving-parameters", "GET"): Case(allowed(ADMINS, 200)),
+    ("/admin/saving-parameters/<int:row_id>", "GET"): Case(allowed(ADMINS, 200), saving_parameter),
+    ("/admin/saving-parameters/<int:row_id>", "POST"): Case(
+        allowed(ADMINS, 422), saving_parameter, lambda w: {"data": {"value": "lots"}}
+    ),
     ("/admin/weather", "GET"): Case(allowed(ADMINS, 200)),
     ("/admin/weather", "POST"): Case(allowed(ADMINS, 422), body=bad_epw),
     ("/buildings", "GET"): Case(allowed(EVERYONE, 200)),
@@ -595,6 +612,10 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("/parcels/breaches.<fmt>", "GET"): Case(allowed(EVERYONE, 200), lambda w: {"fmt": "xlsx"}),
     ("/dashboard/tally-<int:year>.<fmt>", "GET"): Case(
         allowed(EVERYONE, 200), lambda w: {"year": 2024, "fmt": "csv"}
+    ),
+    # The buildings behind the tally's evidence figures: everyone who reads the dashboard.
+    ("/dashboard/evidence-<int:year>/<target>", "GET"): Case(
+        allowed(EVERYONE, 200), lambda w: {"year": 2024, "target": "ultra_low_energy"}
     ),
     # A tally PDF being made: its progress, to everyone who may download the tally.
     ("/dashboard/documents/<int:document_id>", "GET"): Case(allowed(EVERYONE, 202), tally_document),

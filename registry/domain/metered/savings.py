@@ -106,3 +106,8 @@ def normalised_savings(
         out.saving_rate_pct = (1 - out.after_normalised_kgce / out.before_kgce) * 100
     out.notes.insert(0, ("savings.method", {}))
     return out
+
+
+def meets_requirement(saving_rate_pct: float | None, required_pct: float) -> bool | None:
+    """Whether a verified saving reaches the programme's requirement (None: no saving rate)."""
+    return None if saving_rate_pct is None else saving_rate_pct >= required_pct

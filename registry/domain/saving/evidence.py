@@ -6,6 +6,16 @@ from __future__ import annotations
 LEVEL_RANK = {"none": 0, "ultra_low": 1, "nearly_zero": 2, "zero": 3}
 # The energy record levels a saving-rate check can back.
 BACKED_LEVELS = ("ultra_low", "nearly_zero", "zero")
+# The saving-parameter rows a check's level is judged by (`rates.level_met`, the n50 limit):
+# a backed share is labelled verified only when all of them are.
+LEVEL_THRESHOLD_KEYS = (
+    "public.ultra_low.comprehensive_pct",
+    "public.ultra_low.itself_pct",
+    "public.nearly_zero.comprehensive_pct",
+    "public.nearly_zero.itself_pct",
+    "public.nearly_zero.renewable_pct",
+    "public.n50_max",
+)
 
 
 def meets(level_met: str, record_level: str) -> bool:

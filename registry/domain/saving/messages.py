@@ -95,4 +95,7 @@ MESSAGES = {
         "systems, which ideal loads do not model. The level stated rests only on the "
         "indicators judged here."
     ),
+    "saving.parameter_superseded": (
+        "This parameter already has a newer version, v{version}; change that one."
+    ),
 }

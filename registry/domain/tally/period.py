@@ -117,6 +117,8 @@ class Tally:
     later_revocations: list[CountedRow] = field(default_factory=list)
     digest: str = ""  # of every counted row; empty when only the first rows were read
     row_count: int = 0  # counted rows in all, even when `rows` holds only the first ones
+    # {target: evidence.Evidence}: the backed share of two targets (issues 20, 21), when asked
+    evidence: dict = field(default_factory=dict)
 
 
 def counted_rows(

@@ -6,13 +6,14 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from registry.domain import settings as setting_keys
-from registry.domain.metered.savings import normalised_savings
+from registry.domain.metered.savings import Savings, meets_requirement, normalised_savings
 from registry.errors import NotFound, ValidationFailed
 from registry.i18n import render
-from registry.models import Building, DegreeDayYear, Record, User, utcnow
+from registry.models import Building, DegreeDayYear, MeteredYear, Record, User, utcnow
 from registry.services import audit, permissions
 from registry.services import settings as settings_service
 from registry.services.metered.years import current, to_domain
+from registry.services.tally import index as tally_index
 
 
 def set_degree_days(
@@ -38,6 +39,7 @@ def set_degree_days(
     row.source_status, row.entered_by_id, row.updated_at = "unverified", actor.id, utcnow()
     session.add(row)
     session.flush()
+    tally_index.bump_stamp(session.connection())  # the tally's verified savings read these
     audit.record_event(
         session=session,
         actor=actor,
@@ -83,6 +85,41 @@ def building_savings(*, session: Session, building_id: int, locale: object = "zh
     return out
 
 
+def measured_saving(
+    *,
+    completed_on,
+    heating_type: str | None,
+    years: dict[int, MeteredYear],
+    degree_days: dict[int, tuple[float, float | None]],
+) -> Savings:
+    """The weather-normalised saving of an upgrade completed on `completed_on`: its building's
+    current measured `years` {year: row} and `degree_days` {year: (HDD, CDD or None)} as read
+    by the caller (one building here, a whole tally in `services.tally.evidence`);
+    ValidationFailed naming what is missing."""
+    before_year, after_year = completed_on.year - 1, completed_on.year + 1
+    before, after = years.get(before_year), years.get(after_year)
+    if before is None or after is None:
+        raise ValidationFailed(
+            {"years": ("savings.no_years", {"before": before_year, "after": after_year})}
+        )
+    missing = [y for y in (before_year, after_year) if y not in degree_days]
+    if missing:
+        raise ValidationFailed(
+            {"hdd": ("savings.degree_days_of", {"years": ", ".join(map(str, missing))})}
+        )
+    hdd_b, cdd_b = degree_days[before_year]
+    hdd_a, cdd_a = degree_days[after_year]
+    return normalised_savings(
+        to_domain(before),
+        to_domain(after),
+        heating_type,
+        hdd_before=hdd_b,
+        hdd_after=hdd_a,
+        cdd_before=cdd_b,
+        cdd_after=cdd_a,
+    )
+
+
 def upgrade_savings(
     *,
     session: Session,
@@ -99,38 +136,28 @@ def upgrade_savings(
         raise ValidationFailed({"record": ("savings.not_upgrade", {})})
     building = session.get(Building, record.building_id)
     before_year, after_year = record.completed_on.year - 1, record.completed_on.year + 1
-    before = current(session, building.id, before_year)
-    after = current(session, building.id, after_year)
-    if before is None or after is None:
-        raise ValidationFailed(
-            {"years": ("savings.no_years", {"before": before_year, "after": after_year})}
-        )
-    if degree_days is None:
+    years = {
+        year: row
+        for year in (before_year, after_year)
+        if (row := current(session, building.id, year)) is not None
+    }
+    if degree_days is None and len(years) == 2:
         degree_days = stored_degree_days(session, [before_year, after_year])
-    missing = [y for y in (before_year, after_year) if y not in degree_days]
-    if missing:
-        raise ValidationFailed(
-            {"hdd": ("savings.degree_days_of", {"years": ", ".join(map(str, missing))})}
-        )
-    hdd_b, cdd_b = degree_days[before_year]
-    hdd_a, cdd_a = degree_days[after_year]
-    result = normalised_savings(
-        to_domain(before),
-        to_domain(after),
-        building.heating_type,
-        hdd_before=hdd_b,
-        hdd_after=hdd_a,
-        cdd_before=cdd_b,
-        cdd_after=cdd_a,
+    result = measured_saving(
+        completed_on=record.completed_on,
+        heating_type=building.heating_type,
+        years=years,
+        degree_days=degree_days or {},
     )
     required = settings_service.get_value(session=session, key=setting_keys.UPGRADE_SAVING_PCT)
     confirmed = settings_service.get_value(
         session=session, key=setting_keys.UPGRADE_SAVING_CONFIRMED
     )
     notes = [render(code, params, locale) for code, params in result.notes]
+    meets = meets_requirement(result.saving_rate_pct, required)
     verdict = None
-    if result.saving_rate_pct is not None:
-        code = "savings.meets" if result.saving_rate_pct >= required else "savings.falls_short"
+    if meets is not None:
+        code = "savings.meets" if meets else "savings.falls_short"
         verdict = render(code, {"rate": f"{result.saving_rate_pct:.1f}", "pct": required}, locale)
     if not confirmed:
         notes.append(render("savings.requirement_unverified", {"pct": required}, locale))
@@ -145,9 +172,7 @@ def upgrade_savings(
         "saving_rate_pct": result.saving_rate_pct,
         "required_pct": required,
         "required_confirmed": confirmed,
-        "meets_requirement": None
-        if result.saving_rate_pct is None
-        else result.saving_rate_pct >= required,
+        "meets_requirement": meets,
         "verdict": verdict,
         "reason": render(*result.reason, locale) if result.reason else None,
         "parts": result.parts,
@@ -155,37 +180,59 @@ def upgrade_savings(
     }
 
 
-def verified_upgrade_area(*, session: Session, locale: object = "zh_Hans_CN") -> dict:
+def verified_upgrade_area(*, session: Session) -> dict:
     """Beside the counted area of approved or published public-building upgrades, how much
     of it has a verified saving, and how much of that meets the required saving. The
     count-once rule of the targets is the tally's and does not change here: this only reads
-    the same records."""
-    records = list(
-        session.exec(
-            select(Record).where(
-                Record.kind == "retrofit",
-                Record.level == "public_efficiency",
-                # Counted from approval (a retrofit has no public notice) or publication.
-                Record.status.in_(("approved", "published")),
-            )
-        )
+    the same records. Four queries whatever the number of records (the records, their
+    buildings' measured years, the degree-days, the requirement)."""
+    upgrades = (
+        Record.kind == "retrofit",
+        Record.level == "public_efficiency",
+        # Counted from approval (a retrofit has no public notice) or publication.
+        Record.status.in_(("approved", "published")),
     )
+    rows = session.exec(
+        select(
+            Record.id,
+            Record.building_id,
+            Record.counted_area_m2,
+            Record.completed_on,
+            Building.heating_type,
+        )  # fmt: skip
+        .join(Building, Building.id == Record.building_id)
+        .where(*upgrades)
+    ).all()
+    years: dict[int, dict[int, MeteredYear]] = {}
+    measured = select(MeteredYear).where(
+        MeteredYear.superseded_at.is_(None),
+        MeteredYear.building_id.in_(select(Record.building_id).where(*upgrades)),
+    )
+    for year in session.exec(measured):
+        years.setdefault(year.building_id, {})[year.year] = year
+    degree_days = {r.year: (r.hdd, r.cdd) for r in session.exec(select(DegreeDayYear))}
+    required = settings_service.get_value(session=session, key=setting_keys.UPGRADE_SAVING_PCT)
     counted = verified = meeting = 0.0
-    for record in records:
-        counted += record.counted_area_m2
-        if not record.completed_on:
+    for _record_id, building_id, area_m2, completed_on, heating_type in rows:
+        counted += area_m2
+        if not completed_on:
             continue
         try:
-            result = upgrade_savings(session=session, record_id=record.id, locale=locale)
+            result = measured_saving(
+                completed_on=completed_on,
+                heating_type=heating_type,
+                years=years.get(building_id, {}),
+                degree_days=degree_days,
+            )
         except ValidationFailed:
             continue
-        if result["saving_rate_pct"] is None:
+        if result.saving_rate_pct is None:
             continue
-        verified += record.counted_area_m2
-        if result["meets_requirement"]:
-            meeting += record.counted_area_m2
+        verified += area_m2
+        if meets_requirement(result.saving_rate_pct, required):
+            meeting += area_m2
     return {
-        "records": len(records),
+        "records": len(rows),
         "counted_area_m2": counted,
         "verified_area_m2": verified,
         "meeting_requirement_area_m2": meeting,

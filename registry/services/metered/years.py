@@ -22,6 +22,7 @@ from registry.domain.metered.energy import (
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.models import Building, MeteredYear, User, utcnow
 from registry.services import audit, permissions
+from registry.services.tally import index as tally_index
 
 VALUE_FIELDS = ENERGY_FIELDS + CONTEXT_FIELDS
 YEAR_RANGE = (2000, 2100)
@@ -127,6 +128,8 @@ def add_version(
         )
         if done.rowcount != 1:
             raise Conflict("metered.conflict")
+    # An upgrade's verified saving reads these years: a tally report printed before is stale.
+    tally_index.bump_stamp(session.connection())
     audit.record_event(
         session=session,
         actor=actor,

@@ -14,6 +14,7 @@ from registry.services import permissions
 from registry.services.audit import record_event
 from registry.services.buildings.claims import building_of, get_record
 from registry.services.saving.runs import is_saving_check
+from registry.services.tally import index as tally_index
 
 
 def _backed(record: Record) -> bool:
@@ -53,6 +54,7 @@ def cite_check(*, session: Session, actor: User, record_id: int, check_id: int) 
     else:
         row.check_id, row.cited_by_id, row.cited_at = check_id, actor.id, utcnow()
     session.add(row)
+    tally_index.bump_stamp(session.connection())  # the tally's backed ultra-low area moves
     record_event(
         session=session,
         actor=actor,

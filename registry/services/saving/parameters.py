@@ -14,6 +14,7 @@ from registry.errors import Conflict, NotFound, RegistryError, ValidationFailed
 from registry.models import SavingParameter, User, utcnow
 from registry.services import permissions
 from registry.services.audit import record_event
+from registry.services.tally import index as tally_index
 
 
 def edit_parameter(
@@ -25,7 +26,11 @@ def edit_parameter(
     value: float | str | None = None,
     source_status: str | None = None,
     source: str | None = None,
+    version: int | None = None,
 ) -> SavingParameter:
+    """The parameter's next version with the changes given (all optional but the reason);
+    `version`, when given, is the version the administrator was looking at: a newer one
+    refuses the change rather than overwrite what they did not see."""
     permissions.require_admin(actor)
     old = session.exec(
         select(SavingParameter).where(
@@ -34,6 +39,8 @@ def edit_parameter(
     ).first()
     if old is None:
         raise NotFound("saving.parameter_unknown", {"key": key})
+    if version is not None and version != old.version:
+        raise Conflict("saving.parameter_superseded", {"version": old.version})
     problems: dict[str, tuple[str, dict]] = {}
     if not (reason or "").strip():
         problems["reason"] = ("record.reason_required", {})
@@ -71,18 +78,61 @@ def edit_parameter(
         session.flush()
     except IntegrityError as exc:  # another administrator saved the next version first
         session.rollback()
-        raise Conflict("validity.rule_superseded", {"version": old.version + 1}) from exc
+        raise Conflict("saving.parameter_superseded", {"version": old.version + 1}) from exc
     old.superseded_at = utcnow()
     session.add(old)
+    # The tally labels its backed ultra-low area by these thresholds' status.
+    tally_index.bump_stamp(session.connection())
     record_event(
         session=session,
         actor=actor,
         entity="saving_parameter",
         entity_id=new.id,
         action="new_version",
-        before={"value": old.value, "source_status": old.source_status, "version": old.version},
-        after={"value": new.value, "source_status": new.source_status, "version": new.version},
+        before={
+            "key": old.key,
+            "value": old.value,
+            "source_status": old.source_status,
+            "source": old.source,
+            "version": old.version,
+        },
+        after={
+            "key": new.key,
+            "value": new.value,
+            "source_status": new.source_status,
+            "source": new.source,
+            "version": new.version,
+        },
         reason=reason.strip(),
     )
     session.commit()
     return new
+
+
+def list_parameters(*, session: Session) -> list[SavingParameter]:
+    """The versions in force, by key."""
+    return list(
+        session.exec(
+            select(SavingParameter)
+            .where(SavingParameter.superseded_at.is_(None))
+            .order_by(SavingParameter.key)
+        )
+    )
+
+
+def get_parameter(*, session: Session, row_id: int) -> SavingParameter:
+    row = session.get(SavingParameter, row_id)
+    if row is None:
+        raise NotFound("saving.parameter_unknown", {"key": str(row_id)})
+    return row
+
+
+def parameter_history(*, session: Session, key: str) -> list[SavingParameter]:
+    """Every version of a parameter, newest first."""
+    return list(
+        session.exec(
+            select(SavingParameter)
+            .where(SavingParameter.key == key)
+            .order_by(SavingParameter.version.desc())
+        )
+    )

@@ -1,7 +1,9 @@
 """Tally PDFs made ahead of time: a job per period, filter and language, its file cached.
 
 A document is current while the data stamp (`tally_index.stamp`, bumped in the same
-transaction as every change that can move a tally), the data date and the report's template
+transaction as every change that can move a tally, including the evidence figures printed
+beside two targets: measured years, degree-days, the required saving, a cited saving-rate
+check, a saving parameter), the data date and the report's template
 version are those it was made from; then it is served as a file. Otherwise it is made again:
 in the request when the tally is small, else by the worker, with its progress on the row
 (`rows_done` of `rows_total`), and a request meanwhile learns that a newer document is being
@@ -241,6 +243,7 @@ def make(*, session: Session, config: Config, document_id: int, worker: str) -> 
             district=request.district,
             building_type=request.building_type,
             as_of=today,
+            evidence=True,
         )
         session.rollback()  # ends the read; nothing was written in it
         progress(0, tally.row_count)
@@ -252,7 +255,10 @@ def make(*, session: Session, config: Config, document_id: int, worker: str) -> 
         )
         pdf = reports.tally_pdf(context, progress=progress)
         version = reports.tally_template_version()
-        name = f"tally-{tally.digest[:24]}-{request.locale}-{version}.pdf"
+        # The digest covers the counted rows only; the evidence figures printed beside them
+        # name the file too, so two documents of the same rows never share one file.
+        evidence = hashlib.sha256(repr(sorted(tally.evidence.items())).encode()).hexdigest()
+        name = f"tally-{tally.digest[:24]}-{evidence[:8]}-{request.locale}-{version}.pdf"
         folder = Path(config.REPORT_DIR)
         folder.mkdir(parents=True, exist_ok=True)
         partial = folder / f".{name}.{os.getpid()}.part"

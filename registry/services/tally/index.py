@@ -294,6 +294,28 @@ def _where(
     return and_(*conditions)
 
 
+def counted_where(
+    target: str,
+    *,
+    start: date,
+    end: date,
+    as_of: date,
+    specs: dict,
+    district: str | None,
+    building_type: str | None,
+    source: Table = EPISODES,
+):
+    """The episodes of `target` behind a period's figures: counted by its end, or removed
+    within it (the rows `iter_rows` reads; the evidence figures read the same)."""
+    E = source.c
+    return and_(
+        _where(specs, as_of, district, building_type, source),
+        E.target == target,
+        E.start_on <= end,
+        or_(E.end_on.is_(None), E.end_on >= start),
+    )
+
+
 def _sum_if(condition, value):
     return func.coalesce(func.sum(case((condition, value), else_=0.0)), 0.0)
 
@@ -482,18 +504,16 @@ def iter_rows(
     One query per target, in the targets' order: each walks its (target, start_on) index,
     so the first rows come without sorting a year's hundreds of thousands.
     """
-    E = source.c
-    where = _where(specs, as_of, district, building_type, source)
+    filters = {"as_of": as_of, "specs": specs, "district": district}
     connection = session.connection()
     found = 0
     for target in rules.TARGET_KEYS:
         if target not in rules.RECORD_TARGETS:
             continue
         query = _row_query(
-            where,
-            E.target == target,
-            E.start_on <= end,
-            or_(E.end_on.is_(None), E.end_on >= start),
+            counted_where(
+                target, start=start, end=end, building_type=building_type, source=source, **filters
+            ),
             source=source,
             ordered_by_target=False,
         )

@@ -32,4 +32,7 @@ MESSAGES: dict[str, str] = {
     ),
     "tally.document_failed": "The tally report could not be made; it has been queued again.",
     "tally.building_with_id": "{name} (#{id})",
+    "tally.evidence_target_unknown": (
+        "“{value}” has no evidence list: only the upgrade and ultra-low targets have one."
+    ),
 }

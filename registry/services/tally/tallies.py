@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import func
@@ -20,12 +20,14 @@ from registry.domain import dates
 from registry.domain.buildings.districts import DISTRICTS, UnknownDistrict, normalise_district
 from registry.domain.buildings.types import BUILDING_TYPES
 from registry.domain.tally import cells as tally_cells
+from registry.domain.tally import evidence as evidence_rules
 from registry.domain.tally import period as aggregate
 from registry.domain.tally import targets as rules
 from registry.domain.text import NC_
 from registry.errors import ValidationFailed
 from registry.i18n import Locale, lang_code, locale_of, pgettext
-from registry.models import Target
+from registry.models import Building, Target
+from registry.services.tally import evidence as tally_evidence
 from registry.services.tally import index as tally_index
 from registry.services.tally.targets import target_name, target_specs
 
@@ -78,13 +80,15 @@ def compute(
     building_type: str | None = None,
     as_of: date | None = None,
     rows: int | None = None,
+    evidence: bool = False,
 ) -> aggregate.Tally:
     """The tally for a calendar year (or any date range), optionally one district or type.
 
     Figures come from the tally index (`registry.services.tally.index`): sums in the database,
     over the stored episodes and, for a data date earlier than some records' dates, those
     buildings recounted as of it. `rows` limits the counted rows read (the dashboard's first
-    page); without it every row is read and the digest covers them all.
+    page); without it every row is read and the digest covers them all. `evidence` adds the
+    backed share of the upgrade and ultra-low targets (`services.tally.evidence`).
     """
     period = Period.of(
         session=session,
@@ -101,11 +105,12 @@ def compute(
         later = period.later(session, tables)
         pilots = period.pilots(session, tables)
         period.add_timeline(session, tables, sums)
+        backed = period.evidence(session, tables) if evidence else {}
     row_count = sum(group.rows for group in sums.groups().values())
     digest = ""
     if rows is None or len(counted_rows) == row_count:
         digest = aggregate.digest(counted_rows, period.iter_new_buildings(session))
-    return period.assemble(
+    tally = period.assemble(
         session,
         sums,
         rows=counted_rows,
@@ -114,6 +119,7 @@ def compute(
         pilots=pilots,
         digest=digest,
     )
+    return replace(tally, evidence=backed) if backed else tally
 
 
 @dataclass(frozen=True)
@@ -226,6 +232,16 @@ class Period:
                 days[(target, date.fromordinal(first.toordinal() - 1))] = [held, 0.0]
         sums.timeline = days
 
+    def evidence(self, session: Session, sources) -> dict:
+        return tally_evidence.figures(
+            session, sources, start=self.start, end=self.end, **self._filters
+        )
+
+    def evidence_rows(self, session: Session, sources, target: str) -> list:
+        return tally_evidence.backed_rows(
+            session, sources, target, start=self.start, end=self.end, **self._filters
+        )
+
     def iter_new_buildings(self, session: Session):
         return tally_index.iter_new_buildings(
             session, district=self.district, building_type=self.building_type
@@ -313,6 +329,8 @@ def context(
     targets = []
     for t in tally.targets:
         item = {**_plain(asdict(t)), "name": names[t.key]}
+        if t.key in tally.evidence:
+            item["evidence"] = evidence_context(tally.evidence[t.key], locale)
         targets.append(item)
     return {
         "locale": lang_code(locale),
@@ -368,6 +386,71 @@ def context(
         "digest": tally.digest,
         "verify_url": f"{public_base_url.rstrip('/')}/verify" if public_base_url else None,
     }
+
+
+def evidence_context(figures: evidence_rules.Evidence, locale: Locale) -> dict:
+    """A target's backed share as plain values with its rule and the thresholds' status in
+    the reader's language."""
+    pct = "" if figures.required_pct is None else f"{figures.required_pct:g}"
+    status = (
+        NC_("evidence thresholds", "thresholds verified")
+        if figures.thresholds_verified
+        else NC_("evidence thresholds", "thresholds NOT yet verified by an administrator")
+    )
+    return {
+        "target": figures.target,
+        "added_backed_m2": figures.added_backed_m2,
+        "added_pct": figures.added_pct,
+        "cumulative_backed_m2": figures.cumulative_backed_m2,
+        "cumulative_pct": figures.cumulative_pct,
+        "backed_buildings": figures.backed_buildings,
+        "thresholds_verified": figures.thresholds_verified,
+        "rule": pgettext("evidence rule", evidence_rules.RULES[figures.target], locale).format(
+            pct=pct
+        ),
+        "status": pgettext("evidence thresholds", status, locale),
+    }
+
+
+def evidence_list(
+    *,
+    session: Session,
+    year: int,
+    target: str,
+    district: str | None = None,
+    building_type: str | None = None,
+    as_of: date | None = None,
+) -> tuple[aggregate.Tally, list[evidence_rules.EvidenceRow]]:
+    """The year's figures with the evidence, and the target's counted rows behind them."""
+    if target not in evidence_rules.EVIDENCE_TARGETS:
+        raise ValidationFailed({"target": ("tally.evidence_target_unknown", {"value": target})})
+    tally = compute(
+        session=session,
+        year=year,
+        district=district,
+        building_type=building_type,
+        as_of=as_of,
+        rows=0,
+        evidence=True,
+    )
+    period = Period.of(
+        session=session,
+        year=year,
+        district=district,
+        building_type=building_type,
+        as_of=tally.as_of,
+    )
+    with sources(session, period.as_of) as tables:
+        found = period.evidence_rows(session, tables, target)
+    return tally, found
+
+
+def building_names(*, session: Session, ids: list[int]) -> dict[int, str]:
+    """Building id -> name, for a list of counted rows (one query)."""
+    if not ids:
+        return {}
+    found = session.exec(select(Building.id, Building.name).where(Building.id.in_(set(ids))))
+    return dict(found.all())
 
 
 # Decimals a table states its numbers to (areas in m², shares in %): a spreadsheet cell holds
