@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -44,6 +45,14 @@ FROZEN_FIELDS = {
     "floor_area_m2": NC_("building field", "floor area"),
     "land_parcel_id": NC_("building field", "land parcel"),
 }
+
+
+# A sheet repeats its districts and credit codes thousands of times: each text is read once.
+# Refusals raise, and are not remembered.
+_district_code = functools.lru_cache(maxsize=4096)(
+    lambda text: districts.normalise_district(text).code
+)
+_credit_code = functools.lru_cache(maxsize=4096)(credit_code.validate_credit_code)
 
 
 def _blank(value: Any) -> bool:
@@ -127,7 +136,7 @@ def parse_building(
             problems["district_code"] = ("field.required", {})
         else:
             try:
-                fields["district_code"] = districts.normalise_district(str(value)).code
+                fields["district_code"] = _district_code(str(value))
             except districts.UnknownDistrict:
                 problems["district_code"] = ("district.unknown", {"value": str(value)})
 
@@ -219,7 +228,7 @@ def parse_building(
             fields["owner_credit_code"] = None
         else:
             try:
-                fields["owner_credit_code"] = credit_code.validate_credit_code(str(value))
+                fields["owner_credit_code"] = _credit_code(str(value))
             except credit_code.InvalidCreditCode as exc:
                 problems["owner_credit_code"] = (f"credit_code.{exc.code}", dict(exc.params))
 
