@@ -22,6 +22,7 @@ commit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -370,14 +371,20 @@ def _record_row(
     reason = extras.get("reason") or None
     # A historic label or energy level was published (公布) when it was approved: the
     # registry's notice step did not exist for it (rules.path_to takes it through "publish").
-    changes = {
-        "submit": {"submitted_at": now, "submitted_by_id": actor.id},
-        "approve": {"approved_on": extras.get("approved_on"), "approved_by_id": actor.id},
-        "publish": {"published_on": extras.get("published_on") or extras.get("approved_on")},
-        "reject": {"rejected_reason": reason},
-        "revoke": {"revoked_on": extras.get("revoked_on"), "revoke_reason": reason},
-    }
-    for action in rules.path_to(extras.get("status", "approved"), row["kind"]):
+    for action in _path_to(extras.get("status", "approved"), row["kind"]):
         row["status"] = rules.transition(row["status"], action, row["kind"])
-        row.update(changes[action])
+        if action == "submit":
+            row.update(submitted_at=now, submitted_by_id=actor.id)
+        elif action == "approve":
+            row.update(approved_on=extras.get("approved_on"), approved_by_id=actor.id)
+        elif action == "publish":
+            row["published_on"] = extras.get("published_on") or extras.get("approved_on")
+        elif action == "reject":
+            row["rejected_reason"] = reason
+        elif action == "revoke":
+            row.update(revoked_on=extras.get("revoked_on"), revoke_reason=reason)
     return row
+
+
+# A handful of (status, kind) pairs, asked once a row.
+_path_to = functools.lru_cache(maxsize=64)(rules.path_to)
