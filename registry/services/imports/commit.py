@@ -112,6 +112,7 @@ def commit_import(
                 today=today,
                 locale=locale,
                 progress=progress,
+                keep_checked=False,
             )
             earlier = previous_batch(session=session, sha256=preview.sha256)
             if not preview.plan:
@@ -156,6 +157,7 @@ def commit_import(
         mapping=mapping,
         today=today,
         locale=locale,
+        keep_checked=False,
     )
     first = _claimed_batch(session, sha256)
     session.rollback()
