@@ -6,6 +6,7 @@ Used by `imports.preview_import` chunk by chunk; the `PlannedRow`s it keeps are 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
@@ -48,12 +49,19 @@ def building_key(name: str, address: str | None, credit_code: str | None) -> tup
 def _code_of(value: Any, context: str, table: dict[str, str]) -> str | None:
     """A code from a vocabulary (code -> English name), by its code or its name in any
     language: exports write names in the reader's language, and read back either."""
-    key = _compact(value)
-    for code, english in table.items():
-        names_ = {_compact(pgettext(context, english, locale)) for locale in LOCALES}
-        if key == _compact(code) or key in names_:
-            return code
-    return None
+    return _vocabulary_index(context, tuple(table.items())).get(_compact(value))
+
+
+@functools.lru_cache(maxsize=64)
+def _vocabulary_index(context: str, items: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """{compacted code or name in any language: code}, built once per vocabulary rather
+    than translated again for every row; the first code to claim a word keeps it."""
+    index: dict[str, str] = {}
+    for code, english in items:
+        index.setdefault(_compact(code), code)
+        for locale in LOCALES:
+            index.setdefault(_compact(pgettext(context, english, locale)), code)
+    return index
 
 
 def check_extras(raw: dict, extra: dict[str, str], row: ImportRow, today: date):

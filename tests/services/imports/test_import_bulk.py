@@ -17,6 +17,7 @@ from sqlmodel import select
 from registry.domain.buildings.credit_code import make_credit_code
 from registry.models import AuditEvent, Building, ImportBatch, Record
 from registry.services.imports import commit as import_commit
+from registry.services.imports import preview as imports_preview
 from registry.services.imports.commit import commit_import
 
 TODAY = date(2024, 6, 1)
@@ -157,3 +158,74 @@ def test_names_differing_only_in_width_and_case_stay_one_building(session, make_
         for r in session.exec(select(Record).where(Record.import_id == result.batch.id))
     }
     assert records["W-1"].building_id == records["W-2"].building_id != records["W-3"].building_id
+
+
+def test_a_commit_reuses_its_previews_rows_but_checks_the_database_again(
+    session, make_user, monkeypatch
+):
+    """The rows a preview checked serve the commit of the same bytes, name, columns and day
+    (no second `validate_row`); a label registered between the two is still a duplicate."""
+    admin = make_user(session, role="admin")
+    calls = []
+    real = imports_preview.validate_row
+
+    def counted(*args, **kwargs):
+        calls.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(imports_preview, "validate_row", counted)
+    data = _sheet([_row(n, label=f"R-{n}") for n in range(20)])
+    preview = imports_preview.preview_import(
+        session=session, actor=admin, data=data, filename="r.csv", today=TODAY
+    )
+    assert preview.counts["new_building"] == 20 and len(calls) == 20
+    session.rollback()
+    # Row 5's building and label are registered meanwhile (an import of another file
+    # would do it too, but would take this process's kept rows).
+    building = Building(
+        name="楼5",
+        address="某路5号",
+        district_code="370212",
+        building_type="residential",
+        floor_area_m2=5005.0,
+        owner_credit_code=CODES[5],
+    )
+    session.add(building)
+    session.flush()
+    session.add(
+        Record(
+            building_id=building.id,
+            kind="green_label",
+            level="2",
+            stage="evaluation",
+            label_number="R-5",
+            issued_on=date(2023, 5, 1),
+            counted_area_m2=5005.0,
+            status="published",
+        )
+    )
+    session.commit()
+
+    calls.clear()
+    result = commit_import(session=session, actor=admin, data=data, filename="r.csv", today=TODAY)
+    assert calls == []  # the preview's rows, not read again
+    assert (result.batch.new_buildings, result.preview.counts["duplicate"]) == (19, 1)
+
+    # The commit let them go; another day or other columns read the file again.
+    other = _sheet([_row(n, label=f"S-{n}") for n in range(3)])
+    for today in (TODAY, date(2024, 6, 2)):
+        imports_preview.preview_import(
+            session=session, actor=admin, data=other, filename="s.csv", today=today
+        )
+        session.rollback()
+    assert len(calls) == 6
+    imports_preview.preview_import(
+        session=session,
+        actor=admin,
+        data=other,
+        filename="s.csv",
+        today=TODAY,
+        mapping={"改造类型": "ignore"},
+    )
+    session.rollback()
+    assert len(calls) == 9
