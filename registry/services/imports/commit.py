@@ -7,9 +7,10 @@ retrofits carry no label) and reach their status through the same transitions
 (`records.transition`), so an imported approved record counts toward the targets exactly
 like one entered by hand. Each new building and record gets one "create" audit event
 carrying the batch's `import_id`, whose snapshot is the row as stored (status approved,
-approved by the importer), not one event per transition. Rows are written with multi-row
-INSERTs (`BULK_ROWS` at a time) rather than one flush per object: the difference between
-minutes and seconds at 100,000 rows.
+approved by the importer), not one event per transition. Rows are written by Core
+executemany INSERTs (`BULK_ROWS` at a time: buildings, then records, then events) rather
+than one flush per object, the difference between minutes and seconds at 100,000 rows; the
+new ids are read back by the batch's `import_id` (see `_insert_returning_ids`).
 
 Concurrency (issue 24): the commit first takes a lock on its target (PostgreSQL: a
 transaction-scoped advisory lock; SQLite: the database's write lock, `BEGIN IMMEDIATE`), so
@@ -25,7 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import insert, text
 from sqlalchemy import select as core_select
@@ -226,10 +227,7 @@ def _insert_returning_ids(
     query = core_select(table.c.id, *(table.c[name] for name in columns)).where(
         table.c.import_id == import_id
     )
-    found = {
-        key(dict(zip(columns, stored[1:], strict=True))): stored[0]
-        for stored in connection.execute(query)
-    }
+    found = {key(stored._mapping): stored[0] for stored in connection.execute(query)}
     if len(found) != len(rows):  # two rows under one key: ids could not be told apart
         raise RuntimeError(f"{model.__name__}: {len(rows)} rows stored, {len(found)} keys")
     return [found[key(row)] for row in rows]
@@ -240,7 +238,7 @@ def _json(row: dict, dated: tuple[str, ...]) -> dict:
     copy = dict(row)
     for key in dated:
         value = copy.get(key)
-        if isinstance(value, date | datetime):
+        if value is not None and isinstance(value, date):  # a datetime is a date too
             copy[key] = value.isoformat()
     return copy
 
