@@ -92,7 +92,8 @@ def _xlsx(data: bytes) -> bytes:
 
 
 def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str):
-    """Queue a job as the page does and run it as the worker does; (seconds, job row)."""
+    """Queue a job as the page does and run it as the worker does; (seconds, CPU seconds,
+    counts, batch). The CPU seconds are this process's: the machine may be shared."""
     sha256 = hashlib.sha256(data).hexdigest()
     jobs.upload_path(folder, actor.id, sha256).write_bytes(data)
     with Session(engine, expire_on_commit=False) as session:
@@ -107,14 +108,14 @@ def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str):
             locale="zh_Hans_CN",
             enqueue=lambda _id: None,
         )
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     state = jobs.run_import(engine=engine, folder=folder, job_id=job.id, worker="bench")
-    seconds = time.perf_counter() - started
+    seconds, cpu_s = time.perf_counter() - started, time.process_time() - started_cpu
     with Session(engine) as session:
         row = session.get(ImportJob, job.id)
         assert state == "done", (state, row.error_code, row.error_params)
         batch = session.get(ImportBatch, row.batch_id) if row.batch_id else None
-        return seconds, row.result["counts"], batch
+        return seconds, cpu_s, row.result["counts"], batch
 
 
 def main() -> None:
@@ -133,23 +134,26 @@ def main() -> None:
                 districts=[],
             )
         xlsx = _xlsx(build_csv(XLSX_ROWS))
-        xlsx_s, _, _ = _run(engine, folder, admin, xlsx, "preview", "bench.xlsx")
-        preview_s, counts, _ = _run(engine, folder, admin, data, "preview", "bench.csv")
-        commit_s, _, batch = _run(engine, folder, admin, data, "commit", "bench.csv")
+        xlsx_s, _, _, _ = _run(engine, folder, admin, xlsx, "preview", "bench.xlsx")
+        preview_s, preview_cpu_s, counts, _ = _run(
+            engine, folder, admin, data, "preview", "bench.csv"
+        )
+        commit_s, commit_cpu_s, _, batch = _run(engine, folder, admin, data, "commit", "bench.csv")
         engine.dispose()
     print(f"rows: {ROWS:,}  ({len(data) / 1e6:.1f} MB CSV)  outcomes: {counts}")
     print(f"xlsx preview: {XLSX_ROWS:,} rows in {xlsx_s:.1f} s ({XLSX_ROWS / xlsx_s:,.0f} rows/s)")
     written = batch.new_buildings + batch.new_records
     goal(
         "import_preview",
-        f"{ROWS:,} rows in {preview_s:.1f} s ({ROWS / preview_s:,.0f} rows/s), on the worker",
+        f"{ROWS:,} rows in {preview_s:.1f} s ({ROWS / preview_s:,.0f} rows/s; "
+        f"{preview_cpu_s:.1f} s CPU), on the worker",
         f"≤ {PREVIEW_GOAL_S:.0f} s",
         preview_s <= PREVIEW_GOAL_S,
     )
     goal(
         "import_commit",
-        f"{ROWS:,} rows in {commit_s:.1f} s ({written:,} buildings and records written), "
-        "on the worker",
+        f"{ROWS:,} rows in {commit_s:.1f} s ({written:,} buildings and records written; "
+        f"{commit_cpu_s:.1f} s CPU), on the worker",
         f"≤ {COMMIT_GOAL_S:.0f} s",
         commit_s <= COMMIT_GOAL_S,
     )

@@ -46,11 +46,19 @@ class NormaliseError(ValueError):
 
 # -- text ------------------------------------------------------------------------------
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_INVISIBLE_CHARACTERS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARACTERS))
 
 
 def is_blank(value: Any) -> bool:
     """None, NaN, pandas NA/NaT, or a string of only whitespace (NBSP and 　 included)."""
+    if value.__class__ is str:  # nearly every cell: decided without a copy of the text
+        stripped = value.strip()
+        if not stripped:
+            return True
+        if stripped[0] not in _INVISIBLE_CHARACTERS:
+            return False  # a visible character that is not a space
+        return not value.translate(_INVISIBLE).strip()
     if value is None:
         return True
     if type(value).__name__ in {"NaTType", "NAType"}:
@@ -64,6 +72,13 @@ def is_blank(value: Any) -> bool:
 
 def clean_text(value: Any) -> str:
     """Text with invisible characters dropped and any run of spaces (NBSP, 　) made one."""
+    if value.__class__ is str:
+        # Blank text splits into nothing, so it reads as "" here too. The invisible
+        # characters are all format characters, which `isprintable` refuses: text it
+        # accepts holds none and needs no copy without them.
+        if value.isprintable():
+            return " ".join(value.split())
+        return " ".join(value.translate(_INVISIBLE).split())
     if is_blank(value):
         return ""
     return " ".join(str(value).translate(_INVISIBLE).split())

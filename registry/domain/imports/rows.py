@@ -153,21 +153,12 @@ _PARSERS = {
 }
 
 
-def _remembered(parse):
-    """`parse` with its results remembered: a sheet repeats its districts, types, levels,
-    dates and credit codes thousands of times. Refusals are not remembered (they raise)."""
-    remembered = functools.lru_cache(maxsize=4096, typed=True)(parse)
-
-    def read(value):
-        try:
-            return remembered(value)
-        except TypeError:  # an unhashable cell
-            return parse(value)
-
-    return read
-
-
-_PARSERS = {name: _remembered(parse) for name, parse in _PARSERS.items()}
+# A sheet repeats its districts, types, levels, dates and credit codes thousands of times:
+# each parser remembers its results (refusals raise, and are not remembered). An
+# unhashable cell is read by the plain parser (`validate_row`).
+_REMEMBERED = {
+    name: functools.lru_cache(maxsize=4096, typed=True)(parse) for name, parse in _PARSERS.items()
+}
 _LEVEL_FIELDS = {"star_level": GREEN_LABEL, "energy_level": ENERGY, "retrofit_kind": RETROFIT}
 _TARGET = {
     "floor_area_10k_m2": "floor_area_m2",
@@ -274,10 +265,13 @@ def validate_row(
     for header, name in mapping.items():
         if header in cells and name not in values:
             values[name], columns[name] = cells[header], header
-    first_cell = next(v for v in raw.values() if not is_blank(v))  # 合计 is often under 序号
-    if {_text(values.get("name", "")), _text(first_cell)} & _TOTAL_WORDS:
+    for first_cell in raw.values():  # 合计 is often under 序号
+        if not is_blank(first_cell):
+            break
+    first_text = _text(first_cell)
+    if first_text in _TOTAL_WORDS or _text(values.get("name", "")) in _TOTAL_WORDS:
         return RowResult(row_number, "total")
-    if _text(first_cell).casefold() in EXAMPLE_MARKS:
+    if first_text.casefold() in EXAMPLE_MARKS:
         return RowResult(row_number, "example")
     for name, value in (defaults or {}).items():
         if not is_blank(value):
@@ -293,10 +287,16 @@ def validate_row(
     parsed: dict[str, Any] = {}
     for name, value in values.items():
         try:
+            parse = _REMEMBERED.get(name)
             if name == "energy_level":
                 parsed[name] = _energy_level(value, columns.get(name, ""))
+            elif parse is None:
+                parsed[name] = _text(value)
             else:
-                parsed[name] = _PARSERS.get(name, _text)(value)
+                try:
+                    parsed[name] = parse(value)
+                except TypeError:  # an unhashable cell: read, not remembered
+                    parsed[name] = _PARSERS[name](value)
         except NormaliseError as error:
             target = _TARGET.get(name, name)
             if name == "completion_date":

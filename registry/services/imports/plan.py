@@ -6,7 +6,7 @@ Used by `imports.preview_import` chunk by chunk; the `PlannedRow`s it keeps are 
 
 from __future__ import annotations
 
-import re
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
@@ -37,7 +37,8 @@ BUILDING_EXTRAS = (
 
 
 def _compact(value: Any) -> str:
-    return re.sub(r"\s+", "", normalise.half_width(value)).casefold()
+    # str.split's whitespace is exactly the pattern \s's: no regex per cell.
+    return "".join(normalise.half_width(value).split()).casefold()
 
 
 def building_key(name: str, address: str | None, credit_code: str | None) -> tuple:
@@ -48,12 +49,19 @@ def building_key(name: str, address: str | None, credit_code: str | None) -> tup
 def _code_of(value: Any, context: str, table: dict[str, str]) -> str | None:
     """A code from a vocabulary (code -> English name), by its code or its name in any
     language: exports write names in the reader's language, and read back either."""
-    key = _compact(value)
-    for code, english in table.items():
-        names_ = {_compact(pgettext(context, english, locale)) for locale in LOCALES}
-        if key == _compact(code) or key in names_:
-            return code
-    return None
+    return _vocabulary_index(context, tuple(table.items())).get(_compact(value))
+
+
+@functools.lru_cache(maxsize=64)
+def _vocabulary_index(context: str, items: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """{compacted code or name in any language: code}, built once per vocabulary rather
+    than translated again for every row; the first code to claim a word keeps it."""
+    index: dict[str, str] = {}
+    for code, english in items:
+        index.setdefault(_compact(code), code)
+        for locale in LOCALES:
+            index.setdefault(_compact(pgettext(context, english, locale)), code)
+    return index
 
 
 def check_extras(raw: dict, extra: dict[str, str], row: ImportRow, today: date):

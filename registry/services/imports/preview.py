@@ -207,11 +207,13 @@ def preview_import(
     today: date | None = None,
     locale: object = "zh_Hans_CN",
     progress=None,
+    keep_checked: bool = True,
 ) -> Preview:
     """A dry run: every row's outcome with reasons; nothing is written.
 
     `progress(phase, count)` (optional) hears of rows "read" and "checked" chunk by chunk;
-    it may raise to stop the run.
+    it may raise to stop the run. The file's rows as checked are kept for its commit
+    unless `keep_checked` is false (the commit's own dry run).
     """
     permissions.require_importer(actor)
     unknown_fields = {
@@ -242,11 +244,55 @@ def preview_import(
         columns = names("import column", missing)
         preview.file_problems.append(render("import.missing_columns", {"columns": columns}, locale))
     state = ImportState()
+    key = (preview.sha256, filename, tuple(sorted(choices.items())), today)
+    kept = _last_checked
+    if kept is not None and kept.key == key:
+        checked, rows = kept, iter(kept.rows)
+    else:
+        checked = _Checked(key)
+        rows = _check_rows(table, today, checked)
     chunk: list = []
+    for entry in rows:
+        chunk.append(entry)
+        if len(chunk) >= CHUNK_ROWS:
+            _classify(session, actor, chunk, state, preview, today, progress)
+            chunk = []
+    if chunk:
+        _classify(session, actor, chunk, state, preview, today, progress)
+    preview.skipped = checked.skipped
+    _keep_checked(checked if keep_checked else None)
+    return preview
+
+
+@dataclass
+class _Checked:
+    """A file's rows as checked on their own, before the duplicate rules: (RowResult,
+    extras) for each row not skipped. Pure: the same bytes, file name, column choices and
+    day always check to the same rows."""
+
+    key: tuple
+    rows: list = field(default_factory=list)
+    skipped: int = 0
+
+
+# The rows of the last file this process checked, for a commit of the same file (same
+# SHA-256, name, column choices and day) after its preview on the same worker: checking
+# 100,000 rows costs seconds. The commit still runs every check against the database
+# (duplicates, permissions) inside its lock, and lets the rows go. One file at most is kept.
+_last_checked: _Checked | None = None
+
+
+def _keep_checked(checked: _Checked | None) -> None:
+    global _last_checked  # noqa: PLW0603  (one slot per process; see above)
+    _last_checked = checked
+
+
+def _check_rows(table, today: date, checked: _Checked):
+    """Each row's (RowResult, extras), checked on its own; kept in `checked` as they go."""
     for number, raw in _rows(table):
         result = validate_row(raw, table.mapping, number, today=today)
         if result.outcome in ("empty", "total", "example"):
-            preview.skipped += 1
+            checked.skipped += 1
             continue
         extras = {}
         if result.outcome == "ok":
@@ -255,13 +301,8 @@ def preview_import(
                 result = _with_problems(result, extra_problems)
         if result.row is None:  # refused: its name and label number, shown beside the reasons
             extras = {"identity": _identity(raw, table.mapping)}
-        chunk.append((result, extras))
-        if len(chunk) >= CHUNK_ROWS:
-            _classify(session, actor, chunk, state, preview, today, progress)
-            chunk = []
-    if chunk:
-        _classify(session, actor, chunk, state, preview, today, progress)
-    return preview
+        checked.rows.append((result, extras))
+        yield result, extras
 
 
 def _identity(raw: dict, mapping: dict[str, str]) -> tuple[str, str | None]:
