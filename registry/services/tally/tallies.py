@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -28,6 +29,9 @@ from registry.i18n import Locale, lang_code, locale_of, pgettext
 from registry.models import Target
 from registry.services.tally import index as tally_index
 from registry.services.tally.targets import target_name, target_specs
+
+# Rows merged from two sources are handed on this many at a time.
+FLAT_BATCH = 10_000
 
 
 def parse_filters(*, year=None, district=None, building_type=None) -> dict:
@@ -189,6 +193,24 @@ class Period:
             for stream in streams:  # closes their cursors
                 stream.close()
 
+    def iter_flat_batches(self, session: Session, sources) -> Iterator[list[tuple]]:
+        """`iter_rows` as batches of `aggregate.FLAT_FIELDS` tuples (a full export's read)."""
+        streams = [
+            tally_index.iter_flat_batches(
+                session, start=self.start, end=self.end, source=source, **self._filters
+            )
+            for source in sources
+        ]
+        if len(streams) == 1:
+            yield from streams[0]
+            return
+        rows = heapq.merge(
+            *(itertools.chain.from_iterable(stream) for stream in streams),
+            key=aggregate.flat_key,
+        )
+        while batch := list(itertools.islice(rows, FLAT_BATCH)):
+            yield batch
+
     def later(self, session: Session, sources) -> list[aggregate.CountedRow]:
         found = []
         for source in sources:
@@ -225,6 +247,11 @@ class Period:
             if held:
                 days[(target, date.fromordinal(first.toordinal() - 1))] = [held, 0.0]
         sums.timeline = days
+
+    def iter_new_building_batches(self, session: Session) -> Iterator[list[tuple]]:
+        return tally_index.iter_new_building_batches(
+            session, district=self.district, building_type=self.building_type
+        )
 
     def iter_new_buildings(self, session: Session):
         return tally_index.iter_new_buildings(
