@@ -501,6 +501,9 @@ def _text(value: str | None) -> str:
     return value
 
 
+_ESCAPED = ("\\", "\t", "\n", "\r")
+
+
 def _row_line(r: tuple) -> str:
     """A FLAT_FIELDS row's digest line."""
     return (
@@ -522,7 +525,20 @@ class Digest:
 
     def add_flat_rows(self, rows: list[tuple]) -> None:
         """FLAT_FIELDS rows, in row order: the same lines `add_row` adds."""
-        self._sha.update("".join(map(_row_line, rows)).encode())
+        texts = "".join([f"{r[2]}{r[8] or ''}" for r in rows])
+        if any(ch in texts for ch in _ESCAPED):
+            self._sha.update("".join(map(_row_line, rows)).encode())
+            return
+        # No free text to escape in the batch (the usual case): the lines written at once.
+        self._sha.update(
+            "".join(
+                [
+                    f"{r[0]}\t{r[1]}\t{r[2] or ''}\t{r[3]}\t{r[4]}\t{r[5]}\t{r[6]}\t{r[7]}\t"
+                    f"{r[8] or ''}\t{r[9]}\t{r[10]:.3f}\t{r[11]}\t{1 if r[12] else 0}\n"
+                    for r in rows
+                ]
+            ).encode()
+        )
 
     def add_new_building(self, b: BuildingFact) -> None:
         self.add_new_building_rows(

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from registry import vocabulary
 from registry.domain import dates
-from registry.domain.imports.normalise import formula_safe
+from registry.domain.imports.normalise import FORMULA_START, formula_safe
 from registry.domain.tally import period as aggregate
 from registry.domain.text import NC_
 from registry.i18n import Locale, pgettext
@@ -59,13 +59,13 @@ def _record_cells(batch: list[tuple], names: _Names) -> list[list]:
         [
             targets[target],
             building_id,
-            formula_safe(name),
+            "'" + name if name.startswith(FORMULA_START) else name,  # as formula_safe
             districts[district],
             types[type_code],
             record_id,
             kinds[kind],
             levels[(kind, level)],
-            formula_safe(label) if label else "",
+            "'" + label if label.startswith(FORMULA_START) else label,
             counted_on,
             round(area_m2, decimals),
             removed_on,
