@@ -42,14 +42,17 @@ class _Pipe(io.RawIOBase):
         return out
 
 
-def csv_batches(headers: Sequence[str], batches: Iterable[list[Sequence]]) -> Iterator[bytes]:
+def csv_batches(headers: Sequence[str], batches: Iterable[list[Sequence] | str]) -> Iterator[bytes]:
     """`csv_stream` of rows a batch at a time, every text cell already kept from being read
-    as a formula: a chunk a batch."""
+    as a formula: a chunk a batch. A batch is its rows, or its CSV lines written already."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headers)
     yield b"\xef\xbb\xbf" + out.getvalue().encode()
     for batch in batches:
+        if isinstance(batch, str):
+            yield batch.encode()
+            continue
         out.seek(0)
         out.truncate()
         writer.writerows(batch)

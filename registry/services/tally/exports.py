@@ -8,7 +8,10 @@ XLSX's `about` sheet written last), and the summary figures, which need no row, 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -125,6 +128,63 @@ def _json_rows(batch: list[tuple], names: _Names) -> list[str]:
     ]
 
 
+def _csv_field(text: str) -> str:
+    """A text as the csv module writes it in a row (quoted when it must be)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([text])
+    return out.getvalue()
+
+
+class _CsvWords:
+    """Each code's display name as a CSV field, written once per code."""
+
+    def __init__(self, names: _Names):
+        self.targets = _Lookup(lambda code: _csv_field(names.targets[code]))
+        self.districts = _Lookup(lambda code: _csv_field(names.districts[code]))
+        self.types = _Lookup(lambda code: _csv_field(names.types[code]))
+        self.kinds = _Lookup(lambda code: _csv_field(names.kinds[code]))
+        self.levels = _Lookup(lambda kind_level: _csv_field(names.levels[kind_level]))
+
+
+_CSV_QUOTED = (",", '"', "\r", "\n")
+_QUOTE = "'"  # before a text read as a formula (formula_safe)
+
+
+def _csv_rows(batch: list[tuple], names: _Names, words: _CsvWords) -> str | list[list]:
+    """A batch as the records table's CSV lines, written out when no name or label needs
+    quoting (the usual case; the same text csv.writer gives); else its cells for the writer."""
+    texts = "".join([f"{row[2]}{row[8]}" for row in batch])
+    if any(ch in texts for ch in _CSV_QUOTED):
+        return _record_cells(batch, names)
+    targets, districts, types = words.targets, words.districts, words.types
+    kinds, levels, decimals = words.kinds, words.levels, tally_service.TABLE_DECIMALS
+    return "".join(
+        [
+            f"{targets[target]},{building_id},"
+            f"{_QUOTE + name if name.startswith(FORMULA_START) else name},"
+            f"{districts[district]},{types[type_code]},{record_id},{kinds[kind]},"
+            f"{levels[(kind, level)]},"
+            f"{_QUOTE + label if label.startswith(FORMULA_START) else label},"
+            f"{counted_on},{round(area_m2, decimals)!r},{removed_on}\r\n"
+            for (
+                target,
+                building_id,
+                name,
+                district,
+                type_code,
+                record_id,
+                kind,
+                level,
+                label,
+                counted_on,
+                area_m2,
+                removed_on,
+                _in_period,
+            ) in batch
+        ]
+    )
+
+
 class _Cells:
     """Each code's display name as a sheet cell, rendered once per code."""
 
@@ -136,24 +196,45 @@ class _Cells:
         self.levels = _Lookup(lambda kind_level: cell(names.levels[kind_level]))
 
 
+_XML_ESCAPED = ("&", "<", ">")
+_SPACE = re.compile(r"\s")
+
+
 def _xlsx_rows(batch: list[tuple], cells: _Cells) -> RenderedRows:
     """Rows as the records sheet has them (the cells `_record_cells` gives, as `cell` writes
-    them), as one piece of sheet XML."""
+    them), as one piece of sheet XML; names and labels written inline when none in the batch
+    needs escaping or keeping its spaces (the usual case), else through `cell`."""
+    texts = "".join([f"{row[2]}{row[8]}" for row in batch])
+    ends = "".join([f"{row[2][:1]}{row[2][-1:]}{row[8][:1]}{row[8][-1:]}" for row in batch])
+    plain = not any(ch in texts for ch in _XML_ESCAPED) and not _SPACE.search(ends)
     targets, districts, types = cells.targets, cells.districts, cells.types
     kinds, levels, decimals = cells.kinds, cells.levels, tally_service.TABLE_DECIMALS
+    inline = '<c t="inlineStr"><is><t>'
+    end = "</t></is></c>"
     return RenderedRows(
         "".join(
             [
-                f"<row>{targets[target]}<c><v>{building_id}</v></c>{cell(formula_safe(name))}"
-                f"{districts[district]}{types[type_code]}<c><v>{record_id}</v></c>"
-                f"{kinds[kind]}{levels[(kind, level)]}{cell(formula_safe(label))}"
-                f'<c t="inlineStr"><is><t>{counted_on}</t></is></c>'
-                f'<c s="2"><v>{round(area_m2, decimals)!r}</v></c>'
+                f"<row>{targets[target]}<c><v>{building_id}</v></c>"
                 + (
-                    f'<c t="inlineStr"><is><t>{removed_on}</t></is></c></row>'
-                    if removed_on
-                    else "<c/></row>"
+                    f"{inline}{_QUOTE + name if name.startswith(FORMULA_START) else name}{end}"
+                    if plain
+                    else cell(formula_safe(name))
                 )
+                + f"{districts[district]}{types[type_code]}<c><v>{record_id}</v></c>"
+                f"{kinds[kind]}{levels[(kind, level)]}"
+                + (
+                    (
+                        f"{inline}{_QUOTE + label if label.startswith(FORMULA_START) else label}"
+                        f"{end}"
+                        if label
+                        else "<c/>"
+                    )
+                    if plain
+                    else cell(formula_safe(label))
+                )
+                + f"{inline}{counted_on}{end}"
+                f'<c s="2"><v>{round(area_m2, decimals)!r}</v></c>'
+                + (f"{inline}{removed_on}{end}</row>" if removed_on else "<c/></row>")
                 for (
                     target,
                     building_id,
@@ -269,7 +350,8 @@ def stream(
 def _csv(run: _Run, table: str, public_base_url: str | None) -> Iterator[bytes]:
     if table == "records":
         headers, _ = tally_service.tables(_empty_context(run))["records"]
-        yield from csv_batches(headers, (_record_cells(b, run.names) for b in run.batches()))
+        words = _CsvWords(run.names)
+        yield from csv_batches(headers, (_csv_rows(b, run.names, words) for b in run.batches()))
         return
     headers, _ = tally_service.tables(_empty_context(run))[table]
 
