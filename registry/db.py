@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import event
@@ -45,6 +45,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
+def _sqlite_text(value):
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def raw_batches(connection, query, *, size: int = 10_000) -> Iterator[list[tuple]]:
     """The rows of a Core `query`, `size` at a time, as the driver gives them: no SQLAlchemy
     row objects or type processing (a million rows spent most of their time there). SQLite
@@ -54,8 +62,8 @@ def raw_batches(connection, query, *, size: int = 10_000) -> Iterator[list[tuple
     compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     if dialect.name == "sqlite":
-        # The driver's own date adapter is deprecated; store the text SQLAlchemy would.
-        params = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
+        # The driver's own date adapters are deprecated; bind the text SQLAlchemy stores.
+        params = {k: _sqlite_text(v) for k, v in params.items()}
     args = tuple(params[name] for name in compiled.positiontup) if compiled.positional else params
     dbapi_connection = connection.connection.dbapi_connection
     if dialect.name == "postgresql":
