@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 from datetime import UTC, date, datetime
 
 import pytest
@@ -116,3 +117,19 @@ def test_streamed_csv_and_json_hold_every_row_and_the_digest(city, session):
     body = json.loads(_stream(city, "json"))
     assert body["digest"] == whole.digest and body["row_count"] == whole.row_count
     assert body["rows"] == json.loads(json.dumps(context["rows"]))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_sorted_batch_streams_merge_into_one_sorted_stream(seed):
+    """The recount's rows merge into the index's a batch at a time: every row once, in key
+    order, whatever the batch sizes and however the streams interleave."""
+    rng = random.Random(seed)
+    streams, every = [], []
+    for _ in range(rng.randint(1, 3)):
+        rows = sorted(rng.sample(range(1_000), rng.randint(0, 200)))
+        every += rows
+        size = rng.randint(1, 40)
+        streams.append([[(n,) for n in rows[i : i + size]] for i in range(0, len(rows), size)])
+    merged = list(tally_service._merge_batches([iter(s) for s in streams], key=lambda r: r[0]))
+    assert all(merged)  # no empty batch handed on
+    assert [r[0] for batch in merged for r in batch] == sorted(every)
