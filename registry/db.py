@@ -53,7 +53,7 @@ def _sqlite_text(value):
     return value
 
 
-def raw_batches(connection, query, *, size: int = 10_000) -> Iterator[list[tuple]]:
+def raw_batches(connection, query, *, size: int = 2_000) -> Iterator[list[tuple]]:
     """The rows of a Core `query`, `size` at a time, as the driver gives them: no SQLAlchemy
     row objects or type processing (a million rows spent most of their time there). SQLite
     gives dates as ISO text, PostgreSQL as dates; a query that needs one shape casts in SQL.
