@@ -96,6 +96,7 @@ RECORD_COLUMNS = (
     "approved_on",
     "revoked_on",
     "revoke_reason",
+    "published_on",
     "created_at",
     "updated_at",
 )
@@ -201,6 +202,9 @@ def generate(records: int, seed: int = 2021) -> tuple[list[tuple], list[tuple]]:
                     approved,
                     revoked,
                     "抽查不合格" if revoked else None,
+                    # Labels and energy levels count from their publication (公布), which
+                    # migration 0005 put on the approval date; retrofits from their dates.
+                    approved if kind != "retrofit" else None,
                     CREATED_AT,
                     CREATED_AT,
                 )
@@ -229,6 +233,7 @@ def facts(
                 started_on=c[7],
                 completed_on=c[8],
                 revoked_on=c[13],
+                published_on=c[15],
             )
             for c in record_rows
         ],

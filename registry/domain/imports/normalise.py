@@ -85,6 +85,7 @@ def clean_text(value: Any) -> str:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = _FORMULA_START  # for a caller that checks a million texts inline
 
 
 def formula_safe(value: Any) -> Any:

@@ -8,7 +8,10 @@ XLSX's `about` sheet written last), and the summary figures, which need no row, 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -16,13 +19,13 @@ from sqlmodel import Session
 
 from registry import vocabulary
 from registry.domain import dates
-from registry.domain.imports.normalise import formula_safe
+from registry.domain.imports.normalise import FORMULA_START, formula_safe
 from registry.domain.tally import period as aggregate
 from registry.domain.text import NC_
 from registry.i18n import Locale, pgettext
 from registry.services.tally import tallies as tally_service
 from registry.services.tally.targets import target_name
-from registry.streaming import csv_stream, xlsx_stream
+from registry.streaming import RenderedRows, cell, csv_batches, csv_stream, xlsx_stream
 
 ROW_TABLES = ("records",)
 
@@ -50,43 +53,205 @@ class _Names:
         self.levels = _Lookup(lambda kind_level: vocabulary.record_level(*kind_level, locale))
 
 
-def _record_cells(row: aggregate.CountedRow, names: _Names) -> list:
-    """A row as `tallies.tables`' records table has it; the free text kept from being read
-    as a formula (the names are the registry's own)."""
+def _record_cells(batch: list[tuple], names: _Names) -> list[list]:
+    """`aggregate.FLAT_FIELDS` rows as `tallies.tables`' records table has them; the free
+    text kept from being read as a formula (the names are the registry's own)."""
+    targets, districts, types = names.targets, names.districts, names.types
+    kinds, levels, decimals = names.kinds, names.levels, tally_service.TABLE_DECIMALS
     return [
-        names.targets[row.target],
-        row.building_id,
-        formula_safe(row.building_name),
-        names.districts[row.district_code],
-        names.types[row.building_type],
-        row.record_id,
-        names.kinds[row.kind],
-        names.levels[(row.kind, row.level)],
-        formula_safe(row.label_number) if row.label_number else "",
-        row.counted_on.isoformat(),
-        round(row.area_m2, tally_service.TABLE_DECIMALS),
-        row.removed_on.isoformat() if row.removed_on else "",
+        [
+            targets[target],
+            building_id,
+            "'" + name if name.startswith(FORMULA_START) else name,  # as formula_safe
+            districts[district],
+            types[type_code],
+            record_id,
+            kinds[kind],
+            levels[(kind, level)],
+            "'" + label if label.startswith(FORMULA_START) else label,
+            counted_on,
+            round(area_m2, decimals),
+            removed_on,
+        ]
+        for (
+            target,
+            building_id,
+            name,
+            district,
+            type_code,
+            record_id,
+            kind,
+            level,
+            label,
+            counted_on,
+            area_m2,
+            removed_on,
+            _in_period,
+        ) in batch
     ]
 
 
 _quote = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept (C)
 
 
-def _json_row(row: aggregate.CountedRow, names: _Names) -> str:
-    """A row as `tallies.context` puts it in the JSON, as JSON text (written out: a dict and
-    the encoder per row were most of a streamed row's cost)."""
-    removed = row.removed_on.isoformat() if row.removed_on else ""
-    return (
-        f'{{"target": "{row.target}", "target_name": {_quote(names.targets[row.target])}, '
-        f'"building_id": {row.building_id}, "building_name": {_quote(row.building_name)}, '
-        f'"district_code": {_quote(row.district_code)}, '
-        f'"district_name": {_quote(names.districts[row.district_code])}, '
-        f'"building_type": {_quote(names.types[row.building_type])}, '
-        f'"record_id": {row.record_id}, "kind": {_quote(names.kinds[row.kind])}, '
-        f'"level": {_quote(names.levels[(row.kind, row.level)])}, '
-        f'"label_number": {_quote(row.label_number or "")}, '
-        f'"counted_on": "{row.counted_on.isoformat()}", "area_m2": {float(row.area_m2)!r}, '
-        f'"removed_on": "{removed}", "in_period": {"true" if row.in_period else "false"}}}'
+def _json_rows(batch: list[tuple], names: _Names) -> list[str]:
+    """Rows as `tallies.context` puts them in the JSON, as JSON text (written out: a dict
+    and the encoder per row were most of a streamed row's cost)."""
+    targets, districts, types = names.targets, names.districts, names.types
+    kinds, levels = names.kinds, names.levels
+    return [
+        f'{{"target": "{target}", "target_name": {_quote(targets[target])}, '
+        f'"building_id": {building_id}, "building_name": {_quote(name)}, '
+        f'"district_code": {_quote(district)}, '
+        f'"district_name": {_quote(districts[district])}, '
+        f'"building_type": {_quote(types[type_code])}, '
+        f'"record_id": {record_id}, "kind": {_quote(kinds[kind])}, '
+        f'"level": {_quote(levels[(kind, level)])}, '
+        f'"label_number": {_quote(label)}, '
+        f'"counted_on": "{counted_on}", "area_m2": {area_m2!r}, '
+        f'"removed_on": "{removed_on}", "in_period": {"true" if in_period else "false"}}}'
+        for (
+            target,
+            building_id,
+            name,
+            district,
+            type_code,
+            record_id,
+            kind,
+            level,
+            label,
+            counted_on,
+            area_m2,
+            removed_on,
+            in_period,
+        ) in batch
+    ]
+
+
+def _csv_field(text: str) -> str:
+    """A text as the csv module writes it in a row (quoted when it must be)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([text])
+    return out.getvalue()
+
+
+class _CsvWords:
+    """Each code's display name as a CSV field, written once per code."""
+
+    def __init__(self, names: _Names):
+        self.targets = _Lookup(lambda code: _csv_field(names.targets[code]))
+        self.districts = _Lookup(lambda code: _csv_field(names.districts[code]))
+        self.types = _Lookup(lambda code: _csv_field(names.types[code]))
+        self.kinds = _Lookup(lambda code: _csv_field(names.kinds[code]))
+        self.levels = _Lookup(lambda kind_level: _csv_field(names.levels[kind_level]))
+
+
+_CSV_QUOTED = (",", '"', "\r", "\n")
+_QUOTE = "'"  # before a text read as a formula (formula_safe)
+
+
+def _csv_rows(batch: list[tuple], names: _Names, words: _CsvWords) -> str | list[list]:
+    """A batch as the records table's CSV lines, written out when no name or label needs
+    quoting (the usual case; the same text csv.writer gives); else its cells for the writer."""
+    texts = "".join([f"{row[2]}{row[8]}" for row in batch])
+    if any(ch in texts for ch in _CSV_QUOTED):
+        return _record_cells(batch, names)
+    targets, districts, types = words.targets, words.districts, words.types
+    kinds, levels, decimals = words.kinds, words.levels, tally_service.TABLE_DECIMALS
+    return "".join(
+        [
+            f"{targets[target]},{building_id},"
+            f"{_QUOTE + name if name.startswith(FORMULA_START) else name},"
+            f"{districts[district]},{types[type_code]},{record_id},{kinds[kind]},"
+            f"{levels[(kind, level)]},"
+            f"{_QUOTE + label if label.startswith(FORMULA_START) else label},"
+            f"{counted_on},{round(area_m2, decimals)!r},{removed_on}\r\n"
+            for (
+                target,
+                building_id,
+                name,
+                district,
+                type_code,
+                record_id,
+                kind,
+                level,
+                label,
+                counted_on,
+                area_m2,
+                removed_on,
+                _in_period,
+            ) in batch
+        ]
+    )
+
+
+class _Cells:
+    """Each code's display name as a sheet cell, rendered once per code."""
+
+    def __init__(self, names: _Names):
+        self.targets = _Lookup(lambda code: cell(names.targets[code]))
+        self.districts = _Lookup(lambda code: cell(names.districts[code]))
+        self.types = _Lookup(lambda code: cell(names.types[code]))
+        self.kinds = _Lookup(lambda code: cell(names.kinds[code]))
+        self.levels = _Lookup(lambda kind_level: cell(names.levels[kind_level]))
+
+
+_XML_ESCAPED = ("&", "<", ">")
+_SPACE = re.compile(r"\s")
+
+
+def _xlsx_rows(batch: list[tuple], cells: _Cells) -> RenderedRows:
+    """Rows as the records sheet has them (the cells `_record_cells` gives, as `cell` writes
+    them), as one piece of sheet XML; names and labels written inline when none in the batch
+    needs escaping or keeping its spaces (the usual case), else through `cell`."""
+    texts = "".join([f"{row[2]}{row[8]}" for row in batch])
+    ends = "".join([f"{row[2][:1]}{row[2][-1:]}{row[8][:1]}{row[8][-1:]}" for row in batch])
+    plain = not any(ch in texts for ch in _XML_ESCAPED) and not _SPACE.search(ends)
+    targets, districts, types = cells.targets, cells.districts, cells.types
+    kinds, levels, decimals = cells.kinds, cells.levels, tally_service.TABLE_DECIMALS
+    inline = '<c t="inlineStr"><is><t>'
+    end = "</t></is></c>"
+    return RenderedRows(
+        "".join(
+            [
+                f"<row>{targets[target]}<c><v>{building_id}</v></c>"
+                + (
+                    f"{inline}{_QUOTE + name if name.startswith(FORMULA_START) else name}{end}"
+                    if plain
+                    else cell(formula_safe(name))
+                )
+                + f"{districts[district]}{types[type_code]}<c><v>{record_id}</v></c>"
+                f"{kinds[kind]}{levels[(kind, level)]}"
+                + (
+                    (
+                        f"{inline}{_QUOTE + label if label.startswith(FORMULA_START) else label}"
+                        f"{end}"
+                        if label
+                        else "<c/>"
+                    )
+                    if plain
+                    else cell(formula_safe(label))
+                )
+                + f"{inline}{counted_on}{end}"
+                f'<c s="2"><v>{round(area_m2, decimals)!r}</v></c>'
+                + (f"{inline}{removed_on}{end}</row>" if removed_on else "<c/></row>")
+                for (
+                    target,
+                    building_id,
+                    name,
+                    district,
+                    type_code,
+                    record_id,
+                    kind,
+                    level,
+                    label,
+                    counted_on,
+                    area_m2,
+                    removed_on,
+                    _in_period,
+                ) in batch
+            ]
+        )
     )
 
 
@@ -104,15 +269,16 @@ class _Run:
             locale,
         )
 
-    def rows(self) -> Iterator[aggregate.CountedRow]:
-        add = self.digest.add_row
-        for row in self.period.iter_rows(self.session, self.sources):
-            add(row)
-            yield row
+    def batches(self) -> Iterator[list[tuple]]:
+        """Every counted row, in row order, as batches of `aggregate.FLAT_FIELDS` tuples."""
+        add = self.digest.add_flat_rows
+        for batch in self.period.iter_flat_batches(self.session, self.sources):
+            add(batch)
+            yield batch
 
     def finish_digest(self) -> str:
-        for building in self.period.iter_new_buildings(self.session):
-            self.digest.add_new_building(building)
+        for batch in self.period.iter_new_building_batches(self.session):
+            self.digest.add_new_building_rows(batch)
         return self.digest.hexdigest()
 
     def context(self, digest: str, public_base_url: str | None) -> dict:
@@ -184,8 +350,8 @@ def stream(
 def _csv(run: _Run, table: str, public_base_url: str | None) -> Iterator[bytes]:
     if table == "records":
         headers, _ = tally_service.tables(_empty_context(run))["records"]
-        rows = (_record_cells(r, run.names) for r in run.rows())
-        yield from csv_stream(headers, rows, made_safe=True)
+        words = _CsvWords(run.names)
+        yield from csv_batches(headers, (_csv_rows(b, run.names, words) for b in run.batches()))
         return
     headers, _ = tally_service.tables(_empty_context(run))[table]
 
@@ -207,13 +373,11 @@ def _json(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
     """The API's JSON: every row first, as they are read, then the figures, the digest last."""
     encode = json.JSONEncoder(ensure_ascii=False).encode
     yield b'{"rows": ['
-    buffer: list[str] = []
-    for n, row in enumerate(run.rows()):
-        buffer.append(("," if n else "") + _json_row(row, run.names))
-        if len(buffer) >= 2_000:
-            yield "".join(buffer).encode()
-            buffer.clear()
-    yield ("".join(buffer) + "]").encode()
+    comma = ""
+    for batch in run.batches():
+        yield (comma + ",".join(_json_rows(batch, run.names))).encode()
+        comma = ","
+    yield b"]"
     digest = run.finish_digest()
     context = run.context(digest, public_base_url)
     del context["rows"]
@@ -276,9 +440,10 @@ def _xlsx(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
         return pgettext("tally sheet", english, run.locale)
 
     sheets = [(sheet_word(SHEET_NAMES["about"]), None, about)]
+    cells = _Cells(run.names)
     for name in names:
         if name == "records":
-            rows = lambda: (_record_cells(r, run.names) for r in run.rows())  # noqa: E731
+            rows = lambda: (_xlsx_rows(b, cells) for b in run.batches())  # noqa: E731
         else:
             rows = table_rows(name)
         sheets.append((sheet_word(SHEET_NAMES[name]), heads[name][0], rows))

@@ -6,8 +6,10 @@ dashboard, the API, the CLI and the PDF alike.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
@@ -122,6 +124,34 @@ def compute(
     return replace(tally, evidence=backed) if backed else tally
 
 
+def _merge_batches(streams: list[Iterator[list]], key) -> Iterator[list]:
+    """Batch streams, each sorted by `key`, merged into one sorted batch stream. Each step
+    hands on every current row up to the earliest last row of the current batches (a
+    recount's few rows land in most of the index's batches; a sort of two sorted runs costs
+    a fraction of a heap merge per row); a lone stream's batches pass as they are."""
+    current: dict[int, list] = {}
+    for n, stream in enumerate(streams):
+        if batch := next(stream, None):
+            current[n] = batch
+    while len(current) > 1:
+        bound = min(key(batch[-1]) for batch in current.values())
+        parts = []
+        for n, batch in list(current.items()):
+            cut = bisect.bisect_right(batch, bound, key=key)
+            if cut:
+                parts.append(batch if cut == len(batch) else batch[:cut])
+            if cut < len(batch):
+                current[n] = batch[cut:]
+            elif nxt := next(streams[n], None):
+                current[n] = nxt
+            else:
+                del current[n]
+        yield parts[0] if len(parts) == 1 else sorted(itertools.chain(*parts), key=key)
+    for n, batch in current.items():
+        yield batch
+        yield from streams[n]
+
+
 @dataclass(frozen=True)
 class Period:
     """A tally's question (period, data date, filters, targets) and the index's answers to
@@ -195,6 +225,16 @@ class Period:
             for stream in streams:  # closes their cursors
                 stream.close()
 
+    def iter_flat_batches(self, session: Session, sources) -> Iterator[list[tuple]]:
+        """`iter_rows` as batches of `aggregate.FLAT_FIELDS` tuples (a full export's read)."""
+        streams = [
+            tally_index.iter_flat_batches(
+                session, start=self.start, end=self.end, source=source, **self._filters
+            )
+            for source in sources
+        ]
+        return _merge_batches(streams, aggregate.flat_key)
+
     def later(self, session: Session, sources) -> list[aggregate.CountedRow]:
         found = []
         for source in sources:
@@ -240,6 +280,11 @@ class Period:
     def evidence_rows(self, session: Session, sources, target: str) -> list:
         return tally_evidence.backed_rows(
             session, sources, target, start=self.start, end=self.end, **self._filters
+        )
+
+    def iter_new_building_batches(self, session: Session) -> Iterator[list[tuple]]:
+        return tally_index.iter_new_building_batches(
+            session, district=self.district, building_type=self.building_type
         )
 
     def iter_new_buildings(self, session: Session):
