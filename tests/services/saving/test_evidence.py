@@ -93,7 +93,7 @@ def test_a_residential_record_cites_its_residential_check(
         "Ultra-low."
     )
     zh = evidence_line(session, record, "zh", level_name)["text"]
-    assert "住宅" in zh and "15.0" in zh and "0.50" in zh
+    assert "居住建筑核验" in zh and "15.0" in zh and "0.50" in zh
     require_evidence(session, record)  # meets: no refusal
 
     # The same check for a nearly-zero record (of a building of its own): falls short; the
