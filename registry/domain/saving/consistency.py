@@ -32,7 +32,6 @@ from registry.domain.saving.consistency_terms import (
     LOAD_FIELDS,
     LOADS,
     SCHEDULE,
-    TOLERANCES,
     ZONE,
     Consistency,
     Difference,
@@ -42,25 +41,27 @@ from registry.domain.saving.consistency_terms import (
     m2,
     pct,
     surface_kind,
+    tolerances,
 )
 
 
 def check_pair(design: dict, reference: dict, params: dict[str, dict]) -> Consistency:
     """Compare a design's facts with its designer-supplied reference's; every difference."""
     out = Consistency()
-    _zones(design, reference, out)
-    _surfaces(design, reference, out)
+    tol = tolerances(params)
+    _zones(design, reference, tol, out)
+    _surfaces(design, reference, tol, out)
     _schedules(design, reference, out)
-    _loads(design, reference, out)
+    _loads(design, reference, tol, out)
     standard.lighting(design, reference, params, out)
     standard.opaque(reference, params, out)
     standard.windows(design, reference, params, out)
     standard.hvac(design, reference, params, out)
-    out.findings["tolerances"] = dict(TOLERANCES)
+    out.findings["tolerances"] = tol
     return out
 
 
-def _zones(design: dict, reference: dict, out: Consistency) -> None:
+def _zones(design: dict, reference: dict, tol: dict, out: Consistency) -> None:
     for key, zone in design["zones"].items():
         other = reference["zones"].get(key)
         if other is None:
@@ -72,7 +73,7 @@ def _zones(design: dict, reference: dict, out: Consistency) -> None:
         ):
             ours = zone[name] * zone["multiplier"]
             theirs = other[name] * other["multiplier"]
-            if not close(ours, theirs, TOLERANCES[rel], TOLERANCES["area_abs_m2"]):
+            if not close(ours, theirs, tol[rel], tol["area_abs_m2"]):
                 unit = "m²" if name == "floor_area_m2" else "m³"
                 out.differences.append(
                     Difference(
@@ -82,7 +83,7 @@ def _zones(design: dict, reference: dict, out: Consistency) -> None:
                         label,
                         f"{ours:,.2f} {unit}",
                         f"{theirs:,.2f} {unit}",
-                        pct(TOLERANCES[rel]),
+                        pct(tol[rel]),
                     )
                 )
     for key, zone in reference["zones"].items():
@@ -121,9 +122,9 @@ def _surface_name(facts: dict, zone: str, azimuth) -> str:
     return shown if azimuth is None else f"{shown}, {azimuth:.0f}°"
 
 
-def _surfaces(design: dict, reference: dict, out: Consistency) -> None:
+def _surfaces(design: dict, reference: dict, tol: dict, out: Consistency) -> None:
     ours, theirs = _groups(design), _groups(reference)
-    tol = TOLERANCES["orientation_deg"]
+    degrees = tol["orientation_deg"]
     for key in sorted(set(ours) | set(theirs)):
         left, right = list(ours.get(key, [])), list(theirs.get(key, []))
         for azimuth, area in left:
@@ -132,7 +133,7 @@ def _surfaces(design: dict, reference: dict, out: Consistency) -> None:
                     g
                     for g in right
                     if (g[0] is None) == (azimuth is None)
-                    and (azimuth is None or _angle(g[0], azimuth) <= tol)
+                    and (azimuth is None or _angle(g[0], azimuth) <= degrees)
                 ),
                 None,
             )
@@ -146,12 +147,12 @@ def _surfaces(design: dict, reference: dict, out: Consistency) -> None:
                         F_AREA,
                         m2(area),
                         m2(0.0),
-                        f"±{tol:g}°",
+                        f"±{degrees:g}°",
                     )
                 )
                 continue
             right.remove(match)
-            if not close(area, match[1], TOLERANCES["area_rel"], TOLERANCES["area_abs_m2"]):
+            if not close(area, match[1], tol["area_rel"], tol["area_abs_m2"]):
                 out.differences.append(
                     Difference(
                         "consistency.differs",
@@ -160,7 +161,7 @@ def _surfaces(design: dict, reference: dict, out: Consistency) -> None:
                         F_AREA,
                         m2(area),
                         m2(match[1]),
-                        pct(TOLERANCES["area_rel"]),
+                        pct(tol["area_rel"]),
                     )
                 )
         for azimuth, area in right:
@@ -172,7 +173,7 @@ def _surfaces(design: dict, reference: dict, out: Consistency) -> None:
                     F_AREA,
                     m2(0.0),
                     m2(area),
-                    f"±{tol:g}°",
+                    f"±{degrees:g}°",
                 )
             )
     out.findings["surface_groups"] = sum(len(v) for v in ours.values())
@@ -204,9 +205,9 @@ def _schedules(design: dict, reference: dict, out: Consistency) -> None:
     out.findings["schedules"] = len(design["schedules"])
 
 
-def _loads(design: dict, reference: dict, out: Consistency) -> None:
+def _loads(design: dict, reference: dict, tol: dict, out: Consistency) -> None:
     ours, theirs = amounts(design), amounts(reference)
-    rel = TOLERANCES["load_rel"]
+    rel = tol["load_rel"]
     for key in sorted(set(ours) | set(theirs)):
         zone, kind = key
         if kind == "lights":

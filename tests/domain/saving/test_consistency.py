@@ -138,3 +138,38 @@ def test_a_reference_cooled_better_than_the_standard_is_refused(pair):
         "3.5",
     )
     assert difference.name.endswith("(+8)")  # ten systems, one line
+
+
+def test_the_tolerances_are_the_parameters_in_force(pair):
+    """A people load 3 % off is refused at the seeded ±1 % and passes once an administrator
+    widens `consistency.load_rel` to 5 %; the findings keep the tolerances used."""
+    design, reference_text = pair
+
+    def edit(idf):
+        people = _named(idf, "People", "F1 South Perimeter People")
+        assert people.obj[4] == "Area/Person"
+        people.obj[7] = float(people.obj[7]) * 1.03  # floor area per person
+
+    reference = _edited(reference_text, edit)
+    found = check_pair(design, reference, PARAMS)
+    (difference,) = found.differences
+    assert (difference.object, difference.name, difference.field, difference.tolerance) == (
+        "Internal loads",
+        "F1 South Perimeter",
+        "people",
+        "±1%",
+    )
+    assert found.findings["tolerances"]["load_rel"] == 0.01
+    wider = {**PARAMS, "consistency.load_rel": {**PARAMS["consistency.load_rel"], "value": 0.05}}
+    widened = check_pair(design, reference, wider)
+    assert widened.consistent and widened.findings["tolerances"]["load_rel"] == 0.05
+    # The seeded tolerances are the ones the comparison has always used.
+    assert widened.findings["tolerances"] | {"load_rel": 0.01} == {
+        "area_rel": 0.01,
+        "area_abs_m2": 0.01,
+        "volume_rel": 0.01,
+        "load_rel": 0.01,
+        "air_rel": 0.01,
+        "orientation_deg": 5.0,
+        "standard_rel": 0.02,
+    }
