@@ -5,15 +5,17 @@ from each parsed model, and the reference parameters the generated transformatio
 (`registry.services.saving.seed.current`, same versions, same unverified status).
 
 The pair is consistent when the reference keeps the design's zones (floor area, volume),
-exterior surfaces (area by zone, kind and orientation), schedules (by name, value by value)
-and internal loads (people, plug loads: amount and schedules per zone), and sets what the
+exterior surfaces (area by zone, kind and orientation), schedules (by name, value by value),
+internal loads (people, plug loads: amount and schedules per zone), infiltration and fresh
+air (per zone: method, rate and schedule, `consistency_air`), and sets what the
 standard fixes at the standard's values: each exterior wall, roof and floor at the reference
 U (ground floors: layer resistance), each façade's window area at the design's capped at the
 window-to-wall ratio limit, its glazing at the U and SHGC of that ratio's band, and lighting
 at the power density of each zone's space type, and its ideal loads metered as the generated
 reference meters them (district heat at the reference efficiency, electricity at the reference
-SCOP, no heat recovery). Not compared: infiltration, fresh air, the ideal loads' other fields
-and schedules only the reference has.
+SCOP, no heat recovery). Not compared: the ideal loads' other fields and schedules only the
+reference has. The tolerances are parameters (`consistency.*` rows, `consistency_terms.
+tolerances`).
 
 Every difference names the object, the field, the design's value, the reference's value and
 the tolerance, as a message code with its parameters (`consistency_messages.MESSAGES`).
@@ -21,6 +23,7 @@ the tolerance, as a message code with its parameters (`consistency_messages.MESS
 
 from __future__ import annotations
 
+from registry.domain.saving import consistency_air as air
 from registry.domain.saving import consistency_standard as standard
 from registry.domain.saving.consistency_terms import (
     CATEGORIES,
@@ -53,6 +56,8 @@ def check_pair(design: dict, reference: dict, params: dict[str, dict]) -> Consis
     _surfaces(design, reference, tol, out)
     _schedules(design, reference, out)
     _loads(design, reference, tol, out)
+    air.infiltration(design, reference, tol, out)
+    air.outdoor_air(design, reference, tol, out)
     standard.lighting(design, reference, params, out)
     standard.opaque(reference, params, out)
     standard.windows(design, reference, params, out)

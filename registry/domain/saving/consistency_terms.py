@@ -70,6 +70,14 @@ F_SCHEDULES, F_LPD = (
 )
 F_U, F_R = NC_("reference model field", "U-value"), NC_("reference model field", "layer resistance")
 IDEAL_LOADS = NC_("reference model object", "Ideal loads system")
+INFILTRATION, FRESH_AIR = (
+    NC_("reference model object", "Infiltration"),
+    NC_("reference model object", "Fresh air"),
+)
+F_INFILTRATION, F_OUTDOOR_AIR = (
+    NC_("reference model field", "infiltration rate"),
+    NC_("reference model field", "outdoor air flow"),
+)
 F_HEATING_FUEL = NC_("reference model field", "heating fuel")
 F_HEATING_EFFICIENCY = NC_("reference model field", "heating efficiency")
 F_COOLING_FUEL = NC_("reference model field", "cooling fuel")

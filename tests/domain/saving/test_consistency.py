@@ -173,3 +173,42 @@ def test_the_tolerances_are_the_parameters_in_force(pair):
         "orientation_deg": 5.0,
         "standard_rel": 0.02,
     }
+
+
+def test_infiltration_and_fresh_air_are_compared_zone_by_zone(pair):
+    design, reference_text = pair
+
+    def edit(idf):
+        leak = _named(idf, "ZoneInfiltration:DesignFlowRate", "F1 South Perimeter Infiltration")
+        assert leak.obj[4] == "AirChanges/Hour" and float(leak.obj[8]) == 0.3
+        leak.obj[8] = 0.31  # 3 % more: beyond ±1 %
+        fresh = _named(idf, "DesignSpecification:OutdoorAir", "Office Fresh Air")
+        fresh.obj[3] = 0.0085  # per person, every zone's ideal loads name it
+
+    found = check_pair(design, _edited(reference_text, edit), PARAMS)
+    infiltration = [d for d in found.differences if d.object == "Infiltration"]
+    fresh_air = [d for d in found.differences if d.object == "Fresh air"]
+    assert len(found.differences) == len(infiltration) + len(fresh_air)
+    (leak,) = infiltration
+    assert (leak.name, leak.field, leak.design, leak.reference, leak.tolerance) == (
+        "F1 South Perimeter",
+        "infiltration rate",
+        "0.3 1/h",
+        "0.31 1/h",
+        "±1%",
+    )
+    assert len(fresh_air) == len(design["zones"]) == 10
+    assert {d.field for d in fresh_air} == {"outdoor air flow"}
+    assert fresh_air[0].design == "flow/person, 0.0083 m³/(s·person)"
+    assert fresh_air[0].reference == "flow/person, 0.0085 m³/(s·person)"
+    en = render(*leak.message(), "en")
+    assert en == (
+        "Infiltration “F1 South Perimeter”, infiltration rate: 0.3 1/h in the design, 0.31 1/h "
+        "in the reference model (allowed: ±1%)."
+    )
+    zh = render(*fresh_air[0].message(), "zh_Hans_CN")
+    assert "新风" in zh and "0.0085" in zh
+    assert found.findings["infiltration_zones"] == 8  # the two cores have none
+    # With the tolerance widened to 5 % (an administrator's edit), nothing is named.
+    wider = {**PARAMS, "consistency.air_rel": {**PARAMS["consistency.air_rel"], "value": 0.05}}
+    assert check_pair(design, _edited(reference_text, edit), wider).consistent
