@@ -93,7 +93,7 @@ def cite_check(*, session: Session, actor: User, record_id: int, check_id: int) 
 def citable_records(session: Session, actor: User, check: Check) -> list[Record]:
     """The energy records of the check's building this user may make it the evidence of."""
     building = building_of(session, check.building_id)
-    if not permissions.can_edit_building(actor, building):
+    if not permissions.can_edit_building(actor, building) or _kind_refusal(building, check):
         return []
     rows = session.exec(
         select(Record)

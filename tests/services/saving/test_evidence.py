@@ -136,3 +136,16 @@ def test_a_check_of_the_other_kind_is_refused(session, officer, make_building, m
             cite_check(session=session, actor=officer, record_id=record.id, check_id=check_id)
         assert refused.value.field_errors["check_id"] == (code, {"check": check_id})
         assert evidence_line(session, record, "en", level_name)["check_id"] is None
+
+
+def test_the_check_page_offers_no_record_for_a_check_of_the_other_kind(
+    session, officer, make_building, make_record
+):
+    from registry.services.saving.evidence import citable_records
+
+    home, record = energy_record(session, make_building, make_record, officer,
+                                 level="ultra_low", building_type="residential")  # fmt: skip
+    ours = session.get(Check, residential_check(session, home, "ultra_low"))
+    theirs = session.get(Check, saving_check(session, home, "ultra_low"))
+    assert [r.id for r in citable_records(session, officer, ours)] == [record.id]
+    assert citable_records(session, officer, theirs) == []
