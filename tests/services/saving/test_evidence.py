@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from registry.domain.saving.data import seed_parameters
 from registry.errors import Conflict, ValidationFailed
 from registry.models import Check, CheckResidentialDemand
 from registry.services.saving.evidence import cite_check, evidence_line, require_evidence
@@ -49,8 +50,17 @@ def residential_check(session, building, level_met: str) -> int:
                 "cooling_limit_kwh_m2": {"ultra_low": 13.4, "nearly_zero": 12.1},
                 "n50_max": 0.6,
                 "renewable_min_pct": 10.0,
-                "held": {},
+                # Ultra-low held throughout; nearly zero fails on heating (15.0 > 10.0).
+                "held": {
+                    "heating": {"ultra_low": True, "nearly_zero": level_met == "nearly_zero"},
+                    "cooling": {"ultra_low": True, "nearly_zero": True},
+                    "n50": {"ultra_low": True, "nearly_zero": True},
+                    "renewable": {"ultra_low": True, "nearly_zero": None},
+                },
                 "not_judged": ["composite_energy"],
+            },
+            parameters={
+                key: row for key, row in seed_parameters().items() if key.startswith("residential.")
             },
         )
     )
