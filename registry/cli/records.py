@@ -333,24 +333,44 @@ def record_cite_check(record_id, check_id, actor_name, as_json, lang):
 
 
 @record.command("saving-backed")
+@click.option("--year", default=None, help="Calendar year (default: the tally's year).")
 @json_option
 @locale_option
 @handles_errors
-def record_saving_backed(as_json, lang):
-    """How much of the ultra-low / nearly-zero / zero-energy area (under notice, approved or
-    published) cites a saving-rate check that meets its level."""
+def record_saving_backed(year, as_json, lang):
+    """How much of the area counted toward the ultra-low energy target is backed by a
+    saving-rate check (public or residential) that meets its record's level: the tally's
+    evidence figure, the same as the dashboard's."""
+    from registry.domain.tally.evidence import ULTRA_LOW_TARGET
     from registry.i18n import render
-    from registry.services.saving import evidence as saving_evidence
+    from registry.services.tally import tallies as tally_service
 
+    filters = tally_service.parse_filters(year=year, district=None, building_type=None)
     with open_session() as session:
-        payload = saving_evidence.backed_area(session)
+        chosen = filters["year"] or tally_service.default_year(session=session)
+        tally = tally_service.compute(session=session, year=chosen, rows=0, evidence=True)
+    figure = tally.evidence[ULTRA_LOW_TARGET]
+    target = next(t for t in tally.targets if t.key == ULTRA_LOW_TARGET)
+    payload = {
+        "year": chosen,
+        "target": ULTRA_LOW_TARGET,
+        "target_area_m2": target.value,
+        "counted_area_m2": figure.cumulative_m2,
+        "backed_area_m2": figure.cumulative_backed_m2,
+        "backed_pct": figure.cumulative_pct,
+        "added_area_m2": figure.added_m2,
+        "added_backed_area_m2": figure.added_backed_m2,
+        "backed_buildings": figure.backed_buildings,
+        "thresholds_verified": figure.thresholds_verified,
+    }
     text = render(
         "saving.backed_area",
         {
-            "backed": f"{payload['backed_area_m2']:,.0f}",
-            "area": f"{payload['area_m2']:,.0f}",
-            "backed_records": payload["backed_records"],
-            "records": payload["records"],
+            "year": chosen,
+            "backed": f"{figure.cumulative_backed_m2:,.0f}",
+            "area": f"{figure.cumulative_m2:,.0f}",
+            "target": f"{target.value:,.0f}",
+            "buildings": figure.backed_buildings,
         },
         lang,
     )

@@ -298,7 +298,12 @@ def edit_saving_parameter(row_id: int):
         values=values,
         errors=errors,
         history=parameter_service.parameter_history(session=session, key=row.key),
-        statuses=[s for s in SOURCE_STATUS_NAMES if s != "registry-rule"],
+        # The registry's own rules (the comparison's tolerances) keep that status.
+        statuses=[
+            s
+            for s in SOURCE_STATUS_NAMES
+            if (s == "registry-rule") == (row.source_status == "registry-rule")
+        ],
     ), 422 if errors else 200
 
 

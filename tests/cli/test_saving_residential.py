@@ -139,3 +139,32 @@ def test_residential_check_refuses_a_model_without_ideal_loads(cli, app, admin, 
     assert payload["status"] == "failed"
     assert payload["error"]["code"] == "saving.residential_needs_ideal_loads"
     assert "ZoneHVAC:IdealLoadsAirSystem" in payload["error"]["message"]
+
+
+def test_residential_check_refuses_zones_without_ideal_loads(cli, app, admin, tmp_path):  # noqa: F811
+    """Some conditioned zones on other equipment: refused before any engine run, the zones
+    named (their floor area would dilute the demands per m²)."""
+    with Session(app.extensions["registry.engine"]) as session:
+        saving_seed.seed(session)
+    text = (MODELS_DIR / "residential_ultra_low.idf").read_text(encoding="utf-8")
+    for zone in ("F1 Core", "F2 Core"):
+        head = f"ZoneHVAC:EquipmentList,\n    {zone} Equipment List,    !- Name\n"
+        scheme = "    SequentialLoad,           !- Load Distribution Scheme\n"
+        assert head + scheme + "    ZoneHVAC:IdealLoadsAirSystem," in text
+        text = text.replace(
+            head + scheme + "    ZoneHVAC:IdealLoadsAirSystem,",
+            head + scheme + "    ZoneHVAC:Baseboard:Convective:Electric,",
+        )
+    model = model_file(tmp_path, text.encode(), "partial.idf")
+    building = _residential_building(cli)
+    with a_worker(app):
+        result = cli("check", model, "--building", building, "--saving-rate", "--wait",
+                     "--timeout", "300", "--json", "--lang", "en")  # fmt: skip
+    payload = json.loads(result.stdout)
+    assert payload["status"] == "failed" and payload.get("saving_rate") is None
+    assert payload["error"]["code"] == "saving.residential_partial_ideal_loads"
+    assert "served by other equipment: F1 Core, F2 Core." in payload["error"]["message"]
+    from registry.i18n import render
+
+    zh = render(payload["error"]["code"], {"zones": "F1 Core, F2 Core"}, "zh_Hans_CN")
+    assert "以下空调热区由其他设备调节：F1 Core, F2 Core" in zh

@@ -23,6 +23,14 @@ LOAD_OBJECTS = {
     "HOTWATEREQUIPMENT": ("hot_water_equipment", ("equipmentlevel", "watts/area", "watts/person")),
     "OTHEREQUIPMENT": ("other_equipment", ("equipmentlevel", "watts/area", "watts/person")),
 }
+# ZoneInfiltration:DesignFlowRate: name, zone (or list), schedule, method, then one value per
+# method in this order.
+INFILTRATION_METHODS = (
+    "flow/zone",
+    "flow/area",
+    ("flow/exteriorarea", "flow/exteriorwallarea"),
+    "airchanges/hour",
+)
 SCHEDULE_PREFIXES = ("SCHEDULE:COMPACT", "SCHEDULE:CONSTANT", "SCHEDULE:DAY:", "SCHEDULE:WEEK:")
 SCHEDULE_KEYS = ("SCHEDULE:YEAR",)
 
@@ -149,6 +157,8 @@ def comparable_facts(idf) -> dict:
         },
         "schedules": _schedules(idf),
         "loads": _loads(objects),
+        "infiltration": _infiltration(objects),
+        "outdoor_air": _outdoor_air(objects),
         "ideal_loads": [
             {
                 "name": value(system, "Name"),
@@ -227,4 +237,69 @@ def _loads(objects) -> list[dict]:
                     "inverse": method == "area/person",
                 }
             )
+    return out
+
+
+def _infiltration(objects) -> list[dict]:
+    """Each ZoneInfiltration:DesignFlowRate: zone, schedule, method and the method's value."""
+    out = []
+    for obj in objects["ZONEINFILTRATION:DESIGNFLOWRATE"]:
+        fields = [str(v).strip() for v in obj.obj] + [""] * 8
+        method = fields[4].lower()
+        index = next(
+            (
+                i
+                for i, names in enumerate(INFILTRATION_METHODS)
+                if method in (names if isinstance(names, tuple) else (names,))
+            ),
+            None,
+        )
+        out.append(
+            {
+                "name": fields[1],
+                "zone": fields[2].upper(),
+                "schedule": fields[3],
+                "method": method,
+                "value": _number(fields[5 + index]) if index is not None else None,
+            }
+        )
+    return out
+
+
+def _outdoor_air(objects) -> dict[str, list[dict]]:
+    """Per zone (upper-case name): the DesignSpecification:OutdoorAir objects its ideal loads
+    systems name (through the zone's equipment connections and list), as plain values."""
+    specifications = {}
+    for obj in objects["DESIGNSPECIFICATION:OUTDOORAIR"]:
+        fields = [str(v).strip() for v in obj.obj] + [""] * 8
+        specifications[fields[1].upper()] = {
+            "name": fields[1],
+            "method": fields[2],
+            "per_person_m3_s": _number(fields[3]) or 0.0,
+            "per_area_m3_s_m2": _number(fields[4]) or 0.0,
+            "per_zone_m3_s": _number(fields[5]) or 0.0,
+            "air_changes_per_hour": _number(fields[6]) or 0.0,
+            "schedule": fields[7],
+        }
+    systems = {
+        value(system, "Name").upper(): value(
+            system, "Design_Specification_Outdoor_Air_Object_Name"
+        ).upper()
+        for system in objects["ZONEHVAC:IDEALLOADSAIRSYSTEM"]
+    }
+    lists = {}
+    for obj in objects["ZONEHVAC:EQUIPMENTLIST"]:
+        fields = [str(v).strip() for v in obj.obj]
+        lists[fields[1].upper()] = [
+            fields[i + 1].upper()
+            for i in range(3, len(fields) - 1)
+            if fields[i].upper() == "ZONEHVAC:IDEALLOADSAIRSYSTEM"
+        ]
+    out: dict[str, list[dict]] = {}
+    for obj in objects["ZONEHVAC:EQUIPMENTCONNECTIONS"]:
+        fields = [str(v).strip() for v in obj.obj] + ["", ""]
+        for system in lists.get(fields[2].upper(), []):
+            found = specifications.get(systems.get(system, ""))
+            if found is not None:
+                out.setdefault(fields[1].upper(), []).append(found)
     return out

@@ -5,15 +5,17 @@ from each parsed model, and the reference parameters the generated transformatio
 (`registry.services.saving.seed.current`, same versions, same unverified status).
 
 The pair is consistent when the reference keeps the design's zones (floor area, volume),
-exterior surfaces (area by zone, kind and orientation), schedules (by name, value by value)
-and internal loads (people, plug loads: amount and schedules per zone), and sets what the
+exterior surfaces (area by zone, kind and orientation), schedules (by name, value by value),
+internal loads (people, plug loads: amount and schedules per zone), infiltration and fresh
+air (per zone: method, rate and schedule, `consistency_air`), and sets what the
 standard fixes at the standard's values: each exterior wall, roof and floor at the reference
 U (ground floors: layer resistance), each façade's window area at the design's capped at the
 window-to-wall ratio limit, its glazing at the U and SHGC of that ratio's band, and lighting
 at the power density of each zone's space type, and its ideal loads metered as the generated
 reference meters them (district heat at the reference efficiency, electricity at the reference
-SCOP, no heat recovery). Not compared: infiltration, fresh air, the ideal loads' other fields
-and schedules only the reference has.
+SCOP, no heat recovery). Not compared: the ideal loads' other fields and schedules only the
+reference has. The tolerances are parameters (`consistency.*` rows, `consistency_terms.
+tolerances`).
 
 Every difference names the object, the field, the design's value, the reference's value and
 the tolerance, as a message code with its parameters (`consistency_messages.MESSAGES`).
@@ -21,6 +23,7 @@ the tolerance, as a message code with its parameters (`consistency_messages.MESS
 
 from __future__ import annotations
 
+from registry.domain.saving import consistency_air as air
 from registry.domain.saving import consistency_standard as standard
 from registry.domain.saving.consistency_terms import (
     CATEGORIES,
@@ -32,7 +35,6 @@ from registry.domain.saving.consistency_terms import (
     LOAD_FIELDS,
     LOADS,
     SCHEDULE,
-    TOLERANCES,
     ZONE,
     Consistency,
     Difference,
@@ -42,25 +44,29 @@ from registry.domain.saving.consistency_terms import (
     m2,
     pct,
     surface_kind,
+    tolerances,
 )
 
 
 def check_pair(design: dict, reference: dict, params: dict[str, dict]) -> Consistency:
     """Compare a design's facts with its designer-supplied reference's; every difference."""
     out = Consistency()
-    _zones(design, reference, out)
-    _surfaces(design, reference, out)
+    tol = tolerances(params)
+    _zones(design, reference, tol, out)
+    _surfaces(design, reference, tol, out)
     _schedules(design, reference, out)
-    _loads(design, reference, out)
+    _loads(design, reference, tol, out)
+    air.infiltration(design, reference, tol, out)
+    air.outdoor_air(design, reference, tol, out)
     standard.lighting(design, reference, params, out)
     standard.opaque(reference, params, out)
     standard.windows(design, reference, params, out)
     standard.hvac(design, reference, params, out)
-    out.findings["tolerances"] = dict(TOLERANCES)
+    out.findings["tolerances"] = tol
     return out
 
 
-def _zones(design: dict, reference: dict, out: Consistency) -> None:
+def _zones(design: dict, reference: dict, tol: dict, out: Consistency) -> None:
     for key, zone in design["zones"].items():
         other = reference["zones"].get(key)
         if other is None:
@@ -72,7 +78,7 @@ def _zones(design: dict, reference: dict, out: Consistency) -> None:
         ):
             ours = zone[name] * zone["multiplier"]
             theirs = other[name] * other["multiplier"]
-            if not close(ours, theirs, TOLERANCES[rel], TOLERANCES["area_abs_m2"]):
+            if not close(ours, theirs, tol[rel], tol["area_abs_m2"]):
                 unit = "m²" if name == "floor_area_m2" else "m³"
                 out.differences.append(
                     Difference(
@@ -82,7 +88,7 @@ def _zones(design: dict, reference: dict, out: Consistency) -> None:
                         label,
                         f"{ours:,.2f} {unit}",
                         f"{theirs:,.2f} {unit}",
-                        pct(TOLERANCES[rel]),
+                        pct(tol[rel]),
                     )
                 )
     for key, zone in reference["zones"].items():
@@ -121,9 +127,9 @@ def _surface_name(facts: dict, zone: str, azimuth) -> str:
     return shown if azimuth is None else f"{shown}, {azimuth:.0f}°"
 
 
-def _surfaces(design: dict, reference: dict, out: Consistency) -> None:
+def _surfaces(design: dict, reference: dict, tol: dict, out: Consistency) -> None:
     ours, theirs = _groups(design), _groups(reference)
-    tol = TOLERANCES["orientation_deg"]
+    degrees = tol["orientation_deg"]
     for key in sorted(set(ours) | set(theirs)):
         left, right = list(ours.get(key, [])), list(theirs.get(key, []))
         for azimuth, area in left:
@@ -132,7 +138,7 @@ def _surfaces(design: dict, reference: dict, out: Consistency) -> None:
                     g
                     for g in right
                     if (g[0] is None) == (azimuth is None)
-                    and (azimuth is None or _angle(g[0], azimuth) <= tol)
+                    and (azimuth is None or _angle(g[0], azimuth) <= degrees)
                 ),
                 None,
             )
@@ -146,12 +152,12 @@ def _surfaces(design: dict, reference: dict, out: Consistency) -> None:
                         F_AREA,
                         m2(area),
                         m2(0.0),
-                        f"±{tol:g}°",
+                        f"±{degrees:g}°",
                     )
                 )
                 continue
             right.remove(match)
-            if not close(area, match[1], TOLERANCES["area_rel"], TOLERANCES["area_abs_m2"]):
+            if not close(area, match[1], tol["area_rel"], tol["area_abs_m2"]):
                 out.differences.append(
                     Difference(
                         "consistency.differs",
@@ -160,7 +166,7 @@ def _surfaces(design: dict, reference: dict, out: Consistency) -> None:
                         F_AREA,
                         m2(area),
                         m2(match[1]),
-                        pct(TOLERANCES["area_rel"]),
+                        pct(tol["area_rel"]),
                     )
                 )
         for azimuth, area in right:
@@ -172,7 +178,7 @@ def _surfaces(design: dict, reference: dict, out: Consistency) -> None:
                     F_AREA,
                     m2(0.0),
                     m2(area),
-                    f"±{tol:g}°",
+                    f"±{degrees:g}°",
                 )
             )
     out.findings["surface_groups"] = sum(len(v) for v in ours.values())
@@ -204,9 +210,9 @@ def _schedules(design: dict, reference: dict, out: Consistency) -> None:
     out.findings["schedules"] = len(design["schedules"])
 
 
-def _loads(design: dict, reference: dict, out: Consistency) -> None:
+def _loads(design: dict, reference: dict, tol: dict, out: Consistency) -> None:
     ours, theirs = amounts(design), amounts(reference)
-    rel = TOLERANCES["load_rel"]
+    rel = tol["load_rel"]
     for key in sorted(set(ours) | set(theirs)):
         zone, kind = key
         if kind == "lights":

@@ -21,7 +21,6 @@ from registry.domain.saving.consistency_terms import (
     FACADE,
     FACADES,
     IDEAL_LOADS,
-    TOLERANCES,
     ZONE,
     Consistency,
     Difference,
@@ -30,6 +29,7 @@ from registry.domain.saving.consistency_terms import (
     m2,
     pct,
     surface_kind,
+    tolerances,
 )
 from registry.domain.saving.data import WWR_BANDS, band_key
 from registry.domain.saving.reference import space_type
@@ -37,7 +37,7 @@ from registry.domain.saving.reference import space_type
 
 def lighting(design: dict, reference: dict, params: dict, out: Consistency) -> None:
     ours, theirs = amounts(design), amounts(reference)
-    rel = TOLERANCES["standard_rel"]
+    rel = tolerances(params)["standard_rel"]
     for (zone, kind), entry in theirs.items():
         if kind != "lights":
             continue
@@ -103,7 +103,7 @@ def _construction_r(facts: dict, name: str) -> float | None:
 
 def opaque(reference: dict, params: dict, out: Consistency) -> None:
     rsi, rse = float(params["surface_rsi"]["value"]), float(params["surface_rse"]["value"])
-    rel = TOLERANCES["standard_rel"]
+    rel = tolerances(params)["standard_rel"]
     seen: set[tuple[str, str]] = set()
     for surface in reference["surfaces"]:
         category = surface_kind(surface)
@@ -163,7 +163,7 @@ def _band(ratio: float) -> float:
 
 def windows(design: dict, reference: dict, params: dict, out: Consistency) -> None:
     cap = float(params["wwr_max"]["value"])
-    rel = TOLERANCES["area_rel"]
+    rel = tolerances(params)["area_rel"]
     walls, ours, _ = _by_facade(design)
     ref_walls, theirs, constructions = _by_facade(reference)
     ratios = {}
@@ -175,7 +175,7 @@ def windows(design: dict, reference: dict, params: dict, out: Consistency) -> No
         found = theirs.get(facade, 0.0)
         ref_wwr = found / ref_walls[facade] if ref_walls.get(facade) else 0.0
         ratios[facade] = {"design": round(design_wwr, 4), "reference": round(ref_wwr, 4)}
-        if not close(expected, found, rel, TOLERANCES["area_abs_m2"]):
+        if not close(expected, found, rel, tolerances(params)["area_abs_m2"]):
             out.differences.append(
                 Difference(
                     "consistency.window_area",
@@ -204,7 +204,7 @@ def windows(design: dict, reference: dict, params: dict, out: Consistency) -> No
                 if (construction, label, expected_value) in named:
                     continue
                 if found_value is None or not close(
-                    expected_value, found_value, TOLERANCES["standard_rel"]
+                    expected_value, found_value, tolerances(params)["standard_rel"]
                 ):
                     named.add((construction, label, expected_value))
                     out.differences.append(
@@ -215,7 +215,7 @@ def windows(design: dict, reference: dict, params: dict, out: Consistency) -> No
                             label,
                             "",
                             f"{found_value:g}{unit}" if found_value is not None else "-",
-                            f"{expected_value:g}{unit} {pct(TOLERANCES['standard_rel'])}",
+                            f"{expected_value:g}{unit} {pct(tolerances(params)['standard_rel'])}",
                         )
                     )
     out.findings["wwr"] = ratios
@@ -249,7 +249,7 @@ def hvac(design: dict, reference: dict, params: dict, out: Consistency) -> None:
     for system in design["ideal_loads"]:
         if system["name"].upper() not in ours:
             out.differences.append(Difference("consistency.missing", IDEAL_LOADS, system["name"]))
-    rel = TOLERANCES["standard_rel"]
+    rel = tolerances(params)["standard_rel"]
     heating = float(params["ref_heating_efficiency"]["value"])
     cooling = float(params["ref_cooling_scop"]["value"])
     found: dict[tuple[str, str, str], list[str]] = {}  # one line per field and value

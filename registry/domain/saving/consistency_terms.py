@@ -9,16 +9,26 @@ from types import SimpleNamespace
 from registry.domain.saving.transform import surface_category
 from registry.domain.text import NC_, names
 
-# Tolerances, as data: relative for areas, volumes, loads and the standard's values;
-# degrees for orientation. Absolute floors keep rounding in a model's text from counting.
-TOLERANCES = {
-    "area_rel": 0.01,
-    "area_abs_m2": 0.01,
-    "volume_rel": 0.01,
-    "load_rel": 0.01,
-    "orientation_deg": 5.0,
-    "standard_rel": 0.02,
-}
+# The tolerances are saving parameters (`consistency.<name>` rows of
+# registry.domain.saving.data, editable and versioned): relative for areas, volumes, loads,
+# infiltration and fresh air and the standard's values; degrees for orientation. Absolute
+# floors keep rounding in a model's text from counting.
+TOLERANCE_NAMES = (
+    "area_rel",
+    "area_abs_m2",
+    "volume_rel",
+    "load_rel",
+    "air_rel",
+    "orientation_deg",
+    "standard_rel",
+)
+
+
+def tolerances(params: dict[str, dict]) -> dict[str, float]:
+    """The comparison's tolerances from the parameters in force."""
+    return {name: float(params[f"consistency.{name}"]["value"]) for name in TOLERANCE_NAMES}
+
+
 OBJECT_CONTEXT = _OBJECT = "reference model object"
 FIELD_CONTEXT = _FIELD = "reference model field"
 ZONE, SCHEDULE, FACADE = (
@@ -60,6 +70,14 @@ F_SCHEDULES, F_LPD = (
 )
 F_U, F_R = NC_("reference model field", "U-value"), NC_("reference model field", "layer resistance")
 IDEAL_LOADS = NC_("reference model object", "Ideal loads system")
+INFILTRATION, FRESH_AIR = (
+    NC_("reference model object", "Infiltration"),
+    NC_("reference model object", "Fresh air"),
+)
+F_INFILTRATION, F_OUTDOOR_AIR = (
+    NC_("reference model field", "infiltration rate"),
+    NC_("reference model field", "outdoor air flow"),
+)
 F_HEATING_FUEL = NC_("reference model field", "heating fuel")
 F_HEATING_EFFICIENCY = NC_("reference model field", "heating efficiency")
 F_COOLING_FUEL = NC_("reference model field", "cooling fuel")

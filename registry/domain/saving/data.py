@@ -20,6 +20,22 @@ GB50034 = "GB 50034-2013"
 GB50176 = "GB 50176-2016"
 
 RECALLED = "recalled by the registry's authors, not checked against the printed standard"
+REGISTRY = "本登记系统"
+OWN_RULE = "registry's own rule"
+REGISTRY_RULE = "registry-rule"  # a source status: set by the registry, not a standard
+_PAIR = "设计师参照建筑一致性比对"
+
+
+def _tolerance(name: str, clause: str, value: float, unit: str) -> ParamData:
+    return ParamData(
+        f"consistency.{name}",
+        REGISTRY,
+        f"{_PAIR}：{clause}",
+        value,
+        unit,
+        source=OWN_RULE,
+        source_status=REGISTRY_RULE,
+    )
 
 
 @dataclass(frozen=True)
@@ -215,6 +231,15 @@ SEED_PARAMS: tuple[ParamData, ...] = (
     ParamData(
         "residential.nearly_zero.renewable_pct", GB51350, "表5.0.2 可再生能源利用率 近零", 10.0, "%"
     ),
+    # The designer's reference building is compared with its design within these (the
+    # registry's own rule, not a standard's).
+    _tolerance("area_rel", "面积（楼面、外表面）相对容差", 0.01, "1"),
+    _tolerance("area_abs_m2", "面积绝对容差下限", 0.01, "m2"),
+    _tolerance("volume_rel", "体积相对容差", 0.01, "1"),
+    _tolerance("load_rel", "人员与设备负荷相对容差", 0.01, "1"),
+    _tolerance("air_rel", "渗透风量与新风量相对容差", 0.01, "1"),
+    _tolerance("orientation_deg", "朝向容差", 5.0, "°"),
+    _tolerance("standard_rel", "参照建筑取值（标准规定值）相对容差", 0.02, "1"),
     ParamData(
         "residential.heating_setpoint_c",
         GB51350,

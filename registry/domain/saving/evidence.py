@@ -6,7 +6,8 @@ from __future__ import annotations
 LEVEL_RANK = {"none": 0, "ultra_low": 1, "nearly_zero": 2, "zero": 3}
 # The energy record levels a saving-rate check can back.
 BACKED_LEVELS = ("ultra_low", "nearly_zero", "zero")
-# The saving-parameter rows a check's level is judged by (`rates.level_met`, the n50 limit):
+# The saving-parameter rows a check's level is judged by (a public check's rates and n50
+# limit, a residential check's demand limits, renewable share and n50 limit):
 # a backed share is labelled verified only when all of them are.
 LEVEL_THRESHOLD_KEYS = (
     "public.ultra_low.comprehensive_pct",
@@ -15,6 +16,13 @@ LEVEL_THRESHOLD_KEYS = (
     "public.nearly_zero.itself_pct",
     "public.nearly_zero.renewable_pct",
     "public.n50_max",
+    *(
+        f"residential.{level}.{name}"
+        for level in ("ultra_low", "nearly_zero")
+        for name in ("heating_kwh_m2", "cooling_base", "cooling_wdh20", "cooling_ddh28")
+    ),
+    "residential.nearly_zero.renewable_pct",
+    "residential.n50_max",
 )
 
 

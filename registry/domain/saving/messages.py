@@ -34,6 +34,30 @@ MESSAGES = {
         "Evidence: saving-rate check #{check}, itself {itself} %, comprehensive "
         "{comprehensive} %, renewables {renewable} %: meets {met}, not {level}."
     ),
+    "saving.evidence_public_check_for_residential": (
+        "Check #{check} is a public building's saving-rate check; a residential building's "
+        "record cites a residential check (heating and cooling demands)."
+    ),
+    "saving.evidence_residential_check_for_public": (
+        "Check #{check} is a residential check (heating and cooling demands); a public "
+        "building's record cites a saving-rate check against a reference building."
+    ),
+    "saving.evidence_residential_meets": (
+        "Evidence: residential check #{check}, heating demand {heating} kWh/(m²·a) (limit "
+        "{heating_limit}), cooling demand {cooling} kWh/(m²·a) (limit {cooling_limit}), n50 "
+        "{n50} (at most {n50_max}): meets {level}."
+    ),
+    "saving.evidence_residential_falls_short": (
+        "Evidence: residential check #{check}, heating demand {heating} kWh/(m²·a) (limit "
+        "{heating_limit}), cooling demand {cooling} kWh/(m²·a) (limit {cooling_limit}), n50 "
+        "{n50} (at most {n50_max}): meets {met}, not {level}."
+    ),
+    "saving.approval_residential_evidence_short": (
+        "This record cannot be approved while saving-rate evidence is required: residential "
+        "check #{check} does not meet the record's level (heating demand {heating}, limit "
+        "{heating_limit}; cooling demand {cooling}, limit {cooling_limit}; n50 {n50}, at most "
+        "{n50_max})."
+    ),
     "saving.evidence_missing": "No saving-rate check is cited for this level.",
     "saving.approval_no_evidence": (
         "This record cannot be approved while saving-rate evidence is required: it cites no "
@@ -45,8 +69,9 @@ MESSAGES = {
         "{comprehensive} %)."
     ),
     "saving.backed_area": (
-        "{backed} m² of {area} m² of ultra-low, nearly-zero and zero-energy buildings "
-        "({backed_records} of {records} records) cite a saving-rate check that meets their level."
+        "{year}: {backed} m² of the {area} m² counted toward the ultra-low energy target "
+        "({target} m²) is backed by a saving-rate check that meets its level ({buildings} "
+        "buildings); the dashboard's figure: published records, each building counted once."
     ),
     "saving.n50_invalid": (
         "“{value}” is not an airtightness: give n50, the air changes per hour at 50 Pa, as a "
@@ -62,6 +87,11 @@ MESSAGES = {
         "A residential building's ultra-low or nearly-zero level is judged from its heating "
         "and cooling demands, which the check reads from ZoneHVAC:IdealLoadsAirSystem: "
         "condition the zones with ideal loads and upload again."
+    ),
+    "saving.residential_partial_ideal_loads": (
+        "A residential building's demands are read from ZoneHVAC:IdealLoadsAirSystem, but "
+        "these conditioned zones are served by other equipment: {zones}. Condition every "
+        "conditioned zone with ideal loads and upload again."
     ),
     "saving.residential_summary": (
         "Residential ultra-low and nearly-zero check (GB/T 51350-2019 Table 5.0.2): heating "

@@ -44,6 +44,27 @@ NAMES = {
         "saving parameter", "Housing, nearly zero energy: annual heating demand, at most"
     ),
     "residential.n50_max": NC_("saving parameter", "Housing: air changes at 50 Pa, at most"),
+    "consistency.area_rel": NC_(
+        "saving parameter", "Designer's reference: floor and surface area tolerance (fraction)"
+    ),
+    "consistency.area_abs_m2": NC_(
+        "saving parameter", "Designer's reference: smallest area difference counted"
+    ),
+    "consistency.volume_rel": NC_(
+        "saving parameter", "Designer's reference: zone volume tolerance (fraction)"
+    ),
+    "consistency.load_rel": NC_(
+        "saving parameter", "Designer's reference: people and equipment tolerance (fraction)"
+    ),
+    "consistency.air_rel": NC_(
+        "saving parameter", "Designer's reference: infiltration and fresh air tolerance (fraction)"
+    ),
+    "consistency.orientation_deg": NC_(
+        "saving parameter", "Designer's reference: surface orientation tolerance"
+    ),
+    "consistency.standard_rel": NC_(
+        "saving parameter", "Designer's reference: tolerance on the standard's values (fraction)"
+    ),
 }
 # Families of rows by band of the window-to-wall ratio; "{band}" is the band's upper end.
 BANDED = {

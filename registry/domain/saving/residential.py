@@ -50,6 +50,47 @@ def has_ideal_loads(model_text: str) -> bool:
     return bool(keys & _IDEAL_LOADS)
 
 
+def _objects(model_text: str) -> list[tuple[str, list[str]]]:
+    """(upper-case type, fields) of every object outside comments."""
+    out = []
+    for part in _without_comments(model_text).split(";"):
+        fields = [field.strip() for field in part.split(",")]
+        if fields[0]:
+            out.append((fields[0].upper(), fields[1:]))
+    return out
+
+
+def zones_without_ideal_loads(model_text: str) -> list[str]:
+    """The conditioned zones (named by a thermostat or an equipment connection) whose
+    equipment list holds no ZoneHVAC:IdealLoadsAirSystem, in model order.
+
+    The demands are the ideal loads' energies per m² of EnergyPlus's conditioned area, so a
+    conditioned zone served by other equipment would add floor area without its demand."""
+    objects = _objects(model_text)
+    zone_lists = {
+        fields[0].upper(): fields[1:] for kind, fields in objects if kind == "ZONELIST" and fields
+    }
+    ideal_lists = {
+        fields[0].upper()
+        for kind, fields in objects
+        if kind == "ZONEHVAC:EQUIPMENTLIST"
+        and fields
+        and any(field.upper() in _IDEAL_LOADS for field in fields[2:])
+    }
+    conditioned: dict[str, str] = {}  # upper-case name -> name as written
+    served: set[str] = set()
+    for kind, fields in objects:
+        if kind == "ZONEHVAC:EQUIPMENTCONNECTIONS" and fields:
+            conditioned.setdefault(fields[0].upper(), fields[0])
+            if len(fields) > 1 and fields[1].upper() in ideal_lists:
+                served.add(fields[0].upper())
+        elif kind == "ZONECONTROL:THERMOSTAT" and len(fields) > 1:
+            for zone in zone_lists.get(fields[1].upper(), [fields[1]]):
+                if zone:
+                    conditioned.setdefault(zone.upper(), zone)
+    return [name for key, name in conditioned.items() if key not in served]
+
+
 def _without_comments(text: str) -> str:
     return "\n".join(line.split("!", 1)[0] for line in text.splitlines())
 

@@ -185,10 +185,23 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
     reference = None
     designer_findings = None
     if residential:
-        from registry.domain.saving.residential import has_ideal_loads, with_demand_outputs
+        from registry.domain.saving.residential import (
+            has_ideal_loads,
+            with_demand_outputs,
+            zones_without_ideal_loads,
+        )
 
         if not has_ideal_loads(prepared):
             return _fail(engine, check_id, worker, "saving.residential_needs_ideal_loads")
+        # Refused, not flagged: the other zones' floor area would dilute the demands per m².
+        if missing := zones_without_ideal_loads(prepared):
+            return _fail(
+                engine,
+                check_id,
+                worker,
+                "saving.residential_partial_ideal_loads",
+                {"zones": ", ".join(missing)},
+            )
         prepared = with_demand_outputs(prepared)
         saving_params = saving_residential.parameters(engine)
     elif saving:

@@ -210,7 +210,8 @@ def rate_row(
             "wwr": reference.wwr,
         },
         changes=reference.changes,
-        parameters={k: v for k, v in params.items() if not k.startswith("_")},
+        # The comparison's tolerances are kept with its findings, not with the rates.
+        parameters={k: v for k, v in params.items() if not k.startswith(("_", "consistency."))},
         reference_validity=reference_validity(
             reference_annual, reference_outcome.err, params.get("_validity", {})
         ),

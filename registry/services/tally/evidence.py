@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlmodel import Session
 from sqlmodel import select as orm_select
 
@@ -21,6 +21,7 @@ from registry.domain.tally import evidence as rules
 from registry.errors import ValidationFailed
 from registry.models import (
     Building,
+    CheckResidentialDemand,
     CheckSavingRate,
     DegreeDayYear,
     MeteredYear,
@@ -70,7 +71,8 @@ def figures(session: Session, sources: list[Table], **period) -> dict[str, rules
 
 def ultra_low_rows(session: Session, source: Table, **period) -> Iterator[rules.EvidenceRow]:
     """The ultra-low target's counted rows, each backed when the record that opened its
-    holding cites a saving-rate check meeting the record's level: one query."""
+    holding cites a saving-rate check (public or residential) meeting the record's level: one
+    query."""
     E = source.c
     query = (
         select(
@@ -80,11 +82,16 @@ def ultra_low_rows(session: Session, source: Table, **period) -> Iterator[rules.
             E.start_on,
             E.end_on,
             Record.level,
-            CheckSavingRate.level_met,
+            # A check holds one verdict row: a public building's rates or residential demands.
+            func.coalesce(CheckSavingRate.level_met, CheckResidentialDemand.level_met),
         )
         .join(Record, Record.id == E.record_id)
         .outerjoin(RecordSavingEvidence, RecordSavingEvidence.record_id == E.record_id)
         .outerjoin(CheckSavingRate, CheckSavingRate.check_id == RecordSavingEvidence.check_id)
+        .outerjoin(
+            CheckResidentialDemand,
+            CheckResidentialDemand.check_id == RecordSavingEvidence.check_id,
+        )
         .where(tally_index.counted_where(rules.ULTRA_LOW_TARGET, source=source, **period))
     )
     for (

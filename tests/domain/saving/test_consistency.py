@@ -138,3 +138,77 @@ def test_a_reference_cooled_better_than_the_standard_is_refused(pair):
         "3.5",
     )
     assert difference.name.endswith("(+8)")  # ten systems, one line
+
+
+def test_the_tolerances_are_the_parameters_in_force(pair):
+    """A people load 3 % off is refused at the seeded ±1 % and passes once an administrator
+    widens `consistency.load_rel` to 5 %; the findings keep the tolerances used."""
+    design, reference_text = pair
+
+    def edit(idf):
+        people = _named(idf, "People", "F1 South Perimeter People")
+        assert people.obj[4] == "Area/Person"
+        people.obj[7] = float(people.obj[7]) * 1.03  # floor area per person
+
+    reference = _edited(reference_text, edit)
+    found = check_pair(design, reference, PARAMS)
+    (difference,) = found.differences
+    assert (difference.object, difference.name, difference.field, difference.tolerance) == (
+        "Internal loads",
+        "F1 South Perimeter",
+        "people",
+        "±1%",
+    )
+    assert found.findings["tolerances"]["load_rel"] == 0.01
+    wider = {**PARAMS, "consistency.load_rel": {**PARAMS["consistency.load_rel"], "value": 0.05}}
+    widened = check_pair(design, reference, wider)
+    assert widened.consistent and widened.findings["tolerances"]["load_rel"] == 0.05
+    # The seeded tolerances are the ones the comparison has always used.
+    assert widened.findings["tolerances"] | {"load_rel": 0.01} == {
+        "area_rel": 0.01,
+        "area_abs_m2": 0.01,
+        "volume_rel": 0.01,
+        "load_rel": 0.01,
+        "air_rel": 0.01,
+        "orientation_deg": 5.0,
+        "standard_rel": 0.02,
+    }
+
+
+def test_infiltration_and_fresh_air_are_compared_zone_by_zone(pair):
+    design, reference_text = pair
+
+    def edit(idf):
+        leak = _named(idf, "ZoneInfiltration:DesignFlowRate", "F1 South Perimeter Infiltration")
+        assert leak.obj[4] == "AirChanges/Hour" and float(leak.obj[8]) == 0.3
+        leak.obj[8] = 0.31  # 3 % more: beyond ±1 %
+        fresh = _named(idf, "DesignSpecification:OutdoorAir", "Office Fresh Air")
+        fresh.obj[3] = 0.0085  # per person, every zone's ideal loads name it
+
+    found = check_pair(design, _edited(reference_text, edit), PARAMS)
+    infiltration = [d for d in found.differences if d.object == "Infiltration"]
+    fresh_air = [d for d in found.differences if d.object == "Fresh air"]
+    assert len(found.differences) == len(infiltration) + len(fresh_air)
+    (leak,) = infiltration
+    assert (leak.name, leak.field, leak.design, leak.reference, leak.tolerance) == (
+        "F1 South Perimeter",
+        "infiltration rate",
+        "0.3 1/h",
+        "0.31 1/h",
+        "±1%",
+    )
+    assert len(fresh_air) == len(design["zones"]) == 10
+    assert {d.field for d in fresh_air} == {"outdoor air flow"}
+    assert fresh_air[0].design == "flow/person, 0.0083 m³/(s·person)"
+    assert fresh_air[0].reference == "flow/person, 0.0085 m³/(s·person)"
+    en = render(*leak.message(), "en")
+    assert en == (
+        "Infiltration “F1 South Perimeter”, infiltration rate: 0.3 1/h in the design, 0.31 1/h "
+        "in the reference model (allowed: ±1%)."
+    )
+    zh = render(*fresh_air[0].message(), "zh_Hans_CN")
+    assert "新风" in zh and "0.0085" in zh
+    assert found.findings["infiltration_zones"] == 8  # the two cores have none
+    # With the tolerance widened to 5 % (an administrator's edit), nothing is named.
+    wider = {**PARAMS, "consistency.air_rel": {**PARAMS["consistency.air_rel"], "value": 0.05}}
+    assert check_pair(design, _edited(reference_text, edit), wider).consistent

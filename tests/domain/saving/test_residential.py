@@ -93,3 +93,30 @@ def test_ideal_loads_found_outside_comments_only():
     text = residential.with_demand_outputs("Version,25.2;")
     assert f"Output:Variable,*,{residential.HEATING_VARIABLE},RunPeriod;" in text
     assert f"Output:Variable,*,{residential.COOLING_VARIABLE},RunPeriod;" in text
+
+
+def test_conditioned_zones_without_ideal_loads_are_named():
+    from tests.conftest import MODELS_DIR
+
+    whole = (MODELS_DIR / "residential_ultra_low.idf").read_text(encoding="utf-8")
+    assert residential.zones_without_ideal_loads(whole) == []
+    # One zone's list swapped to a baseboard: that zone (thermostat and connection) is named.
+    partial = whole.replace(
+        "ZoneHVAC:EquipmentList,\n    F2 Core Equipment List,    !- Name\n"
+        "    SequentialLoad,           !- Load Distribution Scheme\n"
+        "    ZoneHVAC:IdealLoadsAirSystem,",
+        "ZoneHVAC:EquipmentList,\n    F2 Core Equipment List,    !- Name\n"
+        "    SequentialLoad,           !- Load Distribution Scheme\n"
+        "    ZoneHVAC:Baseboard:Convective:Electric,",
+    )
+    assert partial != whole
+    assert residential.zones_without_ideal_loads(partial) == ["F2 Core"]
+    # A thermostat on a zone list counts each zone; a zone without thermostat or connection
+    # (a plenum) is not conditioned.
+    text = (
+        "Zone, A; Zone, B; Zone, Plenum;\nZoneList, Both, A, B;\n"
+        "ZoneControl:Thermostat, T, Both, S, ThermostatSetpoint:DualSetpoint, D;\n"
+        "ZoneHVAC:EquipmentConnections, A, A List, A In, , A Node, A Out;\n"
+        "ZoneHVAC:EquipmentList, A List, SequentialLoad, ZoneHVAC:IdealLoadsAirSystem, A Ideal;"
+    )
+    assert residential.zones_without_ideal_loads(text) == ["B"]

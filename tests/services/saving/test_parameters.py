@@ -47,3 +47,23 @@ def test_bad_edits_are_refused_with_messages(session, make_user):
     assert set(caught.value.field_errors) == {"reason", "value"}
     with pytest.raises(ValidationFailed):
         edit_parameter(session=session, actor=admin, key="wall_u", reason="r", value="-1")
+
+
+def test_a_consistency_tolerance_is_an_editable_registry_rule(session, make_user):
+    """The designer-reference tolerances are seeded as the registry's own rule; an edit is a
+    new version the next comparison reads (`check_pair` takes them from these parameters)."""
+    from registry.domain.saving.consistency_terms import tolerances
+
+    admin = make_user(session, role="admin", username="root")
+    seed.seed(session)
+    seeded = seed.current(session)["consistency.air_rel"]
+    assert (seeded["value"], seeded["source_status"]) == (0.01, "registry-rule")
+    row = edit_parameter(
+        session=session,
+        actor=admin,
+        key="consistency.air_rel",
+        reason="fresh air rounded to 0.1 L/s in the design office's tool",
+        value="0.02",
+    )
+    assert (row.version, row.value, row.source_status) == (2, 0.02, "registry-rule")
+    assert tolerances(seed.current(session))["air_rel"] == 0.02
