@@ -91,12 +91,20 @@ def digest_of(report: dict) -> str:
 
 
 def render(
-    report: dict, fmt: str, locale: str, progress: Callable[[int, int], None] | None = None
+    report: dict,
+    fmt: str,
+    locale: str,
+    progress: Callable[[int, int], None] | None = None,
+    digest: str | None = None,
 ) -> bytes:
     if fmt == "xlsx":
         return metered_reports.quota_list_xlsx(report, locale)
     return metered_reports.quota_list_pdf(
-        report, locale, generated_at=dates.shown(dates.now_utc()), progress=progress
+        report,
+        locale,
+        generated_at=dates.shown(dates.now_utc()),
+        digest_hex=digest,
+        progress=progress,
     )
 
 
@@ -221,7 +229,8 @@ def make(*, session: Session, folder: Path, document_id: int, worker: str) -> bo
         report = request.report(session)
         session.rollback()  # a read: let SQLite's other writers in during the render
         progress(0, report["count"])
-        body = render(report, request.fmt, request.locale, progress=progress)
+        digest = digest_of(report)  # printed on every page of the PDF and names the file
+        body = render(report, request.fmt, request.locale, progress=progress, digest=digest)
     except Exception as error:  # noqa: BLE001  (recorded on the row; the reader is told)
         session.rollback()
         session.execute(
@@ -232,7 +241,6 @@ def make(*, session: Session, folder: Path, document_id: int, worker: str) -> bo
         session.commit()
         log.exception("quota list document %s failed", document_id)
         return True
-    digest = digest_of(report)
     name = f"quota-list-{document_id}-{digest[:16]}.{request.fmt}"
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

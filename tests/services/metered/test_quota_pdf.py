@@ -229,14 +229,14 @@ def test_the_worker_records_progress_while_the_table_is_laid_out(city, tmp_path,
     beats: list[tuple[int, int, str]] = []
     real_render = documents.render
 
-    def watched(report, fmt, locale, progress=None):
+    def watched(report, fmt, locale, progress=None, digest=None):
         def heard(done, total):
             progress(done, total)
             with Session(city.bind) as other:  # what the waiting page reads meanwhile
                 row = other.get(QuotaListDocument, outcome.row.id)
                 beats.append((row.rows_done, row.rows_total, row.status))
 
-        return real_render(report, fmt, locale, progress=heard)
+        return real_render(report, fmt, locale, progress=heard, digest=digest)
 
     monkeypatch.setattr(documents, "render", watched)
     assert documents.make(session=city, folder=tmp_path, document_id=sent[0], worker="w")
