@@ -151,7 +151,7 @@ def bands_svg(groups: list[dict], title: str, locale) -> str:
 
 
 # The building table's columns (% of the landscape page's width), in `_headers`' order.
-ENTRY_COLUMNS = (4, 9, 5, 8, 6, 10, 6, 6, 7, 5, 24, 10)
+ENTRY_COLUMNS = (4, 9, 7, 8, 6, 10, 6, 6, 7, 6, 21, 10)
 NUMBER_COLUMNS = frozenset({0, 4, 6, 7, 9})
 
 
@@ -194,6 +194,7 @@ def entries_table(report: dict, locale):
         row_count=len(entries),
         empty=pgettext("quota list", "No building matches these filters.", locale),
         shaded=frozenset(n for n, e in enumerate(entries) if e["over_constraint"]),
+        wrap_words=True,
     )
 
 

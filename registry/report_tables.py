@@ -84,6 +84,8 @@ class Table:
     empty: str = ""
     # Numbers (from 0) of the rows drawn on a shaded ground.
     shaded: frozenset[int] = frozenset()
+    # Cells broken after a space where a line has one (English words kept whole).
+    wrap_words: bool = False
 
 
 class _Widths:
@@ -106,29 +108,37 @@ class _Widths:
                 self._cache[text] = width
         return width
 
-    def wrap(self, text: str, room: float) -> list[str]:
-        """Lines of `text` within `room` mm, broken anywhere (as CSS overflow-wrap: anywhere)."""
-        key = (text, room)
+    def wrap(self, text: str, room: float, words: bool = False) -> list[str]:
+        """Lines of `text` within `room` mm, broken anywhere (as CSS overflow-wrap: anywhere)
+        or, with `words`, after the line's last space when it has one."""
+        key = (text, room, words)
         found = self._wrapped.get(key)
         if found is not None:
             return found
         if sum(map(self._advance, map(ord, text))) * self._scale <= room:
             found = [text]
         else:
-            found = self._break(text, room)
+            found = self._break(text, room, words)
         if len(self._wrapped) < self.REMEMBER:
             self._wrapped[key] = found
         return found
 
-    def _break(self, text: str, room: float) -> list[str]:
+    def _break(self, text: str, room: float, words: bool = False) -> list[str]:
         advance, scale = self._advance, self._scale
         lines, start, used = [], 0, 0.0
-        for n, c in enumerate(text):
-            w = advance(ord(c)) * scale
+        n = 0
+        while n < len(text):
+            w = advance(ord(text[n])) * scale
             if n > start and used + w > room:
+                space = text.rfind(" ", start + 1, n + 1) if words else -1
+                if space > start:  # the words on this line; the space itself is not drawn
+                    lines.append(text[start:space])
+                    start, used, n = space + 1, 0.0, space + 1
+                    continue
                 lines.append(text[start:n])
                 start, used = n, 0.0
             used += w
+            n += 1
         lines.append(text[start:])
         return lines
 
@@ -220,8 +230,11 @@ class Appendix:
 
     def _row_lines(self, table: Table, cells: Sequence[str]) -> list[list[str]]:
         widths = self.widths("", self.ROW_PT)
+        words = table.wrap_words
         return [
-            widths.wrap(text, self.page.content_w * col.width_pct / 100 - 2 * PAD_X) if text else []
+            widths.wrap(text, self.page.content_w * col.width_pct / 100 - 2 * PAD_X, words)
+            if text
+            else []
             for col, text in zip(table.columns, cells, strict=True)
         ]
 
