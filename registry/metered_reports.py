@@ -151,7 +151,7 @@ def bands_svg(groups: list[dict], title: str, locale) -> str:
 
 
 # The building table's columns (% of the landscape page's width), in `_headers`' order.
-ENTRY_COLUMNS = (4, 9, 7, 8, 6, 10, 6, 6, 7, 6, 21, 10)
+ENTRY_COLUMNS = (4, 8, 5, 9, 5, 10.5, 4, 4.5, 6, 4, 24, 16)
 NUMBER_COLUMNS = frozenset({0, 4, 6, 7, 9})
 
 

@@ -130,7 +130,10 @@ class _Widths:
         while n < len(text):
             w = advance(ord(text[n])) * scale
             if n > start and used + w > room:
-                space = text.rfind(" ", start + 1, n + 1) if words else -1
+                # Inside a word of Latin letters or digits: back to the line's last space.
+                # Between CJK characters a line may end anywhere, as in CSS.
+                inside = words and _latin(text[n - 1]) and _latin(text[n])
+                space = text.rfind(" ", start + 1, n + 1) if inside else -1
                 if space > start:  # the words on this line; the space itself is not drawn
                     lines.append(text[start:space])
                     start, used, n = space + 1, 0.0, space + 1
@@ -376,6 +379,11 @@ class Appendix:
 
 
 K = 72 / 25.4  # PDF points per mm
+
+
+def _latin(c: str) -> bool:
+    """A character of a word that must not be cut (letters, digits, Latin punctuation)."""
+    return c != " " and ord(c) < 0x2E80
 
 
 def _rgb(rgb: tuple[int, int, int]) -> str:

@@ -112,12 +112,12 @@ def _read_back(pdf: bytes, tmp_path) -> tuple[list[str], str]:
     [
         (
             "zh_Hans_CN",
-            ("公共建筑能耗限额管理名单", "建筑类型", "须限期整改"),
+            ("公共建筑能耗限额管理名单", "所处区间", "数据核算方法", "党政机关办公建筑"),
             r"第\s*(\d+)\s*页\s*共\s*(\d+)\s*页",
         ),
         (
             "en",
-            ("Public building energy quota list", "Building type", "Floor area"),
+            ("Public building energy quota list", "Action", "How the figures were counted"),
             r"Page (\d+) of (\d+)",
         ),
     ],
