@@ -1,5 +1,6 @@
 """Measured energy at city scale: the quota list for 10,000 public buildings × 5 years (goal
-≤ 1 s), its XLSX and PDF (issue 23's 2 s: beyond it a download is a job, as both now are)
+≤ 1 s), its XLSX and PDF (issue 23's 2 s: beyond it a download is a job, as both now are;
+the PDF job itself ≤ 5 s cold, its building table laid out by `registry.report_tables`)
 and the import of 50,000 building-month rows (goal ≤ 10 s), on a fresh SQLite file and,
 when it answers, the tests' PostgreSQL.
 
@@ -38,6 +39,7 @@ YEARS = (2019, 2020, 2021, 2022, 2023)
 MONTH_ROWS = 50_000
 LIST_GOAL_S = 1.0
 DOCUMENT_GOAL_S = 2.0  # issue 23: longer than this at city scale is a job, never a request
+PDF_GOAL_S = 5.0  # the PDF job itself, cold: summary by WeasyPrint, table by report_tables
 IMPORT_GOAL_S = 10.0
 ADMIN_URL = os.environ.get(
     "BENCH_DATABASE_URL",
@@ -203,13 +205,35 @@ def _documents(label: str, report: dict) -> None:
         started, cpu_started = time.perf_counter(), time.process_time()
         body = make()
         elapsed = time.perf_counter() - started
+        cpu_s = time.process_time() - cpu_started
         goal(
             f"metered_quota_list_{name.lower()}[{label}]",
             f"quota list {name}: {report['count']} buildings, {len(body) / 1e6:.1f} MB in "
-            f"{elapsed:.2f} s wall, {time.process_time() - cpu_started:.2f} s CPU",
+            f"{elapsed:.2f} s wall, {cpu_s:.2f} s CPU",
             f"≤ {DOCUMENT_GOAL_S:.0f} s",
             elapsed <= DOCUMENT_GOAL_S,
         )
+        if name == "PDF":
+            _pdf_goal(label, report, body, elapsed, cpu_s)
+
+
+def _pdf_goal(label: str, report: dict, body: bytes, elapsed: float, cpu_s: float) -> None:
+    """The PDF job's own goal: cold (the first render in this process, fonts and WeasyPrint
+    loaded on the way), its pages and its cost a building row."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(body)) as document:
+        pages = len(document.pages)
+    rows = max(report["count"], 1)
+    goal(
+        f"metered_quota_list_pdf_cold[{label}]",
+        f"quota list PDF: {report['count']} buildings, {pages} pages, "
+        f"{len(body) / 1e6:.1f} MB in {elapsed:.2f} s wall, {cpu_s:.2f} s CPU "
+        f"({1000 * elapsed / rows:.3f} ms a row wall, {1000 * cpu_s / rows:.3f} ms CPU; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
+        f"≤ {PDF_GOAL_S:.0f} s for 10,000 buildings",
+        elapsed <= PDF_GOAL_S and report["count"] >= BUILDINGS,
+    )
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ from registry.queue import (
     current_config,
     enqueue_check,
     enqueue_import,
+    enqueue_quota_document,
     enqueue_tally_document,
 )
 
@@ -126,6 +127,17 @@ def sweep_tally_documents() -> int:
         return sweep(session=session, config=current_config(), enqueue=enqueue_tally_document)
 
 
+def sweep_quota_documents() -> int:
+    """Send again the quota list documents not taken, queue again those whose worker went
+    silent."""
+    from sqlmodel import Session
+
+    from registry.services.metered.documents import sweep
+
+    with Session(engine()) as session:
+        return sweep(session=session, enqueue=enqueue_quota_document)
+
+
 @celery_app.task(name=SWEEP_CHECKS)
 def sweep_checks() -> int:
     from registry.services.checks.runner import recover_stale_checks
@@ -152,6 +164,10 @@ def _sweep_loop() -> None:
             sweep_import_jobs()
         except Exception:
             log.exception("import job sweep failed")
+        try:
+            sweep_quota_documents()
+        except Exception:
+            log.exception("quota list document sweep failed")
 
 
 @worker_init.connect
@@ -185,6 +201,7 @@ def _on_worker_ready(**_kwargs) -> None:
     try:
         recover_stale_checks(engine=engine(), config=current_config(), enqueue=enqueue_check)
         sweep_tally_documents()
+        sweep_quota_documents()
     except Exception:
         log.exception("start-up sweep failed")
     _stop.clear()

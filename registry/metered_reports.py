@@ -4,11 +4,16 @@ with a stacked-bar chart (matplotlib SVG, as `registry.charts` draws the tally's
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
+
 import matplotlib
 from matplotlib.figure import Figure
 
 from registry import reports, vocabulary
 from registry.charts import STYLE, _svg
+from registry.domain.quotas.verdict import typeset_unit
 from registry.i18n import gettext, pgettext
 
 BAND_ORDER = ("le_guide", "le_baseline", "le_constraint", "gt_constraint", "unjudged")
@@ -145,7 +150,76 @@ def bands_svg(groups: list[dict], title: str, locale) -> str:
         return _svg(figure, "chart-" + str(abs(hash(title)) % 10_000))
 
 
-def quota_list_pdf(report: dict, locale, *, generated_at: str) -> bytes:
+# The building table's columns (% of the landscape page's width), in `_headers`' order.
+ENTRY_COLUMNS = (4, 8, 5, 9, 5, 10.5, 4, 4.5, 6, 4, 24, 16)
+NUMBER_COLUMNS = frozenset({0, 4, 6, 7, 9})
+
+
+def digest(report: dict) -> str:
+    """SHA-256 of the list as built: names the cached file and is printed on every page."""
+    text = json.dumps(report, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _cell(value, column: int) -> str:
+    if value is None or value == "":
+        return "—"
+    if column == 4:
+        return f"{value:,.1f}"
+    if column in (6, 7):
+        return f"{value:,.2f}"
+    if column == 9:
+        return f"{value:,.1f}"
+    return str(value)
+
+
+def entries_table(report: dict, locale):
+    """Every building of the list as a report table (`registry.report_tables`), the
+    over-constraint ones shaded as on the page."""
+    from registry.report_tables import Column, Table
+
+    entries = report["entries"]
+    return Table(
+        heading=pgettext("quota list", "Buildings", locale),
+        note=pgettext(
+            "quota list",
+            "Every building of the list, over the constraint value first (shaded).",
+            locale,
+        ),
+        columns=[
+            Column(w, "R" if n in NUMBER_COLUMNS else "L") for n, w in enumerate(ENTRY_COLUMNS)
+        ],
+        header=_headers(locale),
+        rows=([_cell(v, n) for n, v in enumerate(row)] for row in entry_rows(report, locale)),
+        row_count=len(entries),
+        empty=pgettext("quota list", "No building matches these filters.", locale),
+        shaded=frozenset(n for n, e in enumerate(entries) if e["over_constraint"]),
+        wrap_words=True,
+    )
+
+
+def _factors(report: dict, locale) -> list[str]:
+    """The conversion factors as the reader reads them: name, value, unit, source."""
+    return [
+        f"{vocabulary.conversion_factor(f['key'], locale)}: {f['value']:,.4g} "
+        f"{typeset_unit(f['unit'])} ({f['source']})"
+        for f in report["factors"]
+    ]
+
+
+def quota_list_pdf(
+    report: dict,
+    locale,
+    *,
+    generated_at: str,
+    digest_hex: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """The summary, charts and method (WeasyPrint), then every building's row laid out by
+    the tally's table engine and merged page-exact, each page with the list's digest and
+    "第 N 页 共 M 页"; `progress` hears (rows laid out, rows in all)."""
+    from registry import report_tables
+
     charts = {
         "district": reports.svg_data_uri(
             bands_svg(
@@ -169,21 +243,22 @@ def quota_list_pdf(report: dict, locale, *, generated_at: str) -> bytes:
         "report": report,
         "band_names": band_names(locale),
         "band_order": BAND_ORDER,
-        "headers": _headers(locale),
-        "rows": list(
-            zip(
-                entry_rows(report, locale),
-                [e["over_constraint"] for e in report["entries"]],
-                strict=True,
-            )
-        ),
         "by_district": by_district,
         "by_type": by_type,
+        "factors": _factors(report, locale),
         "charts": charts,
         "generated_at": generated_at,
         "title": gettext("Public building energy quota list", locale),
     }
-    return reports.render_pdf("quota_list.html", context)
+    summary = reports.render_pdf("quota_list.html", context)
+    return report_tables.merged(
+        summary,
+        [entries_table(report, locale)],
+        locale=reports.locale_of(locale),
+        digest=digest_hex or digest(report),
+        progress=progress,
+        page=report_tables.LANDSCAPE,
+    )
 
 
 def design_gap_svg(gaps: list[dict], locale) -> str:

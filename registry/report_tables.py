@@ -20,16 +20,13 @@ from dataclasses import dataclass
 
 FAMILY = "Noto Sans CJK SC"
 PT_MM = 25.4 / 72
-# The page as reports/tally.css sets it: A4, margins 18 / 15 / 22 / 15 mm.
-PAGE_W, PAGE_H = 210.0, 297.0
-TOP, SIDE, BOTTOM = 18.0, 15.0, 22.0
-CONTENT_W = PAGE_W - 2 * SIDE
 PAD_X, PAD_Y = 1.5, 1.0
 BORDER_RGB = (153, 153, 153)
 HEAD_RGB = (232, 245, 233)
 TEXT_RGB = (34, 34, 34)
 NOTE_RGB = (85, 85, 85)
 RULE_RGB = (46, 125, 50)
+SHADE_RGB = (253, 236, 234)  # a row to notice (the quota list's over-constraint buildings)
 
 
 @functools.cache
@@ -44,6 +41,28 @@ def font_file() -> tuple[str, int]:
     ).stdout
     path, index = found.split("\t")
     return path, int(index or 0)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page's size and margins in mm, as the WeasyPrint part's `@page` sets them (the
+    footer sits in the bottom margin)."""
+
+    width_mm: float
+    height_mm: float
+    top_mm: float
+    side_mm: float
+    bottom_mm: float
+
+    @property
+    def content_w(self) -> float:
+        return self.width_mm - 2 * self.side_mm
+
+
+# The page as reports/tally.css sets it: A4, margins 18 / 15 / 22 / 15 mm.
+PORTRAIT = Page(210.0, 297.0, 18.0, 15.0, 22.0)
+# The quota list (reports/quota_list.html): A4 landscape, margins 14 / 12 / 18 / 12 mm.
+LANDSCAPE = Page(297.0, 210.0, 14.0, 12.0, 18.0)
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,10 @@ class Table:
     rows: Iterable[Sequence[str]]
     row_count: int
     empty: str = ""
+    # Numbers (from 0) of the rows drawn on a shaded ground.
+    shaded: frozenset[int] = frozenset()
+    # Cells broken after a space where a line has one (English words kept whole).
+    wrap_words: bool = False
 
 
 class _Widths:
@@ -85,29 +108,40 @@ class _Widths:
                 self._cache[text] = width
         return width
 
-    def wrap(self, text: str, room: float) -> list[str]:
-        """Lines of `text` within `room` mm, broken anywhere (as CSS overflow-wrap: anywhere)."""
-        key = (text, room)
+    def wrap(self, text: str, room: float, words: bool = False) -> list[str]:
+        """Lines of `text` within `room` mm, broken anywhere (as CSS overflow-wrap: anywhere)
+        or, with `words`, after the line's last space when it has one."""
+        key = (text, room, words)
         found = self._wrapped.get(key)
         if found is not None:
             return found
         if sum(map(self._advance, map(ord, text))) * self._scale <= room:
             found = [text]
         else:
-            found = self._break(text, room)
+            found = self._break(text, room, words)
         if len(self._wrapped) < self.REMEMBER:
             self._wrapped[key] = found
         return found
 
-    def _break(self, text: str, room: float) -> list[str]:
+    def _break(self, text: str, room: float, words: bool = False) -> list[str]:
         advance, scale = self._advance, self._scale
         lines, start, used = [], 0, 0.0
-        for n, c in enumerate(text):
-            w = advance(ord(c)) * scale
+        n = 0
+        while n < len(text):
+            w = advance(ord(text[n])) * scale
             if n > start and used + w > room:
+                # Inside a word of Latin letters or digits: back to the line's last space.
+                # Between CJK characters a line may end anywhere, as in CSS.
+                inside = words and _latin(text[n - 1]) and _latin(text[n])
+                space = text.rfind(" ", start + 1, n + 1) if inside else -1
+                if space > start:  # the words on this line; the space itself is not drawn
+                    lines.append(text[start:space])
+                    start, used, n = space + 1, 0.0, space + 1
+                    continue
                 lines.append(text[start:n])
                 start, used = n, 0.0
             used += w
+            n += 1
         lines.append(text[start:])
         return lines
 
@@ -119,14 +153,15 @@ class Appendix:
     NOTE_PT = 8.0
     HEADING_PT = 13.0
 
-    def __init__(self, *, locale: str, digest: str):
+    def __init__(self, *, locale: str, digest: str, page: Page = PORTRAIT):
         from fpdf import FPDF
 
         self.locale = locale
         self.digest = digest
-        pdf = FPDF(unit="mm", format="A4")
+        self.page = page
+        pdf = FPDF(unit="mm", format=(page.width_mm, page.height_mm))
         pdf.set_auto_page_break(False)
-        pdf.set_margins(SIDE, TOP, SIDE)
+        pdf.set_margins(page.side_mm, page.top_mm, page.side_mm)
         path, index = font_file()
         pdf.add_font(FAMILY, "", path, collection_font_number=index)
         self.pdf = pdf
@@ -149,19 +184,19 @@ class Appendix:
         total = sum(t.row_count for t in tables)
         done = 0
         page: list = []
-        y = TOP
-        bottom = PAGE_H - BOTTOM
+        y = self.page.top_mm
+        bottom = self.page.height_mm - self.page.bottom_mm
         for n, table in enumerate(tables):
             if n == 0:
-                page, y = [], TOP
+                page, y = [], self.page.top_mm
             heading_h = self.HEADING_PT * PT_MM * 1.4 + 4.0
-            note_lines = self.widths("", self.NOTE_PT).wrap(table.note, CONTENT_W)
+            note_lines = self.widths("", self.NOTE_PT).wrap(table.note, self.page.content_w)
             note_h = len(note_lines) * self.NOTE_PT * PT_MM * 1.45 + 2.0
             head = self._row_lines(table, table.header)
             head_h = self._height(head)
             if y + heading_h + note_h + head_h * 2 > bottom and page:
                 self._pages.append(page)
-                page, y = [], TOP
+                page, y = [], self.page.top_mm
             y += 8.0 if page else 0.0
             page.append(("heading", y, table.heading))
             y += heading_h
@@ -174,15 +209,19 @@ class Appendix:
                 continue
             page.append(("head", y, table, head, head_h))
             y += head_h
-            for cells in table.rows:
+            shaded = table.shaded
+            for number, cells in enumerate(table.rows):
                 lines = self._row_lines(table, cells)
                 h = self._height(lines)
                 if y + h > bottom:
                     self._pages.append(page)
-                    page, y = [], TOP
+                    page, y = [], self.page.top_mm
                     page.append(("head", y, table, head, head_h))
                     y += head_h
-                page.append(("row", y, table, lines, h))
+                if shaded and number in shaded:
+                    page.append(("row", y, table, lines, h, True))
+                else:
+                    page.append(("row", y, table, lines, h))
                 y += h
                 done += 1
                 if progress is not None and done % 500 == 0:
@@ -194,8 +233,11 @@ class Appendix:
 
     def _row_lines(self, table: Table, cells: Sequence[str]) -> list[list[str]]:
         widths = self.widths("", self.ROW_PT)
+        words = table.wrap_words
         return [
-            widths.wrap(text, CONTENT_W * col.width_pct / 100 - 2 * PAD_X) if text else []
+            widths.wrap(text, self.page.content_w * col.width_pct / 100 - 2 * PAD_X, words)
+            if text
+            else []
             for col, text in zip(table.columns, cells, strict=True)
         ]
 
@@ -236,11 +278,11 @@ class Appendix:
                 blocks[-1][2] = step[1] + step[4]
         ops = [f"{_rgb(BORDER_RGB)} RG 0.50 w"]
         for table, top, bottom in blocks:
-            x = SIDE
-            ops.append(_line(x, top, x, bottom))
+            x = self.page.side_mm
+            ops.append(self._line(x, top, x, bottom))
             for col in table.columns:
-                x += CONTENT_W * col.width_pct / 100
-                ops.append(_line(x, top, x, bottom))
+                x += self.page.content_w * col.width_pct / 100
+                ops.append(self._line(x, top, x, bottom))
         if blocks:
             self.pdf._out(" ".join(ops))
 
@@ -258,16 +300,17 @@ class Appendix:
             encoded = self._encode(text)
             if len(self._encoded) < 50_000:
                 self._encoded[text] = encoded
-        return f"BT {x * K:.2f} {(PAGE_H - y) * K:.2f} Td {encoded} ET"
+        return f"BT {x * K:.2f} {(self.page.height_mm - y) * K:.2f} Td {encoded} ET"
 
     def _draw_heading(self, y: float, text: str) -> None:
         pdf = self.pdf
         size = self.HEADING_PT * PT_MM
         self._use_font(self.HEADING_PT)
         rule = y + size * 1.4 + 1.0
+        left, right = self.page.side_mm, self.page.width_mm - self.page.side_mm
         pdf._out(
-            f"{_rgb(TEXT_RGB)} rg 2 Tr {0.3:.2f} w {self._text_ops(SIDE, y + size, text)} 0 Tr "
-            f"{_rgb(RULE_RGB)} RG {1.5:.2f} w {_line(SIDE, rule, PAGE_W - SIDE, rule)}"
+            f"{_rgb(TEXT_RGB)} rg 2 Tr {0.3:.2f} w {self._text_ops(left, y + size, text)} 0 Tr "
+            f"{_rgb(RULE_RGB)} RG {1.5:.2f} w {self._line(left, rule, right, rule)}"
         )
         self._use_font(self.ROW_PT)
 
@@ -276,18 +319,26 @@ class Appendix:
         step = self.NOTE_PT * PT_MM * 1.45
         ops = [f"{_rgb(NOTE_RGB)} rg"]
         for n, line in enumerate(lines):
-            ops.append(self._text_ops(SIDE, y + self.NOTE_PT * PT_MM + n * step, line))
+            ops.append(self._text_ops(self.page.side_mm, y + self.NOTE_PT * PT_MM + n * step, line))
         self.pdf._out(" ".join(ops))
         self._use_font(self.ROW_PT)
 
+    def _box(self, y: float, h: float) -> str:
+        page = self.page
+        return (
+            f"{page.side_mm * K:.2f} {(page.height_mm - y - h) * K:.2f} "
+            f"{page.content_w * K:.2f} {h * K:.2f} re f"
+        )
+
     def _draw_head(self, y: float, table: Table, lines, h: float) -> None:
-        box = f"{SIDE * K:.2f} {(PAGE_H - y - h) * K:.2f} {CONTENT_W * K:.2f} {h * K:.2f} re f"
         # Bold as WeasyPrint's th: the regular face filled and stroked (no second font).
-        self.pdf._out(f"{_rgb(HEAD_RGB)} rg {box} 2 Tr 0.25 w")
+        self.pdf._out(f"{_rgb(HEAD_RGB)} rg {self._box(y, h)} 2 Tr 0.25 w")
         self._cells(y, table, lines, h)
         self.pdf._out("0 Tr")
 
-    def _draw_row(self, y: float, table: Table, lines, h: float) -> None:
+    def _draw_row(self, y: float, table: Table, lines, h: float, shaded: bool = False) -> None:
+        if shaded:
+            self.pdf._out(f"{_rgb(SHADE_RGB)} rg {self._box(y, h)}")
         self._cells(y, table, lines, h)
 
     def _cells(self, y: float, table: Table, lines, h: float) -> None:
@@ -297,41 +348,46 @@ class Appendix:
         text_ops = self._text_ops
         ops = [f"{_rgb(TEXT_RGB)} rg"]
         baseline = y + PAD_Y + size * 1.02
-        x = SIDE
+        x = self.page.side_mm
         for col, cell in zip(table.columns, lines, strict=True):
-            w = CONTENT_W * col.width_pct / 100
+            w = self.page.content_w * col.width_pct / 100
             for n, line in enumerate(cell):
                 left = x + w - PAD_X - widths(line) if col.align == "R" else x + PAD_X
                 ops.append(text_ops(left, baseline + n * step, line))
             x += w
         ops.append(f"{_rgb(BORDER_RGB)} RG 0.50 w")
-        ops.append(_line(SIDE, y, x, y))
-        ops.append(_line(SIDE, y + h, x, y + h))
+        ops.append(self._line(self.page.side_mm, y, x, y))
+        ops.append(self._line(self.page.side_mm, y + h, x, y + h))
         self.pdf._out(" ".join(ops))
 
     def _footer(self, page: int, pages: int) -> None:
         from registry.i18n import render
 
-        y = PAGE_H - BOTTOM / 2
+        y = self.page.height_mm - self.page.bottom_mm / 2
         numbers = render("report.page_of", {"page": page, "pages": pages}, self.locale)
         self._use_font(6.5)
         digest = render("report.digest", {"digest": self.digest}, self.locale)
-        ops = f"{_rgb(NOTE_RGB)} rg {self._text_ops(SIDE, y, digest)}"
+        ops = f"{_rgb(NOTE_RGB)} rg {self._text_ops(self.page.side_mm, y, digest)}"
         self.pdf._out(ops)
         self._use_font(8.0)
-        right = PAGE_W - SIDE - self.widths("", 8.0)(numbers)
+        right = self.page.width_mm - self.page.side_mm - self.widths("", 8.0)(numbers)
         self.pdf._out(f"{_rgb(TEXT_RGB)} rg {self._text_ops(right, y, numbers)}")
+
+    def _line(self, x1: float, y1: float, x2: float, y2: float) -> str:
+        h = self.page.height_mm
+        return f"{x1 * K:.2f} {(h - y1) * K:.2f} m {x2 * K:.2f} {(h - y2) * K:.2f} l S"
 
 
 K = 72 / 25.4  # PDF points per mm
 
 
+def _latin(c: str) -> bool:
+    """A character of a word that must not be cut (letters, digits, Latin punctuation)."""
+    return c != " " and ord(c) < 0x2E80
+
+
 def _rgb(rgb: tuple[int, int, int]) -> str:
     return " ".join(f"{c / 255:.3f}" for c in rgb)
-
-
-def _line(x1: float, y1: float, x2: float, y2: float) -> str:
-    return f"{x1 * K:.2f} {(PAGE_H - y1) * K:.2f} m {x2 * K:.2f} {(PAGE_H - y2) * K:.2f} l S"
 
 
 def merged(
@@ -341,12 +397,13 @@ def merged(
     locale: str,
     digest: str,
     progress: Callable[[int, int], None] | None = None,
+    page: Page = PORTRAIT,
 ) -> bytes:
     """`before` (a WeasyPrint PDF without footers), then `tables`, as one PDF whose every page
     carries the digest and its number of the whole."""
     import pikepdf
 
-    appendix = Appendix(locale=locale, digest=digest)
+    appendix = Appendix(locale=locale, digest=digest, page=page)
     appendix.layout(tables, progress)
     with pikepdf.open(io.BytesIO(before)) as document:
         first = len(document.pages)

@@ -96,8 +96,12 @@ class QuotaListDocument(SQLModel, table=True):
     file_name: str = Field(default="", max_length=120)
     size_bytes: int = 0
     rows_total: int = 0
+    # Building rows laid out so far while the PDF's table is made (the waiting page shows it).
+    rows_done: int = 0
     error: str | None = Field(default=None, max_length=500)
     worker: str = Field(default="", max_length=200)
     requested_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
+    # Written with the progress: a running job silent for long lost its worker (the sweep).
+    heartbeat_at: datetime | None = None
     finished_at: datetime | None = None

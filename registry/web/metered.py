@@ -131,6 +131,7 @@ def _document(fmt: str, year: int, filters: dict, locale: str):
     row = outcome.row
     failed = row.status == "failed"
     query = {k: v for k, v in filters.items() if v and k != "year"}
+    laying_out = row.status == "running" and row.rows_done > 0 and row.rows_total > 0
     return render_template(
         "metered/document.html",
         row=row,
@@ -139,6 +140,13 @@ def _document(fmt: str, year: int, filters: dict, locale: str):
             "metered.document_failed" if failed else "metered.document_preparing",
             {"count": display.number(row.rows_total)},
         ),
+        progress=display.message(
+            "metered.document_progress",
+            {"done": display.number(row.rows_done), "total": display.number(row.rows_total)},
+        )
+        if laying_out
+        else "",
+        percent=int(100 * row.rows_done / row.rows_total) if laying_out else None,
         retry_url=url_for("metered.quota_list", year=year, format=fmt, retry=1, **query),
         list_url=url_for("metered.quota_list", year=year, **query),
     ), 202

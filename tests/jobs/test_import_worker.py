@@ -168,3 +168,62 @@ def test_a_worker_makes_a_queued_quota_list_document(pipeline, monkeypatch):
             session=session, folder=folder, request=wanted, enqueue=enqueue_quota_document
         )
     assert served.path is not None and served.path.read_bytes()[:2] == b"PK"
+
+
+def test_a_worker_sweeps_up_a_quota_list_document_whose_message_was_lost(pipeline, monkeypatch):
+    """Queued while the broker was down (the message never sent): the worker's sweep, at
+    its start and every tick, sends it again and the worker makes it."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from registry.domain import dates
+    from registry.models import QuotaListDocument
+    from registry.services.buildings import registration as building_service
+    from registry.services.metered import documents, years
+    from tests.conftest import building_data
+
+    monkeypatch.setattr(documents, "MAKE_IN_REQUEST_ENTRIES", 0)
+    folder = Path(pipeline.config.REPORT_DIR)
+    with Session(pipeline.engine, expire_on_commit=False) as session:
+        admin = user_service.create_user(
+            session=session,
+            actor=None,
+            username="sweeper",
+            password="correct-horse-battery",
+            role="admin",
+            districts=[],
+        )
+        building = building_service.register_building(
+            session=session, actor=admin, data=building_data()
+        )
+        years.enter_year(
+            session=session,
+            actor=admin,
+            building_id=building.id,
+            year=2022,
+            values={"electricity_kwh": "400000"},
+        )
+        wanted = documents.Request("pdf", 2022, None, None, None, "zh_Hans_CN")
+        queued = documents.get_document(
+            session=session,
+            folder=folder,
+            request=wanted,
+            enqueue=lambda document_id: "broker down",
+        )
+        session.execute(
+            update(QuotaListDocument)
+            .where(QuotaListDocument.id == queued.row.id)
+            .values(requested_at=dates.now_utc() - timedelta(minutes=5))
+        )
+        session.commit()
+    with pipeline.worker():
+        deadline = time.monotonic() + 120
+        while True:
+            with Session(pipeline.engine) as session:
+                row = session.get(QuotaListDocument, queued.row.id)
+            if row.status in ("ready", "failed") or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+    assert row.status == "ready", (row.status, row.error)
+    assert row.rows_done == row.rows_total == 1 and row.heartbeat_at is not None

@@ -161,3 +161,48 @@ def test_a_large_quota_list_download_waits_for_the_worker(
         )
     ready = client.get("/quota-list?year=2022&format=xlsx")
     assert ready.status_code == 200 and ready.data[:2] == b"PK"
+
+
+def test_the_waiting_page_shows_the_rows_laid_out(
+    app, client, login, officer, building, monkeypatch
+):
+    """While the worker lays the PDF's building table out, the page shows rows done / total."""
+    from sqlalchemy import update
+    from sqlmodel import Session, select
+
+    from registry.domain import dates
+    from registry.models import QuotaListDocument
+    from registry.services.metered import documents
+    from registry.services.metered import years as years_service
+
+    login(client, officer)
+    with app.app_context():
+        from registry.extensions import get_session
+
+        years_service.enter_year(
+            session=get_session(),
+            actor=officer,
+            building_id=building.id,
+            year=2022,
+            values={"electricity_kwh": "900000", "district_heat_gj": "2500"},
+        )
+    monkeypatch.setattr(documents, "MAKE_IN_REQUEST_ENTRIES", 0)
+    assert client.get("/quota-list?year=2022&format=pdf").status_code == 202
+    engine = app.extensions["registry.engine"]
+    with Session(engine) as session:
+        session.execute(
+            update(QuotaListDocument).values(
+                status="running",
+                rows_done=1_200,
+                rows_total=10_000,
+                started_at=dates.now_utc(),
+                heartbeat_at=dates.now_utc(),
+            )
+        )
+        session.commit()
+    waiting = client.get("/quota-list?year=2022&format=pdf")
+    assert waiting.status_code == 202
+    assert "已排版建筑 1,200 行，共 10,000 行" in text_of(waiting)
+    assert 'value="12"' in waiting.get_data(as_text=True)
+    with Session(engine) as session:  # still the one job, not queued again
+        assert session.exec(select(QuotaListDocument.status)).one() == "running"

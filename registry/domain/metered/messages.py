@@ -95,6 +95,7 @@ MESSAGES: dict[str, str] = {
         "The quota list of {count} buildings is being prepared; this page downloads it when "
         "it is ready."
     ),
+    "metered.document_progress": "Building rows laid out: {done} of {total}.",
     "metered.document_failed": (
         "The quota list could not be made. Try again; if it fails again, tell the administrator."
     ),

@@ -7,21 +7,22 @@ guarded update: one job per document, however many readers ask) and the reader i
 is being prepared, never given a stale file; a list of at most `MAKE_IN_REQUEST_ENTRIES`
 buildings is made within the request as before. The worker builds the list again, renders
 it and records the digest of what it rendered, so a change meanwhile is caught by the next
-request's digest.
+request's digest. While the PDF's building table is laid out the row carries its progress
+(`rows_done` of `rows_total`) and a heartbeat; the worker's sweep (`sweep`) sends again a
+document queued and not taken, and queues again one whose worker went silent.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -37,9 +38,11 @@ log = logging.getLogger(__name__)
 MAKE_IN_REQUEST_ENTRIES = 1_000
 # A queued document not taken for this long lost its message (a broker down): sent again.
 RESEND_AFTER = timedelta(minutes=1)
-# A running one silent for this long lost its worker: queued again. The PDF of 10,000
-# buildings takes some minutes.
-LOST_AFTER = timedelta(minutes=30)
+# A running one whose heartbeat is older than this lost its worker: queued again. The PDF
+# beats at least every `HEARTBEAT_S` while its table is laid out (10,000 buildings: some
+# seconds); the list itself and the summary pages take a few seconds before the first beat.
+LOST_AFTER = timedelta(minutes=2)
+HEARTBEAT_S = 1.0
 ACTIVE = ("queued", "running")
 MIMETYPES = {
     "pdf": "application/pdf",
@@ -84,13 +87,25 @@ class Outcome:
 
 
 def digest_of(report: dict) -> str:
-    return hashlib.sha256(json.dumps(report, sort_keys=True, default=str).encode()).hexdigest()
+    return metered_reports.digest(report)
 
 
-def render(report: dict, fmt: str, locale: str) -> bytes:
+def render(
+    report: dict,
+    fmt: str,
+    locale: str,
+    progress: Callable[[int, int], None] | None = None,
+    digest: str | None = None,
+) -> bytes:
     if fmt == "xlsx":
         return metered_reports.quota_list_xlsx(report, locale)
-    return metered_reports.quota_list_pdf(report, locale, generated_at=dates.shown(dates.now_utc()))
+    return metered_reports.quota_list_pdf(
+        report,
+        locale,
+        generated_at=dates.shown(dates.now_utc()),
+        digest_hex=digest,
+        progress=progress,
+    )
 
 
 def file_path(folder: Path, row: QuotaListDocument) -> Path:
@@ -135,10 +150,17 @@ def _queue(session: Session, row: QuotaListDocument, digest: str, rows_total: in
                 table.c.status.notin_(ACTIVE),
                 table.c.digest != digest,
                 (table.c.status == "queued") & (table.c.requested_at < now - RESEND_AFTER),
-                (table.c.status == "running") & (table.c.started_at < now - LOST_AFTER),
+                (table.c.status == "running") & (_beat(table) < now - LOST_AFTER),
             ),
         )
-        .values(status="queued", digest=digest, rows_total=rows_total, error=None, requested_at=now)
+        .values(
+            status="queued",
+            digest=digest,
+            rows_total=rows_total,
+            rows_done=0,
+            error=None,
+            requested_at=now,
+        )
     )
     session.commit()
     session.refresh(row)
@@ -175,20 +197,40 @@ def get_document(
 def make(*, session: Session, folder: Path, document_id: int, worker: str) -> bool:
     """Make one document by id (the worker's task); False when another took it."""
     table = QuotaListDocument.__table__
+    now = dates.now_utc()
     claimed = session.connection().execute(
         update(table)
         .where(table.c.id == document_id, table.c.status == "queued")
-        .values(status="running", started_at=dates.now_utc(), worker=worker[:200])
+        .values(
+            status="running", started_at=now, heartbeat_at=now, rows_done=0, worker=worker[:200]
+        )
     )
     session.commit()
     if claimed.rowcount != 1:
         return False
     row = session.get(QuotaListDocument, document_id)
     request = Request(row.fmt, row.year, row.district_code, row.building_type, row.band, row.locale)
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        moment = time.monotonic()
+        if moment - last[0] < HEARTBEAT_S and done < total:
+            return
+        last[0] = moment
+        with session.bind.connect() as beat:  # its own transaction, seen by the page
+            beat.execute(
+                update(table)
+                .where(table.c.id == document_id, table.c.status == "running")
+                .values(rows_done=done, rows_total=total, heartbeat_at=dates.now_utc())
+            )
+            beat.commit()
+
     try:
         report = request.report(session)
         session.rollback()  # a read: let SQLite's other writers in during the render
-        body = render(report, request.fmt, request.locale)
+        progress(0, report["count"])
+        digest = digest_of(report)  # printed on every page of the PDF and names the file
+        body = render(report, request.fmt, request.locale, progress=progress, digest=digest)
     except Exception as error:  # noqa: BLE001  (recorded on the row; the reader is told)
         session.rollback()
         session.execute(
@@ -199,7 +241,6 @@ def make(*, session: Session, folder: Path, document_id: int, worker: str) -> bo
         session.commit()
         log.exception("quota list document %s failed", document_id)
         return True
-    digest = digest_of(report)
     name = f"quota-list-{document_id}-{digest[:16]}.{request.fmt}"
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -216,6 +257,7 @@ def make(*, session: Session, folder: Path, document_id: int, worker: str) -> bo
             file_name=name,
             size_bytes=len(body),
             rows_total=report["count"],
+            rows_done=report["count"],
             finished_at=dates.now_utc(),
         )
     )
@@ -225,3 +267,50 @@ def make(*, session: Session, folder: Path, document_id: int, worker: str) -> bo
     elif old and old != name:
         (folder / old).unlink(missing_ok=True)  # the file of older data: no one is sent it
     return True
+
+
+def _beat(table):
+    """When a running job last showed life: its heartbeat, else its start."""
+    return func.coalesce(table.c.heartbeat_at, table.c.started_at)
+
+
+def sweep(*, session: Session, enqueue: Callable[[int], str | None]) -> int:
+    """The worker's sweep: send again every document queued and not taken within
+    `RESEND_AFTER` (its message lost: a broker down), and queue again and send every one
+    running whose heartbeat is older than `LOST_AFTER` (its worker gone). A document sent
+    twice is made once (the claim decides). Returns how many were sent."""
+    table = QuotaListDocument.__table__
+    now = dates.now_utc()
+    lost = session.connection().execute(
+        update(table)
+        .where(table.c.status == "running", _beat(table) < now - LOST_AFTER)
+        .values(status="queued", rows_done=0, requested_at=now, error=None)
+        .returning(table.c.id)
+    )
+    requeued = [row_id for (row_id,) in lost]
+    session.commit()
+    waiting = session.exec(
+        select(QuotaListDocument.id).where(
+            QuotaListDocument.status == "queued",
+            QuotaListDocument.requested_at < now - RESEND_AFTER,
+        )
+    ).all()
+    sent = 0
+    for document_id in [*requeued, *waiting]:
+        error = enqueue(document_id)
+        if error:
+            log.warning("quota list document %s not sent to the worker: %s", document_id, error)
+        else:
+            sent += 1
+    if sent:
+        # Sent now: not sent again before another `RESEND_AFTER` has passed.
+        session.execute(
+            update(QuotaListDocument)
+            .where(
+                QuotaListDocument.id.in_(waiting),
+                QuotaListDocument.status == "queued",
+            )
+            .values(requested_at=now)
+        )
+        session.commit()
+    return sent

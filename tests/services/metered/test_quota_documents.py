@@ -78,7 +78,7 @@ def test_a_failed_document_is_made_again_only_when_asked(session, listed, tmp_pa
     sent: list[int] = []
     row = _get(session, tmp_path, sent, fmt="pdf").row
 
-    def broken(report, fmt, locale):
+    def broken(report, fmt, locale, **_options):
         raise RuntimeError("renderer down")
 
     monkeypatch.setattr(documents, "render", broken)
