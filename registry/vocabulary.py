@@ -22,6 +22,7 @@ from registry.domain.parcels import conditions as parcel_conditions
 from registry.domain.quotas import data as quota_data
 from registry.domain.quotas import verdict as quotas
 from registry.domain.saving import rates as saving
+from registry.domain.saving.names import SPACES, name_parts
 from registry.domain.text import NC_
 from registry.i18n import pgettext
 
@@ -198,3 +199,14 @@ def english_names(context: str) -> list[str]:
 
 def saving_level(level: str | None, locale: object) -> str:
     return name("saving level", level, locale)
+
+
+def saving_parameter(key: str, locale: object) -> str:
+    """A saving-rate parameter's name (`window_u.0.30` → its family's name with the band); a
+    key no list names (one added later) as stored."""
+    text, band, context = name_parts(key)
+    if band is None:
+        return pgettext("saving parameter", text, locale) if text != key else key
+    if context:
+        band = pgettext(context, SPACES[band], locale) if band in SPACES else band
+    return pgettext("saving parameter", text, locale).format(band=band)

@@ -59,6 +59,7 @@ def documented(
     errors: tuple[int, ...] = (),
     paginated: bool = False,
     headers: dict[str, str] | None = None,
+    accepted: str | None = None,
 ):
     """Describe a view for the OpenAPI document.
 
@@ -69,7 +70,8 @@ def documented(
     (multipart/form-data for uploads), required unless `body_optional`; `query` holds
     (name, JSON schema, description) triples; `errors` lists the HTTP statuses the view
     answers with an Error body besides 401 for a missing token; `headers` the success
-    answer's headers (name: description).
+    answer's headers (name: description); `accepted` the component schema of a 202 answer
+    (work handed to the worker) besides the success above.
     """
 
     def decorate(view):
@@ -83,6 +85,7 @@ def documented(
             "errors": errors,
             "paginated": paginated,
             "headers": headers or {},
+            "accepted": accepted,
         }
         return view
 
@@ -167,6 +170,16 @@ def int_arg(name: str, problems: dict, *, low: int | None = None, high: int | No
         problems[name] = ("field.out_of_range", {"low": low, "high": high})
         return None
     return value
+
+
+def flag_args(*names: str) -> dict[str, bool]:
+    """Query switches documented as 0 or 1 (`dry_run`, `async`): absent is 0; anything but
+    0 or 1 is refused with the field's message, not read as one or the other."""
+    problems: dict = {}
+    values = {name: int_arg(name, problems, low=0, high=1) == 1 for name in names}
+    if problems:
+        raise ValidationFailed(problems)
+    return values
 
 
 def page_args(problems: dict) -> tuple[int, int]:

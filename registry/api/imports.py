@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 
 from registry.api.buildings import LIST_QUERY
 from registry.api.buildings import _filters as building_filters
-from registry.api.common import actor, documented, register_schema, token_required
+from registry.api.common import actor, documented, flag_args, register_schema, token_required
 from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.i18n import DEFAULT_LOCALE, parse_locale, render
@@ -171,6 +171,7 @@ def _upload() -> tuple[bytes, str, dict | None]:
     request_body="ImportUpload",
     request_media_type="multipart/form-data",
     response="ImportReport",
+    accepted="ImportJob",
     query=IMPORT_QUERY,
     errors=(400, 403, 409, 413, 422),
 )
@@ -182,11 +183,12 @@ def create_import():
     202 with the ImportJob, whose `status_url` gives its progress and, once done, its report.
     """
     permissions.require_importer(actor())
+    switches = flag_args("dry_run", "async")
+    dry_run = switches["dry_run"]
     data, filename, mapping = _upload()
     locale = request_locale()
     session = get_session()
-    dry_run = request.args.get("dry_run") in ("1", "true", "yes")
-    if request.args.get("async") in ("1", "true", "yes") or len(data) > import_jobs.INLINE_BYTES:
+    if switches["async"] or len(data) > import_jobs.INLINE_BYTES:
         sha256 = hashlib.sha256(data).hexdigest()
         stored = import_jobs.upload_path(_folder(), actor().id, sha256)
         stored.write_bytes(data)

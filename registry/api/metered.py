@@ -15,6 +15,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from registry.api.common import (
     actor,
     documented,
+    flag_args,
     json_body,
     register_schema,
     text_value,
@@ -138,6 +139,7 @@ def enter_year(building_id: int):
     request_body="ImportUpload",
     request_media_type="multipart/form-data",
     response="MeterImportReport",
+    accepted="MeterImportJob",
     query=(
         (
             "dry_run",
@@ -161,12 +163,13 @@ def import_meters():
     with the MeterImportJob, whose `status_url` gives its progress and, once done, its report.
     """
     permissions.require_importer(actor())
+    switches = flag_args("dry_run", "async")
+    dry_run = switches["dry_run"]
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ValidationFailed({"file": ("field.required", {})})
     data, locale, session = upload.read(), request_locale(), get_session()
-    dry_run = request.args.get("dry_run") in ("1", "true", "yes")
-    if request.args.get("async") in ("1", "true", "yes") or len(data) > import_jobs.INLINE_BYTES:
+    if switches["async"] or len(data) > import_jobs.INLINE_BYTES:
         sha256 = hashlib.sha256(data).hexdigest()
         stored = import_jobs.upload_path(_folder(), actor().id, sha256)
         stored.write_bytes(data)
@@ -181,6 +184,7 @@ def import_meters():
                 mapping=None,
                 locale=str(locale),
                 enqueue=enqueue_import,
+                data=data,
             )
         except RegistryError:
             stored.unlink(missing_ok=True)

@@ -145,6 +145,11 @@ def _operation(
             for name, text in notes["headers"].items()
         }
     operation["responses"][str(notes["status"])] = success
+    if notes.get("accepted"):
+        operation["responses"]["202"] = {
+            "description": _STATUS_TEXT[202],
+            "content": _json(_ref(notes["accepted"])),
+        }
     statuses = set(notes["errors"]) | ({401} if operation["security"] else set())
     for status in sorted(statuses):
         operation["responses"][str(status)] = {

@@ -113,7 +113,9 @@ def _upload_page(error=None, status: int = 200):
     return render_template("metered/import_upload.html", error=error), status
 
 
-def _queue(actor, kind: str, path: Path, sha256: str, filename: str):
+def _queue(actor, kind: str, path: Path, sha256: str, filename: str, data: bytes | None = None):
+    """Queue the stored file's job; `data` (a new upload) is screened first, as the building
+    import's is, so a file the reader would refuse at once is not queued."""
     job = import_jobs.start_import(
         session=get_session(),
         actor=actor,
@@ -124,6 +126,7 @@ def _queue(actor, kind: str, path: Path, sha256: str, filename: str):
         mapping=None,
         locale=str(display.locale()),
         enqueue=enqueue_import,
+        data=data,
     )
     return redirect(url_for("meter_imports.job", job_id=job.id), 303)
 
@@ -143,7 +146,7 @@ def upload():
     path.write_bytes(data)
     try:
         if len(data) > INLINE_PREVIEW_BYTES:
-            return _queue(actor, "meter_preview", path, sha256, file.filename)
+            return _queue(actor, "meter_preview", path, sha256, file.filename, data)
         report = preview_meter_import(
             session=get_session(),
             actor=actor,

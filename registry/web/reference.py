@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from flask_login import current_user
 
 from registry import citations, vocabulary
@@ -13,7 +12,6 @@ from registry.auth import actor_of
 from registry.domain.checks.validity import STATUSES as RULE_STATUSES
 from registry.domain.checks.validity import THRESHOLD_RANGES
 from registry.domain.quotas.verdict import STATUSES, typeset_unit
-from registry.domain.saving.names import SPACES, name_parts
 from registry.domain.source_status import SOURCE_STATUS_NAMES
 from registry.errors import PermissionDenied, RegistryError, ValidationFailed
 from registry.extensions import get_session, request_locale
@@ -236,12 +234,7 @@ def edit_validity_rule(rule_id: int):
 
 
 def _parameter_name(key: str) -> str:
-    text, band, context = name_parts(key)
-    if band is None:
-        return pgettext("saving parameter", text) if text != key else key
-    if context:
-        band = pgettext(context, SPACES.get(band, band)) if band in SPACES else band
-    return pgettext("saving parameter", text).format(band=band)
+    return vocabulary.saving_parameter(key, request_locale())
 
 
 @bp.get("/saving-parameters")

@@ -134,3 +134,37 @@ def test_an_async_meter_import_is_a_job_then_a_report(api_both, make_building):
     assert dry["kind"] == "meter_preview" and run(dry) == "done"
     report = api_both.call("GET", dry["status_url"], token).get_json()["report"]
     assert report["dry_run"] is True and report["counts"]["accepted"] == 1
+
+
+def test_import_switches_are_0_or_1_and_a_file_the_reader_refuses_is_not_queued(api):
+    """`async` and `dry_run` are documented as 0 or 1: "true" is refused with the field's
+    message, not read as either; an async upload the reader would refuse at once (a PNG
+    named .png) is answered 422 at once, not queued to fail on the worker."""
+    from sqlmodel import func, select
+
+    from registry.models import ImportJob
+
+    token = api.token(role="officer", districts=("370202",))
+    for path in ("/api/v1/metered/imports", "/api/v1/imports"):
+        answer = api.call(
+            "POST",
+            path + "?async=true",
+            token,
+            lang="en",
+            data={"file": (io.BytesIO(b"a,b\n1,2\n"), "m.csv")},
+            content_type="multipart/form-data",
+        )
+        assert answer.status_code == 422, path
+        assert "“true” is not a whole number." in str(answer.get_json()), path
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    answer = api.call(
+        "POST",
+        "/api/v1/metered/imports?async=1",
+        token,
+        lang="en",
+        data={"file": (io.BytesIO(png), "file.png")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 422
+    with api.session() as session:
+        assert session.exec(select(func.count()).select_from(ImportJob)).one() == 0

@@ -296,7 +296,7 @@ def test_models_the_worker_refuses_before_running_energyplus(world, name):
         bodies = run_in_worker(world, name)
     for lang, message in zip(LANGS, expected, strict=True):
         assert bodies[lang]["status"] == "failed"
-        assert bodies[lang]["error"] == {"code": code, "message": message}
+        assert bodies[lang]["error"] == {"code": code, "message": message, "differences": []}
         assert bodies[lang]["result"] is None
 
 

@@ -103,7 +103,9 @@ def test_leader_reads_progress_downloads_the_tally_and_the_public_verifies_label
     expect(star).to_contain_text("完成星级认证绿色建筑")
     expect(star).to_contain_text("5,000,000 m²")  # the target
     expect(star).to_contain_text("15,000")  # both labels counted in 2022
-    expect(page.locator("#targets tbody tr")).to_have_count(7)
+    expect(page.locator("#targets tbody tr[data-target]")).to_have_count(7)
+    # the upgrade and ultra-low targets each carry a line of their evidence beneath
+    expect(page.locator("#targets tbody tr.evidence")).to_have_count(2)
     expect(page.locator("#later-revocations")).to_contain_text(REVOKED_LABEL)
     expect(page.locator("#later-revocations")).to_contain_text("2023-03-01")
     expect(page.locator("section.charts svg")).to_have_count(3)

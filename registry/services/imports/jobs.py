@@ -95,7 +95,7 @@ def start_import(
     permissions.require_importer(actor)
     if kind not in KINDS:
         raise ValueError(kind)
-    if data is not None and kind in BUILDING_KINDS:
+    if data is not None:  # a building or a meter file: both are read by the same reader
         try:
             import_files.screen(data, filename)
         except import_files.ImportFileError as error:

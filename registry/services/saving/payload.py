@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from registry import vocabulary
+from registry.domain.quotas.verdict import typeset_unit
 from registry.i18n import Locale, render
 from registry.models import CheckSavingRate
 from registry.services.saving.residential import residential_payload
@@ -54,8 +55,9 @@ def saving_payload(session: Session, check_id: int, lang: Locale) -> dict | None
         "parameter_rows": [
             {
                 "key": key,
+                "name": vocabulary.saving_parameter(key, lang),
                 "value": p["value"],
-                "unit": p.get("unit", ""),
+                "unit": typeset_unit(p.get("unit", "")),
                 "source": f"{p.get('standard', '')} {p.get('clause', '')}".strip(),
                 "status": vocabulary.source_status_name(p.get("source_status"), lang),
             }

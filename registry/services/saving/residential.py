@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from registry import vocabulary
+from registry.domain.quotas.verdict import typeset_unit
 from registry.domain.saving import rates as saving_rates
 from registry.domain.saving import residential
 from registry.i18n import Locale, render
@@ -208,8 +209,9 @@ def residential_payload(session: Session, check_id: int, lang: Locale) -> dict |
         "parameter_rows": [
             {
                 "key": key,
+                "name": vocabulary.saving_parameter(key, lang),
                 "value": p["value"],
-                "unit": p.get("unit", ""),
+                "unit": typeset_unit(p.get("unit", "")),
                 "source": f"{p.get('standard', '')} {p.get('clause', '')}".strip(),
                 "status": vocabulary.source_status_name(p.get("source_status"), lang),
             }
