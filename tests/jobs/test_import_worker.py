@@ -119,8 +119,15 @@ def test_a_worker_commits_a_queued_meter_import(pipeline):
     assert not (folder / f"{admin.id}-{sha256}").exists()  # the upload is used once
 
 
-def test_a_worker_makes_a_queued_quota_list_document(pipeline, monkeypatch):
-    """The quota list's XLSX queued as its page queues it, made by a real worker."""
+def test_a_worker_makes_quota_list_documents_sent_and_lost(pipeline, monkeypatch):
+    """The quota list's XLSX queued as its page queues it, and its PDF queued while the
+    broker was down (the message never sent, five minutes ago): one real worker makes the
+    first from its message and sweeps up the second (at its start and every tick)."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from registry.domain import dates
     from registry.models import QuotaListDocument
     from registry.queue import enqueue_quota_document
     from registry.services.buildings import registration as building_service
@@ -148,82 +155,40 @@ def test_a_worker_makes_a_queued_quota_list_document(pipeline, monkeypatch):
             year=2022,
             values={"electricity_kwh": "400000"},
         )
-        wanted = documents.Request("xlsx", 2022, None, None, None, "zh_Hans_CN")
+        sent = documents.Request("xlsx", 2022, None, None, None, "zh_Hans_CN")
         queued = documents.get_document(
-            session=session, folder=folder, request=wanted, enqueue=enqueue_quota_document
+            session=session, folder=folder, request=sent, enqueue=enqueue_quota_document
         )
-    assert queued.row is not None and queued.row.status == "queued"
-    with pipeline.worker():
-        deadline = time.monotonic() + 120
-        while True:
-            with Session(pipeline.engine) as session:
-                row = session.get(QuotaListDocument, queued.row.id)
-            if row.status in ("ready", "failed") or time.monotonic() > deadline:
-                break
-            time.sleep(0.3)
-    assert row.status == "ready", (row.status, row.error)
-    assert row.worker.startswith("worker:") and row.rows_total == 1
-    with Session(pipeline.engine) as session:
-        served = documents.get_document(
-            session=session, folder=folder, request=wanted, enqueue=enqueue_quota_document
-        )
-    assert served.path is not None and served.path.read_bytes()[:2] == b"PK"
-
-
-def test_a_worker_sweeps_up_a_quota_list_document_whose_message_was_lost(pipeline, monkeypatch):
-    """Queued while the broker was down (the message never sent): the worker's sweep, at
-    its start and every tick, sends it again and the worker makes it."""
-    from datetime import timedelta
-
-    from sqlalchemy import update
-
-    from registry.domain import dates
-    from registry.models import QuotaListDocument
-    from registry.services.buildings import registration as building_service
-    from registry.services.metered import documents, years
-    from tests.conftest import building_data
-
-    monkeypatch.setattr(documents, "MAKE_IN_REQUEST_ENTRIES", 0)
-    folder = Path(pipeline.config.REPORT_DIR)
-    with Session(pipeline.engine, expire_on_commit=False) as session:
-        admin = user_service.create_user(
-            session=session,
-            actor=None,
-            username="sweeper",
-            password="correct-horse-battery",
-            role="admin",
-            districts=[],
-        )
-        building = building_service.register_building(
-            session=session, actor=admin, data=building_data()
-        )
-        years.enter_year(
-            session=session,
-            actor=admin,
-            building_id=building.id,
-            year=2022,
-            values={"electricity_kwh": "400000"},
-        )
-        wanted = documents.Request("pdf", 2022, None, None, None, "zh_Hans_CN")
-        queued = documents.get_document(
+        lost = documents.get_document(
             session=session,
             folder=folder,
-            request=wanted,
+            request=documents.Request("pdf", 2022, None, None, None, "zh_Hans_CN"),
             enqueue=lambda document_id: "broker down",
         )
         session.execute(
             update(QuotaListDocument)
-            .where(QuotaListDocument.id == queued.row.id)
+            .where(QuotaListDocument.id == lost.row.id)
             .values(requested_at=dates.now_utc() - timedelta(minutes=5))
         )
         session.commit()
+    assert queued.row is not None and queued.row.status == "queued"
+    ids = (queued.row.id, lost.row.id)
     with pipeline.worker():
         deadline = time.monotonic() + 120
         while True:
             with Session(pipeline.engine) as session:
-                row = session.get(QuotaListDocument, queued.row.id)
-            if row.status in ("ready", "failed") or time.monotonic() > deadline:
+                rows = [session.get(QuotaListDocument, i) for i in ids]
+            done = all(row.status in ("ready", "failed") for row in rows)
+            if done or time.monotonic() > deadline:
                 break
             time.sleep(0.3)
-    assert row.status == "ready", (row.status, row.error)
-    assert row.rows_done == row.rows_total == 1 and row.heartbeat_at is not None
+    made, swept = rows
+    assert made.status == "ready", (made.status, made.error)
+    assert made.worker.startswith("worker:") and made.rows_total == 1
+    with Session(pipeline.engine) as session:
+        served = documents.get_document(
+            session=session, folder=folder, request=sent, enqueue=enqueue_quota_document
+        )
+    assert served.path is not None and served.path.read_bytes()[:2] == b"PK"
+    assert swept.status == "ready", (swept.status, swept.error)
+    assert swept.rows_done == swept.rows_total == 1 and swept.heartbeat_at is not None
