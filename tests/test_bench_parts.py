@@ -1,0 +1,27 @@
+"""The benchmarks' own measuring helpers, run on a few rows: a benchmark that breaks when the
+code it measures moves (as `bench_tally_pdf` did when the report environment became one per
+language) is found by CI, not by the next person running `make bench`."""
+
+from __future__ import annotations
+
+from bench.bench_tally_pdf import weasyprint_ms_per_row
+
+
+def test_the_tally_pdf_bench_prices_weasyprint_on_a_few_rows():
+    rows = [
+        {
+            "in_period": True,
+            "target_name": "星级绿色建筑",
+            "building_name": f"办公楼 {n}",
+            "building_id": n,
+            "district_name": "市南区",
+            "kind": "绿色建筑标识",
+            "level": "二星级",
+            "label_number": f"QD-{n:04d}",
+            "counted_on": "2025-03-01",
+            "area_m2": 1000.0 + n,
+            "removed_on": None,
+        }
+        for n in range(1, 9)
+    ]
+    assert weasyprint_ms_per_row(rows) > 0
