@@ -57,6 +57,8 @@ def history(rows_wanted: int):
     return buildings, record_rows, len(tally.rows)
 
 
+PUBLIC_BASE_URL = "https://registry.example.gov.cn"
+
 _WEASY_TABLE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <link rel="stylesheet" href="tally.css"></head><body>
 <table class="data small"><colgroup><col style="width:3%"><col style="width:13%">
@@ -144,11 +146,16 @@ def main() -> None:
                 "REGISTRY_INSTANCE_DIR": folder,
                 "WTF_CSRF_ENABLED": "false",
                 "SECRET_KEY": "bench",
+                # One public address, so the document the worker makes is the one the API's
+                # request asks for (documents are kept one per address their QR codes show).
+                "REGISTRY_PUBLIC_BASE_URL": PUBLIC_BASE_URL,
             }
         )
         app = create_app(config)
         engine = app.extensions["registry.engine"]
-        request = documents.Request(date(YEAR, 1, 1), date(YEAR, 12, 31), None, None, "zh")
+        request = documents.Request(
+            date(YEAR, 1, 1), date(YEAR, 12, 31), None, None, "zh_Hans_CN", PUBLIC_BASE_URL
+        )
 
         # Cold: made from the database as the worker makes it.
         with Session(engine) as session:
