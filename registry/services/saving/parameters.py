@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from registry import vocabulary
+from registry.domain.quotas.verdict import typeset_unit
 from registry.domain.source_status import SOURCE_STATUS_NAMES
 from registry.errors import Conflict, NotFound, RegistryError, ValidationFailed
 from registry.models import SavingParameter, User, utcnow
@@ -136,3 +138,19 @@ def parameter_history(*, session: Session, key: str) -> list[SavingParameter]:
             .order_by(SavingParameter.version.desc())
         )
     )
+
+
+def parameter_rows(params: dict, lang: object) -> list[dict]:
+    """The parameters a check used, as its page and PDF list them: each by its name in the
+    reader's language, its value, the unit typeset, its source and status."""
+    return [
+        {
+            "key": key,
+            "name": vocabulary.saving_parameter(key, lang),
+            "value": p["value"],
+            "unit": typeset_unit(p.get("unit", "")),
+            "source": f"{p.get('standard', '')} {p.get('clause', '')}".strip(),
+            "status": vocabulary.source_status_name(p.get("source_status"), lang),
+        }
+        for key, p in sorted(params.items())
+    ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from registry import vocabulary
-from registry.domain.quotas.verdict import typeset_unit
 from registry.i18n import Locale, render
 from registry.models import CheckSavingRate
+from registry.services.saving.parameters import parameter_rows
 from registry.services.saving.residential import residential_payload
 
 VERIFIED = ("verified-primary", "verified-secondary")
@@ -52,17 +52,7 @@ def saving_payload(session: Session, check_id: int, lang: Locale) -> dict | None
         "reference_source": (row.end_uses or {}).get("reference_source", "generated"),
         "consistency": (row.end_uses or {}).get("consistency"),
         "parameters": params,
-        "parameter_rows": [
-            {
-                "key": key,
-                "name": vocabulary.saving_parameter(key, lang),
-                "value": p["value"],
-                "unit": typeset_unit(p.get("unit", "")),
-                "source": f"{p.get('standard', '')} {p.get('clause', '')}".strip(),
-                "status": vocabulary.source_status_name(p.get("source_status"), lang),
-            }
-            for key, p in sorted(params.items())
-        ],
+        "parameter_rows": parameter_rows(params, lang),
         "parameters_unverified": bool(unverified),
         "unverified_note": render("saving.unverified", {}, lang) if unverified else None,
         "summary": render(

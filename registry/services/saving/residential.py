@@ -14,11 +14,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from registry import vocabulary
-from registry.domain.quotas.verdict import typeset_unit
 from registry.domain.saving import rates as saving_rates
 from registry.domain.saving import residential
 from registry.i18n import Locale, render
 from registry.models import Building, CheckResidentialDemand
+from registry.services.saving.parameters import parameter_rows
 from registry.services.saving.seed import current
 
 OPTION = "residential"
@@ -206,17 +206,7 @@ def residential_payload(session: Session, check_id: int, lang: Locale) -> dict |
             "not_judged_note": render("saving.residential_not_judged", {}, lang),
         },
         "parameters": params,
-        "parameter_rows": [
-            {
-                "key": key,
-                "name": vocabulary.saving_parameter(key, lang),
-                "value": p["value"],
-                "unit": typeset_unit(p.get("unit", "")),
-                "source": f"{p.get('standard', '')} {p.get('clause', '')}".strip(),
-                "status": vocabulary.source_status_name(p.get("source_status"), lang),
-            }
-            for key, p in sorted(params.items())
-        ],
+        "parameter_rows": parameter_rows(params, lang),
         "parameters_unverified": bool(unverified),
         "unverified_note": render("saving.residential_unverified", {}, lang)
         if unverified
