@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from markupsafe import Markup
 
 from registry import i18n
@@ -26,6 +26,7 @@ from registry.domain.imports.normalise import formula_safe
 from registry.i18n import Locale, locale_of
 
 REPORTS_DIR = PROJECT_ROOT / "reports"
+PAGES_DIR = PROJECT_ROOT / "templates"
 
 
 class RefusedFetch(ValueError):
@@ -83,7 +84,14 @@ def environment(locale: object) -> Environment:
     env = _environments.get(locale)
     if env is None:
         env = Environment(
-            loader=FileSystemLoader(str(REPORTS_DIR)),
+            # A section that a page shows and its PDF prints (a saving-rate check's tables) is
+            # one file, the page's partial, which the reports include as "pages/<name>".
+            loader=ChoiceLoader(
+                [
+                    FileSystemLoader(str(REPORTS_DIR)),
+                    PrefixLoader({"pages": FileSystemLoader(str(PAGES_DIR))}),
+                ]
+            ),
             autoescape=select_autoescape(["html"]),
             trim_blocks=True,
             lstrip_blocks=True,
