@@ -16,6 +16,7 @@ from registry.errors import ValidationFailed
 from registry.extensions import get_session, public_base_url, request_locale
 from registry.i18n import render
 from registry.queue import enqueue_tally_document
+from registry.services import document_jobs
 from registry.services.tally import documents
 from registry.services.tally import exports as tally_exports
 from registry.services.tally import tallies as tally_service
@@ -115,7 +116,7 @@ def tally():
         if row.status == "ready" and documents.file_path(config, row).is_file():
             path = documents.file_path(config, row)
             return Response(
-                documents.file_chunks(path),
+                document_jobs.file_chunks(path),
                 mimetype="application/pdf",
                 headers={
                     "Content-Disposition": f'attachment; filename="{filename}"',

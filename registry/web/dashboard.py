@@ -23,6 +23,7 @@ from registry.extensions import get_session, public_base_url, request_locale
 from registry.i18n import render
 from registry.models import TallyDocument
 from registry.queue import enqueue_tally_document
+from registry.services import document_jobs
 from registry.services.parcels import compliance as parcel_compliance
 from registry.services.tally import documents
 from registry.services.tally import exports as tally_exports
@@ -134,7 +135,7 @@ def _send_document(row: TallyDocument, year: int):
     )
     path = documents.file_path(_config(), row)
     return Response(
-        documents.file_chunks(path),
+        document_jobs.file_chunks(path),
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',

@@ -26,9 +26,9 @@ from registry.domain.metered.energy import CONTEXT_FIELDS, ENERGY_FIELDS, SOURCE
 from registry.errors import NotFound, PermissionDenied, RegistryError
 from registry.extensions import get_session, request_locale
 from registry.queue import enqueue_quota_document
+from registry.services.document_jobs import file_chunks
 from registry.services.metered import quota_list as quota_list_service
 from registry.services.metered import savings, years
-from registry.services.tally.documents import file_chunks
 from registry.web import display
 from registry.web.forms import field_errors
 

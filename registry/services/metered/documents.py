@@ -15,20 +15,18 @@ document queued and not taken, and queues again one whose worker went silent.
 from __future__ import annotations
 
 import logging
-import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, or_, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from registry import metered_reports
 from registry.domain import dates
 from registry.models import QuotaListDocument
+from registry.services import document_jobs
 from registry.services.metered.quota_list import quota_list
 
 log = logging.getLogger(__name__)
@@ -39,10 +37,10 @@ MAKE_IN_REQUEST_ENTRIES = 1_000
 # A queued document not taken for this long lost its message (a broker down): sent again.
 RESEND_AFTER = timedelta(minutes=1)
 # A running one whose heartbeat is older than this lost its worker: queued again. The PDF
-# beats at least every `HEARTBEAT_S` while its table is laid out (10,000 buildings: some
-# seconds); the list itself and the summary pages take a few seconds before the first beat.
+# beats at least every `document_jobs.HEARTBEAT_S` while its table is laid out (10,000
+# buildings: some seconds); the list itself and the summary pages take a few seconds before
+# the first beat.
 LOST_AFTER = timedelta(minutes=2)
-HEARTBEAT_S = 1.0
 ACTIVE = ("queued", "running")
 MIMETYPES = {
     "pdf": "application/pdf",
@@ -113,28 +111,17 @@ def file_path(folder: Path, row: QuotaListDocument) -> Path:
 
 
 def _row(session: Session, request: Request) -> QuotaListDocument:
-    """The document's row, made on first request (the loser of a race reads the winner's)."""
-    query = select(QuotaListDocument).where(QuotaListDocument.key == request.key)
-    row = session.exec(query).first()
-    if row is not None:
-        return row
-    row = QuotaListDocument(
-        key=request.key,
+    return document_jobs.row_for(
+        session,
+        QuotaListDocument,
+        request.key,
         fmt=request.fmt,
         year=request.year,
         district_code=request.district,
         building_type=request.building_type,
         band=request.band,
         locale=request.locale,
-        status="failed",  # nothing made yet: queued below
     )
-    session.add(row)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        row = session.exec(query).one()
-    return row
 
 
 def _queue(session: Session, row: QuotaListDocument, digest: str, rows_total: int) -> bool:
@@ -196,34 +183,11 @@ def get_document(
 
 def make(*, session: Session, folder: Path, document_id: int, worker: str) -> bool:
     """Make one document by id (the worker's task); False when another took it."""
-    table = QuotaListDocument.__table__
-    now = dates.now_utc()
-    claimed = session.connection().execute(
-        update(table)
-        .where(table.c.id == document_id, table.c.status == "queued")
-        .values(
-            status="running", started_at=now, heartbeat_at=now, rows_done=0, worker=worker[:200]
-        )
-    )
-    session.commit()
-    if claimed.rowcount != 1:
+    if not document_jobs.claim(session, QuotaListDocument, document_id, worker, rows_done=0):
         return False
     row = session.get(QuotaListDocument, document_id)
     request = Request(row.fmt, row.year, row.district_code, row.building_type, row.band, row.locale)
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        moment = time.monotonic()
-        if moment - last[0] < HEARTBEAT_S and done < total:
-            return
-        last[0] = moment
-        with session.bind.connect() as beat:  # its own transaction, seen by the page
-            beat.execute(
-                update(table)
-                .where(table.c.id == document_id, table.c.status == "running")
-                .values(rows_done=done, rows_total=total, heartbeat_at=dates.now_utc())
-            )
-            beat.commit()
+    progress = document_jobs.progress_writer(session, QuotaListDocument, document_id)
 
     try:
         report = request.report(session)
@@ -243,10 +207,7 @@ def make(*, session: Session, folder: Path, document_id: int, worker: str) -> bo
         return True
     name = f"quota-list-{document_id}-{digest[:16]}.{request.fmt}"
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    scratch = folder / (name + ".tmp")
-    scratch.write_bytes(body)
-    os.replace(scratch, folder / name)
+    document_jobs.store_file(folder, name, body)
     old = row.file_name
     done = session.execute(
         update(QuotaListDocument)

@@ -15,21 +15,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import or_, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from registry import reports
 from registry.config import Config
 from registry.domain import dates
 from registry.models import TallyDocument
+from registry.services import document_jobs
 from registry.services.tally import index as tally_index
 from registry.services.tally import tallies as tally_service
 
@@ -40,7 +38,6 @@ log = logging.getLogger(__name__)
 MAKE_IN_REQUEST_ROWS = 1_000
 # Documents asked for within this many days are remade by the worker after each change.
 KEEP_WARM_DAYS = 30
-HEARTBEAT_S = 1.0
 ENDED = ("ready", "failed")
 
 
@@ -90,35 +87,18 @@ def file_path(config: Config, row: TallyDocument) -> Path:
     return Path(config.REPORT_DIR) / row.file_name
 
 
-def file_chunks(path: Path, size: int = 256 * 1024):
-    """The file's bytes in chunks, closed when read to the end or when the reader stops."""
-    with open(path, "rb") as handle:
-        while chunk := handle.read(size):
-            yield chunk
-
-
 def _row(session: Session, request: Request) -> TallyDocument:
-    """The document's row, made on first request (the loser of a race reads the winner's)."""
-    row = session.exec(select(TallyDocument).where(TallyDocument.key == request.key)).first()
-    if row is not None:
-        return row
-    row = TallyDocument(
-        key=request.key,
+    return document_jobs.row_for(
+        session,
+        TallyDocument,
+        request.key,
         start_on=request.start,
         end_on=request.end,
         district_code=request.district,
         building_type=request.building_type,
         locale=request.locale,
         public_base_url=request.base_url,
-        status="failed",  # nothing made yet: queued below
     )
-    session.add(row)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        row = session.exec(select(TallyDocument).where(TallyDocument.key == request.key)).one()
-    return row
 
 
 def _queue(session: Session, row: TallyDocument, stamp: int) -> bool:
@@ -191,47 +171,17 @@ def pending(*, session: Session, request: Request) -> TallyDocument | None:
     return row if row.status in ("queued", "running") else None
 
 
-def _claim(session: Session, document_id: int, worker: str) -> bool:
-    table = TallyDocument.__table__
-    now = dates.now_utc()
-    done = session.connection().execute(
-        update(table)
-        .where(table.c.id == document_id, table.c.status == "queued")
-        .values(
-            status="running",
-            started_at=now,
-            heartbeat_at=now,
-            worker=worker[:200],
-            attempts=table.c.attempts + 1,
-        )
-    )
-    session.commit()
-    return done.rowcount == 1
-
-
 def make(*, session: Session, config: Config, document_id: int, worker: str) -> bool:
     """Make a queued document (the worker's task, or the request for a small one): read the
     tally at one data stamp, lay it out with progress on the row, store the file; True if
     this call made it. Safe to run twice: the row decides who makes it."""
-    if not _claim(session, document_id, worker):
+    claimed = document_jobs.claim(
+        session, TallyDocument, document_id, worker, attempts=TallyDocument.attempts + 1
+    )
+    if not claimed:
         return False
-    row = session.get(TallyDocument, document_id)
-    request = Request.of(row)
-    table = TallyDocument.__table__
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last[0] < HEARTBEAT_S and done < total:
-            return
-        last[0] = now
-        with session.bind.connect() as beat:  # its own transaction, seen by the page
-            beat.execute(
-                update(table)
-                .where(table.c.id == document_id)
-                .values(rows_done=done, rows_total=total, heartbeat_at=dates.now_utc())
-            )
-            beat.commit()
+    request = Request.of(session.get(TallyDocument, document_id))
+    progress = document_jobs.progress_writer(session, TallyDocument, document_id)
 
     try:
         stamp = tally_index.stamp(session)  # read first: a later change makes it stale
@@ -259,11 +209,7 @@ def make(*, session: Session, config: Config, document_id: int, worker: str) -> 
         # name the file too, so two documents of the same rows never share one file.
         evidence = hashlib.sha256(repr(sorted(tally.evidence.items())).encode()).hexdigest()
         name = f"tally-{tally.digest[:24]}-{evidence[:8]}-{request.locale}-{version}.pdf"
-        folder = Path(config.REPORT_DIR)
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f".{name}.{os.getpid()}.part"
-        partial.write_bytes(pdf)
-        os.replace(partial, folder / name)  # whole or not at all
+        document_jobs.store_file(Path(config.REPORT_DIR), name, pdf)
         values = {
             "status": "ready",
             "stamp": stamp,

@@ -16,6 +16,7 @@ from registry import metered_reports
 from registry.db import make_engine
 from registry.domain import dates
 from registry.models import Building, MeteredYear, QuotaListDocument, utcnow
+from registry.services import document_jobs
 from registry.services.metered import documents
 from registry.services.metered.quota_list import quota_list
 from registry.services.quotas import seed as quota_seed
@@ -218,7 +219,7 @@ def test_the_sweep_sends_again_a_lost_document_and_not_a_live_one(sqlite_session
 
 def test_the_worker_records_progress_while_the_table_is_laid_out(city, tmp_path, monkeypatch):
     monkeypatch.setattr(documents, "MAKE_IN_REQUEST_ENTRIES", 0)
-    monkeypatch.setattr(documents, "HEARTBEAT_S", 0.0)
+    monkeypatch.setattr(document_jobs, "HEARTBEAT_S", 0.0)
     sent: list[int] = []
     outcome = documents.get_document(
         session=city,
