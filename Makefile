@@ -74,9 +74,13 @@ run: sysdeps $(STAMP) translations migrate
 		$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 		--access-logfile - 'registry.wsgi:app'
 
+# The suite runs on every core (at most 4 processes; PYTEST_WORKERS=0 runs it in one), a test
+# file to a process: each process has its own PostgreSQL database and Redis database, and the
+# tests that start workers, browsers or servers pick free ports and temporary folders.
+PYTEST_WORKERS ?= auto
 test: sysdeps $(STAMP) translations
 	@mkdir -p test-output
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 bench: sysdeps $(STAMP)
 	$(PY) -m bench

@@ -39,7 +39,11 @@ ON_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get(
     "DATABASE_URL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-REDIS_URL = os.environ.get("REDIS_URL_TEST", "redis://127.0.0.1:6379/15")
+# Under `pytest -n` (see the Makefile's `test`) each worker process gets a Redis database of its
+# own (15, 14, …), because the tests that use Redis flush it and start Celery workers on it.
+_XDIST_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+_REDIS_BASE = os.environ.get("REDIS_URL_TEST", "redis://127.0.0.1:6379/15")
+REDIS_URL = f"{_REDIS_BASE.rsplit('/', 1)[0]}/{int(_REDIS_BASE.rsplit('/', 1)[1]) - _XDIST_INDEX}"
 
 
 def require(available: bool, reason: str) -> None:
