@@ -147,23 +147,16 @@ def edit_quota(row_id: int):
                 data[name] = raw
         values = dict(request.form)
         if not errors:
-            try:
-                new = quota_service.edit_row(
+            errors, new = _new_version(
+                lambda: quota_service.edit_row(
                     session=session,
                     actor=actor_of(current_user),
                     row_id=row_id,
                     data=data,
                     reason=request.form.get("reason", ""),
                 )
-            except ValidationFailed as exc:
-                session.rollback()
-                errors = field_errors(exc)
-            except RegistryError as exc:
-                session.rollback()
-                if exc.status in (403, 404):
-                    raise
-                errors = {"reason": render(exc.code, exc.params, request_locale())}
-            else:
+            )
+            if new is not None:
                 flash(_("Quota row saved as version %(v)s.", v=new.version), "success")
                 return redirect(url_for(".edit_quota", row_id=new.id))
     return render_template(
@@ -174,6 +167,22 @@ def edit_quota(row_id: int):
         history=quota_service.row_history(session=session, key=row.key),
         statuses=STATUSES,
     ), 422 if errors else 200
+
+
+def _new_version(save):
+    """Store a reference row's next version with `save()` (a service call that commits):
+    `({}, new row)`, or the form's errors by field and None. A refusal that is not about
+    the form (forbidden, not found) goes up as it is, to its own page."""
+    try:
+        return {}, save()
+    except ValidationFailed as exc:
+        get_session().rollback()
+        return field_errors(exc), None
+    except RegistryError as exc:
+        get_session().rollback()
+        if exc.status in (403, 404):
+            raise
+        return {"reason": render(exc.code, exc.params, request_locale())}, None
 
 
 @bp.get("/validity")
@@ -202,23 +211,16 @@ def edit_validity_rule(rule_id: int):
             )
         values = dict(request.form)
         if not errors:
-            try:
-                new = rule_service.edit_rule(
+            errors, new = _new_version(
+                lambda: rule_service.edit_rule(
                     session=session,
                     actor=actor_of(current_user),
                     rule_id=rule_id,
                     data=data,
                     reason=request.form.get("reason", ""),
                 )
-            except ValidationFailed as exc:
-                session.rollback()
-                errors = field_errors(exc)
-            except RegistryError as exc:
-                session.rollback()
-                if exc.status in (403, 404):
-                    raise
-                errors = {"reason": render(exc.code, exc.params, request_locale())}
-            else:
+            )
+            if new is not None:
                 flash(_("Validity rule saved as version %(v)s.", v=new.version), "success")
                 return redirect(url_for(".edit_validity_rule", rule_id=new.id))
     return render_template(
@@ -260,8 +262,8 @@ def edit_saving_parameter(row_id: int):
     if request.method == "POST":
         values = dict(request.form)
         confirm = request.form.get("confirm") == "1"
-        try:
-            new = parameter_service.edit_parameter(
+        errors, new = _new_version(
+            lambda: parameter_service.edit_parameter(
                 session=session,
                 actor=actor_of(current_user),
                 key=row.key,
@@ -273,15 +275,8 @@ def edit_saving_parameter(row_id: int):
                 source=request.form.get("source", ""),
                 version=row.version,
             )
-        except ValidationFailed as exc:
-            session.rollback()
-            errors = field_errors(exc)
-        except RegistryError as exc:
-            session.rollback()
-            if exc.status in (403, 404):
-                raise
-            errors = {"reason": render(exc.code, exc.params, request_locale())}
-        else:
+        )
+        if new is not None:
             flash(_("Parameter saved as version %(v)s.", v=new.version), "success")
             return redirect(url_for(".edit_saving_parameter", row_id=new.id))
     return render_template(
