@@ -191,7 +191,7 @@ def job(job_id: int):
         error = display.message(found.error_code or "import.file_unreadable", found.error_params)
     elif found.state == "cancelled":
         error = display.message("import.cancelled")
-    return render_template("metered/import_job.html", job=found, progress=progress, error=error)
+    return render_template("imports/job.html", job=found, progress=progress, error=error)
 
 
 @bp.route("/metered/imports/jobs/<int:job_id>.json")

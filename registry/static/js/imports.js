@@ -7,7 +7,10 @@
   if (!box || ["queued", "running"].indexOf(box.dataset.state) < 0) { return; }
   function text(id, value) {
     var node = document.getElementById(id);
-    if (node) { node.textContent = value === null || value === undefined ? "…" : value; }
+    if (!node) { return; }
+    // Counts as the page prints them at load: with thousands separators (100,000).
+    node.textContent = value === null || value === undefined ? "…"
+      : typeof value === "number" ? value.toLocaleString("en-US") : value;
   }
   function poll() {
     fetch(box.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
