@@ -140,15 +140,20 @@ def progress_of(*, job: ImportJob, folder: Path) -> dict:
     written = live.get("written", job.rows_written)
     total = live.get("total") or 0
     to_write = live.get("to_write")
-    done_units = checked + (written if job.kind in COMMITS else 0)
-    all_units = total + (
-        (to_write if to_write is not None else total) if job.kind in COMMITS else 0
-    )
-    fraction = 1.0 if job.state == "done" else min(done_units / all_units, 0.99) if all_units else 0
+    # A commit checks every row, then writes what the check planned (buildings and records:
+    # a number known only once the check is done), so its bar is two halves, each filled by
+    # its own count: it never goes back when that number becomes known.
+    checking = checked / total if total else 0.0
+    if job.kind in COMMITS:
+        writing = written / to_write if to_write else 0.0
+        fraction = (checking + writing) / 2
+    else:
+        fraction = checking
+    fraction = 1.0 if job.state == "done" else min(fraction, 0.99)
     elapsed = live.get("elapsed_s", 0.0)
     left = None
-    if job.state == "running" and done_units and all_units > done_units:
-        left = round(elapsed * (all_units - done_units) / done_units)
+    if job.state == "running" and 0 < fraction < 1:
+        left = round(elapsed * (1 - fraction) / fraction)
     return {
         "id": job.id,
         "kind": job.kind,

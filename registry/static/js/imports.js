@@ -12,11 +12,15 @@
     node.textContent = value === null || value === undefined ? "…"
       : typeof value === "number" ? value.toLocaleString("en-US") : value;
   }
+  // The state's name in the page's language, as the page printed it at load.
+  var stateNames = JSON.parse(box.dataset.stateNames || "{}");
   function poll() {
     fetch(box.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (p) {
         document.getElementById("import-bar").value = p.fraction;
+        box.dataset.state = p.state;
+        if (stateNames[p.state]) { text("import-state", stateNames[p.state]); }
         text("rows-read", p.rows_read);
         text("rows-checked", p.rows_checked);
         text("rows-written", p.rows_written);
