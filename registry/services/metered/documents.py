@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 from registry import metered_reports
 from registry.domain import dates
+from registry.i18n import locale_of
 from registry.models import QuotaListDocument
 from registry.services import document_jobs
 from registry.services.metered.quota_list import quota_list
@@ -58,6 +59,10 @@ class Request:
     building_type: str | None
     band: str | None
     locale: str
+
+    def __post_init__(self):
+        # One document per language, however it was written: the catalogue's name for it.
+        object.__setattr__(self, "locale", locale_of(self.locale))
 
     @property
     def key(self) -> str:

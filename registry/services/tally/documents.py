@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 from registry import reports
 from registry.config import Config
 from registry.domain import dates
+from registry.i18n import DEFAULT_LOCALE, locale_of
 from registry.models import TallyDocument
 from registry.services import document_jobs
 from registry.services.tally import index as tally_index
@@ -53,6 +54,11 @@ class Request:
     # The public base URL of the request that asked (its QR codes point there); one cached
     # document per host, so a reader never gets a QR code to a host they did not use.
     base_url: str = ""
+
+    def __post_init__(self):
+        # One document per language, however the language was written ("zh", a Babel
+        # Locale, "zh_Hans_CN"): the key, and so the cache, is the catalogue's name for it.
+        object.__setattr__(self, "locale", locale_of(self.locale))
 
     @property
     def key(self) -> str:
@@ -238,7 +244,7 @@ def make(*, session: Session, config: Config, document_id: int, worker: str) -> 
 def default_request(session: Session) -> Request:
     """What the dashboard opens on: this year's city-wide tally, in Chinese."""
     year = tally_service.default_year(session=session)
-    return Request(date(year, 1, 1), date(year, 12, 31), None, None, "zh")
+    return Request(date(year, 1, 1), date(year, 12, 31), None, None, DEFAULT_LOCALE)
 
 
 def sweep(*, session: Session, config: Config, enqueue: Callable[[int], str | None]) -> int:

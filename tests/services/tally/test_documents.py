@@ -128,3 +128,13 @@ def test_streamed_exports_hold_what_the_whole_tally_holds(history, engine):
     ]
     assert not any(isinstance(c, bool) for c in cells)
     assert all(c == round(c, tally_service.TABLE_DECIMALS) for c in cells if isinstance(c, float))
+
+
+def test_one_document_per_language_however_it_is_named(session):
+    """The dashboard names Chinese "zh_Hans_CN", the CLI and API "zh": one cached document,
+    and it is the one the sweep keeps warm for the dashboard's default view."""
+    from babel import Locale
+
+    assert _request("zh").key == _request("zh_Hans_CN").key == _request(Locale("zh")).key
+    assert _request("en").key != _request("zh").key
+    assert documents.default_request(session).locale == "zh_Hans_CN"
