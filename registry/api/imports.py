@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
+from flask import Blueprint, Response, jsonify, request, stream_with_context
 
+from registry.api import import_jobs as shared_jobs
 from registry.api.buildings import LIST_QUERY
 from registry.api.buildings import _filters as building_filters
 from registry.api.common import actor, documented, flag_args, register_schema, token_required
-from registry.errors import RegistryError, ValidationFailed
+from registry.errors import ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.i18n import DEFAULT_LOCALE, parse_locale, render
 from registry.models import ImportBatch, ImportBatchPublic
-from registry.queue import enqueue_import
 from registry.services import permissions
 from registry.services.imports import exports
 from registry.services.imports import jobs as import_jobs
@@ -189,17 +187,14 @@ def create_import():
     locale = request_locale()
     session = get_session()
     if switches["async"] or len(data) > import_jobs.INLINE_BYTES:
-        sha256 = hashlib.sha256(data).hexdigest()
-        stored = import_jobs.upload_path(_folder(), actor().id, sha256)
-        stored.write_bytes(data)
-        try:
-            job = _start_job(data, sha256, filename, mapping, locale, dry_run)
-        except RegistryError:
-            stored.unlink(missing_ok=True)  # refused at once: nothing of it is kept
-            raise
-        response = jsonify(_job_body(job))
-        response.headers["Location"] = url_for("api_imports.show_job", job_id=job.id)
-        return response, 202
+        return shared_jobs.queue(
+            data=data,
+            filename=filename,
+            kind="preview" if dry_run else "commit",
+            mapping=mapping,
+            status_endpoint="api_imports.show_job",
+            body=_job_body,
+        )
     if dry_run:
         preview = preview_import(
             session=session,
@@ -215,12 +210,6 @@ def create_import():
     )
     body = _report(result.preview.as_dict(), result.batch, result.repeated, locale)
     return jsonify(body), 201 if result.batch and not result.repeated else 200
-
-
-def _folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _report(preview: dict, batch: ImportBatch | None, repeated: bool, locale) -> dict:
@@ -248,29 +237,16 @@ def _report(preview: dict, batch: ImportBatch | None, repeated: bool, locale) ->
 
 
 def _job_body(job) -> dict:
-    locale = request_locale()
-    body = {
-        **import_jobs.progress_of(job=job, folder=_folder()),
-        "status_url": url_for("api_imports.show_job", job_id=job.id),
-        "report": None,
-        "message": "",
-    }
-    body.pop("error_params", None)
-    if job.state == "failed":
-        body["message"] = render(
-            job.error_code or "import.file_unreadable", job.error_params or {}, locale
-        )
-    elif job.state == "cancelled":
-        body["message"] = render("import.cancelled", {}, locale)
-    elif job.state == "done" and job.result is not None:
-        if job.kind == "preview":
-            body["report"] = {**job.result, "dry_run": True, "batch": None, "message": ""}
-            body["report"].pop("locale", None)
-        else:
-            batch = get_session().get(ImportBatch, job.batch_id) if job.batch_id else None
-            body["report"] = _report(job.result, batch, job.repeated, locale)
-        body["message"] = body["report"]["message"]
-    return body
+    return shared_jobs.job_body(job, status_endpoint="api_imports.show_job", report=_job_report)
+
+
+def _job_report(job) -> dict:
+    if job.kind == "preview":
+        report = {**job.result, "dry_run": True, "batch": None, "message": ""}
+        report.pop("locale", None)
+        return report
+    batch = get_session().get(ImportBatch, job.batch_id) if job.batch_id else None
+    return _report(job.result, batch, job.repeated, request_locale())
 
 
 @bp.get("/imports/jobs/<int:job_id>")
@@ -289,7 +265,7 @@ def cancel_job(job_id: int):
     """Cancel an import job: a queued one at once, a running one within a second; a
     cancelled commit stores nothing."""
     job = import_jobs.cancel_import(
-        session=get_session(), actor=actor(), job_id=job_id, folder=_folder()
+        session=get_session(), actor=actor(), job_id=job_id, folder=shared_jobs.upload_folder()
     )
     return jsonify(_job_body(job))
 
@@ -371,20 +347,4 @@ def export_buildings():
         stream_with_context(started(stream)),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=buildings.csv"},
-    )
-
-
-def _start_job(data, sha256, filename, mapping, locale, dry_run):
-    """Queue the stored upload's preview (dry run) or commit for the worker."""
-    return import_jobs.start_import(
-        session=get_session(),
-        actor=actor(),
-        kind="preview" if dry_run else "commit",
-        sha256=sha256,
-        filename=filename,
-        size_bytes=len(data),
-        mapping=mapping,
-        locale=str(locale),
-        enqueue=enqueue_import,
-        data=data,
     )

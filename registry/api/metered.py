@@ -7,11 +7,9 @@ job (issue 23): the answer is 202 with the job, polled at /api/v1/metered/import
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
+from flask import Blueprint, jsonify, request
 
-from flask import Blueprint, current_app, jsonify, request, url_for
-
+from registry.api import import_jobs as shared_jobs
 from registry.api.common import (
     actor,
     documented,
@@ -22,10 +20,8 @@ from registry.api.common import (
     token_required,
 )
 from registry.domain import dates
-from registry.errors import RegistryError, ValidationFailed
+from registry.errors import ValidationFailed
 from registry.extensions import get_session, request_locale
-from registry.i18n import render
-from registry.queue import enqueue_import
 from registry.services import permissions
 from registry.services.imports import jobs as import_jobs
 from registry.services.metered import quota_list as quota_list_service
@@ -170,28 +166,14 @@ def import_meters():
         raise ValidationFailed({"file": ("field.required", {})})
     data, locale, session = upload.read(), request_locale(), get_session()
     if switches["async"] or len(data) > import_jobs.INLINE_BYTES:
-        sha256 = hashlib.sha256(data).hexdigest()
-        stored = import_jobs.upload_path(_folder(), actor().id, sha256)
-        stored.write_bytes(data)
-        try:
-            job = import_jobs.start_import(
-                session=session,
-                actor=actor(),
-                kind="meter_preview" if dry_run else "meter_commit",
-                sha256=sha256,
-                filename=upload.filename,
-                size_bytes=len(data),
-                mapping=None,
-                locale=str(locale),
-                enqueue=enqueue_import,
-                data=data,
-            )
-        except RegistryError:
-            stored.unlink(missing_ok=True)
-            raise
-        response = jsonify(_job_body(job))
-        response.headers["Location"] = url_for("api_metered.show_import_job", job_id=job.id)
-        return response, 202
+        return shared_jobs.queue(
+            data=data,
+            filename=upload.filename,
+            kind="meter_preview" if dry_run else "meter_commit",
+            mapping=None,
+            status_endpoint="api_metered.show_import_job",
+            body=_job_body,
+        )
     if dry_run:
         result = preview_meter_import(
             session=session, actor=actor(), data=data, filename=upload.filename, locale=locale
@@ -204,36 +186,20 @@ def import_meters():
     return jsonify({**result.as_dict(), "dry_run": False, "batch_id": batch_id, "message": message})
 
 
-def _folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _job_body(job) -> dict:
-    locale = request_locale()
-    body = {
-        **import_jobs.progress_of(job=job, folder=_folder()),
-        "status_url": url_for("api_metered.show_import_job", job_id=job.id),
-        "report": None,
-        "message": "",
-    }
-    body.pop("error_params", None)
-    if job.state == "failed":
-        body["message"] = render(
-            job.error_code or "import.file_unreadable", job.error_params or {}, locale
-        )
-    elif job.state == "cancelled":
-        body["message"] = render("import.cancelled", {}, locale)
-    elif job.state == "done" and job.result is not None:
-        report = {k: v for k, v in job.result.items() if k != "locale"}
-        committed = job.kind == "meter_commit"
-        report.update(dry_run=not committed, batch_id=job.batch_id, message="")
-        if committed:
-            report["message"] = stored_message(report["counts"], job.batch_id, job.repeated, locale)
-        body["report"] = report
-        body["message"] = report["message"]
-    return body
+    return shared_jobs.job_body(
+        job, status_endpoint="api_metered.show_import_job", report=_job_report
+    )
+
+
+def _job_report(job) -> dict:
+    report = {k: v for k, v in job.result.items() if k != "locale"}
+    committed = job.kind == "meter_commit"
+    report.update(dry_run=not committed, batch_id=job.batch_id, message="")
+    if committed:
+        locale = request_locale()
+        report["message"] = stored_message(report["counts"], job.batch_id, job.repeated, locale)
+    return report
 
 
 @bp.get("/metered/imports/jobs/<int:job_id>")
@@ -257,7 +223,7 @@ def cancel_import_job(job_id: int):
         session=get_session(),
         actor=actor(),
         job_id=job_id,
-        folder=_folder(),
+        folder=shared_jobs.upload_folder(),
         kinds=import_jobs.METER_KINDS,
     )
     return jsonify(_job_body(job))
