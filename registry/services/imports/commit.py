@@ -28,11 +28,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from registry.db import insert_rows
 from registry.domain import dates
 from registry.domain.buildings import records as rules
 from registry.errors import Conflict
@@ -217,9 +218,8 @@ def _insert_returning_ids(
         return []
     table = model.__table__
     connection = session.connection()
-    statement = insert(table)
     for chunk in _chunks(rows):
-        connection.execute(statement, chunk)
+        insert_rows(connection, table, chunk)
         if progress is not None:
             progress("written", len(chunk))
     columns = _KEY_COLUMNS[model]
