@@ -13,7 +13,6 @@ from sqlalchemy import event, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-
 # SQLite's page cache per connection, in KiB (its default is 2 MiB). An import writes 600,000
 # rows into tables with a dozen indexes each: with the default cache the index pages are
 # written out and read back many times within the one transaction (issue 23). Memory is taken

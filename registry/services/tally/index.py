@@ -35,7 +35,7 @@ from registry.domain.tally import cells as tally_cells
 from registry.domain.tally import period as aggregate
 from registry.domain.tally import targets as rules
 from registry.models import Building, Record, TallyEpisode, TallyHorizon, TallyStamp
-from registry.services.tally.facts import load_facts
+from registry.services.tally.facts import facts_of, load_facts
 
 # Episodes are final once every date they depend on is known: count at the end of time.
 LATEST = date.max
@@ -80,10 +80,15 @@ def stamp(session: Session) -> int:
     return found.scalar() or 0
 
 
-def refresh(session: Session, building_ids: Iterable[int]) -> None:
-    """Recount these buildings into the index, inside the caller's transaction."""
+def refresh(session: Session, building_ids: Iterable[int], *, new_rows=None) -> None:
+    """Recount these buildings into the index, inside the caller's transaction.
+
+    `new_rows` (an import's): rows in `facts.facts_of`'s shape of buildings created in this
+    transaction, with every counted record they have, which the caller wrote and holds: they
+    are counted from these rows instead of being read back, and have nothing stored to
+    remove. They are not among `building_ids`."""
     ids = sorted({int(i) for i in building_ids if i is not None})
-    if not ids:
+    if not ids and not new_rows:
         return
     session.flush()
     connection = session.connection()
@@ -93,6 +98,8 @@ def refresh(session: Session, building_ids: Iterable[int]) -> None:
         connection.execute(delete(TallyHorizon).where(TallyHorizon.building_id.in_(chunk)))
         buildings, records = load_facts(session=session, building_ids=chunk)
         _store(connection, buildings, records)
+    if new_rows:
+        _store(connection, *facts_of(new_rows))
 
 
 def rebuild(connection, *, stamp: bool = True) -> int:
