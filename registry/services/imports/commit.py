@@ -352,21 +352,22 @@ def _fact_rows(buildings: dict[int, dict], record_rows: list[dict], record_ids: 
     for row, record_id in zip(record_rows, record_ids, strict=True):
         if row["building_id"] in buildings:
             written.setdefault(row["building_id"], []).append((record_id, row))
+    building_keys = [column.key for column in facts.BUILDING_COLUMNS]
+    record_keys = [column.key for column in facts.RECORD_COLUMNS][1:]  # after the id
     no_record = (None,) * len(facts.RECORD_COLUMNS)
+    counted_statuses = tally_rules.COUNTED_STATUSES
     rows = []
     for building_id in sorted(written):
         building = buildings[building_id]
-        head = tuple(building[column.key] for column in facts.BUILDING_COLUMNS)
-        counted = sorted(
-            (record_id, row)
-            for record_id, row in written[building_id]
-            if row["status"] in tally_rules.COUNTED_STATUSES
-        )
+        head = tuple(building[key] for key in building_keys)
+        own = written[building_id]
+        if len(own) > 1:
+            own.sort(key=lambda pair: pair[0])
+        counted = [(record_id, row) for record_id, row in own if row["status"] in counted_statuses]
         if not counted:
             rows.append(head + no_record)
         for record_id, row in counted:
-            record = {**row, "id": record_id}
-            rows.append(head + tuple(record[column.key] for column in facts.RECORD_COLUMNS))
+            rows.append((*head, record_id, *(row[key] for key in record_keys)))
     return rows
 
 
