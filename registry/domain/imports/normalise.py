@@ -100,7 +100,10 @@ def formula_safe(value: Any) -> Any:
 
 def half_width(value: Any) -> str:
     """Full-width letters, digits, punctuation and spaces as half-width; − as -; stripped."""
-    text = unicodedata.normalize("NFKC", str(value).translate(_INVISIBLE))
+    text = str(value)
+    if text.isascii():  # NFKC leaves ASCII as it is, and the invisible characters are not
+        return text.strip()
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
     return text.replace("\u2212", "-").replace("\u2014", "-").strip()
 
 

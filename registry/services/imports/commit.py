@@ -28,18 +28,21 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, text
 from sqlalchemy import select as core_select
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from registry.db import insert_rows
 from registry.domain import dates
 from registry.domain.buildings import records as rules
+from registry.domain.tally import targets as tally_rules
 from registry.errors import Conflict
 from registry.models import Building, ImportBatch, ImportClaim, Record, User, utcnow
 from registry.services import audit
 from registry.services.imports.plan import BUILDING_EXTRAS, PlannedRow
 from registry.services.imports.preview import Preview, preview_import, previous_batch
+from registry.services.tally import facts
 from registry.services.tally import index as tally_index
 
 BULK_ROWS = 2000
@@ -217,9 +220,8 @@ def _insert_returning_ids(
         return []
     table = model.__table__
     connection = session.connection()
-    statement = insert(table)
     for chunk in _chunks(rows):
-        connection.execute(statement, chunk)
+        insert_rows(connection, table, chunk)
         if progress is not None:
             progress("written", len(chunk))
     columns = _KEY_COLUMNS[model]
@@ -330,7 +332,43 @@ def _store(
     connection = session.connection()
     for chunk in _chunks(events):
         audit.insert_events(connection, chunk)
-    tally_index.refresh(session, {row["building_id"] for row in record_rows})
+    # The tally index in the same transaction: the new buildings are counted from the rows
+    # written above, the existing ones that gained a record are read back and recounted.
+    new_buildings_by_id = {
+        building_id: {**row, "id": building_id}
+        for row, building_id in zip(building_rows, ids, strict=True)
+    }
+    tally_index.refresh(
+        session,
+        {row["building_id"] for row in record_rows} - new_buildings_by_id.keys(),
+        new_rows=_fact_rows(new_buildings_by_id, record_rows, record_ids),
+    )
+
+
+def _fact_rows(buildings: dict[int, dict], record_rows: list[dict], record_ids: list[int]):
+    """The facts' rows (`tally.facts.facts_of`) of the new buildings that got a record, with
+    their counted records: the values as written, in building then record order."""
+    written: dict[int, list[tuple[int, dict]]] = {}
+    for row, record_id in zip(record_rows, record_ids, strict=True):
+        if row["building_id"] in buildings:
+            written.setdefault(row["building_id"], []).append((record_id, row))
+    building_keys = [column.key for column in facts.BUILDING_COLUMNS]
+    record_keys = [column.key for column in facts.RECORD_COLUMNS][1:]  # after the id
+    no_record = (None,) * len(facts.RECORD_COLUMNS)
+    counted_statuses = tally_rules.COUNTED_STATUSES
+    rows = []
+    for building_id in sorted(written):
+        building = buildings[building_id]
+        head = tuple(building[key] for key in building_keys)
+        own = written[building_id]
+        if len(own) > 1:
+            own.sort(key=lambda pair: pair[0])
+        counted = [(record_id, row) for record_id, row in own if row["status"] in counted_statuses]
+        if not counted:
+            rows.append(head + no_record)
+        for record_id, row in counted:
+            rows.append((*head, record_id, *(row[key] for key in record_keys)))
+    return rows
 
 
 def _building_key(row: dict) -> tuple:

@@ -12,6 +12,33 @@ from sqlmodel import Session, select
 from registry.domain.tally import targets as rules
 from registry.models import Building, Record
 
+# The facts' columns, in the order `facts_of` reads them: a building's, then a record's.
+BUILDING_COLUMNS = (
+    Building.id,
+    Building.name,
+    Building.district_code,
+    Building.building_type,
+    Building.floor_area_m2,
+    Building.is_new_build,
+    Building.completion_year,
+    Building.prefabricated,
+)
+RECORD_COLUMNS = (
+    Record.id,
+    Record.kind,
+    Record.level,
+    Record.stage,
+    Record.status,
+    Record.label_number,
+    Record.counted_area_m2,
+    Record.approved_on,
+    Record.issued_on,
+    Record.started_on,
+    Record.completed_on,
+    Record.revoked_on,
+    Record.published_on,
+)
+
 
 def load_facts(
     *,
@@ -21,29 +48,7 @@ def load_facts(
     """Every building (or these: ids or a query of ids) and its approved or revoked records,
     in one outer join."""
     query = (
-        select(
-            Building.id,
-            Building.name,
-            Building.district_code,
-            Building.building_type,
-            Building.floor_area_m2,
-            Building.is_new_build,
-            Building.completion_year,
-            Building.prefabricated,
-            Record.id,
-            Record.kind,
-            Record.level,
-            Record.stage,
-            Record.status,
-            Record.label_number,
-            Record.counted_area_m2,
-            Record.approved_on,
-            Record.issued_on,
-            Record.started_on,
-            Record.completed_on,
-            Record.revoked_on,
-            Record.published_on,
-        )
+        select(*BUILDING_COLUMNS, *RECORD_COLUMNS)
         .select_from(Building)
         .outerjoin(
             Record,
@@ -53,6 +58,13 @@ def load_facts(
     )
     if building_ids is not None:
         query = query.where(Building.id.in_(building_ids))
+    return facts_of(session.connection().execute(query))
+
+
+def facts_of(rows) -> tuple[list[rules.BuildingFact], list[rules.RecordFact]]:
+    """The facts from rows of `BUILDING_COLUMNS` + `RECORD_COLUMNS` (the record's None for a
+    building without counted records), in building order: as `load_facts` reads them, or
+    as an import that wrote them has them in hand."""
     buildings: list[rules.BuildingFact] = []
     records: list[rules.RecordFact] = []
     building = rules.BuildingFact
@@ -82,7 +94,7 @@ def load_facts(
         completed_on,
         revoked_on,
         published_on,
-    ) in session.connection().execute(query):
+    ) in rows:
         if building_id != last_building_id:
             last_building_id = building_id
             buildings.append(

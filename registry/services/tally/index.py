@@ -30,16 +30,19 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from registry.db import raw_batches
+from registry.db import insert_rows, raw_batches
 from registry.domain.tally import cells as tally_cells
 from registry.domain.tally import period as aggregate
 from registry.domain.tally import targets as rules
 from registry.models import Building, Record, TallyEpisode, TallyHorizon, TallyStamp
-from registry.services.tally.facts import load_facts
+from registry.services.tally.facts import facts_of, load_facts
 
 # Episodes are final once every date they depend on is known: count at the end of time.
 LATEST = date.max
 CHUNK = 500  # building ids per statement (SQLite's bound-parameter limit is far above)
+# Building ids per recount in `refresh`: an import recounts 100,000 buildings, and each
+# round is two deletes, a read and two inserts whatever its size.
+REFRESH_CHUNK = 5_000
 EPISODES = TallyEpisode.__table__
 E = EPISODES.c
 # Long results come in batches from a server-side cursor where the database has them.
@@ -77,19 +80,26 @@ def stamp(session: Session) -> int:
     return found.scalar() or 0
 
 
-def refresh(session: Session, building_ids: Iterable[int]) -> None:
-    """Recount these buildings into the index, inside the caller's transaction."""
+def refresh(session: Session, building_ids: Iterable[int], *, new_rows=None) -> None:
+    """Recount these buildings into the index, inside the caller's transaction.
+
+    `new_rows` (an import's): rows in `facts.facts_of`'s shape of buildings created in this
+    transaction, with every counted record they have, which the caller wrote and holds: they
+    are counted from these rows instead of being read back, and have nothing stored to
+    remove. They are not among `building_ids`."""
     ids = sorted({int(i) for i in building_ids if i is not None})
-    if not ids:
+    if not ids and not new_rows:
         return
     session.flush()
     connection = session.connection()
     bump_stamp(connection)
-    for chunk in _chunks(ids):
+    for chunk in _chunks(ids, REFRESH_CHUNK):
         connection.execute(delete(TallyEpisode).where(TallyEpisode.building_id.in_(chunk)))
         connection.execute(delete(TallyHorizon).where(TallyHorizon.building_id.in_(chunk)))
         buildings, records = load_facts(session=session, building_ids=chunk)
         _store(connection, buildings, records)
+    if new_rows:
+        _store(connection, *facts_of(new_rows))
 
 
 def rebuild(connection, *, stamp: bool = True) -> int:
@@ -157,10 +167,8 @@ def differences(session: Session) -> list[int]:
 
 def _store(connection, buildings: list[rules.BuildingFact], records: list[rules.RecordFact]) -> int:
     episode_rows, horizon_rows = _rows_for(buildings, records)
-    if horizon_rows:
-        connection.execute(insert(TallyHorizon), horizon_rows)
-    if episode_rows:
-        connection.execute(insert(TallyEpisode), episode_rows)
+    insert_rows(connection, TallyHorizon.__table__, horizon_rows, size=20_000)
+    insert_rows(connection, EPISODES, episode_rows, size=20_000)
     return len(episode_rows)
 
 

@@ -578,3 +578,16 @@ def test_a_real_workbook_with_merged_headers_and_date_cells():
         ("district_code", "district.functional_zone"),
         ("level", "star.hollow"),
     }
+
+
+def test_a_checked_row_is_the_dataclass_it_would_be_built_as():
+    # validate_row fills an ImportRow's fields in one go (issue 23): the same row, as frozen.
+    building_only = row(**{"星级": "", "评价阶段": "", "标识编号": "", "发证日期": ""})
+    for raw in (row(), building_only):
+        imported = check(raw).row
+        built = ImportRow(**{f.name: getattr(imported, f.name) for f in fields(ImportRow)})
+        assert imported == built and hash(imported) == hash(built)
+        assert repr(imported) == repr(built)
+        with pytest.raises(AttributeError):
+            imported.name = "other"
+    assert check(building_only).row.kind is None

@@ -1,0 +1,89 @@
+"""`db.insert_rows` stores exactly what Core's executemany stores (issue 23's fast path)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import insert, select
+from sqlmodel import Session
+
+from registry.db import insert_rows, make_engine
+from registry.models import AuditEvent, Building
+
+
+def _stored(connection, table, ids) -> list[tuple]:
+    """The rows as the driver returns them (text on SQLite), id left out."""
+    columns = [c for c in table.c if c.name != "id"]
+    query = select(*columns).where(table.c.id.in_(ids)).order_by(table.c.id)
+    raw = connection.connection.dbapi_connection.cursor()
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    raw.execute(str(compiled))
+    return [tuple(row) for row in raw.fetchall()]
+
+
+def test_insert_rows_stores_what_core_stores(engine):
+    now = datetime(2024, 3, 1, 4, 5, 6, 789, tzinfo=UTC)
+    east = datetime(2024, 3, 1, 12, 5, 6, tzinfo=timezone(timedelta(hours=8)))
+    events = [
+        {
+            "at": at,
+            "actor_id": None,
+            "actor_name": "importer",
+            "entity": "record",
+            "entity_id": n,
+            "building_id": n,
+            "action": "create",
+            "before": before,
+            "after": after,
+            "reason": reason,
+            "import_id": 7,
+        }
+        for n, (at, before, after, reason) in enumerate(
+            [
+                (now, None, {"a": 1, "名": "大厦", "on": "2024-01-02"}, None),
+                (now, {}, {"x": [1, 2.5, None, True]}, "原因"),
+                (east, None, None, ""),
+            ]
+        )
+    ]
+    buildings = [
+        Building(
+            name=f"大厦{n}",
+            district_code="370202",
+            building_type="office",
+            floor_area_m2=area,
+            is_new_build=new,
+            prefabricated=not new,
+            completed_on=completed,
+            completion_year=2020 + n,
+            created_at=at,
+            updated_at=now,
+            import_id=7,
+        ).model_dump(exclude={"id"})
+        for n, (area, new, completed, at) in enumerate(
+            [(1500, True, None, now), (2.5, False, date(2023, 1, 1), east), (1, True, None, now)]
+        )
+    ]
+    with Session(engine) as session:
+        connection = session.connection()
+        for table, rows in ((AuditEvent.__table__, events), (Building.__table__, buildings)):
+            connection.execute(insert(table), rows)
+            by_core = list(connection.execute(select(table.c.id).order_by(table.c.id)).scalars())
+            insert_rows(connection, table, rows, size=2)  # two rounds
+            every = list(connection.execute(select(table.c.id).order_by(table.c.id)).scalars())
+            by_us = every[len(by_core) :]
+            assert len(by_us) == len(rows)
+            assert _stored(connection, table, by_us) == _stored(connection, table, by_core)
+        session.rollback()
+
+
+def test_insert_rows_refuses_a_key_that_is_no_column(sqlite_url):
+    # SQLite's path binds by position: a stray key must not shift the values.
+    engine = make_engine(sqlite_url)
+    with Session(engine) as session:
+        connection = session.connection()
+        with pytest.raises(ValueError, match="audit_events"):
+            insert_rows(connection, AuditEvent.__table__, [{"entity": "x", "nonsense": 1}])
+        session.rollback()
+    engine.dispose()
