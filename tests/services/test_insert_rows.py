@@ -87,3 +87,23 @@ def test_insert_rows_refuses_a_key_that_is_no_column(sqlite_url):
             insert_rows(connection, AuditEvent.__table__, [{"entity": "x", "nonsense": 1}])
         session.rollback()
     engine.dispose()
+
+
+def test_a_bulk_write_has_a_large_cache_and_gives_it_back(tmp_path):
+    """Only the connection making the bulk write holds the large page cache, and only while
+    it writes: the pool's other connections (the web's) keep SQLite's default."""
+    from registry import db
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
+
+    def cache_kib(connection) -> int:
+        return -connection.exec_driver_sql("PRAGMA cache_size").scalar()
+
+    with engine.connect() as connection:
+        assert cache_kib(connection) == db.SQLITE_DEFAULT_CACHE_KIB
+        with db.bulk_cache(connection):
+            assert cache_kib(connection) == db.SQLITE_CACHE_KIB
+            with engine.connect() as other:
+                assert cache_kib(other) == db.SQLITE_DEFAULT_CACHE_KIB
+        assert cache_kib(connection) == db.SQLITE_DEFAULT_CACHE_KIB
+    engine.dispose()

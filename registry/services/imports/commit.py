@@ -33,7 +33,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from registry.db import insert_rows
+from registry.db import bulk_cache, insert_rows
 from registry.domain import dates
 from registry.domain.buildings import records as rules
 from registry.domain.tally import targets as tally_rules
@@ -138,7 +138,8 @@ def commit_import(
             session.flush()
             session.add(ImportClaim(sha256=sha256, target=TARGET, batch_id=batch.id))
             session.flush()
-            _store(session, actor, preview.plan, batch.id, progress)
+            with bulk_cache(session.connection()):
+                _store(session, actor, preview.plan, batch.id, progress)
             session.commit()
             return CommitResult(preview, batch, earlier.id if earlier else None)
         session.rollback()  # nothing to write: let the lock go before the dry run below
