@@ -37,15 +37,6 @@ def upgrade() -> None:
                     server_default='',
                 )
             )
-    # The copies of what is stored already (what index.refresh would write).
-    op.execute(
-        "UPDATE tally_episodes SET "
-        "building_name = (SELECT b.name FROM buildings b WHERE b.id = tally_episodes.building_id), "
-        "kind = (SELECT r.kind FROM certificates r WHERE r.id = tally_episodes.record_id), "
-        "level = (SELECT r.level FROM certificates r WHERE r.id = tally_episodes.record_id), "
-        "label_number = (SELECT coalesce(r.label_number, '') FROM certificates r "
-        "WHERE r.id = tally_episodes.record_id)"
-    )
     with op.batch_alter_table('tally_episodes') as batch:
         batch.create_index(
             'ix_tally_episodes_rows',
@@ -66,6 +57,12 @@ def upgrade() -> None:
             ],
             unique=False,
         )
+    # The index recounted, its copies filled: the newest revision that changes what counts
+    # (records_review_notice: the counting date of labels) or what the index stores (this
+    # one) recounts, as the recount uses the live counting code and the index's live columns.
+    from registry.services.tally.index import rebuild
+
+    rebuild(op.get_bind())
 
 
 def downgrade() -> None:

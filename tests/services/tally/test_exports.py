@@ -45,7 +45,8 @@ def city(engine):
         tally_index.rebuild(conn)
         # A name read as a formula, one with a tab and a backslash (escaped in the digest),
         # one with a comma, a quote and markup (quoted in the CSV, escaped in the XML): on
-        # buildings counted in the year (the index holds no names).
+        # buildings counted in the year. Written around the services, so the index, which
+        # keeps a copy of each name, is rebuilt after them.
         E = tally_index.EPISODES.c
         counted = conn.execute(
             select(E.building_id)
@@ -57,6 +58,7 @@ def city(engine):
             counted, ("=1+1 测试楼", "测试\t楼\\二号", '测试楼 "三号", <b>&amp;</b>'), strict=True
         ):
             conn.execute(update(Building).where(Building.id == building_id).values(name=name))
+        tally_index.rebuild(conn)
     return engine
 
 
