@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import queue
 import re
+import threading
 from collections.abc import Iterator
 from datetime import date
 
@@ -94,19 +96,36 @@ def _record_cells(batch: list[tuple], names: _Names) -> list[list]:
 _quote = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept (C)
 
 
-def _json_rows(batch: list[tuple], names: _Names) -> list[str]:
+class _JsonWords:
+    """Each code's JSON pieces, written once per code: a row quotes only its free text."""
+
+    def __init__(self, names: _Names):
+        self.targets = _Lookup(
+            lambda code: f'"target": {_quote(code)}, "target_name": {_quote(names.targets[code])}'
+        )
+        self.districts = _Lookup(
+            lambda code: (
+                f'"district_code": {_quote(code)}, "district_name": '
+                + _quote(names.districts[code])
+            )
+        )
+        self.types = _Lookup(lambda code: _quote(names.types[code]))
+        self.kinds = _Lookup(lambda code: _quote(names.kinds[code]))
+        self.levels = _Lookup(lambda kind_level: _quote(names.levels[kind_level]))
+
+
+def _json_rows(batch: list[tuple], words: _JsonWords) -> list[str]:
     """Rows as `tallies.context` puts them in the JSON, as JSON text (written out: a dict
     and the encoder per row were most of a streamed row's cost)."""
-    targets, districts, types = names.targets, names.districts, names.types
-    kinds, levels = names.kinds, names.levels
+    targets, districts, types = words.targets, words.districts, words.types
+    kinds, levels = words.kinds, words.levels
     return [
-        f'{{"target": "{target}", "target_name": {_quote(targets[target])}, '
+        f"{{{targets[target]}, "
         f'"building_id": {building_id}, "building_name": {_quote(name)}, '
-        f'"district_code": {_quote(district)}, '
-        f'"district_name": {_quote(districts[district])}, '
-        f'"building_type": {_quote(types[type_code])}, '
-        f'"record_id": {record_id}, "kind": {_quote(kinds[kind])}, '
-        f'"level": {_quote(levels[(kind, level)])}, '
+        f"{districts[district]}, "
+        f'"building_type": {types[type_code]}, '
+        f'"record_id": {record_id}, "kind": {kinds[kind]}, '
+        f'"level": {levels[(kind, level)]}, '
         f'"label_number": {_quote(label)}, '
         f'"counted_on": "{counted_on}", "area_m2": {area_m2!r}, '
         f'"removed_on": "{removed_on}", "in_period": {"true" if in_period else "false"}}}'
@@ -255,6 +274,61 @@ def _xlsx_rows(batch: list[tuple], cells: _Cells) -> RenderedRows:
     )
 
 
+# Batches read ahead of the one being written: the database (PostgreSQL's server, SQLite's
+# steps, both outside the GIL) finds the next rows while this process writes the current ones.
+AHEAD = 2
+
+
+class _Failed:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+_DONE = object()
+
+
+def _read_ahead(batches: Iterator[list], depth: int = AHEAD) -> Iterator[list]:
+    """`batches` as they are, read by a thread of their own at most `depth` batches ahead
+    (memory stays flat). The thread alone uses the session while the batches last: the
+    caller asks nothing of it until this generator ends, which waits for the thread (and
+    closes `batches` there, their cursor with them) however it ends."""
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                if not put(batch):
+                    return
+            put(_DONE)
+        except BaseException as error:  # handed to the reader, raised there
+            put(_Failed(error))
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=read, name="tally-export-rows", daemon=True)
+    thread.start()
+    try:
+        while (item := box.get()) is not _DONE:
+            if type(item) is _Failed:
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 class _Run:
     """One export: its session, its period, and the digest its rows feed."""
 
@@ -272,7 +346,7 @@ class _Run:
     def batches(self) -> Iterator[list[tuple]]:
         """Every counted row, in row order, as batches of `aggregate.FLAT_FIELDS` tuples."""
         add = self.digest.add_flat_rows
-        for batch in self.period.iter_flat_batches(self.session, self.sources):
+        for batch in _read_ahead(self.period.iter_flat_batches(self.session, self.sources)):
             add(batch)
             yield batch
 
@@ -374,8 +448,9 @@ def _json(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
     encode = json.JSONEncoder(ensure_ascii=False).encode
     yield b'{"rows": ['
     comma = ""
+    words = _JsonWords(run.names)
     for batch in run.batches():
-        yield (comma + ",".join(_json_rows(batch, run.names))).encode()
+        yield (comma + ",".join(_json_rows(batch, words))).encode()
         comma = ","
     yield b"]"
     digest = run.finish_digest()
