@@ -219,10 +219,65 @@ _XML_ESCAPED = ("&", "<", ">")
 _SPACE = re.compile(r"\s")
 
 
+# A batch's names and labels, each written "\x01name\x00label", are written as they are
+# unless they hold markup or a space (anywhere: one search is cheaper than finding the ends),
+# or one starts as a formula does, or a label is empty. Two searches with no alternation:
+# each runs at the speed of a scan.
+_XLSX_MARKUP_OR_SPACE = re.compile(r"[&<>\s]")
+_XLSX_FORMULA_OR_EMPTY = re.compile(
+    "[\x00\x01][" + "".join(re.escape(ch) for ch in FORMULA_START) + "\x01]"
+)
+
+
 def _xlsx_rows(batch: list[tuple], cells: _Cells) -> RenderedRows:
     """Rows as the records sheet has them (the cells `_record_cells` gives, as `cell` writes
-    them), as one piece of sheet XML; names and labels written inline when none in the batch
-    needs escaping or keeping its spaces (the usual case), else through `cell`."""
+    them), as one piece of sheet XML. When no name or label in the batch needs more than
+    writing as it is (the usual case), one template a row; else `_xlsx_rows_checked`."""
+    texts = "".join([f"\x01{row[2]}\x00{row[8]}" for row in batch])
+    if (
+        _XLSX_MARKUP_OR_SPACE.search(texts)
+        or _XLSX_FORMULA_OR_EMPTY.search(texts)
+        or texts.endswith("\x00")
+    ):
+        return _xlsx_rows_checked(batch, cells)
+    targets, districts, types = cells.targets, cells.districts, cells.types
+    kinds, levels, decimals = cells.kinds, cells.levels, tally_service.TABLE_DECIMALS
+    return RenderedRows(
+        "".join(
+            [
+                f'<row>{targets[target]}<c><v>{building_id}</v></c><c t="inlineStr"><is><t>'
+                f"{name}</t></is></c>{districts[district]}{types[type_code]}"
+                f"<c><v>{record_id}</v></c>{kinds[kind]}{levels[(kind, level)]}"
+                f'<c t="inlineStr"><is><t>{label}</t></is></c><c t="inlineStr"><is><t>'
+                f'{counted_on}</t></is></c><c s="2"><v>{round(area_m2, decimals)!r}</v></c>'
+                + (
+                    f'<c t="inlineStr"><is><t>{removed_on}</t></is></c></row>'
+                    if removed_on
+                    else "<c/></row>"
+                )
+                for (
+                    target,
+                    building_id,
+                    name,
+                    district,
+                    type_code,
+                    record_id,
+                    kind,
+                    level,
+                    label,
+                    counted_on,
+                    area_m2,
+                    removed_on,
+                    _in_period,
+                ) in batch
+            ]
+        )
+    )
+
+
+def _xlsx_rows_checked(batch: list[tuple], cells: _Cells) -> RenderedRows:
+    """`_xlsx_rows`, each name and label checked: written inline when none in the batch
+    needs escaping or keeping its spaces, else through `cell`."""
     texts = "".join([f"{row[2]}{row[8]}" for row in batch])
     ends = "".join([f"{row[2][:1]}{row[2][-1:]}{row[8][:1]}{row[8][-1:]}" for row in batch])
     plain = not any(ch in texts for ch in _XML_ESCAPED) and not _SPACE.search(ends)
@@ -345,8 +400,13 @@ class _Run:
 
     def batches(self) -> Iterator[list[tuple]]:
         """Every counted row, in row order, as batches of `aggregate.FLAT_FIELDS` tuples."""
+        # The reading thread feeds the digest too (in row order): its hashing, like the
+        # database's work, runs beside the writing of the rows.
+        yield from _read_ahead(self._digested())
+
+    def _digested(self) -> Iterator[list[tuple]]:
         add = self.digest.add_flat_rows
-        for batch in _read_ahead(self.period.iter_flat_batches(self.session, self.sources)):
+        for batch in self.period.iter_flat_batches(self.session, self.sources):
             add(batch)
             yield batch
 
