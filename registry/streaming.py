@@ -13,6 +13,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from xml.sax.saxutils import escape
 
 from registry.domain.imports.normalise import formula_safe
@@ -251,17 +252,29 @@ def xlsx_stream(sheets: Sequence[Sheet], order: Sequence[int] | None = None) -> 
             info = zipfile.ZipInfo(f"xl/worksheets/sheet{index + 1}.xml")
             info.compress_type = zipfile.ZIP_DEFLATED
             info._compresslevel = 1  # fast: the network is the limit (3.11's private name)
-            with book.open(info, "w", force_zip64=True) as member:
+            with (
+                book.open(info, "w", force_zip64=True) as member,
+                ThreadPoolExecutor(1, thread_name_prefix="xlsx-deflate") as deflater,
+            ):
+                # A chunk is compressed by the deflater's thread (zlib and crc32 let go of
+                # the GIL) while the next is written; one chunk at a time, and the pipe
+                # emptied only while none is, so the bytes stay in order and memory flat.
+                pending = None
                 buffer: list[str] = []
                 size = 0
                 for piece in _sheet_rows(headers, rows()):
                     buffer.append(piece)
                     size += len(piece)
                     if size >= CHUNK_BYTES:
-                        member.write("".join(buffer).encode())
+                        data = "".join(buffer).encode()
                         buffer, size = [], 0
-                        if pipe.size:
-                            yield pipe.take()
+                        if pending is not None:
+                            pending.result()
+                            if pipe.size:
+                                yield pipe.take()
+                        pending = deflater.submit(member.write, data)
+                if pending is not None:
+                    pending.result()
                 member.write("".join(buffer).encode())
             yield pipe.take()
     yield pipe.take()

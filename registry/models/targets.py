@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
+from registry.domain.buildings.fields import TEXT_LIMITS
 from registry.models.core import utcnow
 
 
@@ -51,6 +52,18 @@ class TallyEpisode(SQLModel, table=True):
     # The building's horizon (see TallyHorizon), copied here so a tally with an earlier data
     # date can leave this building's rows out with a plain column test, no join.
     horizon_on: date
+    # Copies of what a full-row export shows of the building and the opening record, so the
+    # export reads this table alone, in the order of `ix_tally_episodes_rows`, with no join
+    # and no sort. Copies only: the rules read them from `buildings` and `certificates`, and
+    # every change to those refreshes the building's episodes (`index.refresh`).
+    building_name: str = Field(
+        default="", max_length=TEXT_LIMITS["name"], sa_column_kwargs={"server_default": ""}
+    )
+    kind: str = Field(default="", max_length=16, sa_column_kwargs={"server_default": ""})
+    level: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    label_number: str = Field(  # "" for none
+        default="", max_length=64, sa_column_kwargs={"server_default": ""}
+    )
 
     # Covering indexes, in the order the tally reads them (registry.services.tally.index.sums):
     # groups stream out in index order with no sort, and no table row is visited.
@@ -66,6 +79,23 @@ class TallyEpisode(SQLModel, table=True):
             "horizon_on",
         ),
         Index("ix_tally_episodes_days", "target", "start_on", "area_m2", "horizon_on"),
+        # The rows in export order (index.iter_flat_batches), with every column it reads.
+        Index(
+            "ix_tally_episodes_rows",
+            "target",
+            "start_on",
+            "building_id",
+            "record_id",
+            "horizon_on",
+            "end_on",
+            "area_m2",
+            "district_code",
+            "building_type",
+            "kind",
+            "level",
+            "label_number",
+            "building_name",
+        ),
         # Ended holdings (a few per cent) get their own, so the end side reads only those.
         Index(
             "ix_tally_episodes_ended_groups",

@@ -57,8 +57,8 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
     # What is already stored is counted by the newest revision that changes the counting
-    # rules (records_review_notice): the recount uses the live counting code, which reads
-    # columns this revision's schema does not have yet.
+    # rules or what the index stores (exportfast_episode_rows): the recount uses the live
+    # counting code, which reads and writes columns this revision's schema does not have yet.
 
 
 def downgrade() -> None:

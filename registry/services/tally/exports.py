@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import queue
 import re
+import threading
 from collections.abc import Iterator
 from datetime import date
 
@@ -94,19 +96,36 @@ def _record_cells(batch: list[tuple], names: _Names) -> list[list]:
 _quote = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept (C)
 
 
-def _json_rows(batch: list[tuple], names: _Names) -> list[str]:
+class _JsonWords:
+    """Each code's JSON pieces, written once per code: a row quotes only its free text."""
+
+    def __init__(self, names: _Names):
+        self.targets = _Lookup(
+            lambda code: f'"target": {_quote(code)}, "target_name": {_quote(names.targets[code])}'
+        )
+        self.districts = _Lookup(
+            lambda code: (
+                f'"district_code": {_quote(code)}, "district_name": '
+                + _quote(names.districts[code])
+            )
+        )
+        self.types = _Lookup(lambda code: _quote(names.types[code]))
+        self.kinds = _Lookup(lambda code: _quote(names.kinds[code]))
+        self.levels = _Lookup(lambda kind_level: _quote(names.levels[kind_level]))
+
+
+def _json_rows(batch: list[tuple], words: _JsonWords) -> list[str]:
     """Rows as `tallies.context` puts them in the JSON, as JSON text (written out: a dict
     and the encoder per row were most of a streamed row's cost)."""
-    targets, districts, types = names.targets, names.districts, names.types
-    kinds, levels = names.kinds, names.levels
+    targets, districts, types = words.targets, words.districts, words.types
+    kinds, levels = words.kinds, words.levels
     return [
-        f'{{"target": "{target}", "target_name": {_quote(targets[target])}, '
+        f"{{{targets[target]}, "
         f'"building_id": {building_id}, "building_name": {_quote(name)}, '
-        f'"district_code": {_quote(district)}, '
-        f'"district_name": {_quote(districts[district])}, '
-        f'"building_type": {_quote(types[type_code])}, '
-        f'"record_id": {record_id}, "kind": {_quote(kinds[kind])}, '
-        f'"level": {_quote(levels[(kind, level)])}, '
+        f"{districts[district]}, "
+        f'"building_type": {types[type_code]}, '
+        f'"record_id": {record_id}, "kind": {kinds[kind]}, '
+        f'"level": {levels[(kind, level)]}, '
         f'"label_number": {_quote(label)}, '
         f'"counted_on": "{counted_on}", "area_m2": {area_m2!r}, '
         f'"removed_on": "{removed_on}", "in_period": {"true" if in_period else "false"}}}'
@@ -200,10 +219,65 @@ _XML_ESCAPED = ("&", "<", ">")
 _SPACE = re.compile(r"\s")
 
 
+# A batch's names and labels, each written "\x01name\x00label", are written as they are
+# unless they hold markup or a space (anywhere: one search is cheaper than finding the ends),
+# or one starts as a formula does, or a label is empty. Two searches with no alternation:
+# each runs at the speed of a scan.
+_XLSX_MARKUP_OR_SPACE = re.compile(r"[&<>\s]")
+_XLSX_FORMULA_OR_EMPTY = re.compile(
+    "[\x00\x01][" + "".join(re.escape(ch) for ch in FORMULA_START) + "\x01]"
+)
+
+
 def _xlsx_rows(batch: list[tuple], cells: _Cells) -> RenderedRows:
     """Rows as the records sheet has them (the cells `_record_cells` gives, as `cell` writes
-    them), as one piece of sheet XML; names and labels written inline when none in the batch
-    needs escaping or keeping its spaces (the usual case), else through `cell`."""
+    them), as one piece of sheet XML. When no name or label in the batch needs more than
+    writing as it is (the usual case), one template a row; else `_xlsx_rows_checked`."""
+    texts = "".join([f"\x01{row[2]}\x00{row[8]}" for row in batch])
+    if (
+        _XLSX_MARKUP_OR_SPACE.search(texts)
+        or _XLSX_FORMULA_OR_EMPTY.search(texts)
+        or texts.endswith("\x00")
+    ):
+        return _xlsx_rows_checked(batch, cells)
+    targets, districts, types = cells.targets, cells.districts, cells.types
+    kinds, levels, decimals = cells.kinds, cells.levels, tally_service.TABLE_DECIMALS
+    return RenderedRows(
+        "".join(
+            [
+                f'<row>{targets[target]}<c><v>{building_id}</v></c><c t="inlineStr"><is><t>'
+                f"{name}</t></is></c>{districts[district]}{types[type_code]}"
+                f"<c><v>{record_id}</v></c>{kinds[kind]}{levels[(kind, level)]}"
+                f'<c t="inlineStr"><is><t>{label}</t></is></c><c t="inlineStr"><is><t>'
+                f'{counted_on}</t></is></c><c s="2"><v>{round(area_m2, decimals)!r}</v></c>'
+                + (
+                    f'<c t="inlineStr"><is><t>{removed_on}</t></is></c></row>'
+                    if removed_on
+                    else "<c/></row>"
+                )
+                for (
+                    target,
+                    building_id,
+                    name,
+                    district,
+                    type_code,
+                    record_id,
+                    kind,
+                    level,
+                    label,
+                    counted_on,
+                    area_m2,
+                    removed_on,
+                    _in_period,
+                ) in batch
+            ]
+        )
+    )
+
+
+def _xlsx_rows_checked(batch: list[tuple], cells: _Cells) -> RenderedRows:
+    """`_xlsx_rows`, each name and label checked: written inline when none in the batch
+    needs escaping or keeping its spaces, else through `cell`."""
     texts = "".join([f"{row[2]}{row[8]}" for row in batch])
     ends = "".join([f"{row[2][:1]}{row[2][-1:]}{row[8][:1]}{row[8][-1:]}" for row in batch])
     plain = not any(ch in texts for ch in _XML_ESCAPED) and not _SPACE.search(ends)
@@ -255,6 +329,61 @@ def _xlsx_rows(batch: list[tuple], cells: _Cells) -> RenderedRows:
     )
 
 
+# Batches read ahead of the one being written: the database (PostgreSQL's server, SQLite's
+# steps, both outside the GIL) finds the next rows while this process writes the current ones.
+AHEAD = 2
+
+
+class _Failed:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+_DONE = object()
+
+
+def _read_ahead(batches: Iterator[list], depth: int = AHEAD) -> Iterator[list]:
+    """`batches` as they are, read by a thread of their own at most `depth` batches ahead
+    (memory stays flat). The thread alone uses the session while the batches last: the
+    caller asks nothing of it until this generator ends, which waits for the thread (and
+    closes `batches` there, their cursor with them) however it ends."""
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                if not put(batch):
+                    return
+            put(_DONE)
+        except BaseException as error:  # handed to the reader, raised there
+            put(_Failed(error))
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=read, name="tally-export-rows", daemon=True)
+    thread.start()
+    try:
+        while (item := box.get()) is not _DONE:
+            if type(item) is _Failed:
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 class _Run:
     """One export: its session, its period, and the digest its rows feed."""
 
@@ -271,6 +400,11 @@ class _Run:
 
     def batches(self) -> Iterator[list[tuple]]:
         """Every counted row, in row order, as batches of `aggregate.FLAT_FIELDS` tuples."""
+        # The reading thread feeds the digest too (in row order): its hashing, like the
+        # database's work, runs beside the writing of the rows.
+        yield from _read_ahead(self._digested())
+
+    def _digested(self) -> Iterator[list[tuple]]:
         add = self.digest.add_flat_rows
         for batch in self.period.iter_flat_batches(self.session, self.sources):
             add(batch)
@@ -374,8 +508,9 @@ def _json(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
     encode = json.JSONEncoder(ensure_ascii=False).encode
     yield b'{"rows": ['
     comma = ""
+    words = _JsonWords(run.names)
     for batch in run.batches():
-        yield (comma + ",".join(_json_rows(batch, run.names))).encode()
+        yield (comma + ",".join(_json_rows(batch, words))).encode()
         comma = ","
     yield b"]"
     digest = run.finish_digest()

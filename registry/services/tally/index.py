@@ -58,6 +58,26 @@ RECOUNT = Table(
 )
 
 
+# The recount's values, in this order (`_insert_recount`).
+RECOUNT_COLUMNS = (
+    "target",
+    "building_id",
+    "record_id",
+    "district_code",
+    "building_type",
+    "start_on",
+    "end_on",
+    "start_year",
+    "end_year",
+    "area_m2",
+    "horizon_on",
+    "building_name",
+    "kind",
+    "level",
+    "label_number",
+)
+
+
 def _chunks(ids: list[int], size: int = CHUNK):
     for n in range(0, len(ids), size):
         yield ids[n : n + size]
@@ -199,6 +219,10 @@ def _rows_for(
                     "end_year": ep.end.year if ep.end is not None else None,
                     "area_m2": ep.area_m2,
                     "horizon_on": horizon,
+                    "building_name": building.name,
+                    "kind": ep.record.kind,
+                    "level": ep.record.level,
+                    "label_number": ep.record.label_number or "",
                 }
             )
     return episode_rows, horizon_rows
@@ -271,11 +295,15 @@ def _insert_recount(connection, buildings, records, as_of: date) -> None:
                     None if end is None else end.year,
                     ep.area_m2,
                     at,
+                    building.name,
+                    ep.record.kind,
+                    ep.record.level,
+                    ep.record.label_number or "",
                 )
             )
     if values:
         mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-        columns = [c.name for c in RECOUNT.c]
+        columns = list(RECOUNT_COLUMNS)
         connection.exec_driver_sql(
             f"INSERT INTO {RECOUNT.name} ({', '.join(columns)}) "
             f"VALUES ({', '.join([mark] * len(columns))})",
@@ -572,20 +600,18 @@ def iter_flat_batches(
             select(
                 E.target,
                 E.building_id,
-                Building.name,
+                E.building_name,
                 E.district_code,
                 E.building_type,
                 E.record_id,
-                Record.kind,
-                Record.level,
-                func.coalesce(Record.label_number, ""),
+                E.kind,
+                E.level,
+                E.label_number,
                 iso(E.start_on),
                 cast(E.area_m2, Float),
                 case((E.end_on <= end, iso(E.end_on)), else_=""),
                 E.start_on >= start,
             )
-            .join(Building, Building.id == E.building_id)
-            .join(Record, Record.id == E.record_id)
             .where(
                 counted_where(
                     target,

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import random
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
@@ -45,7 +46,8 @@ def city(engine):
         tally_index.rebuild(conn)
         # A name read as a formula, one with a tab and a backslash (escaped in the digest),
         # one with a comma, a quote and markup (quoted in the CSV, escaped in the XML): on
-        # buildings counted in the year (the index holds no names).
+        # buildings counted in the year. Written around the services, so the index, which
+        # keeps a copy of each name, is rebuilt after them.
         E = tally_index.EPISODES.c
         counted = conn.execute(
             select(E.building_id)
@@ -57,6 +59,7 @@ def city(engine):
             counted, ("=1+1 测试楼", "测试\t楼\\二号", '测试楼 "三号", <b>&amp;</b>'), strict=True
         ):
             conn.execute(update(Building).where(Building.id == building_id).values(name=name))
+        tally_index.rebuild(conn)
     return engine
 
 
@@ -133,3 +136,36 @@ def test_sorted_batch_streams_merge_into_one_sorted_stream(seed):
     merged = list(tally_service._merge_batches([iter(s) for s in streams], key=lambda r: r[0]))
     assert all(merged)  # no empty batch handed on
     assert [r[0] for batch in merged for r in batch] == sorted(every)
+
+
+def test_rows_read_ahead_arrive_in_order_and_a_failure_reaches_the_reader():
+    source = ([n, n + 1] for n in range(0, 40, 2))
+    assert list(exports._read_ahead(source)) == [[n, n + 1] for n in range(0, 40, 2)]
+
+    def failing():
+        yield [1]
+        raise RuntimeError("the cursor broke")
+
+    reader = exports._read_ahead(failing())
+    assert next(reader) == [1]
+    with pytest.raises(RuntimeError, match="the cursor broke"):
+        next(reader)
+
+
+def test_a_reader_that_stops_early_ends_the_thread_and_closes_the_rows():
+    closed = []
+
+    def endless():
+        try:
+            n = 0
+            while True:
+                yield [n]
+                n += 1
+        finally:
+            closed.append(threading.current_thread().name)
+
+    reader = exports._read_ahead(endless())
+    assert next(reader) == [0] and next(reader) == [1]
+    reader.close()  # a client that went away
+    assert closed == ["tally-export-rows"]
+    assert not [t for t in threading.enumerate() if t.name == "tally-export-rows"]

@@ -26,6 +26,7 @@ from registry.domain.tally.targets import (
 )
 from registry.errors import ValidationFailed
 from registry.models import Building, Record, TallyEpisode, TallyHorizon, Target
+from registry.services.buildings import records as record_service
 from registry.services.buildings import registration as building_service
 from registry.services.tally import index as tally_index
 from registry.services.tally import tallies as tally_service
@@ -243,6 +244,73 @@ def test_services_keep_the_index_as_a_rebuild_would(session, admin, make_buildin
     session.commit()
     assert _index(session) == kept
     assert {row[3] for row in kept if row[1] == some.id} <= {"370285"}
+
+
+def test_a_rename_or_a_corrected_record_reaches_the_exported_rows(session, admin, make_building):
+    """The episodes keep copies of the building's name and the record's kind, level and label
+    for the full-row export, which reads no other table: every change to those refreshes
+    them, so the export shows the names and labels as they are now."""
+    build_history(session, admin, make_building, random.Random(7))
+    E = tally_index.EPISODES.c
+    building_id, record_id = (
+        session.connection()
+        .execute(
+            select(E.building_id, E.record_id)
+            .join(Record, Record.id == E.record_id)
+            .where(Record.kind == "green_label", Record.status.in_(["approved", "published"]))
+        )
+        .first()
+    )
+    building_service.update_building(
+        session=session,
+        actor=admin,
+        building_id=building_id,
+        data={"name": "更名后的测试楼"},
+        reason="名称更正",
+    )
+    record = session.get(Record, record_id)
+    new_level = "3" if record.level != "3" else "2"
+    record_service.correct_record(
+        session=session,
+        actor=admin,
+        record_id=record_id,
+        data={"level": new_level, "label_number": "QD-RENAMED-1"},
+        reason="证书录入错误",
+    )
+    assert tally_index.differences(session) == []
+    stored = (
+        session.connection()
+        .execute(
+            select(E.building_name, E.kind, E.level, E.label_number).where(E.record_id == record_id)
+        )
+        .all()
+    )
+    assert stored and set(stored) == {("更名后的测试楼", record.kind, new_level, "QD-RENAMED-1")}
+    names = (
+        session.connection()
+        .execute(select(E.building_name).where(E.building_id == building_id))
+        .scalars()
+    )
+    assert set(names) == {"更名后的测试楼"}
+    # The export's own read (the index's rows, no join) gives them.
+    start_on = (
+        session.connection().execute(select(E.start_on).where(E.record_id == record_id)).scalar()
+    )
+    period = tally_service.Period.of(
+        session=session,
+        year=start_on.year,
+        start=None,
+        end=None,
+        district=None,
+        building_type=None,
+        as_of=None,
+    )
+    with tally_service.sources(session, period.as_of) as sources:
+        rows = [row for batch in period.iter_flat_batches(session, sources) for row in batch]
+    mine = [row for row in rows if row[5] == record_id]
+    assert mine and {(row[2], row[7], row[8]) for row in mine} == {
+        ("更名后的测试楼", new_level, "QD-RENAMED-1")
+    }
 
 
 def test_an_earlier_data_date_recounts_through_the_same_sql(session, admin, make_building):
