@@ -360,7 +360,7 @@ def _median_of(engine, run) -> tuple[float, list[float], object]:
 def time_tally(url: str) -> dict:
     """The dashboard's tally (figures + first 200 rows), the full one (every row, digest),
     the replay of every record it replaced, and one building's refresh after a change."""
-    from registry.domain.tally.period import compute_tally
+    from registry.domain.tally.replay import compute_tally
     from registry.services.tally import index as tally_index
     from registry.services.tally import tallies as tally_service
     from registry.services.tally.facts import load_facts

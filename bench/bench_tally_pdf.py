@@ -40,7 +40,7 @@ AS_OF = date(2026, 6, 30)
 
 def history(rows_wanted: int):
     """Generated rows whose YEAR counts at least `rows_wanted` records (as of AS_OF)."""
-    from registry.domain.tally.period import compute_tally
+    from registry.domain.tally.replay import compute_tally
 
     records = int(rows_wanted * 1.6)
     for _ in range(4):

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from registry import charts, reports
-from registry.domain.tally.period import compute_tally
+from registry.domain.tally.replay import compute_tally
 from registry.domain.tally.targets import BuildingFact, RecordFact
 from registry.services.tally.tallies import context as tally_context
 from registry.services.tally.tallies import tables

@@ -1,23 +1,16 @@
 """A period's tally: what the counting rules in `registry.domain.tally.targets` add up to.
 
-Pure aggregation over the episodes the rules produce: totals per target, year, district and
-building type, projections, the prefab share, the nearly-zero pilots, the counted rows and
-the digest that makes a printed figure traceable to them.
-
-The period rules (baseline, held at the end, removed in the period, later revocations,
-pilots) run in production in one place only: the tally index's SQL
-(`registry.services.tally.index`), over the stored episodes and, for an earlier data date,
-over the buildings recounted as of it. `compute_tally` and the helpers it alone uses
-(`counted_episodes`, `counted_rows`, `later_revocations`, `pilots_held`,
-`registry.domain.tally.cells.sum_episodes`) are the test oracle: the property tests hold
-the SQL to them. `assemble`, `row_key`, `Digest` and the dataclasses are shared by both.
+Pure aggregation: `assemble` turns the sums per target, year, district and building type
+(from the tally index's SQL in production, `registry.services.tally.index`; from
+`registry.domain.tally.replay`, the test oracle, in the property tests) into the `Tally` the
+pages, documents and API print: progress, projections, the prefab share, the nearly-zero
+pilots, the counted rows and their digest (`registry.domain.tally.rows`).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from registry.domain.buildings.districts import DISTRICTS, PILOT_NZEB_DISTRICTS
@@ -29,42 +22,17 @@ from registry.domain.tally.cells import (
     S_BY_END,
     Sums,
     clean,
-    held_at,
-    sum_episodes,
 )
 from registry.domain.tally.projection import Projection, project
+from registry.domain.tally.rows import CountedRow
 from registry.domain.tally.targets import (
     AREA_TARGETS,
     DEFAULT_TARGETS,
     NZEB_PILOTS,
     PREFAB_SHARE,
     RECORD_TARGETS,
-    TARGET_KEYS,
-    BuildingFact,
-    Episode,
-    RecordFact,
     TargetSpec,
-    building_episodes,
 )
-
-
-@dataclass(frozen=True)
-class CountedRow:
-    """One building's contribution to one target, traceable to the record behind it."""
-
-    target: str
-    building_id: int
-    building_name: str
-    district_code: str
-    building_type: str
-    record_id: int
-    kind: str
-    level: str
-    label_number: str | None
-    counted_on: date
-    area_m2: float
-    removed_on: date | None  # revoked within the period
-    in_period: bool  # counted on a date within the period (else carried from before)
 
 
 @dataclass(frozen=True)
@@ -121,56 +89,6 @@ class Tally:
     evidence: dict = field(default_factory=dict)
 
 
-def counted_rows(
-    counted: list[Episode], chosen: dict[int, BuildingFact], start: date, end: date
-) -> list[CountedRow]:
-    """The rows behind a period's figures: episodes counted by its end or removed within it."""
-    rows = []
-    for ep in counted:
-        held_end = held_at(ep, end)
-        removed = ep.end is not None and start <= ep.end <= end
-        if ep.start > end or not (held_end or removed):
-            continue
-        building = chosen[ep.building_id]
-        rows.append(
-            CountedRow(
-                target=ep.target,
-                building_id=building.building_id,
-                building_name=building.name,
-                district_code=building.district_code,
-                building_type=building.building_type,
-                record_id=ep.record.record_id,
-                kind=ep.record.kind,
-                level=ep.record.level,
-                label_number=ep.record.label_number,
-                counted_on=ep.start,
-                area_m2=ep.area_m2,
-                removed_on=ep.end if removed else None,
-                in_period=start <= ep.start <= end,
-            )
-        )
-    rows.sort(key=row_key)
-    return rows
-
-
-def later_revocations(
-    rows: list[CountedRow], counted: list[Episode], end: date
-) -> list[CountedRow]:
-    """Rows still held at the period's end whose holding a later revocation ended."""
-    ends = {
-        (ep.target, ep.building_id, ep.record.record_id): ep.end
-        for ep in counted
-        if ep.end is not None and ep.end > end and ep.start <= end
-    }
-    later = [
-        replace(row, removed_on=ends[(row.target, row.building_id, row.record_id)])
-        for row in rows
-        if row.removed_on is None and (row.target, row.building_id, row.record_id) in ends
-    ]
-    later.sort(key=row_key)
-    return later
-
-
 def full_specs(targets) -> dict[str, TargetSpec]:
     specs = {spec.key: spec for spec in targets}
     for spec in DEFAULT_TARGETS:
@@ -178,88 +96,7 @@ def full_specs(targets) -> dict[str, TargetSpec]:
     return specs
 
 
-def compute_tally(
-    buildings: list[BuildingFact],
-    records: list[RecordFact],
-    *,
-    start: date,
-    end: date,
-    as_of: date,
-    targets: list[TargetSpec] | tuple[TargetSpec, ...] = DEFAULT_TARGETS,
-    district: str | None = None,
-    building_type: str | None = None,
-) -> Tally:
-    """The tally of every target for the period [start, end] with data as of `as_of`."""
-    specs = full_specs(targets)
-    chosen = {
-        b.building_id: b
-        for b in buildings
-        if (district is None or b.district_code == district)
-        and (building_type is None or b.building_type == building_type)
-    }
-    counted = counted_episodes(chosen, records, specs, as_of)
-    at = min(end, as_of)
-    sums = sum_episodes(counted, {i: b.building_type for i, b in chosen.items()}, start, end, at)
-    rows = counted_rows(counted, chosen, start, end)
-    new_buildings = [b for b in chosen.values() if b.is_new_build and b.completion_year]
-    return assemble(
-        specs,
-        sums,
-        start=start,
-        end=end,
-        as_of=as_of,
-        district=district,
-        building_type=building_type,
-        prefab_areas=prefab_areas(new_buildings),
-        pilots=pilots_held(rows),
-        rows=rows,
-        row_count=len(rows),
-        later=later_revocations(rows, counted, end),
-        digest_text=digest(rows, new_buildings),
-    )
-
-
-def counted_episodes(
-    chosen: dict[int, BuildingFact],
-    records: list[RecordFact],
-    specs: dict[str, TargetSpec],
-    as_of: date,
-) -> list[Episode]:
-    """The chosen buildings' episodes on or after each target's baseline."""
-    by_building: dict[int, list[RecordFact]] = defaultdict(list)
-    for record in records:
-        if record.building_id in chosen:
-            by_building[record.building_id].append(record)
-    return [
-        ep
-        for building_id, own in by_building.items()
-        for ep in building_episodes(chosen[building_id], own, as_of)
-        if ep.start >= specs[ep.target].baseline
-    ]
-
-
-def prefab_areas(new_buildings: list[BuildingFact]) -> dict[int, tuple[float, float]]:
-    """Completion year -> (new-building area, of which prefabricated), m²."""
-    areas: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for b in new_buildings:
-        areas[b.completion_year][0] += b.floor_area_m2
-        if b.prefabricated:
-            areas[b.completion_year][1] += b.floor_area_m2
-    return {year: (total, prefab) for year, (total, prefab) in areas.items()}
-
-
-# Pilot buildings named per district; the count is always complete.
 PILOTS_NAMED = 10
-
-
-def pilots_held(rows: list[CountedRow]) -> dict[str, list[tuple[date, int, str]]]:
-    """District -> its first pilots held at the period's end: (counted on, id, name), earliest
-    first (the first pilots are the ones a report names)."""
-    found: dict[str, list[tuple[date, int, str]]] = defaultdict(list)
-    for r in rows:
-        if r.target == NZEB_PILOTS and r.removed_on is None:
-            found[r.district_code].append((r.counted_on, r.building_id, r.building_name))
-    return {code: sorted(items)[:PILOTS_NAMED] for code, items in found.items()}
 
 
 def assemble(
@@ -380,43 +217,6 @@ def assemble(
     )
 
 
-_TARGET_ORDER = {key: n for n, key in enumerate(TARGET_KEYS)}
-
-
-def row_key(row: CountedRow):
-    return (_TARGET_ORDER[row.target], row.counted_on, row.building_id, row.record_id)
-
-
-# A counted row as a flat tuple, the shape a full export reads a batch of rows in (no object
-# per row): CountedRow's fields in order, the dates as ISO text (no removal: ""), the area a
-# float, `in_period` anything true or false.
-FLAT_FIELDS = tuple(CountedRow.__dataclass_fields__)
-
-
-def flat(row: CountedRow) -> tuple:
-    """A CountedRow as its FLAT_FIELDS tuple."""
-    return (
-        row.target,
-        row.building_id,
-        row.building_name,
-        row.district_code,
-        row.building_type,
-        row.record_id,
-        row.kind,
-        row.level,
-        row.label_number,
-        row.counted_on.isoformat(),
-        float(row.area_m2),
-        row.removed_on.isoformat() if row.removed_on is not None else "",
-        row.in_period,
-    )
-
-
-def flat_key(row: tuple):
-    """`row_key` of a FLAT_FIELDS tuple (ISO dates sort as the dates do)."""
-    return (_TARGET_ORDER[row[0]], row[9], row[1], row[5])
-
-
 def _prefab_year(year: int, areas: tuple[float, float], goal: float) -> PrefabYear:
     total, prefab = areas
     share = 100 * prefab / total if total else None
@@ -486,85 +286,3 @@ def _nzeb_progress(
         100 * met_now / spec.value if spec.value else None,
         None,
     )
-
-
-def _text(value: str | None) -> str:
-    """A free-text field in a digest line: tabs, newlines and backslashes escaped, so a line
-    splits back into the same fields."""
-    if not value:
-        return ""
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        value = (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return value
-
-
-_ESCAPED = ("\\", "\t", "\n", "\r")
-
-
-def _row_line(r: tuple) -> str:
-    """A FLAT_FIELDS row's digest line."""
-    return (
-        f"{r[0]}\t{r[1]}\t{_text(r[2])}\t{r[3]}\t{r[4]}\t{r[5]}\t{r[6]}\t{r[7]}\t"
-        f"{_text(r[8])}\t{r[9]}\t{r[10]:.3f}\t{r[11]}\t{1 if r[12] else 0}\n"
-    )
-
-
-class Digest:
-    """sha256 of the counted rows in row order (`row_key`), one tab-separated line each, then
-    the new-building facts behind the prefab share in building order: fed one row at a time,
-    so a streamed export computes it in constant memory."""
-
-    def __init__(self):
-        self._sha = hashlib.sha256()
-
-    def add_row(self, row: CountedRow) -> None:
-        self._sha.update(_row_line(flat(row)).encode())
-
-    def add_flat_rows(self, rows: list[tuple]) -> None:
-        """FLAT_FIELDS rows, in row order: the same lines `add_row` adds."""
-        texts = "".join([f"{r[2]}{r[8] or ''}" for r in rows])
-        if any(ch in texts for ch in _ESCAPED):
-            self._sha.update("".join(map(_row_line, rows)).encode())
-            return
-        # No free text to escape in the batch (the usual case): the lines written at once.
-        self._sha.update(
-            "".join(
-                [
-                    f"{r[0]}\t{r[1]}\t{r[2] or ''}\t{r[3]}\t{r[4]}\t{r[5]}\t{r[6]}\t{r[7]}\t"
-                    f"{r[8] or ''}\t{r[9]}\t{r[10]:.3f}\t{r[11]}\t{1 if r[12] else 0}\n"
-                    for r in rows
-                ]
-            ).encode()
-        )
-
-    def add_new_building(self, b: BuildingFact) -> None:
-        self.add_new_building_rows(
-            [(b.building_id, b.completion_year, b.floor_area_m2, b.prefabricated)]
-        )
-
-    def add_new_building_rows(self, rows: list[tuple]) -> None:
-        """(building id, completion year, floor area in m², prefabricated) rows, by id."""
-        self._sha.update(
-            "".join(
-                f"prefab\t{i}\t{year}\t{area_m2:.3f}\t{1 if prefab else 0}\n"
-                for i, year, area_m2, prefab in rows
-            ).encode()
-        )
-
-    def hexdigest(self) -> str:
-        return self._sha.hexdigest()
-
-
-def digest(rows, new_buildings=()) -> str:
-    """The `Digest` of these rows (in row order) and new buildings (any order)."""
-    found = Digest()
-    for row in rows:
-        found.add_row(row)
-    for b in sorted(new_buildings, key=lambda b: b.building_id):
-        found.add_new_building(b)
-    return found.hexdigest()

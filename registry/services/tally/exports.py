@@ -22,7 +22,7 @@ from sqlmodel import Session
 from registry import vocabulary
 from registry.domain import dates
 from registry.domain.imports.normalise import FORMULA_START, formula_safe
-from registry.domain.tally import period as aggregate
+from registry.domain.tally import rows as counted
 from registry.domain.text import NC_
 from registry.i18n import Locale, pgettext
 from registry.services.tally import tallies as tally_service
@@ -56,7 +56,7 @@ class _Names:
 
 
 def _record_cells(batch: list[tuple], names: _Names) -> list[list]:
-    """`aggregate.FLAT_FIELDS` rows as `tallies.tables`' records table has them; the free
+    """`counted.FLAT_FIELDS` rows as `tallies.tables`' records table has them; the free
     text kept from being read as a formula (the names are the registry's own)."""
     targets, districts, types = names.targets, names.districts, names.types
     kinds, levels, decimals = names.kinds, names.levels, tally_service.TABLE_DECIMALS
@@ -392,14 +392,14 @@ class _Run:
         self.period = period
         self.sources = sources
         self.locale = locale
-        self.digest = aggregate.Digest()
+        self.digest = counted.Digest()
         self.names = _Names(
             {key: target_name(spec, locale) for key, spec in period.specs.items()},
             locale,
         )
 
     def batches(self) -> Iterator[list[tuple]]:
-        """Every counted row, in row order, as batches of `aggregate.FLAT_FIELDS` tuples."""
+        """Every counted row, in row order, as batches of `counted.FLAT_FIELDS` tuples."""
         # The reading thread feeds the digest too (in row order): its hashing, like the
         # database's work, runs beside the writing of the rows.
         yield from _read_ahead(self._digested())

@@ -33,6 +33,7 @@ from sqlmodel import Session
 from registry.db import insert_rows, raw_batches
 from registry.domain.tally import cells as tally_cells
 from registry.domain.tally import period as aggregate
+from registry.domain.tally import rows as counted
 from registry.domain.tally import targets as rules
 from registry.models import Building, Record, TallyEpisode, TallyHorizon, TallyStamp
 from registry.services.tally.facts import facts_of, load_facts
@@ -487,12 +488,12 @@ def _row_query(where, *extra, source: Table = EPISODES, ordered_by_target: bool 
         .join(Building, Building.id == E.building_id)
         .join(Record, Record.id == E.record_id)
         .where(where, *extra)
-        # aggregate.row_key; within one target, the index gives the order without a sort.
+        # counted.row_key; within one target, the index gives the order without a sort.
         .order_by(*((order,) if ordered_by_target else ()), E.start_on, E.building_id, E.record_id)
     )
 
 
-def _counted_row(row, start: date, removed_on: date | None) -> aggregate.CountedRow:
+def _counted_row(row, start: date, removed_on: date | None) -> counted.CountedRow:
     """A `_row_query` row as the domain's CountedRow."""
     (
         target,
@@ -508,7 +509,7 @@ def _counted_row(row, start: date, removed_on: date | None) -> aggregate.Counted
         area,
         _end_on,
     ) = row
-    return aggregate.CountedRow(
+    return counted.CountedRow(
         target,
         building_id,
         name,
@@ -536,8 +537,8 @@ def iter_rows(
     building_type: str | None,
     limit: int | None = None,
     source: Table = EPISODES,
-) -> Iterator[aggregate.CountedRow]:
-    """The counted rows (as `aggregate.counted_rows`) in row order, streamed; the first
+) -> Iterator[counted.CountedRow]:
+    """The counted rows (as `replay.counted_rows`) in row order, streamed; the first
     `limit` of them when given.
 
     One query per target, in the targets' order: each walks its (target, start_on) index,
@@ -579,7 +580,7 @@ def iter_flat_batches(
     building_type: str | None,
     source: Table = EPISODES,
 ) -> Iterator[list[tuple]]:
-    """`iter_rows` as `aggregate.FLAT_FIELDS` tuples, a batch at a time: shaped in SQL and
+    """`iter_rows` as `counted.FLAT_FIELDS` tuples, a batch at a time: shaped in SQL and
     read from the driver's cursor, so a full export of a year's rows builds no object per
     row (SQLAlchemy's rows and CountedRow were most of its time)."""
     E = source.c
@@ -629,7 +630,7 @@ def iter_flat_batches(
         yield from raw_batches(connection, query)
 
 
-def rows(session: Session, **kwargs) -> list[aggregate.CountedRow]:
+def rows(session: Session, **kwargs) -> list[counted.CountedRow]:
     """`iter_rows` as a list."""
     return list(iter_rows(session, **kwargs))
 
@@ -644,7 +645,7 @@ def later(
     district: str | None,
     building_type: str | None,
     source: Table = EPISODES,
-) -> list[aggregate.CountedRow]:
+) -> list[counted.CountedRow]:
     """Rows held at the period's end whose holding a later revocation (known at as_of) ended."""
     E = source.c
     query = _row_query(
@@ -667,7 +668,7 @@ def pilots(
     source: Table = EPISODES,
 ) -> dict[str, list[tuple[date, int, str]]]:
     """Per pilot district, its earliest nearly-zero pilots held at the period's end, as
-    `aggregate.pilots_held`: read along the (target, start_on) index, stopping at the tenth."""
+    `replay.pilots_held`: read along the (target, start_on) index, stopping at the tenth."""
     E = source.c
     where = _where(specs, as_of, district, building_type, source)
     found: dict[str, list[tuple[date, int, str]]] = {}

@@ -1,7 +1,8 @@
-"""The tally: load the facts with one query, let the domain count, shape the result for readers.
+"""The tally: the index's sums and rows, assembled by the domain, shaped for readers.
 
-Nothing here decides what counts: `registry.domain.tally.targets.compute_tally` does, for the
-dashboard, the API, the CLI and the PDF alike.
+Nothing here decides what counts: the counting rules (`registry.domain.tally.targets`) do,
+through the episodes the tally index stores, for the dashboard, the API, the CLI and the PDF
+alike; `registry.domain.tally.replay` replays them in Python as the tests' oracle.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from registry.domain.buildings.types import BUILDING_TYPES
 from registry.domain.tally import cells as tally_cells
 from registry.domain.tally import evidence as evidence_rules
 from registry.domain.tally import period as aggregate
+from registry.domain.tally import rows as counted
 from registry.domain.tally import targets as rules
 from registry.domain.text import NC_
 from registry.errors import ValidationFailed
@@ -111,7 +113,7 @@ def compute(
     row_count = sum(group.rows for group in sums.groups().values())
     digest = ""
     if rows is None or len(counted_rows) == row_count:
-        digest = aggregate.digest(counted_rows, period.iter_new_buildings(session))
+        digest = counted.digest(counted_rows, period.iter_new_buildings(session))
     tally = period.assemble(
         session,
         sums,
@@ -216,7 +218,7 @@ class Period:
             )
             for source in sources
         ]
-        merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=aggregate.row_key)
+        merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=counted.row_key)
         if limit is None:
             return merged
         try:
@@ -226,22 +228,22 @@ class Period:
                 stream.close()
 
     def iter_flat_batches(self, session: Session, sources) -> Iterator[list[tuple]]:
-        """`iter_rows` as batches of `aggregate.FLAT_FIELDS` tuples (a full export's read)."""
+        """`iter_rows` as batches of `counted.FLAT_FIELDS` tuples (a full export's read)."""
         streams = [
             tally_index.iter_flat_batches(
                 session, start=self.start, end=self.end, source=source, **self._filters
             )
             for source in sources
         ]
-        return _merge_batches(streams, aggregate.flat_key)
+        return _merge_batches(streams, counted.flat_key)
 
-    def later(self, session: Session, sources) -> list[aggregate.CountedRow]:
+    def later(self, session: Session, sources) -> list[counted.CountedRow]:
         found = []
         for source in sources:
             found += tally_index.later(
                 session, start=self.start, end=self.end, source=source, **self._filters
             )
-        return sorted(found, key=aggregate.row_key) if len(sources) > 1 else found
+        return sorted(found, key=counted.row_key) if len(sources) > 1 else found
 
     def pilots(self, session: Session, sources) -> dict[str, list[tuple[date, int, str]]]:
         found: dict[str, list[tuple[date, int, str]]] = {}
@@ -297,9 +299,9 @@ class Period:
         session: Session,
         sums: tally_cells.Sums,
         *,
-        rows: list[aggregate.CountedRow],
+        rows: list[counted.CountedRow],
         row_count: int,
-        later: list[aggregate.CountedRow],
+        later: list[counted.CountedRow],
         pilots: dict[str, list[tuple[date, int, str]]],
         digest: str,
     ) -> aggregate.Tally:
@@ -337,7 +339,7 @@ def as_dict(tally: aggregate.Tally) -> dict:
     return _plain(asdict(tally))
 
 
-def _record_row(row: aggregate.CountedRow, names: dict[str, str], locale: Locale) -> dict:
+def _record_row(row: counted.CountedRow, names: dict[str, str], locale: Locale) -> dict:
     return {
         "target": row.target,
         "target_name": names[row.target],

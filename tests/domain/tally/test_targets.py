@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from registry.domain.tally import period as aggregate
 from registry.domain.tally import targets as rules
-from registry.domain.tally.period import compute_tally
+from registry.domain.tally.replay import compute_tally
 from registry.domain.tally.targets import BuildingFact, RecordFact
 
 BASELINE = date(2021, 1, 1)

@@ -1,6 +1,6 @@
 """The tally index against the pure domain tally, on SQLite and PostgreSQL.
 
-The database adds up stored episodes; `registry.domain.tally.period.compute_tally` replays every
+The database adds up stored episodes; `registry.domain.tally.replay.compute_tally` replays every
 record. Over random histories (hypothesis), random periods and data dates, both must give the
 same tally to the last field: figures, tables, rows, later revocations, pilots and digest.
 """
@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from registry.domain.tally import period as aggregate
+from registry.domain.tally import replay
 from registry.domain.tally.targets import (
     DEFAULT_TARGETS,
     BuildingFact,
@@ -201,7 +202,7 @@ def test_the_index_gives_the_domain_tally(engine, history, district, building_ty
             district=district,
             building_type=building_type,
         )
-    want = aggregate.compute_tally(
+    want = replay.compute_tally(
         buildings,
         records,
         start=start,
@@ -319,7 +320,7 @@ def test_an_earlier_data_date_recounts_through_the_same_sql(session, admin, make
     assert tally_index.later_than(session, kwargs["as_of"]), "nothing dated after the as-of"
     indexed = tally_service.compute(session=session, **kwargs)
     buildings, records = load_facts(session=session)
-    _same(indexed, aggregate.compute_tally(buildings, records, **kwargs))
+    _same(indexed, replay.compute_tally(buildings, records, **kwargs))
     # The recount's temporary table is gone with the tally: a second one can be made.
     _same(tally_service.compute(session=session, **kwargs), indexed)
 
@@ -451,7 +452,7 @@ def _check_edges(engine, buildings, records, targets, start, end):
         _store_history(session, buildings, records, targets)
         for as_of in (date(2030, 1, 1), end, start):
             got = tally_service.compute(session=session, start=start, end=end, as_of=as_of)
-            want = aggregate.compute_tally(
+            want = replay.compute_tally(
                 buildings, records, start=start, end=end, as_of=as_of, targets=targets
             )
             _same(got, want)
