@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import operator
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import JSON, event, insert
+from sqlalchemy import event, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -109,55 +109,34 @@ def insert_rows(connection, table, rows: list[dict], *, size: int = 2_000) -> No
     order = list(compiled.positiontup)
     if sorted(order) != sorted(keys):  # a key that is no column, or a default added
         raise ValueError(f"{table.name}: columns {sorted(keys)} bound as {sorted(order)}")
-    columns = []
-    for name in order:
-        column_type = table.c[name].type
-        process = column_type._cached_bind_processor(dialect)
-        memo = None if process is None or isinstance(column_type, JSON) else {}
-        columns.append((name, process, memo))
+    processors = [table.c[name].type._cached_bind_processor(dialect) for name in order]
+    # Only the columns with a bind processor are touched after the row is read in order.
+    converted = [(n, process, {}) for n, process in enumerate(processors) if process]
+    values_of = operator.itemgetter(*order)
     sql = str(compiled)
 
-    def bound(chunk: list[dict]) -> list[tuple]:
-        # A column at a time: a list comprehension per column, then one zip into rows.
-        values = []
-        for name, process, memo in columns:
-            column = [row[name] for row in chunk]
-            if process is not None:
-                column = _converted(column, process, memo)
-            values.append(column)
-        return list(zip(*values, strict=True))
+    def bound(row: dict) -> tuple:
+        values = values_of(row)
+        if len(order) == 1:
+            values = (values,)
+        if not converted:
+            return values
+        values = list(values)
+        for n, process, memo in converted:
+            value = values[n]
+            try:
+                key = (type(value), value)  # True and 1 are equal keys, not equal values
+                found = memo.get(key, _MISSING)
+            except TypeError:  # unhashable (a JSON dict): converted every time
+                values[n] = process(value)
+                continue
+            if found is _MISSING:  # None too: JSON binds it as 'null', as Core does
+                found = memo[key] = process(value)
+            values[n] = found
+        return tuple(values)
 
-    # SQLite writes one chunk (its C code lets go of the GIL) while the next is bound here:
-    # the two took about the same time one after the other. The connection is used by one
-    # thread at a time: the writer's, and this one's again only once the writer is done.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="insert-rows") as writer:
-        writing = None
-        for start in range(0, len(rows), size):
-            params = bound(rows[start : start + size])
-            if writing is not None:
-                writing.result()
-            writing = writer.submit(connection.exec_driver_sql, sql, params)
-        writing.result()
-
-
-def _converted(values: list, process, memo: dict | None) -> list:
-    """`process` of each value; with a `memo`, each distinct value converted once (a
-    timestamp or a district code repeats on every row). JSON values are dicts: no memo."""
-    if memo is None:
-        return [process(value) for value in values]
-    out = []
-    append = out.append
-    for value in values:
-        key = (type(value), value)  # True and 1 are equal keys, not equal values
-        try:
-            found = memo.get(key, _MISSING)
-        except TypeError:  # unhashable: converted every time
-            append(process(value))
-            continue
-        if found is _MISSING:  # None too: each type binds it as Core does
-            found = memo[key] = process(value)
-        append(found)
-    return out
+    for start in range(0, len(rows), size):
+        connection.exec_driver_sql(sql, [bound(row) for row in rows[start : start + size]])
 
 
 _MISSING = object()
