@@ -30,15 +30,16 @@ from registry import metered_reports
 from registry.db import make_engine
 from registry.models import Building, MeteredYear
 from registry.services import users as user_service
+from registry.services.metered import documents as quota_documents
 from registry.services.metered.imports import commit_meter_import
-from registry.services.metered.quota_list import quota_list
+from registry.services.metered.quota_list import quota_list, summary
 from registry.services.quotas import seed as quota_seed
 
 BUILDINGS = 10_000
 YEARS = (2019, 2020, 2021, 2022, 2023)
 MONTH_ROWS = 50_000
 LIST_GOAL_S = 1.0
-DOCUMENT_GOAL_S = 2.0  # issue 23: longer than this at city scale is a job, never a request
+DOCUMENT_GOAL_S = 2.0  # issue 23: what a request may take; a longer document is a job
 PDF_GOAL_S = 5.0  # the PDF job itself, cold: summary by WeasyPrint, table by report_tables
 IMPORT_GOAL_S = 10.0
 ADMIN_URL = os.environ.get(
@@ -191,30 +192,50 @@ def run(label: str, url: str) -> None:
 
 
 def _documents(label: str, report: dict) -> None:
-    """The quota list's XLSX and PDF for all 10,000 buildings, as `/quota-list?format=` makes
-    them from the list already built (its own time is the line above), once each."""
+    """The quota list's XLSX and PDF as `/quota-list?format=` makes them from the list already
+    built (its own time is the line above): for all 10,000 buildings, which is a job for the
+    worker (the PDF's own goal below), and for the longest list made within a request
+    (`MAKE_IN_REQUEST_ENTRIES` buildings), which must fit issue 23's 2 s."""
+    entries = report["entries"][: quota_documents.MAKE_IN_REQUEST_ENTRIES]
+    in_request = {
+        **report,
+        "count": len(entries),
+        "entries": entries,
+        "summary": summary(entries, "zh_Hans_CN"),
+    }
     for name, make in (
-        ("XLSX", lambda: metered_reports.quota_list_xlsx(report, "zh_Hans_CN")),
+        ("XLSX", lambda listed: metered_reports.quota_list_xlsx(listed, "zh_Hans_CN")),
         (
             "PDF",
-            lambda: metered_reports.quota_list_pdf(
-                report, "zh_Hans_CN", generated_at="2026-12-05 12:00"
+            lambda listed: metered_reports.quota_list_pdf(
+                listed, "zh_Hans_CN", generated_at="2026-12-05 12:00"
             ),
         ),
     ):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        body = make()
-        elapsed = time.perf_counter() - started
-        cpu_s = time.process_time() - cpu_started
-        goal(
-            f"metered_quota_list_{name.lower()}[{label}]",
-            f"quota list {name}: {report['count']} buildings, {len(body) / 1e6:.1f} MB in "
-            f"{elapsed:.2f} s wall, {cpu_s:.2f} s CPU",
-            f"≤ {DOCUMENT_GOAL_S:.0f} s",
-            elapsed <= DOCUMENT_GOAL_S,
+        elapsed, cpu_s, body = _timed(make, report)
+        print(
+            f"quota list {name}, {report['count']} buildings (a job for the worker): "
+            f"{len(body) / 1e6:.1f} MB in {elapsed:.2f} s wall, {cpu_s:.2f} s CPU",
+            flush=True,
         )
         if name == "PDF":
             _pdf_goal(label, report, body, elapsed, cpu_s)
+        elapsed, cpu_s, body = _timed(make, in_request)
+        goal(
+            f"metered_quota_list_{name.lower()}_in_request[{label}]",
+            f"quota list {name}: {in_request['count']} buildings, the longest list made in a "
+            f"request (longer ones are jobs), {len(body) / 1e6:.1f} MB in {elapsed:.2f} s "
+            f"wall, {cpu_s:.2f} s CPU (warm: this process has made one before, as a serving "
+            "web process has)",
+            f"≤ {DOCUMENT_GOAL_S:.0f} s",
+            elapsed <= DOCUMENT_GOAL_S,
+        )
+
+
+def _timed(make, listed: dict) -> tuple[float, float, bytes]:
+    started, cpu_started = time.perf_counter(), time.process_time()
+    body = make(listed)
+    return time.perf_counter() - started, time.process_time() - cpu_started, body
 
 
 def _pdf_goal(label: str, report: dict, body: bytes, elapsed: float, cpu_s: float) -> None:
