@@ -10,23 +10,20 @@ one SQLite broker file and one instance folder, as a deployment on one machine w
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from registry import create_app
-from registry.db import make_engine
 from registry.domain.buildings.credit_code import make_credit_code
 from registry.models import Check, CheckResult
 from registry.services.checks import weather_seed
 from registry.services.quotas import seed as quota_seed
 from registry.services.users import create_user
-from tests.conftest import make_config, poppler, serve
-from tests.jobs.conftest import start_worker, stop_worker
+from tests.browser.conftest import served_with_worker
+from tests.conftest import poppler
 
 pytestmark = [pytest.mark.requires_chromium, pytest.mark.energyplus, pytest.mark.slow]
 
@@ -39,10 +36,8 @@ PASSWORD = "designer-password-1"
 @pytest.fixture
 def stack(tmp_path):
     """Database, broker and instance folder in tmp; the app served from a thread; a worker."""
-    database_url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
-    engine = make_engine(database_url)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine, expire_on_commit=False) as session:
+
+    def seed(session):
         weather_seed.seed(session)
         quota_seed.seed(session)
         create_user(
@@ -54,24 +49,9 @@ def stack(tmp_path):
             districts=[],
             display_name="青岛设计院 张工",
         )
-    config = make_config(tmp_path, database_url, WTF_CSRF_ENABLED=True)
-    app = create_app(config)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": config.CELERY_BROKER_URL,
-        "REGISTRY_INSTANCE_DIR": str(config.INSTANCE_DIR),
-        "SECRET_KEY": "test-secret",
-        "REGISTRY_UPLOAD_DIR": str(config.UPLOAD_DIR),
-        "REGISTRY_WEATHER_DIR": str(config.WEATHER_DIR),
-    }
-    worker = start_worker(env, tmp_path / "worker.log", "journey", 1)
-    try:
-        with serve(app) as url:
-            yield type("Stack", (), {"url": url, "engine": engine, "log": tmp_path / "worker.log"})
-    finally:
-        stop_worker(worker)
-        engine.dispose()
+
+    with served_with_worker(tmp_path, seed) as stack:
+        yield stack
 
 
 def test_designer_uploads_a_model_and_reads_the_verdict_and_report(stack, page, tmp_path, shot):

@@ -12,19 +12,16 @@ file and instance folder, as a deployment on one machine would.
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
-from sqlmodel import Session, SQLModel, func, select
+from sqlmodel import Session, func, select
 
 from bench.bench_import import build_csv
-from registry import create_app
-from registry.db import make_engine
 from registry.models import ImportJob, Record
+from registry.services.notice import calendar as holiday_calendar
 from registry.services.users import create_user
-from tests.conftest import make_config, seed_reference, serve
-from tests.jobs.conftest import start_worker, stop_worker
+from tests.browser.conftest import served_with_worker
 
 pytestmark = [pytest.mark.requires_chromium, pytest.mark.slow]
 
@@ -42,11 +39,8 @@ SAMPLE = """() => {
 
 @pytest.fixture
 def stack(tmp_path):
-    database_url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
-    engine = make_engine(database_url)
-    SQLModel.metadata.create_all(engine)
-    seed_reference(engine)
-    with Session(engine, expire_on_commit=False) as session:
+    def seed(session):
+        holiday_calendar.seed(session)  # notices are counted in working days
         create_user(
             session=session,
             actor=None,
@@ -56,23 +50,9 @@ def stack(tmp_path):
             districts=[],
             display_name="市住建局 王科长",
         )
-    config = make_config(tmp_path, database_url, WTF_CSRF_ENABLED=True)
-    app = create_app(config)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": config.CELERY_BROKER_URL,
-        "REGISTRY_INSTANCE_DIR": str(config.INSTANCE_DIR),
-        "SECRET_KEY": "test-secret",
-        "REGISTRY_UPLOAD_DIR": str(config.UPLOAD_DIR),
-    }
-    worker = start_worker(env, tmp_path / "worker.log", "importer", 1)
-    try:
-        with serve(app) as url:
-            yield type("Stack", (), {"url": url, "engine": engine, "log": tmp_path / "worker.log"})
-    finally:
-        stop_worker(worker)
-        engine.dispose()
+
+    with served_with_worker(tmp_path, seed) as stack:
+        yield stack
 
 
 def _watch(page, seconds: float = 240) -> list[tuple[str, float, str, str]]:
