@@ -106,7 +106,7 @@ def test_an_officer_watches_a_25000_row_import_move_and_finish(stack, page, tmp_
         print(stack.log.read_text(errors="replace")[-4000:])
         raise
     assert checking, "the dry run's page showed no progress"
-    shot(page, "preview")
+    shot(page, "preview", full_page=False)  # 2,000 rows listed
 
     page.locator("#confirm-import").click()
     expect(page).to_have_url(re.compile(r"/imports/jobs/\d+$"))
@@ -117,7 +117,7 @@ def test_an_officer_watches_a_25000_row_import_move_and_finish(stack, page, tmp_
     except AssertionError:
         print(stack.log.read_text(errors="replace")[-4000:])
         raise
-    shot(page, "done")
+    shot(page, "done", full_page=False)
     _moved(writing)
     assert {name for state, _, name, _ in writing if state == "running"} == {"处理中"}
     counts = [text for _, _, _, text in writing]
