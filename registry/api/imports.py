@@ -19,6 +19,7 @@ from registry.services.imports import exports
 from registry.services.imports import jobs as import_jobs
 from registry.services.imports.commit import commit_import
 from registry.services.imports.error_file import error_file_xlsx
+from registry.services.imports.messages import batch_message
 from registry.services.imports.preview import preview_import
 from registry.services.imports.template import template_xlsx
 from registry.web import started
@@ -221,17 +222,7 @@ def _report(preview: dict, batch: ImportBatch | None, repeated: bool, locale) ->
     public = ImportBatchPublic.model_validate(batch).model_dump(mode="json")
     body.update(
         batch=public,
-        message=render(
-            "import.already_committed" if repeated else "import.committed",
-            {
-                "batch_id": public["id"],
-                "new_buildings": public["new_buildings"],
-                "new_records": public["new_records"],
-                "duplicates": public["duplicates"],
-                "rejected": public["rejected"],
-            },
-            locale,
-        ),
+        message=render(*batch_message(public, repeated=repeated), locale),
     )
     return body
 

@@ -20,6 +20,7 @@ from registry.models import ImportBatchPublic
 from registry.services.imports import exports
 from registry.services.imports.commit import commit_import
 from registry.services.imports.error_file import error_file_xlsx
+from registry.services.imports.messages import batch_message
 from registry.services.imports.preview import preview_import
 from registry.services.imports.template import template_xlsx
 
@@ -136,17 +137,7 @@ def import_file(
             else:
                 batch = ImportBatchPublic.model_validate(result.batch).model_dump(mode="json")
                 report["batch"] = batch
-                report["message"] = render(
-                    "import.already_committed" if result.repeated else "import.committed",
-                    {
-                        "batch_id": batch["id"],
-                        "new_buildings": batch["new_buildings"],
-                        "new_records": batch["new_records"],
-                        "duplicates": batch["duplicates"],
-                        "rejected": batch["rejected"],
-                    },
-                    lang,
-                )
+                report["message"] = render(*batch_message(batch, repeated=result.repeated), lang)
     emit(report, as_json, _report_text(report))
 
 

@@ -46,6 +46,7 @@ from registry.services.imports import exports
 from registry.services.imports import jobs as import_jobs
 from registry.services.imports.commit import CommitResult
 from registry.services.imports.error_file import error_file_xlsx
+from registry.services.imports.messages import batch_message
 from registry.services.imports.preview import preview_import, save_mapping
 from registry.services.imports.template import template_xlsx
 from registry.web import display, started
@@ -268,7 +269,9 @@ def job(job_id: int):
             )
         batch = found.batch_id and get_session().get(ImportBatch, found.batch_id)
         result = CommitResult(preview, batch or None, found.batch_id, repeated=found.repeated)
-        return render_template("imports/done.html", result=result, preview=preview)
+        return render_template(
+            "imports/done.html", result=result, preview=preview, batch_message=batch_message
+        )
     error = None
     if found.state == "failed":
         error = display.message(found.error_code or "import.file_unreadable", found.error_params)

@@ -54,7 +54,7 @@ def _soup(page):
 
 def _counts(page) -> dict[str, int]:
     spans = _soup(page).select("#import-counts [data-outcome]")
-    return {span["data-outcome"]: int(span.text) for span in spans}
+    return {span["data-outcome"]: int(span.text.replace(",", "")) for span in spans}
 
 
 def _rows(page) -> dict[int, object]:

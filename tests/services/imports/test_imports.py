@@ -458,3 +458,14 @@ def test_a_row_over_a_limit_refuses_the_whole_file_and_writes_nothing(session, a
         _commit(session, admin, data, filename="long.csv")
     assert caught.value.code == "import.cell_too_long" and caught.value.params["row"] == 52
     assert _count(session, Building) == 0 and _count(session, ImportBatch) == 0
+
+
+def test_a_batch_message_counts_with_thousands_separators_and_keeps_its_id_plain():
+    from registry.i18n import render
+    from registry.services.imports.messages import batch_message
+
+    batch = {"id": 12345, "new_buildings": 24925, "new_records": 24925, "duplicates": 50}
+    text = render(*batch_message({**batch, "rejected": 1025}, repeated=False), "zh_Hans_CN")
+    assert "12345" in text and "24,925" in text and "1,025" in text and "24925" not in text
+    again = render(*batch_message(batch, repeated=True), "en")
+    assert "batch 12345: 24,925 new buildings, 24,925 new records" in again
