@@ -398,10 +398,14 @@ class _Run:
             locale,
         )
 
-    def batches(self) -> Iterator[list[tuple]]:
-        """Every counted row, in row order, as batches of `counted.FLAT_FIELDS` tuples."""
+    def batches(self, *, digested: bool = True) -> Iterator[list[tuple]]:
+        """Every counted row, in row order, as batches of `counted.FLAT_FIELDS` tuples;
+        `digested=False` for a document that does not print the digest (the records CSV)."""
         # The reading thread feeds the digest too (in row order): its hashing, like the
         # database's work, runs beside the writing of the rows.
+        if not digested:
+            yield from _read_ahead(self.period.iter_flat_batches(self.session, self.sources))
+            return
         yield from _read_ahead(self._digested())
 
     def _digested(self) -> Iterator[list[tuple]]:
@@ -485,7 +489,9 @@ def _csv(run: _Run, table: str, public_base_url: str | None) -> Iterator[bytes]:
     if table == "records":
         headers, _ = tally_service.tables(_empty_context(run))["records"]
         words = _CsvWords(run.names)
-        yield from csv_batches(headers, (_csv_rows(b, run.names, words) for b in run.batches()))
+        # One table, no digest (the JSON and the workbook carry it): none is computed.
+        batches = run.batches(digested=False)
+        yield from csv_batches(headers, (_csv_rows(b, run.names, words) for b in batches))
         return
     headers, _ = tally_service.tables(_empty_context(run))[table]
 
