@@ -8,325 +8,24 @@ XLSX's `about` sheet written last), and the summary figures, which need no row, 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import queue
-import re
 import threading
 from collections.abc import Iterator
 from datetime import date
 
 from sqlmodel import Session
 
-from registry import vocabulary
 from registry.domain import dates
-from registry.domain.imports.normalise import FORMULA_START, formula_safe
 from registry.domain.tally import rows as counted
 from registry.domain.text import NC_
 from registry.i18n import Locale, pgettext
+from registry.services.tally import export_rows
 from registry.services.tally import tallies as tally_service
 from registry.services.tally.targets import target_name
-from registry.streaming import RenderedRows, cell, csv_batches, csv_stream, xlsx_stream
+from registry.streaming import csv_batches, csv_stream, xlsx_stream
 
 ROW_TABLES = ("records",)
-
-
-class _Lookup(dict):
-    """Code -> display name, each asked of `name_of` once."""
-
-    def __init__(self, name_of):
-        super().__init__()
-        self._name_of = name_of
-
-    def __missing__(self, code):
-        self[code] = found = self._name_of(code)
-        return found
-
-
-class _Names:
-    """Display names of a row's codes, looked up once per code."""
-
-    def __init__(self, targets: dict[str, str], locale: Locale):
-        self.targets = targets
-        self.districts = _Lookup(lambda code: vocabulary.district(code, locale))
-        self.types = _Lookup(lambda code: vocabulary.building_type(code, locale))
-        self.kinds = _Lookup(lambda code: vocabulary.record_kind(code, locale))
-        self.levels = _Lookup(lambda kind_level: vocabulary.record_level(*kind_level, locale))
-
-
-def _record_cells(batch: list[tuple], names: _Names) -> list[list]:
-    """`counted.FLAT_FIELDS` rows as `tallies.tables`' records table has them; the free
-    text kept from being read as a formula (the names are the registry's own)."""
-    targets, districts, types = names.targets, names.districts, names.types
-    kinds, levels, decimals = names.kinds, names.levels, tally_service.TABLE_DECIMALS
-    return [
-        [
-            targets[target],
-            building_id,
-            "'" + name if name.startswith(FORMULA_START) else name,  # as formula_safe
-            districts[district],
-            types[type_code],
-            record_id,
-            kinds[kind],
-            levels[(kind, level)],
-            "'" + label if label.startswith(FORMULA_START) else label,
-            counted_on,
-            round(area_m2, decimals),
-            removed_on,
-        ]
-        for (
-            target,
-            building_id,
-            name,
-            district,
-            type_code,
-            record_id,
-            kind,
-            level,
-            label,
-            counted_on,
-            area_m2,
-            removed_on,
-            _in_period,
-        ) in batch
-    ]
-
-
-_quote = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept (C)
-
-
-class _JsonWords:
-    """Each code's JSON pieces, written once per code: a row quotes only its free text."""
-
-    def __init__(self, names: _Names):
-        self.targets = _Lookup(
-            lambda code: f'"target": {_quote(code)}, "target_name": {_quote(names.targets[code])}'
-        )
-        self.districts = _Lookup(
-            lambda code: (
-                f'"district_code": {_quote(code)}, "district_name": '
-                + _quote(names.districts[code])
-            )
-        )
-        self.types = _Lookup(lambda code: _quote(names.types[code]))
-        self.kinds = _Lookup(lambda code: _quote(names.kinds[code]))
-        self.levels = _Lookup(lambda kind_level: _quote(names.levels[kind_level]))
-
-
-def _json_rows(batch: list[tuple], words: _JsonWords) -> list[str]:
-    """Rows as `tallies.context` puts them in the JSON, as JSON text (written out: a dict
-    and the encoder per row were most of a streamed row's cost)."""
-    targets, districts, types = words.targets, words.districts, words.types
-    kinds, levels = words.kinds, words.levels
-    return [
-        f"{{{targets[target]}, "
-        f'"building_id": {building_id}, "building_name": {_quote(name)}, '
-        f"{districts[district]}, "
-        f'"building_type": {types[type_code]}, '
-        f'"record_id": {record_id}, "kind": {kinds[kind]}, '
-        f'"level": {levels[(kind, level)]}, '
-        f'"label_number": {_quote(label)}, '
-        f'"counted_on": "{counted_on}", "area_m2": {area_m2!r}, '
-        f'"removed_on": "{removed_on}", "in_period": {"true" if in_period else "false"}}}'
-        for (
-            target,
-            building_id,
-            name,
-            district,
-            type_code,
-            record_id,
-            kind,
-            level,
-            label,
-            counted_on,
-            area_m2,
-            removed_on,
-            in_period,
-        ) in batch
-    ]
-
-
-def _csv_field(text: str) -> str:
-    """A text as the csv module writes it in a row (quoted when it must be)."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow([text])
-    return out.getvalue()
-
-
-class _CsvWords:
-    """Each code's display name as a CSV field, written once per code."""
-
-    def __init__(self, names: _Names):
-        self.targets = _Lookup(lambda code: _csv_field(names.targets[code]))
-        self.districts = _Lookup(lambda code: _csv_field(names.districts[code]))
-        self.types = _Lookup(lambda code: _csv_field(names.types[code]))
-        self.kinds = _Lookup(lambda code: _csv_field(names.kinds[code]))
-        self.levels = _Lookup(lambda kind_level: _csv_field(names.levels[kind_level]))
-
-
-_CSV_QUOTED = (",", '"', "\r", "\n")
-_QUOTE = "'"  # before a text read as a formula (formula_safe)
-
-
-def _csv_rows(batch: list[tuple], names: _Names, words: _CsvWords) -> str | list[list]:
-    """A batch as the records table's CSV lines, written out when no name or label needs
-    quoting (the usual case; the same text csv.writer gives); else its cells for the writer."""
-    texts = "".join([f"{row[2]}{row[8]}" for row in batch])
-    if any(ch in texts for ch in _CSV_QUOTED):
-        return _record_cells(batch, names)
-    targets, districts, types = words.targets, words.districts, words.types
-    kinds, levels, decimals = words.kinds, words.levels, tally_service.TABLE_DECIMALS
-    return "".join(
-        [
-            f"{targets[target]},{building_id},"
-            f"{_QUOTE + name if name.startswith(FORMULA_START) else name},"
-            f"{districts[district]},{types[type_code]},{record_id},{kinds[kind]},"
-            f"{levels[(kind, level)]},"
-            f"{_QUOTE + label if label.startswith(FORMULA_START) else label},"
-            f"{counted_on},{round(area_m2, decimals)!r},{removed_on}\r\n"
-            for (
-                target,
-                building_id,
-                name,
-                district,
-                type_code,
-                record_id,
-                kind,
-                level,
-                label,
-                counted_on,
-                area_m2,
-                removed_on,
-                _in_period,
-            ) in batch
-        ]
-    )
-
-
-class _Cells:
-    """Each code's display name as a sheet cell, rendered once per code."""
-
-    def __init__(self, names: _Names):
-        self.targets = _Lookup(lambda code: cell(names.targets[code]))
-        self.districts = _Lookup(lambda code: cell(names.districts[code]))
-        self.types = _Lookup(lambda code: cell(names.types[code]))
-        self.kinds = _Lookup(lambda code: cell(names.kinds[code]))
-        self.levels = _Lookup(lambda kind_level: cell(names.levels[kind_level]))
-
-
-_XML_ESCAPED = ("&", "<", ">")
-_SPACE = re.compile(r"\s")
-
-
-# A batch's names and labels, each written "\x01name\x00label", are written as they are
-# unless they hold markup or a space (anywhere: one search is cheaper than finding the ends),
-# or one starts as a formula does, or a label is empty. Two searches with no alternation:
-# each runs at the speed of a scan.
-_XLSX_MARKUP_OR_SPACE = re.compile(r"[&<>\s]")
-_XLSX_FORMULA_OR_EMPTY = re.compile(
-    "[\x00\x01][" + "".join(re.escape(ch) for ch in FORMULA_START) + "\x01]"
-)
-
-
-def _xlsx_rows(batch: list[tuple], cells: _Cells) -> RenderedRows:
-    """Rows as the records sheet has them (the cells `_record_cells` gives, as `cell` writes
-    them), as one piece of sheet XML. When no name or label in the batch needs more than
-    writing as it is (the usual case), one template a row; else `_xlsx_rows_checked`."""
-    texts = "".join([f"\x01{row[2]}\x00{row[8]}" for row in batch])
-    if (
-        _XLSX_MARKUP_OR_SPACE.search(texts)
-        or _XLSX_FORMULA_OR_EMPTY.search(texts)
-        or texts.endswith("\x00")
-    ):
-        return _xlsx_rows_checked(batch, cells)
-    targets, districts, types = cells.targets, cells.districts, cells.types
-    kinds, levels, decimals = cells.kinds, cells.levels, tally_service.TABLE_DECIMALS
-    return RenderedRows(
-        "".join(
-            [
-                f'<row>{targets[target]}<c><v>{building_id}</v></c><c t="inlineStr"><is><t>'
-                f"{name}</t></is></c>{districts[district]}{types[type_code]}"
-                f"<c><v>{record_id}</v></c>{kinds[kind]}{levels[(kind, level)]}"
-                f'<c t="inlineStr"><is><t>{label}</t></is></c><c t="inlineStr"><is><t>'
-                f'{counted_on}</t></is></c><c s="2"><v>{round(area_m2, decimals)!r}</v></c>'
-                + (
-                    f'<c t="inlineStr"><is><t>{removed_on}</t></is></c></row>'
-                    if removed_on
-                    else "<c/></row>"
-                )
-                for (
-                    target,
-                    building_id,
-                    name,
-                    district,
-                    type_code,
-                    record_id,
-                    kind,
-                    level,
-                    label,
-                    counted_on,
-                    area_m2,
-                    removed_on,
-                    _in_period,
-                ) in batch
-            ]
-        )
-    )
-
-
-def _xlsx_rows_checked(batch: list[tuple], cells: _Cells) -> RenderedRows:
-    """`_xlsx_rows`, each name and label checked: written inline when none in the batch
-    needs escaping or keeping its spaces, else through `cell`."""
-    texts = "".join([f"{row[2]}{row[8]}" for row in batch])
-    ends = "".join([f"{row[2][:1]}{row[2][-1:]}{row[8][:1]}{row[8][-1:]}" for row in batch])
-    plain = not any(ch in texts for ch in _XML_ESCAPED) and not _SPACE.search(ends)
-    targets, districts, types = cells.targets, cells.districts, cells.types
-    kinds, levels, decimals = cells.kinds, cells.levels, tally_service.TABLE_DECIMALS
-    inline = '<c t="inlineStr"><is><t>'
-    end = "</t></is></c>"
-    return RenderedRows(
-        "".join(
-            [
-                f"<row>{targets[target]}<c><v>{building_id}</v></c>"
-                + (
-                    f"{inline}{_QUOTE + name if name.startswith(FORMULA_START) else name}{end}"
-                    if plain
-                    else cell(formula_safe(name))
-                )
-                + f"{districts[district]}{types[type_code]}<c><v>{record_id}</v></c>"
-                f"{kinds[kind]}{levels[(kind, level)]}"
-                + (
-                    (
-                        f"{inline}{_QUOTE + label if label.startswith(FORMULA_START) else label}"
-                        f"{end}"
-                        if label
-                        else "<c/>"
-                    )
-                    if plain
-                    else cell(formula_safe(label))
-                )
-                + f"{inline}{counted_on}{end}"
-                f'<c s="2"><v>{round(area_m2, decimals)!r}</v></c>'
-                + (f"{inline}{removed_on}{end}</row>" if removed_on else "<c/></row>")
-                for (
-                    target,
-                    building_id,
-                    name,
-                    district,
-                    type_code,
-                    record_id,
-                    kind,
-                    level,
-                    label,
-                    counted_on,
-                    area_m2,
-                    removed_on,
-                    _in_period,
-                ) in batch
-            ]
-        )
-    )
 
 
 # Batches read ahead of the one being written: the database (PostgreSQL's server, SQLite's
@@ -393,7 +92,7 @@ class _Run:
         self.sources = sources
         self.locale = locale
         self.digest = counted.Digest()
-        self.names = _Names(
+        self.names = export_rows.Names(
             {key: target_name(spec, locale) for key, spec in period.specs.items()},
             locale,
         )
@@ -488,10 +187,12 @@ def stream(
 def _csv(run: _Run, table: str, public_base_url: str | None) -> Iterator[bytes]:
     if table == "records":
         headers, _ = tally_service.tables(_empty_context(run))["records"]
-        words = _CsvWords(run.names)
+        words = export_rows.CsvWords(run.names)
         # One table, no digest (the JSON and the workbook carry it): none is computed.
         batches = run.batches(digested=False)
-        yield from csv_batches(headers, (_csv_rows(b, run.names, words) for b in batches))
+        yield from csv_batches(
+            headers, (export_rows.csv_rows(b, run.names, words) for b in batches)
+        )
         return
     headers, _ = tally_service.tables(_empty_context(run))[table]
 
@@ -514,9 +215,9 @@ def _json(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
     encode = json.JSONEncoder(ensure_ascii=False).encode
     yield b'{"rows": ['
     comma = ""
-    words = _JsonWords(run.names)
+    words = export_rows.JsonWords(run.names)
     for batch in run.batches():
-        yield (comma + ",".join(_json_rows(batch, words))).encode()
+        yield (comma + ",".join(export_rows.json_rows(batch, words))).encode()
         comma = ","
     yield b"]"
     digest = run.finish_digest()
@@ -581,10 +282,10 @@ def _xlsx(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
         return pgettext("tally sheet", english, run.locale)
 
     sheets = [(sheet_word(SHEET_NAMES["about"]), None, about)]
-    cells = _Cells(run.names)
+    cells = export_rows.Cells(run.names)
     for name in names:
         if name == "records":
-            rows = lambda: (_xlsx_rows(b, cells) for b in run.batches())  # noqa: E731
+            rows = lambda: (export_rows.xlsx_rows(b, cells) for b in run.batches())  # noqa: E731
         else:
             rows = table_rows(name)
         sheets.append((sheet_word(SHEET_NAMES[name]), heads[name][0], rows))
