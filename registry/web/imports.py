@@ -3,7 +3,7 @@
 The uploaded file waits in UPLOAD_DIR/imports between the preview and the confirmation,
 named by the user's id and the file's SHA-256, so the commit stores exactly the file
 that was previewed. The commit always runs on the worker, and so does the preview of a
-file over `INLINE_PREVIEW_BYTES`: the request queues a job and redirects to its page,
+file over `import_uploads.INLINE_PREVIEW_BYTES`: the request queues a job and redirects to its page,
 which shows a live progress bar (`/imports/jobs/<id>.json`) and a cancel button.
 """
 
@@ -12,23 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from pathlib import Path
 
 from flask import (
     Blueprint,
     Response,
-    current_app,
-    jsonify,
-    redirect,
     render_template,
     request,
     stream_with_context,
-    url_for,
 )
 from flask_babel import gettext
-from flask_login import current_user
 
-from registry.auth import actor_of
 from registry.domain.imports.headers import (
     FIELD_NAMES,
     HEADER_ALIASES,
@@ -40,8 +33,6 @@ from registry.errors import RegistryError, ValidationFailed
 from registry.extensions import get_session, request_locale
 from registry.i18n import locale_of
 from registry.models import ImportBatch
-from registry.queue import enqueue_import
-from registry.services import permissions
 from registry.services.imports import exports
 from registry.services.imports import jobs as import_jobs
 from registry.services.imports.commit import CommitResult
@@ -50,12 +41,13 @@ from registry.services.imports.messages import batch_message
 from registry.services.imports.preview import preview_import, save_mapping
 from registry.services.imports.template import template_xlsx
 from registry.web import display, started
+from registry.web import import_uploads as uploads
 from registry.web.buildings import _filters as list_filters
 
 bp = Blueprint("imports", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-INLINE_PREVIEW_BYTES = import_jobs.INLINE_BYTES  # larger files are previewed by the worker
+KINDS = import_jobs.BUILDING_KINDS
 
 
 def field_choices() -> list[tuple[str, str]]:
@@ -63,40 +55,17 @@ def field_choices() -> list[tuple[str, str]]:
     return [(name, gettext(label)) for name, label in FIELD_NAMES.items()]
 
 
-def _actor():
-    actor = actor_of(current_user)
-    permissions.require_importer(actor)
-    return actor
-
-
-def _folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _stored_path(actor, sha256: str) -> Path:
-    if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
-        raise ValidationFailed({"file": ("field.required", {})})
-    return import_jobs.upload_path(_folder(), actor.id, sha256)
-
-
-def _queue(actor, kind: str, path: Path, sha256: str, filename: str, mapping: dict, data=None):
-    """Queue the stored upload's job. `data`: a new upload, screened before it is queued (a
-    file already previewed or queued once was screened then)."""
-    job = import_jobs.start_import(
-        session=get_session(),
-        actor=actor,
+def _queue(actor, kind: str, path, sha256: str, filename: str, mapping: dict, data=None):
+    return uploads.queue(
+        actor,
         kind=kind,
+        path=path,
         sha256=sha256,
         filename=filename,
-        size_bytes=path.stat().st_size,
+        endpoint="imports.job",
         mapping=mapping,
-        locale=str(display.locale()),
-        enqueue=enqueue_import,
         data=data,
     )
-    return redirect(url_for("imports.job", job_id=job.id), 303)
 
 
 def _mapping_from_form() -> dict[str, str]:
@@ -152,7 +121,7 @@ def _upload_page(error=None, status: int = 200):
 @bp.route("/imports", methods=["GET", "POST"])
 def upload():
     """Upload a spreadsheet and see what each row would become."""
-    actor = _actor()
+    actor = uploads.importer()
     if request.method == "GET":
         return _upload_page()
     file = request.files.get("file")
@@ -160,10 +129,10 @@ def upload():
         return _upload_page(display.message("field.required"), 422)
     data = file.read()
     sha256 = hashlib.sha256(data).hexdigest()
-    path = _stored_path(actor, sha256)
+    path = uploads.stored_path(actor, sha256)
     path.write_bytes(data)
     try:
-        if len(data) > INLINE_PREVIEW_BYTES:
+        if len(data) > uploads.INLINE_PREVIEW_BYTES:
             return _queue(actor, "preview", path, sha256, file.filename, {}, data)
         return _preview_page(actor, data, file.filename, {})
     except RegistryError as exc:
@@ -173,7 +142,7 @@ def upload():
 @bp.route("/imports/template.xlsx")
 def template():
     """Download the import template: headers in Chinese and English, an example, a guide."""
-    _actor()
+    uploads.importer()
     return Response(
         template_xlsx(locale=display.locale()),
         mimetype=XLSX,
@@ -184,19 +153,17 @@ def template():
 @bp.route("/imports/preview", methods=["POST"])
 def remap():
     """Preview the uploaded file again with the columns mapped by hand (and maybe saved)."""
-    actor = _actor()
-    path = _stored_path(actor, request.form.get("sha256", ""))
-    if not path.exists():
-        return render_template(
-            "imports/upload.html", error=display.message("import.upload_expired")
-        ), 410
+    actor = uploads.importer()
+    path = uploads.waiting(actor, request.form.get("sha256", ""))
+    if path is None:
+        return _upload_page(display.message("import.upload_expired"), 410)
     mapping = _mapping_from_form()
     # Only the choices that differ from what the headers say alone are worth remembering.
     chosen = {header: name for header, name in mapping.items() if name != _default(header)}
     if request.form.get("save_mapping") and chosen:
         save_mapping(session=get_session(), actor=actor, mapping=chosen)
     filename = request.form.get("filename", "")
-    if path.stat().st_size > INLINE_PREVIEW_BYTES:
+    if path.stat().st_size > uploads.INLINE_PREVIEW_BYTES:
         return _queue(actor, "preview", path, request.form["sha256"], filename, mapping)
     return _preview_page(actor, path.read_bytes(), filename, mapping)
 
@@ -208,9 +175,9 @@ def _default(header: str) -> str:
 @bp.route("/imports/errors.xlsx", methods=["POST"])
 def error_file():
     """Download the refused rows with their reasons, to fix and upload again."""
-    actor = _actor()
-    path = _stored_path(actor, request.form.get("sha256", ""))
-    if not path.exists():
+    actor = uploads.importer()
+    path = uploads.waiting(actor, request.form.get("sha256", ""))
+    if path is None:
         return _upload_page(display.message("import.upload_expired"), 410)
     filename = request.form.get("filename", "")
     data = error_file_xlsx(
@@ -232,12 +199,10 @@ def error_file():
 @bp.route("/imports/commit", methods=["POST"])
 def commit():
     """Queue the commit of the previewed file (every accepted row, or nothing)."""
-    actor = _actor()
-    path = _stored_path(actor, request.form.get("sha256", ""))
-    if not path.exists():
-        return render_template(
-            "imports/upload.html", error=display.message("import.upload_expired")
-        ), 410
+    actor = uploads.importer()
+    path = uploads.waiting(actor, request.form.get("sha256", ""))
+    if path is None:
+        return _upload_page(display.message("import.upload_expired"), 410)
     mapping = _mapping_from_form()
     filename = request.form.get("filename", "")
     previewed = request.form.get("previewed")
@@ -251,9 +216,8 @@ def commit():
 @bp.route("/imports/jobs/<int:job_id>")
 def job(job_id: int):
     """An import job: its progress while it runs, then the preview or the result."""
-    actor = _actor()
-    found = import_jobs.get_job(session=get_session(), actor=actor, job_id=job_id)
-    progress = import_jobs.progress_of(job=found, folder=_folder())
+    found = uploads.job_of(job_id, KINDS)
+    progress = import_jobs.progress_of(job=found, folder=uploads.folder())
     if found.state == "done" and found.result is not None:
         preview = import_jobs.preview_from_dict(found.result)
         if found.kind == "preview":
@@ -272,28 +236,20 @@ def job(job_id: int):
         return render_template(
             "imports/done.html", result=result, preview=preview, batch_message=batch_message
         )
-    error = None
-    if found.state == "failed":
-        error = display.message(found.error_code or "import.file_unreadable", found.error_params)
-    elif found.state == "cancelled":
-        error = display.message("import.cancelled")
+    error = uploads.job_error(found)
     return render_template("imports/job.html", job=found, progress=progress, error=error)
 
 
 @bp.route("/imports/jobs/<int:job_id>.json")
 def job_progress(job_id: int):
     """The job's progress for the page's bar (polled every second)."""
-    actor = _actor()
-    found = import_jobs.get_job(session=get_session(), actor=actor, job_id=job_id)
-    return jsonify(import_jobs.progress_of(job=found, folder=_folder()))
+    return uploads.progress(job_id, KINDS)
 
 
 @bp.route("/imports/jobs/<int:job_id>/cancel", methods=["POST"])
 def cancel(job_id: int):
     """Stop the job; a commit's one transaction is rolled back, nothing is stored."""
-    actor = _actor()
-    import_jobs.cancel_import(session=get_session(), actor=actor, job_id=job_id, folder=_folder())
-    return redirect(url_for("imports.job", job_id=job_id), 303)
+    return uploads.cancel(job_id, KINDS, "imports.job")
 
 
 def _export_filters():

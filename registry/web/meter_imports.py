@@ -3,7 +3,7 @@ export → dry run with each refused row's reasons → confirm → commit, in on
 
 Same path as the building import (issue 23): the upload waits in UPLOAD_DIR/imports named
 by the user's id and its SHA-256, so the commit stores exactly the file previewed. A file
-up to `INLINE_PREVIEW_BYTES` is previewed within the request; a larger one, and every
+up to `import_uploads.INLINE_PREVIEW_BYTES` is previewed within the request; a larger one, and every
 commit, runs on the worker as an import job (kinds `meter_preview`, `meter_commit`), whose
 page shows a live progress bar and a cancel button.
 """
@@ -11,55 +11,23 @@ page shows a live progress bar and a cancel button.
 from __future__ import annotations
 
 import hashlib
-import re
-from pathlib import Path
 
-from flask import (
-    Blueprint,
-    current_app,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from registry.auth import actor_of
 from registry.errors import RegistryError
 from registry.extensions import get_session
-from registry.queue import enqueue_import
-from registry.services import permissions
 from registry.services.imports import jobs as import_jobs
 from registry.services.metered.imports import preview_meter_import, stored_message
 from registry.web import display
+from registry.web import import_uploads as uploads
 
 bp = Blueprint("meter_imports", __name__)
 
-INLINE_PREVIEW_BYTES = import_jobs.INLINE_BYTES  # larger files are previewed by the worker
 KINDS = import_jobs.METER_KINDS
 # Which file column a refused row's building is looked up by, when the problem is with the
 # building rather than one cell: the first of these the file has.
 KEY_COLUMNS = ("building_id", "platform_code", "credit_code", "name")
-
-
-def _actor():
-    actor = actor_of(current_user)  # signed in: every page but the public ones asks for it
-    permissions.require_importer(actor)
-    return actor
-
-
-def _folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _stored_path(actor, sha256: str) -> Path | None:
-    if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
-        return None
-    return import_jobs.upload_path(_folder(), actor.id, sha256)
 
 
 def field_labels() -> dict[str, str]:
@@ -113,28 +81,22 @@ def _upload_page(error=None, status: int = 200):
     return render_template("metered/import_upload.html", error=error), status
 
 
-def _queue(actor, kind: str, path: Path, sha256: str, filename: str, data: bytes | None = None):
-    """Queue the stored file's job; `data` (a new upload) is screened first, as the building
-    import's is, so a file the reader would refuse at once is not queued."""
-    job = import_jobs.start_import(
-        session=get_session(),
-        actor=actor,
+def _queue(actor, kind: str, path, sha256: str, filename: str, data: bytes | None = None):
+    return uploads.queue(
+        actor,
         kind=kind,
+        path=path,
         sha256=sha256,
         filename=filename,
-        size_bytes=path.stat().st_size,
-        mapping=None,
-        locale=str(display.locale()),
-        enqueue=enqueue_import,
+        endpoint="meter_imports.job",
         data=data,
     )
-    return redirect(url_for("meter_imports.job", job_id=job.id), 303)
 
 
 @bp.route("/metered/imports", methods=["GET", "POST"])
 def upload():
     """Upload the platform's export and see what each row would become."""
-    actor = _actor()
+    actor = uploads.importer()
     if request.method == "GET":
         return _upload_page()
     file = request.files.get("file")
@@ -142,10 +104,10 @@ def upload():
         return _upload_page(display.message("field.required"), 422)
     data = file.read()
     sha256 = hashlib.sha256(data).hexdigest()
-    path = _stored_path(actor, sha256)
+    path = uploads.stored_path(actor, sha256)
     path.write_bytes(data)
     try:
-        if len(data) > INLINE_PREVIEW_BYTES:
+        if len(data) > uploads.INLINE_PREVIEW_BYTES:
             return _queue(actor, "meter_preview", path, sha256, file.filename, data)
         report = preview_meter_import(
             session=get_session(),
@@ -165,9 +127,9 @@ def upload():
 @bp.route("/metered/imports/commit", methods=["POST"])
 def commit():
     """Queue the commit of the previewed file (every accepted building-year, or nothing)."""
-    actor = _actor()
-    path = _stored_path(actor, request.form.get("sha256", ""))
-    if path is None or not path.exists():
+    actor = uploads.importer()
+    path = uploads.waiting(actor, request.form.get("sha256", ""))
+    if path is None:
         return _upload_page(display.message("import.upload_expired"), 410)
     filename = request.form.get("filename", "")
     return _queue(actor, "meter_commit", path, request.form["sha256"], filename)
@@ -176,8 +138,7 @@ def commit():
 @bp.route("/metered/imports/jobs/<int:job_id>")
 def job(job_id: int):
     """A meter import job: its progress while it runs, then the dry run or the result."""
-    actor = _actor()
-    found = import_jobs.get_job(session=get_session(), actor=actor, job_id=job_id, kinds=KINDS)
+    found = uploads.job_of(job_id, KINDS)
     if found.state == "done" and found.result is not None:
         return _report_page(
             found.result,
@@ -185,28 +146,18 @@ def job(job_id: int):
             committed=found.kind == "meter_commit",
             job=found,
         )
-    progress = import_jobs.progress_of(job=found, folder=_folder())
-    error = None
-    if found.state == "failed":
-        error = display.message(found.error_code or "import.file_unreadable", found.error_params)
-    elif found.state == "cancelled":
-        error = display.message("import.cancelled")
+    progress = import_jobs.progress_of(job=found, folder=uploads.folder())
+    error = uploads.job_error(found)
     return render_template("imports/job.html", job=found, progress=progress, error=error)
 
 
 @bp.route("/metered/imports/jobs/<int:job_id>.json")
 def job_progress(job_id: int):
     """The job's progress for the page's bar (polled every second)."""
-    actor = _actor()
-    found = import_jobs.get_job(session=get_session(), actor=actor, job_id=job_id, kinds=KINDS)
-    return jsonify(import_jobs.progress_of(job=found, folder=_folder()))
+    return uploads.progress(job_id, KINDS)
 
 
 @bp.route("/metered/imports/jobs/<int:job_id>/cancel", methods=["POST"])
 def cancel(job_id: int):
     """Stop the job; a commit's one transaction is rolled back, nothing is stored."""
-    actor = _actor()
-    import_jobs.cancel_import(
-        session=get_session(), actor=actor, job_id=job_id, folder=_folder(), kinds=KINDS
-    )
-    return redirect(url_for("meter_imports.job", job_id=job_id), 303)
+    return uploads.cancel(job_id, KINDS, "meter_imports.job")

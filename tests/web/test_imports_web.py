@@ -170,7 +170,7 @@ def test_a_large_file_is_previewed_by_the_worker_with_a_progress_page(
     """The request only stores the file and queues the job; the page polls its progress
     and shows the preview once the worker is done."""
     from bench.bench_import import build_csv
-    from registry.web import imports as import_pages
+    from registry.web import import_uploads as import_pages
 
     # A smaller bar than the real one, so the test's upload stays in memory (werkzeug
     # spools a larger one to a temporary file the test client leaves open).

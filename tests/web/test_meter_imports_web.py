@@ -98,9 +98,9 @@ def test_dry_run_reasons_in_chinese_then_the_worker_commits(
 def test_a_large_file_is_dry_run_by_the_worker(
     app, officer_client, app_session, building, monkeypatch
 ):
-    from registry.web import meter_imports
+    from registry.web import import_uploads
 
-    monkeypatch.setattr(meter_imports, "INLINE_PREVIEW_BYTES", 100)
+    monkeypatch.setattr(import_uploads, "INLINE_PREVIEW_BYTES", 100)
     queued = _upload(officer_client, _sheet(building.id), lang="en")
     assert queued.status_code == 303
     job_url = queued.headers["Location"]
