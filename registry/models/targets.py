@@ -65,7 +65,7 @@ class TallyEpisode(SQLModel, table=True):
         default="", max_length=64, sa_column_kwargs={"server_default": ""}
     )
 
-    # Covering indexes, in the order the tally reads them (registry.services.tally.index.sums):
+    # Covering indexes, in the order the tally reads them (registry.services.tally.queries.sums):
     # groups stream out in index order with no sort, and no table row is visited.
     __table_args__ = (
         Index(
@@ -79,7 +79,7 @@ class TallyEpisode(SQLModel, table=True):
             "horizon_on",
         ),
         Index("ix_tally_episodes_days", "target", "start_on", "area_m2", "horizon_on"),
-        # The rows in export order (index.iter_flat_batches), with every column it reads.
+        # The rows in export order (counted_rows.iter_flat_batches), with every column it reads.
         Index(
             "ix_tally_episodes_rows",
             "target",

@@ -1,7 +1,7 @@
 """A period's sums: what each counted episode adds to its group, and per day.
 
 Every figure of a tally is a sum of these cells, which the database adds up
-(`registry.services.tally.index.sums`, the only production path); `sum_episodes` here is
+(`registry.services.tally.queries.sums`, the only production path); `sum_episodes` here is
 the test oracle it must agree with.
 """
 

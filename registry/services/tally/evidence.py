@@ -1,7 +1,7 @@
 """The evidence figures beside the tally: a fixed number of queries for a whole period,
 however many records it counts (never one query per record).
 
-Reads the same episodes as the tally's counted rows (`tally_index.counted_where`, over the
+Reads the same episodes as the tally's counted rows (`tally_queries.counted_where`, over the
 index and, at an earlier data date, the recounted buildings), so the area it sorts into
 backed or not is exactly the counted area; `registry.domain.tally.evidence` adds it up.
 """
@@ -31,11 +31,11 @@ from registry.models import (
 from registry.services import settings as settings_service
 from registry.services.metered.savings import measured_saving
 from registry.services.saving.seed import current as current_parameters
-from registry.services.tally import index as tally_index
+from registry.services.tally import queries as tally_queries
 
 
 def figures(session: Session, sources: list[Table], **period) -> dict[str, rules.Evidence]:
-    """{target: Evidence} for the period; `period` is `tally_index.counted_where`'s keywords
+    """{target: Evidence} for the period; `period` is `tally_queries.counted_where`'s keywords
     but the target (start, end, as_of, specs, district, building_type)."""
     start, end = period["start"], period["end"]
     required = settings_service.get_value(session=session, key=setting_keys.UPGRADE_SAVING_PCT)
@@ -92,7 +92,7 @@ def ultra_low_rows(session: Session, source: Table, **period) -> Iterator[rules.
             CheckResidentialDemand,
             CheckResidentialDemand.check_id == RecordSavingEvidence.check_id,
         )
-        .where(tally_index.counted_where(rules.ULTRA_LOW_TARGET, source=source, **period))
+        .where(tally_queries.counted_where(rules.ULTRA_LOW_TARGET, source=source, **period))
     )
     for (
         record_id,
@@ -119,7 +119,7 @@ def upgrade_rows(
     """The upgrade target's counted rows, each backed when its record's measured saving meets
     `required_pct`: three queries (the rows, their buildings' measured years, degree-days)."""
     E = source.c
-    where = tally_index.counted_where(rules.UPGRADE_TARGET, source=source, **period)
+    where = tally_queries.counted_where(rules.UPGRADE_TARGET, source=source, **period)
     connection = session.connection()
     rows = connection.execute(
         select(

@@ -31,8 +31,10 @@ from registry.domain.text import NC_
 from registry.errors import ValidationFailed
 from registry.i18n import Locale, lang_code, locale_of, pgettext
 from registry.models import Building, Target
+from registry.services.tally import counted_rows as tally_rows
 from registry.services.tally import evidence as tally_evidence
 from registry.services.tally import index as tally_index
+from registry.services.tally import queries as tally_queries
 from registry.services.tally.targets import target_name, target_specs
 
 
@@ -199,7 +201,7 @@ class Period:
         total = tally_cells.Sums()
         for source in sources:
             total.merge(
-                tally_index.sums(
+                tally_queries.sums(
                     session, start=self.start, end=self.end, source=source, **self._filters
                 )
             )
@@ -208,7 +210,7 @@ class Period:
     def iter_rows(self, session: Session, sources, limit: int | None = None):
         """Every counted row in row order, streamed from each source and merged."""
         streams = [
-            tally_index.iter_rows(
+            tally_rows.iter_rows(
                 session,
                 start=self.start,
                 end=self.end,
@@ -230,7 +232,7 @@ class Period:
     def iter_flat_batches(self, session: Session, sources) -> Iterator[list[tuple]]:
         """`iter_rows` as batches of `counted.FLAT_FIELDS` tuples (a full export's read)."""
         streams = [
-            tally_index.iter_flat_batches(
+            tally_rows.iter_flat_batches(
                 session, start=self.start, end=self.end, source=source, **self._filters
             )
             for source in sources
@@ -240,7 +242,7 @@ class Period:
     def later(self, session: Session, sources) -> list[counted.CountedRow]:
         found = []
         for source in sources:
-            found += tally_index.later(
+            found += tally_rows.later(
                 session, start=self.start, end=self.end, source=source, **self._filters
             )
         return sorted(found, key=counted.row_key) if len(sources) > 1 else found
@@ -248,7 +250,7 @@ class Period:
     def pilots(self, session: Session, sources) -> dict[str, list[tuple[date, int, str]]]:
         found: dict[str, list[tuple[date, int, str]]] = {}
         for source in sources:
-            named = tally_index.pilots(session, end=self.end, source=source, **self._filters)
+            named = tally_queries.pilots(session, end=self.end, source=source, **self._filters)
             for code, items in named.items():
                 found[code] = sorted([*found.get(code, []), *items])[: aggregate.PILOTS_NAMED]
         return found
@@ -262,7 +264,7 @@ class Period:
         )
         days: dict[tuple[str, date], list[float]] = {}
         for source in sources:
-            found = tally_index.timeline(
+            found = tally_queries.timeline(
                 session, {t: w[:2] for t, w in windows.items()}, source=source, **self._filters
             )
             for key, (started, ended) in found.items():
@@ -285,12 +287,12 @@ class Period:
         )
 
     def iter_new_building_batches(self, session: Session) -> Iterator[list[tuple]]:
-        return tally_index.iter_new_building_batches(
+        return tally_queries.iter_new_building_batches(
             session, district=self.district, building_type=self.building_type
         )
 
     def iter_new_buildings(self, session: Session):
-        return tally_index.iter_new_buildings(
+        return tally_queries.iter_new_buildings(
             session, district=self.district, building_type=self.building_type
         )
 
@@ -313,7 +315,7 @@ class Period:
             as_of=self.as_of,
             district=self.district,
             building_type=self.building_type,
-            prefab_areas=tally_index.prefab_areas(
+            prefab_areas=tally_queries.prefab_areas(
                 session, district=self.district, building_type=self.building_type
             ),
             pilots=pilots,
