@@ -127,6 +127,7 @@ def main() -> None:
     from registry.config import Config
     from registry.services.tally import documents
     from registry.services.tally import index as tally_index
+    from registry.services.tally import presented as tally_presented
     from registry.services.tally import tallies as tally_service
     from registry.services.users import create_user, issue_api_token
 
@@ -172,7 +173,7 @@ def main() -> None:
                 f"{pdf_path.stat().st_size / 1e6:.1f} MB)"
             )
             tally = tally_service.compute(session=session, year=YEAR, as_of=date(2026, 1, 10))
-            context = tally_service.context(
+            context = tally_presented.context(
                 tally, generated_at=datetime(2026, 1, 10, 8, 0, tzinfo=UTC)
             )
         from registry.charts import tally_charts

@@ -336,7 +336,7 @@ def tally_export(context: dict, fmt: str, table: str = "summary") -> bytes:
     """The tally as csv (one table), xlsx (every table), pdf or json bytes."""
     import json
 
-    from registry.services.tally.tallies import tables
+    from registry.services.tally.tables import tables
 
     if fmt == "pdf":
         return tally_pdf(context)

@@ -12,8 +12,8 @@ import pytest
 from registry import charts, reports
 from registry.domain.tally.replay import compute_tally
 from registry.domain.tally.targets import BuildingFact, RecordFact
-from registry.services.tally.tallies import context as tally_context
-from registry.services.tally.tallies import tables
+from registry.services.tally.presented import context as tally_context
+from registry.services.tally.tables import tables
 from tests.conftest import poppler
 
 BUILDINGS = [

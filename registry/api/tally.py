@@ -19,6 +19,7 @@ from registry.queue import enqueue_tally_document
 from registry.services import document_jobs
 from registry.services.tally import documents
 from registry.services.tally import exports as tally_exports
+from registry.services.tally import tables as tally_tables
 from registry.services.tally import tallies as tally_service
 
 bp = Blueprint("api_tally", __name__, url_prefix="/api/v1")
@@ -49,7 +50,7 @@ _QUERY = (
     ),
     (
         "table",
-        {"type": "string", "enum": list(tally_service.TABLE_NAMES), "default": "summary"},
+        {"type": "string", "enum": list(tally_tables.TABLE_NAMES), "default": "summary"},
         "For CSV: which table.",
     ),
 )
@@ -80,7 +81,7 @@ def tally():
     problems: dict[str, tuple[str, dict]] = {}
     if fmt not in reports.EXPORT_FORMATS:
         problems["format"] = ("tally.format_unknown", {"value": fmt})
-    if table not in tally_service.TABLE_NAMES:
+    if table not in tally_tables.TABLE_NAMES:
         problems["table"] = ("field.choice_unknown", {"value": table})
     try:
         filters = tally_service.parse_filters(

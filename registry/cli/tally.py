@@ -12,6 +12,8 @@ from registry.cli.common import app, open_session
 from registry.cli.output import handles_errors, locale_option
 from registry.domain import dates
 from registry.errors import date_from_user
+from registry.services.tally import presented as tally_presented
+from registry.services.tally import tables as tally_tables
 from registry.services.tally import tallies as tally_service
 
 
@@ -103,7 +105,7 @@ def _summary(context: dict) -> str:
 @click.option(
     "--table",
     default="summary",
-    type=click.Choice(tally_service.TABLE_NAMES),
+    type=click.Choice(tally_tables.TABLE_NAMES),
     show_default=True,
     help="For CSV: which table.",
 )
@@ -144,7 +146,7 @@ def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, ou
             as_of=data_date,
             evidence=bool(pdf_path),  # the PDF's summary prints it, as the dashboard's does
         )
-    context = tally_service.context(
+    context = tally_presented.context(
         result,
         generated_at=dates.now_utc(),
         locale=lang,

@@ -27,6 +27,8 @@ from registry.services import document_jobs
 from registry.services.parcels import compliance as parcel_compliance
 from registry.services.tally import documents
 from registry.services.tally import exports as tally_exports
+from registry.services.tally import presented as tally_presented
+from registry.services.tally import tables as tally_tables
 from registry.services.tally import tallies as tally_service
 from registry.web.forms import field_errors
 
@@ -62,7 +64,7 @@ def _tally_context(year: int | None, errors: dict[str, str], rows: int | None = 
         rows=rows,
         evidence=True,
     )
-    return tally_service.context(
+    return tally_presented.context(
         tally,
         generated_at=dates.now_utc(),
         locale=locale,
@@ -155,7 +157,7 @@ def download(year: int, fmt: str):
     if fmt not in ("pdf", "xlsx", "csv"):
         abort(404)
     table = request.args.get("table", "summary")
-    if table not in tally_service.TABLE_NAMES:
+    if table not in tally_tables.TABLE_NAMES:
         abort(404)
     wanted = _document_request(year)
     if wanted is None:
@@ -243,7 +245,7 @@ def evidence(year: int, target: str):
         district=filters["district"],
         building_type=filters["building_type"],
     )
-    context = tally_service.context(tally, generated_at=dates.now_utc(), locale=locale)
+    context = tally_presented.context(tally, generated_at=dates.now_utc(), locale=locale)
     item = next(t for t in context["targets"] if t["key"] == target)
     return render_template(
         "dashboard/evidence.html",

@@ -30,6 +30,7 @@ from registry.i18n import DEFAULT_LOCALE, locale_of
 from registry.models import TallyDocument
 from registry.services import document_jobs
 from registry.services.tally import index as tally_index
+from registry.services.tally import presented as tally_presented
 from registry.services.tally import tallies as tally_service
 
 log = logging.getLogger(__name__)
@@ -203,7 +204,7 @@ def make(*, session: Session, config: Config, document_id: int, worker: str) -> 
         )
         session.rollback()  # ends the read; nothing was written in it
         progress(0, tally.row_count)
-        context = tally_service.context(
+        context = tally_presented.context(
             tally,
             generated_at=dates.now_utc(),
             locale=request.locale,

@@ -17,7 +17,7 @@ import re
 from registry import vocabulary
 from registry.domain.imports.normalise import FORMULA_START, formula_safe
 from registry.i18n import Locale
-from registry.services.tally.tallies import TABLE_DECIMALS
+from registry.services.tally.tables import TABLE_DECIMALS
 from registry.streaming import RenderedRows, cell
 
 
@@ -45,7 +45,7 @@ class Names:
 
 
 def record_cells(batch: list[tuple], names: Names) -> list[list]:
-    """`counted.FLAT_FIELDS` rows as `tallies.tables`' records table has them; the free
+    """`counted.FLAT_FIELDS` rows as `tables.tables`' records table has them; the free
     text kept from being read as a formula (the names are the registry's own)."""
     targets, districts, types = names.targets, names.districts, names.types
     kinds, levels, decimals = names.kinds, names.levels, TABLE_DECIMALS
@@ -104,7 +104,7 @@ class JsonWords:
 
 
 def json_rows(batch: list[tuple], words: JsonWords) -> list[str]:
-    """Rows as `tallies.context` puts them in the JSON, as JSON text (written out: a dict
+    """Rows as `presented.context` puts them in the JSON, as JSON text (written out: a dict
     and the encoder per row were most of a streamed row's cost)."""
     targets, districts, types = words.targets, words.districts, words.types
     kinds, levels = words.kinds, words.levels

@@ -21,6 +21,8 @@ from registry.domain.tally import rows as counted
 from registry.domain.text import NC_
 from registry.i18n import Locale, pgettext
 from registry.services.tally import export_rows
+from registry.services.tally import presented as tally_presented
+from registry.services.tally import tables as tally_tables
 from registry.services.tally import tallies as tally_service
 from registry.services.tally.targets import target_name
 from registry.streaming import csv_batches, csv_stream, xlsx_stream
@@ -135,7 +137,7 @@ class _Run:
             pilots=pilots,
             digest=digest,
         )
-        return tally_service.context(
+        return tally_presented.context(
             tally, generated_at=dates.now_utc(), locale=self.locale, public_base_url=public_base_url
         )
 
@@ -186,7 +188,7 @@ def stream(
 
 def _csv(run: _Run, table: str, public_base_url: str | None) -> Iterator[bytes]:
     if table == "records":
-        headers, _ = tally_service.tables(_empty_context(run))["records"]
+        headers, _ = tally_tables.tables(_empty_context(run))["records"]
         words = export_rows.CsvWords(run.names)
         # One table, no digest (the JSON and the workbook carry it): none is computed.
         batches = run.batches(digested=False)
@@ -194,10 +196,10 @@ def _csv(run: _Run, table: str, public_base_url: str | None) -> Iterator[bytes]:
             headers, (export_rows.csv_rows(b, run.names, words) for b in batches)
         )
         return
-    headers, _ = tally_service.tables(_empty_context(run))[table]
+    headers, _ = tally_tables.tables(_empty_context(run))[table]
 
     def rows():
-        yield from tally_service.tables(run.context("", public_base_url))[table][1]
+        yield from tally_tables.tables(run.context("", public_base_url))[table][1]
 
     yield from csv_stream(headers, rows())
 
@@ -261,11 +263,11 @@ def _xlsx(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
             state["context"] = run.context(run.finish_digest(), public_base_url)
         return state["context"]
 
-    heads = tally_service.tables(_empty_context(run))
-    names = list(tally_service.TABLE_NAMES)
+    heads = tally_tables.tables(_empty_context(run))
+    names = list(tally_tables.TABLE_NAMES)
 
     def table_rows(name: str):
-        return lambda: tally_service.tables(figures())[name][1]
+        return lambda: tally_tables.tables(figures())[name][1]
 
     def about():
         context = figures()

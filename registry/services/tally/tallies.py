@@ -1,4 +1,5 @@
-"""The tally: the index's sums and rows, assembled by the domain, shaped for readers.
+"""The tally: the index's sums and rows for a period, assembled by the domain (`Period`,
+`compute`); `presented` shapes it for readers and `tables` lays it out as tables.
 
 Nothing here decides what counts: the counting rules (`registry.domain.tally.targets`) do,
 through the episodes the tally index stores, for the dashboard, the API, the CLI and the PDF
@@ -12,30 +13,27 @@ import heapq
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from registry import vocabulary
 from registry.domain import dates
-from registry.domain.buildings.districts import DISTRICTS, UnknownDistrict, normalise_district
+from registry.domain.buildings.districts import UnknownDistrict, normalise_district
 from registry.domain.buildings.types import BUILDING_TYPES
 from registry.domain.tally import cells as tally_cells
 from registry.domain.tally import evidence as evidence_rules
 from registry.domain.tally import period as aggregate
 from registry.domain.tally import rows as counted
 from registry.domain.tally import targets as rules
-from registry.domain.text import NC_
 from registry.errors import ValidationFailed
-from registry.i18n import Locale, lang_code, locale_of, pgettext
 from registry.models import Building, Target
 from registry.services.tally import counted_rows as tally_rows
 from registry.services.tally import evidence as tally_evidence
 from registry.services.tally import index as tally_index
 from registry.services.tally import queries as tally_queries
-from registry.services.tally.targets import target_name, target_specs
+from registry.services.tally.targets import target_specs
 
 
 def parse_filters(*, year=None, district=None, building_type=None) -> dict:
@@ -326,141 +324,6 @@ class Period:
         )
 
 
-def _plain(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def as_dict(tally: aggregate.Tally) -> dict:
-    """The whole tally as JSON-ready plain values (numbers unrounded, dates ISO)."""
-    return _plain(asdict(tally))
-
-
-def _record_row(row: counted.CountedRow, names: dict[str, str], locale: Locale) -> dict:
-    return {
-        "target": row.target,
-        "target_name": names[row.target],
-        "building_id": row.building_id,
-        "building_name": row.building_name,
-        "district_code": row.district_code,
-        "district_name": vocabulary.district(row.district_code, locale),
-        "building_type": vocabulary.building_type(row.building_type, locale),
-        "record_id": row.record_id,
-        "kind": vocabulary.record_kind(row.kind, locale),
-        "level": vocabulary.record_level(row.kind, row.level, locale),
-        "label_number": row.label_number or "",
-        "counted_on": row.counted_on.isoformat(),
-        "area_m2": row.area_m2,
-        "removed_on": row.removed_on.isoformat() if row.removed_on else "",
-        "in_period": row.in_period,
-    }
-
-
-def context(
-    tally: aggregate.Tally,
-    *,
-    generated_at: datetime,
-    locale: object = "zh_Hans_CN",
-    public_base_url: str | None = None,
-) -> dict:
-    """Plain values with names, for the dashboard, the PDF and the spreadsheet tables.
-
-    With `public_base_url`, the PDF carries a QR code of the public label-verification page.
-    """
-    locale = locale_of(locale)
-    names = {t.key: target_name(t, locale) for t in tally.targets}
-    area_keys = list(rules.AREA_TARGETS)
-    targets = []
-    for t in tally.targets:
-        item = {**_plain(asdict(t)), "name": names[t.key]}
-        if t.key in tally.evidence:
-            item["evidence"] = evidence_context(tally.evidence[t.key], locale)
-        targets.append(item)
-    return {
-        "locale": lang_code(locale),
-        "year": tally.start.year
-        if (tally.start.month, tally.start.day, tally.end.month, tally.end.day) == (1, 1, 12, 31)
-        else None,
-        "start": tally.start.isoformat(),
-        "end": tally.end.isoformat(),
-        "as_of": tally.as_of.isoformat(),
-        # A time people read: Beijing time, the zone named beside it.
-        "generated_at": dates.shown(generated_at),
-        "time_zone": vocabulary.time_zone(locale),
-        "district": tally.district,
-        "district_name": vocabulary.district(tally.district, locale),
-        "building_type": tally.building_type,
-        "building_type_name": vocabulary.building_type(tally.building_type, locale),
-        "area_targets": [{"key": k, "name": names[k]} for k in area_keys],
-        "targets": targets,
-        "by_year": [
-            {"year": y, "cells": [tally.by_year[y][k] for k in area_keys]}
-            for y in sorted(tally.by_year)
-        ],
-        "by_district": [
-            {
-                "code": d.code,
-                "name": vocabulary.district(d.code, locale),
-                "cells": [tally.by_district[d.code][k] for k in area_keys],
-            }
-            for d in DISTRICTS
-        ],
-        "by_building_type": [
-            {
-                "code": code,
-                "name": vocabulary.building_type(code, locale),
-                "cells": [tally.by_building_type[code][k] for k in area_keys],
-            }
-            for code in BUILDING_TYPES
-        ],
-        "prefab": [_plain(asdict(p)) for p in tally.prefab],
-        "nzeb": [
-            {
-                "code": d.code,
-                "name": vocabulary.district(d.code, locale),
-                "pilots": [{"id": i, "name": n} for i, n in d.pilots],
-                "met": d.met,
-                "pilot_count": d.pilot_count,
-            }
-            for d in tally.nzeb
-        ],
-        "rows": [_record_row(r, names, locale) for r in tally.rows],
-        "row_count": tally.row_count,
-        "later_revocations": [_record_row(r, names, locale) for r in tally.later_revocations],
-        "digest": tally.digest,
-        "verify_url": f"{public_base_url.rstrip('/')}/verify" if public_base_url else None,
-    }
-
-
-def evidence_context(figures: evidence_rules.Evidence, locale: Locale) -> dict:
-    """A target's backed share as plain values with its rule and the thresholds' status in
-    the reader's language."""
-    pct = "" if figures.required_pct is None else f"{figures.required_pct:g}"
-    status = (
-        NC_("evidence thresholds", "thresholds verified")
-        if figures.thresholds_verified
-        else NC_("evidence thresholds", "thresholds NOT yet verified by an administrator")
-    )
-    return {
-        "target": figures.target,
-        "added_backed_m2": figures.added_backed_m2,
-        "added_pct": figures.added_pct,
-        "cumulative_backed_m2": figures.cumulative_backed_m2,
-        "cumulative_pct": figures.cumulative_pct,
-        "backed_buildings": figures.backed_buildings,
-        "thresholds_verified": figures.thresholds_verified,
-        "rule": pgettext("evidence rule", evidence_rules.RULES[figures.target], locale).format(
-            pct=pct
-        ),
-        "status": pgettext("evidence thresholds", status, locale),
-    }
-
-
 def evidence_list(
     *,
     session: Session,
@@ -500,193 +363,6 @@ def building_names(*, session: Session, ids: list[int]) -> dict[int, str]:
         return {}
     found = session.exec(select(Building.id, Building.name).where(Building.id.in_(set(ids))))
     return dict(found.all())
-
-
-# Decimals a table states its numbers to (areas in m², shares in %): a spreadsheet cell holds
-# the rounded number, never a float's binary tail (23449.999999999996).
-TABLE_DECIMALS = 2
-
-
-UNIT_NAMES = {"districts": NC_("tally unit", "districts")}
-YES_NO = {True: NC_("yes or no", "yes"), False: NC_("yes or no", "no")}
-
-
-def unit_name(unit: str | None, locale) -> str:
-    """A target's unit as printed: m², %, or the word for a count of districts."""
-    if unit in UNIT_NAMES:
-        return pgettext("tally unit", UNIT_NAMES[unit], locale)
-    return {"m2": "m²", "percent": "%"}.get(unit or "", unit or "")
-
-
-def _cell(value, locale):
-    """One table cell as the reader gets it: yes/no in words, numbers rounded."""
-    if isinstance(value, bool):
-        return pgettext("yes or no", YES_NO[value], locale)
-    if isinstance(value, float):
-        return round(value, TABLE_DECIMALS)
-    return value
-
-
-def tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
-    """The context as named tables (headers, rows) for CSV and XLSX, cells in words and
-    numbers rounded to `TABLE_DECIMALS`."""
-    named = _tables(ctx)
-    locale = locale_of(ctx["locale"])
-    return {
-        name: (heads, [[_cell(v, locale) for v in row] for row in rows])
-        for name, (heads, rows) in named.items()
-    }
-
-
-def _tables(ctx: dict) -> dict[str, tuple[list[str], list[list]]]:
-    locale = locale_of(ctx["locale"])
-    area_names = [t["name"] for t in ctx["area_targets"]]
-
-    def h(header: str, context: str = "tally table") -> str:
-        return pgettext(context, header, locale)
-
-    summary = [
-        [
-            t["name"],
-            unit_name(t["unit"], locale),
-            t["value"],
-            t["added"],
-            t["removed"],
-            t["period"],
-            t["cumulative"],
-            t["percent"],
-            (t["projection"] or {}).get("path_value"),
-            (t["projection"] or {}).get("projected_at_deadline"),
-            (t["projection"] or {}).get("met"),
-            (t["projection"] or {}).get("met_on"),
-        ]
-        for t in ctx["targets"]
-    ]
-    by_year = [
-        [y["year"], *[c[k] for c in y["cells"] for k in ("added", "removed", "cumulative")]]
-        for y in ctx["by_year"]
-    ]
-    year_heads = [
-        h(pattern).format(target=n)
-        for n in area_names
-        for pattern in (
-            NC_("tally table", "{target} added"),
-            NC_("tally table", "{target} removed"),
-            NC_("tally table", "{target} cumulative"),
-        )
-    ]
-
-    def grouped(items):
-        return [
-            [g["name"], *[c[k] for c in g["cells"] for k in ("period", "cumulative")]]
-            for g in items
-        ]
-
-    group_heads = [
-        h(pattern).format(target=n)
-        for n in area_names
-        for pattern in (
-            NC_("tally table", "{target} period"),
-            NC_("tally table", "{target} cumulative"),
-        )
-    ]
-    record_heads = [
-        h(NC_("tally table", "target")),
-        h(NC_("tally table", "building id")),
-        h(NC_("tally table", "building")),
-        h(NC_("tally table", "district")),
-        h(NC_("tally table", "building type")),
-        h(NC_("tally table", "record id")),
-        h(NC_("tally table", "kind")),
-        h(NC_("tally table", "level")),
-        h(NC_("tally table", "label number")),
-        h(NC_("tally table", "counted on")),
-        h(NC_("tally table", "area (m²)")),
-        h(NC_("tally table", "revoked on")),
-    ]
-
-    def record_rows(items):
-        return [
-            [
-                r["target_name"],
-                r["building_id"],
-                r["building_name"],
-                r["district_name"],
-                r["building_type"],
-                r["record_id"],
-                r["kind"],
-                r["level"],
-                r["label_number"],
-                r["counted_on"],
-                r["area_m2"],
-                r["removed_on"],
-            ]
-            for r in items
-        ]
-
-    return {
-        "summary": (
-            [
-                h(NC_("tally table", "target")),
-                h(NC_("tally table", "unit")),
-                h(NC_("tally table", "target value")),
-                h(NC_("tally table", "added")),
-                h(NC_("tally table", "removed")),
-                h(NC_("tally table", "period")),
-                h(NC_("tally table", "cumulative")),
-                h(NC_("tally table", "percent")),
-                h(NC_("tally table", "straight-line path")),
-                h(NC_("tally table", "projected at deadline")),
-                h(NC_("tally table", "met")),
-                h(NC_("tally table", "met on")),
-            ],
-            summary,
-        ),
-        "by_year": ([h(NC_("tally table", "year")), *year_heads], by_year),
-        "by_district": (
-            [h(NC_("tally table", "district")), *group_heads],
-            grouped(ctx["by_district"]),
-        ),
-        "by_building_type": (
-            [h(NC_("tally table", "building type")), *group_heads],
-            grouped(ctx["by_building_type"]),
-        ),
-        "prefab": (
-            [
-                h(NC_("tally table", "year")),
-                h(NC_("tally table", "new area (m²)")),
-                h(NC_("tally table", "prefabricated (m²)")),
-                h(NC_("tally table", "share (%)")),
-                h(NC_("tally table, goal reached", "met"), "tally table, goal reached"),
-            ],
-            [
-                [p["year"], p["new_area_m2"], p["prefab_area_m2"], p["share_pct"], p["met"]]
-                for p in ctx["prefab"]
-            ],
-        ),
-        "nzeb": (
-            [
-                h(NC_("tally table, pilots", "district"), "tally table, pilots"),
-                h(NC_("tally table", "pilots")),
-                h(NC_("tally table, goal reached", "met"), "tally table, goal reached"),
-            ],
-            [[d["name"], "; ".join(p["name"] for p in d["pilots"]), d["met"]] for d in ctx["nzeb"]],
-        ),
-        "records": (record_heads, record_rows(ctx["rows"])),
-        "later_revocations": (record_heads, record_rows(ctx["later_revocations"])),
-    }
-
-
-TABLE_NAMES = (
-    "summary",
-    "by_year",
-    "by_district",
-    "by_building_type",
-    "prefab",
-    "nzeb",
-    "records",
-    "later_revocations",
-)
 
 
 def default_year(*, session: Session) -> int:

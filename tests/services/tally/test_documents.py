@@ -16,6 +16,8 @@ from registry.domain import dates
 from registry.models import TallyDocument
 from registry.services.tally import documents, exports
 from registry.services.tally import index as tally_index
+from registry.services.tally import presented as tally_presented
+from registry.services.tally import tables as tally_tables
 from registry.services.tally import tallies as tally_service
 from tests.conftest import make_config
 from tests.services.tally.test_tallies import build_history
@@ -101,12 +103,12 @@ def test_a_small_tally_is_made_in_the_request(history, tmp_path, database_url):
 def test_streamed_exports_hold_what_the_whole_tally_holds(history, engine):
     session = history
     whole = tally_service.compute(session=session, year=YEAR)
-    context = tally_service.context(whole, generated_at=datetime.now(UTC))
+    context = tally_presented.context(whole, generated_at=datetime.now(UTC))
     kwargs = {"engine": engine, "year": YEAR, "district": None, "building_type": None}
 
     data = b"".join(exports.stream(**kwargs, locale="zh", fmt="csv", table="records"))
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    headers, want = tally_service.tables(context)["records"]
+    headers, want = tally_tables.tables(context)["records"]
     assert rows[0] == headers and len(rows) == 1 + whole.row_count
     assert [r[5] for r in rows[1:]] == [str(r[5]) for r in want]  # record ids, in row order
 
@@ -118,7 +120,7 @@ def test_streamed_exports_hold_what_the_whole_tally_holds(history, engine):
     book = load_workbook(io.BytesIO(b"".join(exports.stream(**kwargs, locale="zh", fmt="xlsx"))))
     # Sheets named in the reader's language; the about sheet too.
     assert book.sheetnames[0] == "说明" and "计入记录" in book.sheetnames
-    assert len(book.sheetnames) == 1 + len(tally_service.TABLE_NAMES)
+    assert len(book.sheetnames) == 1 + len(tally_tables.TABLE_NAMES)
     assert book["说明"]["A6"].value == "计入记录的 SHA-256"
     assert book["说明"]["B6"].value == whole.digest
     assert book["计入记录"].max_row == 1 + whole.row_count
@@ -127,7 +129,7 @@ def test_streamed_exports_hold_what_the_whole_tally_holds(history, engine):
         c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row
     ]
     assert not any(isinstance(c, bool) for c in cells)
-    assert all(c == round(c, tally_service.TABLE_DECIMALS) for c in cells if isinstance(c, float))
+    assert all(c == round(c, tally_tables.TABLE_DECIMALS) for c in cells if isinstance(c, float))
 
 
 def test_one_document_per_language_however_it_is_named(session):

@@ -18,6 +18,7 @@ from registry.services.saving.evidence import cite_check
 from registry.services.saving.parameters import edit_parameter
 from registry.services.saving.seed import seed as saving_seed
 from registry.services.tally import index as tally_index
+from registry.services.tally import presented as tally_presented
 from registry.services.tally import tallies as tally_service
 
 
@@ -175,12 +176,12 @@ def test_hand_counted_figures_and_the_counted_area_unchanged(
         (500, False), (1_000, False), (2_000, False), (3_000, True),
     ]  # fmt: skip
 
-    ctx = tally_service.context(tally, generated_at=datetime(2023, 1, 5, tzinfo=UTC), locale="en")
+    ctx = tally_presented.context(tally, generated_at=datetime(2023, 1, 5, tzinfo=UTC), locale="en")
     shown = {t["key"]: t.get("evidence") for t in ctx["targets"]}
     assert set(k for k, v in shown.items() if v) == {"public_efficiency", "ultra_low_energy"}
     assert "15 per cent" in shown["public_efficiency"]["rule"]
     assert "NOT yet verified" in shown["ultra_low_energy"]["status"]
-    zh = tally_service.context(tally, generated_at=datetime(2023, 1, 5, tzinfo=UTC))
+    zh = tally_presented.context(tally, generated_at=datetime(2023, 1, 5, tzinfo=UTC))
     assert "节能" in {t["key"]: t for t in zh["targets"]}["public_efficiency"]["evidence"]["rule"]
 
 
@@ -283,7 +284,7 @@ def test_the_pdf_summary_prints_the_evidence(
     admin, officer = people
     hand_counted(session, make_building, make_record, admin, officer)
     tally = tally_service.compute(session=session, year=2022, evidence=True)
-    context = tally_service.context(
+    context = tally_presented.context(
         tally, generated_at=datetime(2023, 1, 5, tzinfo=UTC), locale=locale
     )
     pdf = tmp_path / "tally.pdf"

@@ -21,6 +21,8 @@ from registry.domain.imports.normalise import formula_safe
 from registry.models import Building, Record
 from registry.services.tally import exports
 from registry.services.tally import index as tally_index
+from registry.services.tally import presented as tally_presented
+from registry.services.tally import tables as tally_tables
 from registry.services.tally import tallies as tally_service
 from registry.streaming import xlsx_stream
 
@@ -86,8 +88,8 @@ def _old_sheet(headers, rows) -> list[tuple]:
 
 def test_a_streamed_xlsx_holds_the_cells_the_generic_writer_gives(city, session):
     whole = tally_service.compute(session=session, year=YEAR, as_of=AS_OF)
-    context = tally_service.context(whole, generated_at=datetime.now(UTC), locale="zh")
-    headers, rows = tally_service.tables(context)["records"]
+    context = tally_presented.context(whole, generated_at=datetime.now(UTC), locale="zh")
+    headers, rows = tally_tables.tables(context)["records"]
     safe_rows = [[formula_safe(v) for v in row] for row in rows]
     assert whole.row_count > 1_000 and tally_index.has_later_than(session, AS_OF)
 
@@ -109,8 +111,8 @@ def test_a_streamed_xlsx_holds_the_cells_the_generic_writer_gives(city, session)
 
 def test_streamed_csv_and_json_hold_every_row_and_the_digest(city, session):
     whole = tally_service.compute(session=session, year=YEAR, as_of=AS_OF)
-    context = tally_service.context(whole, generated_at=datetime.now(UTC), locale="zh")
-    headers, rows = tally_service.tables(context)["records"]
+    context = tally_presented.context(whole, generated_at=datetime.now(UTC), locale="zh")
+    headers, rows = tally_tables.tables(context)["records"]
 
     text = _stream(city, "csv", table="records").decode("utf-8-sig")
     got = list(csv.reader(io.StringIO(text)))

@@ -14,6 +14,8 @@ from registry.domain.tally.targets import BuildingFact, RecordFact
 from registry.errors import PermissionDenied, ValidationFailed
 from registry.models import AuditEvent, Target
 from registry.services.buildings import records as record_service
+from registry.services.tally import presented as tally_presented
+from registry.services.tally import tables as tally_tables
 from registry.services.tally import tallies as tally_service
 from registry.services.tally import targets as target_service
 from registry.services.tally.facts import load_facts
@@ -274,15 +276,15 @@ def test_context_and_tables_are_plain_and_complete(session, admin, make_building
         status="approved",
     )
     tally = tally_service.compute(session=session, year=2022)
-    ctx = tally_service.context(tally, generated_at=datetime(2023, 1, 5, 9, 30, tzinfo=UTC))
+    ctx = tally_presented.context(tally, generated_at=datetime(2023, 1, 5, 9, 30, tzinfo=UTC))
     # Shown in Beijing time, the zone named beside it.
     assert ctx["year"] == 2022 and ctx["generated_at"] == "2023-01-05 17:30"
     assert ctx["time_zone"] == "北京时间"
     assert len(ctx["by_district"]) == 10 and ctx["nzeb"][0]["met"] is True
     assert {r["target"] for r in ctx["rows"]} == {"ultra_low_energy", "nzeb_pilots"}
-    tables = tally_service.tables(ctx)
-    assert set(tables) == set(tally_service.TABLE_NAMES)
+    tables = tally_tables.tables(ctx)
+    assert set(tables) == set(tally_tables.TABLE_NAMES)
     headers, rows = tables["records"]
     assert headers[0] == "目标" and all(len(r) == len(headers) for r in rows)
-    as_json = tally_service.as_dict(tally)
+    as_json = tally_presented.as_dict(tally)
     assert as_json["digest"] == tally.digest and as_json["start"] == "2022-01-01"
