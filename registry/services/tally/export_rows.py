@@ -209,13 +209,14 @@ _SPACE = re.compile(r"\s")
 
 
 # A batch's names and labels, each written "\x01name\x00label", are written as they are
-# unless they hold markup or a space (anywhere: one search is cheaper than finding the ends),
-# or one starts as a formula does, or a label is empty. Two searches with no alternation:
-# each runs at the speed of a scan.
+# unless they hold markup or a space (anywhere: one search is cheaper than finding the ends)
+# or one starts as a formula does. Two searches with no alternation: each runs at the speed
+# of a scan. (An empty label, as every retrofit has, is an empty cell in either path.)
 _XLSX_MARKUP_OR_SPACE = re.compile(r"[&<>\s]")
-_XLSX_FORMULA_OR_EMPTY = re.compile(
-    "[\x00\x01][" + "".join(re.escape(ch) for ch in FORMULA_START) + "\x01]"
-)
+_XLSX_FORMULA = re.compile("[\x00\x01][" + "".join(re.escape(ch) for ch in FORMULA_START) + "]")
+
+
+_INLINE, _END, _EMPTY = '<c t="inlineStr"><is><t>', "</t></is></c>", "<c/>"
 
 
 def xlsx_rows(batch: list[tuple], cells: Cells) -> RenderedRows:
@@ -223,11 +224,7 @@ def xlsx_rows(batch: list[tuple], cells: Cells) -> RenderedRows:
     them), as one piece of sheet XML. When no name or label in the batch needs more than
     writing as it is (the usual case), one template a row; else `_xlsx_rows_checked`."""
     texts = "".join([f"\x01{row[2]}\x00{row[8]}" for row in batch])
-    if (
-        _XLSX_MARKUP_OR_SPACE.search(texts)
-        or _XLSX_FORMULA_OR_EMPTY.search(texts)
-        or texts.endswith("\x00")
-    ):
+    if _XLSX_MARKUP_OR_SPACE.search(texts) or _XLSX_FORMULA.search(texts):
         return _xlsx_rows_checked(batch, cells)
     targets, districts, types = cells.targets, cells.districts, cells.types
     kinds, levels, decimals = cells.kinds, cells.levels, TABLE_DECIMALS
@@ -237,8 +234,9 @@ def xlsx_rows(batch: list[tuple], cells: Cells) -> RenderedRows:
                 f'<row>{targets[target]}<c><v>{building_id}</v></c><c t="inlineStr"><is><t>'
                 f"{name}</t></is></c>{districts[district]}{types[type_code]}"
                 f"<c><v>{record_id}</v></c>{kinds[kind]}{levels[(kind, level)]}"
-                f'<c t="inlineStr"><is><t>{label}</t></is></c><c t="inlineStr"><is><t>'
-                f'{counted_on}</t></is></c><c s="2"><v>{round(area_m2, decimals)!r}</v></c>'
+                f"{_INLINE + label + _END if label else _EMPTY}"
+                f'<c t="inlineStr"><is><t>{counted_on}</t></is></c>'
+                f'<c s="2"><v>{round(area_m2, decimals)!r}</v></c>'
                 + (
                     f'<c t="inlineStr"><is><t>{removed_on}</t></is></c></row>'
                     if removed_on
@@ -272,8 +270,7 @@ def _xlsx_rows_checked(batch: list[tuple], cells: Cells) -> RenderedRows:
     plain = not any(ch in texts for ch in _XML_ESCAPED) and not _SPACE.search(ends)
     targets, districts, types = cells.targets, cells.districts, cells.types
     kinds, levels, decimals = cells.kinds, cells.levels, TABLE_DECIMALS
-    inline = '<c t="inlineStr"><is><t>'
-    end = "</t></is></c>"
+    inline, end = _INLINE, _END
     return RenderedRows(
         "".join(
             [

@@ -171,3 +171,22 @@ def test_a_reader_that_stops_early_ends_the_thread_and_closes_the_rows():
     reader.close()  # a client that went away
     assert closed == ["tally-export-rows"]
     assert not [t for t in threading.enumerate() if t.name == "tally-export-rows"]
+
+
+def test_the_sheet_writes_label_less_rows_on_its_fast_path_as_the_checked_path_does():
+    """A retrofit has no label number: a batch holding one is written by the one-template
+    path, and must be the same XML the checked path writes (an empty cell, not an empty
+    inline string)."""
+    from registry.services.tally import export_rows
+
+    cells = export_rows.Cells(export_rows.Names({"star": "星级绿色建筑"}, "zh"))
+    batch = [
+        ("star", 7, "测试楼一号", "shinan", "public", 11, "green", "2", "QD-0001",
+         "2025-03-01", 1234.5, "", 1),
+        ("star", 8, "测试楼二号", "shinan", "public", 12, "retrofit", "", "",
+         "2025-03-02", 900.0, "2025-11-30", 0),
+    ]  # fmt: skip
+    fast = export_rows.xlsx_rows(batch, cells)
+    assert fast == export_rows._xlsx_rows_checked(batch, cells)
+    # Empty cells: the first row's removal date, the second's level and its label.
+    assert fast.count("<c/>") == 3 and "<t></t>" not in fast
