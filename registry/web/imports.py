@@ -38,6 +38,7 @@ from registry.services.imports import jobs as import_jobs
 from registry.services.imports.commit import CommitResult
 from registry.services.imports.error_file import error_file_xlsx
 from registry.services.imports.messages import batch_message
+from registry.services.imports.outcomes import Preview
 from registry.services.imports.preview import preview_import, save_mapping
 from registry.services.imports.template import template_xlsx
 from registry.web import display, started
@@ -219,7 +220,7 @@ def job(job_id: int):
     found = uploads.job_of(job_id, KINDS)
     progress = import_jobs.progress_of(job=found, folder=uploads.folder())
     if found.state == "done" and found.result is not None:
-        preview = import_jobs.preview_from_dict(found.result)
+        preview = Preview.from_dict(found.result)
         if found.kind == "preview":
             return render_template(
                 "imports/preview.html",

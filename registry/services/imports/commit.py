@@ -40,8 +40,9 @@ from registry.domain.tally import targets as tally_rules
 from registry.errors import Conflict
 from registry.models import Building, ImportBatch, ImportClaim, Record, User, utcnow
 from registry.services import audit
+from registry.services.imports.outcomes import Preview
 from registry.services.imports.plan import BUILDING_EXTRAS, PlannedRow
-from registry.services.imports.preview import Preview, preview_import, previous_batch
+from registry.services.imports.preview import preview_import, previous_batch
 from registry.services.tally import facts
 from registry.services.tally import index as tally_index
 

@@ -19,7 +19,8 @@ from registry.domain.text import N_, NC_
 from registry.i18n import gettext, pgettext
 from registry.models import User
 from registry.services.imports.exports import text_cell
-from registry.services.imports.preview import Preview, RowOutcome, preview_import
+from registry.services.imports.outcomes import Preview, RowOutcome
+from registry.services.imports.preview import preview_import
 
 PROBLEMS_HEADER = NC_("import error file", "Import problems")  # read back as ignored
 _OTHER_LABELS = {"level": N_("Level")}  # problems about a field no single column holds

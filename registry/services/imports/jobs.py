@@ -34,13 +34,8 @@ from registry.errors import NotFound, PermissionDenied, RegistryError, Unprocess
 from registry.models import ImportJob, User, utcnow
 from registry.services import permissions
 from registry.services.imports.commit import CommitResult, commit_import
-from registry.services.imports.preview import (
-    ColumnMapping,
-    Preview,
-    Problem,
-    RowOutcome,
-    preview_import,
-)
+from registry.services.imports.outcomes import Preview
+from registry.services.imports.preview import preview_import
 from registry.services.metered.imports import (
     MeterImport,
     commit_meter_import,
@@ -354,43 +349,6 @@ def meter_dict(report: MeterImport, locale: str) -> dict:
 def preview_dict(preview: Preview) -> dict:
     """The preview as stored on the job row, enough to show its page again."""
     return {**preview.as_dict(), "locale": str(preview.locale)}
-
-
-def preview_from_dict(data: dict) -> Preview:
-    """A stored preview as the pages render it (rows as listed, counts of all)."""
-    preview = Preview(
-        filename=data["filename"],
-        sha256=data["sha256"],
-        locale=data.get("locale", "zh_Hans_CN"),
-        columns=dict(data["columns"]),
-        unknown_columns=list(data["unknown_columns"]),
-        header_rows=tuple(data["header_rows"]),
-        file_problems=list(data["file_problems"]),
-        counts=dict(data["counts"]),
-        skipped=data["skipped"],
-        mapping=[
-            ColumnMapping(column["header"], column["field"], column["status"])
-            for column in data.get("mapping", [])
-        ],
-        warnings=list(data.get("warnings", [])),
-        stored_records=data.get("records"),
-    )
-    preview.rows = [
-        RowOutcome(
-            row["row"],
-            row["outcome"],
-            row["name"],
-            row["label_number"],
-            problems=[
-                Problem(p["field"], p["code"], {}, p["column"], p["message"])
-                for p in row["problems"]
-            ],
-            note=row["note"],
-            building_id=row["building_id"],
-        )
-        for row in data["rows"]
-    ]
-    return preview
 
 
 _resent: dict[int, float] = {}  # job id -> when this process last sent it again

@@ -14,6 +14,7 @@ from sqlmodel import Session, func, select
 from bench.bench_import import build_csv
 from registry.models import AuditEvent, Building, ImportBatch, ImportJob, Record
 from registry.services.imports import jobs
+from registry.services.imports.outcomes import Preview
 
 ROWS = 6_000
 
@@ -124,7 +125,7 @@ def test_a_preview_job_keeps_the_preview_and_writes_nothing(engine, session, mak
     assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w") == "done"
     session.expire_all()
     done = session.get(ImportJob, job.id)
-    preview = jobs.preview_from_dict(done.result)
+    preview = Preview.from_dict(done.result)
     assert preview.counts["new_building"] > 900 and preview.rows
     assert preview.rows[0].outcome in ("new_building", "rejected", "duplicate")
     assert _count(session, Building) == 0
