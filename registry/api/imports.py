@@ -222,7 +222,7 @@ def _report(preview: dict, batch: ImportBatch | None, repeated: bool, locale) ->
     public = ImportBatchPublic.model_validate(batch).model_dump(mode="json")
     body.update(
         batch=public,
-        message=render(*batch_message(public, repeated=repeated), locale),
+        message=render(*batch_message(batch, repeated=repeated), locale),
     )
     return body
 

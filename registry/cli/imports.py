@@ -137,7 +137,9 @@ def import_file(
             else:
                 batch = ImportBatchPublic.model_validate(result.batch).model_dump(mode="json")
                 report["batch"] = batch
-                report["message"] = render(*batch_message(batch, repeated=result.repeated), lang)
+                report["message"] = render(
+                    *batch_message(result.batch, repeated=result.repeated), lang
+                )
     emit(report, as_json, _report_text(report))
 
 

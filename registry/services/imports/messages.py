@@ -106,15 +106,10 @@ MESSAGES: dict[str, str] = {
 
 
 def batch_message(batch, *, repeated: bool) -> tuple[str, dict]:
-    """The (code, params) that say what a committed batch did, counts with thousands
-    separators (ids as they are): one home for the web page, the API and the CLI.
-
-    `batch` is an ImportBatch or its public dict."""
-    value = batch.get if isinstance(batch, dict) else lambda name: getattr(batch, name)
-    counts = (
-        ("new_buildings", "new_records")
-        if repeated
-        else ("new_buildings", "new_records", "duplicates", "rejected")
-    )
-    params = {"batch_id": value("id"), **{name: f"{value(name):,}" for name in counts}}
+    """The (code, params) that say what a committed `ImportBatch` did, counts with thousands
+    separators (its id as it is): one home for the web page, the API and the CLI."""
+    counts = ("new_buildings", "new_records")
+    if not repeated:
+        counts += ("duplicates", "rejected")
+    params = {"batch_id": batch.id, **{name: f"{getattr(batch, name):,}" for name in counts}}
     return ("import.already_committed" if repeated else "import.committed"), params

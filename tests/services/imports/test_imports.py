@@ -464,8 +464,10 @@ def test_a_batch_message_counts_with_thousands_separators_and_keeps_its_id_plain
     from registry.i18n import render
     from registry.services.imports.messages import batch_message
 
-    batch = {"id": 12345, "new_buildings": 24925, "new_records": 24925, "duplicates": 50}
-    text = render(*batch_message({**batch, "rejected": 1025}, repeated=False), "zh_Hans_CN")
+    batch = ImportBatch(
+        id=12345, new_buildings=24925, new_records=24925, duplicates=50, rejected=1025
+    )
+    text = render(*batch_message(batch, repeated=False), "zh_Hans_CN")
     assert "12345" in text and "24,925" in text and "1,025" in text and "24925" not in text
     again = render(*batch_message(batch, repeated=True), "en")
     assert "batch 12345: 24,925 new buildings, 24,925 new records" in again
