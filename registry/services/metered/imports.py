@@ -352,7 +352,12 @@ def stored_message(counts: dict, batch_id: int | None, repeated: bool, locale) -
         if batch_id
         else "metered.import.nothing"
     )
-    params = {"years": counts["years"], "rejected": counts["rejected"], "batch_id": batch_id}
+    # Counts with thousands separators, as the building import's sentence (`batch_message`).
+    params = {
+        "years": f"{counts['years']:,}",
+        "rejected": f"{counts['rejected']:,}",
+        "batch_id": batch_id,
+    }
     return render(code, params, locale)
 
 

@@ -329,3 +329,10 @@ def test_xlsx_export_with_title_rows_and_numbers_as_cells(session, office):
     assert row.complete and row.source == "bill"
     assert row.district_heat_gj == pytest.approx(300_000 * 0.0036)  # kWh of heat -> GJ
     assert row.electricity_kwh == 360_000
+
+
+def test_the_meter_import_sentence_counts_with_thousands_separators_too():
+    from registry.services.metered.imports import stored_message
+
+    text = stored_message({"years": 4167, "rejected": 1200}, 7, False, "en")
+    assert text == "Stored 4,167 building-years; 1,200 rows rejected."
