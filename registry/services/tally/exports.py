@@ -27,9 +27,6 @@ from registry.services.tally import tallies as tally_service
 from registry.services.tally.targets import target_name
 from registry.streaming import csv_batches, csv_stream, xlsx_stream
 
-ROW_TABLES = ("records",)
-
-
 # Batches read ahead of the one being written: the database (PostgreSQL's server, SQLite's
 # steps, both outside the GIL) finds the next rows while this process writes the current ones.
 AHEAD = 2
