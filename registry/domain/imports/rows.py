@@ -160,6 +160,9 @@ _REMEMBERED = {
     name: functools.lru_cache(maxsize=4096, typed=True)(parse) for name, parse in _PARSERS.items()
 }
 _LEVEL_FIELDS = {"star_level": GREEN_LABEL, "energy_level": ENERGY, "retrofit_kind": RETROFIT}
+_LEVEL_FIELD_OF = {kind: name for name, kind in _LEVEL_FIELDS.items()}
+# Each area: its m² field and its 万平方米 field, the m² one read first.
+_AREAS = (("floor_area_m2", "floor_area_10k_m2"), ("counted_area_m2", "counted_area_10k_m2"))
 _TARGET = {
     "floor_area_10k_m2": "floor_area_m2",
     "counted_area_10k_m2": "counted_area_m2",
@@ -255,28 +258,51 @@ def validate_row(
     """Read and check one row: the normalised `ImportRow`, or every problem in it.
 
     `defaults` ({field: raw value}) fills blank or absent cells, e.g. one stage for a
-    whole sheet. Dates are checked against `today`.
+    whole sheet. Dates are checked against `today`. A sheet's rows are read by one
+    `row_reader`, which does the per-sheet work once.
     """
-    cells = {h: v for h, v in raw.items() if mapping.get(h) != IGNORE and not is_blank(v)}
-    if not cells:
-        return RowResult(row_number, "empty")
-    values: dict[str, Any] = {}
-    columns: dict[str, Any] = {}
-    for header, name in mapping.items():
-        if header in cells and name not in values:
-            values[name], columns[name] = cells[header], header
-    for first_cell in raw.values():  # 合计 is often under 序号
-        if not is_blank(first_cell):
-            break
-    first_text = _text(first_cell)
-    if first_text in _TOTAL_WORDS or _text(values.get("name", "")) in _TOTAL_WORDS:
-        return RowResult(row_number, "total")
-    if first_text.casefold() in EXAMPLE_MARKS:
-        return RowResult(row_number, "example")
-    for name, value in (defaults or {}).items():
-        if not is_blank(value):
-            values.setdefault(name, value)
+    return row_reader(mapping, today=today, defaults=defaults)(raw, row_number)
 
+
+def row_reader(
+    mapping: Mapping[Any, str], *, today: date, defaults: Mapping[str, Any] | None = None
+):
+    """`validate_row` for every row of one sheet: `read(raw, row_number) -> RowResult`.
+
+    What depends only on the sheet (the columns read, in order, each with its parser; the
+    defaults that are not blank) is settled here once, not again for each of 100,000 rows.
+    """
+    read_columns = tuple((h, name) for h, name in mapping.items() if name != IGNORE)
+    ignored = {h for h, name in mapping.items() if name == IGNORE}
+    filled_defaults = tuple((n, v) for n, v in (defaults or {}).items() if not is_blank(v))
+
+    def read(raw: Mapping[Any, Any], row_number: int) -> RowResult:
+        values: dict[str, Any] = {}
+        columns: dict[str, Any] = {}
+        for header, name in read_columns:  # the first filled cell of a field wins
+            if name not in values:
+                value = raw.get(header)
+                if value is not None and not is_blank(value):
+                    values[name], columns[name] = value, header
+        if not values and all(is_blank(v) for h, v in raw.items() if h not in ignored):
+            return RowResult(row_number, "empty")
+        for first_cell in raw.values():  # 合计 is often under 序号
+            if not is_blank(first_cell):
+                break
+        first_text = _text(first_cell)
+        if first_text in _TOTAL_WORDS or _text(values.get("name", "")) in _TOTAL_WORDS:
+            return RowResult(row_number, "total")
+        if first_text.casefold() in EXAMPLE_MARKS:
+            return RowResult(row_number, "example")
+        for name, value in filled_defaults:
+            values.setdefault(name, value)
+        return _checked(values, columns, row_number, today)
+
+    return read
+
+
+def _checked(values: dict, columns: dict, row_number: int, today: date) -> RowResult:
+    """The row's fields ({field: raw cell}, {field: its header}) parsed and checked."""
     problems: dict[str, RowProblem] = {}
 
     def report(target: str, code: str, params: dict, column: Any = None) -> None:
@@ -302,8 +328,9 @@ def validate_row(
             if name == "completion_date":
                 target = "completed_on" if retrofit_row else "completion_year"
             report(target, error.code, error.params, columns.get(name))
-    for area in ("floor_area", "counted_area"):
-        _check_area(area, parsed, values, columns, report)
+    for area in _AREAS:
+        if area[0] in parsed or area[1] in parsed:
+            _check_area(area, parsed, values, columns, report)
 
     kinds = [kind for name, kind in _LEVEL_FIELDS.items() if name in values]
     if "energy_level" in parsed and parsed["energy_level"] is None:  # 超低能耗: 否
@@ -344,24 +371,22 @@ def _import_row(row_number: int, building: dict, record: dict) -> ImportRow:
     return row
 
 
-def _check_area(area: str, parsed: dict, values: dict, columns: dict, report) -> None:
+def _check_area(area: tuple[str, str], parsed: dict, values: dict, columns: dict, report) -> None:
     """One area in m², from the m² column or else the 万平方米 one, within (0, 10⁷] m²."""
-    sources = [name for name in (f"{area}_m2", f"{area}_10k_m2") if name in parsed]
+    sources = [name for name in area if name in parsed]
     values_m2 = [parsed.pop(name) for name in sources]
-    if not sources:
-        return
     source, value = sources[0], values_m2[0]
     if value <= 0:
-        report(f"{area}_m2", "area.not_positive", {}, columns.get(source))
+        report(area[0], "area.not_positive", {}, columns.get(source))
     elif value > MAX_FLOOR_AREA_M2:  # surely a unit slip, not a building
-        code = "import.area_too_large_10k_column" if "10k" in source else "area.too_large"
+        code = "import.area_too_large_10k_column" if source == area[1] else "area.too_large"
         params = {"value": _text(values[source]), "area": round(value), "max": MAX_FLOOR_AREA_M2}
-        report(f"{area}_m2", code, params, columns.get(source))
-    parsed[f"{area}_m2"] = value
+        report(area[0], code, params, columns.get(source))
+    parsed[area[0]] = value
 
 
 def _record(kind, parsed, floor_area_m2, today, report, columns) -> dict[str, Any]:
-    level_field = next(name for name, k in _LEVEL_FIELDS.items() if k == kind)
+    level_field = _LEVEL_FIELD_OF[kind]
     started, completed = parsed.get("started_on"), parsed.get("completed_on")
     if kind == RETROFIT:
         started = started or parsed.get("start_date")

@@ -37,7 +37,7 @@ from registry.domain.imports.headers import (
     normalise_header,
     same_target,
 )
-from registry.domain.imports.rows import RowProblem, validate_row
+from registry.domain.imports.rows import RowProblem, row_reader
 from registry.domain.text import NC_, names
 from registry.errors import Unprocessable, ValidationFailed
 from registry.i18n import render
@@ -182,8 +182,9 @@ def _keep_checked(checked: _Checked | None) -> None:
 
 def _check_rows(table, today: date, checked: _Checked):
     """Each row's (RowResult, extras), checked on its own; kept in `checked` as they go."""
+    read = row_reader(table.mapping, today=today)
     for number, raw in _rows(table):
-        result = validate_row(raw, table.mapping, number, today=today)
+        result = read(raw, number)
         if result.outcome in ("empty", "total", "example"):
             checked.skipped += 1
             continue

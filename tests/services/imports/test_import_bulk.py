@@ -165,16 +165,21 @@ def test_a_commit_reuses_its_previews_rows_but_checks_the_database_again(
     session, make_user, monkeypatch
 ):
     """The rows a preview checked serve the commit of the same bytes, name, columns and day
-    (no second `validate_row`); a label registered between the two is still a duplicate."""
+    (no row read again); a label registered between the two is still a duplicate."""
     admin = make_user(session, role="admin")
     calls = []
-    real = imports_preview.validate_row
+    real = imports_preview.row_reader
 
     def counted(*args, **kwargs):
-        calls.append(args[2])
-        return real(*args, **kwargs)
+        read = real(*args, **kwargs)
 
-    monkeypatch.setattr(imports_preview, "validate_row", counted)
+        def counted_read(raw, number):
+            calls.append(number)
+            return read(raw, number)
+
+        return counted_read
+
+    monkeypatch.setattr(imports_preview, "row_reader", counted)
     data = _sheet([_row(n, label=f"R-{n}") for n in range(20)])
     preview = imports_preview.preview_import(
         session=session, actor=admin, data=data, filename="r.csv", today=TODAY
