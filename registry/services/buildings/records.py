@@ -53,12 +53,19 @@ def _checked_fields(raw: dict, building: Building, today: date) -> dict[str, Any
             problems.setdefault(field, problem)
     if problems:
         raise ValidationFailed(problems)
+    return stored_fields(record, raw.get("notes"), building.floor_area_m2)
+
+
+def stored_fields(record, notes, floor_area_m2: float) -> dict[str, Any]:
+    """The fields a record that passed `_checked_fields`' checks is stored with: its
+    `RecordInput` values (`record` may be anything with those attributes), its notes cut to
+    length, no label on a retrofit, the building's floor area counted unless it says less."""
     fields = {f: getattr(record, f) for f in EDITABLE_FIELDS if f != "notes"}
-    fields["notes"] = str(raw.get("notes") or "")[: rules.NOTES_MAX_CHARS]
+    fields["notes"] = str(notes or "")[: rules.NOTES_MAX_CHARS]
     if fields["kind"] == rules.RETROFIT:
         fields["label_number"] = fields["label_number"] or None
     if fields["counted_area_m2"] is None:
-        fields["counted_area_m2"] = building.floor_area_m2
+        fields["counted_area_m2"] = floor_area_m2
     return fields
 
 

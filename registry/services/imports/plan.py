@@ -25,7 +25,10 @@ from registry.errors import PermissionDenied, ValidationFailed
 from registry.i18n import LOCALES, pgettext
 from registry.models import Building, Record, User
 from registry.services import permissions
-from registry.services.buildings.records import _checked_fields  # the rules add_record applies
+from registry.services.buildings.records import (  # the rules add_record applies, and
+    _checked_fields,  # the fields it stores
+    stored_fields,
+)
 
 BUILDING_EXTRAS = (
     "sub_type",
@@ -270,6 +273,23 @@ def _permission_problem(actor: User, row: ImportRow, extras: dict, building) -> 
     return None
 
 
+def _record_fields(row: ImportRow, extras: dict, floor_area_m2: float, today: date) -> dict:
+    """The row's record as `records.add_record` would store it on a building of this floor
+    area; `ValidationFailed` if its rules refuse it there.
+
+    A row on its own building (or on an earlier row's of the same floor area) was checked
+    by those rules against that very area when it was read (`rows.validate_row`, the same
+    `record_problems` and day), and its values are parsed already: the checks are not run a
+    second time for the 100,000 rows of a city's sheet. On another building they are."""
+    if floor_area_m2 == row.floor_area_m2:
+        return stored_fields(row, extras.get("notes", ""), floor_area_m2)
+    return _checked_fields(
+        {**row.record_data(), "notes": extras.get("notes", "")},
+        SimpleNamespace(floor_area_m2=floor_area_m2),
+        today,
+    )
+
+
 def classify_chunk(
     *,
     session: Session,
@@ -352,11 +372,7 @@ def classify_chunk(
                 else state.file_floor_areas.get(first_row, row.floor_area_m2)
             )
             try:
-                record_fields = _checked_fields(
-                    {**row.record_data(), "notes": extras.get("notes", "")},
-                    SimpleNamespace(floor_area_m2=floor_area),
-                    today,
-                )
+                record_fields = _record_fields(row, extras, floor_area, today)
             except ValidationFailed as error:
                 found = [
                     RowProblem(row.row_number, name, code, params)

@@ -266,3 +266,60 @@ def test_the_tally_index_after_a_commit_is_a_recount(session, make_user, monkeyp
     horizons = session.exec(select(TallyHorizon.building_id)).all()
     assert sorted(set(counted)) == sorted(horizons)
     assert len(horizons) > 40  # new buildings' and registered ones'
+
+
+def test_a_record_on_its_own_rows_floor_area_is_stored_as_add_record_would(session, make_user):
+    """The plan does not run the record rules a second time for a row on its own building
+    (issue 23): what it keeps is what `_checked_fields`, which `add_record` applies, gives
+    for the same values, for every kind, with and without a counted area, label or notes."""
+    from types import SimpleNamespace
+
+    from registry.services.buildings.records import _checked_fields
+
+    admin = make_user(session, role="admin")
+    header = ["项目名称", "项目地址", "所在区（市）", "建筑类型", "建筑面积（㎡）", "星级"]
+    header += ["评价阶段", "标识编号", "发证日期", "能效等级", "改造类型", "开工日期"]
+    header += ["改造完成日期", "计入面积", "备注"]
+    rows = []
+    for n in range(60):
+        label, energy, retrofit = n % 3 == 0, n % 3 == 1, n % 3 == 2
+        rows.append(
+            [
+                f"楼{n}",
+                f"某路{n}号",
+                "市南区",
+                "办公",
+                5000 + n,
+                "二星级" if label else "",
+                "评价" if label else "",
+                f"L-{n}" if label or energy else ("" if n % 2 else f"R-{n}"),
+                "2023-05-01" if label or energy else "",
+                "超低能耗建筑" if energy else "",
+                "既有居住建筑节能改造" if retrofit else "",
+                "2023-03-01" if retrofit else "",
+                "2023-09-30" if retrofit and n % 4 else "",
+                4000 + n if n % 5 == 0 else "",
+                "备注" * (n % 7) * 200,
+            ]
+        )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    preview = imports_preview.preview_import(
+        session=session,
+        actor=admin,
+        data=out.getvalue().encode("utf-8"),
+        filename="kinds.csv",
+        today=TODAY,
+    )
+    planned = [p for p in preview.plan if p.row.kind]
+    assert preview.counts["new_building"] == 60 and len(planned) == 60, preview.rows[:3]
+    assert {p.row.kind for p in planned} == {"green_label", "energy", "retrofit"}
+    for p in planned:
+        expected = _checked_fields(
+            {**p.row.record_data(), "notes": p.extras.get("notes", "")},
+            SimpleNamespace(floor_area_m2=p.row.floor_area_m2),
+            TODAY,
+        )
+        assert p.record_fields == expected, p.row.row_number
