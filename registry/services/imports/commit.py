@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 from dataclasses import dataclass
 from datetime import date
 
@@ -354,14 +355,14 @@ def _fact_rows(buildings: dict[int, dict], record_rows: list[dict], record_ids: 
     for row, record_id in zip(record_rows, record_ids, strict=True):
         if row["building_id"] in buildings:
             written.setdefault(row["building_id"], []).append((record_id, row))
-    building_keys = [column.key for column in facts.BUILDING_COLUMNS]
-    record_keys = [column.key for column in facts.RECORD_COLUMNS][1:]  # after the id
+    # Both have several columns, so each getter gives a tuple.
+    head_of = operator.itemgetter(*(column.key for column in facts.BUILDING_COLUMNS))
+    record_of = operator.itemgetter(*(column.key for column in facts.RECORD_COLUMNS[1:]))
     no_record = (None,) * len(facts.RECORD_COLUMNS)
     counted_statuses = tally_rules.COUNTED_STATUSES
     rows = []
     for building_id in sorted(written):
-        building = buildings[building_id]
-        head = tuple(building[key] for key in building_keys)
+        head = head_of(buildings[building_id])
         own = written[building_id]
         if len(own) > 1:
             own.sort(key=lambda pair: pair[0])
@@ -369,7 +370,7 @@ def _fact_rows(buildings: dict[int, dict], record_rows: list[dict], record_ids: 
         if not counted:
             rows.append(head + no_record)
         for record_id, row in counted:
-            rows.append((*head, record_id, *(row[key] for key in record_keys)))
+            rows.append((*head, record_id, *record_of(row)))
     return rows
 
 
