@@ -206,6 +206,9 @@ class ImportState:
     file_floor_areas: dict[int, float] = field(default_factory=dict)  # by first row
     db_buildings: dict[tuple, Building] = field(default_factory=dict)
     signatures: dict[tuple[str, int], set] = field(default_factory=dict)
+    # The actor's permission to add a new building in a district, with a reviewed record
+    # or not: {(district, reviewed): (code, params) or None}, asked once, not per row.
+    new_building_permissions: dict[tuple[str, bool], tuple | None] = field(default_factory=dict)
 
 
 def _signature(record: Any) -> tuple:
@@ -271,6 +274,19 @@ def _permission_problem(actor: User, row: ImportRow, extras: dict, building) -> 
     except PermissionDenied as error:
         return RowProblem(row.row_number, "district_code", error.code, error.params)
     return None
+
+
+def _new_building_permission(state: ImportState, actor: User, row: ImportRow, extras: dict):
+    """`_permission_problem` for a row on a new building, asked once per district and need
+    of a reviewer: the answer depends on nothing else of the row."""
+    asked = (row.district_code, bool(row.kind) and extras.get("status") != "draft")
+    if asked not in state.new_building_permissions:
+        found = _permission_problem(actor, row, extras, None)
+        state.new_building_permissions[asked] = found and (found.code, found.params)
+    refused = state.new_building_permissions[asked]
+    if refused is None:
+        return None
+    return RowProblem(row.row_number, "district_code", refused[0], dict(refused[1]))
 
 
 def _record_fields(row: ImportRow, extras: dict, floor_area_m2: float, today: date) -> dict:
@@ -360,7 +376,10 @@ def classify_chunk(
             done.note = ("import.duplicate_record", {"kind": kind})
             yield done, None
             continue
-        problem = _permission_problem(actor, row, extras, building)
+        if building is None:
+            problem = _new_building_permission(state, actor, row, extras)
+        else:
+            problem = _permission_problem(actor, row, extras, building)
         if problem is not None:
             yield Classified(row.row_number, "rejected", row.name, label, [problem]), None
             continue

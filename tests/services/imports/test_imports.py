@@ -386,11 +386,20 @@ def test_commit_is_all_or_nothing(session, admin, monkeypatch):
 def test_officers_import_only_in_their_districts(session, make_user):
     officer = make_user(session, role="officer", districts=("370202",))
     data = csv_bytes(
-        [HEADER, label_row("市南楼", "S-1"), label_row("崂山楼", "L-1", district="崂山区")]
+        [
+            HEADER,
+            label_row("市南楼", "S-1"),
+            label_row("崂山楼", "L-1", district="崂山区"),
+            label_row("市南二号楼", "S-2"),
+            label_row("崂山二号楼", "L-2", district="崂山区"),
+        ]
     )
     preview = _preview(session, officer, data, filename="a.csv", locale="en")
-    assert [r.outcome for r in preview.rows] == ["new_building", "rejected"]
-    assert preview.rows[1].problems[0].code == "permission.district"
+    assert [r.outcome for r in preview.rows] == ["new_building", "rejected"] * 2
+    # The district's answer is asked once and given to each of its rows.
+    refused = [(r.row_number, r.problems[0].code) for r in preview.rows[1::2]]
+    assert refused == [(3, "permission.district"), (5, "permission.district")]
+    assert preview.rows[1].problems[0].message == preview.rows[3].problems[0].message
     designer = make_user(session, role="designer")
     with pytest.raises(PermissionDenied):
         _preview(session, designer, data, filename="a.csv")
