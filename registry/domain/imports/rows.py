@@ -316,8 +316,8 @@ def _checked(values: dict, columns: dict, row_number: int, today: date) -> RowRe
             parse = _REMEMBERED.get(name)
             if name == "energy_level":
                 parsed[name] = _energy_level(value, columns.get(name, ""))
-            elif parse is None:
-                parsed[name] = _text(value)
+            elif parse is None:  # free text, tidied by `parse_building` (text as it is)
+                parsed[name] = value if value.__class__ is str else _text(value)
             else:
                 try:
                     parsed[name] = parse(value)
