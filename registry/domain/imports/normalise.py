@@ -103,7 +103,9 @@ def half_width(value: Any) -> str:
     text = str(value)
     if text.isascii():  # NFKC leaves ASCII as it is, and the invisible characters are not
         return text.strip()
-    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    if not text.isprintable():  # holds an invisible character, perhaps (see clean_text)
+        text = text.translate(_INVISIBLE)
+    text = unicodedata.normalize("NFKC", text)
     return text.replace("\u2212", "-").replace("\u2014", "-").strip()
 
 
@@ -157,6 +159,8 @@ _AREA_UNIT_WORDS: dict[str, int | None] = {
     **dict.fromkeys("万平方米 万平米 万m2 万平方 万".split(), 10_000),
 }
 _AREA = re.compile(r"(?P<number>[+-]?[\d,]*\.?\d+(e[+-]?\d+)?)(?P<unit>.*)")
+# Digits, perhaps with a decimal part, and nothing else: read as the general path would.
+_PLAIN_AREA = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 def parse_area_m2(value: Any, *, unit: str = "m2") -> float:
@@ -166,6 +170,8 @@ def parse_area_m2(value: Any, *, unit: str = "m2") -> float:
     ('1.2万平方米', '12345㎡', '12345 m2') wins over the column's. Range checks are
     the caller's: how large is too large depends on what the area is of.
     """
+    if value.__class__ is str and _PLAIN_AREA.fullmatch(value):  # most cells: 12345 or 1.5
+        return round(float(value) * AREA_UNITS[unit], 2)
     if is_blank(value):
         raise NormaliseError("value.blank")
     factor = AREA_UNITS[unit]

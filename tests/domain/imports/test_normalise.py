@@ -363,3 +363,28 @@ def test_every_message_has_both_languages_and_renders_its_params():
 def test_message_falls_back_to_the_code_and_tolerates_missing_params():
     assert message("no.such.code") == "no.such.code"
     assert "{value}" in message("number.unreadable", {}, "en")
+
+
+@pytest.mark.parametrize(
+    "text", ["0", "007", "12345", "1.5", "0.01", "1.005", "2.675", "123456789.125", "99999999999"]
+)
+def test_a_plain_number_reads_as_the_same_number_with_its_unit_written(text):
+    # Plain digits take a short path (issue 23: 100,000 areas a sheet); the same number
+    # with the column's unit written in the cell takes the general one.
+    assert normalise.parse_area_m2(text) == normalise.parse_area_m2(f"{text}m2")
+    assert normalise.parse_area_m2(text, unit="10k_m2") == normalise.parse_area_m2(
+        f"{text}万平方米"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ＱＤ\u200b-２０２１", "QD-2021"),  # full-width, and a zero-width space inside
+        ("\ufeff大厦\u00ad１号 ", "大厦1号"),  # a BOM and a soft hyphen
+        ("测试\u2060项目\u200c", "测试项目"),
+        ("测试项目１２号楼", "测试项目12号楼"),  # nothing invisible: no copy without them
+    ],
+)
+def test_half_width_drops_invisible_characters(text, expected):
+    assert normalise.half_width(text) == expected
