@@ -111,9 +111,10 @@ def insert_rows(connection, table, rows: list[dict], *, size: int = 2_000) -> No
         raise ValueError(f"{table.name}: columns {sorted(keys)} bound as {sorted(order)}")
     processors = [table.c[name].type._cached_bind_processor(dialect) for name in order]
     # Only the columns with a bind processor are touched after the row is read in order:
-    # None is bound as the type binds it (JSON as 'null', as Core does), a float by the
-    # Float type's own compiled conversion (cheaper than remembering a million areas), a
-    # dict or a list (JSON) converted every time, any other value once per distinct value.
+    # None is bound as the type binds it (JSON as 'null', as Core does), a float in a Float
+    # column as it is (the type converts other numbers to float: its own compiled conversion
+    # does that, cheaper than remembering a million areas), a dict or a list (JSON)
+    # converted every time, any other value once per distinct value.
     converted = [
         (n, process, {}, process(None), isinstance(table.c[order[n]].type, Float))
         for n, process in enumerate(processors)
@@ -133,7 +134,10 @@ def insert_rows(connection, table, rows: list[dict], *, size: int = 2_000) -> No
             value = values[n]
             if value is None:
                 values[n] = none_bound
-            elif direct or value.__class__ in _UNHASHABLE:
+            elif direct:
+                if value.__class__ is not float:
+                    values[n] = process(value)
+            elif value.__class__ in _UNHASHABLE:
                 values[n] = process(value)
             else:
                 try:
