@@ -4,8 +4,8 @@ The sheet is built here the way district offices send them: Chinese headers, a t
 legacy district names, areas in 万平方米 for some rows, one green label per building, and
 a sprinkling of duplicates and bad rows. Both steps go through `imports.jobs.run_import`,
 the function the worker's task calls (file read from the upload folder, progress file
-written): the preview (goal ≤ 5 s) and then the commit (goal ≤ 10 s). An XLSX of
-`XLSX_ROWS` rows is previewed too, for its rows per second (no goal: openpyxl's reader).
+written): the preview (goal ≤ 5 s) and then the commit (goal ≤ 10 s). The same rows as
+an XLSX, the form district offices send, are previewed too, against the same goal.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from registry.services.imports import jobs
 ROWS = 100_000
 PREVIEW_GOAL_S = 5.0
 COMMIT_GOAL_S = 10.0
-XLSX_ROWS = 10_000
 HEADERS = [
     "序号",
     "项目名称",
@@ -133,16 +132,22 @@ def main() -> None:
                 role="admin",
                 districts=[],
             )
-        xlsx = _xlsx(build_csv(XLSX_ROWS))
-        xlsx_s, _, _, _ = _run(engine, folder, admin, xlsx, "preview", "bench.xlsx")
+        xlsx = _xlsx(data)
+        xlsx_s, xlsx_cpu_s, _, _ = _run(engine, folder, admin, xlsx, "preview", "bench.xlsx")
         preview_s, preview_cpu_s, counts, _ = _run(
             engine, folder, admin, data, "preview", "bench.csv"
         )
         commit_s, commit_cpu_s, _, batch = _run(engine, folder, admin, data, "commit", "bench.csv")
         engine.dispose()
     print(f"rows: {ROWS:,}  ({len(data) / 1e6:.1f} MB CSV)  outcomes: {counts}")
-    print(f"xlsx preview: {XLSX_ROWS:,} rows in {xlsx_s:.1f} s ({XLSX_ROWS / xlsx_s:,.0f} rows/s)")
     written = batch.new_buildings + batch.new_records
+    goal(
+        "import_preview_xlsx",
+        f"{ROWS:,} rows in {xlsx_s:.1f} s ({ROWS / xlsx_s:,.0f} rows/s; "
+        f"{xlsx_cpu_s:.1f} s CPU; {len(xlsx) / 1e6:.1f} MB XLSX), on the worker",
+        f"≤ {PREVIEW_GOAL_S:.0f} s",
+        xlsx_s <= PREVIEW_GOAL_S,
+    )
     goal(
         "import_preview",
         f"{ROWS:,} rows in {preview_s:.1f} s ({ROWS / preview_s:,.0f} rows/s; "

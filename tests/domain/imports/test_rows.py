@@ -561,7 +561,9 @@ def test_a_real_workbook_with_merged_headers_and_date_cells():
     sheet.append([3, "某商场", "高新区", "商场", 0.9, "☆", "评价", "NO.8", 44500])
     buffer = io.BytesIO()
     book.save(buffer)
-    frame = pd.read_excel(io.BytesIO(buffer.getvalue()), header=None, dtype=object)
+    frame = pd.read_excel(
+        io.BytesIO(buffer.getvalue()), header=None, dtype=object, engine="openpyxl"
+    )
     headers = combine_header_rows(frame.iloc[0], frame.iloc[1])
     mapping, unknown = map_headers(headers)
     assert unknown == [] and mapping["建筑面积/（万㎡）"] == "floor_area_10k_m2"
