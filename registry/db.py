@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import operator
 import uuid
 from collections.abc import Iterator
@@ -22,13 +23,43 @@ SQLITE_CACHE_KIB = 131_072
 SQLITE_DEFAULT_CACHE_KIB = 2_000
 
 
+# JSON columns' text (audit snapshots: an import of 100,000 rows writes 200,000 of them),
+# by one C encoder built once: json.dumps builds a new one for every value, a third of
+# its time on a snapshot. The same text as json.dumps gives, except that a value holding
+# itself is not caught (no snapshot does).
+_JSON_ENCODER = (
+    json.encoder.c_make_encoder(
+        None,  # no markers: the check for a value that holds itself
+        json.JSONEncoder().default,  # TypeError for what JSON has no form of
+        json.encoder.encode_basestring_ascii,
+        None,  # no indent
+        ": ",
+        ", ",
+        False,  # keys in their order
+        False,  # a key that is no str, int, float, bool or None is refused
+        True,  # NaN and Infinity written as json.dumps writes them
+    )
+    if json.encoder.c_make_encoder is not None
+    else None
+)
+
+
+def json_text(value) -> str:
+    """`json.dumps(value)`, faster (see `_JSON_ENCODER`)."""
+    if _JSON_ENCODER is None:  # a Python without the C accelerator
+        return json.dumps(value)
+    return "".join(_JSON_ENCODER(value, 0))
+
+
 def make_engine(database_url: str) -> Engine:
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            database_url, connect_args={"check_same_thread": False, "timeout": 30}
+            database_url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            json_serializer=json_text,
         )
 
         @event.listens_for(engine, "connect")
@@ -41,7 +72,13 @@ def make_engine(database_url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        database_url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        json_serializer=json_text,
+    )
 
 
 @contextmanager
