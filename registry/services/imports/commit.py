@@ -28,6 +28,7 @@ import hashlib
 import operator
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import select as core_select
 from sqlalchemy import text
@@ -249,7 +250,7 @@ def _json(row: dict, dated: tuple[str, ...]) -> dict:
 
 
 def _event(
-    actor: User,
+    actor,  # id and username
     now,
     entity: str,
     entity_id: int,
@@ -280,6 +281,9 @@ def _store(
     session: Session, actor: User, plan: list[PlannedRow], import_id: int, progress=None
 ) -> None:
     now = utcnow()
+    # The importer's id and name, as plain attributes: each row and event reads them, and
+    # an ORM attribute costs several dict lookups (800,000 reads at 100,000 rows).
+    actor = SimpleNamespace(id=actor.id, username=actor.username)
     new_buildings = [planned for planned in plan if planned.target is None]
     building_rows = []
     for planned in new_buildings:
@@ -394,9 +398,7 @@ def _record_key(row: dict) -> tuple:
     )
 
 
-def _record_row(
-    fields: dict, extras: dict, actor: User, now, building_id: int, import_id: int
-) -> dict:
+def _record_row(fields: dict, extras: dict, actor, now, building_id: int, import_id: int) -> dict:
     """The record's columns at its status, reached by the review transitions from draft."""
     row = dict.fromkeys(_RECORD_COLUMNS)
     row.update(fields)
