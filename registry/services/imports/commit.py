@@ -136,7 +136,12 @@ def commit_import(
                 rejected=preview.counts["rejected"],
             )
             if progress is not None:
-                progress("planned", batch.new_buildings + batch.new_records)
+                rows = batch.new_buildings + batch.new_records
+                progress("planned", rows)
+                # After the rows: one audit event each, then the tally index, which takes
+                # about as long again (`_store` reports both as "finishing"): the bar and
+                # the time left cover them, rather than stand at the end for seconds.
+                progress("finishing_planned", 2 * rows)
             session.add(batch)
             session.flush()
             session.add(ImportClaim(sha256=sha256, target=TARGET, batch_id=batch.id))
@@ -339,6 +344,8 @@ def _store(
     connection = session.connection()
     for chunk in _chunks(events):
         audit.insert_events(connection, chunk)
+        if progress is not None:
+            progress("finishing", len(chunk))
     # The tally index in the same transaction: the new buildings are counted from the rows
     # written above, the existing ones that gained a record are read back and recounted.
     new_buildings_by_id = {
@@ -350,6 +357,8 @@ def _store(
         {row["building_id"] for row in record_rows} - new_buildings_by_id.keys(),
         new_rows=_fact_rows(new_buildings_by_id, record_rows, record_ids),
     )
+    if progress is not None:
+        progress("finishing", len(events))  # the tally's share (see commit_import)
 
 
 def _fact_rows(buildings: dict[int, dict], record_rows: list[dict], record_ids: list[int]):

@@ -136,11 +136,13 @@ def progress_of(*, job: ImportJob, folder: Path) -> dict:
     total = live.get("total") or 0
     to_write = live.get("to_write")
     # A commit checks every row, then writes what the check planned (buildings and records:
-    # a number known only once the check is done), so its bar is two halves, each filled by
-    # its own count: it never goes back when that number becomes known.
+    # a number known only once the check is done), then what follows them (the commit
+    # says how much: audit events, the tally), so its bar is two halves, each filled by its
+    # own count: it never goes back when those numbers become known, both at once.
     checking = checked / total if total else 0.0
     if job.kind in COMMITS:
-        writing = written / to_write if to_write else 0.0
+        work = (to_write or 0) + (live.get("finishing_total") or 0)
+        writing = (written + live.get("finishing", 0)) / work if work else 0.0
         fraction = (checking + writing) / 2
     else:
         fraction = checking
@@ -194,8 +196,8 @@ class _Progress:
     def __init__(self, folder: Path, job: ImportJob, total: int):
         self.path = _progress_path(folder, job.id)
         self.cancel = _cancel_path(folder, job.id)
-        self.counts = {"read": 0, "checked": 0, "written": 0}
-        self.total, self.to_write = total, None
+        self.counts = {"read": 0, "checked": 0, "written": 0, "finishing": 0}
+        self.total, self.to_write, self.finishing_total = total, None, None
         self.started = time.monotonic()
         self.last = 0.0
 
@@ -203,6 +205,9 @@ class _Progress:
         if phase == "planned":  # the commit's dry run is over: this many rows to store
             self.to_write = count
             self.last = 0.0
+            return
+        if phase == "finishing_planned":  # and this much work after them
+            self.finishing_total = count
             return
         self.counts[phase] += count
         now = time.monotonic()
@@ -217,6 +222,7 @@ class _Progress:
             **self.counts,
             "total": self.total,
             "to_write": self.to_write,
+            "finishing_total": self.finishing_total,
             "elapsed_s": round(time.monotonic() - self.started, 2),
         }
         scratch = self.path.with_suffix(".tmp")

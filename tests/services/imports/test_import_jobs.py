@@ -84,6 +84,63 @@ def test_a_commit_job_reports_progress_and_stores_its_batch(
     )
 
 
+def test_a_commits_bar_covers_its_audit_events_and_tally_and_never_goes_back(
+    engine, session, make_user, tmp_path, monkeypatch
+):
+    """The writing half ends when the tally is counted, not when the last row is inserted:
+    the audit events and the tally took a third of a 100,000-row commit with the bar full
+    and "0 s left" (seen on the job page)."""
+    admin = make_user(session, role="admin")
+    job = _start(session, admin, tmp_path, build_csv(ROWS), "commit")
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0.0)
+    real_write = jobs._Progress.write
+    seen: list[tuple[dict, float]] = []
+
+    def write_and_read(self):
+        real_write(self)
+        running = ImportJob(id=job.id, kind="commit", state="running")  # as the page reads it
+        live = json.loads(self.path.read_text())
+        seen.append((live, jobs.progress_of(job=running, folder=tmp_path)["fraction"]))
+
+    monkeypatch.setattr(jobs._Progress, "write", write_and_read)
+    assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w") == "done"
+    fractions = [fraction for _, fraction in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 0.99
+    last = seen[-1][0]
+    assert last["written"] == last["to_write"] > 0
+    assert last["finishing"] == last["finishing_total"] == 2 * last["to_write"]
+    # Every row written, the events and the tally still to come: the bar is not full.
+    rows_done = [
+        f for live, f in seen if live["written"] == live["to_write"] and not live["finishing"]
+    ]
+    assert rows_done and max(rows_done) < 0.7
+
+
+def test_a_commit_cancelled_after_its_rows_leaves_nothing(
+    engine, session, make_user, tmp_path, monkeypatch
+):
+    admin = make_user(session, role="admin")
+    job = _start(session, admin, tmp_path, build_csv(ROWS), "commit")
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0.0)
+    real = jobs._Progress.__call__
+
+    def cancel_while_finishing(self, phase, count):
+        if phase == "finishing":  # every row inserted, the audit events going in
+            with Session(engine) as other:
+                jobs.cancel_import(session=other, actor=admin, job_id=job.id, folder=tmp_path)
+        return real(self, phase, count)
+
+    monkeypatch.setattr(jobs._Progress, "__call__", cancel_while_finishing)
+    assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w") == (
+        "cancelled"
+    )
+    session.expire_all()
+    for model in (Building, Record, ImportBatch):
+        assert _count(session, model) == 0, model
+    imported = select(func.count()).select_from(AuditEvent).where(AuditEvent.import_id.is_not(None))
+    assert session.exec(imported).one() == 0
+
+
 def test_a_cancelled_commit_leaves_nothing(engine, session, make_user, tmp_path, monkeypatch):
     admin = make_user(session, role="admin")
     job = _start(session, admin, tmp_path, build_csv(ROWS), "commit")
