@@ -8,12 +8,14 @@ are read both ways here and must give the same rows.
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, datetime, time
 
 import openpyxl
 import pytest
 
 from registry.domain.imports import files
+from registry.domain.imports.rows import row_reader
 
 CELLS = [
     [
@@ -124,3 +126,23 @@ def test_a_broken_xlsx_is_refused_with_a_reason(data):
         for _name, rows in sheets:
             list(rows)
     assert raised.value.code == "import.file_unreadable"
+
+
+def test_an_error_cell_reads_as_its_error_not_as_an_empty_cell():
+    # calamine reads #N/A as "" (python-calamine issue 105); a blank counted area would be
+    # counted as the whole floor area. Such a workbook is read as openpyxl reads it.
+    rows = [
+        ["项目名称", "所在区（市）", "建筑类型", "建筑面积（㎡）", "星级", "评价阶段"],
+        ["楼1", "市南区", "办公", 5000, "二星级", "评价"],
+    ]
+    rows[0] += ["标识编号", "发证日期", "计入面积"]
+    rows[1] += ["QD-1", datetime(2023, 5, 1), "#N/A"]  # openpyxl writes it as an error cell
+    data = _workbook({"汇总": rows})
+    assert b't="e"' in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    ((_, read),) = files.raw_sheets(data, "e.xlsx")
+    assert _trimmed(list(read)) == _trimmed(_by_openpyxl(data)[0][1])
+    table = files.read_table(data, "e.xlsx")
+    ((number, raw),) = list(table.rows)
+    result = row_reader(table.mapping, today=date(2024, 6, 1))(raw, number)
+    assert result.outcome == "invalid"
+    assert [(p.field, p.code) for p in result.problems] == [("counted_area_m2", "area.unreadable")]
