@@ -7,7 +7,8 @@ directory is read: the declared unpacked sizes (each member and all together) an
 packing ratio of each large member must stay under the limits below. Then every XML
 member is unpacked once as a stream, without keeping it, to check that it is no bigger
 than declared (`zipfile` stops at the declared size and then fails the CRC; either way a
-lying header is refused) and to count each sheet's rows. Only then is the sheet parsed,
+lying header is refused), to count each sheet's rows and to see whether any of its cells
+is an error (#N/A: the reader then is openpyxl, see `files`). Only then is the sheet parsed,
 by calamine, a sheet at a time, held in memory while it is read: a city's 100,000-row
 sheet takes about 60 MB and 2 s (openpyxl's streaming reader held its memory flat and
 took 31 s), and the worst these limits let through, a 199 MB sheet of 7.6 million
@@ -22,6 +23,7 @@ and far below what hurts a 2-core server. Excel itself allows 32,767 characters 
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -58,8 +60,10 @@ def _mib(size: int) -> str:
     return f"{size / MIB:,.0f}"
 
 
-def check_xlsx(data: bytes, filename: str, limits: Limits = LIMITS) -> None:
-    """Refuse an XLSX whose zip declares or unpacks to more than the limits allow."""
+def check_xlsx(data: bytes, filename: str, limits: Limits = LIMITS) -> bool:
+    """Refuse an XLSX whose zip declares or unpacks to more than the limits allow; else
+    whether a sheet holds a cell of type error (t="e": #N/A, #DIV/0!), seen in the same
+    pass (text that merely reads t="e" answers yes too)."""
     import io  # noqa: PLC0415
 
     try:
@@ -78,9 +82,11 @@ def check_xlsx(data: bytes, filename: str, limits: Limits = LIMITS) -> None:
             )
         for member in members:
             _check_declared(member, limits)
+        error_cells = False
         for member in members:
             if member.filename.endswith((".xml", ".rels", ".vml")):
-                _check_unpacked(archive, member, limits)
+                error_cells = _check_unpacked(archive, member, limits) or error_cells
+    return error_cells
 
 
 def _check_declared(member: zipfile.ZipInfo, limits: Limits) -> None:
@@ -97,11 +103,17 @@ def _check_declared(member: zipfile.ZipInfo, limits: Limits) -> None:
         )
 
 
-def _check_unpacked(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
-    """Unpack one member as a stream: no larger than declared; a sheet's rows counted."""
+# A cell's type attribute saying "error" (t="e"), as any XML writer may quote and space it.
+_ERROR_CELL = re.compile(rb"""\st\s*=\s*["']e["']""")
+
+
+def _check_unpacked(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> bool:
+    """Unpack one member as a stream: no larger than declared; a sheet's rows counted;
+    whether it is a sheet with an error cell."""
     is_sheet = member.filename.startswith("xl/worksheets/")
     max_rows = limits.max_rows + HEADER_ALLOWANCE
     unpacked = rows = 0
+    error_cells = False
     tail = b""
     try:
         with archive.open(member) as stream:
@@ -110,9 +122,16 @@ def _check_unpacked(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: L
                 if unpacked > member.file_size:
                     raise SheetTooBig("import.xlsx_size_lies", {"part": member.filename})
                 if is_sheet:
-                    # "<row" split across two chunks is counted once, in the joined edge.
-                    rows += (tail + chunk).count(b"<row") - tail.count(b"<row")
-                    tail = chunk[-4:]
+                    # "<row" or t="e" split across two chunks is seen in the joined edge;
+                    # a "<row" wholly in the edge was counted with the chunk before.
+                    joined = tail + chunk
+                    rows += joined.count(b"<row") - tail.count(b"<row")
+                    # The quoted e first: a plain search, far quicker than the pattern.
+                    error_cells = error_cells or (
+                        (b'"e"' in joined or b"'e'" in joined)
+                        and _ERROR_CELL.search(joined) is not None
+                    )
+                    tail = chunk[-16:]
                     if rows > max_rows:
                         raise SheetTooBig(
                             "import.too_many_rows", {"found": f"{rows:,}+", "max": limits.max_rows}
@@ -122,6 +141,7 @@ def _check_unpacked(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: L
         raise SheetTooBig("import.xlsx_size_lies", {"part": member.filename}) from None
     if unpacked < member.file_size:
         raise SheetTooBig("import.xlsx_size_lies", {"part": member.filename})
+    return error_cells
 
 
 def check_csv_lines(data: bytes, limits: Limits = LIMITS) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -84,13 +83,14 @@ def _kind(data: bytes, filename: str) -> str:
     raise ImportFileError("import.file_type_unknown", {"filename": filename})
 
 
-def _check_size(data: bytes, filename: str, kind: str) -> None:
-    """The limits read before parsing: an XLSX's zip directory, a CSV's line count."""
+def _check_size(data: bytes, filename: str, kind: str) -> bool:
+    """The limits read before parsing: an XLSX's zip directory, a CSV's line count; whether
+    an XLSX sheet holds an error cell (`bounds.check_xlsx`)."""
     try:
         if kind == "xlsx":
-            bounds.check_xlsx(data, filename)
-        else:
-            bounds.check_csv_lines(data)
+            return bounds.check_xlsx(data, filename)
+        bounds.check_csv_lines(data)
+        return False
     except bounds.SheetTooBig as error:
         raise ImportFileError(error.code, error.params) from None
 
@@ -116,8 +116,11 @@ def raw_sheets(data: bytes, filename: str) -> list[tuple[str, Iterator]]:
     every importer's file is (buildings, parcels, meter data); `ImportFileError` when the
     type is unknown, the file unreadable or over a limit (also from the row iterators)."""
     kind = _kind(data, filename)
-    _check_size(data, filename, kind)
-    sheets = _xlsx_sheets(data, filename) if kind == "xlsx" else [("", _csv_rows(data))]
+    error_cells = _check_size(data, filename, kind)
+    if kind == "xlsx":
+        sheets = _xlsx_sheets(data, filename, error_cells=error_cells)
+    else:
+        sheets = [("", _csv_rows(data))]
     # CSV rows hold only text (their sheet has no name).
     return [(sheet, _bounded(rows, filename, not sheet)) for sheet, rows in sheets]
 
@@ -152,15 +155,16 @@ def _bounded(raw_rows, filename: str, all_text: bool = False) -> Iterator:
         yield row
 
 
-def _xlsx_sheets(data: bytes, filename: str):
+def _xlsx_sheets(data: bytes, filename: str, *, error_cells: bool):
     """Each worksheet's (name, rows), read by calamine (Rust) as each is iterated: a
     100,000-row sheet in 2 s, where openpyxl's reader took 31 s. A sheet is held in memory
     while it is read, which the zip's limits (`bounds.check_xlsx`, checked first) bound.
 
     calamine reads an error cell (#N/A, #DIV/0!) as an empty one (python-calamine issue
     105), and a blank counted area is counted as the whole floor area: a workbook holding
-    any error cell is read by openpyxl, which gives the error's text to be refused."""
-    if _has_error_cells(data):
+    any error cell (`error_cells`, seen by `bounds.check_xlsx`) is read by openpyxl, which
+    gives the error's text to be refused."""
+    if error_cells:
         return _openpyxl_sheets(data, filename)
     import python_calamine  # noqa: PLC0415  (only imports of Excel files need it)
 
@@ -174,31 +178,6 @@ def _xlsx_sheets(data: bytes, filename: str):
     except (python_calamine.CalamineError, OSError, ValueError) as error:
         raise ImportFileError("import.file_unreadable", {"filename": filename}) from error
     return [(name, _xlsx_rows(book, name, filename)) for name in names]
-
-
-# A cell's type attribute saying "error" (t="e"), as any XML writer may quote and space it.
-_ERROR_CELL = re.compile(rb"""\st\s*=\s*["']e["']""")
-
-
-def _has_error_cells(data: bytes) -> bool:
-    """Whether a worksheet of the zip has a cell of type error. Text that merely reads
-    t="e" answers yes too, and costs only the slower reader."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for name in archive.namelist():
-                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                    continue
-                with archive.open(name) as member:
-                    tail = b""
-                    while chunk := member.read(1 << 20):
-                        text = tail + chunk
-                        # The quoted e first: a plain search, far quicker than the pattern.
-                        if (b'"e"' in text or b"'e'" in text) and _ERROR_CELL.search(text):
-                            return True
-                        tail = chunk[-16:]  # an attribute split between two reads
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False  # the reader says it cannot read the file
-    return False
 
 
 def _openpyxl_sheets(data: bytes, filename: str):
