@@ -24,8 +24,9 @@ ALLOWED_CHINESE = {
     "importer recognises",
     "registry/domain/imports/normalise.py": "cell words the importer reads: stars, stages, "
     "energy levels, retrofit kinds, units, yes/no",
-    "registry/domain/imports/rows.py": "row words the importer reads: new/existing, "
-    "prefabricated, totals, levels named in headers",
+    "registry/domain/imports/cells.py": "cell words the importer reads: new/existing, "
+    "prefabricated, levels named in headers, 层 after a storey count",
+    "registry/domain/imports/rows.py": "row words the importer reads: totals (合计)",
     "registry/domain/imports/template.py": "the import template's example row (cells as users "
     "type them) and its 序号 / 示例 marks",
     "registry/domain/metered/sheet.py": "headers and source words of the energy monitoring "

@@ -17,15 +17,12 @@ with the `normalise` parsers and checked by the forms' own rules (`parse_buildin
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from registry.domain.buildings import credit_code, districts
 from registry.domain.buildings.fields import MAX_FLOOR_AREA_M2, parse_building
 from registry.domain.buildings.records import (
     ENERGY,
@@ -35,7 +32,10 @@ from registry.domain.buildings.records import (
     RecordInput,
     record_problems,
 )
-from registry.domain.imports import normalise
+from registry.domain.imports.cells import PARSERS as _PARSERS
+from registry.domain.imports.cells import REMEMBERED as _REMEMBERED
+from registry.domain.imports.cells import cell_text as _text
+from registry.domain.imports.cells import energy_level as _energy_level
 from registry.domain.imports.headers import (  # noqa: F401  (re-exported for callers)
     FIELDS,
     HEADER_ALIASES,
@@ -46,119 +46,10 @@ from registry.domain.imports.headers import (  # noqa: F401  (re-exported for ca
     parse_building_type,
 )
 from registry.domain.imports.messages import MESSAGES  # noqa: E402,F401  (read by registry.i18n)
-from registry.domain.imports.normalise import NormaliseError, clean_text, is_blank
+from registry.domain.imports.normalise import NormaliseError, is_blank
 from registry.domain.imports.template import EXAMPLE_MARKS
 from registry.domain.text import names
 
-# -- cell values -----------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    """Cell text; a whole number Excel stored as 20210001.0 reads as '20210001'."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return clean_text(value)
-
-
-def _year(value: Any) -> int:
-    text = re.sub(r"\s+", "", normalise.half_width(_text(value))).removesuffix("年")
-    if isinstance(value, date) or not re.fullmatch(r"\d{4}", text):
-        try:
-            return normalise.parse_date(value).year
-        except NormaliseError:
-            raise NormaliseError("import.year_unreadable", {"value": _text(value)}) from None
-    return int(text)
-
-
-def _flag(words: tuple[set[str], set[str]], code: str | None = None):
-    """A yes/no reader that also knows the column's own words (新建/既有, 装配式/现浇)."""
-
-    def read(value: Any) -> bool:
-        key = re.sub(r"\s+", "", normalise.half_width(value)).lower()
-        if key in words[0] or key in words[1]:
-            return key in words[0]
-        try:
-            return normalise.parse_yes_no(value)
-        except NormaliseError as error:
-            raise NormaliseError(code or error.code, {"value": _text(value)}) from None
-
-    return read
-
-
-_new_or_existing = _flag(
-    ({"新建", "新建建筑", "新建项目", "new", "newbuild"}, {"既有", "既有建筑", "已有", "existing"}),
-    "import.new_or_existing_unknown",
-)
-_prefabricated = _flag(({"装配式", "装配式建筑"}, {"非装配式", "非装配式建筑", "现浇"}))
-_LEVEL_IN_HEADER = {"近零": "nearly_zero", "超低": "ultra_low", "零能耗": "zero"}
-
-
-def _energy_level(value: Any, header: Any) -> str | None:
-    """The level; a 是/否 cell under a header naming a level (超低能耗: 是) takes the header's."""
-    try:
-        return normalise.parse_energy_level(value)
-    except NormaliseError as error:
-        key = normalise_header(header)
-        named = next((lvl for word, lvl in _LEVEL_IN_HEADER.items() if word in key), None)
-        try:
-            yes = normalise.parse_yes_no(value)
-        except NormaliseError:
-            raise error from None
-        if named is None:
-            raise error from None
-        return named if yes else None
-
-
-def _credit_code(value: Any) -> str:
-    if isinstance(value, float):  # 18 digits do not survive a double: the tail is gone
-        raise NormaliseError("import.credit_code_as_number", {"value": _text(value)})
-    try:
-        return credit_code.validate_credit_code(_text(value))
-    except credit_code.InvalidCreditCode as error:
-        raise NormaliseError(error.message_code, error.params) from None
-
-
-def _district(value: Any) -> str:
-    try:
-        return districts.normalise_district(_text(value)).code
-    except districts.UnknownDistrict as error:
-        raise NormaliseError(error.hint, error.params) from None
-
-
-def _area_10k(value: Any) -> float:
-    return normalise.parse_area_m2(value, unit="10k_m2")
-
-
-_PARSERS = {
-    # A label number is a code: ＱＤ-２０２１ is QD-2021, or duplicates would slip through.
-    "label_number": lambda value: normalise.half_width(_text(value)).strip(),
-    "district_code": _district,
-    "building_type": parse_building_type,
-    "owner_credit_code": _credit_code,
-    "storeys": lambda value: normalise.parse_number(re.sub(r"层$", "", _text(value))),
-    "is_new_build": _new_or_existing,
-    "completion_year": _year,
-    "prefabricated": _prefabricated,
-    "assembly_rate_pct": normalise.parse_percent,
-    "star_level": normalise.parse_star_level,
-    "stage": normalise.parse_stage,
-    "retrofit_kind": normalise.parse_retrofit_kind,
-    **dict.fromkeys(("floor_area_m2", "counted_area_m2"), normalise.parse_area_m2),
-    **dict.fromkeys(("floor_area_10k_m2", "counted_area_10k_m2"), _area_10k),
-    **dict.fromkeys(("latitude", "longitude"), normalise.parse_number),
-    **dict.fromkeys(
-        ("issued_on", "started_on", "completed_on", "start_date", "completion_date"),
-        normalise.parse_date,
-    ),
-}
-
-
-# A sheet repeats its districts, types, levels, dates and credit codes thousands of times:
-# each parser remembers its results (refusals raise, and are not remembered). An
-# unhashable cell is read by the plain parser (`validate_row`).
-_REMEMBERED = {
-    name: functools.lru_cache(maxsize=4096, typed=True)(parse) for name, parse in _PARSERS.items()
-}
 _LEVEL_FIELDS = {"star_level": GREEN_LABEL, "energy_level": ENERGY, "retrofit_kind": RETROFIT}
 _LEVEL_FIELD_OF = {kind: name for name, kind in _LEVEL_FIELDS.items()}
 # Each area: its m² field and its 万平方米 field, the m² one read first.
