@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import Float, event, insert
+from sqlalchemy import JSON, Float, event, insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import Null
 from sqlmodel import Session, create_engine
 
 # SQLite's page cache, in KiB, while one connection makes a bulk write (`bulk_cache`): an
@@ -127,42 +128,77 @@ def raw_batches(connection, query, *, size: int = 2_000) -> Iterator[list[tuple]
 
 def insert_rows(connection, table, rows: list[dict], *, size: int = 2_000) -> None:
     """Insert `rows` (dicts of one table's columns, all with the same keys) in the caller's
-    transaction, `size` at a time, as `connection.execute(insert(table), rows)` would store
-    them. On SQLite the values are bound by each column's own bind processor (the type's
-    conversions: aware datetimes to UTC text, JSON to text), each distinct hashable value
-    converted once, and handed to the driver's executemany: SQLAlchemy's executemany builds
-    every row's parameters in Python, which cost as much as SQLite's writing at 100,000 rows.
-    Other databases take the plain Core executemany (PostgreSQL batches it server-side)."""
+    transaction, as `connection.execute(insert(table), rows)` would store them, without its
+    per-row cost: SQLAlchemy's executemany builds every row's parameters in Python, which
+    cost as much as SQLite's writing at 100,000 rows, and on PostgreSQL psycopg then sends
+    one statement a row (a 100,000-row import spent 46 s there, issue 23). Each value goes
+    through its column's own bind processor (the type's conversions: aware datetimes to
+    UTC, JSON to text), each distinct hashable value converted once; SQLite takes the rows
+    by its executemany, `size` at a time, PostgreSQL by one COPY."""
     if not rows:
         return
     dialect = connection.dialect
+    keys = list(rows[0])
+    unknown = [key for key in keys if key not in table.c]
+    # Core would fill a column's Python-side default; the paths below would not.
+    defaulted = [c.name for c in table.c if c.name not in keys and c.default is not None]
+    if unknown or defaulted:
+        raise ValueError(
+            f"{table.name}: keys {sorted(unknown)} are no columns, "
+            f"columns {sorted(defaulted)} have defaults"
+        )
+    if dialect.name == "postgresql":
+        bound = _binder(table, keys, dialect)
+        preparer = dialect.identifier_preparer
+        columns = ", ".join(preparer.quote(table.c[key].name) for key in keys)
+        sql = f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN"
+        with connection.connection.dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(bound(row))
+        return
     if dialect.name != "sqlite":
         statement = insert(table)
         for start in range(0, len(rows), size):
             connection.execute(statement, rows[start : start + size])
         return
-    keys = list(rows[0])
     compiled = insert(table).compile(dialect=dialect, column_keys=keys)
     order = list(compiled.positiontup)
-    if sorted(order) != sorted(keys):  # a key that is no column, or a default added
+    if sorted(order) != sorted(keys):  # a key bound twice, or a default added
         raise ValueError(f"{table.name}: columns {sorted(keys)} bound as {sorted(order)}")
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in order]
-    # Only the columns with a bind processor are touched after the row is read in order:
-    # None is bound as the type binds it (JSON as 'null', as Core does), a float in a Float
-    # column as it is (the type converts other numbers to float: its own compiled conversion
-    # does that, cheaper than remembering a million areas), a dict or a list (JSON)
-    # converted every time, any other value once per distinct value.
+    bound = _binder(table, order, dialect)
+    sql = str(compiled)
+    for start in range(0, len(rows), size):
+        connection.exec_driver_sql(sql, [bound(row) for row in rows[start : start + size]])
+
+
+def _binder(table, order: list[str], dialect):
+    """A function from a row (dict) to its values in `order`, as the dialect's driver takes
+    them: each column's bind processor applied where it has one.
+
+    Only the columns with a bind processor are touched after the row is read in order:
+    None is bound as the type binds it (JSON as 'null', as Core does), a float in a Float
+    column as it is (the type converts other numbers to float: its own compiled conversion
+    does that, cheaper than remembering a million areas), a dict or a list (JSON) converted
+    every time, any other value once per distinct value. On PostgreSQL a JSON value is
+    given as its text (psycopg's own JSON wrapper is what Core binds; COPY takes the text)."""
+    processors = []
+    for name in order:
+        column_type = table.c[name].type
+        if dialect.name == "postgresql" and isinstance(column_type, JSON):
+            processors.append(_json_copy_text(column_type, dialect))
+        else:
+            processors.append(column_type._cached_bind_processor(dialect))
     converted = [
         (n, process, {}, process(None), isinstance(table.c[order[n]].type, Float))
         for n, process in enumerate(processors)
         if process
     ]
     values_of = operator.itemgetter(*order)
-    sql = str(compiled)
+    single = len(order) == 1
 
     def bound(row: dict) -> tuple:
         values = values_of(row)
-        if len(order) == 1:
+        if single:
             values = (values,)
         if not converted:
             return values
@@ -188,8 +224,22 @@ def insert_rows(connection, table, rows: list[dict], *, size: int = 2_000) -> No
                 values[n] = found
         return tuple(values)
 
-    for start in range(0, len(rows), size):
-        connection.exec_driver_sql(sql, [bound(row) for row in rows[start : start + size]])
+    return bound
+
+
+def _json_copy_text(column_type: JSON, dialect):
+    """A JSON column's value as the text Core's binding would send (`JSON._make_bind_processor`
+    with the engine's serializer): None as 'null' unless the type stores it as NULL."""
+    serialize = dialect._json_serializer or json.dumps
+
+    def process(value):
+        if value is column_type.NULL:
+            value = None
+        elif isinstance(value, Null) or (value is None and column_type.none_as_null):
+            return None
+        return serialize(value)
+
+    return process
 
 
 _MISSING = object()
