@@ -4,8 +4,10 @@ The sheet is built here the way district offices send them: Chinese headers, a t
 legacy district names, areas in 万平方米 for some rows, one green label per building, and
 a sprinkling of duplicates and bad rows. Both steps go through `imports.jobs.run_import`,
 the function the worker's task calls (file read from the upload folder, progress file
-written): the preview (goal ≤ 5 s) and then the commit (goal ≤ 10 s). The same rows as
-an XLSX, the form district offices send, are previewed too, against the same goal.
+written): the preview (goal ≤ 5 s) and then the commit (goal ≤ 10 s), on SQLite and on
+PostgreSQL (the city-scale database; `BENCH_TALLY_POSTGRES=0` leaves it out). The same rows
+as an XLSX, the form district offices send, are previewed too (on SQLite), against the
+preview's goal.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ import hashlib
 import io
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
 from sqlmodel import Session, SQLModel
 
 import registry.models  # noqa: F401
+from bench.bench_tally import ADMIN_URL, WITH_POSTGRES
 from bench.goals import goal
 from registry.db import make_engine
 from registry.domain.buildings.credit_code import make_credit_code
@@ -117,51 +122,88 @@ def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str):
         return seconds, cpu_s, row.result["counts"], batch
 
 
+def _admin(engine):
+    with Session(engine, expire_on_commit=False) as session:
+        return user_service.create_user(
+            session=session,
+            actor=None,
+            username="bench",
+            password="load-test-secret-1",
+            role="admin",
+            districts=[],
+        )
+
+
+def _create_tables(engine) -> None:
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    SQLModel.metadata.create_all(engine)
+
+
+def _on(url: str, folder: Path, data: bytes, xlsx: bytes | None) -> dict:
+    """The XLSX preview (when given), the CSV's preview, then its commit, on a new database."""
+    engine = make_engine(url)
+    _create_tables(engine)
+    admin = _admin(engine)
+    found = {}
+    if xlsx is not None:
+        found["xlsx"] = _run(engine, folder, admin, xlsx, "preview", "bench.xlsx")
+    found["preview"] = _run(engine, folder, admin, data, "preview", "bench.csv")
+    found["commit"] = _run(engine, folder, admin, data, "commit", "bench.csv")
+    engine.dispose()
+    return found
+
+
 def main() -> None:
     data = build_csv()
+    xlsx = _xlsx(data)
+    results = {}
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        engine = make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
-        SQLModel.metadata.create_all(engine)
-        with Session(engine, expire_on_commit=False) as session:
-            admin = user_service.create_user(
-                session=session,
-                actor=None,
-                username="bench",
-                password="load-test-secret-1",
-                role="admin",
-                districts=[],
-            )
-        xlsx = _xlsx(data)
-        xlsx_s, xlsx_cpu_s, _, _ = _run(engine, folder, admin, xlsx, "preview", "bench.xlsx")
-        preview_s, preview_cpu_s, counts, _ = _run(
-            engine, folder, admin, data, "preview", "bench.csv"
-        )
-        commit_s, commit_cpu_s, _, batch = _run(engine, folder, admin, data, "commit", "bench.csv")
-        engine.dispose()
+        # The XLSX is read the same for either database: it is previewed on SQLite only.
+        results["SQLite"] = _on(f"sqlite:///{folder / 'bench.sqlite3'}", folder, data, xlsx)
+        if WITH_POSTGRES:
+            database = f"bench_import_{uuid.uuid4().hex[:8]}"
+            admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{database}"'))
+            url = admin.url.set(database=database).render_as_string(hide_password=False)
+            try:
+                results["PostgreSQL"] = _on(url, folder, data, None)
+            finally:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+                admin.dispose()
+    counts = results["SQLite"]["preview"][2]
     print(f"rows: {ROWS:,}  ({len(data) / 1e6:.1f} MB CSV)  outcomes: {counts}")
-    written = batch.new_buildings + batch.new_records
-    goal(
-        "import_preview_xlsx",
-        f"{ROWS:,} rows in {xlsx_s:.1f} s ({ROWS / xlsx_s:,.0f} rows/s; "
-        f"{xlsx_cpu_s:.1f} s CPU; {len(xlsx) / 1e6:.1f} MB XLSX), on the worker",
-        f"≤ {PREVIEW_GOAL_S:.0f} s",
-        xlsx_s <= PREVIEW_GOAL_S,
-    )
-    goal(
-        "import_preview",
-        f"{ROWS:,} rows in {preview_s:.1f} s ({ROWS / preview_s:,.0f} rows/s; "
-        f"{preview_cpu_s:.1f} s CPU), on the worker",
-        f"≤ {PREVIEW_GOAL_S:.0f} s",
-        preview_s <= PREVIEW_GOAL_S,
-    )
-    goal(
-        "import_commit",
-        f"{ROWS:,} rows in {commit_s:.1f} s ({written:,} buildings and records written; "
-        f"{commit_cpu_s:.1f} s CPU), on the worker",
-        f"≤ {COMMIT_GOAL_S:.0f} s",
-        commit_s <= COMMIT_GOAL_S,
-    )
+    for db, found in results.items():
+        if "xlsx" in found:
+            xlsx_s, xlsx_cpu_s, _, _ = found["xlsx"]
+            goal(
+                f"import_preview_xlsx ({db})",
+                f"{ROWS:,} rows in {xlsx_s:.1f} s ({ROWS / xlsx_s:,.0f} rows/s; "
+                f"{xlsx_cpu_s:.1f} s CPU; {len(xlsx) / 1e6:.1f} MB XLSX), on the worker",
+                f"≤ {PREVIEW_GOAL_S:.0f} s",
+                xlsx_s <= PREVIEW_GOAL_S,
+            )
+        preview_s, preview_cpu_s, _, _ = found["preview"]
+        goal(
+            f"import_preview ({db})",
+            f"{ROWS:,} rows in {preview_s:.1f} s ({ROWS / preview_s:,.0f} rows/s; "
+            f"{preview_cpu_s:.1f} s CPU), on the worker",
+            f"≤ {PREVIEW_GOAL_S:.0f} s",
+            preview_s <= PREVIEW_GOAL_S,
+        )
+        commit_s, commit_cpu_s, _, batch = found["commit"]
+        written = batch.new_buildings + batch.new_records
+        goal(
+            f"import_commit ({db})",
+            f"{ROWS:,} rows in {commit_s:.1f} s ({written:,} buildings and records written; "
+            f"{commit_cpu_s:.1f} s CPU in this process), on the worker",
+            f"≤ {COMMIT_GOAL_S:.0f} s",
+            commit_s <= COMMIT_GOAL_S,
+        )
 
 
 if __name__ == "__main__":
