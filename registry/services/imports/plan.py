@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from registry.db import one_of
 from registry.domain.buildings import records as rules
 from registry.domain.buildings.fields import parse_building
 from registry.domain.buildings.types import HEATING_TYPES, HVAC_CLASSES, SUB_TYPES
@@ -236,15 +237,15 @@ def _load(session: Session, rows: list[ImportRow], state: ImportState) -> dict[s
                 Building.owner_credit_code,
             )
             .join(Building, Building.id == Record.building_id)
-            .where(Record.label_number.in_(labels))
+            .where(one_of(session, Record.label_number, labels))
         )
         for label, building_id, name, address, code in session.exec(query).all():
             taken[label] = (building_id, name, building_key(name, address, code))
     names = {row.name for row in rows}
     codes = {row.owner_credit_code for row in rows if row.owner_credit_code}
-    condition = Building.name.in_(names)
+    condition = one_of(session, Building.name, names)
     if codes:
-        condition = or_(condition, Building.owner_credit_code.in_(codes))
+        condition = or_(condition, one_of(session, Building.owner_credit_code, codes))
     new_ids = []
     for building in session.exec(select(Building).where(condition)):
         key = building_key(building.name, building.address, building.owner_credit_code)
@@ -254,7 +255,9 @@ def _load(session: Session, rows: list[ImportRow], state: ImportState) -> dict[s
     if new_ids:
         for building_id in new_ids:
             state.signatures[("db", building_id)] = set()
-        query = select(Record).where(Record.building_id.in_(new_ids), Record.label_number.is_(None))
+        query = select(Record).where(
+            one_of(session, Record.building_id, new_ids), Record.label_number.is_(None)
+        )
         for record in session.exec(query):
             state.signatures[("db", record.building_id)].add(_signature(record))
     return taken
