@@ -112,6 +112,12 @@ register_schema(
             "id": {"type": "integer"},
             "kind": {"type": "string", "enum": ["preview", "commit"]},
             "state": {"type": "string"},
+            "step": {
+                "type": ["string", "null"],
+                "enum": ["reading", "checking", "writing", "finishing", None],
+                "description": "While running: reading the file, checking rows, writing "
+                "them (a commit), or writing their audit events and the tally index.",
+            },
             "rows_read": {"type": "integer"},
             "rows_checked": {"type": "integer"},
             "rows_written": {"type": "integer"},

@@ -119,7 +119,14 @@ def test_an_officer_watches_a_25000_row_import_move_and_finish(stack, page, tmp_
         raise
     shot(page, "done", full_page=False)
     _moved(writing)
-    assert {name for state, _, name, _ in writing if state == "running"} == {"处理中"}
+    # The words beside the bar say what the worker is doing, in the order it does it.
+    said = []
+    for state, _, name, _ in writing:
+        if state == "running" and (not said or said[-1] != name):
+            said.append(name)
+    steps = ["正在读取文件", "正在校验各行", "正在写入各行", "正在写入审计记录并更新统计索引"]
+    assert "正在写入各行" in said, said
+    assert said == sorted(said, key=steps.index), said
     counts = [text for _, _, _, text in writing]
     assert any(re.fullmatch(r"\d{1,3}(,\d{3})+", text) for text in counts), counts
 

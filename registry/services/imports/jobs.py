@@ -147,6 +147,15 @@ def progress_of(*, job: ImportJob, folder: Path) -> dict:
     else:
         fraction = checking
     fraction = 1.0 if job.state == "done" else min(fraction, 0.99)
+    step = None  # what a running job is doing, for the page's words beside the bar
+    if job.state == "running":
+        if not read:  # opening the file (an XLSX's sheet takes seconds) and its first rows
+            step = "reading"
+        elif job.kind in COMMITS and to_write is not None:
+            finishing = live.get("finishing_total") is not None and written >= to_write
+            step = "finishing" if finishing else "writing"
+        else:
+            step = "checking"
     elapsed = live.get("elapsed_s", 0.0)
     left = None
     if job.state == "running" and 0 < fraction < 1:
@@ -155,6 +164,7 @@ def progress_of(*, job: ImportJob, folder: Path) -> dict:
         "id": job.id,
         "kind": job.kind,
         "state": job.state,
+        "step": step,
         "rows_read": read,
         "rows_checked": checked,
         "rows_written": written,

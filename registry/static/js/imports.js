@@ -14,13 +14,16 @@
   }
   // The state's name in the page's language, as the page printed it at load.
   var stateNames = JSON.parse(box.dataset.stateNames || "{}");
+  // While running, what the job is doing (reading, checking, writing, finishing).
+  var stepNames = JSON.parse(box.dataset.stepNames || "{}");
   function poll() {
     fetch(box.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (p) {
         document.getElementById("import-bar").value = p.fraction;
         box.dataset.state = p.state;
-        if (stateNames[p.state]) { text("import-state", stateNames[p.state]); }
+        var words = (p.step && stepNames[p.step]) || stateNames[p.state];
+        if (words) { text("import-state", words); }
         text("rows-read", p.rows_read);
         text("rows-checked", p.rows_checked);
         text("rows-written", p.rows_written);

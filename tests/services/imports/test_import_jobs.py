@@ -100,12 +100,19 @@ def test_a_commits_bar_covers_its_audit_events_and_tally_and_never_goes_back(
         real_write(self)
         running = ImportJob(id=job.id, kind="commit", state="running")  # as the page reads it
         live = json.loads(self.path.read_text())
-        seen.append((live, jobs.progress_of(job=running, folder=tmp_path)["fraction"]))
+        shown = jobs.progress_of(job=running, folder=tmp_path)
+        seen.append((live, shown["fraction"]))
+        if not steps or steps[-1] != shown["step"]:
+            steps.append(shown["step"])
 
+    steps: list[str] = []
     monkeypatch.setattr(jobs._Progress, "write", write_and_read)
     assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w") == "done"
     fractions = [fraction for _, fraction in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 0.99
+    # The words beside the bar follow the work, in order, never back.
+    assert steps[-3:] == ["checking", "writing", "finishing"]
+    assert steps[:-3] in ([], ["reading"])
     last = seen[-1][0]
     assert last["written"] == last["to_write"] > 0
     assert last["finishing"] == last["finishing_total"] == 2 * last["to_write"]
@@ -312,3 +319,22 @@ def test_a_meter_commit_cancelled_while_writing_leaves_nothing(
         assert _count(session, model) == 0, model
     imported = select(func.count()).select_from(AuditEvent).where(AuditEvent.import_id.is_not(None))
     assert session.exec(imported).one() == 0
+
+
+def test_the_words_beside_the_bar_say_what_a_job_is_doing(tmp_path):
+    """An XLSX's sheet takes seconds to open before its first row is read: the page says
+    so rather than stand at 0 as "Running"; a job that has ended is doing nothing."""
+
+    def step(kind, state, live=None):
+        if live is not None:
+            jobs._progress_path(tmp_path, 7).write_text(json.dumps(live))
+        job = ImportJob(id=7, kind=kind, state=state)
+        return jobs.progress_of(job=job, folder=tmp_path)["step"]
+
+    assert step("preview", "running") == "reading"  # no progress written yet
+    assert step("preview", "running", {"read": 1000, "checked": 0, "total": 5000}) == "checking"
+    live = {"read": 5000, "checked": 5000, "total": 5000, "written": 10, "to_write": 4000}
+    assert step("commit", "running", live) == "writing"
+    live.update(written=4000, finishing=0, finishing_total=8000)
+    assert step("commit", "running", live) == "finishing"
+    assert step("commit", "done") is None and step("preview", "queued") is None
