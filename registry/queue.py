@@ -104,6 +104,7 @@ def _transport_options(broker_url: str) -> dict:
 
         Transport.polling_interval = SQLA_POLLING_INTERVAL_S
         _look_before_locking(Transport.Channel)
+        _settle_queue_race(Transport.Channel)
         return {}
     return {"visibility_timeout": 3600, "socket_connect_timeout": 3, "socket_timeout": 10}
 
@@ -178,3 +179,28 @@ def enqueue_import(job_id: int) -> str | None:
     """Send an import job (preview or commit) to the worker; an error text if the broker is
     down (the row stays queued; the worker's sweep sends it again)."""
     return _send(RUN_IMPORT, [job_id], f"import job {job_id}")
+
+
+def _settle_queue_race(channel_class) -> None:
+    """Take a queue row another process inserted between kombu's look and its insert.
+
+    kombu's SQLAlchemy `_get_or_create` looks the queue up and inserts it if missing, under a
+    lock that holds within one process only; it catches OperationalError but not the UNIQUE
+    failure of losing the race to another process (the web sending the first check while
+    the worker starts listening), which reached the caller (seen once in CI: the check
+    stayed queued). The loser rolls back and looks again: the row is there now.
+    """
+    stock = channel_class._get_or_create
+    if getattr(stock, "settles_race", False):
+        return
+    from sqlalchemy.exc import IntegrityError
+
+    def _get_or_create(self, queue):
+        try:
+            return stock(self, queue)
+        except IntegrityError:
+            self.session.rollback()
+            return stock(self, queue)
+
+    _get_or_create.settles_race = True
+    channel_class._get_or_create = _get_or_create

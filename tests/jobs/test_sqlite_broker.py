@@ -1,4 +1,5 @@
-"""The embedded SQLite broker's poll: an empty queue is answered without SQLite's write lock."""
+"""The embedded SQLite broker: an empty queue is answered without SQLite's write lock, and
+two processes creating the same queue at once both go on."""
 
 from __future__ import annotations
 
@@ -52,9 +53,40 @@ def test_the_look_is_installed_once(tmp_path):
     before = job_queue._config
     try:
         job_queue.configure(Config(CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'b.sqlite3'}"))
-        first = Channel._get
+        first, settle = Channel._get, Channel._get_or_create
         job_queue.configure(Config(CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'b.sqlite3'}"))
         assert Channel._get is first and first.looks_first
+        assert Channel._get_or_create is settle and settle.settles_race
     finally:
         if before is not None:
             job_queue.configure(before)
+
+
+def test_a_queue_another_process_creates_meanwhile_is_taken_not_an_error(tmp_path):
+    """The web process (sending a check) and the worker (starting to listen) may both find
+    no "checks" queue row and both insert one: kombu catches only OperationalError, and the
+    loser's UNIQUE failure left a worker that never took a check (seen once in CI)."""
+    from sqlalchemy import event
+
+    path = tmp_path / "broker.sqlite3"
+    url = f"sqla+sqlite:///{path}"
+    job_queue._transport_options(url)
+    with Connection(url, transport_options={"connect_args": {"timeout": 2}}) as connection:
+        chan = connection.default_channel
+        engine = chan.session.get_bind()
+        raced = []
+
+        def the_other_process_first(_conn, _cursor, statement, *_args):
+            if statement.startswith("INSERT INTO kombu_queue") and not raced:
+                raced.append(statement)
+                other = sqlite3.connect(path)
+                other.execute("INSERT INTO kombu_queue (name) VALUES ('checks')")
+                other.commit()
+                other.close()
+
+        event.listen(engine, "before_cursor_execute", the_other_process_first)
+        chan._put("checks", {"body": "check 8"})
+        assert raced  # the race happened, not just a lookup of a queue that was there
+        assert chan._get("checks") == {"body": "check 8"}
+        ids = sqlite3.connect(path).execute("SELECT count(*) FROM kombu_queue").fetchone()
+        assert ids == (1,)
