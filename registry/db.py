@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import JSON, Float, any_, bindparam, event, insert
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import Null
 from sqlmodel import Session, create_engine
 
@@ -164,9 +165,18 @@ def insert_rows(connection, table, rows: list[dict], *, size: int = 2_000) -> No
         preparer = dialect.identifier_preparer
         columns = ", ".join(preparer.quote(table.c[key].name) for key in keys)
         sql = f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN"
-        with connection.connection.dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(bound(row))
+        dbapi = dialect.loaded_dbapi
+        try:
+            with (
+                connection.connection.dbapi_connection.cursor() as cursor,
+                cursor.copy(sql) as copy,
+            ):
+                for row in rows:
+                    copy.write_row(bound(row))
+        except dbapi.Error as error:
+            # As SQLAlchemy would raise it (IntegrityError for a duplicate label, which the
+            # import answers as a conflict), not psycopg's own.
+            raise DBAPIError.instance(sql, None, error, dbapi.Error) from error
         return
     if dialect.name != "sqlite":
         statement = insert(table)

@@ -480,3 +480,27 @@ def test_a_batch_message_counts_with_thousands_separators_and_keeps_its_id_plain
     assert "12345" in text and "24,925" in text and "1,025" in text and "24925" not in text
     again = render(*batch_message(batch, repeated=True), "en")
     assert "batch 12345: 24,925 new buildings, 24,925 new records" in again
+
+
+def test_a_label_registered_by_hand_during_the_commit_is_a_conflict_and_stores_nothing(
+    session, admin, make_building, make_record, monkeypatch
+):
+    """A record entered by hand does not wait for the import's lock: its label can be stored
+    between the commit's duplicate check and its insert. The label's UNIQUE constraint then
+    refuses the insert, and the importer reads a conflict, not a failure (on PostgreSQL the
+    rows go by COPY, whose errors are psycopg's own unless translated)."""
+    from registry.errors import Conflict
+    from registry.services.imports import plan
+
+    building = make_building(session, admin, name="已有大厦", address="已有大厦路1号")
+    make_record(session, admin, building, label_number="RACE-1")
+    data = csv_bytes([HEADER, label_row("新大厦", "NEW-2"), label_row("别的楼", "RACE-1")])
+    stock = plan._load
+    # The check ran before the hand-entered label was there.
+    monkeypatch.setattr(plan, "_load", lambda *args: {} if stock(*args) is not None else None)
+    before = [_count(session, model) for model in (Building, Record, AuditEvent, ImportBatch)]
+    with pytest.raises(Conflict) as raised:
+        _commit(session, admin, data, filename="race.csv")
+    assert raised.value.code == "import.label_conflict"
+    after = [_count(session, model) for model in (Building, Record, AuditEvent, ImportBatch)]
+    assert after == before
