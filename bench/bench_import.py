@@ -17,19 +17,17 @@ import hashlib
 import io
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 import registry.models  # noqa: F401
-from bench.bench_tally import ADMIN_URL, WITH_POSTGRES
+from bench.databases import WITH_POSTGRES, create_admin, postgres_database
 from bench.goals import goal
 from registry.db import make_engine
 from registry.domain.buildings.credit_code import make_credit_code
 from registry.models import ImportBatch, ImportJob
-from registry.services import users as user_service
 from registry.services.imports import jobs
 
 ROWS = 100_000
@@ -124,14 +122,7 @@ def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str):
 
 def _admin(engine):
     with Session(engine, expire_on_commit=False) as session:
-        return user_service.create_user(
-            session=session,
-            actor=None,
-            username="bench",
-            password="load-test-secret-1",
-            role="admin",
-            districts=[],
-        )
+        return create_admin(session)
 
 
 def _create_tables(engine) -> None:
@@ -164,17 +155,8 @@ def main() -> None:
         # The XLSX is read the same for either database: it is previewed on SQLite only.
         results["SQLite"] = _on(f"sqlite:///{folder / 'bench.sqlite3'}", folder, data, xlsx)
         if WITH_POSTGRES:
-            database = f"bench_import_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{database}"'))
-            url = admin.url.set(database=database).render_as_string(hide_password=False)
-            try:
+            with postgres_database("bench_import") as url:
                 results["PostgreSQL"] = _on(url, folder, data, None)
-            finally:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-                admin.dispose()
     counts = results["SQLite"]["preview"][2]
     print(f"rows: {ROWS:,}  ({len(data) / 1e6:.1f} MB CSV)  outcomes: {counts}")
     for db, found in results.items():

@@ -26,11 +26,9 @@ from urllib.parse import quote
 
 from sqlalchemy import create_engine, text
 
+from bench.databases import ADMIN_URL, create_admin
+
 ROOT = Path(__file__).resolve().parent.parent
-ADMIN_URL = os.environ.get(
-    "BENCH_DATABASE_URL",
-    os.environ.get("DATABASE_URL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-)
 BUILDINGS = int(os.environ.get("BENCH_BUILDINGS", "100000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
@@ -92,14 +90,7 @@ def _seed(url: str) -> str:
     upgrade(url)
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
-        admin = user_service.create_user(
-            session=session,
-            actor=None,
-            username="bench",
-            password="load-test-secret-1",
-            role="admin",
-            districts=[],
-        )
+        admin = create_admin(session)
         token = user_service.issue_api_token(session=session, actor=admin, user=admin)
     districts = ", ".join(f"('{d.code}', '{d.official}')" for d in DISTRICTS)
     types = ", ".join(f"('{code}')" for code in BUILDING_TYPES)

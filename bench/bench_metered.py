@@ -25,11 +25,11 @@ from sqlalchemy import create_engine, insert, text
 from sqlmodel import Session, SQLModel
 
 import registry.models  # noqa: F401
+from bench.databases import ADMIN_URL, create_admin
 from bench.goals import goal
 from registry import metered_reports
 from registry.db import make_engine
 from registry.models import Building, MeteredYear
-from registry.services import users as user_service
 from registry.services.metered import documents as quota_documents
 from registry.services.metered.imports import commit_meter_import
 from registry.services.metered.quota_list import quota_list, summary
@@ -42,10 +42,6 @@ LIST_GOAL_S = 1.0
 DOCUMENT_GOAL_S = 2.0  # issue 23: what a request may take; a longer document is a job
 PDF_GOAL_S = 5.0  # the PDF job itself, cold: summary by WeasyPrint, table by report_tables
 IMPORT_GOAL_S = 10.0
-ADMIN_URL = os.environ.get(
-    "BENCH_DATABASE_URL",
-    os.environ.get("DATABASE_URL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-)
 KINDS = (  # (type, sub-type, hvac class, heating type)
     ("office_government", "city", None, "district"),
     ("office_government", "below_city", None, "gas_oil"),
@@ -61,14 +57,7 @@ def _seed(engine) -> int:
     rng = random.Random(7)
     with Session(engine, expire_on_commit=False) as session:
         quota_seed.seed(session)
-        admin = user_service.create_user(
-            session=session,
-            actor=None,
-            username="bench",
-            password="load-test-secret-1",
-            role="admin",
-            districts=[],
-        )
+        admin = create_admin(session)
         now = registry.models.utcnow()
         rows = []
         for i in range(BUILDINGS):

@@ -23,7 +23,6 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from sqlalchemy.schema import CreateTable
 from sqlmodel import Session, SQLModel
 
 import registry.models  # noqa: F401
+from bench.databases import WITH_POSTGRES, postgres_database
 from bench.goals import goal
 from registry.db import make_engine
 from registry.domain.buildings.districts import DISTRICTS
@@ -40,11 +40,6 @@ from registry.domain.tally.targets import BuildingFact, RecordFact
 from registry.models import Building, Record
 
 RECORDS = int(os.environ.get("BENCH_TALLY_RECORDS", "1000000"))
-ADMIN_URL = os.environ.get(
-    "BENCH_DATABASE_URL",
-    os.environ.get("DATABASE_URL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-)
-WITH_POSTGRES = os.environ.get("BENCH_TALLY_POSTGRES", "1") != "0"
 YEAR = 2025  # the pilot's latest year: its appendix carries every record still held
 AS_OF = date(2026, 6, 30)
 # A data date inside the year: buildings with later dates are recounted as of it.
@@ -447,22 +442,13 @@ def main() -> None:
         )
         results["SQLite"] = time_tally(url)
     if WITH_POSTGRES:
-        name = f"bench_tally_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = admin.url.set(database=name).render_as_string(hide_password=False)
-        try:
+        with postgres_database("bench_tally") as url:
             load_s, index_s = load_postgres(url, buildings, record_rows)
             print(
                 f"PostgreSQL: loaded in {load_s:.1f} s (COPY), indexes + analyze "
                 f"{index_s:.1f} s, tally index {build_index(url):.1f} s"
             )
             results["PostgreSQL"] = time_tally(url)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
     del buildings, record_rows
 
     print(

@@ -16,21 +16,20 @@ import os
 import resource
 import tempfile
 import time
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from bench.bench_tally import (
-    ADMIN_URL,
     RECORDS,
-    WITH_POSTGRES,
     YEAR,
     build_index,
     generate,
     load_postgres,
     load_sqlite,
 )
+from bench.databases import WITH_POSTGRES, postgres_database
 from bench.goals import goal
 
 FIRST_BYTE_GOAL_S = 1.0
@@ -94,25 +93,18 @@ def main() -> None:
     started = time.perf_counter()
     buildings, record_rows = generate(RECORDS)
     print(f"generated {len(record_rows):,} records in {time.perf_counter() - started:.1f} s")
-    databases = []
-    folder = tempfile.TemporaryDirectory()
-    url = f"sqlite:///{Path(folder.name) / 'tally.sqlite3'}"
-    load_sqlite(url, buildings, record_rows)
-    print(f"SQLite: loaded and indexed, tally index {build_index(url):.1f} s")
-    databases.append(("SQLite", url))
-    admin = name = None
-    if WITH_POSTGRES:
-        name = f"bench_tally_full_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        pg_url = admin.url.set(database=name).render_as_string(hide_password=False)
-        load_postgres(pg_url, buildings, record_rows)
-        print(f"PostgreSQL: loaded and indexed, tally index {build_index(pg_url):.1f} s")
-        databases.append(("PostgreSQL", pg_url))
-    del buildings, record_rows
     results = []
-    try:
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        url = f"sqlite:///{Path(folder) / 'tally.sqlite3'}"
+        load_sqlite(url, buildings, record_rows)
+        print(f"SQLite: loaded and indexed, tally index {build_index(url):.1f} s")
+        databases = [("SQLite", url)]
+        if WITH_POSTGRES:
+            pg_url = stack.enter_context(postgres_database("bench_tally_full"))
+            load_postgres(pg_url, buildings, record_rows)
+            print(f"PostgreSQL: loaded and indexed, tally index {build_index(pg_url):.1f} s")
+            databases.append(("PostgreSQL", pg_url))
+        del buildings, record_rows
         for db, db_url in databases:
             for fmt, table in EXPORTS:
                 first, whole, cpu, size, base_mb, first_mb, peak_mb = run_export(db_url, fmt, table)
@@ -124,12 +116,6 @@ def main() -> None:
                     f"{first_mb:.0f} MB, peak {peak_mb:.0f} MB",
                     flush=True,
                 )
-    finally:
-        folder.cleanup()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
     for db, fmt, first, whole, cpu, size, first_mb, peak_mb in results:
         goal(
             f"tally_full {fmt} ({db})",
