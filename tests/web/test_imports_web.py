@@ -184,6 +184,8 @@ def test_a_large_file_is_previewed_by_the_worker_with_a_progress_page(
     page = client.get(f"/imports/jobs/{job_id}")
     assert page.status_code == 200 and 'id="import-bar"' in page.get_data(as_text=True)
     assert "js/imports.js" in page.get_data(as_text=True)
+    # Not counted yet: "…", not a file of 0 rows.
+    assert '<dd id="rows-total">…</dd>' in page.get_data(as_text=True)
     progress = client.get(f"/imports/jobs/{job_id}.json").get_json()
     assert progress["state"] == "queued" and progress["fraction"] == 0
     _, state = run_import_job(app, queued)
