@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -93,9 +94,22 @@ def _xlsx(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _forked_cpu_s() -> float:
+    """CPU seconds of this process's ended children: the forked copy that checks half of a
+    long sheet (`imports.forked`)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _cpu(cpu_s: tuple[float, float]) -> str:
+    own, copy = cpu_s
+    return f"{own:.1f} s CPU here + {copy:.1f} s in its forked copy"
+
+
 def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str):
-    """Queue a job as the page does and run it as the worker does; (seconds, CPU seconds,
-    counts, batch). The CPU seconds are this process's: the machine may be shared."""
+    """Queue a job as the page does and run it as the worker does; (seconds, CPU seconds
+    of this process and of the forked copy that checks half the rows, counts, batch).
+    Measured by process: the machine may be shared."""
     sha256 = hashlib.sha256(data).hexdigest()
     jobs.upload_path(folder, actor.id, sha256).write_bytes(data)
     with Session(engine, expire_on_commit=False) as session:
@@ -111,8 +125,10 @@ def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str):
             enqueue=lambda _id: None,
         )
     started, started_cpu = time.perf_counter(), time.process_time()
+    started_forked = _forked_cpu_s()
     state = jobs.run_import(engine=engine, folder=folder, job_id=job.id, worker="bench")
     seconds, cpu_s = time.perf_counter() - started, time.process_time() - started_cpu
+    cpu_s = (cpu_s, _forked_cpu_s() - started_forked)
     with Session(engine) as session:
         row = session.get(ImportJob, job.id)
         assert state == "done", (state, row.error_code, row.error_params)
@@ -165,7 +181,7 @@ def main() -> None:
             goal(
                 f"import_preview_xlsx ({db})",
                 f"{ROWS:,} rows in {xlsx_s:.1f} s ({ROWS / xlsx_s:,.0f} rows/s; "
-                f"{xlsx_cpu_s:.1f} s CPU; {len(xlsx) / 1e6:.1f} MB XLSX), on the worker",
+                f"{_cpu(xlsx_cpu_s)}; {len(xlsx) / 1e6:.1f} MB XLSX), on the worker",
                 f"≤ {PREVIEW_GOAL_S:.0f} s",
                 xlsx_s <= PREVIEW_GOAL_S,
             )
@@ -173,7 +189,7 @@ def main() -> None:
         goal(
             f"import_preview ({db})",
             f"{ROWS:,} rows in {preview_s:.1f} s ({ROWS / preview_s:,.0f} rows/s; "
-            f"{preview_cpu_s:.1f} s CPU), on the worker",
+            f"{_cpu(preview_cpu_s)}), on the worker",
             f"≤ {PREVIEW_GOAL_S:.0f} s",
             preview_s <= PREVIEW_GOAL_S,
         )
@@ -182,7 +198,7 @@ def main() -> None:
         goal(
             f"import_commit ({db})",
             f"{ROWS:,} rows in {commit_s:.1f} s ({written:,} buildings and records written; "
-            f"{commit_cpu_s:.1f} s CPU in this process), on the worker",
+            f"{_cpu(commit_cpu_s)}), on the worker",
             f"≤ {COMMIT_GOAL_S:.0f} s",
             commit_s <= COMMIT_GOAL_S,
         )

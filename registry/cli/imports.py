@@ -119,6 +119,7 @@ def import_file(
                 filename=file.name,
                 mapping=mapping,
                 locale=lang,
+                two_processes=True,  # a process of its own, not a web server's
             )
             report = {**preview.as_dict(), "dry_run": True, "batch": None, "message": ""}
         else:
@@ -129,6 +130,7 @@ def import_file(
                 filename=file.name,
                 mapping=mapping,
                 locale=lang,
+                two_processes=True,
             )
             report = {**result.preview.as_dict(), "dry_run": False, "batch": None}
             report["repeated"] = result.repeated

@@ -284,7 +284,8 @@ def run_import(*, engine: Engine, folder: Path, job_id: int, worker: str) -> str
             progress=progress,
         )
         if job.kind in BUILDING_KINDS:
-            arguments["mapping"] = job.mapping
+            # The worker's own process: a long sheet's rows may be checked in two at once.
+            arguments.update(mapping=job.mapping, two_processes=True)
         try:
             if job.kind == "commit":
                 result = commit_import(**arguments)

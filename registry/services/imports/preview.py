@@ -21,12 +21,14 @@ Decisions:
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlmodel import Session, select
 
 from registry.domain import dates
+from registry.domain.imports import bounds
 from registry.domain.imports import files as import_files
 from registry.domain.imports.headers import (
     EXTRA_FIELDS,
@@ -43,10 +45,16 @@ from registry.errors import Unprocessable, ValidationFailed
 from registry.i18n import render
 from registry.models import ImportBatch, ImportMapping, User, utcnow
 from registry.services import permissions
+from registry.services.imports.forked import Forked
 from registry.services.imports.outcomes import ColumnMapping, Preview, Problem, RowOutcome
 from registry.services.imports.plan import ImportState, check_extras, classify_chunk
 
 CHUNK_ROWS = 1000
+# A sheet of this many rows or more is checked in two halves at once (`_check_rows`) when
+# the caller allows it, this process taking the first FORK_SHARE: it also sorts every row
+# against the database.
+FORK_FROM_ROWS = 20_000
+FORK_SHARE = 0.45
 MAX_LISTED_ROWS = 2000  # rows listed one by one in a preview; the counts cover them all
 MAX_REJECTED = 10_000  # rejected rows are listed beyond that, for their reasons
 REQUIRED_LABELS = {  # for headers.REQUIRED_FIELDS
@@ -101,12 +109,15 @@ def preview_import(
     locale: object = "zh_Hans_CN",
     progress=None,
     keep_checked: bool = True,
+    two_processes: bool = False,
 ) -> Preview:
     """A dry run: every row's outcome with reasons; nothing is written.
 
     `progress(phase, count)` (optional) hears of rows "read" and "checked" chunk by chunk;
     it may raise to stop the run. The file's rows as checked are kept for its commit
-    unless `keep_checked` is false (the commit's own dry run).
+    unless `keep_checked` is false (the commit's own dry run). `two_processes`: a long
+    sheet may be checked by this process and a forked copy at once; only the worker and
+    the CLI allow it, never a web request (a threaded server's process is not forked).
     """
     permissions.require_importer(actor)
     unknown_fields = {
@@ -143,7 +154,8 @@ def preview_import(
         checked, rows = kept, iter(kept.rows)
     else:
         checked = _Checked(key)
-        rows = _check_rows(table, today, checked)
+        estimate = bounds.count_rows(data) if two_processes else 0
+        rows = _check_rows(table, today, checked, rows_estimate=estimate)
     chunk: list = []
     for entry in rows:
         chunk.append(entry)
@@ -180,13 +192,44 @@ def _keep_checked(checked: _Checked | None) -> None:
     _last_checked = checked
 
 
-def _check_rows(table, today: date, checked: _Checked):
-    """Each row's (RowResult, extras), checked on its own; kept in `checked` as they go."""
+def _check_rows(table, today: date, checked: _Checked, *, rows_estimate: int = 0):
+    """Each row's (RowResult, extras), checked on its own; kept in `checked` as they go.
+
+    A long sheet is checked in two halves at once: the rows after `FORK_SHARE` of it by a
+    forked copy of this process (`forked.Forked`), which reads the same rows from the same
+    place and sends its results back in order, while this process checks the first part
+    and sorts each chunk against the database (`_classify`). The results are the same
+    either way: each row's check depends on that row alone."""
     read = row_reader(table.mapping, today=today)
-    for number, raw in _rows(table):
+    rows = _rows(table)
+    helper = None
+    if rows_estimate >= FORK_FROM_ROWS and hasattr(os, "fork"):
+        split = int(rows_estimate * FORK_SHARE)
+        helper = Forked(lambda: _checked(read, table, today, _from_row(rows, split)))
+        rows = _before_row(rows, split)
+    try:
+        parts = [_checked(read, table, today, rows)]
+        if helper is not None:
+            parts.append(helper.results())
+        for part in parts:
+            for entry in part:
+                if entry is None:
+                    checked.skipped += 1
+                    continue
+                checked.rows.append(entry)
+                yield entry
+    finally:
+        if helper is not None:
+            helper.stop()
+
+
+def _checked(read, table, today: date, rows):
+    """(RowResult, extras) for each row, None for a row that is skipped (empty, a total,
+    the template's example)."""
+    for number, raw in rows:
         result = read(raw, number)
         if result.outcome in ("empty", "total", "example"):
-            checked.skipped += 1
+            yield None
             continue
         extras = {}
         if result.outcome == "ok":
@@ -195,8 +238,20 @@ def _check_rows(table, today: date, checked: _Checked):
                 result = _with_problems(result, extra_problems)
         if result.row is None:  # refused: its name and label number, shown beside the reasons
             extras = {"identity": _identity(raw, table.mapping)}
-        checked.rows.append((result, extras))
         yield result, extras
+
+
+def _before_row(rows, split: int):
+    for number, raw in rows:
+        if number >= split:
+            return
+        yield number, raw
+
+
+def _from_row(rows, split: int):
+    for number, raw in rows:
+        if number >= split:
+            yield number, raw
 
 
 def _identity(raw: dict, mapping: dict[str, str]) -> tuple[str, str | None]:

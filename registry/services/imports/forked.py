@@ -1,0 +1,128 @@
+"""Half of a long, pure computation done by a forked copy of this process (issue 23).
+
+Checking a city's 100,000-row sheet row by row is pure Python: one core's work while the
+other of a 2-core worker idles. `Forked(produce)` forks; the copy runs `produce()`, which
+sees everything the process held at the fork (the sheet, already in memory, and its row
+reader at the same place) and yields plain, picklable items; they come back in order, in
+pickled chunks, through a pipe that a thread of this process empties as they arrive, so the
+copy never waits on a full pipe while this process does its own half.
+
+The copy touches nothing it inherited but the data `produce` reads: no database connection,
+no file but its pipe, no logging; it leaves by `os._exit`, so no cleanup of the parent's
+objects runs twice. A `RegistryError` it raises (a row over a limit, found only when read)
+comes back as the same error, raised when its place in the order is reached; anything else,
+or a copy that dies, ends the run with `ForkedFailed`. `stop()` kills the copy (a cancelled
+import) and reaps it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import signal
+import struct
+import threading
+from collections.abc import Callable, Iterable, Iterator
+
+from registry.errors import RegistryError
+
+CHUNK_ITEMS = 2_000
+_HEADER = struct.Struct("!Q")  # a message's length in bytes
+
+
+class ForkedFailed(RuntimeError):
+    """The forked copy failed or died before sending all its items."""
+
+
+class Forked:
+    def __init__(self, produce: Callable[[], Iterable], *, chunk_items: int = CHUNK_ITEMS):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the copy
+            os.close(read_end)
+            _run_copy(produce, write_end, chunk_items)  # never returns
+        os.close(write_end)
+        self.pid: int | None = pid
+        self._messages: queue.SimpleQueue = queue.SimpleQueue()
+        self._reader = threading.Thread(
+            target=_read_messages, args=(read_end, self._messages), daemon=True
+        )
+        self._reader.start()
+
+    def results(self) -> Iterator:
+        """The copy's items, in order; waits for each chunk as it comes."""
+        while True:
+            message = self._messages.get()
+            if message is None:
+                raise ForkedFailed("the forked copy ended before its last item")
+            kind, value = pickle.loads(message)
+            if kind == "items":
+                yield from value
+            elif kind == "done":
+                self.stop()
+                return
+            elif kind == "refused":
+                error_class, code, params = value
+                self.stop()
+                raise error_class(code, params)
+            else:
+                self.stop()
+                raise ForkedFailed(value)
+
+    def stop(self) -> None:
+        """End the copy if it still runs, and reap it; safe to call more than once."""
+        if self.pid is None:
+            return
+        pid, self.pid = self.pid, None
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+        self._reader.join(timeout=5)
+
+
+def _run_copy(produce, write_end: int, chunk_items: int) -> None:
+    status = 0
+    try:
+        with os.fdopen(write_end, "wb", buffering=0) as out:
+
+            def send(kind, value) -> None:
+                body = pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(_HEADER.pack(len(body)))
+                out.write(body)
+
+            chunk: list = []
+            try:
+                for item in produce():
+                    chunk.append(item)
+                    if len(chunk) >= chunk_items:
+                        send("items", chunk)
+                        chunk = []
+                send("items", chunk)
+                send("done", None)
+            except RegistryError as error:
+                send("items", chunk)
+                send("refused", (type(error), error.code, error.params))
+            except BaseException as error:  # noqa: BLE001  (reported to the parent, then exit)
+                send("failed", f"{type(error).__name__}: {error}")
+    except BaseException:  # noqa: BLE001  (the pipe is gone: the parent has stopped)
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _read_messages(read_end: int, messages: queue.SimpleQueue) -> None:
+    """Move whole messages from the pipe to `messages` as they arrive; None at its end."""
+    with os.fdopen(read_end, "rb") as stream:
+        while True:
+            header = stream.read(_HEADER.size)
+            if len(header) < _HEADER.size:
+                break
+            (size,) = _HEADER.unpack(header)
+            body = stream.read(size)
+            if len(body) < size:
+                break
+            messages.put(body)
+    messages.put(None)

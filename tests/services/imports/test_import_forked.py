@@ -1,0 +1,163 @@
+"""A long sheet checked in two processes at once (issue 23): the same outcome, row for row,
+as one process; a refusal or a failure in the forked half reaches the caller; a cancel ends
+the forked copy. Real forks throughout: the thresholds are lowered so small sheets take
+the two-process path."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+from bench.bench_import import _xlsx, build_csv
+from registry.errors import Unprocessable
+from registry.services.imports import forked, preview
+from registry.services.imports.commit import commit_import
+from registry.services.imports.preview import preview_import
+
+TODAY = date(2024, 6, 1)
+
+
+@pytest.fixture
+def forks(monkeypatch):
+    """Every fork made, by its `Forked`; small sheets go the two-process way."""
+    monkeypatch.setattr(preview, "FORK_FROM_ROWS", 50)
+    made: list[tuple[forked.Forked, int]] = []
+    real_init = forked.Forked.__init__
+
+    def spy(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        made.append((self, self.pid))
+
+    monkeypatch.setattr(forked.Forked, "__init__", spy)
+    preview._keep_checked(None)
+    yield made
+    preview._keep_checked(None)
+
+
+def _outcome(result) -> tuple:
+    return (
+        result.counts,
+        result.skipped,
+        [
+            (r.row_number, r.outcome, r.name, r.label_number, r.note, r.problems)
+            for r in result.rows
+        ],
+        [(p.row, p.target, p.record_fields, p.extras) for p in result.plan],
+    )
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_two_processes_find_what_one_finds_row_for_row(session, make_user, forks, kind):
+    admin = make_user(session, role="admin")
+    data = build_csv(1_200)  # duplicates, impossible dates, 万平方米 areas
+    if kind == "xlsx":
+        data = _xlsx(data)
+    name = f"sheet.{kind}"
+    one = preview_import(session=session, actor=admin, data=data, filename=name, today=TODAY)
+    assert not forks
+    preview._keep_checked(None)  # no reuse of the rows just checked
+    two = preview_import(
+        session=session, actor=admin, data=data, filename=name, today=TODAY, two_processes=True
+    )
+    ((copy, pid),) = forks
+    assert copy.pid is None and _gone(pid)  # ended and reaped
+    assert _outcome(two) == _outcome(one)
+    assert two.counts["rejected"] > 0 and two.counts["duplicate"] > 0
+
+
+def test_a_commit_checked_in_two_processes_stores_what_one_would(session, make_user, forks):
+    admin = make_user(session, role="admin")
+    data = build_csv(600)
+    result = commit_import(
+        session=session,
+        actor=admin,
+        data=data,
+        filename="a.csv",
+        today=TODAY,
+        two_processes=True,
+    )
+    assert len(forks) == 1
+    again = preview_import(session=session, actor=admin, data=data, filename="a.csv", today=TODAY)
+    # Everything the commit planned is now a duplicate of what it stored.
+    assert result.batch.new_buildings == result.preview.counts["new_building"] > 500
+    assert again.counts["duplicate"] == sum(
+        result.preview.counts[k] for k in ("new_building", "duplicate")
+    )
+
+
+def test_a_row_over_a_limit_in_the_forked_half_refuses_the_file_as_one_process_would(
+    session, make_user, forks
+):
+    admin = make_user(session, role="admin")
+    data = build_csv(400) + ("x" * 40_000 + ",1\n").encode()  # the last row: a cell too long
+    refused = []
+    for two in (False, True):
+        preview._keep_checked(None)
+        with pytest.raises(Unprocessable) as raised:
+            preview_import(
+                session=session,
+                actor=admin,
+                data=data,
+                filename="long.csv",
+                today=TODAY,
+                two_processes=two,
+            )
+        refused.append((raised.value.code, raised.value.params))
+    ((copy, pid),) = forks
+    assert copy.pid is None and _gone(pid)
+    assert refused[0] == refused[1] and refused[0][0] == "import.cell_too_long"
+
+
+def test_a_cancel_while_this_process_checks_ends_the_forked_copy(session, make_user, forks):
+    admin = make_user(session, role="admin")
+
+    class Cancelled(Exception):
+        pass
+
+    def progress(phase, count):
+        if phase == "checked":
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        preview_import(
+            session=session,
+            actor=admin,
+            data=build_csv(3_000),
+            filename="c.csv",
+            today=TODAY,
+            progress=progress,
+            two_processes=True,
+        )
+    ((copy, pid),) = forks
+    assert copy.pid is None and _gone(pid)  # killed and reaped
+
+
+def test_a_forked_copy_that_fails_or_dies_is_an_error_not_a_short_result():
+    def broken():
+        yield 1
+        raise KeyError("a bug")
+
+    with pytest.raises(forked.ForkedFailed, match="KeyError"):
+        list(forked.Forked(broken).results())
+
+    def killed():
+        yield 1
+        os.kill(os.getpid(), 9)
+        yield 2
+
+    with pytest.raises(forked.ForkedFailed, match="ended before"):
+        list(forked.Forked(killed, chunk_items=1).results())
+
+    assert list(forked.Forked(lambda: iter(range(5_000)), chunk_items=7).results()) == list(
+        range(5_000)
+    )
