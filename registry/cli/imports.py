@@ -15,6 +15,7 @@ from registry.cli.output import (
     locale_option,
     to_locale,
 )
+from registry.domain.imports import bounds
 from registry.i18n import Locale, render
 from registry.models import ImportBatchPublic
 from registry.services.imports import exports
@@ -98,6 +99,7 @@ def import_file(
     """Import buildings and records from an XLSX or CSV file (all rows or none)."""
     data = file.read_bytes()
     mapping = _mapping(map_) or None
+    rows_in_file = bounds.count_rows(data)  # a long sheet is checked in two processes
     with open_session() as session:
         actor = resolve_actor(session, actor_name)
         if errors is not None:
@@ -119,7 +121,7 @@ def import_file(
                 filename=file.name,
                 mapping=mapping,
                 locale=lang,
-                two_processes=True,  # a process of its own, not a web server's
+                rows_in_file=rows_in_file,
             )
             report = {**preview.as_dict(), "dry_run": True, "batch": None, "message": ""}
         else:
@@ -130,7 +132,7 @@ def import_file(
                 filename=file.name,
                 mapping=mapping,
                 locale=lang,
-                two_processes=True,
+                rows_in_file=rows_in_file,
             )
             report = {**result.preview.as_dict(), "dry_run": False, "batch": None}
             report["repeated"] = result.repeated

@@ -98,12 +98,12 @@ def commit_import(
     today: date | None = None,
     locale: object = "zh_Hans_CN",
     progress=None,
-    two_processes: bool = False,
+    rows_in_file: int = 0,
 ) -> CommitResult:
     """Store every accepted row of the file, with a batch row and audit events, or nothing.
 
     `progress(phase, count)` (optional) is told the rows read, checked and written as
-    they go; it may raise to stop the commit, which then writes nothing. `two_processes`:
+    they go; it may raise to stop the commit, which then writes nothing. `rows_in_file`:
     as for `preview_import`.
     """
     today = today or dates.today()
@@ -122,7 +122,7 @@ def commit_import(
                 locale=locale,
                 progress=progress,
                 keep_checked=False,
-                two_processes=two_processes,
+                rows_in_file=rows_in_file,
             )
             earlier = previous_batch(session=session, sha256=preview.sha256)
             if not preview.plan:

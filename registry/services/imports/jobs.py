@@ -274,7 +274,8 @@ def run_import(*, engine: Engine, folder: Path, job_id: int, worker: str) -> str
         except OSError:
             _finish(engine, job_id, state="failed", error_code="import.upload_expired")
             return "failed"
-        progress = _Progress(folder, job, bounds.count_rows(data))
+        rows_in_file = bounds.count_rows(data)
+        progress = _Progress(folder, job, rows_in_file)
         arguments = dict(
             session=session,
             actor=actor,
@@ -285,7 +286,7 @@ def run_import(*, engine: Engine, folder: Path, job_id: int, worker: str) -> str
         )
         if job.kind in BUILDING_KINDS:
             # The worker's own process: a long sheet's rows may be checked in two at once.
-            arguments.update(mapping=job.mapping, two_processes=True)
+            arguments.update(mapping=job.mapping, rows_in_file=rows_in_file)
         try:
             if job.kind == "commit":
                 result = commit_import(**arguments)

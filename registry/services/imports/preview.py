@@ -24,11 +24,11 @@ import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import dropwhile, takewhile
 
 from sqlmodel import Session, select
 
 from registry.domain import dates
-from registry.domain.imports import bounds
 from registry.domain.imports import files as import_files
 from registry.domain.imports.headers import (
     EXTRA_FIELDS,
@@ -109,15 +109,17 @@ def preview_import(
     locale: object = "zh_Hans_CN",
     progress=None,
     keep_checked: bool = True,
-    two_processes: bool = False,
+    rows_in_file: int = 0,
 ) -> Preview:
     """A dry run: every row's outcome with reasons; nothing is written.
 
     `progress(phase, count)` (optional) hears of rows "read" and "checked" chunk by chunk;
     it may raise to stop the run. The file's rows as checked are kept for its commit
-    unless `keep_checked` is false (the commit's own dry run). `two_processes`: a long
-    sheet may be checked by this process and a forked copy at once; only the worker and
-    the CLI allow it, never a web request (a threaded server's process is not forked).
+    unless `keep_checked` is false (the commit's own dry run). `rows_in_file`: about how
+    many rows the file has (`bounds.count_rows`), given by the worker and the CLI, which
+    count them anyway: a sheet of `FORK_FROM_ROWS` or more is then checked by this process
+    and a forked copy at once. A web request gives none and never forks (a threaded
+    server's process is not forked).
     """
     permissions.require_importer(actor)
     unknown_fields = {
@@ -154,8 +156,7 @@ def preview_import(
         checked, rows = kept, iter(kept.rows)
     else:
         checked = _Checked(key)
-        estimate = bounds.count_rows(data) if two_processes else 0
-        rows = _check_rows(table, today, checked, rows_estimate=estimate)
+        rows = _check_rows(table, today, checked, rows_in_file=rows_in_file)
     chunk: list = []
     for entry in rows:
         chunk.append(entry)
@@ -192,7 +193,7 @@ def _keep_checked(checked: _Checked | None) -> None:
     _last_checked = checked
 
 
-def _check_rows(table, today: date, checked: _Checked, *, rows_estimate: int = 0):
+def _check_rows(table, today: date, checked: _Checked, *, rows_in_file: int = 0):
     """Each row's (RowResult, extras), checked on its own; kept in `checked` as they go.
 
     A long sheet is checked in two halves at once: the rows after `FORK_SHARE` of it by a
@@ -203,10 +204,15 @@ def _check_rows(table, today: date, checked: _Checked, *, rows_estimate: int = 0
     read = row_reader(table.mapping, today=today)
     rows = _rows(table)
     helper = None
-    if rows_estimate >= FORK_FROM_ROWS and hasattr(os, "fork"):
-        split = int(rows_estimate * FORK_SHARE)
-        helper = Forked(lambda: _checked(read, table, today, _from_row(rows, split)))
-        rows = _before_row(rows, split)
+    if rows_in_file >= FORK_FROM_ROWS and hasattr(os, "fork"):
+        split = int(rows_in_file * FORK_SHARE)
+
+        def before_split(item) -> bool:  # (sheet row number, cells)
+            return item[0] < split
+
+        # The copy skips the rows before the split; this process stops at it.
+        helper = Forked(lambda: _checked(read, table, today, dropwhile(before_split, rows)))
+        rows = takewhile(before_split, rows)
     try:
         parts = [_checked(read, table, today, rows)]
         if helper is not None:
@@ -239,19 +245,6 @@ def _checked(read, table, today: date, rows):
         if result.row is None:  # refused: its name and label number, shown beside the reasons
             extras = {"identity": _identity(raw, table.mapping)}
         yield result, extras
-
-
-def _before_row(rows, split: int):
-    for number, raw in rows:
-        if number >= split:
-            return
-        yield number, raw
-
-
-def _from_row(rows, split: int):
-    for number, raw in rows:
-        if number >= split:
-            yield number, raw
 
 
 def _identity(raw: dict, mapping: dict[str, str]) -> tuple[str, str | None]:

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from bench.bench_import import _xlsx, build_csv
+from registry.domain.imports import bounds
 from registry.errors import Unprocessable
 from registry.services.imports import forked, preview
 from registry.services.imports.commit import commit_import
@@ -34,6 +35,21 @@ def forks(monkeypatch):
     preview._keep_checked(None)
     yield made
     preview._keep_checked(None)
+
+
+def _preview(session, actor, data: bytes, filename: str, *, forked_half: bool, **kwargs):
+    """The dry run as the web gives it (no row count: one process) or as the worker and
+    the CLI do (the file's row count: two processes from `FORK_FROM_ROWS`)."""
+    rows_in_file = bounds.count_rows(data) if forked_half else 0
+    return preview_import(
+        session=session,
+        actor=actor,
+        data=data,
+        filename=filename,
+        today=TODAY,
+        rows_in_file=rows_in_file,
+        **kwargs,
+    )
 
 
 def _outcome(result) -> tuple:
@@ -63,12 +79,10 @@ def test_two_processes_find_what_one_finds_row_for_row(session, make_user, forks
     if kind == "xlsx":
         data = _xlsx(data)
     name = f"sheet.{kind}"
-    one = preview_import(session=session, actor=admin, data=data, filename=name, today=TODAY)
+    one = _preview(session, admin, data, name, forked_half=False)
     assert not forks
     preview._keep_checked(None)  # no reuse of the rows just checked
-    two = preview_import(
-        session=session, actor=admin, data=data, filename=name, today=TODAY, two_processes=True
-    )
+    two = _preview(session, admin, data, name, forked_half=True)
     ((copy, pid),) = forks
     assert copy.pid is None and _gone(pid)  # ended and reaped
     assert _outcome(two) == _outcome(one)
@@ -84,10 +98,10 @@ def test_a_commit_checked_in_two_processes_stores_what_one_would(session, make_u
         data=data,
         filename="a.csv",
         today=TODAY,
-        two_processes=True,
+        rows_in_file=bounds.count_rows(data),
     )
     assert len(forks) == 1
-    again = preview_import(session=session, actor=admin, data=data, filename="a.csv", today=TODAY)
+    again = _preview(session, admin, data, "a.csv", forked_half=False)
     # Everything the commit planned is now a duplicate of what it stored.
     assert result.batch.new_buildings == result.preview.counts["new_building"] > 500
     assert again.counts["duplicate"] == sum(
@@ -104,14 +118,7 @@ def test_a_row_over_a_limit_in_the_forked_half_refuses_the_file_as_one_process_w
     for two in (False, True):
         preview._keep_checked(None)
         with pytest.raises(Unprocessable) as raised:
-            preview_import(
-                session=session,
-                actor=admin,
-                data=data,
-                filename="long.csv",
-                today=TODAY,
-                two_processes=two,
-            )
+            _preview(session, admin, data, "long.csv", forked_half=two)
         refused.append((raised.value.code, raised.value.params))
     ((copy, pid),) = forks
     assert copy.pid is None and _gone(pid)
@@ -129,15 +136,7 @@ def test_a_cancel_while_this_process_checks_ends_the_forked_copy(session, make_u
             raise Cancelled()
 
     with pytest.raises(Cancelled):
-        preview_import(
-            session=session,
-            actor=admin,
-            data=build_csv(3_000),
-            filename="c.csv",
-            today=TODAY,
-            progress=progress,
-            two_processes=True,
-        )
+        _preview(session, admin, build_csv(3_000), "c.csv", forked_half=True, progress=progress)
     ((copy, pid),) = forks
     assert copy.pid is None and _gone(pid)  # killed and reaped
 
