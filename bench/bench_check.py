@@ -112,23 +112,16 @@ class Registry:
     def _seed(self) -> None:
         from sqlmodel import Session
 
+        from bench.databases import create_admin
         from registry.domain.buildings.credit_code import make_credit_code
         from registry.models import WeatherFile
-        from registry.services import users
         from registry.services.buildings import registration as buildings
         from registry.services.checks import weather_seed
         from registry.services.checks.runner import weather_path
 
         with Session(self.engine, expire_on_commit=False) as session:
             weather_seed.seed(session)
-            self.admin = users.create_user(
-                session=session,
-                actor=None,
-                username="bench",
-                password="load-test-secret-123",
-                role="admin",
-                districts=[],
-            )
+            self.admin = create_admin(session)
             building = buildings.register_building(
                 session=session,
                 actor=self.admin,
