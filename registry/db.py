@@ -14,7 +14,6 @@ from sqlalchemy import JSON, Float, any_, bindparam, event, insert
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql.elements import Null
 from sqlmodel import Session, create_engine
 
 # SQLite's page cache, in KiB, while one connection makes a bulk write (`bulk_cache`): an
@@ -184,9 +183,7 @@ def insert_rows(connection, table, rows: list[dict], *, size: int = 2_000) -> No
             connection.execute(statement, rows[start : start + size])
         return
     compiled = insert(table).compile(dialect=dialect, column_keys=keys)
-    order = list(compiled.positiontup)
-    if sorted(order) != sorted(keys):  # a key bound twice, or a default added
-        raise ValueError(f"{table.name}: columns {sorted(keys)} bound as {sorted(order)}")
+    order = list(compiled.positiontup)  # the keys, as the statement binds them
     bound = _binder(table, order, dialect)
     sql = str(compiled)
     for start in range(0, len(rows), size):
@@ -207,7 +204,9 @@ def _binder(table, order: list[str], dialect):
     for name in order:
         column_type = table.c[name].type
         if dialect.name == "postgresql" and isinstance(column_type, JSON):
-            processors.append(_json_copy_text(column_type, dialect))
+            # JSON's own binding with a plain serializer: the text, not psycopg's wrapper.
+            serialize = dialect._json_serializer or json.dumps
+            processors.append(column_type._make_bind_processor(None, serialize))
         else:
             processors.append(column_type._cached_bind_processor(dialect))
     converted = [
@@ -247,21 +246,6 @@ def _binder(table, order: list[str], dialect):
         return tuple(values)
 
     return bound
-
-
-def _json_copy_text(column_type: JSON, dialect):
-    """A JSON column's value as the text Core's binding would send (`JSON._make_bind_processor`
-    with the engine's serializer): None as 'null' unless the type stores it as NULL."""
-    serialize = dialect._json_serializer or json.dumps
-
-    def process(value):
-        if value is column_type.NULL:
-            value = None
-        elif isinstance(value, Null) or (value is None and column_type.none_as_null):
-            return None
-        return serialize(value)
-
-    return process
 
 
 _MISSING = object()
