@@ -4,6 +4,8 @@ language) is found by CI, not by the next person running `make bench`."""
 
 from __future__ import annotations
 
+import math
+
 from bench.bench_tally_pdf import weasyprint_ms_per_row
 
 
@@ -24,4 +26,6 @@ def test_the_tally_pdf_bench_prices_weasyprint_on_a_few_rows():
         }
         for n in range(1, 9)
     ]
-    assert weasyprint_ms_per_row(rows) > 0
+    # Only that it runs and yields a number: the sign of a difference of two timings is not
+    # something a test on a shared CI machine can hold it to (it once came out -139 ms).
+    assert math.isfinite(weasyprint_ms_per_row(rows))
