@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import JSON, Float, any_, bindparam, event, insert
+from sqlalchemy import JSON, Float, any_, bindparam, event, func, insert, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -136,6 +136,31 @@ def one_of(session: Session, column, values):
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
     return column.in_(values)
+
+
+def reserve_ids(connection, table, count: int) -> list[int]:
+    """`count` new ids for rows of `table` that are written with their id given, ascending:
+    an import's buildings and records, whose records, audit events and tally rows need the
+    ids before anything is written, where reading them back afterwards cost a second pass.
+
+    PostgreSQL draws them from the id column's sequence, as the column's default would
+    (other writers draw theirs meanwhile; a rolled-back import leaves a gap, as any rolled
+    back insert does). SQLite takes the ids after the largest stored: the caller must hold
+    the database's write lock (`BEGIN IMMEDIATE`) from this call until the rows are
+    written, so no other writer can take them first."""
+    if count <= 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        sequence = connection.execute(
+            text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name}
+        ).scalar_one()
+        drawn = connection.execute(
+            text("SELECT nextval(CAST(:sequence AS regclass)) FROM generate_series(1, :count)"),
+            {"sequence": sequence, "count": count},
+        )
+        return sorted(drawn.scalars())
+    largest = connection.execute(select(func.max(table.c.id))).scalar() or 0
+    return list(range(largest + 1, largest + 1 + count))
 
 
 def insert_rows(connection, table, rows: list[dict], *, size: int = 2_000) -> None:

@@ -153,3 +153,34 @@ def test_a_bulk_write_has_a_large_cache_and_gives_it_back(tmp_path):
                 assert cache_kib(other) == db.SQLITE_DEFAULT_CACHE_KIB
         assert cache_kib(connection) == db.SQLITE_DEFAULT_CACHE_KIB
     engine.dispose()
+
+
+def test_reserved_ids_are_new_ascending_and_usable_and_the_next_default_comes_after(engine):
+    """`reserve_ids` (an import's buildings and records, written with their ids given): as
+    many as asked, ascending, above every stored id, taken by rows written with them, and
+    a row written afterwards by the column's default does not collide with them."""
+    from registry.db import reserve_ids
+
+    def building(name: str) -> dict:
+        row = Building(
+            name=name, district_code="370202", building_type="office", floor_area_m2=100
+        ).model_dump(exclude={"id"})
+        row.update(created_at=datetime(2024, 1, 1, tzinfo=UTC))
+        row.update(updated_at=row["created_at"])
+        return row
+
+    table = Building.__table__
+    with Session(engine) as session:
+        connection = session.connection()
+        first = connection.execute(insert(table), [building("先有")]).inserted_primary_key[0]
+        assert reserve_ids(connection, table, 0) == []
+        ids = reserve_ids(connection, table, 3)
+        assert len(ids) == 3 and ids == sorted(set(ids)) and ids[0] > first
+        insert_rows(
+            connection, table, [{**building(f"预留{n}"), "id": i} for n, i in enumerate(ids)]
+        )
+        later = connection.execute(insert(table), [building("后来")]).inserted_primary_key[0]
+        assert later > ids[-1]
+        stored = dict(connection.execute(select(table.c.id, table.c.name)).all())
+        assert [stored[i] for i in ids] == ["预留0", "预留1", "预留2"]
+        session.rollback()

@@ -8,9 +8,9 @@ retrofits carry no label) and reach their status through the same transitions
 like one entered by hand. Each new building and record gets one "create" audit event
 carrying the batch's `import_id`, whose snapshot is the row as stored (status approved,
 approved by the importer), not one event per transition. Rows are written by Core
-executemany INSERTs (`BULK_ROWS` at a time: buildings, then records, then events) rather
-than one flush per object, the difference between minutes and seconds at 100,000 rows; the
-new ids are read back by the batch's `import_id` (see `_insert_returning_ids`).
+executemany INSERTs or COPY (`BULK_ROWS` at a time: buildings, then records, then events)
+rather than one flush per object, the difference between minutes and seconds at 100,000
+rows; their ids are reserved before (`db.reserve_ids`), so nothing is read back.
 
 Concurrency (issue 24): the commit first takes a lock on its target (PostgreSQL: a
 transaction-scoped advisory lock; SQLite: the database's write lock, `BEGIN IMMEDIATE`), so
@@ -30,12 +30,11 @@ from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
-from sqlalchemy import select as core_select
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from registry.db import bulk_cache, insert_rows
+from registry.db import bulk_cache, insert_rows, reserve_ids
 from registry.domain import dates
 from registry.domain.buildings import records as rules
 from registry.domain.tally import targets as tally_rules
@@ -54,19 +53,6 @@ TARGET = "buildings"  # what a sheet imports into: buildings and their records
 _PG_LOCK_CLASS = 0x1D0B
 _BUILDING_COLUMNS = tuple(Building.model_fields)
 _RECORD_COLUMNS = tuple(Record.model_fields)
-_KEY_COLUMNS = {
-    Building: ("name", "address", "owner_credit_code"),
-    Record: (
-        "building_id",
-        "label_number",
-        "kind",
-        "level",
-        "stage",
-        "issued_on",
-        "started_on",
-        "completed_on",
-    ),
-}
 _RECORD_DATES = (
     "issued_on",
     "started_on",
@@ -215,36 +201,13 @@ def _chunks(items: list, size: int = BULK_ROWS):
         yield items[start : start + size]
 
 
-def _insert_returning_ids(
-    session: Session, model, rows: list[dict], key, progress=None
-) -> list[int]:
-    """Insert `rows` (`BULK_ROWS` at a time); their new ids, in the order of `rows`.
-
-    The inserts are plain executemany, without RETURNING: RETURNING makes SQLAlchemy build
-    and read back every row's statement in Python, a third of the commit's time. The ids
-    are then read by the batch's `import_id`, which only this transaction's rows carry
-    (the batch row is new in it, and the import lock is held), and matched back by `key`,
-    which the plan made unique per row. Neither an id range nor the order of inserts is
-    relied on, so this holds on PostgreSQL (sequences shared with other writers) as on
-    SQLite.
-    """
-    if not rows:
-        return []
-    table = model.__table__
+def _insert(session: Session, model, rows: list[dict], progress=None) -> None:
+    """Insert `rows`, their ids given (`reserve_ids`), `BULK_ROWS` at a time."""
     connection = session.connection()
     for chunk in _chunks(rows):
-        insert_rows(connection, table, chunk)
+        insert_rows(connection, model.__table__, chunk)
         if progress is not None:
             progress("written", len(chunk))
-    columns = _KEY_COLUMNS[model]
-    import_id = rows[0]["import_id"]
-    query = core_select(table.c.id, *(table.c[name] for name in columns)).where(
-        table.c.import_id == import_id
-    )
-    found = {key(stored._mapping): stored[0] for stored in connection.execute(query)}
-    if len(found) != len(rows):  # two rows under one key: ids could not be told apart
-        raise RuntimeError(f"{model.__name__}: {len(rows)} rows stored, {len(found)} keys")
-    return [found[key(row)] for row in rows]
 
 
 def _json(row: dict, dated: tuple[str, ...]) -> dict:
@@ -292,16 +255,26 @@ def _store(
     # The importer's id and name, as plain attributes: each row and event reads them, and
     # an ORM attribute costs several dict lookups (800,000 reads at 100,000 rows).
     actor = SimpleNamespace(id=actor.id, username=actor.username)
+    connection = session.connection()
     new_buildings = [planned for planned in plan if planned.target is None]
+    # The ids first: the records, events and tally rows below are made before anything is
+    # written, and nothing is read back (the commit holds the import lock, and on SQLite
+    # the write lock, since `lock_target`).
+    ids = reserve_ids(connection, Building.__table__, len(new_buildings))
     building_rows = []
-    for planned in new_buildings:
+    for planned, building_id in zip(new_buildings, ids, strict=True):
         row = dict.fromkeys(_BUILDING_COLUMNS)
         row.update(planned.row.building_data())
         row.update({k: planned.extras[k] for k in BUILDING_EXTRAS if k in planned.extras})
-        row.update(created_by_id=actor.id, created_at=now, updated_at=now, import_id=import_id)
-        del row["id"]
+        row.update(
+            id=building_id,
+            created_by_id=actor.id,
+            created_at=now,
+            updated_at=now,
+            import_id=import_id,
+        )
         building_rows.append(row)
-    ids = _insert_returning_ids(session, Building, building_rows, _building_key, progress)
+    _insert(session, Building, building_rows, progress)
     building_of_row = {p.row.row_number: i for p, i in zip(new_buildings, ids, strict=True)}
     stamp = {"created_at": now.isoformat(), "updated_at": now.isoformat()}
     events = [
@@ -313,24 +286,32 @@ def _store(
             building_id,
             "create",
             import_id,
-            after={**row, "id": building_id, **stamp},
+            after={**row, **stamp},
         )
         for row, building_id in zip(building_rows, ids, strict=True)
     ]
 
+    with_records = [planned for planned in plan if planned.row.kind]
+    record_ids = reserve_ids(connection, Record.__table__, len(with_records))
     record_rows, reasons = [], []
-    for planned in plan:
-        if not planned.row.kind:
-            continue
+    for planned, record_id in zip(with_records, record_ids, strict=True):
         where, ref = planned.target or ("file", planned.row.row_number)
         building_id = ref if where == "db" else building_of_row[ref]
         record_rows.append(
-            _record_row(planned.record_fields, planned.extras, actor, now, building_id, import_id)
+            _record_row(
+                planned.record_fields,
+                planned.extras,
+                actor,
+                now,
+                building_id,
+                import_id,
+                record_id=record_id,
+            )
         )
         reasons.append(planned.extras.get("reason") or None)
-    record_ids = _insert_returning_ids(session, Record, record_rows, _record_key, progress)
+    _insert(session, Record, record_rows, progress)
     for row, record_id, reason in zip(record_rows, record_ids, reasons, strict=True):
-        after = _json({**row, "id": record_id, **stamp}, _RECORD_DATES)
+        after = _json({**row, **stamp}, _RECORD_DATES)
         events.append(
             _event(
                 actor,
@@ -344,17 +325,13 @@ def _store(
                 reason=reason,
             )
         )
-    connection = session.connection()
     for chunk in _chunks(events):
         audit.insert_events(connection, chunk)
         if progress is not None:
             progress("finishing", len(chunk))
     # The tally index in the same transaction: the new buildings are counted from the rows
     # written above, the existing ones that gained a record are read back and recounted.
-    new_buildings_by_id = {
-        building_id: {**row, "id": building_id}
-        for row, building_id in zip(building_rows, ids, strict=True)
-    }
+    new_buildings_by_id = {row["id"]: row for row in building_rows}
     tally_index.refresh(
         session,
         {row["building_id"] for row in record_rows} - new_buildings_by_id.keys(),
@@ -390,31 +367,14 @@ def _fact_rows(buildings: dict[int, dict], record_rows: list[dict], record_ids: 
     return rows
 
 
-def _building_key(row: dict) -> tuple:
-    # The stored values as written: the plan made `building_key` (the same values without
-    # spaces, case or full-width forms) unique per new building, so these are unique too.
-    return (row["name"], row["address"], row["owner_credit_code"])
-
-
-def _record_key(row: dict) -> tuple:
-    if row["label_number"]:
-        return (row["label_number"],)
-    return (
-        row["building_id"],
-        row["kind"],
-        row["level"],
-        row["stage"],
-        row["issued_on"],
-        row["started_on"],
-        row["completed_on"],
-    )
-
-
-def _record_row(fields: dict, extras: dict, actor, now, building_id: int, import_id: int) -> dict:
+def _record_row(
+    fields: dict, extras: dict, actor, now, building_id: int, import_id: int, *, record_id: int
+) -> dict:
     """The record's columns at its status, reached by the review transitions from draft."""
     row = dict.fromkeys(_RECORD_COLUMNS)
     row.update(fields)
     row.update(
+        id=record_id,
         building_id=building_id,
         created_by_id=actor.id,
         created_at=now,
@@ -422,7 +382,6 @@ def _record_row(fields: dict, extras: dict, actor, now, building_id: int, import
         import_id=import_id,
         status="draft",
     )
-    del row["id"]
     reason = extras.get("reason") or None
     # A historic label or energy level was published (公布) when it was approved: the
     # registry's notice step did not exist for it (rules.path_to takes it through "publish").

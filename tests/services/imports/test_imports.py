@@ -366,13 +366,13 @@ def test_full_width_digits_gbk_csv_and_10k_units(session, admin):
 
 
 def test_commit_is_all_or_nothing(session, admin, monkeypatch):
-    def fail_after_buildings(session, model, rows, key, progress=None):
+    def fail_after_buildings(session, model, rows, progress=None):
         if model is Record:
             raise RuntimeError("disk full")
-        return real(session, model, rows, key, progress)
+        return real(session, model, rows, progress)
 
-    real = import_commit._insert_returning_ids
-    monkeypatch.setattr(import_commit, "_insert_returning_ids", fail_after_buildings)
+    real = import_commit._insert
+    monkeypatch.setattr(import_commit, "_insert", fail_after_buildings)
     before = [_count(session, m) for m in (Building, Record, AuditEvent, ImportBatch)]
     with pytest.raises(RuntimeError):
         _commit(session, admin, messy_workbook())
