@@ -7,6 +7,7 @@ import operator
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -168,26 +169,56 @@ def insert_rows(connection, table, rows: list[dict], *, size: int = 2_000) -> No
     transaction, as `connection.execute(insert(table), rows)` would store them, without its
     per-row cost: SQLAlchemy's executemany builds every row's parameters in Python, which
     cost as much as SQLite's writing at 100,000 rows, and on PostgreSQL psycopg then sends
-    one statement a row (a 100,000-row import spent 46 s there, issue 23). Each value goes
-    through its column's own bind processor (the type's conversions: aware datetimes to
-    UTC, JSON to text), each distinct hashable value converted once; SQLite takes the rows
-    by its executemany, `size` at a time, PostgreSQL by one COPY."""
+    one statement a row (a 100,000-row import spent 46 s there, issue 23). `bind_rows`
+    then `write_bound`: SQLite takes the rows by its executemany, `size` at a time,
+    PostgreSQL by one COPY."""
+    if rows:
+        write_bound(connection, table, bind_rows(connection.dialect, table, rows), size=size)
+
+
+@dataclass(frozen=True)
+class BoundRows:
+    """Rows of one table as its driver takes them (`bind_rows`), for `write_bound`: plain
+    values, so another process can make them (an import's audit events, `imports.commit`)."""
+
+    columns: tuple[str, ...]  # the columns of each tuple, in order
+    values: list[tuple]
+
+
+def bind_rows(dialect, table, rows: list[dict]) -> BoundRows:
+    """`rows` (dicts of `table`'s columns, all with the same keys) bound as the dialect's
+    driver takes them: each value through its column's own bind processor (the type's
+    conversions: aware datetimes to UTC, JSON to text), each distinct hashable value
+    converted once. Pure: no connection, only the dialect."""
     if not rows:
-        return
-    dialect = connection.dialect
+        return BoundRows((), [])
     keys = list(rows[0])
     unknown = [key for key in keys if key not in table.c]
-    # Core would fill a column's Python-side default; the paths below would not.
+    # Core would fill a column's Python-side default; `write_bound` does not.
     defaulted = [c.name for c in table.c if c.name not in keys and c.default is not None]
     if unknown or defaulted:
         raise ValueError(
             f"{table.name}: keys {sorted(unknown)} are no columns, "
             f"columns {sorted(defaulted)} have defaults"
         )
+    if dialect.name not in ("postgresql", "sqlite"):  # Core binds them when it writes
+        return BoundRows(tuple(keys), [tuple(row[key] for key in keys) for row in rows])
+    if dialect.name == "sqlite":
+        # The order SQLite's statement binds them in (`write_bound` compiles the same).
+        keys = list(insert(table).compile(dialect=dialect, column_keys=keys).positiontup)
+    bound = _binder(table, keys, dialect)
+    return BoundRows(tuple(keys), [bound(row) for row in rows])
+
+
+def write_bound(connection, table, rows: BoundRows, *, size: int = 2_000) -> None:
+    """Write rows made by `bind_rows` (for this connection's dialect), in the caller's
+    transaction: on PostgreSQL by one COPY, on SQLite by executemany `size` at a time."""
+    if not rows.values:
+        return
+    dialect = connection.dialect
     if dialect.name == "postgresql":
-        bound = _binder(table, keys, dialect)
         preparer = dialect.identifier_preparer
-        columns = ", ".join(preparer.quote(table.c[key].name) for key in keys)
+        columns = ", ".join(preparer.quote(table.c[key].name) for key in rows.columns)
         sql = f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN"
         dbapi = dialect.loaded_dbapi
         try:
@@ -195,8 +226,8 @@ def insert_rows(connection, table, rows: list[dict], *, size: int = 2_000) -> No
                 connection.connection.dbapi_connection.cursor() as cursor,
                 cursor.copy(sql) as copy,
             ):
-                for row in rows:
-                    copy.write_row(bound(row))
+                for values in rows.values:
+                    copy.write_row(values)
         except dbapi.Error as error:
             # As SQLAlchemy would raise it (IntegrityError for a duplicate label, which the
             # import answers as a conflict), not psycopg's own.
@@ -204,15 +235,16 @@ def insert_rows(connection, table, rows: list[dict], *, size: int = 2_000) -> No
         return
     if dialect.name != "sqlite":
         statement = insert(table)
-        for start in range(0, len(rows), size):
-            connection.execute(statement, rows[start : start + size])
+        for start in range(0, len(rows.values), size):
+            chunk = rows.values[start : start + size]
+            connection.execute(statement, [dict(zip(rows.columns, v, strict=True)) for v in chunk])
         return
-    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
-    order = list(compiled.positiontup)  # the keys, as the statement binds them
-    bound = _binder(table, order, dialect)
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(rows.columns))
+    if tuple(compiled.positiontup) != rows.columns:
+        raise ValueError(f"{table.name}: rows bound in another order than SQLite binds them")
     sql = str(compiled)
-    for start in range(0, len(rows), size):
-        connection.exec_driver_sql(sql, [bound(row) for row in rows[start : start + size]])
+    for start in range(0, len(rows.values), size):
+        connection.exec_driver_sql(sql, rows.values[start : start + size])
 
 
 def _binder(table, order: list[str], dialect):

@@ -10,7 +10,9 @@ carrying the batch's `import_id`, whose snapshot is the row as stored (status ap
 approved by the importer), not one event per transition. Rows are written by Core
 executemany INSERTs or COPY (`BULK_ROWS` at a time: buildings, then records, then events)
 rather than one flush per object, the difference between minutes and seconds at 100,000
-rows; their ids are reserved before (`db.reserve_ids`), so nothing is read back.
+rows; their ids are reserved before (`db.reserve_ids`), so nothing is read back, and the
+events and tally rows of a long sheet are made by a forked copy while the rows are written
+(`_store`).
 
 Concurrency (issue 24): the commit first takes a lock on its target (PostgreSQL: a
 transaction-scoped advisory lock; SQLite: the database's write lock, `BEGIN IMMEDIATE`), so
@@ -25,7 +27,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import operator
+import os
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
@@ -34,13 +38,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from registry.db import bulk_cache, insert_rows, reserve_ids
+from registry.db import bind_rows, bulk_cache, insert_rows, reserve_ids, write_bound
 from registry.domain import dates
 from registry.domain.buildings import records as rules
 from registry.domain.tally import targets as tally_rules
 from registry.errors import Conflict
-from registry.models import Building, ImportBatch, ImportClaim, Record, User, utcnow
-from registry.services import audit
+from registry.models import AuditEvent, Building, ImportBatch, ImportClaim, Record, User, utcnow
+from registry.services.imports import preview as dry_run
+from registry.services.imports.forked import Forked
 from registry.services.imports.outcomes import Preview
 from registry.services.imports.plan import BUILDING_EXTRAS, PlannedRow
 from registry.services.imports.preview import preview_import, previous_batch
@@ -135,8 +140,9 @@ def commit_import(
             session.flush()
             session.add(ImportClaim(sha256=sha256, target=TARGET, batch_id=batch.id))
             session.flush()
+            fork = _forks(rows_in_file, len(preview.plan))
             with bulk_cache(session.connection()):
-                _store(session, actor, preview.plan, batch.id, progress)
+                _store(session, actor, preview.plan, batch.id, progress, fork=fork)
             session.commit()
             return CommitResult(preview, batch, earlier.id if earlier else None)
         session.rollback()  # nothing to write: let the lock go before the dry run below
@@ -185,6 +191,13 @@ def lock_target(session: Session, target: str) -> None:
         # A transaction with a write in it holds the write lock already.
         if not raw.in_transaction:
             raw.execute("BEGIN IMMEDIATE")
+
+
+def _forks(rows_in_file: int, planned: int) -> bool:
+    """Whether a forked copy makes the events and tally rows while this process writes the
+    rows (`_store`): as for the dry run's check, for a long sheet when the caller allows
+    forking (gives `rows_in_file`: the worker and the CLI, never a web request)."""
+    return hasattr(os, "fork") and min(rows_in_file, planned) >= dry_run.FORK_FROM_ROWS
 
 
 def _claimed_batch(session: Session, sha256: str) -> ImportBatch | None:
@@ -249,15 +262,27 @@ def _event(
 
 
 def _store(
-    session: Session, actor: User, plan: list[PlannedRow], import_id: int, progress=None
+    session: Session,
+    actor: User,
+    plan: list[PlannedRow],
+    import_id: int,
+    progress=None,
+    *,
+    fork: bool = False,
 ) -> None:
+    """Write the plan's buildings and records, their audit events and their tally rows.
+
+    The events and tally rows depend only on the rows, whose ids are reserved first, so
+    they are made (`_derived`) while the rows are written: with `fork`, by a forked copy
+    of this process (`forked.Forked`), whose bound rows this process writes as they come;
+    else here, after the rows. The same values are written either way."""
     now = utcnow()
     # The importer's id and name, as plain attributes: each row and event reads them, and
     # an ORM attribute costs several dict lookups (800,000 reads at 100,000 rows).
     actor = SimpleNamespace(id=actor.id, username=actor.username)
     connection = session.connection()
     new_buildings = [planned for planned in plan if planned.target is None]
-    # The ids first: the records, events and tally rows below are made before anything is
+    # The ids first: the records, events and tally rows are made before anything is
     # written, and nothing is read back (the commit holds the import lock, and on SQLite
     # the write lock, since `lock_target`).
     ids = reserve_ids(connection, Building.__table__, len(new_buildings))
@@ -274,23 +299,7 @@ def _store(
             import_id=import_id,
         )
         building_rows.append(row)
-    _insert(session, Building, building_rows, progress)
     building_of_row = {p.row.row_number: i for p, i in zip(new_buildings, ids, strict=True)}
-    stamp = {"created_at": now.isoformat(), "updated_at": now.isoformat()}
-    events = [
-        _event(
-            actor,
-            now,
-            "building",
-            building_id,
-            building_id,
-            "create",
-            import_id,
-            after={**row, **stamp},
-        )
-        for row, building_id in zip(building_rows, ids, strict=True)
-    ]
-
     with_records = [planned for planned in plan if planned.row.kind]
     record_ids = reserve_ids(connection, Record.__table__, len(with_records))
     record_rows, reasons = [], []
@@ -309,45 +318,85 @@ def _store(
             )
         )
         reasons.append(planned.extras.get("reason") or None)
-    _insert(session, Record, record_rows, progress)
-    for row, record_id, reason in zip(record_rows, record_ids, reasons, strict=True):
-        after = _json({**row, **stamp}, _RECORD_DATES)
-        events.append(
-            _event(
-                actor,
-                now,
-                "record",
-                record_id,
-                row["building_id"],
-                "create",
-                import_id,
-                after=after,
-                reason=reason,
-            )
+
+    def derived():
+        return _derived(
+            connection.dialect, actor, now, import_id, building_rows, record_rows, reasons
         )
-    for chunk in _chunks(events):
-        audit.insert_events(connection, chunk)
-        if progress is not None:
-            progress("finishing", len(chunk))
+
+    helper = Forked(derived, chunk_items=1) if fork else None
+    try:
+        _insert(session, Building, building_rows, progress)
+        _insert(session, Record, record_rows, progress)
+        new_bound = None
+        for what, bound in helper.results() if helper is not None else derived():
+            if what == "events":
+                write_bound(connection, AuditEvent.__table__, bound)
+                if progress is not None:
+                    progress("finishing", len(bound.values))
+            else:
+                new_bound = bound
+    finally:
+        if helper is not None:
+            helper.stop()
     # The tally index in the same transaction: the new buildings are counted from the rows
     # written above, the existing ones that gained a record are read back and recounted.
-    new_buildings_by_id = {row["id"]: row for row in building_rows}
     tally_index.refresh(
         session,
-        {row["building_id"] for row in record_rows} - new_buildings_by_id.keys(),
-        new_rows=_fact_rows(new_buildings_by_id, record_rows, record_ids),
+        {row["building_id"] for row in record_rows} - set(ids),
+        new_bound=new_bound,
     )
     if progress is not None:
-        progress("finishing", len(events))  # the tally's share (see commit_import)
+        progress("finishing", len(building_rows) + len(record_rows))  # the tally's share
 
 
-def _fact_rows(buildings: dict[int, dict], record_rows: list[dict], record_ids: list[int]):
+def _derived(dialect, actor, now, import_id: int, building_rows, record_rows, reasons):
+    """("events", `BoundRows`) for each `BULK_ROWS` of the rows' audit events, in the order
+    of the rows (buildings, then records), then ("tally", (horizons, episodes)) for the new
+    buildings' tally rows: all bound for `dialect`. Pure: a forked copy may make them."""
+    stamp = {"created_at": now.isoformat(), "updated_at": now.isoformat()}
+    events_table = AuditEvent.__table__
+    building_events = (
+        _event(
+            actor,
+            now,
+            "building",
+            row["id"],
+            row["id"],
+            "create",
+            import_id,
+            after={**row, **stamp},
+        )
+        for row in building_rows
+    )
+    record_events = (
+        _event(
+            actor,
+            now,
+            "record",
+            row["id"],
+            row["building_id"],
+            "create",
+            import_id,
+            after=_json({**row, **stamp}, _RECORD_DATES),
+            reason=reason,
+        )
+        for row, reason in zip(record_rows, reasons, strict=True)
+    )
+    events = itertools.chain(building_events, record_events)
+    while chunk := list(itertools.islice(events, BULK_ROWS)):
+        yield "events", bind_rows(dialect, events_table, chunk)
+    new_buildings = {row["id"]: row for row in building_rows}
+    yield "tally", tally_index.bind_new(dialect, _fact_rows(new_buildings, record_rows))
+
+
+def _fact_rows(buildings: dict[int, dict], record_rows: list[dict]):
     """The facts' rows (`tally.facts.facts_of`) of the new buildings that got a record, with
     their counted records: the values as written, in building then record order."""
     written: dict[int, list[tuple[int, dict]]] = {}
-    for row, record_id in zip(record_rows, record_ids, strict=True):
+    for row in record_rows:
         if row["building_id"] in buildings:
-            written.setdefault(row["building_id"], []).append((record_id, row))
+            written.setdefault(row["building_id"], []).append((row["id"], row))
     # Both have several columns, so each getter gives a tuple.
     head_of = operator.itemgetter(*(column.key for column in facts.BUILDING_COLUMNS))
     record_of = operator.itemgetter(*(column.key for column in facts.RECORD_COLUMNS[1:]))

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from registry.db import insert_rows
+from registry.db import BoundRows, bind_rows, insert_rows, write_bound
 from registry.domain.tally import targets as rules
 from registry.models import Record, TallyEpisode, TallyHorizon, TallyStamp
 from registry.services.tally.facts import facts_of, load_facts
@@ -93,15 +93,19 @@ def stamp(session: Session) -> int:
     return found.scalar() or 0
 
 
-def refresh(session: Session, building_ids: Iterable[int], *, new_rows=None) -> None:
+def refresh(
+    session: Session,
+    building_ids: Iterable[int],
+    *,
+    new_bound: tuple[BoundRows, BoundRows] | None = None,
+) -> None:
     """Recount these buildings into the index, inside the caller's transaction.
 
-    `new_rows` (an import's): rows in `facts.facts_of`'s shape of buildings created in this
-    transaction, with every counted record they have, which the caller wrote and holds: they
-    are counted from these rows instead of being read back, and have nothing stored to
-    remove. They are not among `building_ids`."""
+    `new_bound` (an import's, from `bind_new`): the index rows of buildings created in this
+    transaction, counted from the rows the caller wrote instead of being read back; they
+    have nothing stored to remove, and are not among `building_ids`."""
     ids = sorted({int(i) for i in building_ids if i is not None})
-    if not ids and not new_rows:
+    if not ids and not (new_bound and any(bound.values for bound in new_bound)):
         return
     session.flush()
     connection = session.connection()
@@ -111,8 +115,22 @@ def refresh(session: Session, building_ids: Iterable[int], *, new_rows=None) -> 
         connection.execute(delete(TallyHorizon).where(TallyHorizon.building_id.in_(chunk)))
         buildings, records = load_facts(session=session, building_ids=chunk)
         _store(connection, buildings, records)
-    if new_rows:
-        _store(connection, *facts_of(new_rows))
+    if new_bound:
+        horizons, episodes = new_bound
+        write_bound(connection, TallyHorizon.__table__, horizons, size=20_000)
+        write_bound(connection, EPISODES, episodes, size=20_000)
+
+
+def bind_new(dialect, new_rows) -> tuple[BoundRows, BoundRows]:
+    """The index rows (horizons, episodes) of buildings new in a transaction, bound for
+    `refresh(new_bound=…)`: `new_rows` are their rows in `facts.facts_of`'s shape, with
+    every counted record they have, as the caller wrote them. Pure (the dialect only): an
+    import's forked copy makes them while the buildings are written (`imports.commit`)."""
+    episode_rows, horizon_rows = _rows_for(*facts_of(new_rows))
+    return (
+        bind_rows(dialect, TallyHorizon.__table__, horizon_rows),
+        bind_rows(dialect, EPISODES, episode_rows),
+    )
 
 
 def rebuild(connection, *, stamp: bool = True) -> int:

@@ -6,16 +6,21 @@ the two-process path."""
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session, SQLModel
 
 from bench.bench_import import _xlsx, build_csv
+from registry.db import make_engine
 from registry.domain.imports import bounds
 from registry.errors import Unprocessable
+from registry.services.imports import commit as import_commit
 from registry.services.imports import forked, preview
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import
+from tests.conftest import _truncate_pg, seed_reference
 
 TODAY = date(2024, 6, 1)
 
@@ -100,13 +105,134 @@ def test_a_commit_checked_in_two_processes_stores_what_one_would(session, make_u
         today=TODAY,
         rows_in_file=bounds.count_rows(data),
     )
-    assert len(forks) == 1
+    assert len(forks) == 2  # the dry run's check, then the events and tally rows
     again = _preview(session, admin, data, "a.csv", forked_half=False)
     # Everything the commit planned is now a duplicate of what it stored.
     assert result.batch.new_buildings == result.preview.counts["new_building"] > 500
     assert again.counts["duplicate"] == sum(
         result.preview.counts[k] for k in ("new_building", "duplicate")
     )
+
+
+def _fresh(database_url: str) -> None:
+    """The parametrised database emptied, ids starting at 1 again."""
+    if database_url.startswith("sqlite"):
+        engine = make_engine(database_url)
+        SQLModel.metadata.drop_all(engine)
+        SQLModel.metadata.create_all(engine)
+        seed_reference(engine)
+        engine.dispose()
+    else:
+        _truncate_pg(database_url)
+
+
+_WRITTEN = ("buildings", "certificates", "audit_events", "tally_episodes", "tally_horizons")
+
+
+def _written(engine) -> dict[str, list[tuple]]:
+    tables = SQLModel.metadata.tables
+    found = {}
+    with engine.connect() as connection:
+        for name in _WRITTEN:
+            table = tables[name]
+            query = select(table).order_by(*table.primary_key.columns)
+            if name == "audit_events":  # the importer's own creation is logged too, at its time
+                query = query.where(table.c.import_id.isnot(None))
+            found[name] = [tuple(row) for row in connection.execute(query)]
+    return found
+
+
+def test_a_commit_written_with_a_forked_copy_stores_exactly_what_one_process_stores(
+    database_url, make_user, forks, monkeypatch
+):
+    """The store's audit events and tally rows made by a forked copy while this process
+    writes the buildings and records (`commit._store`): every row of every table written,
+    ids included, equal to a commit in one process on the same empty database."""
+    at = datetime(2024, 6, 1, 2, 3, 4, 567_890, tzinfo=UTC)
+    monkeypatch.setattr(import_commit, "utcnow", lambda: at)
+    data = build_csv(700)  # new buildings with labels, duplicates, refused rows
+    written = {}
+    for two in (True, False):
+        _fresh(database_url)
+        engine = make_engine(database_url)
+        with Session(engine, expire_on_commit=False) as session:
+            importer = make_user(session, role="admin", username="importer")
+            forks.clear()
+            result = commit_import(
+                session=session,
+                actor=importer,
+                data=data,
+                filename="a.csv",
+                today=TODAY,
+                rows_in_file=bounds.count_rows(data) if two else 0,
+            )
+            assert len(forks) == (2 if two else 0)  # the dry run's check, then the store
+            assert result.batch.new_buildings > 600
+        written[two] = _written(engine)
+        engine.dispose()
+    assert written[True] == written[False]
+    # Every table has what the commit wrote: events for each building and record.
+    counts = {name: len(rows) for name, rows in written[True].items()}
+    assert counts["audit_events"] == counts["buildings"] + counts["certificates"] > 1200
+    assert counts["tally_episodes"] >= counts["certificates"]
+
+
+def test_a_cancel_while_the_rows_are_written_ends_the_forked_copy_and_stores_nothing(
+    session, make_user, forks
+):
+    admin = make_user(session, role="admin")
+    before = _counts(session)
+
+    class Cancelled(Exception):
+        pass
+
+    def progress(phase, count):
+        if phase == "written":
+            raise Cancelled()
+
+    data = build_csv(600)
+    with pytest.raises(Cancelled):
+        commit_import(
+            session=session,
+            actor=admin,
+            data=data,
+            filename="a.csv",
+            today=TODAY,
+            progress=progress,
+            rows_in_file=bounds.count_rows(data),
+        )
+    assert len(forks) == 2
+    assert all(copy.pid is None and _gone(pid) for copy, pid in forks)  # killed and reaped
+    assert _counts(session) == before
+
+
+def _counts(session) -> list[int]:
+    tables = SQLModel.metadata.tables
+    return [session.exec(select(func.count()).select_from(tables[n])).one() for n in _WRITTEN]
+
+
+def test_a_commit_whose_forked_copy_fails_stores_nothing(session, make_user, forks, monkeypatch):
+    admin = make_user(session, role="admin")
+    before = _counts(session)
+
+    def broken(*args, **kwargs):
+        yield from ()
+        raise KeyError("a bug in the events")
+
+    monkeypatch.setattr(import_commit, "_derived", broken)
+    data = build_csv(600)
+    with pytest.raises(forked.ForkedFailed, match="KeyError"):
+        commit_import(
+            session=session,
+            actor=admin,
+            data=data,
+            filename="a.csv",
+            today=TODAY,
+            rows_in_file=bounds.count_rows(data),
+        )
+    assert len(forks) == 2
+    assert all(copy.pid is None and _gone(pid) for copy, pid in forks)
+    assert _counts(session) == before
 
 
 def test_a_row_over_a_limit_in_the_forked_half_refuses_the_file_as_one_process_would(
