@@ -16,8 +16,8 @@ from sqlmodel import select
 
 from registry.domain.buildings.credit_code import make_credit_code
 from registry.models import AuditEvent, Building, ImportBatch, Record, TallyHorizon
-from registry.services.imports import commit as import_commit
 from registry.services.imports import preview as imports_preview
+from registry.services.imports import store as import_store
 from registry.services.imports.commit import commit_import
 from registry.services.tally import index as tally_index
 
@@ -73,7 +73,7 @@ def _commit(session, actor, rows):
 
 def test_a_500_row_commit_links_every_record_and_event(session, make_user, monkeypatch):
     # Small chunks, so the rows cross several multi-row INSERTs.
-    monkeypatch.setattr(import_commit, "BULK_ROWS", 64)
+    monkeypatch.setattr(import_store, "BULK_ROWS", 64)
     admin = make_user(session, role="admin")
     first = _commit(session, admin, [_row(n, label=f"OLD-{n}") for n in range(1000, 1010)])
     registered = {
@@ -240,7 +240,7 @@ def test_a_commit_reuses_its_previews_rows_but_checks_the_database_again(
 def test_the_tally_index_after_a_commit_is_a_recount(session, make_user, monkeypatch):
     # The commit counts its new buildings from the rows it wrote, not read back: the index
     # must hold exactly what a recount of the stored rows gives, drafts left out.
-    monkeypatch.setattr(import_commit, "BULK_ROWS", 16)
+    monkeypatch.setattr(import_store, "BULK_ROWS", 16)
     admin = make_user(session, role="admin")
     _commit(session, admin, [_row(n, label=f"OLD-{n}") for n in range(900, 905)])
     statuses = ["draft", "approved", "published", ""]

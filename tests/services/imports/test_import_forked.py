@@ -16,8 +16,8 @@ from bench.bench_import import _xlsx, build_csv
 from registry.db import make_engine
 from registry.domain.imports import bounds
 from registry.errors import Unprocessable
-from registry.services.imports import commit as import_commit
 from registry.services.imports import forked, preview
+from registry.services.imports import store as import_store
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import
 from tests.conftest import _truncate_pg, seed_reference
@@ -146,10 +146,10 @@ def test_a_commit_written_with_a_forked_copy_stores_exactly_what_one_process_sto
     database_url, make_user, forks, monkeypatch
 ):
     """The store's audit events and tally rows made by a forked copy while this process
-    writes the buildings and records (`commit._store`): every row of every table written,
+    writes the buildings and records (`store.write_plan`): every row of every table written,
     ids included, equal to a commit in one process on the same empty database."""
     at = datetime(2024, 6, 1, 2, 3, 4, 567_890, tzinfo=UTC)
-    monkeypatch.setattr(import_commit, "utcnow", lambda: at)
+    monkeypatch.setattr(import_store, "utcnow", lambda: at)
     data = build_csv(700)  # new buildings with labels, duplicates, refused rows
     written = {}
     for two in (True, False):
@@ -219,7 +219,7 @@ def test_a_commit_whose_forked_copy_fails_stores_nothing(session, make_user, for
         yield from ()
         raise KeyError("a bug in the events")
 
-    monkeypatch.setattr(import_commit, "_derived", broken)
+    monkeypatch.setattr(import_store, "_derived", broken)
     data = build_csv(600)
     with pytest.raises(forked.ForkedFailed, match="KeyError"):
         commit_import(

@@ -262,7 +262,7 @@ def test_an_unexpected_error_fails_the_job_and_stores_nothing(
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(import_commit, "_store", broken)
+    monkeypatch.setattr(import_commit, "write_plan", broken)
     with pytest.raises(RuntimeError):
         jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w")
     session.expire_all()

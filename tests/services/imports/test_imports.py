@@ -14,8 +14,8 @@ from sqlmodel import func, select
 from registry.domain.buildings.credit_code import make_credit_code
 from registry.errors import PermissionDenied, RegistryError
 from registry.models import AuditEvent, Building, ImportBatch, Record
-from registry.services.imports import commit as import_commit
 from registry.services.imports import preview as imports
+from registry.services.imports import store as import_store
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import, save_mapping
 from registry.services.tally.facts import load_facts
@@ -371,8 +371,8 @@ def test_commit_is_all_or_nothing(session, admin, monkeypatch):
             raise RuntimeError("disk full")
         return real(session, model, rows, progress)
 
-    real = import_commit._insert
-    monkeypatch.setattr(import_commit, "_insert", fail_after_buildings)
+    real = import_store._insert
+    monkeypatch.setattr(import_store, "_insert", fail_after_buildings)
     before = [_count(session, m) for m in (Building, Record, AuditEvent, ImportBatch)]
     with pytest.raises(RuntimeError):
         _commit(session, admin, messy_workbook())
