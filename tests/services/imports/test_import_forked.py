@@ -57,6 +57,20 @@ def _preview(session, actor, data: bytes, filename: str, *, forked_half: bool, *
     )
 
 
+def _commit(session, actor, data: bytes, *, forked_half: bool = True, **kwargs):
+    """The commit as the worker and the CLI run it (the file's row count given: two
+    processes from `FORK_FROM_ROWS`), or as a web request does (none: one process)."""
+    return commit_import(
+        session=session,
+        actor=actor,
+        data=data,
+        filename="a.csv",
+        today=TODAY,
+        rows_in_file=bounds.count_rows(data) if forked_half else 0,
+        **kwargs,
+    )
+
+
 def _outcome(result) -> tuple:
     return (
         result.counts,
@@ -97,14 +111,7 @@ def test_two_processes_find_what_one_finds_row_for_row(session, make_user, forks
 def test_a_commit_checked_in_two_processes_stores_what_one_would(session, make_user, forks):
     admin = make_user(session, role="admin")
     data = build_csv(600)
-    result = commit_import(
-        session=session,
-        actor=admin,
-        data=data,
-        filename="a.csv",
-        today=TODAY,
-        rows_in_file=bounds.count_rows(data),
-    )
+    result = _commit(session, admin, data)
     assert len(forks) == 2  # the dry run's check, then the events and tally rows
     again = _preview(session, admin, data, "a.csv", forked_half=False)
     # Everything the commit planned is now a duplicate of what it stored.
@@ -158,14 +165,7 @@ def test_a_commit_written_with_a_forked_copy_stores_exactly_what_one_process_sto
         with Session(engine, expire_on_commit=False) as session:
             importer = make_user(session, role="admin", username="importer")
             forks.clear()
-            result = commit_import(
-                session=session,
-                actor=importer,
-                data=data,
-                filename="a.csv",
-                today=TODAY,
-                rows_in_file=bounds.count_rows(data) if two else 0,
-            )
+            result = _commit(session, importer, data, forked_half=two)
             assert len(forks) == (2 if two else 0)  # the dry run's check, then the store
             assert result.batch.new_buildings > 600
         written[two] = _written(engine)
@@ -192,15 +192,7 @@ def test_a_cancel_while_the_rows_are_written_ends_the_forked_copy_and_stores_not
 
     data = build_csv(600)
     with pytest.raises(Cancelled):
-        commit_import(
-            session=session,
-            actor=admin,
-            data=data,
-            filename="a.csv",
-            today=TODAY,
-            progress=progress,
-            rows_in_file=bounds.count_rows(data),
-        )
+        _commit(session, admin, data, progress=progress)
     assert len(forks) == 2
     assert all(copy.pid is None and _gone(pid) for copy, pid in forks)  # killed and reaped
     assert _counts(session) == before
@@ -222,14 +214,7 @@ def test_a_commit_whose_forked_copy_fails_stores_nothing(session, make_user, for
     monkeypatch.setattr(import_store, "_derived", broken)
     data = build_csv(600)
     with pytest.raises(forked.ForkedFailed, match="KeyError"):
-        commit_import(
-            session=session,
-            actor=admin,
-            data=data,
-            filename="a.csv",
-            today=TODAY,
-            rows_in_file=bounds.count_rows(data),
-        )
+        _commit(session, admin, data)
     assert len(forks) == 2
     assert all(copy.pid is None and _gone(pid) for copy, pid in forks)
     assert _counts(session) == before
