@@ -11,16 +11,18 @@ import pytest
 from sqlmodel import Session, func, select
 
 from bench.bench_import import build_csv
-from registry.models import ImportJob, Record
+from registry.models import AuditEvent, Building, ImportJob, Record, TallyEpisode
 from registry.queue import enqueue_import
 from registry.services import users as user_service
-from registry.services.imports import jobs
+from registry.services.imports import jobs, preview
 
 pytestmark = pytest.mark.slow
 
 
 def test_a_worker_commits_a_queued_import(pipeline):
-    data = build_csv(3_000)
+    # As long as a sheet that the worker checks and writes with a forked copy of its pool
+    # process (`imports.forked`): the copy runs inside a real Celery worker here.
+    data = build_csv(preview.FORK_FROM_ROWS + 1_000)  # its plan as long too
     folder = Path(pipeline.config.UPLOAD_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     with Session(pipeline.engine, expire_on_commit=False) as session:
@@ -57,7 +59,13 @@ def test_a_worker_commits_a_queued_import(pipeline):
     assert row.worker.startswith("worker:") and row.batch_id
     with Session(pipeline.engine) as session:
         stored = session.exec(select(func.count()).select_from(Record)).one()
+        events = session.exec(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.import_id.isnot(None))
+        ).one()
+        buildings = session.exec(select(func.count()).select_from(Building)).one()
+        counted = session.exec(select(func.count()).select_from(TallyEpisode)).one()
     assert stored == row.result["counts"]["new_building"] + row.result["counts"]["new_record"]
+    assert stored > 19_000 and events == buildings + stored and counted >= stored
     assert not (folder / f"{admin.id}-{sha256}").exists()  # the upload is used once
 
 
