@@ -140,7 +140,7 @@ def sweep_quota_documents() -> int:
 
 @celery_app.task(name=SWEEP_CHECKS)
 def sweep_checks() -> int:
-    from registry.services.checks.runner import recover_stale_checks
+    from registry.services.checks.recovery import recover_stale_checks
 
     return recover_stale_checks(engine=engine(), config=current_config(), enqueue=enqueue_check)
 
@@ -149,7 +149,7 @@ _stop = threading.Event()
 
 
 def _sweep_loop() -> None:
-    from registry.services.checks.runner import recover_stale_checks
+    from registry.services.checks.recovery import recover_stale_checks
 
     while not _stop.wait(current_config().SWEEP_INTERVAL_S):
         try:
@@ -196,7 +196,7 @@ def _on_worker_init(**_kwargs) -> None:
 @worker_ready.connect
 def _on_worker_ready(**_kwargs) -> None:
     """On start-up, re-enqueue what a dead worker left, then keep sweeping in the background."""
-    from registry.services.checks.runner import recover_stale_checks
+    from registry.services.checks.recovery import recover_stale_checks
 
     try:
         recover_stale_checks(engine=engine(), config=current_config(), enqueue=enqueue_check)

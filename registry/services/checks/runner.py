@@ -15,27 +15,21 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from registry.config import Config
-from registry.domain.checks.intensity import area_mismatch_pct, eui_kwh_per_m2
 from registry.domain.saving.errors import SavingRejected
 from registry.models import (
-    ACTIVE_STATES,
     Building,
     Check,
-    CheckEndUse,
-    CheckResult,
     WeatherFile,
     utcnow,
 )
-from registry.services.checks import turns
+from registry.services.checks import stored, turns
 from registry.services.saving import designer
 from registry.services.saving import residential as saving_residential
 from registry.services.saving import runs as saving_runs
@@ -46,7 +40,6 @@ HEARTBEAT_S = 5.0
 # How often a running check looks for a cancel: one read of one row by primary key, so the
 # engine stops within this (plus a kill) of the user's click rather than of the next beat.
 CANCEL_POLL_S = 0.2
-MAX_ATTEMPTS = 3
 
 
 def _guarded(engine: Engine, check_id: int, worker: str, **values) -> bool:
@@ -357,7 +350,7 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
                 )
         except results.ResultsUnavailable as exc:
             return _fail(engine, check_id, worker, exc.code, getattr(exc, "params", {}))
-        _store_results(
+        stored.store_results(
             engine,
             check,
             building,
@@ -366,7 +359,7 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
             run_seconds=time.monotonic() - started,
             extra=extra,
         )
-        _judge(engine, check_id)
+        stored.pin_verdict(engine, check_id)
         return "done"
     except Exception as exc:
         log.exception("check %s failed unexpectedly", check_id)
@@ -377,140 +370,8 @@ def _run(engine: Engine, config: Config, check_id: int, worker: str) -> str:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _judge(engine: Engine, check_id: int) -> None:
-    """Pin the rules and quota rows in force now, when the result arrives.
-
-    A failure here leaves the stored result as it is: the first reader pins them instead.
-    """
-    from registry.services.quotas.verdicts import assess_check
-
-    try:
-        with Session(engine) as session:
-            assess_check(session=session, check_id=check_id)
-    except Exception:
-        log.exception("check %s: verdict not pinned at store time", check_id)
-
-
 def _disk_full(path: Path) -> bool:
     try:
         return os.statvfs(path).f_bavail == 0
     except OSError:
         return False
-
-
-def _store_results(engine, check, building, annual, worker, *, run_seconds, extra=()) -> None:
-    """Results and the 'done' state in one transaction; a second store is a no-op."""
-    area = building.floor_area_m2
-    with Session(engine) as session:
-        row = session.get(Check, check.id)
-        if row.worker != worker:
-            return
-        session.add(
-            CheckResult(
-                check_id=check.id,
-                engine_version=annual.engine_version or check.engine_version,
-                idf_sha256=check.idf_sha256,
-                epw_sha256=check.epw_sha256,
-                total_site_kwh=annual.total_site_kwh,
-                total_source_kwh=annual.total_source_kwh,
-                model_total_area_m2=annual.total_building_area_m2,
-                model_conditioned_area_m2=annual.conditioned_area_m2,
-                registered_area_m2=area,
-                registered_heated_area_m2=building.heated_area_m2,
-                eui_kwh_per_m2=eui_kwh_per_m2(annual.total_site_kwh, area),
-                area_mismatch_pct=area_mismatch_pct(annual.total_building_area_m2, area),
-                unmet_heating_hours=annual.unmet_heating_hours,
-                unmet_cooling_hours=annual.unmet_cooling_hours,
-                by_fuel_kwh=dict(annual.by_fuel_kwh),
-                monthly_kwh=dict(annual.monthly_kwh),
-                monthly_by_fuel_kwh=dict(annual.monthly_by_fuel_kwh),
-            )
-        )
-        for (end_use, fuel), kwh in annual.by_end_use_kwh.items():
-            if kwh:
-                session.add(
-                    CheckEndUse(check_id=check.id, end_use=end_use, fuel=fuel, energy_kwh=kwh)
-                )
-        for item in extra:  # a saving-rate check's rates, stored with the result or not at all
-            session.add(item)
-        row.status = "done"
-        row.finished_at = utcnow()
-        row.run_seconds = run_seconds
-        row.engine_pid = None
-        session.add(row)
-        try:
-            session.commit()
-        except IntegrityError:
-            session.rollback()  # another attempt stored this check's result first
-
-
-def recover_stale_checks(
-    *,
-    engine: Engine,
-    config: Config,
-    enqueue: Callable[[int], str | None],
-) -> int:
-    """Re-queue checks whose worker went silent and queued checks the broker never took.
-
-    `enqueue` sends a check id to the workers (`registry.queue.enqueue_check`).
-
-    Returns how many checks were sent again. Safe to run on every worker at once.
-    """
-    now = utcnow()
-    stale_before = now - timedelta(seconds=config.STALE_AFTER_S)
-    requeue_before = now - timedelta(seconds=config.REQUEUE_AFTER_S)
-    to_send: list[int] = []
-    with Session(engine) as session:
-        stale = session.exec(
-            select(Check).where(Check.status.in_(ACTIVE_STATES), Check.heartbeat_at < stale_before)
-        ).all()
-        for check in stale:
-            with engine.begin() as conn:
-                if check.attempts >= MAX_ATTEMPTS:
-                    conn.execute(
-                        update(Check)
-                        .where(
-                            Check.id == check.id,
-                            Check.worker == check.worker,
-                            Check.status == check.status,
-                        )
-                        .values(
-                            status="failed",
-                            error_code="check.too_many_attempts",
-                            error_params={"attempts": check.attempts},
-                            finished_at=now,
-                        )
-                    )
-                    continue
-                moved = conn.execute(
-                    update(Check)
-                    .where(
-                        Check.id == check.id,
-                        Check.worker == check.worker,
-                        Check.status == check.status,
-                    )
-                    .values(status="queued", worker="", engine_pid=None, queued_at=now)
-                )
-            if moved.rowcount == 1:
-                to_send.append(check.id)
-        waiting = session.exec(
-            select(Check).where(Check.status == "queued", Check.cancel_requested.is_(False))
-        ).all()
-        for check in waiting:
-            if check.id in to_send:
-                continue
-            if check.enqueue_error or check.queued_at < requeue_before:
-                to_send.append(check.id)
-    sent = 0
-    for check_id in to_send:
-        error = enqueue(check_id)
-        with engine.begin() as conn:
-            conn.execute(
-                update(Check)
-                .where(Check.id == check_id)
-                .values(enqueue_error=error, queued_at=now if error is None else Check.queued_at)
-            )
-        sent += error is None
-    if to_send:
-        log.info("re-enqueued %s of %s checks", sent, len(to_send))
-    return sent
