@@ -31,7 +31,7 @@ from registry import metered_reports
 from registry.db import make_engine
 from registry.models import Building, MeteredYear
 from registry.services.metered import documents as quota_documents
-from registry.services.metered.imports import commit_meter_import
+from registry.services.metered.import_commit import commit_meter_import
 from registry.services.metered.quota_list import quota_list, summary
 from registry.services.quotas import seed as quota_seed
 

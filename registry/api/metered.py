@@ -26,12 +26,12 @@ from registry.services import permissions
 from registry.services.imports import jobs as import_jobs
 from registry.services.metered import quota_list as quota_list_service
 from registry.services.metered import verdicts, years
-from registry.services.metered.imports import (
+from registry.services.metered.import_commit import (
     commit_meter_import,
     outcome_message,
-    preview_meter_import,
     stored_message,
 )
+from registry.services.metered.imports import preview_meter_import
 
 bp = Blueprint("api_metered", __name__, url_prefix="/api/v1")
 

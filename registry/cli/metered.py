@@ -40,11 +40,11 @@ def _import_text(report: dict) -> str:
 @handles_errors
 def import_meters(file: Path, dry_run: bool, actor_name, as_json: bool, lang: Locale) -> None:
     """Import the monitoring platform's export (one row per building-year or building-month)."""
-    from registry.services.metered.imports import (  # noqa: PLC0415  (loaded on demand)
+    from registry.services.metered.import_commit import (  # noqa: PLC0415  (on demand)
         commit_meter_import,
         outcome_message,
-        preview_meter_import,
     )
+    from registry.services.metered.imports import preview_meter_import  # noqa: PLC0415
 
     data = file.read_bytes()
     with open_session() as session:

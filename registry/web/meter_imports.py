@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 from registry.errors import RegistryError
 from registry.extensions import get_session
 from registry.services.imports import jobs as import_jobs
-from registry.services.metered.imports import preview_meter_import, stored_message
+from registry.services.metered.import_commit import stored_message
+from registry.services.metered.imports import preview_meter_import
 from registry.web import display
 from registry.web import import_uploads as uploads
 

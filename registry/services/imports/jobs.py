@@ -36,11 +36,8 @@ from registry.services import permissions
 from registry.services.imports.commit import CommitResult, commit_import
 from registry.services.imports.outcomes import Preview
 from registry.services.imports.preview import preview_import
-from registry.services.metered.imports import (
-    MeterImport,
-    commit_meter_import,
-    preview_meter_import,
-)
+from registry.services.metered.import_commit import commit_meter_import
+from registry.services.metered.imports import MeterImport, preview_meter_import
 
 PROGRESS_EVERY_S = 0.25
 # A file up to this size (some 10,000 rows) is previewed within the request, in well under

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from registry.errors import PermissionDenied, RegistryError, ValidationFailed
 from registry.models import AuditEvent, MeteredYear
-from registry.services.metered import imports, quota_list, verdicts, years
+from registry.services.metered import import_commit, imports, quota_list, verdicts, years
 from registry.services.quotas import seed as quota_seed
 
 
@@ -133,7 +133,7 @@ def test_messy_import_reports_each_row_and_stores_the_rest(session, office):
     assert all(r["problems"][0]["message"] for r in dry.rejected)
     assert session.exec(select(MeteredYear)).all() == []  # a dry run writes nothing
 
-    report, batch_id = imports.commit_meter_import(
+    report, batch_id = import_commit.commit_meter_import(
         session=session, actor=officer, data=data, filename="平台导出.csv"
     )
     assert batch_id and report.as_dict()["counts"]["years"] == 3
@@ -157,7 +157,7 @@ def test_messy_import_reports_each_row_and_stores_the_rest(session, office):
 
     # the same file again (the claim rule of the building import): answered with the first
     # batch, nothing stored a second time
-    again, again_batch = imports.commit_meter_import(
+    again, again_batch = import_commit.commit_meter_import(
         session=session, actor=officer, data=data, filename="again.csv"
     )
     assert again.repeated and again_batch == batch_id
@@ -165,7 +165,9 @@ def test_messy_import_reports_each_row_and_stores_the_rest(session, office):
     assert sorted(versions) == [1, 1]
     # changed content is a new file: every year it names gets a second version
     changed = data.replace(b"\n", b"\r\n")
-    imports.commit_meter_import(session=session, actor=officer, data=changed, filename="b.csv")
+    import_commit.commit_meter_import(
+        session=session, actor=officer, data=changed, filename="b.csv"
+    )
     versions = session.exec(select(MeteredYear.version).where(MeteredYear.year == 2022)).all()
     assert sorted(versions) == [1, 1, 2, 2]
 
@@ -290,7 +292,7 @@ def test_a_row_with_id_and_platform_code_links_them(session, office):
         f"登记编号,平台编码,年份,用电量(kWh)\n{district.id},QD-1,2022,1000\n"
         f"{gas.id},QD-1,2022,1000\n"
     )
-    report, _batch = imports.commit_meter_import(
+    report, _batch = import_commit.commit_meter_import(
         session=session, actor=officer, data=first, filename="a.csv", locale="en"
     )
     assert report.as_dict()["counts"]["platform_codes_learnt"] == 1
@@ -300,7 +302,7 @@ def test_a_row_with_id_and_platform_code_links_them(session, office):
     session.expire_all()
     assert session.get(type(district), district.id).platform_code == "QD-1"
     second = _csv("Platform code,Year,Electricity (kWh)\nQD-1,2023,2000\n")
-    report, _batch = imports.commit_meter_import(
+    report, _batch = import_commit.commit_meter_import(
         session=session, actor=officer, data=second, filename="b.csv"
     )
     assert report.years[0]["building_id"] == district.id
@@ -321,7 +323,7 @@ def test_xlsx_export_with_title_rows_and_numbers_as_cells(session, office):
         )
     out = io.BytesIO()
     book.save(out)
-    report, batch = imports.commit_meter_import(
+    report, batch = import_commit.commit_meter_import(
         session=session, actor=officer, data=out.getvalue(), filename="平台.xlsx"
     )
     assert batch and report.rejected == []
@@ -332,7 +334,7 @@ def test_xlsx_export_with_title_rows_and_numbers_as_cells(session, office):
 
 
 def test_the_meter_import_sentence_counts_with_thousands_separators_too():
-    from registry.services.metered.imports import stored_message
+    from registry.services.metered.import_commit import stored_message
 
     text = stored_message({"years": 4167, "rejected": 1200}, 7, False, "en")
     assert text == "Stored 4,167 building-years; 1,200 rows rejected."
