@@ -8,6 +8,10 @@ written): the preview (goal ≤ 5 s) and then the commit (goal ≤ 10 s), on SQL
 PostgreSQL (the city-scale database; `BENCH_TALLY_POSTGRES=0` leaves it out). The same rows
 as an XLSX, the form district offices send, are previewed too (on SQLite), against the
 preview's goal.
+
+The commit's goal line is the commit as it follows its dry run on the same worker process,
+which kept the rows it checked; a line below it gives the same commit on a process that did
+not run the dry run (another pool process or machine), which checks the rows again.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from bench.goals import goal
 from registry.db import make_engine
 from registry.domain.buildings.credit_code import make_credit_code
 from registry.models import ImportBatch, ImportJob
-from registry.services.imports import jobs
+from registry.services.imports import jobs, preview
 
 ROWS = 100_000
 PREVIEW_GOAL_S = 5.0
@@ -148,8 +152,10 @@ def _create_tables(engine) -> None:
     SQLModel.metadata.create_all(engine)
 
 
-def _on(url: str, folder: Path, data: bytes, xlsx: bytes | None) -> dict:
-    """The XLSX preview (when given), the CSV's preview, then its commit, on a new database."""
+def _on(url: str, other_url: str, folder: Path, data: bytes, xlsx: bytes | None) -> dict:
+    """The XLSX preview (when given), the CSV's preview, then its commit, on a new database;
+    then the same commit on another new database (`other_url`) as a worker process that did
+    not run the dry run makes it: the rows checked again."""
     engine = make_engine(url)
     _create_tables(engine)
     admin = _admin(engine)
@@ -158,6 +164,13 @@ def _on(url: str, folder: Path, data: bytes, xlsx: bytes | None) -> dict:
         found["xlsx"] = _run(engine, folder, admin, xlsx, "preview", "bench.xlsx")
     found["preview"] = _run(engine, folder, admin, data, "preview", "bench.csv")
     found["commit"] = _run(engine, folder, admin, data, "commit", "bench.csv")
+    engine.dispose()
+    # A worker keeps the rows it checked for the commit that follows its dry run; a commit
+    # that another pool process (or machine) takes checks them again.
+    preview._keep_checked(None)
+    engine = make_engine(other_url)
+    _create_tables(engine)
+    found["commit_elsewhere"] = _run(engine, folder, _admin(engine), data, "commit", "bench.csv")
     engine.dispose()
     return found
 
@@ -169,10 +182,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         # The XLSX is read the same for either database: it is previewed on SQLite only.
-        results["SQLite"] = _on(f"sqlite:///{folder / 'bench.sqlite3'}", folder, data, xlsx)
+        results["SQLite"] = _on(
+            f"sqlite:///{folder / 'bench.sqlite3'}",
+            f"sqlite:///{folder / 'other.sqlite3'}",
+            folder,
+            data,
+            xlsx,
+        )
         if WITH_POSTGRES:
-            with postgres_database("bench_import") as url:
-                results["PostgreSQL"] = _on(url, folder, data, None)
+            with (
+                postgres_database("bench_import") as url,
+                postgres_database("bench_import_other") as other_url,
+            ):
+                results["PostgreSQL"] = _on(url, other_url, folder, data, None)
     counts = results["SQLite"]["preview"][2]
     print(f"rows: {ROWS:,}  ({len(data) / 1e6:.1f} MB CSV)  outcomes: {counts}")
     for db, found in results.items():
@@ -202,6 +224,11 @@ def main() -> None:
             "process's CPU, waiting on the database), on the worker",
             f"≤ {COMMIT_GOAL_S:.0f} s",
             commit_s <= COMMIT_GOAL_S,
+        )
+        elsewhere_s, elsewhere_cpu_s, _, _ = found["commit_elsewhere"]
+        print(
+            f"  the same commit on a worker process that did not run its dry run ({db}): "
+            f"{elsewhere_s:.1f} s ({_cpu(elsewhere_cpu_s)}): the rows are checked again"
         )
 
 
