@@ -179,7 +179,7 @@ def insert_rows(connection, table, rows: list[dict], *, size: int = 2_000) -> No
 @dataclass(frozen=True)
 class BoundRows:
     """Rows of one table as its driver takes them (`bind_rows`), for `write_bound`: plain
-    values, so another process can make them (an import's audit events, `imports.commit`)."""
+    values, so another process can make them (an import's audit events, `imports.store`)."""
 
     columns: tuple[str, ...]  # the columns of each tuple, in order
     values: list[tuple]
@@ -205,7 +205,10 @@ def bind_rows(dialect, table, rows: list[dict]) -> BoundRows:
         return BoundRows(tuple(keys), [tuple(row[key] for key in keys) for row in rows])
     if dialect.name == "sqlite":
         # The order SQLite's statement binds them in (`write_bound` compiles the same).
-        keys = list(insert(table).compile(dialect=dialect, column_keys=keys).positiontup)
+        order = list(insert(table).compile(dialect=dialect, column_keys=keys).positiontup)
+        if sorted(order) != sorted(keys):  # a key bound twice, or a default added
+            raise ValueError(f"{table.name}: columns {sorted(keys)} bound as {sorted(order)}")
+        keys = order
     bound = _binder(table, keys, dialect)
     return BoundRows(tuple(keys), [bound(row) for row in rows])
 

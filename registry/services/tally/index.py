@@ -125,7 +125,7 @@ def bind_new(dialect, new_rows) -> tuple[BoundRows, BoundRows]:
     """The index rows (horizons, episodes) of buildings new in a transaction, bound for
     `refresh(new_bound=…)`: `new_rows` are their rows in `facts.facts_of`'s shape, with
     every counted record they have, as the caller wrote them. Pure (the dialect only): an
-    import's forked copy makes them while the buildings are written (`imports.commit`)."""
+    import's forked copy makes them while the buildings are written (`imports.store`)."""
     episode_rows, horizon_rows = _rows_for(*facts_of(new_rows))
     return (
         bind_rows(dialect, TallyHorizon.__table__, horizon_rows),
