@@ -21,7 +21,6 @@ commit.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -105,14 +104,15 @@ def commit_import(
                 rows = batch.new_buildings + batch.new_records
                 progress("planned", rows)
                 # After the rows: one audit event each, then the tally index, which takes
-                # about as long again (`store.write_plan` reports both as "finishing"): the bar and
-                # the time left cover them, rather than stand at the end for seconds.
+                # about as long again (`store.write_plan` reports both as "finishing"): the
+                # bar and the time left cover them, rather than stand at the end for seconds.
                 progress("finishing_planned", 2 * rows)
             session.add(batch)
             session.flush()
             session.add(ImportClaim(sha256=sha256, target=TARGET, batch_id=batch.id))
             session.flush()
-            fork = _forks(rows_in_file, len(preview.plan))
+            # As long a plan as the sheet: a caller that must not fork gives no row count.
+            fork = dry_run.forks(min(rows_in_file, len(preview.plan)))
             with bulk_cache(session.connection()):
                 write_plan(session, actor, preview.plan, batch.id, progress, fork=fork)
             session.commit()
@@ -163,13 +163,6 @@ def lock_target(session: Session, target: str) -> None:
         # A transaction with a write in it holds the write lock already.
         if not raw.in_transaction:
             raw.execute("BEGIN IMMEDIATE")
-
-
-def _forks(rows_in_file: int, planned: int) -> bool:
-    """Whether a forked copy makes the events and tally rows while this process writes the
-    rows (`store.write_plan`): as for the dry run's check, for a long sheet when the caller allows
-    forking (gives `rows_in_file`: the worker and the CLI, never a web request)."""
-    return hasattr(os, "fork") and min(rows_in_file, planned) >= dry_run.FORK_FROM_ROWS
 
 
 def _claimed_batch(session: Session, sha256: str) -> ImportBatch | None:

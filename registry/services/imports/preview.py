@@ -193,6 +193,13 @@ def _keep_checked(checked: _Checked | None) -> None:
     _last_checked = checked
 
 
+def forks(rows: int) -> bool:
+    """Whether work over this many rows is shared with a forked copy (`forked.Forked`): the
+    dry run's check of a long sheet (`_check_rows`) and the commit's events and tally rows
+    (`store.write_plan`). `rows` is 0 from a caller that must not fork (a web request)."""
+    return rows >= FORK_FROM_ROWS and hasattr(os, "fork")
+
+
 def _check_rows(table, today: date, checked: _Checked, *, rows_in_file: int = 0):
     """Each row's (RowResult, extras), checked on its own; kept in `checked` as they go.
 
@@ -204,7 +211,7 @@ def _check_rows(table, today: date, checked: _Checked, *, rows_in_file: int = 0)
     read = row_reader(table.mapping, today=today)
     rows = _rows(table)
     helper = None
-    if rows_in_file >= FORK_FROM_ROWS and hasattr(os, "fork"):
+    if forks(rows_in_file):
         split = int(rows_in_file * FORK_SHARE)
 
         def before_split(item) -> bool:  # (sheet row number, cells)

@@ -228,10 +228,10 @@ def _derived(dialect, actor, now, import_id: int, building_rows, record_rows, re
 def _fact_rows(buildings: dict[int, dict], record_rows: list[dict]):
     """The facts' rows (`tally.facts.facts_of`) of the new buildings that got a record, with
     their counted records: the values as written, in building then record order."""
-    written: dict[int, list[tuple[int, dict]]] = {}
+    written: dict[int, list[dict]] = {}
     for row in record_rows:
         if row["building_id"] in buildings:
-            written.setdefault(row["building_id"], []).append((row["id"], row))
+            written.setdefault(row["building_id"], []).append(row)
     # Both have several columns, so each getter gives a tuple.
     head_of = operator.itemgetter(*(column.key for column in facts.BUILDING_COLUMNS))
     record_of = operator.itemgetter(*(column.key for column in facts.RECORD_COLUMNS[1:]))
@@ -242,12 +242,12 @@ def _fact_rows(buildings: dict[int, dict], record_rows: list[dict]):
         head = head_of(buildings[building_id])
         own = written[building_id]
         if len(own) > 1:
-            own.sort(key=lambda pair: pair[0])
-        counted = [(record_id, row) for record_id, row in own if row["status"] in counted_statuses]
+            own.sort(key=operator.itemgetter("id"))
+        counted = [row for row in own if row["status"] in counted_statuses]
         if not counted:
             rows.append(head + no_record)
-        for record_id, row in counted:
-            rows.append((*head, record_id, *record_of(row)))
+        for row in counted:
+            rows.append((*head, row["id"], *record_of(row)))
     return rows
 
 
