@@ -140,25 +140,22 @@ def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str):
         return seconds, cpu_s, row.result["counts"], batch
 
 
-def _admin(engine):
-    with Session(engine, expire_on_commit=False) as session:
-        return create_admin(session)
-
-
-def _create_tables(engine) -> None:
+def _database(url: str):
+    """An engine on the new, empty database at `url`, its tables made, and its admin."""
+    engine = make_engine(url)
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
     SQLModel.metadata.create_all(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        return engine, create_admin(session)
 
 
 def _on(url: str, other_url: str, folder: Path, data: bytes, xlsx: bytes | None) -> dict:
     """The XLSX preview (when given), the CSV's preview, then its commit, on a new database;
     then the same commit on another new database (`other_url`) as a worker process that did
     not run the dry run makes it: the rows checked again."""
-    engine = make_engine(url)
-    _create_tables(engine)
-    admin = _admin(engine)
+    engine, admin = _database(url)
     found = {}
     if xlsx is not None:
         found["xlsx"] = _run(engine, folder, admin, xlsx, "preview", "bench.xlsx")
@@ -168,9 +165,8 @@ def _on(url: str, other_url: str, folder: Path, data: bytes, xlsx: bytes | None)
     # A worker keeps the rows it checked for the commit that follows its dry run; a commit
     # that another pool process (or machine) takes checks them again.
     preview._keep_checked(None)
-    engine = make_engine(other_url)
-    _create_tables(engine)
-    found["commit_elsewhere"] = _run(engine, folder, _admin(engine), data, "commit", "bench.csv")
+    engine, admin = _database(other_url)
+    found["commit_elsewhere"] = _run(engine, folder, admin, data, "commit", "bench.csv")
     engine.dispose()
     return found
 

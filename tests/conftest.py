@@ -131,10 +131,7 @@ def database_url(request, tmp_path):
     """Each test using this runs twice: on a SQLite file and on PostgreSQL."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
-        engine = make_engine(url)
-        SQLModel.metadata.create_all(engine)
-        seed_reference(engine)
-        engine.dispose()
+        create_sqlite(url)
         yield url
     else:
         url = request.getfixturevalue("pg_database_url")
@@ -145,11 +142,16 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def sqlite_url(tmp_path):
     url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    create_sqlite(url)
+    return url
+
+
+def create_sqlite(url: str) -> None:
+    """The registry's tables and reference data in the SQLite database at `url`."""
     engine = make_engine(url)
     SQLModel.metadata.create_all(engine)
     seed_reference(engine)
     engine.dispose()
-    return url
 
 
 def make_config(tmp_path: Path, database_url: str, **overrides) -> Config:

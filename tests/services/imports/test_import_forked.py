@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -20,7 +21,7 @@ from registry.services.imports import forked, preview
 from registry.services.imports import store as import_store
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import
-from tests.conftest import _truncate_pg, seed_reference
+from tests.conftest import _truncate_pg, create_sqlite
 
 TODAY = date(2024, 6, 1)
 
@@ -124,11 +125,8 @@ def test_a_commit_checked_in_two_processes_stores_what_one_would(session, make_u
 def _fresh(database_url: str) -> None:
     """The parametrised database emptied, ids starting at 1 again."""
     if database_url.startswith("sqlite"):
-        engine = make_engine(database_url)
-        SQLModel.metadata.drop_all(engine)
-        SQLModel.metadata.create_all(engine)
-        seed_reference(engine)
-        engine.dispose()
+        Path(database_url.removeprefix("sqlite:///")).unlink()
+        create_sqlite(database_url)
     else:
         _truncate_pg(database_url)
 
