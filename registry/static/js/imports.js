@@ -27,11 +27,11 @@
         text("rows-read", p.rows_read);
         text("rows-checked", p.rows_checked);
         text("rows-written", p.rows_written);
-        // Not counted yet (queued, or the file still opening): "…", not a file of 0 rows.
         var active = p.state === "queued" || p.state === "running";
+        // Not counted yet (queued, or the file still opening): "…", not a file of 0 rows.
         text("rows-total", p.rows_total || !active ? p.rows_total : null);
         text("seconds-left", p.seconds_left);
-        if (p.state === "queued" || p.state === "running") {
+        if (active) {
           window.setTimeout(poll, 1000);
         } else {
           window.location.assign(box.dataset.pageUrl);
