@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import operator
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -216,21 +217,39 @@ def bind_rows(dialect, table, rows: list[dict]) -> BoundRows:
 def write_bound(connection, table, rows: BoundRows, *, size: int = 2_000) -> None:
     """Write rows made by `bind_rows` (for this connection's dialect), in the caller's
     transaction: on PostgreSQL by one COPY, on SQLite by executemany `size` at a time."""
-    if not rows.values:
-        return
+    write_chunks(connection, table, [rows], size=size)
+
+
+def write_chunks(connection, table, chunks: Iterable[BoundRows], *, size: int = 2_000) -> None:
+    """Write each of `chunks` (made by `bind_rows`, all with the same columns) as it comes,
+    in the caller's transaction: on PostgreSQL by one COPY for them all, so the server
+    stores a chunk while the caller makes the next (a COPY per chunk waits for the server
+    at its end, and the server waits for the next: issue 23, a third of a 100,000-row
+    commit); on SQLite by executemany `size` rows at a time.
+
+    The chunks may come from a generator that does other work between them (an import's
+    progress), but not on this connection: on PostgreSQL it is busy with the COPY."""
     dialect = connection.dialect
+    chunks = iter(chunks)
+    first = next((chunk for chunk in chunks if chunk.values), None)
+    if first is None:
+        return
+    columns = first.columns
+    rest = itertools.chain([first], chunks)
     if dialect.name == "postgresql":
         preparer = dialect.identifier_preparer
-        columns = ", ".join(preparer.quote(table.c[key].name) for key in rows.columns)
-        sql = f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN"
+        names = ", ".join(preparer.quote(table.c[key].name) for key in columns)
+        sql = f"COPY {preparer.format_table(table)} ({names}) FROM STDIN"
         dbapi = dialect.loaded_dbapi
         try:
             with (
                 connection.connection.dbapi_connection.cursor() as cursor,
                 cursor.copy(sql) as copy,
             ):
-                for values in rows.values:
-                    copy.write_row(values)
+                for chunk in rest:
+                    _same_columns(table, chunk, columns)
+                    for values in chunk.values:
+                        copy.write_row(values)
         except dbapi.Error as error:
             # As SQLAlchemy would raise it (IntegrityError for a duplicate label, which the
             # import answers as a conflict), not psycopg's own.
@@ -238,16 +257,25 @@ def write_bound(connection, table, rows: BoundRows, *, size: int = 2_000) -> Non
         return
     if dialect.name != "sqlite":
         statement = insert(table)
-        for start in range(0, len(rows.values), size):
-            chunk = rows.values[start : start + size]
-            connection.execute(statement, [dict(zip(rows.columns, v, strict=True)) for v in chunk])
+        for chunk in rest:
+            _same_columns(table, chunk, columns)
+            for start in range(0, len(chunk.values), size):
+                part = chunk.values[start : start + size]
+                connection.execute(statement, [dict(zip(columns, v, strict=True)) for v in part])
         return
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(rows.columns))
-    if tuple(compiled.positiontup) != rows.columns:
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    if tuple(compiled.positiontup) != columns:
         raise ValueError(f"{table.name}: rows bound in another order than SQLite binds them")
     sql = str(compiled)
-    for start in range(0, len(rows.values), size):
-        connection.exec_driver_sql(sql, rows.values[start : start + size])
+    for chunk in rest:
+        _same_columns(table, chunk, columns)
+        for start in range(0, len(chunk.values), size):
+            connection.exec_driver_sql(sql, chunk.values[start : start + size])
+
+
+def _same_columns(table, chunk: BoundRows, columns: tuple[str, ...]) -> None:
+    if chunk.values and chunk.columns != columns:
+        raise ValueError(f"{table.name}: a chunk of columns {chunk.columns}, not {columns}")
 
 
 def _binder(table, order: list[str], dialect):

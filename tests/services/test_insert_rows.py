@@ -184,3 +184,62 @@ def test_reserved_ids_are_new_ascending_and_usable_and_the_next_default_comes_af
         stored = dict(connection.execute(select(table.c.id, table.c.name)).all())
         assert [stored[i] for i in ids] == ["预留0", "预留1", "预留2"]
         session.rollback()
+
+
+def test_chunks_written_as_they_come_store_what_one_write_stores(engine):
+    """`write_chunks` (an import's rows, bound a chunk at a time while the database stores
+    the one before): the same rows as one `write_bound` of them all, empty chunks passed
+    over; a chunk of other columns is refused and nothing of the write is kept."""
+    from registry.db import bind_rows, write_bound, write_chunks
+
+    table = Building.__table__
+
+    def rows(prefix: str, count: int) -> list[dict]:
+        made = []
+        for n in range(count):
+            row = Building(
+                name=f"{prefix}{n}",
+                address=f"路\t{n}\\N",  # escaped by COPY's text format
+                district_code="370202",
+                building_type="office",
+                floor_area_m2=100.5 + n,
+                completed_on=date(2023, 1, 1 + n % 28),
+            ).model_dump(exclude={"id"})
+            row.update(created_at=datetime(2024, 1, 1, tzinfo=UTC))
+            row.update(updated_at=row["created_at"])
+            made.append(row)
+        return made
+
+    def names(connection) -> list[tuple]:
+        query = select(table.c.name, table.c.address, table.c.completed_on).order_by(table.c.id)
+        return [tuple(row) for row in connection.execute(query)]
+
+    with Session(engine) as session:
+        connection = session.connection()
+        dialect = connection.dialect
+        taken = []
+
+        def chunks():
+            for n in range(3):
+                taken.append(n)
+                yield bind_rows(dialect, table, [])  # nothing: passed over
+                yield bind_rows(dialect, table, rows(f"分{n}-", 5))
+
+        write_chunks(connection, table, chunks(), size=2)
+        assert taken == [0, 1, 2]
+        by_chunks = names(connection)
+        session.rollback()
+        connection = session.connection()
+        everything = [row for n in range(3) for row in rows(f"分{n}-", 5)]
+        write_bound(connection, table, bind_rows(dialect, table, everything))
+        assert names(connection) == by_chunks and len(by_chunks) == 15
+        session.rollback()
+
+        connection = session.connection()
+        lacking = {k: v for k, v in rows("缺", 1)[0].items() if k != "completed_on"}
+        other = bind_rows(dialect, table, [lacking])
+        with pytest.raises(ValueError, match="buildings"):
+            write_chunks(connection, table, [bind_rows(dialect, table, rows("全", 2)), other])
+        session.rollback()
+        assert names(session.connection()) == []
+        session.rollback()

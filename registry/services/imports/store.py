@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 from sqlmodel import Session
 
-from registry.db import bind_rows, insert_rows, reserve_ids, write_bound
+from registry.db import bind_rows, reserve_ids, write_chunks
 from registry.domain.buildings import records as rules
 from registry.domain.tally import targets as tally_rules
 from registry.models import AuditEvent, Building, Record, User, utcnow
@@ -50,12 +50,18 @@ def _chunks(items: list):
 
 
 def _insert(session: Session, model, rows: list[dict], progress=None) -> None:
-    """Insert `rows`, their ids given (`reserve_ids`), `BULK_ROWS` at a time."""
+    """Insert `rows`, their ids given (`reserve_ids`), bound `BULK_ROWS` at a time while the
+    database stores the chunk before (`write_chunks`)."""
     connection = session.connection()
-    for chunk in _chunks(rows):
-        insert_rows(connection, model.__table__, chunk)
-        if progress is not None:
-            progress("written", len(chunk))
+    table = model.__table__
+
+    def bound():
+        for chunk in _chunks(rows):
+            yield bind_rows(connection.dialect, table, chunk)
+            if progress is not None:
+                progress("written", len(chunk))  # the chunk is with the database
+
+    write_chunks(connection, table, bound())
 
 
 def _json(row: dict, dated: tuple[str, ...]) -> dict:
@@ -163,14 +169,20 @@ def write_plan(
     try:
         _insert(session, Building, building_rows, progress)
         _insert(session, Record, record_rows, progress)
+        made = helper.results() if helper is not None else derived()
         new_bound = None
-        for what, bound in helper.results() if helper is not None else derived():
-            if what == "events":
-                write_bound(connection, AuditEvent.__table__, bound)
-                if progress is not None:
-                    progress("finishing", len(bound.values))
-            else:
-                new_bound = bound
+
+        def events():
+            nonlocal new_bound
+            for what, bound in made:
+                if what == "events":
+                    yield bound
+                    if progress is not None:
+                        progress("finishing", len(bound.values))
+                else:
+                    new_bound = bound  # the last: the tally rows
+
+        write_chunks(connection, AuditEvent.__table__, events())
     finally:
         if helper is not None:
             helper.stop()
