@@ -1,7 +1,9 @@
 """Store what an import's preview accepts: all of it in one transaction, or nothing.
 
 The preview is run again inside the transaction, so rows someone registered since the
-user's dry run are duplicates now, not second copies. Records pass the same checks as
+user's dry run are duplicates now, not second copies; this worker's own dry run of the file
+is taken as it stands only if the database answers its look-ups as it did then
+(`preview.confirmed_preview`). Records pass the same checks as
 `records.add_record` (`_checked_fields`: counted area defaults to the floor area,
 retrofits carry no label) and reach their status through the same transitions
 (`records.transition`), so an imported approved record counts toward the targets exactly
@@ -74,7 +76,18 @@ def commit_import(
         lock_target(session, TARGET)
         first = _claimed_batch(session, sha256)
         if first is None:
-            preview = preview_import(
+            # This worker's own dry run of the file, if the database answers its look-ups
+            # as it did then; else the dry run made again. Either way under the lock.
+            preview = dry_run.confirmed_preview(
+                session=session,
+                actor=actor,
+                sha256=sha256,
+                filename=filename,
+                mapping=mapping,
+                today=today,
+                locale=locale,
+                progress=progress,
+            ) or preview_import(
                 session=session,
                 actor=actor,
                 data=data,

@@ -210,6 +210,8 @@ class ImportState:
     # The actor's permission to add a new building in a district, with a reviewed record
     # or not: {(district, reviewed): (code, params) or None}, asked once, not per row.
     new_building_permissions: dict[tuple[str, bool], tuple | None] = field(default_factory=dict)
+    # What each chunk's look-up found (`_load`), in order: all the database told the run.
+    loaded: list[tuple] = field(default_factory=list)
 
 
 def _signature(record: Any) -> tuple:
@@ -246,12 +248,13 @@ def _load(session: Session, rows: list[ImportRow], state: ImportState) -> dict[s
     condition = one_of(session, Building.name, names)
     if codes:
         condition = or_(condition, one_of(session, Building.owner_credit_code, codes))
-    new_ids = []
+    new_ids, found = [], []
     for building in session.exec(select(Building).where(condition)):
         key = building_key(building.name, building.address, building.owner_credit_code)
         if key not in state.db_buildings:
             state.db_buildings[key] = building
             new_ids.append(building.id)
+            found.append(building.model_dump())
     if new_ids:
         for building_id in new_ids:
             state.signatures[("db", building_id)] = set()
@@ -260,7 +263,34 @@ def _load(session: Session, rows: list[ImportRow], state: ImportState) -> dict[s
         )
         for record in session.exec(query):
             state.signatures[("db", record.building_id)].add(_signature(record))
+    found.sort(key=lambda building: building["id"])
+    signatures = {i: frozenset(state.signatures[("db", i)]) for i in new_ids}
+    state.loaded.append((taken, found, signatures))
     return taken
+
+
+def actor_facts(actor: User) -> tuple:
+    """What of the importer a run's outcome depends on (`permissions`)."""
+    return (actor.id, actor.role, tuple(sorted(actor.district_codes)))
+
+
+def same_lookups(session: Session, chunks, loaded: list[tuple], progress=None) -> bool:
+    """Whether the database finds for each chunk of checked rows (`classify_chunk`'s
+    chunks, in order) what it found when `loaded` was recorded (`ImportState.loaded`).
+
+    Everything a run learns from the database is those look-ups; the rest of its outcome
+    depends on the rows, the importer (`actor_facts`) and the day. So with those the same,
+    the run would come out the same, row for row, and need not be made again."""
+    state = ImportState()
+    for number, chunk in enumerate(chunks):
+        if progress is not None:
+            progress("read", len(chunk))
+        _load(session, [result.row for result, _ in chunk if result.row], state)
+        if number >= len(loaded) or state.loaded[number] != loaded[number]:
+            return False
+        if progress is not None:
+            progress("checked", len(chunk))
+    return len(state.loaded) == len(loaded)
 
 
 def _permission_problem(actor: User, row: ImportRow, extras: dict, building) -> RowProblem | None:

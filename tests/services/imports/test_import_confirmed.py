@@ -1,0 +1,166 @@
+"""A commit after its dry run on the same worker (issue 23): the dry run is taken as it
+stands when the database answers its look-ups as it did (`preview.confirmed_preview`),
+else made again. Either way the commit stores what a dry run made under its lock says:
+a building changed or registered since is seen, and so is another importer or language."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import Session
+
+from bench.bench_import import build_csv
+from registry.db import make_engine
+from registry.models import Building, Record
+from registry.services.imports import plan as import_plan
+from registry.services.imports import preview
+from registry.services.imports import store as import_store
+from registry.services.imports.commit import commit_import
+from registry.services.imports.preview import preview_import
+from tests.services.imports.test_import_bulk import CODES, _row, _sheet
+from tests.services.imports.test_import_forked import _fresh, _written
+
+TODAY = date(2024, 6, 1)
+
+
+@pytest.fixture
+def sorted_rows(monkeypatch):
+    """How many rows each dry run sorted (`classify_chunk`), one entry per run's chunk."""
+    sorted_: list[int] = []
+    real = import_plan.classify_chunk
+
+    def counted(*, chunk, **kwargs):
+        sorted_.append(len(chunk))
+        return real(chunk=chunk, **kwargs)
+
+    monkeypatch.setattr(preview, "classify_chunk", counted)
+    preview._keep_checked(None)
+    yield sorted_
+    preview._keep_checked(None)
+
+
+def _dry_run(session, actor, data: bytes, **kwargs):
+    found = preview_import(
+        session=session, actor=actor, data=data, filename="a.csv", today=TODAY, **kwargs
+    )
+    session.rollback()
+    return found
+
+
+def _commit(session, actor, data: bytes, **kwargs):
+    return commit_import(
+        session=session, actor=actor, data=data, filename="a.csv", today=TODAY, **kwargs
+    )
+
+
+def test_a_commit_after_its_dry_run_stores_what_a_commit_without_one_stores(
+    database_url, make_user, sorted_rows, monkeypatch
+):
+    at = datetime(2024, 6, 1, 2, 3, 4, 567_890, tzinfo=UTC)
+    monkeypatch.setattr(import_store, "utcnow", lambda: at)
+    data = build_csv(2_500)  # new buildings with labels, duplicates, refused rows
+    written, results = {}, {}
+    for after_dry_run in (True, False):
+        _fresh(database_url)
+        engine = make_engine(database_url)
+        with Session(engine, expire_on_commit=False) as session:
+            importer = make_user(session, role="admin", username="importer")
+            if after_dry_run:
+                _dry_run(session, importer, data)
+            sorted_rows.clear()
+            result = _commit(session, importer, data)
+            # The dry run taken as it stood: no row sorted again.
+            assert sum(sorted_rows) == (0 if after_dry_run else 2_500)
+            results[after_dry_run] = (
+                result.preview.counts,
+                [(r.row_number, r.outcome, r.note, r.problems) for r in result.preview.rows],
+            )
+        written[after_dry_run] = _written(engine)
+        engine.dispose()
+    assert results[True] == results[False]
+    assert written[True] == written[False]
+    assert len(written[True]["buildings"]) > 2_000
+
+
+def _registered(session, n: int, *, floor_area_m2: float) -> Building:
+    """Building `n` of `_row` as registered by hand, with a retrofit record."""
+    building = Building(
+        name=f"楼{n}",
+        address=f"某路{n}号",
+        district_code=["370202", "370212", "370282"][n % 3],
+        building_type="office",
+        floor_area_m2=floor_area_m2,
+        owner_credit_code=CODES[n % 7],
+    )
+    session.add(building)
+    session.flush()
+    return building
+
+
+def test_a_building_changed_since_the_dry_run_is_seen_by_its_commit(
+    session, make_user, sorted_rows
+):
+    """Row 3 adds a labelled record to a registered building: its counted area is the
+    building's floor area. The floor area changes after the dry run; the commit counts
+    the new one."""
+    importer = make_user(session, role="admin", username="importer")
+    building = _registered(session, 3, floor_area_m2=8_000.0)
+    session.commit()
+    rows = [_row(n) for n in range(3)] + [_row(3, label="C-3")]
+    data = _sheet(rows)
+    dry = _dry_run(session, importer, data)
+    (planned,) = [p for p in dry.plan if p.row.label_number == "C-3"]
+    assert planned.target == ("db", building.id) and planned.record_fields[
+        "counted_area_m2"
+    ] == pytest.approx(8_000.0)
+    building = session.get(Building, building.id)
+    building.floor_area_m2 = 9_000.0
+    session.commit()
+    sorted_rows.clear()
+    result = _commit(session, importer, data)
+    assert sum(sorted_rows) == 4  # made again
+    (record,) = session.exec(Record.__table__.select().where(Record.label_number == "C-3")).all()
+    assert record.counted_area_m2 == pytest.approx(9_000.0)
+    assert result.batch.new_records == 1
+
+
+def test_a_building_registered_since_the_dry_run_is_a_duplicate_at_its_commit(
+    session, make_user, sorted_rows
+):
+    importer = make_user(session, role="admin", username="importer")
+    data = _sheet([_row(n) for n in range(5)])
+    dry = _dry_run(session, importer, data)
+    assert dry.counts["new_building"] == 5
+    _registered(session, 2, floor_area_m2=5_002.0)
+    session.commit()
+    sorted_rows.clear()
+    result = _commit(session, importer, data)
+    assert sum(sorted_rows) == 5
+    assert (result.batch.new_buildings, result.preview.counts["duplicate"]) == (4, 1)
+
+
+@pytest.mark.parametrize("other", ["importer", "language", "districts"])
+def test_a_dry_run_is_not_taken_for_another_importer_language_or_districts(
+    session, make_user, sorted_rows, other
+):
+    officer = make_user(
+        session, role="officer", username="officer", districts=["370202", "370212", "370282"]
+    )
+    data = _sheet([_row(n) for n in range(4)])
+    _dry_run(session, officer, data)
+    actor, locale = officer, "zh_Hans_CN"
+    if other == "importer":
+        actor = make_user(session, role="admin", username="admin")
+    elif other == "language":
+        locale = "en"
+    else:
+        officer.districts = "370202"  # one district left: rows elsewhere are refused now
+        session.add(officer)
+        session.commit()
+    sorted_rows.clear()
+    result = _commit(session, actor, data, locale=locale)
+    assert sum(sorted_rows) == 4  # made again, for this importer and in this language
+    assert str(result.preview.locale) == locale
+    if other == "districts":
+        assert result.preview.counts["rejected"] > 0
