@@ -195,11 +195,14 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_events"
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
+    # Indexed only where a query reads them: a building's history (`audit.building_history`)
+    # and an import's events. Each index is paid by every audited write, and an import
+    # writes 200,000 events at once (issue 23).
+    at: datetime = Field(default_factory=utcnow)
     actor_id: int | None = Field(default=None, foreign_key="users.id")
     actor_name: str = Field(default="", max_length=64)
-    entity: str = Field(max_length=32, index=True)
-    entity_id: int | None = Field(default=None, index=True)
+    entity: str = Field(max_length=32)
+    entity_id: int | None = None
     building_id: int | None = Field(default=None, index=True)
     action: str = Field(max_length=32)
     before: dict | None = Field(default=None, sa_column=Column(JSON))
