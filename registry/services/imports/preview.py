@@ -226,7 +226,7 @@ class _Run:
 
     preview: Preview
     actor: tuple
-    loaded: list[tuple]
+    loaded: list[bytes]
 
 
 @dataclass
