@@ -195,9 +195,10 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_events"
 
     id: int | None = Field(default=None, primary_key=True)
-    # Indexed only where a query reads them: a building's history (`audit.building_history`)
-    # and an import's events. Each index is paid by every audited write, and an import
-    # writes 200,000 events at once (issue 23).
+    # Indexed by building (its history, `audit.building_history`, the log's one reader) and
+    # by import (what a batch wrote, for whoever audits or undoes it); not by time, entity
+    # or entity id, which no query reads: each index is paid by every audited write, and
+    # an import writes 200,000 events at once (issue 23).
     at: datetime = Field(default_factory=utcnow)
     actor_id: int | None = Field(default=None, foreign_key="users.id")
     actor_name: str = Field(default="", max_length=64)
