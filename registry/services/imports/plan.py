@@ -211,6 +211,9 @@ class ImportState:
     # The actor's permission to add a new building in a district, with a reviewed record
     # or not: {(district, reviewed): (code, params) or None}, asked once, not per row.
     new_building_permissions: dict[tuple[str, bool], tuple | None] = field(default_factory=dict)
+    names_asked: set[str] = field(default_factory=set)
+    codes_asked: set[str] = field(default_factory=set)
+    known: dict[tuple, int] = field(default_factory=dict)  # building key -> id, as found
     # What each chunk's look-up found (`_load`, `_digest`), in order: all the database told
     # the run.
     loaded: list[bytes] = field(default_factory=list)
@@ -245,37 +248,59 @@ def _load(session: Session, rows: list[ImportRow], state: ImportState) -> dict[s
         )
         for label, building_id, name, address, code in session.exec(query).all():
             taken[label] = (building_id, name, building_key(name, address, code))
-    names = {row.name for row in rows}
-    codes = {row.owner_credit_code for row in rows if row.owner_credit_code}
-    condition = one_of(session, Building.name, names)
+    # Each name and credit code is asked once a run, for the keys of the buildings it finds
+    # (`known`); a building is loaded whole only when a row has its key. A developer's
+    # credit code finds all its buildings and a sheet repeats it on every chunk: asked
+    # again, and loaded whole, a code shared by 100,000 registered buildings cost 1.5 s a
+    # chunk of 1,000 rows (issue 23: a second city-sized sheet).
+    names = {row.name for row in rows} - state.names_asked
+    codes = {row.owner_credit_code for row in rows if row.owner_credit_code} - state.codes_asked
+    state.names_asked |= names
+    state.codes_asked |= codes
+    conditions = []
+    if names:
+        conditions.append(one_of(session, Building.name, names))
     if codes:
-        condition = or_(condition, one_of(session, Building.owner_credit_code, codes))
-    new_ids, found = [], []
-    for building in session.exec(select(Building).where(condition)):
-        key = building_key(building.name, building.address, building.owner_credit_code)
-        if key not in state.db_buildings:
-            state.db_buildings[key] = building
-            new_ids.append(building.id)
+        conditions.append(one_of(session, Building.owner_credit_code, codes))
+    keyed = []
+    if conditions:
+        query = select(
+            Building.id, Building.name, Building.address, Building.owner_credit_code
+        ).where(or_(*conditions))
+        for building_id, name, address, code in session.exec(query):
+            key = building_key(name, address, code)
+            if key not in state.known:  # the first found keeps a key, as it always did
+                state.known[key] = building_id
+                keyed.append((building_id, key))
+    wanted = {}
+    if state.known:
+        for row in rows:
+            key = building_key(row.name, row.address, row.owner_credit_code)
+            if key in state.known and key not in state.db_buildings:
+                wanted[state.known[key]] = key
+    found = []
+    if wanted:
+        query = select(Building).where(one_of(session, Building.id, set(wanted)))
+        for building in session.exec(query):
+            state.db_buildings[wanted[building.id]] = building
             found.append(tuple(building.model_dump().values()))
-    if new_ids:
-        for building_id in new_ids:
-            state.signatures[("db", building_id)] = set()
+            state.signatures[("db", building.id)] = set()
         query = select(Record).where(
-            one_of(session, Record.building_id, new_ids), Record.label_number.is_(None)
+            one_of(session, Record.building_id, set(wanted)), Record.label_number.is_(None)
         )
         for record in session.exec(query):
             state.signatures[("db", record.building_id)].add(_signature(record))
-    state.loaded.append(_digest(taken, found, new_ids, state))
+    state.loaded.append(_digest(taken, keyed, found, list(wanted), state))
     return taken
 
 
-def _digest(taken: dict, found: list[tuple], new_ids: list[int], state: ImportState) -> bytes:
+def _digest(taken: dict, keyed: list, found: list[tuple], loaded_ids: list[int], state) -> bytes:
     """What a chunk's look-up found (`_load`), as a digest: equal when the labels taken,
-    the buildings found (every column) and their records' signatures are, in any order
-    the database returned them. A digest, not the rows: a sheet that finds 100,000
-    buildings keeps 16 bytes a chunk until its commit, not their copies."""
-    signatures = sorted((i, sorted(map(repr, state.signatures[("db", i)]))) for i in new_ids)
-    text = repr((sorted(taken.items()), sorted(found, key=repr), signatures))
+    the buildings' keys found, the buildings loaded (every column) and their records'
+    signatures are, in any order the database returned them. A digest, not the rows: a
+    sheet that finds 100,000 buildings keeps 16 bytes a chunk until its commit."""
+    signatures = sorted((i, sorted(map(repr, state.signatures[("db", i)]))) for i in loaded_ids)
+    text = repr((sorted(taken.items()), sorted(keyed), sorted(found, key=repr), signatures))
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
