@@ -261,6 +261,16 @@ def run_import(*, engine: Engine, folder: Path, job_id: int, worker: str) -> str
     if not _claim(engine, job_id, worker):
         return "not-mine"
     folder = Path(folder)
+    try:
+        return _run(engine, folder, job_id)
+    finally:
+        # Only once the row says how the job ended: the page reads the progress file while
+        # the row says running, and without it would show an empty bar for as long as the
+        # result takes to store.
+        _progress_path(folder, job_id).unlink(missing_ok=True)
+
+
+def _run(engine: Engine, folder: Path, job_id: int) -> str:
     with Session(engine, expire_on_commit=False) as session:
         job = session.get(ImportJob, job_id)
         kind, locale = job.kind, job.locale  # read now: a rollback below expires the row
@@ -315,7 +325,6 @@ def run_import(*, engine: Engine, folder: Path, job_id: int, worker: str) -> str
             _finish(engine, job_id, state="failed", error_code="import.failed", **_counts(progress))
             raise
         finally:
-            _progress_path(folder, job_id).unlink(missing_ok=True)
             _cancel_path(folder, job_id).unlink(missing_ok=True)
     values = _counts(progress)
     if kind in METER_KINDS:

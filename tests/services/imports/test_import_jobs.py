@@ -338,3 +338,26 @@ def test_the_words_beside_the_bar_say_what_a_job_is_doing(tmp_path):
     live.update(written=4000, finishing=0, finishing_total=8000)
     assert step("commit", "running", live) == "finishing"
     assert step("commit", "done") is None and step("preview", "queued") is None
+
+
+def test_the_bar_stays_full_while_the_result_is_stored(
+    engine, session, make_user, tmp_path, monkeypatch
+):
+    """Between the end of the work and the row saying done, the page still reads the
+    progress file: it showed an empty bar for as long as the result took to store (seen by
+    the browser test), as the file was removed first."""
+    admin = make_user(session, role="admin")
+    job = _start(session, admin, tmp_path, build_csv(ROWS), "commit")
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0.0)
+    shown: list[float] = []
+    real_finish = jobs._finish
+
+    def finish(engine_, job_id, **values):
+        running = ImportJob(id=job_id, kind="commit", state="running")  # as the page reads it
+        shown.append(jobs.progress_of(job=running, folder=tmp_path)["fraction"])
+        real_finish(engine_, job_id, **values)
+
+    monkeypatch.setattr(jobs, "_finish", finish)
+    assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w") == "done"
+    assert shown == [0.99]  # the last the running job's page showed: not an empty bar
+    assert not (tmp_path / f"job-{job.id}.json").exists()  # and then the file is gone
