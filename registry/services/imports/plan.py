@@ -309,7 +309,7 @@ def actor_facts(actor: User) -> tuple:
     return (actor.id, actor.role, tuple(sorted(actor.district_codes)))
 
 
-def same_lookups(session: Session, chunks, loaded: list[bytes], progress=None) -> bool:
+def same_lookups(session: Session, chunks, loaded: list[bytes]) -> bool:
     """Whether the database finds for each chunk of checked rows (`classify_chunk`'s
     chunks, in order) what it found when `loaded` was recorded (`ImportState.loaded`).
 
@@ -318,13 +318,9 @@ def same_lookups(session: Session, chunks, loaded: list[bytes], progress=None) -
     the run would come out the same, row for row, and need not be made again."""
     state = ImportState()
     for number, chunk in enumerate(chunks):
-        if progress is not None:
-            progress("read", len(chunk))
         _load(session, [result.row for result, _ in chunk if result.row], state)
         if number >= len(loaded) or state.loaded[number] != loaded[number]:
             return False
-        if progress is not None:
-            progress("checked", len(chunk))
     return len(state.loaded) == len(loaded)
 
 

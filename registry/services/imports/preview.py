@@ -209,9 +209,12 @@ def confirmed_preview(
         return None
     rows = kept.rows
     chunks = (rows[start : start + CHUNK_ROWS] for start in range(0, len(rows), CHUNK_ROWS))
-    if not same_lookups(session, chunks, run.loaded, progress):
+    if not same_lookups(session, chunks, run.loaded):
         return None  # the rows stay, for the dry run made again
     _keep_checked(None)
+    if progress is not None:  # told only now: else the dry run made again counts them twice
+        progress("read", len(rows))
+        progress("checked", len(rows))
     return run.preview
 
 

@@ -164,3 +164,22 @@ def test_a_dry_run_is_not_taken_for_another_importer_language_or_districts(
     assert str(result.preview.locale) == locale
     if other == "districts":
         assert result.preview.counts["rejected"] > 0
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_a_commits_rows_are_counted_once_whether_its_dry_run_is_taken_or_made_again(
+    session, make_user, sorted_rows, changed
+):
+    importer = make_user(session, role="admin", username="importer")
+    data = _sheet([_row(n) for n in range(5)])
+    _dry_run(session, importer, data)
+    if changed:
+        _registered(session, 2, floor_area_m2=5_002.0)
+        session.commit()
+    told: dict[str, int] = {}
+
+    def progress(phase, count):
+        told[phase] = told.get(phase, 0) + count
+
+    _commit(session, importer, data, progress=progress)
+    assert (told["read"], told["checked"]) == (5, 5)  # the bar's first half: once, not twice
