@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import operator
 import uuid
@@ -235,22 +234,29 @@ def write_chunks(connection, table, chunks: Iterable[BoundRows], *, size: int = 
     if first is None:
         return
     columns = first.columns
-    rest = itertools.chain([first], chunks)
+
+    def rest():
+        yield first
+        for chunk in chunks:
+            if chunk.values and chunk.columns != columns:
+                raise ValueError(f"{table.name}: a chunk of columns {chunk.columns}, not {columns}")
+            yield chunk
+
     if dialect.name == "postgresql":
         preparer = dialect.identifier_preparer
+        name = preparer.format_table(table)
         names = ", ".join(preparer.quote(table.c[key].name) for key in columns)
-        sql = f"COPY {preparer.format_table(table)} ({names}) FROM STDIN"
+        sql = f"COPY {name} ({names}) FROM STDIN"
         dbapi = dialect.loaded_dbapi
         try:
             with connection.connection.dbapi_connection.cursor() as cursor:
-                types = _binary_types(cursor, preparer.format_table(table), columns, table)
+                types = _binary_types(connection, cursor, name, columns, table)
                 if types is not None:
                     sql += " (FORMAT BINARY)"
                 with cursor.copy(sql) as copy:
                     if types is not None:
                         copy.set_types(types)
-                    for chunk in rest:
-                        _same_columns(table, chunk, columns)
+                    for chunk in rest():
                         for values in chunk.values:
                             copy.write_row(values)
         except dbapi.Error as error:
@@ -260,8 +266,7 @@ def write_chunks(connection, table, chunks: Iterable[BoundRows], *, size: int = 
         return
     if dialect.name != "sqlite":
         statement = insert(table)
-        for chunk in rest:
-            _same_columns(table, chunk, columns)
+        for chunk in rest():
             for start in range(0, len(chunk.values), size):
                 part = chunk.values[start : start + size]
                 connection.execute(statement, [dict(zip(columns, v, strict=True)) for v in part])
@@ -270,8 +275,7 @@ def write_chunks(connection, table, chunks: Iterable[BoundRows], *, size: int = 
     if tuple(compiled.positiontup) != columns:
         raise ValueError(f"{table.name}: rows bound in another order than SQLite binds them")
     sql = str(compiled)
-    for chunk in rest:
-        _same_columns(table, chunk, columns)
+    for chunk in rest():
         for start in range(0, len(chunk.values), size):
             connection.exec_driver_sql(sql, chunk.values[start : start + size])
 
@@ -296,23 +300,23 @@ _BINARY_AS = {
 }
 
 
-def _binary_types(cursor, table_name: str, columns: tuple[str, ...], table) -> list | None:
+def _binary_types(connection, cursor, table_name: str, columns: tuple[str, ...], table):
     """The types to COPY `columns` in binary with, or None if one has no binary form here:
     the server then parses no text (numbers, dates, times) and psycopg formats less, a
-    tenth of a 100,000-row import's COPY time (issue 23)."""
-    cursor.execute(
-        "SELECT attname, atttypid FROM pg_attribute"
-        " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-        (table_name,),
-    )
-    oids = dict(cursor.fetchall())
+    tenth of a 100,000-row import's COPY time (issue 23). The table's column types are
+    read once per database connection (kept in its pool record's `info`), not before
+    every write: an audited change writes its one event through here too."""
+    known = connection.connection.info.setdefault("registry.column_oids", {})
+    oids = known.get(table_name)
+    if oids is None:
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute"
+            " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+            (table_name,),
+        )
+        oids = known[table_name] = dict(cursor.fetchall())
     found = [_BINARY_AS.get(oids.get(table.c[key].name)) for key in columns]
     return None if None in found else found
-
-
-def _same_columns(table, chunk: BoundRows, columns: tuple[str, ...]) -> None:
-    if chunk.values and chunk.columns != columns:
-        raise ValueError(f"{table.name}: a chunk of columns {chunk.columns}, not {columns}")
 
 
 def _binder(table, order: list[str], dialect):
