@@ -24,7 +24,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from datetime import date
-from itertools import dropwhile, takewhile
+from itertools import dropwhile, islice, takewhile
 
 from sqlmodel import Session, select
 
@@ -163,13 +163,7 @@ def preview_import(
     else:
         checked = _Checked(key)
         rows = _check_rows(table, today, checked, rows_in_file=rows_in_file)
-    chunk: list = []
-    for entry in rows:
-        chunk.append(entry)
-        if len(chunk) >= CHUNK_ROWS:
-            _classify(session, actor, chunk, state, preview, today, progress)
-            chunk = []
-    if chunk:
+    for chunk in _chunked(rows):
         _classify(session, actor, chunk, state, preview, today, progress)
     preview.skipped = checked.skipped
     if keep_checked:
@@ -194,8 +188,9 @@ def confirmed_preview(
     """The dry run this process made last, if it was of this file (same SHA-256, name,
     column choices and day), for this importer, in this language, and the database finds
     now what it found then (`plan.same_lookups`): what a dry run made now would say, row
-    for row, without sorting 100,000 rows again (a commit's two seconds, issue 23). Else
-    None. The rows are let go either way, as by a commit's own dry run."""
+    for row, without sorting 100,000 rows again (a commit's two seconds, issue 23); the
+    rows are then let go, as by a commit's own dry run. Else None, the rows kept for the
+    dry run made again."""
     kept = _last_checked
     if kept is None or kept.run is None:
         return None
@@ -208,14 +203,22 @@ def confirmed_preview(
     ):
         return None
     rows = kept.rows
-    chunks = (rows[start : start + CHUNK_ROWS] for start in range(0, len(rows), CHUNK_ROWS))
-    if not same_lookups(session, chunks, run.loaded):
+    if not same_lookups(session, _chunked(rows), run.loaded):
         return None  # the rows stay, for the dry run made again
     _keep_checked(None)
     if progress is not None:  # told only now: else the dry run made again counts them twice
         progress("read", len(rows))
         progress("checked", len(rows))
     return run.preview
+
+
+def _chunked(entries):
+    """`entries` in chunks of `CHUNK_ROWS`, taken as they come (the dry run sorts a chunk
+    while its forked copy checks the rows after it); the dry run and its confirmation
+    (`confirmed_preview`) chunk alike, as their look-ups are compared chunk by chunk."""
+    entries = iter(entries)
+    while chunk := list(islice(entries, CHUNK_ROWS)):
+        yield chunk
 
 
 def _kept_key(sha256: str, filename: str, choices: dict[str, str], today: date) -> tuple:
