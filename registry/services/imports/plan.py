@@ -230,8 +230,11 @@ def _signature(record: Any) -> tuple:
     )
 
 
-def _load(session: Session, rows: list[ImportRow], state: ImportState) -> dict[str, tuple]:
-    """Look the chunk's label numbers and buildings up; {label: (building id, name, key)}."""
+def _load(
+    session: Session, rows: list[ImportRow], state: ImportState, keys: dict | None = None
+) -> dict[str, tuple]:
+    """Look the chunk's label numbers and buildings up; {label: (building id, name, key)}.
+    `keys`: each row's `building_key` by row number, when the caller has them already."""
     labels = {row.label_number for row in rows if row.label_number}
     taken: dict[str, tuple] = {}
     if labels:
@@ -275,7 +278,10 @@ def _load(session: Session, rows: list[ImportRow], state: ImportState) -> dict[s
     wanted = {}
     if state.known:
         for row in rows:
-            key = building_key(row.name, row.address, row.owner_credit_code)
+            if keys is not None:
+                key = keys[row.row_number]
+            else:
+                key = building_key(row.name, row.address, row.owner_credit_code)
             if key in state.known and key not in state.db_buildings:
                 wanted[state.known[key]] = key
     found = []
@@ -379,7 +385,11 @@ def classify_chunk(
     today: date,
 ):
     """Yield (Classified, PlannedRow or None) for each checked row of a chunk, in order."""
-    taken = _load(session, [result.row for result, _ in chunk if result.row], state)
+    rows = [result.row for result, _ in chunk if result.row]
+    keys = {
+        row.row_number: building_key(row.name, row.address, row.owner_credit_code) for row in rows
+    }
+    taken = _load(session, rows, state, keys)
     for result, extras in chunk:
         if result.row is None:
             name, label = extras.get("identity", ("", None))
@@ -389,7 +399,7 @@ def classify_chunk(
         row = result.row
         done = Classified(row.row_number, "duplicate", row.name, row.label_number)
         label = row.label_number
-        key = building_key(row.name, row.address, row.owner_credit_code)
+        key = keys[row.row_number]
         # A label number is one building's: on the same building again it is a duplicate
         # (a sheet imported twice); on another building it is a conflict to resolve.
         if label and label in state.file_labels:
