@@ -33,7 +33,7 @@ from bench.goals import goal
 from registry.db import make_engine
 from registry.domain.buildings.credit_code import make_credit_code
 from registry.models import ImportBatch, ImportJob
-from registry.services.imports import jobs, preview
+from registry.services.imports import jobs, kept
 
 ROWS = 100_000
 PREVIEW_GOAL_S = 5.0
@@ -176,7 +176,7 @@ def _on(url: str, other_url: str, folder: Path, data: bytes, xlsx: bytes | None)
     engine.dispose()
     # A worker keeps the rows it checked for the commit that follows its dry run; a commit
     # that another pool process (or machine) takes checks them again.
-    preview._keep_checked(None)
+    kept.keep(None)
     engine, admin = _database(other_url)
     found["commit_elsewhere"] = _run(engine, folder, admin, data, "commit", "bench.csv")
     engine.dispose()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from itertools import dropwhile, islice, takewhile
 
@@ -45,6 +45,7 @@ from registry.errors import Unprocessable, ValidationFailed
 from registry.i18n import render
 from registry.models import ImportBatch, ImportMapping, User, utcnow
 from registry.services import permissions
+from registry.services.imports import kept
 from registry.services.imports.forked import Forked
 from registry.services.imports.outcomes import ColumnMapping, Preview, Problem, RowOutcome
 from registry.services.imports.plan import (
@@ -156,21 +157,21 @@ def preview_import(
         columns = names("import column", missing)
         preview.file_problems.append(render("import.missing_columns", {"columns": columns}, locale))
     state = ImportState()
-    key = _kept_key(preview.sha256, filename, choices, today)
-    kept = _last_checked
-    if kept is not None and kept.key == key:
-        checked, rows = kept, iter(kept.rows)
+    key = kept.key_of(preview.sha256, filename, choices, today)
+    last = kept.last()
+    if last is not None and last.key == key:
+        checked, rows = last, iter(last.rows)
     else:
-        checked = _Checked(key)
+        checked = kept.Checked(key)
         rows = _check_rows(table, today, checked, rows_in_file=rows_in_file)
     for chunk in _chunked(rows):
         _classify(session, actor, chunk, state, preview, today, progress)
     preview.skipped = checked.skipped
     if keep_checked:
-        checked.run = _Run(preview, actor_facts(actor), state.loaded)
-        _keep_checked(checked)
+        checked.run = kept.Run(preview, actor_facts(actor), state.loaded)
+        kept.keep(checked)
     else:
-        _keep_checked(None)
+        kept.keep(None)
     return preview
 
 
@@ -191,21 +192,21 @@ def confirmed_preview(
     for row, without sorting 100,000 rows again (a commit's two seconds, issue 23); the
     rows are then let go, as by a commit's own dry run. Else None, the rows kept for the
     dry run made again."""
-    kept = _last_checked
-    if kept is None or kept.run is None:
+    last = kept.last()
+    if last is None or last.run is None:
         return None
     choices = {**saved_mapping(session=session, actor=actor), **(mapping or {})}
-    run = kept.run
+    run = last.run
     if (
-        kept.key != _kept_key(sha256, filename, choices, today)
+        last.key != kept.key_of(sha256, filename, choices, today)
         or run.actor != actor_facts(actor)
         or str(run.preview.locale) != str(locale)
     ):
         return None
-    rows = kept.rows
+    rows = last.rows
     if not same_lookups(session, _chunked(rows), run.loaded):
         return None  # the rows stay, for the dry run made again
-    _keep_checked(None)
+    kept.keep(None)
     if progress is not None:  # told only now: else the dry run made again counts them twice
         progress("read", len(rows))
         progress("checked", len(rows))
@@ -221,44 +222,6 @@ def _chunked(entries):
         yield chunk
 
 
-def _kept_key(sha256: str, filename: str, choices: dict[str, str], today: date) -> tuple:
-    return (sha256, filename, tuple(sorted(choices.items())), today)
-
-
-@dataclass
-class _Run:
-    """A dry run kept with its rows (`confirmed_preview`): its outcome, the importer's facts
-    it depended on (`plan.actor_facts`) and what its look-ups found (`ImportState.loaded`)."""
-
-    preview: Preview
-    actor: tuple
-    loaded: list[bytes]
-
-
-@dataclass
-class _Checked:
-    """A file's rows as checked on their own, before the duplicate rules: (RowResult,
-    extras) for each row not skipped. Pure: the same bytes, file name, column choices and
-    day always check to the same rows."""
-
-    key: tuple
-    rows: list = field(default_factory=list)
-    skipped: int = 0
-    run: _Run | None = None  # the dry run that sorted them, when it was kept
-
-
-# The rows of the last file this process checked, for a commit of the same file (same
-# SHA-256, name, column choices and day) after its preview on the same worker: checking
-# 100,000 rows costs seconds. The commit still runs every check against the database
-# (duplicates, permissions) inside its lock, and lets the rows go. One file at most is kept.
-_last_checked: _Checked | None = None
-
-
-def _keep_checked(checked: _Checked | None) -> None:
-    global _last_checked  # noqa: PLW0603  (one slot per process; see above)
-    _last_checked = checked
-
-
 def forks(rows: int) -> bool:
     """Whether work over this many rows is shared with a forked copy (`forked.Forked`): the
     dry run's check of a long sheet (`_check_rows`) and the commit's events and tally rows
@@ -266,7 +229,7 @@ def forks(rows: int) -> bool:
     return rows >= FORK_FROM_ROWS and hasattr(os, "fork")
 
 
-def _check_rows(table, today: date, checked: _Checked, *, rows_in_file: int = 0):
+def _check_rows(table, today: date, checked: kept.Checked, *, rows_in_file: int = 0):
     """Each row's (RowResult, extras), checked on its own; kept in `checked` as they go.
 
     A long sheet is checked in two halves at once: the rows after `FORK_SHARE` of it by a

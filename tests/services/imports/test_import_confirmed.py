@@ -13,8 +13,8 @@ from sqlmodel import Session
 from bench.bench_import import build_csv
 from registry.db import make_engine
 from registry.models import Building, Record
+from registry.services.imports import kept, preview
 from registry.services.imports import plan as import_plan
-from registry.services.imports import preview
 from registry.services.imports import store as import_store
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import
@@ -35,9 +35,9 @@ def sorted_rows(monkeypatch):
         return real(chunk=chunk, **kwargs)
 
     monkeypatch.setattr(preview, "classify_chunk", counted)
-    preview._keep_checked(None)
+    kept.keep(None)
     yield sorted_
-    preview._keep_checked(None)
+    kept.keep(None)
 
 
 def _dry_run(session, actor, data: bytes, **kwargs):

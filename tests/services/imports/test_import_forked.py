@@ -17,7 +17,7 @@ from bench.bench_import import _xlsx, build_csv
 from registry.db import make_engine
 from registry.domain.imports import bounds
 from registry.errors import Unprocessable
-from registry.services.imports import forked, preview
+from registry.services.imports import forked, kept, preview
 from registry.services.imports import store as import_store
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import
@@ -38,9 +38,9 @@ def forks(monkeypatch):
         made.append((self, self.pid))
 
     monkeypatch.setattr(forked.Forked, "__init__", spy)
-    preview._keep_checked(None)
+    kept.keep(None)
     yield made
-    preview._keep_checked(None)
+    kept.keep(None)
 
 
 def _preview(session, actor, data: bytes, filename: str, *, forked_half: bool, **kwargs):
@@ -101,7 +101,7 @@ def test_two_processes_find_what_one_finds_row_for_row(session, make_user, forks
     name = f"sheet.{kind}"
     one = _preview(session, admin, data, name, forked_half=False)
     assert not forks
-    preview._keep_checked(None)  # no reuse of the rows just checked
+    kept.keep(None)  # no reuse of the rows just checked
     two = _preview(session, admin, data, name, forked_half=True)
     ((copy, pid),) = forks
     assert copy.pid is None and _gone(pid)  # ended and reaped
@@ -225,7 +225,7 @@ def test_a_row_over_a_limit_in_the_forked_half_refuses_the_file_as_one_process_w
     data = build_csv(400) + ("x" * 40_000 + ",1\n").encode()  # the last row: a cell too long
     refused = []
     for two in (False, True):
-        preview._keep_checked(None)
+        kept.keep(None)
         with pytest.raises(Unprocessable) as raised:
             _preview(session, admin, data, "long.csv", forked_half=two)
         refused.append((raised.value.code, raised.value.params))
