@@ -9,9 +9,11 @@ PostgreSQL (the city-scale database; `BENCH_TALLY_POSTGRES=0` leaves it out). Th
 as an XLSX, the form district offices send, are previewed too (on SQLite), against the
 preview's goal.
 
-The commit's goal line is the commit as it follows its dry run on the same worker process,
-which kept the rows it checked; a line below it gives the same commit on a process that did
-not run the dry run (another pool process or machine), which checks the rows again.
+A commit follows its dry run on either of a worker's two pool processes, so the commit's
+goal line gives both: on the process that ran the dry run, which kept it in memory, and on
+the other, which reads the dry run that process wrote down beside the upload (`imports.kept`);
+both must meet the goal. A line below it gives the same commit on a process that finds no
+dry run at all (one made on another day, say), which checks every row again.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from registry.services.imports import jobs, kept
 ROWS = 100_000
 PREVIEW_GOAL_S = 5.0
 COMMIT_GOAL_S = 10.0
+SECRET = "bench"  # the registry's secret, which signs the dry run written down
 HEADERS = [
     "序号",
     "项目名称",
@@ -130,7 +133,9 @@ def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str):
         )
     started, started_cpu = time.perf_counter(), time.process_time()
     started_forked = _forked_cpu_s()
-    state = jobs.run_import(engine=engine, folder=folder, job_id=job.id, worker="bench")
+    state = jobs.run_import(
+        engine=engine, folder=folder, job_id=job.id, worker="bench", secret=SECRET
+    )
     seconds, cpu_s = time.perf_counter() - started, time.process_time() - started_cpu
     cpu_s = (cpu_s, _forked_cpu_s() - started_forked)
     with Session(engine) as session:
@@ -161,24 +166,43 @@ def _database(url: str):
         return engine, create_admin(session)
 
 
-def _on(url: str, other_url: str, folder: Path, data: bytes, xlsx: bytes | None) -> dict:
-    """The XLSX preview (when given), the CSV's preview, then its commit, on a new database;
-    then the same commit on another new database (`other_url`) as a worker process that did
-    not run the dry run makes it: the rows checked again."""
-    engine, admin = _database(url)
+def _written_down(folder: Path, admin, data: bytes) -> Path:
+    """The dry run of `data` written down beside its upload, once its forked writer is done
+    (a user reads a 100,000-row preview for longer than the second that takes)."""
+    upload = jobs.upload_path(folder, admin.id, hashlib.sha256(data).hexdigest())
+    path = kept.path_for(upload)
+    while path.with_name(path.name + ".writing").exists():
+        time.sleep(0.02)
+    assert path.exists(), path
+    return path
+
+
+def _on(urls: list[str], folder: Path, data: bytes, xlsx: bytes | None) -> dict:
+    """On a new database (`urls[0]`): the XLSX preview (when given), the CSV's preview,
+    then its commit on the process that ran it; on a second new one, the same commit as the
+    worker's other process makes it (the dry run read from disk); on a third, as a process
+    that finds no dry run makes it: the rows checked again."""
+    engine, admin = _database(urls[0])
     found = {}
     if xlsx is not None:
         found["xlsx"] = _run(engine, folder, admin, xlsx, "preview", "bench.xlsx")
     found["preview"] = _run(engine, folder, admin, data, "preview", "bench.csv")
+    written = _written_down(folder, admin, data)
+    aside = written.with_name("aside")  # the commit removes it with the upload
+    aside.write_bytes(written.read_bytes())
     found["commit"] = _run(engine, folder, admin, data, "commit", "bench.csv")
     if xlsx is not None:  # once: SQLite
         found["second"] = _run(engine, folder, admin, _next_year(data), "preview", "next.csv")
     engine.dispose()
-    # A worker keeps the rows it checked for the commit that follows its dry run; a commit
-    # that another pool process (or machine) takes checks them again.
+    # The other pool process keeps no dry run in memory: it reads the one written down.
     kept.keep(None)
-    engine, admin = _database(other_url)
+    aside.replace(written)
+    engine, admin = _database(urls[1])
     found["commit_elsewhere"] = _run(engine, folder, admin, data, "commit", "bench.csv")
+    engine.dispose()
+    kept.keep(None)  # and none on disk either: the commit removed it
+    engine, admin = _database(urls[2])
+    found["commit_unchecked"] = _run(engine, folder, admin, data, "commit", "bench.csv")
     engine.dispose()
     return found
 
@@ -190,19 +214,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         # The XLSX is read the same for either database: it is previewed on SQLite only.
-        results["SQLite"] = _on(
-            f"sqlite:///{folder / 'bench.sqlite3'}",
-            f"sqlite:///{folder / 'other.sqlite3'}",
-            folder,
-            data,
-            xlsx,
-        )
+        urls = [f"sqlite:///{folder / name}.sqlite3" for name in ("bench", "other", "third")]
+        results["SQLite"] = _on(urls, folder, data, xlsx)
         if WITH_POSTGRES:
             with (
                 postgres_database("bench_import") as url,
                 postgres_database("bench_import_other") as other_url,
+                postgres_database("bench_import_third") as third_url,
             ):
-                results["PostgreSQL"] = _on(url, other_url, folder, data, None)
+                results["PostgreSQL"] = _on([url, other_url, third_url], folder, data, None)
     counts = results["SQLite"]["preview"][2]
     print(f"rows: {ROWS:,}  ({len(data) / 1e6:.1f} MB CSV)  outcomes: {counts}")
     for db, found in results.items():
@@ -224,14 +244,17 @@ def main() -> None:
             preview_s <= PREVIEW_GOAL_S,
         )
         commit_s, commit_cpu_s, _, batch = found["commit"]
+        elsewhere_s, elsewhere_cpu_s, _, _ = found["commit_elsewhere"]
         written = batch.new_buildings + batch.new_records
         goal(
             f"import_commit ({db})",
-            f"{ROWS:,} rows in {commit_s:.1f} s ({written:,} buildings and records written; "
-            f"{_cpu(commit_cpu_s)}; {max(commit_s - commit_cpu_s[0], 0):.1f} s of it off this "
-            "process's CPU, waiting on the database), on the worker",
-            f"≤ {COMMIT_GOAL_S:.0f} s",
-            commit_s <= COMMIT_GOAL_S,
+            f"{ROWS:,} rows ({written:,} buildings and records written) in {commit_s:.1f} s on "
+            f"the worker process that ran the dry run ({_cpu(commit_cpu_s)}; "
+            f"{max(commit_s - commit_cpu_s[0], 0):.1f} s of it off this process's CPU, waiting "
+            f"on the database), {elsewhere_s:.1f} s on the other ({_cpu(elsewhere_cpu_s)}; the "
+            "dry run read from disk)",
+            f"≤ {COMMIT_GOAL_S:.0f} s on either",
+            max(commit_s, elsewhere_s) <= COMMIT_GOAL_S,
         )
         if "second" in found:
             second_s, _, second_counts, _ = found["second"]
@@ -240,10 +263,10 @@ def main() -> None:
                 f"filled ({db}; every credit code shared with 500 stored buildings): "
                 f"{second_s:.1f} s, {second_counts['new_building']:,} new buildings"
             )
-        elsewhere_s, elsewhere_cpu_s, _, _ = found["commit_elsewhere"]
+        unchecked_s, unchecked_cpu_s, _, _ = found["commit_unchecked"]
         print(
-            f"  the same commit on a worker process that did not run its dry run ({db}): "
-            f"{elsewhere_s:.1f} s ({_cpu(elsewhere_cpu_s)}): the rows are checked again"
+            f"  the same commit on a worker process that finds no dry run of the file ({db}): "
+            f"{unchecked_s:.1f} s ({_cpu(unchecked_cpu_s)}): the rows are checked again"
         )
 
 

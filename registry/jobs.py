@@ -106,6 +106,7 @@ def run_import(job_id: int) -> str:
         folder=Path(current_config().UPLOAD_DIR) / "imports",
         job_id=job_id,
         worker=f"worker:{os.getpid()}",
+        secret=current_config().SECRET_KEY,
     )
 
 

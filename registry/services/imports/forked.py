@@ -14,7 +14,8 @@ no file but its pipe, no logging; it leaves by `os._exit`, so no cleanup of the 
 objects runs twice. A `RegistryError` it raises (a row over a limit, found only when read)
 comes back as the same error, raised when its place in the order is reached; anything else,
 or a copy that dies, ends the run with `ForkedFailed`. `stop()` kills the copy (a cancelled
-import) and reaps it.
+import) and reaps it. `detached(work)` runs work that ends in a file and sends nothing back
+(the dry run written down for a commit on another process, `kept.share`).
 """
 
 from __future__ import annotations
@@ -128,3 +129,20 @@ def _read_messages(read_end: int, messages: queue.SimpleQueue) -> None:
                 break
             messages.put(body)
     messages.put(None)
+
+
+def detached(work: Callable[[], None]) -> int:
+    """Run `work()` in a forked copy of this process and return at once (its pid): for
+    work whose result is a file, which this process must not wait for (`kept.share`).
+    The copy follows the same rules as `Forked`'s and is reaped by a thread of this process."""
+    pid = os.fork()
+    if pid == 0:  # the copy
+        status = 0
+        try:
+            work()
+        except BaseException:  # noqa: BLE001  (nowhere to report it: the file is not written)
+            status = 1
+        finally:
+            os._exit(status)
+    threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()
+    return pid

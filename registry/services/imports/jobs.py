@@ -33,6 +33,7 @@ from registry.domain.imports import files as import_files
 from registry.errors import NotFound, PermissionDenied, RegistryError, Unprocessable
 from registry.models import ImportJob, User, utcnow
 from registry.services import permissions
+from registry.services.imports import kept
 from registry.services.imports.commit import CommitResult, commit_import
 from registry.services.imports.outcomes import Preview
 from registry.services.imports.preview import preview_import
@@ -256,13 +257,16 @@ def _finish(engine: Engine, job_id: int, **values) -> None:
         )
 
 
-def run_import(*, engine: Engine, folder: Path, job_id: int, worker: str) -> str:
-    """Run one import job by id (the worker's task); its final state."""
+def run_import(
+    *, engine: Engine, folder: Path, job_id: int, worker: str, secret: str | bytes | None = None
+) -> str:
+    """Run one import job by id (the worker's task); its final state. With the registry's
+    `secret`, a dry run is written down for its commit on any worker process (`kept`)."""
     if not _claim(engine, job_id, worker):
         return "not-mine"
     folder = Path(folder)
     try:
-        return _run(engine, folder, job_id)
+        return _run(engine, folder, job_id, secret)
     finally:
         # Only once the row says how the job ended: the page reads the progress file while
         # the row says running, and without it would show an empty bar for as long as the
@@ -270,7 +274,7 @@ def run_import(*, engine: Engine, folder: Path, job_id: int, worker: str) -> str
         _progress_path(folder, job_id).unlink(missing_ok=True)
 
 
-def _run(engine: Engine, folder: Path, job_id: int) -> str:
+def _run(engine: Engine, folder: Path, job_id: int, secret: str | bytes | None) -> str:
     with Session(engine, expire_on_commit=False) as session:
         job = session.get(ImportJob, job_id)
         kind, locale = job.kind, job.locale  # read now: a rollback below expires the row
@@ -296,6 +300,8 @@ def _run(engine: Engine, folder: Path, job_id: int) -> str:
             arguments.update(mapping=job.mapping, rows_in_file=rows_in_file)
         try:
             if job.kind == "commit":
+                if secret is not None:  # its dry run, if another process made it
+                    kept.adopt(path, secret=secret, sha256=job.sha256)
                 result = commit_import(**arguments)
             elif job.kind == "meter_commit":
                 result = commit_meter_import(**arguments)
@@ -305,6 +311,8 @@ def _run(engine: Engine, folder: Path, job_id: int) -> str:
             else:
                 result = preview_import(**arguments)
                 session.rollback()
+                if secret is not None:  # before the row says done: a commit may follow at once
+                    kept.share(path, secret=secret)
         except ImportCancelled:
             session.rollback()
             _finish(engine, job_id, state="cancelled", **_counts(progress))
@@ -343,6 +351,7 @@ def _run(engine: Engine, folder: Path, job_id: int) -> str:
         if not result.repeated:
             values["rows_written"] = progress.counts["written"]
         path.unlink(missing_ok=True)  # committed: the upload is no longer needed
+        kept.path_for(path).unlink(missing_ok=True)
     else:
         preview = result
     _finish(engine, job_id, state="done", result=preview_dict(preview), **values)
