@@ -137,6 +137,7 @@ def adopt(upload: Path, *, secret: str | bytes, sha256: str) -> bool:
     if not isinstance(found, Checked) or found.run is None or found.key[0] != sha256:
         return False
     keep(found)
+    log.info("import: the dry run of %s read from disk (%d rows)", upload.name, len(found.rows))
     return True
 
 
