@@ -102,11 +102,15 @@ def share(upload: Path, *, secret: str | bytes) -> None:
     if checked is None or checked.run is None:
         return
     target = path_for(upload)
-    _prune(target.parent)
-    key = _signing_key(secret)
     marker = _marker(target)
-    marker.touch()
-    forked.detached(lambda: _write(checked, target, marker, key))
+    try:
+        _prune(target.parent)
+        key = _signing_key(secret)
+        marker.touch()
+        forked.detached(lambda: _write(checked, target, marker, key))
+    except OSError:  # a full disk, no process left to fork: the commit checks the rows again
+        log.warning("import: the dry run of %s could not be written down", upload.name)
+        marker.unlink(missing_ok=True)
 
 
 def adopt(upload: Path, *, secret: str | bytes, sha256: str) -> bool:
@@ -123,7 +127,11 @@ def adopt(upload: Path, *, secret: str | bytes, sha256: str) -> bool:
     except OSError:
         return False
     mac, body = data[:_MAC_BYTES], memoryview(data)[_MAC_BYTES:]
-    if not hmac.compare_digest(mac, _mac(_signing_key(secret), body)):
+    try:
+        key = _signing_key(secret)
+    except OSError:  # the registry's source unreadable: nothing can be checked
+        return False
+    if not hmac.compare_digest(mac, _mac(key, body)):
         log.warning("import: %s is not signed by this registry's code and key; not read", target)
         return False
     gc.disable()  # a hundred thousand rows of small objects: no collection between them
@@ -144,14 +152,15 @@ def adopt(upload: Path, *, secret: str | bytes, sha256: str) -> bool:
 def _write(checked: Checked, target: Path, marker: Path, key: bytes) -> None:
     """In the forked copy: sign and write the file, then remove the marker."""
     gc.disable()  # a collection would touch, and so copy, every object the copy shares
+    scratch = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
         body = pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL)
-        scratch = target.with_name(f"{target.name}.{os.getpid()}.tmp")
         with open(scratch, "wb") as out:
             out.write(_mac(key, body))
             out.write(body)
         os.replace(scratch, target)  # a reader sees the whole file or none
     finally:
+        scratch.unlink(missing_ok=True)  # left only by a write that failed (a full disk)
         marker.unlink(missing_ok=True)
 
 
@@ -174,8 +183,10 @@ def _wait_for_writer(target: Path) -> None:
 
 
 def _prune(folder: Path) -> None:
+    """Remove what was written down more than `KEPT_FOR_S` ago, with the markers and
+    scratch files of writers killed midway."""
     limit = time.time() - KEPT_FOR_S
-    for path in folder.glob(f"*{_SUFFIX}"):
+    for path in folder.glob(f"*{_SUFFIX}*"):
         try:
             if path.stat().st_mtime < limit:
                 path.unlink()

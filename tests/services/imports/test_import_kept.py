@@ -206,12 +206,20 @@ def test_dry_runs_written_down_long_ago_are_removed(
 ):
     importer = make_user(session, role="admin", username="importer")
     old, recent = tmp_path / "1-old.kept", tmp_path / "1-recent.kept"
-    for path, age_s in ((old, kept.KEPT_FOR_S + 60), (recent, kept.KEPT_FOR_S - 60)):
+    # Left behind by a writer killed midway, long ago.
+    marker, scratch = tmp_path / "1-gone.kept.writing", tmp_path / "1-gone.kept.99.tmp"
+    for path, age_s in (
+        (old, kept.KEPT_FOR_S + 60),
+        (recent, kept.KEPT_FOR_S - 60),
+        (marker, kept.KEPT_FOR_S + 60),
+        (scratch, kept.KEPT_FOR_S + 60),
+    ):
         path.write_bytes(b"a dry run")
         then = time.time() - age_s
         os.utime(path, (then, then))
     _run(engine, tmp_path, importer, build_csv(100), "preview")
-    assert not old.exists() and recent.exists()
+    assert recent.exists()
+    assert not old.exists() and not marker.exists() and not scratch.exists()
 
 
 def test_without_the_registrys_secret_nothing_is_written_down(
@@ -219,4 +227,20 @@ def test_without_the_registrys_secret_nothing_is_written_down(
 ):
     importer = make_user(session, role="admin", username="importer")
     _run(engine, tmp_path, importer, build_csv(100), "preview", secret=None)
+    assert not list(tmp_path.glob("*.kept*"))
+
+
+def test_a_dry_run_that_cannot_be_written_down_is_still_done(
+    engine, session, make_user, sorted_rows, tmp_path, monkeypatch
+):
+    """Writing it down only saves a commit time: a fork refused (no memory, no process
+    left) leaves the preview done and no marker that a commit would wait for."""
+
+    def refused(_work):
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(kept.forked, "detached", refused)
+    importer = make_user(session, role="admin", username="importer")
+    job = _run(engine, tmp_path, importer, build_csv(100), "preview")
+    assert job.result["counts"]["new_building"] > 50
     assert not list(tmp_path.glob("*.kept*"))
