@@ -8,6 +8,8 @@ import importlib
 
 import click
 
+from registry import collector
+
 # Feature modules, each exposing `register(main)`.
 COMMAND_MODULES = (
     "registry.cli.admin",
@@ -58,13 +60,8 @@ class LazyGroup(click.Group):
         # The import makes tens of thousands of objects that live as long as the process;
         # the collector would walk them again at each of its passes meanwhile, finding no
         # garbage among them.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector.paused():
             module = importlib.import_module(name)
-        finally:
-            if enabled:
-                gc.enable()
         module.register(self)
 
     def get_command(self, ctx, cmd_name):

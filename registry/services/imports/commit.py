@@ -30,6 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from registry import collector
 from registry.db import bulk_cache
 from registry.domain import dates
 from registry.errors import Conflict
@@ -52,6 +53,7 @@ class CommitResult:
     repeated: bool = False  # the file was committed before: `batch` is that first batch
 
 
+@collector.paused()  # its rows all live until it ends: see `registry.collector`
 def commit_import(
     *,
     session: Session,

@@ -28,6 +28,7 @@ from itertools import dropwhile, islice, takewhile
 
 from sqlmodel import Session, select
 
+from registry import collector
 from registry.domain import dates
 from registry.domain.imports import files as import_files
 from registry.domain.imports.headers import (
@@ -105,6 +106,7 @@ def previous_batch(*, session: Session, sha256: str) -> ImportBatch | None:
     return session.exec(query).first()
 
 
+@collector.paused()  # its rows all live until it ends: see `registry.collector`
 def preview_import(
     *,
     session: Session,

@@ -7,14 +7,11 @@ which keeps 10,000 buildings around half a second of CPU (bench/bench_metered.py
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
-from registry import vocabulary
+from registry import collector, vocabulary
 from registry.domain.buildings.districts import UnknownDistrict, normalise_district
 from registry.domain.buildings.types import BUILDING_TYPES, PUBLIC_TYPES
 from registry.domain.checks import accounting
@@ -114,20 +111,6 @@ def _judge_all(session: Session, query, rows: list, t: Text, band: str | None) -
     return entries
 
 
-@contextmanager
-def _no_collection():
-    """The list builds tens of thousands of dicts that all live until the answer is sent;
-    the cyclic collector would walk them again at each pass, finding no garbage (as the
-    CLI's module loading does, `registry.cli`)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def quota_list(
     *,
     session: Session,
@@ -158,7 +141,8 @@ def quota_list(
     if building_type:
         query_filters.append(Building.building_type == building_type)
     query = query.where(*query_filters)
-    with _no_collection():
+    # The list builds tens of thousands of dicts that all live until the answer is sent.
+    with collector.paused():
         entries = _judge_all(session, query, rows, t, band)
         if trend and entries:
             trends = _trends(session, query_filters, {e["building_id"] for e in entries})
