@@ -13,8 +13,6 @@ from sqlmodel import Session
 from bench.bench_import import build_csv
 from registry.db import make_engine
 from registry.models import Building, Record
-from registry.services.imports import kept, preview
-from registry.services.imports import plan as import_plan
 from registry.services.imports import store as import_store
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import
@@ -22,22 +20,6 @@ from tests.services.imports.test_import_bulk import CODES, _row, _sheet
 from tests.services.imports.test_import_forked import _fresh, _written
 
 TODAY = date(2024, 6, 1)
-
-
-@pytest.fixture
-def sorted_rows(monkeypatch):
-    """How many rows each dry run sorted (`classify_chunk`), one entry per run's chunk."""
-    sorted_: list[int] = []
-    real = import_plan.classify_chunk
-
-    def counted(*, chunk, **kwargs):
-        sorted_.append(len(chunk))
-        return real(chunk=chunk, **kwargs)
-
-    monkeypatch.setattr(preview, "classify_chunk", counted)
-    kept.keep(None)
-    yield sorted_
-    kept.keep(None)
 
 
 def _dry_run(session, actor, data: bytes, **kwargs):

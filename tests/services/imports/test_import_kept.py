@@ -21,30 +21,17 @@ from bench.bench_import import build_csv
 from registry.db import make_engine
 from registry.domain import dates
 from registry.models import ImportBatch, ImportJob
-from registry.services.imports import jobs, kept, preview
-from registry.services.imports import plan as import_plan
+from registry.services.imports import jobs, kept
 from registry.services.imports import store as import_store
 from tests.services.imports.test_import_forked import _fresh, _written
 
 SECRET = "the registry's secret"
 
 
-@pytest.fixture
-def sorted_rows(monkeypatch):
-    """How many rows each dry run sorted (`classify_chunk`); the day held still, as the
-    dry run is kept for its day only."""
-    sorted_: list[int] = []
-    real = import_plan.classify_chunk
-
-    def counted(*, chunk, **kwargs):
-        sorted_.append(len(chunk))
-        return real(chunk=chunk, **kwargs)
-
-    monkeypatch.setattr(preview, "classify_chunk", counted)
+@pytest.fixture(autouse=True)
+def _day_held(monkeypatch):
+    """The dry run is kept for its day only: the day held still."""
     monkeypatch.setattr(dates, "today", lambda: date(2024, 6, 1))
-    kept.keep(None)
-    yield sorted_
-    kept.keep(None)
 
 
 def _run(engine, folder: Path, actor, data: bytes, kind: str, *, secret=SECRET) -> ImportJob:
