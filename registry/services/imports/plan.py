@@ -230,11 +230,19 @@ def _signature(record: Any) -> tuple:
     )
 
 
+def _keys(rows: list[ImportRow]) -> dict[int, tuple]:
+    """Each row's `building_key`, by row number: made once a chunk, for `_load` and the
+    rules after it."""
+    return {
+        row.row_number: building_key(row.name, row.address, row.owner_credit_code) for row in rows
+    }
+
+
 def _load(
-    session: Session, rows: list[ImportRow], state: ImportState, keys: dict | None = None
+    session: Session, rows: list[ImportRow], state: ImportState, keys: dict[int, tuple]
 ) -> dict[str, tuple]:
     """Look the chunk's label numbers and buildings up; {label: (building id, name, key)}.
-    `keys`: each row's `building_key` by row number, when the caller has them already."""
+    `keys`: each row's building key (`_keys`)."""
     labels = {row.label_number for row in rows if row.label_number}
     taken: dict[str, tuple] = {}
     if labels:
@@ -278,10 +286,7 @@ def _load(
     wanted = {}
     if state.known:
         for row in rows:
-            if keys is not None:
-                key = keys[row.row_number]
-            else:
-                key = building_key(row.name, row.address, row.owner_credit_code)
+            key = keys[row.row_number]
             if key in state.known and key not in state.db_buildings:
                 wanted[state.known[key]] = key
     found = []
@@ -324,7 +329,8 @@ def same_lookups(session: Session, chunks, loaded: list[bytes]) -> bool:
     the run would come out the same, row for row, and need not be made again."""
     state = ImportState()
     for number, chunk in enumerate(chunks):
-        _load(session, [result.row for result, _ in chunk if result.row], state)
+        rows = [result.row for result, _ in chunk if result.row]
+        _load(session, rows, state, _keys(rows))
         if number >= len(loaded) or state.loaded[number] != loaded[number]:
             return False
     return len(state.loaded) == len(loaded)
@@ -386,9 +392,7 @@ def classify_chunk(
 ):
     """Yield (Classified, PlannedRow or None) for each checked row of a chunk, in order."""
     rows = [result.row for result, _ in chunk if result.row]
-    keys = {
-        row.row_number: building_key(row.name, row.address, row.owner_credit_code) for row in rows
-    }
+    keys = _keys(rows)
     taken = _load(session, rows, state, keys)
     for result, extras in chunk:
         if result.row is None:
