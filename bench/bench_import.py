@@ -171,7 +171,7 @@ def _written_down(folder: Path, admin, data: bytes) -> Path:
     (a user reads a 100,000-row preview for longer than the second that takes)."""
     upload = jobs.upload_path(folder, admin.id, hashlib.sha256(data).hexdigest())
     path = kept.path_for(upload)
-    while path.with_name(path.name + ".writing").exists():
+    while kept.marker_for(path).exists():
         time.sleep(0.02)
     assert path.exists(), path
     return path

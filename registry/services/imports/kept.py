@@ -103,7 +103,7 @@ def share(upload: Path, *, secret: str | bytes) -> None:
     if checked is None or checked.run is None:
         return
     target = path_for(upload)
-    marker = _marker(target)
+    marker = marker_for(target)
     try:
         _prune(target.parent)
         key = _signing_key(secret)
@@ -163,14 +163,15 @@ def _write(checked: Checked, target: Path, marker: Path, key: bytes) -> None:
         marker.unlink(missing_ok=True)
 
 
-def _marker(target: Path) -> Path:
+def marker_for(target: Path) -> Path:
+    """The marker that says the file at `target` (`path_for`) is being written."""
     return target.with_name(target.name + ".writing")
 
 
 def _wait_for_writer(target: Path) -> None:
     """Wait while the file is being written, up to `WRITE_WAIT_S` from its marker's time
     (a copy killed midway leaves its marker behind)."""
-    marker = _marker(target)
+    marker = marker_for(target)
     while True:
         try:
             age_s = time.time() - marker.stat().st_mtime

@@ -24,6 +24,7 @@ from registry.models import ImportBatch, ImportJob
 from registry.services.imports import jobs, kept
 from registry.services.imports import store as import_store
 from tests.services.imports.test_import_forked import _fresh, _written
+from tests.services.imports.test_import_jobs import _start
 
 SECRET = "the registry's secret"
 
@@ -35,20 +36,8 @@ def _day_held(monkeypatch):
 
 
 def _run(engine, folder: Path, actor, data: bytes, kind: str, *, secret=SECRET) -> ImportJob:
-    sha256 = hashlib.sha256(data).hexdigest()
-    jobs.upload_path(folder, actor.id, sha256).write_bytes(data)
     with Session(engine, expire_on_commit=False) as session:
-        job = jobs.start_import(
-            session=session,
-            actor=actor,
-            kind=kind,
-            sha256=sha256,
-            filename="a.csv",
-            size_bytes=len(data),
-            mapping=None,
-            locale="en",
-            enqueue=lambda _id: None,
-        )
+        job = _start(session, actor, folder, data, kind)
     state = jobs.run_import(engine=engine, folder=folder, job_id=job.id, worker="w", secret=secret)
     with Session(engine) as session:
         finished = session.get(ImportJob, job.id)
@@ -60,7 +49,7 @@ def _written_down(folder: Path, actor, data: bytes) -> Path:
     """The file of `data`'s dry run, once its forked writer is done."""
     upload = jobs.upload_path(folder, actor.id, hashlib.sha256(data).hexdigest())
     path = kept.path_for(upload)
-    marker = path.with_name(path.name + ".writing")
+    marker = kept.marker_for(path)
     deadline = time.monotonic() + 60
     while marker.exists() and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -164,7 +153,7 @@ def test_a_commit_that_comes_while_the_dry_run_is_written_waits_for_it(
     kept.keep(None)
     # Still being written: the marker there, the file not yet.
     aside = path.rename(tmp_path / "aside")
-    marker = path.with_name(path.name + ".writing")
+    marker = kept.marker_for(path)
     marker.touch()
 
     def finish_writing():
