@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import itertools
 import operator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from types import SimpleNamespace
 
@@ -43,20 +44,21 @@ _RECORD_DATES = (
 )
 
 
-def _chunks(items: list):
+def _chunks(items: Iterable) -> Iterator[list]:
     size = BULK_ROWS  # read when called, so a test can make the chunks small
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    items = iter(items)
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
 
 
-def _insert(session: Session, model, rows: list[dict], progress=None) -> None:
-    """Insert `rows`, their ids given (`reserve_ids`), bound `BULK_ROWS` at a time while the
-    database stores the chunk before (`write_chunks`)."""
+def _insert(session: Session, model, chunks: Iterable[list[dict]], progress=None) -> None:
+    """Insert the rows of `chunks` (lists of `BULK_ROWS` rows, their ids given by
+    `reserve_ids`), each bound while the database stores the one before (`write_chunks`)."""
     connection = session.connection()
     table = model.__table__
 
     def bound():
-        for chunk in _chunks(rows):
+        for chunk in chunks:
             yield bind_rows(connection.dialect, table, chunk)
             if progress is not None:
                 progress("written", len(chunk))  # the chunk is with the database
@@ -113,63 +115,45 @@ def write_plan(
 ) -> None:
     """Write the plan's buildings and records, their audit events and their tally rows.
 
-    The events and tally rows depend only on the rows, whose ids are reserved first, so
-    they are made (`_derived`) while the rows are written: with `fork`, by a forked copy
-    of this process (`forked.Forked`), whose bound rows this process writes as they come;
+    The rows are made a chunk at a time as the database takes them, so it starts on the
+    first chunk at once rather than after all 100,000 are made. The events and tally rows
+    depend only on the rows, whose ids are reserved first, so they are made (`_derived`)
+    while the rows are written: with `fork`, by a forked copy of this process
+    (`forked.Forked`), which makes the same rows for itself (`_Rows`: pure, so the copy and
+    this process make equal ones) and whose bound events this process writes as they come;
     else here, after the rows. The same values are written either way."""
-    now = utcnow()
-    # The importer's id and name, as plain attributes: each row and event reads them, and
-    # an ORM attribute costs several dict lookups (800,000 reads at 100,000 rows).
-    actor = SimpleNamespace(id=actor.id, username=actor.username)
     connection = session.connection()
     new_buildings = [planned for planned in plan if planned.target is None]
+    with_records = [planned for planned in plan if planned.row.kind]
     # The ids first: the records, events and tally rows are made before anything is
     # written, and nothing is read back (the commit holds the import lock, and on SQLite
     # the write lock, since `lock_target`).
-    ids = reserve_ids(connection, Building.__table__, len(new_buildings))
-    building_rows = []
-    for planned, building_id in zip(new_buildings, ids, strict=True):
-        row = dict.fromkeys(_BUILDING_COLUMNS)
-        row.update(planned.row.building_data())
-        row.update({k: planned.extras[k] for k in BUILDING_EXTRAS if k in planned.extras})
-        row.update(
-            id=building_id,
-            created_by_id=actor.id,
-            created_at=now,
-            updated_at=now,
-            import_id=import_id,
-        )
-        building_rows.append(row)
-    building_of_row = {p.row.row_number: i for p, i in zip(new_buildings, ids, strict=True)}
-    with_records = [planned for planned in plan if planned.row.kind]
-    record_ids = reserve_ids(connection, Record.__table__, len(with_records))
-    record_rows, reasons = [], []
-    for planned, record_id in zip(with_records, record_ids, strict=True):
-        where, ref = planned.target or ("file", planned.row.row_number)
-        building_id = ref if where == "db" else building_of_row[ref]
-        record_rows.append(
-            _record_row(
-                planned.record_fields,
-                planned.extras,
-                actor,
-                now,
-                building_id,
-                import_id,
-                record_id=record_id,
-            )
-        )
-        reasons.append(planned.extras.get("reason") or None)
+    rows = _Rows(
+        actor,
+        utcnow(),
+        import_id,
+        new_buildings,
+        reserve_ids(connection, Building.__table__, len(new_buildings)),
+        with_records,
+        reserve_ids(connection, Record.__table__, len(with_records)),
+    )
 
-    def derived():
+    def derived(made: _Rows):
         return _derived(
-            connection.dialect, actor, now, import_id, building_rows, record_rows, reasons
+            connection.dialect,
+            made.actor,
+            made.now,
+            import_id,
+            made.building_rows,
+            made.record_rows,
+            made.reasons,
         )
 
-    helper = Forked(derived, chunk_items=1) if fork else None
+    helper = Forked(lambda: derived(rows.made()), chunk_items=1) if fork else None
     try:
-        _insert(session, Building, building_rows, progress)
-        _insert(session, Record, record_rows, progress)
-        made = helper.results() if helper is not None else derived()
+        _insert(session, Building, _chunks(rows.buildings()), progress)
+        _insert(session, Record, _chunks(rows.records()), progress)
+        made = helper.results() if helper is not None else derived(rows)
         new_bound = None
 
         def events():
@@ -190,11 +174,75 @@ def write_plan(
     # written above, the existing ones that gained a record are read back and recounted.
     tally_index.refresh(
         session,
-        {row["building_id"] for row in record_rows} - set(ids),
+        {row["building_id"] for row in rows.record_rows} - set(rows.building_ids),
         new_bound=new_bound,
     )
     if progress is not None:
-        progress("finishing", len(building_rows) + len(record_rows))  # the tally's share
+        progress("finishing", len(rows.building_rows) + len(rows.record_rows))  # tally's share
+
+
+class _Rows:
+    """The plan's building and record rows as written, made one at a time by `buildings()`
+    then `records()` (kept in `building_rows`, `record_rows` and `reasons` as they are
+    made), or all at once by `made()`."""
+
+    def __init__(
+        self, actor, now, import_id, new_buildings, building_ids, with_records, record_ids
+    ):
+        # The importer's id and name, as plain attributes: each row and event reads them,
+        # and an ORM attribute costs several dict lookups (800,000 reads at 100,000 rows).
+        self.actor = SimpleNamespace(id=actor.id, username=actor.username)
+        self.now = now
+        self.import_id = import_id
+        self.new_buildings = new_buildings
+        self.building_ids = building_ids
+        self.with_records = with_records
+        self.record_ids = record_ids
+        self.building_rows: list[dict] = []
+        self.record_rows: list[dict] = []
+        self.reasons: list[str | None] = []
+
+    def buildings(self) -> Iterator[dict]:
+        actor, now, import_id, kept = self.actor, self.now, self.import_id, self.building_rows
+        for planned, building_id in zip(self.new_buildings, self.building_ids, strict=True):
+            row = dict.fromkeys(_BUILDING_COLUMNS)
+            row.update(planned.row.building_data())
+            row.update({k: planned.extras[k] for k in BUILDING_EXTRAS if k in planned.extras})
+            row.update(
+                id=building_id,
+                created_by_id=actor.id,
+                created_at=now,
+                updated_at=now,
+                import_id=import_id,
+            )
+            kept.append(row)
+            yield row
+
+    def records(self) -> Iterator[dict]:
+        actor, now, import_id = self.actor, self.now, self.import_id
+        building_of_row = {
+            planned.row.row_number: building_id
+            for planned, building_id in zip(self.new_buildings, self.building_ids, strict=True)
+        }
+        for planned, record_id in zip(self.with_records, self.record_ids, strict=True):
+            where, ref = planned.target or ("file", planned.row.row_number)
+            row = _record_row(
+                planned.record_fields,
+                planned.extras,
+                actor,
+                now,
+                ref if where == "db" else building_of_row[ref],
+                import_id,
+                record_id=record_id,
+            )
+            self.record_rows.append(row)
+            self.reasons.append(planned.extras.get("reason") or None)
+            yield row
+
+    def made(self) -> _Rows:
+        for _row in itertools.chain(self.buildings(), self.records()):
+            pass
+        return self
 
 
 def _derived(dialect, actor, now, import_id: int, building_rows, record_rows, reasons):
