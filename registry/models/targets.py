@@ -40,7 +40,10 @@ class TallyEpisode(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     target: str = Field(max_length=40)
-    building_id: int = Field(foreign_key="buildings.id", index=True)
+    # No key to buildings: the key to the opening record and the record's own key to its
+    # building imply it (a building with records is never removed), and each key is checked
+    # for every row of a city's import (issue 23: 100,000 look-ups, most of a second).
+    building_id: int = Field(index=True)
     record_id: int = Field(foreign_key="certificates.id", index=True)  # the record that opened it
     district_code: str = Field(max_length=6)
     building_type: str = Field(max_length=32)
@@ -130,7 +133,9 @@ class TallyHorizon(SQLModel, table=True):
 
     __tablename__ = "tally_horizons"
 
-    building_id: int = Field(foreign_key="buildings.id", primary_key=True)
+    # No key to buildings, as for TallyEpisode: a building has a horizon only while it has
+    # records, whose key to it keeps it.
+    building_id: int = Field(primary_key=True)
     horizon_on: date = Field(index=True)
 
 
