@@ -239,10 +239,12 @@ def _keys(rows: list[ImportRow]) -> dict[int, tuple]:
 
 
 def _load(
-    session: Session, rows: list[ImportRow], state: ImportState, keys: dict[int, tuple]
+    session: Session, rows: list[ImportRow], state: ImportState, keys: dict[int, tuple] | None
 ) -> dict[str, tuple]:
     """Look the chunk's label numbers and buildings up; {label: (building id, name, key)}.
-    `keys`: each row's building key (`_keys`)."""
+    `keys`: each row's building key (`_keys`), or None to make them only if a building
+    stored under one of the chunk's names or credit codes was found (a confirmation, which
+    needs them for nothing else)."""
     labels = {row.label_number for row in rows if row.label_number}
     taken: dict[str, tuple] = {}
     if labels:
@@ -285,6 +287,8 @@ def _load(
                 keyed.append((building_id, key))
     wanted = {}
     if state.known:
+        if keys is None:
+            keys = _keys(rows)
         for row in rows:
             key = keys[row.row_number]
             if key in state.known and key not in state.db_buildings:
@@ -330,7 +334,7 @@ def same_lookups(session: Session, chunks, loaded: list[bytes]) -> bool:
     state = ImportState()
     for number, chunk in enumerate(chunks):
         rows = [result.row for result, _ in chunk if result.row]
-        _load(session, rows, state, _keys(rows))
+        _load(session, rows, state, None)
         if number >= len(loaded) or state.loaded[number] != loaded[number]:
             return False
     return len(state.loaded) == len(loaded)
