@@ -1,13 +1,18 @@
-"""Benchmarks: `python -m bench` (or `make bench`) runs them all side by side in one run;
+"""Benchmarks: `python -m bench` (or `make bench`) runs them all, one after another;
 `python -m bench NAME [NAME …]` runs those alone. Each ends with one line per goal
-(`NAME: <figures> (goal …) MET` or `MISSED`); a run of several repeats them all at the end."""
+(`NAME: <figures> (goal …) MET` or `MISSED`); a run of several repeats them all at the end.
+
+Each benchmark of a run of several runs in a process of its own, as it does alone by name:
+what one leaves behind (a heap of a million generated rows, a warm cache, threads) must not
+slow or speed the next. Ratios stay side by side inside each benchmark."""
 
 from __future__ import annotations
 
 import importlib
+import subprocess
 import sys
 
-from bench.goals import LINES
+from bench.goals import LINES, is_goal
 
 # name -> module whose main() runs it
 BENCHMARKS = {
@@ -23,20 +28,47 @@ BENCHMARKS = {
 }
 
 
+def _alone(name: str) -> tuple[int, list[str]]:
+    """`python -m bench NAME` in a process of its own, its output passed on as it comes;
+    its goal lines and its exit code."""
+    lines: list[str] = []
+    with subprocess.Popen(
+        [sys.executable, "-m", "bench", name],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    ) as child:
+        assert child.stdout is not None
+        for line in child.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            if is_goal(line.rstrip("\n")):
+                lines.append(line.rstrip("\n"))
+    return child.returncode, lines
+
+
 def main(argv: list[str]) -> int:
     names = argv or list(BENCHMARKS)
     unknown = [name for name in names if name not in BENCHMARKS]
     if unknown:
         print(f"unknown benchmark {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
         return 2
+    if len(names) == 1:
+        print(f"== {names[0]}", flush=True)
+        importlib.import_module(BENCHMARKS[names[0]]).main()
+        return 0
+    failed = []
     for name in names:
-        print(f"== {name}", flush=True)
-        importlib.import_module(BENCHMARKS[name]).main()
-    if len(names) > 1 and LINES:
-        print("\n== goals")
-        for line in LINES:
-            print(line)
-    return 0
+        code, lines = _alone(name)
+        LINES.extend(lines)
+        if code:
+            failed.append(name)
+            LINES.append(f"{name}: the benchmark stopped with exit code {code} MISSED")
+    print("\n== goals")
+    for line in LINES:
+        print(line)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -10,3 +10,8 @@ def goal(name: str, figures: str, wanted: str, met: bool) -> str:
     print(line, flush=True)
     LINES.append(line)
     return line
+
+
+def is_goal(line: str) -> bool:
+    """Whether `line` is one `goal` printed."""
+    return ": " in line and "(goal " in line and line.endswith((") MET", ") MISSED"))

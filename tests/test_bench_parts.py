@@ -29,3 +29,15 @@ def test_the_tally_pdf_bench_prices_weasyprint_on_a_few_rows():
     # Only that it runs and yields a number: the sign of a difference of two timings is not
     # something a test on a shared CI machine can hold it to (it once came out -139 ms).
     assert math.isfinite(weasyprint_ms_per_row(rows))
+
+
+def test_a_run_of_several_benchmarks_collects_each_goal_line_its_process_prints():
+    """`make bench` runs each benchmark in a process of its own and repeats their goal
+    lines at the end: it finds them in their output by their shape (`goals.is_goal`)."""
+    from bench.goals import goal, is_goal
+
+    line = goal("demo", "1,000 rows in 0.5 s", "≤ 1 s", True)
+    assert is_goal(line) and line.endswith(") MET")
+    assert is_goal(goal("demo", "2.0 s", "≤ 1 s", False))
+    assert not is_goal("== goals")
+    assert not is_goal("SQLite      csv   first byte  0.02 s, whole   2.51 s")
