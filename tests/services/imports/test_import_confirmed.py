@@ -5,19 +5,15 @@ a building changed or registered since is seen, and so is another importer or la
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-from sqlmodel import Session
 
 from bench.bench_import import build_csv
-from registry.db import make_engine
 from registry.models import Building, Record
-from registry.services.imports import store as import_store
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import
 from tests.services.imports.test_import_bulk import CODES, _row, _sheet
-from tests.services.imports.test_import_forked import _fresh, _written
 
 TODAY = date(2024, 6, 1)
 
@@ -36,18 +32,12 @@ def _commit(session, actor, data: bytes, **kwargs):
     )
 
 
-def test_a_commit_after_its_dry_run_stores_what_a_commit_without_one_stores(
-    database_url, make_user, sorted_rows, monkeypatch
-):
-    at = datetime(2024, 6, 1, 2, 3, 4, 567_890, tzinfo=UTC)
-    monkeypatch.setattr(import_store, "utcnow", lambda: at)
+def test_a_commit_after_its_dry_run_stores_what_a_commit_without_one_stores(stored_by, sorted_rows):
     data = build_csv(2_500)  # new buildings with labels, duplicates, refused rows
     written, results = {}, {}
     for after_dry_run in (True, False):
-        _fresh(database_url)
-        engine = make_engine(database_url)
-        with Session(engine, expire_on_commit=False) as session:
-            importer = make_user(session, role="admin", username="importer")
+
+        def commit(_engine, session, importer, after_dry_run=after_dry_run):
             if after_dry_run:
                 _dry_run(session, importer, data)
             sorted_rows.clear()
@@ -58,8 +48,8 @@ def test_a_commit_after_its_dry_run_stores_what_a_commit_without_one_stores(
                 result.preview.counts,
                 [(r.row_number, r.outcome, r.note, r.problems) for r in result.preview.rows],
             )
-        written[after_dry_run] = _written(engine)
-        engine.dispose()
+
+        written[after_dry_run] = stored_by(commit)
     assert results[True] == results[False]
     assert written[True] == written[False]
     assert len(written[True]["buildings"]) > 2_000

@@ -6,22 +6,20 @@ the two-process path."""
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import SQLModel
 
 from bench.bench_import import _xlsx, build_csv
-from registry.db import make_engine
 from registry.domain.imports import bounds
 from registry.errors import Unprocessable
 from registry.services.imports import forked, kept, preview
 from registry.services.imports import store as import_store
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import
-from tests.conftest import _truncate_pg, create_sqlite
+from tests.services.imports.conftest import WRITTEN_TABLES
 
 TODAY = date(2024, 6, 1)
 
@@ -122,52 +120,23 @@ def test_a_commit_checked_in_two_processes_stores_what_one_would(session, make_u
     )
 
 
-def _fresh(database_url: str) -> None:
-    """The parametrised database emptied, ids starting at 1 again."""
-    if database_url.startswith("sqlite"):
-        Path(database_url.removeprefix("sqlite:///")).unlink()
-        create_sqlite(database_url)
-    else:
-        _truncate_pg(database_url)
-
-
-_WRITTEN = ("buildings", "certificates", "audit_events", "tally_episodes", "tally_horizons")
-
-
-def _written(engine) -> dict[str, list[tuple]]:
-    tables = SQLModel.metadata.tables
-    found = {}
-    with engine.connect() as connection:
-        for name in _WRITTEN:
-            table = tables[name]
-            query = select(table).order_by(*table.primary_key.columns)
-            if name == "audit_events":  # the importer's own creation is logged too, at its time
-                query = query.where(table.c.import_id.isnot(None))
-            found[name] = [tuple(row) for row in connection.execute(query)]
-    return found
-
-
 def test_a_commit_written_with_a_forked_copy_stores_exactly_what_one_process_stores(
-    database_url, make_user, forks, monkeypatch
+    stored_by, forks
 ):
     """The store's audit events and tally rows made by a forked copy while this process
     writes the buildings and records (`store.write_plan`): every row of every table written,
     ids included, equal to a commit in one process on the same empty database."""
-    at = datetime(2024, 6, 1, 2, 3, 4, 567_890, tzinfo=UTC)
-    monkeypatch.setattr(import_store, "utcnow", lambda: at)
     data = build_csv(700)  # new buildings with labels, duplicates, refused rows
     written = {}
     for two in (True, False):
-        _fresh(database_url)
-        engine = make_engine(database_url)
-        with Session(engine, expire_on_commit=False) as session:
-            importer = make_user(session, role="admin", username="importer")
+
+        def commit(_engine, session, importer, two=two):
             forks.clear()
             result = _commit(session, importer, data, forked_half=two)
             assert len(forks) == (2 if two else 0)  # the dry run's check, then the store
             assert result.batch.new_buildings > 600
-        written[two] = _written(engine)
-        engine.dispose()
+
+        written[two] = stored_by(commit)
     assert written[True] == written[False]
     # Every table has what the commit wrote: events for each building and record.
     counts = {name: len(rows) for name, rows in written[True].items()}
@@ -198,7 +167,7 @@ def test_a_cancel_while_the_rows_are_written_ends_the_forked_copy_and_stores_not
 
 def _counts(session) -> list[int]:
     tables = SQLModel.metadata.tables
-    return [session.exec(select(func.count()).select_from(tables[n])).one() for n in _WRITTEN]
+    return [session.exec(select(func.count()).select_from(tables[n])).one() for n in WRITTEN_TABLES]
 
 
 def test_a_commit_whose_forked_copy_fails_stores_nothing(session, make_user, forks, monkeypatch):

@@ -11,19 +11,16 @@ import os
 import pickle
 import threading
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session
 
 from bench.bench_import import build_csv
-from registry.db import make_engine
 from registry.domain import dates
 from registry.models import ImportBatch, ImportJob
 from registry.services.imports import jobs, kept
-from registry.services.imports import store as import_store
-from tests.services.imports.test_import_forked import _fresh, _written
 from tests.services.imports.test_import_jobs import _start
 
 SECRET = "the registry's secret"
@@ -63,20 +60,15 @@ def _new_buildings(engine, job: ImportJob) -> int:
 
 
 def test_a_commit_on_another_process_takes_the_dry_run_written_down(
-    database_url, make_user, sorted_rows, tmp_path, monkeypatch
+    stored_by, sorted_rows, tmp_path
 ):
     """Its every row of every table, ids included, is what a commit without any dry run
     stores; not one row sorted again; the file goes with the upload."""
-    at = datetime(2024, 6, 1, 2, 3, 4, 567_890, tzinfo=UTC)
-    monkeypatch.setattr(import_store, "utcnow", lambda: at)
     data = build_csv(2_500)  # new buildings with labels, duplicates, refused rows
     written = {}
     for other_process in (True, False):
-        _fresh(database_url)
-        engine = make_engine(database_url)
-        try:
-            with Session(engine, expire_on_commit=False) as session:
-                importer = make_user(session, role="admin", username="importer")
+
+        def commit(engine, _session, importer, other_process=other_process):
             if other_process:
                 _run(engine, tmp_path, importer, data, "preview")
                 path = _written_down(tmp_path, importer, data)
@@ -87,9 +79,8 @@ def test_a_commit_on_another_process_takes_the_dry_run_written_down(
             assert commit.rows_checked == commit.rows_read == 2_500 - commit.result["skipped"]
             if other_process:
                 assert not path.exists() and not path.with_name(path.name[:-5]).exists()
-            written[other_process] = _written(engine)
-        finally:
-            engine.dispose()
+
+        written[other_process] = stored_by(commit)
     assert written[True] == written[False]
     assert len(written[True]["buildings"]) > 2_000
 
