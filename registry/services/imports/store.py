@@ -137,23 +137,12 @@ def write_plan(
         with_records,
         reserve_ids(connection, Record.__table__, len(with_records)),
     )
-
-    def derived(made: _Rows):
-        return _derived(
-            connection.dialect,
-            made.actor,
-            made.now,
-            import_id,
-            made.building_rows,
-            made.record_rows,
-            made.reasons,
-        )
-
-    helper = Forked(lambda: derived(rows.made()), chunk_items=1) if fork else None
+    dialect = connection.dialect
+    helper = Forked(lambda: _derived(dialect, rows.made()), chunk_items=1) if fork else None
     try:
         _insert(session, Building, _chunks(rows.buildings()), progress)
         _insert(session, Record, _chunks(rows.records()), progress)
-        made = helper.results() if helper is not None else derived(rows)
+        made = helper.results() if helper is not None else _derived(dialect, rows)
         new_bound = None
 
         def events():
@@ -245,10 +234,12 @@ class _Rows:
         return self
 
 
-def _derived(dialect, actor, now, import_id: int, building_rows, record_rows, reasons):
+def _derived(dialect, rows: _Rows):
     """("events", `BoundRows`) for each `BULK_ROWS` of the rows' audit events, in the order
     of the rows (buildings, then records), then ("tally", (horizons, episodes)) for the new
     buildings' tally rows: all bound for `dialect`. Pure: a forked copy may make them."""
+    actor, now, import_id = rows.actor, rows.now, rows.import_id
+    building_rows, record_rows = rows.building_rows, rows.record_rows
     stamp = {"created_at": now.isoformat(), "updated_at": now.isoformat()}
     events_table = AuditEvent.__table__
     building_events = (
@@ -276,7 +267,7 @@ def _derived(dialect, actor, now, import_id: int, building_rows, record_rows, re
             after=_json({**row, **stamp}, _RECORD_DATES),
             reason=reason,
         )
-        for row, reason in zip(record_rows, reasons, strict=True)
+        for row, reason in zip(record_rows, rows.reasons, strict=True)
     )
     events = itertools.chain(building_events, record_events)
     while chunk := list(itertools.islice(events, BULK_ROWS)):
