@@ -75,7 +75,9 @@ class BuildingBase(SQLModel):
     heated_area_m2: float | None = None
     storeys: int | None = None
     is_new_build: bool = True
-    completion_year: int | None = Field(default=None, index=True)
+    # No index of its own: ix_buildings_prefab_share leads with it (each index is paid by
+    # every row of a city's import).
+    completion_year: int | None = Field(default=None)
     prefabricated: bool = False
     assembly_rate_pct: float | None = None
     owner_name: str = Field(default="", max_length=TEXT_LIMITS["owner_name"])
@@ -108,7 +110,9 @@ class Building(BuildingBase, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    created_by_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    # Not indexed: no query looks buildings up by who entered them, and users are never
+    # removed (deactivated instead), so the key needs no index for a delete either.
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     import_id: int | None = Field(default=None, index=True)

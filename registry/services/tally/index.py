@@ -168,6 +168,8 @@ def differences(session: Session) -> list[int]:
             ).scalars()
         )
         | set(connection.execute(select(TallyHorizon.building_id)).scalars())
+        # and any building an episode names: no key holds it to a record (`TallyEpisode`)
+        | set(connection.execute(select(E.building_id).distinct()).scalars())
     )
     columns = [c for c in TallyEpisode.__table__.c if c.name != "id"]
     differ = []

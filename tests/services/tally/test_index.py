@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from registry.domain.tally import period as aggregate
@@ -456,3 +456,23 @@ def _check_edges(engine, buildings, records, targets, start, end):
                 buildings, records, start=start, end=end, as_of=as_of, targets=targets
             )
             _same(got, want)
+
+
+def test_the_check_finds_an_episode_whose_record_is_gone(session, admin, make_building):
+    """No key holds an episode to its record (the rows are derived): the check that recounts
+    every building catches one written around the services that names a record that does
+    not exist, on a building with counted records and on one with none."""
+    build_history(session, admin, make_building, random.Random(11))
+    assert tally_index.differences(session) == []
+    E = tally_index.EPISODES.c
+    stored = session.connection().execute(select(*[c for c in E if c.name != "id"])).first()
+    assert stored is not None
+    missing_record = 1 + session.connection().execute(select(func.max(Record.id))).scalar()
+    bare = make_building(session, admin, name="没有记录的楼")
+    for building_id in (stored.building_id, bare.id):
+        session.connection().execute(
+            tally_index.EPISODES.insert().values(
+                {**stored._asdict(), "building_id": building_id, "record_id": missing_record}
+            )
+        )
+    assert tally_index.differences(session) == sorted([stored.building_id, bare.id])
