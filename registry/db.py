@@ -75,13 +75,25 @@ def make_engine(database_url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(
+    engine = create_engine(
         database_url,
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,
         json_serializer=json_text,
     )
+
+    @event.listens_for(engine, "connect")
+    def _binary_arrays(dbapi_connection, _record):
+        # A list (an array parameter: `one_of`'s 1,000 names) sent in binary: psycopg's
+        # text form tests and quotes every element by a regular expression, 60 % of an
+        # import's 200 look-ups (issue 23: 0.26 -> 0.09 s for a 100,000-row commit's
+        # check). The same values reach the server either way; SQLAlchemy casts each array.
+        from psycopg.types.array import ListBinaryDumper  # noqa: PLC0415  (PostgreSQL only)
+
+        dbapi_connection.adapters.register_dumper(list, ListBinaryDumper)
+
+    return engine
 
 
 @contextmanager
