@@ -1,4 +1,5 @@
-"""`db.json_text` writes JSON columns' text exactly as json.dumps would (issue 23: faster)."""
+"""`db.json_text` writes JSON columns' text exactly as json.dumps would, compact and in UTF-8
+(issue 23: faster, and shorter for the database)."""
 
 from __future__ import annotations
 
@@ -24,12 +25,16 @@ _VALUES = st.recursive(
 
 @given(_VALUES)
 def test_json_text_is_what_json_dumps_writes(value):
-    assert json_text(value) == json.dumps(value)
+    assert json_text(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def test_an_audit_snapshot_reads_back_as_it_was():
     snapshot = {"名称": "青岛国际创新园\u3000二期", "floor_area_m2": 52000.5, "tags": [1, None]}
     assert json.loads(json_text(snapshot)) == snapshot
+    assert (
+        json_text(snapshot)
+        == '{"名称":"青岛国际创新园\u3000二期","floor_area_m2":52000.5,"tags":[1,null]}'
+    )
 
 
 @pytest.mark.parametrize("value", [date(2024, 1, 1), {1, 2}, {"at": object()}])
