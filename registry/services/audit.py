@@ -15,7 +15,13 @@ from registry.models import AuditEvent, User
 
 
 class AuditImmutable(RuntimeError):
-    """Raised when anything tries to change or remove a written audit event."""
+    """Raised when anything tries to change or remove a written audit event, or remove a
+    user, whom the events name."""
+
+
+# The log names each actor by id with no key to users (`AuditEvent.actor_id`): a user who
+# leaves is deactivated (`accounts.set_active`), so every id in it names a user.
+_USERS_STAY = "users are never deleted: deactivate the account instead"
 
 
 @event.listens_for(OrmSession, "before_flush")
@@ -23,6 +29,8 @@ def _refuse_changed_events(session, _flush_context, _instances) -> None:
     for row in session.deleted:
         if isinstance(row, AuditEvent):
             raise AuditImmutable("audit events are never deleted")
+        if isinstance(row, User):
+            raise AuditImmutable(_USERS_STAY)
     for row in session.dirty:
         if isinstance(row, AuditEvent) and session.is_modified(row):
             raise AuditImmutable("audit events are never updated")
@@ -33,8 +41,11 @@ def _refuse_update_or_delete(_connection, statement, *_args) -> None:
     # Covers ORM bulk statements and Core statements on the table alike;
     # inserts (including import_commit's multi-row INSERT) pass.
     table = getattr(statement, "table", None)
-    if isinstance(statement, Update | Delete) and getattr(table, "name", "") == "audit_events":
+    name = getattr(table, "name", "")
+    if isinstance(statement, Update | Delete) and name == "audit_events":
         raise AuditImmutable("audit events are never updated or deleted")
+    if isinstance(statement, Delete) and name == "users":
+        raise AuditImmutable(_USERS_STAY)
 
 
 def snapshot(row: Any, fields: tuple[str, ...] | None = None) -> dict:

@@ -1,5 +1,5 @@
-"""The audit log only grows: no route or service changes or removes an event, and the
-session refuses to, on SQLite and PostgreSQL."""
+"""The audit log only grows: no route or service changes or removes an event, or a user an
+event names, and the session refuses to, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import delete, insert, text, update
 from sqlmodel import Session, select
 
 from registry.domain import dates
-from registry.models import AuditEvent, utcnow
+from registry.models import AuditEvent, User, utcnow
 from registry.services import audit
 from registry.services import users as user_service
 from tests.conftest import building_data
@@ -115,6 +115,22 @@ def test_bulk_update_and_delete_statements_are_refused(session, statement):
     with pytest.raises(audit.AuditImmutable):
         session.connection().execute(statement())
     _unchanged(session, event.id)
+
+
+def test_a_user_the_log_names_is_never_deleted(session, make_user):
+    """The log names its actors by id with no key to users: deleting a user is refused, in
+    a session and by a statement alike; deactivating is the way to remove one."""
+    user = make_user(session, role="officer", districts=("370202",))
+    session.commit()
+    session.delete(user)
+    with pytest.raises(audit.AuditImmutable, match="deactivate"):
+        session.commit()
+    session.rollback()
+    for statement in (delete(User).where(User.id == user.id), User.__table__.delete()):
+        with pytest.raises(audit.AuditImmutable, match="deactivate"):
+            session.connection().execute(statement)
+        session.rollback()
+    assert session.get(User, user.id) is not None
 
 
 def test_inserts_still_work_one_by_one_and_in_bulk(session):
