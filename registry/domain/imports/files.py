@@ -58,19 +58,54 @@ class Table:
     unknown: list[str]
     rows: Iterator[tuple[int, dict[str, Any]]] = field(repr=False)
     sheet: str = ""
+    # (sheet name, its first rows) of each sheet the header search read, up to this one:
+    # all the search looked at, so the same file with other column choices can be
+    # searched again without reading it (`shape_of`).
+    heads: tuple = field(default=(), repr=False)
+
+    @property
+    def shape(self) -> tuple:
+        """What the column choices decided: the sheet, its header rows, its headers and
+        each one's field. Two reads of one file with the same shape give the same rows."""
+        return (
+            self.sheet,
+            self.header_rows,
+            tuple(self.headers),
+            tuple(sorted(self.mapping.items())),
+            tuple(sorted(self.extra.items())),
+        )
 
 
 def read_table(data: bytes, filename: str, saved_mapping: dict | None = None) -> Table:
     """The sheet of an uploaded file as a `Table`; `ImportFileError` when unreadable or
     over a limit (also raised by `Table.rows` when a later row is)."""
+    heads = []
     for sheet_name, rows in raw_sheets(data, filename):
+        rows = iter(rows)
+        head = [list(row) for row in itertools.islice(rows, HEADER_SEARCH_ROWS + 1)]
+        heads.append((sheet_name, tuple(tuple(row) for row in head)))
         try:
-            table = _table(rows, saved_mapping, sheet_name)
+            table = _table(head, rows, saved_mapping, sheet_name)
         except bounds.SheetTooBig as error:
             raise ImportFileError(error.code, error.params) from None
         if table is not None:
+            table.heads = tuple(heads)
             return table
     raise ImportFileError("import.no_header", {"rows": HEADER_SEARCH_ROWS})
+
+
+def shape_of(heads: tuple, saved_mapping: dict | None) -> tuple | None:
+    """The `Table.shape` the header search gives with these column choices in the sheets'
+    first rows (`Table.heads`, of the same file), or None when it would need a sheet they
+    do not hold or one is over a limit."""
+    for sheet_name, head in heads:
+        try:
+            table = _table([list(row) for row in head], iter(()), saved_mapping, sheet_name)
+        except bounds.SheetTooBig:
+            return None
+        if table is not None:
+            return table.shape
+    return None
 
 
 def _kind(data: bytes, filename: str) -> str:
@@ -255,9 +290,9 @@ def _as_header(cell: Any) -> str:
     return "" if cell is None else str(cell).strip()
 
 
-def _table(raw_rows, saved_mapping, sheet_name) -> Table | None:
-    rows = iter(raw_rows)
-    head = [list(row) for row in itertools.islice(rows, HEADER_SEARCH_ROWS + 1)]
+def _table(head: list[list], rows: Iterator, saved_mapping, sheet_name) -> Table | None:
+    """The table whose header is in `head` (a sheet's first rows), its data rows the rest of
+    `head` and then `rows`; None when `head` holds no header."""
     widest = max((len(row) for row in head), default=0)
     if widest > MAX_COLUMNS:
         raise ImportFileError("import.too_many_columns", {"found": widest, "max": MAX_COLUMNS})

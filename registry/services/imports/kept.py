@@ -41,19 +41,24 @@ class Run:
 @dataclass
 class Checked:
     """A file's rows as checked on their own, before the duplicate rules: (RowResult,
-    extras) for each row not skipped. Pure: the same bytes, file name, column choices and
-    day always check to the same rows."""
+    extras) for each row not skipped. Pure: the same bytes, file name, table shape (what
+    the column choices decided) and day always check to the same rows."""
 
     key: tuple
     rows: list = field(default_factory=list)
     skipped: int = 0
     run: Run | None = None  # the dry run that sorted them, when it was kept
+    # The sheets' first rows the header search read (`files.Table.heads`): a commit finds
+    # from them the shape its own column choices give, without reading the file again.
+    heads: tuple = ()
 
 
-def key_of(sha256: str, filename: str, choices: dict[str, str], today: date) -> tuple:
-    """What the rows as checked depend on: the file's bytes and name, the column choices
-    and the day."""
-    return (sha256, filename, tuple(sorted(choices.items())), today)
+def key_of(sha256: str, filename: str, shape: tuple, today: date) -> tuple:
+    """What the rows as checked depend on: the file's bytes and name, the table's shape
+    (`files.Table.shape`: its sheet, header rows, headers and their fields) and the day.
+    The shape, not the column choices: the page's commit sends every column's field as
+    the preview showed it, where its dry run had none, and both read the file alike."""
+    return (sha256, filename, shape, today)
 
 
 # The rows of the last file this process checked, for a commit of the same file after its

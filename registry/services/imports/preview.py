@@ -159,12 +159,12 @@ def preview_import(
         columns = names("import column", missing)
         preview.file_problems.append(render("import.missing_columns", {"columns": columns}, locale))
     state = ImportState()
-    key = kept.key_of(preview.sha256, filename, choices, today)
+    key = kept.key_of(preview.sha256, filename, table.shape, today)
     last = kept.last()
     if last is not None and last.key == key:
         checked, rows = last, iter(last.rows)
     else:
-        checked = kept.Checked(key)
+        checked = kept.Checked(key, heads=table.heads)
         rows = _check_rows(table, today, checked, rows_in_file=rows_in_file)
     for chunk in _chunked(rows):
         _classify(session, actor, chunk, state, preview, today, progress)
@@ -189,7 +189,7 @@ def confirmed_preview(
     progress=None,
 ) -> Preview | None:
     """The dry run this process made last, if it was of this file (same SHA-256, name,
-    column choices and day), for this importer, in this language, and the database finds
+    table shape and day), for this importer, in this language, and the database finds
     now what it found then (`plan.same_lookups`): what a dry run made now would say, row
     for row, without sorting 100,000 rows again (a commit's two seconds, issue 23); the
     rows are then let go, as by a commit's own dry run. Else None, the rows kept for the
@@ -198,9 +198,11 @@ def confirmed_preview(
     if last is None or last.run is None:
         return None
     choices = {**saved_mapping(session=session, actor=actor), **(mapping or {})}
+    shape = import_files.shape_of(last.heads, choices)
     run = last.run
     if (
-        last.key != kept.key_of(sha256, filename, choices, today)
+        shape is None
+        or last.key != kept.key_of(sha256, filename, shape, today)
         or run.actor != actor_facts(actor)
         or str(run.preview.locale) != str(locale)
     ):

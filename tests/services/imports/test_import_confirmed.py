@@ -155,3 +155,33 @@ def test_a_commits_rows_are_counted_once_whether_its_dry_run_is_taken_or_made_ag
 
     _commit(session, importer, data, progress=progress)
     assert (told["read"], told["checked"]) == (5, 5)  # the bar's first half: once, not twice
+
+
+def test_the_pages_commit_with_every_column_as_previewed_takes_the_dry_run(
+    session, make_user, sorted_rows
+):
+    """The page's dry run sends no column choices; its commit sends each column's field as
+    the preview showed it. Both read the file alike, so the dry run is taken."""
+    importer = make_user(session, role="admin", username="importer")
+    data = _sheet([_row(n) for n in range(5)])
+    dry = _dry_run(session, importer, data)
+    shown = {column.header: column.field for column in dry.mapping}
+    assert shown, dry.mapping
+    sorted_rows.clear()
+    result = _commit(session, importer, data, mapping=shown)
+    assert sum(sorted_rows) == 0  # taken as it stood
+    assert result.batch.new_buildings == 5
+
+
+def test_a_commit_with_a_column_chosen_otherwise_checks_the_rows_again(
+    session, make_user, sorted_rows
+):
+    importer = make_user(session, role="admin", username="importer")
+    data = _sheet([_row(n) for n in range(5)])
+    dry = _dry_run(session, importer, data)
+    address = next(column.header for column in dry.mapping if column.field == "address")
+    sorted_rows.clear()
+    result = _commit(session, importer, data, mapping={address: "ignore"})
+    assert sum(sorted_rows) == 5  # made again: the addresses are not read now
+    assert result.batch.new_buildings == 5
+    assert {b.address for b in session.exec(Building.__table__.select()).all()} == {""}
