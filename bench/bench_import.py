@@ -9,7 +9,8 @@ PostgreSQL (the city-scale database; `BENCH_TALLY_POSTGRES=0` leaves it out). Th
 as an XLSX, the form district offices send, are previewed too (on SQLite), against the
 preview's goal.
 
-A commit follows its dry run on either of a worker's two pool processes, so the commit's
+The commit is sent as the page sends it, with every column's field as the preview showed
+it. A commit follows its dry run on either of a worker's two pool processes, so the commit's
 goal line gives both: on the process that ran the dry run, which kept it in memory, and on
 the other, which reads the dry run that process wrote down beside the upload (`imports.kept`);
 both must meet the goal. A line below it gives the same commit on a process that finds no
@@ -113,10 +114,10 @@ def _cpu(cpu_s: tuple[float, float]) -> str:
     return f"{own:.1f} s CPU here + {copy:.1f} s in its forked copy"
 
 
-def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str):
+def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str, mapping=None):
     """Queue a job as the page does and run it as the worker does; (seconds, CPU seconds
     of this process and of the forked copy that checks half the rows, counts, batch).
-    Measured by process: the machine may be shared."""
+    Measured by process: the machine may be shared. `mapping`: the column choices sent."""
     sha256 = hashlib.sha256(data).hexdigest()
     jobs.upload_path(folder, actor.id, sha256).write_bytes(data)
     with Session(engine, expire_on_commit=False) as session:
@@ -127,7 +128,7 @@ def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str):
             sha256=sha256,
             filename=filename,
             size_bytes=len(data),
-            mapping=None,
+            mapping=mapping,
             locale="zh_Hans_CN",
             enqueue=lambda _id: None,
         )
@@ -142,7 +143,13 @@ def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str):
         row = session.get(ImportJob, job.id)
         assert state == "done", (state, row.error_code, row.error_params)
         batch = session.get(ImportBatch, row.batch_id) if row.batch_id else None
+        if kind == "preview":
+            _shown[kind] = {c["header"]: c["field"] for c in row.result["mapping"]}
         return seconds, cpu_s, row.result["counts"], batch
+
+
+# The columns' fields as the last preview showed them: what the page's confirm sends.
+_shown: dict[str, dict[str, str]] = {}
 
 
 def _next_year(data: bytes) -> bytes:
@@ -187,10 +194,12 @@ def _on(urls: list[str], folder: Path, data: bytes, xlsx: bytes | None) -> dict:
     if xlsx is not None:
         found["xlsx"] = _run(engine, folder, admin, xlsx, "preview", "bench.xlsx")
     found["preview"] = _run(engine, folder, admin, data, "preview", "bench.csv")
+    # The commit as the page sends it: every column's field as the preview showed it.
+    shown = _shown["preview"]
     written = _written_down(folder, admin, data)
     aside = written.with_name("aside")  # the commit removes it with the upload
     aside.write_bytes(written.read_bytes())
-    found["commit"] = _run(engine, folder, admin, data, "commit", "bench.csv")
+    found["commit"] = _run(engine, folder, admin, data, "commit", "bench.csv", shown)
     if xlsx is not None:  # once: SQLite
         found["second"] = _run(engine, folder, admin, _next_year(data), "preview", "next.csv")
     engine.dispose()
@@ -198,11 +207,11 @@ def _on(urls: list[str], folder: Path, data: bytes, xlsx: bytes | None) -> dict:
     kept.keep(None)
     aside.replace(written)
     engine, admin = _database(urls[1])
-    found["commit_elsewhere"] = _run(engine, folder, admin, data, "commit", "bench.csv")
+    found["commit_elsewhere"] = _run(engine, folder, admin, data, "commit", "bench.csv", shown)
     engine.dispose()
     kept.keep(None)  # and none on disk either: the commit removed it
     engine, admin = _database(urls[2])
-    found["commit_unchecked"] = _run(engine, folder, admin, data, "commit", "bench.csv")
+    found["commit_unchecked"] = _run(engine, folder, admin, data, "commit", "bench.csv", shown)
     engine.dispose()
     return found
 
