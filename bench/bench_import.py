@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 import registry.models  # noqa: F401
 from bench.databases import WITH_POSTGRES, create_admin, postgres_database
@@ -143,13 +143,15 @@ def _run(engine, folder: Path, actor, data: bytes, kind: str, filename: str, map
         row = session.get(ImportJob, job.id)
         assert state == "done", (state, row.error_code, row.error_params)
         batch = session.get(ImportBatch, row.batch_id) if row.batch_id else None
-        if kind == "preview":
-            _shown[kind] = {c["header"]: c["field"] for c in row.result["mapping"]}
         return seconds, cpu_s, row.result["counts"], batch
 
 
-# The columns' fields as the last preview showed them: what the page's confirm sends.
-_shown: dict[str, dict[str, str]] = {}
+def _as_shown(engine) -> dict[str, str]:
+    """Each column's field as the last preview showed it: what the page's confirm sends."""
+    with Session(engine) as session:
+        newest = select(ImportJob).where(ImportJob.kind == "preview").order_by(ImportJob.id.desc())
+        job = session.exec(newest).first()
+        return {column["header"]: column["field"] for column in job.result["mapping"]}
 
 
 def _next_year(data: bytes) -> bytes:
@@ -194,8 +196,7 @@ def _on(urls: list[str], folder: Path, data: bytes, xlsx: bytes | None) -> dict:
     if xlsx is not None:
         found["xlsx"] = _run(engine, folder, admin, xlsx, "preview", "bench.xlsx")
     found["preview"] = _run(engine, folder, admin, data, "preview", "bench.csv")
-    # The commit as the page sends it: every column's field as the preview showed it.
-    shown = _shown["preview"]
+    shown = _as_shown(engine)  # the commit as the page sends it
     written = _written_down(folder, admin, data)
     aside = written.with_name("aside")  # the commit removes it with the upload
     aside.write_bytes(written.read_bytes())
