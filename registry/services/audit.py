@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
-from registry.db import insert_rows
+from registry.bulk import insert_rows
 from registry.models import AuditEvent, User
 
 
@@ -113,5 +113,5 @@ def building_history(*, session: Session, building_id: int) -> list[AuditEvent]:
 def insert_events(connection, rows: list[dict]) -> None:
     """Many events in one multi-row INSERT, inside the caller's transaction: the bulk imports
     (buildings, meter data) write one event a row, which one ORM object each would slow.
-    Bound as Core would bind them (`db.insert_rows`), without its per-row cost."""
+    Bound as Core would bind them (`bulk.insert_rows`), without its per-row cost."""
     insert_rows(connection, AuditEvent.__table__, rows)

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from registry import collector
-from registry.db import bulk_cache
+from registry.bulk import bulk_cache
 from registry.domain import dates
 from registry.errors import Conflict
 from registry.models import ImportBatch, ImportClaim, User

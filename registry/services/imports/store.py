@@ -3,7 +3,7 @@ audit event each, and their tally-index rows, in the commit's transaction.
 
 Rows are written by Core executemany INSERTs or COPY (`BULK_ROWS` at a time: buildings,
 then records, then events) rather than one flush per object, the difference between minutes
-and seconds at 100,000 rows. Their ids are reserved first (`db.reserve_ids`), so nothing is
+and seconds at 100,000 rows. Their ids are reserved first (`bulk.reserve_ids`), so nothing is
 read back, and the events and tally rows of a long sheet are made by a forked copy while
 the rows are written (`write_plan`).
 """
@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 from sqlmodel import Session
 
-from registry.db import bind_rows, reserve_ids, write_chunks
+from registry.bulk import bind_rows, reserve_ids, write_chunks
 from registry.domain.buildings import records as rules
 from registry.domain.tally import targets as tally_rules
 from registry.models import AuditEvent, Building, Record, User, utcnow

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from registry.db import BoundRows, bind_rows, insert_rows, write_bound
+from registry.bulk import BoundRows, bind_rows, insert_rows, write_bound
 from registry.domain.tally import targets as rules
 from registry.models import Record, TallyEpisode, TallyHorizon, TallyStamp
 from registry.services.tally.facts import facts_of, load_facts

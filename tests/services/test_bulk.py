@@ -1,4 +1,4 @@
-"""`db.insert_rows` stores exactly what Core's executemany stores (issue 23's fast path:
+"""`bulk.insert_rows` stores exactly what Core's executemany stores (issue 23's fast path:
 executemany of pre-bound rows on SQLite, COPY on PostgreSQL)."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from registry.db import insert_rows, make_engine
+from registry.bulk import insert_rows
+from registry.db import make_engine
 from registry.models import AuditEvent, Building, Record
 
 
@@ -138,7 +139,7 @@ def test_insert_rows_refuses_a_key_that_is_no_column(sqlite_url):
 def test_a_bulk_write_has_a_large_cache_and_gives_it_back(tmp_path):
     """Only the connection making the bulk write holds the large page cache, and only while
     it writes: the pool's other connections (the web's) keep SQLite's default."""
-    from registry import db
+    from registry import bulk, db
 
     engine = db.make_engine(f"sqlite:///{tmp_path / 'cache.sqlite3'}")
 
@@ -146,12 +147,12 @@ def test_a_bulk_write_has_a_large_cache_and_gives_it_back(tmp_path):
         return -connection.exec_driver_sql("PRAGMA cache_size").scalar()
 
     with engine.connect() as connection:
-        assert cache_kib(connection) == db.SQLITE_DEFAULT_CACHE_KIB
-        with db.bulk_cache(connection):
-            assert cache_kib(connection) == db.SQLITE_CACHE_KIB
+        assert cache_kib(connection) == bulk.SQLITE_DEFAULT_CACHE_KIB
+        with bulk.bulk_cache(connection):
+            assert cache_kib(connection) == bulk.SQLITE_CACHE_KIB
             with engine.connect() as other:
-                assert cache_kib(other) == db.SQLITE_DEFAULT_CACHE_KIB
-        assert cache_kib(connection) == db.SQLITE_DEFAULT_CACHE_KIB
+                assert cache_kib(other) == bulk.SQLITE_DEFAULT_CACHE_KIB
+        assert cache_kib(connection) == bulk.SQLITE_DEFAULT_CACHE_KIB
     engine.dispose()
 
 
@@ -159,7 +160,7 @@ def test_reserved_ids_are_new_ascending_and_usable_and_the_next_default_comes_af
     """`reserve_ids` (an import's buildings and records, written with their ids given): as
     many as asked, ascending, above every stored id, taken by rows written with them, and
     a row written afterwards by the column's default does not collide with them."""
-    from registry.db import reserve_ids
+    from registry.bulk import reserve_ids
 
     def building(name: str) -> dict:
         row = Building(
@@ -190,7 +191,7 @@ def test_chunks_written_as_they_come_store_what_one_write_stores(engine):
     """`write_chunks` (an import's rows, bound a chunk at a time while the database stores
     the one before): the same rows as one `write_bound` of them all, empty chunks passed
     over; a chunk of other columns is refused and nothing of the write is kept."""
-    from registry.db import bind_rows, write_bound, write_chunks
+    from registry.bulk import bind_rows, write_bound, write_chunks
 
     table = Building.__table__
 
