@@ -19,8 +19,9 @@ class AuditImmutable(RuntimeError):
     user, whom the events name."""
 
 
-# The log names each actor by id with no key to users (`AuditEvent.actor_id`): a user who
-# leaves is deactivated (`accounts.set_active`), so every id in it names a user.
+# The log names each actor by id with no key to users (`AuditEvent.actor_id`), as buildings
+# and records name who entered, submitted and approved them (migrations 0021 and 0023): a
+# user who leaves is deactivated (`accounts.set_active`), so every such id names a user.
 _USERS_STAY = "users are never deleted: deactivate the account instead"
 
 

@@ -118,8 +118,9 @@ def test_bulk_update_and_delete_statements_are_refused(session, statement):
 
 
 def test_a_user_the_log_names_is_never_deleted(session, make_user):
-    """The log names its actors by id with no key to users: deleting a user is refused, in
-    a session and by a statement alike; deactivating is the way to remove one."""
+    """The log names its actors by id with no key to users, as buildings and records name
+    who entered, submitted and approved them: deleting a user is refused, in a session and
+    by a statement alike; deactivating is the way to remove one."""
     user = make_user(session, role="officer", districts=("370202",))
     session.commit()
     session.delete(user)
