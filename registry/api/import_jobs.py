@@ -18,6 +18,7 @@ from registry.i18n import render
 from registry.models import ImportJob
 from registry.queue import enqueue_import
 from registry.services.imports import jobs as import_jobs
+from registry.services.imports import progress as import_progress
 
 
 def upload_folder() -> Path:
@@ -66,7 +67,7 @@ def job_body(job: ImportJob, *, status_endpoint: str, report: Callable[[ImportJo
     was cancelled, or (once done) the message of `report(job)`, which is the `report`."""
     locale = request_locale()
     body = {
-        **import_jobs.progress_of(job=job, folder=upload_folder()),
+        **import_progress.progress_of(job=job, folder=upload_folder()),
         "status_url": url_for(status_endpoint, job_id=job.id),
         "report": None,
         "message": "",

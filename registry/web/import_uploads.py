@@ -19,6 +19,7 @@ from registry.extensions import get_session
 from registry.queue import enqueue_import
 from registry.services import permissions
 from registry.services.imports import jobs as import_jobs
+from registry.services.imports import progress as import_progress
 from registry.web import display
 
 INLINE_PREVIEW_BYTES = import_jobs.INLINE_BYTES  # larger files are previewed by the worker
@@ -96,7 +97,7 @@ def job_error(found) -> str | None:
 
 def progress(job_id: int, kinds: tuple):
     """The job's progress for the page's bar (polled every second)."""
-    return jsonify(import_jobs.progress_of(job=job_of(job_id, kinds), folder=folder()))
+    return jsonify(import_progress.progress_of(job=job_of(job_id, kinds), folder=folder()))
 
 
 def cancel(job_id: int, kinds: tuple, endpoint: str):

@@ -35,6 +35,7 @@ from registry.i18n import locale_of
 from registry.models import ImportBatch
 from registry.services.imports import exports
 from registry.services.imports import jobs as import_jobs
+from registry.services.imports import progress as import_progress
 from registry.services.imports.commit import CommitResult
 from registry.services.imports.error_file import error_file_xlsx
 from registry.services.imports.messages import batch_message
@@ -218,7 +219,7 @@ def commit():
 def job(job_id: int):
     """An import job: its progress while it runs, then the preview or the result."""
     found = uploads.job_of(job_id, KINDS)
-    progress = import_jobs.progress_of(job=found, folder=uploads.folder())
+    progress = import_progress.progress_of(job=found, folder=uploads.folder())
     if found.state == "done" and found.result is not None:
         preview = Preview.from_dict(found.result)
         if found.kind == "preview":

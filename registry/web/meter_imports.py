@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from registry.errors import RegistryError
 from registry.extensions import get_session
 from registry.services.imports import jobs as import_jobs
+from registry.services.imports import progress as import_progress
 from registry.services.metered.import_commit import stored_message
 from registry.services.metered.imports import preview_meter_import
 from registry.web import display
@@ -147,7 +148,7 @@ def job(job_id: int):
             committed=found.kind == "meter_commit",
             job=found,
         )
-    progress = import_jobs.progress_of(job=found, folder=uploads.folder())
+    progress = import_progress.progress_of(job=found, folder=uploads.folder())
     error = uploads.job_error(found)
     return render_template("imports/job.html", job=found, progress=progress, error=error)
 

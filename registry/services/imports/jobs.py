@@ -5,12 +5,9 @@ the worker; it never parses the file. The worker claims the row (queued -> runni
 guarded update, so a message delivered twice runs once), runs the dry run or the commit,
 and records the outcome on the row (done, failed or cancelled) with the result.
 
-Live progress (rows read, checked and written, and the time left) goes to a small JSON
-file beside the upload, rewritten at most every `PROGRESS_EVERY_S`: on SQLite the commit
-holds the database's write lock from its duplicate check to its last insert, so nothing
-else could update the row meanwhile. A cancel is a marker file for the same reason; the
-worker looks for it between chunks and raises, and the commit's one transaction is rolled
-back, so a cancelled import leaves nothing half-written.
+Live progress and cancelling are `imports.progress`'s: a file beside the upload and a
+marker, which the worker looks for between chunks; the commit's one transaction is then
+rolled back, so a cancelled import leaves nothing half-written.
 
 The meter import (issue 20) runs on the same rows with its own kinds, `meter_preview` and
 `meter_commit`: the worker's task dispatches on the kind, and each page or API looks only
@@ -19,8 +16,6 @@ at its own kinds (`BUILDING_KINDS`, `METER_KINDS`), so one never renders the oth
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from pathlib import Path
 
@@ -37,10 +32,15 @@ from registry.services.imports import kept
 from registry.services.imports.commit import CommitResult, commit_import
 from registry.services.imports.outcomes import Preview
 from registry.services.imports.preview import preview_import
+from registry.services.imports.progress import (
+    ImportCancelled,
+    Progress,
+    cancel_path,
+    progress_path,
+)
 from registry.services.metered.import_commit import commit_meter_import
 from registry.services.metered.imports import MeterImport, preview_meter_import
 
-PROGRESS_EVERY_S = 0.25
 # A file up to this size (some 10,000 rows) is previewed within the request, in well under
 # a second; a larger one only by the worker (the web page and the API queue a job).
 INLINE_BYTES = 1_000_000
@@ -50,24 +50,11 @@ STALE_AFTER_S = 300.0
 BUILDING_KINDS = ("preview", "commit")
 METER_KINDS = ("meter_preview", "meter_commit")
 KINDS = BUILDING_KINDS + METER_KINDS
-COMMITS = ("commit", "meter_commit")  # kinds that write, and so report rows written
 ACTIVE = ("queued", "running")
-
-
-class ImportCancelled(Exception):
-    """Raised inside the run when the user asked to cancel; the transaction rolls back."""
 
 
 def upload_path(folder: Path, user_id: int, sha256: str) -> Path:
     return Path(folder) / f"{user_id}-{sha256}"
-
-
-def _progress_path(folder: Path, job_id: int) -> Path:
-    return Path(folder) / f"job-{job_id}.json"
-
-
-def _cancel_path(folder: Path, job_id: int) -> Path:
-    return Path(folder) / f"job-{job_id}.cancel"
 
 
 def start_import(
@@ -120,62 +107,6 @@ def get_job(
     return job
 
 
-def progress_of(*, job: ImportJob, folder: Path) -> dict:
-    """What the page shows: state, rows read / checked / written, fraction and time left."""
-    live = {}
-    if job.state == "running":
-        try:
-            live = json.loads(_progress_path(folder, job.id).read_text())
-        except (OSError, ValueError):
-            live = {}
-    read = live.get("read", job.rows_read)
-    checked = live.get("checked", job.rows_checked)
-    written = live.get("written", job.rows_written)
-    total = live.get("total") or 0
-    to_write = live.get("to_write")
-    # A commit checks every row, then writes what the check planned (buildings and records:
-    # a number known only once the check is done), then what follows them (the commit
-    # says how much: audit events, the tally), so its bar is two halves, each filled by its
-    # own count: it never goes back when those numbers become known, both at once.
-    checking = checked / total if total else 0.0
-    if job.kind in COMMITS:
-        work = (to_write or 0) + (live.get("finishing_total") or 0)
-        writing = (written + live.get("finishing", 0)) / work if work else 0.0
-        fraction = (checking + writing) / 2
-    else:
-        fraction = checking
-    fraction = 1.0 if job.state == "done" else min(fraction, 0.99)
-    step = None  # what a running job is doing, for the page's words beside the bar
-    if job.state == "running":
-        if not read:  # opening the file (an XLSX's sheet takes seconds) and its first rows
-            step = "reading"
-        elif job.kind in COMMITS and to_write is not None:
-            finishing = live.get("finishing_total") is not None and written >= to_write
-            step = "finishing" if finishing else "writing"
-        else:
-            step = "checking"
-    elapsed = live.get("elapsed_s", 0.0)
-    left = None
-    if job.state == "running" and 0 < fraction < 1:
-        left = round(elapsed * (1 - fraction) / fraction)
-    return {
-        "id": job.id,
-        "kind": job.kind,
-        "state": job.state,
-        "step": step,
-        "rows_read": read,
-        "rows_checked": checked,
-        "rows_written": written,
-        "rows_total": total or job.rows_checked,
-        "fraction": round(fraction, 3),
-        "seconds_left": left,
-        "batch_id": job.batch_id,
-        "repeated": job.repeated,
-        "error_code": job.error_code,
-        "error_params": job.error_params or {},
-    }
-
-
 def cancel_import(
     *, session: Session, actor: User, job_id: int, folder: Path, kinds: tuple = BUILDING_KINDS
 ) -> ImportJob:
@@ -183,10 +114,10 @@ def cancel_import(
     job = get_job(session=session, actor=actor, job_id=job_id, kinds=kinds)
     if job.state not in ACTIVE:
         return job
-    _cancel_path(folder, job.id).touch()
+    cancel_path(folder, job.id).touch()
     if job.state == "running":
-        # The worker sees the marker within PROGRESS_EVERY_S. No write here: on SQLite the
-        # running commit holds the write lock until it ends.
+        # The worker sees the marker within `progress.PROGRESS_EVERY_S`. No write here: on
+        # SQLite the running commit holds the write lock until it ends.
         return job
     session.execute(
         update(ImportJob)
@@ -196,46 +127,6 @@ def cancel_import(
     session.commit()
     session.refresh(job)
     return job
-
-
-class _Progress:
-    """The callback the dry run and the commit report to; writes the progress file."""
-
-    def __init__(self, folder: Path, job: ImportJob, total: int):
-        self.path = _progress_path(folder, job.id)
-        self.cancel = _cancel_path(folder, job.id)
-        self.counts = {"read": 0, "checked": 0, "written": 0, "finishing": 0}
-        self.total, self.to_write, self.finishing_total = total, None, None
-        self.started = time.monotonic()
-        self.last = 0.0
-
-    def __call__(self, phase: str, count: int) -> None:
-        if phase == "planned":  # the commit's dry run is over: this many rows to store
-            self.to_write = count
-            self.last = 0.0
-            return
-        if phase == "finishing_planned":  # and this much work after them
-            self.finishing_total = count
-            return
-        self.counts[phase] += count
-        now = time.monotonic()
-        if now - self.last >= PROGRESS_EVERY_S:
-            self.last = now
-            if self.cancel.exists():
-                raise ImportCancelled()
-            self.write()
-
-    def write(self) -> None:
-        data = {
-            **self.counts,
-            "total": self.total,
-            "to_write": self.to_write,
-            "finishing_total": self.finishing_total,
-            "elapsed_s": round(time.monotonic() - self.started, 2),
-        }
-        scratch = self.path.with_suffix(".tmp")
-        scratch.write_text(json.dumps(data))
-        os.replace(scratch, self.path)
 
 
 def _claim(engine: Engine, job_id: int, worker: str) -> bool:
@@ -271,7 +162,7 @@ def run_import(
         # Only once the row says how the job ended: the page reads the progress file while
         # the row says running, and without it would show an empty bar for as long as the
         # result takes to store.
-        _progress_path(folder, job_id).unlink(missing_ok=True)
+        progress_path(folder, job_id).unlink(missing_ok=True)
 
 
 def _run(engine: Engine, folder: Path, job_id: int, secret: str | bytes | None) -> str:
@@ -286,7 +177,7 @@ def _run(engine: Engine, folder: Path, job_id: int, secret: str | bytes | None) 
             _finish(engine, job_id, state="failed", error_code="import.upload_expired")
             return "failed"
         rows_in_file = bounds.count_rows(data)
-        progress = _Progress(folder, job, rows_in_file)
+        progress = Progress(folder, job, rows_in_file)
         arguments = dict(
             session=session,
             actor=actor,
@@ -333,7 +224,7 @@ def _run(engine: Engine, folder: Path, job_id: int, secret: str | bytes | None) 
             _finish(engine, job_id, state="failed", error_code="import.failed", **_counts(progress))
             raise
         finally:
-            _cancel_path(folder, job_id).unlink(missing_ok=True)
+            cancel_path(folder, job_id).unlink(missing_ok=True)
     values = _counts(progress)
     if kind in METER_KINDS:
         report = result[0] if isinstance(result, tuple) else result
@@ -358,7 +249,7 @@ def _run(engine: Engine, folder: Path, job_id: int, secret: str | bytes | None) 
     return "done"
 
 
-def _counts(progress: _Progress) -> dict:
+def _counts(progress: Progress) -> dict:
     return {
         "rows_read": progress.counts["read"],
         "rows_checked": progress.counts["checked"],
@@ -397,7 +288,7 @@ def fail_lost(*, engine: Engine, folder: Path, stale_after_s: float = STALE_AFTE
     lost = []
     for job in running:
         try:
-            last = _progress_path(folder, job.id).stat().st_mtime
+            last = progress_path(folder, job.id).stat().st_mtime
         except OSError:
             last = job.started_at.timestamp() if job.started_at else 0.0
         if now - last > stale_after_s:

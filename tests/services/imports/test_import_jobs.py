@@ -14,6 +14,7 @@ from sqlmodel import Session, func, select
 from bench.bench_import import build_csv
 from registry.models import AuditEvent, Building, ImportBatch, ImportJob, Record
 from registry.services.imports import jobs
+from registry.services.imports import progress as import_progress
 from registry.services.imports.outcomes import Preview
 
 ROWS = 6_000
@@ -47,7 +48,7 @@ def test_a_commit_job_reports_progress_and_stores_its_batch(
 ):
     admin = make_user(session, role="admin")
     job = _start(session, admin, tmp_path, build_csv(ROWS), "commit")
-    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0.0)  # every chunk, to watch it move
+    monkeypatch.setattr(import_progress, "PROGRESS_EVERY_S", 0.0)  # every chunk, to watch it move
     seen: list[dict] = []
     stop = threading.Event()
 
@@ -76,7 +77,7 @@ def test_a_commit_job_reports_progress_and_stores_its_batch(
     checked = [snapshot["checked"] for snapshot in seen]
     assert checked == sorted(checked) and len(set(checked)) > 2  # it moved
     assert any(snapshot["written"] for snapshot in seen)
-    progress = jobs.progress_of(job=finished, folder=tmp_path)
+    progress = import_progress.progress_of(job=finished, folder=tmp_path)
     assert progress["fraction"] == 1.0 and progress["state"] == "done"
     # Delivered twice: the row says it ran; nothing runs again.
     assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w2") == (
@@ -92,21 +93,21 @@ def test_a_commits_bar_covers_its_audit_events_and_tally_and_never_goes_back(
     and "0 s left" (seen on the job page)."""
     admin = make_user(session, role="admin")
     job = _start(session, admin, tmp_path, build_csv(ROWS), "commit")
-    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0.0)
-    real_write = jobs._Progress.write
+    monkeypatch.setattr(import_progress, "PROGRESS_EVERY_S", 0.0)
+    real_write = import_progress.Progress.write
     seen: list[tuple[dict, float]] = []
 
     def write_and_read(self):
         real_write(self)
         running = ImportJob(id=job.id, kind="commit", state="running")  # as the page reads it
         live = json.loads(self.path.read_text())
-        shown = jobs.progress_of(job=running, folder=tmp_path)
+        shown = import_progress.progress_of(job=running, folder=tmp_path)
         seen.append((live, shown["fraction"]))
         if not steps or steps[-1] != shown["step"]:
             steps.append(shown["step"])
 
     steps: list[str] = []
-    monkeypatch.setattr(jobs._Progress, "write", write_and_read)
+    monkeypatch.setattr(import_progress.Progress, "write", write_and_read)
     assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w") == "done"
     fractions = [fraction for _, fraction in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 0.99
@@ -128,8 +129,8 @@ def test_a_commit_cancelled_after_its_rows_leaves_nothing(
 ):
     admin = make_user(session, role="admin")
     job = _start(session, admin, tmp_path, build_csv(ROWS), "commit")
-    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0.0)
-    real = jobs._Progress.__call__
+    monkeypatch.setattr(import_progress, "PROGRESS_EVERY_S", 0.0)
+    real = import_progress.Progress.__call__
 
     def cancel_while_finishing(self, phase, count):
         if phase == "finishing":  # every row inserted, the audit events going in
@@ -137,7 +138,7 @@ def test_a_commit_cancelled_after_its_rows_leaves_nothing(
                 jobs.cancel_import(session=other, actor=admin, job_id=job.id, folder=tmp_path)
         return real(self, phase, count)
 
-    monkeypatch.setattr(jobs._Progress, "__call__", cancel_while_finishing)
+    monkeypatch.setattr(import_progress.Progress, "__call__", cancel_while_finishing)
     assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w") == (
         "cancelled"
     )
@@ -151,8 +152,8 @@ def test_a_commit_cancelled_after_its_rows_leaves_nothing(
 def test_a_cancelled_commit_leaves_nothing(engine, session, make_user, tmp_path, monkeypatch):
     admin = make_user(session, role="admin")
     job = _start(session, admin, tmp_path, build_csv(ROWS), "commit")
-    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0.0)
-    real = jobs._Progress.__call__
+    monkeypatch.setattr(import_progress, "PROGRESS_EVERY_S", 0.0)
+    real = import_progress.Progress.__call__
 
     def cancel_while_writing(self, phase, count):
         if phase == "written":  # the user clicks while rows are being inserted
@@ -160,7 +161,7 @@ def test_a_cancelled_commit_leaves_nothing(engine, session, make_user, tmp_path,
                 jobs.cancel_import(session=other, actor=admin, job_id=job.id, folder=tmp_path)
         return real(self, phase, count)
 
-    monkeypatch.setattr(jobs._Progress, "__call__", cancel_while_writing)
+    monkeypatch.setattr(import_progress.Progress, "__call__", cancel_while_writing)
     state = jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w")
     assert state == "cancelled"
     session.expire_all()
@@ -285,7 +286,7 @@ def test_a_meter_commit_cancelled_while_writing_leaves_nothing(
         f"{i},{y},100000" for i in ids for y in range(2015, 2024)
     ]
     data = "\n".join(lines).encode()
-    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0.0)
+    monkeypatch.setattr(import_progress, "PROGRESS_EVERY_S", 0.0)
     monkeypatch.setattr(meter_imports, "PROGRESS_ROWS", 5)
     done = _start(session, admin, tmp_path, data, "meter_preview")
     assert jobs.run_import(engine=engine, folder=tmp_path, job_id=done.id, worker="w") == "done"
@@ -295,7 +296,7 @@ def test_a_meter_commit_cancelled_while_writing_leaves_nothing(
     assert previewed.result["counts"]["years"] == 27 and _count(session, MeteredYear) == 0
 
     job = _start(session, admin, tmp_path, data, "meter_commit")
-    real = jobs._Progress.__call__
+    real = import_progress.Progress.__call__
 
     def cancel_while_writing(self, phase, count):
         if phase == "written":
@@ -309,7 +310,7 @@ def test_a_meter_commit_cancelled_while_writing_leaves_nothing(
                 )
         return real(self, phase, count)
 
-    monkeypatch.setattr(jobs._Progress, "__call__", cancel_while_writing)
+    monkeypatch.setattr(import_progress.Progress, "__call__", cancel_while_writing)
     assert jobs.run_import(engine=engine, folder=tmp_path, job_id=job.id, worker="w") == (
         "cancelled"
     )
@@ -327,9 +328,9 @@ def test_the_words_beside_the_bar_say_what_a_job_is_doing(tmp_path):
 
     def step(kind, state, live=None):
         if live is not None:
-            jobs._progress_path(tmp_path, 7).write_text(json.dumps(live))
+            import_progress.progress_path(tmp_path, 7).write_text(json.dumps(live))
         job = ImportJob(id=7, kind=kind, state=state)
-        return jobs.progress_of(job=job, folder=tmp_path)["step"]
+        return import_progress.progress_of(job=job, folder=tmp_path)["step"]
 
     assert step("preview", "running") == "reading"  # no progress written yet
     assert step("preview", "running", {"read": 1000, "checked": 0, "total": 5000}) == "checking"
@@ -348,13 +349,13 @@ def test_the_bar_stays_full_while_the_result_is_stored(
     the browser test), as the file was removed first."""
     admin = make_user(session, role="admin")
     job = _start(session, admin, tmp_path, build_csv(ROWS), "commit")
-    monkeypatch.setattr(jobs, "PROGRESS_EVERY_S", 0.0)
+    monkeypatch.setattr(import_progress, "PROGRESS_EVERY_S", 0.0)
     shown: list[float] = []
     real_finish = jobs._finish
 
     def finish(engine_, job_id, **values):
         running = ImportJob(id=job_id, kind="commit", state="running")  # as the page reads it
-        shown.append(jobs.progress_of(job=running, folder=tmp_path)["fraction"])
+        shown.append(import_progress.progress_of(job=running, folder=tmp_path)["fraction"])
         real_finish(engine_, job_id, **values)
 
     monkeypatch.setattr(jobs, "_finish", finish)
