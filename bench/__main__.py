@@ -4,7 +4,8 @@
 
 Each benchmark of a run of several runs in a process of its own, as it does alone by name:
 what one leaves behind (a heap of a million generated rows, a warm cache, threads) must not
-slow or speed the next. Ratios stay side by side inside each benchmark."""
+slow or speed the next. Ratios stay side by side inside each benchmark. The machine's pace
+(`bench.pace`) is printed at the start and the end."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import importlib
 import subprocess
 import sys
 
+from bench import pace
 from bench.goals import LINES, is_goal
 
 # name -> module whose main() runs it
@@ -55,9 +57,12 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
         return 2
     if len(names) == 1:
-        print(f"== {names[0]}", flush=True)
+        print(f"== {names[0]}\n{pace.line('start')}", flush=True)
         importlib.import_module(BENCHMARKS[names[0]]).main()
+        print(pace.line("end"), flush=True)
         return 0
+    paces = [pace.line("start")]
+    print(paces[0], flush=True)
     failed = []
     for name in names:
         code, lines = _alone(name)
@@ -65,8 +70,9 @@ def main(argv: list[str]) -> int:
         if code:
             failed.append(name)
             LINES.append(f"{name}: the benchmark stopped with exit code {code} MISSED")
+    paces.append(pace.line("end"))
     print("\n== goals")
-    for line in LINES:
+    for line in [*LINES, *paces]:
         print(line)
     return 1 if failed else 0
 

@@ -41,3 +41,14 @@ def test_a_run_of_several_benchmarks_collects_each_goal_line_its_process_prints(
     assert is_goal(goal("demo", "2.0 s", "≤ 1 s", False))
     assert not is_goal("== goals")
     assert not is_goal("SQLite      csv   first byte  0.02 s, whole   2.51 s")
+
+
+def test_the_pace_line_times_the_fixed_loop():
+    """The pace printed beside the goals times the loop (a positive number of CPU seconds,
+    under a minute however slow the machine) and the line carries it."""
+    from bench import pace
+
+    assert 0 < pace.pace_s(repeats=1) < 60
+    line = pace.line("start")
+    assert line.startswith("host pace (start): a fixed loop over 1,000,000 small rows took ")
+    assert " s of CPU" in line
