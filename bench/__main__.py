@@ -4,8 +4,9 @@
 
 Each benchmark of a run of several runs in a process of its own, as it does alone by name:
 what one leaves behind (a heap of a million generated rows, a warm cache, threads) must not
-slow or speed the next. Ratios stay side by side inside each benchmark. The machine's pace
-(`bench.pace`) is printed at the start and the end."""
+slow or speed the next. Ratios stay side by side inside each benchmark. Each prints the
+machine's pace (`bench.pace`) at its start and end; a run of several repeats the first and
+the last with its goals."""
 
 from __future__ import annotations
 
@@ -30,10 +31,11 @@ BENCHMARKS = {
 }
 
 
-def _alone(name: str) -> tuple[int, list[str]]:
+def _alone(name: str) -> tuple[int, list[str], list[str]]:
     """`python -m bench NAME` in a process of its own, its output passed on as it comes;
-    its goal lines and its exit code."""
+    its exit code, its goal lines and its pace lines (`pace.line`, at its start and end)."""
     lines: list[str] = []
+    paces: list[str] = []
     with subprocess.Popen(
         [sys.executable, "-m", "bench", name],
         stdout=subprocess.PIPE,
@@ -47,7 +49,9 @@ def _alone(name: str) -> tuple[int, list[str]]:
             sys.stdout.flush()
             if is_goal(line.rstrip("\n")):
                 lines.append(line.rstrip("\n"))
-    return child.returncode, lines
+            elif pace.is_pace(line):
+                paces.append(line.rstrip("\n"))
+    return child.returncode, lines, paces
 
 
 def main(argv: list[str]) -> int:
@@ -61,18 +65,20 @@ def main(argv: list[str]) -> int:
         importlib.import_module(BENCHMARKS[names[0]]).main()
         print(pace.line("end"), flush=True)
         return 0
-    paces = [pace.line("start")]
-    print(paces[0], flush=True)
+    # Each benchmark prints the pace at its start and end: the run's own are the first
+    # benchmark's start and the last one's end, not measured again here.
+    paces: list[str] = []
     failed = []
     for name in names:
-        code, lines = _alone(name)
+        code, lines, its_paces = _alone(name)
         LINES.extend(lines)
+        paces.extend(its_paces)
         if code:
             failed.append(name)
             LINES.append(f"{name}: the benchmark stopped with exit code {code} MISSED")
-    paces.append(pace.line("end"))
+    run_paces = [paces[0], paces[-1]] if len(paces) > 1 else paces
     print("\n== goals")
-    for line in [*LINES, *paces]:
+    for line in [*LINES, *run_paces]:
         print(line)
     return 1 if failed else 0
 

@@ -32,8 +32,16 @@ def pace_s(repeats: int = 3) -> float:
     return best
 
 
+_PREFIX = "host pace ("
+
+
 def line(when: str) -> str:
     return (
-        f"host pace ({when}): a fixed loop over {LOOP_ROWS:,} small rows took "
+        f"{_PREFIX}{when}): a fixed loop over {LOOP_ROWS:,} small rows took "
         f"{pace_s():.2f} s of CPU (the least of 3; lower is faster)"
     )
+
+
+def is_pace(text: str) -> bool:
+    """Whether `text` is a line `line` printed."""
+    return text.startswith(_PREFIX)

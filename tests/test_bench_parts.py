@@ -47,8 +47,12 @@ def test_the_pace_line_times_the_fixed_loop():
     """The pace printed beside the goals times the loop (a positive number of CPU seconds,
     under a minute however slow the machine) and the line carries it."""
     from bench import pace
+    from bench.goals import is_goal
 
     assert 0 < pace.pace_s(repeats=1) < 60
     line = pace.line("start")
     assert line.startswith("host pace (start): a fixed loop over 1,000,000 small rows took ")
     assert " s of CPU" in line
+    # A run of several finds each benchmark's pace lines in its output by their shape.
+    assert pace.is_pace(line + "\n") and not is_goal(line)
+    assert not pace.is_pace("== goals")
