@@ -4,7 +4,9 @@ openpyxl (even write-only) and XlsxWriter assemble the whole workbook before its
 a city's tally is hundreds of thousands of rows. An XLSX file is a zip of XML parts, and
 `zipfile` writes a zip to a stream that cannot seek (each member followed by its sizes), so
 each sheet here is compressed row by row as the rows arrive. Cells are inline strings and
-numbers; the header row is bold; the first row is frozen.
+numbers; the header row is bold; the first row is frozen. A caller that writes the same
+few words on every row (a million rows' district and record kind) may have them written
+once, in the workbook's shared strings (`SharedStrings`), each cell then naming its index.
 """
 
 from __future__ import annotations
@@ -92,6 +94,40 @@ def _column_name(n: int) -> str:
     return name
 
 
+class SharedStrings:
+    """The workbook's shared strings (`xl/sharedStrings.xml`): texts written once, a cell
+    naming each by its index (`cell`). For the few words a long sheet repeats on every row:
+    the records sheet's district, building type, record kind, level and dates took a third
+    of its XML written inline (issue 23: 320 MB of a million-row tally's sheet). What a
+    reader sees is the same text cell either way."""
+
+    def __init__(self):
+        self._index: dict[str, int] = {}
+
+    def cell(self, text: str) -> str:
+        """`text` as a cell naming its shared string; an empty text as an empty cell, as
+        `cell` writes it."""
+        if text == "":
+            return "<c/>"
+        number = self._index.setdefault(text, len(self._index))
+        return f'<c t="s"><v>{number}</v></c>'
+
+    def xml(self) -> str:
+        escaped = (escape(text) for text in self._index)
+        items = "".join(f"<si><t{_preserved(text)}>{text}</t></si>" for text in escaped)
+        count = len(self._index)
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            f'count="{count}" uniqueCount="{count}">{items}</sst>'
+        )
+
+
+def _preserved(text: str) -> str:
+    """The attribute a text with a space at either end needs to keep it."""
+    return ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+
+
 class RenderedRows(str):
     """Rows a sheet's caller wrote as `<row>` XML itself (with `cell`), many at a time: a
     million rows through the generic per-value path took seconds."""
@@ -112,8 +148,7 @@ def _cell(value) -> str:
     if isinstance(value, int):  # ids and years: as they are
         return f"<c><v>{value!r}</v></c>"
     text = escape(str(value))
-    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    return f'<c t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f'<c t="inlineStr"><is><t{_preserved(text)}>{text}</t></is></c>'
 
 
 def _display_width(text: str) -> int:
@@ -166,7 +201,11 @@ _CONTENT_TYPES = (
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    "{sheets}</Types>"
+    "{sheets}{shared}</Types>"
+)
+_SHARED_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
 )
 _SHEET_TYPE = (
     '<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/'
@@ -195,7 +234,7 @@ _STYLES = (
 )
 
 
-def _workbook(names: Sequence[str]) -> tuple[str, str]:
+def _workbook(names: Sequence[str], shared: bool) -> tuple[str, str]:
     sheets = "".join(
         f'<sheet name="{escape(name[:31])}" sheetId="{n}" r:id="rId{n}"/>'
         for n, name in enumerate(names, 1)
@@ -215,6 +254,11 @@ def _workbook(names: Sequence[str]) -> tuple[str, str]:
         f'<Relationship Id="rId{len(names) + 1}" Type="http://schemas.openxmlformats.org/'
         'officeDocument/2006/relationships/styles" Target="styles.xml"/>'
     )
+    if shared:
+        rels += (
+            f'<Relationship Id="rId{len(names) + 2}" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        )
     rels_xml = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -226,20 +270,28 @@ def _workbook(names: Sequence[str]) -> tuple[str, str]:
 Sheet = tuple[str, Sequence[str] | None, Callable[[], Iterable[Sequence]]]
 
 
-def xlsx_stream(sheets: Sequence[Sheet], order: Sequence[int] | None = None) -> Iterator[bytes]:
+def xlsx_stream(
+    sheets: Sequence[Sheet],
+    order: Sequence[int] | None = None,
+    shared: SharedStrings | None = None,
+) -> Iterator[bytes]:
     """An XLSX of `sheets` (name, headers or None, a function giving the rows), streamed.
 
     The rows of each sheet are asked for only when it is written; `order` is the order the
     sheets are written in (a sheet whose rows depend on another's, such as a digest over
-    them, comes after it), while the workbook lists them as given.
+    them, comes after it), while the workbook lists them as given. `shared`: the strings
+    the rows' cells name (`SharedStrings.cell`), written after every sheet.
     """
     pipe = _Pipe()
     names = [name for name, _h, _r in sheets]
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         types = "".join(_SHEET_TYPE.format(n=n) for n in range(1, len(sheets) + 1))
-        workbook, rels = _workbook(names)
+        workbook, rels = _workbook(names, shared is not None)
+        content_types = _CONTENT_TYPES.format(
+            sheets=types, shared=_SHARED_TYPE if shared is not None else ""
+        )
         for name, text in (
-            ("[Content_Types].xml", _CONTENT_TYPES.format(sheets=types)),
+            ("[Content_Types].xml", content_types),
             ("_rels/.rels", _ROOT_RELS),
             ("xl/workbook.xml", workbook),
             ("xl/_rels/workbook.xml.rels", rels),
@@ -266,7 +318,9 @@ def xlsx_stream(sheets: Sequence[Sheet], order: Sequence[int] | None = None) -> 
                     buffer.append(piece)
                     size += len(piece)
                     if size >= CHUNK_BYTES:
-                        data = "".join(buffer).encode()
+                        # A batch of rendered rows fills a chunk on its own: encoded as
+                        # it is, not copied by a join first (a million rows' 200 MB).
+                        data = (buffer[0] if len(buffer) == 1 else "".join(buffer)).encode()
                         buffer, size = [], 0
                         if pending is not None:
                             pending.result()
@@ -277,4 +331,6 @@ def xlsx_stream(sheets: Sequence[Sheet], order: Sequence[int] | None = None) -> 
                     pending.result()
                 member.write("".join(buffer).encode())
             yield pipe.take()
+        if shared is not None:  # known only once every sheet is written
+            book.writestr("xl/sharedStrings.xml", shared.xml())
     yield pipe.take()

@@ -18,7 +18,7 @@ from registry import vocabulary
 from registry.domain.imports.normalise import FORMULA_START, formula_safe
 from registry.i18n import Locale
 from registry.services.tally.tables import TABLE_DECIMALS
-from registry.streaming import RenderedRows, cell
+from registry.streaming import RenderedRows, SharedStrings, cell
 
 
 class Lookup(dict):
@@ -194,14 +194,19 @@ def csv_rows(batch: list[tuple], names: Names, words: CsvWords) -> str | list[li
 
 
 class Cells:
-    """Each code's display name as a sheet cell, rendered once per code."""
+    """Each code's display name, and each date, as a sheet cell naming its shared string
+    (`streaming.SharedStrings`), rendered once: a year has a few hundred distinct dates
+    and a few dozen words, written on every one of a million rows."""
 
-    def __init__(self, names: Names):
-        self.targets = Lookup(lambda code: cell(names.targets[code]))
-        self.districts = Lookup(lambda code: cell(names.districts[code]))
-        self.types = Lookup(lambda code: cell(names.types[code]))
-        self.kinds = Lookup(lambda code: cell(names.kinds[code]))
-        self.levels = Lookup(lambda kind_level: cell(names.levels[kind_level]))
+    def __init__(self, names: Names, shared: SharedStrings):
+        self.shared = shared
+        text = shared.cell
+        self.targets = Lookup(lambda code: text(names.targets[code]))
+        self.districts = Lookup(lambda code: text(names.districts[code]))
+        self.types = Lookup(lambda code: text(names.types[code]))
+        self.kinds = Lookup(lambda code: text(names.kinds[code]))
+        self.levels = Lookup(lambda kind_level: text(names.levels[kind_level]))
+        self.dates = Lookup(text)  # ISO text; "" (not removed) an empty cell
 
 
 _XML_ESCAPED = ("&", "<", ">")
@@ -220,14 +225,15 @@ _INLINE, _END, _EMPTY = '<c t="inlineStr"><is><t>', "</t></is></c>", "<c/>"
 
 
 def xlsx_rows(batch: list[tuple], cells: Cells) -> RenderedRows:
-    """Rows as the records sheet has them (the cells `record_cells` gives, as `cell` writes
-    them), as one piece of sheet XML. When no name or label in the batch needs more than
+    """Rows as the records sheet has them (the cells `record_cells` gives: the free text
+    inline, as `cell` writes it, the words and dates as shared strings), as one piece of
+    sheet XML. When no name or label in the batch needs more than
     writing as it is (the usual case), one template a row; else `_xlsx_rows_checked`."""
     texts = "".join([f"\x01{row[2]}\x00{row[8]}" for row in batch])
     if _XLSX_MARKUP_OR_SPACE.search(texts) or _XLSX_FORMULA.search(texts):
         return _xlsx_rows_checked(batch, cells)
     targets, districts, types = cells.targets, cells.districts, cells.types
-    kinds, levels, decimals = cells.kinds, cells.levels, TABLE_DECIMALS
+    kinds, levels, dates, decimals = cells.kinds, cells.levels, cells.dates, TABLE_DECIMALS
     return RenderedRows(
         "".join(
             [
@@ -235,13 +241,8 @@ def xlsx_rows(batch: list[tuple], cells: Cells) -> RenderedRows:
                 f"{name}</t></is></c>{districts[district]}{types[type_code]}"
                 f"<c><v>{record_id}</v></c>{kinds[kind]}{levels[(kind, level)]}"
                 f"{_INLINE + label + _END if label else _EMPTY}"
-                f'<c t="inlineStr"><is><t>{counted_on}</t></is></c>'
-                f'<c s="2"><v>{round(area_m2, decimals)!r}</v></c>'
-                + (
-                    f'<c t="inlineStr"><is><t>{removed_on}</t></is></c></row>'
-                    if removed_on
-                    else "<c/></row>"
-                )
+                f'{dates[counted_on]}<c s="2"><v>{round(area_m2, decimals)!r}</v></c>'
+                f"{dates[removed_on]}</row>"
                 for (
                     target,
                     building_id,
@@ -269,7 +270,7 @@ def _xlsx_rows_checked(batch: list[tuple], cells: Cells) -> RenderedRows:
     ends = "".join([f"{row[2][:1]}{row[2][-1:]}{row[8][:1]}{row[8][-1:]}" for row in batch])
     plain = not any(ch in texts for ch in _XML_ESCAPED) and not _SPACE.search(ends)
     targets, districts, types = cells.targets, cells.districts, cells.types
-    kinds, levels, decimals = cells.kinds, cells.levels, TABLE_DECIMALS
+    kinds, levels, dates, decimals = cells.kinds, cells.levels, cells.dates, TABLE_DECIMALS
     inline, end = _INLINE, _END
     return RenderedRows(
         "".join(
@@ -292,9 +293,8 @@ def _xlsx_rows_checked(batch: list[tuple], cells: Cells) -> RenderedRows:
                     if plain
                     else cell(formula_safe(label))
                 )
-                + f"{inline}{counted_on}{end}"
-                f'<c s="2"><v>{round(area_m2, decimals)!r}</v></c>'
-                + (f"{inline}{removed_on}{end}</row>" if removed_on else "<c/></row>")
+                + f'{dates[counted_on]}<c s="2"><v>{round(area_m2, decimals)!r}</v></c>'
+                f"{dates[removed_on]}</row>"
                 for (
                     target,
                     building_id,

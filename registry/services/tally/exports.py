@@ -25,7 +25,7 @@ from registry.services.tally import presented as tally_presented
 from registry.services.tally import tables as tally_tables
 from registry.services.tally import tallies as tally_service
 from registry.services.tally.targets import target_name
-from registry.streaming import csv_batches, csv_stream, xlsx_stream
+from registry.streaming import SharedStrings, csv_batches, csv_stream, xlsx_stream
 
 # Batches read ahead of the one being written: the database (PostgreSQL's server, SQLite's
 # steps, both outside the GIL) finds the next rows while this process writes the current ones.
@@ -281,7 +281,8 @@ def _xlsx(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
         return pgettext("tally sheet", english, run.locale)
 
     sheets = [(sheet_word(SHEET_NAMES["about"]), None, about)]
-    cells = export_rows.Cells(run.names)
+    shared = SharedStrings()
+    cells = export_rows.Cells(run.names, shared)
     for name in names:
         if name == "records":
             rows = lambda: (export_rows.xlsx_rows(b, cells) for b in run.batches())  # noqa: E731
@@ -290,4 +291,4 @@ def _xlsx(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
         sheets.append((sheet_word(SHEET_NAMES[name]), heads[name][0], rows))
     records = 1 + names.index("records")
     order = [records, *(n for n in range(1, len(sheets)) if n != records), 0]
-    yield from xlsx_stream(sheets, order)
+    yield from xlsx_stream(sheets, order, shared)

@@ -9,6 +9,7 @@ import io
 import json
 import random
 import threading
+import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
@@ -24,7 +25,7 @@ from registry.services.tally import index as tally_index
 from registry.services.tally import presented as tally_presented
 from registry.services.tally import tables as tally_tables
 from registry.services.tally import tallies as tally_service
-from registry.streaming import xlsx_stream
+from registry.streaming import SharedStrings, xlsx_stream
 
 RECORDS = 4_000
 RECORDS_SHEET = "计入记录"
@@ -109,6 +110,19 @@ def test_a_streamed_xlsx_holds_the_cells_the_generic_writer_gives(city, session)
     assert book["说明"]["B6"].value == whole.digest
 
 
+def test_the_records_sheet_writes_its_words_and_dates_once(city, session):
+    """The words (district, type, kind, level, target) and dates a million rows repeat are
+    shared strings, each written once; the free text (names, labels) stays in its cells."""
+    with zipfile.ZipFile(io.BytesIO(_stream(city, "xlsx"))) as book:
+        sheet = book.read("xl/worksheets/sheet8.xml").decode()
+        table = book.read("xl/sharedStrings.xml").decode()
+    district = vocabulary.district("370202", "zh")
+    # Not a cell of its own in the sheet (building names start with their district's).
+    assert f"<t>{district}</t>" not in sheet and table.count(f"<t>{district}</t>") == 1
+    assert f"<t>{YEAR}-" not in sheet and f"<t>{YEAR}-" in table
+    assert sheet.count('t="s"') > 1_000 and "测试项目" in sheet
+
+
 def test_streamed_csv_and_json_hold_every_row_and_the_digest(city, session):
     whole = tally_service.compute(session=session, year=YEAR, as_of=AS_OF)
     context = tally_presented.context(whole, generated_at=datetime.now(UTC), locale="zh")
@@ -179,7 +193,7 @@ def test_the_sheet_writes_label_less_rows_on_its_fast_path_as_the_checked_path_d
     inline string)."""
     from registry.services.tally import export_rows
 
-    cells = export_rows.Cells(export_rows.Names({"star": "星级绿色建筑"}, "zh"))
+    cells = export_rows.Cells(export_rows.Names({"star": "星级绿色建筑"}, "zh"), SharedStrings())
     batch = [
         ("star", 7, "测试楼一号", "shinan", "public", 11, "green", "2", "QD-0001",
          "2025-03-01", 1234.5, "", 1),
