@@ -86,6 +86,12 @@ def _text(value: str | None) -> str:
 _ESCAPED = ("\\", "\t", "\n", "\r")
 
 
+# `_row_line` of a row whose name and label number need no escaping, by `%`: the same text
+# (`%s` is `str`, as an f-string's field is for these values; `%.3f` is `:.3f`; `%d` of the
+# flag is `1 if flag else 0` for the bool or 0/1 the databases give).
+_LINE = "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%d\n"
+
+
 def _row_line(r: tuple) -> str:
     """A FLAT_FIELDS row's digest line."""
     return (
@@ -106,21 +112,17 @@ class Digest:
         self._sha.update(_row_line(flat(row)).encode())
 
     def add_flat_rows(self, rows: list[tuple]) -> None:
-        """FLAT_FIELDS rows, in row order: the same lines `add_row` adds."""
-        texts = "".join([f"{r[2]}{r[8] or ''}" for r in rows])
-        if any(ch in texts for ch in _ESCAPED):
-            self._sha.update("".join(map(_row_line, rows)).encode())
-            return
-        # No free text to escape in the batch (the usual case): the lines written at once.
-        self._sha.update(
-            "".join(
-                [
-                    f"{r[0]}\t{r[1]}\t{r[2] or ''}\t{r[3]}\t{r[4]}\t{r[5]}\t{r[6]}\t{r[7]}\t"
-                    f"{r[8] or ''}\t{r[9]}\t{r[10]:.3f}\t{r[11]}\t{1 if r[12] else 0}\n"
-                    for r in rows
-                ]
-            ).encode()
-        )
+        """FLAT_FIELDS rows, in row order: the same lines `add_row` adds (`_row_line`)."""
+        try:
+            texts = "".join([r[2] + r[8] for r in rows])  # TypeError: a name or label missing
+            if not any(ch in texts for ch in _ESCAPED):
+                # No free text to escape or fill in (the usual case): each line by one
+                # formatting of the row, a fifth cheaper than `_row_line`'s.
+                self._sha.update("".join([_LINE % r for r in rows]).encode())
+                return
+        except TypeError:  # and an in-period flag or area of another type: as `_row_line` has it
+            pass
+        self._sha.update("".join(map(_row_line, rows)).encode())
 
     def add_new_building(self, b: BuildingFact) -> None:
         self.add_new_building_rows(

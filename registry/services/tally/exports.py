@@ -216,8 +216,11 @@ def _json(run: _Run, public_base_url: str | None) -> Iterator[bytes]:
     comma = ""
     words = export_rows.JsonWords(run.names)
     for batch in run.batches():
-        yield (comma + ",".join(export_rows.json_rows(batch, words))).encode()
-        comma = ","
+        rows = export_rows.json_rows(batch, words)
+        if rows:  # the comma on the first row, not on the batch's text (a copy of it)
+            rows[0] = comma + rows[0]
+            comma = ","
+        yield ",".join(rows).encode()
     yield b"]"
     digest = run.finish_digest()
     context = run.context(digest, public_base_url)
