@@ -47,12 +47,12 @@ from registry.i18n import render
 from registry.models import ImportBatch, ImportMapping, User, utcnow
 from registry.services import permissions
 from registry.services.imports import kept
+from registry.services.imports.extras import check_extras
 from registry.services.imports.forked import Forked
 from registry.services.imports.outcomes import ColumnMapping, Preview, Problem, RowOutcome
 from registry.services.imports.plan import (
     ImportState,
     actor_facts,
-    check_extras,
     classify_chunk,
     same_lookups,
 )

@@ -23,8 +23,9 @@ from registry.bulk import bind_rows, reserve_ids, write_chunks
 from registry.domain.buildings import records as rules
 from registry.domain.tally import targets as tally_rules
 from registry.models import AuditEvent, Building, Record, User, utcnow
+from registry.services.imports.extras import BUILDING_EXTRAS
 from registry.services.imports.forked import Forked
-from registry.services.imports.plan import BUILDING_EXTRAS, PlannedRow
+from registry.services.imports.plan import PlannedRow
 from registry.services.tally import facts
 from registry.services.tally import index as tally_index
 
