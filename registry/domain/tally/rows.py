@@ -120,7 +120,7 @@ class Digest:
                 # formatting of the row, a fifth cheaper than `_row_line`'s.
                 self._sha.update("".join([_LINE % r for r in rows]).encode())
                 return
-        except TypeError:  # and an in-period flag or area of another type: as `_row_line` has it
+        except TypeError:  # a name or label None, or a flag or area `%` will not format
             pass
         self._sha.update("".join(map(_row_line, rows)).encode())
 

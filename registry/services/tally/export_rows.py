@@ -199,7 +199,6 @@ class Cells:
     and a few dozen words, written on every one of a million rows."""
 
     def __init__(self, names: Names, shared: SharedStrings):
-        self.shared = shared
         text = shared.cell
         self.targets = Lookup(lambda code: text(names.targets[code]))
         self.districts = Lookup(lambda code: text(names.districts[code]))
@@ -227,8 +226,8 @@ _INLINE, _END, _EMPTY = '<c t="inlineStr"><is><t>', "</t></is></c>", "<c/>"
 def xlsx_rows(batch: list[tuple], cells: Cells) -> RenderedRows:
     """Rows as the records sheet has them (the cells `record_cells` gives: the free text
     inline, as `cell` writes it, the words and dates as shared strings), as one piece of
-    sheet XML. When no name or label in the batch needs more than
-    writing as it is (the usual case), one template a row; else `_xlsx_rows_checked`."""
+    sheet XML. When no name or label in the batch needs more than writing as it is (the
+    usual case), one template a row; else `_xlsx_rows_checked`."""
     texts = "".join([f"\x01{row[2]}\x00{row[8]}" for row in batch])
     if _XLSX_MARKUP_OR_SPACE.search(texts) or _XLSX_FORMULA.search(texts):
         return _xlsx_rows_checked(batch, cells)
