@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from registry.domain.buildings.types import BUILDING_TYPES, HEATING_TYPES, SUB_TYPES
+from registry.domain.quotas.correction import OfficeCorrection, office_correction
 from registry.domain.text import NC_, names
 
 BASIS_NON_HEATING = "non_heating"
@@ -42,10 +43,6 @@ LEVEL_NAMES = {
 # Qingdao is fixed at 寒冷A (FACTS §5.1, §7.5): rows for that sub-zone, rows of Shandong
 # tables with no A/B split, and the 严寒和寒冷 column of GB/T 51161 all apply.
 QINGDAO_ZONES = ("cold_A", "shandong", "cold")
-
-# GB/T 51161 office correction as implemented in [S11]; T0 and S0 per sub-type unverified.
-OFFICE_T0_HOURS = 2500.0
-OFFICE_S0_M2_PER_PERSON = 10.0
 
 DB37_PREFIX = "DB37/T"
 GB51161 = "GB/T 51161-2016"
@@ -266,53 +263,6 @@ def action_code(row: QuotaRowData, band: Band) -> str:
     if row.standard == GB51161:
         return f"quota.action.gb51161.{band.code}"
     return f"quota.action.generic.{'above' if band.above else 'within'}"
-
-
-@dataclass(frozen=True)
-class OfficeCorrection:
-    """GB/T 51161 office correction E_c = E_0 · γ1 · γ2, or why it was not applied."""
-
-    applied: bool
-    factor: float = 1.0
-    gamma1: float | None = None
-    gamma2: float | None = None
-    reason: str = ""
-
-
-def office_correction(
-    annual_use_hours: float | None,
-    area_per_person_m2: float | None,
-    *,
-    t0_hours: float = OFFICE_T0_HOURS,
-    s0_m2_per_person: float = OFFICE_S0_M2_PER_PERSON,
-) -> OfficeCorrection:
-    """The office correction factor, applied only when both inputs are registered.
-
-    Parameters
-    ----------
-    annual_use_hours : float or None
-        T, actual annual use time, h/a; γ1 = 0.3 + 0.7 · T0 / T.
-    area_per_person_m2 : float or None
-        S, floor area per person, m²/person; γ2 = 0.7 + 0.3 · S / S0.
-    t0_hours, s0_m2_per_person : float
-        Reference T0 (2500 h/a) and S0 (10 m²/person), as in the implementation [S11].
-
-    Applying one factor alone would assume the standard's reference for the other input,
-    which is a guess, so both are needed.
-    """
-    if not annual_use_hours or not area_per_person_m2:
-        return OfficeCorrection(applied=False, reason="quota.correction_inputs_missing")
-    if annual_use_hours <= 0 or area_per_person_m2 <= 0:
-        return OfficeCorrection(applied=False, reason="quota.correction_inputs_missing")
-    gamma1 = 0.3 + 0.7 * t0_hours / annual_use_hours
-    gamma2 = 0.7 + 0.3 * area_per_person_m2 / s0_m2_per_person
-    return OfficeCorrection(
-        applied=True,
-        factor=gamma1 * gamma2,
-        gamma1=gamma1,
-        gamma2=gamma2,
-        reason="quota.correction_applied",
-    )
 
 
 def correction_applies(row: QuotaRowData) -> bool:

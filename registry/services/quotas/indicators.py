@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from registry import citations, vocabulary
 from registry.domain.checks import accounting
+from registry.domain.quotas import correction
 from registry.domain.quotas import verdict as q
 from registry.domain.text import names as named
 from registry.i18n import Locale
@@ -115,10 +116,10 @@ def _cited(row: q.QuotaRowData, locale: Locale) -> str:
     )
 
 
-def office(row: q.QuotaRowData, building: Building) -> q.OfficeCorrection:
+def office(row: q.QuotaRowData, building: Building) -> correction.OfficeCorrection:
     if not q.correction_applies(row):
-        return q.OfficeCorrection(applied=False)
-    return q.office_correction(building.annual_use_hours, building.area_per_person_m2)
+        return correction.OfficeCorrection(applied=False)
+    return correction.office_correction(building.annual_use_hours, building.area_per_person_m2)
 
 
 def _correction_note(row: q.QuotaRowData, building: Building, t) -> tuple[float, str]:
@@ -133,9 +134,9 @@ def _correction_note(row: q.QuotaRowData, building: Building, t) -> tuple[float,
                 "gamma1": f"{c.gamma1:.3f}",
                 "gamma2": f"{c.gamma2:.3f}",
                 "hours": f"{building.annual_use_hours:g}",
-                "t0": f"{q.OFFICE_T0_HOURS:g}",
+                "t0": f"{correction.OFFICE_T0_HOURS:g}",
                 "area": f"{building.area_per_person_m2:g}",
-                "s0": f"{q.OFFICE_S0_M2_PER_PERSON:g}",
+                "s0": f"{correction.OFFICE_S0_M2_PER_PERSON:g}",
             },
         )
     if row.standard == q.GB51161:

@@ -8,6 +8,7 @@ import pytest
 
 from registry.domain.buildings.types import HEATING_TYPES, SUB_TYPES
 from registry.domain.checks.accounting import MESSAGES as ACCOUNTING_MESSAGES
+from registry.domain.quotas import correction
 from registry.domain.quotas import verdict as q
 from registry.domain.quotas.data import seed_rows
 from registry.domain.quotas.messages import MESSAGES as QUOTA_MESSAGES
@@ -175,9 +176,9 @@ def test_db37_actions_follow_appendix_a():
 
 
 def test_office_correction_needs_both_inputs():
-    assert not q.office_correction(None, 12.0).applied
-    assert not q.office_correction(3000.0, None).applied
-    c = q.office_correction(3000.0, 12.0)
+    assert not correction.office_correction(None, 12.0).applied
+    assert not correction.office_correction(3000.0, None).applied
+    c = correction.office_correction(3000.0, 12.0)
     assert c.applied
     assert c.gamma1 == pytest.approx(0.3 + 0.7 * 2500 / 3000)
     assert c.gamma2 == pytest.approx(0.7 + 0.3 * 12 / 10)
