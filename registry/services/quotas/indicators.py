@@ -116,16 +116,10 @@ def _cited(row: q.QuotaRowData, locale: Locale) -> str:
     )
 
 
-def office(row: q.QuotaRowData, building: Building) -> correction.OfficeCorrection:
-    if not q.correction_applies(row):
-        return correction.OfficeCorrection(applied=False)
-    return correction.office_correction(building.annual_use_hours, building.area_per_person_m2)
-
-
 def _correction_note(row: q.QuotaRowData, building: Building, t) -> tuple[float, str]:
     """The factor applied to the indicator and the sentence saying why (or why not)."""
     if q.correction_applies(row):
-        c = office(row, building)
+        c = correction.office_correction(building.annual_use_hours, building.area_per_person_m2)
         if not c.applied:
             return 1.0, t(c.reason)
         return c.factor, t(
