@@ -9,7 +9,6 @@ names "Noto Sans CJK SC" and WeasyPrint embeds a subset of it.
 from __future__ import annotations
 
 import base64
-import csv
 import functools
 import hashlib
 import io
@@ -22,7 +21,6 @@ from markupsafe import Markup
 
 from registry import i18n
 from registry.config import PROJECT_ROOT
-from registry.domain.imports.normalise import formula_safe
 from registry.i18n import Locale, locale_of
 
 REPORTS_DIR = PROJECT_ROOT / "reports"
@@ -269,15 +267,6 @@ def tally_pdf(
     )
 
 
-def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(["" if v is None else formula_safe(v) for v in row] for row in rows)
-    return out.getvalue().encode("utf-8-sig")
-
-
 def xlsx_bytes(
     tables: dict[str, tuple[list[str], list[list]]],
     meta: list[tuple[str, str]] = (),
@@ -330,29 +319,3 @@ def tally_filename(context: dict, fmt: str) -> str:
     parts = [str(context["year"]) if context["year"] else f"{context['start']}_{context['end']}"]
     parts += [p for p in (context.get("district"), context.get("building_type")) if p]
     return "tally-" + "-".join(parts) + "." + fmt
-
-
-def tally_export(context: dict, fmt: str, table: str = "summary") -> bytes:
-    """The tally as csv (one table), xlsx (every table), pdf or json bytes."""
-    import json
-
-    from registry.services.tally.tables import tables
-
-    if fmt == "pdf":
-        return tally_pdf(context)
-    if fmt == "json":
-        return json.dumps(context, ensure_ascii=False, indent=2).encode()
-    named = tables(context)
-    if fmt == "csv":
-        return csv_bytes(*named[table])
-    if fmt == "xlsx":
-        meta = [
-            ("period", f"{context['start']} – {context['end']}"),
-            ("data as of", context["as_of"]),
-            ("generated at", f"{context['generated_at']} ({context['time_zone']})"),
-            ("district", context.get("district") or ""),
-            ("building type", context.get("building_type") or ""),
-            ("sha256", context["digest"]),
-        ]
-        return xlsx_bytes(named, meta)
-    raise ValueError(fmt)

@@ -118,7 +118,12 @@ def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, ou
     data_date = date_from_user(as_of, "as_of")
     if fmt == "xlsx" and not out:
         raise click.UsageError("--format xlsx needs --out FILE")
-    if fmt and not pdf_path:  # every row, streamed to the file or stdout as it is read
+    if pdf_path:
+        # The PDF's summary prints the evidence, as the dashboard's does.
+        context = _context(filters, data_date, lang, evidence=True)
+        Path(pdf_path).write_bytes(reports.tally_pdf(context))
+        click.echo(f"{pdf_path}  sha256 {context['digest']}", err=bool(fmt and not out))
+    if fmt:  # every row, streamed to the file or stdout as it is read, as the API's export
         from registry.cli.common import engine
         from registry.services.tally import exports
 
@@ -136,7 +141,12 @@ def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, ou
             public_base_url=app().extensions["registry.config"].PUBLIC_BASE_URL,
         )
         _write_chunks(chunks, out)
-        return
+    elif not pdf_path:
+        click.echo(_summary(_context(filters, data_date, lang, evidence=False)))
+
+
+def _context(filters: dict, data_date, lang, *, evidence: bool) -> dict:
+    """The tally of the chosen year, district and type at the data date, as printed."""
     with open_session() as session:
         result = tally_service.compute(
             session=session,
@@ -144,18 +154,11 @@ def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, ou
             district=filters["district"],
             building_type=filters["building_type"],
             as_of=data_date,
-            evidence=bool(pdf_path),  # the PDF's summary prints it, as the dashboard's does
+            evidence=evidence,
         )
-    context = tally_presented.context(
+    return tally_presented.context(
         result,
         generated_at=dates.now_utc(),
         locale=lang,
         public_base_url=app().extensions["registry.config"].PUBLIC_BASE_URL,
     )
-    if pdf_path:
-        Path(pdf_path).write_bytes(reports.tally_pdf(context))
-        click.echo(f"{pdf_path}  sha256 {context['digest']}", err=bool(fmt and not out))
-    if fmt:
-        _write(reports.tally_export(context, fmt, table), out)
-    elif not pdf_path:
-        click.echo(_summary(context))

@@ -54,6 +54,19 @@ def test_pdf(cli, counted, tmp_path):
     assert out.read_bytes().startswith(b"%PDF")
 
 
+def test_pdf_with_a_format_writes_the_same_export_as_without(cli, counted, tmp_path):
+    """--pdf beside --format streams the one export the API sends, not another copy."""
+    alone = json.loads(cli("tally", "--year", "2022", "--format", "json").stdout)
+    out = tmp_path / "tally-2022.pdf"
+    both = cli("tally", "--year", "2022", "--format", "json", "--pdf", out)
+    assert both.exit_code == 0, both.output
+    body = json.loads(both.stdout)
+    assert body.keys() == alone.keys()
+    assert body["rows"] == alone["rows"] and body["targets"] == alone["targets"]
+    assert f"sha256 {body['digest']}" in both.stderr  # the PDF's digest: the same rows
+    assert out.read_bytes().startswith(b"%PDF")
+
+
 def test_bad_filters_are_messages_not_tracebacks(cli):
     result = cli("tally", "--year", "20x2", "--district", "高新区")
     assert result.exit_code == 1
