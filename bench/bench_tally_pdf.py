@@ -4,7 +4,7 @@ The generator of `bench_tally` makes a history whose 2025 counts at least BENCH_
 (10,000) records, loaded into a SQLite file and indexed as a restore would. Then:
 
 - cold: the document made from the database as the worker makes it (tally with every row,
-  summary pages by WeasyPrint, appendix by `registry.report_tables`, merge, file written);
+  summary pages by WeasyPrint, appendix by `registry.documents.pdf_tables`, merge, file written);
 - the appendix alone, per row, against WeasyPrint laying out the same table (measured on
   BENCH_TALLY_PDF_WEASYPRINT_ROWS rows, 300, minus the same document without them);
 - served: a data change, the worker's sweep remaking the document, then the API answering
@@ -77,16 +77,16 @@ def weasyprint_ms_per_row(rows: list[dict]) -> float:
     """WeasyPrint's cost a row for the appendix table as the template printed it."""
     from weasyprint import HTML
 
-    from registry import reports
+    from registry.documents import rendering
 
-    template = reports.environment("zh_Hans_CN").from_string(_WEASY_TABLE)
+    template = rendering.environment("zh_Hans_CN").from_string(_WEASY_TABLE)
 
     def render(some):
         started = time.perf_counter()
         HTML(
             string=template.render(rows=some),
-            base_url=str(reports.REPORTS_DIR) + "/",
-            url_fetcher=reports.local_url_fetcher(),
+            base_url=str(rendering.REPORTS_DIR) + "/",
+            url_fetcher=rendering.local_url_fetcher(),
         ).write_pdf()
         return time.perf_counter() - started
 
@@ -100,17 +100,17 @@ def weasyprint_ms_per_row(rows: list[dict]) -> float:
 
 def appendix_ms_per_row(context: dict, charts: dict) -> tuple[float, float, float]:
     """(ms a row, whole PDF s, summary-only PDF s), medians of 3."""
-    from registry import reports
+    from registry.documents import tally_report
 
     empty = {**context, "rows": [], "later_revocations": []}
-    reports.tally_pdf(empty, charts)  # warm-up: fonts, templates
+    tally_report.tally_pdf(empty, charts)  # warm-up: fonts, templates
     whole, summary = [], []
     for _ in range(3):
         started = time.perf_counter()
-        reports.tally_pdf(empty, charts)
+        tally_report.tally_pdf(empty, charts)
         summary.append(time.perf_counter() - started)
         started = time.perf_counter()
-        reports.tally_pdf(context, charts)
+        tally_report.tally_pdf(context, charts)
         whole.append(time.perf_counter() - started)
     rows = len(context["rows"]) + len(context["later_revocations"])
     whole_s, summary_s = statistics.median(whole), statistics.median(summary)
@@ -180,7 +180,7 @@ def main() -> None:
             context = tally_presented.context(
                 tally, generated_at=datetime(2026, 1, 10, 8, 0, tzinfo=UTC)
             )
-        from registry.charts import tally_charts
+        from registry.documents.charts import tally_charts
 
         charts = tally_charts(context)
         per_row_ms, whole_s, summary_s = appendix_ms_per_row(context, charts)

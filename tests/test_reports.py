@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from registry import charts, reports
+from registry.documents import charts, rendering, tally_report
 from registry.domain.tally.replay import compute_tally
 from registry.domain.tally.targets import BuildingFact, RecordFact
 from registry.services.tally.presented import context as tally_context
@@ -58,7 +58,7 @@ def make_context(locale="zh"):
 @pytest.fixture(scope="module")
 def pdf_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("pdf") / "tally-2021.pdf"
-    path.write_bytes(reports.tally_pdf(make_context()))
+    path.write_bytes(tally_report.tally_pdf(make_context()))
     return path
 
 
@@ -102,15 +102,15 @@ def test_pdf_embeds_a_cjk_font(pdf_file):
 
 
 def test_the_fetcher_loads_only_report_files_and_data_uris(tmp_path):
-    fetcher = reports.local_url_fetcher()
-    assert fetcher((reports.REPORTS_DIR / "tally.css").as_uri()).read()
+    fetcher = rendering.local_url_fetcher()
+    assert fetcher((rendering.REPORTS_DIR / "tally.css").as_uri()).read()
     assert fetcher("data:text/plain;base64,aGk=").read() == b"hi"
     secret = tmp_path / "secret.txt"
     secret.write_text("no")
     for url in (
         "http://example.com/x.css",
         secret.as_uri(),
-        (reports.REPORTS_DIR / ".." / "pyproject.toml").as_uri(),
+        (rendering.REPORTS_DIR / ".." / "pyproject.toml").as_uri(),
     ):
         with pytest.raises(ValueError):
             fetcher(url)
@@ -123,7 +123,7 @@ def test_a_remote_image_in_the_data_is_never_fetched(monkeypatch):
         raise AssertionError("network used")
 
     monkeypatch.setattr(urllib.request.OpenerDirector, "open", no_network)
-    pdf = reports.render_pdf(
+    pdf = rendering.render_pdf(
         "tally.html",
         {
             **make_context(),
@@ -146,11 +146,11 @@ def test_charts_are_deterministic_svg_with_text_as_paths():
 
 def test_tally_filename():
     ctx = make_context()
-    assert reports.tally_filename(ctx, "pdf") == "tally-2021.pdf"
+    assert tally_report.tally_filename(ctx, "pdf") == "tally-2021.pdf"
 
 
 def test_english_pdf_renders(tmp_path):
-    pdf = reports.tally_pdf(
+    pdf = tally_report.tally_pdf(
         make_context("en"), charts={"progress": "", "by_year": "", "by_district": ""}
     )
     assert pdf.startswith(b"%PDF")
@@ -172,7 +172,7 @@ def test_pdf_cover_carries_a_qr_code_of_the_verification_page(tmp_path):
     assert context["verify_url"] == "https://registry.example.gov.cn/verify"
     pdf = tmp_path / "tally.pdf"
     pdf.write_bytes(
-        reports.tally_pdf(context, charts={"progress": "", "by_year": "", "by_district": ""})
+        tally_report.tally_pdf(context, charts={"progress": "", "by_year": "", "by_district": ""})
     )
     text = subprocess.run(
         [poppler("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
@@ -180,14 +180,14 @@ def test_pdf_cover_carries_a_qr_code_of_the_verification_page(tmp_path):
     assert "扫码查验本报告所列任一标识编号" in text
     assert "https://registry.example.gov.cn/verify" in text
     # WeasyPrint draws the SVG as vectors (no raster image to list), so check the page source.
-    from registry.qr import url_qr_svg
+    from registry.documents.qr import url_qr_svg
 
-    html = reports.render_html(
+    html = rendering.render_html(
         "tally.html",
         {
             **context,
             "charts": {},
-            "verify_qr": reports.svg_data_uri(url_qr_svg(context["verify_url"])),
+            "verify_qr": rendering.svg_data_uri(url_qr_svg(context["verify_url"])),
         },
     )
     assert 'class="verify-qr"' in html and "data:image/svg+xml" in html
@@ -202,7 +202,7 @@ def test_a_long_appendix_prints_every_row_on_numbered_pages_with_the_header_repe
     ]
     pdf = tmp_path / "tally-2021.pdf"
     pdf.write_bytes(
-        reports.tally_pdf(
+        tally_report.tally_pdf(
             {**context, "rows": rows}, charts={"progress": "", "by_year": "", "by_district": ""}
         )
     )

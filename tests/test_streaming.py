@@ -8,7 +8,7 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from registry.streaming import RenderedRows, SharedStrings, cell, xlsx_stream
+from registry.documents.streaming import RenderedRows, SharedStrings, cell, xlsx_stream
 
 TEXTS = ["市南区", "a & b <c>", " leading", "trailing ", "二星级", "2025-03-01"]
 

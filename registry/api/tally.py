@@ -10,8 +10,8 @@ from datetime import date
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from registry import reports
 from registry.api.common import documented, register_schema, token_required
+from registry.documents import rendering, tally_report
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, public_base_url, request_locale
 from registry.i18n import render
@@ -64,7 +64,7 @@ _QUERY = (
             "application/json": "Tally",
             **{
                 media_type.split(";")[0]: {"type": "string", "format": "binary"}
-                for name, media_type in reports.EXPORT_FORMATS.items()
+                for name, media_type in rendering.EXPORT_FORMATS.items()
                 if name != "json"
             },
         }
@@ -79,7 +79,7 @@ def tally():
     fmt = args.get("format", "json")
     table = args.get("table", "summary")
     problems: dict[str, tuple[str, dict]] = {}
-    if fmt not in reports.EXPORT_FORMATS:
+    if fmt not in rendering.EXPORT_FORMATS:
         problems["format"] = ("tally.format_unknown", {"value": fmt})
     if table not in tally_tables.TABLE_NAMES:
         problems["table"] = ("field.choice_unknown", {"value": table})
@@ -101,7 +101,7 @@ def tally():
         "district": filters["district"],
         "building_type": filters["building_type"],
     }
-    filename = reports.tally_filename(names, fmt)
+    filename = tally_report.tally_filename(names, fmt)
     if fmt == "pdf":
         wanted = documents.Request(
             date(year, 1, 1),
@@ -146,4 +146,4 @@ def tally():
         public_base_url=public_base_url(),
     )
     headers = {} if fmt == "json" else {"Content-Disposition": f'attachment; filename="{filename}"'}
-    return Response(stream, mimetype=reports.EXPORT_FORMATS[fmt].split(";")[0], headers=headers)
+    return Response(stream, mimetype=rendering.EXPORT_FORMATS[fmt].split(";")[0], headers=headers)

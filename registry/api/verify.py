@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from registry.api.common import documented, register_schema
+from registry.documents.qr import verify_url
 from registry.extensions import get_session, public_base_url, request_locale
 from registry.i18n import render
-from registry.qr import verify_url
 from registry.services.buildings.verify import verify_label
 from registry.web import limits
 from registry.web.verify import VERIFY_LIMIT

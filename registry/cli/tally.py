@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from registry import reports
 from registry.cli.common import app, open_session
 from registry.cli.output import handles_errors, locale_option
+from registry.documents import tally_report
 from registry.domain import dates
 from registry.errors import date_from_user
 from registry.services.tally import presented as tally_presented
@@ -121,7 +121,7 @@ def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, ou
     if pdf_path:
         # The PDF's summary prints the evidence, as the dashboard's does.
         context = _context(filters, data_date, lang, evidence=True)
-        Path(pdf_path).write_bytes(reports.tally_pdf(context))
+        Path(pdf_path).write_bytes(tally_report.tally_pdf(context))
         click.echo(f"{pdf_path}  sha256 {context['digest']}", err=bool(fmt and not out))
     if fmt:  # every row, streamed to the file or stdout as it is read, as the API's export
         from registry.cli.common import engine

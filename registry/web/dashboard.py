@@ -16,7 +16,8 @@ from flask import (
 )
 from flask_login import login_required
 
-from registry import reports, vocabulary
+from registry import vocabulary
+from registry.documents import rendering, tally_report
 from registry.domain import dates
 from registry.errors import ValidationFailed
 from registry.extensions import get_session, public_base_url, request_locale
@@ -81,7 +82,7 @@ def index():
     locale = request_locale()
     # matplotlib is loaded on the first chart, not by every process that builds the app
     # (the CLI and the workers build it too and draw no chart).
-    from registry.charts import tally_charts
+    from registry.documents.charts import tally_charts
 
     pending = documents.pending(
         session=get_session(),
@@ -132,7 +133,7 @@ def _document_request(year: int) -> documents.Request | None:
 
 
 def _send_document(row: TallyDocument, year: int):
-    filename = reports.tally_filename(
+    filename = tally_report.tally_filename(
         {"year": year, "district": row.district_code, "building_type": row.building_type}, "pdf"
     )
     path = documents.file_path(_config(), row)
@@ -173,13 +174,13 @@ def download(year: int, fmt: str):
             table=table,
             public_base_url=public_base_url(),
         )
-        filename = reports.tally_filename(
+        filename = tally_report.tally_filename(
             {"year": year, "district": wanted.district, "building_type": wanted.building_type},
             fmt,
         )
         return Response(
             stream,
-            mimetype=reports.EXPORT_FORMATS[fmt].split(";")[0],
+            mimetype=rendering.EXPORT_FORMATS[fmt].split(";")[0],
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
     row = documents.get_document(

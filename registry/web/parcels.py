@@ -7,8 +7,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from registry import reports, vocabulary
+from registry import vocabulary
 from registry.auth import actor_of
+from registry.documents import rendering
 from registry.domain.buildings import districts
 from registry.errors import NotFound, PermissionDenied, RegistryError, ValidationFailed
 from registry.extensions import get_session, request_locale
@@ -355,7 +356,7 @@ def breaches_file(fmt: str):
     filename = f"parcel-breaches-{data['as_of']}{'-' + district if district else ''}.{fmt}"
     return Response(
         body,
-        mimetype=reports.EXPORT_FORMATS[fmt],
+        mimetype=rendering.EXPORT_FORMATS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

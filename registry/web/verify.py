@@ -14,10 +14,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from registry.documents.qr import qr_svg
 from registry.domain import dates
 from registry.errors import NotFound, RegistryError, ValidationFailed
 from registry.extensions import get_session, public_base_url
-from registry.qr import qr_svg
 from registry.services.buildings.verify import clean_label, under_notice, verify_label
 from registry.services.notice import objections as objection_service
 from registry.web import display, forms, limits

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from registry import reports
+from registry.documents import rendering
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,7 +36,7 @@ def test_uploads_are_described_as_multipart_with_their_file_field(spec, path, fi
 
 def test_file_answers_name_their_types(spec):
     tally = spec["paths"]["/api/v1/tally"]["get"]["responses"]["200"]["content"]
-    assert set(tally) == {value.split(";")[0] for value in reports.EXPORT_FORMATS.values()}
+    assert set(tally) == {value.split(";")[0] for value in rendering.EXPORT_FORMATS.values()}
     export = spec["paths"]["/api/v1/buildings/export"]["get"]["responses"]["200"]["content"]
     assert set(export) == {"text/csv", XLSX}
 

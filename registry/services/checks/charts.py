@@ -1,6 +1,6 @@
 """A check's result charts as inline SVG: monthly energy by fuel and the end-use breakdown.
 
-Drawn with the tally charts' matplotlib style (registry.charts), except that text stays
+Drawn with the tally charts' matplotlib style (registry.documents.charts), except that text stays
 text (`svg.fonttype = none`): the charts live only on the check page, where month and
 end-use labels should be readable by screen readers and copyable, and the SVG names the
 CJK font family so the browser picks a Chinese font. Output is deterministic.
@@ -12,7 +12,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from registry import vocabulary
-from registry.charts import COLOURS, STYLE, _svg
+from registry.documents.charts import COLOURS, STYLE, svg_text
 from registry.i18n import pgettext
 
 TEXT_STYLE = {**STYLE, "svg.fonttype": "none", "svg.hashsalt": "registry-check"}
@@ -92,7 +92,7 @@ def monthly_svg(result, locale: object) -> str:
                 bbox_to_anchor=(0.5, -0.1),
             )
         figure.tight_layout()
-        return _svg(figure, "chart-check-monthly")
+        return svg_text(figure, "chart-check-monthly")
 
 
 def end_use_svg(end_uses, locale: object) -> str:
@@ -128,7 +128,7 @@ def end_use_svg(end_uses, locale: object) -> str:
         if fuels:
             axes.legend(fontsize=8, frameon=False, loc="lower right")
         figure.tight_layout()
-        return _svg(figure, "chart-check-end-uses")
+        return svg_text(figure, "chart-check-end-uses")
 
 
 def check_charts(result, end_uses, locale: object) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """The energy check report: one check as a plain dict, then that dict as PDF bytes.
 
-The same pattern as the annual tally (`registry.reports`): the context holds only plain
-values (no ORM objects), the template is `reports/check.html`, WeasyPrint loads nothing but
-files in `reports/` and `data:` URIs, and the text is Chinese unless the reader chose English.
+The same pattern as the annual tally (`registry.documents.tally_report`): the context holds
+only plain values (no ORM objects), the template is `reports/check.html`, WeasyPrint loads
+nothing but files in `reports/` and `data:` URIs, and the text is Chinese unless the reader
+chose English.
 The QR code points at the check's page in the registry, so a printed copy leads back to it.
 """
 
@@ -14,11 +15,11 @@ from datetime import datetime
 from sqlmodel import Session
 
 from registry import vocabulary
+from registry.documents.rendering import render_pdf, svg_data_uri
 from registry.domain import dates
 from registry.domain.quotas.verdict import typeset_unit
 from registry.i18n import Locale, lang_code, locale_of
 from registry.models import Building, User, WeatherFile
-from registry.reports import render_pdf, svg_data_uri
 from registry.services.checks import uploads as check_service
 from registry.services.checks.payload import check_payload
 

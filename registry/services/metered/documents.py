@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
-from registry import metered_reports
+from registry.documents import quota_list_report
 from registry.domain import dates
 from registry.i18n import locale_of
 from registry.models import QuotaListDocument
@@ -90,7 +90,7 @@ class Outcome:
 
 
 def digest_of(report: dict) -> str:
-    return metered_reports.digest(report)
+    return quota_list_report.digest(report)
 
 
 def render(
@@ -101,8 +101,8 @@ def render(
     digest: str | None = None,
 ) -> bytes:
     if fmt == "xlsx":
-        return metered_reports.quota_list_xlsx(report, locale)
-    return metered_reports.quota_list_pdf(
+        return quota_list_report.quota_list_xlsx(report, locale)
+    return quota_list_report.quota_list_pdf(
         report,
         locale,
         generated_at=dates.shown(dates.now_utc()),

@@ -8,7 +8,8 @@ from datetime import date
 
 from sqlmodel import Session
 
-from registry import reports, vocabulary
+from registry import vocabulary
+from registry.documents import rendering
 from registry.domain import dates
 from registry.domain.text import NC_
 from registry.i18n import pgettext
@@ -128,11 +129,11 @@ def xlsx(data: dict) -> bytes:
     ]
     sheet = pgettext("breach list", "Breaches", locale)
     about = pgettext("breach list", "About", locale)
-    return reports.xlsx_bytes({sheet: (headers, table)}, meta, about)
+    return rendering.xlsx_bytes({sheet: (headers, table)}, meta, about)
 
 
 def pdf(data: dict) -> bytes:
-    return reports.render_pdf(
+    return rendering.render_pdf(
         "parcel_breaches.html",
         {**data, "columns": COLUMNS, "keys": _KEYS},
     )

@@ -23,8 +23,8 @@ from pathlib import Path
 from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
-from registry import reports
 from registry.config import Config
+from registry.documents import tally_report
 from registry.domain import dates
 from registry.i18n import DEFAULT_LOCALE, locale_of
 from registry.models import TallyDocument
@@ -86,7 +86,7 @@ def is_current(row: TallyDocument, stamp: int, today: date) -> bool:
         row.status == "ready"
         and row.stamp == stamp
         and row.as_of == today
-        and row.template_version == reports.tally_template_version()
+        and row.template_version == tally_report.tally_template_version()
     )
 
 
@@ -210,8 +210,8 @@ def make(*, session: Session, config: Config, document_id: int, worker: str) -> 
             locale=request.locale,
             public_base_url=request.base_url or config.PUBLIC_BASE_URL,
         )
-        pdf = reports.tally_pdf(context, progress=progress)
-        version = reports.tally_template_version()
+        pdf = tally_report.tally_pdf(context, progress=progress)
+        version = tally_report.tally_template_version()
         # The digest covers the counted rows only; the evidence figures printed beside them
         # name the file too, so two documents of the same rows never share one file.
         evidence = hashlib.sha256(repr(sorted(tally.evidence.items())).encode()).hexdigest()

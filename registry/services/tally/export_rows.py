@@ -15,10 +15,10 @@ import json
 import re
 
 from registry import vocabulary
+from registry.documents.streaming import RenderedRows, SharedStrings, cell
 from registry.domain.imports.normalise import FORMULA_START, formula_safe
 from registry.i18n import Locale
 from registry.services.tally.tables import TABLE_DECIMALS
-from registry.streaming import RenderedRows, SharedStrings, cell
 
 
 class Lookup(dict):

@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from registry.documents.streaming import SharedStrings, csv_batches, csv_stream, xlsx_stream
 from registry.domain import dates
 from registry.domain.tally import rows as counted
 from registry.domain.text import NC_
@@ -25,7 +26,6 @@ from registry.services.tally import presented as tally_presented
 from registry.services.tally import tables as tally_tables
 from registry.services.tally import tallies as tally_service
 from registry.services.tally.targets import target_name
-from registry.streaming import SharedStrings, csv_batches, csv_stream, xlsx_stream
 
 # Batches read ahead of the one being written: the database (PostgreSQL's server, SQLite's
 # steps, both outside the GIL) finds the next rows while this process writes the current ones.

@@ -7,7 +7,7 @@ import re
 from sqlmodel import select
 
 from registry import vocabulary
-from registry.charts import CJK_FONT
+from registry.documents.charts import CJK_FONT
 from registry.models import CheckResult
 from registry.services.checks.charts import check_charts
 from tests.services.checks.test_report import add_done_check, add_weather

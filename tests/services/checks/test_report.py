@@ -306,7 +306,7 @@ def test_severe_errors_are_listed_and_withhold_the_official_verdict(
 
 
 def test_report_carries_the_pages_charts(session, scene):
-    from registry.reports import render_html
+    from registry.documents.rendering import render_html
 
     context = context_for(session, scene)
     assert set(context["charts"]) >= {"end_uses"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from registry.metered_reports import design_gap_svg
+from registry.documents.quota_list_report import design_gap_svg
 from registry.services.metered.verdicts import design_gap
 
 

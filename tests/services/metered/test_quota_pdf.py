@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import insert, text, update
 from sqlmodel import Session, select
 
-from registry import metered_reports
 from registry.db import make_engine
+from registry.documents import quota_list_report
 from registry.domain import dates
 from registry.models import Building, MeteredYear, QuotaListDocument, utcnow
 from registry.services import document_jobs
@@ -129,7 +129,7 @@ def test_the_pdf_lists_every_building_on_pages_numbered_in_one_run(
     report = quota_list(session=city, year=2022, locale=locale)
     assert report["count"] == BUILDINGS
     seen: list[tuple[int, int]] = []
-    pdf = metered_reports.quota_list_pdf(
+    pdf = quota_list_report.quota_list_pdf(
         report,
         locale,
         generated_at="2026-12-05 12:00",
@@ -149,7 +149,7 @@ def test_the_pdf_lists_every_building_on_pages_numbered_in_one_run(
     assert len(listing) >= 3 and len(listing) < len(pages)  # summary pages, then the table
     header = words[1]
     assert all(header in page for page in listing)  # the header row repeated on each page
-    digest = metered_reports.digest(report)
+    digest = quota_list_report.digest(report)
     assert all(digest in page.replace("\n", "") for page in pages)
     assert seen[-1] == (BUILDINGS, BUILDINGS)
     cjk = [line for line in fonts.splitlines() if "NotoSansCJK" in line]

@@ -278,7 +278,7 @@ def test_the_pdf_summary_prints_the_evidence(
 ):
     import subprocess
 
-    from registry import reports
+    from registry.documents import tally_report
     from tests.conftest import poppler
 
     admin, officer = people
@@ -289,7 +289,7 @@ def test_the_pdf_summary_prints_the_evidence(
     )
     pdf = tmp_path / "tally.pdf"
     pdf.write_bytes(
-        reports.tally_pdf(context, charts={"progress": "", "by_year": "", "by_district": ""})
+        tally_report.tally_pdf(context, charts={"progress": "", "by_year": "", "by_district": ""})
     )
     text = subprocess.run(
         [poppler("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True

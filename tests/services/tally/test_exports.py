@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 
 from bench.bench_tally import BUILDING_COLUMNS, RECORD_COLUMNS, YEAR, generate
 from registry import vocabulary
+from registry.documents.streaming import SharedStrings, xlsx_stream
 from registry.domain.imports.normalise import formula_safe
 from registry.models import Building, Record
 from registry.services.tally import exports
@@ -25,7 +26,6 @@ from registry.services.tally import index as tally_index
 from registry.services.tally import presented as tally_presented
 from registry.services.tally import tables as tally_tables
 from registry.services.tally import tallies as tally_service
-from registry.streaming import SharedStrings, xlsx_stream
 
 RECORDS = 4_000
 RECORDS_SHEET = "计入记录"

@@ -1,6 +1,6 @@
 """The quota list (能耗限额管理) as a spreadsheet and as a PDF the bureau can publish: every
 building's indicators and band, and the count and area per band by district and by type,
-with a stacked-bar chart (matplotlib SVG, as `registry.charts` draws the tally's)."""
+with a stacked-bar chart (matplotlib SVG, as `registry.documents.charts` draws the tally's)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from collections.abc import Callable
 import matplotlib
 from matplotlib.figure import Figure
 
-from registry import reports, vocabulary
-from registry.charts import STYLE, _svg
+from registry import vocabulary
+from registry.documents import rendering
+from registry.documents.charts import STYLE, svg_text
 from registry.domain.quotas.verdict import typeset_unit
 from registry.i18n import gettext, pgettext
 
@@ -101,7 +102,7 @@ def summary_rows(groups: list[dict], locale) -> tuple[list[str], list[list]]:
 
 
 def quota_list_xlsx(report: dict, locale) -> bytes:
-    return reports.xlsx_bytes(
+    return rendering.xlsx_bytes(
         {
             pgettext("quota list", "Buildings", locale): (
                 _headers(locale),
@@ -147,7 +148,7 @@ def bands_svg(groups: list[dict], title: str, locale) -> str:
             fontsize=7, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.12)
         )
         figure.tight_layout()
-        return _svg(figure, "chart-" + str(abs(hash(title)) % 10_000))
+        return svg_text(figure, "chart-" + str(abs(hash(title)) % 10_000))
 
 
 # The building table's columns (% of the landscape page's width), in `_headers`' order.
@@ -174,9 +175,9 @@ def _cell(value, column: int) -> str:
 
 
 def entries_table(report: dict, locale):
-    """Every building of the list as a report table (`registry.report_tables`), the
+    """Every building of the list as a report table (`registry.documents.pdf_tables`), the
     over-constraint ones shaded as on the page."""
-    from registry.report_tables import Column, Table
+    from registry.documents.pdf_tables import Column, Table
 
     entries = report["entries"]
     return Table(
@@ -218,17 +219,17 @@ def quota_list_pdf(
     """The summary, charts and method (WeasyPrint), then every building's row laid out by
     the tally's table engine and merged page-exact, each page with the list's digest and
     "第 N 页 共 M 页"; `progress` hears (rows laid out, rows in all)."""
-    from registry import report_tables
+    from registry.documents import pdf_tables
 
     charts = {
-        "district": reports.svg_data_uri(
+        "district": rendering.svg_data_uri(
             bands_svg(
                 report["summary"]["by_district"],
                 pgettext("quota list", "Buildings per band by district", locale),
                 locale,
             )
         ),
-        "type": reports.svg_data_uri(
+        "type": rendering.svg_data_uri(
             bands_svg(
                 report["summary"]["by_type"],
                 pgettext("quota list", "Buildings per band by building type", locale),
@@ -250,14 +251,14 @@ def quota_list_pdf(
         "generated_at": generated_at,
         "title": gettext("Public building energy quota list", locale),
     }
-    summary = reports.render_pdf("quota_list.html", context)
-    return report_tables.merged(
+    summary = rendering.render_pdf("quota_list.html", context)
+    return pdf_tables.merged(
         summary,
         [entries_table(report, locale)],
-        locale=reports.locale_of(locale),
+        locale=rendering.locale_of(locale),
         digest=digest_hex or digest(report),
         progress=progress,
-        page=report_tables.LANDSCAPE,
+        page=pdf_tables.LANDSCAPE,
     )
 
 
@@ -287,4 +288,4 @@ def design_gap_svg(gaps: list[dict], locale) -> str:
                 )
             axes.set_title(label, fontsize=8)
         figure.tight_layout()
-        return _svg(figure, "chart-design-gap")
+        return svg_text(figure, "chart-design-gap")

@@ -40,7 +40,7 @@ def _labels(ctx: dict) -> dict[str, str]:
     }
 
 
-def _svg(figure: Figure, prefix: str) -> str:
+def svg_text(figure: Figure, prefix: str) -> str:
     """The figure as SVG text; ids prefixed so several charts can share one HTML page."""
     from io import StringIO
 
@@ -75,7 +75,7 @@ def progress_svg(ctx: dict) -> str:
         axes.set_title(labels["progress_title"])
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, fontsize=8)
         figure.tight_layout()
-        return _svg(figure, "chart-progress")
+        return svg_text(figure, "chart-progress")
 
 
 def _zero_based(axes, axis: str, values: list[float]) -> None:
@@ -114,7 +114,7 @@ def by_year_svg(ctx: dict) -> str:
             fontsize=7, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.1)
         )
         figure.tight_layout()
-        return _svg(figure, "chart-by-year")
+        return svg_text(figure, "chart-by-year")
 
 
 def by_district_svg(ctx: dict) -> str:
@@ -141,7 +141,7 @@ def by_district_svg(ctx: dict) -> str:
             fontsize=7, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.1)
         )
         figure.tight_layout()
-        return _svg(figure, "chart-by-district")
+        return svg_text(figure, "chart-by-district")
 
 
 def tally_charts(ctx: dict) -> dict[str, str]:
