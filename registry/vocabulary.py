@@ -19,7 +19,7 @@ from registry.domain.checks import weather as weather_files
 from registry.domain.notice import objections
 from registry.domain.parcels import compliance as parcel_compliance
 from registry.domain.parcels import conditions as parcel_conditions
-from registry.domain.quotas import data as quota_data
+from registry.domain.quotas import transcribed as quota_tables
 from registry.domain.quotas import verdict as quotas
 from registry.domain.saving import rates as saving
 from registry.domain.saving.names import SPACES, name_parts
@@ -65,7 +65,7 @@ VOCABULARIES: dict[str, Mapping[str, str]] = {
     "check state": states.STATE_NAMES,
     "role": roles.ROLE_NAMES,
     "quota level": quotas.LEVEL_NAMES,
-    "standard table": quota_data.TABLE_NAMES,
+    "standard table": quota_tables.TABLE_NAMES,
     "weather location": weather_files.WEATHER_NAMES,
     "end use": {name: name for name in energy.END_USES},
     "fuel": {name: name for name in energy.FUELS},

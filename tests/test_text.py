@@ -31,8 +31,14 @@ ALLOWED_CHINESE = {
     "type them) and its 序号 / 示例 marks",
     "registry/domain/metered/sheet.py": "headers and source words of the energy monitoring "
     "platform's export that the meter import recognises",
-    "registry/domain/quotas/data.py": "the standards' table and row labels as printed, quoted "
-    "in each seeded quota row's citation",
+    "registry/domain/quotas/transcribed.py": "the standards' table names and heating columns "
+    "as printed, quoted in each seeded quota row's citation",
+    "registry/domain/quotas/db37_education.py": "DB37/T 2671's row labels as printed, quoted in "
+    "each seeded quota row's citation",
+    "registry/domain/quotas/db37_public.py": "DB37/T 2672, 2673 and 3780's row labels as "
+    "printed, quoted in each seeded quota row's citation",
+    "registry/domain/quotas/gb51161.py": "GB/T 51161's row labels as printed, quoted in each "
+    "seeded quota row's citation",
     "registry/domain/saving/data.py": "the reference parameters cite their standards' clauses "
     "as printed (表3.3.1-3 外墙), and the room words a zone name may carry (会议, 走廊)",
     "registry/domain/checks/accounting.py": "conversion factors cite their standards' own "
