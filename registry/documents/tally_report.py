@@ -102,13 +102,14 @@ def _tally_tables(context: dict) -> list:
 @functools.cache
 def tally_template_version() -> str:
     """What a cached tally PDF was made with: its template, stylesheet and table layout."""
-    from registry.documents import pdf_tables, rendering
+    from registry.documents import pdf_tables, rendering, text_widths
 
     sha = hashlib.sha256()
     for path in (
         REPORTS_DIR / "tally.html",
         REPORTS_DIR / "tally.css",
         Path(pdf_tables.__file__),
+        Path(text_widths.__file__),
         Path(rendering.__file__),
         Path(__file__),
     ):
