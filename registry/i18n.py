@@ -110,7 +110,7 @@ _lock = threading.Lock()
 _translations: dict[Locale, _gettext.NullTranslations] = {}
 
 
-def _po_path(locale: str) -> Path:
+def po_path(locale: str) -> Path:
     return TRANSLATIONS_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
@@ -160,12 +160,12 @@ def translations(locale: object) -> _gettext.NullTranslations:
 
 
 def _load(locale: Locale) -> _gettext.NullTranslations:
-    if not _po_path(locale).exists():
+    if not po_path(locale).exists():
         return _gettext.NullTranslations()
     unwritten = compile_catalogues()
     if locale in unwritten:
         return _gettext.GNUTranslations(io.BytesIO(unwritten[locale]))
-    with _po_path(locale).with_suffix(".mo").open("rb") as mo_file:
+    with po_path(locale).with_suffix(".mo").open("rb") as mo_file:
         return _gettext.GNUTranslations(mo_file)
 
 

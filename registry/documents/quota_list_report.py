@@ -4,9 +4,11 @@ with a stacked-bar chart (matplotlib SVG, as `registry.documents.charts` draws t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -154,6 +156,22 @@ def bands_svg(groups: list[dict], title: str, locale) -> str:
 # The building table's columns (% of the landscape page's width), in `_headers`' order.
 ENTRY_COLUMNS = (4, 8, 5, 9, 5, 10.5, 4, 4.5, 6, 4, 24, 16)
 NUMBER_COLUMNS = frozenset({0, 4, 6, 7, 9})
+
+
+@functools.cache
+def template_version() -> str:
+    """What a cached quota list (PDF or XLSX) was made with: its template, charts, table
+    layout, the code that renders it, and its words (`rendering.code_version`)."""
+    from registry.documents import charts, pdf_tables, text_widths
+
+    return rendering.code_version(
+        rendering.REPORTS_DIR / "quota_list.html",
+        Path(charts.__file__),
+        Path(pdf_tables.__file__),
+        Path(text_widths.__file__),
+        Path(rendering.__file__),
+        Path(__file__),
+    )
 
 
 def digest(report: dict) -> str:

@@ -9,6 +9,7 @@ names "Noto Sans CJK SC" and WeasyPrint embeds a subset of it.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -104,6 +105,16 @@ def environment(locale: object) -> Environment:
         env.globals["html_lang"] = i18n.html_lang(locale)
         _environments[locale] = env
     return env
+
+
+def code_version(*files: Path) -> str:
+    """What a cached document was made with: a digest of the files that decide its text and
+    layout (its template and stylesheet, the code that renders it) and of the Chinese
+    catalogue, so a file made by other code is never served as this code's."""
+    sha = hashlib.sha256()
+    for path in (*files, i18n.po_path("zh_Hans_CN")):
+        sha.update(path.read_bytes())
+    return sha.hexdigest()[:16]
 
 
 def svg_data_uri(svg: str) -> str:

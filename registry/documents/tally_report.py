@@ -5,7 +5,6 @@ and the name its files are given."""
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,20 +100,19 @@ def _tally_tables(context: dict) -> list:
 
 @functools.cache
 def tally_template_version() -> str:
-    """What a cached tally PDF was made with: its template, stylesheet and table layout."""
-    from registry.documents import pdf_tables, rendering, text_widths
+    """What a cached tally PDF was made with: its template, stylesheet, charts, table layout
+    and words (`rendering.code_version`)."""
+    from registry.documents import charts, pdf_tables, rendering, text_widths
 
-    sha = hashlib.sha256()
-    for path in (
+    return rendering.code_version(
         REPORTS_DIR / "tally.html",
         REPORTS_DIR / "tally.css",
+        Path(charts.__file__),
         Path(pdf_tables.__file__),
         Path(text_widths.__file__),
         Path(rendering.__file__),
         Path(__file__),
-    ):
-        sha.update(path.read_bytes())
-    return sha.hexdigest()[:16]
+    )
 
 
 def tally_pdf(

@@ -93,6 +93,9 @@ class QuotaListDocument(SQLModel, table=True):
     status: str = Field(default="queued", max_length=16)  # queued running ready failed
     # The digest of the list asked for (queued, running) or of the one in the file (ready).
     digest: str = Field(default="", max_length=64)
+    # The code and words it was asked of or made with (`quota_list_report.template_version`):
+    # a file made before the registry was updated is made again, not served.
+    template_version: str = Field(default="", max_length=32)
     file_name: str = Field(default="", max_length=120)
     size_bytes: int = 0
     rows_total: int = 0

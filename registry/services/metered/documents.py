@@ -2,7 +2,8 @@
 minutes and the XLSX seconds (`python -m bench metered`), so neither is made in a request.
 
 The request builds the list (about a second at city scale) and its digest. A document whose
-file holds that digest is served at once. Otherwise its row is queued for the worker (a
+file holds that digest, made by this code with these words (`template_version`), is served
+at once. Otherwise its row is queued for the worker (a
 guarded update: one job per document, however many readers ask) and the reader is told it
 is being prepared, never given a stale file; a list of at most `MAKE_IN_REQUEST_ENTRIES`
 buildings is made within the request as before. The worker builds the list again, renders
@@ -93,6 +94,11 @@ def digest_of(report: dict) -> str:
     return quota_list_report.digest(report)
 
 
+def _made_for(row: QuotaListDocument, digest: str) -> bool:
+    """Whether the row's file (ready) or failure (failed) is of this data and this code."""
+    return row.digest == digest and row.template_version == quota_list_report.template_version()
+
+
 def render(
     report: dict,
     fmt: str,
@@ -130,10 +136,12 @@ def _row(session: Session, request: Request) -> QuotaListDocument:
 
 
 def _queue(session: Session, row: QuotaListDocument, digest: str, rows_total: int) -> bool:
-    """Queue the document for `digest` unless a job for that digest is under way (and not
-    lost); True when this call queued it, and so must send it to the worker."""
+    """Queue the document for `digest` unless a job for that digest and this code's version
+    is under way (and not lost); True when this call queued it, and so must send it to the
+    worker."""
     table = QuotaListDocument.__table__
     now = dates.now_utc()
+    version = quota_list_report.template_version()
     done = session.connection().execute(
         update(table)
         .where(
@@ -141,6 +149,7 @@ def _queue(session: Session, row: QuotaListDocument, digest: str, rows_total: in
             or_(
                 table.c.status.notin_(ACTIVE),
                 table.c.digest != digest,
+                table.c.template_version != version,
                 (table.c.status == "queued") & (table.c.requested_at < now - RESEND_AFTER),
                 (table.c.status == "running") & (_beat(table) < now - LOST_AFTER),
             ),
@@ -148,6 +157,7 @@ def _queue(session: Session, row: QuotaListDocument, digest: str, rows_total: in
         .values(
             status="queued",
             digest=digest,
+            template_version=version,
             rows_total=rows_total,
             rows_done=0,
             error=None,
@@ -175,9 +185,9 @@ def get_document(
         return Outcome(body=render(report, request.fmt, request.locale))
     digest = digest_of(report)
     row = _row(session, request)
-    if row.status == "ready" and row.digest == digest and file_path(folder, row).is_file():
+    if row.status == "ready" and _made_for(row, digest) and file_path(folder, row).is_file():
         return Outcome(path=file_path(folder, row))
-    if row.status == "failed" and row.digest == digest and not retry:
+    if row.status == "failed" and _made_for(row, digest) and not retry:
         return Outcome(row=row)
     if _queue(session, row, digest, report["count"]):
         error = enqueue(row.id)
@@ -220,6 +230,7 @@ def make(*, session: Session, folder: Path, document_id: int, worker: str) -> bo
         .values(
             status="ready",
             digest=digest,
+            template_version=quota_list_report.template_version(),
             file_name=name,
             size_bytes=len(body),
             rows_total=report["count"],

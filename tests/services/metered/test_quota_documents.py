@@ -73,6 +73,25 @@ def test_a_large_list_is_a_job_then_a_cached_file(session, listed, tmp_path, mon
     assert _get(session, tmp_path, sent).path != old_file and not old_file.exists()
 
 
+def test_a_file_made_by_other_code_is_made_again_not_served(session, listed, tmp_path, monkeypatch):
+    """The same data, but the registry was updated since (its template, layout or words):
+    the file is not served; the document is queued once and made again."""
+    monkeypatch.setattr(documents, "MAKE_IN_REQUEST_ENTRIES", 0)
+    sent: list[int] = []
+    row = _get(session, tmp_path, sent).row
+    assert documents.make(session=session, folder=tmp_path, document_id=row.id, worker="w")
+    assert _get(session, tmp_path, sent).path is not None and len(sent) == 1
+
+    monkeypatch.setattr(documents.quota_list_report, "template_version", lambda: "updated")
+    stale = _get(session, tmp_path, sent)
+    assert stale.path is None and stale.row.status == "queued" and len(sent) == 2
+    assert _get(session, tmp_path, sent).path is None and len(sent) == 2  # not queued twice
+    assert documents.make(session=session, folder=tmp_path, document_id=row.id, worker="w")
+    assert _get(session, tmp_path, sent).path is not None and len(sent) == 2
+    session.expire_all()
+    assert session.exec(select(QuotaListDocument)).one().template_version == "updated"
+
+
 def test_a_failed_document_is_made_again_only_when_asked(session, listed, tmp_path, monkeypatch):
     monkeypatch.setattr(documents, "MAKE_IN_REQUEST_ENTRIES", 0)
     sent: list[int] = []
