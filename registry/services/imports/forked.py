@@ -6,8 +6,8 @@ sees everything the process held at the fork (the sheet, already in memory, and 
 reader at the same place) and yields plain, picklable items; they come back in order, in
 pickled chunks, through a pipe that a thread of this process empties as they arrive, so the
 copy never waits on a full pipe while this process does its own half. An import's commit
-uses it the same way: the copy makes the audit events and tally rows of the buildings and
-records this process is writing (`imports.store.write_plan`).
+uses it the same way: the copy makes and binds every row, which this process writes as
+they come (`imports.store.write_plan`).
 
 The copy touches nothing it inherited but the data `produce` reads: no database connection,
 no file but its pipe, no logging; it leaves by `os._exit`, so no cleanup of the parent's

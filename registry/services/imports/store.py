@@ -4,8 +4,8 @@ audit event each, and their tally-index rows, in the commit's transaction.
 Rows are written by Core executemany INSERTs or COPY (`BULK_ROWS` at a time: buildings,
 then records, then events) rather than one flush per object, the difference between minutes
 and seconds at 100,000 rows. Their ids are reserved first (`bulk.reserve_ids`), so nothing is
-read back, and the events and tally rows of a long sheet are made by a forked copy while
-the rows are written (`write_plan`).
+read back, and every row of a long sheet is made and bound by a forked copy while this
+process writes the ones before it (`write_plan`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 from sqlmodel import Session
 
-from registry.bulk import bind_rows, reserve_ids, write_chunks
+from registry.bulk import BoundRows, bind_rows, reserve_ids, write_chunks
 from registry.domain.buildings import records as rules
 from registry.domain.tally import targets as tally_rules
 from registry.models import AuditEvent, Building, Record, User, utcnow
@@ -32,6 +32,7 @@ from registry.services.tally import index as tally_index
 BULK_ROWS = 2000
 _BUILDING_COLUMNS = tuple(Building.model_fields)
 _RECORD_COLUMNS = tuple(Record.model_fields)
+_MODELS = {"buildings": Building, "records": Record, "events": AuditEvent}  # `_bound`'s tables
 _RECORD_DATES = (
     "issued_on",
     "started_on",
@@ -52,19 +53,18 @@ def _chunks(items: Iterable) -> Iterator[list]:
         yield chunk
 
 
-def _insert(session: Session, model, chunks: Iterable[list[dict]], progress=None) -> None:
-    """Insert the rows of `chunks` (lists of `BULK_ROWS` rows, their ids given by
-    `reserve_ids`), each bound while the database stores the one before (`write_chunks`)."""
-    connection = session.connection()
-    table = model.__table__
+def _insert(session: Session, model, chunks: Iterable[BoundRows], progress=None) -> None:
+    """Write `chunks` (rows of `model`'s table bound by `bind_rows`, their ids given by
+    `reserve_ids`), each as it comes (`write_chunks`); `progress` hears each chunk's rows
+    once the database has them."""
 
-    def bound():
+    def told():
         for chunk in chunks:
-            yield bind_rows(connection.dialect, table, chunk)
+            yield chunk
             if progress is not None:
-                progress("written", len(chunk))  # the chunk is with the database
+                progress("written" if model is not AuditEvent else "finishing", len(chunk.values))
 
-    write_chunks(connection, table, bound())
+    write_chunks(session.connection(), model.__table__, told())
 
 
 def _json(row: dict, dated: tuple[str, ...]) -> dict:
@@ -116,13 +116,14 @@ def write_plan(
 ) -> None:
     """Write the plan's buildings and records, their audit events and their tally rows.
 
-    The rows are made a chunk at a time as the database takes them, so it starts on the
-    first chunk at once rather than after all 100,000 are made. The events and tally rows
-    depend only on the rows, whose ids are reserved first, so they are made (`_derived`)
-    while the rows are written: with `fork`, by a forked copy of this process
-    (`forked.Forked`), which makes the same rows for itself (`_Rows`: pure, so the copy and
-    this process make equal ones) and whose bound events this process writes as they come;
-    else here, after the rows. The same values are written either way."""
+    Every row is made and bound a chunk at a time (`_bound`: buildings, records, events,
+    then the new buildings' tally rows), and each chunk is written as it comes, so the
+    database starts on the first at once rather than after all 100,000 are made. With
+    `fork` a forked copy of this process (`forked.Forked`) makes them, from the plan and the
+    ids reserved here, while this process writes the chunks before: the making is about as
+    long as the writing, and one process making the rows it writes did both in turn (and the
+    copy made them a second time for their events). Without it they are made here. The same
+    values are written either way."""
     connection = session.connection()
     new_buildings = [planned for planned in plan if planned.target is None]
     with_records = [planned for planned in plan if planned.row.kind]
@@ -139,42 +140,43 @@ def write_plan(
         reserve_ids(connection, Record.__table__, len(with_records)),
     )
     dialect = connection.dialect
-    helper = Forked(lambda: _derived(dialect, rows.made()), chunk_items=1) if fork else None
+    helper = Forked(lambda: _bound(dialect, rows), chunk_items=1) if fork else None
+    new_bound = None
     try:
-        _insert(session, Building, _chunks(rows.buildings()), progress)
-        _insert(session, Record, _chunks(rows.records()), progress)
-        made = helper.results() if helper is not None else _derived(dialect, rows)
-        new_bound = None
-
-        def events():
-            nonlocal new_bound
-            for what, bound in made:
-                if what == "events":
-                    yield bound
-                    if progress is not None:
-                        progress("finishing", len(bound.values))
-                else:
-                    new_bound = bound  # the last: the tally rows
-
-        write_chunks(connection, AuditEvent.__table__, events())
+        made = helper.results() if helper is not None else _bound(dialect, rows)
+        for what, group in itertools.groupby(made, key=operator.itemgetter(0)):
+            chunks = (bound for _what, bound in group)
+            if what == "tally":  # the last: the new buildings' tally rows
+                new_bound = next(chunks)
+            else:
+                _insert(session, _MODELS[what], chunks, progress)
     finally:
         if helper is not None:
             helper.stop()
     # The tally index in the same transaction: the new buildings are counted from the rows
     # written above, the existing ones that gained a record are read back and recounted.
-    tally_index.refresh(
-        session,
-        {row["building_id"] for row in rows.record_rows} - set(rows.building_ids),
-        new_bound=new_bound,
-    )
+    targets = (planned.target for planned in with_records if planned.target)
+    gained = {building_id for where, building_id in targets if where == "db"}
+    tally_index.refresh(session, gained, new_bound=new_bound)
     if progress is not None:
-        progress("finishing", len(rows.building_rows) + len(rows.record_rows))  # tally's share
+        progress("finishing", len(new_buildings) + len(with_records))  # tally's share
+
+
+def _bound(dialect, rows: _Rows):
+    """(table, `BoundRows`) for each `BULK_ROWS` of the plan's rows, bound for `dialect`, in
+    the order they are written: "buildings", "records", "events"; then ("tally", (horizons,
+    episodes)) for the new buildings' tally rows. Pure: a forked copy may make them."""
+    for chunk in _chunks(rows.buildings()):
+        yield "buildings", bind_rows(dialect, Building.__table__, chunk)
+    for chunk in _chunks(rows.records()):
+        yield "records", bind_rows(dialect, Record.__table__, chunk)
+    yield from _derived(dialect, rows)
 
 
 class _Rows:
     """The plan's building and record rows as written, made one at a time by `buildings()`
-    then `records()` (kept in `building_rows`, `record_rows` and `reasons` as they are
-    made), or all at once by `made()`."""
+    then `records()` and kept (`building_rows`, `record_rows` and `reasons`) for their
+    events and tally rows (`_derived`)."""
 
     def __init__(
         self, actor, now, import_id, new_buildings, building_ids, with_records, record_ids
@@ -228,11 +230,6 @@ class _Rows:
             self.record_rows.append(row)
             self.reasons.append(planned.extras.get("reason") or None)
             yield row
-
-    def made(self) -> _Rows:
-        for _row in itertools.chain(self.buildings(), self.records()):
-            pass
-        return self
 
 
 def _derived(dialect, rows: _Rows):
