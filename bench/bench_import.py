@@ -261,7 +261,8 @@ def main() -> None:
             f"{ROWS:,} rows ({written:,} buildings and records written) in {commit_s:.1f} s on "
             f"the worker process that ran the dry run ({_cpu(commit_cpu_s)}; "
             f"{max(commit_s - commit_cpu_s[0], 0):.1f} s of it off this process's CPU, waiting "
-            f"on the database), {elsewhere_s:.1f} s on the other ({_cpu(elsewhere_cpu_s)}; the "
+            f"on the database or on the copy's rows), {elsewhere_s:.1f} s on the other "
+            f"({_cpu(elsewhere_cpu_s)}; the "
             "dry run read from disk)",
             f"≤ {COMMIT_GOAL_S:.0f} s on either",
             max(commit_s, elsewhere_s) <= COMMIT_GOAL_S,

@@ -116,8 +116,8 @@ def write_plan(
 ) -> None:
     """Write the plan's buildings and records, their audit events and their tally rows.
 
-    Every row is made and bound a chunk at a time (`_bound`: buildings, records, events,
-    then the new buildings' tally rows), and each chunk is written as it comes, so the
+    Every row is made and bound a chunk at a time (`_bound`: buildings, records, the new
+    buildings' tally rows, then the audit events), and each chunk is written as it comes, so the
     database starts on the first at once rather than after all 100,000 are made. With
     `fork` a forked copy of this process (`forked.Forked`) makes them, from the plan and the
     ids reserved here, while this process writes the chunks before: the making is about as
@@ -140,43 +140,46 @@ def write_plan(
         reserve_ids(connection, Record.__table__, len(with_records)),
     )
     dialect = connection.dialect
+    targets = (planned.target for planned in with_records if planned.target)
+    gained = {building_id for where, building_id in targets if where == "db"}
     helper = Forked(lambda: _bound(dialect, rows), chunk_items=1) if fork else None
-    new_bound = None
     try:
         made = helper.results() if helper is not None else _bound(dialect, rows)
         for what, group in itertools.groupby(made, key=operator.itemgetter(0)):
             chunks = (bound for _what, bound in group)
-            if what == "tally":  # the last: the new buildings' tally rows
-                new_bound = next(chunks)
-            else:
+            if what != "tally":
                 _insert(session, _MODELS[what], chunks, progress)
+                continue
+            # The tally index, in the same transaction, once the records are written and
+            # while the copy makes their events: the new buildings are counted from the
+            # rows written, the existing ones that gained a record are read back and
+            # recounted.
+            tally_index.refresh(session, gained, new_bound=next(chunks))
+            if progress is not None:
+                progress("finishing", len(new_buildings) + len(with_records))  # its share
     finally:
         if helper is not None:
             helper.stop()
-    # The tally index in the same transaction: the new buildings are counted from the rows
-    # written above, the existing ones that gained a record are read back and recounted.
-    targets = (planned.target for planned in with_records if planned.target)
-    gained = {building_id for where, building_id in targets if where == "db"}
-    tally_index.refresh(session, gained, new_bound=new_bound)
-    if progress is not None:
-        progress("finishing", len(new_buildings) + len(with_records))  # tally's share
 
 
 def _bound(dialect, rows: _Rows):
     """(table, `BoundRows`) for each `BULK_ROWS` of the plan's rows, bound for `dialect`, in
-    the order they are written: "buildings", "records", "events"; then ("tally", (horizons,
-    episodes)) for the new buildings' tally rows. Pure: a forked copy may make them."""
+    the order they are written: "buildings", "records", then ("tally", (horizons,
+    episodes)) for the new buildings' tally rows, then "events". Pure: a forked copy may
+    make them."""
     for chunk in _chunks(rows.buildings()):
         yield "buildings", bind_rows(dialect, Building.__table__, chunk)
     for chunk in _chunks(rows.records()):
         yield "records", bind_rows(dialect, Record.__table__, chunk)
-    yield from _derived(dialect, rows)
+    new_buildings = {row["id"]: row for row in rows.building_rows}
+    yield "tally", tally_index.bind_new(dialect, _fact_rows(new_buildings, rows.record_rows))
+    yield from _events(dialect, rows)
 
 
 class _Rows:
     """The plan's building and record rows as written, made one at a time by `buildings()`
     then `records()` and kept (`building_rows`, `record_rows` and `reasons`) for their
-    events and tally rows (`_derived`)."""
+    events and tally rows (`_bound`)."""
 
     def __init__(
         self, actor, now, import_id, new_buildings, building_ids, with_records, record_ids
@@ -232,10 +235,10 @@ class _Rows:
             yield row
 
 
-def _derived(dialect, rows: _Rows):
+def _events(dialect, rows: _Rows):
     """("events", `BoundRows`) for each `BULK_ROWS` of the rows' audit events, in the order
-    of the rows (buildings, then records), then ("tally", (horizons, episodes)) for the new
-    buildings' tally rows: all bound for `dialect`. Pure: a forked copy may make them."""
+    of the rows (buildings, then records), bound for `dialect`. Pure: a forked copy may make
+    them."""
     actor, now, import_id = rows.actor, rows.now, rows.import_id
     building_rows, record_rows = rows.building_rows, rows.record_rows
     stamp = {"created_at": now.isoformat(), "updated_at": now.isoformat()}
@@ -270,8 +273,6 @@ def _derived(dialect, rows: _Rows):
     events = itertools.chain(building_events, record_events)
     while chunk := list(itertools.islice(events, BULK_ROWS)):
         yield "events", bind_rows(dialect, events_table, chunk)
-    new_buildings = {row["id"]: row for row in building_rows}
-    yield "tally", tally_index.bind_new(dialect, _fact_rows(new_buildings, record_rows))
 
 
 def _fact_rows(buildings: dict[int, dict], record_rows: list[dict]):

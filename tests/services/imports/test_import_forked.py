@@ -178,7 +178,7 @@ def test_a_commit_whose_forked_copy_fails_stores_nothing(session, make_user, for
         yield from ()
         raise KeyError("a bug in the events")
 
-    monkeypatch.setattr(import_store, "_derived", broken)
+    monkeypatch.setattr(import_store, "_events", broken)
     data = build_csv(600)
     with pytest.raises(forked.ForkedFailed, match="KeyError"):
         _commit(session, admin, data)
