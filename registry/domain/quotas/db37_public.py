@@ -20,62 +20,44 @@ from registry.domain.quotas.verdict import (
     QuotaRowData,
 )
 
-# --- DB37/T 2672-2019 党政机关 (VERIFIED-SECONDARY, FACTS §2.3) -----------------------------
 
-DB2672 = "DB37/T 2672-2019"
-
-
-def government_rows() -> list[QuotaRowData]:
+def _by_sub_type(
+    standard: str, key: str, building_type: str, by_sub_type, heating
+) -> list[QuotaRowData]:
+    """The tables DB37/T 2672 and 2673 share in shape: Table 1 (non-heating) and Table 4
+    (conventional electricity) by sub-type, the A sub-zone's rows; Table 2 (heating) by
+    heating type, not split by sub-type, so for every one. `by_sub_type`: (sub-type, label,
+    Table 1's levels, Table 4's levels); `heating`: (heating type, levels)."""
     rows = []
-    for sub, label, non_heating, electricity in (
-        ("city", "市级 A区", (21.9, 14.9, 7.2), (72.6, 49.9, 22.7)),
-        ("below_city", "市级以下 A区", (20.0, 11.9, 6.5), (67.4, 39.5, 20.0)),
-    ):
-        rows.append(
-            row(
-                f"db37t2672.t1.{sub}.A",
-                DB2672,
-                "表1",
-                ZONE_A,
-                "office_government",
-                (sub,),
-                BASIS_NON_HEATING,
-                KGCE,
-                non_heating,
-                S3,
-                "verified-secondary",
-                label=label,
+    for sub, label, non_heating, electricity in by_sub_type:
+        for table, basis, unit, levels in (
+            ("表1", BASIS_NON_HEATING, KGCE, non_heating),
+            ("表4", BASIS_CONVENTIONAL_ELECTRICITY, KWH, electricity),
+        ):
+            rows.append(
+                row(
+                    f"{key}.t{table[-1]}.{sub}.A",
+                    standard,
+                    table,
+                    ZONE_A,
+                    building_type,
+                    (sub,),
+                    basis,
+                    unit,
+                    levels,
+                    S3,
+                    "verified-secondary",
+                    label=label,
+                )
             )
-        )
+    for heating_type, levels in heating:
         rows.append(
             row(
-                f"db37t2672.t4.{sub}.A",
-                DB2672,
-                "表4",
-                ZONE_A,
-                "office_government",
-                (sub,),
-                BASIS_CONVENTIONAL_ELECTRICITY,
-                KWH,
-                electricity,
-                S3,
-                "verified-secondary",
-                label=label,
-            )
-        )
-    # Table 2 is not split by administrative level, so it applies to every sub-type.
-    for heating_type, levels in (
-        ("district", (12.7, 11.1, 8.3)),
-        ("air_conditioning", (12.4, 8.9, 6.4)),
-        ("gas_oil", (12.3, 8.4, 4.8)),
-    ):
-        rows.append(
-            row(
-                f"db37t2672.t2.{heating_type}",
-                DB2672,
+                f"{key}.t2.{heating_type}",
+                standard,
                 "表2",
                 ZONE_SHANDONG,
-                "office_government",
+                building_type,
                 (),
                 BASIS_HEATING,
                 KGCE,
@@ -87,6 +69,28 @@ def government_rows() -> list[QuotaRowData]:
             )
         )
     return rows
+
+
+# --- DB37/T 2672-2019 党政机关 (VERIFIED-SECONDARY, FACTS §2.3) -----------------------------
+
+DB2672 = "DB37/T 2672-2019"
+
+
+def government_rows() -> list[QuotaRowData]:
+    return _by_sub_type(
+        DB2672,
+        "db37t2672",
+        "office_government",
+        (
+            ("city", "市级 A区", (21.9, 14.9, 7.2), (72.6, 49.9, 22.7)),
+            ("below_city", "市级以下 A区", (20.0, 11.9, 6.5), (67.4, 39.5, 20.0)),
+        ),
+        (
+            ("district", (12.7, 11.1, 8.3)),
+            ("air_conditioning", (12.4, 8.9, 6.4)),
+            ("gas_oil", (12.3, 8.4, 4.8)),
+        ),
+    )
 
 
 # --- DB37/T 2673-2019 医疗机构 (VERIFIED-SECONDARY, FACTS §2.4) -----------------------------
@@ -95,67 +99,21 @@ DB2673 = "DB37/T 2673-2019"
 
 
 def hospital_rows() -> list[QuotaRowData]:
-    rows = []
-    for sub, label, non_heating, electricity in (
-        ("grade_3", "三级 A区", (38.1, 30.3, 21.9), (118.1, 87.9, 68.7)),
-        ("grade_2", "二级 A区", (22.6, 15.3, 9.4), (73.1, 53.0, 34.9)),
-        ("grade_1", "一级 A区", (13.8, 8.0, 4.3), (55.1, 33.6, 21.5)),
-    ):
-        rows.append(
-            row(
-                f"db37t2673.t1.{sub}.A",
-                DB2673,
-                "表1",
-                ZONE_A,
-                "hospital",
-                (sub,),
-                BASIS_NON_HEATING,
-                KGCE,
-                non_heating,
-                S3,
-                "verified-secondary",
-                label=label,
-            )
-        )
-        rows.append(
-            row(
-                f"db37t2673.t4.{sub}.A",
-                DB2673,
-                "表4",
-                ZONE_A,
-                "hospital",
-                (sub,),
-                BASIS_CONVENTIONAL_ELECTRICITY,
-                KWH,
-                electricity,
-                S3,
-                "verified-secondary",
-                label=label,
-            )
-        )
-    for heating_type, levels in (
-        ("district", (13.4, 10.0, 7.9)),
-        ("air_conditioning", (15.1, 9.2, 6.2)),
-        ("gas_oil", (12.3, 8.3, 5.5)),
-    ):
-        rows.append(
-            row(
-                f"db37t2673.t2.{heating_type}",
-                DB2673,
-                "表2",
-                ZONE_SHANDONG,
-                "hospital",
-                (),
-                BASIS_HEATING,
-                KGCE,
-                levels,
-                S3,
-                "verified-secondary",
-                heating_type=heating_type,
-                label=HEATING_LABELS[heating_type],
-            )
-        )
-    return rows
+    return _by_sub_type(
+        DB2673,
+        "db37t2673",
+        "hospital",
+        (
+            ("grade_3", "三级 A区", (38.1, 30.3, 21.9), (118.1, 87.9, 68.7)),
+            ("grade_2", "二级 A区", (22.6, 15.3, 9.4), (73.1, 53.0, 34.9)),
+            ("grade_1", "一级 A区", (13.8, 8.0, 4.3), (55.1, 33.6, 21.5)),
+        ),
+        (
+            ("district", (13.4, 10.0, 7.9)),
+            ("air_conditioning", (15.1, 9.2, 6.2)),
+            ("gas_oil", (12.3, 8.3, 5.5)),
+        ),
+    )
 
 
 # --- DB37/T 3780-2019 场馆机构 (VERIFIED-SECONDARY, FACTS §2.5; full tables from [S3]) ------
