@@ -120,10 +120,10 @@ def write_plan(
     buildings' tally rows, then the audit events), and each chunk is written as it comes, so the
     database starts on the first at once rather than after all 100,000 are made. With
     `fork` a forked copy of this process (`forked.Forked`) makes them, from the plan and the
-    ids reserved here, while this process writes the chunks before: the making is about as
-    long as the writing, and one process making the rows it writes did both in turn (and the
-    copy made them a second time for their events). Without it they are made here. The same
-    values are written either way."""
+    ids reserved here, while this process writes the chunks before them: making the rows
+    takes about as long as writing them, so the two run side by side, and each row is made
+    once (its events and tally rows are made from it in the copy). Without `fork` they are
+    made here. The same values are written either way."""
     connection = session.connection()
     new_buildings = [planned for planned in plan if planned.target is None]
     with_records = [planned for planned in plan if planned.row.kind]
