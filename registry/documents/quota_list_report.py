@@ -160,18 +160,9 @@ NUMBER_COLUMNS = frozenset({0, 4, 6, 7, 9})
 
 @functools.cache
 def template_version() -> str:
-    """What a cached quota list (PDF or XLSX) was made with: its template, charts, table
-    layout, the code that renders it, and its words (`rendering.code_version`)."""
-    from registry.documents import charts, pdf_tables, text_widths
-
-    return rendering.code_version(
-        rendering.REPORTS_DIR / "quota_list.html",
-        Path(charts.__file__),
-        Path(pdf_tables.__file__),
-        Path(text_widths.__file__),
-        Path(rendering.__file__),
-        Path(__file__),
-    )
+    """What a cached quota list (PDF or XLSX) was made with: its template, this module, and
+    what every document shares (`rendering.code_version`)."""
+    return rendering.code_version(rendering.REPORTS_DIR / "quota_list.html", Path(__file__))
 
 
 def digest(report: dict) -> str:

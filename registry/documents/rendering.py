@@ -1,4 +1,4 @@
-"""Reports as bytes from plain context dicts: PDF (WeasyPrint), CSV and XLSX.
+"""Reports as bytes from plain context dicts: PDF (WeasyPrint) and XLSX.
 
 Templates live in `reports/`. WeasyPrint fetches only local files under that folder and
 `data:` URIs, so a value in the data can never make the renderer reach the network.
@@ -107,12 +107,19 @@ def environment(locale: object) -> Environment:
     return env
 
 
+# What every cached document is drawn with, beside its own template and module: this
+# module, the charts, and the long tables' layout (`pdf_tables`, `text_widths`). Named by
+# file, not imported: a version is asked for where matplotlib and fpdf2 are not loaded.
+_SHARED_CODE = ("rendering.py", "charts.py", "pdf_tables.py", "text_widths.py")
+
+
 def code_version(*files: Path) -> str:
     """What a cached document was made with: a digest of the files that decide its text and
-    layout (its template and stylesheet, the code that renders it) and of the Chinese
-    catalogue, so a file made by other code is never served as this code's."""
+    layout (`files`: its template, stylesheet and module; and `_SHARED_CODE`) and of the
+    Chinese catalogue, so a file made by other code is never served as this code's."""
+    here = Path(__file__).parent
     sha = hashlib.sha256()
-    for path in (*files, i18n.po_path("zh_Hans_CN")):
+    for path in (*files, *(here / name for name in _SHARED_CODE), i18n.po_path("zh_Hans_CN")):
         sha.update(path.read_bytes())
     return sha.hexdigest()[:16]
 

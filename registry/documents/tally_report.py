@@ -1,4 +1,4 @@
-"""The annual tally as a PDF: cover, tables and charts by WeasyPrint (`render`), then every
+"""The annual tally as a PDF: cover, tables and charts by WeasyPrint (`rendering`), then every
 counted record and every later revocation as long tables (`pdf_tables`), merged page-exact;
 and the name its files are given."""
 
@@ -9,7 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from registry import i18n
-from registry.documents.rendering import REPORTS_DIR, area_text, render_pdf, svg_data_uri
+from registry.documents.rendering import (
+    REPORTS_DIR,
+    area_text,
+    code_version,
+    render_pdf,
+    svg_data_uri,
+)
 from registry.i18n import locale_of
 
 # The appendix tables' columns, as the summary pages' tables set theirs (% of the width).
@@ -100,19 +106,9 @@ def _tally_tables(context: dict) -> list:
 
 @functools.cache
 def tally_template_version() -> str:
-    """What a cached tally PDF was made with: its template, stylesheet, charts, table layout
-    and words (`rendering.code_version`)."""
-    from registry.documents import charts, pdf_tables, rendering, text_widths
-
-    return rendering.code_version(
-        REPORTS_DIR / "tally.html",
-        REPORTS_DIR / "tally.css",
-        Path(charts.__file__),
-        Path(pdf_tables.__file__),
-        Path(text_widths.__file__),
-        Path(rendering.__file__),
-        Path(__file__),
-    )
+    """What a cached tally PDF was made with: its template, stylesheet, this module, and
+    what every document shares (`rendering.code_version`)."""
+    return code_version(REPORTS_DIR / "tally.html", REPORTS_DIR / "tally.css", Path(__file__))
 
 
 def tally_pdf(

@@ -214,11 +214,9 @@ def detail(building_id: int):
     design_gap = metered_verdicts.design_gap(headline["official"], metered_years)
     design_gap_chart = None
     if design_gap:
-        from registry.documents.quota_list_report import (
-            design_gap_svg,  # matplotlib only when needed
-        )
+        from registry.documents import quota_list_report  # matplotlib only when needed
 
-        design_gap_chart = design_gap_svg(design_gap, request_locale())
+        design_gap_chart = quota_list_report.design_gap_svg(design_gap, request_locale())
     return render_template(
         "buildings/detail.html",
         on_parcel=_on_parcel(session, building),

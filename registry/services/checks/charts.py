@@ -1,9 +1,9 @@
 """A check's result charts as inline SVG: monthly energy by fuel and the end-use breakdown.
 
-Drawn with the tally charts' matplotlib style (registry.documents.charts), except that text stays
-text (`svg.fonttype = none`): the charts live only on the check page, where month and
-end-use labels should be readable by screen readers and copyable, and the SVG names the
-CJK font family so the browser picks a Chinese font. Output is deterministic.
+Drawn with the tally charts' matplotlib style (registry.documents.charts), except that
+text stays text (`svg.fonttype = none`): the charts live only on the check page, where
+month and end-use labels should be readable by screen readers and copyable, and the SVG
+names the CJK font family so the browser picks a Chinese font. Output is deterministic.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@ minutes and the XLSX seconds (`python -m bench metered`), so neither is made in 
 
 The request builds the list (about a second at city scale) and its digest. A document whose
 file holds that digest, made by this code with these words (`template_version`), is served
-at once. Otherwise its row is queued for the worker (a
-guarded update: one job per document, however many readers ask) and the reader is told it
+at once. Otherwise its row is queued for the worker (a guarded update: one job per
+document, however many readers ask) and the reader is told it
 is being prepared, never given a stale file; a list of at most `MAKE_IN_REQUEST_ENTRIES`
 buildings is made within the request as before. The worker builds the list again, renders
 it and records the digest of what it rendered, so a change meanwhile is caught by the next
