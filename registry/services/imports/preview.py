@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import deque
 from dataclasses import replace
 from datetime import date
-from itertools import dropwhile, islice, takewhile
+from itertools import islice
 
 from sqlmodel import Session, select
 
@@ -48,7 +49,7 @@ from registry.models import ImportBatch, ImportMapping, User, utcnow
 from registry.services import permissions
 from registry.services.imports import kept
 from registry.services.imports.extras import check_extras
-from registry.services.imports.forked import Forked
+from registry.services.imports.forked import Forked, ForkedFailed, Shares
 from registry.services.imports.outcomes import ColumnMapping, Preview, Problem, RowOutcome
 from registry.services.imports.plan import (
     ImportState,
@@ -58,11 +59,10 @@ from registry.services.imports.plan import (
 )
 
 CHUNK_ROWS = 1000
-# A sheet of this many rows or more is checked in two halves at once (`_check_rows`) when
-# the caller allows it, this process taking the first FORK_SHARE: it also sorts every row
-# against the database.
+# A sheet of this many rows or more is checked by two processes at once (`_checked_by_two`)
+# when the caller allows it, SHARE_ROWS at a time.
 FORK_FROM_ROWS = 20_000
-FORK_SHARE = 0.45
+SHARE_ROWS = 500
 MAX_LISTED_ROWS = 2000  # rows listed one by one in a preview; the counts cover them all
 MAX_REJECTED = 10_000  # rejected rows are listed beyond that, for their reasons
 REQUIRED_LABELS = {  # for headers.REQUIRED_FIELDS
@@ -235,38 +235,79 @@ def forks(rows: int) -> bool:
 
 def _check_rows(table, today: date, checked: kept.Checked, *, rows_in_file: int = 0):
     """Each row's (RowResult, extras), checked on its own; kept in `checked` as they go.
-
-    A long sheet is checked in two halves at once: the rows after `FORK_SHARE` of it by a
-    forked copy of this process (`forked.Forked`), which reads the same rows from the same
-    place and sends its results back in order, while this process checks the first part
-    and sorts each chunk against the database (`_classify`). The results are the same
-    either way: each row's check depends on that row alone."""
+    A long sheet is checked by this process and a forked copy at once (`_checked_by_two`);
+    the results are the same either way: each row's check depends on that row alone."""
     read = row_reader(table.mapping, today=today)
     rows = _rows(table)
-    helper = None
     if forks(rows_in_file):
-        split = int(rows_in_file * FORK_SHARE)
+        entries = _checked_by_two(read, table, today, rows, rows_in_file)
+    else:
+        entries = _checked(read, table, today, rows)
+    for entry in entries:
+        if entry is None:
+            checked.skipped += 1
+            continue
+        checked.rows.append(entry)
+        yield entry
 
-        def before_split(item) -> bool:  # (sheet row number, cells)
-            return item[0] < split
 
-        # The copy skips the rows before the split; this process stops at it.
-        helper = Forked(lambda: _checked(read, table, today, dropwhile(before_split, rows)))
-        rows = takewhile(before_split, rows)
+def _checked_by_two(read, table, today: date, rows, rows_in_file: int):
+    """`_checked`'s entries, in order, the rows checked by this process and a forked copy
+    (`forked.Forked`) at once, `SHARE_ROWS` at a time, each part by whichever of the two
+    takes it first (`forked.Shares`). This process also sorts each chunk against the
+    database (`_classify`), and it alone loaded an XLSX sheet, so a share fixed ahead
+    split the work unevenly, and differently by file kind and machine: taken as they go,
+    the parts keep both busy to the end. Both read the sheet's rows from where they were
+    at the fork, each passing over the other's parts; the copy sends its parts back in
+    order, and this process gives each in its place."""
+    shares = Shares(rows_in_file // SHARE_ROWS + 2)
+    done = 0  # parts this process has passed or checked
+
+    def part_at(number: int) -> list:
+        nonlocal done
+        deque(islice(rows, (number - done) * SHARE_ROWS), maxlen=0)  # the other's parts
+        done = number + 1
+        return list(_checked(read, table, today, islice(rows, SHARE_ROWS)))
+
+    def copy_parts():  # in the copy: its own `done`, from the fork
+        while (number := shares.take()) is not None:
+            entries = part_at(number)
+            yield number, entries
+            if len(entries) < SHARE_ROWS:  # the sheet's end
+                return
+
+    helper = None
+    given = 0  # parts given so far, in order
     try:
-        parts = [_checked(read, table, today, rows)]
-        if helper is not None:
-            parts.append(helper.results())
-        for part in parts:
-            for entry in part:
-                if entry is None:
-                    checked.skipped += 1
-                    continue
-                checked.rows.append(entry)
-                yield entry
+        helper = Forked(copy_parts, chunk_items=1)
+        theirs = helper.results()
+        while True:
+            number = shares.take()
+            mine = part_at(number) if number is not None else None
+            # The copy's parts before this one (all of them, when none was left to take).
+            while number is None or given < number:
+                sent = next(theirs, None)
+                if sent is None:
+                    if number is None:  # the copy ended: the rest of the sheet is here
+                        deque(islice(rows, (given - done) * SHARE_ROWS), maxlen=0)
+                        yield from _checked(read, table, today, rows)
+                        return
+                    raise ForkedFailed(f"the forked copy ended before part {given}")
+                sent_number, entries = sent
+                if sent_number != given:
+                    raise ForkedFailed(f"the forked copy sent part {sent_number}, not {given}")
+                yield from entries
+                given += 1
+                if len(entries) < SHARE_ROWS:  # the sheet ended in the copy's part
+                    return
+            yield from mine
+            given += 1
+            if len(mine) < SHARE_ROWS:
+                return
     finally:
         if helper is not None:
             helper.stop()
+        shares.close()
 
 
 def _checked(read, table, today: date, rows):

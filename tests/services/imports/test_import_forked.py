@@ -26,8 +26,10 @@ TODAY = date(2024, 6, 1)
 
 @pytest.fixture
 def forks(monkeypatch):
-    """Every fork made, by its `Forked`; small sheets go the two-process way."""
+    """Every fork made, by its `Forked`; small sheets go the two-process way, in parts
+    small enough that each process checks several."""
     monkeypatch.setattr(preview, "FORK_FROM_ROWS", 50)
+    monkeypatch.setattr(preview, "SHARE_ROWS", 40)
     made: list[tuple[forked.Forked, int]] = []
     real_init = forked.Forked.__init__
 
@@ -105,6 +107,20 @@ def test_two_processes_find_what_one_finds_row_for_row(session, make_user, forks
     assert copy.pid is None and _gone(pid)  # ended and reaped
     assert _outcome(two) == _outcome(one)
     assert two.counts["rejected"] > 0 and two.counts["duplicate"] > 0
+
+
+def test_a_row_count_short_of_the_sheet_leaves_the_rest_to_this_process(session, make_user, forks):
+    """The worker's row count is an estimate (lines, `<row` tags): parts past it are no
+    one's to take, and this process checks them after the copy's."""
+    admin = make_user(session, role="admin")
+    data = build_csv(1_200)
+    one = _preview(session, admin, data, "a.csv", forked_half=False)
+    kept.keep(None)
+    short = preview_import(
+        session=session, actor=admin, data=data, filename="a.csv", today=TODAY, rows_in_file=90
+    )  # 90 // 40 + 2 = 4 parts shared; 26 more here
+    assert len(forks) == 1
+    assert _outcome(short) == _outcome(one)
 
 
 def test_a_commit_checked_in_two_processes_stores_what_one_would(session, make_user, forks):
@@ -238,3 +254,23 @@ def test_a_forked_copy_that_fails_or_dies_is_an_error_not_a_short_result():
     assert list(forked.Forked(lambda: iter(range(5_000)), chunk_items=7).results()) == list(
         range(5_000)
     )
+
+
+def test_shares_hand_each_part_to_one_of_the_two_processes_once_in_order():
+    shares = forked.Shares(3_000)
+    copy = forked.Forked(lambda: iter(shares.take, None), chunk_items=1)
+    results = copy.results()
+    mine = [shares.take()]
+    theirs = [next(results)]  # both have taken one: the rest go to whichever is quicker
+    mine += iter(shares.take, None)
+    theirs += results
+    shares.close()
+    assert sorted(mine + theirs) == list(range(3_000))  # each once, none lost
+    assert mine == sorted(mine) and theirs == sorted(theirs)  # each side's in order
+
+
+def test_shares_more_than_the_pipe_holds_are_left_to_the_caller():
+    shares = forked.Shares(10_000_000)  # 40 MB of numbers: far beyond any pipe
+    taken = list(iter(shares.take, None))
+    shares.close()
+    assert taken == list(range(len(taken))) and 1_000 <= len(taken) < 10_000_000
