@@ -261,15 +261,21 @@ def _checked_by_two(read, table, today: date, rows, rows_in_file: int):
     at the fork, each passing over the other's parts; the copy sends its parts back in
     order, and this process gives each in its place."""
     shares = Shares(rows_in_file // SHARE_ROWS + 2)
-    done = 0  # parts this process has passed or checked
+    at = 0  # the part this process's reader is at
+
+    def pass_to(number: int) -> None:
+        """Pass over the parts before `number` not yet read here: the other's."""
+        nonlocal at
+        deque(islice(rows, (number - at) * SHARE_ROWS), maxlen=0)
+        at = number
 
     def part_at(number: int) -> list:
-        nonlocal done
-        deque(islice(rows, (number - done) * SHARE_ROWS), maxlen=0)  # the other's parts
-        done = number + 1
+        nonlocal at
+        pass_to(number)
+        at += 1
         return list(_checked(read, table, today, islice(rows, SHARE_ROWS)))
 
-    def copy_parts():  # in the copy: its own `done`, from the fork
+    def copy_parts():  # in the copy: its own reader and `at`, from the fork
         while (number := shares.take()) is not None:
             entries = part_at(number)
             yield number, entries
@@ -289,7 +295,7 @@ def _checked_by_two(read, table, today: date, rows, rows_in_file: int):
                 sent = next(theirs, None)
                 if sent is None:
                     if number is None:  # the copy ended: the rest of the sheet is here
-                        deque(islice(rows, (given - done) * SHARE_ROWS), maxlen=0)
+                        pass_to(given)
                         yield from _checked(read, table, today, rows)
                         return
                     raise ForkedFailed(f"the forked copy ended before part {given}")
