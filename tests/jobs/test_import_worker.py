@@ -14,7 +14,7 @@ from bench.bench_import import build_csv
 from registry.models import AuditEvent, Building, ImportJob, Record, TallyEpisode
 from registry.queue import enqueue_import
 from registry.services import users as user_service
-from registry.services.imports import jobs, preview
+from registry.services.imports import checking, jobs
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 def test_a_worker_commits_a_queued_import(pipeline):
     # As long as a sheet that the worker checks and writes with a forked copy of its pool
     # process (`imports.forked`): the copy runs inside a real Celery worker here.
-    data = build_csv(preview.FORK_FROM_ROWS + 1_000)  # its plan as long too
+    data = build_csv(checking.FORK_FROM_ROWS + 1_000)  # its plan as long too
     folder = Path(pipeline.config.UPLOAD_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     with Session(pipeline.engine, expire_on_commit=False) as session:

@@ -35,6 +35,7 @@ from registry.bulk import bulk_cache
 from registry.domain import dates
 from registry.errors import Conflict
 from registry.models import ImportBatch, ImportClaim, User
+from registry.services.imports import checking
 from registry.services.imports import preview as dry_run
 from registry.services.imports.outcomes import Preview
 from registry.services.imports.preview import preview_import, previous_batch
@@ -127,7 +128,7 @@ def commit_import(
             session.add(ImportClaim(sha256=sha256, target=TARGET, batch_id=batch.id))
             session.flush()
             # As long a plan as the sheet: a caller that must not fork gives no row count.
-            fork = dry_run.forks(min(rows_in_file, len(preview.plan)))
+            fork = checking.forks(min(rows_in_file, len(preview.plan)))
             with bulk_cache(session.connection()):
                 write_plan(session, actor, preview.plan, batch.id, progress, fork=fork)
             session.commit()

@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from registry.domain.buildings.credit_code import make_credit_code
 from registry.models import AuditEvent, Building, ImportBatch, Record, TallyHorizon
+from registry.services.imports import checking
 from registry.services.imports import preview as imports_preview
 from registry.services.imports import store as import_store
 from registry.services.imports.commit import commit_import
@@ -168,7 +169,7 @@ def test_a_commit_reuses_its_previews_rows_but_checks_the_database_again(
     (no row read again); a label registered between the two is still a duplicate."""
     admin = make_user(session, role="admin")
     calls = []
-    real = imports_preview.row_reader
+    real = checking.row_reader  # where the dry run's check looks it up
 
     def counted(*args, **kwargs):
         read = real(*args, **kwargs)
@@ -179,7 +180,7 @@ def test_a_commit_reuses_its_previews_rows_but_checks_the_database_again(
 
         return counted_read
 
-    monkeypatch.setattr(imports_preview, "row_reader", counted)
+    monkeypatch.setattr(checking, "row_reader", counted)
     data = _sheet([_row(n, label=f"R-{n}") for n in range(20)])
     preview = imports_preview.preview_import(
         session=session, actor=admin, data=data, filename="r.csv", today=TODAY

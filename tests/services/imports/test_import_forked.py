@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 from bench.bench_import import _xlsx, build_csv
 from registry.domain.imports import bounds
 from registry.errors import Unprocessable
-from registry.services.imports import forked, kept, preview
+from registry.services.imports import checking, forked, kept
 from registry.services.imports import store as import_store
 from registry.services.imports.commit import commit_import
 from registry.services.imports.preview import preview_import
@@ -28,8 +28,8 @@ TODAY = date(2024, 6, 1)
 def forks(monkeypatch):
     """Every fork made, by its `Forked`; small sheets go the two-process way, in parts
     small enough that each process checks several."""
-    monkeypatch.setattr(preview, "FORK_FROM_ROWS", 50)
-    monkeypatch.setattr(preview, "SHARE_ROWS", 40)
+    monkeypatch.setattr(checking, "FORK_FROM_ROWS", 50)
+    monkeypatch.setattr(checking, "SHARE_ROWS", 40)
     made: list[tuple[forked.Forked, int]] = []
     real_init = forked.Forked.__init__
 
