@@ -44,6 +44,9 @@ DOMAIN = "messages"
 
 # Separators for a list of names as one message parameter (see registry.domain.text.names).
 LIST_SEPARATOR = ("list separator", NC_("list separator", ", "))
+# The mark between a label and its value ("Status: done"): Chinese takes the full-width
+# colon with no space after it (状态：已完成), as the catalogue's own sentences do.
+COLON = ("punctuation", NC_("punctuation", ": "))
 _JOINS = {
     "list": LIST_SEPARATOR,
     "or": ("list separator", NC_("list separator", " or ")),
@@ -301,6 +304,16 @@ def _param(value, locale: object):
         separator = pgettext(*_JOINS.get(value.get("join", "list"), _JOINS["list"]), locale)
         return separator.join(words)
     return value
+
+
+def colon(locale: object) -> str:
+    """The mark between a label and its value in `locale` (`COLON`)."""
+    return pgettext(*COLON, locale)
+
+
+def labelled(label: str, value: object, locale: object) -> str:
+    """ "label: value" as `locale` writes it (状态：已完成)."""
+    return f"{label}{colon(locale)}{value}"
 
 
 def render(code: str, params: dict | None = None, locale: object = DEFAULT_LOCALE) -> str:

@@ -17,7 +17,7 @@ from registry import vocabulary
 from registry.documents import rendering
 from registry.documents.charts import STYLE, svg_text
 from registry.domain.quotas.verdict import typeset_unit
-from registry.i18n import gettext, pgettext
+from registry.i18n import gettext, labelled, pgettext
 
 BAND_ORDER = ("le_guide", "le_baseline", "le_constraint", "gt_constraint", "unjudged")
 BAND_COLOURS = {
@@ -79,7 +79,11 @@ def entry_rows(report: dict, locale) -> list[list]:
                 e["band_label"] or e["reason"],
                 None if e["margin_pct"] is None else round(e["margin_pct"], 1),
                 e["action"],
-                "; ".join(f"{p['year']}: {p['kgce_per_m2']:.1f}" for p in e.get("trend", [])),
+                # As the page's list shows it: the years in order, one arrow between each.
+                " → ".join(
+                    labelled(p["year"], f"{p['kgce_per_m2']:.1f}", locale)
+                    for p in e.get("trend", [])
+                ),
             ]
         )
     return rows
@@ -211,8 +215,11 @@ def entries_table(report: dict, locale):
 def _factors(report: dict, locale) -> list[str]:
     """The conversion factors as the reader reads them: name, value, unit, source."""
     return [
-        f"{vocabulary.conversion_factor(f['key'], locale)}: {f['value']:,.4g} "
-        f"{typeset_unit(f['unit'])} ({f['source']})"
+        labelled(
+            vocabulary.conversion_factor(f["key"], locale),
+            f"{f['value']:,.4g} {typeset_unit(f['unit'])} ({f['source']})",
+            locale,
+        )
         for f in report["factors"]
     ]
 

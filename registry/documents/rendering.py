@@ -102,6 +102,7 @@ def environment(locale: object) -> Environment:
         env.filters["area"] = area_text
         env.filters["number"] = _number
         env.globals["css_function"] = css_function
+        env.globals["colon"] = lambda: i18n.colon(locale)
         env.globals["html_lang"] = i18n.html_lang(locale)
         _environments[locale] = env
     return env

@@ -303,4 +303,5 @@ def template_globals() -> dict:
         "yes_no": yes_no,
         "number": number,
         "when": when,
+        "colon": lambda: i18n.colon(locale()),
     }

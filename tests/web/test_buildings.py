@@ -170,7 +170,7 @@ def test_edit_keeps_before_and_after_in_the_history(
     response = officer_client.post(f"/buildings/{building.id}/edit", data=data)
     assert response.status_code == 302
     html = officer_client.get(f"/buildings/{building.id}").get_data(as_text=True)
-    assert re.search(r"建筑面积（m²）</span>:\s*<del>12,000</del> → <ins>15,000</ins>", html)
+    assert re.search(r"建筑面积（m²）</span>：<del>12,000</del> → <ins>15,000</ins>", html)
     assert "修改" in html and officer.username in html
 
 

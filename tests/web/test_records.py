@@ -201,7 +201,7 @@ def test_edit_a_draft_and_see_the_change_in_history(
     data = label_form(level="3", label_number=record.label_number, issued_on="2021-06-01")
     assert officer_client.post(f"/records/{record.id}/edit", data=data).status_code == 302
     html = officer_client.get(f"/buildings/{building.id}").get_data(as_text=True)
-    assert re.search(r"等级</span>:\s*<del>一星级</del> → <ins>三星级</ins>", html)
+    assert re.search(r"等级</span>：<del>一星级</del> → <ins>三星级</ins>", html)
 
 
 def test_correct_an_approved_record_needs_a_reason_and_is_audited(

@@ -45,6 +45,8 @@ LITERAL = re.compile(r"\b(?:None|True|False|nan|NaN)\b")
 LONG_FLOAT = re.compile(rf"\d\.\d{{{MAX_DECIMALS + 1},}}")
 ASCII_UNIT = re.compile(r"\bm[23]\b")  # m² and m³ typeset, never m2
 BARE_AREA = re.compile(r"(?<![\d,.])\d{5,}(?:\.\d+)?\s*m²")  # 23450.0 m²: no separators
+# Chinese text takes the full-width colon (状态：已完成), as the catalogue writes it.
+ASCII_COLON = re.compile(r"[\u3400-\u9fff\uf900-\ufaff）]\s?:")
 URL = re.compile(r"\bhttps?://\S+|\b[\w.-]+@[\w.-]+\b")
 FILE_NAME = re.compile(r"\S+\.(?:idf|epw|csv|xlsx|pdf|json|svg)\b", re.I)
 HEX = re.compile(r"\b[0-9a-f]{16,}\b")
@@ -105,6 +107,10 @@ def problems_in(text: str, lang: str, typed: list[str]) -> list[str]:
     found += [f"unit {m}" for m in ASCII_UNIT.findall(text)]
     found += [f"area {m}" for m in BARE_AREA.findall(text)]
     if lang == "zh":
+        found += [
+            f"colon {text[max(0, m.start() - 10) : m.end() + 6]}"
+            for m in ASCII_COLON.finditer(text)
+        ]
         found += [
             f"Latin {w}"
             for w in LATIN_WORD.findall(text)
@@ -280,6 +286,8 @@ def test_the_scanner_finds_what_it_looks_for():
     assert not any("EnergyPlus" in p or "e.g" in p or "0.03412" in p for p in zh)
     assert problems_in("Heating 供暖 中文", "en", []) == ["CJK 供暖"]
     assert problems_in("王工 wrote this", "zh", ["王工", "wrote this"]) == []
+    assert problems_in("状态: 已完成", "zh", []) == ["colon 状态: 已完成"]
+    assert problems_in("状态：已完成 · 17:22 · Token: Bearer", "zh", []) == []
 
 
 def test_spreadsheets_are_sized_and_formatted(world):

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from registry.domain.imports import files as import_files
 from registry.domain.imports.headers import FIELD_NAMES
 from registry.domain.text import N_, NC_
-from registry.i18n import gettext, pgettext
+from registry.i18n import gettext, labelled, pgettext
 from registry.models import User
 from registry.services.imports.exports import text_cell
 from registry.services.imports.outcomes import Preview, RowOutcome
@@ -34,7 +34,7 @@ def reasons_text(row: RowOutcome, locale: object) -> str:
             FIELD_NAMES.get(problem.field) or _OTHER_LABELS.get(problem.field, problem.field),
             locale,
         )
-        lines.append(f"{where}: {problem.message}")
+        lines.append(labelled(where, problem.message, locale))
     if row.note:
         lines.append(row.note)
     return "\n".join(lines)
