@@ -16,6 +16,7 @@ from registry.domain.buildings import districts, records, types
 from registry.domain.checks import names as energy
 from registry.domain.checks import states
 from registry.domain.checks import weather as weather_files
+from registry.domain.imports import names as import_names
 from registry.domain.notice import objections
 from registry.domain.parcels import compliance as parcel_compliance
 from registry.domain.parcels import conditions as parcel_conditions
@@ -78,6 +79,8 @@ VOCABULARIES: dict[str, Mapping[str, str]] = {
         **parcel_compliance.PARCEL_STATUSES,
     },
     "saving level": saving.LEVEL_NAMES,
+    "import outcome": import_names.OUTCOME_NAMES,
+    "import column": import_names.COLUMN_STATUS_NAMES,
 }
 
 

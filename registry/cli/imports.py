@@ -23,37 +23,13 @@ from registry.services.imports.commit import commit_import
 from registry.services.imports.error_file import error_file_xlsx
 from registry.services.imports.messages import batch_message
 from registry.services.imports.preview import preview_import
+from registry.services.imports.report_text import report_lines
 from registry.services.imports.template import template_xlsx
 
 
 def register(main: click.Group) -> None:
     main.add_command(import_file)
     main.add_command(export)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-def _report_text(report: dict) -> str:
-    lines = [
-        f"column {_one_line(c['header'])} -> {c['field']} ({c['status']})"
-        for c in report["mapping"]
-    ]
-    lines += [f"warning: {warning}" for warning in report["warnings"]]
-    lines += [f"{key}: {value}" for key, value in report["counts"].items()]
-    lines.append(f"records: {report['records']}")
-    for row in report["rows"]:
-        if row["outcome"] in ("rejected", "duplicate"):
-            details = [row["note"]] if row["note"] else []
-            details += [
-                f"{_one_line(p['column'] or p['field'])}: {p['message']}" for p in row["problems"]
-            ]
-            who = " ".join(part for part in (row["name"], row["label_number"]) if part)
-            lines.append(f"  row {row['row']} {row['outcome']} [{who}]: " + "; ".join(details))
-    if report.get("message"):
-        lines.append(report["message"])
-    return "\n".join(lines)
 
 
 def _mapping(values: tuple[str, ...]) -> dict[str, str]:
@@ -144,7 +120,7 @@ def import_file(
                 report["message"] = render(
                     *batch_message(result.batch, repeated=result.repeated), lang
                 )
-    emit(report, as_json, _report_text(report))
+    emit(report, as_json, "\n".join(report_lines(report, lang)))
 
 
 @click.group()

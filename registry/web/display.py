@@ -304,4 +304,6 @@ def template_globals() -> dict:
         "number": number,
         "when": when,
         "colon": lambda: i18n.colon(locale()),
+        # {code: name} of a flat vocabulary (registry.vocabulary), in its order.
+        "vocabulary": lambda context: dict(vocabulary.choices(context, locale())),
     }

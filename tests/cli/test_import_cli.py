@@ -105,9 +105,25 @@ def test_the_report_names_each_column_and_the_refused_rows_go_to_a_file(cli, she
     rows = list(openpyxl.load_workbook(out).worksheets[0].values)
     assert [row[0] for row in rows[1:]] == ["甲楼", "乙楼"] and all(row[-1] for row in rows[1:])
     text = cli("import", sheet, "--dry-run", "--lang", "en")
-    assert "column 星级 -> star_level (read)" in text.output and "[乙楼 CLI-2]" in text.output
+    assert "星级 → Star rating (Read)" in text.output
+    assert "Row 3 Refused row (乙楼 CLI-2): 发证日期: " in text.output
     assert cli("import", sheet, "--dry-run", "--map", "星级").exit_code != 0
     template = tmp_path / "template.xlsx"
     assert cli("export", "template", "--out", template, "--lang", "en").exit_code == 0
     guide = openpyxl.load_workbook(template).worksheets[1]
     assert guide["A1"].value == "Column"
+
+
+def test_the_text_report_reads_in_chinese_with_no_codes(cli, sheet):
+    """What an officer reads at a terminal: the preview page's words, not the JSON's keys."""
+    from tests.web.test_user_language import problems_in
+
+    text = cli("import", sheet, "--dry-run").output
+    lines = text.splitlines()
+    assert "项目名称 → 建筑名称（读取）" in lines
+    assert "新建筑：1" in lines and "不予导入：1" in lines
+    assert any(line.startswith("  第 3 行 不予导入（乙楼 CLI-2）：发证日期：") for line in lines)
+    typed = ["甲楼", "乙楼", "CLI-1", "CLI-2", "1.2万平方米", "2021-13-01", CODE]
+    assert problems_in(text, "zh", typed) == []
+    keys = ("new_building", "rejected", "label_number", "row 3", "->")
+    assert not [key for key in keys if key in text]

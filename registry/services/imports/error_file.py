@@ -14,30 +14,15 @@ from datetime import date
 from sqlmodel import Session
 
 from registry.domain.imports import files as import_files
-from registry.domain.imports.headers import FIELD_NAMES
-from registry.domain.text import N_, NC_
-from registry.i18n import gettext, labelled, pgettext
+from registry.domain.text import NC_
+from registry.i18n import pgettext
 from registry.models import User
 from registry.services.imports.exports import text_cell
-from registry.services.imports.outcomes import Preview, RowOutcome
+from registry.services.imports.outcomes import Preview
 from registry.services.imports.preview import preview_import
+from registry.services.imports.report_text import reasons_text
 
 PROBLEMS_HEADER = NC_("import error file", "Import problems")  # read back as ignored
-_OTHER_LABELS = {"level": N_("Level")}  # problems about a field no single column holds
-
-
-def reasons_text(row: RowOutcome, locale: object) -> str:
-    """A refused row's reasons, one a line, each after the column (or field) it concerns."""
-    lines = []
-    for problem in row.problems:
-        where = problem.column or gettext(
-            FIELD_NAMES.get(problem.field) or _OTHER_LABELS.get(problem.field, problem.field),
-            locale,
-        )
-        lines.append(labelled(where, problem.message, locale))
-    if row.note:
-        lines.append(row.note)
-    return "\n".join(lines)
 
 
 def error_rows(*, preview: Preview, data: bytes, filename: str):

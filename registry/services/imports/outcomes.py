@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-OUTCOMES = ("new_building", "new_record", "duplicate", "rejected")
+from registry.domain.imports.names import OUTCOME_NAMES
+
+OUTCOMES = tuple(OUTCOME_NAMES)  # new_building, new_record, duplicate, rejected
 
 
 @dataclass(frozen=True)
