@@ -21,16 +21,6 @@ def metered() -> None:
     """Measured annual energy and the quota list (能耗限额管理)."""
 
 
-def _import_text(report: dict) -> str:
-    lines = [f"{key}: {value}" for key, value in report["counts"].items()]
-    for row in report["rows"]:
-        details = "; ".join(f"{p['field']}: {p['message']}" for p in row["problems"])
-        lines.append(f"  row {row['row']} {row['outcome']}: {details}")
-    if report.get("message"):
-        lines.append(report["message"])
-    return "\n".join(lines)
-
-
 @metered.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Only report what each row would become.")
@@ -45,6 +35,7 @@ def import_meters(file: Path, dry_run: bool, actor_name, as_json: bool, lang: Lo
         outcome_message,
     )
     from registry.services.metered.imports import preview_meter_import  # noqa: PLC0415
+    from registry.services.metered.report_text import import_lines  # noqa: PLC0415
 
     data = file.read_bytes()
     with open_session() as session:
@@ -60,21 +51,7 @@ def import_meters(file: Path, dry_run: bool, actor_name, as_json: bool, lang: Lo
             )
             report = {**result.as_dict(), "dry_run": False, "batch_id": batch_id}
             report["message"] = outcome_message(result, batch_id, lang)
-    emit(report, as_json, _import_text(report))
-
-
-def _list_text(report: dict) -> str:
-    lines = []
-    for e in report["entries"]:
-        values = ", ".join(
-            f"{i['basis']}={i['value']:.2f} {i['unit_label']} {i['band'] or ''}".strip()
-            for i in e["indicators"]
-            if i["value"] is not None
-        )
-        state = e["band_label"] or e["reason"] or ""
-        lines.append(f"{e['building_id']}\t{e['name']}\t{state}\t{values}")
-    lines.append(f"{report['count']}")
-    return "\n".join(lines)
+    emit(report, as_json, "\n".join(import_lines(report, committed=not dry_run, locale=lang)))
 
 
 @metered.command("list")
@@ -88,6 +65,7 @@ def _list_text(report: dict) -> str:
 def list_quota(year: int, district, building_type, band, as_json: bool, lang: Locale) -> None:
     """The city's quota list for a year: each building's indicators, values, units and bands."""
     from registry.services.metered.quota_list import quota_list  # noqa: PLC0415
+    from registry.services.metered.report_text import quota_list_lines  # noqa: PLC0415
 
     with open_session() as session:
         report = quota_list(
@@ -98,7 +76,7 @@ def list_quota(year: int, district, building_type, band, as_json: bool, lang: Lo
             band=band,
             locale=lang,
         )
-    emit(report, as_json, _list_text(report))
+    emit(report, as_json, "\n".join(quota_list_lines(report, lang)))
 
 
 def _degree_days(values: tuple[str, ...]) -> dict[int, tuple[float, float | None]]:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 
 from flask import Blueprint, render_template, request
-from flask_babel import gettext as _
 
 from registry.errors import RegistryError
 from registry.extensions import get_session
 from registry.services.imports import jobs as import_jobs
 from registry.services.imports import progress as import_progress
+from registry.services.metered import report_text
 from registry.services.metered.import_commit import stored_message
 from registry.services.metered.imports import preview_meter_import
 from registry.web import display
@@ -27,42 +27,6 @@ from registry.web import import_uploads as uploads
 bp = Blueprint("meter_imports", __name__)
 
 KINDS = import_jobs.METER_KINDS
-# Which file column a refused row's building is looked up by, when the problem is with the
-# building rather than one cell: the first of these the file has.
-KEY_COLUMNS = ("building_id", "platform_code", "credit_code", "name")
-
-
-def field_labels() -> dict[str, str]:
-    """The sheet's fields as the page names them when the file has no such column."""
-    return {
-        "building_id": _("Registry ID"),
-        "platform_code": _("Platform code"),
-        "credit_code": _("Credit code"),
-        "name": _("Building name"),
-        "year": _("Year"),
-        "month": _("Month"),
-        "source": _("Data source"),
-    }
-
-
-def _rows(report: dict) -> list[dict]:
-    """Each listed refused row as the page shows it: row number, column, reason."""
-    header_of = {name: header for header, name in report["columns"].items()}
-    key = next((header_of[n] for n in KEY_COLUMNS if n in header_of), None)
-    labels = field_labels()
-    shown = []
-    for row in report["rows"]:
-        for problem in row["problems"]:
-            name = problem["field"]
-            column = header_of.get(name) or (key if name in KEY_COLUMNS else None)
-            shown.append(
-                {
-                    "row": row["row"],
-                    "column": column or labels.get(name, "—"),
-                    "reason": problem["message"],
-                }
-            )
-    return shown
 
 
 def _report_page(report: dict, *, filename: str, committed: bool, job=None, status: int = 200):
@@ -72,7 +36,8 @@ def _report_page(report: dict, *, filename: str, committed: bool, job=None, stat
     return render_template(
         "metered/import_report.html",
         report=report,
-        rows=_rows(report),
+        counts=report_text.counts(report, committed=committed, locale=display.locale()),
+        rows=report_text.refused_rows(report, display.locale()),
         filename=filename,
         committed=committed,
         message=message,

@@ -62,3 +62,34 @@ def test_import_dry_run_then_list(tmp_path, cli, office):
         cli("metered", "list", "--year", 2023, "--district", "370203", "--json").output
     )
     assert none["count"] == 0
+
+
+def test_the_text_reports_read_in_chinese_with_no_codes(tmp_path, cli, office):
+    """The import's counts and refused rows, and the quota list, as the pages word them."""
+    from tests.web.test_user_language import problems_in
+
+    path = tmp_path / "meters.csv"
+    path.write_text(
+        "登记编号,年份,用电量（kWh）,集中供热（GJ）,运行时间（h）\n"
+        f"{office.id},2023,1340000,3000,3000\n"
+        "nope,2023,1,,\n",
+        encoding="utf-8",
+    )
+    dry = cli("metered", "import", path, "--dry-run", "--as", "boss")
+    assert dry.exit_code == 0, dry.output
+    lines = dry.output.splitlines()
+    assert "文件总行数：2" in lines and "不予导入行数：1" in lines, lines
+    assert "将保存的建筑年度数：1" in lines, lines
+    assert any(line.startswith("  第 3 行 登记编号：") for line in lines), lines
+    done = cli("metered", "import", path, "--as", "boss")
+    assert "文件中的建筑年度数：1" in done.output.splitlines(), done.output
+    listed = cli("metered", "list", "--year", 2023).output
+    assert listed.splitlines()[-1] == "列入名单的建筑：1", listed
+    # 1,340,000 kWh / 20,000 m² = 67 kWh/(m²·a), over the 65 constraint (no γ inputs given)
+    assert "单位建筑面积非供暖能耗：67.00 kWh/(m²·a) > 约束值" in listed, listed
+    typed = [office.name, "nope"]
+    for text in (dry.output, done.output, listed):
+        assert problems_in(text, "zh", typed) == [], text
+        assert not [
+            key for key in ("non_heating", "le_constraint", "row 3", "rows:") if key in text
+        ]
