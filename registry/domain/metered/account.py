@@ -31,6 +31,12 @@ leaves renewables out); subtracting the generation again would count it twice.
 
 Exclusions (data centre, kitchen, garage with their own meters) come off the non-heating
 electricity and gas, and their floor area off the area the indicators divide by.
+
+A year with no electricity reading at all (the column absent or every cell blank, not a
+reading of 0) is not judged on the non-heating or electricity indicators: every public
+building draws electricity, so the blank is missing data, and counting it as zero would put
+the building in the best band for what was left out. Its heating indicator is still judged
+where the heating is not electric.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ from dataclasses import dataclass
 
 from registry.domain.checks import accounting as acc
 from registry.domain.metered.energy import GJ_PER_KWH, MeasuredYear
-from registry.domain.quotas.verdict import BASES, BASIS_CONVENTIONAL_ELECTRICITY
+from registry.domain.quotas.verdict import BASES, BASIS_CONVENTIONAL_ELECTRICITY, BASIS_HEATING
 
 # Recalled reference factors (GB/T 2589-2020 Appendix A), kgce/kg: unverified.
 MASS_FACTORS_KGCE_PER_KG = {"oil_kg": 1.4571, "lpg_kg": 1.7143, "coal_kg": 0.7143}
@@ -100,6 +106,7 @@ def measured_account(
     reason = None
     share = None
     mass_heating = False
+    electric = False  # heated by electricity (air-conditioning / heat pump)
 
     if heating_type == "district":
         method = SPLIT_DISTRICT
@@ -131,6 +138,7 @@ def measured_account(
         else:
             method = SPLIT_GAS_EXCESS  # no gas at all: nothing to split
     elif heating_type == "air_conditioning":
+        electric = True
         if year.monthly and year.complete:
             method = SPLIT_ELECTRIC_EXCESS
             series = year.month_series("electricity_kwh")
@@ -181,6 +189,12 @@ def measured_account(
         )
     other_kwh = year.value("other_kgce") * acc.MJ_PER_KGCE / acc.MJ_PER_KWH
     put(non_heating, "Coal", other_kwh)  # 'Coal' only routes it through 29.3076 MJ/kgce
+
+    if year.electricity_kwh is None:
+        # Missing data is not a zero (module text); electric heating is judged on nothing.
+        supported = (BASIS_HEATING,) if BASIS_HEATING in supported and not electric else ()
+        notes.append(("metered.no_electricity", {}))
+        reason = reason or ("metered.no_electricity", {})
 
     out.conventional_electricity_kwh = electricity - heating_electricity
     kgce_of = acc.kgce_of

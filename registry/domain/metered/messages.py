@@ -30,6 +30,10 @@ MESSAGES: dict[str, str] = {
         "Gas heating with annual totals only: heating and non-heating gas cannot be separated, "
         "so only the electricity indicator is judged. Enter monthly gas to judge the rest."
     ),
+    "metered.no_electricity": (
+        "No electricity reading for this year: the non-heating and electricity indicators are "
+        "not judged, as a blank is not a zero. Enter the year's electricity to judge them."
+    ),
     "metered.split.needs_months_electric": (
         "Electric heating with annual totals only: heating and non-heating electricity cannot "
         "be separated, so no indicator is judged. Enter twelve months of electricity."

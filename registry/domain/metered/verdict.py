@@ -107,6 +107,9 @@ def measured_verdict(
             heated_area_m2=heated,
             row=choice.row,
         )
+    if measured.unsupported_reason and not any(j.band for j in result.judgements.values()):
+        # No indicator could be judged: the list says why rather than showing a blank.
+        result.reason = measured.unsupported_reason
     if facts is not building:
         result.notes.append(("metered.correction_inputs_from_year", {}))
     result.notes.append(("metered.note.measured", {}))

@@ -74,6 +74,34 @@ def test_gas_heated_annual_only_judges_only_electricity():
     assert elec.band.code == "le_constraint"
 
 
+def test_a_year_without_electricity_is_not_judged_on_the_indicators_that_need_it():
+    """A blank is missing data, not a zero: counted as zero it put the building in the best
+    band for what the sheet left out. The district heat is still judged."""
+    year = MeasuredYear(year=2022, district_heat_gj=2_500)
+    v = measured_verdict(
+        year, _gov("city", "district"), ROWS, floor_area_m2=10_000, heated_area_m2=9_000
+    )
+    for basis in (q.BASIS_NON_HEATING, q.BASIS_CONVENTIONAL_ELECTRICITY):
+        assert v.judgements[basis].band is None and v.judgements[basis].value is None
+        assert v.judgements[basis].reason == ("metered.no_electricity", {})
+    assert v.judgements[q.BASIS_HEATING].band.code == "le_baseline"
+    assert v.worst.basis == q.BASIS_HEATING and v.reason is None
+    # A reading of zero is a reading: judged as given.
+    zero = MeasuredYear(year=2022, electricity_kwh=0.0, district_heat_gj=2_500)
+    judged = measured_verdict(
+        zero, _gov("city", "district"), ROWS, floor_area_m2=10_000, heated_area_m2=9_000
+    )
+    assert judged.judgements[q.BASIS_NON_HEATING].band is not None
+
+
+def test_electric_heating_without_electricity_judges_nothing_and_says_why():
+    months = {m: {"district_heat_gj": 0.0} for m in range(1, 13)}
+    year = MeasuredYear(year=2022, months=months)
+    v = measured_verdict(year, _gov("city", "air_conditioning"), ROWS, floor_area_m2=5_000)
+    assert not any(j.band for j in v.judgements.values())
+    assert v.reason == ("metered.no_electricity", {}) and v.worst is None
+
+
 COMMERCIAL = dict(building_type="office_commercial", hvac_class="A")
 
 
