@@ -68,7 +68,9 @@ register_schema(
     {
         "type": "object",
         "description": "counts (rows, accepted, rejected, years, incomplete_years), rejected rows "
-        "with their problems by field, the building-years stored (or that would be), batch_id.",
+        "with their problems by field, the building-years stored (or that would be), batch_id, "
+        "and warnings about the columns (not recognised; no electricity column), in the "
+        "reader's language.",
     },
 )
 register_schema(

@@ -93,3 +93,18 @@ def test_the_text_reports_read_in_chinese_with_no_codes(tmp_path, cli, office):
         assert not [
             key for key in ("non_heating", "le_constraint", "row 3", "rows:") if key in text
         ]
+
+
+def test_the_text_report_warns_of_columns_it_does_not_read(tmp_path, cli, office):
+    path = tmp_path / "meters.csv"
+    path.write_text(f"登记编号,年份,电力（kWh）,集中供热（GJ）\n{office.id},2023,1340000,3000\n")
+    lines = cli("metered", "import", path, "--dry-run", "--as", "boss").output.splitlines()
+    assert lines[:2] == [
+        "警告：以下列未能识别，已忽略：“电力（kWh）”。",
+        "警告：表格中没有用电量列（用电量(kWh)）：各年度数据照常保存，但没有用电量，不评判非供暖能耗"
+        "和常规用电指标。",
+    ], lines
+    # Stored, the year is listed with why it is not judged on electricity, not as 0 kWh.
+    assert cli("metered", "import", path, "--as", "boss").exit_code == 0
+    listed = cli("metered", "list", "--year", 2023).output
+    assert "该年度没有用电量数据" in listed and "0.00" not in listed, listed

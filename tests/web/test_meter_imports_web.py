@@ -95,6 +95,27 @@ def test_dry_run_reasons_in_chinese_then_the_worker_commits(
     assert "之前已导入" in text_of(officer_client.get(f"/metered/imports/jobs/{job_id}"))
 
 
+def test_a_sheet_whose_electricity_column_is_not_read_is_warned_before_confirming(
+    officer_client, building
+):
+    """电力（kWh） is not one of the names the platform's exports use for electricity: the
+    officer is told the column is ignored and that the years would not be judged on the
+    indicators that need electricity, before anything is stored."""
+    sheet = f"登记编号,年份,电力（kWh）,集中供热(GJ)\n{building.id},2022,360000,2400\n"
+    page = _upload(officer_client, sheet.encode("utf-8-sig"))
+    warnings = re.findall(
+        r'<div class="flash flash-warning meter-import-warning" role="alert">([^<]*)</div>',
+        page.get_data(as_text=True),
+    )
+    assert warnings == [
+        "以下列未能识别，已忽略：“电力（kWh）”。",
+        "表格中没有用电量列（用电量(kWh)）：各年度数据照常保存，但没有用电量，不评判非供暖能耗和"
+        "常规用电指标。",
+    ]
+    good = _upload(officer_client, _sheet(building.id)).get_data(as_text=True)
+    assert "meter-import-warning" not in good
+
+
 def test_a_large_file_is_dry_run_by_the_worker(
     app, officer_client, app_session, building, monkeypatch
 ):

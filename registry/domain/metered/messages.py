@@ -79,6 +79,11 @@ MESSAGES: dict[str, str] = {
     "metered.import.month_invalid": "Month {value} is not 1–12.",
     "metered.import.negative": "{field}: {value} is negative.",
     "metered.import.no_energy": "The row gives no energy value.",
+    "metered.import.columns_ignored": "Not recognised, so ignored: {columns}.",
+    "metered.import.no_electricity_column": (
+        "The sheet has no electricity column (用电量(kWh)): its years are stored, but the "
+        "non-heating and electricity indicators are not judged without electricity."
+    ),
     "metered.import.no_columns": (
         "No energy column found: need 用电量(kWh), 天然气(m³) or 集中供热(GJ) and 登记编号 or "
         "a platform code."

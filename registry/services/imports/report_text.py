@@ -14,8 +14,9 @@ from registry.i18n import colon, gettext, labelled, pgettext
 from registry.services.imports.outcomes import Preview, RowOutcome
 
 _OTHER_LABELS = {"level": N_("Level")}  # problems about a field no single column holds
-_ROW = ("import report", NC_("import report", "Row %(row)s"))
-_WARNING = ("import report", NC_("import report", "Warning"))
+# A listed row's number and a warning's mark, for the meter import's report too.
+ROW = ("import report", NC_("import report", "Row %(row)s"))
+WARNING = ("import report", NC_("import report", "Warning"))
 _RECORDS = N_("Records in all (on new and known buildings)")
 _LISTED = ("rejected", "duplicate")  # the rows a report lists, each with its reasons
 
@@ -55,7 +56,7 @@ def report_lines(report: dict, locale: object) -> list[str]:
             lines.append(f"{header} → {read_as}{left}{status}{right}")
         else:
             lines.append(labelled(header, status, locale))
-    lines += [labelled(pgettext(*_WARNING, locale), w, locale) for w in preview.warnings]
+    lines += [labelled(pgettext(*WARNING, locale), w, locale) for w in preview.warnings]
     lines += [
         labelled(name, f"{preview.counts[code]:,}", locale)
         for code, name in vocabulary.choices("import outcome", locale)
@@ -64,7 +65,7 @@ def report_lines(report: dict, locale: object) -> list[str]:
     for row in preview.rows:
         if row.outcome not in _LISTED:
             continue
-        where = pgettext(*_ROW, locale) % {"row": row.row_number}
+        where = pgettext(*ROW, locale) % {"row": row.row_number}
         outcome = vocabulary.name("import outcome", row.outcome, locale)
         who = " ".join(part for part in (row.name, row.label_number) if part)
         said = f"{where} {outcome}{left}{who}{right}" if who else f"{where} {outcome}"

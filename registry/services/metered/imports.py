@@ -19,8 +19,10 @@ from sqlmodel import Session
 
 from registry.domain.imports.files import HEADER_SEARCH_ROWS, ImportFileError, raw_sheets
 from registry.domain.imports.headers import normalise_header
+from registry.domain.imports.normalise import is_blank
 from registry.domain.metered import sheet
 from registry.domain.metered.energy import CONTEXT_FIELDS, ENERGY_FIELDS, MeasuredYear, sum_months
+from registry.domain.text import names
 from registry.errors import Unprocessable
 from registry.i18n import locale_of, render
 from registry.models import Building, User
@@ -45,6 +47,7 @@ class MeterImport:
     plan: list[tuple[Building, MeasuredYear]] = field(default_factory=list, repr=False)
     links: dict[int, str] = field(default_factory=dict)  # building id -> platform code learnt
     repeated: bool = False  # committed before: the batch is that first one, nothing stored
+    warnings: list[str] = field(default_factory=list)  # about the columns, in the locale
 
     def as_dict(self) -> dict:
         return {
@@ -62,6 +65,7 @@ class MeterImport:
             "rows": self.rejected,
             "years": self.years,
             "repeated": self.repeated,
+            "warnings": self.warnings,
         }
 
 
@@ -74,8 +78,26 @@ def _table(data: bytes, filename: str):
             if sheet.is_header(mapping):
                 rest = itertools.chain(head[index + 1 :], rows)
                 headers = {i: str(cells[i]) for i in mapping}
-                return mapping, headers, rest, index + 2
+                unknown = [
+                    str(cell).strip()
+                    for i, cell in enumerate(cells)
+                    if i not in mapping and not is_blank(cell) and sheet.field_for(cell) is None
+                ]
+                return mapping, headers, unknown, rest, index + 2
     raise ImportFileError("metered.import.no_columns", {})
+
+
+def _column_warnings(fields: set[str], unknown: list[str], locale) -> list[str]:
+    """What the officer should know about the columns before confirming: those not read,
+    and a sheet with no electricity column, whose years are stored but not judged on the
+    indicators that need electricity (domain.metered.account)."""
+    warnings = []
+    if unknown:
+        quoted = names(None, [f"“{header}”" for header in unknown])
+        warnings.append(render("metered.import.columns_ignored", {"columns": quoted}, locale))
+    if "electricity_kwh" not in fields:
+        warnings.append(render("metered.import.no_electricity_column", {}, locale))
+    return warnings
 
 
 def in_chunks(items, size=CHUNK):
@@ -151,8 +173,9 @@ def preview_meter_import(
     # A file, not a row, is wrong (unreadable, or over a limit found while reading): say so,
     # write nothing.
     try:
-        mapping, headers, rest, first = _table(data, filename)
+        mapping, headers, unknown, rest, first = _table(data, filename)
         result.columns = {headers[i]: name for i, name in mapping.items()}
+        result.warnings = _column_warnings(set(mapping.values()), unknown, locale)
         for number, cells in enumerate(rest, start=first):
             values = {name: cells[i] if i < len(cells) else None for i, name in mapping.items()}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):

@@ -5,8 +5,9 @@ each refused row with the column and reason, for the import page and for
 
 from __future__ import annotations
 
-from registry.domain.text import N_, NC_
+from registry.domain.text import N_
 from registry.i18n import gettext, labelled, pgettext
+from registry.services.imports.report_text import ROW, WARNING
 
 # Which file column a refused row's building is looked up by, when the problem is with the
 # building rather than one cell: the first of these the file has.
@@ -23,7 +24,6 @@ FIELD_LABELS = {
     "source": N_("Data source"),
 }
 
-_ROW = ("import report", NC_("import report", "Row %(row)s"))
 _LISTED = N_("Buildings listed")
 
 
@@ -58,13 +58,14 @@ def refused_rows(report: dict, locale: object) -> list[dict]:
 
 
 def import_lines(report: dict, *, committed: bool, locale: object) -> list[str]:
-    """The counts, then each refused row's problems, then the import's message."""
-    lines = [
+    """The warnings, the counts, then each refused row's problems, then the message."""
+    lines = [labelled(pgettext(*WARNING, locale), w, locale) for w in report.get("warnings", [])]
+    lines += [
         labelled(name, f"{value:,}", locale)
         for _, name, value in counts(report, committed=committed, locale=locale)
     ]
     for shown in refused_rows(report, locale):
-        where = pgettext(*_ROW, locale) % {"row": shown["row"]}
+        where = pgettext(*ROW, locale) % {"row": shown["row"]}
         lines.append(f"  {where} {labelled(shown['column'], shown['reason'], locale)}")
     if report.get("message"):
         lines.append(report["message"])
