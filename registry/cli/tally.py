@@ -12,6 +12,7 @@ from registry.cli.output import handles_errors, locale_option
 from registry.documents import tally_report
 from registry.domain import dates
 from registry.errors import date_from_user
+from registry.i18n import gettext, labelled, pgettext
 from registry.services.tally import presented as tally_presented
 from registry.services.tally import tables as tally_tables
 from registry.services.tally import tallies as tally_service
@@ -66,20 +67,29 @@ def _write_chunks(chunks, out: str | None) -> None:
         sys.stdout.flush()
 
 
-def _summary(context: dict) -> str:
-    lines = [f"{context['start']} – {context['end']}  (as of {context['as_of']})"]
+def _summary(context: dict, lang) -> str:
+    """The targets in a few lines, worded as the PDF's cover and table are."""
+    left, right = pgettext("punctuation", " (", lang), pgettext("punctuation", ")", lang)
+    lines = [
+        labelled(gettext("Period", lang), f"{context['start']} – {context['end']}", lang),
+        labelled(gettext("Data as of", lang), context["as_of"], lang),
+    ]
+    added, revoked = gettext("Added", lang), pgettext("tally report", "Revoked", lang)
+    comma = pgettext("punctuation", ", ", lang)
     for t in context["targets"]:
-        if t["unit"] == "m2":
-            lines.append(
-                f"{t['name']}: {t['cumulative']:,.0f} / {t['value']:,.0f} m² "
-                f"({t['percent']:.1f}%), +{t['period']:,.0f}"
+        if t["unit"] == "m2":  # as the PDF's table: added and revoked in the period, apart
+            progress = (
+                f"{t['cumulative']:,.0f} / {t['value']:,.0f} m²{left}{t['percent']:,.1f}%{right}"
+                f"{comma}{added} {t['added']:,.0f} m²{comma}{revoked} {t['removed']:,.0f} m²"
             )
         elif t["unit"] == "percent":
-            lines.append(f"{t['name']}: {t['period']:.1f}% (≥ {t['value']:.0f}%)")
+            progress = f"{t['period']:,.1f}%{left}≥ {t['value']:.0f}%{right}"
         else:
-            lines.append(f"{t['name']}: {t['cumulative']:.0f} / {t['value']:.0f}")
-    lines.append(f"sha256 {context['digest']}")
-    lines.append(f"{context['generated_at']} ({context['time_zone']})")
+            progress = f"{t['cumulative']:.0f} / {t['value']:.0f}"
+        lines.append(labelled(t["name"], progress, lang))
+    lines.append(labelled(gettext("Data digest", lang), context["digest"], lang))
+    generated = f"{context['generated_at']}{left}{context['time_zone']}{right}"
+    lines.append(labelled(gettext("Generated at", lang), generated, lang))
     return "\n".join(lines)
 
 
@@ -122,7 +132,8 @@ def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, ou
         # The PDF's summary prints the evidence, as the dashboard's does.
         context = _context(filters, data_date, lang, evidence=True)
         Path(pdf_path).write_bytes(tally_report.tally_pdf(context))
-        click.echo(f"{pdf_path}  sha256 {context['digest']}", err=bool(fmt and not out))
+        digest = labelled(gettext("Data digest", lang), context["digest"], lang)
+        click.echo(f"{pdf_path}  {digest}", err=bool(fmt and not out))
     if fmt:  # every row, streamed to the file or stdout as it is read, as the API's export
         from registry.cli.common import engine
         from registry.services.tally import exports
@@ -142,7 +153,7 @@ def tally_command(year, district, building_type, as_of, pdf_path, fmt, table, ou
         )
         _write_chunks(chunks, out)
     elif not pdf_path:
-        click.echo(_summary(_context(filters, data_date, lang, evidence=False)))
+        click.echo(_summary(_context(filters, data_date, lang, evidence=False), lang))
 
 
 def _context(filters: dict, data_date, lang, *, evidence: bool) -> dict:

@@ -31,7 +31,11 @@ def counted(app_session, make_user, make_building, make_record):
 def test_text_summary_and_json(cli, counted):
     result = cli("tally", "--year", "2022")
     assert result.exit_code == 0, result.output
-    assert "完成超低能耗建筑: 9,000 / 300,000 m² (3.0%)" in result.output
+    lines = result.output.splitlines()
+    assert "完成超低能耗建筑：9,000 / 300,000 m²（3.0%），本期新增 9,000 m²，本期撤销 0 m²" in lines
+    assert lines[0] == "统计期间：2022-01-01 – 2022-12-31" and lines[-1].endswith("（北京时间）")
+    english = cli("tally", "--year", "2022", "--lang", "en").output.splitlines()
+    assert english[0] == "Period: 2022-01-01 – 2022-12-31", english
     result = cli("tally", "--year", "2022", "--format", "json")
     body = json.loads(result.output)
     pilots = next(t for t in body["targets"] if t["key"] == "nzeb_pilots")
@@ -50,7 +54,7 @@ def test_csv_and_xlsx_files(cli, counted, tmp_path):
 def test_pdf(cli, counted, tmp_path):
     out = tmp_path / "tally-2022.pdf"
     result = cli("tally", "--year", "2022", "--pdf", out)
-    assert result.exit_code == 0 and "sha256" in result.output
+    assert result.exit_code == 0 and "数据摘要：" in result.output
     assert out.read_bytes().startswith(b"%PDF")
 
 
@@ -63,7 +67,7 @@ def test_pdf_with_a_format_writes_the_same_export_as_without(cli, counted, tmp_p
     body = json.loads(both.stdout)
     assert body.keys() == alone.keys()
     assert body["rows"] == alone["rows"] and body["targets"] == alone["targets"]
-    assert f"sha256 {body['digest']}" in both.stderr  # the PDF's digest: the same rows
+    assert f"数据摘要：{body['digest']}" in both.stderr  # the PDF's digest: the same rows
     assert out.read_bytes().startswith(b"%PDF")
 
 
