@@ -15,7 +15,7 @@ from datetime import date, datetime
 import click
 
 from registry.errors import RegistryError
-from registry.i18n import Locale, locale_of, render
+from registry.i18n import Locale, gettext, labelled, locale_of, render
 
 
 class ErrorReply(Exception):
@@ -78,6 +78,19 @@ def error_payload(exc: RegistryError, lang: Locale) -> dict:
     }
 
 
+def field_label(field: str, lang: Locale) -> str | None:
+    """What a field the service refused is called at the command line: the option that set it
+    (--area for floor_area_m2; --district for district_code), else its name as the import
+    sheet's columns give it, else None (the message stands alone: never the key)."""
+    ctx = click.get_current_context(silent=True)
+    for param in ctx.command.params if ctx else ():
+        if isinstance(param, click.Option) and field in (param.name, f"{param.name}_code"):
+            return max(param.opts, key=len)  # --area over -a
+    from registry.domain.imports.headers import FIELD_NAMES  # noqa: PLC0415  (pure, on demand)
+
+    return gettext(FIELD_NAMES[field], lang) if field in FIELD_NAMES else None
+
+
 def handles_errors(func):
     """Turn service errors into a message (or JSON) and exit status 1, never a traceback."""
 
@@ -99,7 +112,9 @@ def handles_errors(func):
             else:
                 click.echo(payload["message"], err=True)
                 for field, message in (payload.get("errors") or {}).items():
-                    click.echo(f"  {field}: {message}", err=True)
+                    label = field_label(field, lang)
+                    line = labelled(label, message, lang) if label else message
+                    click.echo(f"  {line}", err=True)
             sys.exit(1)
 
     return wrapper

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -193,7 +194,7 @@ def test_reject_needs_a_reason(cli, people):
     cli("record", "submit", record_id, "--as", "laoshan")
     blank = cli("record", "reject", record_id, "--as", "laoshan")
     assert blank.exit_code == 1
-    assert f"reason: {render('record.reason_required', {}, 'zh')}" in blank.stderr
+    assert f"  --reason：{render('record.reason_required', {}, 'zh')}" in blank.stderr
     rejected = cli("record", "reject", record_id, "--as", "laoshan", "--reason", "资料不全")
     assert rejected.exit_code == 0 and "[已驳回]" in rejected.stdout
 
@@ -218,6 +219,15 @@ def test_errors_are_messages_in_the_chosen_language_with_nonzero_exit(cli, peopl
     assert render("validation.failed", {}, "en") in invalid.stderr
     assert render("district.unknown", {"value": "北京"}, "en") in invalid.stderr
     assert render("area.not_a_number", {"value": "5万"}, "en") in invalid.stderr
+    # Each refused field is named by the option that set it, never by its key.
+    lines = invalid.stderr.splitlines()
+    assert "  --district: " + render("district.unknown", {"value": "北京"}, "en") in lines
+    assert "  --area: " + render("area.not_a_number", {"value": "5万"}, "en") in lines
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", invalid.stderr), invalid.stderr
+    chinese = cli(
+        "building", "add", "--name", "x", "--district", "市南区", "--type", "castle", "--area", "9"
+    )
+    assert chinese.exit_code == 1 and "  --type：" in chinese.stderr, chinese.stderr
 
     missing = cli("record", "approve", "4242", "--as", "laoshan")
     assert missing.exit_code == 1
