@@ -9,7 +9,9 @@ import click
 
 from registry.cli.common import open_session
 from registry.cli.output import emit, handles_errors, json_option, locale_option
+from registry.domain import dates
 from registry.errors import NotFound
+from registry.i18n import gettext
 from registry.services import users as user_service
 
 
@@ -38,13 +40,14 @@ def _state(found) -> dict:
 @json_option
 @locale_option
 @handles_errors
-def deactivate(username, as_json):
+def deactivate(username, as_json, lang):
     """Deactivate USERNAME: every session and API token ends; logins are refused."""
     with open_session() as session:
         found = user_service.set_active(
             session=session, actor=None, user_id=_find(session, username).id, active=False
         )
-        emit(_state(found), as_json, f"{found.username}: deactivated")
+        text = gettext("User %(username)s deactivated.", lang) % {"username": found.username}
+        emit(_state(found), as_json, text)
 
 
 @user.command()
@@ -52,13 +55,14 @@ def deactivate(username, as_json):
 @json_option
 @locale_option
 @handles_errors
-def activate(username, as_json):
+def activate(username, as_json, lang):
     """Let a deactivated USERNAME log in again (old sessions and tokens stay ended)."""
     with open_session() as session:
         found = user_service.set_active(
             session=session, actor=None, user_id=_find(session, username).id, active=True
         )
-        emit(_state(found), as_json, f"{found.username}: active")
+        text = gettext("User %(username)s activated.", lang) % {"username": found.username}
+        emit(_state(found), as_json, text)
 
 
 @user.command("reset-password")
@@ -86,12 +90,13 @@ def reset_password(username, password, as_json):
 @json_option
 @locale_option
 @handles_errors
-def unlock(username, as_json):
+def unlock(username, as_json, lang):
     """Clear USERNAME's login delay, so its owner can log in at once."""
     with open_session() as session:
         found = _find(session, username)
         user_service.clear_delay(session=session, actor=None, user=found)
-        emit(_state(found), as_json, f"{found.username}: may log in now")
+        said = gettext("%(username)s can log in again at once.", lang)
+        emit(_state(found), as_json, said % {"username": found.username})
 
 
 @user.command()
@@ -99,7 +104,7 @@ def unlock(username, as_json):
 @json_option
 @locale_option
 @handles_errors
-def tokens(username, as_json):
+def tokens(username, as_json, lang):
     """List USERNAME's API tokens (the first characters of each, never the token)."""
     with open_session() as session:
         found = _find(session, username)
@@ -114,9 +119,14 @@ def tokens(username, as_json):
             }
             for row in rows
         ]
+        # The status as the token list's page words it, the time on the bureau's clock.
         lines = [
-            f"{row['id']}\t{row['prefix']}…\t{row['name'] or '-'}\t"
-            f"{'revoked' if row['revoked_at'] else 'valid'}"
+            f"{row['id']}\t{row['prefix']}…\t{row['name'] or '—'}\t"
+            + (
+                gettext("Revoked %(when)s", lang) % {"when": dates.shown(row["revoked_at"])}
+                if row["revoked_at"]
+                else gettext("Valid", lang)
+            )
             for row in data
         ]
         emit(data, as_json, "\n".join(lines))
@@ -142,9 +152,9 @@ def issue_token(username, name, as_json):
 @json_option
 @locale_option
 @handles_errors
-def revoke_token(username, token_id, as_json):
+def revoke_token(username, token_id, as_json, lang):
     """Revoke USERNAME's API token TOKEN_ID (see `registry user tokens`)."""
     with open_session() as session:
         found = _find(session, username)
         row = user_service.revoke_token(session=session, actor=found, user=found, token_id=token_id)
-        emit({"id": row.id, "revoked_at": row.revoked_at}, as_json, f"token {row.id}: revoked")
+        emit({"id": row.id, "revoked_at": row.revoked_at}, as_json, gettext("Token revoked.", lang))

@@ -4,6 +4,7 @@ each with --json, from the server's command line."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlmodel import select
@@ -31,6 +32,9 @@ def test_deactivate_and_activate(cli, app_session, wang):
         user_service.authenticate(session=app_session, username="wang", password="long-enough-pw")
         is None
     )
+    activated = cli("user", "activate", "wang")
+    assert activated.exit_code == 0 and activated.stdout == "已启用用户 wang。\n"
+    assert cli("user", "deactivate", "wang", "--lang", "en").stdout == "User wang deactivated.\n"
     assert cli("user", "activate", "wang").exit_code == 0
     app_session.expire_all()
     assert user_service.authenticate(
@@ -56,7 +60,8 @@ def test_unlock_lets_the_owner_in_at_once(cli, app_session, wang):
         user_service.authenticate(session=app_session, username="wang", password="guess")
     with pytest.raises(user_service.Throttled):
         user_service.authenticate(session=app_session, username="wang", password="long-enough-pw")
-    assert cli("user", "unlock", "wang").exit_code == 0
+    unlocked = cli("user", "unlock", "wang")
+    assert unlocked.exit_code == 0 and unlocked.stdout == "wang 现在可以立即登录。\n"
     assert user_service.authenticate(
         session=app_session, username="wang", password="long-enough-pw"
     )
@@ -67,8 +72,13 @@ def test_tokens_issued_listed_and_revoked(cli, app_session, wang):
     token = json.loads(issued.stdout)["token"]
     listed = json.loads(cli("user", "tokens", "wang", "--json").stdout)
     assert [row["name"] for row in listed] == ["ci"] and listed[0]["revoked_at"] is None
-    assert token not in cli("user", "tokens", "wang").stdout
-    assert cli("user", "revoke-token", "wang", listed[0]["id"]).exit_code == 0
+    text = cli("user", "tokens", "wang").stdout
+    assert token not in text and text.rstrip().endswith("\tci\t有效"), text
+    revoked = cli("user", "revoke-token", "wang", listed[0]["id"])
+    assert revoked.exit_code == 0 and revoked.stdout == "令牌已撤销。\n"
+    # Revoked at a time on the bureau's clock, as the token list's page shows it.
+    text = cli("user", "tokens", "wang").stdout
+    assert re.search(r"\tci\t已撤销（\d{4}-\d\d-\d\d \d\d:\d\d）$", text.rstrip()), text
     assert user_service.user_for_token(session=app_session, token=token) is None
     again = cli("user", "revoke-token", "wang", listed[0]["id"], "--json")
     assert (
