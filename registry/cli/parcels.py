@@ -7,6 +7,7 @@ import click
 from registry import vocabulary
 from registry.cli.common import open_session, resolve_actor
 from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
+from registry.i18n import gettext, labelled
 from registry.services.parcels import compliance as compliance_service
 from registry.services.parcels import floors as floor_service
 from registry.services.parcels import parcels as parcel_service
@@ -22,9 +23,11 @@ def _name(context: str, code, lang) -> str:
 
 def _line(report: dict, lang=None) -> str:
     status = _name("parcel compliance", report["status"], lang)
+    district = vocabulary.district(report["district_code"], lang)
+    buildings = labelled(gettext("Buildings", lang), len(report["buildings"]), lang)
     return (
-        f"{report['number']:<24} {report['district_code']}  {status:<8} "
-        f"{len(report['buildings'])} building(s)  {report['floor_area_m2']:,.1f} m²"
+        f"{report['number']:<24} {district}  {status:<8} {buildings}  "
+        f"{report['floor_area_m2']:,.1f} m²"
     )
 
 
@@ -252,7 +255,7 @@ def floor_add(actor_name, as_json, **raw):
 @json_option
 @locale_option
 @handles_errors
-def floor_list(as_json):
+def floor_list(as_json, lang):
     """Every policy floor, applied or retired."""
     with open_session() as session:
         payload = [_floor_payload(r) for r in floor_service.list_floors(session=session)]
@@ -260,8 +263,9 @@ def floor_list(as_json):
         payload,
         as_json,
         "\n".join(
-            f"{p['id']:>3} {'★' * p['min_star']:<3} {p['source_status']:<20} "
-            f"{'' if p['active'] else '(retired) '}{p['name']}"
+            f"{p['id']:>3} {'★' * p['min_star']:<3} "
+            f"{vocabulary.source_status_name(p['source_status'], lang)}  "
+            f"{gettext('Applied' if p['active'] else 'Retired', lang)}  {p['name']}"
             for p in payload
         ),
     )
@@ -273,14 +277,14 @@ def floor_list(as_json):
 @json_option
 @locale_option
 @handles_errors
-def floor_retire(floor_id, actor_name, as_json):
+def floor_retire(floor_id, actor_name, as_json, lang):
     """Stop applying a policy floor."""
     with open_session() as session:
         row = floor_service.retire_floor(
             session=session, actor=resolve_actor(session, actor_name), floor_id=floor_id
         )
         payload = _floor_payload(row)
-    emit(payload, as_json, f"{payload['id']} retired")
+    emit(payload, as_json, gettext("Policy floor retired.", lang))
 
 
 @parcel.command("import")
@@ -294,7 +298,8 @@ def parcel_import(path, do_commit, actor_name, as_json, lang):
     """Import parcels from a spreadsheet: a dry run with each row's problems, or --commit."""
     from pathlib import Path
 
-    from registry.i18n import render
+    from registry.i18n import pgettext, render
+    from registry.services.imports.report_text import ROW
     from registry.services.parcels import imports as import_service
 
     data = Path(path).read_bytes()
@@ -318,10 +323,12 @@ def parcel_import(path, do_commit, actor_name, as_json, lang):
             for r in outcome.problem_rows
         ],
     }
-    lines = [f"{payload['rows']} row(s), {len(payload['problems'])} with problems"]
-    for problem in payload["problems"]:
-        for field, message in problem["errors"].items():
-            lines.append(f"  row {problem['row']} {field}: {message}")
+    # The import page's words: its count sentence, then each problem by row and field.
+    said = gettext("%(rows)s rows read; %(bad)s with problems.", lang)
+    lines = [said % {"rows": payload["rows"], "bad": len(payload["problems"])}]
+    for row, number, name, message in import_service.problem_lines(outcome, lang):
+        where = pgettext(*ROW, lang) % {"row": row}
+        lines.append(f"  {where} {number} {labelled(name, message, lang)}")
     emit(payload, as_json, "\n".join(lines))
     if payload["problems"]:
         raise SystemExit(1)

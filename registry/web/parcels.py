@@ -262,11 +262,7 @@ def import_sheet():
     if outcome.committed:
         flash(_("%(count)s parcels recorded.", count=len(outcome.rows)), "success")
         return redirect(url_for("parcels.index"))
-    problems = [
-        (row.row, row.number, field, display.message(code, params))
-        for row in outcome.problem_rows
-        for field, (code, params) in row.problems.items()
-    ]
+    problems = import_service.problem_lines(outcome, display.locale())
     status = 422 if problems else 200
     return render_template(
         "parcels/import.html", outcome=outcome, problems=problems, error=None

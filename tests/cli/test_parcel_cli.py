@@ -93,6 +93,8 @@ def test_floors_and_verification_from_the_command_line(cli):
     assert (floor["source_status"], floor["active"]) == ("unverified", True)
     assert cli("parcel", "floor", "retire", floor["id"]).exit_code == 0
     assert _json(cli("parcel", "floor", "list", "--json"))[0]["active"] is False
+    listed = cli("parcel", "floor", "list").stdout
+    assert listed.split() == ["1", "★★★", "未核实", "已停用", "超高层"], listed
 
 
 def test_import_dry_run_then_commit(cli, tmp_path):
@@ -112,6 +114,10 @@ def test_import_dry_run_then_commit(cli, tmp_path):
     assert (report["rows"], report["committed"]) == (2, False)
     (problem,) = report["problems"]
     assert problem["row"] == 3 and set(problem["errors"]) == {"district_code", "min_star"}
+    lines = cli("parcel", "import", sheet).stdout.splitlines()
+    assert lines[0] == "共读取 2 行，其中 1 行有问题。", lines
+    assert any(line.startswith("  第 3 行 LS-10 所在区（市）：") for line in lines), lines
+    assert any(line.startswith("  第 3 行 LS-10 全部建筑的最低星级：") for line in lines), lines
     sheet.write_text("宗地编号,区（市）,绿色建筑星级\nLS-9,崂山区,二星级\n", "utf-8")
     done = _json(cli("parcel", "import", sheet, "--commit", "--json"))
     assert done["committed"] is True

@@ -133,6 +133,9 @@ def test_import_page_checks_then_records(officer_client):
     assert checked.status_code == 422
     text = text_of(checked)
     assert "2 行" in text and "W-2" in text and "“六星”不是星级" in text
+    # The field is named as the parcel form names it, not by its key.
+    cells = re.findall(r"<td>([^<]*)</td>", checked.get_data(as_text=True))
+    assert "全部建筑的最低星级" in cells and "min_star" not in cells, cells
     assert "W-1" not in text_of(officer_client.get("/parcels"))
     good = "宗地编号,区（市）,绿色建筑星级\nW-1,市南区,二星级\n".encode()
     done = officer_client.post(

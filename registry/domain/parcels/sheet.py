@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from registry.domain.imports.headers import normalise_header
+from registry.domain.text import N_
 
 # field -> the headers it is recognised by (matched after `normalise_header`).
 _ALIASES = {
@@ -27,6 +28,24 @@ _ALIASES = {
     "clause": "条款|合同条款|出让条件|clause",
     "document": "文件|依据文件|document",
     "document_date": "文件日期|document date",
+}
+# What a reader calls each field: the parcel form's labels (a refused row names its field).
+FIELD_NAMES = {
+    "number": N_("Parcel number"),
+    "contract_number": N_("Land-sale contract number"),
+    "district_code": N_("District"),
+    "land_use": N_("Land use"),
+    "site_area_m2": N_("Site area (m²)"),
+    "sale_date": N_("Sale date"),
+    "developer_name": N_("Developer"),
+    "developer_credit_code": N_("Developer's credit code"),
+    "min_star": N_("Minimum star level for all buildings"),
+    "min_ultra_low_m2": N_("Minimum ultra-low-energy floor area (m²)"),
+    "min_prefab_pct": N_("Minimum prefabricated share (per cent)"),
+    "status": N_("Status"),
+    "clause": N_("The clause, as written"),
+    "document": N_("Document"),
+    "document_date": N_("Document date"),
 }
 _INDEX = {normalise_header(a): f for f, aliases in _ALIASES.items() for a in aliases.split("|")}
 HEADER_SEARCH_ROWS = 20

@@ -12,6 +12,7 @@ from registry.domain.imports.files import ImportFileError, raw_sheets
 from registry.domain.parcels import sheet
 from registry.domain.parcels.fields import parse_parcel
 from registry.errors import PermissionDenied, RegistryError, Unprocessable, ValidationFailed
+from registry.i18n import gettext, render
 from registry.models import Parcel, User
 from registry.services import permissions
 from registry.services.parcels import parcels as parcel_service
@@ -34,6 +35,24 @@ class ImportOutcome:
     @property
     def problem_rows(self) -> list[RowOutcome]:
         return [r for r in self.rows if r.problems]
+
+
+def field_name(field: str, locale: object) -> str:
+    """A refused field as the reader names it, by the parcel form's labels: a condition's own
+    field ("min_star.document_date") is the condition's name, then the field's."""
+    return " · ".join(
+        gettext(sheet.FIELD_NAMES[part], locale) if part in sheet.FIELD_NAMES else part
+        for part in field.split(".")
+    )
+
+
+def problem_lines(outcome: ImportOutcome, locale: object) -> list[tuple[int, str, str, str]]:
+    """(sheet row, parcel number, field name, reason) of every problem, in sheet order."""
+    return [
+        (row.row, row.number, field_name(field, locale), render(code, params, locale))
+        for row in outcome.problem_rows
+        for field, (code, params) in row.problems.items()
+    ]
 
 
 def _read(data: bytes, filename: str) -> list[tuple[int, dict]]:
