@@ -7,6 +7,8 @@ import click
 from registry import vocabulary
 from registry.cli.common import open_session, resolve_actor
 from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
+from registry.domain.quotas.verdict import typeset_unit
+from registry.i18n import labelled, pgettext
 
 
 def register(main: click.Group) -> None:
@@ -16,6 +18,10 @@ def register(main: click.Group) -> None:
 @click.group()
 def saving() -> None:
     """The parameters of the saving-rate checks' reference building (all seeded unverified)."""
+
+
+def _unit(unit: str | None) -> str:
+    return "" if unit in (None, "", "1") else typeset_unit(unit)
 
 
 @saving.command("params")
@@ -29,11 +35,17 @@ def saving_params(as_json, lang):
     with open_session() as session:
         rows = current(session)
     payload = [{"key": key, **row} for key, row in sorted(rows.items())]
-    text = "\n".join(
-        f"{row['key']}: {row['value']} {row['unit']} — {row['standard']} {row['clause']} "
-        f"[{vocabulary.source_status_name(row['source_status'], lang)}, v{row['version']}]"
-        for row in payload
-    )
+    # The key stays: it is what param-set takes. Units typeset; a ratio (unit 1) has none.
+    left, right = pgettext("punctuation", " (", lang), pgettext("punctuation", ")", lang)
+    comma = pgettext("punctuation", ", ", lang)
+    lines = []
+    for row in payload:
+        status = vocabulary.source_status_name(row["source_status"], lang)
+        lines.append(
+            labelled(row["key"], f"{row['value']} {_unit(row['unit'])}".rstrip(), lang)
+            + f" — {row['standard']} {row['clause']}{left}{status}{comma}v{row['version']}{right}"
+        )
+    text = "\n".join(lines)
     emit(payload, as_json, text)
 
 
@@ -52,7 +64,7 @@ def saving_params(as_json, lang):
 @json_option
 @locale_option
 @handles_errors
-def saving_param_set(key, value, source_status, source, reason, actor_name, as_json):
+def saving_param_set(key, value, source_status, source, reason, actor_name, as_json, lang):
     """Confirm or correct a parameter: its next version (administrators only)."""
     from registry.services.saving.parameters import edit_parameter
 
@@ -73,4 +85,5 @@ def saving_param_set(key, value, source_status, source, reason, actor_name, as_j
             "version": row.version,
             "source_status": row.source_status,
         }
-    emit(payload, as_json, f"{row.key} = {row.value} {row.unit} (v{row.version})")
+    text = labelled(row.key, f"{row.value} {_unit(row.unit)}".rstrip(), lang)
+    emit(payload, as_json, f"{text} (v{row.version})")

@@ -121,3 +121,11 @@ def test_check_command_loads_neither_the_web_app_nor_eppy():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_weather_library_is_listed_by_place_in_the_chosen_language(cli, building):
+    lines = cli("weather").stdout.splitlines()
+    qingdao = next(line for line in lines if "qingdao-synthetic" in line)
+    assert qingdao.split()[1:] == ["qingdao-synthetic", "青岛", "默认", "合成数据"], qingdao
+    english = cli("weather", "--lang", "en").stdout
+    assert "default" in english and "synthetic" in english and "青岛" not in english

@@ -23,6 +23,11 @@ def test_list_and_confirm_a_parameter(cli, app, make_user):
         row["key"]: row["source_status"] for row in listed if row["source_status"] != "unverified"
     } == {f"consistency.{name}": "registry-rule" for name in TOLERANCE_NAMES}
 
+    text = cli("saving", "params").stdout.splitlines()
+    wall_line = next(line for line in text if line.startswith("wall_u："))
+    # Units typeset, the status in words, a ratio printed without a unit of "1".
+    assert wall_line.startswith("wall_u：0.5 W/(m²·K) — ") and wall_line.endswith("（未核实，v1）")
+    assert not [line for line in text if " m2 " in line or line.split(" — ")[0].endswith(" 1")]
     confirmed = cli("saving", "param-set", "wall_u", "--status", "verified-primary", "--reason",
                     "printed standard, p. 12", "--as", "root", "--json")  # fmt: skip
     assert confirmed.exit_code == 0, confirmed.output

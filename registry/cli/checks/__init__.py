@@ -203,9 +203,13 @@ def _check_in_database(
 
 @click.command("weather")
 @json_option
-def weather_list(as_json: bool) -> None:
+@locale_option
+@handles_errors
+def weather_list(as_json: bool, lang) -> None:
     """List the weather library."""
+    from registry import vocabulary
     from registry.cli.common import open_session
+    from registry.i18n import gettext
     from registry.services.checks.weather import list_weather
 
     with open_session() as session:
@@ -223,9 +227,19 @@ def weather_list(as_json: bool) -> None:
             for w in rows
         ],
         as_json,
+        # As the admin's weather page: the file's name, its place, default and synthetic.
         "\n".join(
-            f"{w.id:>3} {'*' if w.is_default else ' '} {w.name}"
-            f"{' (synthetic)' if w.synthetic else ''}"
+            "  ".join(
+                part
+                for part in (
+                    f"{w.id:>3}",
+                    w.name,
+                    vocabulary.weather(w.name, w.location, lang),
+                    gettext("default", lang) if w.is_default else "",
+                    gettext("synthetic", lang) if w.synthetic else "",
+                )
+                if part
+            )
             for w in rows
         ),
     )
