@@ -9,7 +9,10 @@ import click
 
 from registry.cli.common import open_session, resolve_actor
 from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
-from registry.i18n import Locale
+from registry.domain.text import N_
+from registry.i18n import Locale, gettext, labelled, pgettext
+
+_HDD, _CDD = N_("Heating degree-days"), N_("Cooling degree-days")
 
 
 def register(main: click.Group) -> None:
@@ -120,10 +123,12 @@ def savings(record_id: int, degree_days: tuple[str, ...], as_json: bool, lang: L
             locale=lang,
         )
     rate = report["saving_rate_pct"]
+    years = f"{report['before_year']} → {report['after_year']}"  # as the building page has it
     text = "\n".join(
         [
-            f"{report['before_year']} -> {report['after_year']}: "
-            + (f"{rate:.1f} %" if rate is not None else (report["reason"] or "-")),
+            labelled(
+                years, f"{rate:.1f} %" if rate is not None else (report["reason"] or "—"), lang
+            ),
             *(report["verdict"] and [report["verdict"]] or []),
             *report["notes"],
         ]
@@ -140,7 +145,7 @@ def savings(record_id: int, degree_days: tuple[str, ...], as_json: bool, lang: L
 @json_option
 @locale_option
 @handles_errors
-def degree_days_command(year, hdd, cdd, source, actor_name, as_json: bool) -> None:
+def degree_days_command(year, hdd, cdd, source, actor_name, as_json: bool, lang) -> None:
     """Store a year's heating (and cooling) degree-days for weather-normalised savings."""
     from registry.services.metered.savings import set_degree_days  # noqa: PLC0415
 
@@ -156,4 +161,8 @@ def degree_days_command(year, hdd, cdd, source, actor_name, as_json: bool) -> No
             "source": row.source,
             "source_status": row.source_status,
         }
-    emit(data, as_json, f"{data['year']}: HDD {data['hdd']:g}, CDD {data['cdd']}")
+    parts = [labelled(gettext(_HDD, lang), f"{data['hdd']:,g}", lang)]
+    if data["cdd"] is not None:
+        parts.append(labelled(gettext(_CDD, lang), f"{data['cdd']:,g}", lang))
+    comma = pgettext("punctuation", ", ", lang)
+    emit(data, as_json, f"{data['year']} {comma.join(parts)}")

@@ -108,3 +108,10 @@ def test_the_text_report_warns_of_columns_it_does_not_read(tmp_path, cli, office
     assert cli("metered", "import", path, "--as", "boss").exit_code == 0
     listed = cli("metered", "list", "--year", 2023).output
     assert "该年度没有用电量数据" in listed and "0.00" not in listed, listed
+
+
+def test_degree_days_are_named_in_the_chosen_language(cli, office):
+    said = cli("metered", "degree-days", "2021", "2150", "--cdd", "120", "--as", "boss")
+    assert said.exit_code == 0 and said.stdout == "2021 供暖度日数：2,150，空调度日数：120\n"
+    english = cli("metered", "degree-days", "2022", "2100", "--as", "boss", "--lang", "en")
+    assert english.stdout == "2022 Heating degree-days: 2,100\n"
