@@ -38,7 +38,6 @@ def bureau_date(instant: datetime) -> date:
     return bureau_time(instant).date()
 
 
-# How a time shown to people names its zone, beside `shown(...)`.
 # How the bureau's zone is named beside a time shown to people.
 ZONE_NAME = NC_("time zone", "Beijing time")
 
