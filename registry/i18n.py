@@ -311,6 +311,12 @@ def colon(locale: object) -> str:
     return pgettext(*COLON, locale)
 
 
+def bracketed(text: object, locale: object) -> str:
+    """`text` in the locale's brackets, as an aside after a word: " (synthetic)" in English,
+    "（合成数据）" in Chinese (full-width, no space before)."""
+    return f"{pgettext('punctuation', ' (', locale)}{text}{pgettext('punctuation', ')', locale)}"
+
+
 def labelled(label: str, value: object, locale: object) -> str:
     """ "label: value" as `locale` writes it (状态：已完成)."""
     return f"{label}{colon(locale)}{value}"

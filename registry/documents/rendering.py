@@ -103,6 +103,7 @@ def environment(locale: object) -> Environment:
         env.filters["number"] = _number
         env.globals["css_function"] = css_function
         env.globals["colon"] = lambda: i18n.colon(locale)
+        env.globals["bracketed"] = lambda text: i18n.bracketed(text, locale)
         env.globals["html_lang"] = i18n.html_lang(locale)
         _environments[locale] = env
     return env

@@ -304,6 +304,7 @@ def template_globals() -> dict:
         "number": number,
         "when": when,
         "colon": lambda: i18n.colon(locale()),
+        "bracketed": lambda text: i18n.bracketed(text, locale()),
         # {code: name} of a flat vocabulary (registry.vocabulary), in its order.
         "vocabulary": lambda context: dict(vocabulary.choices(context, locale())),
     }

@@ -85,7 +85,7 @@ def test_a_long_year_lists_its_first_rows_and_links_them_all(
     login(client, officer)
     text = text_of(client.get("/dashboard?year=2021"))
     # 2021 counts the ★★★ label, the 近零 label toward ultra-low energy and toward the pilots.
-    assert "计入记录 (3)" in text and "按 PDF 附录顺序显示前 1 条，共 3 条" in text
+    assert "计入记录（3）" in text and "按 PDF 附录顺序显示前 1 条，共 3 条" in text
     assert "数据摘要（覆盖全部计入记录）见 PDF" in text
     records = client.get("/dashboard/tally-2021.csv?table=records").get_data(as_text=True)
     assert len(list(csv.reader(io.StringIO(records.lstrip("\ufeff"))))) == 1 + 3

@@ -90,7 +90,7 @@ def test_approval_and_publication_at_07_30_on_new_years_day(
         login(client, checker)
         page = client.get("/dashboard?year=2027")
         text = text_of(page)
-        assert "生成于 2027-01-01 07:30 (北京时间)" in text and "UTC" not in text
+        assert "生成于 2027-01-01 07:30（北京时间）" in text and "UTC" not in text
         assert "QD-2026-NY-3" in text
         assert "QD-2026-NY-3" not in text_of(client.get("/dashboard?year=2026"))
 

@@ -51,13 +51,13 @@ def test_record_link_and_list_the_breach(
     assert linked.status_code == 302
     detail = text_of(officer_client.get("/parcels/LS2021-03"))
     assert "一号楼" in detail and "地块内建筑均应达到绿色建筑二星级标准" in detail
-    assert "状态：违约" in detail and "未达标 (★)" in detail
+    assert "状态：违约" in detail and "未达标（★）" in detail
     listed = text_of(officer_client.get("/parcels"))
     assert "LS2021-03" in listed
     # The building's own page names its parcel and where it stands.
     page = officer_client.get(f"/buildings/{building.id}")
     shown = BeautifulSoup(page.data, "html.parser").find(id="building-parcel").get_text(" ")
-    assert " ".join(shown.split()) == "出让地块 LS2021-03 · 地块 违约 · 本建筑 未达标 (★)"
+    assert " ".join(shown.split()) == "出让地块 LS2021-03 · 地块 违约 · 本建筑 未达标（★）"
 
     page = text_of(officer_client.get("/parcels/breaches"))
     assert "一号楼" in page and "★★" in page

@@ -45,8 +45,10 @@ LITERAL = re.compile(r"\b(?:None|True|False|nan|NaN)\b")
 LONG_FLOAT = re.compile(rf"\d\.\d{{{MAX_DECIMALS + 1},}}")
 ASCII_UNIT = re.compile(r"\bm[23]\b")  # m² and m³ typeset, never m2
 BARE_AREA = re.compile(r"(?<![\d,.])\d{5,}(?:\.\d+)?\s*m²")  # 23450.0 m²: no separators
-# Chinese text takes the full-width colon (状态：已完成), as the catalogue writes it.
+# Chinese text takes the full-width colon (状态：已完成), as the catalogue writes it, and
+# full-width brackets around Chinese words (（北京时间）, not (北京时间)).
 ASCII_COLON = re.compile(r"[\u3400-\u9fff\uf900-\ufaff）]\s?:")
+ASCII_BRACKETS = re.compile(r"\([^()]*[\u3400-\u9fff][^()]*\)")
 URL = re.compile(r"\bhttps?://\S+|\b[\w.-]+@[\w.-]+\b")
 FILE_NAME = re.compile(r"\S+\.(?:idf|epw|csv|xlsx|pdf|json|svg)\b", re.I)
 HEX = re.compile(r"\b[0-9a-f]{16,}\b")
@@ -107,6 +109,7 @@ def problems_in(text: str, lang: str, typed: list[str]) -> list[str]:
     found += [f"unit {m}" for m in ASCII_UNIT.findall(text)]
     found += [f"area {m}" for m in BARE_AREA.findall(text)]
     if lang == "zh":
+        found += [f"brackets {m}" for m in ASCII_BRACKETS.findall(text)]
         found += [
             f"colon {text[max(0, m.start() - 10) : m.end() + 6]}"
             for m in ASCII_COLON.finditer(text)
@@ -288,6 +291,8 @@ def test_the_scanner_finds_what_it_looks_for():
     assert problems_in("王工 wrote this", "zh", ["王工", "wrote this"]) == []
     assert problems_in("状态: 已完成", "zh", []) == ["colon 状态: 已完成"]
     assert problems_in("状态：已完成 · 17:22 · Token: Bearer", "zh", []) == []
+    assert problems_in("17:22 (北京时间)", "zh", []) == ["brackets (北京时间)"]
+    assert problems_in("17:22（北京时间） · 12.5 (m²)", "zh", []) == []
 
 
 def test_spreadsheets_are_sized_and_formatted(world):

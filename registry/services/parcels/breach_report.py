@@ -12,7 +12,7 @@ from registry import vocabulary
 from registry.documents import rendering
 from registry.domain import dates
 from registry.domain.text import NC_
-from registry.i18n import pgettext
+from registry.i18n import bracketed, pgettext
 from registry.services.parcels import compliance
 
 COLUMNS = (
@@ -123,7 +123,7 @@ def xlsx(data: dict) -> bytes:
         (pgettext("breach list", "Data as of", locale), data["as_of"]),
         (
             pgettext("breach list", "Generated at", locale),
-            f"{data['generated_at']} ({data['time_zone']})",
+            f"{data['generated_at']}{bracketed(data['time_zone'], locale)}",
         ),
         (pgettext("breach list", "District", locale), data["district"]),
     ]

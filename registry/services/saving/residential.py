@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from registry import vocabulary
 from registry.domain.saving import rates as saving_rates
 from registry.domain.saving import residential
-from registry.i18n import Locale, render
+from registry.i18n import Locale, bracketed, render
 from registry.models import Building, CheckResidentialDemand
 from registry.services.saving.parameters import parameter_rows
 from registry.services.saving.seed import current
@@ -123,7 +123,7 @@ def _source(params: dict, key: str, lang: Locale) -> str:
     row = params.get(key) or {}
     status = vocabulary.source_status_name(row.get("source_status"), lang)
     clause = str(row.get("clause", "")).split(" (", 1)[0]
-    return f"{row.get('standard', '')} {clause} ({status})".strip()
+    return f"{row.get('standard', '')} {clause}".strip() + bracketed(status, lang)
 
 
 def residential_payload(session: Session, check_id: int, lang: Locale) -> dict | None:
