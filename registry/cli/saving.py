@@ -8,7 +8,7 @@ from registry import vocabulary
 from registry.cli.common import open_session, resolve_actor
 from registry.cli.output import actor_option, emit, handles_errors, json_option, locale_option
 from registry.domain.quotas.verdict import typeset_unit
-from registry.i18n import labelled, pgettext
+from registry.i18n import bracketed, labelled, pgettext
 
 
 def register(main: click.Group) -> None:
@@ -36,14 +36,14 @@ def saving_params(as_json, lang):
         rows = current(session)
     payload = [{"key": key, **row} for key, row in sorted(rows.items())]
     # The key stays: it is what param-set takes. Units typeset; a ratio (unit 1) has none.
-    left, right = pgettext("punctuation", " (", lang), pgettext("punctuation", ")", lang)
     comma = pgettext("punctuation", ", ", lang)
     lines = []
     for row in payload:
         status = vocabulary.source_status_name(row["source_status"], lang)
         lines.append(
             labelled(row["key"], f"{row['value']} {_unit(row['unit'])}".rstrip(), lang)
-            + f" — {row['standard']} {row['clause']}{left}{status}{comma}v{row['version']}{right}"
+            + f" — {row['standard']} {row['clause']}"
+            + bracketed(f"{status}{comma}v{row['version']}", lang)
         )
     text = "\n".join(lines)
     emit(payload, as_json, text)

@@ -12,7 +12,7 @@ from registry.cli.output import handles_errors, locale_option
 from registry.documents import tally_report
 from registry.domain import dates
 from registry.errors import date_from_user
-from registry.i18n import gettext, labelled, pgettext
+from registry.i18n import bracketed, gettext, labelled, pgettext
 from registry.services.tally import presented as tally_presented
 from registry.services.tally import tables as tally_tables
 from registry.services.tally import tallies as tally_service
@@ -69,7 +69,6 @@ def _write_chunks(chunks, out: str | None) -> None:
 
 def _summary(context: dict, lang) -> str:
     """The targets in a few lines, worded as the PDF's cover and table are."""
-    left, right = pgettext("punctuation", " (", lang), pgettext("punctuation", ")", lang)
     lines = [
         labelled(gettext("Period", lang), f"{context['start']} – {context['end']}", lang),
         labelled(gettext("Data as of", lang), context["as_of"], lang),
@@ -78,17 +77,19 @@ def _summary(context: dict, lang) -> str:
     comma = pgettext("punctuation", ", ", lang)
     for t in context["targets"]:
         if t["unit"] == "m2":  # as the PDF's table: added and revoked in the period, apart
+            done = bracketed(f"{t['percent']:,.1f}%", lang)
             progress = (
-                f"{t['cumulative']:,.0f} / {t['value']:,.0f} m²{left}{t['percent']:,.1f}%{right}"
+                f"{t['cumulative']:,.0f} / {t['value']:,.0f} m²{done}"
                 f"{comma}{added} {t['added']:,.0f} m²{comma}{revoked} {t['removed']:,.0f} m²"
             )
         elif t["unit"] == "percent":
-            progress = f"{t['period']:,.1f}%{left}≥ {t['value']:.0f}%{right}"
+            goal = bracketed(f"≥ {t['value']:.0f}%", lang)
+            progress = f"{t['period']:,.1f}%{goal}"
         else:
             progress = f"{t['cumulative']:.0f} / {t['value']:.0f}"
         lines.append(labelled(t["name"], progress, lang))
     lines.append(labelled(gettext("Data digest", lang), context["digest"], lang))
-    generated = f"{context['generated_at']}{left}{context['time_zone']}{right}"
+    generated = f"{context['generated_at']}{bracketed(context['time_zone'], lang)}"
     lines.append(labelled(gettext("Generated at", lang), generated, lang))
     return "\n".join(lines)
 

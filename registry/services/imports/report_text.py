@@ -10,7 +10,7 @@ from __future__ import annotations
 from registry import vocabulary
 from registry.domain.imports.headers import FIELD_NAMES
 from registry.domain.text import N_, NC_
-from registry.i18n import colon, gettext, labelled, pgettext
+from registry.i18n import bracketed, colon, gettext, labelled, pgettext
 from registry.services.imports.outcomes import Preview, RowOutcome
 
 _OTHER_LABELS = {"level": N_("Level")}  # problems about a field no single column holds
@@ -46,14 +46,13 @@ def report_lines(report: dict, locale: object) -> list[str]:
     stored): how each column is read, the warnings, the counts, then each refused or
     duplicate row listed with its reasons."""
     preview = Preview.from_dict(report)
-    left, right = pgettext("punctuation", " (", locale), pgettext("punctuation", ")", locale)
     lines = []
     for column in preview.mapping:
         header = _one_line(column.header)
         status = vocabulary.name("import column", column.status, locale)
         if column.status in ("read", "shared"):
             read_as = field_name(column.field, locale)
-            lines.append(f"{header} → {read_as}{left}{status}{right}")
+            lines.append(f"{header} → {read_as}{bracketed(status, locale)}")
         else:
             lines.append(labelled(header, status, locale))
     lines += [labelled(pgettext(*WARNING, locale), w, locale) for w in preview.warnings]
@@ -68,7 +67,7 @@ def report_lines(report: dict, locale: object) -> list[str]:
         where = pgettext(*ROW, locale) % {"row": row.row_number}
         outcome = vocabulary.name("import outcome", row.outcome, locale)
         who = " ".join(part for part in (row.name, row.label_number) if part)
-        said = f"{where} {outcome}{left}{who}{right}" if who else f"{where} {outcome}"
+        said = f"{where} {outcome}{bracketed(who, locale) if who else ''}"
         reasons = " ".join(_one_line(line) for line in reasons_text(row, locale).splitlines())
         lines.append("  " + (f"{said}{colon(locale)}{reasons}" if reasons else said))
     if report.get("message"):
