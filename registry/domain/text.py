@@ -27,3 +27,8 @@ def names(context: str | None, english: Iterable[str], *, join: str = "list") ->
     joined by the reader's separator ("list": a, b / a、b; "or": a or b). Plain JSON, so it
     survives being stored with the message code."""
     return {"names": list(english), "context": context, "join": join}
+
+
+def quoted_names(words: Iterable[str]) -> dict:
+    """`names` of words quoted as the sheet has them, untranslated: column headers (“备注”)."""
+    return names(None, [f"“{word}”" for word in words])

@@ -38,7 +38,7 @@ from registry.domain.imports.headers import (
     normalise_header,
     same_target,
 )
-from registry.domain.text import NC_, names
+from registry.domain.text import NC_, names, quoted_names
 from registry.errors import Unprocessable, ValidationFailed
 from registry.i18n import render
 from registry.models import ImportBatch, ImportMapping, User, utcnow
@@ -216,10 +216,6 @@ def _chunked(entries):
         yield chunk
 
 
-def _quoted(headers: list[str]) -> dict:
-    return names(None, [f"“{header}”" for header in headers])
-
-
 def _column_mapping(table, locale) -> tuple[list[ColumnMapping], list[str]]:
     """Each column's field and status, and the warnings: columns sharing one field (the
     first filled cell wins, which is seldom what the sheet meant), columns not recognised."""
@@ -241,7 +237,7 @@ def _column_mapping(table, locale) -> tuple[list[ColumnMapping], list[str]]:
     warnings = [
         render(
             "import.columns_share_field",
-            {"columns": _quoted(headers), "field": names(None, [FIELD_NAMES[target]])},
+            {"columns": quoted_names(headers), "field": names(None, [FIELD_NAMES[target]])},
             locale,
         )
         for target, headers in by_target.items()
@@ -249,7 +245,7 @@ def _column_mapping(table, locale) -> tuple[list[ColumnMapping], list[str]]:
     ]
     if table.unknown:
         warnings.append(
-            render("import.columns_ignored", {"columns": _quoted(table.unknown)}, locale)
+            render("import.columns_ignored", {"columns": quoted_names(table.unknown)}, locale)
         )
     return mapping, warnings
 

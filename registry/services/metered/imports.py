@@ -22,7 +22,7 @@ from registry.domain.imports.headers import normalise_header
 from registry.domain.imports.normalise import is_blank
 from registry.domain.metered import sheet
 from registry.domain.metered.energy import CONTEXT_FIELDS, ENERGY_FIELDS, MeasuredYear, sum_months
-from registry.domain.text import names
+from registry.domain.text import quoted_names
 from registry.errors import Unprocessable
 from registry.i18n import locale_of, render
 from registry.models import Building, User
@@ -93,8 +93,8 @@ def _column_warnings(fields: set[str], unknown: list[str], locale) -> list[str]:
     indicators that need electricity (domain.metered.account)."""
     warnings = []
     if unknown:
-        quoted = names(None, [f"“{header}”" for header in unknown])
-        warnings.append(render("metered.import.columns_ignored", {"columns": quoted}, locale))
+        columns = quoted_names(unknown)
+        warnings.append(render("metered.import.columns_ignored", {"columns": columns}, locale))
     if "electricity_kwh" not in fields:
         warnings.append(render("metered.import.no_electricity_column", {}, locale))
     return warnings
