@@ -326,9 +326,11 @@ def parcel_import(path, do_commit, actor_name, as_json, lang):
     # The import page's words: its count sentence, then each problem by row and field.
     said = gettext("%(rows)s rows read; %(bad)s with problems.", lang)
     lines = [said % {"rows": payload["rows"], "bad": len(payload["problems"])}]
-    for row, number, name, message in import_service.problem_lines(outcome, lang):
-        where = pgettext(*ROW, lang) % {"row": row}
-        lines.append(f"  {where} {number} {labelled(name, message, lang)}")
+    for problem in payload["problems"]:  # the messages rendered once, for both
+        where = pgettext(*ROW, lang) % {"row": problem["row"]}
+        for field, message in problem["errors"].items():
+            name = import_service.field_name(field, lang)
+            lines.append(f"  {where} {problem['number']} {labelled(name, message, lang)}")
     emit(payload, as_json, "\n".join(lines))
     if payload["problems"]:
         raise SystemExit(1)
