@@ -192,9 +192,10 @@ def measured_account(
 
     if year.electricity_kwh is None:
         # Missing data is not a zero (module text); electric heating is judged on nothing.
+        missing = ("metered.no_electricity", {})
         supported = (BASIS_HEATING,) if BASIS_HEATING in supported and not electric else ()
-        notes.append(("metered.no_electricity", {}))
-        reason = reason or ("metered.no_electricity", {})
+        notes.append(missing)
+        reason = reason or missing
 
     out.conventional_electricity_kwh = electricity - heating_electricity
     kgce_of = acc.kgce_of
